@@ -1,0 +1,252 @@
+// Package config loads Ward's TOML configuration strictly: unknown keys,
+// wrong types, bad enums, durations, sizes, URLs and dangling references are
+// all reported, each positioned as "file:line: key.path: message", and all of
+// them at once rather than only the first.
+//
+// Decoding is done by walking the generic tree BurntSushi/toml produces
+// rather than by its struct decoder, for two reasons: the struct decoder stops
+// at the first error, and it matches keys case-insensitively (so "Mode" would
+// silently set "mode"). Every table of the schema lists its keys; anything
+// else is an unknown key. Guard tables' "config" sub-tables are free-form:
+// they are converted to JSON and validated by the guard, which can report
+// positioned errors through (*Config).Errorf and (*Config).Line.
+//
+// The reference configuration with every key and its default is Example();
+// README.md documents each key.
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is a validated configuration with every default filled in. It is
+// not modified after Parse returns and is safe for concurrent readers; a
+// reload builds a new Config.
+type Config struct {
+	File string // name used in errors (the path given to Load)
+	// Dir is the directory relative guard paths and cache_dir are resolved
+	// against: the absolute directory of the file for Load, filepath.Dir(name)
+	// for Parse.
+	Dir    string
+	Server Server
+	Log    Log
+	Wasm   Wasm
+	Guards []*Guard // in the order they first appear in the file
+	Routes []*Route // in file order
+
+	lines lineIndex
+}
+
+// Server configures the listeners.
+type Server struct {
+	Listen         []string      // host:port, at least one, no duplicates
+	ReadTimeout    time.Duration // default 30s
+	WriteTimeout   time.Duration // default 0 = none (streamed answers)
+	IdleTimeout    time.Duration // default 90s
+	MaxHeaderBytes int64         // default 16KiB
+	Concurrency    int           // max concurrent connections; 0 = fasthttp default
+	Line           int           // line of [server]
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string // debug|info|warn|error; default info
+	Format string // auto|json|text; default auto (json when stdout is not a terminal)
+}
+
+// Wasm configures the WebAssembly runtime.
+type Wasm struct {
+	// CacheDir is the compilation cache directory as written: "" means the
+	// default location, "off" disables the on-disk cache. Use
+	// (*Config).WasmCacheDir for the resolved value.
+	CacheDir string
+}
+
+// Guard is one [guards.NAME] table.
+type Guard struct {
+	Name        string
+	Path        string // as written: relative, absolute or "builtin:NAME"; see ResolvePath
+	SHA256      string // lower-case hex, or "" when not pinned
+	Mode        string // enforce|observe
+	OnError     string // deny|allow
+	PoolSize    int    // 0 = GOMAXPROCS
+	MemoryLimit int64  // bytes, multiple of 64KiB
+	CPUBudget   time.Duration
+	MaxOutput   int64 // bytes
+	// ConfigJSON is the guard's [guards.NAME.config] table as a JSON object
+	// with keys in sorted order; "{}" when absent. Datetimes become strings
+	// (RFC 3339 for offset datetimes, the TOML text for local ones).
+	ConfigJSON []byte
+	Line       int // line of the guard's table
+}
+
+// Builtin reports whether the guard is embedded in the binary, and its
+// built-in name.
+func (g *Guard) Builtin() (name string, ok bool) {
+	return strings.CutPrefix(g.Path, BuiltinPrefix)
+}
+
+// Route is one [[routes]] entry.
+type Route struct {
+	Name                string
+	Prefix              string   // starts with "/"; the longest matching prefix wins
+	Upstream            *url.URL // absolute http or https URL; its path is prepended
+	StripPrefix         bool
+	HostHeader          string   // "" = the upstream's host
+	Guards              []string // guard names, in pipeline order
+	UnknownPaths        string   // pass|refuse
+	MaxBody             int64
+	MaxResponseBody     int64
+	ConnectTimeout      time.Duration
+	Timeout             time.Duration
+	MaxIdleConnDuration time.Duration
+	MaxConns            int
+	IdentityHeaders     []string // lower-cased header names
+	Line                int      // line of the route's [[routes]] header
+}
+
+// Enumerations and defaults.
+const (
+	BuiltinPrefix = "builtin:"
+	CacheOff      = "off"
+
+	ModeEnforce   = "enforce"
+	ModeObserve   = "observe"
+	OnErrorDeny   = "deny"
+	OnErrorAllow  = "allow"
+	UnknownPass   = "pass"
+	UnknownRefuse = "refuse"
+
+	DefaultReadTimeout    = 30 * time.Second
+	DefaultWriteTimeout   = time.Duration(0)
+	DefaultIdleTimeout    = 90 * time.Second
+	DefaultMaxHeaderBytes = 16 << 10
+
+	DefaultMemoryLimit = 64 << 20
+	DefaultCPUBudget   = 50 * time.Millisecond
+	DefaultMaxOutput   = 1 << 20
+	MaxPoolSize        = 256
+	MinMemoryLimit     = 1 << 20
+	MaxMemoryLimit     = 4 << 30
+	WasmPageSize       = 64 << 10
+	MinCPUBudget       = time.Millisecond
+	MaxCPUBudget       = 10 * time.Second
+
+	DefaultMaxBody             = 8 << 20
+	DefaultMaxResponseBody     = 32 << 20
+	DefaultConnectTimeout      = 5 * time.Second
+	DefaultTimeout             = 120 * time.Second
+	DefaultMaxConns            = 512
+	DefaultMaxIdleConnDuration = 90 * time.Second
+)
+
+// DefaultIdentityHeaders is the identity_headers default. Callers must not
+// modify it; Route.IdentityHeaders always holds a copy.
+var DefaultIdentityHeaders = []string{"authorization", "x-api-key"}
+
+// Load reads and parses the file at path. Errors name the file by path.
+// Dir is set to the absolute directory of path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if abs, err := filepath.Abs(c.Dir); err == nil {
+		c.Dir = abs
+	}
+	return c, nil
+}
+
+// Parse decodes and validates a configuration. name is used in error
+// messages and its directory becomes Dir. The returned error, if any, is an
+// errors.Join of *Error values sorted by line (see Errors); the Config is then
+// nil. Parse does not touch the file system: guard files are neither read
+// nor checked for existence.
+func Parse(name string, data []byte) (*Config, error) {
+	c := &Config{File: name, Dir: filepath.Dir(name)}
+	if err := c.decode(data); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ResolvePath resolves a guard path: "builtin:" paths and absolute paths are
+// returned unchanged, relative paths are joined with Dir.
+func (c *Config) ResolvePath(p string) string {
+	if strings.HasPrefix(p, BuiltinPrefix) || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+// WasmCacheDir returns the compilation cache directory to use: "" when the
+// cache is off, os.UserCacheDir()/ward/wazero by default, else cache_dir
+// resolved like a guard path. The error is os.UserCacheDir's.
+func (c *Config) WasmCacheDir() (string, error) {
+	switch c.Wasm.CacheDir {
+	case CacheOff:
+		return "", nil
+	case "":
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return "", fmt.Errorf("config: wasm.cache_dir: %w", err)
+		}
+		return filepath.Join(base, "ward", "wazero"), nil
+	}
+	return c.ResolvePath(c.Wasm.CacheDir), nil
+}
+
+// Guard returns the guard with the given name, or nil.
+func (c *Config) Guard(name string) *Guard {
+	for _, g := range c.Guards {
+		if g.Name == name {
+			return g
+		}
+	}
+	return nil
+}
+
+// Line returns the line where a key is defined, e.g.
+// Line("guards", "denylist", "config", "phrases", "[2]"). Elements may carry
+// index suffixes ("phrases[2]"); routes are indexed in file order
+// ("routes", "[1]", "prefix", or "routes[1]", "prefix"). When the exact key is
+// not known (for instance an array element the index did not record, or a
+// default that is not in the file), the line of its closest written ancestor
+// is returned; 0 when none is written.
+func (c *Config) Line(key ...string) int {
+	if c == nil || c.lines == nil {
+		return 0
+	}
+	split := splitIndexes(key)
+	if l, ok := c.lines[joinPath(split)]; ok {
+		return l
+	}
+	if l, ok := c.lines[joinPath(key)]; ok { // a key literally named "x[1]"
+		return l
+	}
+	return c.lines.lookup(split)
+}
+
+// Errorf builds an *Error positioned at key (see Line) with code CodeGuard,
+// for problems found after Parse, typically a guard rejecting its config:
+//
+//	c.Errorf([]string{"guards", g.Name, "config", "phrases[2]"}, "empty phrase")
+//	// ward.toml:14: guards.denylist.config.phrases[2]: empty phrase
+func (c *Config) Errorf(key []string, format string, args ...any) *Error {
+	return &Error{
+		File: c.File,
+		Line: c.Line(key...),
+		Key:  FormatKey(key...),
+		Msg:  fmt.Sprintf(format, args...),
+		Code: CodeGuard,
+	}
+}

@@ -1,0 +1,703 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+var nameRE = regexp.MustCompile(`^[a-z0-9_-]+$`)
+
+// decoder walks the generic tree produced by BurntSushi/toml, filling c and
+// collecting every error.
+type decoder struct {
+	c    *Config
+	errs []*Error
+}
+
+// MaxDepth bounds the nesting of keys, tables and arrays (a path such as
+// guards.g.config.a[0].b has 6 elements). BurntSushi/toml takes time
+// quadratic in the nesting depth, so the bound is checked, with the line
+// scanner, before the file is handed to it.
+const MaxDepth = 64
+
+func (c *Config) decode(data []byte) error {
+	lines, depth, depthLine := scanDepth(data)
+	if depth > MaxDepth {
+		return errors.Join(&Error{File: c.File, Line: depthLine, Code: CodeSyntax,
+			Msg: fmt.Sprintf("keys, tables or arrays nested more than %d levels deep", MaxDepth)})
+	}
+	var root map[string]any
+	md, err := toml.Decode(string(data), &root)
+	if err != nil {
+		e := &Error{File: c.File, Msg: err.Error(), Code: CodeSyntax}
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			e.Line, e.Msg = pe.Position.Line, pe.Message
+		}
+		return errors.Join(e)
+	}
+	c.lines = lines
+	d := &decoder{c: c}
+	t := d.table(nil, root)
+	d.server(t.sub("server"))
+	d.log(t.sub("log"))
+	d.wasm(t.sub("wasm"))
+	d.guards(t, guardOrder(md))
+	d.routes(t)
+	t.done()
+	if len(d.errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(d.errs, func(i, j int) bool { return d.errs[i].Line < d.errs[j].Line })
+	errs := make([]error, len(d.errs))
+	for i, e := range d.errs {
+		errs[i] = e
+	}
+	return errors.Join(errs...)
+}
+
+// guardOrder returns guard names in the order they first appear in the file.
+func guardOrder(md toml.MetaData) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, k := range md.Keys() {
+		if len(k) >= 2 && k[0] == "guards" && !seen[k[1]] {
+			seen[k[1]] = true
+			names = append(names, k[1])
+		}
+	}
+	return names
+}
+
+func (d *decoder) errorf(code string, path []string, format string, args ...any) {
+	d.errs = append(d.errs, &Error{
+		File: d.c.File,
+		Line: d.c.lines.lookup(path),
+		Key:  FormatKey(path...),
+		Msg:  fmt.Sprintf(format, args...),
+		Code: code,
+	})
+}
+
+func (d *decoder) typeError(path []string, want string, v any) {
+	d.errorf(CodeType, path, "want %s, got %s", want, tomlType(v))
+}
+
+func tomlType(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case int64:
+		return "integer"
+	case float64:
+		return "float"
+	case bool:
+		return "boolean"
+	case time.Time:
+		return "datetime"
+	case []any:
+		return "array"
+	case []map[string]any:
+		return "array of tables"
+	case map[string]any:
+		return "table"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func with(path []string, elems ...string) []string {
+	return append(slices.Clip(path), elems...)
+}
+
+// table is one TOML table of the schema. Every key read through get is
+// known; done reports the others as unknown.
+type table struct {
+	d     *decoder
+	path  []string
+	m     map[string]any
+	known []string
+	bad   bool // the value was not a table: suppress "missing key" errors
+}
+
+// table wraps v, which must be a table or absent (nil).
+func (d *decoder) table(path []string, v any) *table {
+	t := &table{d: d, path: path}
+	switch m := v.(type) {
+	case nil:
+	case map[string]any:
+		t.m = m
+	default:
+		d.typeError(path, "table", v)
+		t.bad = true
+	}
+	return t
+}
+
+func (t *table) at(key string) []string { return with(t.path, key) }
+
+func (t *table) get(key string) (any, bool) {
+	t.known = append(t.known, key)
+	v, ok := t.m[key]
+	return v, ok
+}
+
+func (t *table) sub(key string) *table {
+	v, _ := t.get(key)
+	return t.d.table(t.at(key), v)
+}
+
+// missing reports a required key that is absent.
+func (t *table) missing(key string) {
+	if !t.bad {
+		t.d.errorf(CodeMissing, t.at(key), "missing required key")
+	}
+}
+
+// done reports the keys of t that no getter asked for.
+func (t *table) done() {
+	var unknown []string
+	for k := range t.m {
+		if !slices.Contains(t.known, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		msg := "unknown key"
+		if s := suggest(k, t.known); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		t.d.errorf(CodeUnknownKey, t.at(k), "%s", msg)
+	}
+}
+
+// suggest returns the known key closest to k when it is plausibly a typo.
+func suggest(k string, known []string) string {
+	best, bestDist := "", 3
+	for _, cand := range known {
+		if strings.EqualFold(cand, k) {
+			return cand
+		}
+		if d := editDistance(k, cand); d < bestDist && d <= len(cand)/3+1 {
+			best, bestDist = cand, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// str reads an optional string; present is false when absent or mistyped.
+func (t *table) str(key string, dst *string) (present bool) {
+	v, ok := t.get(key)
+	if !ok {
+		return false
+	}
+	s, ok := v.(string)
+	if !ok {
+		t.d.typeError(t.at(key), "string", v)
+		return false
+	}
+	*dst = s
+	return true
+}
+
+// requiredStr reads a string that must be present and non-empty.
+func (t *table) requiredStr(key string, dst *string) bool {
+	if _, ok := t.m[key]; !ok {
+		t.get(key)
+		t.missing(key)
+		return false
+	}
+	if !t.str(key, dst) {
+		return false
+	}
+	if *dst == "" {
+		t.d.errorf(CodeValue, t.at(key), "must not be empty")
+		return false
+	}
+	return true
+}
+
+func (t *table) enum(key string, dst *string, allowed ...string) {
+	var s string
+	if !t.str(key, &s) {
+		return
+	}
+	if !slices.Contains(allowed, s) {
+		t.d.errorf(CodeValue, t.at(key), "unknown value %q (want %s)", s, strings.Join(allowed, "|"))
+		return
+	}
+	*dst = s
+}
+
+func (t *table) boolean(key string, dst *bool) {
+	v, ok := t.get(key)
+	if !ok {
+		return
+	}
+	b, ok := v.(bool)
+	if !ok {
+		t.d.typeError(t.at(key), "boolean", v)
+		return
+	}
+	*dst = b
+}
+
+// integer reads an integer in [lo, hi].
+func (t *table) integer(key string, dst *int, lo, hi int64) {
+	v, ok := t.get(key)
+	if !ok {
+		return
+	}
+	n, ok := v.(int64)
+	if !ok {
+		t.d.typeError(t.at(key), "integer", v)
+		return
+	}
+	if n < lo || n > hi {
+		t.d.errorf(CodeValue, t.at(key), "%d is out of range (want %d..%d)", n, lo, hi)
+		return
+	}
+	*dst = int(n)
+}
+
+// duration reads a Duration in [lo, hi].
+func (t *table) duration(key string, dst *time.Duration, lo, hi time.Duration) {
+	v, ok := t.get(key)
+	if !ok {
+		return
+	}
+	var d time.Duration
+	switch x := v.(type) {
+	case string:
+		var err error
+		if d, err = ParseDuration(x); err != nil {
+			t.d.errorf(CodeValue, t.at(key), "%v", err)
+			return
+		}
+	case int64:
+		if x != 0 {
+			t.d.errorf(CodeType, t.at(key), "integer %d has no unit (%s)", x, durationWant)
+			return
+		}
+	default:
+		t.d.errorf(CodeType, t.at(key), "want duration string, got %s (%s)", tomlType(v), durationWant)
+		return
+	}
+	if d < lo || d > hi {
+		t.d.errorf(CodeValue, t.at(key), "%s is out of range (want %s)", d, durRange(lo, hi))
+		return
+	}
+	*dst = d
+}
+
+func durRange(lo, hi time.Duration) string {
+	if hi == math.MaxInt64 {
+		return fmt.Sprintf(">= %s", lo)
+	}
+	return fmt.Sprintf("%s..%s", lo, hi)
+}
+
+// size reads a Size in [lo, hi].
+func (t *table) size(key string, dst *int64, lo, hi int64) bool {
+	v, ok := t.get(key)
+	if !ok {
+		return false
+	}
+	var n int64
+	switch x := v.(type) {
+	case string:
+		var err error
+		if n, err = ParseSize(x); err != nil {
+			t.d.errorf(CodeValue, t.at(key), "%v", err)
+			return false
+		}
+	case int64:
+		n = x
+	default:
+		t.d.errorf(CodeType, t.at(key), "want size, got %s (%s)", tomlType(v), sizeWant)
+		return false
+	}
+	if n < lo || n > hi {
+		t.d.errorf(CodeValue, t.at(key), "%s is out of range (want %s)", Size(n), sizeRange(lo, hi))
+		return false
+	}
+	*dst = n
+	return true
+}
+
+func sizeRange(lo, hi int64) string {
+	if hi == math.MaxInt64 {
+		return fmt.Sprintf(">= %s", Size(lo))
+	}
+	return fmt.Sprintf("%s..%s", Size(lo), Size(hi))
+}
+
+// strList reads an array of strings. It returns the elements with their
+// paths; ok is false when the key is absent or not an array. Non-string
+// elements are reported and skipped.
+func (t *table) strList(key string) (elems []string, paths [][]string, ok bool) {
+	v, present := t.get(key)
+	if !present {
+		return nil, nil, false
+	}
+	arr, isArr := v.([]any)
+	if !isArr {
+		t.d.typeError(t.at(key), "array of strings", v)
+		return nil, nil, false
+	}
+	elems = []string{}
+	for i, e := range arr {
+		p := with(t.at(key), indexElem(i))
+		s, isStr := e.(string)
+		if !isStr {
+			t.d.typeError(p, "string", e)
+			continue
+		}
+		elems = append(elems, s)
+		paths = append(paths, p)
+	}
+	return elems, paths, true
+}
+
+func (d *decoder) server(t *table) {
+	s := &d.c.Server
+	*s = Server{
+		ReadTimeout:    DefaultReadTimeout,
+		WriteTimeout:   DefaultWriteTimeout,
+		IdleTimeout:    DefaultIdleTimeout,
+		MaxHeaderBytes: DefaultMaxHeaderBytes,
+		Line:           d.c.lines.lookup(t.path),
+	}
+	if _, ok := t.m["listen"]; !ok {
+		t.get("listen")
+		t.missing("listen")
+	} else if addrs, paths, ok := t.strList("listen"); ok {
+		if len(addrs) == 0 && len(paths) == 0 {
+			d.errorf(CodeValue, t.at("listen"), "at least one address is required")
+		}
+		for i, a := range addrs {
+			if err := checkListen(a); err != nil {
+				d.errorf(CodeValue, paths[i], "%v", err)
+				continue
+			}
+			if slices.Contains(s.Listen, a) {
+				d.errorf(CodeDuplicate, paths[i], "duplicate address %q", a)
+				continue
+			}
+			s.Listen = append(s.Listen, a)
+		}
+	}
+	t.duration("read_timeout", &s.ReadTimeout, 0, math.MaxInt64)
+	t.duration("write_timeout", &s.WriteTimeout, 0, math.MaxInt64)
+	t.duration("idle_timeout", &s.IdleTimeout, 0, math.MaxInt64)
+	t.size("max_header_bytes", &s.MaxHeaderBytes, 1<<10, 1<<20)
+	t.integer("concurrency", &s.Concurrency, 0, math.MaxInt32)
+	t.done()
+}
+
+func checkListen(a string) error {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return fmt.Errorf("invalid address %q (want host:port): %v", a, strings.TrimPrefix(err.Error(), "address "+a+": "))
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil || port[0] == '+' {
+		return fmt.Errorf("invalid port %q in %q (want 0..65535)", port, a)
+	}
+	if strings.ContainsAny(host, " \t/") {
+		return fmt.Errorf("invalid host %q in %q", host, a)
+	}
+	return nil
+}
+
+func (d *decoder) log(t *table) {
+	l := &d.c.Log
+	*l = Log{Level: "info", Format: "auto"}
+	t.enum("level", &l.Level, "debug", "info", "warn", "error")
+	t.enum("format", &l.Format, "auto", "json", "text")
+	t.done()
+}
+
+func (d *decoder) wasm(t *table) {
+	t.str("cache_dir", &d.c.Wasm.CacheDir)
+	if strings.ContainsRune(d.c.Wasm.CacheDir, 0) {
+		d.errorf(CodeValue, t.at("cache_dir"), "must not contain NUL")
+		d.c.Wasm.CacheDir = ""
+	}
+	t.done()
+}
+
+func (d *decoder) guards(root *table, order []string) {
+	gt := root.sub("guards")
+	names := slices.Clone(order)
+	for name := range gt.m { // keys the metadata did not order (defensive)
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	for _, name := range names {
+		v, ok := gt.get(name)
+		if !ok {
+			continue
+		}
+		path := gt.at(name)
+		if !nameRE.MatchString(name) {
+			d.errorf(CodeValue, path, "invalid guard name %q (want [a-z0-9_-]+)", name)
+		}
+		if g := d.guard(d.table(path, v), name); g != nil {
+			d.c.Guards = append(d.c.Guards, g)
+		}
+	}
+	// Every key of [guards] is a guard name: gt.done has nothing to report.
+}
+
+func (d *decoder) guard(t *table, name string) *Guard {
+	if t.bad {
+		return nil
+	}
+	g := &Guard{
+		Name:        name,
+		Mode:        ModeEnforce,
+		OnError:     OnErrorDeny,
+		MemoryLimit: DefaultMemoryLimit,
+		CPUBudget:   DefaultCPUBudget,
+		MaxOutput:   DefaultMaxOutput,
+		ConfigJSON:  []byte("{}"),
+		Line:        d.c.lines.lookup(t.path),
+	}
+	if t.requiredStr("path", &g.Path) {
+		if b, ok := strings.CutPrefix(g.Path, BuiltinPrefix); ok && !nameRE.MatchString(b) {
+			d.errorf(CodeValue, t.at("path"), "invalid built-in guard name %q (want builtin:[a-z0-9_-]+)", b)
+		} else if strings.ContainsRune(g.Path, 0) {
+			d.errorf(CodeValue, t.at("path"), "must not contain NUL")
+		}
+	}
+	if t.str("sha256", &g.SHA256) && g.SHA256 != "" {
+		g.SHA256 = strings.ToLower(g.SHA256)
+		if len(g.SHA256) != 64 || strings.Trim(g.SHA256, "0123456789abcdef") != "" {
+			d.errorf(CodeValue, t.at("sha256"), "want 64 hexadecimal characters, got %q", g.SHA256)
+		}
+	}
+	t.enum("mode", &g.Mode, ModeEnforce, ModeObserve)
+	t.enum("on_error", &g.OnError, OnErrorDeny, OnErrorAllow)
+	t.integer("pool_size", &g.PoolSize, 0, MaxPoolSize)
+	if t.size("memory_limit", &g.MemoryLimit, MinMemoryLimit, MaxMemoryLimit) && g.MemoryLimit%WasmPageSize != 0 {
+		d.errorf(CodeValue, t.at("memory_limit"), "%s is not a multiple of 64KiB (the Wasm page size)", Size(g.MemoryLimit))
+		g.MemoryLimit = DefaultMemoryLimit
+	}
+	t.duration("cpu_budget", &g.CPUBudget, MinCPUBudget, MaxCPUBudget)
+	t.size("max_output", &g.MaxOutput, 1, math.MaxInt64)
+	if g.MaxOutput > g.MemoryLimit {
+		d.errorf(CodeValue, t.at("max_output"), "%s exceeds memory_limit %s", Size(g.MaxOutput), Size(g.MemoryLimit))
+	}
+	if v, ok := t.get("config"); ok {
+		if _, isTable := v.(map[string]any); !isTable {
+			d.typeError(t.at("config"), "table", v)
+		} else if js, ok := d.configJSON(t.at("config"), v); ok {
+			g.ConfigJSON = js
+		}
+	}
+	t.done()
+	return g
+}
+
+func (d *decoder) routes(root *table) {
+	v, ok := root.get("routes")
+	if !ok {
+		return
+	}
+	var list []any
+	switch x := v.(type) {
+	case []map[string]any:
+		for _, m := range x {
+			list = append(list, m)
+		}
+	case []any:
+		list = x
+	default:
+		d.typeError([]string{"routes"}, "array of tables ([[routes]])", v)
+		return
+	}
+	guardNames := map[string]bool{}
+	if gm, ok := root.m["guards"].(map[string]any); ok {
+		for name := range gm {
+			guardNames[name] = true
+		}
+	}
+	names := map[string]*Route{}
+	prefixes := map[string]*Route{}
+	for i, rv := range list {
+		t := d.table([]string{"routes", indexElem(i)}, rv)
+		if t.bad {
+			continue
+		}
+		r := d.route(t, guardNames)
+		if r.Name != "" {
+			if o := names[r.Name]; o != nil {
+				d.errorf(CodeDuplicate, t.at("name"), "duplicate route name %q (first defined at line %d)", r.Name, o.Line)
+			} else {
+				names[r.Name] = r
+			}
+		}
+		if r.Prefix != "" {
+			if o := prefixes[r.Prefix]; o != nil {
+				d.errorf(CodeDuplicate, t.at("prefix"), "duplicate prefix %q (also used by route %q at line %d)", r.Prefix, o.Name, o.Line)
+			} else {
+				prefixes[r.Prefix] = r
+			}
+		}
+		d.c.Routes = append(d.c.Routes, r)
+	}
+}
+
+func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
+	r := &Route{
+		UnknownPaths:        UnknownPass,
+		MaxBody:             DefaultMaxBody,
+		MaxResponseBody:     DefaultMaxResponseBody,
+		ConnectTimeout:      DefaultConnectTimeout,
+		Timeout:             DefaultTimeout,
+		MaxIdleConnDuration: DefaultMaxIdleConnDuration,
+		MaxConns:            DefaultMaxConns,
+		IdentityHeaders:     slices.Clone(DefaultIdentityHeaders),
+		Line:                d.c.lines.lookup(t.path),
+	}
+	if t.requiredStr("name", &r.Name) && !nameRE.MatchString(r.Name) {
+		d.errorf(CodeValue, t.at("name"), "invalid route name %q (want [a-z0-9_-]+)", r.Name)
+	}
+	if t.requiredStr("prefix", &r.Prefix) {
+		if !strings.HasPrefix(r.Prefix, "/") {
+			d.errorf(CodeValue, t.at("prefix"), "%q must start with \"/\"", r.Prefix)
+			r.Prefix = ""
+		} else if i := strings.IndexFunc(r.Prefix, func(c rune) bool {
+			return c <= ' ' || c == 0x7f || c == '?' || c == '#'
+		}); i >= 0 {
+			d.errorf(CodeValue, t.at("prefix"), "%q contains %q (want a URL path)", r.Prefix, r.Prefix[i])
+			r.Prefix = ""
+		}
+	}
+	var up string
+	if t.requiredStr("upstream", &up) {
+		u, err := parseUpstream(up)
+		if err != nil {
+			d.errorf(CodeValue, t.at("upstream"), "%v", err)
+		}
+		r.Upstream = u
+	}
+	t.boolean("strip_prefix", &r.StripPrefix)
+	if t.str("host_header", &r.HostHeader) {
+		if i := strings.IndexFunc(r.HostHeader, func(c rune) bool {
+			return c <= ' ' || c >= 0x7f || strings.ContainsRune("/?#@\\", c)
+		}); i >= 0 {
+			d.errorf(CodeValue, t.at("host_header"), "invalid host %q", r.HostHeader)
+			r.HostHeader = ""
+		}
+	}
+	if names, paths, ok := t.strList("guards"); ok {
+		r.Guards = []string{}
+		for i, n := range names {
+			switch {
+			case !guardNames[n]:
+				d.errorf(CodeReference, paths[i], "unknown guard %q (not defined in [guards])", n)
+			case slices.Contains(r.Guards, n):
+				d.errorf(CodeDuplicate, paths[i], "guard %q listed twice", n)
+			default:
+				r.Guards = append(r.Guards, n)
+			}
+		}
+	}
+	t.enum("unknown_paths", &r.UnknownPaths, UnknownPass, UnknownRefuse)
+	t.size("max_body", &r.MaxBody, 1, math.MaxInt64)
+	t.size("max_response_body", &r.MaxResponseBody, 1, math.MaxInt64)
+	t.duration("connect_timeout", &r.ConnectTimeout, time.Millisecond, math.MaxInt64)
+	t.duration("timeout", &r.Timeout, time.Millisecond, math.MaxInt64)
+	t.integer("max_conns", &r.MaxConns, 1, math.MaxInt32)
+	t.duration("max_idle_conn_duration", &r.MaxIdleConnDuration, time.Millisecond, math.MaxInt64)
+	if hs, paths, ok := t.strList("identity_headers"); ok {
+		r.IdentityHeaders = []string{}
+		for i, h := range hs {
+			h = strings.ToLower(h)
+			switch {
+			case !isToken(h):
+				d.errorf(CodeValue, paths[i], "invalid header name %q", hs[i])
+			case slices.Contains(r.IdentityHeaders, h):
+				d.errorf(CodeDuplicate, paths[i], "header %q listed twice", h)
+			default:
+				r.IdentityHeaders = append(r.IdentityHeaders, h)
+			}
+		}
+	}
+	t.done()
+	return r
+}
+
+// parseUpstream checks an upstream URL. On success the path has no trailing
+// slash ("" for the root), so the proxy can prepend it to a request path.
+func parseUpstream(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("invalid URL %q: %v", s, errors.Unwrap(err))
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("unsupported URL %q (want an absolute http:// or https:// URL)", s)
+	case u.Host == "" || u.Hostname() == "":
+		return nil, fmt.Errorf("URL %q has no host", s)
+	case u.User != nil:
+		return nil, fmt.Errorf("URL %q must not contain credentials", s)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, fmt.Errorf("URL %q must not have a query or fragment", s)
+	}
+	if p := u.Port(); p != "" {
+		if _, err := strconv.ParseUint(p, 10, 16); err != nil {
+			return nil, fmt.Errorf("URL %q has an invalid port", s)
+		}
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
+}
+
+// isToken reports whether s is a non-empty RFC 9110 token (a header name).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}

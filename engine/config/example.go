@@ -1,0 +1,105 @@
+package config
+
+// Example returns a reference configuration that sets every key to its
+// default (or to an illustrative value where a key has no default), each
+// with a comment. It parses without errors; the CLI may print it for
+// "ward config example" style commands. The returned string is a constant.
+func Example() string { return exampleTOML }
+
+const exampleTOML = `# Ward reference configuration: every key, with its default.
+#
+# Durations are Go duration strings: "250ms", "30s", "1m30s".
+# Sizes are an integer number of bytes or a string with a unit:
+# B, KiB, MiB, GiB, TiB (powers of 1024) or KB, MB, GB, TB (powers of 1000).
+# Unknown keys are errors.
+
+[server]
+# Addresses to listen on, as host:port. Required, at least one.
+# An empty host (":8080") listens on all interfaces.
+listen = ["127.0.0.1:8080"]
+# Maximum time to read a request, headers and body.
+read_timeout = "30s"
+# Maximum time to write a response; "0s" = no limit (needed for long streams).
+write_timeout = "0s"
+# How long an idle keep-alive connection is kept open.
+idle_timeout = "90s"
+# Maximum size of request headers (1KiB..1MiB).
+max_header_bytes = "16KiB"
+# Maximum number of concurrent connections; 0 = the server's default.
+concurrency = 0
+
+[log]
+# debug | info | warn | error
+level = "info"
+# auto | json | text. auto = json when stdout is not a terminal, text otherwise.
+format = "auto"
+
+[wasm]
+# Directory of the on-disk compilation cache.
+# "" = <user cache dir>/ward/wazero; "off" = no on-disk cache.
+# A relative path is relative to this file's directory.
+cache_dir = ""
+
+# One table per guard: [guards.NAME], NAME matching [a-z0-9_-]+.
+# Routes refer to guards by NAME.
+[guards.denylist]
+# Required. A .wasm file, relative to this file's directory, or
+# "builtin:NAME" for a guard embedded in the ward binary.
+path = "builtin:denylist"
+# Optional SHA-256 pin of the .wasm file, 64 hex characters; "" = not pinned.
+sha256 = ""
+# enforce = verdicts apply; observe = verdicts are recorded but never applied.
+mode = "enforce"
+# What happens when the guard fails (trap, timeout, bad verdict):
+# deny = fail closed (the request is refused); allow = fail open.
+on_error = "deny"
+# Number of instances kept ready; 0 = GOMAXPROCS. At most 256.
+pool_size = 0
+# Linear memory cap per instance: a multiple of 64KiB, 1MiB..4GiB.
+memory_limit = "64MiB"
+# CPU time a single call may use, 1ms..10s. While a guard runs it can delay
+# the Go garbage collector for the whole gateway: keep this small.
+cpu_budget = "50ms"
+# Maximum size of a verdict the guard may return (at most memory_limit).
+max_output = "1MiB"
+
+# Free-form settings passed to the guard as a JSON object and validated by
+# the guard itself. Absent = {}.
+[guards.denylist.config]
+phrases = ["ignore previous instructions"]
+
+# One [[routes]] entry per upstream. A request goes to the route with the
+# longest matching prefix.
+[[routes]]
+# Required, unique, [a-z0-9_-]+.
+name = "openai"
+# Required, starts with "/"; two routes may not share a prefix.
+prefix = "/v1/"
+# Required absolute http:// or https:// URL, without query or credentials.
+# Its path is prepended to the forwarded request path.
+upstream = "http://127.0.0.1:9000"
+# Remove the prefix from the request path before forwarding.
+strip_prefix = false
+# Host header sent upstream; "" = the upstream URL's host.
+host_header = ""
+# Guards applied to this route, in order. Each must be defined in [guards].
+guards = ["denylist"]
+# Requests to paths that are not a known LLM API (OpenAI, Anthropic):
+# pass = forward them; refuse = reject them.
+unknown_paths = "pass"
+# Largest request body accepted (413 beyond).
+max_body = "8MiB"
+# Largest non-streamed answer buffered for response guards.
+max_response_body = "32MiB"
+# Time to connect to the upstream.
+connect_timeout = "5s"
+# Time to the upstream's response headers, and for a non-streamed body.
+timeout = "120s"
+# Maximum connections to the upstream.
+max_conns = 512
+# How long an idle upstream connection is kept.
+max_idle_conn_duration = "90s"
+# Request headers (lower-case) copied into the exchange for guards to see.
+# [] = none.
+identity_headers = ["authorization", "x-api-key"]
+`

@@ -1,0 +1,253 @@
+// Package pipeline runs an ordered list of guards over an exchange.
+//
+// A Pipeline is immutable once built and safe for concurrent use: a request
+// runs it with its own Outcome. The order of guards is the order of the
+// route's `guards` list in the config, never map or import order.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/wardgate/ward/sdk/abi"
+)
+
+// Guard is what the pipeline needs from a guard. *wasmhost.Guard
+// implements it. Check must be safe for concurrent use; it resets v and
+// fills it with the guard's verdict, or returns an error for a guard fault
+// (a policy denial is a verdict, never an error).
+type Guard interface {
+	Name() string
+	Version() string
+	Handles(abi.Phase) bool
+	Check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) error
+}
+
+// Mode says whether a guard's verdict is enforced.
+type Mode uint8
+
+const (
+	// Enforce applies the guard's verdict: a deny blocks, rewrites apply.
+	Enforce Mode = iota
+	// Observe runs the guard and records its verdict, but never blocks and
+	// never changes the exchange.
+	Observe
+)
+
+func (m Mode) String() string {
+	if m == Observe {
+		return "observe"
+	}
+	return "enforce"
+}
+
+// ParseMode maps "enforce" / "observe".
+func ParseMode(s string) (Mode, bool) {
+	switch s {
+	case "enforce", "":
+		return Enforce, true
+	case "observe":
+		return Observe, true
+	}
+	return 0, false
+}
+
+// Step is one guard in a pipeline with its policy.
+type Step struct {
+	Guard Guard
+	Mode  Mode
+	// FailOpen lets the exchange continue when the guard faults (timeout,
+	// trap, bad verdict). The default, false, denies: fail closed.
+	FailOpen bool
+}
+
+// Pipeline is an ordered, immutable list of steps.
+type Pipeline struct {
+	steps  []Step
+	phases [4]bool
+}
+
+// New returns a pipeline over steps, in order. steps is copied.
+func New(steps []Step) *Pipeline {
+	p := &Pipeline{steps: append([]Step(nil), steps...)}
+	for _, s := range p.steps {
+		for ph := abi.PhaseRequest; ph <= abi.PhaseResponseChunk; ph++ {
+			if s.Guard.Handles(ph) {
+				p.phases[ph] = true
+			}
+		}
+	}
+	return p
+}
+
+// Steps returns the pipeline's steps; the caller must not modify them.
+func (p *Pipeline) Steps() []Step {
+	if p == nil {
+		return nil
+	}
+	return p.steps
+}
+
+// Handles reports whether any guard of p runs in phase ph.
+func (p *Pipeline) Handles(ph abi.Phase) bool {
+	return p != nil && int(ph) < len(p.phases) && p.phases[ph]
+}
+
+// Outcome values.
+const (
+	OutcomeAllow = "allow"
+	OutcomeDeny  = "deny"
+	OutcomeError = "error"
+)
+
+// Record is what one guard did in one phase, for logs and the audit.
+type Record struct {
+	Guard   string
+	Version string
+	Phase   abi.Phase
+	Mode    Mode
+	// Outcome is allow, deny or error. For an observe guard it is what the
+	// guard said, not what happened to the exchange.
+	Outcome  string
+	Code     string // denial code, or the error code of a fault
+	Reasons  []string
+	Scores   []abi.Score
+	Rewrites int
+	Latency  time.Duration
+	Err      error
+}
+
+// Outcome is the result of running a pipeline over one phase. It is
+// reusable: Run resets it. Not safe for concurrent use.
+type Outcome struct {
+	// Denied is set when an enforcing guard denied or an enforcing guard
+	// faulted with fail-closed policy; Run stops at that guard.
+	Denied  bool
+	Status  int
+	Code    string
+	Message string
+	By      string // the guard that denied
+	Fault   bool   // the denial is a guard fault, not a policy verdict
+
+	// Dirty marks the messages of the phase (Exchange.Messages for
+	// request, Exchange.Response.Messages for response) that enforcing
+	// guards rewrote. Its length is the number of messages.
+	Dirty      []bool
+	Rewritten  bool
+	SetHeaders []abi.KV
+	Records    []Record
+
+	v abi.Verdict
+}
+
+// Reset empties o for reuse.
+func (o *Outcome) Reset() {
+	o.Denied, o.Status, o.Code, o.Message, o.By, o.Fault, o.Rewritten = false, 0, "", "", "", false, false
+	o.Dirty = o.Dirty[:0]
+	o.SetHeaders = o.SetHeaders[:0]
+	clear(o.Records)
+	o.Records = o.Records[:0]
+}
+
+// Coder is implemented by guard errors that carry a stable code.
+type Coder interface{ ErrorCode() string }
+
+// ErrorCode returns the stable code of a guard fault ("guard_error" when the
+// error carries none).
+func ErrorCode(err error) string {
+	var c Coder
+	if errors.As(err, &c) {
+		return c.ErrorCode()
+	}
+	return "guard_error"
+}
+
+// Run runs the guards of p that handle x.Phase, in order, and fills o.
+// Enforced rewrites and annotations are applied to x as they come, so
+// later guards see them. A deny from an enforcing guard, or a fault of an
+// enforcing fail-closed guard, stops the run.
+func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
+	o.Reset()
+	msgs := x.Messages
+	if x.Phase == abi.PhaseResponse {
+		msgs = x.Response.Messages
+	}
+	for range msgs {
+		o.Dirty = append(o.Dirty, false)
+	}
+	if p == nil {
+		return
+	}
+	v := &o.v
+	for i := range p.steps {
+		s := &p.steps[i]
+		if !s.Guard.Handles(x.Phase) {
+			continue
+		}
+		start := time.Now()
+		err := s.Guard.Check(ctx, x, v)
+		rec := Record{
+			Guard:   s.Guard.Name(),
+			Version: s.Guard.Version(),
+			Phase:   x.Phase,
+			Mode:    s.Mode,
+			Latency: time.Since(start),
+		}
+		if err != nil {
+			rec.Outcome, rec.Code, rec.Err = OutcomeError, ErrorCode(err), err
+			o.Records = append(o.Records, rec)
+			if s.Mode == Enforce && !s.FailOpen {
+				o.Denied, o.Fault = true, true
+				o.Status = 503
+				o.Code = rec.Code
+				o.Message = "guard " + rec.Guard + " failed (" + rec.Code + "); request refused by policy"
+				o.By = rec.Guard
+				return
+			}
+			continue
+		}
+		rec.Outcome = OutcomeAllow
+		if v.Decision == abi.Deny {
+			rec.Outcome, rec.Code = OutcomeDeny, v.Code
+		}
+		if len(v.Reasons) > 0 {
+			rec.Reasons = append([]string(nil), v.Reasons...)
+		}
+		if len(v.Scores) > 0 {
+			rec.Scores = append([]abi.Score(nil), v.Scores...)
+		}
+		rec.Rewrites = len(v.Rewrites)
+		o.Records = append(o.Records, rec)
+		if s.Mode == Observe {
+			continue
+		}
+		if v.Decision == abi.Deny {
+			o.Denied = true
+			o.Status = int(v.Status)
+			if o.Status < 400 || o.Status > 599 {
+				o.Status = 403
+			}
+			o.Code = v.Code
+			if o.Code == "" {
+				o.Code = "denied"
+			}
+			o.Message = v.Message
+			if o.Message == "" {
+				o.Message = "request denied by guard " + rec.Guard
+			}
+			o.By = rec.Guard
+			return
+		}
+		for _, rw := range v.Rewrites {
+			if int(rw.Index) >= len(msgs) {
+				continue // the host validated indexes; a stale one is ignored
+			}
+			msgs[rw.Index].Text = rw.Text
+			o.Dirty[rw.Index] = true
+			o.Rewritten = true
+		}
+		o.SetHeaders = append(o.SetHeaders, v.SetHeaders...)
+		x.Annotations = append(x.Annotations, v.Annotations...)
+	}
+}

@@ -1,0 +1,473 @@
+// Package proxy is Ward's data plane: a fasthttp reverse proxy that matches
+// a route, parses the LLM exchange once, runs the route's guard pipeline on
+// the request and the answer, and forwards to the upstream.
+//
+// A request loads the current Snapshot once and uses it for all of its
+// phases; a new snapshot is published atomically (see Server.Swap).
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/wardgate/ward/engine/exchange"
+	"github.com/wardgate/ward/engine/pipeline"
+	"github.com/wardgate/ward/sdk/abi"
+)
+
+// hopHeaders are hop-by-hop headers (RFC 9110 7.6.1) that a proxy must not
+// forward, in either direction.
+var hopHeaders = []string{
+	"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate",
+	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
+}
+
+// Server serves the routes of the current snapshot. It is goroutine-safe.
+type Server struct {
+	log   *slog.Logger
+	snap  atomic.Pointer[Snapshot]
+	state sync.Pool
+
+	idPrefix [8]byte
+	idSeq    atomic.Uint64
+
+	mu      sync.Mutex
+	servers []*fasthttp.Server
+}
+
+// NewServer returns a server that serves snap.
+func NewServer(snap *Snapshot, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{log: log}
+	s.snap.Store(snap)
+	s.state.New = func() any { return new(reqState) }
+	if _, err := rand.Read(s.idPrefix[:]); err != nil {
+		binary.LittleEndian.PutUint64(s.idPrefix[:], uint64(os.Getpid()))
+	}
+	return s
+}
+
+// Snapshot returns the snapshot new requests use.
+func (s *Server) Snapshot() *Snapshot { return s.snap.Load() }
+
+// Swap publishes next for new requests and returns the previous snapshot;
+// requests in flight finish on the one they loaded. The caller closes the
+// old snapshot once it has drained.
+func (s *Server) Swap(next *Snapshot) *Snapshot { return s.snap.Swap(next) }
+
+// reqState is the per-request scratch space, pooled.
+type reqState struct {
+	req  exchange.Request
+	resp exchange.Response
+	out  pipeline.Outcome
+	buf  []byte
+	id   [32]byte
+}
+
+func b2s(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// Handler returns the fasthttp handler.
+func (s *Server) Handler() fasthttp.RequestHandler { return s.handle }
+
+func (s *Server) handle(ctx *fasthttp.RequestCtx) {
+	snap := s.snap.Load()
+	st := s.state.Get().(*reqState)
+	defer s.state.Put(st)
+
+	path := ctx.Path()
+	method := ctx.Method()
+	api := exchange.DetectAPI(method, path)
+
+	reqID := ctx.Request.Header.Peek("X-Request-Id")
+	if !validRequestID(reqID) {
+		reqID = s.newRequestID(st.id[:])
+		ctx.Request.Header.SetBytesV("X-Request-Id", reqID)
+	}
+	ctx.Response.Header.SetBytesV("X-Request-Id", reqID)
+
+	rt := snap.match(path)
+	if rt == nil {
+		s.fail(ctx, st, api, fasthttp.StatusNotFound, "route_not_found", "no route for this path")
+		return
+	}
+	if api == abi.APIUnknown && rt.refuseUnknown {
+		s.fail(ctx, st, api, fasthttp.StatusNotFound, "unknown_path", "this gateway route only serves LLM API paths")
+		return
+	}
+	body := ctx.PostBody()
+	if int64(len(body)) > rt.cfg.MaxBody {
+		s.fail(ctx, st, api, fasthttp.StatusRequestEntityTooLarge, "request_too_large", "request body exceeds the route's limit")
+		return
+	}
+
+	var x *abi.Exchange
+	streamAnswer := true
+	if api != abi.APIUnknown && (rt.pipeline.Handles(abi.PhaseRequest) || rt.pipeline.Handles(abi.PhaseResponse)) {
+		if !isJSON(ctx.Request.Header.ContentType()) {
+			s.fail(ctx, st, api, fasthttp.StatusUnsupportedMediaType, "unsupported_content_type", "Content-Type must be application/json")
+			return
+		}
+		if err := st.req.Parse(api, body); err != nil {
+			s.failErr(ctx, st, api, err)
+			return
+		}
+		x = &st.req.X
+		x.Phase = abi.PhaseRequest
+		x.RequestID = b2s(reqID)
+		x.Route = rt.name
+		x.Path = b2s(path)
+		x.Headers = x.Headers[:0]
+		for _, h := range rt.identityHeaders {
+			if v := ctx.Request.Header.Peek(h); len(v) > 0 {
+				x.Headers = append(x.Headers, abi.KV{Key: h, Value: b2s(v)})
+			}
+		}
+		if rt.pipeline.Handles(abi.PhaseRequest) {
+			rt.pipeline.Run(ctx, x, &st.out)
+			s.logFaults(st, rt)
+			if st.out.Denied {
+				s.fail(ctx, st, api, st.out.Status, st.out.Code, st.out.Message)
+				return
+			}
+			if st.out.Rewritten {
+				nb, err := st.req.Rewrite(st.buf[:0], body, st.out.Dirty)
+				if err != nil {
+					s.failErr(ctx, st, api, err)
+					return
+				}
+				st.buf = nb
+				ctx.Request.SetBody(nb)
+			}
+			for _, h := range st.out.SetHeaders {
+				setGuardHeader(&ctx.Request.Header, h)
+			}
+		}
+		// Answers are buffered only when a response guard must read them;
+		// streams pass through event by event (response_chunk guards come
+		// with the streaming work).
+		streamAnswer = x.Stream || !rt.pipeline.Handles(abi.PhaseResponse)
+	}
+
+	if !s.forward(ctx, st, rt, api, streamAnswer) {
+		return
+	}
+
+	if !streamAnswer && x != nil {
+		s.responsePhase(ctx, st, rt, api, x)
+	}
+}
+
+// forward sends ctx.Request upstream and leaves the answer in ctx.Response.
+// It reports false when it has already written an error answer.
+func (s *Server) forward(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API, stream bool) bool {
+	req := &ctx.Request
+	clientClose := req.Header.ConnectionClose()
+	// Headers named in Connection are hop-by-hop too.
+	if conn := req.Header.Peek("Connection"); len(conn) > 0 {
+		for tok := range bytes.SplitSeq(conn, []byte{','}) {
+			tok = bytes.TrimSpace(tok)
+			if len(tok) > 0 && !bytes.EqualFold(tok, []byte("close")) && !bytes.EqualFold(tok, []byte("keep-alive")) {
+				req.Header.DelBytes(tok)
+			}
+		}
+	}
+	for _, h := range hopHeaders {
+		req.Header.Del(h)
+	}
+
+	st.buf = appendClientIP(st.buf[:0], ctx.RemoteIP())
+	if prior := req.Header.Peek("X-Forwarded-For"); len(prior) > 0 {
+		n := len(st.buf)
+		st.buf = append(st.buf, prior...)
+		st.buf = append(st.buf, ", "...)
+		st.buf = append(st.buf, st.buf[:n]...)
+		st.buf = st.buf[n:]
+	}
+	req.Header.SetBytesV("X-Forwarded-For", st.buf)
+	if ctx.IsTLS() {
+		req.Header.Set("X-Forwarded-Proto", "https")
+	} else {
+		req.Header.Set("X-Forwarded-Proto", "http")
+	}
+	if rt.noCompression {
+		req.Header.Del("Accept-Encoding")
+	}
+
+	// Upstream URI: scheme://host + upstream path + (path minus prefix) + query.
+	uri := req.URI()
+	st.buf = append(st.buf[:0], rt.basePath...)
+	p := uri.PathOriginal()
+	if rt.cfg.StripPrefix {
+		p = p[len(rt.prefix)-1:] // keep the leading slash
+		if rt.prefix[len(rt.prefix)-1] != '/' {
+			p = uri.PathOriginal()[len(rt.prefix):]
+		}
+	}
+	if len(rt.basePath) > 0 && len(p) > 0 && p[0] == '/' && rt.basePath[len(rt.basePath)-1] == '/' {
+		p = p[1:]
+	}
+	st.buf = append(st.buf, p...)
+	if q := uri.QueryString(); len(q) > 0 {
+		st.buf = append(st.buf, '?')
+		st.buf = append(st.buf, q...)
+	}
+	req.SetRequestURIBytes(st.buf)
+	uri = req.URI()
+	uri.SetSchemeBytes(rt.scheme)
+	uri.SetHostBytes(rt.hostHeader)
+	req.Header.SetHostBytes(rt.hostHeader)
+
+	resp := &ctx.Response
+	resp.StreamBody = stream
+	err := rt.client.Do(req, resp)
+	if clientClose {
+		ctx.SetConnectionClose()
+	}
+	// The upstream's answer replaced ctx.Response, headers included.
+	resp.Header.SetBytesV("X-Request-Id", req.Header.Peek("X-Request-Id"))
+	if err != nil {
+		status, code, msg := upstreamError(err)
+		s.log.Warn("upstream request failed", "route", rt.name, "upstream", rt.cfg.Upstream.String(),
+			"request_id", string(req.Header.Peek("X-Request-Id")), "code", code, "err", err)
+		s.fail(ctx, st, api, status, code, msg)
+		return false
+	}
+	// Hop-by-hop headers of the answer.
+	if conn := resp.Header.Peek("Connection"); len(conn) > 0 {
+		for tok := range bytes.SplitSeq(conn, []byte{','}) {
+			tok = bytes.TrimSpace(tok)
+			if len(tok) > 0 && !bytes.EqualFold(tok, []byte("close")) && !bytes.EqualFold(tok, []byte("keep-alive")) {
+				resp.Header.DelBytes(tok)
+			}
+		}
+	}
+	for _, h := range hopHeaders {
+		if h != "Transfer-Encoding" { // fasthttp re-frames the body itself
+			resp.Header.Del(h)
+		}
+	}
+	return true
+}
+
+func (s *Server) responsePhase(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API, x *abi.Exchange) {
+	resp := &ctx.Response
+	body := resp.Body()
+	if ce := resp.Header.ContentEncoding(); len(ce) > 0 && !bytes.EqualFold(ce, []byte("identity")) {
+		b, err := resp.BodyUncompressed()
+		if err != nil {
+			s.fail(ctx, st, api, fasthttp.StatusBadGateway, "upstream_bad_body", "upstream answer could not be decoded")
+			return
+		}
+		resp.Header.Del("Content-Encoding")
+		resp.SetBody(b)
+		body = resp.Body()
+	}
+	if err := st.resp.Parse(api, resp.StatusCode(), body); err != nil {
+		// An answer a response guard cannot read is not passed on unchecked.
+		s.log.Warn("unparseable upstream answer", "route", rt.name, "request_id", x.RequestID, "err", err)
+		s.fail(ctx, st, api, fasthttp.StatusBadGateway, "upstream_bad_body", "upstream answer could not be parsed")
+		return
+	}
+	x.Phase = abi.PhaseResponse
+	x.Response = st.resp.R
+	rt.pipeline.Run(ctx, x, &st.out)
+	s.logFaults(st, rt)
+	if st.out.Denied {
+		s.fail(ctx, st, api, st.out.Status, st.out.Code, st.out.Message)
+		return
+	}
+	if st.out.Rewritten {
+		nb, err := st.resp.Rewrite(st.buf[:0], body, st.out.Dirty)
+		if err != nil {
+			s.failErr(ctx, st, api, err)
+			return
+		}
+		st.buf = nb
+		resp.SetBody(nb)
+	}
+	for _, h := range st.out.SetHeaders {
+		if h.Value == "" {
+			resp.Header.Del(h.Key)
+		} else if !protectedHeader(h.Key) {
+			resp.Header.Set(h.Key, h.Value)
+		}
+	}
+}
+
+func (s *Server) logFaults(st *reqState, rt *route) {
+	for i := range st.out.Records {
+		r := &st.out.Records[i]
+		if r.Err != nil {
+			s.log.Warn("guard fault", "route", rt.name, "guard", r.Guard, "version", r.Version,
+				"phase", r.Phase.String(), "mode", r.Mode.String(), "code", r.Code, "err", r.Err)
+		}
+	}
+}
+
+// fail answers with a JSON error in the shape of the called API.
+func (s *Server) fail(ctx *fasthttp.RequestCtx, st *reqState, api abi.API, status int, code, msg string) {
+	resp := &ctx.Response
+	if resp.StreamBody {
+		resp.StreamBody = false
+	}
+	resp.ResetBody()
+	resp.Header.Del("Content-Length")
+	resp.SetStatusCode(status)
+	resp.Header.SetContentType("application/json")
+	resp.Header.Del("Content-Encoding")
+	st.buf = exchange.AppendErrorBody(st.buf[:0], api, status, code, msg)
+	resp.SetBody(st.buf)
+}
+
+func (s *Server) failErr(ctx *fasthttp.RequestCtx, st *reqState, api abi.API, err error) {
+	var e *exchange.Error
+	if errors.As(err, &e) {
+		s.fail(ctx, st, api, e.Status, e.Code, e.Message)
+		return
+	}
+	s.fail(ctx, st, api, fasthttp.StatusBadRequest, "invalid_request", "request could not be processed")
+}
+
+// upstreamError maps a client error to the status the caller sees: 504
+// when the upstream did not answer in time, 503 when the route's connection
+// pool is exhausted, 502 otherwise.
+func upstreamError(err error) (int, string, string) {
+	var ne net.Error
+	switch {
+	case errors.Is(err, fasthttp.ErrTimeout), errors.Is(err, fasthttp.ErrDialTimeout),
+		errors.As(err, &ne) && ne.Timeout():
+		return fasthttp.StatusGatewayTimeout, "upstream_timeout", "upstream did not answer in time"
+	case errors.Is(err, fasthttp.ErrNoFreeConns):
+		return fasthttp.StatusServiceUnavailable, "upstream_busy", "upstream connection limit reached"
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		return fasthttp.StatusBadGateway, "upstream_too_large", "upstream answer exceeds the route's limit"
+	}
+	return fasthttp.StatusBadGateway, "upstream_unreachable", "upstream could not be reached or closed the connection"
+}
+
+func isJSON(ct []byte) bool {
+	if i := bytes.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	ct = bytes.TrimSpace(ct)
+	return bytes.EqualFold(ct, []byte("application/json")) ||
+		(bytes.HasPrefix(ct, []byte("application/")) && bytes.HasSuffix(ct, []byte("+json")))
+}
+
+// validRequestID accepts client request ids of 1..128 visible ASCII bytes.
+func validRequestID(b []byte) bool {
+	if len(b) == 0 || len(b) > 128 {
+		return false
+	}
+	for _, c := range b {
+		if c <= ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) newRequestID(dst []byte) []byte {
+	var raw [16]byte
+	copy(raw[:8], s.idPrefix[:])
+	binary.BigEndian.PutUint64(raw[8:], s.idSeq.Add(1))
+	hex.Encode(dst[:32], raw[:])
+	return dst[:32]
+}
+
+func appendClientIP(dst []byte, ip net.IP) []byte {
+	a, ok := netip.AddrFromSlice(ip)
+	if !ok {
+		return append(dst, "unknown"...)
+	}
+	return a.Unmap().AppendTo(dst)
+}
+
+// protectedHeader lists headers guards may not set: framing and routing
+// belong to the proxy.
+func protectedHeader(k string) bool {
+	switch http1Canonical(k) {
+	case "Host", "Content-Length", "Transfer-Encoding", "Connection", "Te", "Upgrade", "Trailer":
+		return true
+	}
+	return false
+}
+
+func http1Canonical(k string) string {
+	b := []byte(k)
+	upper := true
+	for i, c := range b {
+		if upper && 'a' <= c && c <= 'z' {
+			b[i] = c - 32
+		} else if !upper && 'A' <= c && c <= 'Z' {
+			b[i] = c + 32
+		}
+		upper = c == '-'
+	}
+	return string(b)
+}
+
+func setGuardHeader(h *fasthttp.RequestHeader, kv abi.KV) {
+	if protectedHeader(kv.Key) {
+		return
+	}
+	if kv.Value == "" {
+		h.Del(kv.Key)
+		return
+	}
+	h.Set(kv.Key, kv.Value)
+}
+
+// ErrorHandler answers requests fasthttp could not read (too large, bad
+// framing) with a JSON error instead of fasthttp's plain text.
+func (s *Server) ErrorHandler(ctx *fasthttp.RequestCtx, err error) {
+	st := s.state.Get().(*reqState)
+	defer s.state.Put(st)
+	api := exchange.DetectAPI([]byte("POST"), ctx.Path())
+	ctx.SetConnectionClose()
+	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		s.fail(ctx, st, api, fasthttp.StatusRequestEntityTooLarge, "request_too_large", "request body exceeds the gateway's limit")
+		return
+	}
+	var he interface{ Timeout() bool }
+	if errors.As(err, &he) && he.Timeout() {
+		s.fail(ctx, st, api, fasthttp.StatusRequestTimeout, "request_timeout", "request was not received in time")
+		return
+	}
+	s.fail(ctx, st, api, fasthttp.StatusBadRequest, "bad_request", "malformed HTTP request")
+}
+
+// Close stops every listener started by Serve.
+func (s *Server) Close(ctx context.Context) error {
+	s.mu.Lock()
+	servers := s.servers
+	s.servers = nil
+	s.mu.Unlock()
+	var errs []error
+	for _, srv := range servers {
+		if err := srv.ShutdownWithContext(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

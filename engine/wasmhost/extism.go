@@ -1,0 +1,90 @@
+package wasmhost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/wardgate/ward/engine/internal/extismguard"
+	"github.com/wardgate/ward/sdk/abi"
+)
+
+// loadExtism loads a module that imports "extism:host/env" through
+// extismguard. Its calls are bounded by a wall-clock deadline of twice the
+// CPU budget (Extism guards get no fuel), and its Stats report no Idle or
+// Replaced counts (extismguard keeps its own pool).
+func (h *Host) loadExtism(ctx context.Context, g *Guard, s Spec, pages uint32) (*Guard, error) {
+	g.abiName = ABIExtism
+	var timeout = 2 * s.CPUBudget
+	if s.NoCPUBound {
+		timeout = 0
+	}
+	eg, err := extismguard.Load(ctx, extismguard.Options{
+		Name:             g.name,
+		Wasm:             s.Wasm,
+		ConfigJSON:       s.ConfigJSON,
+		PoolSize:         s.PoolSize,
+		MemoryLimitPages: pages,
+		Timeout:          timeout,
+		MaxOutput:        s.MaxOutput,
+		Logger:           h.logger,
+		CacheDir:         h.cacheDir,
+	})
+	if err != nil {
+		return nil, g.fromExtism(err)
+	}
+	g.ext = eg
+	g.desc = eg.Description()
+	g.version = g.desc.Version
+	if s.Name == "" {
+		g.name = g.desc.Name
+	}
+	for _, name := range g.desc.Phases {
+		if p, ok := abi.ParsePhase(name); ok {
+			g.handles[p] = true
+		}
+	}
+	close(g.watchDone)
+	return g, nil
+}
+
+// checkExtism runs an Extism guard; the caller has done the in-flight
+// accounting.
+func (g *Guard) checkExtism(ctx context.Context, x *abi.Exchange, v *abi.Verdict) error {
+	g.calls.Add(1)
+	g.inUse.Add(1)
+	err := g.ext.Check(ctx, x, v)
+	g.inUse.Add(-1)
+	if err == nil {
+		err = validateVerdict(x, v)
+		if err == nil {
+			return nil
+		}
+		err = g.err(CodeBadVerdict, err)
+	} else {
+		err = g.fromExtism(err)
+	}
+	v.Reset()
+	g.count(err.(*Error).Code)
+	return err
+}
+
+// fromExtism turns an extismguard error into an *Error of the same code,
+// with extismguard's ConfigError translated into ours.
+func (g *Guard) fromExtism(err error) *Error {
+	var ee *extismguard.Error
+	if !errors.As(err, &ee) {
+		return g.err(CodeTrap, err)
+	}
+	inner := ee.Err
+	var ce *extismguard.ConfigError
+	if errors.As(inner, &ce) {
+		inner = &ConfigError{Key: ce.Key, Msg: ce.Message}
+	}
+	code := ee.Code
+	if code == extismguard.CodePhase {
+		code = CodeTrap
+		inner = fmt.Errorf("extism guard refused its phase: %w", inner)
+	}
+	return g.err(code, inner)
+}

@@ -1,0 +1,752 @@
+package wasmhost
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/wardgate/ward/engine/internal/extismguard"
+	"github.com/wardgate/ward/engine/internal/fuel"
+	"github.com/wardgate/ward/sdk/abi"
+)
+
+// Defaults for the zero values of Spec fields.
+const (
+	DefaultMemoryLimit = 64 << 20              // bytes per instance
+	DefaultCPUBudget   = 50 * time.Millisecond // per call
+	DefaultMaxOutput   = 1 << 20               // bytes of verdict per call
+	DefaultMaxLogBytes = 4 << 10               // bytes of stdout+stderr per call
+)
+
+// FuelPerMillisecond converts a CPU budget into fuel units. One unit is one
+// fuel check (function entry or loop header), about 1 ns of tight-loop work
+// on a current x86-64 core; allocating code burns fewer units per
+// millisecond, which the wall-clock watchdog (2x the budget) covers.
+const FuelPerMillisecond = 1_000_000
+
+// initFuel is the fuel given to _initialize, ward_describe, the first
+// ward_alloc and ward_configure, which run while loading, before the
+// watchdog watches the instance. It is a constant (not derived from the
+// budget) so that the instrumented module, and so the compilation cache
+// entry, is the same whatever the budget. A Go guest's _initialize uses
+// about 0.1% of it.
+const initFuel = 200_000_000
+
+// ABI names returned by Guard.ABI.
+const (
+	ABINative = abi.Version // "ward/v1"
+	ABIExtism = "extism"
+)
+
+// Spec describes one guard to load.
+type Spec struct {
+	// Name identifies the guard in errors, logs and Name(); "" uses the
+	// name from the guard's description.
+	Name string
+	// Wasm is the module. Load does not retain or modify it.
+	Wasm []byte
+	// ConfigJSON is the guard's config table as a JSON object; nil or empty
+	// means "{}".
+	ConfigJSON []byte
+	// PoolSize is the number of instances (concurrent calls); 0 means
+	// GOMAXPROCS. A larger pool than the number of cores adds memory, not
+	// throughput.
+	PoolSize int
+	// MemoryLimit caps each instance's linear memory, in bytes (rounded
+	// down to 64 KiB pages); 0 means DefaultMemoryLimit. A module whose
+	// declared minimum or maximum exceeds it fails to load.
+	MemoryLimit int64
+	// CPUBudget bounds one call: FuelPerMillisecond units of fuel per
+	// millisecond, and the watchdog stops a call that runs for more than
+	// twice this in wall time. 0 means DefaultCPUBudget.
+	CPUBudget time.Duration
+	// MaxOutput is the largest verdict accepted, in bytes; 0 means
+	// DefaultMaxOutput.
+	MaxOutput int
+	// MaxLogBytes is how much of a call's stdout+stderr is forwarded to the
+	// logger (the rest is dropped and counted); 0 means DefaultMaxLogBytes,
+	// a negative value forwards nothing.
+	MaxLogBytes int
+	// NoCPUBound disables fuel instrumentation and the watchdog. It exists
+	// only to measure their overhead in benchmarks: a guard loaded with it
+	// can block a goroutine (and the Go GC) forever.
+	NoCPUBound bool
+}
+
+// Stats are a guard's counters since Load.
+type Stats struct {
+	Calls       uint64 // Check calls that reached the guest
+	Errors      uint64 // calls that returned an error (all codes)
+	Traps       uint64 // guard_trap
+	Timeouts    uint64 // guard_timeout
+	OOMs        uint64 // guard_oom
+	BadVerdicts uint64 // bad_verdict
+	Busy        uint64 // guard_busy
+	// Replaced counts instances discarded after a trap, timeout or
+	// out-of-memory and replaced in the background; ReplaceFailures counts
+	// failed replacement attempts (retried with backoff).
+	Replaced        uint64
+	ReplaceFailures uint64
+	PoolSize        int // configured number of instances
+	InUse           int // instances running a call now
+	Idle            int // instances ready in the pool
+}
+
+// Guard is one loaded guard. It is safe for concurrent use; at most
+// PoolSize calls run at once, the others wait for a free instance.
+type Guard struct {
+	host    *Host
+	name    string
+	version string
+	desc    abi.Description
+	sha     string
+	abiName string
+	handles [4]bool // by abi.Phase
+	logger  *slog.Logger
+
+	// native ABI
+	rt          wazero.Runtime
+	compiled    wazero.CompiledModule
+	configJSON  []byte
+	hasInit     bool
+	hasConfig   bool
+	budget      time.Duration
+	budgetUnits int64 // 0 when NoCPUBound
+	killAfter   int64 // ns of wall time after which the watchdog stops a call
+	maxOutput   uint32
+	maxLog      int
+	memLimit    uint32 // bytes, 0 = 4 GiB
+	poolSize    int
+	pool        chan *instance
+	seq         atomic.Uint64
+
+	liveMu sync.Mutex
+	live   map[*instance]struct{}
+
+	// extism ABI
+	ext *extismguard.Guard
+
+	inflight  atomic.Int64
+	inUse     atomic.Int64
+	closing   atomic.Bool
+	done      chan struct{} // closed when Close starts
+	idle      chan struct{} // closed when closing and no call is in flight
+	idleOnce  sync.Once
+	closeOnce sync.Once
+	closeErr  error
+	bg        sync.WaitGroup // replacement goroutines
+	stopWatch chan struct{}
+	watchDone chan struct{}
+
+	calls, errs, traps, timeouts, ooms, badVerdicts, busy, replaced, replaceFailures atomic.Uint64
+}
+
+// Load compiles (through the Host's cache), instruments and instantiates a
+// guard, fills its whole pool, calls ward_describe, checks the exports
+// against the described phases and calls ward_configure on every
+// instance. It fails with an *Error of code guard_load, guard_config
+// (wrapping a *ConfigError when the guard named the bad key) or
+// guard_closed. Load does not retain s.Wasm or s.ConfigJSON.
+func (h *Host) Load(ctx context.Context, s Spec) (*Guard, error) {
+	if h.isClosed() {
+		return nil, &Error{Code: CodeClosed, Guard: s.Name, Err: errors.New("host is closed")}
+	}
+	g, err := h.load(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if !h.register(g) {
+		_ = g.Close(ctx)
+		return nil, &Error{Code: CodeClosed, Guard: g.name, Version: g.version, Err: errors.New("host is closed")}
+	}
+	return g, nil
+}
+
+func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
+	if s.PoolSize <= 0 {
+		s.PoolSize = runtime.GOMAXPROCS(0)
+	}
+	if s.MemoryLimit <= 0 {
+		s.MemoryLimit = DefaultMemoryLimit
+	}
+	if s.CPUBudget <= 0 {
+		s.CPUBudget = DefaultCPUBudget
+	}
+	if s.MaxOutput <= 0 {
+		s.MaxOutput = DefaultMaxOutput
+	}
+	if s.MaxLogBytes == 0 {
+		s.MaxLogBytes = DefaultMaxLogBytes
+	}
+	if len(s.ConfigJSON) == 0 {
+		s.ConfigJSON = []byte("{}")
+	}
+	sum := sha256.Sum256(s.Wasm)
+	g := &Guard{
+		host:       h,
+		name:       s.Name,
+		sha:        hex.EncodeToString(sum[:]),
+		logger:     h.logger,
+		configJSON: append([]byte(nil), s.ConfigJSON...),
+		budget:     s.CPUBudget,
+		killAfter:  int64(2 * s.CPUBudget),
+		maxOutput:  uint32(min(s.MaxOutput, math.MaxUint32)),
+		maxLog:     max(s.MaxLogBytes, 0),
+		poolSize:   s.PoolSize,
+		live:       map[*instance]struct{}{},
+		done:       make(chan struct{}),
+		idle:       make(chan struct{}),
+		stopWatch:  make(chan struct{}),
+		watchDone:  make(chan struct{}),
+	}
+	if g.name == "" {
+		g.name = "unnamed"
+	}
+	pages := s.MemoryLimit / 65536
+	pages = min(max(pages, 1), 65536)
+	if pages < 65536 {
+		g.memLimit = uint32(pages * 65536)
+	}
+	if extismguard.IsExtism(s.Wasm) {
+		return h.loadExtism(ctx, g, s, uint32(pages))
+	}
+	g.abiName = ABINative
+	if !s.NoCPUBound {
+		g.budgetUnits = max(s.CPUBudget.Milliseconds(), 1) * FuelPerMillisecond
+		if s.CPUBudget < time.Millisecond {
+			g.budgetUnits = max(int64(s.CPUBudget)*FuelPerMillisecond/int64(time.Millisecond), 1)
+		}
+	}
+
+	ok := false
+	defer func() {
+		if !ok && g.rt != nil {
+			_ = g.rt.Close(context.Background())
+		}
+	}()
+	if err := g.compile(ctx, s.Wasm, uint32(pages), s.NoCPUBound); err != nil {
+		return nil, err
+	}
+	first, err := g.instantiate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.describe(ctx, first); err != nil {
+		return nil, err
+	}
+	if s.Name == "" {
+		g.name = g.desc.Name
+	}
+	if err := g.configure(ctx, first); err != nil {
+		return nil, err
+	}
+	g.pool = make(chan *instance, g.poolSize)
+	g.pool <- first
+	if err := g.fillPool(ctx, g.poolSize-1); err != nil {
+		return nil, err
+	}
+	if g.budgetUnits > 0 {
+		go g.watchdog()
+	} else {
+		close(g.watchDone)
+	}
+	ok = true
+	return g, nil
+}
+
+// compile creates the guard's runtime, instruments the module with fuel,
+// compiles it and checks its exports' signatures.
+func (g *Guard) compile(ctx context.Context, wasm []byte, pages uint32, noFuel bool) error {
+	cfg := wazero.NewRuntimeConfig().
+		WithCompilationCache(g.host.cache).
+		WithMemoryLimitPages(pages).
+		WithCloseOnContextDone(false)
+	g.rt = wazero.NewRuntimeWithConfig(ctx, cfg)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, g.rt); err != nil {
+		return g.loadErr(fmt.Errorf("instantiate wasi_snapshot_preview1: %w", err))
+	}
+	code := wasm
+	if !noFuel {
+		var err error
+		if code, err = fuel.Instrument(wasm, initFuel); err != nil {
+			return g.loadErr(err)
+		}
+	}
+	cm, err := g.rt.CompileModule(ctx, code)
+	if err != nil {
+		return g.loadErr(fmt.Errorf("compile: %w", err))
+	}
+	g.compiled = cm
+	fns := cm.ExportedFunctions()
+	if _, ok := fns["ward_alloc"]; !ok {
+		return g.loadErr(errors.New(`not a guard: no "ward_alloc" export (ward/v1) and no "extism:host/env" import (Extism)`))
+	}
+	if _, ok := cm.ExportedMemories()["memory"]; !ok {
+		return g.loadErr(errors.New(`no exported "memory"`))
+	}
+	i32, i64 := api.ValueTypeI32, api.ValueTypeI64
+	sigs := []struct {
+		name     string
+		required bool
+		params   []api.ValueType
+		results  []api.ValueType
+	}{
+		{"ward_alloc", true, []api.ValueType{i32}, []api.ValueType{i32}},
+		{"ward_describe", true, nil, []api.ValueType{i64}},
+		{"ward_configure", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
+		{"ward_request", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
+		{"ward_response", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
+		{"ward_response_chunk", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
+		{"_initialize", false, nil, nil},
+	}
+	for _, s := range sigs {
+		d, ok := fns[s.name]
+		if !ok {
+			if s.required {
+				return g.loadErr(fmt.Errorf("missing export %q", s.name))
+			}
+			continue
+		}
+		if !sameTypes(d.ParamTypes(), s.params) || !sameTypes(d.ResultTypes(), s.results) {
+			return g.loadErr(fmt.Errorf("export %q has signature %v -> %v, want %v -> %v",
+				s.name, typeNames(d.ParamTypes()), typeNames(d.ResultTypes()), typeNames(s.params), typeNames(s.results)))
+		}
+	}
+	_, g.hasInit = fns["_initialize"]
+	_, g.hasConfig = fns["ward_configure"]
+	return nil
+}
+
+func sameTypes(a, b []api.ValueType) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func typeNames(ts []api.ValueType) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = api.ValueTypeName(t)
+	}
+	return out
+}
+
+// describe calls ward_describe on in and checks the description against
+// the module's exports.
+func (g *Guard) describe(ctx context.Context, in *instance) error {
+	b, err := in.callPacked(ctx, in.describeFn, initFuel, 0, 0, g.maxOutput)
+	if err != nil {
+		return g.loadErr(fmt.Errorf("ward_describe: %w", err))
+	}
+	var d abi.Description
+	if err := json.Unmarshal(b, &d); err != nil {
+		return g.loadErr(fmt.Errorf("ward_describe: malformed description: %w", err))
+	}
+	if d.ABI != abi.Version {
+		return g.loadErr(fmt.Errorf("ward_describe: abi %q, want %q", d.ABI, abi.Version))
+	}
+	if d.Name == "" || d.Version == "" {
+		return g.loadErr(errors.New("ward_describe: name and version are required"))
+	}
+	if len(d.Phases) == 0 {
+		return g.loadErr(errors.New("ward_describe: no phases"))
+	}
+	g.version = d.Version
+	for _, name := range d.Phases {
+		p, ok := abi.ParsePhase(name)
+		if !ok {
+			return g.loadErr(fmt.Errorf("ward_describe: unknown phase %q", name))
+		}
+		if g.handles[p] {
+			return g.loadErr(fmt.Errorf("ward_describe: phase %q listed twice", name))
+		}
+		g.handles[p] = true
+	}
+	fns := g.compiled.ExportedFunctions()
+	for p := abi.PhaseRequest; p <= abi.PhaseResponseChunk; p++ {
+		// A handler exported for a phase the guard does not describe is
+		// never called (SDKs such as sdk/go export every handler).
+		if _, exported := fns[handlerExport[p]]; g.handles[p] && !exported {
+			return g.loadErr(fmt.Errorf("phase %q is described but %q is not exported", p, handlerExport[p]))
+		}
+	}
+	g.desc = d
+	return nil
+}
+
+var handlerExport = [4]string{"", "ward_request", "ward_response", "ward_response_chunk"}
+
+// configure calls ward_configure on in.
+func (g *Guard) configure(ctx context.Context, in *instance) error {
+	if !g.hasConfig {
+		if !isEmptyObject(g.configJSON) {
+			return g.err(CodeConfig, &ConfigError{Msg: "the guard takes no configuration"})
+		}
+		return nil
+	}
+	ptr, err := in.input(ctx, g.configJSON, initFuel)
+	if err != nil {
+		return g.loadErr(fmt.Errorf("ward_configure: %w", err))
+	}
+	b, err := in.callPacked(ctx, in.configureFn, initFuel, ptr, uint32(len(g.configJSON)), g.maxOutput)
+	if err != nil {
+		return g.loadErr(fmt.Errorf("ward_configure: %w", err))
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	var ce struct {
+		Key   string `json:"key"`
+		Error string `json:"error"`
+	}
+	if err := json.Unmarshal(b, &ce); err != nil || ce.Error == "" {
+		return g.err(CodeConfig, &ConfigError{Msg: fmt.Sprintf("guard rejected its config with a malformed error: %.200q", b)})
+	}
+	return g.err(CodeConfig, &ConfigError{Key: ce.Key, Msg: ce.Error})
+}
+
+func isEmptyObject(b []byte) bool {
+	var m map[string]json.RawMessage
+	return json.Unmarshal(b, &m) == nil && len(m) == 0
+}
+
+// fillPool adds n new configured instances to the pool, instantiating up
+// to GOMAXPROCS of them at a time.
+func (g *Guard) fillPool(ctx context.Context, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			in, err := g.newInstance(ctx)
+			if err != nil {
+				errs <- err
+				return
+			}
+			g.pool <- in
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs // nil when the channel is empty
+}
+
+// newInstance instantiates and configures one instance.
+func (g *Guard) newInstance(ctx context.Context) (*instance, error) {
+	in, err := g.instantiate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.configure(ctx, in); err != nil {
+		g.discard(in)
+		return nil, err
+	}
+	return in, nil
+}
+
+func (g *Guard) loadErr(err error) *Error { return g.err(CodeLoad, err) }
+
+func (g *Guard) err(code string, err error) *Error {
+	return &Error{Code: code, Guard: g.name, Version: g.version, Err: err}
+}
+
+// Name is the guard's name: Spec.Name, or the described name.
+func (g *Guard) Name() string { return g.name }
+
+// Version is the version the guard describes.
+func (g *Guard) Version() string { return g.version }
+
+// Description is what the guard's describe export returned. The caller
+// must not modify its slices or map.
+func (g *Guard) Description() abi.Description { return g.desc }
+
+// SHA256 is the hex SHA-256 of the module as given to Load (before
+// instrumentation).
+func (g *Guard) SHA256() string { return g.sha }
+
+// ABI is "ward/v1" (ABINative) or "extism" (ABIExtism).
+func (g *Guard) ABI() string { return g.abiName }
+
+// Handles reports whether the guard runs in phase p.
+func (g *Guard) Handles(p abi.Phase) bool { return int(p) < len(g.handles) && g.handles[p] }
+
+// Stats returns the guard's counters.
+func (g *Guard) Stats() Stats {
+	s := Stats{
+		Calls:           g.calls.Load(),
+		Errors:          g.errs.Load(),
+		Traps:           g.traps.Load(),
+		Timeouts:        g.timeouts.Load(),
+		OOMs:            g.ooms.Load(),
+		BadVerdicts:     g.badVerdicts.Load(),
+		Busy:            g.busy.Load(),
+		Replaced:        g.replaced.Load(),
+		ReplaceFailures: g.replaceFailures.Load(),
+		PoolSize:        g.poolSize,
+		InUse:           int(g.inUse.Load()),
+	}
+	if g.pool != nil {
+		s.Idle = len(g.pool)
+	}
+	return s
+}
+
+// Check runs the guard on x in phase x.Phase and fills v (which is reset
+// first). x is only read, and neither x nor v is retained after Check
+// returns. A phase the guard does not handle (see Handles) is a plain
+// allow without calling the guest.
+//
+// A failure is an *Error: guard_timeout, guard_trap, guard_oom,
+// bad_verdict, guard_busy (ctx ended while every instance was busy) or
+// guard_closed; v is then a plain allow and must be ignored in favour of
+// the caller's failure policy. After a trap, timeout or out-of-memory the
+// instance is discarded and replaced in the background, so the pool is one
+// instance short for a while (a few ms for a Go guest).
+//
+// For a native guard a plain allow costs no allocation on the host side.
+func (g *Guard) Check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) error {
+	v.Reset()
+	if !g.Handles(x.Phase) {
+		return nil
+	}
+	g.inflight.Add(1)
+	defer g.leave()
+	if g.closing.Load() {
+		return g.err(CodeClosed, errGuardClosed)
+	}
+	if g.ext != nil {
+		return g.checkExtism(ctx, x, v)
+	}
+	var in *instance
+	select {
+	case in = <-g.pool:
+	default:
+		select {
+		case in = <-g.pool:
+		case <-ctx.Done():
+			g.count(CodeBusy)
+			return g.err(CodeBusy, fmt.Errorf("no free instance (pool of %d): %w", g.poolSize, context.Cause(ctx)))
+		case <-g.done:
+			return g.err(CodeClosed, errGuardClosed)
+		}
+	}
+	g.inUse.Add(1)
+	g.calls.Add(1)
+	err, poison := in.check(ctx, x, v)
+	g.inUse.Add(-1)
+	if err == nil {
+		g.pool <- in
+		return nil
+	}
+	v.Reset()
+	g.count(err.Code)
+	if poison {
+		g.discard(in)
+		g.replace()
+	} else {
+		g.pool <- in
+	}
+	return err
+}
+
+var errGuardClosed = errors.New("guard is closed")
+
+// count records a failed call.
+func (g *Guard) count(code string) {
+	g.errs.Add(1)
+	switch code {
+	case CodeTimeout:
+		g.timeouts.Add(1)
+	case CodeTrap:
+		g.traps.Add(1)
+	case CodeOOM:
+		g.ooms.Add(1)
+	case CodeBadVerdict:
+		g.badVerdicts.Add(1)
+	case CodeBusy:
+		g.busy.Add(1)
+	}
+}
+
+func (g *Guard) leave() {
+	if g.inflight.Add(-1) == 0 && g.closing.Load() {
+		g.idleOnce.Do(func() { close(g.idle) })
+	}
+}
+
+// discard closes an instance that must not run again.
+func (g *Guard) discard(in *instance) {
+	g.liveMu.Lock()
+	delete(g.live, in)
+	g.liveMu.Unlock()
+	_ = in.mod.Close(context.Background())
+}
+
+// replace instantiates a new instance in the background and adds it to the
+// pool, retrying with backoff until it succeeds or the guard is closed.
+func (g *Guard) replace() {
+	g.replaced.Add(1)
+	g.bg.Add(1)
+	go func() {
+		defer g.bg.Done()
+		backoff := 50 * time.Millisecond
+		for {
+			if g.closing.Load() {
+				return
+			}
+			in, err := g.newInstance(context.Background())
+			if err == nil {
+				if g.closing.Load() {
+					g.discard(in)
+					return
+				}
+				g.pool <- in
+				return
+			}
+			g.replaceFailures.Add(1)
+			g.logger.Error("guard instance replacement failed", slog.String("guard", g.name),
+				slog.String("version", g.version), slog.Any("error", err), slog.Duration("retry_in", backoff))
+			select {
+			case <-time.After(backoff):
+			case <-g.done:
+				return
+			}
+			backoff = min(2*backoff, 10*time.Second)
+		}
+	}()
+}
+
+// watchdog stops calls that ran for more than twice the CPU budget in wall
+// time and burnt at least 1% of their fuel (so a call whose goroutine was
+// merely descheduled is left alone), by setting their fuel to -1. The guest's fuel check is a
+// read-modify-write, so a store can be lost: while a call is overdue the
+// store is repeated every 200 µs until the call returns.
+func (g *Guard) watchdog() {
+	defer close(g.watchDone)
+	tick := min(max(g.budget/5, time.Millisecond), 5*time.Millisecond)
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	var live []*instance
+	for {
+		select {
+		case <-g.stopWatch:
+			return
+		case <-t.C:
+		}
+		for {
+			live = g.snapshotLive(live[:0])
+			now := nanotime()
+			overdue := false
+			for _, in := range live {
+				if in.killIfOverdue(now, g.killAfter, killWatchdog) {
+					overdue = true
+				}
+			}
+			clear(live)
+			if !overdue {
+				break
+			}
+			select {
+			case <-g.stopWatch:
+				return
+			case <-time.After(200 * time.Microsecond):
+			}
+		}
+	}
+}
+
+func (g *Guard) snapshotLive(dst []*instance) []*instance {
+	g.liveMu.Lock()
+	for in := range g.live {
+		dst = append(dst, in)
+	}
+	g.liveMu.Unlock()
+	return dst
+}
+
+// Close stops the guard: new calls fail with guard_closed, calls waiting
+// for an instance return guard_closed, and Close waits for the calls in
+// flight until ctx ends; then it stops them (fuel -1), waits for them to
+// return and closes every instance and the runtime. It returns ctx's error
+// when it had to stop calls. Later calls return nil at once.
+func (g *Guard) Close(ctx context.Context) (err error) {
+	g.closeOnce.Do(func() {
+		defer func() { err = g.closeErr }()
+		g.closing.Store(true)
+		close(g.done)
+		if g.inflight.Load() == 0 {
+			g.idleOnce.Do(func() { close(g.idle) })
+		}
+		select {
+		case <-g.idle:
+		case <-ctx.Done():
+			g.closeErr = fmt.Errorf("wasmhost: guard %s: close: %w", g.name, context.Cause(ctx))
+			if g.ext == nil && g.budgetUnits > 0 {
+				g.killAll()
+			} else {
+				<-g.idle
+			}
+		}
+		g.bg.Wait()
+		if g.ext != nil {
+			if err := g.ext.Close(context.Background()); err != nil && g.closeErr == nil {
+				g.closeErr = fmt.Errorf("wasmhost: guard %s: close: %w", g.name, err)
+			}
+		} else {
+			close(g.stopWatch)
+			<-g.watchDone
+			if err := g.rt.Close(context.Background()); err != nil && g.closeErr == nil {
+				g.closeErr = fmt.Errorf("wasmhost: guard %s: close: %w", g.name, err)
+			}
+		}
+		g.host.unregister(g)
+	})
+	return err
+}
+
+// killAll stops every call in flight and waits until none is left.
+func (g *Guard) killAll() {
+	var live []*instance
+	for {
+		live = g.snapshotLive(live[:0])
+		for _, in := range live {
+			in.killIfOverdue(math.MaxInt64, 0, killClose)
+		}
+		select {
+		case <-g.idle:
+			return
+		case <-time.After(200 * time.Microsecond):
+		}
+	}
+}
+
+var epoch = time.Now()
+
+// nanotime is a monotonic clock in ns, never 0.
+func nanotime() int64 { return int64(time.Since(epoch)) + 1 }

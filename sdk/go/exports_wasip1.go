@@ -1,0 +1,104 @@
+//go:build wasip1
+
+package ward
+
+import (
+	"unsafe"
+
+	"github.com/wardgate/ward/sdk/abi"
+)
+
+// The native ward/v1 exports. They exist in every module that imports the
+// package; the host calls a handler export only for the phases the
+// description lists, and an export whose phase has no handler returns a
+// plain allow.
+
+// maxInput bounds ward_alloc; larger requests get 0 (out of memory) rather
+// than a runtime trap.
+const maxInput = 1 << 30
+
+// inBuf is the one buffer the host writes inputs into. It only grows and
+// stays valid (and untouched by the guest) until the next ward_alloc.
+var inBuf []byte
+
+//go:wasmexport ward_alloc
+func wardAlloc(size int32) int32 {
+	if size < 0 || size > maxInput {
+		return 0
+	}
+	if int(size) > len(inBuf) || len(inBuf) == 0 {
+		n := 4096
+		for n < int(size) {
+			n *= 2
+		}
+		if n > maxInput {
+			n = int(size)
+		}
+		inBuf = make([]byte, n)
+	}
+	return int32(uint32(uintptr(unsafe.Pointer(&inBuf[0]))))
+}
+
+// input returns the host's input, which must lie at the start of inBuf.
+// Anything else is a host bug, and traps.
+func input(ptr, n int32) []byte {
+	if n == 0 {
+		return nil
+	}
+	if n < 0 || int(n) > len(inBuf) || uint32(ptr) != uint32(uintptr(unsafe.Pointer(&inBuf[0]))) {
+		panic("ward: input is not in the ward_alloc buffer")
+	}
+	return inBuf[:n]
+}
+
+// pack returns the packed pointer/length of b; 0 for an empty b. b must stay
+// reachable from a global until the next call (the Instance's buffers are).
+func pack(b []byte) int64 {
+	if len(b) == 0 {
+		return 0
+	}
+	return int64(uint64(uint32(uintptr(unsafe.Pointer(&b[0]))))<<32 | uint64(uint32(len(b))))
+}
+
+func instance() *Instance {
+	if registered == nil {
+		panic("ward: no guard registered (call ward.Register from an init function)")
+	}
+	return registered
+}
+
+//go:wasmexport ward_describe
+func wardDescribe() int64 { return pack(instance().DescribeJSON()) }
+
+//go:wasmexport ward_configure
+func wardConfigure(ptr, n int32) int64 {
+	return pack(instance().configureResult(input(ptr, n)))
+}
+
+func handle(p abi.Phase, ptr, n int32) int64 {
+	in := instance()
+	if in.g.handler(p) == nil {
+		return 0
+	}
+	// Unless the guard opted out, a private copy: the decoded strings
+	// alias it and handlers may keep them, while inBuf is overwritten by
+	// the next call.
+	buf := input(ptr, n)
+	if !in.g.ZeroCopy {
+		buf = append([]byte(nil), buf...)
+	}
+	out, err := in.Handle(p, buf)
+	if err != nil {
+		panic(err)
+	}
+	return pack(out)
+}
+
+//go:wasmexport ward_request
+func wardRequest(ptr, n int32) int64 { return handle(abi.PhaseRequest, ptr, n) }
+
+//go:wasmexport ward_response
+func wardResponse(ptr, n int32) int64 { return handle(abi.PhaseResponse, ptr, n) }
+
+//go:wasmexport ward_response_chunk
+func wardResponseChunk(ptr, n int32) int64 { return handle(abi.PhaseResponseChunk, ptr, n) }
