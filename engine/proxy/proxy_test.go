@@ -237,7 +237,7 @@ func TestDenyInAPIShape(t *testing.T) {
 	}
 	resp, b = post(t, e.base+"/v1/messages", `{"model":"c","max_tokens":5,"messages":[{"role":"user","content":"forbidden"}]}`, nil)
 	var an struct {
-		Type  string `json:"type"`
+		Type  string                         `json:"type"`
 		Error struct{ Type, Message string } `json:"error"`
 	}
 	if resp.StatusCode != 403 || json.Unmarshal(b, &an) != nil || an.Type != "error" || an.Error.Type != "permission_error" {
