@@ -1,0 +1,124 @@
+//go:build !race
+
+package proxy
+
+import (
+	"context"
+	"io"
+	"net"
+	"testing"
+
+	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/fasthttputil"
+
+	"github.com/wardgate/ward/engine/config"
+	"github.com/wardgate/ward/engine/mockllm"
+	"github.com/wardgate/ward/engine/pipeline"
+	"github.com/wardgate/ward/sdk/abi"
+)
+
+// allowGuard allows everything without allocating.
+type allowGuard struct{}
+
+func (allowGuard) Name() string             { return "allow" }
+func (allowGuard) Version() string          { return "1" }
+func (allowGuard) Handles(p abi.Phase) bool { return p == abi.PhaseRequest }
+func (allowGuard) Check(_ context.Context, _ *abi.Exchange, v *abi.Verdict) error {
+	v.Reset()
+	return nil
+}
+
+// handlerEnv wires a Server to an in-memory mock upstream and returns a
+// function that runs one request through the handler. With steps == nil and
+// baseline set, the function instead forwards with a bare HostClient.Do, the
+// least any fasthttp proxy does, to price what Ward adds.
+func handlerEnv(tb testing.TB, steps []pipeline.Step, baseline bool) func() int {
+	tb.Helper()
+	ln := fasthttputil.NewInmemoryListener()
+	mock := mockllm.New(mockllm.Options{})
+	go mock.Serve(ln)
+	tb.Cleanup(func() { mock.Close() })
+	cfg, err := config.Parse("bench.toml", []byte(`
+[server]
+listen = ["127.0.0.1:0"]
+[[routes]]
+name = "llm"
+prefix = "/v1/"
+upstream = "http://mock.local"
+`))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := newRoute(cfg.Routes[0], pipeline.New(steps))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r.client.DialTimeout = nil
+	r.client.Dial = func(string) (net.Conn, error) { return ln.Dial() }
+	srv := NewServer(&Snapshot{routes: []*route{r}}, nil)
+	body := []byte(`{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Summarise the policy terms for a customer, keeping the deductible and the coverage limits, in plain words please."}],"temperature":0.2,"max_tokens":256}`)
+	var ctx fasthttp.RequestCtx
+	remote := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}
+	return func() int {
+		ctx.Request.Reset()
+		ctx.Response.Reset()
+		ctx.Init(&ctx.Request, remote, nil)
+		ctx.Request.Header.SetMethod("POST")
+		ctx.Request.SetRequestURI("/v1/chat/completions")
+		ctx.Request.Header.SetContentType("application/json")
+		ctx.Request.SetBodyRaw(body)
+		if baseline {
+			ctx.Request.SetRequestURI("http://mock.local/v1/chat/completions")
+			ctx.Response.StreamBody = true
+			if err := r.client.Do(&ctx.Request, &ctx.Response); err != nil {
+				tb.Fatal(err)
+			}
+		} else {
+			srv.handle(&ctx)
+		}
+		// What fasthttp's server does after the handler: drain the
+		// (streamed) answer, which returns the upstream connection.
+		_ = ctx.Response.BodyWriteTo(io.Discard)
+		_ = ctx.Response.CloseBodyStream()
+		return ctx.Response.StatusCode()
+	}
+}
+
+// TestHandlerAllocs guards the hot path: proxying a chat request, bare and
+// through a pipeline (parse + guard + forward), allocates nothing beyond
+// what a bare fasthttp forward of the same request allocates (the in-memory
+// upstream and fasthttp's client account for those).
+func TestHandlerAllocs(t *testing.T) {
+	measure := func(do func() int) float64 {
+		for range 100 {
+			if st := do(); st != 200 {
+				t.Fatalf("status %d", st)
+			}
+		}
+		return testing.AllocsPerRun(300, func() { do() })
+	}
+	base := measure(handlerEnv(t, nil, true))
+	for name, steps := range map[string][]pipeline.Step{"bare": nil, "guarded": {{Guard: allowGuard{}}}} {
+		if n := measure(handlerEnv(t, steps, false)); n > base {
+			t.Errorf("%s: %v allocs per request, a bare forward makes %v", name, n, base)
+		}
+	}
+}
+
+func BenchmarkHandler(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		steps []pipeline.Step
+		base  bool
+	}{{"baseline", nil, true}, {"bare", nil, false}, {"guarded", []pipeline.Step{{Guard: allowGuard{}}}, false}} {
+		b.Run(c.name, func(b *testing.B) {
+			do := handlerEnv(b, c.steps, c.base)
+			b.ReportAllocs()
+			for b.Loop() {
+				if do() != 200 {
+					b.Fatal("status")
+				}
+			}
+		})
+	}
+}
