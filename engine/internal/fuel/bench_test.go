@@ -114,35 +114,47 @@ func BenchmarkInstrument(b *testing.B) {
 func BenchmarkHashInterleaved(b *testing.B) {
 	for _, guest := range realGuests {
 		b.Run(guest.name, func(b *testing.B) {
-			wasm := guest.wasm(b)
-			rt := newRuntime(b, nil)
-			plain := instantiate(b, rt, wasm).ExportedFunction("hash")
-			m := instantiate(b, rt, mustInstrument(b, wasm, 1<<30))
-			fuel, g := m.ExportedFunction("hash"), fuelGlobal(b, m)
-			ctx := context.Background()
-			var tPlain, tFuel time.Duration
-			var calls int
-			for b.Loop() {
-				t0 := time.Now()
-				for range 64 {
-					if _, err := plain.Call(ctx, hashRounds); err != nil {
-						b.Fatal(err)
-					}
-				}
-				t1 := time.Now()
-				for range 64 {
-					g.Set(10_000_000)
-					if _, err := fuel.Call(ctx, hashRounds); err != nil {
-						b.Fatal(err)
-					}
-				}
-				tPlain += t1.Sub(t0)
-				tFuel += time.Since(t1)
-				calls += 64
-			}
-			b.ReportMetric(float64(tPlain.Nanoseconds())/float64(calls), "plain-ns/call")
-			b.ReportMetric(float64(tFuel.Nanoseconds())/float64(calls), "fuel-ns/call")
-			b.ReportMetric(float64(tFuel)/float64(tPlain), "fuel/plain")
+			benchInterleaved(b, guest.wasm(b), "hash", hashRounds)
 		})
 	}
+}
+
+// BenchmarkDescribeInterleaved is BenchmarkHashInterleaved for the Go
+// guest's describe(7) (encoding/json, fmt and regexp): code with calls,
+// allocation and longer basic blocks than the hash loop.
+//
+//	go test -run '^$' -bench BenchmarkDescribeInterleaved -count 5 ./engine/internal/fuel/
+func BenchmarkDescribeInterleaved(b *testing.B) {
+	benchInterleaved(b, goGuestWasm(b), "describe", 7)
+}
+
+func benchInterleaved(b *testing.B, wasm []byte, fn string, arg uint64) {
+	rt := newRuntime(b, nil)
+	plain := instantiate(b, rt, wasm).ExportedFunction(fn)
+	m := instantiate(b, rt, mustInstrument(b, wasm, 1<<30))
+	fuel, g := m.ExportedFunction(fn), fuelGlobal(b, m)
+	ctx := context.Background()
+	var tPlain, tFuel time.Duration
+	var calls int
+	for b.Loop() {
+		t0 := time.Now()
+		for range 64 {
+			if _, err := plain.Call(ctx, arg); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t1 := time.Now()
+		for range 64 {
+			g.Set(10_000_000)
+			if _, err := fuel.Call(ctx, arg); err != nil {
+				b.Fatal(err)
+			}
+		}
+		tPlain += t1.Sub(t0)
+		tFuel += time.Since(t1)
+		calls += 64
+	}
+	b.ReportMetric(float64(tPlain.Nanoseconds())/float64(calls), "plain-ns/call")
+	b.ReportMetric(float64(tFuel.Nanoseconds())/float64(calls), "fuel-ns/call")
+	b.ReportMetric(float64(tFuel)/float64(tPlain), "fuel/plain")
 }
