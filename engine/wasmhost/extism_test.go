@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +68,122 @@ func TestExtism(t *testing.T) {
 	var v abi.Verdict
 	if err := g.Check(context.Background(), exchange("x"), &v); ErrorCode(err) != CodeClosed {
 		t.Errorf("after close: %v", err)
+	}
+}
+
+// TestExtismFuel: an Extism guard loaded by the Host is instrumented with
+// fuel, so a runaway loop stops with guard_timeout after about its CPU
+// budget (not after a wall-clock deadline) and the pool recovers; Close
+// whose context ends stops a call in flight. NoCPUBound loads it
+// uninstrumented.
+func TestExtismFuel(t *testing.T) {
+	wasm, err := os.ReadFile("../internal/extismguard/testdata/fixtures/misbehave.wasm")
+	if err != nil {
+		t.Skipf("extismguard fixture: %v", err)
+	}
+	h, _ := newHost(t)
+
+	g := load(t, h, Spec{Wasm: wasm, PoolSize: 1, CPUBudget: 10 * time.Millisecond})
+	for i := 0; i < 3; i++ {
+		var v abi.Verdict
+		start := time.Now()
+		err := g.Check(context.Background(), &abi.Exchange{Phase: abi.PhaseRequest}, &v)
+		if ErrorCode(err) != CodeTimeout {
+			t.Fatalf("loop %d: %v, want %s", i, err, CodeTimeout)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("loop %d: took %v", i, d)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err = g.Check(ctx, &abi.Exchange{Phase: abi.PhaseResponse}, &v)
+		cancel()
+		if ErrorCode(err) != CodeBadVerdict {
+			t.Fatalf("after loop %d: %v, want %s (pool must recover)", i, err, CodeBadVerdict)
+		}
+	}
+	if s := g.Stats(); s.Timeouts != 3 || s.BadVerdicts != 3 {
+		t.Errorf("stats %+v", s)
+	}
+
+	// A budget of an hour: only Close can stop the loop.
+	g = load(t, h, Spec{Wasm: wasm, PoolSize: 1, CPUBudget: time.Hour})
+	done := make(chan error, 1)
+	go func() {
+		var v abi.Verdict
+		done <- g.Check(context.Background(), &abi.Exchange{Phase: abi.PhaseRequest}, &v)
+	}()
+	time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := g.Close(ctx); err == nil {
+		t.Error("Close stopped a call but returned nil")
+	}
+	select {
+	case err := <-done:
+		if ErrorCode(err) != CodeTimeout {
+			t.Errorf("looping call after Close: %v, want %s", err, CodeTimeout)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not stop the looping call")
+	}
+
+	// Without a CPU bound the module is not instrumented (and not bounded):
+	// only the non-looping handlers are called.
+	g = load(t, h, Spec{Wasm: wasm, PoolSize: 1, NoCPUBound: true})
+	var v abi.Verdict
+	if err := g.Check(context.Background(), &abi.Exchange{Phase: abi.PhaseResponse}, &v); ErrorCode(err) != CodeBadVerdict {
+		t.Fatalf("NoCPUBound: %v, want %s", err, CodeBadVerdict)
+	}
+}
+
+// TestExtismGoGuest runs the Extism Go PDK example (sdk/examples/extism-go)
+// under the Host's default CPU budget: ordinary checks, large ones included,
+// fit in the fuel; its "spin-now" runaway loop stops with guard_timeout and
+// its replacement is configured.
+func TestExtismGoGuest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a Go guest")
+	}
+	out := filepath.Join(t.TempDir(), "extism-go.wasm")
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", out, "../../sdk/examples/extism-go")
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build extism-go: %v\n%s", err, b)
+	}
+	wasm, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := newHost(t)
+	g := load(t, h, Spec{Wasm: wasm, PoolSize: 1, ConfigJSON: []byte(`{"keywords":["secret"]}`)})
+	tests := []struct {
+		text string
+		code string
+		deny bool
+	}{
+		{"hello", "", false},
+		{strings.Repeat("lorem ipsum dolor sit amet ", 4096), "", false}, // ~108 KB
+		{"the secret", "", true},
+		{"spin-now", CodeTimeout, false},
+		{"the secret", "", true}, // the replacement is configured
+		{"panic-now", CodeTrap, false},
+		{"hello", "", false},
+	}
+	for i, tc := range tests {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		var v abi.Verdict
+		start := time.Now()
+		err := g.Check(ctx, exchange(tc.text), &v)
+		d := time.Since(start)
+		cancel()
+		if ErrorCode(err) != tc.code || (err == nil) != (tc.code == "") {
+			t.Fatalf("%d: %v, want %q", i, err, tc.code)
+		}
+		if err == nil && (v.Decision == abi.Deny) != tc.deny {
+			t.Fatalf("%d: verdict %+v, want deny=%v", i, v, tc.deny)
+		}
+		if d > 5*time.Second {
+			t.Errorf("%d: took %v", i, d)
+		}
 	}
 }

@@ -707,9 +707,15 @@ func (g *Guard) Close(ctx context.Context) (err error) {
 		case <-g.idle:
 		case <-ctx.Done():
 			g.closeErr = fmt.Errorf("wasmhost: guard %s: close: %w", g.name, context.Cause(ctx))
-			if g.ext == nil && g.budgetUnits > 0 {
+			switch {
+			case g.ext != nil:
+				// Stops the Extism calls in flight (fuel -1) and waits for
+				// them; its error repeats ctx's.
+				_ = g.ext.Close(ctx)
+				<-g.idle
+			case g.budgetUnits > 0:
 				g.killAll()
-			} else {
+			default:
 				<-g.idle
 			}
 		}

@@ -24,17 +24,25 @@ var benchSizes = []struct {
 // BenchmarkExtismCheck measures one Check through the Go kernel: JSON
 // encoding of the exchange, the guest's input copy and JSON decoding, the
 // keyword scan and an empty (allow) output.
-func BenchmarkExtismCheck(b *testing.B) { benchCheck(b, 0) }
+// The guest runs without any CPU bound.
+func BenchmarkExtismCheck(b *testing.B) { benchCheck(b, Options{Wasm: exampleWasm}) }
 
 // BenchmarkExtismCheckTimeout is BenchmarkExtismCheck with a Timeout, which
 // compiles the guest with wazero's close-on-context-done checks.
-func BenchmarkExtismCheckTimeout(b *testing.B) { benchCheck(b, time.Second) }
+func BenchmarkExtismCheckTimeout(b *testing.B) {
+	benchCheck(b, Options{Wasm: exampleWasm, Timeout: time.Second})
+}
 
-func benchCheck(b *testing.B, timeout time.Duration) {
-	g, err := Load(context.Background(), Options{
-		CacheDir: testCache, Name: "kw", Wasm: exampleWasm, PoolSize: 1, Timeout: timeout,
-		ConfigJSON: []byte(`{"keywords":["secret","password","launch code"]}`),
-	})
+// BenchmarkExtismCheckFuel is BenchmarkExtismCheck with fuel and the
+// watchdog, as wasmhost loads Extism guards (its default 50 ms budget).
+func BenchmarkExtismCheckFuel(b *testing.B) {
+	benchCheck(b, Options{Wasm: exampleFuelWasm, Fuel: 50_000_000, WallLimit: 100 * time.Millisecond})
+}
+
+func benchCheck(b *testing.B, o Options) {
+	o.CacheDir, o.Name, o.PoolSize = testCache, "kw", 1
+	o.ConfigJSON = []byte(`{"keywords":["secret","password","launch code"]}`)
+	g, err := Load(context.Background(), o)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -72,7 +80,7 @@ func BenchmarkKernel(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := g.call(ctx, inst, fn, in, 1<<20); err != nil {
+				if _, err := g.call(ctx, inst, fn, in, 1<<20, 0, false); err != nil {
 					b.Fatal(err)
 				}
 			}

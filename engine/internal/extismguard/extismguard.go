@@ -9,6 +9,15 @@
 // kernel.go and .notes/rationale-extism.md). Guests are plain wazero modules
 // with WASI (no files, network, environment, real clocks or randomness),
 // one compiled module per Guard and a bounded pool of instances.
+//
+// A guest's CPU use is bounded in one of two ways. With Options.Fuel the
+// module has been instrumented by engine/internal/fuel (the caller does
+// that, as wasmhost does): every call gets a fuel budget, a guest that
+// exhausts it traps, and a watchdog stops a call that outlives
+// Options.WallLimit by draining its fuel. With Options.Timeout the module is
+// compiled with wazero's close-on-context-done checks instead, which works
+// for modules that cannot be instrumented but made the example Go guard
+// 5.8-7.4x slower (.notes/rationale-extism.md).
 package extismguard
 
 import (
@@ -29,6 +38,7 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 	"github.com/tetratelabs/wazero/sys"
 
+	"github.com/wardgate/ward/engine/internal/fuel"
 	"github.com/wardgate/ward/sdk/abi"
 )
 
@@ -43,7 +53,7 @@ const ConfigKey = "ward_config"
 const (
 	CodeLoad    = "guard_load"    // the module or its describe export is unusable
 	CodeConfig  = "guard_config"  // configure rejected the config table
-	CodeTimeout = "guard_timeout" // the call outlived Options.Timeout or the caller's context
+	CodeTimeout = "guard_timeout" // the call ran out of fuel, was stopped by the watchdog or Close, or outlived Options.Timeout or the caller's context (with Timeout)
 	CodeTrap    = "guard_trap"    // the guest trapped, exited, or returned an error
 	CodeVerdict = "bad_verdict"   // the output is not a valid verdict (JSON, size, decision)
 	CodeBusy    = "guard_busy"    // no instance became free before the context ended
@@ -72,11 +82,35 @@ type Options struct {
 	ConfigJSON       []byte        // the guard's config table as a JSON object; nil means {}
 	PoolSize         int           // instances kept warm; 0 = GOMAXPROCS
 	MemoryLimitPages uint32        // cap on guest linear memory; 0 = 512 pages (32 MiB)
-	Timeout          time.Duration // per-call deadline; > 0 also lets the caller's context stop a guest; 0 = guests run to completion
-	MaxOutput        int           // largest accepted output of a handler; 0 = 1 MiB
-	Logger           *slog.Logger  // receives guest log_* lines; nil = guest logs dropped
-	CacheDir         string        // wazero compilation cache directory; "" = in-memory only
+	Timeout          time.Duration // per-call deadline; > 0 also lets the caller's context stop a guest; 0 = no deadline (see Fuel)
+	// Fuel is the fuel each Check may burn (fuel units: one per function
+	// entry and loop header the guest passes); 0 = no fuel. With Fuel > 0
+	// Wasm must have been instrumented with fuel.Instrument (it exports
+	// fuel.GlobalExport, else Load fails with guard_load); a guest that runs
+	// out traps and Check returns guard_timeout.
+	Fuel int64
+	// StartupFuel is the fuel given to each of _initialize (or the
+	// language's initialiser), describe and configure, which run while
+	// loading and when an instance is replaced; 0 = DefaultStartupFuel.
+	// Ignored without Fuel.
+	StartupFuel int64
+	// WallLimit, with Fuel > 0, makes a watchdog stop (guard_timeout) a
+	// Check that has run for longer than this in wall time and burnt at
+	// least 1% of its Fuel (a call that burnt less is stalled by the host,
+	// not running away, and is left alone); 0 = no watchdog. The 1% rule
+	// means a Fuel far larger than what the guest can burn in WallLimit
+	// (above ~100x) disables the watchdog; wasmhost uses FuelPerMillisecond
+	// units per ms of budget and twice the budget as WallLimit.
+	WallLimit time.Duration
+	MaxOutput int          // largest accepted output of a handler; 0 = 1 MiB
+	Logger    *slog.Logger // receives guest log_* lines; nil = guest logs dropped
+	CacheDir  string       // wazero compilation cache directory; "" = in-memory only
 }
+
+// DefaultStartupFuel is the fuel for each loading call when
+// Options.StartupFuel is 0 (the same as wasmhost's for native guards; a Go
+// guest's _initialize uses about 0.1% of it).
+const DefaultStartupFuel = 200_000_000
 
 const (
 	defaultMemoryPages = 512
@@ -92,6 +126,13 @@ type Guard struct {
 	phases  [4]string // export name per abi.Phase, "" when the guard skips it
 	timeout time.Duration
 	maxOut  int
+
+	fuelUnits   int64 // Options.Fuel; 0 = no fuel
+	startupFuel int64
+	wallLimit   int64         // ns; 0 = no watchdog
+	watchDone   chan struct{} // closed when the watchdog (if any) has stopped
+	liveMu      sync.Mutex
+	live        map[*instance]struct{} // every open instance, for the watchdog and Close
 
 	rt       wazero.Runtime
 	cache    wazero.CompilationCache
@@ -117,20 +158,27 @@ var _ interface {
 } = (*Guard)(nil)
 
 // instance is one guest module with its kernel and reusable buffers. It is
-// owned by whoever took it from the pool.
+// owned by whoever took it from the pool; only start, killed and the fuel
+// global are touched by the watchdog and Close, under killMu.
 type instance struct {
 	mod    api.Module
 	k      *kernel
-	fns    [4]api.Function // handler per phase
+	fns    [4]api.Function   // handler per phase
+	fuel   api.MutableGlobal // nil without Options.Fuel
 	enc    *json.Encoder
 	buf    bytes.Buffer
 	broken bool
+
+	start  atomic.Int64 // nanotime() when the current Check call began; 0 otherwise
+	killed atomic.Int32 // why the current call was stopped: killNone, killWatchdog, killClose
+	killMu sync.Mutex
 }
 
 // Load compiles o.Wasm once, starts o.PoolSize instances, reads the guard's
 // description from the first one and configures every instance with
-// o.ConfigJSON. Errors are *Error with Code guard_load or guard_config;
-// nothing stays allocated after an error.
+// o.ConfigJSON. With o.Fuel > 0 and o.WallLimit > 0 it starts the guard's
+// watchdog goroutine, which Close stops. Errors are *Error with Code
+// guard_load or guard_config; nothing stays allocated after an error.
 func Load(ctx context.Context, o Options) (g *Guard, err error) {
 	if !IsExtism(o.Wasm) {
 		return nil, errorf(CodeLoad, "%s: not an Extism module (no import from %q)", o.Name, extismEnv)
@@ -141,6 +189,9 @@ func Load(ctx context.Context, o Options) (g *Guard, err error) {
 	}
 	if !json.Valid(cfgJSON) || cfgJSON[0] != '{' {
 		return nil, errorf(CodeConfig, "%s: config must be a JSON object", o.Name)
+	}
+	if o.Fuel < 0 || o.StartupFuel < 0 || o.WallLimit < 0 {
+		return nil, errorf(CodeLoad, "%s: negative Fuel, StartupFuel or WallLimit", o.Name)
 	}
 	pages := o.MemoryLimitPages
 	if pages == 0 {
@@ -160,6 +211,17 @@ func Load(ctx context.Context, o Options) (g *Guard, err error) {
 		pool:    make(chan *instance, size),
 		stop:    make(chan struct{}),
 		size:    size,
+
+		fuelUnits:   o.Fuel,
+		startupFuel: o.StartupFuel,
+		watchDone:   make(chan struct{}),
+		live:        map[*instance]struct{}{},
+	}
+	if g.startupFuel == 0 {
+		g.startupFuel = DefaultStartupFuel
+	}
+	if o.Fuel > 0 {
+		g.wallLimit = int64(o.WallLimit)
 	}
 	if g.maxOut <= 0 {
 		g.maxOut = defaultMaxOutput
@@ -176,8 +238,8 @@ func Load(ctx context.Context, o Options) (g *Guard, err error) {
 	if o.Timeout > 0 {
 		// Lets a deadline stop a running guest, at a price: wazero checks
 		// for it at every loop header, which made the example Go guard
-		// ~4-20x slower (rationale-extism.md). Without a Timeout, as with
-		// go-sdk without a manifest timeout, nothing interrupts a guest.
+		// 5.8-7.4x slower (rationale-extism.md). Without a Timeout only
+		// fuel (if any) and the watchdog stop a guest.
 		rc = rc.WithCloseOnContextDone(true)
 	}
 	if o.CacheDir != "" {
@@ -205,18 +267,20 @@ func Load(ctx context.Context, o Options) (g *Guard, err error) {
 	// No args, env, files, network; stdout/stderr discarded; wazero's fake
 	// clocks and deterministic randomness. Start functions are run by
 	// initGuest, with a kernel in the context.
-	g.modCfg = wazero.NewModuleConfig().WithStartFunctions()
+	// A monotonic clock (not the wall clock): Go guests pace their GC with
+	// it and, under wazero's fake clock, stop collecting (see RATIONALE.md).
+	g.modCfg = wazero.NewModuleConfig().WithStartFunctions().WithSysNanotime()
 
 	first, err := g.instantiate(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := g.describe(ctx, first); err != nil {
-		first.close(ctx)
+		g.discard(ctx, first)
 		return nil, err
 	}
 	if err := g.configure(ctx, first); err != nil {
-		first.close(ctx)
+		g.discard(ctx, first)
 		return nil, err
 	}
 	g.pool <- first
@@ -226,6 +290,11 @@ func Load(ctx context.Context, o Options) (g *Guard, err error) {
 			return nil, err
 		}
 		g.pool <- inst
+	}
+	if g.wallLimit > 0 {
+		go g.watchdog()
+	} else {
+		close(g.watchDone)
 	}
 	return g, nil
 }
@@ -251,7 +320,7 @@ func (g *Guard) checkExports() error {
 }
 
 func (g *Guard) describe(ctx context.Context, inst *instance) error {
-	out, err := g.call(ctx, inst, inst.mod.ExportedFunction("describe"), nil, maxDescribe)
+	out, err := g.call(ctx, inst, inst.mod.ExportedFunction("describe"), nil, maxDescribe, g.startupFuel, false)
 	if err != nil {
 		return &Error{Code: CodeLoad, Err: fmt.Errorf("%s: describe: %w", g.name, err)}
 	}
@@ -316,7 +385,7 @@ func (g *Guard) configure(ctx context.Context, inst *instance) error {
 	if fn == nil {
 		return nil
 	}
-	_, err := g.call(ctx, inst, fn, g.cfgJSON, maxDescribe)
+	_, err := g.call(ctx, inst, fn, g.cfgJSON, maxDescribe, g.startupFuel, false)
 	if err == nil {
 		return nil
 	}
@@ -364,7 +433,7 @@ func (g *Guard) Check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) erro
 	if err := inst.enc.Encode(x); err != nil {
 		return errorf(CodeTrap, "%s: encode exchange: %v", g.name, err)
 	}
-	out, err := g.call(ctx, inst, inst.fns[x.Phase], inst.buf.Bytes(), g.maxOut)
+	out, err := g.call(ctx, inst, inst.fns[x.Phase], inst.buf.Bytes(), g.maxOut, g.fuelUnits, true)
 	if err != nil {
 		return g.callError(x.Phase.String(), err)
 	}
@@ -405,18 +474,29 @@ func (e *guestError) Error() string {
 }
 
 // call runs fn with input in inst's kernel and returns the output, which
-// aliases kernel memory and is valid until the next call on inst. Failures
-// that may have left the guest in a bad state mark inst broken.
-func (g *Guard) call(ctx context.Context, inst *instance, fn api.Function, input []byte, maxOut int) ([]byte, error) {
+// aliases kernel memory and is valid until the next call on inst. With fuel
+// the call gets units of it; watch lets the watchdog and Close stop it
+// (Check calls only: loading calls run before anything watches them).
+// Failures that may have left the guest in a bad state mark inst broken.
+func (g *Guard) call(ctx context.Context, inst *instance, fn api.Function, input []byte, maxOut int, units int64, watch bool) ([]byte, error) {
 	if g.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, g.timeout)
 		defer cancel()
 	}
 	inst.k.setInput(input)
+	if inst.fuel != nil {
+		inst.begin(units, watch)
+	}
 	res, err := fn.Call(context.WithValue(ctx, kernelKey{}, inst.k))
+	if watch && inst.fuel != nil {
+		inst.end()
+	}
 	if err != nil {
 		inst.broken = true
+		if inst.fuel != nil && int64(inst.fuel.Get()) < 0 {
+			return nil, g.fuelError(inst, units, err)
+		}
 		var exit *sys.ExitError
 		if errors.As(err, &exit) {
 			switch exit.ExitCode() {
@@ -452,15 +532,26 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 		return nil, &Error{Code: CodeLoad, Err: fmt.Errorf("%s: instantiate: %w", g.name, err)}
 	}
 	inst := &instance{mod: mod, k: newKernel(g.config, g.logger, g.level, g.name)}
+	if g.fuelUnits > 0 {
+		mg, ok := mod.ExportedGlobal(fuel.GlobalExport).(api.MutableGlobal)
+		if !ok || mg.Type() != api.ValueTypeI64 {
+			_ = mod.Close(ctx)
+			return nil, errorf(CodeLoad, "%s: Fuel is set but the module does not export a mutable i64 %q (not instrumented)", g.name, fuel.GlobalExport)
+		}
+		inst.fuel = mg
+	}
 	inst.enc = json.NewEncoder(&inst.buf)
 	inst.enc.SetEscapeHTML(false)
 	for p := abi.PhaseRequest; p <= abi.PhaseResponseChunk; p++ {
 		inst.fns[p] = mod.ExportedFunction(p.String())
 	}
 	if err := g.initGuest(ctx, inst); err != nil {
-		inst.close(ctx)
+		_ = mod.Close(ctx)
 		return nil, &Error{Code: CodeLoad, Err: fmt.Errorf("%s: initialise: %w", g.name, err)}
 	}
+	g.liveMu.Lock()
+	g.live[inst] = struct{}{}
+	g.liveMu.Unlock()
 	return inst, nil
 }
 
@@ -471,10 +562,16 @@ func (g *Guard) initGuest(ctx context.Context, inst *instance) error {
 		if f == nil || len(f.Definition().ParamTypes()) != len(args) {
 			return nil
 		}
+		if inst.fuel != nil {
+			inst.fuel.Set(uint64(g.startupFuel))
+		}
 		_, err := f.Call(kctx, args...)
 		var exit *sys.ExitError
 		if errors.As(err, &exit) && exit.ExitCode() == 0 {
 			err = nil
+		}
+		if err != nil && inst.fuel != nil && int64(inst.fuel.Get()) < 0 {
+			err = fmt.Errorf("%s: out of fuel (%d units): %w", name, g.startupFuel, err)
 		}
 		return err
 	}
@@ -496,13 +593,19 @@ func (g *Guard) newConfigured(ctx context.Context) (*instance, error) {
 		return nil, err
 	}
 	if err := g.configure(ctx, inst); err != nil {
-		inst.close(ctx)
+		g.discard(ctx, inst)
 		return nil, err
 	}
 	return inst, nil
 }
 
-func (inst *instance) close(ctx context.Context) { _ = inst.mod.Close(ctx) }
+// discard closes inst and forgets it.
+func (g *Guard) discard(ctx context.Context, inst *instance) {
+	g.liveMu.Lock()
+	delete(g.live, inst)
+	g.liveMu.Unlock()
+	_ = inst.mod.Close(ctx)
+}
 
 // acquire takes a free instance, waiting until ctx ends (or the guard's
 // Timeout passes) when all are busy.
@@ -537,7 +640,7 @@ func (g *Guard) release(inst *instance) {
 		g.pool <- inst
 		return
 	}
-	inst.close(context.Background())
+	g.discard(context.Background(), inst)
 	if g.closed.Load() {
 		return
 	}
@@ -554,7 +657,7 @@ func (g *Guard) replace() {
 		inst, err := g.newConfigured(context.Background())
 		if err == nil {
 			if g.closed.Load() {
-				inst.close(context.Background())
+				g.discard(context.Background(), inst)
 				return
 			}
 			g.pool <- inst
@@ -574,8 +677,13 @@ func (g *Guard) replace() {
 
 // Close waits (until ctx ends) for in-flight checks to finish, then
 // releases every instance, the compiled module and the compilation cache
-// handle. Checks after Close fail with guard_closed; checks still running
-// when ctx ends fail with guard_trap. Close is idempotent.
+// handle. Checks after Close fail with guard_closed. When ctx ends first:
+// with Fuel, the checks still running are stopped (they fail with
+// guard_timeout), Close waits for them to return and then returns a
+// guard_timeout *Error wrapping ctx's cause; without Fuel the runtime is
+// closed under them (with Timeout they fail with guard_timeout or
+// guard_trap; without, a guest that never returns keeps its goroutine).
+// Close is idempotent: later calls return nil.
 func (g *Guard) Close(ctx context.Context) error {
 	if !g.closed.CompareAndSwap(false, true) {
 		return nil
@@ -586,11 +694,22 @@ func (g *Guard) Close(ctx context.Context) error {
 	for g.inflight.Load() > 0 {
 		select {
 		case <-ctx.Done():
-			return g.shutdown(ctx)
+			if g.fuelUnits == 0 {
+				<-g.watchDone
+				return g.shutdown(ctx)
+			}
+			g.killAll()
+			g.bg.Wait()
+			<-g.watchDone
+			if err := g.shutdown(context.WithoutCancel(ctx)); err != nil {
+				return err
+			}
+			return &Error{Code: CodeTimeout, Err: fmt.Errorf("%s: close stopped the checks in flight: %w", g.name, context.Cause(ctx))}
 		case <-tick.C:
 		}
 	}
 	g.bg.Wait()
+	<-g.watchDone
 	return g.shutdown(ctx)
 }
 

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/wardgate/ward/engine/internal/fuel"
 )
 
 // exampleWasm is the sdk/examples/extism-go guard, built once by TestMain.
@@ -17,6 +19,11 @@ var misbehaveWasm []byte
 
 // readinputWasm is testdata/fixtures/readinput.wat (host-overhead benchmark).
 var readinputWasm []byte
+
+// exampleFuelWasm and misbehaveFuelWasm are exampleWasm and misbehaveWasm
+// instrumented with fuel (initial value DefaultStartupFuel), as wasmhost
+// instruments Extism guards.
+var exampleFuelWasm, misbehaveFuelWasm []byte
 
 // testCache is a wazero compilation cache shared by the tests, so that the
 // 3 MB example guard is compiled once per run rather than once per Load.
@@ -50,6 +57,14 @@ func run(m *testing.M) int {
 		return 1
 	}
 	if readinputWasm, err = os.ReadFile("testdata/fixtures/readinput.wasm"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if exampleFuelWasm, err = fuel.Instrument(exampleWasm, DefaultStartupFuel); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if misbehaveFuelWasm, err = fuel.Instrument(misbehaveWasm, DefaultStartupFuel); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -9,8 +9,10 @@
 // keyword). It is read by the configure export; Ward also puts the same JSON
 // in the Extism manifest config under "ward_config".
 //
-// Test hook: a user message containing "panic-now" makes the guest panic, so
-// hosts can exercise their trap handling with a real guard.
+// Test hooks, so that hosts can exercise their failure handling with a real
+// guard: a user message containing "panic-now" makes the guest panic, and
+// one containing "spin-now" makes it loop forever (until the host's fuel,
+// watchdog or deadline stops it).
 package main
 
 import (
@@ -88,6 +90,17 @@ func configure() int32 {
 	return 0
 }
 
+// spins counts the iterations of spin's loop; a package variable so that
+// the loop has an effect the compiler must keep.
+var spins uint64
+
+// spin never returns.
+func spin() {
+	for {
+		spins++
+	}
+}
+
 //go:wasmexport request
 func request() int32 {
 	var x abi.Exchange
@@ -102,6 +115,9 @@ func request() int32 {
 		text := strings.ToLower(m.Text)
 		if strings.Contains(text, "panic-now") {
 			panic("extism-go: panic-now requested")
+		}
+		if strings.Contains(text, "spin-now") {
+			spin()
 		}
 		for _, k := range keywords {
 			if strings.Contains(text, k) {
