@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"iter"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -33,6 +34,21 @@ import (
 var hopHeaders = []string{
 	"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate",
 	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
+}
+
+// hasHopHeader reports whether any header is hop-by-hop, so that the
+// common request, which has none, costs one pass instead of a Del per name.
+// fasthttp keeps Connection: close and Transfer-Encoding as flags; the
+// caller handles those separately.
+func hasHopHeader(all iter.Seq2[[]byte, []byte]) bool {
+	for k := range all {
+		for _, h := range hopHeaders {
+			if len(k) == len(h) && bytes.EqualFold(k, []byte(h)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Server serves the routes of the current snapshot. It is goroutine-safe.
@@ -121,7 +137,11 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	}
 
 	var x *abi.Exchange
-	streamAnswer := true
+	// Answers are forwarded as a stream (event by event) when they may be
+	// SSE or of unknown shape; a known API's non-streamed answer is read
+	// whole, which is cheaper and lets response guards read it. Without a
+	// parse, a body that never mentions "stream" cannot ask for SSE.
+	streamAnswer := api == abi.APIUnknown || bytes.Contains(body, []byte(`"stream"`))
 	if api != abi.APIUnknown && (rt.pipeline.Handles(abi.PhaseRequest) || rt.pipeline.Handles(abi.PhaseResponse)) {
 		if !isJSON(ctx.Request.Header.ContentType()) {
 			s.fail(ctx, st, api, fasthttp.StatusUnsupportedMediaType, "unsupported_content_type", "Content-Type must be application/json")
@@ -162,17 +182,16 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 				setGuardHeader(&ctx.Request.Header, h)
 			}
 		}
-		// Answers are buffered only when a response guard must read them;
-		// streams pass through event by event (response_chunk guards come
+		// Streams pass through event by event (response_chunk guards come
 		// with the streaming work).
-		streamAnswer = x.Stream || !rt.pipeline.Handles(abi.PhaseResponse)
+		streamAnswer = x.Stream
 	}
 
 	if !s.forward(ctx, st, rt, api, streamAnswer) {
 		return
 	}
 
-	if !streamAnswer && x != nil {
+	if !streamAnswer && x != nil && rt.pipeline.Handles(abi.PhaseResponse) {
 		s.responsePhase(ctx, st, rt, api, x)
 	}
 }
@@ -191,8 +210,10 @@ func (s *Server) forward(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api 
 			}
 		}
 	}
-	for _, h := range hopHeaders {
-		req.Header.Del(h)
+	if hasHopHeader(req.Header.All()) {
+		for _, h := range hopHeaders {
+			req.Header.Del(h)
+		}
 	}
 
 	st.buf = appendClientIP(st.buf[:0], ctx.RemoteIP())
@@ -261,9 +282,11 @@ func (s *Server) forward(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api 
 			}
 		}
 	}
-	for _, h := range hopHeaders {
-		if h != "Transfer-Encoding" { // fasthttp re-frames the body itself
-			resp.Header.Del(h)
+	if hasHopHeader(resp.Header.All()) {
+		for _, h := range hopHeaders {
+			if h != "Transfer-Encoding" { // fasthttp re-frames the body itself
+				resp.Header.Del(h)
+			}
 		}
 	}
 	return true
