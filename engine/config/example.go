@@ -89,11 +89,11 @@ guards = ["denylist"]
 unknown_paths = "pass"
 # Largest request body accepted (413 beyond).
 max_body = "8MiB"
-# Largest non-streamed answer buffered for response guards.
+# Largest non-streamed answer of a known LLM API (read whole; 502 beyond).
 max_response_body = "32MiB"
 # Time to connect to the upstream.
 connect_timeout = "5s"
-# Time to the upstream's response headers, and for a non-streamed body.
+# How long the upstream may stay silent: before its headers or between two reads.
 timeout = "120s"
 # Maximum connections to the upstream.
 max_conns = 512

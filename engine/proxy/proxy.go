@@ -42,6 +42,9 @@ var hopHeaders = []string{
 // caller handles those separately.
 func hasHopHeader(all iter.Seq2[[]byte, []byte]) bool {
 	for k := range all {
+		if len(k) < 2 || len(k) > 19 {
+			continue
+		}
 		for _, h := range hopHeaders {
 			if len(k) == len(h) && bytes.EqualFold(k, []byte(h)) {
 				return true
@@ -50,6 +53,16 @@ func hasHopHeader(all iter.Seq2[[]byte, []byte]) bool {
 	}
 	return false
 }
+
+// Canonical header names, set with SetCanonical to skip fasthttp's
+// per-call normalisation on the hot path.
+var (
+	hdrRequestID      = []byte("X-Request-Id")
+	hdrForwardedFor   = []byte("X-Forwarded-For")
+	hdrForwardedProto = []byte("X-Forwarded-Proto")
+	protoHTTP         = []byte("http")
+	protoHTTPS        = []byte("https")
+)
 
 // Server serves the routes of the current snapshot. It is goroutine-safe.
 type Server struct {
@@ -117,9 +130,8 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	reqID := ctx.Request.Header.Peek("X-Request-Id")
 	if !validRequestID(reqID) {
 		reqID = s.newRequestID(st.id[:])
-		ctx.Request.Header.SetBytesV("X-Request-Id", reqID)
+		ctx.Request.Header.SetCanonical(hdrRequestID, reqID)
 	}
-	ctx.Response.Header.SetBytesV("X-Request-Id", reqID)
 
 	rt := snap.match(path)
 	if rt == nil {
@@ -224,11 +236,11 @@ func (s *Server) forward(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api 
 		st.buf = append(st.buf, st.buf[:n]...)
 		st.buf = st.buf[n:]
 	}
-	req.Header.SetBytesV("X-Forwarded-For", st.buf)
+	req.Header.SetCanonical(hdrForwardedFor, st.buf)
 	if ctx.IsTLS() {
-		req.Header.Set("X-Forwarded-Proto", "https")
+		req.Header.SetCanonical(hdrForwardedProto, protoHTTPS)
 	} else {
-		req.Header.Set("X-Forwarded-Proto", "http")
+		req.Header.SetCanonical(hdrForwardedProto, protoHTTP)
 	}
 	if rt.noCompression {
 		req.Header.Del("Accept-Encoding")
@@ -265,7 +277,7 @@ func (s *Server) forward(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api 
 		ctx.SetConnectionClose()
 	}
 	// The upstream's answer replaced ctx.Response, headers included.
-	resp.Header.SetBytesV("X-Request-Id", req.Header.Peek("X-Request-Id"))
+	resp.Header.SetCanonical(hdrRequestID, req.Header.Peek("X-Request-Id"))
 	if err != nil {
 		status, code, msg := upstreamError(err)
 		s.log.Warn("upstream request failed", "route", rt.name, "upstream", rt.cfg.Upstream.String(),
@@ -358,6 +370,9 @@ func (s *Server) fail(ctx *fasthttp.RequestCtx, st *reqState, api abi.API, statu
 	resp.SetStatusCode(status)
 	resp.Header.SetContentType("application/json")
 	resp.Header.Del("Content-Encoding")
+	if id := ctx.Request.Header.Peek("X-Request-Id"); len(id) > 0 {
+		resp.Header.SetCanonical(hdrRequestID, id)
+	}
 	st.buf = exchange.AppendErrorBody(st.buf[:0], api, status, code, msg)
 	resp.SetBody(st.buf)
 }

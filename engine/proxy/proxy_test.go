@@ -235,6 +235,9 @@ func TestDenyInAPIShape(t *testing.T) {
 	if resp.StatusCode != 403 || json.Unmarshal(b, &oa) != nil || oa.Error.Code != "kw.match" || oa.Error.Message != "forbidden phrase" {
 		t.Fatalf("openai deny: %d %s", resp.StatusCode, b)
 	}
+	if id := resp.Header.Get("X-Request-Id"); len(id) != 32 {
+		t.Fatalf("denial without request id: %q", id)
+	}
 	resp, b = post(t, e.base+"/v1/messages", `{"model":"c","max_tokens":5,"messages":[{"role":"user","content":"forbidden"}]}`, nil)
 	var an struct {
 		Type  string                         `json:"type"`
