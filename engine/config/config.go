@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -78,6 +79,9 @@ type Guard struct {
 	MemoryLimit int64  // bytes, multiple of 64KiB
 	CPUBudget   time.Duration
 	MaxOutput   int64 // bytes
+	// Grants are capabilities beyond the sandbox's defaults, from Grants
+	// (today only GrantClock: the real wall clock).
+	Grants []string
 	// ConfigJSON is the guard's [guards.NAME.config] table as a JSON object
 	// with keys in sorted order; "{}" when absent. Datetimes become strings
 	// (RFC 3339 for offset datetimes, the TOML text for local ones).
@@ -250,3 +254,13 @@ func (c *Config) Errorf(key []string, format string, args ...any) *Error {
 		Code: CodeGuard,
 	}
 }
+
+// GrantClock gives a guard the real wall clock (guards that check token
+// expiry need it); without it a guest sees wazero's fixed fake time.
+const GrantClock = "clock"
+
+// Grants lists the capabilities a guard's `grants` may name.
+var Grants = []string{GrantClock}
+
+// Granted reports whether g was granted capability c.
+func (g *Guard) Granted(c string) bool { return slices.Contains(g.Grants, c) }

@@ -584,7 +584,7 @@ func TestDocumentedKeys(t *testing.T) {
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
 		"level", "format", "cache_dir",
-		"path", "sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "config",
+		"path", "sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
 	}
@@ -686,5 +686,26 @@ func TestNestingAtLimit(t *testing.T) {
 	}
 	if l := c.Line(append([]string{"guards", "g", "config"}, strings.Split(strings.Repeat("a ", 60), " ")[:60]...)...); l != 5 {
 		t.Errorf("line %d", l)
+	}
+}
+
+func TestGrants(t *testing.T) {
+	base := "[server]\nlisten = [\"127.0.0.1:1\"]\n[guards.a]\npath = \"a.wasm\"\n"
+	c, err := Parse("ward.toml", []byte(base+"grants = [\"clock\"]\n"))
+	if err != nil || !c.Guards[0].Granted(GrantClock) {
+		t.Fatalf("clock grant: %v %+v", err, c)
+	}
+	c, err = Parse("ward.toml", []byte(base))
+	if err != nil || c.Guards[0].Granted(GrantClock) {
+		t.Fatalf("no grant: %v", err)
+	}
+	for text, want := range map[string]string{
+		base + "grants = [\"network\"]\n":          `ward.toml:5: guards.a.grants[0]: unknown grant "network" (want clock)`,
+		base + "grants = [\"clock\", \"clock\"]\n": `ward.toml:5: guards.a.grants[1]: grant "clock" listed twice`,
+	} {
+		_, err := Parse("ward.toml", []byte(text))
+		if err == nil || err.Error() != want {
+			t.Errorf("got %v, want %s", err, want)
+		}
 	}
 }

@@ -517,6 +517,18 @@ func (d *decoder) guard(t *table, name string) *Guard {
 	}
 	t.duration("cpu_budget", &g.CPUBudget, MinCPUBudget, MaxCPUBudget)
 	t.size("max_output", &g.MaxOutput, 1, math.MaxInt64)
+	if gs, paths, ok := t.strList("grants"); ok {
+		for i, c := range gs {
+			switch {
+			case !slices.Contains(Grants, c):
+				d.errorf(CodeValue, paths[i], "unknown grant %q (want %s)", c, strings.Join(Grants, "|"))
+			case slices.Contains(g.Grants, c):
+				d.errorf(CodeDuplicate, paths[i], "grant %q listed twice", c)
+			default:
+				g.Grants = append(g.Grants, c)
+			}
+		}
+	}
 	if g.MaxOutput > g.MemoryLimit {
 		d.errorf(CodeValue, t.at("max_output"), "%s exceeds memory_limit %s", Size(g.MaxOutput), Size(g.MemoryLimit))
 	}

@@ -62,6 +62,8 @@ memory_limit = "64MiB"
 cpu_budget = "50ms"
 # Maximum size of a verdict the guard may return (at most memory_limit).
 max_output = "1MiB"
+# Capabilities beyond the sandbox: "clock" = the real wall clock (token expiry checks).
+grants = []
 
 # Free-form settings passed to the guard as a JSON object and validated by
 # the guard itself. Absent = {}.

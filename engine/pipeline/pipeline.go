@@ -133,8 +133,11 @@ type Outcome struct {
 	// Dirty marks the messages of the phase (Exchange.Messages for
 	// request, Exchange.Response.Messages for response) that enforcing
 	// guards rewrote. Its length is the number of messages.
-	Dirty      []bool
-	Rewritten  bool
+	Dirty     []bool
+	Rewritten bool
+	// SetHeaders are the headers enforcing guards set: on the request
+	// (request phase) or the answer (response phase) when allowed, on the
+	// error answer when Denied by a verdict.
 	SetHeaders []abi.KV
 	Records    []Record
 
@@ -237,6 +240,9 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 				o.Message = "request denied by guard " + rec.Guard
 			}
 			o.By = rec.Guard
+			// A denial's headers go on the error answer (e.g.
+			// WWW-Authenticate with a 401).
+			o.SetHeaders = append(o.SetHeaders, v.SetHeaders...)
 			return
 		}
 		for _, rw := range v.Rewrites {

@@ -194,3 +194,21 @@ func TestErrorCode(t *testing.T) {
 func g(name string, fn func(*abi.Exchange, *abi.Verdict) error) *fakeGuard {
 	return &fakeGuard{name: name, phases: req, fn: fn}
 }
+
+func TestDenyCarriesHeaders(t *testing.T) {
+	g401 := g("auth", func(_ *abi.Exchange, v *abi.Verdict) error {
+		v.Decision, v.Status = abi.Deny, 401
+		v.SetHeaders = append(v.SetHeaders, abi.KV{Key: "WWW-Authenticate", Value: "Bearer"})
+		return nil
+	})
+	var o Outcome
+	New([]Step{{Guard: g401}}).Run(context.Background(), exchange(), &o)
+	if !o.Denied || o.Status != 401 || len(o.SetHeaders) != 1 || o.SetHeaders[0].Key != "WWW-Authenticate" {
+		t.Fatalf("outcome %+v", o)
+	}
+	// An observed denial changes nothing, headers included.
+	New([]Step{{Guard: g401, Mode: Observe}}).Run(context.Background(), exchange(), &o)
+	if o.Denied || len(o.SetHeaders) != 0 {
+		t.Fatalf("observe outcome %+v", o)
+	}
+}

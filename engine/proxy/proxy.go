@@ -178,7 +178,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 			rt.pipeline.Run(ctx, x, &st.out)
 			s.logFaults(st, rt)
 			if st.out.Denied {
-				s.fail(ctx, st, api, st.out.Status, st.out.Code, st.out.Message)
+				s.deny(ctx, st, api)
 				return
 			}
 			if st.out.Rewritten {
@@ -328,7 +328,7 @@ func (s *Server) responsePhase(ctx *fasthttp.RequestCtx, st *reqState, rt *route
 	rt.pipeline.Run(ctx, x, &st.out)
 	s.logFaults(st, rt)
 	if st.out.Denied {
-		s.fail(ctx, st, api, st.out.Status, st.out.Code, st.out.Message)
+		s.deny(ctx, st, api)
 		return
 	}
 	if st.out.Rewritten {
@@ -375,6 +375,17 @@ func (s *Server) fail(ctx *fasthttp.RequestCtx, st *reqState, api abi.API, statu
 	}
 	st.buf = exchange.AppendErrorBody(st.buf[:0], api, status, code, msg)
 	resp.SetBody(st.buf)
+}
+
+// deny answers a pipeline denial: the API-shaped error, with the headers
+// the denying guard set (WWW-Authenticate, Retry-After, ...).
+func (s *Server) deny(ctx *fasthttp.RequestCtx, st *reqState, api abi.API) {
+	s.fail(ctx, st, api, st.out.Status, st.out.Code, st.out.Message)
+	for _, h := range st.out.SetHeaders {
+		if h.Value != "" && !protectedHeader(h.Key) {
+			ctx.Response.Header.Set(h.Key, h.Value)
+		}
+	}
 }
 
 func (s *Server) failErr(ctx *fasthttp.RequestCtx, st *reqState, api abi.API, err error) {

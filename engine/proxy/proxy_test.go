@@ -60,6 +60,10 @@ func keywordGuard() *fakeGuard {
 			case x.Phase == abi.PhaseRequest && strings.Contains(m.Text, "forbidden"):
 				v.Decision, v.Status, v.Code, v.Message = abi.Deny, 403, "kw.match", "forbidden phrase"
 				return nil
+			case x.Phase == abi.PhaseRequest && strings.Contains(m.Text, "who-am-i"):
+				v.Decision, v.Status, v.Code, v.Message = abi.Deny, 401, "auth.unauthenticated", "authentication required"
+				v.SetHeaders = append(v.SetHeaders, abi.KV{Key: "WWW-Authenticate", Value: `Bearer realm="ward"`}, abi.KV{Key: "Content-Length", Value: "1"})
+				return nil
 			case x.Phase == abi.PhaseRequest && strings.Contains(m.Text, "fault-now"):
 				return faultErr{}
 			case x.Phase == abi.PhaseRequest && strings.Contains(m.Text, "alice@example.com"):
@@ -237,6 +241,10 @@ func TestDenyInAPIShape(t *testing.T) {
 	}
 	if id := resp.Header.Get("X-Request-Id"); len(id) != 32 {
 		t.Fatalf("denial without request id: %q", id)
+	}
+	resp, b = post(t, e.base+"/v1/chat/completions", chat("who-am-i"), nil)
+	if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") != `Bearer realm="ward"` || !strings.Contains(string(b), "auth.unauthenticated") {
+		t.Fatalf("401 with WWW-Authenticate: %d %v %s", resp.StatusCode, resp.Header, b)
 	}
 	resp, b = post(t, e.base+"/v1/messages", `{"model":"c","max_tokens":5,"messages":[{"role":"user","content":"forbidden"}]}`, nil)
 	var an struct {

@@ -150,6 +150,7 @@ func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, host *
 		MemoryLimit: gc.MemoryLimit,
 		CPUBudget:   gc.CPUBudget,
 		MaxOutput:   int(gc.MaxOutput),
+		Walltime:    gc.Granted(config.GrantClock),
 	})
 	if err != nil {
 		var ce *wasmhost.ConfigError

@@ -40,6 +40,7 @@ func (h *Host) loadExtism(ctx context.Context, g *Guard, s Spec, pages uint32) (
 		StartupFuel:      initFuel,
 		WallLimit:        time.Duration(g.killAfter),
 		MaxOutput:        s.MaxOutput,
+		Walltime:         s.Walltime,
 		Logger:           h.logger,
 		CacheDir:         h.cacheDir,
 	})

@@ -80,6 +80,10 @@ type Spec struct {
 	// logger (the rest is dropped and counted); 0 means DefaultMaxLogBytes,
 	// a negative value forwards nothing.
 	MaxLogBytes int
+	// Walltime grants the guest the real wall clock (config `grants =
+	// ["clock"]`); otherwise it sees wazero's fixed fake time. Guests always
+	// get a real monotonic clock (see RATIONALE.md).
+	Walltime bool
 	// NoCPUBound disables fuel instrumentation and the watchdog. It exists
 	// only to measure their overhead in benchmarks: a guard loaded with it
 	// can block a goroutine (and the Go GC) forever.
@@ -128,6 +132,7 @@ type Guard struct {
 	killAfter   int64 // ns of wall time after which the watchdog stops a call
 	maxOutput   uint32
 	maxLog      int
+	walltime    bool
 	memLimit    uint32 // bytes, 0 = 4 GiB
 	poolSize    int
 	pool        chan *instance
@@ -205,6 +210,7 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 		killAfter:  int64(2 * s.CPUBudget),
 		maxOutput:  uint32(min(s.MaxOutput, math.MaxUint32)),
 		maxLog:     max(s.MaxLogBytes, 0),
+		walltime:   s.Walltime,
 		poolSize:   s.PoolSize,
 		live:       map[*instance]struct{}{},
 		done:       make(chan struct{}),

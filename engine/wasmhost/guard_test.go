@@ -600,3 +600,19 @@ func TestErrorFormat(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestWalltimeGrant: guests see a fixed fake wall clock unless granted the
+// real one (config `grants = ["clock"]`).
+func TestWalltimeGrant(t *testing.T) {
+	h, _ := newHost(t)
+	x := &abi.Exchange{Phase: abi.PhaseRequest}
+	var v abi.Verdict
+	fake := load(t, h, Spec{Name: "fakeclock", Wasm: fixture(t, "clock"), PoolSize: 1})
+	if err := fake.Check(context.Background(), x, &v); ErrorCode(err) != CodeTrap {
+		t.Fatalf("without the grant the guest saw a real clock: %v", err)
+	}
+	real := load(t, h, Spec{Name: "realclock", Wasm: fixture(t, "clock"), PoolSize: 1, Walltime: true})
+	if err := real.Check(context.Background(), x, &v); err != nil || v.Decision != abi.Allow {
+		t.Fatalf("with the grant: %v %+v", err, v)
+	}
+}

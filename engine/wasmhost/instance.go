@@ -67,6 +67,9 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 		// that allocates on every call stops collecting and grows until it
 		// crashes (measured in sdk/go: 4 MB -> 400 MB over 40k calls).
 		WithSysNanotime()
+	if g.walltime {
+		cfg = cfg.WithSysWalltime()
+	}
 	// _initialize is called below rather than as a start function so that
 	// a failure can be told apart (out of fuel, out of memory) through the
 	// instance's fuel global and memory.

@@ -83,6 +83,7 @@ type Options struct {
 	PoolSize         int           // instances kept warm; 0 = GOMAXPROCS
 	MemoryLimitPages uint32        // cap on guest linear memory; 0 = 512 pages (32 MiB)
 	Timeout          time.Duration // per-call deadline; > 0 also lets the caller's context stop a guest; 0 = no deadline (see Fuel)
+	Walltime         bool          // grant the real wall clock (else wazero's fixed fake time)
 	// Fuel is the fuel each Check may burn (fuel units: one per function
 	// entry and loop header the guest passes); 0 = no fuel. With Fuel > 0
 	// Wasm must have been instrumented with fuel.Instrument (it exports
@@ -270,6 +271,9 @@ func Load(ctx context.Context, o Options) (g *Guard, err error) {
 	// A monotonic clock (not the wall clock): Go guests pace their GC with
 	// it and, under wazero's fake clock, stop collecting (see RATIONALE.md).
 	g.modCfg = wazero.NewModuleConfig().WithStartFunctions().WithSysNanotime()
+	if o.Walltime {
+		g.modCfg = g.modCfg.WithSysWalltime()
+	}
 
 	first, err := g.instantiate(ctx)
 	if err != nil {
