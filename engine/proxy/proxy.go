@@ -106,6 +106,7 @@ type reqState struct {
 	out  pipeline.Outcome
 	buf  []byte
 	id   [32]byte
+	ip   []byte // client IP text, aliased by the exchange's client.ip annotation
 }
 
 func b2s(b []byte) string {
@@ -174,6 +175,8 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 				x.Headers = append(x.Headers, abi.KV{Key: h, Value: b2s(v)})
 			}
 		}
+		st.ip = appendClientIP(st.ip[:0], ctx.RemoteIP())
+		x.Annotations = append(x.Annotations, abi.KV{Key: "client.ip", Value: b2s(st.ip)})
 		if rt.pipeline.Handles(abi.PhaseRequest) {
 			rt.pipeline.Run(ctx, x, &st.out)
 			s.logFaults(st, rt)

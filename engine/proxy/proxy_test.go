@@ -76,7 +76,13 @@ func keywordGuard() *fakeGuard {
 			}
 		}
 		if x.Phase == abi.PhaseRequest {
-			v.SetHeaders = append(v.SetHeaders, abi.KV{Key: "X-Ward-Checked", Value: "1"})
+			ip := ""
+			for _, a := range x.Annotations {
+				if a.Key == "client.ip" {
+					ip = a.Value
+				}
+			}
+			v.SetHeaders = append(v.SetHeaders, abi.KV{Key: "X-Ward-Checked", Value: ip})
 		}
 		return nil
 	}}
@@ -218,7 +224,7 @@ func TestHeadersForwarded(t *testing.T) {
 	if h["x-forwarded-proto"] != "http" {
 		t.Errorf("x-forwarded-proto = %q", h["x-forwarded-proto"])
 	}
-	if h["x-ward-checked"] != "1" {
+	if h["x-ward-checked"] != "127.0.0.1" {
 		t.Errorf("guard header not set: %v", h)
 	}
 	if len(h["x-request-id"]) != 32 {
