@@ -36,6 +36,7 @@ Commands:
   validate  -c ward.toml   check a config (and load its guards); non-zero exit on errors
   demo                     run the gateway with its embedded demo config, a mock LLM upstream
                            and the built-in guards, and print curl lines to try
+  token     issue|verify   issue or check a short-lived Ward access token (see plugins/auth)
   version                  print the version
 `
 
@@ -52,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdValidate(rest, stdout, stderr)
 	case "demo":
 		return cmdDemo(rest, stdout, stderr)
+	case "token":
+		return cmdToken(rest, stdout, stderr)
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "ward", wardVersion())
 		return 0

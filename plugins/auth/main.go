@@ -1,0 +1,16 @@
+//go:build wasip1
+
+// Command auth is Ward's built-in authentication guard: it verifies API
+// keys, JWTs and Ward access tokens and annotates the caller's identity.
+// Build it with
+//
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o auth.wasm ./plugins/auth
+//
+// It needs the wall clock: give it grants = ["clock"]. See README.md.
+package main
+
+import ward "github.com/wardgate/ward/sdk/go"
+
+func init() { ward.Register(newGuard()) }
+
+func main() {}
