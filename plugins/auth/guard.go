@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/wardgate/ward/plugins/auth/token"
 	ward "github.com/wardgate/ward/sdk/go"
@@ -174,20 +173,6 @@ func printableASCII(s string) bool {
 	return true
 }
 
-// cleanText reports whether s is valid UTF-8 without control characters,
-// safe for an annotation or a log line.
-func cleanText(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return false
-		}
-	}
-	return true
-}
-
 // secretKey decodes a base64 (standard or URL alphabet, padded or not)
 // secret of at least minLen bytes.
 func secretKey(c *ward.Config, key string, minLen int) ([]byte, error) {
@@ -275,7 +260,7 @@ func parseAPIKeys(c *ward.Config) ([]apiKey, error) {
 		if k.id, err = field(c, path, m, "id", true); err != nil {
 			return nil, err
 		}
-		if k.id == "" || !cleanText(k.id) {
+		if k.id == "" || !token.CleanText(k.id) {
 			return nil, c.Errorf(path+".id", "must be non-empty text without control characters")
 		}
 		h, err := field(c, path, m, "sha256", true)
@@ -293,7 +278,7 @@ func parseAPIKeys(c *ward.Config) ([]apiKey, error) {
 		if k.subject == "" {
 			k.subject = k.id
 		}
-		if !cleanText(k.subject) {
+		if !token.CleanText(k.subject) {
 			return nil, c.Errorf(path+".subject", "must be text without control characters")
 		}
 		if rv, ok := m["roles"]; ok {
@@ -304,7 +289,7 @@ func parseAPIKeys(c *ward.Config) ([]apiKey, error) {
 			roles := make([]string, len(arr))
 			for j, e := range arr {
 				r, ok := e.(string)
-				if !ok || r == "" || !cleanText(r) || strings.ContainsAny(r, ", ") {
+				if !ok || r == "" || !token.CleanText(r) || strings.ContainsAny(r, ", ") {
 					return nil, c.Errorf(path+".roles["+strconv.Itoa(j)+"]", "want a non-empty role without commas, spaces or control characters")
 				}
 				roles[j] = r

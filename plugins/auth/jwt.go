@@ -17,6 +17,8 @@ import (
 	"math/big"
 	"strings"
 	"time"
+
+	"github.com/wardgate/ward/plugins/auth/token"
 )
 
 // jwtMaxLen is the largest compact JWT the verifier looks at.
@@ -176,7 +178,7 @@ func (jv *jwtVerifier) verify(tok string, now time.Time, leeway time.Duration) (
 	}
 	d2 += d1 + 1
 	encHeader, encPayload, encSig := tok[:d1], tok[d1+1:d2], tok[d2+1:]
-	if encSig == "" || !isB64URL(encHeader) || !isB64URL(encPayload) || !isB64URL(encSig) {
+	if encSig == "" || !token.IsBase64URL(encHeader) || !token.IsBase64URL(encPayload) || !token.IsBase64URL(encSig) {
 		return jwtIdentity{}, errJWTMalformed // also rejects a fourth part: '.' is not base64url
 	}
 	hb, err := b64url.DecodeString(encHeader)
@@ -317,7 +319,7 @@ func (jv *jwtVerifier) checkClaims(c map[string]json.RawMessage, now time.Time, 
 		return jwtIdentity{}, errJWTAudience
 	}
 	var id jwtIdentity
-	if json.Unmarshal(c[jv.subjectClaim], &id.subject) != nil || id.subject == "" || !cleanText(id.subject) {
+	if json.Unmarshal(c[jv.subjectClaim], &id.subject) != nil || id.subject == "" || !token.CleanText(id.subject) {
 		return jwtIdentity{}, errJWTSubject
 	}
 	roles, err := rolesClaim(c[jv.rolesClaim])
@@ -392,7 +394,7 @@ func rolesClaim(raw json.RawMessage) ([]string, error) {
 		return nil, err
 	}
 	for _, r := range roles {
-		if r == "" || !cleanText(r) || strings.ContainsAny(r, ", ") {
+		if r == "" || !token.CleanText(r) || strings.ContainsAny(r, ", ") {
 			return nil, errJWTRoles
 		}
 	}
@@ -409,16 +411,6 @@ func decodeJSON(b []byte, v any) error {
 		return errJWTMalformed
 	}
 	return nil
-}
-
-func isB64URL(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // curveKind maps an ECDSA curve to its key kind (0 if unsupported).

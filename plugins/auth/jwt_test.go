@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wardgate/ward/plugins/auth/token"
 )
 
 // Test keys are generated per test binary: no private key is committed.
@@ -402,7 +404,7 @@ func FuzzParseJWT(f *testing.F) {
 	f.Add("..")
 	f.Fuzz(func(t *testing.T, tok string) {
 		id, err := jv.verify(tok, tNow, 30*time.Second)
-		if err == nil && (id.subject == "" || !cleanText(id.subject)) {
+		if err == nil && (id.subject == "" || !token.CleanText(id.subject)) {
 			t.Fatalf("accepted %q with identity %+v", tok, id)
 		}
 		if err != nil {

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+
+	"github.com/wardgate/ward/plugins/auth/token"
 )
 
 // minRSABits is the smallest RSA key accepted for RS*/PS*.
@@ -140,7 +142,7 @@ func jwkKey(j *jwk) (jwtKey, error) {
 			return nil, fmt.Errorf("%q is missing", name)
 		}
 		b, err := b64url.DecodeString(v)
-		if err != nil || !isB64URL(v) {
+		if err != nil || !token.IsBase64URL(v) {
 			return nil, fmt.Errorf("%q is not base64url", name)
 		}
 		return b, nil

@@ -160,14 +160,14 @@ func (p *payload) check() error {
 	if p.Sub == "" {
 		return claimError("sub is empty")
 	}
-	if !cleanText(p.Sub) {
+	if !CleanText(p.Sub) {
 		return claimError("sub has control characters or is not UTF-8")
 	}
-	if p.Jti == "" || !cleanText(p.Jti) {
+	if p.Jti == "" || !CleanText(p.Jti) {
 		return claimError("jti is empty, has control characters or is not UTF-8")
 	}
 	for _, r := range p.Roles {
-		if r == "" || !cleanText(r) || strings.ContainsAny(r, ", ") {
+		if r == "" || !CleanText(r) || strings.ContainsAny(r, ", ") {
 			return claimError("role " + quote(r) + " is empty or has a comma, space or control character")
 		}
 	}
@@ -180,10 +180,10 @@ func (p *payload) check() error {
 	return nil
 }
 
-// cleanText reports whether s is valid UTF-8 without control characters
+// CleanText reports whether s is valid UTF-8 without control characters
 // (C0, DEL, C1): such a value is safe to put into an annotation or a log
 // line.
-func cleanText(s string) bool {
+func CleanText(s string) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}
@@ -227,7 +227,7 @@ func Verify(secret []byte, tok string, now time.Time, leeway time.Duration) (Cla
 	}
 	// The decoder skips CR and LF: reject anything outside the alphabet
 	// first so that a token has exactly one spelling.
-	if !isB64URL(encPayload) || !isB64URL(encSig) {
+	if !IsBase64URL(encPayload) || !IsBase64URL(encSig) {
 		return Claims{}, fail(CodeMalformed, "not unpadded base64url")
 	}
 	var sigBuf [sha256.Size + 3]byte
@@ -272,7 +272,9 @@ func decodeStrict(js []byte, v any) error {
 	return nil
 }
 
-func isB64URL(s string) bool {
+// IsBase64URL reports whether s uses only the unpadded base64url alphabet
+// (RFC 4648 section 5), as JWT and Ward token segments must.
+func IsBase64URL(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
