@@ -1,175 +1,43 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
-
 	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/go/guesttest"
 )
 
-// This file drives the guard built with GOOS=wasip1 through wazero with a
-// minimal native-ABI harness: it proves that sdk/go's exports follow
-// sdk/ABI.md end to end, and measures what a call costs.
+// This file drives the guard built with GOOS=wasip1 through
+// sdk/go/guesttest, a native-ABI harness: it proves that sdk/go's exports
+// follow sdk/ABI.md end to end, and measures what a call costs.
 
-var wasmBuild struct {
-	once     sync.Once
-	rt       wazero.Runtime
-	compiled wazero.CompiledModule
-	err      error
-	skip     string
-}
-
-// compiledGuard builds ./ (this package) for wasip1 once per test binary
-// and compiles it with wazero.
-func compiledGuard(tb testing.TB) (wazero.Runtime, wazero.CompiledModule) {
+// newWasmGuard instantiates the guard (built once per test binary) as a
+// host should: with a real monotonic clock. Under wazero's default fake
+// clock (1 ms per reading) a Go guest that allocated 16 KB a call stopped
+// reclaiming memory after ~17k calls and grew by the full garbage of every
+// call (4 MB -> 400 MB in 40k calls); with WithSysNanotime it stayed at
+// 7.9 MB.
+func newWasmGuard(tb testing.TB) *guesttest.Guest {
 	tb.Helper()
-	b := &wasmBuild
-	b.once.Do(func() {
-		goCmd, err := exec.LookPath("go")
-		if err != nil {
-			b.skip = "go command not found: " + err.Error()
-			return
-		}
-		dir, err := os.MkdirTemp("", "denylist-wasm")
-		if err != nil {
-			b.err = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		out := filepath.Join(dir, "denylist.wasm")
-		cmd := exec.Command(goCmd, "build", "-buildmode=c-shared", "-o", out, ".")
-		cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			b.err = fmt.Errorf("go build: %v\n%s", err, msg)
-			return
-		}
-		bin, err := os.ReadFile(out)
-		if err != nil {
-			b.err = err
-			return
-		}
-		ctx := context.Background()
-		b.rt = wazero.NewRuntime(ctx)
-		wasi_snapshot_preview1.MustInstantiate(ctx, b.rt)
-		b.compiled, b.err = b.rt.CompileModule(ctx, bin)
-	})
-	if b.skip != "" {
-		tb.Skip(b.skip)
-	}
-	if b.err != nil {
-		tb.Fatal(b.err)
-	}
-	return b.rt, b.compiled
+	return guesttest.New(tb, guesttest.Build(tb, "."), nil)
 }
 
-// wasmGuard is one guest instance and its exports.
-type wasmGuard struct {
-	mod                                 api.Module
-	alloc, describe, configure, request api.Function
-	response, responseChunk             api.Function
-	stack                               [2]uint64
-	buf, bufCap                         uint32 // the ward_alloc buffer the host reuses
-}
-
-// newWasmGuard instantiates the guard as a host should: with a real
-// monotonic clock. Under wazero's default fake clock (1 ms per reading) a
-// Go guest that allocated 16 KB a call stopped reclaiming memory after
-// ~17k calls and grew by the full garbage of every call (4 MB -> 400 MB in
-// 40k calls); with WithSysNanotime it stayed at 7.9 MB.
-func newWasmGuard(tb testing.TB) *wasmGuard {
-	return newWasmGuardConfig(tb, wazero.NewModuleConfig().WithSysNanotime())
-}
-
-func newWasmGuardConfig(tb testing.TB, cfg wazero.ModuleConfig) *wasmGuard {
+func mustConfigure(tb testing.TB, g *guesttest.Guest, config string) {
 	tb.Helper()
-	rt, compiled := compiledGuard(tb)
-	ctx := context.Background()
-	mod, err := rt.InstantiateModule(ctx, compiled, cfg.WithName("").WithStartFunctions("_initialize"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { mod.Close(ctx) })
-	g := &wasmGuard{mod: mod}
-	for name, fn := range map[string]*api.Function{
-		"ward_alloc": &g.alloc, "ward_describe": &g.describe, "ward_configure": &g.configure,
-		"ward_request": &g.request, "ward_response": &g.response, "ward_response_chunk": &g.responseChunk,
-	} {
-		if *fn = mod.ExportedFunction(name); *fn == nil {
-			tb.Fatalf("export %s missing", name)
-		}
-	}
-	return g
-}
-
-// call writes in to the guest's ward_alloc buffer (allocating a larger one
-// only when in does not fit), calls fn and returns a view of its output in
-// guest memory, valid until the next call.
-func (g *wasmGuard) call(fn api.Function, in []byte) ([]byte, error) {
-	ctx := context.Background()
-	if uint32(len(in)) > g.bufCap || g.buf == 0 {
-		g.stack[0] = uint64(len(in))
-		if err := g.alloc.CallWithStack(ctx, g.stack[:]); err != nil {
-			return nil, err
-		}
-		if g.buf = uint32(g.stack[0]); g.buf == 0 {
-			return nil, errors.New("ward_alloc: out of memory")
-		}
-		g.bufCap = uint32(len(in))
-	}
-	if !g.mod.Memory().Write(g.buf, in) {
-		return nil, errors.New("ward_alloc buffer outside memory")
-	}
-	g.stack[0], g.stack[1] = uint64(g.buf), uint64(len(in))
-	if err := fn.CallWithStack(ctx, g.stack[:]); err != nil {
-		return nil, err
-	}
-	packed := g.stack[0]
-	if packed == 0 {
-		return nil, nil
-	}
-	out, ok := g.mod.Memory().Read(uint32(packed>>32), uint32(packed))
-	if !ok {
-		return nil, fmt.Errorf("output %#x outside memory", packed)
-	}
-	return out, nil
-}
-
-func (g *wasmGuard) mustConfigure(tb testing.TB, config string) {
-	tb.Helper()
-	out, err := g.call(g.configure, []byte(config))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if out != nil {
-		tb.Fatalf("ward_configure(%s) = %s", config, out)
+	if err := g.Configure([]byte(config)); err != nil {
+		tb.Fatalf("ward_configure(%s): %v", config, err)
 	}
 }
 
 func TestWasmDescribe(t *testing.T) {
-	g := newWasmGuard(t)
-	if err := g.describe.CallWithStack(context.Background(), g.stack[:]); err != nil {
+	d, err := newWasmGuard(t).Describe()
+	if err != nil {
 		t.Fatal(err)
-	}
-	out, ok := g.mod.Memory().Read(uint32(g.stack[0]>>32), uint32(g.stack[0]))
-	if !ok || len(out) == 0 {
-		t.Fatalf("ward_describe returned %#x", g.stack[0])
-	}
-	var d abi.Description
-	if err := json.Unmarshal(out, &d); err != nil {
-		t.Fatalf("describe %s: %v", out, err)
 	}
 	guard := newGuard()
 	want := guard.Description()
@@ -183,27 +51,18 @@ func TestWasmGolden(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			g := newWasmGuard(t)
-			out, err := g.call(g.configure, c.Config)
-			if err != nil {
-				t.Fatal(err)
-			}
+			err := g.Configure(c.Config)
 			if c.ConfigError != nil {
-				var got struct {
-					Key   *string `json:"key"`
-					Error *string `json:"error"`
-				}
-				if err := json.Unmarshal(out, &got); err != nil || got.Key == nil || got.Error == nil {
-					t.Fatalf("ward_configure = %q (%v), want {\"key\",\"error\"}", out, err)
-				}
-				if *got.Key != c.ConfigError.Key || *got.Error != c.ConfigError.Error {
-					t.Fatalf("ward_configure = %s, want key %q error %q", out, c.ConfigError.Key, c.ConfigError.Error)
+				var ce *guesttest.ConfigError
+				if !errors.As(err, &ce) || ce.Key != c.ConfigError.Key || ce.Msg != c.ConfigError.Error {
+					t.Fatalf("ward_configure: %v, want key %q error %q", err, c.ConfigError.Key, c.ConfigError.Error)
 				}
 				return
 			}
-			if out != nil {
-				t.Fatalf("ward_configure = %s", out)
+			if err != nil {
+				t.Fatal(err)
 			}
-			out, err = g.call(g.request, abi.AppendExchange(nil, c.Exchange))
+			out, err := g.Call("ward_request", abi.AppendExchange(nil, c.Exchange))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -227,22 +86,22 @@ func TestWasmABIEdges(t *testing.T) {
 
 	t.Run("unregistered phases allow", func(t *testing.T) {
 		g := newWasmGuard(t)
-		g.mustConfigure(t, `{"phrases":["secret"]}`)
-		for _, fn := range []api.Function{g.response, g.responseChunk} {
-			if out, err := g.call(fn, enc); err != nil || out != nil {
-				t.Fatalf("%s = %q, %v; want plain allow", fn.Definition().ExportNames(), out, err)
+		mustConfigure(t, g, `{"phrases":["secret"]}`)
+		for _, fn := range []string{"ward_response", "ward_response_chunk"} {
+			if out, err := g.Call(fn, enc); err != nil || out != nil {
+				t.Fatalf("%s = %q, %v; want plain allow", fn, out, err)
 			}
 		}
 	})
 	t.Run("inputs reuse and outgrow the buffer", func(t *testing.T) {
 		g := newWasmGuard(t)
-		g.mustConfigure(t, `{"phrases":["secret"]}`)
+		mustConfigure(t, g, `{"phrases":["secret"]}`)
 		big := &abi.Exchange{Phase: abi.PhaseRequest, Messages: []abi.Message{
 			{Role: "user", Text: strings.Repeat("lorem ipsum ", 20000)},
 			{Role: "user", Text: "secret"},
 		}}
 		for i, in := range [][]byte{enc, abi.AppendExchange(nil, big), enc} {
-			out, err := g.call(g.request, in)
+			out, err := g.Call("ward_request", in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -254,22 +113,22 @@ func TestWasmABIEdges(t *testing.T) {
 	})
 	t.Run("handler before configure traps", func(t *testing.T) {
 		g := newWasmGuard(t)
-		if _, err := g.call(g.request, enc); err == nil {
+		if _, err := g.Call("ward_request", enc); err == nil {
 			t.Fatal("ward_request before ward_configure succeeded")
 		}
 	})
 	t.Run("malformed exchange traps", func(t *testing.T) {
 		g := newWasmGuard(t)
-		g.mustConfigure(t, `{"phrases":["secret"]}`)
-		if _, err := g.call(g.request, enc[:len(enc)-1]); err == nil {
+		mustConfigure(t, g, `{"phrases":["secret"]}`)
+		if _, err := g.Call("ward_request", enc[:len(enc)-1]); err == nil {
 			t.Fatal("truncated exchange accepted")
 		}
 	})
 	t.Run("config that is not an object", func(t *testing.T) {
 		g := newWasmGuard(t)
-		out, err := g.call(g.configure, []byte(`["secret"]`))
-		if err != nil || !strings.Contains(string(out), `"key":""`) || !strings.Contains(string(out), "not a JSON object") {
-			t.Fatalf("ward_configure = %s, %v", out, err)
+		var ce *guesttest.ConfigError
+		if err := g.Configure([]byte(`["secret"]`)); !errors.As(err, &ce) || ce.Key != "" || !strings.Contains(ce.Msg, "not a JSON object") {
+			t.Fatalf("ward_configure: %v", err)
 		}
 	})
 }
@@ -283,17 +142,17 @@ func TestWasmMemoryBounded(t *testing.T) {
 	testMemoryBounded(t, newWasmGuard(t))
 }
 
-func testMemoryBounded(t *testing.T, g *wasmGuard) {
+func testMemoryBounded(t *testing.T, g *guesttest.Guest) {
 	in := benchExchange(4 << 10)
-	g.mustConfigure(t, `{"phrases":["lazy dog"]}`)
+	mustConfigure(t, g, `{"phrases":["lazy dog"]}`)
 	// ~200 bytes of garbage a call, 8 MB in all: more than the guest's
 	// steady-state memory (7.9 MB measured) may grow by if it is collected.
 	for i := 1; i <= 40000; i++ {
-		if _, err := g.call(g.request, in); err != nil {
+		if _, err := g.Call("ward_request", in); err != nil {
 			t.Fatal(i, err)
 		}
 	}
-	if end := g.mod.Memory().Size(); end > 12<<20 {
+	if end := g.Module().Memory().Size(); end > 12<<20 {
 		t.Fatalf("guest memory is %d KiB after 40k calls, want <= 12 MiB", end>>10)
 	}
 }
@@ -337,14 +196,14 @@ func BenchmarkWasmRequest(b *testing.B) {
 		} {
 			b.Run(fmt.Sprintf("%s/%dKB", mode.name, size>>10), func(b *testing.B) {
 				g := newWasmGuard(b)
-				g.mustConfigure(b, mode.config)
+				mustConfigure(b, g, mode.config)
 				var v abi.Verdict
 				b.SetBytes(int64(len(in)))
 				b.ReportAllocs()
 				b.ResetTimer()
 				cpu := processCPU()
 				for i := 0; i < b.N; i++ {
-					out, err := g.call(g.request, in)
+					out, err := g.Call("ward_request", in)
 					if err != nil {
 						b.Fatal(err)
 					}
