@@ -23,6 +23,8 @@ var guests = map[string]string{
 	"trivialcopy": "./benchmarks/guards/trivialcopy",
 	"denylist":    "./plugins/denylist",
 	"extism":      "./sdk/examples/extism-go",
+	"auth":        "./plugins/auth",
+	"rbac":        "./plugins/rbac",
 }
 
 var built = map[string][]byte{}
