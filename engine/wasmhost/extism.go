@@ -58,7 +58,6 @@ func (h *Host) loadExtism(ctx context.Context, g *Guard, s Spec, pages uint32) (
 			g.handles[p] = true
 		}
 	}
-	close(g.watchDone)
 	return g, nil
 }
 

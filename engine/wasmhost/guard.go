@@ -20,6 +20,7 @@ import (
 
 	"github.com/wardgate/ward/engine/internal/extismguard"
 	"github.com/wardgate/ward/engine/internal/fuel"
+	"github.com/wardgate/ward/engine/internal/fuel/meter"
 	"github.com/wardgate/ward/sdk/abi"
 )
 
@@ -138,8 +139,7 @@ type Guard struct {
 	pool        chan *instance
 	seq         atomic.Uint64
 
-	liveMu sync.Mutex
-	live   map[*instance]struct{}
+	watch meter.Watchdog // every instance's meter, for the watchdog and Close
 
 	// extism ABI
 	ext *extismguard.Guard
@@ -153,8 +153,6 @@ type Guard struct {
 	closeOnce sync.Once
 	closeErr  error
 	bg        sync.WaitGroup // replacement goroutines
-	stopWatch chan struct{}
-	watchDone chan struct{}
 
 	calls, errs, traps, timeouts, ooms, badVerdicts, busy, replaced, replaceFailures atomic.Uint64
 }
@@ -212,11 +210,8 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 		maxLog:     max(s.MaxLogBytes, 0),
 		walltime:   s.Walltime,
 		poolSize:   s.PoolSize,
-		live:       map[*instance]struct{}{},
 		done:       make(chan struct{}),
 		idle:       make(chan struct{}),
-		stopWatch:  make(chan struct{}),
-		watchDone:  make(chan struct{}),
 	}
 	if g.name == "" {
 		g.name = "unnamed"
@@ -265,9 +260,7 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 		return nil, err
 	}
 	if g.budgetUnits > 0 {
-		go g.watchdog()
-	} else {
-		close(g.watchDone)
+		g.watch.Start(time.Duration(g.killAfter), g.budgetUnits)
 	}
 	ok = true
 	return g, nil
@@ -608,9 +601,7 @@ func (g *Guard) leave() {
 
 // discard closes an instance that must not run again.
 func (g *Guard) discard(in *instance) {
-	g.liveMu.Lock()
-	delete(g.live, in)
-	g.liveMu.Unlock()
+	g.watch.Remove(&in.fuel)
 	_ = in.mod.Close(context.Background())
 }
 
@@ -648,54 +639,6 @@ func (g *Guard) replace() {
 	}()
 }
 
-// watchdog stops calls that ran for more than twice the CPU budget in wall
-// time and burnt at least 1% of their fuel (so a call whose goroutine was
-// merely descheduled is left alone), by setting their fuel to -1. The guest's fuel check is a
-// read-modify-write, so a store can be lost: while a call is overdue the
-// store is repeated every 200 µs until the call returns.
-func (g *Guard) watchdog() {
-	defer close(g.watchDone)
-	tick := min(max(g.budget/5, time.Millisecond), 5*time.Millisecond)
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	var live []*instance
-	for {
-		select {
-		case <-g.stopWatch:
-			return
-		case <-t.C:
-		}
-		for {
-			live = g.snapshotLive(live[:0])
-			now := nanotime()
-			overdue := false
-			for _, in := range live {
-				if in.killIfOverdue(now, g.killAfter, killWatchdog) {
-					overdue = true
-				}
-			}
-			clear(live)
-			if !overdue {
-				break
-			}
-			select {
-			case <-g.stopWatch:
-				return
-			case <-time.After(200 * time.Microsecond):
-			}
-		}
-	}
-}
-
-func (g *Guard) snapshotLive(dst []*instance) []*instance {
-	g.liveMu.Lock()
-	for in := range g.live {
-		dst = append(dst, in)
-	}
-	g.liveMu.Unlock()
-	return dst
-}
-
 // Close stops the guard: new calls fail with guard_closed, calls waiting
 // for an instance return guard_closed, and Close waits for the calls in
 // flight until ctx ends; then it stops them (fuel -1), waits for them to
@@ -720,7 +663,14 @@ func (g *Guard) Close(ctx context.Context) (err error) {
 				_ = g.ext.Close(ctx)
 				<-g.idle
 			case g.budgetUnits > 0:
-				g.killAll()
+				g.watch.KillAll(func() bool {
+					select {
+					case <-g.idle:
+						return true
+					default:
+						return false
+					}
+				})
 			default:
 				<-g.idle
 			}
@@ -731,8 +681,7 @@ func (g *Guard) Close(ctx context.Context) (err error) {
 				g.closeErr = fmt.Errorf("wasmhost: guard %s: close: %w", g.name, err)
 			}
 		} else {
-			close(g.stopWatch)
-			<-g.watchDone
+			g.watch.Stop()
 			if err := g.rt.Close(context.Background()); err != nil && g.closeErr == nil {
 				g.closeErr = fmt.Errorf("wasmhost: guard %s: close: %w", g.name, err)
 			}
@@ -741,24 +690,3 @@ func (g *Guard) Close(ctx context.Context) (err error) {
 	})
 	return err
 }
-
-// killAll stops every call in flight and waits until none is left.
-func (g *Guard) killAll() {
-	var live []*instance
-	for {
-		live = g.snapshotLive(live[:0])
-		for _, in := range live {
-			in.killIfOverdue(math.MaxInt64, 0, killClose)
-		}
-		select {
-		case <-g.idle:
-			return
-		case <-time.After(200 * time.Microsecond):
-		}
-	}
-}
-
-var epoch = time.Now()
-
-// nanotime is a monotonic clock in ns, never 0.
-func nanotime() int64 { return int64(time.Since(epoch)) + 1 }

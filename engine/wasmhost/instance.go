@@ -7,14 +7,13 @@ import (
 	"log/slog"
 	"math"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/wardgate/ward/engine/internal/fuel"
+	"github.com/wardgate/ward/engine/internal/fuel/meter"
 	"github.com/wardgate/ward/sdk/abi"
 )
 
@@ -27,8 +26,8 @@ const maxKeptInput = 1 << 20
 
 // instance is one module instance of a native guard with everything a call
 // needs prepared, so that a plain allow allocates nothing. It is used by one
-// goroutine at a time (whoever took it from the pool); only start, killed
-// and the fuel global are touched by the watchdog, under killMu.
+// goroutine at a time (whoever took it from the pool); only its meter is
+// touched by the watchdog and Close.
 type instance struct {
 	g           *Guard
 	mod         api.Module
@@ -37,15 +36,11 @@ type instance struct {
 	describeFn  api.Function
 	configureFn api.Function
 	handlers    [4]api.Function // by abi.Phase
-	fuel        api.MutableGlobal
+	fuel        meter.Meter     // no fuel global with NoCPUBound
 	stack       []uint64
 	buf         []byte // encoded exchange
 	inPtr       uint32 // last buffer ward_alloc returned
 	inCap       uint32 // its size (0: none)
-
-	start  atomic.Int64 // nanotime() when the current call began; 0 when idle
-	killed atomic.Int32 // why the current call was stopped: killNone, killWatchdog, killClose
-	killMu sync.Mutex
 
 	out            outputBudget
 	stdout, stderr outputStream
@@ -93,10 +88,10 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 			_ = mod.Close(ctx)
 			return nil, g.loadErr(errors.New("fuel global missing after instrumentation"))
 		}
-		in.fuel = mg
+		in.fuel.Init(mg)
 	}
 	if g.hasInit {
-		in.setFuel(initFuel)
+		in.fuel.Set(initFuel)
 		err := mod.ExportedFunction("_initialize").CallWithStack(ctx, in.stack)
 		if err != nil {
 			err = in.initErr(err)
@@ -111,16 +106,8 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 		_ = mod.Close(ctx)
 		return nil, g.loadErr(fmt.Errorf("ward_alloc(%d): %w", warmInput, err))
 	}
-	g.liveMu.Lock()
-	g.live[in] = struct{}{}
-	g.liveMu.Unlock()
+	g.watch.Add(&in.fuel)
 	return in, nil
-}
-
-func (in *instance) setFuel(units int64) {
-	if in.fuel != nil {
-		in.fuel.Set(uint64(units))
-	}
 }
 
 func (in *instance) flush() { flushOutput(&in.out, &in.stdout, &in.stderr) }
@@ -130,7 +117,7 @@ func (in *instance) flush() { flushOutput(&in.out, &in.stdout, &in.stderr) }
 func (in *instance) initErr(err error) error {
 	var exit *sys.ExitError
 	switch {
-	case in.fuel != nil && int64(in.fuel.Get()) < 0:
+	case in.fuel.OutOfFuel():
 		return fmt.Errorf("out of fuel (%d units): %w", initFuel, err)
 	case in.out.oom || strings.Contains(err.Error(), "out of memory") || (!errors.As(err, &exit) && in.memAtLimit()):
 		return fmt.Errorf("out of memory (limit %d bytes): %w", in.limitBytes(), err)
@@ -144,7 +131,7 @@ func (in *instance) initErr(err error) error {
 func (in *instance) input(ctx context.Context, data []byte, units int64) (uint32, error) {
 	n := uint32(len(data))
 	if n > in.inCap || in.inCap == 0 {
-		in.setFuel(units)
+		in.fuel.Set(units)
 		in.stack[0] = uint64(n)
 		err := in.allocFn.CallWithStack(ctx, in.stack)
 		if err != nil {
@@ -171,7 +158,7 @@ func (in *instance) input(ctx context.Context, data []byte, units int64) (uint32
 // while loading and returns a view of the packed pointer/length range it
 // returns, valid until the next call into the instance.
 func (in *instance) callPacked(ctx context.Context, fn api.Function, units int64, a, b, maxLen uint32) ([]byte, error) {
-	in.setFuel(units)
+	in.fuel.Set(units)
 	in.stack[0], in.stack[1] = uint64(a), uint64(b)
 	err := fn.CallWithStack(ctx, in.stack)
 	if err != nil {
@@ -195,49 +182,6 @@ func (in *instance) callPacked(ctx context.Context, fn api.Function, units int64
 	return out, nil
 }
 
-// begin marks the start of a call for the watchdog and gives it its fuel.
-func (in *instance) begin() {
-	in.setFuel(in.g.budgetUnits)
-	in.killed.Store(killNone)
-	in.start.Store(nanotime())
-}
-
-// end marks the end of a call. Taking killMu guarantees that a watchdog
-// which saw this call running has finished storing -1 before the host reads
-// the fuel global or starts the next call.
-func (in *instance) end() {
-	in.killMu.Lock()
-	in.start.Store(0)
-	in.killMu.Unlock()
-}
-
-// Reasons for stopping a call.
-const (
-	killNone     = 0
-	killWatchdog = 1 // ran for more than twice its budget in wall time
-	killClose    = 2 // the guard was closed
-)
-
-// killIfOverdue stops the current call when it began more than killAfter
-// ns before now, and reports whether it did.
-func (in *instance) killIfOverdue(now, killAfter int64, reason int32) bool {
-	in.killMu.Lock()
-	defer in.killMu.Unlock()
-	s := in.start.Load()
-	if s == 0 || now-s <= killAfter || in.fuel == nil {
-		return false
-	}
-	// A call that has burnt less than 1% of its fuel is not running away:
-	// its goroutine is stalled (the OS or the Go runtime did not run it),
-	// and stopping it would blame the guard for the host's stall.
-	if reason == killWatchdog && int64(in.fuel.Get()) > in.g.budgetUnits-in.g.budgetUnits/100 {
-		return false
-	}
-	in.killed.Store(reason)
-	in.fuel.Set(math.MaxUint64) // -1: never MinInt64, the guest's decrement would wrap it
-	return true
-}
-
 // check encodes x into the guest, runs the phase's handler and decodes the
 // verdict into v. It returns the failure, if any, and whether the instance
 // must be discarded (after a trap, a timeout or running out of memory).
@@ -248,7 +192,7 @@ func (in *instance) check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) 
 	if uint64(n) > math.MaxUint32 {
 		return g.err(CodeOOM, fmt.Errorf("exchange of %d bytes does not fit a 32-bit guest", n)), false
 	}
-	in.begin()
+	in.fuel.Begin(g.budgetUnits) // the watchdog (2x the budget in wall time) and Close may stop the call
 	if uint32(n) > in.inCap {
 		in.stack[0] = uint64(n)
 		if err := in.allocFn.CallWithStack(ctx, in.stack); err != nil {
@@ -256,14 +200,14 @@ func (in *instance) check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) 
 		}
 		ptr := uint32(in.stack[0])
 		if ptr == 0 {
-			in.end()
+			in.fuel.End()
 			in.flush()
 			return g.err(CodeOOM, fmt.Errorf("ward_alloc(%d) returned 0", n)), false
 		}
 		in.inPtr, in.inCap = ptr, uint32(n)
 	}
 	if !in.mem.Write(in.inPtr, in.buf) {
-		in.end()
+		in.fuel.End()
 		in.flush()
 		in.inCap = 0
 		return g.err(CodeBadVerdict, fmt.Errorf("ward_alloc returned %#x: %d bytes there are outside guest memory", in.inPtr, n)), false
@@ -275,7 +219,7 @@ func (in *instance) check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) 
 	if err := in.handlers[x.Phase].CallWithStack(ctx, in.stack); err != nil {
 		return in.fault(err, handlerExport[x.Phase])
 	}
-	in.end()
+	in.fuel.End()
 	in.flush()
 	p, l := uint32(in.stack[0]>>32), uint32(in.stack[0])
 	if l == 0 {
@@ -299,17 +243,17 @@ func (in *instance) check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) 
 
 // fault classifies a failed guest call; the instance is always discarded.
 func (in *instance) fault(err error, export string) (*Error, bool) {
-	in.end()
+	in.fuel.End()
 	g := in.g
 	var e *Error
 	var exit *sys.ExitError
 	isExit := errors.As(err, &exit)
 	switch {
-	case in.fuel != nil && int64(in.fuel.Get()) < 0:
-		switch in.killed.Load() {
-		case killWatchdog:
+	case in.fuel.OutOfFuel():
+		switch in.fuel.Killed() {
+		case meter.KillWatchdog:
 			e = g.err(CodeTimeout, fmt.Errorf("stopped after %v of wall time (cpu budget %v)", 2*g.budget, g.budget))
-		case killClose:
+		case meter.KillClose:
 			e = g.err(CodeTimeout, errors.New("stopped: the guard is closing"))
 		default:
 			e = g.err(CodeTimeout, fmt.Errorf("cpu budget %v exceeded", g.budget))

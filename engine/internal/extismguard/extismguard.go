@@ -39,6 +39,7 @@ import (
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/wardgate/ward/engine/internal/fuel"
+	"github.com/wardgate/ward/engine/internal/fuel/meter"
 	"github.com/wardgate/ward/sdk/abi"
 )
 
@@ -130,10 +131,8 @@ type Guard struct {
 
 	fuelUnits   int64 // Options.Fuel; 0 = no fuel
 	startupFuel int64
-	wallLimit   int64         // ns; 0 = no watchdog
-	watchDone   chan struct{} // closed when the watchdog (if any) has stopped
-	liveMu      sync.Mutex
-	live        map[*instance]struct{} // every open instance, for the watchdog and Close
+	wallLimit   int64          // ns; 0 = no watchdog
+	watch       meter.Watchdog // every open instance's meter, for the watchdog and Close
 
 	rt       wazero.Runtime
 	cache    wazero.CompilationCache
@@ -159,20 +158,16 @@ var _ interface {
 } = (*Guard)(nil)
 
 // instance is one guest module with its kernel and reusable buffers. It is
-// owned by whoever took it from the pool; only start, killed and the fuel
-// global are touched by the watchdog and Close, under killMu.
+// owned by whoever took it from the pool; only its meter is touched by the
+// watchdog and Close.
 type instance struct {
 	mod    api.Module
 	k      *kernel
-	fns    [4]api.Function   // handler per phase
-	fuel   api.MutableGlobal // nil without Options.Fuel
+	fns    [4]api.Function // handler per phase
+	fuel   meter.Meter     // no fuel global without Options.Fuel
 	enc    *json.Encoder
 	buf    bytes.Buffer
 	broken bool
-
-	start  atomic.Int64 // nanotime() when the current Check call began; 0 otherwise
-	killed atomic.Int32 // why the current call was stopped: killNone, killWatchdog, killClose
-	killMu sync.Mutex
 }
 
 // Load compiles o.Wasm once, starts o.PoolSize instances, reads the guard's
@@ -215,8 +210,6 @@ func Load(ctx context.Context, o Options) (g *Guard, err error) {
 
 		fuelUnits:   o.Fuel,
 		startupFuel: o.StartupFuel,
-		watchDone:   make(chan struct{}),
-		live:        map[*instance]struct{}{},
 	}
 	if g.startupFuel == 0 {
 		g.startupFuel = DefaultStartupFuel
@@ -296,9 +289,7 @@ func Load(ctx context.Context, o Options) (g *Guard, err error) {
 		g.pool <- inst
 	}
 	if g.wallLimit > 0 {
-		go g.watchdog()
-	} else {
-		close(g.watchDone)
+		g.watch.Start(time.Duration(g.wallLimit), g.fuelUnits)
 	}
 	return g, nil
 }
@@ -489,16 +480,18 @@ func (g *Guard) call(ctx context.Context, inst *instance, fn api.Function, input
 		defer cancel()
 	}
 	inst.k.setInput(input)
-	if inst.fuel != nil {
-		inst.begin(units, watch)
+	if watch {
+		inst.fuel.Begin(units)
+	} else {
+		inst.fuel.Set(units)
 	}
 	res, err := fn.Call(context.WithValue(ctx, kernelKey{}, inst.k))
-	if watch && inst.fuel != nil {
-		inst.end()
+	if watch && inst.fuel.Enabled() {
+		inst.fuel.End()
 	}
 	if err != nil {
 		inst.broken = true
-		if inst.fuel != nil && int64(inst.fuel.Get()) < 0 {
+		if inst.fuel.OutOfFuel() {
 			return nil, g.fuelError(inst, units, err)
 		}
 		var exit *sys.ExitError
@@ -542,7 +535,7 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 			_ = mod.Close(ctx)
 			return nil, errorf(CodeLoad, "%s: Fuel is set but the module does not export a mutable i64 %q (not instrumented)", g.name, fuel.GlobalExport)
 		}
-		inst.fuel = mg
+		inst.fuel.Init(mg)
 	}
 	inst.enc = json.NewEncoder(&inst.buf)
 	inst.enc.SetEscapeHTML(false)
@@ -553,9 +546,7 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 		_ = mod.Close(ctx)
 		return nil, &Error{Code: CodeLoad, Err: fmt.Errorf("%s: initialise: %w", g.name, err)}
 	}
-	g.liveMu.Lock()
-	g.live[inst] = struct{}{}
-	g.liveMu.Unlock()
+	g.watch.Add(&inst.fuel)
 	return inst, nil
 }
 
@@ -566,15 +557,13 @@ func (g *Guard) initGuest(ctx context.Context, inst *instance) error {
 		if f == nil || len(f.Definition().ParamTypes()) != len(args) {
 			return nil
 		}
-		if inst.fuel != nil {
-			inst.fuel.Set(uint64(g.startupFuel))
-		}
+		inst.fuel.Set(g.startupFuel)
 		_, err := f.Call(kctx, args...)
 		var exit *sys.ExitError
 		if errors.As(err, &exit) && exit.ExitCode() == 0 {
 			err = nil
 		}
-		if err != nil && inst.fuel != nil && int64(inst.fuel.Get()) < 0 {
+		if err != nil && inst.fuel.OutOfFuel() {
 			err = fmt.Errorf("%s: out of fuel (%d units): %w", name, g.startupFuel, err)
 		}
 		return err
@@ -605,9 +594,7 @@ func (g *Guard) newConfigured(ctx context.Context) (*instance, error) {
 
 // discard closes inst and forgets it.
 func (g *Guard) discard(ctx context.Context, inst *instance) {
-	g.liveMu.Lock()
-	delete(g.live, inst)
-	g.liveMu.Unlock()
+	g.watch.Remove(&inst.fuel)
 	_ = inst.mod.Close(ctx)
 }
 
@@ -693,18 +680,17 @@ func (g *Guard) Close(ctx context.Context) error {
 		return nil
 	}
 	close(g.stop)
+	g.watch.Stop()
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
 	for g.inflight.Load() > 0 {
 		select {
 		case <-ctx.Done():
 			if g.fuelUnits == 0 {
-				<-g.watchDone
 				return g.shutdown(ctx)
 			}
-			g.killAll()
+			g.watch.KillAll(func() bool { return g.inflight.Load() == 0 })
 			g.bg.Wait()
-			<-g.watchDone
 			if err := g.shutdown(context.WithoutCancel(ctx)); err != nil {
 				return err
 			}
@@ -713,7 +699,6 @@ func (g *Guard) Close(ctx context.Context) error {
 		}
 	}
 	g.bg.Wait()
-	<-g.watchDone
 	return g.shutdown(ctx)
 }
 

@@ -9,6 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/wardgate/ward/engine/internal/fuel"
+	"github.com/wardgate/ward/engine/internal/fuel/meter"
 	"github.com/wardgate/ward/sdk/abi"
 )
 
@@ -174,38 +178,43 @@ func TestKillIfOverdue(t *testing.T) {
 	g := loadFuel(t, Options{Wasm: misbehaveFuelWasm, PoolSize: 1, Fuel: budget})
 	inst := <-g.pool
 	defer func() { g.pool <- inst }()
-	const now = int64(10 * time.Second)
+	global := inst.mod.ExportedGlobal(fuel.GlobalExport).(api.MutableGlobal)
 	tests := []struct {
-		name   string
-		start  int64 // 0 = not in a call
-		fuel   int64
-		reason int32
-		kill   bool
+		name    string
+		elapsed int64 // ns since the call began; -1 = not in a call
+		fuel    int64
+		reason  int32
+		kill    bool
 	}{
-		{"idle", 0, budget / 2, killWatchdog, false},
-		{"not overdue", now - 50, budget / 2, killWatchdog, false},
-		{"overdue, burnt 2%", now - 200, budget - budget/50, killWatchdog, true},
-		{"overdue, burnt 0.5% (stalled)", now - 200, budget - budget/200, killWatchdog, false},
-		{"overdue, burnt nothing (stalled)", now - 200, budget, killWatchdog, false},
-		{"close, burnt nothing", now - 200, budget, killClose, true},
-		{"close, idle", 0, budget, killClose, false},
+		{"idle", -1, budget / 2, meter.KillWatchdog, false},
+		{"not overdue", 50, budget / 2, meter.KillWatchdog, false},
+		{"overdue, burnt 2%", 200, budget - budget/50, meter.KillWatchdog, true},
+		{"overdue, burnt 0.5% (stalled)", 200, budget - budget/200, meter.KillWatchdog, false},
+		{"overdue, burnt nothing (stalled)", 200, budget, meter.KillWatchdog, false},
+		{"close, burnt nothing", 200, budget, meter.KillClose, true},
+		{"close, idle", -1, budget, meter.KillClose, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			inst.fuel.Set(uint64(tc.fuel))
-			inst.killed.Store(killNone)
-			inst.start.Store(tc.start)
-			defer inst.start.Store(0)
-			got := inst.killIfOverdue(now, 100, budget, tc.reason)
+			inst.fuel.TakeKilled()
+			now := meter.Now() + 10*int64(time.Second)
+			if tc.elapsed >= 0 {
+				inst.fuel.Begin(tc.fuel)
+				now = inst.fuel.Started() + tc.elapsed
+			} else {
+				inst.fuel.Set(tc.fuel)
+			}
+			defer inst.fuel.End()
+			got := inst.fuel.KillIfOverdue(now, 100, budget, tc.reason)
 			if got != tc.kill {
 				t.Fatalf("killed = %v, want %v", got, tc.kill)
 			}
-			f := int64(inst.fuel.Get())
-			if tc.kill && (f != -1 || inst.killed.Load() != tc.reason) {
-				t.Fatalf("after kill: fuel %d reason %d", f, inst.killed.Load())
+			f := int64(global.Get())
+			if tc.kill && (f != -1 || inst.fuel.Killed() != tc.reason) {
+				t.Fatalf("after kill: fuel %d reason %d", f, inst.fuel.Killed())
 			}
-			if !tc.kill && (f != tc.fuel || inst.killed.Load() != killNone) {
-				t.Fatalf("not killed but fuel %d reason %d", f, inst.killed.Load())
+			if !tc.kill && (f != tc.fuel || inst.fuel.Killed() != meter.KillNone) {
+				t.Fatalf("not killed but fuel %d reason %d", f, inst.fuel.Killed())
 			}
 		})
 	}
@@ -293,9 +302,7 @@ func TestFuelConcurrentChecks(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	g.liveMu.Lock()
-	n := len(g.live)
-	g.liveMu.Unlock()
+	n := g.watch.Len()
 	if n > g.size {
 		t.Errorf("%d live instances, pool of %d: discarded instances were not forgotten", n, g.size)
 	}
