@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/go/guesttest"
 )
 
 func TestGoGuestVerdicts(t *testing.T) {
@@ -51,8 +52,7 @@ func TestGoGuestVerdicts(t *testing.T) {
 			if err := g.Check(context.Background(), x, &v); err != nil {
 				t.Fatalf("Check: %v", err)
 			}
-			normalize(&v)
-			normalize(&tt.want)
+			v, tt.want = guesttest.NormalizeVerdict(v), guesttest.NormalizeVerdict(tt.want)
 			if !reflect.DeepEqual(v, tt.want) {
 				t.Errorf("verdict\n got %+v\nwant %+v", v, tt.want)
 			}
@@ -60,25 +60,6 @@ func TestGoGuestVerdicts(t *testing.T) {
 	}
 	if s := g.Stats(); s.Errors != 0 || s.Calls != uint64(len(tests)-1) {
 		t.Errorf("stats %+v: want %d calls, 0 errors", s, len(tests)-1)
-	}
-}
-
-// normalize makes empty slices nil so verdicts compare with DeepEqual.
-func normalize(v *abi.Verdict) {
-	if len(v.Reasons) == 0 {
-		v.Reasons = nil
-	}
-	if len(v.Rewrites) == 0 {
-		v.Rewrites = nil
-	}
-	if len(v.SetHeaders) == 0 {
-		v.SetHeaders = nil
-	}
-	if len(v.Annotations) == 0 {
-		v.Annotations = nil
-	}
-	if len(v.Scores) == 0 {
-		v.Scores = nil
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,61 +14,14 @@ import (
 	"github.com/wardgate/ward/plugins/auth/token"
 	"github.com/wardgate/ward/sdk/abi"
 	ward "github.com/wardgate/ward/sdk/go"
+	"github.com/wardgate/ward/sdk/go/guesttest"
 )
 
-// goldenCase is one entry of testdata/cases.json: a config and either the
-// error it must produce or an exchange and the verdict it must get. The
-// tokens in it are signed with test secrets that are in the file; their
-// times are 2023 (past) and 2100 (future), so the cases hold with the real
-// clock too.
-type goldenCase struct {
-	Name        string          `json:"name"`
-	Config      json.RawMessage `json:"config"`
-	ConfigError *struct {
-		Key   string `json:"key"`
-		Error string `json:"error"`
-	} `json:"config_error"`
-	Exchange *abi.Exchange `json:"exchange"`
-	Verdict  *abi.Verdict  `json:"verdict"`
+func loadCases(t testing.TB) []guesttest.Case {
+	return guesttest.LoadCases(t, "testdata/cases.json")
 }
 
-func loadCases(t testing.TB) []goldenCase {
-	t.Helper()
-	b, err := os.ReadFile("testdata/cases.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []goldenCase
-	if err := json.Unmarshal(b, &cases); err != nil {
-		t.Fatalf("testdata/cases.json: %v", err)
-	}
-	for _, c := range cases {
-		if (c.ConfigError == nil) == (c.Exchange == nil || c.Verdict == nil) {
-			t.Fatalf("case %q: want either config_error or exchange+verdict", c.Name)
-		}
-	}
-	return cases
-}
-
-// normVerdict makes empty and nil slices compare equal.
-func normVerdict(v abi.Verdict) abi.Verdict {
-	if len(v.Reasons) == 0 {
-		v.Reasons = nil
-	}
-	if len(v.Rewrites) == 0 {
-		v.Rewrites = nil
-	}
-	if len(v.SetHeaders) == 0 {
-		v.SetHeaders = nil
-	}
-	if len(v.Annotations) == 0 {
-		v.Annotations = nil
-	}
-	if len(v.Scores) == 0 {
-		v.Scores = nil
-	}
-	return v
-}
+var normVerdict = guesttest.NormalizeVerdict
 
 func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
 

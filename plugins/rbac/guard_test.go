@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,60 +9,14 @@ import (
 
 	"github.com/wardgate/ward/sdk/abi"
 	ward "github.com/wardgate/ward/sdk/go"
+	"github.com/wardgate/ward/sdk/go/guesttest"
 )
 
-// goldenCase is one entry of testdata/cases.json: a config and either the
-// error it must produce or an exchange and the verdict it must get. Now,
-// when set, is the RFC 3339 time the guard's clock reads.
-type goldenCase struct {
-	Name        string          `json:"name"`
-	Config      json.RawMessage `json:"config"`
-	Now         string          `json:"now"`
-	ConfigError *struct {
-		Key   string `json:"key"`
-		Error string `json:"error"`
-	} `json:"config_error"`
-	Exchange *abi.Exchange `json:"exchange"`
-	Verdict  *abi.Verdict  `json:"verdict"`
+func loadCases(t testing.TB) []guesttest.Case {
+	return guesttest.LoadCases(t, "testdata/cases.json")
 }
 
-func loadCases(t testing.TB) []goldenCase {
-	t.Helper()
-	b, err := os.ReadFile("testdata/cases.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []goldenCase
-	if err := json.Unmarshal(b, &cases); err != nil {
-		t.Fatalf("testdata/cases.json: %v", err)
-	}
-	for _, c := range cases {
-		if (c.ConfigError == nil) == (c.Exchange == nil || c.Verdict == nil) {
-			t.Fatalf("case %q: want either config_error or exchange+verdict", c.Name)
-		}
-	}
-	return cases
-}
-
-// normVerdict makes empty and nil slices compare equal.
-func normVerdict(v abi.Verdict) abi.Verdict {
-	if len(v.Reasons) == 0 {
-		v.Reasons = nil
-	}
-	if len(v.Rewrites) == 0 {
-		v.Rewrites = nil
-	}
-	if len(v.SetHeaders) == 0 {
-		v.SetHeaders = nil
-	}
-	if len(v.Annotations) == 0 {
-		v.Annotations = nil
-	}
-	if len(v.Scores) == 0 {
-		v.Scores = nil
-	}
-	return v
-}
+var normVerdict = guesttest.NormalizeVerdict
 
 // setNow fixes the guard's clock for the test.
 func setNow(t testing.TB, rfc3339 string) {
