@@ -25,6 +25,7 @@ var guests = map[string]string{
 	"extism":      "./sdk/examples/extism-go",
 	"auth":        "./plugins/auth",
 	"rbac":        "./plugins/rbac",
+	"ratelimit":   "./plugins/ratelimit",
 }
 
 var built = map[string][]byte{}

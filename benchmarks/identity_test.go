@@ -17,13 +17,15 @@ import (
 	"time"
 
 	"github.com/wardgate/ward/engine/pipeline"
+	"github.com/wardgate/ward/engine/state"
 	"github.com/wardgate/ward/engine/wasmhost"
 	"github.com/wardgate/ward/sdk/abi"
 )
 
-// The identity pipeline (auth -> rbac) as the demo runs it, priced per
-// request for an API key and for an RS256 JWT, beside no guard at all.
-// Rate limits (the third guard of the identity work) are not built yet.
+// The identity pipeline (auth -> rbac -> ratelimit) as the demo runs it,
+// priced per request for an API key and for an RS256 JWT, beside no guard
+// at all. Rate-limit counters are in the in-process store, and in Redis
+// when a redis-server is at $WARD_BENCH_REDIS (host:port).
 
 const benchAPIKey = "sk-bench-0123456789abcdef"
 
@@ -75,9 +77,27 @@ func identityPipeline(tb testing.TB, h *wasmhost.Host, f identityFixture) *pipel
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { auth.Close(ctx); rbac.Close(ctx) })
-	return pipeline.New([]pipeline.Step{{Guard: auth}, {Guard: rbac}})
+	// The demo's limits, raised so that a benchmark run never reaches
+	// them: per key requests and tokens, and the anomaly flag.
+	rl, err := h.Load(ctx, wasmhost.Spec{Name: "ratelimit", Wasm: built["ratelimit"], PoolSize: 1, State: h.State(),
+		ConfigJSON: []byte(rateLimitConfig)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { auth.Close(ctx); rbac.Close(ctx); rl.Close(ctx) })
+	return pipeline.New([]pipeline.Step{{Guard: auth}, {Guard: rbac}, {Guard: rl}})
 }
+
+// rateLimitConfig is the demo's ratelimit config with limits raised so
+// that a benchmark run never reaches them; WARD_BENCH_NO_ANOMALY drops the
+// anomaly flag (to price it).
+var rateLimitConfig = func() []byte {
+	c := `{"limits":[{"name":"per-key","by":"key","requests":1000000000,"tokens":1000000000000,"window":"1h"}]`
+	if os.Getenv("WARD_BENCH_NO_ANOMALY") == "" {
+		c += `,"anomaly":{"short":"1m","baseline":"1h","multiple":1000,"min_requests":1000000000}`
+	}
+	return []byte(c + "}")
+}()
 
 func identityExchange(credential string) *abi.Exchange {
 	x := exchangeOf(1 << 10)
@@ -89,7 +109,9 @@ func identityExchange(credential string) *abi.Exchange {
 // TestIdentityPipeline checks the benchmark's premise: both credentials are
 // accepted and the role annotation comes through; a wrong key is refused.
 func TestIdentityPipeline(t *testing.T) {
-	h, err := wasmhost.New(context.Background(), wasmhost.Options{})
+	st := state.NewMemory(state.MemoryOptions{})
+	defer st.Close()
+	h, err := wasmhost.New(context.Background(), wasmhost.Options{State: st})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +121,7 @@ func TestIdentityPipeline(t *testing.T) {
 	for name, cred := range map[string]string{"api key": benchAPIKey, "rs256": f.jwt} {
 		var o pipeline.Outcome
 		p.Run(context.Background(), identityExchange(cred), &o)
-		if o.Denied || len(o.Records) != 2 {
+		if o.Denied || len(o.Records) != 3 {
 			t.Fatalf("%s: denied=%v code=%s records=%d", name, o.Denied, o.Code, len(o.Records))
 		}
 	}
@@ -110,33 +132,47 @@ func TestIdentityPipeline(t *testing.T) {
 	}
 }
 
-// BenchmarkIdentityPipeline: one request phase through auth -> rbac with a
-// 1 KB chat exchange (the exchange is re-annotated each time, as the proxy
-// does per request).
+// BenchmarkIdentityPipeline: one request phase through auth -> rbac ->
+// ratelimit with a 1 KB chat exchange (the exchange is re-annotated each
+// time, as the proxy does per request).
 func BenchmarkIdentityPipeline(b *testing.B) {
-	h, err := wasmhost.New(context.Background(), wasmhost.Options{CacheDir: filepath.Join(os.TempDir(), "ward-bench-cache")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close(context.Background())
 	f := newIdentityFixture(b)
-	p := identityPipeline(b, h, f)
-	for _, c := range []struct {
+	type store struct {
 		name string
-		p    *pipeline.Pipeline
-		cred string
-	}{{"no-guards", pipeline.New(nil), benchAPIKey}, {"api-key", p, benchAPIKey}, {"rs256-jwt", p, f.jwt}} {
-		b.Run(c.name, func(b *testing.B) {
-			var o pipeline.Outcome
-			x := identityExchange(c.cred)
-			b.ReportAllocs()
-			for b.Loop() {
-				x.Annotations = x.Annotations[:1]
-				c.p.Run(context.Background(), x, &o)
-				if o.Denied {
-					b.Fatal(o.Code)
-				}
-			}
-		})
+		st   state.Store
+	}
+	mem := state.NewMemory(state.MemoryOptions{})
+	defer mem.Close()
+	stores := []store{{"memory", mem}}
+	if addr := os.Getenv("WARD_BENCH_REDIS"); addr != "" {
+		r, err := state.NewRedis(state.RedisOptions{URL: "redis://" + addr + "/0", KeyPrefix: "ward-bench:", Timeout: 100 * time.Millisecond})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer r.Close()
+		stores = append(stores, store{"redis", r})
+	}
+	b.Run("no-guards", func(b *testing.B) { runIdentity(b, pipeline.New(nil), identityExchange(benchAPIKey)) })
+	for _, s := range stores {
+		h, err := wasmhost.New(context.Background(), wasmhost.Options{CacheDir: filepath.Join(os.TempDir(), "ward-bench-cache"), State: s.st})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer h.Close(context.Background())
+		p := identityPipeline(b, h, f)
+		b.Run("api-key/"+s.name, func(b *testing.B) { runIdentity(b, p, identityExchange(benchAPIKey)) })
+		b.Run("rs256-jwt/"+s.name, func(b *testing.B) { runIdentity(b, p, identityExchange(f.jwt)) })
+	}
+}
+
+func runIdentity(b *testing.B, p *pipeline.Pipeline, x *abi.Exchange) {
+	var o pipeline.Outcome
+	b.ReportAllocs()
+	for b.Loop() {
+		x.Annotations = x.Annotations[:1]
+		p.Run(context.Background(), x, &o)
+		if o.Denied {
+			b.Fatal(o.Code)
+		}
 	}
 }

@@ -17,8 +17,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/wardgate/ward/engine/config"
 	"github.com/wardgate/ward/engine/proxy"
+	"github.com/wardgate/ward/engine/state"
 	"github.com/wardgate/ward/engine/wasmhost"
 )
 
@@ -147,7 +151,13 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), Logger: log})
+	st, err := openState(cfg, log, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "ward validate:", err)
+		return 1
+	}
+	defer st.Close()
+	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), Logger: log, State: st})
 	if err != nil {
 		fmt.Fprintln(stderr, "ward validate:", err)
 		return 1
@@ -193,7 +203,13 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 // called with the bound addresses once the listeners are open.
 func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ready func(addrs []string)) int {
 	log := newLogger(cfg, stdout)
-	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), Logger: log})
+	st, err := openState(cfg, log, prometheus.DefaultRegisterer)
+	if err != nil {
+		fmt.Fprintln(stderr, "ward:", err)
+		return 1
+	}
+	defer st.Close()
+	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), Logger: log, State: st})
 	if err != nil {
 		fmt.Fprintln(stderr, "ward:", err)
 		return 1
@@ -231,4 +247,31 @@ func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 	}
 	log.Info("ward stopped")
 	return 0
+}
+
+// openState opens the [state] backend (counters of guards granted
+// "state"). Metrics go to reg when not nil.
+func openState(cfg *config.Config, log *slog.Logger, reg prometheus.Registerer) (state.Store, error) {
+	if cfg.State.Backend == state.BackendRedis {
+		// go-redis logs every failed dial through a process-wide logger;
+		// the state store already logs outages once per circuit change,
+		// so its lines go to debug.
+		redis.SetLogger(redisLogger{log})
+	}
+	return state.Open(state.Options{
+		Backend:    cfg.State.Backend,
+		RedisURL:   cfg.State.RedisURL,
+		Timeout:    cfg.State.Timeout,
+		KeyPrefix:  cfg.State.KeyPrefix,
+		MaxKeys:    cfg.State.MaxKeys,
+		Logger:     log,
+		Registerer: reg,
+	})
+}
+
+// redisLogger sends go-redis's internal log lines to slog at debug level.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }

@@ -61,7 +61,7 @@ func printDemoHelp(w io.Writer, addr, upstream string) {
 	base := "http://" + addr
 	fmt.Fprintf(w, `
 Ward demo is running on %[1]s (mock LLM upstream on %[2]s).
-Guards on /v1/: auth (API keys) -> rbac (roles) -> denylist (phrases).
+Guards on /v1/: auth (API keys) -> rbac (roles) -> ratelimit (requests and tokens per key, 3/min for interns) -> denylist (phrases).
 Demo keys: ward-demo-analyst-key (role analyst: gpt-4o*, claude-*), ward-demo-intern-key (role intern: gpt-4o-mini only).
 Try it from another terminal:
 
@@ -76,6 +76,12 @@ Try it from another terminal:
   # refused by role: interns may not use gpt-4o (403 rbac.forbidden)
   curl -s %[1]s/v1/chat/completions -H 'Authorization: Bearer ward-demo-intern-key' -H 'Content-Type: application/json' \
     -d '{"model":"gpt-4o","messages":[{"role":"user","content":"Say hello to Ward"}]}'
+
+  # rate limited: interns get 3 requests a minute; the 4th is 429 with Retry-After and x-ratelimit-* headers
+  for i in 1 2 3 4; do curl -s -o /dev/null -w '%%{http_code} ' %[1]s/v1/chat/completions -H 'Authorization: Bearer ward-demo-intern-key' \
+    -H 'Content-Type: application/json' -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'; done; echo
+  curl -si %[1]s/v1/chat/completions -H 'Authorization: Bearer ward-demo-intern-key' -H 'Content-Type: application/json' \
+    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}' | grep -i -E '^(HTTP|retry-after|x-ratelimit)'
 
   # no key: 401 with WWW-Authenticate
   curl -si %[1]s/v1/chat/completions -H 'Content-Type: application/json' \

@@ -30,14 +30,31 @@ func requireBuiltins(t *testing.T) {
 	}
 }
 
-var wardBin string
+var (
+	wardBin string
+	binDir  string // removed by TestMain
+)
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// buildWard builds the ward binary once per test process (into a directory
+// that outlives the first test using it).
 func buildWard(t *testing.T) string {
 	t.Helper()
 	if wardBin != "" {
 		return wardBin
 	}
-	dir := t.TempDir()
+	dir, err := os.MkdirTemp("", "ward-bin-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	binDir = dir
 	bin := filepath.Join(dir, "ward")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
@@ -177,7 +194,24 @@ func TestDemoEndToEnd(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("intern on gpt-4o-mini: %d %s", code, b)
 	}
-	code, hdr, b := post("/v1/chat/completions", "", `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello to Ward"}]}`)
+	// Interns get 3 requests a minute (the rbac refusal above was not
+	// counted): two more pass, the next is 429 with Retry-After.
+	for i := range 2 {
+		if code, _, b := post("/v1/chat/completions", intern, `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}`); code != 200 {
+			t.Fatalf("intern request %d: %d %s", i+2, code, b)
+		}
+	}
+	code, hdr, b := post("/v1/chat/completions", intern, `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}`)
+	if code != 429 || json.Unmarshal(b, &oa) != nil || oa.Error.Code != "ratelimit.exceeded" ||
+		hdr.Get("Retry-After") == "" || hdr.Get("X-Ratelimit-Limit-Requests") != "3" || hdr.Get("X-Ratelimit-Remaining-Requests") != "0" {
+		t.Fatalf("intern over the limit: %d %v %s", code, hdr, b)
+	}
+	// Allowed answers carry the x-ratelimit-* headers of the key's limits.
+	code, hdr, b = post("/v1/chat/completions", analyst, `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}`)
+	if code != 200 || hdr.Get("X-Ratelimit-Limit-Requests") != "60" || hdr.Get("X-Ratelimit-Limit-Tokens") != "50000" {
+		t.Fatalf("analyst headers: %d %v %s", code, hdr, b)
+	}
+	code, hdr, b = post("/v1/chat/completions", "", `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello to Ward"}]}`)
 	if code != 401 || !strings.HasPrefix(hdr.Get("WWW-Authenticate"), "Bearer") || json.Unmarshal(b, &oa) != nil || oa.Error.Code != "auth.unauthenticated" {
 		t.Fatalf("no key: %d %v %s", code, hdr, b)
 	}

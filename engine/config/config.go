@@ -37,6 +37,7 @@ type Config struct {
 	Server Server
 	Log    Log
 	Wasm   Wasm
+	State  State
 	Guards []*Guard // in the order they first appear in the file
 	Routes []*Route // in file order
 
@@ -68,6 +69,22 @@ type Wasm struct {
 	CacheDir string
 }
 
+// State configures where guards' counters live (rate limits, quotas,
+// anomaly baselines): the store behind the state host functions.
+type State struct {
+	Backend   string        // memory|redis; default memory
+	RedisURL  string        // redis://[user:pass@]host:port/db or rediss://...; required for redis
+	Timeout   time.Duration // per operation; default 25ms, 1ms..1s
+	KeyPrefix string        // prepended to every Redis key; default "ward:"
+	MaxKeys   int           // in-process store capacity; default 1,000,000
+}
+
+// Defaults of [state].
+const (
+	DefaultStateTimeout = 25 * time.Millisecond
+	DefaultStateMaxKeys = 1_000_000
+)
+
 // Guard is one [guards.NAME] table.
 type Guard struct {
 	Name        string
@@ -80,12 +97,21 @@ type Guard struct {
 	CPUBudget   time.Duration
 	MaxOutput   int64 // bytes
 	// Grants are capabilities beyond the sandbox's defaults, from Grants
-	// (today only GrantClock: the real wall clock).
+	// (GrantClock: the real wall clock; GrantState: the state host
+	// functions).
 	Grants []string
 	// ConfigJSON is the guard's [guards.NAME.config] table as a JSON object
 	// with keys in sorted order; "{}" when absent. Datetimes become strings
 	// (RFC 3339 for offset datetimes, the TOML text for local ones).
 	ConfigJSON []byte
+	// ConfigFile is config_file as written ("" = none): a TOML file whose
+	// top-level keys are merged into the config table when the guard is
+	// loaded (LoadGuardConfig). Relative to Dir.
+	ConfigFile string
+	// ConfigText is config_text, sorted by Key: config keys whose value is
+	// the content of a file, read when the guard is loaded. No Key is
+	// another's prefix. nil when absent.
+	ConfigText []ConfigText
 	Line       int // line of the guard's table
 }
 
@@ -259,8 +285,12 @@ func (c *Config) Errorf(key []string, format string, args ...any) *Error {
 // expiry need it); without it a guest sees wazero's fixed fake time.
 const GrantClock = "clock"
 
+// GrantState gives a guard the state host functions (counters shared
+// through [state]); rate-limit and quota guards need it.
+const GrantState = "state"
+
 // Grants lists the capabilities a guard's `grants` may name.
-var Grants = []string{GrantClock}
+var Grants = []string{GrantClock, GrantState}
 
 // Granted reports whether g was granted capability c.
 func (g *Guard) Granted(c string) bool { return slices.Contains(g.Grants, c) }

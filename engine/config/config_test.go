@@ -584,7 +584,7 @@ func TestDocumentedKeys(t *testing.T) {
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
 		"level", "format", "cache_dir",
-		"path", "sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config",
+		"path", "sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
 	}
@@ -700,12 +700,50 @@ func TestGrants(t *testing.T) {
 		t.Fatalf("no grant: %v", err)
 	}
 	for text, want := range map[string]string{
-		base + "grants = [\"network\"]\n":          `ward.toml:5: guards.a.grants[0]: unknown grant "network" (want clock)`,
+		base + "grants = [\"network\"]\n":          `ward.toml:5: guards.a.grants[0]: unknown grant "network" (want clock|state)`,
 		base + "grants = [\"clock\", \"clock\"]\n": `ward.toml:5: guards.a.grants[1]: grant "clock" listed twice`,
 	} {
 		_, err := Parse("ward.toml", []byte(text))
 		if err == nil || err.Error() != want {
 			t.Errorf("got %v, want %s", err, want)
+		}
+	}
+}
+
+func TestState(t *testing.T) {
+	base := "[server]\nlisten = [\"127.0.0.1:1\"]\n"
+	c, err := Parse("ward.toml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (State{Backend: "memory", Timeout: DefaultStateTimeout, KeyPrefix: "ward:", MaxKeys: DefaultStateMaxKeys}); c.State != want {
+		t.Fatalf("defaults = %+v, want %+v", c.State, want)
+	}
+	c, err = Parse("ward.toml", []byte(base+"[state]\nbackend = \"redis\"\nredis_url = \"redis://:pw@10.0.0.1:6379/2\"\ntimeout = \"5ms\"\nkey_prefix = \"x:\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (State{Backend: "redis", RedisURL: "redis://:pw@10.0.0.1:6379/2", Timeout: 5 * time.Millisecond, KeyPrefix: "x:", MaxKeys: DefaultStateMaxKeys}); c.State != want {
+		t.Fatalf("redis = %+v, want %+v", c.State, want)
+	}
+	for text, want := range map[string]string{
+		"[state]\nbackend = \"etcd\"\n":                         `ward.toml:4: state.backend: `,
+		"[state]\nbackend = \"redis\"\n":                        `ward.toml:3: state.redis_url: missing required key`,
+		"[state]\nredis_url = \"http://secret@h:1\"\n":          `ward.toml:4: state.redis_url: scheme "http" (want redis or rediss)`,
+		"[state]\nredis_url = \"redis:///0\"\n":                 `ward.toml:4: state.redis_url: no host`,
+		"[state]\ntimeout = \"2s\"\n":                           `ward.toml:4: state.timeout: `,
+		"[state]\nmax_keys = 10\n":                              `ward.toml:4: state.max_keys: `,
+		"[state]\nredis = \"x\"\n":                              `ward.toml:4: state.redis: unknown key`,
+		"[guards.a]\npath = \"a.wasm\"\ngrants = [\"state\"]\n": "",
+	} {
+		_, err := Parse("ward.toml", []byte(base+text))
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%q: %v", text, err)
+		case want != "" && (err == nil || !strings.HasPrefix(err.Error(), want)):
+			t.Errorf("%q: got %v, want prefix %s", text, err, want)
+		case err != nil && strings.Contains(err.Error(), "secret"):
+			t.Errorf("error echoes the URL: %v", err)
 		}
 	}
 }

@@ -32,20 +32,9 @@ type decoder struct {
 const MaxDepth = 64
 
 func (c *Config) decode(data []byte) error {
-	lines, depth, depthLine := scanDepth(data)
-	if depth > MaxDepth {
-		return errors.Join(&Error{File: c.File, Line: depthLine, Code: CodeSyntax,
-			Msg: fmt.Sprintf("keys, tables or arrays nested more than %d levels deep", MaxDepth)})
-	}
-	var root map[string]any
-	md, err := toml.Decode(string(data), &root)
-	if err != nil {
-		e := &Error{File: c.File, Msg: err.Error(), Code: CodeSyntax}
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			e.Line, e.Msg = pe.Position.Line, pe.Message
-		}
-		return errors.Join(e)
+	root, md, lines, perr := parseTOML(c.File, data)
+	if perr != nil {
+		return errors.Join(perr)
 	}
 	c.lines = lines
 	d := &decoder{c: c}
@@ -53,6 +42,7 @@ func (c *Config) decode(data []byte) error {
 	d.server(t.sub("server"))
 	d.log(t.sub("log"))
 	d.wasm(t.sub("wasm"))
+	d.state(t.sub("state"))
 	d.guards(t, guardOrder(md))
 	d.routes(t)
 	t.done()
@@ -65,6 +55,28 @@ func (c *Config) decode(data []byte) error {
 		errs[i] = e
 	}
 	return errors.Join(errs...)
+}
+
+// parseTOML decodes a TOML document into its generic tree and builds its
+// line index. The nesting depth is checked first (see MaxDepth). A syntax
+// error is returned as an *Error positioned in file with code CodeSyntax.
+func parseTOML(file string, data []byte) (map[string]any, toml.MetaData, lineIndex, *Error) {
+	lines, depth, depthLine := scanDepth(data)
+	if depth > MaxDepth {
+		return nil, toml.MetaData{}, nil, &Error{File: file, Line: depthLine, Code: CodeSyntax,
+			Msg: fmt.Sprintf("keys, tables or arrays nested more than %d levels deep", MaxDepth)}
+	}
+	var root map[string]any
+	md, err := toml.Decode(string(data), &root)
+	if err != nil {
+		e := &Error{File: file, Msg: err.Error(), Code: CodeSyntax}
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			e.Line, e.Msg = pe.Position.Line, pe.Message
+		}
+		return nil, md, nil, e
+	}
+	return root, md, lines, nil
 }
 
 // guardOrder returns guard names in the order they first appear in the file.
@@ -457,6 +469,30 @@ func (d *decoder) wasm(t *table) {
 	t.done()
 }
 
+func (d *decoder) state(t *table) {
+	s := &d.c.State
+	*s = State{Backend: "memory", Timeout: DefaultStateTimeout, KeyPrefix: "ward:", MaxKeys: DefaultStateMaxKeys}
+	t.enum("backend", &s.Backend, "memory", "redis")
+	if t.str("redis_url", &s.RedisURL) && s.RedisURL != "" {
+		u, err := url.Parse(s.RedisURL)
+		switch {
+		case err != nil:
+			d.errorf(CodeValue, t.at("redis_url"), "invalid URL")
+		case u.Scheme != "redis" && u.Scheme != "rediss":
+			d.errorf(CodeValue, t.at("redis_url"), "scheme %q (want redis or rediss)", u.Scheme)
+		case u.Host == "":
+			d.errorf(CodeValue, t.at("redis_url"), "no host")
+		}
+	}
+	if s.Backend == "redis" && s.RedisURL == "" {
+		t.missing("redis_url")
+	}
+	t.duration("timeout", &s.Timeout, time.Millisecond, time.Second)
+	t.str("key_prefix", &s.KeyPrefix)
+	t.integer("max_keys", &s.MaxKeys, 1000, 1<<30)
+	t.done()
+}
+
 func (d *decoder) guards(root *table, order []string) {
 	gt := root.sub("guards")
 	names := slices.Clone(order)
@@ -532,6 +568,7 @@ func (d *decoder) guard(t *table, name string) *Guard {
 	if g.MaxOutput > g.MemoryLimit {
 		d.errorf(CodeValue, t.at("max_output"), "%s exceeds memory_limit %s", Size(g.MaxOutput), Size(g.MemoryLimit))
 	}
+	d.guardFiles(t, g)
 	if v, ok := t.get("config"); ok {
 		if _, isTable := v.(map[string]any); !isTable {
 			d.typeError(t.at("config"), "table", v)

@@ -29,6 +29,7 @@ const (
 	CodeDuplicate  = "duplicate"   // a name or prefix used twice
 	CodeReference  = "reference"   // a name that refers to nothing
 	CodeGuard      = "guard"       // reported by a guard about its own config (via Errorf)
+	CodeFile       = "file"        // a config_file or config_text file cannot be read or is unfit
 )
 
 // Error formats the error as "file:line: key: msg"; the line is omitted when

@@ -40,6 +40,24 @@ format = "auto"
 # A relative path is relative to this file's directory.
 cache_dir = ""
 
+[state]
+# Where guards granted "state" keep their counters (rate limits, token
+# quotas, anomaly baselines): memory = in this process; redis = shared by
+# every Ward replica that points at the same Redis.
+backend = "memory"
+# Required for backend = "redis": redis://[user:password@]host:port/db, or
+# rediss:// for TLS.
+redis_url = ""
+# Longest a state operation may take (1ms..1s). Past it the guard is told
+# the backend is unavailable and applies its own failure policy; after 3
+# failures in a row Redis is skipped for a cool-down (1s, doubling to 30s).
+timeout = "25ms"
+# Prefix of every Redis key.
+key_prefix = "ward:"
+# Capacity of the in-process store (1000..2^30 counters); when full, new
+# counters are refused as unavailable rather than growing without bound.
+max_keys = 1000000
+
 # One table per guard: [guards.NAME], NAME matching [a-z0-9_-]+.
 # Routes refer to guards by NAME.
 [guards.denylist]
@@ -62,8 +80,18 @@ memory_limit = "64MiB"
 cpu_budget = "50ms"
 # Maximum size of a verdict the guard may return (at most memory_limit).
 max_output = "1MiB"
-# Capabilities beyond the sandbox: "clock" = the real wall clock (token expiry checks).
+# Capabilities beyond the sandbox: "clock" = the real wall clock (token expiry
+# checks); "state" = the counters of [state] (rate limits, quotas).
 grants = []
+# A TOML file (relative to this file's directory) whose top-level keys are
+# merged into the config table below, read each time the guard is loaded:
+# keep secrets such as API key hashes there, with tighter permissions.
+# A key may not be set both here and in that file. "" = none.
+config_file = ""
+# Config keys whose value is the text of a file, read each time the guard
+# is loaded, e.g. { "jwt.jwks" = "idp/jwks.json" } for a JWKS document.
+# Files are regular files of at most 1MiB. {} = none.
+config_text = {}
 
 # Free-form settings passed to the guard as a JSON object and validated by
 # the guard itself. Absent = {}.

@@ -18,14 +18,25 @@ func (d *decoder) configJSON(path []string, v any) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
+	js, err := encodeJSON(tree)
+	if err != nil {
+		d.errorf(CodeValue, path, "cannot convert to JSON: %v", err)
+		return nil, false
+	}
+	return js, true
+}
+
+// encodeJSON encodes a tree built by jsonValue (or decoded from such JSON
+// with json.Number numbers): maps with sorted keys, no HTML escaping, no
+// trailing newline.
+func encodeJSON(tree any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(tree); err != nil {
-		d.errorf(CodeValue, path, "cannot convert to JSON: %v", err)
-		return nil, false
+		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), true
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func (d *decoder) jsonValue(path []string, v any, ok *bool) any {

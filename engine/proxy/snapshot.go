@@ -19,6 +19,7 @@ import (
 
 	"github.com/wardgate/ward/engine/config"
 	"github.com/wardgate/ward/engine/pipeline"
+	"github.com/wardgate/ward/engine/state"
 	"github.com/wardgate/ward/engine/wasmhost"
 	"github.com/wardgate/ward/sdk/abi"
 )
@@ -142,40 +143,37 @@ func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, host *
 			return nil, cfg.Errorf([]string{"guards", gc.Name, "sha256"}, "module %s has sha256 %s, config pins %s", gc.Path, got, gc.SHA256)
 		}
 	}
+	// The guard's files are read on every Build, so a reload sees rotated
+	// keys; a guard is never loaded with a partial config.
+	settings, err := cfg.LoadGuardConfig(gc, config.ReadGuardFile)
+	if err != nil {
+		return nil, err
+	}
+	var st state.Store
+	if gc.Granted(config.GrantState) {
+		if st = host.State(); st == nil {
+			return nil, cfg.Errorf([]string{"guards", gc.Name, "grants"}, "granted %q but the gateway has no state store", config.GrantState)
+		}
+	}
 	g, err := host.Load(ctx, wasmhost.Spec{
 		Name:        gc.Name,
 		Wasm:        wasm,
-		ConfigJSON:  gc.ConfigJSON,
+		ConfigJSON:  settings.JSON,
 		PoolSize:    gc.PoolSize,
 		MemoryLimit: gc.MemoryLimit,
 		CPUBudget:   gc.CPUBudget,
 		MaxOutput:   int(gc.MaxOutput),
 		Walltime:    gc.Granted(config.GrantClock),
+		State:       st,
 	})
 	if err != nil {
 		var ce *wasmhost.ConfigError
 		if errors.As(err, &ce) {
-			return nil, cfg.Errorf(append([]string{"guards", gc.Name, "config"}, configKeyPath(ce.Key)...), "%s", ce.Msg)
+			return nil, settings.Errorf(config.SplitKey(ce.Key), "%s", ce.Msg)
 		}
 		return nil, cfg.Errorf([]string{"guards", gc.Name}, "%v", err)
 	}
 	return g, nil
-}
-
-// configKeyPath splits a guard's error key such as "rules[2].phrase" into
-// config key segments ("rules", "phrase"); array indexes are dropped because
-// lines are looked up per key.
-func configKeyPath(k string) []string {
-	var out []string
-	for seg := range strings.SplitSeq(k, ".") {
-		if i := strings.IndexByte(seg, '['); i >= 0 {
-			seg = seg[:i]
-		}
-		if seg != "" {
-			out = append(out, seg)
-		}
-	}
-	return out
 }
 
 func newRoute(rc *config.Route, p *pipeline.Pipeline) (*route, error) {

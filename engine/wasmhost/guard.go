@@ -21,6 +21,7 @@ import (
 	"github.com/wardgate/ward/engine/internal/extismguard"
 	"github.com/wardgate/ward/engine/internal/fuel"
 	"github.com/wardgate/ward/engine/internal/fuel/meter"
+	"github.com/wardgate/ward/engine/state"
 	"github.com/wardgate/ward/sdk/abi"
 )
 
@@ -85,6 +86,11 @@ type Spec struct {
 	// ["clock"]`); otherwise it sees wazero's fixed fake time. Guests always
 	// get a real monotonic clock (see RATIONALE.md).
 	Walltime bool
+	// State grants the guest the state host functions (config `grants =
+	// ["state"]`): counters in this store, under keys prefixed with the
+	// guard's name. nil: not granted, and a module importing them fails to
+	// load. The store must outlive the guard.
+	State state.Store
 	// NoCPUBound disables fuel instrumentation and the watchdog. It exists
 	// only to measure their overhead in benchmarks: a guard loaded with it
 	// can block a goroutine (and the Go GC) forever.
@@ -134,6 +140,7 @@ type Guard struct {
 	maxOutput   uint32
 	maxLog      int
 	walltime    bool
+	state       state.Store
 	memLimit    uint32 // bytes, 0 = 4 GiB
 	poolSize    int
 	pool        chan *instance
@@ -209,6 +216,7 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 		maxOutput:  uint32(min(s.MaxOutput, math.MaxUint32)),
 		maxLog:     max(s.MaxLogBytes, 0),
 		walltime:   s.Walltime,
+		state:      s.State,
 		poolSize:   s.PoolSize,
 		done:       make(chan struct{}),
 		idle:       make(chan struct{}),
@@ -277,6 +285,9 @@ func (g *Guard) compile(ctx context.Context, wasm []byte, pages uint32, noFuel b
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, g.rt); err != nil {
 		return g.loadErr(fmt.Errorf("instantiate wasi_snapshot_preview1: %w", err))
 	}
+	if err := g.instantiateHostModule(ctx); err != nil {
+		return g.loadErr(fmt.Errorf("instantiate host module %s: %w", hostModule, err))
+	}
 	code := wasm
 	if !noFuel {
 		var err error
@@ -284,11 +295,14 @@ func (g *Guard) compile(ctx context.Context, wasm []byte, pages uint32, noFuel b
 			return g.loadErr(err)
 		}
 	}
-	cm, err := g.rt.CompileModule(ctx, code)
+	cm, err := compileModule(ctx, g.rt, code)
 	if err != nil {
 		return g.loadErr(fmt.Errorf("compile: %w", err))
 	}
 	g.compiled = cm
+	if err := g.checkHostImports(cm); err != nil {
+		return g.loadErr(err)
+	}
 	fns := cm.ExportedFunctions()
 	if _, ok := fns["ward_alloc"]; !ok {
 		return g.loadErr(errors.New(`not a guard: no "ward_alloc" export (ward/v1) and no "extism:host/env" import (Extism)`))
@@ -689,4 +703,17 @@ func (g *Guard) Close(ctx context.Context) (err error) {
 		g.host.unregister(g)
 	})
 	return err
+}
+
+// compileModule is rt.CompileModule that turns a panic into an error.
+// fuel.Instrument refuses the malformed modules known to crash wazero
+// v1.12.0's decoder and validator; this keeps one we do not know of from
+// taking the gateway down with it.
+func compileModule(ctx context.Context, rt wazero.Runtime, code []byte) (cm wazero.CompiledModule, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			cm, err = nil, fmt.Errorf("wazero panicked compiling the module: %v", p)
+		}
+	}()
+	return rt.CompileModule(ctx, code)
 }

@@ -21,12 +21,15 @@ package wasmhost
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 
 	"github.com/tetratelabs/wazero"
+
+	"github.com/wardgate/ward/engine/state"
 )
 
 // Options configure a Host.
@@ -37,6 +40,10 @@ type Options struct {
 	// Logger receives guest output and background events (instance
 	// replacement). nil discards them.
 	Logger *slog.Logger
+	// State is the store behind the state host functions, for the caller
+	// to pass as Spec.State to guards granted it (see Host.State). The Host
+	// neither uses nor closes it.
+	State state.Store
 }
 
 // Host loads guards. It is safe for concurrent use.
@@ -44,6 +51,10 @@ type Host struct {
 	cache    wazero.CompilationCache
 	cacheDir string
 	logger   *slog.Logger
+	state    state.Store
+
+	keysMu sync.RWMutex
+	keys   map[verifyKeyID]crypto.PublicKey // verify_signature's parsed keys
 
 	mu     sync.Mutex
 	guards map[*Guard]struct{}
@@ -66,8 +77,11 @@ func New(ctx context.Context, o Options) (*Host, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Host{cache: cache, cacheDir: o.CacheDir, logger: logger, guards: map[*Guard]struct{}{}}, nil
+	return &Host{cache: cache, cacheDir: o.CacheDir, logger: logger, state: o.State, guards: map[*Guard]struct{}{}}, nil
 }
+
+// State returns Options.State (nil when none was given).
+func (h *Host) State() state.Store { return h.state }
 
 // Close closes every guard still open (see Guard.Close; ctx bounds the
 // wait for their in-flight calls) and then the compilation cache. Load

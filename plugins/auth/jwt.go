@@ -3,22 +3,20 @@ package main
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/hmac"
-	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
 	"hash"
 	"math"
-	"math/big"
 	"strings"
 	"time"
 
 	"github.com/wardgate/ward/plugins/auth/token"
+	"github.com/wardgate/ward/sdk/abi"
+	ward "github.com/wardgate/ward/sdk/go"
 )
 
 // jwtMaxLen is the largest compact JWT the verifier looks at.
@@ -59,6 +57,7 @@ type alg struct {
 	kind keyKind // for asymmetric algorithms
 	hash crypto.Hash
 	pss  bool
+	sig  abi.SigAlg // for asymmetric algorithms: ward.VerifySignature's algorithm
 }
 
 func lookupAlg(name string) (alg, bool) {
@@ -70,19 +69,19 @@ func lookupAlg(name string) (alg, bool) {
 	case "HS512":
 		return alg{name: name, hmac: true, hash: crypto.SHA512}, true
 	case "RS256":
-		return alg{name: name, kind: kindRSA, hash: crypto.SHA256}, true
+		return alg{name: name, kind: kindRSA, hash: crypto.SHA256, sig: sigOf(name)}, true
 	case "RS384":
-		return alg{name: name, kind: kindRSA, hash: crypto.SHA384}, true
+		return alg{name: name, kind: kindRSA, hash: crypto.SHA384, sig: sigOf(name)}, true
 	case "RS512":
-		return alg{name: name, kind: kindRSA, hash: crypto.SHA512}, true
+		return alg{name: name, kind: kindRSA, hash: crypto.SHA512, sig: sigOf(name)}, true
 	case "PS256":
-		return alg{name: name, kind: kindRSA, hash: crypto.SHA256, pss: true}, true
+		return alg{name: name, kind: kindRSA, hash: crypto.SHA256, pss: true, sig: sigOf(name)}, true
 	case "ES256":
-		return alg{name: name, kind: kindP256, hash: crypto.SHA256}, true
+		return alg{name: name, kind: kindP256, hash: crypto.SHA256, sig: sigOf(name)}, true
 	case "ES384":
-		return alg{name: name, kind: kindP384, hash: crypto.SHA384}, true
+		return alg{name: name, kind: kindP384, hash: crypto.SHA384, sig: sigOf(name)}, true
 	case "EdDSA":
-		return alg{name: name, kind: kindEd25519}, true
+		return alg{name: name, kind: kindEd25519, sig: sigOf(name)}, true
 	}
 	return alg{}, false
 }
@@ -102,9 +101,7 @@ type jwtKey struct {
 	kid  string
 	kind keyKind
 	alg  string // from a JWK "alg": the only algorithm it may verify; "" for any of its family
-	rsa  *rsa.PublicKey
-	ec   *ecdsa.PublicKey
-	ed   ed25519.PublicKey
+	der  []byte // DER SubjectPublicKeyInfo, for ward.VerifySignature
 }
 
 // jwtVerifier checks compact JWS tokens (RFC 7515/7519). It is built once
@@ -259,32 +256,20 @@ func (jv *jwtVerifier) pickKey(kid string) (*jwtKey, error) {
 	return nil, errJWTUnknownKid
 }
 
+// verifySig checks an asymmetric signature through the host
+// (ward.VerifySignature): natively, about 10x faster than in Wasm.
 func verifySig(a alg, k *jwtKey, signed string, sig []byte) bool {
-	if a.kind == kindEd25519 {
-		return len(sig) == ed25519.SignatureSize && ed25519.Verify(k.ed, []byte(signed), sig)
+	ok, err := ward.VerifySignature(a.sig, k.der, []byte(signed), sig)
+	return ok && err == nil
+}
+
+// sigOf maps a supported asymmetric JWS name to its host algorithm.
+func sigOf(name string) abi.SigAlg {
+	a, ok := abi.ParseSigAlg(name)
+	if !ok {
+		panic("auth: no host algorithm for " + name)
 	}
-	h := newHash(a.hash)
-	h.Write([]byte(signed))
-	digest := h.Sum(nil)
-	switch a.kind {
-	case kindRSA:
-		if len(sig) != k.rsa.Size() {
-			return false
-		}
-		if a.pss {
-			return rsa.VerifyPSS(k.rsa, a.hash, digest, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: a.hash}) == nil
-		}
-		return rsa.VerifyPKCS1v15(k.rsa, a.hash, digest, sig) == nil
-	case kindP256, kindP384:
-		// JWS ECDSA signatures are R || S, each the curve's byte size.
-		n := (k.ec.Curve.Params().BitSize + 7) / 8
-		if len(sig) != 2*n {
-			return false
-		}
-		r, s := new(big.Int).SetBytes(sig[:n]), new(big.Int).SetBytes(sig[n:])
-		return ecdsa.Verify(k.ec, digest, r, s)
-	}
-	return false
+	return a
 }
 
 // checkClaims applies exp (required), nbf, iat, iss, aud and maps the

@@ -56,20 +56,32 @@ func parsePEMKey(text string) (jwtKey, error) {
 }
 
 func publicKey(pub any) (jwtKey, error) {
+	k, err := publicKeyKind(pub)
+	if err != nil {
+		return k, err
+	}
+	// The host verifies signatures from the DER form.
+	if k.der, err = x509.MarshalPKIXPublicKey(pub); err != nil {
+		return jwtKey{}, fmt.Errorf("encode key: %v", err)
+	}
+	return k, nil
+}
+
+func publicKeyKind(pub any) (jwtKey, error) {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		if k.N.BitLen() < minRSABits {
 			return jwtKey{}, fmt.Errorf("RSA key of %d bits, want at least %d", k.N.BitLen(), minRSABits)
 		}
-		return jwtKey{kind: kindRSA, rsa: k}, nil
+		return jwtKey{kind: kindRSA}, nil
 	case *ecdsa.PublicKey:
 		kind := curveKind(k.Curve)
 		if kind == 0 {
 			return jwtKey{}, fmt.Errorf("ECDSA curve %s not supported (want P-256 or P-384)", k.Curve.Params().Name)
 		}
-		return jwtKey{kind: kind, ec: k}, nil
+		return jwtKey{kind: kind}, nil
 	case ed25519.PublicKey:
-		return jwtKey{kind: kindEd25519, ed: k}, nil
+		return jwtKey{kind: kindEd25519}, nil
 	}
 	return jwtKey{}, fmt.Errorf("unsupported key type %T", pub)
 }

@@ -251,7 +251,7 @@ func Load(ctx context.Context, o Options) (g *Guard, err error) {
 	if err := instantiateKernelModule(ctx, g.rt); err != nil {
 		return nil, &Error{Code: CodeLoad, Err: fmt.Errorf("%s: kernel: %w", o.Name, err)}
 	}
-	g.compiled, err = g.rt.CompileModule(ctx, o.Wasm)
+	g.compiled, err = compileModule(ctx, g.rt, o.Wasm)
 	if err != nil {
 		return nil, &Error{Code: CodeLoad, Err: fmt.Errorf("%s: compile: %w", o.Name, err)}
 	}
@@ -716,4 +716,15 @@ func (g *Guard) shutdown(ctx context.Context) error {
 		return &Error{Code: CodeLoad, Err: fmt.Errorf("%s: close: %w", g.name, err)}
 	}
 	return nil
+}
+
+// compileModule is rt.CompileModule that turns a panic (a wazero decoder or
+// validator bug on a malformed module) into an error instead of a crash.
+func compileModule(ctx context.Context, rt wazero.Runtime, code []byte) (cm wazero.CompiledModule, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			cm, err = nil, fmt.Errorf("wazero panicked compiling the module: %v", p)
+		}
+	}()
+	return rt.CompileModule(ctx, code)
 }

@@ -46,6 +46,7 @@ type module struct {
 	in              []byte
 	sections        []section
 	importedGlobals uint32
+	types           uint32 // entries of the type section
 	definedGlobals  uint32
 	exports         uint32
 	global, export  int // index into sections, or -1
@@ -76,7 +77,10 @@ func parseModule(in []byte) (*module, error) {
 		c := &reader{b: in[:s.end], off: s.content}
 		switch {
 		case s.id == secCustom:
-			c.name()
+			name := c.name()
+			if c.err == nil && string(name) == "name" {
+				checkNameSection(c)
+			}
 			if c.err != nil {
 				return nil, c.err
 			}
@@ -93,16 +97,25 @@ func parseModule(in []byte) (*module, error) {
 			// at least one byte each. wazero v1.12.0 preallocates the
 			// declared length before reading, so a few bytes declaring
 			// 10^8 imports cost it gigabytes; refuse such counts here.
+			// wazero reads the count with a reader over the whole
+			// module, so a count that runs past the section's end is
+			// read from the next section's bytes: refuse it too.
 			cc := *c
-			if n := cc.u32(); cc.err == nil && uint64(n) > uint64(s.end-cc.off) {
+			n := cc.u32()
+			if cc.err != nil {
+				return nil, cc.err
+			}
+			if uint64(n) > uint64(s.end-cc.off) {
 				return nil, malformed(s.content, "section %d declares %d entries in %d bytes", s.id, n, s.end-cc.off)
 			}
 		}
 		switch s.id {
 		case secType:
-			parseTypes(c)
+			m.types = parseTypes(c)
 		case secImport:
-			m.importedGlobals = parseImports(c)
+			m.importedGlobals = parseImports(c, m.types)
+		case secFunction:
+			parseFunctions(c, m.types)
 		case secGlobal:
 			m.global = len(m.sections)
 			m.definedGlobals = c.u32()
@@ -111,6 +124,10 @@ func parseModule(in []byte) (*module, error) {
 			m.exports, m.fuelExport = parseExports(c)
 		case secCode:
 			m.code = len(m.sections)
+		case secElement:
+			parseElements(c)
+		case secData:
+			parseData(c)
 		}
 		if c.err != nil {
 			return nil, c.err
@@ -125,12 +142,12 @@ func parseModule(in []byte) (*module, error) {
 // lengths before reading them, so a few bytes declaring 10^8 results stall
 // the host for seconds; counts longer than the remaining bytes are rejected
 // here as malformed.
-func parseTypes(r *reader) {
+func parseTypes(r *reader) uint32 {
 	n := r.u32()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		if form := r.byte(); form != 0x60 && r.err == nil {
 			r.err = &Error{Code: CodeUnsupported, Offset: r.base + r.off - 1, Msg: fmt.Sprintf("type form %#x (only function types are supported)", form)}
-			return
+			return 0
 		}
 		for j := 0; j < 2; j++ { // params, results
 			m := r.u32()
@@ -143,11 +160,25 @@ func parseTypes(r *reader) {
 		}
 	}
 	r.end("type")
+	return n
+}
+
+// parseFunctions checks that every function's type index names a type.
+// wazero v1.12.0 validates a call to a function with an out-of-range type
+// index by indexing its type section, and panics.
+func parseFunctions(r *reader, types uint32) {
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		if t := r.u32(); r.err == nil && t >= types {
+			r.fail("function %d has type index %d, module has %d types", i, t, types)
+		}
+	}
+	r.end("function")
 }
 
 // parseImports validates the import section's structure and returns the
 // number of imported globals.
-func parseImports(r *reader) uint32 {
+func parseImports(r *reader, types uint32) uint32 {
 	n := r.u32()
 	var globals uint32
 	for i := uint32(0); i < n && r.err == nil; i++ {
@@ -155,7 +186,9 @@ func parseImports(r *reader) uint32 {
 		r.name() // field
 		switch kind := r.byte(); kind {
 		case 0x00: // function
-			r.u32()
+			if t := r.u32(); r.err == nil && t >= types {
+				r.fail("imported function has type index %d, module has %d types", t, types)
+			}
 		case 0x01: // table
 			r.valType()
 			r.limits()
@@ -335,4 +368,173 @@ func fuelCheck(g uint32) []byte {
 	c = append(c, 0x42, 0x00, 0x53) // i64.const 0; i64.lt_s
 	c = append(c, 0x04, 0x40, 0x00, 0x0b)
 	return c // if (empty) unreachable end
+}
+
+// checkNameSection walks the standard "name" custom section (module name,
+// function names and local names subsections) within its bounds. wazero
+// v1.12.0 decodes it eagerly and preallocates every declared count and
+// name length, so a few bytes declaring 10^9 local names make it die with
+// a fatal out-of-memory error that no recover can catch. Every entry takes
+// at least two bytes (an index and a name length), so counts larger than
+// half the bytes left, names longer than the bytes left, or a subsection
+// overrunning the section are refused here before wazero sees the module.
+func checkNameSection(r *reader) {
+	end := len(r.b)
+	for r.off < end && r.err == nil {
+		id := r.byte()
+		size := r.u32()
+		if r.err != nil {
+			return
+		}
+		if uint64(size) > uint64(end-r.off) {
+			r.fail("name section: subsection %d of %d bytes overruns the section", id, size)
+			return
+		}
+		sub := &reader{b: r.b[:r.off+int(size)], off: r.off}
+		r.skip(uint64(size))
+		switch id {
+		case 0: // module name
+			sub.name()
+		case 1: // function names
+			nameMap(sub, "function names")
+		case 2: // local names
+			n := sub.u32()
+			if sub.err == nil && uint64(n) > uint64(len(sub.b)-sub.off)/2 {
+				sub.fail("name section: local names declare %d functions in %d bytes", n, len(sub.b)-sub.off)
+			}
+			for i := uint32(0); i < n && sub.err == nil; i++ {
+				sub.u32() // function index
+				nameMap(sub, "local names")
+			}
+		}
+		if sub.err != nil {
+			r.err = sub.err
+			return
+		}
+	}
+}
+
+// nameMap reads a name map (vec of index + name) within r's bounds.
+func nameMap(r *reader, what string) {
+	n := r.u32()
+	if r.err == nil && uint64(n) > uint64(len(r.b)-r.off)/2 {
+		r.fail("name section: %s declare %d entries in %d bytes", what, n, len(r.b)-r.off)
+		return
+	}
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		r.u32()
+		r.name()
+	}
+}
+
+// vecLen reads a vector length and fails when its elements, of at least
+// minSize bytes each, cannot fit in what is left of r. wazero v1.12.0
+// allocates the declared length before reading the elements.
+func (r *reader) vecLen(minSize int, what string) uint32 {
+	n := r.u32()
+	if r.err == nil && uint64(n)*uint64(minSize) > uint64(len(r.b)-r.off) {
+		r.fail("%s: %d entries declared, %d bytes left", what, n, len(r.b)-r.off)
+		return 0
+	}
+	return n
+}
+
+// constExpr skips a constant expression up to and including its end, with
+// the instructions wazero v1.12.0 accepts there (extended-const included).
+func (r *reader) constExpr() {
+	for r.err == nil {
+		switch op := r.byte(); op {
+		case 0x0b: // end
+			return
+		case 0x41:
+			r.s32()
+		case 0x42:
+			r.s64()
+		case 0x43:
+			r.skip(4)
+		case 0x44:
+			r.skip(8)
+		case 0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e: // i32/i64 add, sub, mul
+		case 0x23, 0xd2: // global.get, ref.func
+			r.u32()
+		case 0xd0: // ref.null: a short reference type or a type index
+			if c := r.byte(); r.err == nil && c != 0x70 && c != 0x6f && c != 0x69 {
+				r.off--
+				r.u32()
+			}
+		case 0xfd: // v128.const
+			if sub := r.u32(); r.err == nil && sub != 12 {
+				r.fail("vector opcode %#x in a constant expression", sub)
+			}
+			r.skip(16)
+		default:
+			if r.err == nil {
+				r.off--
+				r.fail("opcode %#x in a constant expression", op)
+			}
+		}
+	}
+}
+
+// parseElements validates the element section's structure (all eight
+// segment forms) so that no vector declares more entries than it has bytes.
+func parseElements(r *reader) {
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		flags := r.u32()
+		if r.err != nil {
+			return
+		}
+		if flags > 7 {
+			r.fail("bad element segment flags %d", flags)
+			return
+		}
+		if flags&0x02 != 0 && flags&0x01 == 0 { // explicit table index
+			r.u32()
+		}
+		if flags&0x01 == 0 { // active: offset expression
+			r.constExpr()
+		}
+		exprs := flags&0x04 != 0
+		if flags&0x03 != 0 { // elemkind or reftype
+			if exprs {
+				r.valType()
+			} else if k := r.byte(); r.err == nil && k != 0 {
+				r.fail("bad element kind %#x", k)
+			}
+		}
+		if exprs {
+			m := r.vecLen(2, "element expressions")
+			for j := uint32(0); j < m && r.err == nil; j++ {
+				r.constExpr()
+			}
+		} else {
+			m := r.vecLen(1, "element function indices")
+			for j := uint32(0); j < m && r.err == nil; j++ {
+				r.u32()
+			}
+		}
+	}
+	r.end("element")
+}
+
+// parseData validates the data section's structure so that no segment
+// declares more bytes than the section holds.
+func parseData(r *reader) {
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		switch flags := r.u32(); {
+		case r.err != nil:
+		case flags == 0:
+			r.constExpr()
+		case flags == 1:
+		case flags == 2:
+			r.u32()
+			r.constExpr()
+		default:
+			r.fail("bad data segment flags %d", flags)
+		}
+		r.skip(uint64(r.vecLen(1, "data segment")))
+	}
+	r.end("data")
 }

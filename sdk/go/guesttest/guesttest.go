@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
@@ -114,6 +115,10 @@ func compile(wasm []byte) (wazero.Runtime, wazero.CompiledModule, error) {
 			rt.Close(ctx)
 			return nil, nil, fmt.Errorf("guesttest: wasi: %w", err)
 		}
+		if err := instantiateHostModule(ctx, rt); err != nil {
+			rt.Close(ctx)
+			return nil, nil, fmt.Errorf("guesttest: ward host module: %w", err)
+		}
 		shared.rt = rt
 		shared.compiled = make(map[[sha256.Size]byte]wazero.CompiledModule)
 	}
@@ -139,6 +144,7 @@ type Guest struct {
 	buf     uint32 // the ward_alloc buffer, reused while inputs fit
 	bufCap  uint32
 	enc     []byte // Check's encoding buffer
+	state   atomic.Pointer[State]
 }
 
 // New instantiates wasm (compiled once per distinct module per process) with
@@ -159,12 +165,23 @@ func New(tb testing.TB, wasm []byte, cfg wazero.ModuleConfig) *Guest {
 		cfg = wazero.NewModuleConfig().WithSysNanotime()
 	}
 	ctx := context.Background()
-	mod, err := rt.InstantiateModule(ctx, compiled, cfg.WithName("").WithStartFunctions("_initialize"))
+	// _initialize runs after the module is registered so that state calls
+	// made while initialising find their Guest.
+	mod, err := rt.InstantiateModule(ctx, compiled, cfg.WithName("").WithStartFunctions())
 	if err != nil {
 		tb.Fatalf("guesttest: instantiate: %v", err)
 	}
-	tb.Cleanup(func() { mod.Close(ctx) })
 	g := &Guest{mod: mod, exports: make(map[string]api.Function, len(requiredExports))}
+	guests.Store(mod, g)
+	tb.Cleanup(func() {
+		guests.Delete(mod)
+		mod.Close(ctx)
+	})
+	if init := mod.ExportedFunction("_initialize"); init != nil {
+		if _, err := init.Call(ctx); err != nil {
+			tb.Fatalf("guesttest: _initialize: %v", err)
+		}
+	}
 	for _, name := range requiredExports {
 		fn := mod.ExportedFunction(name)
 		if fn == nil {

@@ -1,0 +1,197 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync"
+	"testing"
+	"time"
+)
+
+// harness is one backend under the conformance test.
+type harness struct {
+	store Store
+	// wait lets d pass on the store's clock (a fake clock for Memory, a
+	// real sleep for Redis).
+	wait func(d time.Duration)
+	// ttlSlack is how much less than expected a reported TTL may be:
+	// round-trip latency and sleep overshoot for Redis, 0 for Memory.
+	ttlSlack time.Duration
+}
+
+// step is one call in a conformance case. For "wait", ttl is the time to
+// let pass.
+type step struct {
+	do      string // incr, get, wait
+	key     string
+	delta   int64
+	ttl     time.Duration
+	want    Entry
+	wantErr error
+}
+
+func incr(key string, delta int64, ttl time.Duration, want Entry) step {
+	return step{do: "incr", key: key, delta: delta, ttl: ttl, want: want}
+}
+func incrErr(key string, delta int64, ttl time.Duration, err error) step {
+	return step{do: "incr", key: key, delta: delta, ttl: ttl, wantErr: err}
+}
+func get(key string, want Entry) step { return step{do: "get", key: key, want: want} }
+func wait(d time.Duration) step       { return step{do: "wait", ttl: d} }
+
+// conformanceCases is the behaviour every Store must show. Durations are
+// short enough for Redis to run them with real sleeps.
+var conformanceCases = []struct {
+	name  string
+	steps []step
+}{
+	{"new key starts at delta with the given ttl", []step{
+		incr("a", 1, 10*time.Second, Entry{1, 10 * time.Second}),
+	}},
+	{"increments accumulate", []step{
+		incr("a", 2, 10*time.Second, Entry{2, 10 * time.Second}),
+		incr("a", 3, 10*time.Second, Entry{5, 10 * time.Second}),
+		get("a", Entry{5, 10 * time.Second}),
+	}},
+	{"existing key keeps its expiry (fixed window)", []step{
+		incr("a", 1, time.Second, Entry{1, time.Second}),
+		wait(300 * time.Millisecond),
+		incr("a", 1, time.Minute, Entry{2, 700 * time.Millisecond}),
+		get("a", Entry{2, 700 * time.Millisecond}),
+	}},
+	{"expired key reads as missing, then starts over", []step{
+		incr("a", 5, 150*time.Millisecond, Entry{5, 150 * time.Millisecond}),
+		wait(200 * time.Millisecond),
+		get("a", Entry{}),
+		incr("a", 1, 10*time.Second, Entry{1, 10 * time.Second}),
+	}},
+	{"incr on an expired key opens a new window", []step{
+		incr("a", 5, 150*time.Millisecond, Entry{5, 150 * time.Millisecond}),
+		wait(200 * time.Millisecond),
+		incr("a", 2, time.Second, Entry{2, time.Second}),
+	}},
+	{"negative deltas", []step{
+		incr("a", -3, 10*time.Second, Entry{-3, 10 * time.Second}),
+		incr("a", 5, 10*time.Second, Entry{2, 10 * time.Second}),
+		incr("a", -2, 10*time.Second, Entry{0, 10 * time.Second}),
+	}},
+	{"zero delta creates the key", []step{
+		incr("a", 0, 10*time.Second, Entry{0, 10 * time.Second}),
+		get("a", Entry{0, 10 * time.Second}),
+		incr("a", 0, time.Minute, Entry{0, 10 * time.Second}),
+	}},
+	{"get of a missing key", []step{
+		get("missing", Entry{}),
+	}},
+	{"keys are independent", []step{
+		incr("a", 1, 10*time.Second, Entry{1, 10 * time.Second}),
+		incr("b", 7, 20*time.Second, Entry{7, 20 * time.Second}),
+		get("a", Entry{1, 10 * time.Second}),
+		get("b", Entry{7, 20 * time.Second}),
+	}},
+	{"overflow is refused and leaves the counter", []step{
+		incr("a", math.MaxInt64, 10*time.Second, Entry{math.MaxInt64, 10 * time.Second}),
+		incrErr("a", 1, 10*time.Second, ErrOverflow),
+		get("a", Entry{math.MaxInt64, 10 * time.Second}),
+		incr("a", -1, 10*time.Second, Entry{math.MaxInt64 - 1, 10 * time.Second}),
+		incr("b", math.MinInt64, 10*time.Second, Entry{math.MinInt64, 10 * time.Second}),
+		incrErr("b", -1, 10*time.Second, ErrOverflow),
+		get("b", Entry{math.MinInt64, 10 * time.Second}),
+	}},
+	{"ttl must be positive", []step{
+		incrErr("a", 1, 0, ErrInvalidTTL),
+		incrErr("a", 1, -time.Second, ErrInvalidTTL),
+		get("a", Entry{}),
+	}},
+}
+
+// runConformance runs every conformance case against the store h makes.
+// Each case gets its own keys (the case name is prepended).
+func runConformance(t *testing.T, h harness) {
+	t.Helper()
+	ctx := context.Background()
+	for _, tc := range conformanceCases {
+		t.Run(tc.name, func(t *testing.T) {
+			for i, s := range tc.steps {
+				key := tc.name + "/" + s.key
+				var (
+					got Entry
+					err error
+				)
+				switch s.do {
+				case "wait":
+					h.wait(s.ttl)
+					continue
+				case "incr":
+					got, err = h.store.Incr(ctx, key, s.delta, s.ttl)
+				case "get":
+					got, err = h.store.Get(ctx, key)
+				}
+				if s.wantErr != nil {
+					if !errors.Is(err, s.wantErr) {
+						t.Fatalf("step %d %s(%q): err = %v, want %v", i, s.do, s.key, err, s.wantErr)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("step %d %s(%q): %v", i, s.do, s.key, err)
+				}
+				if got.Value != s.want.Value {
+					t.Errorf("step %d %s(%q): value = %d, want %d", i, s.do, s.key, got.Value, s.want.Value)
+				}
+				// Redis reports whole milliseconds, rounded up on PEXPIRE.
+				if got.TTL > s.want.TTL+time.Millisecond || got.TTL < s.want.TTL-h.ttlSlack ||
+					(s.want.TTL == 0) != (got.TTL == 0) {
+					t.Errorf("step %d %s(%q): ttl = %v, want %v (-%v)", i, s.do, s.key, got.TTL, s.want.TTL, h.ttlSlack)
+				}
+			}
+		})
+	}
+}
+
+// fakeClock is a manually advanced monotonic clock.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Duration
+}
+
+func (c *fakeClock) Now() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now += d
+	c.mu.Unlock()
+}
+
+func newFakeMemory(t testing.TB, opts MemoryOptions) (*Memory, *fakeClock) {
+	t.Helper()
+	clk := &fakeClock{now: time.Hour}
+	m, err := newMemory(opts, clk.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m, clk
+}
+
+func TestConformance(t *testing.T) {
+	t.Run("memory", func(t *testing.T) {
+		m, clk := newFakeMemory(t, MemoryOptions{})
+		runConformance(t, harness{store: m, wait: clk.Advance})
+	})
+	t.Run("memory real clock", func(t *testing.T) {
+		m := NewMemory(MemoryOptions{})
+		t.Cleanup(func() { m.Close() })
+		runConformance(t, harness{store: m, wait: time.Sleep, ttlSlack: 150 * time.Millisecond})
+	})
+	t.Run("redis", func(t *testing.T) {
+		srv := startRedis(t, 0)
+		r := newTestRedis(t, RedisOptions{URL: srv.url()})
+		runConformance(t, harness{store: r, wait: time.Sleep, ttlSlack: 150 * time.Millisecond})
+	})
+}

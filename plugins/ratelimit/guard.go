@@ -1,0 +1,919 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	ward "github.com/wardgate/ward/sdk/go"
+)
+
+// Codes and messages of the guard's denials. The client message says
+// nothing about which limit or subject; the reasons (audit only) do.
+const (
+	codeExceeded    = "ratelimit.exceeded"
+	codeTooLarge    = "ratelimit.too_large"
+	codeAnomaly     = "ratelimit.anomaly"
+	codeUnavailable = "ratelimit.unavailable"
+	msgExceeded     = "rate limit exceeded"
+	msgTooLarge     = "request too large for the token rate limit"
+	msgAnomaly      = "unusual request rate: try again later"
+	msgUnavailable  = "rate limiting unavailable: try again later"
+)
+
+// Annotations read.
+const (
+	annSubject  = "identity.subject"
+	annKeyID    = "identity.key_id"
+	annRoles    = "identity.roles"
+	annRBACRole = "rbac.role"
+	annClientIP = "client.ip"
+)
+
+// Annotations written (see README.md for their formats).
+const (
+	annRequests = "ratelimit.requests" // most restrictive requests limit: "NAME limit=N remaining=N reset=D"
+	annTokens   = "ratelimit.tokens"   // most restrictive tokens limit, same form
+	annReserved = "ratelimit.reserved" // "NAME:N,NAME:N": tokens reserved per limit
+	annCharged  = "ratelimit.charged"  // response phase: "NAME:N,...": tokens finally charged
+	annBackend  = "ratelimit.backend"  // "unavailable"
+	annBurst    = "anomaly.burst"      // "signal=S ratio=R count=N baseline=B short=D"
+)
+
+// Answer headers, in the style of OpenAI's API.
+const (
+	hdrRetryAfter     = "Retry-After"
+	hdrLimitReq       = "x-ratelimit-limit-requests"
+	hdrRemainingReq   = "x-ratelimit-remaining-requests"
+	hdrResetReq       = "x-ratelimit-reset-requests"
+	hdrLimitTokens    = "x-ratelimit-limit-tokens"
+	hdrRemainingToken = "x-ratelimit-remaining-tokens"
+	hdrResetTokens    = "x-ratelimit-reset-tokens"
+)
+
+// Config bounds.
+const (
+	maxNameLen    = 32
+	minWindow     = time.Second
+	maxWindow     = 31 * 24 * time.Hour
+	maxRequests   = 1_000_000_000
+	maxTokens     = 1_000_000_000_000
+	maxSubjectLen = 128 // longer subjects are hashed in counter keys
+)
+
+// by says whose counter a request is charged to.
+type by uint8
+
+const (
+	byKey by = iota
+	bySubject
+	byRole
+	byIP
+	byGlobal
+)
+
+var byNames = map[string]by{"key": byKey, "subject": bySubject, "role": byRole, "ip": byIP, "global": byGlobal}
+
+// limit is one configured limit.
+type limit struct {
+	name     string
+	by       by
+	roles    []string // nil: any caller
+	routes   []string // nil: any route
+	requests int64    // per window; 0: not limited
+	tokens   int64    // per window; 0: not limited
+	window   time.Duration
+}
+
+// ratelimit is the configured guard. configure writes it once; handlers
+// read it and use its scratch slices (an instance handles one call at a
+// time, so they are never shared between concurrent calls).
+type ratelimit struct {
+	failClosed bool
+	limits     []limit
+	anomaly    anomaly
+
+	// Scratch, reused between calls; valid only during one call.
+	subjects []string // per limit: the subject charged, "" when the limit does not apply
+	reserved []int64  // per limit: tokens reserved by this request
+}
+
+var schema = map[string]string{
+	"on_backend_error": `"allow" or "deny", default "allow": decision when the host's state backend is unavailable ("deny" answers 503 ratelimit.unavailable)`,
+	"limits":           "array of tables: name (required), by (required: key|subject|role|ip|global), roles, routes, requests, tokens, window (required); see README.md",
+	"anomaly":          "table, optional: short, baseline, multiple, min_requests, min_tokens, signals, deny; see README.md",
+}
+
+var limitKeys = []string{"name", "by", "roles", "routes", "requests", "tokens", "window"}
+
+// newGuard returns the guard with its own state, so that every Instance (in
+// tests) or module (in Wasm) is independent.
+func newGuard() ward.Guard {
+	r := &ratelimit{}
+	return ward.Guard{
+		Name:         "ratelimit",
+		Version:      "1.0.0",
+		ConfigSchema: schema,
+		Configure:    r.configure,
+		Request:      r.request,
+		Response:     r.response,
+		ZeroCopy:     true, // handlers keep no string of the exchange past the call
+	}
+}
+
+func (r *ratelimit) configure(c *ward.Config) error {
+	pol, err := c.String("on_backend_error", "allow")
+	if err != nil {
+		return err
+	}
+	if pol != "allow" && pol != "deny" {
+		return c.Errorf("on_backend_error", "unknown value %q (want allow|deny)", pol)
+	}
+	var limits []limit
+	if raw, ok := c.Raw("limits"); ok {
+		list, ok := raw.([]any)
+		if !ok {
+			return c.Errorf("limits", "want array of tables, got %s", jsonType(raw))
+		}
+		if len(list) == 0 {
+			return c.Errorf("limits", "must not be empty (omit it when only anomaly is wanted)")
+		}
+		limits = make([]limit, len(list))
+		seen := make(map[string]int, len(list))
+		for i, e := range list {
+			key := idx("limits", i)
+			m, ok := e.(map[string]any)
+			if !ok {
+				return c.Errorf(key, "want table, got %s", jsonType(e))
+			}
+			if err := parseLimit(m, &limits[i]); err != nil {
+				return prefixError(c, key, err)
+			}
+			if j, dup := seen[limits[i].name]; dup {
+				return c.Errorf(key+".name", "duplicate limit %q (also limits[%d])", limits[i].name, j)
+			}
+			seen[limits[i].name] = i
+		}
+	}
+	var an anomaly
+	if c.Has("anomaly") {
+		t, err := c.Table("anomaly")
+		if err != nil {
+			return err
+		}
+		if err := parseAnomaly(t, &an); err != nil {
+			return err
+		}
+	}
+	if len(limits) == 0 && !an.on {
+		return c.Errorf("limits", "required unless anomaly is set: list the limits ([[guards.NAME.config.limits]])")
+	}
+	*r = ratelimit{
+		failClosed: pol == "deny",
+		limits:     limits,
+		anomaly:    an,
+		subjects:   make([]string, len(limits)),
+		reserved:   make([]int64, len(limits)),
+	}
+	return nil
+}
+
+// parseLimit validates one limit table. Errors are ConfigErrors whose keys
+// are relative to the table.
+func parseLimit(m map[string]any, l *limit) error {
+	// Re-encoded so that the SDK's typed accessors (their error messages
+	// and unknown-key tracking) apply to the table.
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	c, err := ward.ParseConfig(b)
+	if err != nil {
+		return err
+	}
+	if !c.Has("name") {
+		return c.Errorf("name", "required")
+	}
+	if l.name, err = c.String("name", ""); err != nil {
+		return err
+	}
+	if !validName(l.name) {
+		return c.Errorf("name", "want 1 to %d characters of a-z, 0-9, '_' and '-', got %s", maxNameLen, quote(l.name))
+	}
+	if !c.Has("by") {
+		return c.Errorf("by", "required (key|subject|role|ip|global)")
+	}
+	bs, err := c.String("by", "")
+	if err != nil {
+		return err
+	}
+	var ok bool
+	if l.by, ok = byNames[bs]; !ok {
+		return c.Errorf("by", "unknown value %s (want key|subject|role|ip|global)", quote(bs))
+	}
+	if l.roles, err = nonEmptyStrings(c, "roles"); err != nil {
+		return err
+	}
+	if l.routes, err = nonEmptyStrings(c, "routes"); err != nil {
+		return err
+	}
+	if l.requests, err = bounded(c, "requests", maxRequests); err != nil {
+		return err
+	}
+	if l.tokens, err = bounded(c, "tokens", maxTokens); err != nil {
+		return err
+	}
+	if !c.Has("window") {
+		return c.Errorf("window", `required: a duration such as "1m" or "24h"`)
+	}
+	if l.window, err = window(c, "window"); err != nil {
+		return err
+	}
+	if unused := c.Unused(); len(unused) > 0 {
+		return c.Errorf(unused[0], "unknown key (known: %s)", strings.Join(limitKeys, ", "))
+	}
+	if l.requests == 0 && l.tokens == 0 {
+		return c.Errorf("", "needs requests or tokens (or both)")
+	}
+	return nil
+}
+
+// validName reports whether s is a limit name: 1..maxNameLen bytes of
+// a-z, 0-9, '_' and '-' (so that it cannot contain the separators of
+// counter keys and annotations).
+func validName(s string) bool {
+	if s == "" || len(s) > maxNameLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_' || b == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// bounded reads an optional integer in 1..max (0 when absent).
+func bounded(c *ward.Config, key string, max int64) (int64, error) {
+	n, err := c.Int(key, 0)
+	if err != nil || !c.Has(key) {
+		return 0, err
+	}
+	if n < 1 || int64(n) > max {
+		return 0, c.Errorf(key, "must be 1 to %d, got %d", max, n)
+	}
+	return int64(n), nil
+}
+
+// window reads a duration in minWindow..maxWindow, a whole number of
+// milliseconds (the host's counters have millisecond expiries).
+func window(c *ward.Config, key string) (time.Duration, error) {
+	d, err := c.Duration(key, 0)
+	if err != nil {
+		return 0, err
+	}
+	if err := checkWindow(d); err != nil {
+		return 0, c.Errorf(key, "%s", err)
+	}
+	return d, nil
+}
+
+func checkWindow(d time.Duration) error {
+	if d < minWindow || d > maxWindow {
+		return errors.New("must be 1s to 744h (31 days), got " + d.String())
+	}
+	if d%time.Millisecond != 0 {
+		return errors.New("must be a whole number of milliseconds, got " + d.String())
+	}
+	return nil
+}
+
+// nonEmptyStrings reads an optional list that, when present, must have
+// non-empty entries and not be empty itself (omit it for "any").
+func nonEmptyStrings(c *ward.Config, key string) ([]string, error) {
+	l, err := c.Strings(key, nil)
+	if err != nil || l == nil {
+		return nil, err
+	}
+	if len(l) == 0 {
+		return nil, c.Errorf(key, "must not be empty (omit it to apply to any)")
+	}
+	for i, s := range l {
+		if s == "" || strings.TrimSpace(s) != s {
+			return nil, c.Errorf(idx(key, i), "must be non-empty, without surrounding spaces")
+		}
+	}
+	return l, nil
+}
+
+// prefixError puts key in front of the key of a ConfigError from a limit's
+// table.
+func prefixError(c *ward.Config, key string, err error) error {
+	var ce *ward.ConfigError
+	if !errors.As(err, &ce) {
+		return c.Errorf(key, "%s", err)
+	}
+	if ce.Key == "" {
+		return c.Errorf(key, "%s", ce.Msg)
+	}
+	return c.Errorf(key+"."+ce.Key, "%s", ce.Msg)
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case json.Number, float64:
+		return "number"
+	case bool:
+		return "boolean"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "table"
+	}
+	return "value"
+}
+
+func idx(key string, i int) string { return key + "[" + strconv.Itoa(i) + "]" }
+
+// quote quotes a value for a message, cut to 80 bytes.
+func quote(s string) string {
+	if len(s) > 80 {
+		return strconv.Quote(s[:80]) + "..."
+	}
+	return strconv.Quote(s)
+}
+
+// identity is what the handlers read from the annotations. For each key
+// the first annotation is used: the host's client.ip comes first, and the
+// authenticating guard's identity precedes anything later guards add.
+type identity struct {
+	subject, keyID, roles, rbacRole, ip string
+	seen                                uint8 // bit per annotation found
+}
+
+const (
+	seenSubject = 1 << iota
+	seenKeyID
+	seenRoles
+	seenRBAC
+	seenIP
+)
+
+func readIdentity(x *ward.Exchange) identity {
+	var id identity
+	for i := range x.Annotations {
+		a := &x.Annotations[i]
+		switch a.Key {
+		case annSubject:
+			if id.seen&seenSubject == 0 {
+				id.subject, id.seen = a.Value, id.seen|seenSubject
+			}
+		case annKeyID:
+			if id.seen&seenKeyID == 0 {
+				id.keyID, id.seen = a.Value, id.seen|seenKeyID
+			}
+		case annRoles:
+			if id.seen&seenRoles == 0 {
+				id.roles, id.seen = a.Value, id.seen|seenRoles
+			}
+		case annRBACRole:
+			if id.seen&seenRBAC == 0 {
+				id.rbacRole, id.seen = a.Value, id.seen|seenRBAC
+			}
+		case annClientIP:
+			if id.seen&seenIP == 0 {
+				id.ip, id.seen = a.Value, id.seen|seenIP
+			}
+		}
+	}
+	return id
+}
+
+// hasRole reports whether the comma-separated list contains name (entries
+// trimmed of spaces). It allocates nothing.
+func hasRole(list, name string) bool {
+	for list != "" {
+		var item string
+		item, list, _ = strings.Cut(list, ",")
+		if strings.TrimSpace(item) == name {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(l []string, s string) bool {
+	for _, e := range l {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+// callerHas reports whether the caller has role name, as rbac.role or in
+// identity.roles.
+func (id *identity) callerHas(name string) bool {
+	return (id.rbacRole != "" && id.rbacRole == name) || hasRole(id.roles, name)
+}
+
+// subject returns whom the request is charged to under l, or "" when l does
+// not apply to it (route or roles do not match, or the caller lacks what
+// l counts by).
+func (l *limit) subject(x *ward.Exchange, id *identity) string {
+	if l.routes != nil && !contains(l.routes, x.Route) {
+		return ""
+	}
+	if l.roles != nil {
+		found := false
+		for _, ro := range l.roles {
+			if id.callerHas(ro) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return ""
+		}
+	}
+	switch l.by {
+	case byKey:
+		return id.keyID
+	case bySubject:
+		return id.subject
+	case byIP:
+		return id.ip
+	case byGlobal:
+		return "*"
+	case byRole:
+		// The role rbac allowed the request under, else the first of the
+		// caller's roles; with a roles list, the first that it names.
+		if id.rbacRole != "" && (l.roles == nil || contains(l.roles, id.rbacRole)) {
+			return id.rbacRole
+		}
+		for list := id.roles; list != ""; {
+			var item string
+			item, list, _ = strings.Cut(list, ",")
+			if item = strings.TrimSpace(item); item != "" && (l.roles == nil || contains(l.roles, item)) {
+				return item
+			}
+		}
+	}
+	return ""
+}
+
+// counterKey is the state key of l's counter of kind ('r' requests, 't'
+// tokens) for subject: "NAME:K:SUBJECT". Subjects longer than maxSubjectLen
+// or starting with '#' are replaced by '#' and 32 hex digits of their
+// SHA-256, so keys stay within ward.MaxStateKey and cannot collide.
+func counterKey(name string, kind byte, subject string) string {
+	return name + ":" + string(kind) + ":" + keySubject(subject)
+}
+
+func keySubject(s string) string {
+	if len(s) <= maxSubjectLen && !strings.HasPrefix(s, "#") {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	return "#" + hex.EncodeToString(sum[:16])
+}
+
+// state wraps ward.Incr and ward.Get for one call: after the backend has
+// failed once, no further calls are made (each would wait for the state
+// timeout) and every operation reports failure.
+type state struct {
+	failed bool
+}
+
+func (s *state) incr(key string, delta int64, ttl time.Duration) (ward.Counter, bool) {
+	if s.failed {
+		return ward.Counter{}, false
+	}
+	c, err := ward.Incr(key, delta, ttl)
+	return c, s.check(err)
+}
+
+func (s *state) get(key string) (ward.Counter, bool) {
+	if s.failed {
+		return ward.Counter{}, false
+	}
+	c, err := ward.Get(key)
+	return c, s.check(err)
+}
+
+func (s *state) check(err error) bool {
+	if err == nil {
+		return true
+	}
+	if errors.Is(err, ward.ErrStateInvalid) {
+		// Keys are bounded and windows at least 1s: a bug, not a policy
+		// matter. Trap so that the host reports a guard fault.
+		panic("ratelimit: state call rejected as invalid: " + err.Error())
+	}
+	s.failed = true
+	return false
+}
+
+// give adds delta (negative: tokens given back) to a token counter and
+// clamps it at 0: a counter that expired since the reservation would
+// otherwise restart negative and grant extra tokens in the next window.
+func (s *state) give(key string, delta int64, ttl time.Duration) (ward.Counter, bool) {
+	c, ok := s.incr(key, delta, ttl)
+	if ok && c.Value < 0 {
+		c, ok = s.incr(key, -c.Value, ttl)
+	}
+	return c, ok
+}
+
+// summary is the most restrictive limit of one kind seen so far.
+type summary struct {
+	name             string
+	limit, remaining int64
+	reset            time.Duration
+	set              bool
+}
+
+// consider keeps the limit with the fewest remaining (on a tie, the later
+// reset).
+func (s *summary) consider(name string, lim, remaining int64, reset time.Duration) {
+	if remaining < 0 {
+		remaining = 0
+	}
+	if s.set && (remaining > s.remaining || remaining == s.remaining && reset <= s.reset) {
+		return
+	}
+	*s = summary{name: name, limit: lim, remaining: remaining, reset: reset, set: true}
+}
+
+// String formats s as an annotation: "NAME limit=N remaining=N reset=D".
+func (s *summary) String() string {
+	return s.name + " limit=" + strconv.FormatInt(s.limit, 10) + " remaining=" + strconv.FormatInt(s.remaining, 10) +
+		" reset=" + resetString(s.reset)
+}
+
+// parseSummary parses what String wrote; ok is false for anything else.
+func parseSummary(a string) (s summary, ok bool) {
+	f := strings.Fields(a)
+	if len(f) != 4 || !validName(f[0]) {
+		return s, false
+	}
+	s.name = f[0]
+	var err error
+	num := func(field, key string) int64 {
+		v, found := strings.CutPrefix(field, key+"=")
+		if !found {
+			err = errors.New("missing " + key)
+			return 0
+		}
+		n, e := strconv.ParseInt(v, 10, 64)
+		if e != nil || n < 0 {
+			err = errors.New("bad " + key)
+		}
+		return n
+	}
+	s.limit = num(f[1], "limit")
+	s.remaining = num(f[2], "remaining")
+	v, found := strings.CutPrefix(f[3], "reset=")
+	if !found {
+		return summary{}, false
+	}
+	if s.reset, ok = parseReset(v); !ok || err != nil {
+		return summary{}, false
+	}
+	s.set = true
+	return s, true
+}
+
+// parseReset parses a reset duration as resetString writes it.
+func parseReset(v string) (time.Duration, bool) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 || d > maxWindow {
+		return 0, false
+	}
+	return d, true
+}
+
+// setHeaders adds the OpenAI-style headers of s, of kind "requests" or
+// "tokens".
+func (s *summary) setHeaders(v *ward.Verdict, limitH, remainingH, resetH string) {
+	if !s.set {
+		return
+	}
+	v.SetHeader(limitH, strconv.FormatInt(s.limit, 10))
+	v.SetHeader(remainingH, strconv.FormatInt(s.remaining, 10))
+	v.SetHeader(resetH, resetString(s.reset))
+}
+
+// ceilSeconds is d rounded up to whole seconds.
+func ceilSeconds(d time.Duration) int64 {
+	if d <= 0 {
+		return 0
+	}
+	return int64((d + time.Second - 1) / time.Second)
+}
+
+// resetString is d rounded up to whole seconds in Go's duration syntax
+// ("1s", "6m0s"), as OpenAI's x-ratelimit-reset-* headers write it.
+func resetString(d time.Duration) string {
+	return (time.Duration(ceilSeconds(d)) * time.Second).String()
+}
+
+// retryAfter is d in whole seconds, rounded up, at least 1.
+func retryAfter(d time.Duration) string {
+	n := ceilSeconds(d)
+	if n < 1 {
+		n = 1
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// outcome collects the decision of a request as the limits are checked.
+type outcome struct {
+	code, msg string        // the first denial's; "" while allowed
+	retry     time.Duration // longest wait among the exceeded limits
+	retrySet  bool
+	reasons   []string
+}
+
+func (o *outcome) deny(code, msg string, retry time.Duration, hasRetry bool, reason string) {
+	if o.code == "" {
+		o.code, o.msg = code, msg
+	}
+	if hasRetry {
+		o.retrySet = true
+		if retry > o.retry {
+			o.retry = retry
+		}
+	}
+	o.reasons = append(o.reasons, reason)
+}
+
+// request charges the request to every limit that applies, checks the
+// anomaly baseline, and reserves the estimated tokens. See README.md.
+func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
+	id := readIdentity(x)
+	var (
+		st       state
+		out      outcome
+		reqSum   summary
+		tokSum   summary
+		estimate int64 = -1
+	)
+	est := func() int64 {
+		if estimate < 0 {
+			estimate = estimateTokens(x)
+		}
+		return estimate
+	}
+	defer clear(r.subjects) // they may alias the exchange (ZeroCopy)
+
+	// Requests.
+	for i := range r.limits {
+		l := &r.limits[i]
+		r.subjects[i], r.reserved[i] = l.subject(x, &id), 0
+		if r.subjects[i] == "" || l.requests == 0 {
+			continue
+		}
+		c, ok := st.incr(counterKey(l.name, 'r', r.subjects[i]), 1, l.window)
+		if !ok {
+			break
+		}
+		reqSum.consider(l.name, l.requests, l.requests-c.Value, c.TTL)
+		if c.Value > l.requests {
+			out.deny(codeExceeded, msgExceeded, c.TTL, true,
+				l.name+": "+strconv.FormatInt(c.Value, 10)+" requests in "+l.window.String()+", limit "+strconv.FormatInt(l.requests, 10))
+		}
+	}
+
+	// Anomaly: every attempt counts, denied or not.
+	if r.anomaly.on {
+		r.anomaly.check(x, &id, &st, est, &out, v)
+	}
+
+	// Tokens, unless already denied: a denied request consumes none.
+	if out.code == "" && !st.failed {
+		for i := range r.limits {
+			l := &r.limits[i]
+			if r.subjects[i] == "" || l.tokens == 0 {
+				continue
+			}
+			n := est()
+			if n > l.tokens {
+				out.deny(codeTooLarge, msgTooLarge, 0, false,
+					l.name+": request needs ~"+strconv.FormatInt(n, 10)+" tokens, more than the limit "+strconv.FormatInt(l.tokens, 10)+" per "+l.window.String())
+				break
+			}
+			key := counterKey(l.name, 't', r.subjects[i])
+			c, ok := st.incr(key, n, l.window)
+			if !ok {
+				break
+			}
+			before := c.Value - n
+			if before >= l.tokens || c.Value > l.tokens {
+				tokSum.consider(l.name, l.tokens, l.tokens-before, c.TTL)
+				out.deny(codeExceeded, msgExceeded, c.TTL, true,
+					l.name+": "+strconv.FormatInt(before, 10)+" tokens used in "+l.window.String()+", ~"+strconv.FormatInt(n, 10)+" more requested, limit "+strconv.FormatInt(l.tokens, 10))
+				st.give(key, -n, l.window)
+				break
+			}
+			r.reserved[i] = n
+			tokSum.consider(l.name, l.tokens, l.tokens-c.Value, c.TTL)
+		}
+		if out.code != "" {
+			// Give back what earlier limits reserved for this request.
+			for i := range r.limits {
+				if n := r.reserved[i]; n > 0 {
+					l := &r.limits[i]
+					st.give(counterKey(l.name, 't', r.subjects[i]), -n, l.window)
+					r.reserved[i] = 0
+				}
+			}
+		}
+	}
+
+	if reqSum.set {
+		v.Annotate(annRequests, reqSum.String())
+	}
+	if tokSum.set {
+		v.Annotate(annTokens, tokSum.String())
+	}
+	if res := r.reservedString(); res != "" {
+		v.Annotate(annReserved, res)
+	}
+	for _, s := range out.reasons {
+		v.AddReason(s)
+	}
+	if st.failed {
+		v.Annotate(annBackend, "unavailable")
+		v.AddReason("state backend unavailable: limits not fully enforced (on_backend_error = " + r.policy() + ")")
+		if r.failClosed && out.code == "" {
+			v.Deny(503, codeUnavailable, msgUnavailable)
+			return
+		}
+	}
+	if out.code == "" {
+		return
+	}
+	// Headers go on the 429 only: on an allow they would be sent upstream.
+	v.Deny(429, out.code, out.msg)
+	if out.retrySet {
+		v.SetHeader(hdrRetryAfter, retryAfter(out.retry))
+	}
+	reqSum.setHeaders(v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
+	tokSum.setHeaders(v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
+}
+
+func (r *ratelimit) policy() string {
+	if r.failClosed {
+		return "deny"
+	}
+	return "allow"
+}
+
+// reservedString formats r.reserved as "NAME:N,NAME:N" ("" when nothing
+// was reserved).
+func (r *ratelimit) reservedString() string {
+	var b []byte
+	for i, n := range r.reserved {
+		if n <= 0 {
+			continue
+		}
+		if len(b) > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, r.limits[i].name...)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, n, 10)
+	}
+	return string(b)
+}
+
+// parseReserved calls fn for each "NAME:N" entry of an annReserved value
+// and reports false (having called fn for none) when the value is not
+// well formed.
+func parseReserved(s string, fn func(name string, n int64)) bool {
+	if s == "" {
+		return false
+	}
+	for pass := 0; pass < 2; pass++ {
+		for rest := s; rest != ""; {
+			var item string
+			item, rest, _ = strings.Cut(rest, ",")
+			name, num, ok := strings.Cut(item, ":")
+			n, err := strconv.ParseInt(num, 10, 64)
+			if !ok || !validName(name) || err != nil || n <= 0 || n > maxTokens {
+				return false
+			}
+			if pass == 1 {
+				fn(name, n)
+			}
+		}
+	}
+	return true
+}
+
+// response charges the tokens the upstream reported instead of the
+// reservation, and puts the x-ratelimit-* headers on the answer.
+func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
+	var reqSum, tokSum summary
+	reserved := ""
+	var reservedSeen, reqSeen, tokSeen bool
+	for i := range x.Annotations {
+		a := &x.Annotations[i]
+		switch {
+		case a.Key == annReserved && !reservedSeen:
+			reserved, reservedSeen = a.Value, true
+		case a.Key == annRequests && !reqSeen:
+			reqSum, _ = parseSummary(a.Value)
+			reqSeen = true
+		case a.Key == annTokens && !tokSeen:
+			tokSum, _ = parseSummary(a.Value)
+			tokSeen = true
+		}
+	}
+	if reservedSeen {
+		r.reconcile(x, reserved, &tokSum, v)
+	}
+	reqSum.setHeaders(v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
+	tokSum.setHeaders(v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
+}
+
+// reconcile replaces each reservation by the usage the upstream reported:
+// prompt plus completion tokens when reported; nothing when the answer is
+// an error without usage (the upstream charged nothing); otherwise the
+// reservation stands.
+func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary, v *ward.Verdict) {
+	usage := int64(x.Response.PromptTokens) + int64(x.Response.CompletionTokens)
+	refund := usage == 0 && x.Response.Status >= 400
+	if usage == 0 && !refund {
+		return // no usage reported: the reservation stands
+	}
+	id := readIdentity(x)
+	var st state
+	var charged []byte
+	fresh := summary{}
+	ok := parseReserved(reserved, func(name string, n int64) {
+		l := r.limit(name)
+		if l == nil || l.tokens == 0 {
+			return // not ours (another config); nothing to reconcile
+		}
+		subj := l.subject(x, &id)
+		if subj == "" {
+			return
+		}
+		delta := usage - n
+		if refund {
+			delta = -n
+		}
+		final := n + delta
+		if len(charged) > 0 {
+			charged = append(charged, ',')
+		}
+		charged = append(charged, name...)
+		charged = append(charged, ':')
+		charged = strconv.AppendInt(charged, final, 10)
+		if delta == 0 {
+			return
+		}
+		c, ok := st.give(counterKey(name, 't', subj), delta, l.window)
+		if ok {
+			fresh.consider(name, l.tokens, l.tokens-c.Value, c.TTL)
+			if tokSum.set && tokSum.name == name {
+				*tokSum = summary{} // replaced by the fresh reading
+			}
+		}
+	})
+	if !ok {
+		v.AddReason("malformed " + annReserved + " annotation " + quote(reserved) + ": usage not reconciled")
+		return
+	}
+	if fresh.set {
+		tokSum.consider(fresh.name, fresh.limit, fresh.remaining, fresh.reset)
+	}
+	if len(charged) > 0 {
+		v.Annotate(annCharged, string(charged))
+	}
+	if st.failed {
+		v.Annotate(annBackend, "unavailable")
+		v.AddReason("state backend unavailable: token usage not reconciled")
+	}
+}
+
+// limit returns the configured limit called name, or nil.
+func (r *ratelimit) limit(name string) *limit {
+	for i := range r.limits {
+		if r.limits[i].name == name {
+			return &r.limits[i]
+		}
+	}
+	return nil
+}

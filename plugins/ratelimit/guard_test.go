@@ -1,0 +1,551 @@
+package main
+
+import (
+	"errors"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wardgate/ward/sdk/abi"
+	ward "github.com/wardgate/ward/sdk/go"
+	"github.com/wardgate/ward/sdk/go/guesttest"
+)
+
+// Host tests use the SDK's in-process counters (real time): windows are
+// long enough that no test depends on timing, and every test starts from
+// ward.ResetState.
+
+func loadCases(t testing.TB) []guesttest.Case {
+	return guesttest.LoadCases(t, "testdata/cases.json")
+}
+
+var normVerdict = guesttest.NormalizeVerdict
+
+// TestGolden runs every case through ward.Instance on fresh counters.
+func TestGolden(t *testing.T) {
+	for _, c := range loadCases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			ward.ResetState()
+			in, err := ward.NewInstance(newGuard())
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = in.Configure(c.Config)
+			if c.ConfigError != nil {
+				var ce *ward.ConfigError
+				if !errors.As(err, &ce) {
+					t.Fatalf("Configure = %v, want ConfigError", err)
+				}
+				if ce.Key != c.ConfigError.Key || ce.Msg != c.ConfigError.Error {
+					t.Fatalf("Configure = {%q, %q}, want {%q, %q}", ce.Key, ce.Msg, c.ConfigError.Key, c.ConfigError.Error)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Configure: %v", err)
+			}
+			v, err := in.Check(c.Exchange)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := normVerdict(v.Verdict), normVerdict(*c.Verdict); !reflect.DeepEqual(got, want) {
+				t.Fatalf("verdict\n got %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestDescription(t *testing.T) {
+	g := newGuard()
+	d := g.Description()
+	if d.Name != "ratelimit" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request", "response"}) {
+		t.Fatalf("description %+v", d)
+	}
+	for _, k := range []string{"on_backend_error", "limits", "anomaly"} {
+		if d.ConfigSchema[k] == "" {
+			t.Errorf("config_schema lacks %q", k)
+		}
+	}
+}
+
+// request is an exchange of alice (key k1, roles intern,dev) from
+// 10.1.2.3 on route llm, with one short user message (estimate: reply 3,
+// message 4, "user" 1, "hello" 2: 10 tokens).
+func request(mod func(x *ward.Exchange)) *ward.Exchange {
+	x := &ward.Exchange{Phase: ward.PhaseRequest, API: ward.APIOpenAIChat, Route: "llm",
+		Path: "/v1/chat/completions", Model: "gpt-4o-mini",
+		Annotations: []ward.KV{{Key: "client.ip", Value: "10.1.2.3"},
+			{Key: "identity.method", Value: "api_key"}, {Key: "identity.subject", Value: "alice"},
+			{Key: "identity.key_id", Value: "k1"}, {Key: "identity.roles", Value: "intern, dev"}},
+		Messages: []ward.Message{{Role: "user", Text: "hello"}}}
+	if mod != nil {
+		mod(x)
+	}
+	return x
+}
+
+const helloTokens = 10 // estimateTokens(request(nil))
+
+func newConfigured(t testing.TB, config string) *ward.Instance {
+	t.Helper()
+	ward.ResetState()
+	in, err := ward.NewInstance(newGuard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Configure([]byte(config)); err != nil {
+		t.Fatalf("Configure: %v", err)
+	}
+	return in
+}
+
+func check(t testing.TB, in *ward.Instance, x *ward.Exchange) abi.Verdict {
+	t.Helper()
+	v, err := in.Check(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Verdict
+}
+
+func kv(l []abi.KV, key string) (string, bool) {
+	for _, e := range l {
+		if e.Key == key {
+			return e.Value, true
+		}
+	}
+	return "", false
+}
+
+func counter(t testing.TB, key string) int64 {
+	t.Helper()
+	c, err := ward.Get(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Value
+}
+
+func TestEstimate(t *testing.T) {
+	tests := []struct {
+		name string
+		x    *ward.Exchange
+		want int64
+	}{
+		{"empty", &ward.Exchange{}, 3},
+		{"hello", request(nil), helloTokens},
+		{"ascii rounds up per text", &ward.Exchange{Messages: []ward.Message{{Text: "abcde"}}}, 3 + 4 + 2},
+		{"non-ascii: 2 bytes per token", &ward.Exchange{Messages: []ward.Message{{Text: "привет"}}}, 3 + 4 + 6},
+		{"cjk", &ward.Exchange{Messages: []ward.Message{{Text: "你好"}}}, 3 + 4 + 3},
+		{"tool call name counts", &ward.Exchange{Messages: []ward.Message{{Role: "assistant", Kind: ward.KindToolCall, Name: "get_weather", Text: "{}"}}}, 3 + 4 + 3 + 3 + 1},
+		{"tools", &ward.Exchange{Tools: []ward.Tool{{Name: "search", Description: "web search"}}}, 3 + 8 + 2 + 3},
+		{"max_tokens added", request(func(x *ward.Exchange) { x.MaxTokens = 500 }), helloTokens + 500},
+	}
+	for _, tt := range tests {
+		if got := estimateTokens(tt.x); got != tt.want {
+			t.Errorf("%s: estimate %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	x := request(nil)
+	if n := testing.AllocsPerRun(100, func() { estimateTokens(x) }); n != 0 {
+		t.Fatalf("estimateTokens allocates %v times", n)
+	}
+}
+
+func TestRequestsLimit(t *testing.T) {
+	in := newConfigured(t, `{"limits":[{"name":"per-key","by":"key","requests":3,"window":"1h"}]}`)
+	for i := 1; i <= 3; i++ {
+		v := check(t, in, request(nil))
+		if v.Decision != abi.Allow {
+			t.Fatalf("request %d denied: %+v", i, v)
+		}
+		want := "per-key limit=3 remaining=" + strconv.Itoa(3-i) + " reset=1h0m0s"
+		if got, _ := kv(v.Annotations, annRequests); got != want {
+			t.Fatalf("request %d: %s = %q, want %q", i, annRequests, got, want)
+		}
+		if len(v.SetHeaders) != 0 {
+			t.Fatalf("allowed request sets headers %v (they would go upstream)", v.SetHeaders)
+		}
+	}
+	v := check(t, in, request(nil))
+	if v.Decision != abi.Deny || v.Status != 429 || v.Code != codeExceeded || v.Message != msgExceeded {
+		t.Fatalf("4th request: %+v", v)
+	}
+	if want := []string{"per-key: 4 requests in 1h0m0s, limit 3"}; !reflect.DeepEqual(v.Reasons, want) {
+		t.Fatalf("reasons %q, want %q", v.Reasons, want)
+	}
+	wantH := []abi.KV{{Key: "Retry-After", Value: "3600"}, {Key: hdrLimitReq, Value: "3"},
+		{Key: hdrRemainingReq, Value: "0"}, {Key: hdrResetReq, Value: "1h0m0s"}}
+	if !reflect.DeepEqual(v.SetHeaders, wantH) {
+		t.Fatalf("headers %v, want %v", v.SetHeaders, wantH)
+	}
+	// Another key has its own counter.
+	if v := check(t, in, request(func(x *ward.Exchange) { x.Annotations[3].Value = "k2" })); v.Decision != abi.Allow {
+		t.Fatalf("other key denied: %+v", v)
+	}
+}
+
+func TestTokensLimit(t *testing.T) {
+	in := newConfigured(t, `{"limits":[{"name":"tok","by":"subject","tokens":100,"window":"1h"}]}`)
+	big := func(x *ward.Exchange) { x.MaxTokens = 40 } // 50 tokens
+	for i := 1; i <= 2; i++ {
+		v := check(t, in, request(big))
+		if v.Decision != abi.Allow {
+			t.Fatalf("request %d denied: %+v", i, v)
+		}
+		if got, _ := kv(v.Annotations, annReserved); got != "tok:50" {
+			t.Fatalf("reserved %q", got)
+		}
+	}
+	if got := counter(t, "tok:t:alice"); got != 100 {
+		t.Fatalf("counter %d, want 100", got)
+	}
+	// Full: denied, nothing reserved.
+	v := check(t, in, request(nil))
+	if v.Decision != abi.Deny || v.Code != codeExceeded {
+		t.Fatalf("third request: %+v", v)
+	}
+	if _, ok := kv(v.Annotations, annReserved); ok {
+		t.Fatalf("denied request annotates a reservation: %v", v.Annotations)
+	}
+	if got := counter(t, "tok:t:alice"); got != 100 {
+		t.Fatalf("counter after denial %d, want 100 (reservation given back)", got)
+	}
+	if rem, _ := kv(v.SetHeaders, hdrRemainingToken); rem != "0" {
+		t.Fatalf("remaining tokens header %q", rem)
+	}
+	// A request larger than the limit itself: never allowed, no Retry-After.
+	in = newConfigured(t, `{"limits":[{"name":"tok","by":"subject","tokens":100,"window":"1h"}]}`)
+	v = check(t, in, request(func(x *ward.Exchange) { x.MaxTokens = 1000 }))
+	if v.Decision != abi.Deny || v.Code != codeTooLarge || len(v.SetHeaders) != 0 {
+		t.Fatalf("too large: %+v", v)
+	}
+	if got := counter(t, "tok:t:alice"); got != 0 {
+		t.Fatalf("too large request charged %d", got)
+	}
+}
+
+// TestTokensPartialFit: a reservation that does not fit in what remains is
+// denied even though the window is not used up.
+func TestTokensPartialFit(t *testing.T) {
+	in := newConfigured(t, `{"limits":[{"name":"tok","by":"subject","tokens":100,"window":"1h"}]}`)
+	check(t, in, request(func(x *ward.Exchange) { x.MaxTokens = 60 })) // 70
+	v := check(t, in, request(func(x *ward.Exchange) { x.MaxTokens = 30 }))
+	if v.Decision != abi.Deny || !strings.Contains(v.Reasons[0], "70 tokens used") {
+		t.Fatalf("verdict %+v", v)
+	}
+	if rem, _ := kv(v.SetHeaders, hdrRemainingToken); rem != "30" {
+		t.Fatalf("remaining %q, want 30", rem)
+	}
+	if v := check(t, in, request(func(x *ward.Exchange) { x.MaxTokens = 20 })); v.Decision != abi.Allow { // 30: fits exactly
+		t.Fatalf("exact fit denied: %+v", v)
+	}
+}
+
+// TestRollback: when a later limit denies, earlier reservations of the same
+// request are given back.
+func TestRollback(t *testing.T) {
+	in := newConfigured(t, `{"limits":[
+		{"name":"a","by":"key","tokens":1000,"window":"1h"},
+		{"name":"b","by":"global","tokens":15,"window":"1h"}]}`)
+	if v := check(t, in, request(nil)); v.Decision != abi.Allow {
+		t.Fatalf("first: %+v", v)
+	}
+	v := check(t, in, request(nil))
+	if v.Decision != abi.Deny {
+		t.Fatalf("second allowed: %+v", v)
+	}
+	if a, b := counter(t, "a:t:k1"), counter(t, "b:t:*"); a != helloTokens || b != helloTokens {
+		t.Fatalf("counters a=%d b=%d, want %d each", a, b, helloTokens)
+	}
+	// The headers describe the most restrictive limit (b: 5 left).
+	if lim, _ := kv(v.SetHeaders, hdrLimitTokens); lim != "15" {
+		t.Fatalf("headers %v", v.SetHeaders)
+	}
+}
+
+func TestSubjects(t *testing.T) {
+	tests := []struct {
+		name  string
+		limit string
+		mod   func(x *ward.Exchange)
+		key   string // "" when the limit must not apply
+	}{
+		{"key", `"by":"key"`, nil, "l:r:k1"},
+		{"subject", `"by":"subject"`, nil, "l:r:alice"},
+		{"ip", `"by":"ip"`, nil, "l:r:10.1.2.3"},
+		{"global", `"by":"global"`, nil, "l:r:*"},
+		{"role: first of identity.roles", `"by":"role"`, nil, "l:r:intern"},
+		{"role: rbac.role first", `"by":"role"`, func(x *ward.Exchange) {
+			x.Annotations = append(x.Annotations, ward.KV{Key: "rbac.role", Value: "dev"})
+		}, "l:r:dev"},
+		{"role: the first the list names", `"by":"role","roles":["dev"]`, nil, "l:r:dev"},
+		{"role: rbac.role outside the list", `"by":"role","roles":["dev"]`, func(x *ward.Exchange) {
+			x.Annotations = append(x.Annotations, ward.KV{Key: "rbac.role", Value: "intern"})
+		}, "l:r:dev"},
+		{"no key id: skipped", `"by":"key"`, func(x *ward.Exchange) { x.Annotations[3].Value = "" }, ""},
+		{"no subject: skipped", `"by":"subject"`, func(x *ward.Exchange) { x.Annotations = x.Annotations[:1] }, ""},
+		{"no roles: skipped", `"by":"role"`, func(x *ward.Exchange) { x.Annotations = x.Annotations[:4] }, ""},
+		{"roles filter: no match", `"by":"key","roles":["admin"]`, nil, ""},
+		{"roles filter: rbac.role matches", `"by":"key","roles":["admin"]`, func(x *ward.Exchange) {
+			x.Annotations = append(x.Annotations, ward.KV{Key: "rbac.role", Value: "admin"})
+		}, "l:r:k1"},
+		{"routes filter: match", `"by":"key","routes":["batch","llm"]`, nil, "l:r:k1"},
+		{"routes filter: no match", `"by":"key","routes":["batch"]`, nil, ""},
+		{"first annotation wins", `"by":"subject"`, func(x *ward.Exchange) {
+			x.Annotations = append(x.Annotations, ward.KV{Key: "identity.subject", Value: "mallory"})
+		}, "l:r:alice"},
+		{"long subject hashed", `"by":"subject"`, func(x *ward.Exchange) { x.Annotations[2].Value = strings.Repeat("x", 300) },
+			"l:r:" + keySubject(strings.Repeat("x", 300))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := newConfigured(t, `{"limits":[{"name":"l",`+tt.limit+`,"requests":5,"window":"1h"}]}`)
+			v := check(t, in, request(tt.mod))
+			got, _ := kv(v.Annotations, annRequests)
+			if tt.key == "" {
+				if got != "" {
+					t.Fatalf("limit applied: %s", got)
+				}
+				return
+			}
+			if got == "" || counter(t, tt.key) != 1 {
+				t.Fatalf("counter %s = %d (annotation %q)", tt.key, counter(t, tt.key), got)
+			}
+		})
+	}
+}
+
+func TestKeySubject(t *testing.T) {
+	long := strings.Repeat("é", 200)
+	for _, s := range []string{"alice", "#alice", long, strings.Repeat("a", maxSubjectLen)} {
+		k := counterKey(strings.Repeat("n", maxNameLen), 't', s)
+		if len(k) > ward.MaxStateKey {
+			t.Errorf("key of %q is %d bytes", s, len(k))
+		}
+	}
+	if keySubject("alice") != "alice" || keySubject(strings.Repeat("a", maxSubjectLen)) != strings.Repeat("a", maxSubjectLen) {
+		t.Error("short subjects must be kept as they are")
+	}
+	if h := keySubject("#alice"); !strings.HasPrefix(h, "#") || len(h) != 33 || h == keySubject("#alicf") {
+		t.Errorf("hashed subject %q", h)
+	}
+}
+
+// response is the response phase of x with the request phase's verdict
+// annotations applied, as the pipeline does.
+func response(x *ward.Exchange, v abi.Verdict, status uint16, prompt, completion uint32) *ward.Exchange {
+	x.Phase = ward.PhaseResponse
+	x.Annotations = append(x.Annotations, v.Annotations...)
+	x.Response = ward.Response{Status: status, PromptTokens: prompt, CompletionTokens: completion}
+	return x
+}
+
+func TestResponseReconcile(t *testing.T) {
+	const cfg = `{"limits":[{"name":"tok","by":"key","requests":10,"tokens":1000,"window":"1h"}]}`
+	tests := []struct {
+		name               string
+		status             uint16
+		prompt, completion uint32
+		want               int64  // counter after the response phase
+		charged            string // ratelimit.charged
+	}{
+		{"usage above the estimate", 200, 30, 70, 100, "tok:100"},
+		{"usage below the estimate", 200, 2, 3, 5, "tok:5"},
+		{"usage equal: no call", 200, 6, 4, 10, "tok:10"},
+		{"no usage: reservation stands", 200, 0, 0, helloTokens, ""},
+		{"error without usage: given back", 502, 0, 0, 0, "tok:0"},
+		{"error with usage: charged", 400, 7, 0, 7, "tok:7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := newConfigured(t, cfg)
+			x := request(nil)
+			v := check(t, in, x)
+			if got, _ := kv(v.Annotations, annReserved); got != "tok:10" {
+				t.Fatalf("reserved %q", got)
+			}
+			rv := check(t, in, response(x, v, tt.status, tt.prompt, tt.completion))
+			if rv.Decision != abi.Allow {
+				t.Fatalf("response denied: %+v", rv)
+			}
+			if got := counter(t, "tok:t:k1"); got != tt.want {
+				t.Fatalf("counter %d, want %d", got, tt.want)
+			}
+			if got, _ := kv(rv.Annotations, annCharged); got != tt.charged {
+				t.Fatalf("charged %q, want %q", got, tt.charged)
+			}
+			wantH := []abi.KV{{Key: hdrLimitReq, Value: "10"}, {Key: hdrRemainingReq, Value: "9"}, {Key: hdrResetReq, Value: "1h0m0s"},
+				{Key: hdrLimitTokens, Value: "1000"}, {Key: hdrRemainingToken, Value: strconv.FormatInt(1000-tt.want, 10)}, {Key: hdrResetTokens, Value: "1h0m0s"}}
+			if !reflect.DeepEqual(rv.SetHeaders, wantH) {
+				t.Fatalf("headers\n got %v\nwant %v", rv.SetHeaders, wantH)
+			}
+		})
+	}
+}
+
+// TestResponseClamp: a refund larger than the counter (its window expired
+// and a new one started) leaves it at 0, not negative.
+func TestResponseClamp(t *testing.T) {
+	in := newConfigured(t, `{"limits":[{"name":"tok","by":"key","tokens":1000,"window":"1h"}]}`)
+	x := request(nil)
+	v := check(t, in, x)
+	ward.ResetState() // the window "expired"
+	check(t, in, response(x, v, 200, 1, 1))
+	if got := counter(t, "tok:t:k1"); got != 0 {
+		t.Fatalf("counter %d, want 0", got)
+	}
+}
+
+func TestResponseMalformedReservation(t *testing.T) {
+	in := newConfigured(t, `{"limits":[{"name":"tok","by":"key","tokens":1000,"window":"1h"}]}`)
+	x := request(func(x *ward.Exchange) {
+		x.Phase = ward.PhaseResponse
+		x.Annotations = append(x.Annotations, ward.KV{Key: annReserved, Value: "tok:-5"})
+		x.Response = ward.Response{Status: 200, PromptTokens: 10}
+	})
+	v := check(t, in, x)
+	if v.Decision != abi.Allow || len(v.Reasons) != 1 || !strings.Contains(v.Reasons[0], "malformed") || counter(t, "tok:t:k1") != 0 {
+		t.Fatalf("verdict %+v", v)
+	}
+}
+
+func TestAnomalyNewSubject(t *testing.T) {
+	in := newConfigured(t, `{"anomaly":{"short":"1m","baseline":"1h","multiple":10,"min_requests":5}}`)
+	for i := 1; i <= 4; i++ {
+		if v := check(t, in, request(nil)); len(v.Annotations) != 0 || len(v.Reasons) != 0 {
+			t.Fatalf("request %d flagged: %+v", i, v)
+		}
+	}
+	v := check(t, in, request(nil))
+	want := "signal=requests ratio=inf count=5 baseline=0.0 short=1m0s"
+	if got, _ := kv(v.Annotations, annBurst); got != want || v.Decision != abi.Allow {
+		t.Fatalf("5th request: %+v, want %s = %q", v, annBurst, want)
+	}
+	if len(v.Reasons) != 1 || !strings.HasPrefix(v.Reasons[0], "anomaly: burst of requests") {
+		t.Fatalf("reasons %q", v.Reasons)
+	}
+
+	in = newConfigured(t, `{"anomaly":{"min_requests":2,"deny":true,"signals":["requests","tokens"],"min_tokens":15}}`)
+	check(t, in, request(nil))
+	v = check(t, in, request(nil))
+	if v.Decision != abi.Deny || v.Status != 429 || v.Code != codeAnomaly || len(v.Reasons) != 2 {
+		t.Fatalf("deny mode: %+v", v)
+	}
+	if ra, _ := kv(v.SetHeaders, "Retry-After"); ra == "" {
+		t.Fatalf("no Retry-After: %v", v.SetHeaders)
+	}
+}
+
+// TestAnomalyStopsReservation: a burst denial reserves no tokens.
+func TestAnomalyStopsReservation(t *testing.T) {
+	in := newConfigured(t, `{"limits":[{"name":"tok","by":"key","tokens":1000,"window":"1h"}],"anomaly":{"min_requests":1,"deny":true}}`)
+	v := check(t, in, request(nil))
+	if v.Decision != abi.Deny || v.Code != codeAnomaly || counter(t, "tok:t:k1") != 0 {
+		t.Fatalf("verdict %+v, counter %d", v, counter(t, "tok:t:k1"))
+	}
+}
+
+func TestSummaryRoundTrip(t *testing.T) {
+	for _, s := range []summary{
+		{name: "a", limit: 60, remaining: 0, reset: time.Second, set: true},
+		{name: "per-key_2", limit: 1e12, remaining: 999, reset: 744 * time.Hour, set: true},
+	} {
+		got, ok := parseSummary(s.String())
+		if !ok || got != s {
+			t.Errorf("parseSummary(%q) = %+v, %v", s.String(), got, ok)
+		}
+	}
+	for _, bad := range []string{"", "a", "A limit=1 remaining=1 reset=1s", "a limit=1 remaining=-1 reset=1s", "a limit=1 remaining=1 reset=x",
+		"a remaining=1 limit=1 reset=1s", "a limit=1 remaining=1 reset=1s extra"} {
+		if _, ok := parseSummary(bad); ok {
+			t.Errorf("parseSummary(%q) accepted", bad)
+		}
+	}
+}
+
+func TestHeaderFormats(t *testing.T) {
+	tests := []struct {
+		d           time.Duration
+		reset, rafx string
+	}{
+		{0, "0s", "1"},
+		{time.Millisecond, "1s", "1"},
+		{time.Second, "1s", "1"},
+		{1001 * time.Millisecond, "2s", "2"},
+		{6 * time.Minute, "6m0s", "360"},
+		{59*time.Minute + 59*time.Second + 1, "1h0m0s", "3600"},
+	}
+	for _, tt := range tests {
+		if got := resetString(tt.d); got != tt.reset {
+			t.Errorf("resetString(%v) = %q, want %q", tt.d, got, tt.reset)
+		}
+		if got := retryAfter(tt.d); got != tt.rafx {
+			t.Errorf("retryAfter(%v) = %q, want %q", tt.d, got, tt.rafx)
+		}
+	}
+}
+
+// FuzzConfigure feeds arbitrary config JSON to the guard: it must never
+// panic, and an accepted config must satisfy the invariants the handlers
+// rely on.
+func FuzzConfigure(f *testing.F) {
+	for _, c := range loadCases(f) {
+		f.Add([]byte(c.Config))
+	}
+	f.Add([]byte(`{"limits":[{"name":"a","by":"ip","requests":1,"window":"1s"}],"anomaly":{}}`))
+	f.Fuzz(func(t *testing.T, config []byte) {
+		r := &ratelimit{}
+		g := newGuard()
+		g.Configure = r.configure
+		in, err := ward.NewInstance(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.Configure(config) != nil {
+			return
+		}
+		if len(r.limits) == 0 && !r.anomaly.on {
+			t.Fatal("accepted a config that does nothing")
+		}
+		seen := map[string]bool{}
+		for _, l := range r.limits {
+			if !validName(l.name) || seen[l.name] || checkWindow(l.window) != nil || (l.requests == 0 && l.tokens == 0) ||
+				l.requests < 0 || l.tokens < 0 || l.requests > maxRequests || l.tokens > maxTokens {
+				t.Fatalf("accepted invalid limit %+v", l)
+			}
+			seen[l.name] = true
+		}
+		if a := r.anomaly; a.on && (a.baseline%a.short != 0 || a.baseline < 2*a.short || a.baseline > maxBaseline || !(a.multiple > 1)) {
+			t.Fatalf("accepted invalid anomaly %+v", a)
+		}
+	})
+}
+
+// FuzzAnnotations feeds arbitrary values of the annotations the response
+// phase parses: no panic, and what parses formats back to itself.
+func FuzzAnnotations(f *testing.F) {
+	f.Add("tok:10,b:5", "a limit=60 remaining=59 reset=1m0s")
+	f.Add("x:", "a limit=1 remaining=1 reset=-1s")
+	f.Fuzz(func(t *testing.T, reserved, sum string) {
+		var b []byte
+		ok := parseReserved(reserved, func(name string, n int64) {
+			if len(b) > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, name+":"+strconv.FormatInt(n, 10)...)
+		})
+		if ok && len(b) == 0 {
+			t.Fatalf("parseReserved(%q) accepted nothing", reserved)
+		}
+		if s, ok := parseSummary(sum); ok {
+			// String rounds the reset up to whole seconds.
+			s.reset = time.Duration(ceilSeconds(s.reset)) * time.Second
+			if s2, ok2 := parseSummary(s.String()); !ok2 || s2 != s {
+				t.Fatalf("summary %q -> %+v does not round-trip", sum, s)
+			}
+		}
+	})
+}

@@ -1,0 +1,65 @@
+package ward
+
+import (
+	"errors"
+	"time"
+)
+
+// Counter is a host counter's value and the time left before it expires
+// (0 for a counter that does not exist).
+type Counter struct {
+	Value int64
+	TTL   time.Duration
+}
+
+// MaxStateKey is the longest key Incr and Get accept, in bytes.
+const MaxStateKey = 256
+
+// Errors of Incr and Get.
+var (
+	// ErrStateUnavailable: the host's state backend could not answer
+	// (Redis down or slow, circuit open, in-process store full). Nothing
+	// was changed; apply the guard's failure policy.
+	ErrStateUnavailable = errors.New("ward: state backend unavailable")
+	// ErrStateInvalid: an empty or oversized key, or a ttl under 1 ms.
+	ErrStateInvalid = errors.New("ward: invalid state key or ttl")
+)
+
+// Incr adds delta (any sign; 0 reads) to the host counter key and returns
+// its new value and time to expiry. A counter that does not exist or has
+// expired starts at 0 and expires ttl from now; an existing one keeps its
+// expiry, so a counter is a fixed window. The operation is atomic, across
+// replicas too when the host's state lives in Redis. Keys are private to
+// the guard (the host prefixes them with its name).
+//
+// The guard must be granted "state" (`grants = ["state"]` in Ward's
+// config). Off Wasm (tests through NewInstance) counters live in an
+// in-process map shared by the whole process; ResetState empties it.
+func Incr(key string, delta int64, ttl time.Duration) (Counter, error) {
+	if len(key) == 0 || len(key) > MaxStateKey || ttl < time.Millisecond {
+		return Counter{}, ErrStateInvalid
+	}
+	return stateIncr(key, delta, ttl)
+}
+
+// Get reads the host counter key; a missing or expired counter is
+// Counter{} and no error. See Incr.
+func Get(key string) (Counter, error) {
+	if len(key) == 0 || len(key) > MaxStateKey {
+		return Counter{}, ErrStateInvalid
+	}
+	return stateGet(key)
+}
+
+// stateResult maps a host function's result code to an error.
+func stateResult(code uint32) error {
+	switch code {
+	case 0:
+		return nil
+	case 1:
+		return ErrStateUnavailable
+	case 2:
+		return ErrStateInvalid
+	}
+	return ErrStateUnavailable
+}
