@@ -27,7 +27,8 @@ type Entry struct {
 var ErrUnavailable = errors.New("state backend unavailable")
 
 // Store is a set of integer counters with expiry. Implementations are safe
-// for concurrent use.
+// for concurrent use, and never retain a key passed to Incr or Get after
+// the call returns (callers may pass strings aliasing reused buffers).
 type Store interface {
 	// Incr adds delta (which may be negative or zero) to key's counter and
 	// returns the new value and the time left before it expires. A key

@@ -6,7 +6,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -94,7 +96,8 @@ func (g *Guard) stateIncr(ctx context.Context, mod api.Module, stack []uint64) {
 	if ttlMs > int64(maxTTL/time.Millisecond) {
 		ttl = maxTTL
 	}
-	e, err := g.state.Incr(ctx, key, delta, ttl)
+	e, err := g.state.Incr(ctx, key.s, delta, ttl)
+	key.free()
 	stack[0] = g.stateAnswer(mod, out, e, err)
 }
 
@@ -109,29 +112,45 @@ func (g *Guard) stateGet(ctx context.Context, mod api.Module, stack []uint64) {
 		stack[0] = stateUnavailable
 		return
 	}
-	e, err := g.state.Get(ctx, key)
+	e, err := g.state.Get(ctx, key.s)
+	key.free()
 	stack[0] = g.stateAnswer(mod, out, e, err)
 }
 
 // maxTTL caps a counter's lifetime (a year).
 const maxTTL = 366 * 24 * time.Hour
 
-// stateKey reads the guest's key and prefixes it with the guard's name. A
-// key outside memory traps (panics inside a host function become a trap).
+// stateKey reads the guest's key and prefixes it with the guard's name,
+// in a pooled buffer: state.Store never retains keys, so building them
+// costs no allocation. The caller must free the key after the store call.
+// A key outside memory traps (panics inside a host function become a trap).
 //
 // i32 arguments are read as uint32: wazero leaves the upper half of their
 // 64-bit stack slot undefined.
-func (g *Guard) stateKey(mod api.Module, ptr64, n64 uint64) (string, bool) {
+func (g *Guard) stateKey(mod api.Module, ptr64, n64 uint64) (pooledKey, bool) {
 	ptr, n := uint32(ptr64), uint32(n64)
 	if n == 0 || n > maxStateKey {
-		return "", false
+		return pooledKey{}, false
 	}
 	b, ok := mod.Memory().Read(ptr, n)
 	if !ok {
 		panic(fmt.Errorf("state key [%d, +%d) outside memory", ptr, n))
 	}
-	return g.name + "/" + string(b), true
+	buf := keyBufs.Get().(*[]byte)
+	k := append(append(append((*buf)[:0], g.name...), '/'), b...)
+	*buf = k
+	return pooledKey{s: unsafe.String(&k[0], len(k)), buf: buf}, true
 }
+
+// pooledKey is a state key in a buffer of keyBufs.
+type pooledKey struct {
+	s   string
+	buf *[]byte
+}
+
+func (k pooledKey) free() { keyBufs.Put(k.buf) }
+
+var keyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64+maxStateKey); return &b }}
 
 // stateAnswer writes the 16-byte answer and returns the result code.
 func (g *Guard) stateAnswer(mod api.Module, out uint32, e state.Entry, err error) uint64 {

@@ -32,6 +32,7 @@ func (s *mapStore) Incr(_ context.Context, key string, delta int64, ttl time.Dur
 	if s.m == nil {
 		s.m = map[string]int64{}
 	}
+	key = strings.Clone(key) // the Store contract: keys are not retained
 	s.m[key] += delta
 	s.ttls = append(s.ttls, ttl)
 	return state.Entry{Value: s.m[key], TTL: ttl - time.Millisecond/2}, nil

@@ -105,15 +105,22 @@ func parseAnomaly(c *ward.Config, a *anomaly) error {
 // anomalySubject is whom the baseline is kept for: the authenticated
 // subject, else the API key, else the client address ("" when none).
 func anomalySubject(id *identity) string {
+	var a arena
+	return a.anomalySubject(id)
+}
+
+// anomalySubject is anomalySubject built in a.
+func (a *arena) anomalySubject(id *identity) string {
+	m := a.mark()
 	switch {
 	case id.subject != "":
-		return "s:" + id.subject
+		a.str("s:").str(id.subject)
 	case id.keyID != "":
-		return "k:" + id.keyID
+		a.str("k:").str(id.keyID)
 	case id.ip != "":
-		return "i:" + id.ip
+		a.str("i:").str(id.ip)
 	}
-	return ""
+	return a.since(m)
 }
 
 // check counts the request in the subject's short and baseline slots for
@@ -121,8 +128,8 @@ func anomalySubject(id *identity) string {
 // signal's minimum and above multiple x the baseline's average per short
 // window. A burst is annotated and given a reason, and denied when
 // configured. est returns the request's token estimate.
-func (a *anomaly) check(x *ward.Exchange, id *identity, st *state, est func() int64, out *outcome, v *ward.Verdict) {
-	subj := anomalySubject(id)
+func (a *anomaly) check(x *ward.Exchange, id *identity, st *state, ar *arena, est func() int64, out *outcome, v *ward.Verdict) {
+	subj := ar.anomalySubject(id)
 	if subj == "" {
 		return
 	}
@@ -138,10 +145,10 @@ func (a *anomaly) check(x *ward.Exchange, id *identity, st *state, est func() in
 		now = 0
 	}
 	if a.requests {
-		a.signal(st, "r", "requests", 1, a.minRequests, now, subj, out, v)
+		a.signal(st, ar, 'r', "requests", 1, a.minRequests, now, subj, out, v)
 	}
 	if a.tokens {
-		a.signal(st, "t", "tokens", est(), a.minTokens, now, subj, out, v)
+		a.signal(st, ar, 't', "tokens", est(), a.minTokens, now, subj, out, v)
 	}
 }
 
@@ -153,20 +160,25 @@ func (a *anomaly) check(x *ward.Exchange, id *identity, st *state, est func() in
 // window: the previous baseline slot weighted by the part of it still
 // inside the period, plus the current baseline slot minus the current short
 // slot (so that the burst does not raise its own baseline).
-func (a *anomaly) signal(st *state, sig, name string, amount, min int64, now time.Duration, subj string, out *outcome, v *ward.Verdict) {
+func (a *anomaly) signal(st *state, ar *arena, sig byte, name string, amount, min int64, now time.Duration, subj string, out *outcome, v *ward.Verdict) {
 	sSlot, bSlot := int64(now/a.short), int64(now/a.baseline)
-	prefix := "@a:" + sig + ":"
-	cur, ok := st.incr(prefix+"s"+strconv.FormatInt(sSlot, 10)+":"+subj, amount, 2*a.short)
+	// "@a:SIG:sSLOT:SUBJECT", "@a:SIG:bSLOT:SUBJECT"
+	key := func(kind byte, slot int64) string {
+		m := ar.mark()
+		ar.str("@a:").byte(sig).byte(':').byte(kind).int(slot).byte(':').str(subj)
+		return ar.since(m)
+	}
+	cur, ok := st.incr(key('s', sSlot), amount, 2*a.short)
 	if !ok {
 		return
 	}
-	base, ok := st.incr(prefix+"b"+strconv.FormatInt(bSlot, 10)+":"+subj, amount, 2*a.baseline)
+	base, ok := st.incr(key('b', bSlot), amount, 2*a.baseline)
 	if !ok {
 		return
 	}
 	var prev ward.Counter
 	if bSlot > 0 {
-		if prev, ok = st.get(prefix + "b" + strconv.FormatInt(bSlot-1, 10) + ":" + subj); !ok {
+		if prev, ok = st.get(key('b', bSlot-1)); !ok {
 			return
 		}
 	}

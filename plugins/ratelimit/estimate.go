@@ -1,6 +1,11 @@
 package main
 
-import ward "github.com/wardgate/ward/sdk/go"
+import (
+	"math/bits"
+	"unsafe"
+
+	ward "github.com/wardgate/ward/sdk/go"
+)
 
 // Token estimate constants (see README.md, "Token estimate").
 const (
@@ -34,13 +39,26 @@ func estimateTokens(x *ward.Exchange) int64 {
 // character: more than common tokenizers use, so the estimate stays on the
 // high side), each rounded up.
 func textTokens(s string) int64 {
-	var ascii, other int64
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x80 {
-			ascii++
-		} else {
-			other++
+	other := int64(nonASCII(s))
+	ascii := int64(len(s)) - other
+	return (ascii+3)/4 + (other+1)/2
+}
+
+// nonASCII counts the bytes of s that are >= 0x80, eight at a time (a
+// population count of their high bits): the estimate reads every byte of
+// the prompt, and a byte loop costs ~3 ns per byte in Wasm.
+func nonASCII(s string) int {
+	n, i := 0, 0
+	for ; i+8 <= len(s); i += 8 {
+		// One unaligned 8-byte load (Wasm and x86 allow them); the
+		// population count does not depend on byte order.
+		w := *(*uint64)(unsafe.Pointer(unsafe.StringData(s[i:])))
+		n += bits.OnesCount64(w & 0x8080808080808080)
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			n++
 		}
 	}
-	return (ascii+3)/4 + (other+1)/2
+	return n
 }

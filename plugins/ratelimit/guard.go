@@ -100,6 +100,7 @@ type ratelimit struct {
 	// Scratch, reused between calls; valid only during one call.
 	subjects []string // per limit: the subject charged, "" when the limit does not apply
 	reserved []int64  // per limit: tokens reserved by this request
+	ar       arena    // the call's keys and annotation values
 }
 
 var schema = map[string]string{
@@ -476,7 +477,8 @@ func (l *limit) subject(x *ward.Exchange, id *identity) string {
 // or starting with '#' are replaced by '#' and 32 hex digits of their
 // SHA-256, so keys stay within ward.MaxStateKey and cannot collide.
 func counterKey(name string, kind byte, subject string) string {
-	return name + ":" + string(kind) + ":" + keySubject(subject)
+	var a arena
+	return a.counterKey(name, kind, subject)
 }
 
 func keySubject(s string) string {
@@ -555,9 +557,23 @@ func (s *summary) consider(name string, lim, remaining int64, reset time.Duratio
 }
 
 // String formats s as an annotation: "NAME limit=N remaining=N reset=D".
-func (s *summary) String() string {
-	return s.name + " limit=" + strconv.FormatInt(s.limit, 10) + " remaining=" + strconv.FormatInt(s.remaining, 10) +
-		" reset=" + resetString(s.reset)
+func (s *summary) String() string { return string(s.appendTo(nil)) }
+
+// in is String built in a.
+func (s *summary) in(a *arena) string {
+	m := a.mark()
+	a.buf = s.appendTo(a.buf)
+	return a.since(m)
+}
+
+func (s *summary) appendTo(b []byte) []byte {
+	b = append(b, s.name...)
+	b = append(b, " limit="...)
+	b = strconv.AppendInt(b, s.limit, 10)
+	b = append(b, " remaining="...)
+	b = strconv.AppendInt(b, s.remaining, 10)
+	b = append(b, " reset="...)
+	return appendReset(b, s.reset)
 }
 
 // parseSummary parses what String wrote; ok is false for anything else.
@@ -624,7 +640,26 @@ func ceilSeconds(d time.Duration) int64 {
 // resetString is d rounded up to whole seconds in Go's duration syntax
 // ("1s", "6m0s"), as OpenAI's x-ratelimit-reset-* headers write it.
 func resetString(d time.Duration) string {
-	return (time.Duration(ceilSeconds(d)) * time.Second).String()
+	var buf [32]byte
+	return string(appendReset(buf[:0], d))
+}
+
+// appendReset appends resetString(d): whole seconds as time.Duration's
+// String writes them ("0s", "45s", "6m0s", "1h0m0s"), without its
+// fractional formatting.
+func appendReset(b []byte, d time.Duration) []byte {
+	sec := ceilSeconds(d)
+	if h := sec / 3600; h > 0 {
+		b = strconv.AppendInt(b, h, 10)
+		b = append(b, 'h')
+		b = strconv.AppendInt(b, sec/60%60, 10)
+		b = append(b, 'm')
+	} else if m := sec / 60; m > 0 {
+		b = strconv.AppendInt(b, m, 10)
+		b = append(b, 'm')
+	}
+	b = strconv.AppendInt(b, sec%60, 10)
+	return append(b, 's')
 }
 
 // retryAfter is d in whole seconds, rounded up, at least 1.
@@ -660,6 +695,7 @@ func (o *outcome) deny(code, msg string, retry time.Duration, hasRetry bool, rea
 // request charges the request to every limit that applies, checks the
 // anomaly baseline, and reserves the estimated tokens. See README.md.
 func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
+	r.ar.reset()
 	id := readIdentity(x)
 	var (
 		st       state
@@ -683,7 +719,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 		if r.subjects[i] == "" || l.requests == 0 {
 			continue
 		}
-		c, ok := st.incr(counterKey(l.name, 'r', r.subjects[i]), 1, l.window)
+		c, ok := st.incr(r.ar.counterKey(l.name, 'r', r.subjects[i]), 1, l.window)
 		if !ok {
 			break
 		}
@@ -696,7 +732,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 
 	// Anomaly: every attempt counts, denied or not.
 	if r.anomaly.on {
-		r.anomaly.check(x, &id, &st, est, &out, v)
+		r.anomaly.check(x, &id, &st, &r.ar, est, &out, v)
 	}
 
 	// Tokens, unless already denied: a denied request consumes none.
@@ -712,7 +748,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 					l.name+": request needs ~"+strconv.FormatInt(n, 10)+" tokens, more than the limit "+strconv.FormatInt(l.tokens, 10)+" per "+l.window.String())
 				break
 			}
-			key := counterKey(l.name, 't', r.subjects[i])
+			key := r.ar.counterKey(l.name, 't', r.subjects[i])
 			c, ok := st.incr(key, n, l.window)
 			if !ok {
 				break
@@ -733,7 +769,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 			for i := range r.limits {
 				if n := r.reserved[i]; n > 0 {
 					l := &r.limits[i]
-					st.give(counterKey(l.name, 't', r.subjects[i]), -n, l.window)
+					st.give(r.ar.counterKey(l.name, 't', r.subjects[i]), -n, l.window)
 					r.reserved[i] = 0
 				}
 			}
@@ -741,10 +777,10 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 	}
 
 	if reqSum.set {
-		v.Annotate(annRequests, reqSum.String())
+		v.Annotate(annRequests, reqSum.in(&r.ar))
 	}
 	if tokSum.set {
-		v.Annotate(annTokens, tokSum.String())
+		v.Annotate(annTokens, tokSum.in(&r.ar))
 	}
 	if res := r.reservedString(); res != "" {
 		v.Annotate(annReserved, res)
@@ -782,19 +818,21 @@ func (r *ratelimit) policy() string {
 // reservedString formats r.reserved as "NAME:N,NAME:N" ("" when nothing
 // was reserved).
 func (r *ratelimit) reservedString() string {
-	var b []byte
+	m := r.ar.mark()
+	b := r.ar.buf
 	for i, n := range r.reserved {
 		if n <= 0 {
 			continue
 		}
-		if len(b) > 0 {
+		if len(b) > m {
 			b = append(b, ',')
 		}
 		b = append(b, r.limits[i].name...)
 		b = append(b, ':')
 		b = strconv.AppendInt(b, n, 10)
 	}
-	return string(b)
+	r.ar.buf = b
+	return r.ar.since(m)
 }
 
 // parseReserved calls fn for each "NAME:N" entry of an annReserved value
@@ -824,6 +862,7 @@ func parseReserved(s string, fn func(name string, n int64)) bool {
 // response charges the tokens the upstream reported instead of the
 // reservation, and puts the x-ratelimit-* headers on the answer.
 func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
+	r.ar.reset()
 	var reqSum, tokSum summary
 	reserved := ""
 	var reservedSeen, reqSeen, tokSeen bool
@@ -884,7 +923,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 		if delta == 0 {
 			return
 		}
-		c, ok := st.give(counterKey(name, 't', subj), delta, l.window)
+		c, ok := st.give(r.ar.counterKey(name, 't', subj), delta, l.window)
 		if ok {
 			fresh.consider(name, l.tokens, l.tokens-c.Value, c.TTL)
 			if tokSum.set && tokSum.name == name {

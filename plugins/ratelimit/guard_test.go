@@ -549,3 +549,24 @@ func FuzzAnnotations(f *testing.F) {
 		}
 	})
 }
+
+// TestResetFormatAndNonASCII checks the hand-written formatters against the
+// standard library's.
+func TestResetFormatAndNonASCII(t *testing.T) {
+	for _, d := range []time.Duration{0, -5, 1, time.Second, 59*time.Second + 1, time.Minute, 6 * time.Minute, time.Hour + 1, 744 * time.Hour, 90*time.Minute + 30*time.Second} {
+		if got, want := resetString(d), (time.Duration(ceilSeconds(d)) * time.Second).String(); got != want {
+			t.Errorf("%v: %q want %q", d, got, want)
+		}
+	}
+	for _, s := range []string{"", "abc", "héllo wörld ünïcode", strings.Repeat("日本語", 7), strings.Repeat("a", 17) + "é"} {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			if s[i] >= 0x80 {
+				n++
+			}
+		}
+		if got := nonASCII(s); got != n {
+			t.Errorf("%q: %d want %d", s, got, n)
+		}
+	}
+}

@@ -3,6 +3,7 @@
 package ward
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -41,6 +42,9 @@ func stateIncr(key string, delta int64, ttl time.Duration) (Counter, error) {
 		c = localCounter{expires: now.Add(ttl)}
 	}
 	c.value += delta
+	if !ok {
+		key = strings.Clone(key) // Incr does not retain the caller's key
+	}
 	localState.m[key] = c
 	return Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}, nil
 }

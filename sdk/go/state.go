@@ -32,6 +32,8 @@ var (
 // replicas too when the host's state lives in Redis. Keys are private to
 // the guard (the host prefixes them with its name).
 //
+// Incr and Get do not retain key: it may alias a buffer the guard reuses.
+//
 // The guard must be granted "state" (`grants = ["state"]` in Ward's
 // config). Off Wasm (tests through NewInstance) counters live in an
 // in-process map shared by the whole process; ResetState empties it.
