@@ -92,7 +92,7 @@ func (r *rbac) configure(c *ward.Config) error {
 	}
 	list, ok := raw.([]any)
 	if !ok {
-		return c.Errorf("roles", "want array of tables, got %s", jsonType(raw))
+		return c.Errorf("roles", "want array of tables, got %s", ward.TypeName(raw))
 	}
 	if len(list) == 0 {
 		return c.Errorf("roles", "must not be empty")
@@ -103,10 +103,10 @@ func (r *rbac) configure(c *ward.Config) error {
 		key := "roles[" + strconv.Itoa(i) + "]"
 		m, ok := e.(map[string]any)
 		if !ok {
-			return c.Errorf(key, "want table, got %s", jsonType(e))
+			return c.Errorf(key, "want table, got %s", ward.TypeName(e))
 		}
 		if err := parseRole(m, &roles[i]); err != nil {
-			return prefixError(c, key, err)
+			return c.Within(key, err)
 		}
 		if j, dup := byName[roles[i].name]; dup {
 			return c.Errorf(key+".name", "duplicate role %q (also roles[%d])", roles[i].name, j)
@@ -115,37 +115,6 @@ func (r *rbac) configure(c *ward.Config) error {
 	}
 	*r = rbac{defaultAllow: def == "allow", roles: roles, byName: byName}
 	return nil
-}
-
-// prefixError puts key (and the table's own path) in front of the key of a
-// ConfigError from a role's table.
-func prefixError(c *ward.Config, key string, err error) error {
-	var ce *ward.ConfigError
-	if !errors.As(err, &ce) {
-		return c.Errorf(key, "%s", err)
-	}
-	if ce.Key == "" {
-		return c.Errorf(key, "%s", ce.Msg)
-	}
-	return c.Errorf(key+"."+ce.Key, "%s", ce.Msg)
-}
-
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "string"
-	case json.Number, float64:
-		return "number"
-	case bool:
-		return "boolean"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "table"
-	}
-	return "value"
 }
 
 // parseRole validates one role table. Errors are ConfigErrors whose keys

@@ -3,6 +3,7 @@ package ward
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -133,7 +134,10 @@ func (c *Config) Unused() []string {
 	return out
 }
 
-func typeName(v any) string {
+// TypeName names the JSON type of a value decoded from a guard's config
+// ("string", "number", "boolean", "array", "table", "null"), for messages
+// such as "want array of tables, got string".
+func TypeName(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
@@ -152,7 +156,7 @@ func typeName(v any) string {
 }
 
 func (c *Config) wrongType(key string, want string, got any) error {
-	return &ConfigError{Key: c.Path(key), Msg: "want " + want + ", got " + typeName(got)}
+	return &ConfigError{Key: c.Path(key), Msg: "want " + want + ", got " + TypeName(got)}
 }
 
 // String returns the string at key, or def when key is absent.
@@ -275,4 +279,19 @@ func (c *Config) Table(key string) (*Config, error) {
 	ch := c.child(key, m)
 	c.children = append(c.children, ch)
 	return ch, nil
+}
+
+// Within returns err, an error about a value inside key (say a table
+// parsed from "roles[2]"), with its key prefixed by key: a *ConfigError
+// with Key "name" becomes "roles[2].name"; any other error is reported at
+// key itself.
+func (c *Config) Within(key string, err error) error {
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		return c.Errorf(key, "%s", err)
+	}
+	if ce.Key == "" {
+		return c.Errorf(key, "%s", ce.Msg)
+	}
+	return c.Errorf(key+"."+ce.Key, "%s", ce.Msg)
 }
