@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -54,25 +53,7 @@ func TestWasmGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			g := newWasmGuard(t, wall)
-			err := g.Configure(c.Config)
-			if c.ConfigError != nil {
-				var ce *guesttest.ConfigError
-				if !errors.As(err, &ce) || ce.Key != c.ConfigError.Key || ce.Msg != c.ConfigError.Error {
-					t.Fatalf("ward_configure: %v, want key %q error %q", err, c.ConfigError.Key, c.ConfigError.Error)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var v abi.Verdict
-			if err := g.Check(c.Exchange, &v); err != nil {
-				t.Fatal(err)
-			}
-			if got, want := normVerdict(v), normVerdict(*c.Verdict); !reflect.DeepEqual(got, want) {
-				t.Fatalf("verdict\n got %+v\nwant %+v", got, want)
-			}
+			guesttest.RunCase(t, newWasmGuard(t, wall), c)
 		})
 	}
 }

@@ -2,10 +2,13 @@ package guesttest
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
+	"reflect"
 	"testing"
 
 	"github.com/wardgate/ward/sdk/abi"
+	ward "github.com/wardgate/ward/sdk/go"
 )
 
 // Case is one golden case of a guard's testdata/cases.json: a config and
@@ -67,4 +70,70 @@ func NormalizeVerdict(v abi.Verdict) abi.Verdict {
 		v.Scores = nil
 	}
 	return v
+}
+
+// Target is what a golden case runs against: a guard module in Wasm (a
+// *Guest) or the same guard on the host (Native).
+type Target interface {
+	Configure(config []byte) error
+	Check(x *abi.Exchange, v *abi.Verdict) error
+}
+
+// Native adapts a guard running on the host through ward.Instance (the
+// SDK's own dispatch and codec) to Target.
+func Native(in *ward.Instance) Target { return native{in} }
+
+type native struct{ in *ward.Instance }
+
+func (n native) Configure(config []byte) error { return n.in.Configure(config) }
+
+func (n native) Check(x *abi.Exchange, v *abi.Verdict) error {
+	got, err := n.in.Check(x)
+	*v = got.Verdict
+	return err
+}
+
+// RunCase configures target with c.Config and then checks that it is
+// rejected with c.ConfigError, or that c.Exchange gets c.Verdict (compared
+// after NormalizeVerdict). Failures name what differs. It returns the
+// verdict for further checks by the caller (zero for a config case).
+func RunCase(tb testing.TB, target Target, c Case) abi.Verdict {
+	tb.Helper()
+	err := target.Configure(c.Config)
+	if c.ConfigError != nil {
+		key, msg, ok := configError(err)
+		if !ok {
+			tb.Fatalf("configure = %v, want config error {%q, %q}", err, c.ConfigError.Key, c.ConfigError.Error)
+		}
+		if key != c.ConfigError.Key || msg != c.ConfigError.Error {
+			tb.Fatalf("configure = {%q, %q}, want {%q, %q}", key, msg, c.ConfigError.Key, c.ConfigError.Error)
+		}
+		return abi.Verdict{}
+	}
+	if err != nil {
+		tb.Fatalf("configure: %v", err)
+	}
+	var v abi.Verdict
+	if err := target.Check(c.Exchange, &v); err != nil {
+		tb.Fatal(err)
+	}
+	if got, want := NormalizeVerdict(v), NormalizeVerdict(*c.Verdict); !reflect.DeepEqual(got, want) {
+		tb.Fatalf("verdict\n got %+v\nwant %+v", got, want)
+	}
+	return v
+}
+
+// configError extracts the key and message of a guard's config rejection,
+// from the Wasm harness (*ConfigError) or the SDK on the host
+// (*ward.ConfigError).
+func configError(err error) (key, msg string, ok bool) {
+	var ge *ConfigError
+	if errors.As(err, &ge) {
+		return ge.Key, ge.Msg, true
+	}
+	var we *ward.ConfigError
+	if errors.As(err, &we) {
+		return we.Key, we.Msg, true
+	}
+	return "", "", false
 }
