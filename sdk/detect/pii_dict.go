@@ -1,0 +1,90 @@
+// Word lists written for Ward by its authors (not copied from a
+// third-party list). Keep them lower case, ASCII and sorted.
+
+package detect
+
+// The dictionaries behind PERSON and LOCATION: common given names from
+// many languages and large cities, chosen by the Ward authors (not copied
+// from a third-party list). Entries are lower case, ASCII and sorted
+// (inSortedFold relies on the order; TestDictionariesSorted checks it).
+// Kept small on purpose: they add recall only where a capitalised word is
+// certainly a name or a place, and every entry costs guest memory.
+
+var givenNames = [...]string{
+	"aaron", "abigail", "adam", "agnieszka", "ahmed", "aiden", "aisha", "akira",
+	"alan", "albert", "alejandro", "alessandro", "alexander", "alexei", "alexis", "ali",
+	"alice", "amanda", "amara", "amber", "amit", "amy", "anastasia", "anders",
+	"andrea", "andreas", "andrew", "angela", "anil", "anjali", "ann", "anna",
+	"anthony", "antonio", "aria", "arjun", "arthur", "ashley", "astrid", "austin",
+	"ava", "barbara", "benjamin", "betty", "beverly", "billy", "bobby", "bradley",
+	"brandon", "brenda", "brian", "brittany", "bruce", "bryan", "camille", "carl",
+	"carlos", "carmen", "carol", "carolyn", "catherine", "charles", "charlotte", "cheryl",
+	"chiara", "chinedu", "chloe", "christian", "christina", "christine", "christopher", "cynthia",
+	"daniel", "danielle", "david", "deborah", "debra", "deepak", "denise", "dennis",
+	"diana", "diane", "diego", "dmitri", "donald", "donna", "doris", "dorothy",
+	"douglas", "dylan", "edward", "elena", "elijah", "elizabeth", "ella", "emily",
+	"emma", "eric", "erik", "ethan", "eugene", "evelyn", "fatima", "felix",
+	"frances", "francesca", "francesco", "francisco", "francois", "frank", "freya", "gabriel",
+	"gary", "george", "gerald", "giovanni", "giulia", "giuseppe", "gloria", "grace",
+	"gregory", "hannah", "hans", "harold", "haruto", "hassan", "heather", "helen",
+	"henry", "hiroshi", "hui", "hussein", "ibrahim", "ines", "ingrid", "isabel",
+	"isabella", "ivan", "jack", "jackson", "jacob", "jacqueline", "james", "jan",
+	"janet", "janice", "jason", "javier", "jean", "jeffrey", "jennifer", "jeremy",
+	"jerry", "jesse", "jessica", "ji", "jing", "joan", "joe", "johan",
+	"johanna", "john", "johnny", "jonas", "jonathan", "jordan", "jose", "joseph",
+	"joshua", "joyce", "juan", "judith", "judy", "julia", "julie", "jun",
+	"jurgen", "justin", "karen", "karin", "katarzyna", "katherine", "kathleen", "kathryn",
+	"kavya", "kayla", "keith", "kelly", "kenji", "kenneth", "kevin", "khalid",
+	"kimberly", "klaus", "kofi", "krzysztof", "kwame", "kyle", "larry", "lars",
+	"laura", "lauren", "lawrence", "layla", "lea", "lei", "lena", "leon",
+	"li", "liam", "linda", "lisa", "logan", "lori", "louis", "luca",
+	"lucas", "lucia", "luis", "lukas", "luna", "madison", "malgorzata", "manon",
+	"manuel", "marco", "margaret", "maria", "marie", "marilyn", "mark", "marta",
+	"martha", "mary", "mason", "mateo", "matteo", "matthew", "maximilian", "megan",
+	"melissa", "mia", "michael", "michel", "michelle", "miguel", "mikhail", "mila",
+	"min", "ming", "mohammed", "muhammad", "mustafa", "nancy", "natalie", "natasha",
+	"nathan", "neha", "ngozi", "nicholas", "nicolas", "nicole", "nils", "noah",
+	"nora", "olga", "oliver", "olivia", "oluwaseun", "omar", "pablo", "pamela",
+	"patricia", "patrick", "paul", "paula", "pedro", "peter", "philip", "philippe",
+	"pierre", "piotr", "pooja", "priya", "rachel", "rahul", "raj", "ravi",
+	"raymond", "rebecca", "richard", "riley", "robert", "roger", "ronald", "russell",
+	"ruth", "ryan", "sabine", "sakura", "samantha", "samuel", "sandra", "sanjay",
+	"sara", "sarah", "scott", "sean", "sebastian", "seo", "sergei", "sharon",
+	"shirley", "sofia", "sophia", "stefan", "stephanie", "stephen", "steven", "sunil",
+	"susan", "sven", "svetlana", "takashi", "tatiana", "teresa", "terry", "thabo",
+	"theresa", "thomas", "timothy", "tomasz", "tyler", "ursula", "victoria", "vikram",
+	"vincent", "virginia", "vladimir", "walter", "wei", "william", "willie", "wolfgang",
+	"xin", "yan", "yuki", "yusuf", "zachary", "zoe",
+}
+
+var cityNames = [...]string{
+	"abu dhabi", "abuja", "accra", "addis ababa", "adelaide", "alexandria",
+	"algiers", "amman", "amsterdam", "ankara", "antwerp", "athens",
+	"atlanta", "auckland", "austin", "baghdad", "baltimore", "bangalore",
+	"bangkok", "barcelona", "beijing", "beirut", "belfast", "bengaluru",
+	"berlin", "bern", "birmingham", "bogota", "bordeaux", "boston",
+	"brasilia", "brisbane", "bristol", "brussels", "bucharest", "budapest",
+	"buenos aires", "busan", "cairo", "calgary", "cape town", "caracas",
+	"cardiff", "casablanca", "chennai", "chicago", "cologne", "colombo",
+	"copenhagen", "dallas", "delhi", "denver", "detroit", "dhaka",
+	"doha", "dresden", "dubai", "dublin", "durban", "dusseldorf",
+	"edinburgh", "frankfurt", "geneva", "glasgow", "guadalajara", "guangzhou",
+	"hamburg", "hanoi", "havana", "helsinki", "ho chi minh city", "hong kong",
+	"houston", "hyderabad", "istanbul", "jakarta", "jeddah", "jerusalem",
+	"johannesburg", "karachi", "kathmandu", "kiev", "kolkata", "krakow",
+	"kuala lumpur", "kyiv", "kyoto", "lagos", "lahore", "las vegas",
+	"leeds", "leipzig", "lille", "lima", "lisbon", "liverpool",
+	"london", "los angeles", "lyon", "madrid", "manchester", "manila",
+	"marseille", "melbourne", "mexico", "mexico city", "miami", "milan",
+	"minsk", "monterrey", "montevideo", "montreal", "moscow", "mumbai",
+	"munich", "nairobi", "naples", "nashville", "new delhi", "new york",
+	"nice", "osaka", "oslo", "ottawa", "paris", "perth",
+	"philadelphia", "phoenix", "portland", "porto", "prague", "pune",
+	"quito", "reykjavik", "rio de janeiro", "riyadh", "rome", "rotterdam",
+	"saint petersburg", "san antonio", "san diego", "san francisco", "santiago", "sao paulo",
+	"seattle", "seoul", "seville", "shanghai", "shenzhen", "singapore",
+	"sofia", "st petersburg", "stockholm", "stuttgart", "sydney", "taipei",
+	"tehran", "tel aviv", "tokyo", "toronto", "toulouse", "tunis",
+	"turin", "valencia", "vancouver", "vienna", "warsaw", "wellington",
+	"yokohama", "zurich",
+}

@@ -1,0 +1,309 @@
+package detect
+
+import (
+	"encoding/hex"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+type piiCase struct {
+	text string
+	want []string // "KIND:value" for every finding of kind (all kinds when kind is "")
+}
+
+// runPIICases checks that PII finds exactly want among findings of kind.
+func runPIICases(t *testing.T, kind Kind, cases []piiCase) {
+	t.Helper()
+	for _, c := range cases {
+		var got []string
+		for _, f := range PII(c.text, nil, nil) {
+			if f.Kind == kind {
+				got = append(got, c.text[f.Start:f.End])
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s in %q: got %q, want %q", kind, c.text, got, c.want)
+		}
+	}
+}
+
+func TestPIIEmail(t *testing.T) {
+	runPIICases(t, KindEmail, []piiCase{
+		{"mail me at jane.doe+tag@example.co.uk.", []string{"jane.doe+tag@example.co.uk"}},
+		{"a@xn--d1acufc.xn--p1ai and b@c.io", []string{"a@xn--d1acufc.xn--p1ai", "b@c.io"}},
+		{"info@presidio.", nil},
+		{"twitter @handle and a@b", nil},
+		{"user@-bad.com", nil},
+		{"x@host.c0m", nil},
+	})
+}
+
+func TestPIIURLCredentials(t *testing.T) {
+	runPIICases(t, KindURLCredentials, []piiCase{
+		{"db: postgres://admin:s3cr3t@db.internal:5432/app", []string{"admin:s3cr3t"}},
+		{"https://user@example.com/", nil}, // no password
+		{"see https://example.com/a:b@c", nil},
+	})
+	// The userinfo is not also reported as an e-mail address.
+	runPIICases(t, KindEmail, []piiCase{{"ftp://joe:pw@files.example.com", nil}})
+}
+
+func TestPIIPhone(t *testing.T) {
+	runPIICases(t, KindPhone, []piiCase{
+		{"Call me at (415) 555-0132 or +1 415 555 0132.", []string{"(415) 555-0132", "+1 415 555 0132"}},
+		{"UK mobile: +44 7700 900123", []string{"+44 7700 900123"}},
+		{"DE: +49 30 1234567, FR: +33 1 42 68 53 00", []string{"+49 30 1234567", "+33 1 42 68 53 00"}},
+		{"ES +34 612 345 678, IT +39 06 678 4343", []string{"+34 612 345 678", "+39 06 678 4343"}},
+		{"IN +91 98765 43210, AU +61 2 9876 5432, SG +65 6123 4567", []string{"+91 98765 43210", "+61 2 9876 5432", "+65 6123 4567"}},
+		{"phone: 07700 900123", []string{"07700 900123"}},
+		{"call 345-899-3560x4587 today", []string{"345-899-3560x4587"}},
+		// Dates, times, versions, amounts, IPs and order numbers are not phones.
+		{"on 2021-05-21 10:30 we met", nil},
+		{"meeting 12/03/2021 at 5", nil},
+		{"version 10.2.33.4", nil},
+		{"it costs $415 555 0132", nil},
+		{"Order number 415-555-0132", nil},
+		{"ratio 1:2:3:4", nil},
+		{"invoice total 1,234,567.89", nil},
+		{"ip 192.168.100.200", nil},
+		{"+0 123 456 789", nil},
+	})
+}
+
+func TestPIICreditCard(t *testing.T) {
+	runPIICases(t, KindCreditCard, []piiCase{
+		{"4012888888881881 4012-8888-8888-1881 4012 8888 8888 1881", []string{"4012888888881881", "4012-8888-8888-1881", "4012 8888 8888 1881"}},
+		{"amex 3714 496353 98431", []string{"3714 496353 98431"}},
+		{"card 5555555555554444", []string{"5555555555554444"}},
+		{"4012-8888-8888-1882", nil},    // Luhn fails
+		{"4012-8888 8888-1881", nil},    // mixed separators
+		{"9111111111111111", nil},       // Luhn-valid length but no issuer
+		{"1748503543012", nil},          // 13 digits, no issuer
+		{"Order 4111111111111111", nil}, // context says it is a reference
+	})
+}
+
+func TestPIIIBAN(t *testing.T) {
+	runPIICases(t, KindIBAN, []piiCase{
+		{"IBAN: DE89 3704 0044 0532 0130 00.", []string{"DE89 3704 0044 0532 0130 00"}},
+		{"GB82WEST12345698765432 and gb82west12345698765432", []string{"GB82WEST12345698765432", "gb82west12345698765432"}},
+		{"DE89 3704 0044 0532 0130 01", nil}, // mod-97 fails
+		{"DE89370400440532013000X", nil},     // too long
+		{"XX89370400440532013000", nil},      // unknown country
+		{"Gb82WEST12345698765432", nil},      // mixed case
+	})
+}
+
+func TestPIISSN(t *testing.T) {
+	runPIICases(t, KindUSSSN, []piiCase{
+		{"SSN 078-05-1123", []string{"078-05-1123"}},
+		{"my ssn is 536221234", []string{"536221234"}},
+		{"078-05-1120", nil}, // Woolworth
+		{"000-12-3456 666-12-3456 912-12-3456 123-00-4567 123-45-0000", nil},
+		{"693-09.4444", nil},
+		{"tracking 536221234", nil},
+	})
+}
+
+func TestPIIIP(t *testing.T) {
+	runPIICases(t, KindIPAddress, []piiCase{
+		{"from 192.168.1.1, 10.0.0.0/8 and 2001:db8::1", []string{"192.168.1.1", "10.0.0.0/8", "2001:db8::1"}},
+		{"::ffff:192.0.2.1 fe80::1%eth0 [::1]:80", []string{"::ffff:192.0.2.1", "fe80::1%eth0", "::1"}},
+		{"256.1.1.1 192.168.1 1.2.3 01.2.3.4", nil},
+		{"12:34:56 std::cout a::b 2001::db8::1 12345:db8::1", nil},
+		{"release v1.2.3.4, version 1.2.3.4", nil},
+		{"aa:bb:cc:dd:ee:ff", nil},
+	})
+}
+
+func TestPIIMAC(t *testing.T) {
+	runPIICases(t, KindMACAddress, []piiCase{
+		{"MAC 00:1A:2B:3C:4D:5E, 01-23-45-67-89-ab, 0012.3456.789a", []string{"00:1A:2B:3C:4D:5E", "01-23-45-67-89-ab", "0012.3456.789a"}},
+		{"00:1A:2B:3C:4D 10:2F:33-AC-29-C3 FF:FF:FF:FF:FF:FF 00:00:00:00:00:00", nil},
+	})
+}
+
+func TestPIICrypto(t *testing.T) {
+	runPIICases(t, KindCrypto, []piiCase{
+		{"btc 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", []string{"1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"}},
+		{"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", []string{"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"}},
+		{"bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297", []string{"bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297"}},
+		{"eth 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", []string{"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"}},
+		{"eth 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", []string{"0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"}},
+		{"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", nil}, // EIP-55 case wrong
+		{"1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3", nil},         // checksum
+		{"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdr", nil},
+		{"BC1Qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", nil}, // mixed case
+	})
+}
+
+func TestPIINationalIDs(t *testing.T) {
+	cases := []struct {
+		kind Kind
+		cs   []piiCase
+	}{
+		{KindUKNHS, []piiCase{{"NHS 401-023-2137", []string{"401-023-2137"}}, {"NHS 401-023-2138", nil}}},
+		{KindESNIF, []piiCase{{"DNI 12345678Z y 55555555-K", []string{"12345678Z", "55555555-K"}}, {"12345678A", nil}}},
+		{KindESNIE, []piiCase{{"NIE X9613851N, Y8063915-Z", []string{"X9613851N", "Y8063915-Z"}}, {"Y8063915Q", nil}}},
+		{KindITFiscalCode, []piiCase{{"CF RSSMRA85T10A562S", []string{"RSSMRA85T10A562S"}}, {"RSSMRA85T10A562T", nil}}},
+		{KindINAadhaar, []piiCase{{"aadhaar 3123 4567 8909", []string{"3123 4567 8909"}}, {"1234 5678 9012", nil}}},
+		{KindINPAN, []piiCase{{"PAN ABCPD1234Z", []string{"ABCPD1234Z"}}, {"ABCD1234", nil}}},
+		{KindAUTFN, []piiCase{{"TFN 876 543 210", []string{"876 543 210"}}, {"TFN 824 753 557", nil}}},
+		{KindAUABN, []piiCase{{"ABN 51 824 753 556", []string{"51 824 753 556"}}, {"52 824 753 556", nil}}},
+		{KindAUACN, []piiCase{{"ACN 005 499 981", []string{"005 499 981"}}, {"ACN 005 499 982", nil}}},
+		{KindAUMedicare, []piiCase{{"Medicare 2123 45670 1", []string{"2123 45670 1"}}, {"Medicare 2123 25870 1", nil}}},
+		{KindSGNRIC, []piiCase{{"NRIC S2740116C", []string{"S2740116C"}}, {"S2740116D", nil}}},
+	}
+	for _, c := range cases {
+		runPIICases(t, c.kind, c.cs)
+	}
+}
+
+func TestPIIDateOfBirth(t *testing.T) {
+	runPIICases(t, KindDateOfBirth, []piiCase{
+		{"I was born on 12 March 1990 in Rome", []string{"12 March 1990"}},
+		{"DOB: 1990-03-12", []string{"1990-03-12"}},
+		{"date of birth 03/12/1990.", []string{"03/12/1990"}},
+		{"geboren am 12.03.1990", []string{"12.03.1990"}},
+		{"born March 12, 1990", []string{"March 12, 1990"}},
+		{"the meeting on 12 March 1990", nil}, // no birth context
+		{"born 13/13/1990", nil},
+	})
+}
+
+func TestPIIPersonLocation(t *testing.T) {
+	runPIICases(t, KindPerson, []piiCase{
+		{"Hi, my name is Alice Johnson and I work here.", []string{"Alice Johnson"}},
+		{"Please ask Dr. Okonkwo.", []string{"Okonkwo"}},
+		{"Maria Rossi called.", []string{"Maria Rossi"}},
+		{"The Quick Brown fox.", nil},
+	})
+	runPIICases(t, KindLocation, []piiCase{
+		{"She lives in Springfield now, near London.", []string{"Springfield", "London"}},
+		{"Apple is great", nil},
+	})
+}
+
+func TestPIIOptions(t *testing.T) {
+	text := "mail jane@example.com, card 4111 1111 1111 1111, ssn 536221234"
+	got := PII(text, nil, &PIIOptions{Kinds: []Kind{KindEmail}})
+	if len(got) != 1 || got[0].Kind != KindEmail {
+		t.Fatalf("Kinds filter: got %+v", got)
+	}
+	all := PII(text, nil, &PIIOptions{MinConfidence: 0.01})
+	def := PII(text, nil, nil)
+	if len(all) < len(def) {
+		t.Fatalf("a lower threshold found fewer: %d < %d", len(all), len(def))
+	}
+	strict := PII(text, nil, &PIIOptions{MinConfidence: 0.99})
+	for _, f := range strict {
+		if f.Confidence < 0.99 {
+			t.Fatalf("finding below threshold: %+v", f)
+		}
+	}
+	// dst is appended to, not overwritten.
+	pre := []Finding{{Kind: "X"}}
+	out := PII(text, pre, nil)
+	if out[0].Kind != "X" || len(out) != 1+len(def) {
+		t.Fatalf("append contract broken: %+v", out)
+	}
+}
+
+func TestKeccak256(t *testing.T) {
+	cases := map[string]string{
+		"":    "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470",
+		"abc": "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45",
+	}
+	for in, want := range cases {
+		got := keccak256([]byte(in))
+		if hex.EncodeToString(got[:]) != want {
+			t.Errorf("keccak256(%q) = %x, want %s", in, got, want)
+		}
+	}
+	long := []byte(strings.Repeat("a", 200)) // more than one block
+	a, b := keccak256(long), keccak256(long[:199])
+	if a == b {
+		t.Error("keccak256 ignores input past the first block")
+	}
+}
+
+func TestDictionariesSorted(t *testing.T) {
+	for name, l := range map[string][]string{"givenNames": givenNames[:], "cityNames": cityNames[:]} {
+		for i := 1; i < len(l); i++ {
+			if l[i-1] >= l[i] {
+				t.Errorf("%s not sorted/unique at %q, %q", name, l[i-1], l[i])
+			}
+		}
+	}
+}
+
+// checkFindings asserts the PII output contract on any input.
+func checkFindings(t *testing.T, text string, fs []Finding) {
+	t.Helper()
+	for i, f := range fs {
+		if f.Start < 0 || f.End > len(text) || f.Start >= f.End {
+			t.Fatalf("span out of range: %+v (len %d)", f, len(text))
+		}
+		if !utf8.RuneStart(text[f.Start]) || (f.End < len(text) && !utf8.RuneStart(text[f.End])) {
+			t.Fatalf("span not on UTF-8 boundaries: %+v in %q", f, text)
+		}
+		if f.Confidence < 0 || f.Confidence > 1 {
+			t.Fatalf("confidence out of range: %+v", f)
+		}
+		if i > 0 && fs[i-1].Start > f.Start {
+			t.Fatalf("findings not sorted: %+v", fs)
+		}
+		for _, g := range fs[:i] {
+			if g.Kind == f.Kind && g.Start < f.End && f.Start < g.End {
+				t.Fatalf("overlapping %s findings: %+v, %+v in %q", f.Kind, g, f, text)
+			}
+		}
+	}
+}
+
+func FuzzPII(f *testing.F) {
+	f.Add(benchPrompt)
+	for _, s := range []string{"", "::", "+1 (415) 555-0132x12", "a@b.co", "DE89 3704 0044 0532 0130 00",
+		"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "2001:db8::192.168.1.1/96", "born 12 March 1990",
+		"my name is Élodie Ünal", "postgres://u:p@h", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "\xff@\xfe.com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		fs := PII(text, nil, &PIIOptions{MinConfidence: 0.01})
+		checkFindings(t, text, fs)
+	})
+}
+
+// benchPrompt is a 2 KB prompt mixing prose with PII of most kinds.
+var benchPrompt = func() string {
+	p := `Hello, my name is Alice Johnson and I live in Springfield. Please update my account:
+email alice.johnson@example.com, phone +1 (415) 555-0132, backup 020 7946 0958.
+Card 4111 1111 1111 1111 exp 12/27, IBAN DE89 3704 0044 0532 0130 00, SSN 078-05-1123.
+The server at 192.168.10.24 and 2001:db8::8a2e:370:7334 (MAC 00:1A:2B:3C:4D:5E) failed on
+2024-03-05 10:30 after upgrading to version 1.2.3; order 5531-2231 costs $1,299.00.
+Send BTC to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 or ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed.
+I was born on 12 March 1990. My NHS number is 401 023 2137 and my DNI 12345678Z.
+`
+	filler := "The quarterly report covers revenue, churn and hiring across the three regions we serve. "
+	for len(p) < 2048 {
+		p += filler
+	}
+	return p[:2048]
+}()
+
+func TestPIIBenchPrompt(t *testing.T) {
+	fs := PII(benchPrompt, nil, nil)
+	checkFindings(t, benchPrompt, fs)
+	kinds := map[Kind]bool{}
+	for _, f := range fs {
+		kinds[f.Kind] = true
+	}
+	for _, k := range []Kind{KindEmail, KindPhone, KindCreditCard, KindIBAN, KindUSSSN, KindIPAddress,
+		KindMACAddress, KindCrypto, KindDateOfBirth, KindPerson, KindUKNHS, KindESNIF} {
+		if !kinds[k] {
+			t.Errorf("bench prompt: no %s found; findings %+v", k, fs)
+		}
+	}
+}

@@ -1,0 +1,354 @@
+package detect
+
+// Words: dates of birth after a context word, and person names and
+// locations. Without a language model names and places are found only
+// where the text announces them ("my name is", "Mr.", "lives in") or where
+// a capitalised word is in the small built-in dictionaries of common
+// given names and large cities (pii_dict.go). Expect high precision and
+// low recall; benchmarks/cmd/eval measures both.
+
+// word is one run of letters (ASCII or UTF-8 multi-byte) in the text.
+type word struct{ s, e int }
+
+var dobWords = newWordList("born", "dob", "birth", "birthday", "birthdate", "geboren", "geburtsdatum",
+	"né", "née", "nacido", "nacida", "nato", "nata", "naissance", "nascita", "nacimiento")
+
+var personTriggers = newWordList("mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mx", "herr", "frau", "sr", "sra", "mme", "mlle", "signor", "signora")
+
+var locationTriggers = newWordList("in", "from", "to", "at", "near")
+
+var stopCaps = newWordList("the", "a", "an", "i", "my", "your", "our", "this", "that", "these", "and", "or",
+	"but", "it", "he", "she", "we", "they", "you", "is", "are", "was", "in", "on", "at", "to", "of",
+	"for", "from", "with", "by", "dear", "hi", "hello", "thanks", "please", "monday", "tuesday",
+	"wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
+	"may", "june", "july", "august", "september", "october", "november", "december", "street", "st",
+	"road", "avenue", "company", "inc", "ltd", "llc", "university", "bank", "hospital", "school")
+
+func isCapWord(t string, w word) bool {
+	if w.e-w.s < 2 || !isUpper(t[w.s]) {
+		return false
+	}
+	for i := w.s + 1; i < w.e; i++ {
+		if isUpper(t[i]) {
+			return false // ALLCAPS or CamelCase: acronyms, identifiers
+		}
+	}
+	return !stopCaps.has(t[w.s:w.e])
+}
+
+func inList(w string, list []string) bool {
+	for _, k := range list {
+		if equalFoldASCII(w, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *piiScan) scanWords() {
+	t := s.text
+	n := len(t)
+	dob := s.want(KindDateOfBirth)
+	names := s.want(KindPerson)
+	places := s.want(KindLocation)
+	var prev [3]word // the three previous words, prev[0] the latest
+	np := 0
+	nextWord := func(i int) (word, bool) {
+		for i < n && !isWordLetter(t[i]) {
+			i++
+		}
+		if i >= n {
+			return word{}, false
+		}
+		j := i
+		for j < n && (isWordLetter(t[j]) || t[j] == '\'' && j+1 < n && isAlpha(t[j+1])) {
+			j++
+		}
+		return word{i, j}, true
+	}
+	skipTo := 0
+	for i := 0; i < n; {
+		w, ok := nextWord(i)
+		if !ok {
+			break
+		}
+		i = w.e
+		if w.s < skipTo {
+			continue
+		}
+		if w.s > 0 && isDigit(t[w.s-1]) {
+			prev[2], prev[1], prev[0] = prev[1], prev[0], w
+			np++
+			continue
+		}
+		text := t[w.s:w.e]
+		if dob && dobWords.has(text) {
+			if e := s.dateOfBirth(w.e); e > 0 {
+				skipTo = e
+			}
+		}
+		if (names || places) && isCapWord(t, w) {
+			// Extend over following capitalised words (at most 3 in all).
+			last := w
+			cnt := 1
+			for cnt < 3 {
+				nw, ok := nextWord(last.e)
+				if !ok || !onlySpaces(t[last.e:nw.s]) || !isCapWord(t, nw) {
+					break
+				}
+				last = nw
+				cnt++
+			}
+			end := last.e
+			conf, kind, rule := s.nameConfidence(prev, np, w, cnt, end)
+			if conf > 0 && s.emit(kind, rule, w.s, end, conf) {
+				skipTo = end
+			}
+		}
+		prev[2], prev[1], prev[0] = prev[1], prev[0], w
+		np++
+	}
+}
+
+func onlySpaces(sep string) bool {
+	if len(sep) == 0 || len(sep) > 2 {
+		return false
+	}
+	for i := 0; i < len(sep); i++ {
+		if sep[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// nameConfidence decides whether the capitalised words [w.s, end) are a
+// person or a location, from the words before them and the dictionaries.
+func (s *piiScan) nameConfidence(prev [3]word, np int, w word, cnt, end int) (float64, Kind, string) {
+	t := s.text
+	first := t[w.s:w.e]
+	pw := func(k int) string {
+		if k >= np || k >= 3 {
+			return ""
+		}
+		return t[prev[k].s:prev[k].e]
+	}
+	gap := func(k int) string { // text between prev[k] and the candidate
+		if k >= np {
+			return ""
+		}
+		return t[prev[k].e:w.s]
+	}
+	p0 := pw(0)
+	switch {
+	case personTriggers.has(p0) && (gap(0) == ". " || gap(0) == " "):
+		return 0.7, KindPerson, "person-title"
+	case equalFoldASCII(p0, "is") && equalFoldASCII(pw(1), "name") && inList(pw(2), []string{"my", "his", "her", "their", "whose"}):
+		return 0.8, KindPerson, "person-name-is"
+	case equalFoldASCII(p0, "am") && equalFoldASCII(pw(1), "i") && isGivenName(first):
+		return 0.7, KindPerson, "person-i-am"
+	case equalFoldASCII(p0, "called") || equalFoldASCII(p0, "named"):
+		if isGivenName(first) {
+			return 0.7, KindPerson, "person-named"
+		}
+	}
+	if isGivenName(first) && cnt >= 2 {
+		return 0.6, KindPerson, "person-dictionary"
+	}
+	if cnt == 1 || cnt == 2 {
+		city := isCity(t[w.s:end])
+		if !city && cnt == 2 {
+			return 0, "", ""
+		}
+		trig := locationTriggers.has(p0) && gap(0) == " "
+		lives := trig && inList(pw(1), []string{"live", "lives", "living", "lived", "located", "based", "moved", "born", "reside", "resides", "grew", "travel", "travelling", "traveling", "wohne", "wohnt", "habite", "vivo", "vive"})
+		switch {
+		case city && trig:
+			return 0.75, KindLocation, "location-dictionary"
+		case city:
+			return 0.5, KindLocation, "location-dictionary"
+		case lives:
+			return 0.5, KindLocation, "location-context"
+		}
+	}
+	return 0, "", ""
+}
+
+func isGivenName(w string) bool { return inSortedFold(givenNames[:], w) }
+func isCity(w string) bool      { return inSortedFold(cityNames[:], w) }
+
+// inSortedFold looks w up (ASCII case-insensitively) in a sorted list of
+// lower-case entries.
+func inSortedFold(list []string, w string) bool {
+	lo, hi := 0, len(list)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if cmpFold(list[m], w) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(list) && equalFoldASCII(w, list[lo])
+}
+
+// cmpFold compares the lower-case a with w folded to lower case.
+func cmpFold(a, w string) int {
+	for i := 0; i < len(a) && i < len(w); i++ {
+		c := lowerByte(w[i])
+		if a[i] != c {
+			if a[i] < c {
+				return -1
+			}
+			return 1
+		}
+	}
+	return len(a) - len(w)
+}
+
+var monthNames = []string{"january", "february", "march", "april", "may", "june", "july", "august",
+	"september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+	"sep", "sept", "oct", "nov", "dec", "januar", "februar", "märz", "mai", "juni", "juli", "oktober",
+	"dezember", "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre",
+	"octobre", "novembre", "décembre", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+	"agosto", "septiembre", "octubre", "noviembre", "diciembre"}
+
+// dateOfBirth looks for a date within 24 bytes after a birth context word
+// ending at from, records it and returns its end (or 0).
+func (s *piiScan) dateOfBirth(from int) int {
+	t := s.text
+	n := len(t)
+	i := from
+	// Skip filler: "on", "in", "the", ":", "was", "is".
+	for i < n && i-from < 24 {
+		c := t[i]
+		if isDigit(c) {
+			break
+		}
+		if isWordLetter(c) {
+			j := i
+			for j < n && isWordLetter(t[j]) {
+				j++
+			}
+			if inList(t[i:j], monthNames) {
+				break
+			}
+			if !inList(t[i:j], []string{"on", "in", "the", "was", "is", "am", "le", "am", "el", "il", "date", "of", "da", "de"}) {
+				return 0
+			}
+			i = j
+			continue
+		}
+		i++
+	}
+	if i >= n || i-from >= 24 {
+		return 0
+	}
+	if e := parseDate(t, i); e > 0 {
+		if s.emit(KindDateOfBirth, "date-of-birth", i, e, 0.8) {
+			return e
+		}
+	}
+	return 0
+}
+
+// parseDate parses at i: d/m/y, m/d/y, y-m-d (separators / - .), "12 March
+// 1990", "12th of March 1990", "March 12, 1990". It returns the end or 0.
+func parseDate(t string, i int) int {
+	n := len(t)
+	num := func(j, maxLen int) (int, int) {
+		v, k := 0, j
+		for k < n && isDigit(t[k]) && k-j < maxLen {
+			v = v*10 + int(t[k]-'0')
+			k++
+		}
+		if k < n && isDigit(t[k]) {
+			return 0, j
+		}
+		return v, k
+	}
+	month := func(j int) int {
+		k := j
+		for k < n && isWordLetter(t[k]) {
+			k++
+		}
+		if k > j && inList(t[j:k], monthNames) {
+			if k < n && t[k] == '.' {
+				k++
+			}
+			return k
+		}
+		return 0
+	}
+	year := func(j int) int {
+		v, k := num(j, 4)
+		if k-j == 4 && v >= 1900 && v <= 2100 || k-j == 2 {
+			return k
+		}
+		return 0
+	}
+	if isDigit(t[i]) {
+		a, j := num(i, 4)
+		if j == i {
+			return 0
+		}
+		if j < n && (t[j] == '/' || t[j] == '-' || t[j] == '.') {
+			sep := t[j]
+			b, k := num(j+1, 2)
+			if k == j+1 || k >= n || t[k] != sep {
+				return 0
+			}
+			if j-i == 4 { // y-m-d
+				c, e := num(k+1, 2)
+				if e == k+1 || b < 1 || b > 12 || c < 1 || c > 31 || a < 1900 {
+					return 0
+				}
+				return e
+			}
+			if a < 1 || a > 31 || b < 1 || b > 31 || (a > 12 && b > 12) {
+				return 0
+			}
+			return year(k + 1)
+		}
+		if j-i > 2 || a < 1 || a > 31 {
+			return 0
+		}
+		// "12 March 1990", "12th of March, 1990"
+		k := j
+		if k+2 <= n && (t[k:k+2] == "st" || t[k:k+2] == "nd" || t[k:k+2] == "rd" || t[k:k+2] == "th") {
+			k += 2
+		}
+		for k < n && (t[k] == ' ' || t[k] == '.') {
+			k++
+		}
+		if k+3 <= n && t[k:k+3] == "of " {
+			k += 3
+		}
+		m := month(k)
+		if m == 0 {
+			return 0
+		}
+		for m < n && (t[m] == ' ' || t[m] == ',') {
+			m++
+		}
+		return year(m)
+	}
+	m := month(i)
+	if m == 0 {
+		return 0
+	}
+	for m < n && t[m] == ' ' {
+		m++
+	}
+	d, k := num(m, 2)
+	if k == m || d < 1 || d > 31 {
+		return 0
+	}
+	if k+2 <= n && (t[k:k+2] == "st" || t[k:k+2] == "nd" || t[k:k+2] == "rd" || t[k:k+2] == "th") {
+		k += 2
+	}
+	for k < n && (t[k] == ' ' || t[k] == ',') {
+		k++
+	}
+	return year(k)
+}

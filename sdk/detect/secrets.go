@@ -1,0 +1,457 @@
+package detect
+
+import "math"
+
+// KindSecret is the kind of every finding reported by Secrets.
+const KindSecret Kind = "SECRET"
+
+// Secrets scans text for credentials (cloud, VCS, payment, chat and LLM
+// provider keys and tokens, JWTs, PEM private keys, credentials in URLs and
+// curl commands, and generic high-entropy values assigned to a secret-like
+// keyword) and appends one Finding per secret to dst, which it returns.
+//
+// Rule is the gitleaks rule id where gitleaks has one ("aws-access-token",
+// "github-pat", "jwt", "private-key", "generic-api-key", ...); Start/End
+// delimit the secret value itself, never the keyword before it. The
+// findings appended by one call are sorted by Start and never overlap:
+// when two rules claim overlapping bytes the more specific rule (a provider
+// prefix over a keyword-anchored provider rule over generic-api-key) and
+// then the longer span wins.
+//
+// The scan is one pass of an Aho-Corasick automaton over the text that
+// finds every trigger (a provider prefix such as "ghp_" or "AKIA", or a
+// keyword such as "token" or "password") followed by a table-driven check
+// of the bytes around each trigger; it uses no regular expressions. It
+// does not allocate unless dst has to grow, so a caller that reuses dst
+// (dst[:0]) scans in steady state without allocations. Secrets does not
+// retain text or dst, and is safe for concurrent use (the rule tables are
+// immutable after package initialisation).
+func Secrets(text string, dst []Finding) []Finding {
+	s := secScan{text: text, dst: dst, base: len(dst)}
+	s.run()
+	s.finish()
+	return s.dst
+}
+
+// secScan is the state of one Secrets call; it lives on the caller's stack.
+type secScan struct {
+	text string
+	dst  []Finding
+	base int
+}
+
+func (s *secScan) run() {
+	t := s.text
+	a := &secAC
+	nc := uint32(a.nclass)
+	delta := a.delta
+	off := uint32(0)
+	for i := 0; i < len(t); i++ {
+		off = delta[off+uint32(a.class[t[i]])]
+		if off&secOutFlag == 0 {
+			continue
+		}
+		off &^= secOutFlag
+		st := off / nc
+		o := a.outOff[st]
+		for k := o; k < o+a.outN[st]; k++ {
+			s.fire(&secTriggers[a.out[k]], i+1)
+		}
+	}
+}
+
+// fire handles one trigger occurrence ending at end (exclusive).
+func (s *secScan) fire(tr *secTrigger, end int) {
+	start := end - len(tr.lit)
+	if tr.exact && s.text[start:end] != tr.orig {
+		return
+	}
+	switch tr.kind {
+	case trigToken:
+		s.tokenRule(&secTokenRules[tr.rule], start, end)
+	case trigKeyword:
+		s.keyword(tr, start, end)
+	case trigSpecial:
+		s.special(secSpecialTriggers[tr.rule].fn, start, end)
+	}
+}
+
+// add records a finding, resolving overlaps with the findings of this call.
+func (s *secScan) add(rule string, prio uint8, start, end int, conf float64) {
+	if start < 0 || end > len(s.text) || start >= end {
+		return
+	}
+	for i := s.base; i < len(s.dst); i++ {
+		f := &s.dst[i]
+		if f.End <= start || end <= f.Start {
+			continue
+		}
+		op := secPriority(f.Rule)
+		if op > prio || (op == prio && f.End-f.Start >= end-start) {
+			return // the existing finding wins
+		}
+		// The new finding wins: delete the old one (order is restored in finish).
+		s.dst[i] = s.dst[len(s.dst)-1]
+		s.dst = s.dst[:len(s.dst)-1]
+		i--
+	}
+	s.dst = append(s.dst, Finding{Kind: KindSecret, Rule: rule, Start: start, End: end, Confidence: conf})
+}
+
+// finish sorts this call's findings by Start (insertion sort: they are few).
+func (s *secScan) finish() {
+	d := s.dst[s.base:]
+	for i := 1; i < len(d); i++ {
+		for j := i; j > 0 && d[j].Start < d[j-1].Start; j-- {
+			d[j], d[j-1] = d[j-1], d[j]
+		}
+	}
+}
+
+// Rule priorities: which finding survives when two overlap.
+const (
+	prioGeneric uint8 = 1 // generic-api-key
+	prioContext uint8 = 2 // keyword-anchored provider rules, curl, URLs
+	prioToken   uint8 = 3 // distinctive provider prefixes, JWT, PEM
+)
+
+func secPriority(rule string) uint8 {
+	if rule == ruleGeneric {
+		return prioGeneric
+	}
+	if p, ok := secRulePrio[rule]; ok {
+		return p
+	}
+	return prioToken
+}
+
+// ---- token (prefix) rules ----
+
+func (s *secScan) tokenRule(r *secTokenRule, start, end int) {
+	t := s.text
+	if r.lb && start > 0 && secIsWord(t[start-1]) {
+		return
+	}
+	budget := 4096
+	e := secMatch(t, end, r.body, r.end, r.tail, &budget)
+	if e < 0 {
+		return
+	}
+	v := t[start:e]
+	if r.ent > 0 && secEntropy(v) < r.ent {
+		return
+	}
+	conf := r.conf
+	if r.check != nil {
+		c, ok := r.check(v)
+		if !ok {
+			return
+		}
+		if c > 0 {
+			conf = c
+		}
+	}
+	s.add(r.id, prioToken, start, e, conf)
+}
+
+// ---- keyword-anchored rules ----
+
+func (s *secScan) keyword(tr *secTrigger, start, end int) {
+	t := s.text
+	if tr.caseMode == caseWordy && !secWordyCase(t[start:end]) {
+		return
+	}
+	vs, comma := secAssignment(t, end)
+	if vs < 0 {
+		return
+	}
+	for _, ri := range tr.kwRules {
+		r := &secKeywordRules[ri]
+		budget := 4096
+		e := secMatch(t, vs, r.body, endGL, nil, &budget)
+		if e < 0 {
+			continue
+		}
+		v := t[vs:e]
+		if r.ent > 0 && secEntropy(v) < r.ent {
+			continue
+		}
+		if secPlaceholder(v) {
+			continue
+		}
+		s.add(r.id, prioContext, vs, e, r.conf)
+		return
+	}
+	// After a comma only a quoted value counts for generic-api-key:
+	// getenv("api_token", "..."), not a list of identifiers.
+	if tr.generic && (!comma || t[vs-1] == '"' || t[vs-1] == '\'' || t[vs-1] == '`') {
+		s.generic(start, end, vs)
+	}
+}
+
+// secAssignment parses what follows a keyword the way gitleaks' keyword
+// rules do: up to 20 identifier characters (the rest of the name), up to 3
+// quotes or blanks, an assignment operator (=, :, :=, ::=, =>, ?=, ||, >,
+// or a comma between call arguments), then up to 5 quotes, blanks or '='.
+// It returns the offset of the value, or -1, and whether the operator was
+// a comma. Unlike gitleaks it does not cross line ends: a value belongs to
+// the line of its name.
+func secAssignment(t string, i int) (int, bool) {
+	n := 0
+	for i < len(t) && n <= 20 && secIsIdentSp(t[i]) {
+		i++
+		n++
+	}
+	if n > 20 {
+		return -1, false
+	}
+	for k := 0; k < 3 && i < len(t) && (t[i] == ' ' || t[i] == '\t' || t[i] == '"' || t[i] == '\''); k++ {
+		i++
+	}
+	if i >= len(t) {
+		return -1, false
+	}
+	comma := false
+	switch t[i] {
+	case '=':
+		i++
+		if i < len(t) && t[i] == '>' {
+			i++
+		}
+	case ':':
+		c := 0
+		for i < len(t) && t[i] == ':' && c < 3 {
+			i++
+			c++
+		}
+		if i < len(t) && t[i] == '=' {
+			i++
+		} else if c > 1 {
+			return -1, false
+		}
+	case '>':
+		if i > 0 && t[i-1] == '-' { // "->" is a member access, not an assignment
+			return -1, false
+		}
+		i++
+	case '?':
+		if i+1 >= len(t) || t[i+1] != '=' {
+			return -1, false
+		}
+		i += 2
+	case '|':
+		if i+1 >= len(t) || t[i+1] != '|' {
+			return -1, false
+		}
+		i += 2
+	case ',':
+		comma = true
+		i++
+	default:
+		return -1, false
+	}
+	for k := 0; k < 5 && i < len(t); k++ {
+		c := t[i]
+		if c != '`' && c != '\'' && c != '"' && c != ' ' && c != '\t' && c != '=' {
+			break
+		}
+		i++
+	}
+	if i >= len(t) {
+		return -1, false
+	}
+	return i, comma
+}
+
+// ---- matching primitives ----
+
+// secSet is a set of bytes.
+type secSet [4]uint64
+
+func (c *secSet) has(b byte) bool { return c[b>>6]&(1<<(b&63)) != 0 }
+func (c *secSet) add(b byte)      { c[b>>6] |= 1 << (b & 63) }
+
+// secSeg is one element of a compiled pattern: between min and max bytes
+// of set.
+type secSeg struct {
+	set      *secSet
+	min, max int
+}
+
+// End conditions after a match.
+type secEnd uint8
+
+const (
+	endMax  secEnd = iota // next byte is not in the last segment's set (maximal munch)
+	endGL                 // gitleaks' terminator: end of text, a quote, ;, white space, or an escaped \n / \r
+	endWord               // \b: next byte is not a word byte
+	endAny                // nothing required
+)
+
+// secMatch matches segs at t[i:] with backtracking over segment lengths
+// (bounded by *budget steps) and returns the end offset or -1. tail is the
+// set checked by endMax.
+func secMatch(t string, i int, segs []secSeg, end secEnd, tail *secSet, budget *int) int {
+	if len(segs) == 0 {
+		return i
+	}
+	sg := &segs[0]
+	n := 0
+	for n < sg.max && i+n < len(t) && sg.set.has(t[i+n]) {
+		n++
+	}
+	for ; n >= sg.min; n-- {
+		*budget--
+		if *budget < 0 {
+			return -1
+		}
+		j := i + n
+		if len(segs) == 1 {
+			if secEndOK(t, j, end, tail) {
+				return j
+			}
+			continue
+		}
+		if r := secMatch(t, j, segs[1:], end, tail, budget); r >= 0 {
+			return r
+		}
+	}
+	return -1
+}
+
+func secEndOK(t string, j int, end secEnd, last *secSet) bool {
+	if j >= len(t) {
+		return true
+	}
+	c := t[j]
+	switch end {
+	case endMax:
+		return last == nil || !last.has(c)
+	case endGL:
+		return secIsGLEnd(t, j)
+	case endWord:
+		return !secIsWord(c) || !secIsWord(t[j-1])
+	}
+	return true
+}
+
+// secIsGLEnd reports whether a value may end before t[j]: gitleaks'
+// (?:[\x60'"\s;]|\\[nr]|$).
+func secIsGLEnd(t string, j int) bool {
+	if j >= len(t) {
+		return true
+	}
+	switch t[j] {
+	case '`', '\'', '"', ' ', '\t', '\n', '\r', '\f', '\v', ';':
+		return true
+	case '\\':
+		return j+1 < len(t) && (t[j+1] == 'n' || t[j+1] == 'r')
+	}
+	return false
+}
+
+func secIsWord(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+func secIsAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func secIsDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
+// secIsIdentSp is gitleaks' [ \t\w.-].
+func secIsIdentSp(c byte) bool {
+	return secIsWord(c) || c == ' ' || c == '\t' || c == '.' || c == '-'
+}
+
+func secLower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// secWordyCase reports whether w is all lower case, all upper case, or
+// capitalised: how a provider name appears in an identifier (Sumo, SUMO,
+// sumo, but not sUmO inside an unrelated word).
+func secWordyCase(w string) bool {
+	lower, upper := true, true
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			lower = false
+		} else if c >= 'a' && c <= 'z' {
+			upper = false
+		}
+	}
+	if lower || upper {
+		return true
+	}
+	if w[0] < 'A' || w[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(w); i++ {
+		if w[i] >= 'A' && w[i] <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// secEntropy is the Shannon entropy (bits per byte) of s, computed after
+// removing runs of five or more consecutive ascending characters
+// ("abcdefg", "123456"): such runs are how people write placeholders, and
+// they inflate entropy without carrying any.
+func secEntropy(s string) float64 {
+	var counts [256]uint16
+	n := 0
+	for i := 0; i < len(s); {
+		j := i + 1
+		for j < len(s) && s[j] == s[j-1]+1 {
+			j++
+		}
+		if j-i < 5 {
+			for k := i; k < j; k++ {
+				counts[s[k]]++
+			}
+			n += j - i
+		}
+		i = j
+	}
+	if n == 0 {
+		return 0
+	}
+	h := 0.0
+	fn := float64(n)
+	for _, c := range counts {
+		if c == 0 {
+			continue
+		}
+		p := float64(c) / fn
+		h -= p * math.Log2(p)
+	}
+	return h
+}
+
+// secPlaceholder reports values that are templates or masks rather than
+// secrets: ${VAR}, $VAR, {{ x }}, <your key>, %s, ****, xxxx, ....
+func secPlaceholder(v string) bool {
+	if len(v) == 0 {
+		return true
+	}
+	switch v[0] {
+	case '$', '<', '{', '%', '*':
+		return true
+	}
+	// Mostly one repeated character (xxxxxxxx, 00000000, ********).
+	var counts [256]uint16
+	max := 0
+	for i := 0; i < len(v); i++ {
+		counts[v[i]]++
+		if int(counts[v[i]]) > max {
+			max = int(counts[v[i]])
+		}
+	}
+	return max*10 >= len(v)*7
+}

@@ -1,0 +1,282 @@
+package detect
+
+import (
+	"encoding/base64"
+	"hash/crc32"
+	"strings"
+	"testing"
+)
+
+// synth returns n pseudo-random characters of alphabet (deterministic per
+// seed), so that the tests build their own tokens of each provider's shape
+// instead of reusing third-party example strings.
+func synth(alphabet string, n int, seed uint32) string {
+	b := make([]byte, n)
+	x := seed*2654435761 + 1
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = alphabet[x%uint32(len(alphabet))]
+	}
+	return string(b)
+}
+
+const (
+	aAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	aUpper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	aHex   = "0123456789abcdef"
+	aB64u  = aAlnum + "-_"
+	aLower = "abcdefghijklmnopqrstuvwxyz"
+)
+
+// githubToken builds a current-format GitHub token with a valid checksum.
+func githubToken(prefix string, seed uint32) string {
+	body := synth(aAlnum, 30, seed)
+	c := crc32.ChecksumIEEE([]byte(body))
+	var enc [6]byte
+	for i := 5; i >= 0; i-- {
+		enc[i] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[c%62]
+		c /= 62
+	}
+	return prefix + body + string(enc[:])
+}
+
+func jwtOf(header, payload string, seed uint32) string {
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString([]byte(header)) + "." + enc.EncodeToString([]byte(payload)) + "." + synth(aB64u, 43, seed)
+}
+
+func pemOf(kind string, seed uint32) string {
+	var b strings.Builder
+	b.WriteString("-----BEGIN " + kind + " PRIVATE KEY-----\n")
+	for i := 0; i < 4; i++ {
+		b.WriteString(synth(aAlnum+"+/", 64, seed+uint32(i)) + "\n")
+	}
+	b.WriteString("-----END " + kind + " PRIVATE KEY-----")
+	return b.String()
+}
+
+func TestSecretsProviders(t *testing.T) {
+	awsID := "AKIA" + synth(aUpper, 16, 1)
+	awsSecret := synth(aAlnum+"/+", 40, 2)
+	ghp := githubToken("ghp_", 3)
+	ghBadSum := "ghp_" + synth(aAlnum, 36, 4)
+	fine := "github_pat_" + synth(aAlnum+"_", 82, 5)
+	glpat := "glpat-" + synth(aB64u, 20, 6)
+	slackBot := "xoxb-" + synth("0123456789", 12, 7) + "-" + synth("0123456789", 13, 8) + "-" + synth(aAlnum, 24, 9)
+	slackHook := "https://hooks.slack.com/services/T" + synth(aUpper, 8, 10) + "/B" + synth(aUpper, 8, 11) + "/" + synth(aAlnum, 24, 12)
+	stripe := "sk_live_" + synth(aAlnum, 40, 13)
+	openaiProj := "sk-proj-" + synth(aB64u, 74, 14) + "T3BlbkFJ" + synth(aB64u, 74, 15)
+	openaiLegacy := "sk-" + synth(aAlnum, 20, 16) + "T3BlbkFJ" + synth(aAlnum, 20, 17)
+	anthropic := "sk-ant-api03-" + synth(aB64u, 93, 18) + "AA"
+	gcp := "AIza" + synth(aB64u, 35, 19)
+	hf := "hf_" + synth(aLower+"ABCDEFGHIJKLMNOPQRSTUVWXYZ", 34, 20)
+	jwt := jwtOf(`{"alg":"HS256","typ":"JWT"}`, `{"sub":"1234567890","iat":1516239022}`, 21)
+	pem := pemOf("RSA", 22)
+	azure := synth(aAlnum, 3, 23) + "8Q~" + synth(aAlnum+"_~.-", 34, 24)
+	genericHex := synth(aHex, 40, 25)
+	genericMixed := synth(aAlnum, 32, 26)
+	heroku := synth(aHex, 8, 27) + "-" + synth(aHex, 4, 28) + "-" + synth(aHex, 4, 29) + "-" + synth(aHex, 4, 30) + "-" + synth(aHex, 12, 31)
+	telegram := "1234567890:A" + synth(aB64u, 34, 32)
+	discordHook := "https://discord.com/api/webhooks/" + synth("0123456789", 18, 33) + "/" + synth(aB64u, 68, 34)
+	curlPass := "Zk3" + synth(aAlnum, 12, 35)
+	bearer := synth(aAlnum, 40, 36)
+	cases := []struct {
+		name, text, rule, value string
+	}{
+		{"aws key id", "aws_access_key_id = " + awsID + "\n", "aws-access-token", awsID},
+		{"aws secret with context", `aws_secret_access_key="` + awsSecret + `"`, "aws-secret-access-key", awsSecret},
+		{"github pat with checksum", "token: " + ghp, "github-pat", ghp},
+		{"github pat without checksum", "use " + ghBadSum + " please", "github-pat", ghBadSum},
+		{"github fine-grained", "GH=" + fine, "github-fine-grained-pat", fine},
+		{"gitlab pat", "export GITLAB=" + glpat, "gitlab-pat", glpat},
+		{"slack bot", "bot: " + slackBot, "slack-bot-token", slackBot},
+		{"slack webhook", "post to " + slackHook + " now", "slack-webhook-url", slackHook[len("https://"):]},
+		{"stripe", "Stripe.apiKey = '" + stripe + "';", "stripe-access-token", stripe},
+		{"openai project", "OPENAI_API_KEY=" + openaiProj, "openai-api-key", openaiProj},
+		{"openai legacy", "key " + openaiLegacy + " ok", "openai-api-key", openaiLegacy},
+		{"anthropic", "x-api-key: " + anthropic, "anthropic-api-key", anthropic},
+		{"gcp api key", `apiKey: "` + gcp + `"`, "gcp-api-key", gcp},
+		{"huggingface", "huggingface-cli login --token " + hf, "huggingface-access-token", hf},
+		{"jwt", "Authorization: Bearer " + jwt, "jwt", jwt},
+		{"pem", "key:\n" + pem + "\n", "private-key", pem},
+		{"azure ad client secret", "client_secret=" + azure, "azure-ad-client-secret", azure},
+		{"generic hex secret", `"client_secret" : "` + genericHex + `",`, ruleGeneric, genericHex},
+		{"generic camel api key", `const apiKey = "` + genericMixed + `";`, ruleGeneric, genericMixed},
+		{"heroku keyword", `HEROKU_API_KEY = "` + heroku + `"`, "heroku-api-key", heroku},
+		{"telegram keyword", "telegram_bot_token: " + telegram, "telegram-bot-api-token", telegram},
+		{"discord webhook", discordHook, "discord-webhook-url", discordHook[len("https://"):]},
+		{"curl user", "curl -u admin:" + curlPass + " https://example.com", "curl-auth-user", "admin:" + curlPass},
+		{"url credentials", "postgres://app:" + curlPass + "@db.internal:5432/x", "url-credentials", curlPass},
+		{"bearer anywhere", "Authorization: Bearer " + bearer, "bearer-token", bearer},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := Secrets(c.text, nil)
+			for _, f := range got {
+				if f.Rule == c.rule && c.text[f.Start:f.End] == c.value {
+					if f.Kind != KindSecret || f.Confidence <= 0 || f.Confidence > 1 {
+						t.Fatalf("bad finding %+v", f)
+					}
+					return
+				}
+			}
+			t.Fatalf("want %s %q in %q, got %s", c.rule, c.value, c.text, dump(c.text, got))
+		})
+	}
+}
+
+func dump(text string, fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString(f.Rule + " " + text[f.Start:f.End] + "; ")
+	}
+	if b.Len() == 0 {
+		return "nothing"
+	}
+	return b.String()
+}
+
+func TestSecretsNegatives(t *testing.T) {
+	ghp := githubToken("ghp_", 40)
+	cases := []struct{ name, text string }{
+		{"prose", "The quick brown fox asks: which API key should I use for the staging server?"},
+		{"aws documentation example", "aws_access_key_id = AKIAIOSFODNN7" + "EXAMPLE"},
+		{"aws id inside a word", "XAKIA" + synth(aUpper, 16, 41)},
+		{"aws id low entropy", "AKIA" + strings.Repeat("AB", 8)},
+		{"truncated github token", ghp[:30]},
+		{"github token too long", ghp + "abc"},
+		{"github placeholder", "ghp_" + strings.Repeat("x", 36)},
+		{"slack wrong charset", "xoxb-12345-abcd234"},
+		{"stripe publishable key", "pk_live_" + synth(aAlnum, 24, 42)},
+		{"anthropic wrong suffix", "sk-ant-api03-" + synth(aB64u, 93, 43) + "BB"},
+		{"hf inside identifier", "rhf_" + synth(aLower, 34, 44)},
+		{"jwt without alg", jwtOf(`{"foo":"bar","baz":1}`, `{"sub":"1234567890"}`, 45)},
+		{"pem too short", "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----"},
+		{"generic placeholder", `api_key = "${API_KEY}"`},
+		{"generic template", `password: "{{ .Values.password }}"`},
+		{"generic words", `secret_name = "production-database-password"`},
+		{"generic key id", `kms_key_id = "` + synth(aHex, 32, 46) + `"`},
+		{"generic public key", `public_key = "` + synth(aAlnum, 40, 47) + `"`},
+		{"generic version", `api_version = "rc0.15.0_20231217_1420-SNAPSHOT"`},
+		{"generic file name", `key_file = "server_rsa4096_priv.pem"`},
+		{"generic keyword inside word", `monkey = "` + synth(aAlnum, 30, 48) + `"`},
+		{"generic mask", `token = "****************************"`},
+		{"curl placeholder password", "curl -u admin:password https://x"},
+		{"curl variable", `curl -u "$USER:$PASS" https://x`},
+		{"url template", "https://${user}:${pass}@example.com"},
+		{"url without credentials", "see https://example.com/a:b@c"},
+		{"uuid alone", "request 0736f5ef-7e88-499a-80cc-90c85d2a5180 failed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Secrets(c.text, nil); len(got) != 0 {
+				t.Fatalf("%q: want nothing, got %s", c.text, dump(c.text, got))
+			}
+		})
+	}
+}
+
+func TestSecretsGitHubChecksum(t *testing.T) {
+	good := githubToken("ghp_", 50)
+	bad := good[:39] + string("ab"[strings.IndexByte("ab", good[39])+1&1])
+	cg := Secrets(good, nil)
+	cb := Secrets(bad, nil)
+	if len(cg) != 1 || len(cb) != 1 {
+		t.Fatalf("want one finding each, got %d and %d", len(cg), len(cb))
+	}
+	if cg[0].Confidence <= cb[0].Confidence {
+		t.Fatalf("valid checksum confidence %v should exceed invalid %v", cg[0].Confidence, cb[0].Confidence)
+	}
+}
+
+func TestSecretsOverlapPrefersSpecificRule(t *testing.T) {
+	// A JWT assigned to "token": jwt (specific) wins over generic-api-key.
+	jwt := jwtOf(`{"alg":"RS256"}`, `{"iss":"a","exp":1700000000}`, 60)
+	text := `{"access_token": "` + jwt + `"}`
+	got := Secrets(text, nil)
+	if len(got) != 1 || got[0].Rule != "jwt" {
+		t.Fatalf("got %s", dump(text, got))
+	}
+}
+
+func TestSecretsAppendsAndSorts(t *testing.T) {
+	a := "AKIA" + synth(aUpper, 16, 70)
+	g := githubToken("ghp_", 71)
+	text := "second " + g + " first? no: " + a + " and a password=" + synth(aAlnum, 24, 72) + "\n"
+	prev := []Finding{{Kind: "EMAIL", Rule: "email", Start: 0, End: 1}}
+	got := Secrets(text, prev)
+	if len(got) != 4 || got[0].Rule != "email" {
+		t.Fatalf("want the existing finding kept and 3 appended, got %s", dump(text, got[1:]))
+	}
+	checkSecretInvariants(t, text, got[1:])
+}
+
+func checkSecretInvariants(t *testing.T, text string, fs []Finding) {
+	t.Helper()
+	for i, f := range fs {
+		if f.Start < 0 || f.End > len(text) || f.Start >= f.End {
+			t.Fatalf("finding %d out of range: %+v (len %d)", i, f, len(text))
+		}
+		if f.Kind != KindSecret || f.Rule == "" || f.Confidence <= 0 || f.Confidence > 1 {
+			t.Fatalf("finding %d malformed: %+v", i, f)
+		}
+		if i > 0 && fs[i-1].End > f.Start {
+			t.Fatalf("findings %d and %d overlap or are unsorted: %+v %+v", i-1, i, fs[i-1], f)
+		}
+	}
+}
+
+// FuzzSecrets: Secrets never panics, and its findings are in range, sorted
+// and disjoint.
+func FuzzSecrets(f *testing.F) {
+	f.Add("token = " + githubToken("ghp_", 80))
+	f.Add("curl -u a:" + synth(aAlnum, 12, 81) + " -H 'Authorization: Bearer " + synth(aAlnum, 30, 82) + "'")
+	f.Add(jwtOf(`{"alg":"none"}`, `{"a":1}`, 83))
+	f.Add(pemOf("EC", 84))
+	f.Add("https://u:p@h xoxb-1234567890-1234567890-abc sk-ant-api03- AIza Q~ .atlasv1. _mmk -----BEGIN")
+	f.Fuzz(func(t *testing.T, text string) {
+		checkSecretInvariants(t, text, Secrets(text, nil))
+	})
+}
+
+// secBenchPrompt is a 2 KB chat prompt; with secrets it carries an AWS key
+// id and a GitHub token.
+func secBenchPrompt(withSecrets bool) string {
+	var b strings.Builder
+	para := "Please review the following deployment notes and summarise the risks. The service talks to the " +
+		"billing API through a retrying client, and the access layer checks every token against the key " +
+		"server before it forwards a request. Passwords are never logged; secrets come from the vault. "
+	for b.Len() < 2048 {
+		b.WriteString(para)
+		if withSecrets && b.Len() > 600 && b.Len() < 900 {
+			b.WriteString("aws_access_key_id=AKIA" + synth(aUpper, 16, 90) + "\n")
+		}
+		if withSecrets && b.Len() > 1400 && b.Len() < 1700 {
+			b.WriteString("export GITHUB_TOKEN=" + githubToken("ghp_", 91) + "\n")
+		}
+	}
+	return b.String()[:2048]
+}
+
+func BenchmarkSecrets(b *testing.B) {
+	for _, bc := range []struct {
+		name    string
+		secrets bool
+		want    int
+	}{{"2KB-clean", false, 0}, {"2KB-two-secrets", true, 2}} {
+		text := secBenchPrompt(bc.secrets)
+		dst := Secrets(text, nil)
+		if len(dst) != bc.want {
+			b.Fatalf("%s: want %d findings, got %s", bc.name, bc.want, dump(text, dst))
+		}
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			for i := 0; i < b.N; i++ {
+				dst = Secrets(text, dst[:0])
+			}
+		})
+	}
+}
