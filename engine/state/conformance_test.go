@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"sync"
 	"testing"
@@ -23,12 +24,15 @@ type harness struct {
 // step is one call in a conformance case. For "wait", ttl is the time to
 // let pass.
 type step struct {
-	do      string // incr, get, wait
+	do      string // incr, get, wait, batch
 	key     string
 	delta   int64
 	ttl     time.Duration
 	want    Entry
 	wantErr error
+	// batch: the ops (keys relative to the case), each with its expected
+	// Result (ignored when wantErr is set).
+	ops []Op
 }
 
 func incr(key string, delta int64, ttl time.Duration, want Entry) step {
@@ -39,6 +43,17 @@ func incrErr(key string, delta int64, ttl time.Duration, err error) step {
 }
 func get(key string, want Entry) step { return step{do: "get", key: key, want: want} }
 func wait(d time.Duration) step       { return step{do: "wait", ttl: d} }
+
+// batch is a Batch step; bIncr and bGet are its ops with their expected
+// results.
+func batch(ops ...Op) step { return step{do: "batch", ops: ops} }
+func batchErr(err error, ops ...Op) step {
+	return step{do: "batch", ops: ops, wantErr: err}
+}
+func bIncr(key string, delta int64, ttl time.Duration, want Entry) Op {
+	return Op{Key: key, Delta: delta, TTL: ttl, Result: want}
+}
+func bGet(key string, want Entry) Op { return Op{Key: key, Get: true, Result: want} }
 
 // conformanceCases is the behaviour every Store must show. Durations are
 // short enough for Redis to run them with real sleeps.
@@ -104,6 +119,61 @@ var conformanceCases = []struct {
 		incrErr("a", 1, -time.Second, ErrInvalidTTL),
 		get("a", Entry{}),
 	}},
+	{"batch applies its ops in order", []step{
+		incr("a", 1, 10*time.Second, Entry{1, 10 * time.Second}),
+		batch(
+			bIncr("a", 2, time.Minute, Entry{3, 10 * time.Second}),
+			bGet("a", Entry{3, 10 * time.Second}),
+			bIncr("b", 7, 20*time.Second, Entry{7, 20 * time.Second}),
+			bIncr("b", -10, time.Minute, Entry{-3, 20 * time.Second}),
+			bGet("missing", Entry{}),
+			bIncr("c", 0, 5*time.Second, Entry{0, 5 * time.Second}),
+		),
+		get("a", Entry{3, 10 * time.Second}),
+		get("b", Entry{-3, 20 * time.Second}),
+		get("c", Entry{0, 5 * time.Second}),
+	}},
+	{"batch keeps fixed windows and sees expiry", []step{
+		incr("a", 1, time.Second, Entry{1, time.Second}),
+		incr("old", 4, 150*time.Millisecond, Entry{4, 150 * time.Millisecond}),
+		wait(300 * time.Millisecond),
+		batch(
+			bIncr("a", 1, time.Minute, Entry{2, 700 * time.Millisecond}),
+			bGet("old", Entry{}),
+			bIncr("old", 1, time.Second, Entry{1, time.Second}),
+		),
+	}},
+	{"empty batch", []step{
+		batch(),
+	}},
+	{"batch overflow applies nothing", []step{
+		incr("max", math.MaxInt64, 10*time.Second, Entry{math.MaxInt64, 10 * time.Second}),
+		incr("c", 5, 10*time.Second, Entry{5, 10 * time.Second}),
+		incr("exp", 9, 150*time.Millisecond, Entry{9, 150 * time.Millisecond}),
+		wait(200 * time.Millisecond),
+		batchErr(ErrOverflow,
+			bIncr("new", 1, 10*time.Second, Entry{}),
+			bIncr("c", 2, 10*time.Second, Entry{}),
+			bIncr("c", 3, 10*time.Second, Entry{}),
+			bIncr("exp", 1, 10*time.Second, Entry{}),
+			bGet("c", Entry{}),
+			bIncr("max", 1, 10*time.Second, Entry{}),
+			bIncr("after", 1, 10*time.Second, Entry{}),
+		),
+		get("new", Entry{}),
+		get("c", Entry{5, 9800 * time.Millisecond}),
+		get("exp", Entry{}),
+		get("max", Entry{math.MaxInt64, 9800 * time.Millisecond}),
+		get("after", Entry{}),
+	}},
+	{"batch with a bad ttl applies nothing", []step{
+		batchErr(ErrInvalidTTL,
+			bIncr("a", 1, 10*time.Second, Entry{}),
+			bGet("a", Entry{}),
+			bIncr("b", 1, 0, Entry{}),
+		),
+		get("a", Entry{}),
+	}},
 }
 
 // runConformance runs every conformance case against the store h makes.
@@ -127,6 +197,9 @@ func runConformance(t *testing.T, h harness) {
 					got, err = h.store.Incr(ctx, key, s.delta, s.ttl)
 				case "get":
 					got, err = h.store.Get(ctx, key)
+				case "batch":
+					runBatchStep(t, h, tc.name, i, s)
+					continue
 				}
 				if s.wantErr != nil {
 					if !errors.Is(err, s.wantErr) {
@@ -140,13 +213,44 @@ func runConformance(t *testing.T, h harness) {
 				if got.Value != s.want.Value {
 					t.Errorf("step %d %s(%q): value = %d, want %d", i, s.do, s.key, got.Value, s.want.Value)
 				}
-				// Redis reports whole milliseconds, rounded up on PEXPIRE.
-				if got.TTL > s.want.TTL+time.Millisecond || got.TTL < s.want.TTL-h.ttlSlack ||
-					(s.want.TTL == 0) != (got.TTL == 0) {
-					t.Errorf("step %d %s(%q): ttl = %v, want %v (-%v)", i, s.do, s.key, got.TTL, s.want.TTL, h.ttlSlack)
-				}
+				checkTTL(t, h, fmt.Sprintf("step %d %s(%q)", i, s.do, s.key), got.TTL, s.want.TTL)
 			}
 		})
+	}
+}
+
+// checkTTL compares a reported ttl with the expected one, allowing for
+// Redis' whole milliseconds (rounded up on PEXPIRE) and h's slack.
+func checkTTL(t *testing.T, h harness, what string, got, want time.Duration) {
+	t.Helper()
+	if got > want+time.Millisecond || got < want-h.ttlSlack || (want == 0) != (got == 0) {
+		t.Errorf("%s: ttl = %v, want %v (-%v)", what, got, want, h.ttlSlack)
+	}
+}
+
+// runBatchStep runs step i, a batch, of case name.
+func runBatchStep(t *testing.T, h harness, name string, i int, s step) {
+	t.Helper()
+	ops := make([]Op, len(s.ops))
+	for j, o := range s.ops {
+		ops[j] = Op{Key: name + "/" + o.Key, Delta: o.Delta, TTL: o.TTL, Get: o.Get}
+	}
+	err := h.store.Batch(context.Background(), ops)
+	if s.wantErr != nil {
+		if !errors.Is(err, s.wantErr) {
+			t.Fatalf("step %d batch: err = %v, want %v", i, err, s.wantErr)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("step %d batch: %v", i, err)
+	}
+	for j, o := range s.ops {
+		got := ops[j].Result
+		if got.Value != o.Result.Value {
+			t.Errorf("step %d batch op %d (%q): value = %d, want %d", i, j, o.Key, got.Value, o.Result.Value)
+		}
+		checkTTL(t, h, fmt.Sprintf("step %d batch op %d (%q)", i, j, o.Key), got.TTL, o.Result.TTL)
 	}
 }
 

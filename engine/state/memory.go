@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math/bits"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -145,7 +146,11 @@ func newMemory(opts MemoryOptions, clock func() time.Duration) (*Memory, error) 
 }
 
 func (m *Memory) shard(key string) *memShard {
-	return &m.shards[maphash.String(m.seed, key)&(memShards-1)]
+	return &m.shards[m.shardIndex(key)]
+}
+
+func (m *Memory) shardIndex(key string) uint64 {
+	return maphash.String(m.seed, key) & (memShards - 1)
 }
 
 // Incr implements Store. It fails with ErrInvalidTTL when ttl <= 0, with
@@ -239,6 +244,141 @@ func (m *Memory) Get(_ context.Context, key string) (Entry, error) {
 	s.mu.Unlock()
 	m.ops.count(opGet, resultOK)
 	return out, nil
+}
+
+// Batch implements Store. It locks the shards of all the batch's keys (in
+// shard order, so concurrent batches cannot deadlock), applies the ops in
+// order and, when one fails, undoes those applied before it, so results
+// are exact and the batch is atomic. Errors are those of Incr: nothing is
+// applied on any of them. Like Incr it allocates only for new keys, and
+// the context is not consulted.
+func (m *Memory) Batch(_ context.Context, ops []Op) error {
+	if len(ops) == 0 {
+		return nil
+	}
+	for i := range ops {
+		if !ops[i].Get && ops[i].TTL <= 0 {
+			m.ops.count(opBatch, resultError)
+			return fmt.Errorf("state: memory batch: op %d: %w (got %v)", i, ErrInvalidTTL, ops[i].TTL)
+		}
+	}
+	if m.closed.Load() {
+		m.ops.count(opBatch, resultError)
+		return errMemoryClosed
+	}
+	err, full := m.batch(ops)
+	if full {
+		// As in Incr: sweep every shard (not while holding shard locks)
+		// and try once more.
+		m.sweep()
+		if err, full = m.batch(ops); full {
+			err = errMemoryFull
+		}
+	}
+	if err != nil {
+		m.ops.count(opBatch, resultError)
+		return err
+	}
+	m.ops.count(opBatch, resultOK)
+	return nil
+}
+
+// memUndo restores what one incr op of a batch changed.
+type memUndo struct {
+	s       *memShard
+	e       *memEntry
+	key     string // the stored key of an entry the op created
+	created bool
+	value   int64
+	expires time.Duration
+}
+
+// batch does Batch under the locks of the shards involved. full reports
+// that an op would create a key in a full store; then, as on overflow,
+// nothing was applied.
+func (m *Memory) batch(ops []Op) (_ error, full bool) {
+	var locked uint64 // bit i: shard i
+	for i := range ops {
+		locked |= 1 << m.shardIndex(ops[i].Key)
+	}
+	for l := locked; l != 0; l &= l - 1 {
+		m.shards[bits.TrailingZeros64(l)].mu.Lock()
+	}
+	defer func() {
+		for l := locked; l != 0; l &= l - 1 {
+			m.shards[bits.TrailingZeros64(l)].mu.Unlock()
+		}
+	}()
+	now := m.now()
+	var undoBuf [32]memUndo
+	undo := undoBuf[:0]
+	for i := range ops {
+		op := &ops[i]
+		s := m.shard(op.Key)
+		e, ok := s.m[op.Key]
+		if op.Get {
+			op.Result = Entry{}
+			if ok && e.expires > now {
+				op.Result = Entry{Value: e.value, TTL: e.expires - now}
+			}
+			continue
+		}
+		if ok {
+			u := memUndo{s: s, e: e, value: e.value, expires: e.expires}
+			if e.expires <= now {
+				e.value, e.expires = op.Delta, now+op.TTL
+				op.Result = Entry{Value: op.Delta, TTL: op.TTL}
+				undo = append(undo, u)
+				continue
+			}
+			v := e.value + op.Delta
+			if (op.Delta > 0 && v < e.value) || (op.Delta < 0 && v > e.value) {
+				m.undo(undo)
+				return fmt.Errorf("state: memory batch: op %d: %w", i, ErrOverflow), false
+			}
+			e.value = v
+			op.Result = Entry{Value: v, TTL: e.expires - now}
+			undo = append(undo, u)
+			continue
+		}
+		if m.count.Add(1) > m.maxKeys {
+			m.count.Add(-1)
+			// Entries this batch touched are live, so they stay.
+			s.dropExpired(now, &m.count)
+			if m.count.Add(1) > m.maxKeys {
+				m.count.Add(-1)
+				m.undo(undo)
+				return nil, true
+			}
+		}
+		exp := now + op.TTL
+		k := strings.Clone(op.Key) // see Incr
+		e = &memEntry{value: op.Delta, expires: exp}
+		s.m[k] = e
+		if len(s.m) == 1 || exp < s.minExp {
+			s.minExp = exp
+		}
+		op.Result = Entry{Value: op.Delta, TTL: op.TTL}
+		undo = append(undo, memUndo{s: s, e: e, key: k, created: true})
+	}
+	return nil, false
+}
+
+// undo reverts the changes recorded in u, last first. The caller holds
+// the shards' locks.
+func (m *Memory) undo(u []memUndo) {
+	for i := len(u) - 1; i >= 0; i-- {
+		x := &u[i]
+		if x.created {
+			delete(x.s.m, x.key)
+			m.count.Add(-1)
+			continue
+		}
+		x.e.value, x.e.expires = x.value, x.expires
+		// Keep minExp a lower bound: the restored expiry may be earlier
+		// than what a scan since computed.
+		x.s.minExp = min(x.s.minExp, x.expires)
+	}
 }
 
 // Close stops the sweeper and drops every key. Later calls to Incr and Get

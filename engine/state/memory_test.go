@@ -173,6 +173,90 @@ func TestMemoryConcurrentIncr(t *testing.T) {
 	}
 }
 
+// TestMemoryBatchFull: a batch that would create a key in a full store
+// creates none of its keys and changes none of its counters, after
+// dropping expired keys (as Incr does).
+func TestMemoryBatchFull(t *testing.T) {
+	ctx := context.Background()
+	m, clk := newFakeMemory(t, MemoryOptions{MaxKeys: 3})
+	for i, ttl := range []time.Duration{time.Second, time.Hour} {
+		if _, err := m.Incr(ctx, fmt.Sprint("k", i), 1, ttl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ops := func(keys ...string) []Op {
+		o := make([]Op, len(keys))
+		for i, k := range keys {
+			o[i] = Op{Key: k, Delta: 5, TTL: time.Hour}
+		}
+		return o
+	}
+	steps := []struct {
+		name    string
+		advance time.Duration
+		ops     []Op
+		wantErr error
+		want    map[string]int64 // counters after the step
+	}{
+		{"one new key fits", 0, ops("k1", "a"), nil, map[string]int64{"k0": 1, "k1": 6, "a": 5}},
+		{"full: nothing applied", 0, ops("k1", "a", "b", "a"), ErrUnavailable, map[string]int64{"k0": 1, "k1": 6, "a": 5, "b": 0}},
+		{"an expired key makes room", 2 * time.Second, ops("k1", "b", "b"), nil, map[string]int64{"k0": 0, "k1": 11, "a": 5, "b": 10}},
+		{"full again, expired entry reused then undone", 0, ops("k0", "c"), ErrUnavailable, map[string]int64{"k0": 0, "k1": 11, "c": 0}},
+	}
+	for _, s := range steps {
+		clk.Advance(s.advance)
+		err := m.Batch(ctx, s.ops)
+		if !errors.Is(err, s.wantErr) || (s.wantErr == nil) != (err == nil) {
+			t.Fatalf("%s: err = %v, want %v", s.name, err, s.wantErr)
+		}
+		for k, want := range s.want {
+			if e, _ := m.Get(ctx, k); e.Value != want {
+				t.Fatalf("%s: %s = %d, want %d", s.name, k, e.Value, want)
+			}
+		}
+		if m.len() > 3 {
+			t.Fatalf("%s: %d keys held, MaxKeys is 3", s.name, m.len())
+		}
+	}
+}
+
+// TestMemoryConcurrentBatch runs overlapping batches (keys in several
+// shards, one key twice) from many goroutines: totals are exact and each
+// batch sees its own ops applied together.
+func TestMemoryConcurrentBatch(t *testing.T) {
+	const goroutines, n = 8, 1000
+	m := NewMemory(MemoryOptions{})
+	defer m.Close()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			ops := make([]Op, 5)
+			for range n {
+				ops[0] = Op{Key: "shared", Delta: 1, TTL: time.Minute}
+				ops[1] = Op{Key: fmt.Sprint("own", g), Delta: 2, TTL: time.Minute}
+				ops[2] = Op{Key: "other", Delta: 3, TTL: time.Minute}
+				ops[3] = Op{Key: "shared", Delta: 1, TTL: time.Minute}
+				ops[4] = Op{Key: "shared", Get: true}
+				if err := m.Batch(ctx, ops); err != nil {
+					t.Error(err)
+					return
+				}
+				if ops[3].Result.Value != ops[0].Result.Value+1 || ops[4].Result.Value != ops[3].Result.Value {
+					t.Errorf("batch interleaved with another: %+v", ops)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for k, want := range map[string]int64{"shared": 2 * goroutines * n, "other": 3 * goroutines * n, "own3": 2 * n} {
+		if e, _ := m.Get(ctx, k); e.Value != want {
+			t.Errorf("%s = %d, want %d", k, e.Value, want)
+		}
+	}
+}
+
 func TestMemoryClose(t *testing.T) {
 	m := NewMemory(MemoryOptions{SweepInterval: time.Millisecond})
 	if _, err := m.Incr(context.Background(), "k", 1, time.Minute); err != nil {
@@ -189,6 +273,9 @@ func TestMemoryClose(t *testing.T) {
 	}
 	if _, err := m.Get(context.Background(), "k"); !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("Get after Close: err = %v, want ErrUnavailable", err)
+	}
+	if err := m.Batch(context.Background(), []Op{{Key: "k", Get: true}}); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("Batch after Close: err = %v, want ErrUnavailable", err)
 	}
 	if m.len() != 0 {
 		t.Fatalf("%d keys held after Close", m.len())
@@ -227,8 +314,11 @@ func TestMemoryMetrics(t *testing.T) {
 	m.Incr(ctx, "b", 1, time.Minute) // full
 	m.Get(ctx, "a")
 	m2.Get(ctx, "a")
+	m.Batch(ctx, []Op{{Key: "a", Delta: 1, TTL: time.Minute}, {Key: "a", Get: true}})
+	m.Batch(ctx, []Op{{Key: "c", Delta: 1, TTL: time.Minute}}) // full
 	want := map[[2]string]float64{
 		{"incr", "ok"}: 2, {"incr", "error"}: 1, {"get", "ok"}: 2,
+		{"batch", "ok"}: 1, {"batch", "error"}: 1,
 	}
 	for o := range numOps {
 		for r := range numResults {
@@ -238,8 +328,8 @@ func TestMemoryMetrics(t *testing.T) {
 			}
 		}
 	}
-	if n, err := testutil.GatherAndCount(reg, "ward_state_operations_total"); err != nil || n != 6 {
-		t.Fatalf("gathered %d series (%v), want 6", n, err)
+	if n, err := testutil.GatherAndCount(reg, "ward_state_operations_total"); err != nil || n != 9 {
+		t.Fatalf("gathered %d series (%v), want 9", n, err)
 	}
 }
 

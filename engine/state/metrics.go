@@ -14,10 +14,11 @@ type op int
 const (
 	opIncr op = iota
 	opGet
+	opBatch
 	numOps
 )
 
-var opNames = [numOps]string{opIncr: "incr", opGet: "get"}
+var opNames = [numOps]string{opIncr: "incr", opGet: "get", opBatch: "batch"}
 
 type result int
 
@@ -45,7 +46,7 @@ func (m *opsMetrics) count(o op, r result) {
 func newOpsMetrics(reg prometheus.Registerer, backend string) (*opsMetrics, error) {
 	vec := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "ward_state_operations_total",
-		Help: "State store operations by backend, operation (incr, get) and result (ok, error, skipped: refused while the circuit is open).",
+		Help: "State store operations by backend, operation (incr, get, batch: one per batch of operations) and result (ok, error, skipped: refused while the circuit is open).",
 	}, []string{"backend", "op", "result"})
 	vec, err := register(reg, vec)
 	if err != nil {

@@ -67,8 +67,8 @@ type RedisOptions struct {
 // the same server and KeyPrefix shares the counters. It is safe for
 // concurrent use.
 //
-// Each Incr or Get is one round trip running a Lua script, hence atomic
-// on the server. Failures never block the caller longer than the
+// Each Incr, Get or Batch is one round trip running a Lua script, hence
+// atomic on the server. Failures never block the caller longer than the
 // configured Timeout and come back wrapping ErrUnavailable with the cause;
 // after FailureThreshold consecutive failures a circuit breaker refuses
 // calls without touching the network (also ErrUnavailable) until a probe
@@ -117,6 +117,62 @@ if not v then
   return {0, 0}
 end
 return {v, redis.call('PTTL', KEYS[1])}
+`)
+
+// batchScript runs the ops of a batch in order: KEYS[i] is op i's key and
+// ARGV[3i-2], ARGV[3i-1], ARGV[3i] its kind ("i" incr, "g" get), delta and
+// ttl in ms. Each op does what incrScript or getScript does and adds its
+// {value, pttl} pair to the reply. INCRBY's reply becomes a Lua double,
+// exact below 2^53 in magnitude; beyond, the value is read back with GET as
+// a string, as the other scripts always do. Lua scripts are not rolled back when a command fails, so
+// before each INCRBY the old value is kept (GET, a string), and when an op
+// fails (overflow, a key holding something else) the ops before it are
+// undone, last first: a key an op created is deleted, another gets its old
+// value back with its expiry (and loses one the op added). Then the error
+// is returned: the batch is all or nothing.
+var batchScript = redis.NewScript(`
+local undo = {}
+local function fail(err)
+  for j = #undo, 1, -1 do
+    local u = undo[j]
+    if u[2] then
+      redis.call('SET', u[1], u[2], 'KEEPTTL')
+      if u[3] then redis.call('PERSIST', u[1]) end
+    else
+      redis.call('DEL', u[1])
+    end
+  end
+  return err
+end
+local out = {}
+for i = 1, #KEYS do
+  local k, a = KEYS[i], 3 * i - 2
+  local v = redis.pcall('GET', k)
+  if type(v) == 'table' then return fail(v) end
+  if ARGV[a] == 'g' then
+    if v then
+      out[2*i-1], out[2*i] = v, redis.call('PTTL', k)
+    else
+      out[2*i-1], out[2*i] = 0, 0
+    end
+  else
+    local r = redis.pcall('INCRBY', k, ARGV[a+1])
+    if type(r) == 'table' then return fail(r) end
+    local t = redis.call('PTTL', k)
+    local persist = false
+    if t < 0 then
+      redis.call('PEXPIRE', k, ARGV[a+2])
+      t = ARGV[a+2]
+      persist = v ~= false
+    end
+    undo[#undo+1] = {k, v, persist}
+    if r >= 9007199254740992 or r <= -9007199254740992 then
+      r = redis.call('GET', k)
+    end
+    out[2*i-1], out[2*i] = r, t
+  end
+end
+return out
 `)
 
 // NewRedis validates opts and returns a Redis store. It does not connect:
@@ -236,29 +292,75 @@ func (r *Redis) Get(ctx context.Context, key string) (Entry, error) {
 	return r.run(ctx, opGet, getScript, key)
 }
 
+// Batch implements Store: one EVALSHA of a script running the ops in
+// order (see batchScript), so the batch is atomic on the server, also
+// across replicas, and costs one round trip whatever its length. Incr ttls
+// are rounded up to whole milliseconds. Errors are as for Incr, and on any
+// of them no op was applied. The keys are passed as the script's KEYS, so
+// with Redis Cluster they would need to share a hash slot; Ward uses a
+// single server (or a primary with replicas).
+func (r *Redis) Batch(ctx context.Context, ops []Op) error {
+	if len(ops) == 0 {
+		return nil
+	}
+	keys := make([]string, len(ops))
+	args := make([]any, 0, 3*len(ops))
+	for i := range ops {
+		op := &ops[i]
+		keys[i] = r.prefix + op.Key
+		if op.Get {
+			args = append(args, "g", 0, 0)
+			continue
+		}
+		if op.TTL <= 0 {
+			r.ops.count(opBatch, resultError)
+			return fmt.Errorf("state: redis batch: op %d: %w (got %v)", i, ErrInvalidTTL, op.TTL)
+		}
+		args = append(args, "i", op.Delta, int64((op.TTL+time.Millisecond-1)/time.Millisecond))
+	}
+	res, err := r.exec(ctx, opBatch, batchScript, keys, args...)
+	if err != nil {
+		return err
+	}
+	for i := range ops {
+		ops[i].Result = Entry{Value: res[2*i], TTL: time.Duration(max(res[2*i+1], 0)) * time.Millisecond}
+	}
+	return nil
+}
+
 func (r *Redis) run(ctx context.Context, o op, s *redis.Script, key string, args ...any) (Entry, error) {
+	res, err := r.exec(ctx, o, s, []string{r.prefix + key}, args...)
+	if err != nil {
+		return Entry{}, err
+	}
+	return Entry{Value: res[0], TTL: time.Duration(max(res[1], 0)) * time.Millisecond}, nil
+}
+
+// exec runs script s, which answers a {value, pttl} pair per key, through
+// the circuit breaker and the timeout, and counts it as operation o.
+func (r *Redis) exec(ctx context.Context, o op, s *redis.Script, keys []string, args ...any) ([]int64, error) {
 	if r.closed.Load() {
 		r.ops.count(o, resultError)
-		return Entry{}, errRedisClosed
+		return nil, errRedisClosed
 	}
 	ok, probe := r.br.allow()
 	if !ok {
 		r.ops.count(o, resultSkipped)
-		return Entry{}, errCircuitOpen
+		return nil, errCircuitOpen
 	}
 	opCtx, cancel := context.WithTimeout(ctx, r.timeout)
-	res, err := s.Run(opCtx, r.client, []string{r.prefix + key}, args...).Int64Slice()
+	res, err := s.Run(opCtx, r.client, keys, args...).Int64Slice()
 	cancel()
-	if err == nil && len(res) != 2 {
+	if err == nil && len(res) != 2*len(keys) {
 		err = fmt.Errorf("unexpected script reply %v", res)
 	}
 	if err != nil {
 		r.ops.count(o, resultError)
-		return Entry{}, r.failed(ctx, o, probe, err)
+		return nil, r.failed(ctx, o, probe, err)
 	}
 	r.br.success(probe)
 	r.ops.count(o, resultOK)
-	return Entry{Value: res[0], TTL: time.Duration(max(res[1], 0)) * time.Millisecond}, nil
+	return res, nil
 }
 
 // failed classifies err, informs the breaker and returns the error to

@@ -254,6 +254,108 @@ func TestRedisIncrIsAtomic(t *testing.T) {
 	}
 }
 
+// TestRedisBatchIsAtomic: batches from two clients (two replicas) and many
+// goroutines give exact totals, and no batch sees another's ops between
+// its own.
+func TestRedisBatchIsAtomic(t *testing.T) {
+	srv := startRedis(t, 0)
+	const clients, goroutines, n = 2, 4, 200
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for c := range clients {
+		r := newTestRedis(t, RedisOptions{URL: srv.url(), KeyPrefix: "batch:", Timeout: 2 * time.Second})
+		for g := range goroutines {
+			wg.Go(func() {
+				ops := make([]Op, 4)
+				for range n {
+					ops[0] = Op{Key: "a", Delta: 1, TTL: time.Minute}
+					ops[1] = Op{Key: fmt.Sprintf("own%d%d", c, g), Delta: -2, TTL: time.Minute}
+					ops[2] = Op{Key: "a", Delta: 1, TTL: time.Minute}
+					ops[3] = Op{Key: "a", Get: true}
+					if err := r.Batch(ctx, ops); err != nil {
+						t.Error(err)
+						return
+					}
+					if ops[2].Result.Value != ops[0].Result.Value+1 || ops[3].Result.Value != ops[2].Result.Value {
+						t.Errorf("batch interleaved with another: %+v", ops)
+						return
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	r := newTestRedis(t, RedisOptions{URL: srv.url(), KeyPrefix: "batch:"})
+	ops := []Op{{Key: "a", Get: true}, {Key: "own11", Get: true}}
+	if err := r.Batch(ctx, ops); err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(2 * clients * goroutines * n); ops[0].Result.Value != want || ops[1].Result.Value != -2*n {
+		t.Fatalf("totals %+v, want a = %d, own11 = %d", ops, want, -2*n)
+	}
+}
+
+// TestRedisBatchUndo: a batch failing on a key that holds something else
+// leaves every key as it was, including the expiry of a counter without
+// one and a value beyond 2^53 (restored exactly).
+func TestRedisBatchUndo(t *testing.T) {
+	srv := startRedis(t, 0)
+	r := newTestRedis(t, RedisOptions{URL: srv.url(), KeyPrefix: "undo:", FailureThreshold: 1})
+	raw := redis.NewClient(&redis.Options{Addr: srv.addr()})
+	defer raw.Close()
+	ctx := context.Background()
+	for k, v := range map[string]string{"undo:plain": "5", "undo:text": "abc", "undo:big": "9007199254740993"} {
+		if err := raw.Set(ctx, k, v, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := raw.Set(ctx, "undo:ttl", "7", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	err := r.Batch(ctx, []Op{
+		{Key: "new", Delta: 1, TTL: time.Minute},
+		{Key: "plain", Delta: 1, TTL: time.Minute}, // gains an expiry
+		{Key: "big", Delta: 2, TTL: time.Minute},
+		{Key: "ttl", Delta: 3, TTL: time.Hour},
+		{Key: "new", Delta: 1, TTL: time.Minute},
+		{Key: "text", Delta: 1, TTL: time.Minute}, // fails
+		{Key: "after", Delta: 1, TTL: time.Minute},
+	})
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "does not hold a counter") {
+		t.Fatalf("err = %v, want ErrUnavailable (does not hold a counter)", err)
+	}
+	if r.br.isOpen() {
+		t.Fatal("circuit opened on a per-key error")
+	}
+	for _, want := range []struct {
+		key, value string
+		ttl        time.Duration // -1: no expiry, -2: missing
+	}{
+		{"undo:new", "", -2},
+		{"undo:plain", "5", -1},
+		{"undo:big", "9007199254740993", -1},
+		{"undo:ttl", "7", time.Minute},
+		{"undo:after", "", -2},
+	} {
+		v, err := raw.Get(ctx, want.key).Result()
+		if want.ttl == -2 {
+			if err != redis.Nil {
+				t.Errorf("%s = %q, %v: want missing", want.key, v, err)
+			}
+			continue
+		}
+		ttl, _ := raw.PTTL(ctx, want.key).Result()
+		if v != want.value || (want.ttl < 0) != (ttl < 0) || want.ttl > 0 && (ttl > want.ttl || ttl < want.ttl-5*time.Second) {
+			t.Errorf("%s = %q ttl %v, want %q ttl %v", want.key, v, ttl, want.value, want.ttl)
+		}
+	}
+	// Values beyond 2^53 come back exact.
+	ops := []Op{{Key: "big", Delta: 2, TTL: time.Minute}, {Key: "big", Get: true}}
+	if err := r.Batch(ctx, ops); err != nil || ops[0].Result.Value != 9007199254740995 || ops[1].Result.Value != 9007199254740995 {
+		t.Fatalf("big: %+v, %v", ops, err)
+	}
+}
+
 // TestRedisDownOpensCircuit kills Redis, checks that calls fail within the
 // timeout, that the circuit opens after FailureThreshold failures and then
 // fails calls without touching the network, and that it closes again once
@@ -411,6 +513,9 @@ func TestRedisBlackHoleTimesOut(t *testing.T) {
 		{"incr", func() error { _, err := r.Incr(ctx, "k", 1, time.Second); return err }},
 		{"get", func() error { _, err := r.Get(ctx, "k"); return err }},
 		{"incr again", func() error { _, err := r.Incr(ctx, "k", 1, time.Second); return err }},
+		{"batch", func() error {
+			return r.Batch(ctx, []Op{{Key: "k", Delta: 1, TTL: time.Second}, {Key: "k", Get: true}})
+		}},
 	}
 	for _, c := range calls {
 		t.Run(c.name, func(t *testing.T) {
@@ -505,6 +610,9 @@ func TestRedisClosed(t *testing.T) {
 	if _, err := r.Get(context.Background(), "k"); !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("Get after Close: err = %v, want ErrUnavailable", err)
 	}
+	if err := r.Batch(context.Background(), []Op{{Key: "k", Get: true}}); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("Batch after Close: err = %v, want ErrUnavailable", err)
+	}
 }
 
 func BenchmarkRedisIncr(b *testing.B) {
@@ -518,6 +626,32 @@ func BenchmarkRedisIncr(b *testing.B) {
 		i := 0
 		for pb.Next() {
 			if _, err := r.Incr(ctx, keys[i&63], 1, time.Minute); err != nil {
+				b.Error(err)
+				return
+			}
+			i++
+		}
+	})
+}
+
+// BenchmarkRedisBatch runs the ratelimit guard's typical batch: four
+// incrs (requests, tokens, two anomaly slots) in one round trip, beside
+// BenchmarkRedisIncr's one.
+func BenchmarkRedisBatch(b *testing.B) {
+	srv := startRedis(b, 0)
+	r := newTestRedis(b, RedisOptions{URL: srv.url(), Timeout: time.Second})
+	ctx := context.Background()
+	keys := benchKeys(64)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		ops := make([]Op, 4)
+		i := 0
+		for pb.Next() {
+			for j := range ops {
+				ops[j] = Op{Key: keys[(i+j*16)&63], Delta: 1, TTL: time.Minute}
+			}
+			if err := r.Batch(ctx, ops); err != nil {
 				b.Error(err)
 				return
 			}

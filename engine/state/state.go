@@ -21,6 +21,18 @@ type Entry struct {
 	TTL   time.Duration
 }
 
+// Op is one operation of Store.Batch: an increment of Key by Delta with
+// expiry TTL for a new key (as Incr), or, when Get is true, a read of Key
+// (Delta and TTL ignored). Batch writes the answer to Result. Key is not
+// retained after Batch returns.
+type Op struct {
+	Key    string
+	Delta  int64
+	TTL    time.Duration
+	Get    bool
+	Result Entry
+}
+
 // ErrUnavailable is returned (wrapped) when the backend cannot answer in
 // time or at all: Redis down, timeout, circuit open, the in-process store
 // full.
@@ -39,6 +51,14 @@ type Store interface {
 	// Get returns key's counter; a missing or expired key is Entry{} and
 	// no error.
 	Get(ctx context.Context, key string) (Entry, error)
+	// Batch applies ops in order, each as Incr (Get false) or Get (Get
+	// true) would, atomically with respect to other calls, and stores each
+	// op's answer in its Result. It is all or nothing: on any error
+	// (ErrInvalidTTL for an incr op with ttl <= 0, ErrOverflow,
+	// ErrUnavailable) no op was applied and the Results are unspecified. A
+	// key may appear more than once; later ops see earlier ones. An empty
+	// batch does nothing and returns nil. With Redis it is one round trip.
+	Batch(ctx context.Context, ops []Op) error
 	// Close releases the backend's resources.
 	Close() error
 }

@@ -36,6 +36,7 @@ const (
 var hostFuncGrant = map[string]string{
 	"state_incr":       "state",
 	"state_get":        "state",
+	"state_batch":      "state",
 	"verify_signature": "",
 }
 
@@ -54,6 +55,10 @@ func (g *Guard) instantiateHostModule(ctx context.Context) error {
 		WithGoModuleFunction(api.GoModuleFunc(g.stateGet), []api.ValueType{i32, i32, i32}, []api.ValueType{i32}).
 		WithParameterNames("key_ptr", "key_len", "out_ptr").
 		Export("state_get").
+		NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(g.stateBatch), []api.ValueType{i32, i32, i32}, []api.ValueType{i32}).
+		WithParameterNames("ops_ptr", "ops_len", "out_ptr").
+		Export("state_batch").
 		NewFunctionBuilder().
 		WithGoModuleFunction(api.GoModuleFunc(g.verifySignature), []api.ValueType{i32, i32, i32, i32, i32, i32, i32}, []api.ValueType{i32}).
 		WithParameterNames("alg", "key_ptr", "key_len", "msg_ptr", "msg_len", "sig_ptr", "sig_len").
@@ -115,6 +120,133 @@ func (g *Guard) stateGet(ctx context.Context, mod api.Module, stack []uint64) {
 	e, err := g.state.Get(ctx, key.s)
 	key.free()
 	stack[0] = g.stateAnswer(mod, out, e, err)
+}
+
+// Bounds of state_batch (sdk/ABI.md).
+const (
+	maxBatchOps   = 32
+	maxBatchBytes = 16 << 10
+	// batchRecord is the size of a record without its key: op u8, key_len
+	// u16, delta i64, ttl_ms i64.
+	batchRecord = 1 + 2 + 8 + 8
+)
+
+// Ops of state_batch's records.
+const (
+	batchIncr = 1
+	batchGet  = 2
+)
+
+// stateBatch is ward.state_batch: the records at ops are decoded into
+// state.Ops (keys prefixed as stateKey does, in one pooled buffer) and
+// applied with one Store.Batch, so a guard's state calls for a request
+// cost one Redis round trip. A bad record makes the whole call invalid
+// before anything is applied; an ops or out range outside memory traps,
+// also before anything is applied.
+func (g *Guard) stateBatch(ctx context.Context, mod api.Module, stack []uint64) {
+	ptr, n, out := uint32(stack[0]), uint32(stack[1]), uint32(stack[2])
+	if n > maxBatchBytes {
+		stack[0] = stateInvalid
+		return
+	}
+	mem := mod.Memory()
+	raw, ok := mem.Read(ptr, n)
+	if !ok {
+		panic(fmt.Errorf("state_batch ops [%d, +%d) outside memory", ptr, n))
+	}
+	sc := batchScratches.Get().(*batchScratch)
+	defer batchScratches.Put(sc)
+	ops, ok := sc.decode(g.name, raw)
+	if !ok {
+		stack[0] = stateInvalid
+		return
+	}
+	if len(ops) == 0 {
+		stack[0] = stateOK
+		return
+	}
+	if uint64(out)+uint64(16*len(ops)) > uint64(mem.Size()) {
+		panic(fmt.Errorf("state_batch out [%d, +%d) outside memory", out, 16*len(ops)))
+	}
+	if g.state == nil {
+		stack[0] = stateUnavailable
+		return
+	}
+	err := g.state.Batch(ctx, ops)
+	b := sc.out[:16*len(ops)]
+	for i := range ops {
+		e := ops[i].Result
+		binary.LittleEndian.PutUint64(b[16*i:], uint64(e.Value))
+		binary.LittleEndian.PutUint64(b[16*i+8:], uint64((e.TTL+time.Millisecond-1)/time.Millisecond))
+	}
+	clear(ops) // the keys alias sc.keys; drop them before pooling
+	if err != nil {
+		if !errors.Is(err, state.ErrUnavailable) {
+			g.logger.Warn("state backend error", "guard", g.name, "err", err)
+		}
+		stack[0] = stateUnavailable
+		return
+	}
+	if !mem.Write(out, b) {
+		panic(fmt.Errorf("state_batch out_ptr %d outside memory", out))
+	}
+	stack[0] = stateOK
+}
+
+// batchScratch is the decoding space of one state_batch call, pooled so
+// that the call allocates nothing.
+type batchScratch struct {
+	keys []byte // the prefixed keys, back to back
+	ops  [maxBatchOps]state.Op
+	out  [16 * maxBatchOps]byte
+}
+
+var batchScratches = sync.Pool{New: func() any { return new(batchScratch) }}
+
+// decode parses raw, the records of a state_batch call, into sc.ops with
+// keys prefixed by name + "/". It reports false for any malformed record:
+// an unknown op, a key of 0 or more than maxStateKey bytes, an incr ttl
+// under 1 ms, a truncated record or more than maxBatchOps records. The
+// returned ops alias sc.keys; decode arranges that sc.keys never grows
+// while keys alias it.
+func (sc *batchScratch) decode(name string, raw []byte) ([]state.Op, bool) {
+	// The keys take at most len(raw) bytes plus a prefix per record.
+	if need := len(raw) + maxBatchOps*(len(name)+1); cap(sc.keys) < need {
+		sc.keys = make([]byte, 0, need)
+	}
+	keys := sc.keys[:0]
+	n := 0
+	for len(raw) > 0 {
+		if n == maxBatchOps || len(raw) < 3 {
+			return nil, false
+		}
+		op := raw[0]
+		kl := int(binary.LittleEndian.Uint16(raw[1:3]))
+		if op != batchIncr && op != batchGet || kl == 0 || kl > maxStateKey || len(raw) < batchRecord+kl {
+			return nil, false
+		}
+		key := raw[3 : 3+kl]
+		delta := int64(binary.LittleEndian.Uint64(raw[3+kl:]))
+		ttlMs := int64(binary.LittleEndian.Uint64(raw[3+kl+8:]))
+		raw = raw[batchRecord+kl:]
+		o := state.Op{Get: op == batchGet}
+		if !o.Get {
+			if ttlMs < 1 {
+				return nil, false
+			}
+			o.Delta, o.TTL = delta, maxTTL
+			if ttlMs <= int64(maxTTL/time.Millisecond) {
+				o.TTL = time.Duration(ttlMs) * time.Millisecond
+			}
+		}
+		start := len(keys)
+		keys = append(append(append(keys, name...), '/'), key...)
+		o.Key = unsafe.String(&keys[start], len(keys)-start)
+		sc.ops[n] = o
+		n++
+	}
+	sc.keys = keys
+	return sc.ops[:n], true
 }
 
 // maxTTL caps a counter's lifetime (a year).

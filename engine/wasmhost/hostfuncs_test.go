@@ -1,9 +1,12 @@
 package wasmhost
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +24,8 @@ type mapStore struct {
 	m    map[string]int64
 	ttls []time.Duration
 	fail bool
+	// batches counts Batch calls.
+	batches int
 }
 
 func (s *mapStore) Incr(_ context.Context, key string, delta int64, ttl time.Duration) (state.Entry, error) {
@@ -49,6 +54,34 @@ func (s *mapStore) Get(_ context.Context, key string) (state.Entry, error) {
 		return state.Entry{}, nil
 	}
 	return state.Entry{Value: v, TTL: time.Second}, nil
+}
+
+// Batch applies ops in order, all or nothing (only fail makes it fail).
+func (s *mapStore) Batch(_ context.Context, ops []state.Op) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.batches++
+	if s.fail {
+		return fmt.Errorf("test: %w", state.ErrUnavailable)
+	}
+	if s.m == nil {
+		s.m = map[string]int64{}
+	}
+	for i := range ops {
+		o := &ops[i]
+		if o.Get {
+			o.Result = state.Entry{}
+			if v, ok := s.m[o.Key]; ok {
+				o.Result = state.Entry{Value: v, TTL: time.Second}
+			}
+			continue
+		}
+		key := strings.Clone(o.Key)
+		s.m[key] += o.Delta
+		s.ttls = append(s.ttls, o.TTL)
+		o.Result = state.Entry{Value: s.m[key], TTL: o.TTL - time.Millisecond/2}
+	}
+	return nil
 }
 
 func (s *mapStore) Close() error { return nil }
@@ -151,6 +184,7 @@ func TestStateGrant(t *testing.T) {
 		name, fixture, want string
 	}{
 		{"not granted", "state", `imports ward.state_incr but is not granted "state"`},
+		{"batch not granted", "statebatch", `imports ward.state_batch but is not granted "state"`},
 		{"unknown function", "hostimport", "imports unknown host function ward.launch_missiles"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,6 +192,132 @@ func TestStateGrant(t *testing.T) {
 			var e *Error
 			if !errors.As(err, &e) || e.Code != CodeLoad || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %s containing %q", err, CodeLoad, tc.want)
+			}
+		})
+	}
+}
+
+// rec encodes one state_batch record.
+func rec(op byte, key string, delta, ttlMs int64) []byte {
+	b := []byte{op}
+	b = binary.LittleEndian.AppendUint16(b, uint16(len(key)))
+	b = append(b, key...)
+	b = binary.LittleEndian.AppendUint64(b, uint64(delta))
+	return binary.LittleEndian.AppendUint64(b, uint64(ttlMs))
+}
+
+func recs(rs ...[]byte) []byte { return bytes.Join(rs, nil) }
+
+// batchAnswer is one 16-byte answer of state_batch.
+type batchAnswer struct{ value, ttlMs int64 }
+
+// TestStateBatchHostFunction drives ward.state_batch through the
+// statebatch fixture: the records are the exchange's request_id, the
+// answer comes back as the verdict's code ("rc=R") and message.
+func TestStateBatchHostFunction(t *testing.T) {
+	many := func(n int) []byte {
+		var b []byte
+		for i := range n {
+			b = append(b, rec(1, fmt.Sprint("k", i), 1, 1000)...)
+		}
+		return b
+	}
+	cases := []struct {
+		name     string
+		ops      []byte
+		n        uint32 // ops, for the answer's length; | 256: out_ptr outside memory
+		seed     map[string]int64
+		fail     bool
+		wantRC   string // rc=0, rc=1, rc=2 or error:CODE
+		want     []batchAnswer
+		wantM    map[string]int64 // the store afterwards (nil: as seeded)
+		wantTTLs []time.Duration
+	}{
+		{name: "incr and get in order", n: 5,
+			ops: recs(rec(1, "hits", 2, 60000), rec(2, "hits", 0, 0), rec(1, "hits", -1, 1000),
+				rec(2, "missing", 7, -5), rec(1, "o", 3, 1<<62)),
+			seed:   map[string]int64{"rl/hits": 10},
+			wantRC: "rc=0",
+			want:   []batchAnswer{{12, 60000}, {12, 1000}, {11, 1000}, {0, 0}, {3, int64(maxTTL / time.Millisecond)}},
+			wantM:  map[string]int64{"rl/hits": 11, "rl/o": 3}, wantTTLs: []time.Duration{time.Minute, time.Second, maxTTL}},
+		{name: "empty batch", n: 0, wantRC: "rc=0"},
+		{name: "32 ops", n: 32, ops: many(32), wantRC: "rc=0", want: func() []batchAnswer {
+			a := make([]batchAnswer, 32)
+			for i := range a {
+				a[i] = batchAnswer{1, 1000}
+			}
+			return a
+		}(), wantM: func() map[string]int64 {
+			m := map[string]int64{}
+			for i := range 32 {
+				m[fmt.Sprint("rl/k", i)] = 1
+			}
+			return m
+		}()},
+		{name: "33 ops", n: 33, ops: many(33), wantRC: "rc=2"},
+		{name: "over 16 KiB", n: 1, ops: recs(rec(1, "a", 1, 1000), make([]byte, 16<<10)), wantRC: "rc=2"},
+		{name: "unknown op", n: 2, ops: recs(rec(1, "a", 1, 1000), rec(3, "a", 1, 1000)), wantRC: "rc=2"},
+		{name: "op 0", n: 1, ops: rec(0, "a", 1, 1000), wantRC: "rc=2"},
+		{name: "empty key", n: 1, ops: rec(2, "", 0, 0), wantRC: "rc=2"},
+		{name: "key of 256 bytes", n: 1, ops: rec(1, strings.Repeat("k", 256), 1, 1000), wantRC: "rc=0",
+			want: []batchAnswer{{1, 1000}}, wantM: map[string]int64{"rl/" + strings.Repeat("k", 256): 1}},
+		{name: "key over 256 bytes", n: 1, ops: rec(1, strings.Repeat("k", 257), 1, 1000), wantRC: "rc=2"},
+		{name: "incr ttl 0", n: 2, ops: recs(rec(1, "a", 1, 1000), rec(1, "b", 1, 0)), wantRC: "rc=2"},
+		{name: "truncated record", n: 2, ops: recs(rec(1, "a", 1, 1000), rec(2, "b", 0, 0)[:10]), wantRC: "rc=2"},
+		{name: "key length past the end", n: 1, ops: []byte{2, 9, 0, 'a'}, wantRC: "rc=2"},
+		{name: "backend unavailable", n: 1, ops: rec(1, "a", 1, 1000), fail: true, wantRC: "rc=1"},
+		{name: "out_ptr outside memory traps before applying", n: 1 | 256, ops: rec(1, "a", 1, 1000),
+			wantRC: "error:" + CodeTrap},
+	}
+	h, _ := newHost(t)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			st := &mapStore{m: map[string]int64{}, fail: tc.fail}
+			for k, v := range tc.seed {
+				st.m[k] = v
+			}
+			g := load(t, h, Spec{Name: "rl", Wasm: fixture(t, "statebatch"), PoolSize: 1, State: st})
+			x := &abi.Exchange{Phase: abi.PhaseRequest, MaxTokens: tc.n, RequestID: string(tc.ops)}
+			var v abi.Verdict
+			rc := ""
+			if err := g.Check(context.Background(), x, &v); err != nil {
+				var e *Error
+				if !errors.As(err, &e) {
+					t.Fatalf("error %T %v", err, err)
+				}
+				rc = "error:" + e.Code
+			} else {
+				rc = v.Code
+			}
+			if rc != tc.wantRC {
+				t.Fatalf("result %q, want %q (verdict %+v)", rc, tc.wantRC, v)
+			}
+			var got []batchAnswer
+			for m := []byte(v.Message); len(m) >= 16; m = m[16:] {
+				got = append(got, batchAnswer{int64(binary.LittleEndian.Uint64(m)), int64(binary.LittleEndian.Uint64(m[8:]))})
+			}
+			if rc == "rc=0" && !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("answers %v, want %v", got, tc.want)
+			}
+			wantM := tc.wantM
+			if wantM == nil {
+				wantM = map[string]int64{}
+				for k, v := range tc.seed {
+					wantM[k] = v
+				}
+			}
+			if !reflect.DeepEqual(st.m, wantM) {
+				t.Fatalf("store %v, want %v", st.m, wantM)
+			}
+			if tc.wantTTLs != nil && !reflect.DeepEqual(st.ttls, tc.wantTTLs) {
+				t.Fatalf("ttls %v, want %v", st.ttls, tc.wantTTLs)
+			}
+			wantBatches := 0
+			if tc.wantRC == "rc=0" && tc.n > 0 || tc.wantRC == "rc=1" {
+				wantBatches = 1
+			}
+			if st.batches != wantBatches {
+				t.Fatalf("%d Store.Batch calls, want %d", st.batches, wantBatches)
 			}
 		})
 	}

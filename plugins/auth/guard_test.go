@@ -21,8 +21,6 @@ func loadCases(t testing.TB) []guesttest.Case {
 	return guesttest.LoadCases(t, "testdata/cases.json")
 }
 
-var normVerdict = guesttest.NormalizeVerdict
-
 func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
 
 func newInstance(t testing.TB, now time.Time, config string) *ward.Instance {
@@ -46,27 +44,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = in.Configure(c.Config)
-			if c.ConfigError != nil {
-				var ce *ward.ConfigError
-				if !errors.As(err, &ce) {
-					t.Fatalf("Configure = %v, want ConfigError", err)
-				}
-				if ce.Key != c.ConfigError.Key || ce.Msg != c.ConfigError.Error {
-					t.Fatalf("Configure = {%q, %q}, want {%q, %q}", ce.Key, ce.Msg, c.ConfigError.Key, c.ConfigError.Error)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Configure: %v", err)
-			}
-			v, err := in.Check(c.Exchange)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, want := normVerdict(v.Verdict), normVerdict(*c.Verdict); !reflect.DeepEqual(got, want) {
-				t.Fatalf("verdict\n got %+v\nwant %+v", got, want)
-			}
+			guesttest.RunCase(t, guesttest.Native(in), c)
 		})
 	}
 }

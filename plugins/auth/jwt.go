@@ -8,11 +8,12 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
-	"encoding/json"
 	"hash"
 	"math"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wardgate/ward/plugins/auth/token"
 	"github.com/wardgate/ward/sdk/abi"
@@ -104,8 +105,10 @@ type jwtKey struct {
 	der  []byte // DER SubjectPublicKeyInfo, for ward.VerifySignature
 }
 
-// jwtVerifier checks compact JWS tokens (RFC 7515/7519). It is built once
-// at configure time and only read afterwards.
+// jwtVerifier checks compact JWS tokens (RFC 7515/7519). Its configuration
+// is built once at configure time and only read afterwards; verify reuses
+// the scratch buffers in buf, so a verifier serves one call at a time (as a
+// guard instance does).
 type jwtVerifier struct {
 	issuer       string
 	audience     []string
@@ -114,6 +117,18 @@ type jwtVerifier struct {
 	keys         []jwtKey
 	subjectClaim string
 	rolesClaim   string
+
+	buf jwtScratch
+}
+
+// jwtScratch is verify's memory, reused from call to call: after the
+// first tokens a verification allocates only the identity's strings.
+type jwtScratch struct {
+	header, payload, sig []byte // decoded parts
+	signed               []byte // copy of header.payload for the host call
+	hdr, claims          jsonReader
+	strs                 [][]byte // aud and roles elements
+	roles                []byte   // roles being joined
 }
 
 // jwtError is a rejected JWT; code is stable and goes into the audit
@@ -144,23 +159,21 @@ var (
 
 var b64url = base64.RawURLEncoding.Strict()
 
-// jwtIdentity is what a verified token says about its bearer.
+// jwtIdentity is what a verified token says about its bearer. Its strings
+// are the verifier's own (they do not alias its scratch).
 type jwtIdentity struct {
 	subject string
-	roles   []string
+	roles   string // comma-joined
 	kid     string
-}
-
-type jwtHeader struct {
-	Alg  *string         `json:"alg"`
-	Kid  string          `json:"kid"`
-	Crit json.RawMessage `json:"crit"`
 }
 
 // verify checks tok at time now with the given leeway. Order: size,
 // shape and encoding, header (alg allowed, key selected and of the alg's
 // family), signature, then claims; nothing of the payload is decoded
-// before the signature is checked.
+// before the signature is checked. Header and claims are read with
+// jsonReader: malformed JSON, duplicate member names, invalid UTF-8, lone
+// surrogates and nesting deeper than jsonMaxDepth are "malformed". It is
+// not safe for concurrent use (see jwtVerifier).
 func (jv *jwtVerifier) verify(tok string, now time.Time, leeway time.Duration) (jwtIdentity, error) {
 	if len(tok) > jwtMaxLen {
 		return jwtIdentity{}, errJWTTooLarge
@@ -175,71 +188,111 @@ func (jv *jwtVerifier) verify(tok string, now time.Time, leeway time.Duration) (
 	}
 	d2 += d1 + 1
 	encHeader, encPayload, encSig := tok[:d1], tok[d1+1:d2], tok[d2+1:]
-	if encSig == "" || !token.IsBase64URL(encHeader) || !token.IsBase64URL(encPayload) || !token.IsBase64URL(encSig) {
+	if encSig == "" || !isB64URL(encPayload) || !isB64URL(encSig) {
 		return jwtIdentity{}, errJWTMalformed // also rejects a fourth part: '.' is not base64url
 	}
-	hb, err := b64url.DecodeString(encHeader)
+	b := &jv.buf
+	var ok bool
+	if b.header, ok = appendB64URL(b.header[:0], encHeader); !ok {
+		return jwtIdentity{}, errJWTMalformed
+	}
+	hm, err := b.hdr.parseObject(b.header)
 	if err != nil {
 		return jwtIdentity{}, errJWTMalformed
 	}
-	var h jwtHeader
-	if err := decodeJSON(hb, &h); err != nil || h.Alg == nil {
+	var algName, kid []byte
+	var haveAlg, crit bool
+	for i := range hm {
+		m := &hm[i]
+		switch string(m.name) {
+		case "alg":
+			if algName, haveAlg = b.hdr.str(m); !haveAlg {
+				return jwtIdentity{}, errJWTMalformed
+			}
+		case "kid":
+			if m.kind == jNull {
+				continue // as absent
+			}
+			var isStr bool
+			if kid, isStr = b.hdr.str(m); !isStr {
+				return jwtIdentity{}, errJWTMalformed
+			}
+		case "crit":
+			crit = true // whatever its value, even null
+		}
+	}
+	if !haveAlg {
 		return jwtIdentity{}, errJWTMalformed
 	}
-	if strings.EqualFold(*h.Alg, "none") {
+	if strings.EqualFold(string(algName), "none") {
 		return jwtIdentity{}, errJWTAlgNone
 	}
-	if h.Crit != nil {
+	if crit {
 		return jwtIdentity{}, errJWTCrit
 	}
-	a, ok := lookupAlg(*h.Alg)
+	a, ok := algNamed(algName)
 	if !ok || !jv.algs[a.name] {
 		return jwtIdentity{}, errJWTAlgForbidden
 	}
-	sig, err := b64url.DecodeString(encSig)
-	if err != nil {
+	if b.sig, ok = appendB64URL(b.sig[:0], encSig); !ok {
 		return jwtIdentity{}, errJWTMalformed
 	}
-	signed := tok[:d2]
-	kid := h.Kid
+	b.signed = append(b.signed[:0], tok[:d2]...)
+	var keyID string
 	if a.hmac {
 		// HS* only ever uses hmac_secret: a public key is never an HMAC key.
 		if len(jv.hmacSecret) == 0 {
 			return jwtIdentity{}, errJWTNoKey
 		}
 		m := hmac.New(func() hash.Hash { return newHash(a.hash) }, jv.hmacSecret)
-		m.Write([]byte(signed))
-		if !hmac.Equal(sig, m.Sum(nil)) {
+		m.Write(b.signed)
+		if !hmac.Equal(b.sig, m.Sum(nil)) {
 			return jwtIdentity{}, errJWTBadSignature
 		}
 	} else {
-		k, err := jv.pickKey(h.Kid)
+		k, err := jv.pickKey(kid)
 		if err != nil {
 			return jwtIdentity{}, err
 		}
 		if k.kind != a.kind || (k.alg != "" && k.alg != a.name) {
 			return jwtIdentity{}, errJWTKeyMismatch
 		}
-		if !verifySig(a, k, signed, sig) {
+		if !verifySig(a, k, b.signed, b.sig) {
 			return jwtIdentity{}, errJWTBadSignature
 		}
-		kid = k.kid
+		keyID = k.kid
 	}
-	pb, err := b64url.DecodeString(encPayload)
+	if b.payload, ok = appendB64URL(b.payload[:0], encPayload); !ok {
+		return jwtIdentity{}, errJWTMalformed
+	}
+	claims, err := b.claims.parseObject(b.payload)
 	if err != nil {
 		return jwtIdentity{}, errJWTMalformed
 	}
-	var claims map[string]json.RawMessage
-	if err := decodeJSON(pb, &claims); err != nil || claims == nil {
-		return jwtIdentity{}, errJWTMalformed
-	}
 	id, err := jv.checkClaims(claims, now, leeway)
-	id.kid = kid
-	return id, err
+	if err != nil {
+		return jwtIdentity{}, err
+	}
+	if a.hmac {
+		keyID = string(kid) // the token's own kid: there is no configured one
+	}
+	id.kid = keyID
+	return id, nil
 }
 
-func (jv *jwtVerifier) pickKey(kid string) (*jwtKey, error) {
-	if kid == "" {
+// algNamed is lookupAlg for a name in a scratch buffer (no allocation).
+func algNamed(name []byte) (alg, bool) {
+	for _, n := range allAlgs {
+		if string(name) == n {
+			return lookupAlg(n)
+		}
+	}
+	return alg{}, false
+}
+
+// pickKey selects the key named kid, or the only key when kid is empty.
+func (jv *jwtVerifier) pickKey(kid []byte) (*jwtKey, error) {
+	if len(kid) == 0 {
 		if len(jv.keys) == 1 {
 			return &jv.keys[0], nil
 		}
@@ -249,7 +302,7 @@ func (jv *jwtVerifier) pickKey(kid string) (*jwtKey, error) {
 		return nil, errJWTUnknownKid
 	}
 	for i := range jv.keys {
-		if jv.keys[i].kid == kid {
+		if jv.keys[i].kid == string(kid) {
 			return &jv.keys[i], nil
 		}
 	}
@@ -258,8 +311,8 @@ func (jv *jwtVerifier) pickKey(kid string) (*jwtKey, error) {
 
 // verifySig checks an asymmetric signature through the host
 // (ward.VerifySignature): natively, about 10x faster than in Wasm.
-func verifySig(a alg, k *jwtKey, signed string, sig []byte) bool {
-	ok, err := ward.VerifySignature(a.sig, k.der, []byte(signed), sig)
+func verifySig(a alg, k *jwtKey, signed, sig []byte) bool {
+	ok, err := ward.VerifySignature(a.sig, k.der, signed, sig)
 	return ok && err == nil
 }
 
@@ -273,9 +326,9 @@ func sigOf(name string) abi.SigAlg {
 }
 
 // checkClaims applies exp (required), nbf, iat, iss, aud and maps the
-// subject and roles claims.
-func (jv *jwtVerifier) checkClaims(c map[string]json.RawMessage, now time.Time, leeway time.Duration) (jwtIdentity, error) {
-	exp, ok, err := numericDate(c["exp"])
+// subject and roles claims. c are the members of the verified payload.
+func (jv *jwtVerifier) checkClaims(c []jsonMember, now time.Time, leeway time.Duration) (jwtIdentity, error) {
+	exp, ok, err := numericDate(member(c, "exp"))
 	if err != nil {
 		return jwtIdentity{}, errJWTMalformed
 	}
@@ -285,8 +338,8 @@ func (jv *jwtVerifier) checkClaims(c map[string]json.RawMessage, now time.Time, 
 	if !now.Add(-leeway).Before(exp) {
 		return jwtIdentity{}, errJWTExpired
 	}
-	for _, name := range []string{"nbf", "iat"} {
-		t, ok, err := numericDate(c[name])
+	for _, name := range [...]string{"nbf", "iat"} {
+		t, ok, err := numericDate(member(c, name))
 		if err != nil {
 			return jwtIdentity{}, errJWTMalformed
 		}
@@ -294,39 +347,38 @@ func (jv *jwtVerifier) checkClaims(c map[string]json.RawMessage, now time.Time, 
 			return jwtIdentity{}, errJWTNotYetValid
 		}
 	}
+	r := &jv.buf.claims
 	if jv.issuer != "" {
-		var iss string
-		if json.Unmarshal(c["iss"], &iss) != nil || iss != jv.issuer {
+		if iss, ok := r.str(member(c, "iss")); !ok || string(iss) != jv.issuer {
 			return jwtIdentity{}, errJWTIssuer
 		}
 	}
-	if len(jv.audience) > 0 && !audienceOK(c["aud"], jv.audience) {
+	if len(jv.audience) > 0 && !jv.audienceOK(member(c, "aud")) {
 		return jwtIdentity{}, errJWTAudience
 	}
 	var id jwtIdentity
-	if json.Unmarshal(c[jv.subjectClaim], &id.subject) != nil || id.subject == "" || !token.CleanText(id.subject) {
+	sub, ok := r.str(member(c, jv.subjectClaim))
+	if !ok || len(sub) == 0 {
 		return jwtIdentity{}, errJWTSubject
 	}
-	roles, err := rolesClaim(c[jv.rolesClaim])
-	if err != nil {
+	if id.subject = string(sub); !token.CleanText(id.subject) {
+		return jwtIdentity{}, errJWTSubject
+	}
+	if id.roles, err = jv.roles(member(c, jv.rolesClaim)); err != nil {
 		return jwtIdentity{}, errJWTRoles
 	}
-	id.roles = roles
 	return id, nil
 }
 
 // numericDate decodes a NumericDate (seconds since the epoch, possibly
-// fractional). Absent is ok=false; anything but a finite number in
-// [0, 2^53] is an error.
-func numericDate(raw json.RawMessage) (time.Time, bool, error) {
-	if raw == nil {
+// fractional). Absent (m nil) is ok=false; anything but a number in
+// [0, 2^53] (null included) is an error.
+func numericDate(m *jsonMember) (time.Time, bool, error) {
+	if m == nil {
 		return time.Time{}, false, nil
 	}
-	var f float64
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return time.Time{}, false, err
-	}
-	if math.IsNaN(f) || f < 0 || f > 1<<53 {
+	f, ok := number(m)
+	if !ok || math.IsNaN(f) || f < 0 || f > 1<<53 {
 		return time.Time{}, false, errJWTMalformed
 	}
 	sec, frac := math.Modf(f)
@@ -334,21 +386,19 @@ func numericDate(raw json.RawMessage) (time.Time, bool, error) {
 }
 
 // audienceOK reports whether the aud claim (a string or an array of
-// strings) names one of want.
-func audienceOK(raw json.RawMessage, want []string) bool {
-	if raw == nil {
-		return false
+// strings) names one of jv.audience.
+func (jv *jwtVerifier) audienceOK(m *jsonMember) bool {
+	r := &jv.buf.claims
+	if one, ok := r.str(m); ok {
+		return containsBytes(jv.audience, one)
 	}
-	var one string
-	if json.Unmarshal(raw, &one) == nil {
-		return contains(want, one)
-	}
-	var many []string
-	if json.Unmarshal(raw, &many) != nil {
+	many, ok := r.appendStrings(jv.buf.strs[:0], m)
+	jv.buf.strs = many
+	if !ok {
 		return false
 	}
 	for _, a := range many {
-		if contains(want, a) {
+		if containsBytes(jv.audience, a) {
 			return true
 		}
 	}
@@ -364,38 +414,86 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// rolesClaim decodes roles: absent or null is none; an array of strings or
-// a space-separated string (OAuth "scope" style). Every role must be clean
-// text without commas (they are joined with commas in annotations).
-func rolesClaim(raw json.RawMessage) ([]string, error) {
-	if raw == nil || string(raw) == "null" {
-		return nil, nil
-	}
-	var roles []string
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		roles = strings.Fields(s)
-	} else if err := json.Unmarshal(raw, &roles); err != nil {
-		return nil, err
-	}
-	for _, r := range roles {
-		if r == "" || !token.CleanText(r) || strings.ContainsAny(r, ", ") {
-			return nil, errJWTRoles
+func containsBytes(list []string, b []byte) bool {
+	for _, x := range list {
+		if x == string(b) {
+			return true
 		}
+	}
+	return false
+}
+
+// roles decodes the roles claim into a comma-joined string: absent or null is
+// none; an array of strings or a space-separated string (OAuth "scope"
+// style, split like strings.Fields). Every role must be non-empty clean
+// text without commas or spaces (they are joined with commas in
+// annotations).
+func (jv *jwtVerifier) roles(m *jsonMember) (string, error) {
+	if m == nil || m.kind == jNull {
+		return "", nil
+	}
+	b := &jv.buf
+	joined := b.roles[:0]
+	if s, ok := b.claims.str(m); ok {
+		b.strs = fields(s, b.strs[:0])
+		for _, f := range b.strs {
+			if bytes.IndexByte(f, ',') >= 0 {
+				return "", errJWTRoles
+			}
+			if len(joined) > 0 {
+				joined = append(joined, ',')
+			}
+			joined = append(joined, f...)
+		}
+	} else {
+		roles, ok := b.claims.appendStrings(b.strs[:0], m)
+		b.strs = roles
+		if !ok {
+			return "", errJWTRoles
+		}
+		for i, r := range roles {
+			if len(r) == 0 || bytes.IndexByte(r, ',') >= 0 || bytes.IndexByte(r, ' ') >= 0 {
+				return "", errJWTRoles
+			}
+			if i > 0 {
+				joined = append(joined, ',')
+			}
+			joined = append(joined, r...)
+		}
+	}
+	b.roles = joined
+	// Roles hold no comma and valid UTF-8, so the joined text is clean
+	// exactly when every role is.
+	roles := string(joined)
+	if !token.CleanText(roles) {
+		return "", errJWTRoles
 	}
 	return roles, nil
 }
 
-// decodeJSON decodes exactly one JSON value.
-func decodeJSON(b []byte, v any) error {
-	d := json.NewDecoder(bytes.NewReader(b))
-	if err := d.Decode(v); err != nil {
-		return err
+// fields splits s around runs of Unicode white space like strings.Fields,
+// appending the fields (views of s) to dst.
+func fields(s []byte, dst [][]byte) [][]byte {
+	start := -1
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				dst = append(dst, s[start:i])
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+		i += size
 	}
-	if len(bytes.TrimSpace(b[d.InputOffset():])) != 0 {
-		return errJWTMalformed
+	if start >= 0 {
+		dst = append(dst, s[start:])
 	}
-	return nil
+	return dst
 }
 
 // curveKind maps an ECDSA curve to its key kind (0 if unsupported).

@@ -62,21 +62,7 @@ func TestWasmDescribe(t *testing.T) {
 func TestWasmGolden(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			g := newWasmGuard(t)
-			err := g.Configure(c.Config)
-			if c.ConfigError != nil {
-				var ce *guesttest.ConfigError
-				if !errors.As(err, &ce) || ce.Key != c.ConfigError.Key || ce.Msg != c.ConfigError.Error {
-					t.Fatalf("ward_configure: %v, want key %q error %q", err, c.ConfigError.Key, c.ConfigError.Error)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, want := normVerdict(check(t, g, c.Exchange)), normVerdict(*c.Verdict); !reflect.DeepEqual(got, want) {
-				t.Fatalf("verdict\n got %+v\nwant %+v", got, want)
-			}
+			guesttest.RunCase(t, newWasmGuard(t), c)
 		})
 	}
 }

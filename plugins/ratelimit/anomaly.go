@@ -123,36 +123,123 @@ func (a *arena) anomalySubject(id *identity) string {
 	return a.since(m)
 }
 
-// check counts the request in the subject's short and baseline slots for
-// each signal and flags a burst: a short-slot count of at least the
-// signal's minimum and above multiple x the baseline's average per short
-// window. A burst is annotated and given a reason, and denied when
-// configured. est returns the request's token estimate.
-func (a *anomaly) check(x *ward.Exchange, id *identity, st *state, ar *arena, est func() int64, out *outcome, v *ward.Verdict) {
+// epochRefresh is how often an instance reads the @epoch counter again.
+// In between it adds the time elapsed on the guest's monotonic clock (the
+// host gives guests a real one; the wall clock may be fake) to the age it
+// last read, so a request's anomaly counters need no clock call.
+const epochRefresh = time.Minute
+
+// epochClock is an instance's reading of the shared @epoch counter: its
+// age at the instant at, on the guest's monotonic clock.
+type epochClock struct {
+	known bool
+	age   time.Duration
+	at    time.Time
+}
+
+// now is the epoch's age at t.
+func (e *epochClock) now(t time.Time) time.Duration { return e.age + t.Sub(e.at) }
+
+// epochAge is the age of the @epoch counter from its time left.
+func epochAge(c ward.Counter) time.Duration { return max(epochTTL-c.TTL, 0) }
+
+// anomalyPlan says where one request's anomaly ops are in its batch.
+type anomalyPlan struct {
+	now     time.Duration // the epoch's age for this request
+	epoch   int           // index of the @epoch refresh op; -1: none
+	epochAt time.Time     // when that op was sent
+	sigs    [2]signalPlan
+	n       int // signals planned
+}
+
+// signalPlan is one signal's ops: indexes of the short-slot incr, the
+// baseline-slot incr and the previous baseline slot's get (-1 in the
+// first baseline slot).
+type signalPlan struct {
+	name            string
+	amount, min     int64
+	cur, base, prev int
+}
+
+// plan appends the anomaly ops of a request to ops: for each signal, the
+// subject's short-slot and baseline-slot counters (incremented by the
+// request's amount) and the previous baseline slot (read). The slots are
+// numbered from the epoch clock ck, which is read first with its own state
+// call when unknown, or refreshed by an op in the batch when older than
+// epochRefresh. ok is false when there is nothing to count (no subject) or
+// the epoch could not be read. est returns the request's token estimate.
+func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est func() int64, ops []ward.StateOp) (_ []ward.StateOp, p anomalyPlan, ok bool) {
 	subj := ar.anomalySubject(id)
 	if subj == "" {
-		return
+		return ops, p, false
 	}
 	subj = keySubject(subj)
-	// The state backend is the clock: the age of a counter that is
-	// created once per epoch, the same for every replica sharing it.
-	ep, ok := st.incr(epochKey, 0, epochTTL)
-	if !ok {
-		return
+	p.epoch = -1
+	t := time.Now()
+	switch {
+	case !ck.known:
+		// The state backend is the clock: the age of a counter created
+		// once per epoch, the same for every replica sharing it.
+		ep, ok := st.incr(epochKey, 0, epochTTL)
+		if !ok {
+			return ops, p, false
+		}
+		t = time.Now()
+		*ck = epochClock{known: true, age: epochAge(ep), at: t}
+	case t.Sub(ck.at) >= epochRefresh:
+		p.epoch, p.epochAt = len(ops), t
+		ops = append(ops, ward.StateOp{Key: epochKey, Delta: 0, TTL: epochTTL})
 	}
-	now := epochTTL - ep.TTL
-	if now < 0 {
-		now = 0
+	p.now = ck.now(t)
+	sSlot, bSlot := int64(p.now/a.short), int64(p.now/a.baseline)
+	for _, sg := range [2]struct {
+		on   bool
+		sig  byte
+		name string
+		min  int64
+	}{{a.requests, 'r', "requests", a.minRequests}, {a.tokens, 't', "tokens", a.minTokens}} {
+		if !sg.on {
+			continue
+		}
+		amount := int64(1)
+		if sg.sig == 't' {
+			amount = est()
+		}
+		// "@a:SIG:sSLOT:SUBJECT", "@a:SIG:bSLOT:SUBJECT"
+		key := func(kind byte, slot int64) string {
+			m := ar.mark()
+			ar.str("@a:").byte(sg.sig).byte(':').byte(kind).int(slot).byte(':').str(subj)
+			return ar.since(m)
+		}
+		sp := signalPlan{name: sg.name, amount: amount, min: sg.min, cur: len(ops), base: len(ops) + 1, prev: -1}
+		ops = append(ops,
+			ward.StateOp{Key: key('s', sSlot), Delta: amount, TTL: 2 * a.short},
+			ward.StateOp{Key: key('b', bSlot), Delta: amount, TTL: 2 * a.baseline})
+		if bSlot > 0 {
+			sp.prev = len(ops)
+			ops = append(ops, ward.StateOp{Key: key('b', bSlot-1), Get: true})
+		}
+		p.sigs[p.n] = sp
+		p.n++
 	}
-	if a.requests {
-		a.signal(st, ar, 'r', "requests", 1, a.minRequests, now, subj, out, v)
+	return ops, p, true
+}
+
+// done takes the answers of the batch that carried p's ops: it updates
+// the epoch clock when the batch refreshed it, and judges each signal.
+func (a *anomaly) done(ck *epochClock, p *anomalyPlan, ops []ward.StateOp, out *outcome, v *ward.Verdict) {
+	if p.epoch >= 0 {
+		*ck = epochClock{known: true, age: epochAge(ops[p.epoch].Result), at: p.epochAt}
 	}
-	if a.tokens {
-		a.signal(st, ar, 't', "tokens", est(), a.minTokens, now, subj, out, v)
+	for i := 0; i < p.n; i++ {
+		a.judge(&p.sigs[i], ops, p.now, out, v)
 	}
 }
 
-// signal does check's work for one signal: counts amount and judges.
+// judge flags a burst of one signal: a short-slot count of at least the
+// signal's minimum and above multiple x the baseline's average per short
+// window. A burst is annotated and given a reason, and denied when
+// configured.
 //
 // Slots are fixed windows numbered from the epoch: short slot now/short,
 // baseline slot now/baseline (a baseline slot holds whole short slots).
@@ -160,47 +247,31 @@ func (a *anomaly) check(x *ward.Exchange, id *identity, st *state, ar *arena, es
 // window: the previous baseline slot weighted by the part of it still
 // inside the period, plus the current baseline slot minus the current short
 // slot (so that the burst does not raise its own baseline).
-func (a *anomaly) signal(st *state, ar *arena, sig byte, name string, amount, min int64, now time.Duration, subj string, out *outcome, v *ward.Verdict) {
-	sSlot, bSlot := int64(now/a.short), int64(now/a.baseline)
-	// "@a:SIG:sSLOT:SUBJECT", "@a:SIG:bSLOT:SUBJECT"
-	key := func(kind byte, slot int64) string {
-		m := ar.mark()
-		ar.str("@a:").byte(sig).byte(':').byte(kind).int(slot).byte(':').str(subj)
-		return ar.since(m)
-	}
-	cur, ok := st.incr(key('s', sSlot), amount, 2*a.short)
-	if !ok {
-		return
-	}
-	base, ok := st.incr(key('b', bSlot), amount, 2*a.baseline)
-	if !ok {
-		return
-	}
+func (a *anomaly) judge(sp *signalPlan, ops []ward.StateOp, now time.Duration, out *outcome, v *ward.Verdict) {
+	cur, base := ops[sp.cur].Result, ops[sp.base].Result
 	var prev ward.Counter
-	if bSlot > 0 {
-		if prev, ok = st.get(key('b', bSlot-1)); !ok {
-			return
-		}
+	if sp.prev >= 0 {
+		prev = ops[sp.prev].Result
 	}
 	frac := float64(now%a.baseline) / float64(a.baseline)
 	inBase := float64(max(prev.Value, 0))*(1-frac) + float64(max(base.Value-cur.Value, 0))
 	avg := inBase * float64(a.short) / float64(a.baseline) // per short window
 	count := cur.Value
-	if count < min || float64(count) <= a.multiple*avg {
+	if count < sp.min || float64(count) <= a.multiple*avg {
 		return
 	}
 	ratio := math.Inf(1)
 	if avg > 0 {
 		ratio = float64(count) / avg
 	}
-	desc := "signal=" + name + " ratio=" + formatRatio(ratio) + " count=" + strconv.FormatInt(count, 10) +
+	desc := "signal=" + sp.name + " ratio=" + formatRatio(ratio) + " count=" + strconv.FormatInt(count, 10) +
 		" baseline=" + strconv.FormatFloat(avg, 'f', 1, 64) + " short=" + a.short.String()
 	v.Annotate(annBurst, desc)
 	if a.deny {
 		wait := a.short - now%a.short // until the next short slot
-		out.deny(codeAnomaly, msgAnomaly, wait, true, "anomaly: burst of "+name+": "+desc)
+		out.deny(codeAnomaly, msgAnomaly, wait, true, "anomaly: burst of "+sp.name+": "+desc)
 	} else {
-		v.AddReason("anomaly: burst of " + name + ": " + desc)
+		v.AddReason("anomaly: burst of " + sp.name + ": " + desc)
 	}
 }
 

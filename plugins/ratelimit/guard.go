@@ -97,10 +97,18 @@ type ratelimit struct {
 	limits     []limit
 	anomaly    anomaly
 
+	// epoch is this instance's reading of the anomaly clock (anomaly.go);
+	// it outlives calls.
+	epoch epochClock
+
 	// Scratch, reused between calls; valid only during one call.
-	subjects []string // per limit: the subject charged, "" when the limit does not apply
-	reserved []int64  // per limit: tokens reserved by this request
-	ar       arena    // the call's keys and annotation values
+	subjects []string       // per limit: the subject charged, "" when the limit does not apply
+	reserved []int64        // per limit: tokens reserved by this request
+	reqOp    []int          // per limit: index in ops of its requests counter, -1 when none
+	tokOp    []int          // per limit: index in ops of its token reservation, -1 when none
+	ops      []ward.StateOp // the call's state ops (keys in ar)
+	opLimit  []*limit       // response phase: per op, its limit
+	ar       arena          // the call's keys and annotation values
 }
 
 var schema = map[string]string{
@@ -138,7 +146,7 @@ func (r *ratelimit) configure(c *ward.Config) error {
 	if raw, ok := c.Raw("limits"); ok {
 		list, ok := raw.([]any)
 		if !ok {
-			return c.Errorf("limits", "want array of tables, got %s", jsonType(raw))
+			return c.Errorf("limits", "want array of tables, got %s", ward.TypeName(raw))
 		}
 		if len(list) == 0 {
 			return c.Errorf("limits", "must not be empty (omit it when only anomaly is wanted)")
@@ -149,10 +157,10 @@ func (r *ratelimit) configure(c *ward.Config) error {
 			key := idx("limits", i)
 			m, ok := e.(map[string]any)
 			if !ok {
-				return c.Errorf(key, "want table, got %s", jsonType(e))
+				return c.Errorf(key, "want table, got %s", ward.TypeName(e))
 			}
 			if err := parseLimit(m, &limits[i]); err != nil {
-				return prefixError(c, key, err)
+				return c.Within(key, err)
 			}
 			if j, dup := seen[limits[i].name]; dup {
 				return c.Errorf(key+".name", "duplicate limit %q (also limits[%d])", limits[i].name, j)
@@ -179,6 +187,11 @@ func (r *ratelimit) configure(c *ward.Config) error {
 		anomaly:    an,
 		subjects:   make([]string, len(limits)),
 		reserved:   make([]int64, len(limits)),
+		reqOp:      make([]int, len(limits)),
+		tokOp:      make([]int, len(limits)),
+		// Every limit's two counters, the epoch and three per signal.
+		ops:     make([]ward.StateOp, 0, 2*len(limits)+7),
+		opLimit: make([]*limit, 0, len(limits)),
 	}
 	return nil
 }
@@ -310,37 +323,6 @@ func nonEmptyStrings(c *ward.Config, key string) ([]string, error) {
 		}
 	}
 	return l, nil
-}
-
-// prefixError puts key in front of the key of a ConfigError from a limit's
-// table.
-func prefixError(c *ward.Config, key string, err error) error {
-	var ce *ward.ConfigError
-	if !errors.As(err, &ce) {
-		return c.Errorf(key, "%s", err)
-	}
-	if ce.Key == "" {
-		return c.Errorf(key, "%s", ce.Msg)
-	}
-	return c.Errorf(key+"."+ce.Key, "%s", ce.Msg)
-}
-
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "string"
-	case json.Number, float64:
-		return "number"
-	case bool:
-		return "boolean"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "table"
-	}
-	return "value"
 }
 
 func idx(key string, i int) string { return key + "[" + strconv.Itoa(i) + "]" }
@@ -489,7 +471,7 @@ func keySubject(s string) string {
 	return "#" + hex.EncodeToString(sum[:16])
 }
 
-// state wraps ward.Incr and ward.Get for one call: after the backend has
+// state wraps ward.Incr and ward.Batch for one call: after the backend has
 // failed once, no further calls are made (each would wait for the state
 // timeout) and every operation reports failure.
 type state struct {
@@ -504,12 +486,49 @@ func (s *state) incr(key string, delta int64, ttl time.Duration) (ward.Counter, 
 	return c, s.check(err)
 }
 
-func (s *state) get(key string) (ward.Counter, bool) {
-	if s.failed {
-		return ward.Counter{}, false
+// batch runs ops with ward.Batch: one host call (one Redis round trip)
+// for up to ward.MaxBatchOps ops, one per such chunk beyond (a config with
+// more than 15 applicable limits).
+func (s *state) batch(ops []ward.StateOp) bool {
+	for len(ops) > 0 && !s.failed {
+		n := min(len(ops), ward.MaxBatchOps)
+		if !s.check(ward.Batch(ops[:n])) {
+			return false
+		}
+		ops = ops[n:]
 	}
-	c, err := ward.Get(key)
-	return c, s.check(err)
+	return !s.failed
+}
+
+// giveBatch applies ops (token counters; deltas may be negative: tokens
+// given back) in one batch, then, in a second batch, clamps at 0 the
+// counters that went negative: a counter that expired since the
+// reservation would otherwise restart negative and grant extra tokens in
+// the next window. The ops' Results are the final counters.
+func (s *state) giveBatch(ops []ward.StateOp) bool {
+	if !s.batch(ops) {
+		return false
+	}
+	var clampBuf [ward.MaxBatchOps]ward.StateOp
+	clamp := clampBuf[:0]
+	for i := range ops {
+		if c := ops[i].Result; c.Value < 0 {
+			clamp = append(clamp, ward.StateOp{Key: ops[i].Key, Delta: -c.Value, TTL: ops[i].TTL})
+		}
+	}
+	if len(clamp) == 0 {
+		return true
+	}
+	if !s.batch(clamp) {
+		return false
+	}
+	for i, j := 0, 0; i < len(ops) && j < len(clamp); i++ {
+		if ops[i].Result.Value < 0 {
+			ops[i].Result = clamp[j].Result
+			j++
+		}
+	}
+	return true
 }
 
 func (s *state) check(err error) bool {
@@ -523,17 +542,6 @@ func (s *state) check(err error) bool {
 	}
 	s.failed = true
 	return false
-}
-
-// give adds delta (negative: tokens given back) to a token counter and
-// clamps it at 0: a counter that expired since the reservation would
-// otherwise restart negative and grant extra tokens in the next window.
-func (s *state) give(key string, delta int64, ttl time.Duration) (ward.Counter, bool) {
-	c, ok := s.incr(key, delta, ttl)
-	if ok && c.Value < 0 {
-		c, ok = s.incr(key, -c.Value, ttl)
-	}
-	return c, ok
 }
 
 // summary is the most restrictive limit of one kind seen so far.
@@ -692,8 +700,10 @@ func (o *outcome) deny(code, msg string, retry time.Duration, hasRetry bool, rea
 	o.reasons = append(o.reasons, reason)
 }
 
-// request charges the request to every limit that applies, checks the
-// anomaly baseline, and reserves the estimated tokens. See README.md.
+// request charges the request to every limit that applies, counts it for
+// the anomaly baseline and reserves the estimated tokens, all in one state
+// batch (one Redis round trip), then judges. A denied request gives its
+// reservations back in a second batch. See README.md.
 func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 	r.ar.reset()
 	id := readIdentity(x)
@@ -712,67 +722,94 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 	}
 	defer clear(r.subjects) // they may alias the exchange (ZeroCopy)
 
-	// Requests.
+	// The batch: requests counters, then token reservations (none when the
+	// request is too large for one of its limits: it will be denied),
+	// then the anomaly counters.
+	ops := r.ops[:0]
+	tooLarge := -1
 	for i := range r.limits {
 		l := &r.limits[i]
-		r.subjects[i], r.reserved[i] = l.subject(x, &id), 0
-		if r.subjects[i] == "" || l.requests == 0 {
+		r.subjects[i], r.reserved[i], r.reqOp[i], r.tokOp[i] = l.subject(x, &id), 0, -1, -1
+		if r.subjects[i] == "" {
 			continue
 		}
-		c, ok := st.incr(r.ar.counterKey(l.name, 'r', r.subjects[i]), 1, l.window)
-		if !ok {
-			break
+		if l.requests > 0 {
+			r.reqOp[i] = len(ops)
+			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 'r', r.subjects[i]), Delta: 1, TTL: l.window})
 		}
-		reqSum.consider(l.name, l.requests, l.requests-c.Value, c.TTL)
-		if c.Value > l.requests {
-			out.deny(codeExceeded, msgExceeded, c.TTL, true,
-				l.name+": "+strconv.FormatInt(c.Value, 10)+" requests in "+l.window.String()+", limit "+strconv.FormatInt(l.requests, 10))
+		if l.tokens > 0 && tooLarge < 0 && est() > l.tokens {
+			tooLarge = i
 		}
 	}
-
-	// Anomaly: every attempt counts, denied or not.
-	if r.anomaly.on {
-		r.anomaly.check(x, &id, &st, &r.ar, est, &out, v)
-	}
-
-	// Tokens, unless already denied: a denied request consumes none.
-	if out.code == "" && !st.failed {
+	if tooLarge < 0 {
 		for i := range r.limits {
 			l := &r.limits[i]
 			if r.subjects[i] == "" || l.tokens == 0 {
 				continue
 			}
-			n := est()
-			if n > l.tokens {
-				out.deny(codeTooLarge, msgTooLarge, 0, false,
-					l.name+": request needs ~"+strconv.FormatInt(n, 10)+" tokens, more than the limit "+strconv.FormatInt(l.tokens, 10)+" per "+l.window.String())
-				break
-			}
-			key := r.ar.counterKey(l.name, 't', r.subjects[i])
-			c, ok := st.incr(key, n, l.window)
-			if !ok {
-				break
-			}
-			before := c.Value - n
-			if before >= l.tokens || c.Value > l.tokens {
-				tokSum.consider(l.name, l.tokens, l.tokens-before, c.TTL)
-				out.deny(codeExceeded, msgExceeded, c.TTL, true,
-					l.name+": "+strconv.FormatInt(before, 10)+" tokens used in "+l.window.String()+", ~"+strconv.FormatInt(n, 10)+" more requested, limit "+strconv.FormatInt(l.tokens, 10))
-				st.give(key, -n, l.window)
-				break
-			}
-			r.reserved[i] = n
-			tokSum.consider(l.name, l.tokens, l.tokens-c.Value, c.TTL)
+			r.tokOp[i] = len(ops)
+			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 't', r.subjects[i]), Delta: est(), TTL: l.window})
 		}
-		if out.code != "" {
-			// Give back what earlier limits reserved for this request.
+	}
+	var (
+		an   anomalyPlan
+		anOK bool
+	)
+	if r.anomaly.on {
+		ops, an, anOK = r.anomaly.plan(&r.epoch, &id, &st, &r.ar, est, ops)
+	}
+	r.ops = ops[:0] // keep a grown buffer
+
+	// (With no op, batch only reports whether the epoch read failed.)
+	if st.batch(ops) {
+		// Requests.
+		for i := range r.limits {
+			k := r.reqOp[i]
+			if k < 0 {
+				continue
+			}
+			l, c := &r.limits[i], ops[k].Result
+			reqSum.consider(l.name, l.requests, l.requests-c.Value, c.TTL)
+			if c.Value > l.requests {
+				out.deny(codeExceeded, msgExceeded, c.TTL, true,
+					l.name+": "+strconv.FormatInt(c.Value, 10)+" requests in "+l.window.String()+", limit "+strconv.FormatInt(l.requests, 10))
+			}
+		}
+		// Anomaly: every attempt counts, denied or not.
+		if anOK {
+			r.anomaly.done(&r.epoch, &an, ops, &out, v)
+		}
+		// Tokens, unless already denied: a denied request consumes none.
+		if out.code == "" {
+			if tooLarge >= 0 {
+				l := &r.limits[tooLarge]
+				out.deny(codeTooLarge, msgTooLarge, 0, false,
+					l.name+": request needs ~"+strconv.FormatInt(est(), 10)+" tokens, more than the limit "+strconv.FormatInt(l.tokens, 10)+" per "+l.window.String())
+			}
 			for i := range r.limits {
-				if n := r.reserved[i]; n > 0 {
-					l := &r.limits[i]
-					st.give(r.ar.counterKey(l.name, 't', r.subjects[i]), -n, l.window)
-					r.reserved[i] = 0
+				k := r.tokOp[i]
+				if k < 0 {
+					continue
+				}
+				l, c, n := &r.limits[i], ops[k].Result, ops[k].Delta
+				before := c.Value - n
+				if before >= l.tokens || c.Value > l.tokens {
+					tokSum.consider(l.name, l.tokens, l.tokens-before, c.TTL)
+					out.deny(codeExceeded, msgExceeded, c.TTL, true,
+						l.name+": "+strconv.FormatInt(before, 10)+" tokens used in "+l.window.String()+", ~"+strconv.FormatInt(n, 10)+" more requested, limit "+strconv.FormatInt(l.tokens, 10))
+					break
+				}
+				tokSum.consider(l.name, l.tokens, l.tokens-c.Value, c.TTL)
+			}
+		}
+		if out.code == "" {
+			for i, k := range r.tokOp {
+				if k >= 0 {
+					r.reserved[i] = ops[k].Delta
 				}
 			}
+		} else {
+			r.giveBack(&st, ops)
 		}
 	}
 
@@ -806,6 +843,21 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 	}
 	reqSum.setHeaders(v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
 	tokSum.setHeaders(v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
+}
+
+// giveBack returns the token reservations of a denied request (the ops of
+// r.tokOp in ops) in one batch. When it fails the reservations stand
+// (st reports the failure).
+func (r *ratelimit) giveBack(st *state, ops []ward.StateOp) {
+	give := ops[len(ops):]
+	for _, k := range r.tokOp {
+		if k >= 0 {
+			give = append(give, ward.StateOp{Key: ops[k].Key, Delta: -ops[k].Delta, TTL: ops[k].TTL})
+		}
+	}
+	if len(give) > 0 {
+		st.giveBatch(give)
+	}
 }
 
 func (r *ratelimit) policy() string {
@@ -899,7 +951,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 	id := readIdentity(x)
 	var st state
 	var charged []byte
-	fresh := summary{}
+	ops, lims := r.ops[:0], r.opLimit[:0]
 	ok := parseReserved(reserved, func(name string, n int64) {
 		l := r.limit(name)
 		if l == nil || l.tokens == 0 {
@@ -923,14 +975,20 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 		if delta == 0 {
 			return
 		}
-		c, ok := st.give(r.ar.counterKey(name, 't', subj), delta, l.window)
-		if ok {
-			fresh.consider(name, l.tokens, l.tokens-c.Value, c.TTL)
-			if tokSum.set && tokSum.name == name {
+		ops = append(ops, ward.StateOp{Key: r.ar.counterKey(name, 't', subj), Delta: delta, TTL: l.window})
+		lims = append(lims, l)
+	})
+	r.ops, r.opLimit = ops[:0], lims[:0]
+	fresh := summary{}
+	if ok && len(ops) > 0 && st.giveBatch(ops) {
+		for i, l := range lims {
+			c := ops[i].Result
+			fresh.consider(l.name, l.tokens, l.tokens-c.Value, c.TTL)
+			if tokSum.set && tokSum.name == l.name {
 				*tokSum = summary{} // replaced by the fresh reading
 			}
 		}
-	})
+	}
 	if !ok {
 		v.AddReason("malformed " + annReserved + " annotation " + quote(reserved) + ": usage not reconciled")
 		return

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"errors"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tetratelabs/wazero"
 
 	"github.com/wardgate/ward/sdk/abi"
 	"github.com/wardgate/ward/sdk/go/guesttest"
@@ -19,21 +20,47 @@ import (
 // host functions (windows expiring, replicas sharing counters, a dead
 // backend) is tested here.
 
-// clock is a settable time for a guesttest.State.
-type clock struct{ t time.Time }
+// clock is a settable time for a guesttest.State and, through
+// newClockedGuard, for a guest's monotonic clock.
+type clock struct {
+	t        time.Time
+	advanced time.Duration // total of advance
+}
 
 func (c *clock) now() time.Time          { return c.t }
-func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+func (c *clock) advance(d time.Duration) { c.t, c.advanced = c.t.Add(d), c.advanced+d }
 func newClock() *clock                   { return &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
+
+// nanotime is the guest's monotonic clock: an arbitrary origin (the Go
+// runtime refuses 0) plus what advance added, and nothing else, so that
+// the guest's epoch clock agrees exactly with the State's (the anomaly
+// tests compare ratios at their boundaries). A Go guest copes with a
+// clock that stands still for the few hundred calls of a test.
+func (c *clock) nanotime() int64         { return int64(time.Hour + c.advanced) }
 func newState(c *clock) *guesttest.State { s := &guesttest.State{}; s.SetNow(c.now); return s }
 func wasmGuard(tb testing.TB) *guesttest.Guest {
 	return guesttest.New(tb, guesttest.Build(tb, "."), nil)
 }
 
-// newWasmGuard instantiates the guard with its own State and config.
+// newWasmGuard instantiates the guard with its own State and config. The
+// guest's monotonic clock is the real one: advancing the State's clock
+// does not move it (see newClockedGuard).
 func newWasmGuard(tb testing.TB, st *guesttest.State, config string) *guesttest.Guest {
 	tb.Helper()
-	g := wasmGuard(tb)
+	return configure(tb, wasmGuard(tb), st, config)
+}
+
+// newClockedGuard is newWasmGuard with the guest's monotonic clock moved by
+// clk.advance too, as the anomaly detector's epoch clock needs when a test
+// moves time.
+func newClockedGuard(tb testing.TB, clk *clock, st *guesttest.State, config string) *guesttest.Guest {
+	tb.Helper()
+	g := guesttest.New(tb, guesttest.Build(tb, "."), wazero.NewModuleConfig().WithNanotime(clk.nanotime, 1))
+	return configure(tb, g, st, config)
+}
+
+func configure(tb testing.TB, g *guesttest.Guest, st *guesttest.State, config string) *guesttest.Guest {
+	tb.Helper()
 	g.SetState(st)
 	if err := g.Configure([]byte(config)); err != nil {
 		tb.Fatalf("ward_configure: %v", err)
@@ -68,21 +95,7 @@ func TestWasmGolden(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			g := wasmGuard(t)
 			g.SetState(&guesttest.State{})
-			err := g.Configure(c.Config)
-			if c.ConfigError != nil {
-				var ce *guesttest.ConfigError
-				if !errors.As(err, &ce) || ce.Key != c.ConfigError.Key || ce.Msg != c.ConfigError.Error {
-					t.Fatalf("ward_configure: %v, want key %q error %q", err, c.ConfigError.Key, c.ConfigError.Error)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := wcheck(t, g, c.Exchange)
-			if got, want := normVerdict(v), normVerdict(*c.Verdict); !reflect.DeepEqual(got, want) {
-				t.Fatalf("verdict\n got %+v\nwant %+v", got, want)
-			}
+			guesttest.RunCase(t, g, c)
 		})
 	}
 }
@@ -218,7 +231,7 @@ func TestWasmAnomaly(t *testing.T) {
 		t.Run("deny="+strconv.FormatBool(deny), func(t *testing.T) {
 			clk := newClock()
 			st := newState(clk)
-			g := newWasmGuard(t, st, `{"anomaly":{"short":"1m","baseline":"1h","multiple":5,"min_requests":4,"deny":`+strconv.FormatBool(deny)+`}}`)
+			g := newClockedGuard(t, clk, st, `{"anomaly":{"short":"1m","baseline":"1h","multiple":5,"min_requests":4,"deny":`+strconv.FormatBool(deny)+`}}`)
 			// 90 minutes at 2 requests a minute: never flagged.
 			for m := 0; m < 90; m++ {
 				for i := 0; i < 2; i++ {
@@ -257,47 +270,170 @@ func TestWasmAnomaly(t *testing.T) {
 }
 
 // TestWasmStateCalls pins the number of state calls per request that the
-// README states (each is a Redis round trip).
+// README states (each is a Redis round trip): one batch per request, plus
+// the epoch read on an instance's first request with anomaly on.
 func TestWasmStateCalls(t *testing.T) {
 	tests := []struct {
-		name   string
-		config string
-		calls  int
+		name          string
+		config        string
+		first, second int // calls of the first and second request
 	}{
-		{"requests limit", `{"limits":[{"name":"a","by":"key","requests":5,"window":"1m"}]}`, 1},
-		{"requests and tokens", `{"limits":[{"name":"a","by":"key","requests":5,"tokens":500,"window":"1m"}]}`, 2},
+		{"requests limit", `{"limits":[{"name":"a","by":"key","requests":5,"window":"1m"}]}`, 1, 1},
+		{"requests and tokens", `{"limits":[{"name":"a","by":"key","requests":5,"tokens":500,"window":"1m"}]}`, 1, 1},
 		{"two limits, one applies", `{"limits":[{"name":"a","by":"key","requests":5,"tokens":500,"window":"1m"},
-			{"name":"b","by":"key","roles":["admin"],"requests":5,"window":"1m"}]}`, 2},
-		{"anomaly, first baseline slot", `{"anomaly":{}}`, 3},
-		{"anomaly, both signals", `{"anomaly":{"signals":["requests","tokens"]}}`, 5},
-		{"typical: key limit with both kinds and anomaly", `{"limits":[{"name":"a","by":"key","requests":5,"tokens":500,"window":"1m"}],"anomaly":{}}`, 5},
+			{"name":"b","by":"key","roles":["admin"],"requests":5,"window":"1m"}]}`, 1, 1},
+		{"three limits", `{"limits":[{"name":"a","by":"key","requests":5,"tokens":500,"window":"1m"},
+			{"name":"b","by":"ip","requests":5,"window":"1m"},{"name":"c","by":"global","tokens":5000,"window":"1h"}]}`, 1, 1},
+		{"anomaly", `{"anomaly":{}}`, 2, 1},
+		{"anomaly, both signals", `{"anomaly":{"signals":["requests","tokens"]}}`, 2, 1},
+		{"typical: key limit with both kinds and anomaly", `{"limits":[{"name":"a","by":"key","requests":5,"tokens":500,"window":"1m"}],"anomaly":{}}`, 2, 1},
+		{"denied by requests: reservation given back", `{"limits":[{"name":"a","by":"key","requests":1,"tokens":500,"window":"1m"}]}`, 1, 2},
+		{"too large: nothing reserved", `{"limits":[{"name":"a","by":"key","requests":5,"tokens":5,"window":"1m"}]}`, 1, 1},
+		{"17 limits: 34 counters in two batches", manyLimits(17), 2, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st := newState(newClock())
 			g := newWasmGuard(t, st, tt.config)
 			wcheck(t, g, request(nil))
-			if got := st.Calls(); got != tt.calls {
-				t.Fatalf("%d state calls, want %d", got, tt.calls)
+			if got := st.Calls(); got != tt.first {
+				t.Fatalf("first request: %d state calls, want %d", got, tt.first)
+			}
+			wcheck(t, g, request(nil))
+			if got := st.Calls() - tt.first; got != tt.second {
+				t.Fatalf("second request: %d state calls, want %d", got, tt.second)
 			}
 		})
 	}
-	// After the first baseline slot the previous one is read too.
+	// The response phase reconciles every reserved limit in one batch.
+	st0 := newState(newClock())
+	g0 := newWasmGuard(t, st0, `{"limits":[{"name":"a","by":"key","tokens":500,"window":"1m"},{"name":"b","by":"ip","tokens":500,"window":"1m"}]}`)
+	x := request(nil)
+	v := wcheck(t, g0, x)
+	before0 := st0.Calls()
+	wcheck(t, g0, response(x, v, 200, 30, 20))
+	if got := st0.Calls() - before0; got != 1 {
+		t.Fatalf("response phase: %d state calls, want 1", got)
+	}
+	if a, _ := st0.Value("a:t:k1"); a != 50 {
+		t.Fatalf("a:t:k1 = %d, want 50", a)
+	}
+	if b, _ := st0.Value("b:t:10.1.2.3"); b != 50 {
+		t.Fatalf("b:t:10.1.2.3 = %d, want 50", b)
+	}
+
+	// Past the first baseline slot the previous one is read too, and the
+	// epoch, older than a minute, is refreshed: still in the one batch.
 	clk := newClock()
 	st := newState(clk)
-	g := newWasmGuard(t, st, `{"anomaly":{}}`)
+	g := newClockedGuard(t, clk, st, `{"anomaly":{}}`)
 	wcheck(t, g, request(nil))
 	clk.advance(2 * time.Hour)
 	before := st.Calls()
 	wcheck(t, g, request(nil))
-	if got := st.Calls() - before; got != 4 {
-		t.Fatalf("%d state calls, want 4", got)
+	if got := st.Calls() - before; got != 1 {
+		t.Fatalf("%d state calls, want 1", got)
+	}
+	if n, _ := st.Value("@a:r:s120:s:alice"); n != 1 {
+		t.Fatalf("short slot 120 = %d, want 1 (the request counted two hours into the epoch)", n)
+	}
+}
+
+// manyLimits is a config of n limits by key, each with requests and
+// tokens.
+func manyLimits(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"limits":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"name":"l` + strconv.Itoa(i) + `","by":"key","requests":5,"tokens":500,"window":"1m"}`)
+	}
+	b.WriteString(`]}`)
+	return b.String()
+}
+
+// TestWasmBatchAllOrNothing: when the request's batch fails, none of its
+// counters moved (requests, reservation, anomaly); the denial path gives
+// reservations back.
+func TestWasmBatchAllOrNothing(t *testing.T) {
+	st := newState(newClock())
+	g := newWasmGuard(t, st, `{"limits":[{"name":"a","by":"key","requests":2,"tokens":500,"window":"1m"}],"anomaly":{}}`)
+	counters := func() [3]int64 {
+		r, _ := st.Value("a:r:k1")
+		tk, _ := st.Value("a:t:k1")
+		an, _ := st.Value("@a:r:s0:s:alice")
+		return [3]int64{r, tk, an}
+	}
+	steps := []struct {
+		name        string
+		unavailable bool
+		decision    abi.Decision
+		want        [3]int64 // requests, tokens, anomaly short slot
+	}{
+		{"allowed", false, abi.Allow, [3]int64{1, helloTokens, 1}},
+		{"backend down: nothing counted", true, abi.Allow, [3]int64{1, helloTokens, 1}},
+		{"allowed again", false, abi.Allow, [3]int64{2, 2 * helloTokens, 2}},
+		{"denied by requests: reservation given back, attempt counted", false, abi.Deny, [3]int64{3, 2 * helloTokens, 3}},
+	}
+	for _, s := range steps {
+		st.SetUnavailable(s.unavailable)
+		before := st.Calls()
+		v := wcheck(t, g, request(nil))
+		if v.Decision != s.decision {
+			t.Fatalf("%s: verdict %+v", s.name, v)
+		}
+		if got := counters(); got != s.want {
+			t.Fatalf("%s: counters %v, want %v", s.name, got, s.want)
+		}
+		if s.unavailable && st.Calls()-before != 1 {
+			t.Fatalf("%s: %d calls, want 1", s.name, st.Calls()-before)
+		}
+		if _, ok := kv(v.Annotations, annReserved); ok != (s.decision == abi.Allow && !s.unavailable) {
+			t.Fatalf("%s: annotations %v", s.name, v.Annotations)
+		}
+	}
+}
+
+// TestWasmEpochClock checks the anomaly detector's cached epoch under
+// wazero's real monotonic clock (WithSysNanotime, as Ward gives guests):
+// the State's clock, which the guest only sees through @epoch, does not
+// move the guest's slots between epoch reads; real time does.
+func TestWasmEpochClock(t *testing.T) {
+	clk := newClock()
+	st := newState(clk)
+	g := newWasmGuard(t, st, `{"anomaly":{"short":"1s","baseline":"2s"}}`)
+	const s0, s1 = "@a:r:s0:s:alice", "@a:r:s1:s:alice"
+	steps := []struct {
+		name           string
+		advance, sleep time.Duration
+		calls          int
+		wantS0, wantS1 int64
+	}{
+		{"first request reads the epoch", 0, 0, 2, 1, 0},
+		{"the State's clock does not move the guest", 1500 * time.Millisecond, 0, 1, 2, 0},
+		{"real time does, without reading the epoch", 0, 1100 * time.Millisecond, 1, 2, 1},
+	}
+	for _, s := range steps {
+		clk.advance(s.advance)
+		time.Sleep(s.sleep)
+		before := st.Calls()
+		wcheck(t, g, request(nil))
+		if got := st.Calls() - before; got != s.calls {
+			t.Fatalf("%s: %d state calls, want %d", s.name, got, s.calls)
+		}
+		n0, _ := st.Value(s0)
+		n1, _ := st.Value(s1)
+		if n0 != s.wantS0 || n1 != s.wantS1 {
+			t.Fatalf("%s: short slots 0 and 1 = %d, %d; want %d, %d", s.name, n0, n1, s.wantS0, s.wantS1)
+		}
 	}
 }
 
 // BenchmarkWasmRequest is the whole host+guest call of an allowed request
 // charged to two limits (requests and tokens per key, tokens per role):
-// three state calls to guesttest's in-memory State.
+// one state batch of three counters to guesttest's in-memory State.
 func BenchmarkWasmRequest(b *testing.B) {
 	st := newState(newClock())
 	g := newWasmGuard(b, st, `{"limits":[{"name":"per-key","by":"key","requests":1000000000,"tokens":1000000000000,"window":"744h"},

@@ -95,6 +95,10 @@ type piiScan struct {
 	base  int
 	min   float64
 	kinds []Kind
+
+	ctx     [4]ctxWindow // recent contextLists results
+	ctxNext int
+	win     window // classifyNumber's window, kept here to save zeroing it per call
 }
 
 func (s *piiScan) want(k Kind) bool {
@@ -194,18 +198,54 @@ func betterFinding(a, b *Finding) bool {
 }
 
 // Character classes (ASCII; bytes >= 0x80 are letters of other scripts).
+// Compound classes are one load from charClass: inside Wasm a chain of
+// range comparisons per byte costs several times a table lookup.
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
-func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
-func isAlpha(c byte) bool { return isUpper(c) || isLower(c) }
-func isAlnum(c byte) bool { return isDigit(c) || isAlpha(c) }
-func isHex(c byte) bool {
-	return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
+const (
+	cDigit  = 1 << iota // 0-9
+	cUpper              // A-Z
+	cLower              // a-z
+	cHexLet             // a-f, A-F
+	cHigh               // >= 0x80: part of a multi-byte UTF-8 sequence
+	cUnder              // '_'
+	cLocal              // may appear in the local part of an e-mail address
+
+	cAlpha = cUpper | cLower
+	cAlnum = cDigit | cAlpha
+)
+
+var charClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= '0' && c <= '9':
+			t[c] = cDigit | cLocal
+		case c >= 'A' && c <= 'Z':
+			t[c] = cUpper | cLocal
+		case c >= 'a' && c <= 'z':
+			t[c] = cLower | cLocal
+		case c >= 0x80:
+			t[c] = cHigh
+		}
+		if c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' {
+			t[c] |= cHexLet
+		}
+	}
+	t['_'] |= cUnder
+	for _, c := range []byte(".%+-'!#$&*/=?^`{|}~_") {
+		t[c] |= cLocal
+	}
+	return t
+}()
+
+func isDigit(c byte) bool { return c-'0' < 10 }
+func isUpper(c byte) bool { return c-'A' < 26 }
+func isLower(c byte) bool { return c-'a' < 26 }
+func isAlpha(c byte) bool { return charClass[c]&cAlpha != 0 }
+func isAlnum(c byte) bool { return charClass[c]&cAlnum != 0 }
+func isHex(c byte) bool   { return charClass[c]&(cDigit|cHexLet) != 0 }
 
 // isWordByte reports whether c continues a word for boundary purposes.
-func isWordByte(c byte) bool { return isAlnum(c) || c == '_' }
+func isWordByte(c byte) bool { return charClass[c]&(cAlnum|cUnder) != 0 }
 
 func lowerByte(c byte) byte {
 	if isUpper(c) {
@@ -248,49 +288,66 @@ func equalFoldASCII(a, w string) bool {
 
 // isWordLetter is a letter for context words: ASCII letters and any byte of
 // a multi-byte UTF-8 sequence (so "né" and "geboren" are single words).
-func isWordLetter(c byte) bool { return isAlpha(c) || c >= 0x80 }
+func isWordLetter(c byte) bool { return charClass[c]&(cAlpha|cHigh) != 0 }
 
-// hasContext reports whether one of words (lower case) occurs as a whole
-// word in text[from:to]. The window is clipped to the text; a word cut by
-// the window edge is ignored.
-func hasContext(text string, from, to int, words wordList) bool {
-	if from < 0 {
-		from = 0
-	}
-	if to > len(text) {
-		to = len(text)
-	}
-	i := from
-	if i > 0 && isWordLetter(text[i-1]) {
-		for i < to && isWordLetter(text[i]) {
-			i++
-		}
-	}
-	for i < to {
-		if !isWordLetter(text[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(text) && isWordLetter(text[j]) {
-			j++
-		}
-		if words.maybe(text[i:j]) {
-			for _, k := range words.words {
-				if equalFoldASCII(text[i:j], k) {
-					return true
-				}
-			}
-		}
-		i = j
-	}
-	return false
+// hasContext reports whether a word of words occurs as a whole word in
+// text[from:to]: a word (a maximal run of word letters) counts when it
+// starts inside the window, even if it runs past to; a word cut by the
+// window's left edge does not count. The window is clipped to the text.
+func (s *piiScan) hasContext(from, to int, words wordList) bool {
+	return s.contextLists(from, to)&words.bit != 0
 }
 
 // around reports whether a context word is within the usual window of a
 // candidate: 48 bytes before it or 24 after.
-func around(text string, start, end int, words wordList) bool {
-	return hasContext(text, start-48, start, words) || hasContext(text, end, end+24, words)
+func (s *piiScan) around(start, end int, words wordList) bool {
+	return (s.contextLists(start-48, start)|s.contextLists(end, end+24))&words.bit != 0
+}
+
+// contextLists returns the union of the lists (wordList.bit) of the words
+// in the window text[from:to] (see hasContext). One candidate asks for
+// several lists over the same windows (a card: card words, then negative
+// words; a number tried as card, SSN, identifier and phone), so the last
+// windows are remembered: the text is tokenised once per window, not once
+// per list.
+func (s *piiScan) contextLists(from, to int) uint64 {
+	for k := range s.ctx {
+		if c := &s.ctx[k]; c.ok && c.from == from && c.to == to {
+			return c.lists
+		}
+	}
+	text := s.text
+	lists := uint64(0)
+	i, end := max(from, 0), min(to, len(text))
+	if i > 0 && isWordLetter(text[i-1]) {
+		for i < end && isWordLetter(text[i]) {
+			i++
+		}
+	}
+	for i < end {
+		if !isWordLetter(text[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(text) && isWordLetter(text[j]) {
+			j++
+		}
+		if ctxDict.mayHold(text[i:j]) {
+			lists |= contextWordLists(text[i:j])
+		}
+		i = j
+	}
+	s.ctx[s.ctxNext] = ctxWindow{from: from, to: to, lists: lists, ok: true}
+	s.ctxNext = (s.ctxNext + 1) % len(s.ctx)
+	return lists
+}
+
+// ctxWindow is a remembered result of contextLists.
+type ctxWindow struct {
+	from, to int
+	lists    uint64
+	ok       bool
 }
 
 // Context words that lower confidence for any numeric candidate: the
@@ -302,27 +359,124 @@ var negativeNumberWords = newWordList(
 	"eur", "gbp", "qty", "quantity", "step", "steps",
 )
 
-// wordList is a list of lower-case context words with a cheap pre-check:
-// the set of their first bytes (folded) and their length range, so most
-// words of the text are rejected without comparing.
+// wordList is a set of lower-case words (context words, triggers, stop
+// words). Every list made by newWordList gets one bit, and all their words
+// go into one hash table (ctxDict) that maps a word to the bits of the
+// lists holding it: looking a word up costs one hash and usually one
+// comparison, whatever the number and length of the lists, and the words
+// of a context window are looked up once for all lists (contextLists).
+// Lists are made only while the package initialises; afterwards they and
+// the table are read-only, so safe for concurrent use.
 type wordList struct {
-	words      []string
-	first      [8]uint32 // bitset over the first byte
+	bit        uint64
+	first      [8]uint32 // bitset over the first byte (folded): a pre-check
 	minL, maxL int
 }
 
+// ctxDict is the table behind every wordList: open addressing with linear
+// probing over indexes into its entries (0 = empty slot).
+var ctxDict ctxDictTable
+
+type ctxDictTable struct {
+	slots      [1024]uint16
+	entries    []ctxEntry
+	lists      int // lists made so far
+	minL, maxL int // word lengths over all lists
+	// lenFirst[len(w)] is the set of first bytes (folded) of the words
+	// of that length: most words of a text fail this test and are never
+	// hashed.
+	lenFirst [ctxMaxLen + 1][8]uint32
+}
+
+// ctxMaxLen is the longest word a wordList may hold.
+const ctxMaxLen = 15
+
+// mayHold reports whether some list might hold w: a cheap pre-check on
+// its length and first byte.
+func (d *ctxDictTable) mayHold(w string) bool {
+	if len(w) > ctxMaxLen {
+		return false
+	}
+	c := lowerByte(w[0])
+	return d.lenFirst[len(w)][c>>5]&(1<<(c&31)) != 0
+}
+
+type ctxEntry struct {
+	word  string // lower case
+	lists uint64
+}
+
 func newWordList(words ...string) wordList {
-	l := wordList{words: words, minL: 1 << 30}
+	d := &ctxDict
+	if d.lists == 64 {
+		panic("detect: more than 64 word lists")
+	}
+	l := wordList{bit: 1 << d.lists, minL: 1 << 30}
+	d.lists++
+	if len(d.entries) == 0 {
+		d.minL = 1 << 30
+	}
 	for _, w := range words {
+		if len(w) > ctxMaxLen {
+			panic("detect: word list entry longer than ctxMaxLen: " + w)
+		}
 		c := w[0]
 		l.first[c>>5] |= 1 << (c & 31)
+		d.lenFirst[len(w)][c>>5] |= 1 << (c & 31)
 		l.minL = min(l.minL, len(w))
 		l.maxL = max(l.maxL, len(w))
+		d.minL = min(d.minL, len(w))
+		d.maxL = max(d.maxL, len(w))
+		h := foldHash(w)
+		for {
+			slot := &d.slots[h%uint32(len(d.slots))]
+			if *slot == 0 {
+				if 2*len(d.entries) >= len(d.slots) {
+					panic("detect: word table full")
+				}
+				d.entries = append(d.entries, ctxEntry{word: w, lists: l.bit})
+				*slot = uint16(len(d.entries))
+				break
+			}
+			if e := &d.entries[*slot-1]; e.word == w {
+				e.lists |= l.bit
+				break
+			}
+			h++
+		}
 	}
 	return l
 }
 
-// maybe reports whether w could be in the list.
+// foldHash is FNV-1a over w with ASCII letters folded to lower case.
+func foldHash(w string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint32(lowerByte(w[i]))) * 16777619
+	}
+	return h
+}
+
+// contextWordLists returns the bits of the lists that hold w (ASCII
+// case-insensitively), or 0.
+func contextWordLists(w string) uint64 {
+	d := &ctxDict
+	if len(w) < d.minL || len(w) > d.maxL {
+		return 0
+	}
+	for h := foldHash(w); ; h++ {
+		slot := d.slots[h%uint32(len(d.slots))]
+		if slot == 0 {
+			return 0
+		}
+		if e := &d.entries[slot-1]; equalFoldASCII(w, e.word) {
+			return e.lists
+		}
+	}
+}
+
+// maybe reports whether w could be in the list: a check on its length and
+// first byte that rejects most words without hashing them.
 func (l *wordList) maybe(w string) bool {
 	if len(w) < l.minL || len(w) > l.maxL {
 		return false
@@ -333,13 +487,5 @@ func (l *wordList) maybe(w string) bool {
 
 // has reports whether w is in the list (ASCII case-insensitively).
 func (l *wordList) has(w string) bool {
-	if !l.maybe(w) {
-		return false
-	}
-	for _, k := range l.words {
-		if equalFoldASCII(w, k) {
-			return true
-		}
-	}
-	return false
+	return l.maybe(w) && contextWordLists(w)&l.bit != 0
 }

@@ -6,16 +6,7 @@ import "strings"
 
 var emailWords = newWordList("email", "e-mail", "mail", "contact", "address", "courriel", "correo")
 
-func isLocalByte(c byte) bool {
-	if isAlnum(c) {
-		return true
-	}
-	switch c {
-	case '.', '_', '%', '+', '-', '\'', '!', '#', '$', '&', '*', '/', '=', '?', '^', '`', '{', '|', '}', '~':
-		return true
-	}
-	return false
-}
+func isLocalByte(c byte) bool { return charClass[c]&cLocal != 0 }
 
 func (s *piiScan) scanAt() {
 	t := s.text
@@ -88,7 +79,7 @@ func (s *piiScan) email(at int) int {
 		}
 	}
 	conf := 0.9
-	if around(t, a, e, emailWords) {
+	if s.around(a, e, emailWords) {
 		conf = 1
 	}
 	if !s.emit(KindEmail, "email", a, e, conf) {

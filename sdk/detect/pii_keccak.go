@@ -48,39 +48,66 @@ var keccakRC = [24]uint64{
 	0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008,
 }
 
-var (
-	keccakRotc = [24]int{1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 2, 14, 27, 41, 56, 8, 25, 43, 62, 18, 39, 61, 20, 44}
-	keccakPiln = [24]int{10, 7, 11, 17, 18, 3, 5, 16, 8, 21, 24, 4, 15, 23, 19, 13, 12, 2, 20, 14, 22, 9, 6, 1}
-)
-
-// keccakF is the Keccak-f[1600] permutation.
-func keccakF(st *[25]uint64) {
-	var bc [5]uint64
+// keccakF is the Keccak-f[1600] permutation. The five-lane steps (theta,
+// chi) are written out over locals: array indexing modulo 5 made it
+// several times slower, inside Wasm most of all.
+func keccakF(a *[25]uint64) {
 	for r := 0; r < 24; r++ {
-		for i := 0; i < 5; i++ {
-			bc[i] = st[i] ^ st[i+5] ^ st[i+10] ^ st[i+15] ^ st[i+20]
-		}
-		for i := 0; i < 5; i++ {
-			t := bc[(i+4)%5] ^ bits.RotateLeft64(bc[(i+1)%5], 1)
-			for j := 0; j < 25; j += 5 {
-				st[j+i] ^= t
-			}
-		}
-		t := st[1]
-		for i := 0; i < 24; i++ {
-			j := keccakPiln[i]
-			bc[0] = st[j]
-			st[j] = bits.RotateLeft64(t, keccakRotc[i])
-			t = bc[0]
-		}
+		// Theta: xor each lane with the parities of two nearby columns.
+		c0 := a[0] ^ a[5] ^ a[10] ^ a[15] ^ a[20]
+		c1 := a[1] ^ a[6] ^ a[11] ^ a[16] ^ a[21]
+		c2 := a[2] ^ a[7] ^ a[12] ^ a[17] ^ a[22]
+		c3 := a[3] ^ a[8] ^ a[13] ^ a[18] ^ a[23]
+		c4 := a[4] ^ a[9] ^ a[14] ^ a[19] ^ a[24]
+		d0 := c4 ^ bits.RotateLeft64(c1, 1)
+		d1 := c0 ^ bits.RotateLeft64(c2, 1)
+		d2 := c1 ^ bits.RotateLeft64(c3, 1)
+		d3 := c2 ^ bits.RotateLeft64(c4, 1)
+		d4 := c3 ^ bits.RotateLeft64(c0, 1)
 		for j := 0; j < 25; j += 5 {
-			for i := 0; i < 5; i++ {
-				bc[i] = st[j+i]
-			}
-			for i := 0; i < 5; i++ {
-				st[j+i] ^= ^bc[(i+1)%5] & bc[(i+2)%5]
-			}
+			a[j] ^= d0
+			a[j+1] ^= d1
+			a[j+2] ^= d2
+			a[j+3] ^= d3
+			a[j+4] ^= d4
 		}
-		st[0] ^= keccakRC[r]
+		// Rho and pi: rotate each lane and move it, along the cycle of
+		// lane positions that starts at 1.
+		t := a[1]
+		t, a[10] = a[10], bits.RotateLeft64(t, 1)
+		t, a[7] = a[7], bits.RotateLeft64(t, 3)
+		t, a[11] = a[11], bits.RotateLeft64(t, 6)
+		t, a[17] = a[17], bits.RotateLeft64(t, 10)
+		t, a[18] = a[18], bits.RotateLeft64(t, 15)
+		t, a[3] = a[3], bits.RotateLeft64(t, 21)
+		t, a[5] = a[5], bits.RotateLeft64(t, 28)
+		t, a[16] = a[16], bits.RotateLeft64(t, 36)
+		t, a[8] = a[8], bits.RotateLeft64(t, 45)
+		t, a[21] = a[21], bits.RotateLeft64(t, 55)
+		t, a[24] = a[24], bits.RotateLeft64(t, 2)
+		t, a[4] = a[4], bits.RotateLeft64(t, 14)
+		t, a[15] = a[15], bits.RotateLeft64(t, 27)
+		t, a[23] = a[23], bits.RotateLeft64(t, 41)
+		t, a[19] = a[19], bits.RotateLeft64(t, 56)
+		t, a[13] = a[13], bits.RotateLeft64(t, 8)
+		t, a[12] = a[12], bits.RotateLeft64(t, 25)
+		t, a[2] = a[2], bits.RotateLeft64(t, 43)
+		t, a[20] = a[20], bits.RotateLeft64(t, 62)
+		t, a[14] = a[14], bits.RotateLeft64(t, 18)
+		t, a[22] = a[22], bits.RotateLeft64(t, 39)
+		t, a[9] = a[9], bits.RotateLeft64(t, 61)
+		t, a[6] = a[6], bits.RotateLeft64(t, 20)
+		t, a[1] = a[1], bits.RotateLeft64(t, 44)
+		// Chi: the only non-linear step, row by row.
+		for j := 0; j < 25; j += 5 {
+			b0, b1, b2, b3, b4 := a[j], a[j+1], a[j+2], a[j+3], a[j+4]
+			a[j] = b0 ^ ^b1&b2
+			a[j+1] = b1 ^ ^b2&b3
+			a[j+2] = b2 ^ ^b3&b4
+			a[j+3] = b3 ^ ^b4&b0
+			a[j+4] = b4 ^ ^b0&b1
+		}
+		// Iota.
+		a[0] ^= keccakRC[r]
 	}
 }

@@ -1,5 +1,7 @@
 package detect
 
+import "math/bits"
+
 // IP and MAC addresses: one pass over the starts of hex/colon runs.
 
 var (
@@ -13,6 +15,15 @@ func (s *piiScan) scanNet() {
 	n := len(t)
 	ip, mac := s.want(KindIPAddress), s.want(KindMACAddress)
 	for i := 0; i < n; {
+		// Every address has a ':', '.' or '-' within its first five
+		// bytes (after at most four hex digits, see netCandidate): skip
+		// to four bytes before the first of them in the next eight.
+		if i+8 <= n {
+			if k := netSepIndex(load8(t, i)); k > 4 {
+				i += k - 4
+				continue
+			}
+		}
 		c := t[i]
 		if !isHex(c) && c != ':' {
 			i++
@@ -24,7 +35,7 @@ func (s *piiScan) scanNet() {
 		}
 		wordPrev := isWordByte(prev) || prev >= 0x80
 		next := i + 1
-		if !wordPrev && prev != '.' {
+		if !wordPrev && prev != '.' && netCandidate(t, i) {
 			end := 0
 			if ip && isDigit(c) {
 				if e, cidr := parseIPv4(t, i); e > 0 {
@@ -39,7 +50,7 @@ func (s *piiScan) scanNet() {
 			if mac && prev != ':' && prev != '-' && end == 0 {
 				if e := parseMAC(t, i); e > 0 {
 					conf := 0.7
-					if around(t, i, e, macWords) {
+					if s.around(i, e, macWords) {
 						conf = 0.9
 					}
 					if s.emit(KindMACAddress, "mac", i, e, conf) {
@@ -59,6 +70,28 @@ func (s *piiScan) scanNet() {
 		}
 		i = next
 	}
+}
+
+// netSepIndex returns the index of the first ':', '.' or '-' in the
+// eight bytes x, or 8.
+func netSepIndex(x uint64) int {
+	sep := swarEq(x, ':') | swarEq(x, '.') | swarEq(x, '-')
+	return bits.TrailingZeros64(sep) / 8 // 64 trailing zeros when none
+}
+
+// netCandidate reports whether an IP or MAC address may start at i: at
+// "::", or after one to four hex digits followed by ':' (IPv6, MAC), '.'
+// (IPv4, Cisco MAC) or '-' (MAC). It is a cheap necessary condition that
+// spares the parsers most words of prose that start with a hex letter.
+func netCandidate(t string, i int) bool {
+	if t[i] == ':' {
+		return true
+	}
+	j := i
+	for j < len(t) && j-i < 5 && isHex(t[j]) {
+		j++
+	}
+	return j-i <= 4 && j < len(t) && (t[j] == ':' || t[j] == '.' || t[j] == '-')
 }
 
 // parseIPv4 parses four strict decimal octets at i (no leading zeros, at
@@ -110,10 +143,10 @@ func (s *piiScan) emitIPv4(i, e, cidr int) int {
 	if i > 0 && t[i-1] == ':' {
 		conf -= 0.1
 	}
-	if around(t, i, e, ipWords) {
+	if s.around(i, e, ipWords) {
 		conf += 0.2
 	}
-	if hasContext(t, i-24, i, versionWords) {
+	if s.hasContext(i-24, i, versionWords) {
 		conf -= 0.4
 	}
 	if s.emit(KindIPAddress, "ipv4", i, cidr, conf) {
@@ -203,7 +236,7 @@ func (s *piiScan) ipv6(i int) int {
 	if groups == 0 {
 		conf = 0.1 // the unspecified address "::" identifies nobody
 	}
-	if around(t, i, end, ipWords) {
+	if s.around(i, end, ipWords) {
 		conf += 0.2
 	}
 	if s.emit(KindIPAddress, "ipv6", i, end, conf) {

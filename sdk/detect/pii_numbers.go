@@ -1,5 +1,7 @@
 package detect
 
+import "math/bits"
+
 // Digit groups: cards, phone numbers, SSNs and numeric national
 // identifiers all come from one tokenisation of the text into runs of
 // digits joined by short separators ("+1 (415) 555-0132", "4012 8888 8888
@@ -35,16 +37,31 @@ func (s *piiScan) scanTokens() {
 		return
 	}
 	for i := 0; i < n; {
+		// Only tokens with a digit, or of exactly 16 characters (an
+		// Italian fiscal code may be all letters), can be candidates.
+		// Skip eight bytes without a digit that end in a non-alphanumeric
+		// byte: every token starting there is shorter than 16 and has no
+		// digit, and a token running on past them starts after the last
+		// non-alphanumeric byte.
+		if i+8 <= n {
+			if x := load8(t, i); swarDigits(x) == 0 {
+				// Without digits, alphanumeric means an ASCII letter.
+				if non := (^swarWordLetters(x) | x) & swarHi; non != 0 {
+					i += (63-bits.LeadingZeros64(non))/8 + 1
+					continue
+				}
+			}
+		}
 		if !isAlnum(t[i]) {
 			i++
 			continue
 		}
 		st := i
 		e := i
-		digits := true
+		nd := 0
 		for e < n && isAlnum(t[e]) {
-			if !isDigit(t[e]) {
-				digits = false
+			if isDigit(t[e]) {
+				nd++
 			}
 			e++
 		}
@@ -53,9 +70,10 @@ func (s *piiScan) scanTokens() {
 			continue
 		}
 		var next int
-		if digits && numbers {
+		if nd == e-st && numbers {
 			next = s.numberGroup(st, e, mixed)
-		} else if !digits && mixed {
+		} else if nd < e-st && mixed && (nd > 0 || e-st == 16) {
+			// Every mixed detector but the fiscal code needs a digit.
 			next = s.mixedToken(st, e)
 		}
 		if next > i {
@@ -154,7 +172,16 @@ func (s *piiScan) numberGroup(st, e int, mixed bool) int {
 	}
 	for k := 0; k < g.n; {
 		found := false
+		nd := 0 // digits in runs [k, k+m)
+		for r := k; r < g.n; r++ {
+			nd += g.re[r] - g.rs[r]
+		}
 		for m := g.n - k; m >= 1; m-- {
+			d := nd
+			nd -= g.re[k+m-1] - g.rs[k+m-1]
+			if d < minNumberDigits || d > maxNumberDigits {
+				continue // no detector takes this many digits
+			}
 			if s.classifyNumber(&g, k, m) {
 				k += m
 				found = true
@@ -238,18 +265,26 @@ func (w *window) formatted(seps string, l ...int) bool {
 
 // classifyNumber runs the numeric detectors on runs [k, k+m) of g and
 // reports whether any of them recorded a finding.
+//
+// The digit counts each detector accepts are checked here, before the
+// calls: most windows fit none or one of them.
 func (s *piiScan) classifyNumber(g *numGroup, k, m int) bool {
-	var w window
-	if !g.window(s.text, k, m, &w) {
+	w := &s.win
+	if !g.window(s.text, k, m, w) {
 		return false
 	}
-	strong := s.card(&w) || s.ssn(&w)
-	ids := s.nationalNumber(&w)
-	if !strong && s.phone(g, k, &w) {
+	nd := w.nd
+	strong := nd >= 12 && nd <= 19 && s.card(w) || nd == 9 && s.ssn(w)
+	ids := nd >= 9 && nd <= 12 && s.nationalNumber(w)
+	if !strong && nd >= 7 && nd <= 15 && s.phone(g, k, w) {
 		return true
 	}
 	return strong || ids
 }
+
+// The digit counts of numeric candidates: from a 7-digit phone number to a
+// 19-digit card.
+const minNumberDigits, maxNumberDigits = 7, 19
 
 var cardWords = newWordList("card", "credit", "debit", "visa", "mastercard", "amex", "cc", "ccn",
 	"payment", "pay", "discover", "maestro", "jcb", "diners", "kreditkarte", "carte", "tarjeta", "carta")
@@ -288,10 +323,10 @@ func (s *piiScan) card(w *window) bool {
 	if w.m > 1 {
 		conf = 0.8
 	}
-	if around(s.text, w.start, w.end, cardWords) {
+	if s.around(w.start, w.end, cardWords) {
 		conf += 0.2
 	}
-	if around(s.text, w.start, w.end, negativeNumberWords) {
+	if s.around(w.start, w.end, negativeNumberWords) {
 		conf -= 0.45
 	}
 	return s.emit(KindCreditCard, rule, w.start, w.end, conf)
@@ -394,10 +429,10 @@ func (s *piiScan) ssn(w *window) bool {
 			return false
 		}
 	}
-	if around(s.text, w.start, w.end, ssnWords) {
+	if s.around(w.start, w.end, ssnWords) {
 		conf += 0.35
 	}
-	if around(s.text, w.start, w.end, negativeNumberWords) {
+	if s.around(w.start, w.end, negativeNumberWords) {
 		conf -= 0.3
 	}
 	return s.emit(KindUSSSN, "us-ssn", w.start, w.end, conf)
@@ -555,10 +590,10 @@ func (s *piiScan) phone(g *numGroup, k int, w *window) bool {
 	default:
 		return false
 	}
-	if around(t, start, end, phoneWords) {
+	if s.around(start, end, phoneWords) {
 		conf += 0.3
 	}
-	if around(t, start, end, negativeNumberWords) || hasContext(t, start-40, start, notPhoneWords) {
+	if s.around(start, end, negativeNumberWords) || s.hasContext(start-40, start, notPhoneWords) {
 		conf -= 0.35
 	}
 	return s.emit(KindPhone, rule, start, end, conf)
@@ -583,7 +618,6 @@ func startsWithDate(t string, g *numGroup, k int) bool {
 // Aadhaar, AU TFN/ABN/ACN/Medicare) on the window.
 func (s *piiScan) nationalNumber(w *window) bool {
 	d := w.d[:w.nd]
-	t := s.text
 	found := false
 	switch w.nd {
 	case 9:
@@ -597,14 +631,14 @@ func (s *piiScan) nationalNumber(w *window) bool {
 		if conf > 0 {
 			if auTFN(d) {
 				c := conf
-				if around(t, w.start, w.end, tfnWords) {
+				if s.around(w.start, w.end, tfnWords) {
 					c += 0.4
 				}
 				found = s.emit(KindAUTFN, "au-tfn", w.start, w.end, c) || found
 			}
 			if auACN(d) {
 				c := conf
-				if around(t, w.start, w.end, acnWords) {
+				if s.around(w.start, w.end, acnWords) {
 					c += 0.4
 				}
 				found = s.emit(KindAUACN, "au-acn", w.start, w.end, c) || found
@@ -616,7 +650,7 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if w.m > 1 {
 				c = 0.45
 			}
-			if around(t, w.start, w.end, nhsWords) {
+			if s.around(w.start, w.end, nhsWords) {
 				c += 0.4
 			}
 			found = s.emit(KindUKNHS, "uk-nhs", w.start, w.end, c) || found
@@ -626,7 +660,7 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if w.m > 1 {
 				c = 0.5
 			}
-			if around(t, w.start, w.end, medicareWords) {
+			if s.around(w.start, w.end, medicareWords) {
 				c += 0.4
 			}
 			found = s.emit(KindAUMedicare, "au-medicare", w.start, w.end, c) || found
@@ -637,7 +671,7 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if w.m > 1 {
 				c = 0.5
 			}
-			if around(t, w.start, w.end, abnWords) {
+			if s.around(w.start, w.end, abnWords) {
 				c += 0.4
 			}
 			found = s.emit(KindAUABN, "au-abn", w.start, w.end, c) || found
@@ -648,7 +682,7 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if w.m > 1 {
 				c = 0.5
 			}
-			if around(t, w.start, w.end, aadhaarWords) {
+			if s.around(w.start, w.end, aadhaarWords) {
 				c += 0.4
 			}
 			found = s.emit(KindINAadhaar, "in-aadhaar", w.start, w.end, c) || found

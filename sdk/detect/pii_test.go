@@ -1,7 +1,10 @@
 package detect
 
 import (
+	"crypto/sha256"
 	"encoding/hex"
+	"math/big"
+	"math/rand"
 	"slices"
 	"strings"
 	"testing"
@@ -305,5 +308,105 @@ func TestPIIBenchPrompt(t *testing.T) {
 		if !kinds[k] {
 			t.Errorf("bench prompt: no %s found; findings %+v", k, fs)
 		}
+	}
+}
+
+// base58CheckBig is base58Check written plainly with math/big, the
+// reference for TestBase58Check.
+func base58CheckBig(tok string) bool {
+	v := new(big.Int)
+	for i := 0; i < len(tok); i++ {
+		d := strings.IndexByte(base58Alphabet, tok[i])
+		if d < 0 {
+			return false
+		}
+		v.Mul(v, big.NewInt(58))
+		v.Add(v, big.NewInt(int64(d)))
+	}
+	if v.BitLen() > 200 {
+		return false
+	}
+	var b [25]byte
+	v.FillBytes(b[:])
+	ones := len(tok) - len(strings.TrimLeft(tok, "1"))
+	zeros := 0
+	for zeros < len(b) && b[zeros] == 0 {
+		zeros++
+	}
+	if ones != zeros || b[0] != 0 && b[0] != 5 {
+		return false
+	}
+	h := sha256.Sum256(b[:21])
+	h = sha256.Sum256(h[:])
+	return string(h[:4]) == string(b[21:])
+}
+
+func TestBase58Check(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	valid := []string{"1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"}
+	var cases []string
+	for _, v := range valid {
+		if !base58Check(v) {
+			t.Errorf("base58Check(%q) = false", v)
+		}
+		for i := 0; i < 2000; i++ { // one or two characters changed
+			b := []byte(v)
+			for k := 0; k < 1+r.Intn(2); k++ {
+				b[r.Intn(len(b))] = base58Alphabet[r.Intn(58)]
+			}
+			cases = append(cases, string(b))
+		}
+	}
+	for i := 0; i < 5000; i++ { // random, including values past 25 bytes
+		b := make([]byte, 26+r.Intn(10))
+		for k := range b {
+			b[k] = base58Alphabet[r.Intn(58)]
+		}
+		if r.Intn(4) == 0 {
+			b[0] = '1'
+		}
+		cases = append(cases, string(b))
+	}
+	cases = append(cases, strings.Repeat("z", 35), strings.Repeat("1", 30), "11111111111111111111111111111111")
+	for _, c := range cases {
+		if got, want := base58Check(c), base58CheckBig(c); got != want {
+			t.Errorf("base58Check(%q) = %v, want %v", c, got, want)
+		}
+	}
+}
+
+// TestContextWords checks the shared word table: every word of every list
+// is found (in any ASCII case) with the bits of exactly the lists that
+// hold it, and words that are in no list are not found.
+func TestContextWords(t *testing.T) {
+	lists := map[string]wordList{"cardWords": cardWords, "negativeNumberWords": negativeNumberWords,
+		"phoneWords": phoneWords, "stopCaps": stopCaps, "monthNames": monthNames, "ipWords": ipWords,
+		"emailWords": emailWords, "locationTriggers": locationTriggers, "ibanWords": ibanWords}
+	for _, e := range ctxDict.entries {
+		upper := strings.Map(func(r rune) rune { // ASCII only, as the lookup folds
+			if r >= 'a' && r <= 'z' {
+				r -= 'a' - 'A'
+			}
+			return r
+		}, e.word)
+		for _, w := range []string{e.word, upper, upper[:1] + e.word[1:]} {
+			if !ctxDict.mayHold(w) || contextWordLists(w) != e.lists {
+				t.Errorf("%q: lists %b, want %b", w, contextWordLists(w), e.lists)
+			}
+		}
+	}
+	for name, l := range map[string]string{"cardWords": "visa", "negativeNumberWords": "ORDER", "phoneWords": "Téléphone",
+		"stopCaps": "The", "monthNames": "märz", "ipWords": "from", "locationTriggers": "from", "emailWords": "E-Mail"} {
+		if wl := lists[name]; !wl.has(l) {
+			t.Errorf("%s does not have %q", name, l)
+		}
+	}
+	for _, w := range []string{"visas", "x", "ordering", "tele", "mär", "", "quarterly", "TÉLÉPHONE"} {
+		if w != "" && contextWordLists(w) != 0 {
+			t.Errorf("%q found in lists %b", w, contextWordLists(w))
+		}
+	}
+	if ibanWords.has("from") || locationTriggers.has("iban") {
+		t.Error("a word found in a list that does not hold it")
 	}
 }

@@ -61,15 +61,22 @@ var ibanLengths = map[string]uint8{
 	"TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 }
 
+// ibanLength is ibanLengths indexed by the letters of the country code
+// (a map lookup is slow inside Wasm).
+var ibanLength = func() (l [26][26]uint8) {
+	for cc, n := range ibanLengths {
+		l[cc[0]-'A'][cc[1]-'A'] = n
+	}
+	return l
+}()
+
 var ibanWords = newWordList("iban", "bank", "account", "konto", "compte", "cuenta", "conto", "transfer", "wire", "sepa")
 
 // iban checks for an IBAN starting at st, compact or in groups of four
 // separated by single spaces or dashes, and returns its end or 0.
 func (s *piiScan) iban(st int) int {
 	t := s.text
-	var cc [2]byte
-	cc[0], cc[1] = upperByte(t[st]), upperByte(t[st+1])
-	L := int(ibanLengths[string(cc[:])])
+	L := int(ibanLength[upperByte(t[st])-'A'][upperByte(t[st+1])-'A'])
 	if L == 0 {
 		return 0
 	}
@@ -108,7 +115,7 @@ func (s *piiScan) iban(st int) int {
 		return 0
 	}
 	conf := 0.85
-	if around(t, st, j, ibanWords) {
+	if s.around(st, j, ibanWords) {
 		conf = 1
 	}
 	if !s.emit(KindIBAN, "iban", st, j, conf) {
@@ -161,21 +168,27 @@ var base58Index = func() (idx [256]int8) {
 // (version 5) address: 25 bytes whose last 4 are the first 4 of the double
 // SHA-256 of the first 21.
 func base58Check(tok string) bool {
-	var b [25]byte
+	// Decode into 32-bit limbs (least significant first): 7 limbs hold
+	// the 200 bits, and a limb step costs what a byte step did.
+	var v [7]uint32
 	for i := 0; i < len(tok); i++ {
-		v := base58Index[tok[i]]
-		if v < 0 {
+		d := base58Index[tok[i]]
+		if d < 0 {
 			return false
 		}
-		carry := int(v)
-		for j := len(b) - 1; j >= 0; j-- {
-			carry += 58 * int(b[j])
-			b[j] = byte(carry)
-			carry >>= 8
+		carry := uint64(d)
+		for k := range v {
+			x := uint64(v[k])*58 + carry
+			v[k] = uint32(x)
+			carry = x >> 32
 		}
-		if carry != 0 {
-			return false
+		if v[6]>>8 != 0 {
+			return false // more than 25 bytes
 		}
+	}
+	var b [25]byte
+	for k := 0; k < 25; k++ {
+		b[24-k] = byte(v[k/4] >> (8 * (k % 4)))
 	}
 	// Leading '1's encode leading zero bytes, one each.
 	ones := 0
@@ -330,7 +343,7 @@ func (s *piiScan) nif(st, de int, l byte, end int) bool {
 		return false
 	}
 	conf := 0.6
-	if around(t, st, end, nifWords) {
+	if s.around(st, end, nifWords) {
 		conf += 0.3
 	}
 	return s.emit(KindESNIF, "es-nif", st, end, conf)
@@ -360,7 +373,7 @@ func (s *piiScan) nie(st, e int) {
 		return
 	}
 	conf := 0.7
-	if around(t, st, end, nieWords) {
+	if s.around(st, end, nieWords) {
 		conf += 0.25
 	}
 	s.emit(KindESNIE, "es-nie", st, end, conf)
@@ -425,7 +438,7 @@ func (s *piiScan) itFiscalCode(st, e int) {
 	if byte('A'+sum%26) != upperByte(c[15]) {
 		conf = 0.3
 	}
-	if around(t, st, e, itWords) {
+	if s.around(st, e, itWords) {
 		conf += 0.15
 	}
 	s.emit(KindITFiscalCode, "it-fiscal-code", st, e, conf)
@@ -461,7 +474,7 @@ func (s *piiScan) inPAN(st, e int) {
 	default:
 		return
 	}
-	if around(t, st, e, panWords) {
+	if s.around(st, e, panWords) {
 		conf += 0.4
 	}
 	s.emit(KindINPAN, "in-pan", st, e, conf)
@@ -511,7 +524,7 @@ func (s *piiScan) sgNRIC(st, e int) {
 	if conf == 0 {
 		return
 	}
-	if around(t, st, e, nricWords) {
+	if s.around(st, e, nricWords) {
 		conf += 0.2
 	}
 	s.emit(KindSGNRIC, "sg-nric", st, e, conf)

@@ -1,5 +1,7 @@
 package detect
 
+import "math/bits"
+
 // Words: dates of birth after a context word, and person names and
 // locations. Without a language model names and places are found only
 // where the text announces them ("my name is", "Mr.", "lives in") or where
@@ -16,6 +18,13 @@ var dobWords = newWordList("born", "dob", "birth", "birthday", "birthdate", "geb
 var personTriggers = newWordList("mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mx", "herr", "frau", "sr", "sra", "mme", "mlle", "signor", "signora")
 
 var locationTriggers = newWordList("in", "from", "to", "at", "near")
+
+// possessives precede "name is" in "my name is ...".
+var possessives = newWordList("my", "his", "her", "their", "whose")
+
+// residenceVerbs precede a location trigger: "lives in", "based at".
+var residenceVerbs = newWordList("live", "lives", "living", "lived", "located", "based", "moved", "born", "reside",
+	"resides", "grew", "travel", "travelling", "traveling", "wohne", "wohnt", "habite", "vivo", "vive")
 
 var stopCaps = newWordList("the", "a", "an", "i", "my", "your", "our", "this", "that", "these", "and", "or",
 	"but", "it", "he", "she", "we", "they", "you", "is", "are", "was", "in", "on", "at", "to", "of",
@@ -36,63 +45,54 @@ func isCapWord(t string, w word) bool {
 	return !stopCaps.has(t[w.s:w.e])
 }
 
-func inList(w string, list []string) bool {
-	for _, k := range list {
-		if equalFoldASCII(w, k) {
-			return true
-		}
-	}
-	return false
-}
-
+// scanWords finds dates of birth, person names and locations. Only two
+// kinds of words start a candidate: capitalised words and birth context
+// words (dobWords, all of which start with b, d, g or n). The scan jumps
+// from one such word to the next eight bytes at a time (nextWordOfInterest)
+// and reads the words before a candidate only when it needs them
+// (prevWords), so lower-case prose costs little.
 func (s *piiScan) scanWords() {
 	t := s.text
 	n := len(t)
 	dob := s.want(KindDateOfBirth)
 	names := s.want(KindPerson)
 	places := s.want(KindLocation)
-	var prev [3]word // the three previous words, prev[0] the latest
-	np := 0
-	nextWord := func(i int) (word, bool) {
-		for i < n && !isWordLetter(t[i]) {
-			i++
-		}
-		if i >= n {
-			return word{}, false
-		}
-		j := i
-		for j < n && (isWordLetter(t[j]) || t[j] == '\'' && j+1 < n && isAlpha(t[j+1])) {
-			j++
-		}
-		return word{i, j}, true
+	nextWordAt := func(i int) (word, bool) {
+		ws, we := nextWord(t, i)
+		return word{ws, we}, ws < n
 	}
+	// Words inside a finding, after the word that triggered it, are
+	// skipped: neither candidates nor context for later words.
 	skipTo := 0
-	for i := 0; i < n; {
-		w, ok := nextWord(i)
-		if !ok {
+	var skips skipLog
+	for i := 0; ; {
+		q := nextWordOfInterest(t, i)
+		if q >= n {
 			break
 		}
-		i = w.e
-		if w.s < skipTo {
+		if q >= 2 && t[q-1] == '\'' && isWordLetter(t[q-2]) && isAlpha(t[q]) {
+			i = q + 1 // inside a word joined over an apostrophe ("O'Neil")
 			continue
 		}
-		if w.s > 0 && isDigit(t[w.s-1]) {
-			prev[2], prev[1], prev[0] = prev[1], prev[0], w
-			np++
+		ws, we := nextWord(t, q)
+		w := word{ws, we}
+		i = w.e
+		if w.s < skipTo || w.s > 0 && isDigit(t[w.s-1]) {
 			continue
 		}
 		text := t[w.s:w.e]
-		if dob && dobWords.has(text) {
+		if dob && dobWords.maybe(text) && dobWords.has(text) {
 			if e := s.dateOfBirth(w.e); e > 0 {
 				skipTo = e
+				skips.add(w.s, skipTo)
 			}
 		}
-		if (names || places) && isCapWord(t, w) {
+		if (names || places) && isUpper(t[w.s]) && isCapWord(t, w) {
 			// Extend over following capitalised words (at most 3 in all).
 			last := w
 			cnt := 1
 			for cnt < 3 {
-				nw, ok := nextWord(last.e)
+				nw, ok := nextWordAt(last.e)
 				if !ok || !onlySpaces(t[last.e:nw.s]) || !isCapWord(t, nw) {
 					break
 				}
@@ -100,14 +100,105 @@ func (s *piiScan) scanWords() {
 				cnt++
 			}
 			end := last.e
+			prev, np := prevWords(t, w.s, &skips)
 			conf, kind, rule := s.nameConfidence(prev, np, w, cnt, end)
 			if conf > 0 && s.emit(kind, rule, w.s, end, conf) {
 				skipTo = end
+				skips.add(w.s, skipTo)
 			}
 		}
-		prev[2], prev[1], prev[0] = prev[1], prev[0], w
-		np++
 	}
+}
+
+// nextWordOfInterest returns the start of the first word at or after i
+// (possibly a part of a word after an apostrophe, which the caller
+// checks) whose first byte is an ASCII capital or one of b, d, g, n in
+// either case, or len(t).
+func nextWordOfInterest(t string, i int) int {
+	n := len(t)
+	for ; i+8 <= n; i += 8 {
+		x := load8(t, i)
+		l := swarWordLetters(x)
+		before := l << 8 // a word letter precedes the byte
+		if i > 0 && isWordLetter(t[i-1]) {
+			before |= 0x80
+		}
+		f := x | 0x2020202020202020
+		of := swarRange(x&^swarHi, 'A', 'Z') | swarEq(f, 'b') | swarEq(f, 'd') | swarEq(f, 'g') | swarEq(f, 'n')
+		if m := l &^ before & of &^ x; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < n; i++ {
+		c := t[i]
+		if (i == 0 || !isWordLetter(t[i-1])) && (isUpper(c) || dobFirst(c)) {
+			return i
+		}
+	}
+	return n
+}
+
+func dobFirst(c byte) bool {
+	switch lowerByte(c) {
+	case 'b', 'd', 'g', 'n':
+		return true
+	}
+	return false
+}
+
+// skipLog remembers the last times scanWords moved skipTo: a word x was
+// skipped when x.s was below the skipTo set by the last trigger before it.
+// prevWords looks back over at most three recorded words, and every
+// trigger is a recorded word, so the last few entries are enough.
+type skipLog struct {
+	trig, to [8]int
+	n        int
+}
+
+func (l *skipLog) add(trig, to int) {
+	l.trig[l.n%len(l.trig)], l.to[l.n%len(l.to)] = trig, to
+	l.n++
+}
+
+// skipped reports whether the word starting at xs was skipped.
+func (l *skipLog) skipped(xs int) bool {
+	for k := l.n - 1; k >= 0 && k >= l.n-len(l.trig); k-- {
+		if l.trig[k%len(l.trig)] < xs {
+			return xs < l.to[k%len(l.to)]
+		}
+	}
+	return false
+}
+
+// prevWords returns the (at most three) words before the word starting at
+// p that the forward scan records, the latest first: every word but the
+// skipped ones.
+func prevWords(t string, p int, skips *skipLog) (prev [3]word, np int) {
+	for np < len(prev) {
+		e := p
+		for e > 0 && !isWordLetter(t[e-1]) {
+			e--
+		}
+		if e == 0 {
+			break
+		}
+		s := e - 1
+		for s > 0 {
+			if isWordLetter(t[s-1]) {
+				s--
+			} else if s >= 2 && t[s-1] == '\'' && isWordLetter(t[s-2]) && isAlpha(t[s]) {
+				s -= 2
+			} else {
+				break
+			}
+		}
+		p = s
+		if !skips.skipped(s) {
+			prev[np] = word{s, e}
+			np++
+		}
+	}
+	return prev, np
 }
 
 func onlySpaces(sep string) bool {
@@ -143,7 +234,7 @@ func (s *piiScan) nameConfidence(prev [3]word, np int, w word, cnt, end int) (fl
 	switch {
 	case personTriggers.has(p0) && (gap(0) == ". " || gap(0) == " "):
 		return 0.7, KindPerson, "person-title"
-	case equalFoldASCII(p0, "is") && equalFoldASCII(pw(1), "name") && inList(pw(2), []string{"my", "his", "her", "their", "whose"}):
+	case equalFoldASCII(p0, "is") && equalFoldASCII(pw(1), "name") && possessives.has(pw(2)):
 		return 0.8, KindPerson, "person-name-is"
 	case equalFoldASCII(p0, "am") && equalFoldASCII(pw(1), "i") && isGivenName(first):
 		return 0.7, KindPerson, "person-i-am"
@@ -161,7 +252,7 @@ func (s *piiScan) nameConfidence(prev [3]word, np int, w word, cnt, end int) (fl
 			return 0, "", ""
 		}
 		trig := locationTriggers.has(p0) && gap(0) == " "
-		lives := trig && inList(pw(1), []string{"live", "lives", "living", "lived", "located", "based", "moved", "born", "reside", "resides", "grew", "travel", "travelling", "traveling", "wohne", "wohnt", "habite", "vivo", "vive"})
+		lives := trig && residenceVerbs.has(pw(1))
 		switch {
 		case city && trig:
 			return 0.75, KindLocation, "location-dictionary"
@@ -206,12 +297,16 @@ func cmpFold(a, w string) int {
 	return len(a) - len(w)
 }
 
-var monthNames = []string{"january", "february", "march", "april", "may", "june", "july", "august",
+var monthNames = newWordList("january", "february", "march", "april", "may", "june", "july", "august",
 	"september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
 	"sep", "sept", "oct", "nov", "dec", "januar", "februar", "märz", "mai", "juni", "juli", "oktober",
 	"dezember", "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre",
 	"octobre", "novembre", "décembre", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
-	"agosto", "septiembre", "octubre", "noviembre", "diciembre"}
+	"agosto", "septiembre", "octubre", "noviembre", "diciembre")
+
+// dobFiller are the words allowed between a birth context word and the
+// date ("born on the", "date of birth: ...", "geboren am").
+var dobFiller = newWordList("on", "in", "the", "was", "is", "am", "le", "el", "il", "date", "of", "da", "de")
 
 // dateOfBirth looks for a date within 24 bytes after a birth context word
 // ending at from, records it and returns its end (or 0).
@@ -230,10 +325,10 @@ func (s *piiScan) dateOfBirth(from int) int {
 			for j < n && isWordLetter(t[j]) {
 				j++
 			}
-			if inList(t[i:j], monthNames) {
+			if monthNames.has(t[i:j]) {
 				break
 			}
-			if !inList(t[i:j], []string{"on", "in", "the", "was", "is", "am", "le", "am", "el", "il", "date", "of", "da", "de"}) {
+			if !dobFiller.has(t[i:j]) {
 				return 0
 			}
 			i = j
@@ -272,7 +367,7 @@ func parseDate(t string, i int) int {
 		for k < n && isWordLetter(t[k]) {
 			k++
 		}
-		if k > j && inList(t[j:k], monthNames) {
+		if k > j && monthNames.has(t[j:k]) {
 			if k < n && t[k] == '.' {
 				k++
 			}

@@ -60,6 +60,40 @@ func stateGet(key string) (Counter, error) {
 	return Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}, nil
 }
 
+// stateBatch runs the ops under one lock, so that they are atomic as the
+// host's are.
+func stateBatch(ops []StateOp) error {
+	now := time.Now()
+	localState.mu.Lock()
+	defer localState.mu.Unlock()
+	if localState.m == nil {
+		localState.m = make(map[string]localCounter)
+	}
+	for i := range ops {
+		o := &ops[i]
+		c, ok := localState.m[o.Key]
+		live := ok && now.Before(c.expires)
+		if o.Get {
+			o.Result = Counter{}
+			if live {
+				o.Result = Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}
+			}
+			continue
+		}
+		if !live {
+			c = localCounter{expires: now.Add(o.TTL)}
+		}
+		c.value += o.Delta
+		key := o.Key
+		if !ok {
+			key = strings.Clone(key) // Batch does not retain the caller's keys
+		}
+		localState.m[key] = c
+		o.Result = Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}
+	}
+	return nil
+}
+
 func verifySignature(alg abi.SigAlg, der, msg, sig []byte) (bool, error) {
 	key, err := abi.ParseVerifyKey(alg, der)
 	if err != nil {

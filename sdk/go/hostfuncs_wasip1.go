@@ -41,6 +41,47 @@ func stateCounter(code uint32) (Counter, error) {
 	}, nil
 }
 
+//go:wasmimport ward state_batch
+func hostStateBatch(opsPtr, opsLen uint32, out uint32) uint32
+
+// Batch's buffers: the encoded records (grown once to the largest batch
+// seen, at most MaxBatchBytes) and the host's answers. A guest module
+// runs one call at a time, so they are never shared.
+var (
+	batchBuf []byte
+	batchOut [16 * MaxBatchOps]byte
+)
+
+// stateBatch encodes ops as state_batch records (sdk/ABI.md) and makes
+// one host call. Batch has checked the ops.
+func stateBatch(ops []StateOp) error {
+	b := batchBuf[:0]
+	for i := range ops {
+		o := &ops[i]
+		op, delta, ttl := byte(1), o.Delta, o.TTL.Milliseconds()
+		if o.Get {
+			op, delta, ttl = 2, 0, 0
+		}
+		b = append(b, op, byte(len(o.Key)), byte(len(o.Key)>>8))
+		b = append(b, o.Key...)
+		b = binary.LittleEndian.AppendUint64(b, uint64(delta))
+		b = binary.LittleEndian.AppendUint64(b, uint64(ttl))
+	}
+	batchBuf = b
+	code := hostStateBatch(bytesPtr(b), uint32(len(b)), uint32(uintptr(unsafe.Pointer(&batchOut[0]))))
+	if err := stateResult(code); err != nil {
+		return err
+	}
+	for i := range ops {
+		a := batchOut[16*i:]
+		ops[i].Result = Counter{
+			Value: int64(binary.LittleEndian.Uint64(a[:8])),
+			TTL:   time.Duration(int64(binary.LittleEndian.Uint64(a[8:16]))) * time.Millisecond,
+		}
+	}
+	return nil
+}
+
 // ResetState does nothing in a guest: the host owns the counters.
 func ResetState() {}
 

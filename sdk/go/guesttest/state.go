@@ -13,8 +13,8 @@ import (
 )
 
 // State is an in-memory stand-in for Ward's state backend behind the
-// "ward" host functions state_incr and state_get (sdk/ABI.md, "Host
-// functions"): counters with a fixed expiry. Every Guest uses the process's
+// "ward" host functions state_incr, state_get and state_batch (sdk/ABI.md,
+// "Host functions"): counters with a fixed expiry. Every Guest uses the process's
 // DefaultState unless given another with SetState; two Guests sharing one
 // State behave like two Ward replicas sharing Redis. Set Unavailable to make
 // every call fail as a dead backend does, and Now to control time. The
@@ -58,7 +58,9 @@ func (s *State) Reset() {
 	s.mu.Unlock()
 }
 
-// Calls returns the number of state calls made since the last Reset.
+// Calls returns the number of state calls made since the last Reset: one
+// per state_incr, state_get or state_batch call (a batch is one round trip
+// to Redis, whatever its number of ops).
 func (s *State) Calls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -96,11 +98,81 @@ func (s *State) op(key string, incr bool, delta, ttlMs int64) (uint32, int64, in
 	if len(key) == 0 || len(key) > 256 || (incr && ttlMs < 1) {
 		return 2, 0, 0
 	}
+	value, left := s.apply(key, incr, delta, ttlMs, s.clock())
+	return 0, value, left
+}
+
+// batchOp is one decoded state_batch record.
+type batchOp struct {
+	key          string
+	incr         bool
+	delta, ttlMs int64
+}
+
+// Bounds of state_batch (sdk/ABI.md).
+const (
+	maxBatchOps   = 32
+	maxBatchBytes = 16 << 10
+)
+
+// decodeBatch parses state_batch records as the host does; ok is false for
+// a malformed batch (result 2).
+func decodeBatch(raw []byte) (ops []batchOp, ok bool) {
+	if len(raw) > maxBatchBytes {
+		return nil, false
+	}
+	for len(raw) > 0 {
+		if len(ops) == maxBatchOps || len(raw) < 3 {
+			return nil, false
+		}
+		op, kl := raw[0], int(binary.LittleEndian.Uint16(raw[1:3]))
+		if op != 1 && op != 2 || kl == 0 || kl > 256 || len(raw) < 19+kl {
+			return nil, false
+		}
+		o := batchOp{key: string(raw[3 : 3+kl]), incr: op == 1}
+		if o.incr {
+			o.delta = int64(binary.LittleEndian.Uint64(raw[3+kl:]))
+			o.ttlMs = int64(binary.LittleEndian.Uint64(raw[11+kl:]))
+			if o.ttlMs < 1 {
+				return nil, false
+			}
+		}
+		ops = append(ops, o)
+		raw = raw[19+kl:]
+	}
+	return ops, true
+}
+
+// batch runs one state_batch call over decoded ops (nil when the records
+// were malformed, then result 2) and returns the result code and the
+// 16-byte answers.
+func (s *State) batch(ops []batchOp, valid bool) (uint32, []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	if !valid {
+		return 2, nil
+	}
+	if s.unavailable {
+		return 1, nil
+	}
 	now := s.clock()
+	out := make([]byte, 16*len(ops))
+	for i, o := range ops {
+		value, left := s.apply(o.key, o.incr, o.delta, o.ttlMs, now)
+		binary.LittleEndian.PutUint64(out[16*i:], uint64(value))
+		binary.LittleEndian.PutUint64(out[16*i+8:], uint64(left))
+	}
+	return 0, out
+}
+
+// apply does one valid incr or get at now under s.mu and returns the
+// counter's value and ms left (rounded up).
+func (s *State) apply(key string, incr bool, delta, ttlMs int64, now time.Time) (int64, int64) {
 	e, ok := s.m[key]
 	if !ok || !now.Before(e.expires) {
 		if !incr {
-			return 0, 0, 0
+			return 0, 0
 		}
 		e = stateEntry{expires: now.Add(time.Duration(ttlMs) * time.Millisecond)}
 	}
@@ -112,7 +184,7 @@ func (s *State) op(key string, incr bool, delta, ttlMs int64) (uint32, int64, in
 		s.m[key] = e
 	}
 	left := e.expires.Sub(now)
-	return 0, e.value, (left + time.Millisecond - 1).Milliseconds()
+	return e.value, (left + time.Millisecond - 1).Milliseconds()
 }
 
 // guests maps instantiated modules to their Guest so that the host
@@ -165,10 +237,41 @@ func instantiateHostModule(ctx context.Context, rt wazero.Runtime) error {
 		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(_ context.Context, mod api.Module, stack []uint64) {
 		call(mod, stack, false)
 	}), []api.ValueType{i32, i32, i32}, []api.ValueType{i32}).Export("state_get").
+		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(stateBatch),
+		[]api.ValueType{i32, i32, i32}, []api.ValueType{i32}).Export("state_batch").
 		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(verifySignature),
 		[]api.ValueType{i32, i32, i32, i32, i32, i32, i32}, []api.ValueType{i32}).Export("verify_signature").
 		Instantiate(ctx)
 	return err
+}
+
+// stateBatch is ward.state_batch over the Guest's State. As the host, it
+// traps on an ops or out range outside memory before applying anything.
+func stateBatch(_ context.Context, mod api.Module, stack []uint64) {
+	ptr, n, out := uint32(stack[0]), uint32(stack[1]), uint32(stack[2])
+	st := DefaultState
+	if g, ok := guests.Load(mod); ok {
+		st = g.(*Guest).stateOf()
+	}
+	var (
+		ops   []batchOp
+		valid bool
+	)
+	if n <= maxBatchBytes {
+		raw, ok := mod.Memory().Read(ptr, n)
+		if !ok {
+			panic("guesttest: state_batch ops outside memory")
+		}
+		ops, valid = decodeBatch(raw)
+	}
+	if valid && uint64(out)+16*uint64(len(ops)) > uint64(mod.Memory().Size()) {
+		panic("guesttest: state_batch out_ptr outside memory")
+	}
+	code, answers := st.batch(ops, valid)
+	if code == 0 && !mod.Memory().Write(out, answers) {
+		panic("guesttest: state_batch out_ptr outside memory")
+	}
+	stack[0] = uint64(code)
 }
 
 // verifySignature is ward.verify_signature with the host's code

@@ -63,6 +63,21 @@ c2 = {"api_keys":cfg["api_keys"], "strip_credentials":False, "realm":"llm", "hea
 case("custom header, realm, no stripping", [("x-ward-key",KEY_A),("authorization","Bearer nope")], allow("api_key","alice","k-alice","reader,writer",[]), c2)
 case("custom header only: authorization is ignored", [("authorization","Bearer "+KEY_A)], deny("no credentials", {"key":"WWW-Authenticate","value":"Bearer realm=\"llm\""}), c2)
 case("tokens not configured", [("x-ward-key",wardat({"sub":"dave","iat":PAST,"exp":FAR,"jti":"t"}))], deny("ward_token: not accepted", {"key":"WWW-Authenticate","value":"Bearer realm=\"llm\""}), c2)
+# JSON edge cases of JWT headers and claims (plugins/auth/jsonobj.go). jwt_raw signs JSON text as
+# given, for what a dict cannot express (duplicate names, chosen escapes and number forms).
+def jwt_raw(h, c, key=HS, alg=hashlib.sha256):
+    s = b64(h)+"."+b64(c)
+    return s+"."+b64(hmac.new(key, s.encode(), alg).digest())
+HS256 = js({"alg":"HS256"})
+case("JWT duplicate alg in header", [("authorization","Bearer "+jwt_raw(b'{"alg":"HS256","alg":"none"}', js(claims)))], deny("jwt: malformed"))
+case("JWT duplicate exp claim, the second escaped", [("authorization","Bearer "+jwt_raw(HS256, js(claims)[:-1]+b',"\\u0065xp":%d}' % PAST))], deny("jwt: malformed"))
+case("JWT header names match exactly: ALG is not alg", [("authorization","Bearer "+jwt({"alg":"HS256","ALG":"none"}, claims))], allow("jwt","carol","","analyst,admin",["authorization"]))
+case("JWT escaped subject, scope-style roles, exponent and fraction dates", [("authorization","Bearer "+jwt_raw(HS256,
+     js(dict(claims, sub="caf\u00e9 \U0001F600", roles="analyst \t admin")).replace(b'"exp":%d' % FAR, b'"exp":4.1024448E+9').replace(b'"iat":%d' % PAST, b'"iat":1699999999.25')))],
+     allow("jwt","caf\u00e9 \U0001F600","","analyst,admin",["authorization"]))
+case("JWT lone surrogate in subject", [("authorization","Bearer "+jwt_raw(HS256, js(dict(claims, sub="x")).replace(b'"sub":"x"', b'"sub":"\\ud800"')))], deny("jwt: malformed"))
+case("JWT nested unknown claims are skipped", [("authorization","Bearer "+jwt({"alg":"HS256"}, dict(claims, ext={"a":[1,{"b":None,"c":[True,False,-1.5e-3]}],"s":"}]"})))], allow("jwt","carol","","analyst,admin",["authorization"]))
+case("JWT nested deeper than 64 levels", [("authorization","Bearer "+jwt_raw(HS256, js(claims)[:-1]+b',"x":'+b'['*64+b']'*64+b'}'))], deny("jwt: malformed"))
 cerr("no method configured", {}, "", "configure at least one of api_keys, tokens, jwt")
 cerr("unknown key", {"api_keys":cfg["api_keys"],"apikeys":[]}, "apikeys", "unknown key (known: api_keys, headers, jwt, leeway, realm, strip_credentials, tokens)")
 cerr("api key hash not hex", {"api_keys":[{"id":"a","sha256":"secret"}]}, "api_keys[0].sha256", "want 64 hex digits: the SHA-256 of the key (printf %s \"$KEY\" | sha256sum)")

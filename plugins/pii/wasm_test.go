@@ -1,0 +1,200 @@
+package main
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/detect"
+	ward "github.com/wardgate/ward/sdk/go"
+	"github.com/wardgate/ward/sdk/go/guesttest"
+)
+
+// This file drives the guard built with GOOS=wasip1 through
+// sdk/go/guesttest: the golden cases in Wasm, and what a call costs.
+
+func newWasmGuard(tb testing.TB) *guesttest.Guest {
+	tb.Helper()
+	return guesttest.New(tb, guesttest.Build(tb, "."), nil)
+}
+
+func TestWasmDescribe(t *testing.T) {
+	d, err := newWasmGuard(t).Describe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newGuard()
+	if want := g.Description(); !reflect.DeepEqual(d, want) {
+		t.Fatalf("describe = %+v, want %+v", d, want)
+	}
+}
+
+// TestWasmGolden runs testdata/cases.json through the real module.
+func TestWasmGolden(t *testing.T) {
+	for _, c := range loadCases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			guesttest.RunCase(t, newWasmGuard(t), c)
+		})
+	}
+}
+
+// TestWasmRoundTrip tokenizes in one instance and restores in another, as
+// pooled instances do.
+func TestWasmRoundTrip(t *testing.T) {
+	cfg := []byte(`{"default_action":"tokenize",` + testKey + `}`)
+	a, b := newWasmGuard(t), newWasmGuard(t)
+	for _, g := range []*guesttest.Guest{a, b} {
+		if err := g.Configure(cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := benchPrompt()
+	x := &abi.Exchange{Phase: abi.PhaseRequest, RequestID: "w1", Messages: []abi.Message{{Role: "user", Text: text}}}
+	var v abi.Verdict
+	if err := a.Check(x, &v); err != nil || len(v.Rewrites) != 1 {
+		t.Fatalf("request: %+v, %v", v, err)
+	}
+	y := &abi.Exchange{Phase: abi.PhaseResponse, RequestID: "w1", Annotations: slices.Clone(v.Annotations),
+		Response: abi.Response{Status: 200, Messages: []abi.Message{{Role: "assistant", Text: v.Rewrites[0].Text}}}}
+	var w abi.Verdict
+	if err := b.Check(y, &w); err != nil || len(w.Rewrites) != 1 || w.Rewrites[0].Text != text {
+		t.Fatalf("response: %+v, %v", w, err)
+	}
+}
+
+// benchPrompt is a 2 KB prompt with a few personal data items among
+// ordinary prose.
+func benchPrompt() string {
+	para := "The committee reviewed the quarterly numbers and asked the team to prepare a short summary of the findings for the board. "
+	var b strings.Builder
+	b.WriteString("Please draft a reply to Jane (jane.doe@example.com, +1 415 555 0132) about invoice 2024-117. ")
+	for b.Len() < 1500 {
+		b.WriteString(para)
+	}
+	b.WriteString("Her card on file is 4111 1111 1111 1111 and the refund goes to IBAN DE89 3704 0044 0532 0130 00. ")
+	for b.Len() < 2048 {
+		b.WriteString(para)
+	}
+	return b.String()[:2048]
+}
+
+func benchRequest() []byte {
+	x := &abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, RequestID: "req-0123456789", Route: "chat",
+		Path: "/v1/chat/completions", Model: "gpt-4o",
+		Messages: []abi.Message{{Role: "user", Text: benchPrompt()}}}
+	return abi.AppendExchange(nil, x)
+}
+
+// BenchmarkWasmRequest is the whole host+guest call of the built guard on
+// a 2 KB prompt: "defaults" (redact and mask), "tokenize" (every kind
+// tokenized and the mapping sealed) and "clean" (the same size without
+// personal data). p50-ns is the median call.
+func BenchmarkWasmRequest(b *testing.B) {
+	clean := abi.AppendExchange(nil, &abi.Exchange{Phase: abi.PhaseRequest, RequestID: "r",
+		Messages: []abi.Message{{Role: "user", Text: strings.Repeat("The committee reviewed the quarterly numbers. ", 45)[:2048]}}})
+	for _, m := range []struct {
+		name, config string
+		in           []byte
+	}{
+		{"defaults", `{}`, benchRequest()},
+		{"tokenize", `{"default_action":"tokenize",` + testKey + `}`, benchRequest()},
+		{"clean", `{}`, clean},
+	} {
+		b.Run(m.name, func(b *testing.B) {
+			g := newWasmGuard(b)
+			if err := g.Configure([]byte(m.config)); err != nil {
+				b.Fatal(err)
+			}
+			benchCalls(b, g, "ward_request", m.in)
+		})
+	}
+}
+
+// BenchmarkWasmResponse restores four placeholders in a 2 KB answer.
+func BenchmarkWasmResponse(b *testing.B) {
+	g := newWasmGuard(b)
+	if err := g.Configure([]byte(`{"default_action":"tokenize",` + testKey + `}`)); err != nil {
+		b.Fatal(err)
+	}
+	x := &abi.Exchange{Phase: abi.PhaseRequest, RequestID: "req-0123456789", Messages: []abi.Message{{Role: "user", Text: benchPrompt()}}}
+	var v abi.Verdict
+	if err := g.Check(x, &v); err != nil || len(v.Rewrites) != 1 {
+		b.Fatal(v, err)
+	}
+	y := &abi.Exchange{Phase: abi.PhaseResponse, RequestID: "req-0123456789", Annotations: slices.Clone(v.Annotations),
+		Response: abi.Response{Status: 200, Messages: []abi.Message{{Role: "assistant", Text: strings.Clone(v.Rewrites[0].Text)}}}}
+	benchCalls(b, g, "ward_response", abi.AppendExchange(nil, y))
+}
+
+func benchCalls(b *testing.B, g *guesttest.Guest, export string, in []byte) {
+	var v abi.Verdict
+	lat := make([]time.Duration, 0, 1<<16)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		out, err := g.Call(export, in)
+		if len(lat) < cap(lat) {
+			lat = append(lat, time.Since(t0))
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if out != nil {
+			if err := abi.DecodeVerdict(out, &v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
+	}
+}
+
+// BenchmarkNativeSplit separates, natively, the detector's time from the
+// guard's own (merging, rewriting, sealing) on the 2 KB prompt.
+func BenchmarkNativeSplit(b *testing.B) {
+	text := benchPrompt()
+	b.Run("detect", func(b *testing.B) {
+		g := &guardUnderTest{}
+		g.init(b, `{}`)
+		for i := 0; i < b.N; i++ {
+			g.detect(text)
+		}
+	})
+	for _, m := range []struct{ name, config string }{{"guard-defaults", `{}`}, {"guard-tokenize", `{"default_action":"tokenize",` + testKey + `}`}} {
+		b.Run(m.name, func(b *testing.B) {
+			in := configured(b, m.config)
+			x := &abi.Exchange{Phase: abi.PhaseRequest, RequestID: "req-0123456789", Messages: []abi.Message{{Role: "user", Text: text}}}
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := in.Check(x); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+type guardUnderTest struct{ p *pii }
+
+func (g *guardUnderTest) init(tb testing.TB, config string) {
+	g.p = &pii{}
+	c, err := ward.ParseConfig([]byte(config))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := g.p.configure(c); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func (g *guardUnderTest) detect(text string) {
+	g.p.found = detect.PII(text, g.p.found[:0], &g.p.opt)
+}
