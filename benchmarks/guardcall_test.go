@@ -26,6 +26,8 @@ var guests = map[string]string{
 	"auth":        "./plugins/auth",
 	"rbac":        "./plugins/rbac",
 	"ratelimit":   "./plugins/ratelimit",
+	"pii":         "./plugins/pii",
+	"secrets":     "./plugins/secrets",
 }
 
 var built = map[string][]byte{}

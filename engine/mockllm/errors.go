@@ -1,6 +1,9 @@
 package mockllm
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // OpenAI: {"error":{"message":..,"type":..,"param":null,"code":..}}
 type openAIError struct {
@@ -91,11 +94,15 @@ func anthropicErrorType(status int) string {
 }
 
 // mustJSON marshals values built from the package's own types, which cannot
-// fail to encode; a failure is a programming error.
+// fail to encode; a failure is a programming error. Like the real APIs (and
+// unlike json.Marshal) it leaves <, > and & unescaped, so that text such as
+// a gateway's placeholders reads as sent.
 func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		panic("mockllm: encode answer: " + err.Error())
 	}
-	return b
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }

@@ -20,8 +20,8 @@ const (
 	// HeaderDelay is the duration slept by FaultSlow (time.ParseDuration
 	// syntax, default 1s, at most 5m).
 	HeaderDelay = "x-mock-delay"
-	// HeaderEchoHeaders set to "1" adds "received_headers", "received_method"
-	// and "received_uri" to the answer: top-level fields of the JSON object,
+	// HeaderEchoHeaders set to "1" adds "received_headers", "received_method",
+	// "received_uri" and "received_body" to the answer: top-level fields of the JSON object,
 	// or of the first SSE event's JSON object.
 	HeaderEchoHeaders = "x-mock-echo-headers"
 	// HeaderBodySHA256 is set on every answer to the lowercase hex SHA-256 of

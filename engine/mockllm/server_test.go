@@ -533,6 +533,7 @@ func TestEchoHeaders(t *testing.T) {
 			}
 			eq(t, path(t, m, "received_method"), "POST")
 			eq(t, path(t, m, "received_uri"), tc.path)
+			eq(t, path(t, m, "received_body"), tc.body)
 			if _, ok := got["content-length"]; !ok {
 				t.Error("content-length not echoed")
 			}

@@ -145,15 +145,19 @@ type echoInfo struct {
 	ReceivedHeaders map[string][]string `json:"received_headers"`
 	ReceivedMethod  string              `json:"received_method"`
 	ReceivedURI     string              `json:"received_uri"`
+	// ReceivedBody is the request body as received, so that a test or a
+	// demo can see what a gateway sent upstream (a masked prompt, say).
+	ReceivedBody string `json:"received_body"`
 }
 
-// receivedEcho copies the request's headers out of ctx (nothing of ctx is
+// receivedEcho copies the request's headers and body out of ctx (nothing of ctx is
 // retained).
 func receivedEcho(ctx *fasthttp.RequestCtx) *echoInfo {
 	e := &echoInfo{
 		ReceivedHeaders: map[string][]string{},
 		ReceivedMethod:  string(ctx.Method()),
 		ReceivedURI:     string(ctx.RequestURI()),
+		ReceivedBody:    string(ctx.PostBody()),
 	}
 	raw := ctx.Request.Header.RawHeaders()
 	if len(raw) == 0 {
