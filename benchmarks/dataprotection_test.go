@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -21,19 +22,14 @@ import (
 const piiDemoConfig = `{"tokenize_key":"ward-bench-tokenize-key-0123456789abcdef","actions":{"EMAIL":"tokenize","CREDIT_CARD":"tokenize"}}`
 
 // dataPrompt is a 2 KB user prompt with a few items of personal data among
-// ordinary prose; cleanPrompt is 2 KB without any.
+// ordinary prose (plugins/pii's benchmark prompt); cleanPrompt is 2 KB
+// without any.
 func dataPrompt() string {
-	para := "The committee reviewed the quarterly numbers and asked the team to prepare a short summary of the findings for the board. "
-	var b strings.Builder
-	b.WriteString("Please draft a reply to Jane (jane.doe@example.com, +1 415 555 0132) about invoice 2024-117. ")
-	for b.Len() < 1500 {
-		b.WriteString(para)
+	b, err := os.ReadFile("../plugins/pii/testdata/prompt-2k.txt")
+	if err != nil {
+		panic(err)
 	}
-	b.WriteString("Her card on file is 4111 1111 1111 1111 and the refund goes to IBAN DE89 3704 0044 0532 0130 00. ")
-	for b.Len() < 2048 {
-		b.WriteString(para)
-	}
-	return b.String()[:2048]
+	return string(b)
 }
 
 func cleanPrompt() string {
@@ -49,13 +45,18 @@ func dataExchange(prompt string) *abi.Exchange {
 }
 
 func dataPipeline(tb testing.TB, h *wasmhost.Host) *pipeline.Pipeline {
+	return dataPipelineWith(tb, h, piiDemoConfig)
+}
+
+// dataPipelineWith loads secrets (defaults) and pii with piiConfig.
+func dataPipelineWith(tb testing.TB, h *wasmhost.Host, piiConfig string) *pipeline.Pipeline {
 	tb.Helper()
 	ctx := context.Background()
 	sec, err := h.Load(ctx, wasmhost.Spec{Name: "secrets", Wasm: built["secrets"], PoolSize: 1})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	pii, err := h.Load(ctx, wasmhost.Spec{Name: "pii", Wasm: built["pii"], PoolSize: 1, ConfigJSON: []byte(piiDemoConfig)})
+	pii, err := h.Load(ctx, wasmhost.Spec{Name: "pii", Wasm: built["pii"], PoolSize: 1, ConfigJSON: []byte(piiConfig)})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -98,7 +99,8 @@ func TestDataProtectionPipeline(t *testing.T) {
 }
 
 // BenchmarkDataProtection: one request phase through secrets -> pii on a
-// 2 KB prompt, beside an empty pipeline. p50-ns and p99-ns are per-request
+// 2 KB prompt, beside an empty pipeline: pii as in the demo (e-mails and
+// cards tokenized, the mapping sealed) and on its defaults (redact, mask). p50-ns and p99-ns are per-request
 // percentiles of the run (time/op is the mean).
 func BenchmarkDataProtection(b *testing.B) {
 	h, err := wasmhost.New(context.Background(), wasmhost.Options{})
@@ -107,14 +109,16 @@ func BenchmarkDataProtection(b *testing.B) {
 	}
 	defer h.Close(context.Background())
 	p := dataPipeline(b, h)
+	defaults := dataPipelineWith(b, h, `{}`)
 	for _, c := range []struct {
 		name   string
 		p      *pipeline.Pipeline
 		prompt string
 	}{
 		{"no-guards", pipeline.New(nil), dataPrompt()},
-		{"secrets+pii/personal-data", p, dataPrompt()},
-		{"secrets+pii/clean", p, cleanPrompt()},
+		{"secrets+pii/demo-tokenize/personal-data", p, dataPrompt()},
+		{"secrets+pii/defaults/personal-data", defaults, dataPrompt()},
+		{"secrets+pii/demo-tokenize/clean", p, cleanPrompt()},
 	} {
 		b.Run(c.name, func(b *testing.B) { runData(b, c.p, c.prompt) })
 	}

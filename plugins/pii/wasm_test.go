@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -66,19 +67,13 @@ func TestWasmRoundTrip(t *testing.T) {
 }
 
 // benchPrompt is a 2 KB prompt with a few personal data items among
-// ordinary prose.
+// ordinary prose (also the prompt of benchmarks/dataprotection_test.go).
 func benchPrompt() string {
-	para := "The committee reviewed the quarterly numbers and asked the team to prepare a short summary of the findings for the board. "
-	var b strings.Builder
-	b.WriteString("Please draft a reply to Jane (jane.doe@example.com, +1 415 555 0132) about invoice 2024-117. ")
-	for b.Len() < 1500 {
-		b.WriteString(para)
+	b, err := os.ReadFile("testdata/prompt-2k.txt")
+	if err != nil {
+		panic(err)
 	}
-	b.WriteString("Her card on file is 4111 1111 1111 1111 and the refund goes to IBAN DE89 3704 0044 0532 0130 00. ")
-	for b.Len() < 2048 {
-		b.WriteString(para)
-	}
-	return b.String()[:2048]
+	return string(b)
 }
 
 func benchRequest() []byte {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/wardgate/ward/sdk/detect"
 	"github.com/wardgate/ward/sdk/detect/redact"
@@ -15,11 +16,20 @@ const ruleGeneric = "generic-api-key"
 // maxRuleLen bounds a rule id in the actions table.
 const maxRuleLen = 64
 
+// Bounds of allow_values: a short value would allow a common substring of
+// real secrets; the count bounds the lookup.
+const (
+	minAllowLen = 8
+	maxAllowLen = 1024
+	maxAllow    = 1000
+)
+
 var schema = func() map[string]string {
 	m := map[string]string{
 		"actions":          `table RULE = "redact"|"mask"|"tokenize"|"block"|"allow": action per rule id (gitleaks ids: "aws-access-token", "github-pat", "generic-api-key", ...)`,
 		"default_action":   "action for every rule not in actions; default: block for provider rules at or above block_confidence, redact for the others and generic-api-key",
 		"block_confidence": "number in [0, 1], default 0.8: confidence from which a provider rule's finding blocks by default",
+		"allow_values":     "array of strings: values never treated as secrets, matched exactly (known-public keys, test fixtures); at most 1000, each 8 to 1024 bytes",
 	}
 	maps.Copy(m, redact.CommonSchema)
 	return m
@@ -33,6 +43,7 @@ type secrets struct {
 	def       redact.Action
 	hasDef    bool
 	blockConf float64
+	allow     []string // sorted allow_values
 	r         redact.Redactor
 
 	find  redact.Finder // s.spans, bound once (a method value allocates)
@@ -86,6 +97,21 @@ func (s *secrets) configure(c *ward.Config) error {
 	if !(blockConf >= 0 && blockConf <= 1) {
 		return c.Errorf("block_confidence", "must be in [0, 1], got %v", blockConf)
 	}
+	allow, err := c.Strings("allow_values", nil)
+	if err != nil {
+		return err
+	}
+	if len(allow) > maxAllow {
+		return c.Errorf("allow_values", "at most %d values, got %d", maxAllow, len(allow))
+	}
+	for i, v := range allow {
+		if len(v) < minAllowLen || len(v) > maxAllowLen {
+			return c.Errorf("allow_values", "value %d: must be %d to %d bytes, got %d", i, minAllowLen, maxAllowLen, len(v))
+		}
+	}
+	allow = slices.Clone(allow)
+	slices.Sort(allow)
+	allow = slices.Compact(allow)
 	tokenizes := hasDef && def == redact.Tokenize
 	for _, a := range actions {
 		tokenizes = tokenizes || a == redact.Tokenize
@@ -95,7 +121,7 @@ func (s *secrets) configure(c *ward.Config) error {
 		return err
 	}
 	*s = secrets{
-		actions: actions, def: def, hasDef: hasDef, blockConf: blockConf,
+		actions: actions, def: def, hasDef: hasDef, blockConf: blockConf, allow: allow,
 		r: redact.Redactor{Name: "secrets", What: "a secret", Common: cm},
 	}
 	s.find = s.spans
@@ -125,6 +151,9 @@ func (s *secrets) spans(text string, dst []redact.Span) []redact.Span {
 	s.found = detect.Secrets(text, s.found[:0])
 	for i := range s.found {
 		f := &s.found[i]
+		if s.allowed(text[f.Start:f.End]) {
+			continue
+		}
 		a := s.action(f)
 		if a == redact.Allow {
 			continue
@@ -132,6 +161,16 @@ func (s *secrets) spans(text string, dst []redact.Span) []redact.Span {
 		dst = append(dst, redact.Span{Kind: string(detect.KindSecret), Label: f.Rule, Start: f.Start, End: f.End, Action: a})
 	}
 	return dst
+}
+
+// allowed reports whether v is one of allow_values (gitleaks expresses
+// known-public values as per-rule allowlists; here the operator lists them).
+func (s *secrets) allowed(v string) bool {
+	if len(s.allow) == 0 {
+		return false
+	}
+	_, ok := slices.BinarySearch(s.allow, v)
+	return ok
 }
 
 func (s *secrets) request(x *ward.Exchange, v *ward.Verdict) { s.r.Request(x, v, s.find) }

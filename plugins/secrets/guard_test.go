@@ -36,7 +36,7 @@ func TestDescription(t *testing.T) {
 	if d.Name != "secrets" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request", "response"}) {
 		t.Fatalf("description %+v", d)
 	}
-	for _, k := range []string{"actions", "default_action", "block_confidence", "mask_keep", "tokenize_key"} {
+	for _, k := range []string{"actions", "default_action", "block_confidence", "allow_values", "mask_keep", "tokenize_key"} {
 		if d.ConfigSchema[k] == "" {
 			t.Errorf("config_schema lacks %q", k)
 		}
@@ -70,6 +70,35 @@ func TestDefaultActions(t *testing.T) {
 	} {
 		if got := s.action(&c.f).String(); got != c.want {
 			t.Errorf("%s at %v: %s, want %s", c.f.Rule, c.f.Confidence, got, c.want)
+		}
+	}
+}
+
+// TestAllowValues: a listed value passes unchanged, other secrets do not,
+// and bad lists are refused with the key.
+func TestAllowValues(t *testing.T) {
+	const aws = "AKIAQ7XH3LMZ5RT2WPNC"
+	in := configured(t, `{"default_action":"redact","allow_values":["`+aws+`","not-in-the-prompt-1"]}`)
+	text := benchPrompt()
+	v, err := in.Check(&abi.Exchange{Phase: abi.PhaseRequest, RequestID: "a", Messages: []abi.Message{{Role: "user", Text: text}}})
+	if err != nil || len(v.Rewrites) != 1 {
+		t.Fatalf("verdict %+v, %v", v, err)
+	}
+	got := v.Rewrites[0].Text
+	if !strings.Contains(got, aws) || strings.Contains(got, "ghp_") || strings.Count(got, "[SECRET]") != 2 {
+		t.Fatalf("rewrite keeps the wrong values: %q", got)
+	}
+	for _, c := range []struct{ config, want string }{
+		{`{"allow_values":["short"]}`, "allow_values"},
+		{`{"allow_values":"` + aws + `"}`, "allow_values"},
+		{`{"allow_values":[1]}`, "allow_values[0]"},
+	} {
+		in, err := ward.NewInstance(newGuard())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := in.Configure([]byte(c.config)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("configure %s: %v, want an error about %s", c.config, err, c.want)
 		}
 	}
 }

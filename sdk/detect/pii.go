@@ -316,8 +316,30 @@ func (s *piiScan) contextLists(from, to int) uint64 {
 			return c.lists
 		}
 	}
+	lists, _ := s.scanContext(from, to, to)
+	s.remember(from, to, lists)
+	return lists
+}
+
+// contextSplit remembers the lists of the windows text[from:to] and
+// text[mid:to] (from <= mid <= to), tokenising the text once, for a
+// candidate that asks for both.
+func (s *piiScan) contextSplit(from, mid, to int) {
+	all, tail := s.scanContext(from, mid, to)
+	s.remember(from, to, all)
+	s.remember(mid, to, tail)
+}
+
+func (s *piiScan) remember(from, to int, lists uint64) {
+	s.ctx[s.ctxNext] = ctxWindow{from: from, to: to, lists: lists, ok: true}
+	s.ctxNext = (s.ctxNext + 1) % len(s.ctx)
+}
+
+// scanContext returns the lists of the words in the window text[from:to]
+// (all) and of those among them that start at mid or later (tail: the
+// words of the window text[mid:to]).
+func (s *piiScan) scanContext(from, mid, to int) (all, tail uint64) {
 	text := s.text
-	lists := uint64(0)
 	i, end := max(from, 0), min(to, len(text))
 	if i > 0 && isWordLetter(text[i-1]) {
 		for i < end && isWordLetter(text[i]) {
@@ -334,13 +356,15 @@ func (s *piiScan) contextLists(from, to int) uint64 {
 			j++
 		}
 		if ctxDict.mayHold(text[i:j]) {
-			lists |= contextWordLists(text[i:j])
+			l := contextWordLists(text[i:j])
+			all |= l
+			if i >= mid {
+				tail |= l
+			}
 		}
 		i = j
 	}
-	s.ctx[s.ctxNext] = ctxWindow{from: from, to: to, lists: lists, ok: true}
-	s.ctxNext = (s.ctxNext + 1) % len(s.ctx)
-	return lists
+	return all, tail
 }
 
 // ctxWindow is a remembered result of contextLists.

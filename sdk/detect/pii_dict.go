@@ -6,7 +6,7 @@ package detect
 // The dictionaries behind PERSON and LOCATION: common given names from
 // many languages and large cities, chosen by the Ward authors (not copied
 // from a third-party list). Entries are lower case, ASCII and sorted
-// (inSortedFold relies on the order; TestDictionariesSorted checks it).
+// (kept sorted for review, which TestDictionariesSorted checks).
 // Kept small on purpose: they add recall only where a capitalised word is
 // certainly a name or a place, and every entry costs guest memory.
 

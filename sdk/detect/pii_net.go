@@ -17,10 +17,19 @@ func (s *piiScan) scanNet() {
 	for i := 0; i < n; {
 		// Every address has a ':', '.' or '-' within its first five
 		// bytes (after at most four hex digits, see netCandidate): skip
-		// to four bytes before the first of them in the next eight.
+		// to four bytes before the next of them, eight bytes at a time
+		// (prose has few).
 		if i+8 <= n {
-			if k := netSepIndex(load8(t, i)); k > 4 {
-				i += k - 4
+			j := i
+			for j+8 <= n {
+				if sep := netSeps(load8(t, j)); sep != 0 {
+					j += bits.TrailingZeros64(sep) / 8
+					break
+				}
+				j += 8
+			}
+			if j-4 > i {
+				i = j - 4
 				continue
 			}
 		}
@@ -72,11 +81,10 @@ func (s *piiScan) scanNet() {
 	}
 }
 
-// netSepIndex returns the index of the first ':', '.' or '-' in the
-// eight bytes x, or 8.
-func netSepIndex(x uint64) int {
-	sep := swarEq(x, ':') | swarEq(x, '.') | swarEq(x, '-')
-	return bits.TrailingZeros64(sep) / 8 // 64 trailing zeros when none
+// netSeps sets the high bit of each ':', '.' or '-' in the eight bytes
+// x.
+func netSeps(x uint64) uint64 {
+	return swarEq(x, ':') | swarEq(x, '.') | swarEq(x, '-')
 }
 
 // netCandidate reports whether an IP or MAC address may start at i: at

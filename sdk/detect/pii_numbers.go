@@ -1,7 +1,5 @@
 package detect
 
-import "math/bits"
-
 // Digit groups: cards, phone numbers, SSNs and numeric national
 // identifiers all come from one tokenisation of the text into runs of
 // digits joined by short separators ("+1 (415) 555-0132", "4012 8888 8888
@@ -39,16 +37,28 @@ func (s *piiScan) scanTokens() {
 	for i := 0; i < n; {
 		// Only tokens with a digit, or of exactly 16 characters (an
 		// Italian fiscal code may be all letters), can be candidates.
-		// Skip eight bytes without a digit that end in a non-alphanumeric
-		// byte: every token starting there is shorter than 16 and has no
-		// digit, and a token running on past them starts after the last
-		// non-alphanumeric byte.
+		// Skip blocks of eight bytes without a digit that are not all
+		// letters: a token with a digit has one in some block, and a
+		// token of 16 or more letters covers a whole block. At a block
+		// that may hold a candidate, step back to the start of the token
+		// running into it (no further back than i, where the token
+		// walk was).
 		if i+8 <= n {
-			if x := load8(t, i); swarDigits(x) == 0 {
+			j := i
+			for j+8 <= n {
+				x := load8(t, j)
 				// Without digits, alphanumeric means an ASCII letter.
-				if non := (^swarWordLetters(x) | x) & swarHi; non != 0 {
-					i += (63-bits.LeadingZeros64(non))/8 + 1
-					continue
+				if swarDigits(x) != 0 || (^swarWordLetters(x)|x)&swarHi == 0 {
+					break
+				}
+				j += 8
+			}
+			if j > i {
+				for j > i && isAlnum(t[j-1]) {
+					j--
+				}
+				if i = j; i == n {
+					break
 				}
 			}
 		}
@@ -590,8 +600,13 @@ func (s *piiScan) phone(g *numGroup, k int, w *window) bool {
 	default:
 		return false
 	}
+	// The windows before: 48 bytes for around, 40 for notPhoneWords.
+	s.contextSplit(start-48, start-40, start)
 	if s.around(start, end, phoneWords) {
 		conf += 0.3
+	}
+	if conf < s.min {
+		return false // what follows only lowers conf
 	}
 	if s.around(start, end, negativeNumberWords) || s.hasContext(start-40, start, notPhoneWords) {
 		conf -= 0.35

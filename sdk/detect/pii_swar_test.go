@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/bits"
 	"math/rand"
 	"testing"
 )
@@ -62,13 +63,13 @@ func TestNextWord(t *testing.T) {
 	}
 }
 
-func TestNetSepIndex(t *testing.T) {
+func TestNetSeps(t *testing.T) {
 	for _, c := range []struct {
 		s    string
 		want int
 	}{{"abcdefgh", 8}, {":bcdefgh", 0}, {"abc.efgh", 3}, {"abcdefg-", 7}, {"ab-d:fgh", 2}} {
-		if got := netSepIndex(load8(c.s, 0)); got != c.want {
-			t.Errorf("netSepIndex(%q) = %d, want %d", c.s, got, c.want)
+		if got := bits.TrailingZeros64(netSeps(load8(c.s, 0))) / 8; got != c.want {
+			t.Errorf("first of netSeps(%q) = %d, want %d", c.s, got, c.want)
 		}
 	}
 }

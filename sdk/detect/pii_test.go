@@ -410,3 +410,59 @@ func TestContextWords(t *testing.T) {
 		t.Error("a word found in a list that does not hold it")
 	}
 }
+
+// TestWordPrefilters checks that the words scanWords drops before looking
+// at them (stopCapAt, dobPair) could never start a finding.
+func TestWordPrefilters(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		stop bool
+	}{
+		{"The end", true}, {"I am", true}, {"Please,", true}, {"Hospital.", true}, {"The", true},
+		{"Theo", false}, {"The's", false}, {"THE", false}, {"Born", false}, {"Thé", false},
+		{"University", false}, // longer than eight letters: left to isCapWord
+	} {
+		if _, ok := stopCapAt(c.text, 0); ok != c.stop {
+			t.Errorf("stopCapAt(%q) = %v, want %v", c.text, ok, c.stop)
+		}
+	}
+	texts := []string{benchPrompt, "Born in Paris. The Né née nacido Geboren DOB: bi bo do ge na n", "I Am The Dr A B"}
+	for _, w := range stopCapWords {
+		texts = append(texts, strings.ToUpper(w[:1])+w[1:]+" x")
+	}
+	for _, text := range texts {
+		for q := 0; q < len(text); q++ {
+			if q > 0 && isWordLetter(text[q-1]) || !isWordLetter(text[q]) {
+				continue
+			}
+			ws, we := nextWord(text, q)
+			w := text[ws:we]
+			if isUpper(text[q]) {
+				if e, ok := stopCapAt(text, q); ok && (e != we || isCapWord(text, word{ws, we}) || dobWords.has(w)) {
+					t.Errorf("stopCapAt drops %q in %q", w, text)
+				}
+			} else if dobWords.has(w) && !dobPair(text, q) {
+				t.Errorf("dobPair drops %q", w)
+			}
+		}
+	}
+	n := 0
+	for _, e := range ctxDict.entries {
+		if e.lists&dobWords.bit != 0 {
+			n++
+			// dobWords folds ASCII letters only.
+			up := []byte(e.word)
+			for i := range up {
+				up[i] = upperByte(up[i])
+			}
+			for _, w := range []string{e.word, string(up[:1]) + e.word[1:], string(up)} {
+				if !dobWords.has(w) || !dobPair(w+" ", 0) {
+					t.Errorf("dobPair(%q) = false", w)
+				}
+			}
+		}
+	}
+	if n < 10 {
+		t.Fatalf("found %d birth words", n)
+	}
+}

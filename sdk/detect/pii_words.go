@@ -26,12 +26,69 @@ var possessives = newWordList("my", "his", "her", "their", "whose")
 var residenceVerbs = newWordList("live", "lives", "living", "lived", "located", "based", "moved", "born", "reside",
 	"resides", "grew", "travel", "travelling", "traveling", "wohne", "wohnt", "habite", "vivo", "vive")
 
-var stopCaps = newWordList("the", "a", "an", "i", "my", "your", "our", "this", "that", "these", "and", "or",
+var stopCapWords = []string{"the", "a", "an", "i", "my", "your", "our", "this", "that", "these", "and", "or",
 	"but", "it", "he", "she", "we", "they", "you", "is", "are", "was", "in", "on", "at", "to", "of",
 	"for", "from", "with", "by", "dear", "hi", "hello", "thanks", "please", "monday", "tuesday",
 	"wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
 	"may", "june", "july", "august", "september", "october", "november", "december", "street", "st",
-	"road", "avenue", "company", "inc", "ltd", "llc", "university", "bank", "hospital", "school")
+	"road", "avenue", "company", "inc", "ltd", "llc", "university", "bank", "hospital", "school"}
+
+var stopCaps = newWordList(stopCapWords...)
+
+// stopCapKeys holds the stop caps of at most eight letters, each packed
+// into a word (byte k in bits 8k..8k+7), in an open-addressing table
+// (0 = empty slot; stopCapHash, linear probing): scanWords
+// drops "The", "This", "Please" ... with one multiply and a compare or
+// two, before any of the calls a candidate costs (each call is dear
+// inside Wasm).
+var stopCapKeys = func() (tab [128]uint64) {
+	for _, w := range stopCapWords {
+		if len(w) > 8 {
+			continue
+		}
+		k := uint64(0)
+		for i := len(w) - 1; i >= 0; i-- {
+			k = k<<8 | uint64(w[i])
+		}
+		h := stopCapHash(k)
+		for tab[h] != 0 {
+			h = (h + 1) % uint64(len(tab))
+		}
+		tab[h] = k
+	}
+	return tab
+}()
+
+func stopCapHash(k uint64) uint64 { return k * 0x9E3779B97F4A7C15 >> 57 }
+
+// stopCapAt reports whether a plain stop cap starts at q (an ASCII
+// capital): a capitalised word, then lower-case ASCII letters only, that
+// ends there (no letter and no apostrophe joining a letter follows), one
+// letter long ("I", "A") or in stopCaps. Such a word is never a name,
+// place or birth word, so scanWords may skip it; e is its end.
+func stopCapAt(t string, q int) (e int, ok bool) {
+	n := len(t)
+	e = q + 1
+	k := uint64(t[q]) | 0x20
+	for e < n && e-q <= 8 && isLower(t[e]) {
+		k |= uint64(t[e]) << (8 * uint(e-q))
+		e++
+	}
+	if e-q > 8 || e < n && (isWordLetter(t[e]) || t[e] == '\'' && e+1 < n && isAlpha(t[e+1])) {
+		return e, false
+	}
+	if e-q == 1 {
+		return e, true
+	}
+	for h := stopCapHash(k); ; h = (h + 1) % uint64(len(stopCapKeys)) {
+		switch stopCapKeys[h] {
+		case k:
+			return e, true
+		case 0:
+			return e, false
+		}
+	}
+}
 
 func isCapWord(t string, w word) bool {
 	if w.e-w.s < 2 || !isUpper(t[w.s]) {
@@ -72,6 +129,15 @@ func (s *piiScan) scanWords() {
 		}
 		if q >= 2 && t[q-1] == '\'' && isWordLetter(t[q-2]) && isAlpha(t[q]) {
 			i = q + 1 // inside a word joined over an apostrophe ("O'Neil")
+			continue
+		}
+		if isUpper(t[q]) {
+			if e, ok := stopCapAt(t, q); ok {
+				i = e
+				continue
+			}
+		} else if !dobPair(t, q) {
+			i = q + 1
 			continue
 		}
 		ws, we := nextWord(t, q)
@@ -136,6 +202,28 @@ func nextWordOfInterest(t string, i int) int {
 		}
 	}
 	return n
+}
+
+// dobPair reports whether the lower-case word start at q may begin a
+// birth context word (dobWords): its first three bytes (folded) are bor,
+// bir, dob, geb, nac, nat, nai, nas or "né". Prose has many words starting
+// with b, d, g or n ("board", "numbers"), and each costs a word lookup.
+func dobPair(t string, q int) bool {
+	if q+2 >= len(t) {
+		return false
+	}
+	a, b, c := lowerByte(t[q]), lowerByte(t[q+1]), lowerByte(t[q+2])
+	switch a {
+	case 'b':
+		return (b == 'o' || b == 'i') && c == 'r'
+	case 'd':
+		return b == 'o' && c == 'b'
+	case 'g':
+		return b == 'e' && c == 'b'
+	case 'n':
+		return b == 'a' && (c == 'c' || c == 't' || c == 'i' || c == 's') || b == 0xC3 && c == 0xA9
+	}
+	return false
 }
 
 func dobFirst(c byte) bool {
@@ -265,36 +353,53 @@ func (s *piiScan) nameConfidence(prev [3]word, np int, w word, cnt, end int) (fl
 	return 0, "", ""
 }
 
-func isGivenName(w string) bool { return inSortedFold(givenNames[:], w) }
-func isCity(w string) bool      { return inSortedFold(cityNames[:], w) }
+func isGivenName(w string) bool { return givenNameSet.has(w) }
+func isCity(w string) bool      { return citySet.has(w) }
 
-// inSortedFold looks w up (ASCII case-insensitively) in a sorted list of
-// lower-case entries.
-func inSortedFold(list []string, w string) bool {
-	lo, hi := 0, len(list)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if cmpFold(list[m], w) < 0 {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo < len(list) && equalFoldASCII(w, list[lo])
+// givenNameSet and citySet hold the dictionaries for lookups: a capitalised
+// word is looked up in both, and inside Wasm a binary search (a call and a
+// string comparison per step) costs several times one folded hash and
+// one comparison.
+var (
+	givenNameSet = newFoldSet(givenNames[:])
+	citySet      = newFoldSet(cityNames[:])
+)
+
+// foldSet is a set of lower-case strings looked up ASCII
+// case-insensitively: open addressing with linear probing over indexes
+// into words (0 = empty slot). Read-only once built.
+type foldSet struct {
+	slots []uint16
+	mask  uint32
+	words []string
 }
 
-// cmpFold compares the lower-case a with w folded to lower case.
-func cmpFold(a, w string) int {
-	for i := 0; i < len(a) && i < len(w); i++ {
-		c := lowerByte(w[i])
-		if a[i] != c {
-			if a[i] < c {
-				return -1
-			}
-			return 1
+func newFoldSet(words []string) foldSet {
+	n := 1
+	for n < 4*len(words) {
+		n *= 2
+	}
+	f := foldSet{slots: make([]uint16, n), mask: uint32(n - 1), words: words}
+	for i, w := range words {
+		h := foldHash(w) & f.mask
+		for f.slots[h] != 0 {
+			h = (h + 1) & f.mask
+		}
+		f.slots[h] = uint16(i + 1)
+	}
+	return f
+}
+
+func (f *foldSet) has(w string) bool {
+	for h := foldHash(w) & f.mask; ; h = (h + 1) & f.mask {
+		k := f.slots[h]
+		if k == 0 {
+			return false
+		}
+		if equalFoldASCII(w, f.words[k-1]) {
+			return true
 		}
 	}
-	return len(a) - len(w)
 }
 
 var monthNames = newWordList("january", "february", "march", "april", "may", "june", "july", "august",

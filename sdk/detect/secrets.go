@@ -29,6 +29,7 @@ const KindSecret Kind = "SECRET"
 func Secrets(text string, dst []Finding) []Finding {
 	s := secScan{text: text, dst: dst, base: len(dst)}
 	s.run()
+	s.flushGeneric()
 	s.finish()
 	return s.dst
 }
@@ -38,31 +39,87 @@ type secScan struct {
 	text string
 	dst  []Finding
 	base int
+	// counts is scratch for entropy and placeholder, zero between uses.
+	counts [256]uint16
+	// prio[k] is the priority of dst[base+k].
+	prio [32]uint8
+	// pending generic-api-key candidates (keyword start and end, value
+	// start), evaluated after the scan: see deferGeneric.
+	pending  [8][3]int
+	npending int
 }
 
+// run feeds the text through the automaton four bytes at a time with one
+// branch per block (most blocks reach no output: a branch per byte costs
+// much more in Wasm than the table lookups); a block that reaches an output
+// is replayed byte by byte by step.
 func (s *secScan) run() {
 	t := s.text
 	a := &secAC
-	nc := uint32(a.nclass)
-	delta := a.delta
-	off := uint32(0)
-	for i := 0; i < len(t); i++ {
-		off = delta[off+uint32(a.class[t[i]])]
-		if off&secOutFlag == 0 {
+	d := a.delta
+	cls := &a.class
+	off := uint16(0)
+	i := 0
+	for ; i+4 <= len(t); i += 4 {
+		b := t[i : i+4]
+		v0 := d[uint(off&secStateMask)+uint(cls[b[0]])]
+		v1 := d[uint(v0&secStateMask)+uint(cls[b[1]])]
+		v2 := d[uint(v1&secStateMask)+uint(cls[b[2]])]
+		v3 := d[uint(v2&secStateMask)+uint(cls[b[3]])]
+		if (v0|v1|v2|v3)&secOutFlag != 0 {
+			off = s.step(off, i, i+4)
 			continue
 		}
-		off &^= secOutFlag
-		st := off / nc
-		o := a.outOff[st]
-		for k := o; k < o+a.outN[st]; k++ {
-			s.fire(&secTriggers[a.out[k]], i+1)
-		}
+		off = v3
 	}
+	s.step(off, i, len(t))
 }
 
-// fire handles one trigger occurrence ending at end (exclusive).
-func (s *secScan) fire(tr *secTrigger, end int) {
-	start := end - len(tr.lit)
+// step runs the automaton from off over t[i:j], firing every trigger it
+// reaches, and returns the state after t[j-1].
+func (s *secScan) step(off uint16, i, j int) uint16 {
+	t := s.text
+	a := &secAC
+	d := a.delta
+	for ; i < j; i++ {
+		v := d[uint(off&secStateMask)+uint(a.class[t[i]])]
+		off = v & secStateMask
+		if v&secOutFlag == 0 {
+			continue
+		}
+		st := int(off) / a.nclass
+		o := int(a.outOff[st])
+		for k := o; k < o+int(a.outN[st]); k++ {
+			tr := &secTriggers[a.out[k]]
+			start := i + 1 - tr.short
+			if tr.lb && start > 0 && secIsWord(t[start-1]) {
+				continue
+			}
+			if tr.next != nil {
+				if e := start + len(tr.lit); e >= len(t) || !tr.next.has(t[e]) {
+					continue
+				}
+			}
+			if tr.short < len(tr.lit) && (i+1 >= len(t) || secLower(t[i+1]) != tr.lit[tr.short]) {
+				continue // the literal goes on past the automaton's depth, differently
+			}
+			s.fire(tr, i+1)
+		}
+	}
+	return off
+}
+
+// fire handles one trigger occurrence whose first tr.short bytes end at
+// p (exclusive).
+func (s *secScan) fire(tr *secTrigger, p int) {
+	start := p - tr.short
+	end := start + len(tr.lit)
+	if end > len(s.text) {
+		return
+	}
+	if tr.short < len(tr.lit) && !secEqualFold(s.text[p:end], tr.lit[tr.short:]) {
+		return
+	}
 	if tr.exact && s.text[start:end] != tr.orig {
 		return
 	}
@@ -86,16 +143,36 @@ func (s *secScan) add(rule string, prio uint8, start, end int, conf float64) {
 		if f.End <= start || end <= f.Start {
 			continue
 		}
-		op := secPriority(f.Rule)
+		op := s.priority(i)
 		if op > prio || (op == prio && f.End-f.Start >= end-start) {
 			return // the existing finding wins
 		}
 		// The new finding wins: delete the old one (order is restored in finish).
-		s.dst[i] = s.dst[len(s.dst)-1]
-		s.dst = s.dst[:len(s.dst)-1]
+		last := len(s.dst) - 1
+		s.dst[i] = s.dst[last]
+		if k, l := i-s.base, last-s.base; l < len(s.prio) {
+			s.prio[k] = s.prio[l]
+		} else if k < len(s.prio) {
+			s.prio[k] = secPriority(s.dst[i].Rule)
+		}
+		s.dst = s.dst[:last]
 		i--
 	}
+	if k := len(s.dst) - s.base; k < len(s.prio) {
+		// By rule id, not prio: a rule that is both a token and a keyword
+		// rule defends its findings at the keyword rules' priority.
+		s.prio[k] = secPriority(rule)
+	}
 	s.dst = append(s.dst, Finding{Kind: KindSecret, Rule: rule, Start: start, End: end, Confidence: conf})
+}
+
+// priority is the priority of s.dst[i], from the scan's record for the
+// first findings (a map lookup is slow in Wasm) and by rule id beyond.
+func (s *secScan) priority(i int) uint8 {
+	if k := i - s.base; k < len(s.prio) {
+		return s.prio[k]
+	}
+	return secPriority(s.dst[i].Rule)
 }
 
 // finish sorts this call's findings by Start (insertion sort: they are few).
@@ -138,7 +215,7 @@ func (s *secScan) tokenRule(r *secTokenRule, start, end int) {
 		return
 	}
 	v := t[start:e]
-	if r.ent > 0 && secEntropy(v) < r.ent {
+	if r.ent > 0 && s.entropy(v) < r.ent {
 		return
 	}
 	conf := r.conf
@@ -173,10 +250,10 @@ func (s *secScan) keyword(tr *secTrigger, start, end int) {
 			continue
 		}
 		v := t[vs:e]
-		if r.ent > 0 && secEntropy(v) < r.ent {
+		if r.ent > 0 && s.entropy(v) < r.ent {
 			continue
 		}
-		if secPlaceholder(v) {
+		if s.placeholder(v) {
 			continue
 		}
 		s.add(r.id, prioContext, vs, e, r.conf)
@@ -185,7 +262,7 @@ func (s *secScan) keyword(tr *secTrigger, start, end int) {
 	// After a comma only a quoted value counts for generic-api-key:
 	// getenv("api_token", "..."), not a list of identifiers.
 	if tr.generic && (!comma || t[vs-1] == '"' || t[vs-1] == '\'' || t[vs-1] == '`') {
-		s.generic(start, end, vs)
+		s.deferGeneric(start, end, vs)
 	}
 }
 
@@ -350,20 +427,43 @@ func secIsGLEnd(t string, j int) bool {
 	return false
 }
 
-func secIsWord(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
-}
+// Byte classes, from one table: a lookup is much cheaper than a chain of
+// comparisons in Wasm.
+const (
+	ctWord    = 1 << iota // \w
+	ctAlnum               // [A-Za-z0-9]
+	ctIdentSp             // [ \t\w.-]
+	ctB64URL              // [A-Za-z0-9_-]
+)
 
-func secIsAlnum(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
+var secCT = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		alnum := b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+		if alnum {
+			t[c] |= ctAlnum
+		}
+		if alnum || b == '_' {
+			t[c] |= ctWord | ctIdentSp | ctB64URL
+		}
+		if b == ' ' || b == '\t' || b == '.' || b == '-' {
+			t[c] |= ctIdentSp
+		}
+		if b == '-' {
+			t[c] |= ctB64URL
+		}
+	}
+	return t
+}()
+
+func secIsWord(c byte) bool { return secCT[c]&ctWord != 0 }
+
+func secIsAlnum(c byte) bool { return secCT[c]&ctAlnum != 0 }
 
 func secIsDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
 // secIsIdentSp is gitleaks' [ \t\w.-].
-func secIsIdentSp(c byte) bool {
-	return secIsWord(c) || c == ' ' || c == '\t' || c == '.' || c == '-'
-}
+func secIsIdentSp(c byte) bool { return secCT[c]&ctIdentSp != 0 }
 
 func secLower(c byte) byte {
 	if c >= 'A' && c <= 'Z' {
@@ -399,44 +499,80 @@ func secWordyCase(w string) bool {
 	return true
 }
 
-// secEntropy is the Shannon entropy (bits per byte) of s, computed after
+// entropy is the Shannon entropy (bits per byte) of v, computed after
 // removing runs of five or more consecutive ascending characters
 // ("abcdefg", "123456"): such runs are how people write placeholders, and
 // they inflate entropy without carrying any.
-func secEntropy(s string) float64 {
-	var counts [256]uint16
-	n := 0
-	for i := 0; i < len(s); {
-		j := i + 1
-		for j < len(s) && s[j] == s[j-1]+1 {
-			j++
+//
+// It uses the scan's scratch counts, which it leaves zeroed: zeroing 512
+// bytes per call costs more in Wasm than the rest.
+func (s *secScan) entropy(v string) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	// H = log2(n) - sum(c*log2(c))/n over the byte counts c, with c*log2(c)
+	// from a table: Log2 is a slow software routine in Wasm.
+	c := &s.counts
+	c[v[0]]++
+	run, long := 1, false
+	for i := 1; i < len(v); i++ {
+		b := v[i]
+		c[b]++
+		if b == v[i-1]+1 {
+			run++
+			long = long || run >= 5
+		} else {
+			run = 1
 		}
-		if j-i < 5 {
-			for k := i; k < j; k++ {
-				counts[s[k]]++
+	}
+	n := len(v)
+	if long {
+		// Uncount ascending runs of five or more.
+		for i := 0; i < len(v); {
+			j := i + 1
+			for j < len(v) && v[j] == v[j-1]+1 {
+				j++
 			}
-			n += j - i
+			if j-i >= 5 {
+				for k := i; k < j; k++ {
+					c[v[k]]--
+				}
+				n -= j - i
+			}
+			i = j
 		}
-		i = j
+	}
+	sum := 0.0
+	for i := 0; i < len(v); i++ {
+		if k := c[v[i]]; k != 0 {
+			sum += secCLog2(int(k))
+		}
+		c[v[i]] = 0 // count each byte value once, and leave the scratch zeroed
 	}
 	if n == 0 {
 		return 0
 	}
-	h := 0.0
-	fn := float64(n)
-	for _, c := range counts {
-		if c == 0 {
-			continue
-		}
-		p := float64(c) / fn
-		h -= p * math.Log2(p)
-	}
-	return h
+	return secCLog2(n)/float64(n) - sum/float64(n)
 }
 
-// secPlaceholder reports values that are templates or masks rather than
+// secCLog2Table holds c*log2(c) for small c.
+var secCLog2Table = func() (t [512]float64) {
+	for c := 1; c < len(t); c++ {
+		t[c] = float64(c) * math.Log2(float64(c))
+	}
+	return t
+}()
+
+func secCLog2(c int) float64 {
+	if c < len(secCLog2Table) {
+		return secCLog2Table[c]
+	}
+	return float64(c) * math.Log2(float64(c))
+}
+
+// placeholder reports values that are templates or masks rather than
 // secrets: ${VAR}, $VAR, {{ x }}, <your key>, %s, ****, xxxx, ....
-func secPlaceholder(v string) bool {
+func (s *secScan) placeholder(v string) bool {
 	if len(v) == 0 {
 		return true
 	}
@@ -445,13 +581,17 @@ func secPlaceholder(v string) bool {
 		return true
 	}
 	// Mostly one repeated character (xxxxxxxx, 00000000, ********).
-	var counts [256]uint16
-	max := 0
+	c := &s.counts
+	max := uint16(0)
 	for i := 0; i < len(v); i++ {
-		counts[v[i]]++
-		if int(counts[v[i]]) > max {
-			max = int(counts[v[i]])
+		k := c[v[i]] + 1
+		c[v[i]] = k
+		if k > max {
+			max = k
 		}
 	}
-	return max*10 >= len(v)*7
+	for i := 0; i < len(v); i++ {
+		c[v[i]] = 0
+	}
+	return int(max)*10 >= len(v)*7
 }

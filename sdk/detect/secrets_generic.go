@@ -16,6 +16,43 @@ var (
 	secGenB = secPattern(`[a-z0-9][a-z0-9+/]{11,}={0,3}`, true)
 )
 
+// deferGeneric queues a generic-api-key candidate. A generic finding never
+// displaces another rule's finding, so deciding the generic candidates
+// after the scan, in the order they occurred, yields the same findings,
+// and skips the costly checks of a value that a provider token already
+// claims (GITHUB_TOKEN=ghp_...).
+func (s *secScan) deferGeneric(ks, ke, vs int) {
+	if s.npending == len(s.pending) {
+		s.flushGeneric()
+	}
+	s.pending[s.npending] = [3]int{ks, ke, vs}
+	s.npending++
+}
+
+// flushGeneric decides the queued generic-api-key candidates.
+func (s *secScan) flushGeneric() {
+	for k := 0; k < s.npending; k++ {
+		p := &s.pending[k]
+		if !s.claimed(p[2]) {
+			s.generic(p[0], p[1], p[2])
+		}
+	}
+	s.npending = 0
+}
+
+// claimed reports whether a generic value starting at text[i] would lose
+// to a finding already made: one of a rule other than generic-api-key that
+// covers text[i], or a generic one that starts there (the same value, found
+// through another keyword of the same name: api_key).
+func (s *secScan) claimed(i int) bool {
+	for k := s.base; k < len(s.dst); k++ {
+		if f := &s.dst[k]; f.Start <= i && i < f.End && (f.Start == i || s.priority(k) > prioGeneric) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *secScan) generic(ks, ke, vs int) {
 	t := s.text
 	weak, ok := secGenericName(t, ks, ke)
@@ -32,10 +69,10 @@ func (s *secScan) generic(ks, ke, vs int) {
 		return
 	}
 	v := t[vs:e]
-	if !secGenericValue(v, weak) {
+	if !s.genericValue(v, weak) {
 		return
 	}
-	h := secEntropy(v)
+	h := s.entropy(v)
 	if h < 3.5 {
 		return
 	}
@@ -89,11 +126,11 @@ func secGenericName(t string, ks, ke int) (weak, ok bool) {
 		}
 		w := id[i:j]
 		i = j
-		if secInFold(w, secNameStops) {
+		if secNameStopSet.has(w) {
 			return false, false
 		}
 		switch {
-		case secInFold(w, secWeakWords):
+		case secWeakWordSet.has(w):
 			weakKw = true
 		case secSecretWord(w):
 			strong = true
@@ -113,7 +150,7 @@ func secSecretWord(w string) bool {
 			continue
 		}
 		pre := w[:len(w)-len(k)]
-		if pre == "" || secInFold(pre, secCompoundPrefixes) {
+		if pre == "" || secCompoundPrefixSet.has(pre) {
 			return true
 		}
 	}
@@ -127,6 +164,9 @@ var (
 	secCompoundPrefixes = []string{"api", "access", "auth", "secret", "private", "client", "app", "master",
 		"session", "refresh", "oauth", "user", "admin", "root", "db", "service", "signing", "encryption",
 		"webhook", "bot", "sec", "x", "bearer", "login", "account", "hmac", "jwt", "shared", "consumer"}
+	secNameStopSet       = newSecWordSet(secNameStops)
+	secWeakWordSet       = newSecWordSet(secWeakWords)
+	secCompoundPrefixSet = newSecWordSet(secCompoundPrefixes)
 	// Words that make a name refer to something about a secret rather
 	// than the secret itself.
 	secNameStops = []string{"id", "ids", "uuid", "guid", "name", "names", "version", "ver", "url", "uri", "urls",
@@ -140,8 +180,43 @@ var (
 		"regex", "enabled", "required", "status", "lifetime", "kind", "env", "var", "variable", "ref"}
 )
 
-func secInFold(w string, list []string) bool {
-	for _, l := range list {
+// secWordSet is a set of lower-case words looked up case-insensitively,
+// bucketed by length and first letter so that a lookup compares a few
+// candidates rather than the whole list.
+type secWordSet [16 * 27][]string
+
+func newSecWordSet(words ...[]string) *secWordSet {
+	ws := new(secWordSet)
+	for _, list := range words {
+		for _, w := range list {
+			b := secWordBucket(w)
+			if b < 0 {
+				panic("detect: word too long for a word set: " + w)
+			}
+			ws[b] = append(ws[b], secLowerString(w))
+		}
+	}
+	return ws
+}
+
+func secWordBucket(w string) int {
+	if len(w) == 0 || len(w) >= 16 {
+		return -1
+	}
+	c := secLower(w[0])
+	k := 26
+	if c >= 'a' && c <= 'z' {
+		k = int(c - 'a')
+	}
+	return len(w)*27 + k
+}
+
+func (ws *secWordSet) has(w string) bool {
+	b := secWordBucket(w)
+	if b < 0 {
+		return false
+	}
+	for _, l := range ws[b] {
 		if secEqualFold(w, l) {
 			return true
 		}
@@ -150,11 +225,12 @@ func secInFold(w string, list []string) bool {
 }
 
 // secGenericValue rejects values that are not credentials.
-func secGenericValue(v string, weak bool) bool {
-	if secPlaceholder(v) || strings.Contains(v, "..") || strings.Contains(v, "EXAMPLE") {
-		return false // a placeholder, a truncated value, a documentation example
+func (s *secScan) genericValue(v string, weak bool) bool {
+	if s.placeholder(v) || strings.Contains(v, "EXAMPLE") {
+		return false // a placeholder, a documentation example
 	}
-	letters, digits, other := 0, 0, 0
+	// One pass for the character mix and the dots.
+	letters, digits, other, lastDot := 0, 0, 0, -1
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		switch {
@@ -162,7 +238,15 @@ func secGenericValue(v string, weak bool) bool {
 			letters++
 		case c >= '0' && c <= '9':
 			digits++
-		case c == '_' || c == '.' || c == '-':
+		case c == '.':
+			if i > 0 && v[i-1] == '.' {
+				return false // a truncated value
+			}
+			if i > 0 && i+1 < len(v) && secIsDigitByte(v[i-1]) && secIsDigitByte(v[i+1]) {
+				return false // digit '.' digit: a version, an IP address, a decimal
+			}
+			lastDot = i
+		case c == '_' || c == '-':
 		default:
 			other++
 		}
@@ -176,15 +260,9 @@ func secGenericValue(v string, weak bool) bool {
 	if weak && digits == 0 {
 		return false
 	}
-	// digit '.' digit: a version, an IP address, a decimal.
-	for i := 1; i+1 < len(v); i++ {
-		if v[i] == '.' && secIsDigitByte(v[i-1]) && secIsDigitByte(v[i+1]) {
-			return false
-		}
-	}
 	// A host or file name: the part after the last dot is a short lower-case word.
-	if d := secLastDot(v); d >= 0 {
-		ext := v[d+1:]
+	if lastDot >= 0 {
+		ext := v[lastDot+1:]
 		if len(ext) >= 2 && len(ext) <= 4 && secAllLower(ext) {
 			return false
 		}
@@ -205,15 +283,6 @@ func secGenericValue(v string, weak bool) bool {
 		i = j
 	}
 	return boring*10 < len(v)*6
-}
-
-func secLastDot(v string) int {
-	for i := len(v) - 1; i >= 0; i-- {
-		if v[i] == '.' {
-			return i
-		}
-	}
-	return -1
 }
 
 func secAllLower(w string) bool {

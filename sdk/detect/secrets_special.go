@@ -12,6 +12,7 @@ import (
 type secSpecial struct {
 	lit   string
 	exact bool // lit must match case-sensitively
+	lb    bool // fn rejects a literal that follows a word byte
 	fn    secSpecialFn
 	ids   []string
 	prio  uint8 // priority of ids (0: token priority)
@@ -60,7 +61,7 @@ func (s *secScan) special(fn secSpecialFn, start, end int) {
 }
 
 var secSpecialTriggers = []secSpecial{
-	{lit: "ey", exact: true, fn: spJWT, ids: []string{"jwt"}},
+	{lit: "ey", exact: true, lb: true, fn: spJWT, ids: []string{"jwt"}},
 	{lit: "-----BEGIN", fn: spPEM, ids: []string{"private-key"}},
 	{lit: "curl", exact: true, fn: spCurl, ids: []string{"curl-auth-user", "curl-auth-header"}, prio: prioContext},
 	{lit: "://", fn: spURL, ids: []string{"url-credentials", "sidekiq-sensitive-url"}, prio: prioContext},
@@ -69,10 +70,10 @@ var secSpecialTriggers = []secSpecial{
 	{lit: "facebook", fn: spFacebook, ids: []string{"facebook-access-token"}},
 	{lit: ".atlasv1.", exact: true, fn: spTerraform, ids: []string{"hashicorp-tf-api-token"}},
 	{lit: "_mmk", exact: true, fn: spMaxMind, ids: []string{"maxmind-license-key"}},
-	{lit: "bearer ", fn: spBearer, ids: []string{"bearer-token"}, prio: prioContext},
+	{lit: "bearer ", lb: true, fn: spBearer, ids: []string{"bearer-token"}, prio: prioContext},
 }
 
-func secIsB64URL(c byte) bool { return secIsAlnum(c) || c == '-' || c == '_' }
+func secIsB64URL(c byte) bool { return secCT[c]&ctB64URL != 0 }
 
 // secJWT: header.payload.signature, each base64url, header and payload
 // JSON objects ("ey" is the encoding of `{"`), and the header, decoded,
@@ -126,7 +127,7 @@ func secJWT(s *secScan, start, end int) {
 	default:
 		return
 	}
-	if secEntropy(t[start:i]) < 3 {
+	if s.entropy(t[start:i]) < 3 {
 		return
 	}
 	s.add("jwt", prioToken, start, i, conf)
@@ -380,7 +381,7 @@ func (s *secScan) curlCred(whole, u, p string, start, end int) {
 			return
 		}
 	}
-	if secEntropy(whole) < 2 {
+	if s.entropy(whole) < 2 {
 		return
 	}
 	s.add("curl-auth-user", prioContext, start, end, 0.8)
@@ -451,7 +452,7 @@ func (s *secScan) curlHeader(j, lim int) {
 			return
 		}
 	}
-	if secEntropy(v) < 2.75 || secPlaceholder(v) {
+	if s.entropy(v) < 2.75 || s.placeholder(v) {
 		return
 	}
 	s.add("curl-auth-header", prioContext, vs, q, 0.8)
@@ -573,7 +574,7 @@ func secAzureClientSecret(s *secScan, start, end int) {
 	if i < len(t) && !strings.ContainsRune("\\'\"`<), \t\r\n\f\v", rune(t[i])) {
 		return
 	}
-	if secEntropy(t[b:i]) < 3 {
+	if s.entropy(t[b:i]) < 3 {
 		return
 	}
 	s.add("azure-ad-client-secret", prioToken, b, i, 0.9)
@@ -623,7 +624,7 @@ func secFacebookToken(s *secScan, start, end int) {
 		for k < len(t) && k-j-1 < 40 && (secIsAlnum(t[k]) || t[k] == '-' || t[k] == '_') {
 			k++
 		}
-		if k-j-1 < 27 || !secIsGLEnd(t, k) || secEntropy(t[i:k]) < 3 {
+		if k-j-1 < 27 || !secIsGLEnd(t, k) || s.entropy(t[i:k]) < 3 {
 			return
 		}
 		s.add("facebook-access-token", prioToken, i, k, 0.85)
@@ -647,7 +648,7 @@ func secTerraform(s *secScan, start, end int) {
 	for i < len(t) && i-end < 70 && (secIsWord(t[i]) || t[i] == '-' || t[i] == '=') {
 		i++
 	}
-	if i-end < 60 || secEntropy(t[b:i]) < 3.5 {
+	if i-end < 60 || s.entropy(t[b:i]) < 3.5 {
 		return
 	}
 	s.add("hashicorp-tf-api-token", prioToken, b, i, 0.9)
@@ -665,7 +666,7 @@ func secMaxMind(s *secScan, start, end int) {
 			return
 		}
 	}
-	if secEntropy(t[b:end]) < 4 {
+	if s.entropy(t[b:end]) < 4 {
 		return
 	}
 	s.add("maxmind-license-key", prioToken, b, end, 0.9)
@@ -683,7 +684,7 @@ func secBearer(s *secScan, start, end int) {
 		i++
 	}
 	v := t[end:i]
-	if len(v) < 20 || secPlaceholder(v) || secEntropy(v) < 3.5 || !secHasDigitStr(v) {
+	if len(v) < 20 || s.placeholder(v) || s.entropy(v) < 3.5 || !secHasDigitStr(v) {
 		return
 	}
 	s.add("bearer-token", prioContext, end, i, 0.7)

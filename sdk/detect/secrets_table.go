@@ -1,5 +1,7 @@
 package detect
 
+import "slices"
+
 // This file compiles the secret rule tables (secrets_rules.go) once, at
 // package initialisation, into the structures the scan reads: byte sets
 // for each pattern element and one Aho-Corasick automaton over every
@@ -53,7 +55,15 @@ const (
 
 // secTrigger is one literal of the automaton and what to do when it occurs.
 type secTrigger struct {
-	lit      string // lower case (the automaton folds case)
+	lit   string // lower case (the automaton folds case)
+	short int    // length of lit in the automaton (lit, extended by ext bytes, is truncated to its depth)
+	ext   int    // 1 if the automaton also matches the byte after lit (see secExtension)
+	// Cheap conditions checked before fire, so that the scan rejects the
+	// common non-matches (a plural at a sentence end for "s.") without
+	// calls: lb requires a non-word byte before the literal, next (if not
+	// nil) the set the byte after it must be in.
+	lb       bool
+	next     *secSet
 	orig     string // exact spelling, checked when exact
 	exact    bool
 	kind     secTriggerKind
@@ -75,7 +85,11 @@ func init() {
 		r.body = secPattern(r.pat, r.fold)
 		r.tail = secTail(r.body)
 		for _, p := range r.pre {
-			secTriggers = append(secTriggers, secTrigger{lit: secLowerString(p), orig: p, exact: !r.pfold, kind: trigToken, rule: i})
+			tr := secTrigger{lit: secLowerString(p), orig: p, exact: !r.pfold, kind: trigToken, rule: i, lb: r.lb}
+			if len(r.body) > 0 && r.body[0].min > 0 {
+				tr.next = r.body[0].set
+			}
+			secTriggers = append(secTriggers, tr)
 		}
 	}
 	// Keyword triggers: one per distinct (keyword, case mode).
@@ -107,18 +121,62 @@ func init() {
 		kwTrig(kw.lit, kw.cs).generic = true
 	}
 	for i, sp := range secSpecialTriggers {
-		secTriggers = append(secTriggers, secTrigger{lit: secLowerString(sp.lit), orig: sp.lit, exact: sp.exact, kind: trigSpecial, rule: i})
+		secTriggers = append(secTriggers, secTrigger{lit: secLowerString(sp.lit), orig: sp.lit, exact: sp.exact, kind: trigSpecial, rule: i, lb: sp.lb})
 		if sp.prio != 0 {
 			for _, id := range sp.ids {
 				secRulePrio[id] = sp.prio
 			}
 		}
 	}
-	lits := make([]string, len(secTriggers))
+	var lits []string
+	var owners []uint16
+	var exts []bool
 	for i := range secTriggers {
-		lits[i] = secTriggers[i].lit
+		tr := &secTriggers[i]
+		if ext := secExtension(tr); ext != nil {
+			for _, b := range ext {
+				lits = append(lits, tr.lit+string(b))
+				owners = append(owners, uint16(i))
+				exts = append(exts, true)
+			}
+			tr.ext = 1
+			continue
+		}
+		lits = append(lits, tr.lit)
+		owners = append(owners, uint16(i))
+		exts = append(exts, false)
 	}
-	secAC = buildSecAutomaton(lits)
+	secAC = buildSecAutomaton(lits, owners, exts)
+	for i := range secTriggers {
+		tr := &secTriggers[i]
+		tr.short = min(len(tr.lit)+tr.ext, secAC.depth)
+	}
+}
+
+// secExtension returns, for a two-byte token prefix, the bytes (lower
+// case) that may follow it, so that the automaton carries the prefix
+// followed by each of them: "s." of a Vault token is otherwise reached at
+// every plural ending a sentence. It returns nil for other triggers.
+func secExtension(tr *secTrigger) []byte {
+	if tr.kind != trigToken || len(tr.lit) > 2 || tr.next == nil {
+		return nil
+	}
+	var ext []byte
+	seen := secSet{}
+	for b := 0; b < 128; b++ {
+		if !tr.next.has(byte(b)) {
+			continue
+		}
+		l := secLower(byte(b))
+		if !seen.has(l) {
+			seen.add(l)
+			ext = append(ext, l)
+		}
+	}
+	if len(ext) > 40 {
+		return nil
+	}
+	return ext
 }
 
 func secLowerString(s string) string {
@@ -255,24 +313,67 @@ func secAddClass(set *secSet, c byte) {
 }
 
 // secAutomaton is a dense Aho-Corasick DFA over case-folded bytes, with
-// bytes that occur in no literal mapped to class 0.
+// bytes that occur in no literal mapped to class 0. It is built over the
+// literals truncated to their first depth bytes, which keeps the table
+// small enough for 16-bit transitions and for the cache (the scan spends
+// nearly all its time in shallow states); fire checks the rest of a
+// literal. A transition is next*nclass, or'ed with secOutFlag when the next
+// state ends a (truncated) literal, so the scan can test several steps
+// with one branch.
 type secAutomaton struct {
-	class  [256]uint8
-	nclass int
-	delta  []uint32 // state*nclass + class -> next state*nclass, | secOutFlag if it ends a literal
-	outOff []int32  // per state: offset in out
-	outN   []int32  // per state: number of literals ending here
-	out    []uint16 // literal (trigger) indexes
+	class    [256]uint8
+	nclass   int
+	extClass uint8 // the class of bytes that only extensions use (0: none)
+	depth    int
+	delta    *[secDeltaCap + 256]uint16
+	outOff   []uint16 // per state: offset in out
+	outN     []uint16 // per state: number of literals ending here
+	out      []uint16 // literal (trigger) indexes
 }
 
-// secOutFlag marks, in a transition, a next state where literals end.
-const secOutFlag = 1 << 31
+const (
+	// secOutFlag marks, in a transition, a next state where literals end.
+	secOutFlag = 1 << 15
+	// secStateMask extracts state*nclass from a transition.
+	secStateMask = secOutFlag - 1
+	// secDeltaCap bounds states*nclass. The array has 256 spare entries
+	// so that (t & secStateMask) + class is always in range.
+	secDeltaCap = 1 << 15
+	// secMaxDepth is the longest literal prefix in the automaton.
+	secMaxDepth = 5
+)
 
-func buildSecAutomaton(lits []string) secAutomaton {
+// buildSecAutomaton builds the automaton at the greatest depth up to
+// secMaxDepth whose table fits. Literal i reports owners[i]; ext[i] marks
+// a literal extended by the byte after its trigger (secExtension).
+func buildSecAutomaton(lits []string, owners []uint16, ext []bool) secAutomaton {
+	for d := secMaxDepth; d >= 2; d-- {
+		if a, ok := buildSecAutomatonDepth(lits, owners, ext, d); ok {
+			return a
+		}
+	}
+	panic("detect: secret automaton too large")
+}
+
+func buildSecAutomatonDepth(lits []string, owners []uint16, ext []bool, depth int) (secAutomaton, bool) {
 	var a secAutomaton
+	a.depth = depth
 	a.nclass = 1
-	for _, l := range lits {
-		for i := 0; i < len(l); i++ {
+	cut := func(l string) string {
+		if len(l) > depth {
+			return l[:depth]
+		}
+		return l
+	}
+	// The last byte of an extended literal gets no class of its own: the
+	// bytes that only extensions use share one class, extClass (an
+	// over-approximation that step's check of the next byte resolves).
+	for li, l := range lits {
+		n := len(cut(l))
+		if ext[li] && n == len(l) {
+			n--
+		}
+		for i := 0; i < n; i++ {
 			c := l[i]
 			if a.class[c] == 0 {
 				a.class[c] = uint8(a.nclass)
@@ -283,11 +384,24 @@ func buildSecAutomaton(lits []string) secAutomaton {
 			}
 		}
 	}
+	for li, l := range lits {
+		if c := l[len(l)-1]; ext[li] && len(cut(l)) == len(l) && a.class[c] == 0 {
+			if a.extClass == 0 {
+				a.extClass = uint8(a.nclass)
+				a.nclass++
+			}
+			a.class[c] = a.extClass
+			if c >= 'a' && c <= 'z' {
+				a.class[c-'a'+'A'] = a.extClass
+			}
+		}
+	}
 	nc := a.nclass
 	// Trie.
 	trie := [][]int32{make([]int32, nc)}
 	outs := [][]uint16{nil}
 	for li, l := range lits {
+		l = cut(l)
 		st := 0
 		for i := 0; i < len(l); i++ {
 			c := a.class[l[i]]
@@ -300,15 +414,14 @@ func buildSecAutomaton(lits []string) secAutomaton {
 			}
 			st = int(nx)
 		}
-		outs[st] = append(outs[st], uint16(li))
-	}
-	if len(trie) > 65535 {
-		panic("detect: secret automaton too large")
+		if !slices.Contains(outs[st], owners[li]) { // extensions may share a class
+			outs[st] = append(outs[st], owners[li])
+		}
 	}
 	// Breadth-first failure links, turning the trie into a DFA.
 	fail := make([]int32, len(trie))
 	queue := make([]int32, 0, len(trie))
-	for c := 1; c < nc; c++ {
+	for c := 0; c < nc; c++ {
 		if nx := trie[0][c]; nx != 0 {
 			queue = append(queue, nx)
 		}
@@ -318,7 +431,7 @@ func buildSecAutomaton(lits []string) secAutomaton {
 		outs[st] = append(outs[st], outs[fail[st]]...)
 		for c := 0; c < nc; c++ {
 			nx := trie[st][c]
-			if nx != 0 && c != 0 {
+			if nx != 0 { // a child (the root is no one's child)
 				fail[nx] = trie[fail[st]][c]
 				queue = append(queue, nx)
 			} else {
@@ -326,21 +439,27 @@ func buildSecAutomaton(lits []string) secAutomaton {
 			}
 		}
 	}
-	a.delta = make([]uint32, len(trie)*nc)
-	a.outOff = make([]int32, len(trie))
-	a.outN = make([]int32, len(trie))
+	if len(trie)*nc > secDeltaCap {
+		return a, false
+	}
+	a.delta = new([secDeltaCap + 256]uint16)
+	a.outOff = make([]uint16, len(trie))
+	a.outN = make([]uint16, len(trie))
 	for st := range trie {
 		for c := 0; c < nc; c++ {
 			nx := trie[st][c]
-			v := uint32(nx) * uint32(nc)
+			v := uint16(int(nx) * nc)
 			if len(outs[nx]) > 0 {
 				v |= secOutFlag
 			}
 			a.delta[st*nc+c] = v
 		}
-		a.outOff[st] = int32(len(a.out))
-		a.outN[st] = int32(len(outs[st]))
+		if len(a.out) > 0xFFFF {
+			panic("detect: secret automaton has too many outputs")
+		}
+		a.outOff[st] = uint16(len(a.out))
+		a.outN[st] = uint16(len(outs[st]))
 		a.out = append(a.out, outs[st]...)
 	}
-	return a
+	return a, true
 }

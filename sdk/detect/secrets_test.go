@@ -3,6 +3,7 @@ package detect
 import (
 	"encoding/base64"
 	"hash/crc32"
+	"math"
 	"strings"
 	"testing"
 )
@@ -278,5 +279,99 @@ func BenchmarkSecrets(b *testing.B) {
 				dst = Secrets(text, dst[:0])
 			}
 		})
+	}
+}
+
+// TestSecretsAutomaton checks the truncated automaton against a naive
+// search: every trigger literal occurring in the text (case-insensitively)
+// must be reported by the automaton at its position, and nothing else
+// (beyond the documented over-approximation of extended triggers) may
+// survive fire's full-literal check.
+func TestSecretsAutomaton(t *testing.T) {
+	texts := []string{secBenchPrompt(true), secBenchPrompt(false),
+		"aws_secret_access_key=x GITHUB_TOKEN=ghp_ sk-ant-api03-x sk-proj- Bearer x curl -u a:b https://u:p@h",
+		"xoxe.xoxb-1 xoxe-1 access_token$production$ s.abc ey ey SK Q~ .atlasv1. _mmk -----BEGIN AKIAAKIA"}
+	for _, tr := range secTriggers {
+		texts = append(texts, "x"+tr.lit+"y", strings.ToUpper(tr.orig)+tr.lit, tr.lit+"0"+tr.lit+"a"+tr.lit)
+	}
+	a := &secAC
+	for _, text := range texts {
+		got := map[[2]int]bool{}
+		off := uint16(0)
+		for i := 0; i < len(text); i++ {
+			v := a.delta[uint(off&secStateMask)+uint(a.class[text[i]])]
+			off = v & secStateMask
+			if v&secOutFlag == 0 {
+				continue
+			}
+			st := int(off) / a.nclass
+			for k := int(a.outOff[st]); k < int(a.outOff[st])+int(a.outN[st]); k++ {
+				tr := &secTriggers[a.out[k]]
+				start := i + 1 - tr.short
+				if end := start + len(tr.lit); end <= len(text) && secEqualFold(text[start:end], tr.lit) {
+					got[[2]int{int(a.out[k]), start}] = true
+				}
+			}
+		}
+		want := map[[2]int]bool{}
+		for ti, tr := range secTriggers {
+			for s := 0; s+len(tr.lit) <= len(text); s++ {
+				if !secEqualFold(text[s:s+len(tr.lit)], tr.lit) {
+					continue
+				}
+				// An extended trigger is reported only before a byte that may follow it.
+				if e := s + len(tr.lit); tr.ext > 0 && tr.short > len(tr.lit) &&
+					(e >= len(text) || !tr.next.has(secLower(text[e])) && !tr.next.has(secUpper(text[e]))) {
+					continue
+				}
+				want[[2]int{ti, s}] = true
+			}
+		}
+		for k := range want {
+			if !got[k] {
+				t.Fatalf("automaton missed %q at %d in %.80q", secTriggers[k[0]].lit, k[1], text)
+			}
+		}
+		// Extended triggers may be over-reported before a byte that only
+		// extensions use (they share a class); step filters them.
+		for k := range got {
+			tr := &secTriggers[k[0]]
+			if e := k[1] + len(tr.lit); !want[k] && (tr.ext == 0 || e >= len(text) || a.class[text[e]] != a.extClass) {
+				t.Fatalf("automaton reported %q at %d in %.80q", tr.lit, k[1], text)
+			}
+		}
+	}
+}
+
+func secUpper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// TestSecretsEntropy checks the table-driven entropy on values of known
+// entropy, and that it leaves its scratch zeroed.
+func TestSecretsEntropy(t *testing.T) {
+	var s secScan
+	for _, c := range []struct {
+		v    string
+		want float64
+	}{
+		{"", 0},
+		{"aaaa", 0},
+		{"aabb", 1},
+		{"q8Zr2LmX", 3},                // 8 distinct bytes
+		{"abcdefgh", 0},                // one ascending run: removed
+		{"xyabcdefzz", 1.5},            // x y z z after removing abcdef
+		{strings.Repeat("ab", 400), 1}, // counts beyond the table
+	} {
+		got := s.entropy(c.v)
+		if math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("entropy(%.20q) = %v, want %v", c.v, got, c.want)
+		}
+		if s.counts != [256]uint16{} {
+			t.Fatalf("entropy(%.20q) left its scratch dirty", c.v)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,24 +111,81 @@ func BenchmarkWasmDetect(b *testing.B) {
 						b.Fatalf("Secrets in Wasm found %d, natively %d", sec, want)
 					}
 				}
-				x := abi.Exchange{Phase: abi.PhaseRequest, Messages: []abi.Message{{Role: "user", Text: p.text}}}
-				samples := make([]time.Duration, 0, 1<<16)
-				b.SetBytes(int64(len(p.text)))
-				b.ReportAllocs()
-				b.ResetTimer()
-				for b.Loop() {
-					t0 := time.Now()
-					if err := g.Check(&x, &v); err != nil {
-						b.Fatal(err)
-					}
-					if len(samples) < cap(samples) {
-						samples = append(samples, time.Since(t0))
-					}
+				benchGuestCalls(b, g, p.text)
+			})
+		}
+	}
+}
+
+// benchGuestCalls times g on text, reporting the median and 99th
+// percentile of single calls besides the mean.
+func benchGuestCalls(b *testing.B, g *guesttest.Guest, text string) {
+	var v abi.Verdict
+	x := abi.Exchange{Phase: abi.PhaseRequest, Messages: []abi.Message{{Role: "user", Text: text}}}
+	samples := make([]time.Duration, 0, 1<<16)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		if err := g.Check(&x, &v); err != nil {
+			b.Fatal(err)
+		}
+		if len(samples) < cap(samples) {
+			samples = append(samples, time.Since(t0))
+		}
+	}
+	b.StopTimer()
+	slices.Sort(samples)
+	b.ReportMetric(float64(samples[len(samples)/2].Nanoseconds()), "p50-ns")
+	b.ReportMetric(float64(samples[len(samples)*99/100].Nanoseconds()), "p99-ns")
+}
+
+// proseBenchPrompt is 2 KB of prose without personal data (the "clean"
+// prompt of plugins/pii's BenchmarkWasmRequest).
+var proseBenchPrompt = strings.Repeat("The committee reviewed the quarterly numbers. ", 45)[:2048]
+
+// guardBenchPrompt is plugins/pii's benchmark prompt: 2 KB of prose with
+// five items of personal data.
+var guardBenchPrompt = func() string {
+	para := "The committee reviewed the quarterly numbers and asked the team to prepare a short summary of the findings for the board. "
+	var b strings.Builder
+	b.WriteString("Please draft a reply to Jane (jane.doe@example.com, +1 415 555 0132) about invoice 2024-117. ")
+	for b.Len() < 1500 {
+		b.WriteString(para)
+	}
+	b.WriteString("Her card on file is 4111 1111 1111 1111 and the refund goes to IBAN DE89 3704 0044 0532 0130 00. ")
+	for b.Len() < 2048 {
+		b.WriteString(para)
+	}
+	return b.String()[:2048]
+}()
+
+// BenchmarkWasmPIIFamilies splits PII's cost inside Wasm by detector
+// family (PIIOptions.Kinds selects the families that run), on the dense
+// benchmark prompt, on prose without personal data, and on lower-case
+// prose (no capitalised word nor birth word: the bare cost of the skip
+// loops).
+//
+//	go test -run '^$' -bench BenchmarkWasmPIIFamilies -count 3 ./sdk/detect/
+func BenchmarkWasmPIIFamilies(b *testing.B) {
+	families := []struct{ name, kinds string }{
+		{"all", ""},
+		{"at", "EMAIL,URL_CREDENTIALS"},
+		{"tokens", "PHONE,CREDIT_CARD,IBAN,US_SSN,CRYPTO,UK_NHS,ES_NIF,ES_NIE,IT_FISCAL_CODE,IN_AADHAAR,IN_PAN,AU_TFN,AU_ABN,AU_ACN,AU_MEDICARE,SG_NRIC"},
+		{"net", "IP_ADDRESS,MAC_ADDRESS"},
+		{"words", "DATE_OF_BIRTH,PERSON,LOCATION"},
+		// plugins/pii's default: every kind its built-in actions do not allow.
+		{"guard-default", "EMAIL,PHONE,CREDIT_CARD,IBAN,US_SSN,CRYPTO,URL_CREDENTIALS,UK_NHS,ES_NIF,ES_NIE,IT_FISCAL_CODE,IN_AADHAAR,IN_PAN,AU_TFN,AU_MEDICARE,SG_NRIC,DATE_OF_BIRTH"},
+	}
+	for _, p := range []struct{ name, text string }{{"pii-2KB", benchPrompt}, {"guard-2KB", guardBenchPrompt}, {"prose-2KB", proseBenchPrompt}, {"lower-2KB", strings.Repeat("the committee reviewed the quarterly results. ", 45)[:2048]}} {
+		for _, f := range families {
+			b.Run("prompt="+p.name+"/family="+f.name, func(b *testing.B) {
+				g := guesttest.New(b, guesttest.Build(b, benchGuestDir), nil)
+				if err := g.Configure(fmt.Appendf(nil, `{"mode":"pii","kinds":%q}`, f.kinds)); err != nil {
+					b.Fatal(err)
 				}
-				b.StopTimer()
-				slices.Sort(samples)
-				b.ReportMetric(float64(samples[len(samples)/2].Nanoseconds()), "p50-ns")
-				b.ReportMetric(float64(samples[len(samples)*99/100].Nanoseconds()), "p99-ns")
+				benchGuestCalls(b, g, p.text)
 			})
 		}
 	}

@@ -2,11 +2,13 @@
 // on them) against the third-party labelled sets in ../shared/evaldata,
 // read by path and never copied into the project:
 //
-//	go run ./benchmarks/cmd/eval -data ../shared/evaldata [-only pii|secrets]
+//	go run ./benchmarks/cmd/eval -data ../shared/evaldata [-only pii|secrets|injection]
 //
 // It prints, per file and per entity type, precision, recall and F1 (span
 // level for PII, rule level for secrets) and the false-positive rate on
-// the cases that must not match. `go tool task eval` runs it.
+// the cases that must not match; for injection, per file, recall on
+// attacks and false-positive rate on benign prompts, training, dev and
+// held-out files apart. `go tool task eval` runs it.
 package main
 
 import (
@@ -19,7 +21,7 @@ import (
 
 func main() {
 	data := flag.String("data", filepath.Join("..", "shared", "evaldata"), "directory of the evaluation data")
-	only := flag.String("only", "", "run only this part: pii or secrets")
+	only := flag.String("only", "", "run only this part: pii, secrets or injection")
 	flag.Parse()
 	if err := run(*data, *only, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "eval:", err)
@@ -33,7 +35,7 @@ type part struct {
 	run  func(dataDir string, w io.Writer) error
 }
 
-// parts are registered by pii.go and secrets.go.
+// parts are registered by pii.go, secrets.go and injection.go.
 var parts []part
 
 func run(dataDir, only string, w io.Writer) error {

@@ -160,6 +160,7 @@ func killCall(t *testing.T, m api.Module, fn string) (err error, took time.Durat
 	g := fuelGlobal(t, m)
 	g.Set(killBudget)
 	done := make(chan error, 1)
+	launched := time.Now()
 	go func() {
 		_, err := m.ExportedFunction(fn).Call(context.Background())
 		done <- err
@@ -167,6 +168,12 @@ func killCall(t *testing.T, m api.Module, fn string) (err error, took time.Durat
 	time.Sleep(20 * time.Millisecond)
 	select {
 	case err := <-done:
+		// On a loaded machine this goroutine can wake long after 20 ms,
+		// when the budget has already stopped the guest: that is the
+		// budget working, not the kill switch failing.
+		if ran := time.Since(launched); ran > time.Second && int64(g.Get()) < 0 {
+			t.Skipf("%s ran out of its budget after %v before the kill was sent (machine overloaded)", fn, ran)
+		}
 		t.Fatalf("%s returned before the kill: %v", fn, err)
 	default:
 	}

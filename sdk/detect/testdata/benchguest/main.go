@@ -6,10 +6,14 @@
 // scores, so the host can check the guest found what native code finds.
 //
 // Config: {"mode": "none" | "pii" | "secrets" | "both"} (default "both");
-// "none" measures the cost of the call alone.
+// "none" measures the cost of the call alone. "kinds" (a comma-separated
+// list of PII kinds, default all) restricts PII to some detector families,
+// to see what each costs.
 package main
 
 import (
+	"strings"
+
 	"github.com/wardgate/ward/sdk/detect"
 	ward "github.com/wardgate/ward/sdk/go"
 )
@@ -18,17 +22,31 @@ var (
 	runPII, runSecrets bool
 	// Reused across calls: an instance handles one call at a time.
 	piiDst, secDst []detect.Finding
+	piiOpt         detect.PIIOptions
 )
 
 func init() {
 	ward.Register(ward.Guard{
-		Name:         "detectbench",
-		Version:      "0.0.0",
-		ConfigSchema: map[string]string{"mode": `"none", "pii", "secrets" or "both" (default)`},
+		Name:    "detectbench",
+		Version: "0.0.0",
+		ConfigSchema: map[string]string{
+			"mode":  `"none", "pii", "secrets" or "both" (default)`,
+			"kinds": "comma-separated PII kinds to scan (default all)",
+		},
 		Configure: func(c *ward.Config) error {
 			mode, err := c.String("mode", "both")
 			if err != nil {
 				return err
+			}
+			kinds, err := c.String("kinds", "")
+			if err != nil {
+				return err
+			}
+			piiOpt = detect.PIIOptions{}
+			for k := range strings.SplitSeq(kinds, ",") {
+				if k != "" {
+					piiOpt.Kinds = append(piiOpt.Kinds, detect.Kind(k))
+				}
 			}
 			switch mode {
 			case "none":
@@ -48,7 +66,7 @@ func init() {
 			for i := range x.Messages {
 				text := x.Messages[i].Text
 				if runPII {
-					piiDst = detect.PII(text, piiDst[:0], nil)
+					piiDst = detect.PII(text, piiDst[:0], &piiOpt)
 					nPII += len(piiDst)
 				}
 				if runSecrets {

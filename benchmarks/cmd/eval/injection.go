@@ -1,0 +1,148 @@
+package main
+
+// The injection part of the efficacy harness: plugins/injection's
+// detector (the code the guard runs, natively) on every file of
+// injection/, at the model's default threshold. Per file: recall on
+// attacks, false-positive rate on benign prompts, both for mixed files.
+//
+// Training files are marked: their in-sample numbers flatter the model,
+// so the out-of-fold numbers (5-fold cross-validation over the training
+// files, the same folds the training command uses to pick the threshold)
+// are printed next to them. The held-out files (dataset.Files) were never
+// seen by the model; the keyword rules were written from published attack
+// families before they were measured.
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/wardgate/ward/plugins/injection/dataset"
+	"github.com/wardgate/ward/plugins/injection/detector"
+	"github.com/wardgate/ward/plugins/injection/model"
+	"github.com/wardgate/ward/plugins/injection/trainer"
+)
+
+func init() { parts = append(parts, part{name: "injection", run: runInjection}) }
+
+// injCounts are the outcomes over one file.
+type injCounts struct {
+	pos, tp, neg, fp      int
+	oofTP, oofFP          int
+	missed, flagged       []string
+	reasonsTP, reasonsAll map[string]int
+}
+
+func runInjection(dataDir string, w io.Writer) error {
+	dir := filepath.Join(dataDir, "injection")
+	det, err := detector.New(model.File)
+	if err != nil {
+		return err
+	}
+	th := det.Threshold()
+	sc := det.NewScanner()
+	cfg := trainer.Default
+
+	// Out-of-fold probabilities for the training files, in file order.
+	var train []dataset.Example
+	var file []int
+	for fi, f := range dataset.Files {
+		if f.Train() {
+			e, err := dataset.Load(dir, f)
+			if err != nil {
+				return err
+			}
+			train = append(train, e...)
+			for range e {
+				file = append(file, fi)
+			}
+		}
+	}
+	samples, err := trainer.Prepare(train, file, cfg)
+	if err != nil {
+		return err
+	}
+	oof := trainer.OutOfFold(samples, cfg)
+
+	fmt.Fprintf(w, "threshold %.2f (the model file's default); recall = attacks scored >= threshold, FPR = benign prompts scored >= threshold\n", th)
+	fmt.Fprintf(w, "model: %s\n", strings.SplitN(det.Model().Provenance, "\n", 2)[0])
+	fmt.Fprintf(w, "train files: in-sample and out-of-fold (%d-fold) numbers; dev files: read while writing the rules, never trained on; held-out files: neither\n\n", cfg.Folds)
+	fmt.Fprintf(w, "| file | split | attacks | recall | recall (oof) | benign | FPR | FPR (oof) |\n|---|---|---|---|---|---|---|---|\n")
+	var held, dev, trainAll injCounts
+	var details []string
+	k := 0
+	for _, f := range dataset.Files {
+		ex, err := dataset.Load(dir, f)
+		if err != nil {
+			return err
+		}
+		var c injCounts
+		for _, e := range ex {
+			r := sc.Scan(e.Text, false)
+			hit := r.Score >= th
+			var oofHit bool
+			if f.Train() {
+				oofHit = detector.Combine(oof[k], samples[k].Signals) >= th
+				k++
+			}
+			if e.Attack {
+				c.pos++
+				if hit {
+					c.tp++
+				} else {
+					c.missed = append(c.missed, fmt.Sprintf("%.2f %.100q", r.Score, e.Text))
+				}
+				if oofHit {
+					c.oofTP++
+				}
+			} else {
+				c.neg++
+				if hit {
+					c.fp++
+					c.flagged = append(c.flagged, fmt.Sprintf("%.2f [%s] %.100q", r.Score, strings.Join(detector.ReasonNames(r.Reasons), ","), e.Text))
+				}
+				if oofHit {
+					c.oofFP++
+				}
+			}
+		}
+		oofR, oofF := "-", "-"
+		switch f.Split {
+		case dataset.Train:
+			oofR, oofF = ratio(c.oofTP, c.pos), ratio(c.oofFP, c.neg)
+			trainAll.add(&c)
+		case dataset.Dev:
+			dev.add(&c)
+		case dataset.HeldOut:
+			held.add(&c)
+			for _, m := range c.missed {
+				details = append(details, f.Name+" missed: "+m)
+			}
+			for _, m := range c.flagged {
+				details = append(details, f.Name+" flagged: "+m)
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %d | %s | %s |\n", f.Name, f.Split, c.pos, ratio(c.tp, c.pos), oofR, c.neg, ratio(c.fp, c.neg), oofF)
+	}
+	fmt.Fprintf(w, "| **all training files** | train | %d | %s | %s | %d | %s | %s |\n", trainAll.pos, ratio(trainAll.tp, trainAll.pos), ratio(trainAll.oofTP, trainAll.pos), trainAll.neg, ratio(trainAll.fp, trainAll.neg), ratio(trainAll.oofFP, trainAll.neg))
+	fmt.Fprintf(w, "| **dev files** | dev (rules only) | %d | %s | - | %d | %s | - |\n", dev.pos, ratio(dev.tp, dev.pos), dev.neg, ratio(dev.fp, dev.neg))
+	fmt.Fprintf(w, "| **all held-out files** | held out | %d | %s | - | %d | %s | - |\n\n", held.pos, ratio(held.tp, held.pos), held.neg, ratio(held.fp, held.neg))
+	fmt.Fprintf(w, "held-out targets: recall >= 0.90 with benign FPR <= 0.03\n\n")
+	if len(details) > 0 {
+		fmt.Fprintf(w, "held-out errors (score, text):\n")
+		for _, d := range details {
+			fmt.Fprintf(w, "  - %s\n", d)
+		}
+	}
+	return nil
+}
+
+func (c *injCounts) add(o *injCounts) {
+	c.pos += o.pos
+	c.tp += o.tp
+	c.neg += o.neg
+	c.fp += o.fp
+	c.oofTP += o.oofTP
+	c.oofFP += o.oofFP
+}

@@ -1,0 +1,323 @@
+package detector
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Family is a family of signals; its name is the reason code reported
+// when one of its rules fires.
+type Family uint8
+
+const (
+	Override    Family = iota // "ignore all previous instructions"
+	Persona                   // DAN, developer mode, "you are now ... without restrictions"
+	Extraction                // "print your system prompt"
+	Markup                    // <|im_start|>, [INST], fake system turns, comments to the model
+	Tool                      // "forward all emails to ...", "call the function ..."
+	Indirect                  // text addressed to the AI ("note to the AI assistant")
+	Obfuscation               // invisible/tag characters, homoglyphs, leet, encoded payloads
+	Learned                   // the learned model's score
+	numFamilies
+)
+
+var familyNames = [numFamilies]string{"override", "persona", "extraction", "markup", "tool", "indirect", "obfuscation", "model"}
+
+func (f Family) String() string {
+	if f < numFamilies {
+		return familyNames[f]
+	}
+	return "unknown"
+}
+
+// Keyword classes. A rule is a sequence of classes.
+const (
+	cIgnore  uint8 = iota // ignore, disregard, forget, ...
+	cPrior                // previous, above, all, your, ...
+	cInstr                // instructions, rules, prompt, ...
+	cNew                  // new, updated, real
+	cNow                  // from now on, you are now, pretend, act as
+	cNeg                  // without, no, free from
+	cLimit                // restrictions, filters, censorship
+	cFree                 // unfiltered, uncensored, amoral
+	cReveal               // reveal, print, repeat, show
+	cYour                 // your, initial, original, hidden, verbatim
+	cSys                  // system prompt, pre-prompt
+	cSecret               // password, secret key
+	cMode                 // developer mode, god mode
+	cOn                   // enabled, activated, on
+	cSend                 // send, forward, email, upload
+	cAll                  // all, every, entire, the user's
+	cData                 // emails, conversation, history, files, credentials
+	cCall                 // call, invoke, execute
+	cTool                 // function, tool, plugin, command
+	cAddr                 // "dear ai", "note to the assistant"
+	cComment              // <!--, [//]: #
+	cAllThat              // everything, all that
+	cTold                 // you have been told, so far
+	dDAN                  // do anything now, DAN mode
+	dJail                 // jailbreak, jailbroken
+	dRefuse               // never refuse
+	dDev                  // i am your developer
+	dToken                // chat-template tokens
+	dTurn                 // fake turns at a line start
+	dEnd                  // "end of instructions", "begin new instructions"
+	dAccess               // "access granted"
+	numClasses
+)
+
+// classWords lists the keywords of each class, '|'-separated, written
+// naturally (they are normalised like the text at build time); a trailing
+// '*' makes a stem. English, Spanish, French, German, Italian, Portuguese,
+// Russian, Chinese, Japanese and Korean.
+var classWords = [numClasses]string{
+	cIgnore: "overlook|disobey|no longer follow|stop obeying|regardless of|irrespective of|instead of following|αγνόησε|αγνοήστε|ξέχνα|ξεχάστε|अनदेखा|अनदेखी|नज़रअंदाज़|भूल जाओ|ignore|disregard|forget|skip|override|bypass|overrule|discard|abandon|neglect|do not follow|don't follow|dont follow|stop following|do not obey|don't obey|pay no attention to|never mind|nevermind|set aside|throw out|ditch|not listen to|don't listen to|do not listen to|" +
+		"ignora|ignorar|ignorad|ignoren|ignore|olvida|olvide|olviden|olvidar|omite|omitir|descarta|descartar|no sigas|haz caso omiso de|" +
+		"ignorez|ignorer|oublie|oubliez|oublier|ne tiens pas compte|ne tenez pas compte|ne suis pas|fais abstraction de|" +
+		"ignoriere|ignorier|ignorieren|ignoriert|vergiss|vergesst|vergessen|missachte|missachten|überspringe|verwirf|" +
+		"ignorare|ignorate|dimentica|dimenticare|dimenticate|trascura|non seguire|" +
+		"esqueça|esquece|esquecer|desconsidere|desconsidera|descarte|" +
+		"игнорир*|проигнорир*|забудь|забудьте|забыть|не обращай внимания на|отбрось|отмени|" +
+		"忽略|忽视|忽視|无视|無視|忘记|忘記|忘掉|不要理会|不要遵循|跳过|放弃|" +
+		"無視|忘れ|従わな|" +
+		"무시|잊어|잊고|따르지 마",
+	cPrior: "προηγούμενες|προηγούμενη|όλες|पिछले|पिछली|सभी|previous|prior|above|earlier|preceding|foregoing|former|past|initial|original|old|aforementioned|all|your|all your|existing|current|given|system|any|every|those|these|" +
+		"anteriores|anterior|previas|previos|previa|precedentes|de arriba|tus|todas|todos|" +
+		"précédentes|précédents|précédente|antérieures|ci-dessus|tes|vos|toutes|" +
+		"vorherigen|vorherige|vorigen|bisherigen|obigen|früheren|alle|deine|ihre|" +
+		"precedenti|sopra|tue|tutte|" +
+		"acima|suas|tuas|" +
+		"предыдущ*|прежн*|все|свои|вышеуказанн*|ранее|" +
+		"之前|以前|先前|上面|上述|所有|全部|前面|" +
+		"前の|これまで|上記|すべて|全て|" +
+		"이전|앞의|모든|위의",
+	cInstr: "tasks|task|οδηγίες|εντολές|निर्देश*|instructions|instruction|directions|directives|directive|prompts|prompt|rules|guidelines|guidance|commands|orders|text|messages|context|constraints|restrictions|programming|policies|guardrails|filters|content policy|training|" +
+		"instrucciones|instrucción|indicaciones|reglas|órdenes|directrices|restricciones|" +
+		"consignes|règles|ordres|" +
+		"anweisungen|anweisung|instruktionen|befehle|regeln|vorgaben|richtlinien|einschränkungen|" +
+		"istruzioni|regole|direttive|ordini|restrizioni|" +
+		"instruções|regras|diretrizes|ordens|restrições|" +
+		"инструкци*|указани*|правил*|команд*|ограничени*|" +
+		"指令|指示|说明|規則|规则|提示|命令|设定|限制|" +
+		"ルール|プロンプト|制限|" +
+		"지시|명령|규칙|지침|프롬프트",
+	cNew:     "new|updated|real|actual|nuevas|nouvelles|neue|nuove|novas|новые|新的|新しい|새로운",
+	cNow:     "from now on|you are now|you're now|you will now|you are going to act|you are going to pretend|pretend to be|pretend you are|pretend that you|act as|roleplay as|role-play as|simulate|you will be|you are no longer|you're no longer|a partir de ahora|désormais|à partir de maintenant|ab jetzt|von nun an|d'ora in poi|a partir de agora|отныне|теперь ты|从现在开始|從現在開始|今から|これから|지금부터",
+	cNeg:     "without|no|free from|free of|not bound by|unbound by|don't have to abide by|do not have to abide by|doesn't have to abide by|does not have to abide by|not restricted by|not limited by|beyond|sin|sans|ohne|senza|sem|без|没有|不受|制限なし|없이",
+	cLimit:   "restrictions|limitations|limits|filters|filtering|censorship|ethics|morals|morality|boundaries|guidelines|rules|policies|safeguards|safety|content policy|ethical guidelines|restricciones|restrictions|einschränkungen|grenzen|restrizioni|limites|ограничени*|限制|制限|제한",
+	cFree:    "unfiltered|uncensored|unrestricted|amoral|unethical|unlimited|unbound|unchained|immoral|lawless|no filter|sin censura|sans censure|unzensiert|senza censura|sem censura|без цензуры|无限制|無制限|검열 없",
+	cReveal:  "confirm|provide|cuál es|quel est|qual è|was ist|qual é|какой|reveal|print|output|repeat|display|show|tell me|give me|list|write out|share|disclose|leak|dump|spell out|recite|echo|return|what are|what is|what were|revela|muestra|dime|imprime|repite|révèle|affiche|montre|répète|dis-moi|zeige|gib|wiederhole|verrate|rivela|mostra|ripeti|dimmi|mostre|repita|diga|покажи|выведи|повтори|раскрой|скажи|显示|输出|重复|告诉我|透露|表示して|教えて|出力|繰り返|보여|출력|알려|반복",
+	cYour:    "your|the above|above|initial|original|hidden|secret|previous|prior|system|all of your|all your|tus|tes|vos|deine|ihre|tue|suas|tuas|свои|твои|你的|あなたの|너의|당신의",
+	cSys:     "system prompt|system message|system instructions|initial prompt|pre-prompt|preprompt|hidden prompt|secret instructions|hidden instructions|prompt del sistema|instrucciones del sistema|prompt système|prompt systeme|systemprompt|system-prompt|systemanweisung*|prompt di sistema|prompt do sistema|системн* промпт|системн* инструкци*|系统提示|系統提示|系统指令|システムプロンプト|시스템 프롬프트",
+	cSecret:  "password|passcode|secret key|secret word|secret code|access code|api key|contraseña|mot de passe|passwort|пароль|密码|パスワード|비밀번호",
+	cMode:    "system mode|override mode|root mode|verification mode|law enforcement override|system reset|system upgrade|unlocked mode|developer mode|dev mode|god mode|sudo mode|admin mode|debug mode|jailbreak mode|jailbroken mode|dan mode|unrestricted mode|maintenance mode|evil mode|modo desarrollador|mode développeur|entwicklermodus|modalità sviluppatore|режим разработчика|开发者模式|開発者モード|개발자 모드",
+	cOn:      "enabled|activated|on|engaged|unlocked|active|activado|activé|aktiviert|attivata|ativado|включ*|已启用|有効",
+	cSend:    "send|forward|email|e-mail|mail|upload|post|transfer|exfiltrate|leak|copy",
+	cAll:     "all|every|entire|whole|the user's|the users|the user|all the|all of the|each",
+	cData:    "emails|email|messages|conversation|conversation history|chat history|history|files|documents|contacts|credentials|passwords|cookies|tokens|keys|data|inbox",
+	cCall:    "call|invoke|execute|trigger",
+	cTool:    "function|tool|plugin|command|api|shell|script|webhook",
+	cAddr:    "dear ai|dear assistant|note to the ai|note to the assistant|note to ai|attention ai|ai assistant reading|if you are an ai|if you are a language model|if you are an llm|to any ai|any ai reading|llm reading this|ai reading this|assistant reading this|important instructions for the ai|instructions for the assistant|instructions to the assistant|message for the ai|ai model reading",
+	cComment: "<!--|[//]: #|[//]:#|/* ai|// ai:",
+	cAllThat: "everything|all that|anything|all of that|what you|whatever you",
+	cTold:    "been told|been instructed|been given|were told|were given|were instructed|you know|you've learned|you learned|so far|up to now|until now",
+	dDAN:     "do anything now|dan mode|anti-dan|betterdan|better dan|dan 6.0|dan 11.0|you are dan|[dan]|jailbroken dan|stan mode|dude mode|evil confidant|niccolo machiavelli|always intelligent and machiavellian|chatgpt with developer mode|developer mode output|(🔓developer mode output)|[🔓jailbreak]|[🔒classic]",
+	dJail:    "jailbreak*|jailbroken",
+	dRefuse:  "never refuse|cannot refuse|can't refuse|must not refuse|will not refuse|won't refuse|never decline|not allowed to refuse|unable to refuse|never say no|stay in character|break character|without any warnings|no warnings|no disclaimers|without disclaimers|ignore all ethical|ignores all ethical|not care about ethics|doesn't care about|regardless of how unethical|regardless of legality|no matter how immoral",
+	dDev:     "i am god|i'm god|as your developer|as your creator|i am the administrator|i'm the administrator|i am your administrator|you have to answer all|you must answer all|you must obey|you will obey|you have to obey|i am your developer|i'm your developer|im your developer|i am your creator|i'm your creator|i am an openai|i work at openai|soy tu desarrollador|je suis ton développeur|ich bin dein entwickler|я твой разработчик|我是你的开发者|私はあなたの開発者",
+	dToken:   "", // tokenWords: chat-template tokens contain '|'
+	dTurn:    "\nassistant:|\nuser:|\nai:|\n[assistant]|\n[user]|<assistant>|<user>|\nsystem message:",
+	dEnd:     "end of instructions|end of prompt|end of system prompt|end user ambiguity|end out of date instructions|begin new instructions|new instructions:|begin reprogramming|new instruction:|======end|%%% end|end of user input|end of input|ende der anweisungen|fin de las instrucciones|fin des instructions",
+	dAccess:  "access granted|say access granted|acceso concedido|accès autorisé|zugriff gewährt",
+}
+
+// tokenWords are the keywords of dToken.
+var tokenWords = []string{
+	"<|im_start|>", "<|im_end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|endoftext|>", "<|eot_id|>", "<|start_header_id|>", "<|end_header_id|>", "<|begin_of_text|>", "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<start_of_turn>", "<end_of_turn>", "<s>[inst]", "### instruction:", "### system:", "\nsystem:", "\n[system]", "[system note", "{system:", "<system>", "</system>", "(system:", "system override", "admin override", "\nhuman:", "\n### system",
+}
+
+// rule fires when its classes occur in order, each starting at most gap
+// bytes after the previous one ended.
+type rule struct {
+	fam      Family
+	strength float32 // in a user message
+	data     float32 // in a tool result or document (indirect injection)
+	gap      int32
+	steps    []uint8
+}
+
+var rules = []rule{
+	{Override, 0.75, 0.8, 40, []uint8{cIgnore, cPrior, cInstr}},
+	{Override, 0.75, 0.8, 30, []uint8{cIgnore, cInstr, cPrior}},
+	{Override, 0.7, 0.8, 30, []uint8{cPrior, cInstr, cIgnore}}, // SOV: 以前の指示を無視, 이전 지시를 무시
+	{Override, 0.2, 0.4, 8, []uint8{cNew, cInstr}},
+	{Override, 0.6, 0.7, 25, []uint8{cIgnore, cAllThat, cTold}},
+	{Persona, 0.55, 0.6, 160, []uint8{cNow, cNeg, cLimit}},
+	{Persona, 0.5, 0.6, 160, []uint8{cNow, cFree}},
+	{Persona, 0.2, 0.3, 24, []uint8{cNeg, cLimit}},
+	{Persona, 0.1, 0.2, 0, []uint8{cFree}},
+	{Persona, 0.6, 0.7, 24, []uint8{cMode, cOn}},
+	{Persona, 0.35, 0.5, 0, []uint8{cMode}},
+	{Persona, 0.8, 0.85, 0, []uint8{dDAN}},
+	{Persona, 0.25, 0.4, 0, []uint8{dJail}},
+	{Persona, 0.25, 0.4, 0, []uint8{dRefuse}},
+	{Persona, 0.55, 0.7, 0, []uint8{dDev}},
+	{Extraction, 0.6, 0.7, 12, []uint8{cReveal, cYour, cInstr}},
+	{Extraction, 0.6, 0.7, 40, []uint8{cReveal, cSys}},
+	{Extraction, 0.45, 0.6, 30, []uint8{cReveal, cYour, cSecret}},
+	{Extraction, 0.45, 0.6, 12, []uint8{cReveal, cSecret}},
+	{Extraction, 0.25, 0.4, 0, []uint8{cSys}},
+	{Extraction, 0.35, 0.5, 0, []uint8{dAccess}},
+	{Markup, 0.75, 0.8, 0, []uint8{dToken}},
+	{Markup, 0.35, 0.6, 0, []uint8{dTurn}},
+	{Markup, 0.55, 0.7, 0, []uint8{dEnd}},
+	{Markup, 0.5, 0.7, 300, []uint8{cComment, cIgnore}},
+	{Markup, 0.5, 0.7, 300, []uint8{cComment, cAddr}},
+	{Tool, 0.3, 0.6, 30, []uint8{cSend, cAll, cData}},
+	{Tool, 0.2, 0.5, 20, []uint8{cCall, cTool}},
+	{Indirect, 0.3, 0.6, 0, []uint8{cAddr}},
+}
+
+// signals is the compiled keyword automaton and rule index.
+type signals struct {
+	m       *matcher
+	rot13   []bool     // per keyword: it is the ROT13 twin of a keyword
+	byClass [][]ruleAt // per class: rule steps it can complete, last step first
+	offset  []int32    // per rule: index of its first step in a progress array
+	nsteps  int
+}
+
+type ruleAt struct{ rule, step int32 }
+
+func buildSignals() (*signals, error) {
+	var kws []keyword
+	var rot []bool
+	var st Stats
+	seen := map[string]bool{}
+	add := func(text string, class uint8, stem, isRot bool) {
+		key := string(rune(class)) + text
+		if text == "" || seen[key] {
+			return
+		}
+		seen[key] = true
+		r, _ := utf8.DecodeRuneInString(text)
+		if text[0] == '\n' {
+			r, _ = utf8.DecodeRuneInString(text[1:])
+		}
+		last := text[len(text)-1]
+		kws = append(kws, keyword{text: text, class: class, stem: stem || !(isAlnum(last) || last >= 0x80) || !spaced(lastRune(text)), wordStart: spaced(r) && text[0] != '\n'})
+		rot = append(rot, isRot)
+	}
+	for c := uint8(0); c < numClasses; c++ {
+		words := strings.Split(classWords[c], "|")
+		if c == dToken {
+			words = tokenWords
+		}
+		for _, w := range words {
+			stem := strings.HasSuffix(w, "*")
+			w = strings.TrimSuffix(w, "*")
+			nl := strings.HasPrefix(w, "\n")
+			st.Reset()
+			n := string(Normalize(nil, w, &st))
+			if nl {
+				n = "\n" + n
+			}
+			add(n, c, stem, false)
+			if r13, ok := rot13Word(n); ok && len(n) >= 5 {
+				add(r13, c, stem, true)
+			}
+		}
+	}
+	m, err := newMatcher(kws)
+	if err != nil {
+		return nil, err
+	}
+	s := &signals{m: m, rot13: rot, byClass: make([][]ruleAt, numClasses), offset: make([]int32, len(rules))}
+	for i, r := range rules {
+		s.offset[i] = int32(s.nsteps)
+		s.nsteps += len(r.steps)
+	}
+	for i := len(rules) - 1; i >= 0; i-- {
+		for j := len(rules[i].steps) - 1; j >= 0; j-- {
+			c := rules[i].steps[j]
+			s.byClass[c] = append(s.byClass[c], ruleAt{int32(i), int32(j)})
+		}
+	}
+	// Last steps first, so that one hit never completes two steps of a
+	// rule; rules in table order otherwise.
+	for c := range s.byClass {
+		l := s.byClass[c]
+		for a := 1; a < len(l); a++ {
+			for b := a; b > 0 && (l[b].step > l[b-1].step || l[b].step == l[b-1].step && l[b].rule < l[b-1].rule); b-- {
+				l[b], l[b-1] = l[b-1], l[b]
+			}
+		}
+	}
+	return s, nil
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// rot13Word returns the ROT13 form of an ASCII keyword containing
+// letters.
+func rot13Word(s string) (string, bool) {
+	b := []byte(s)
+	letters := false
+	for i, c := range b {
+		switch {
+		case c >= 0x80:
+			return "", false
+		case 'a' <= c && c <= 'z':
+			b[i] = 'a' + (c-'a'+13)%26
+			letters = true
+		}
+	}
+	return string(b), letters
+}
+
+// fired is the outcome of the rules over one text.
+type fired struct {
+	strength [numFamilies]float32 // max strength per family
+	rules    uint64               // bit i: rules[i] fired
+	rot13    bool                 // a ROT13 keyword took part in the text
+}
+
+// eval runs the rules over hits (in end order). prog is scratch of at
+// least s.nsteps entries.
+func (s *signals) eval(hits []hit, prog []int32, data bool, f *fired) {
+	for i := range prog[:s.nsteps] {
+		prog[i] = -1 << 30
+	}
+	for _, h := range hits {
+		kw := &s.m.kw[h.kw]
+		for _, ra := range s.byClass[kw.class] {
+			r := &rules[ra.rule]
+			base := s.offset[ra.rule]
+			if ra.step == 0 {
+				prog[base] = h.end
+			} else {
+				prev := prog[base+ra.step-1]
+				if h.start < prev || h.start-prev > r.gap {
+					continue
+				}
+				prog[base+ra.step] = h.end
+			}
+			if int(ra.step) == len(r.steps)-1 {
+				f.rules |= 1 << uint(ra.rule)
+				v := r.strength
+				if data {
+					v = r.data
+				}
+				if v > f.strength[r.fam] {
+					f.strength[r.fam] = v
+				}
+				if s.rot13[h.kw] {
+					f.rot13 = true
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,105 @@
+//go:build !wasip1
+
+// Command train fits the injection detector's model on the training files
+// of ../shared/evaldata/injection (read by path, never copied) and writes
+// plugins/injection/model/weights.bin. `go tool task train:injection` runs
+// it from the repository root; the same data gives the same file byte for
+// byte.
+//
+//	go run ./plugins/injection/train -data ../shared/evaldata/injection -out plugins/injection/model/weights.bin
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/wardgate/ward/plugins/injection/dataset"
+	"github.com/wardgate/ward/plugins/injection/detector"
+	"github.com/wardgate/ward/plugins/injection/trainer"
+)
+
+func main() {
+	data := flag.String("data", filepath.Join("..", "shared", "evaldata", "injection"), "directory of the injection data")
+	out := flag.String("out", filepath.Join("plugins", "injection", "model", "weights.bin"), "model file to write")
+	flag.Parse()
+	if err := run(*data, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "train:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir, out string) error {
+	cfg := trainer.Default
+	var ex []dataset.Example
+	var file []int
+	var prov strings.Builder
+	fmt.Fprintf(&prov, "ward injection model; produced by `go tool task train:injection` (go run ./plugins/injection/train)\n")
+	fmt.Fprintf(&prov, "config: dim=2^%d epochs=%d rate=%g l2=%g seed=%d folds=%d max_oof_fpr_per_file=%g\n",
+		cfg.DimLog2, cfg.Epochs, cfg.Rate, cfg.L2, cfg.Seed, cfg.Folds, cfg.MaxFPR)
+	prov.WriteString("training files (sha256, examples):\n")
+	for fi, f := range dataset.Files {
+		if !f.Train() {
+			continue
+		}
+		paths, err := f.Paths(dir)
+		if err != nil {
+			return err
+		}
+		h := sha256.New()
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			h.Write(b)
+		}
+		e, err := dataset.Load(dir, f)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&prov, "  %s %s %d\n", f.Name, hex.EncodeToString(h.Sum(nil)), len(e))
+		ex = append(ex, e...)
+		for range e {
+			file = append(file, fi)
+		}
+	}
+	prov.WriteString("not used for the model:")
+	for _, f := range dataset.Files {
+		if !f.Train() {
+			fmt.Fprintf(&prov, " %s (%s)", f.Name, f.Split)
+		}
+	}
+	prov.WriteString("\n")
+	samples, err := trainer.Prepare(ex, file, cfg)
+	if err != nil {
+		return err
+	}
+	oof := trainer.OutOfFold(samples, cfg)
+	th := trainer.Threshold(samples, oof, cfg.MaxFPR)
+	tp, pos, fp, neg := 0, 0, 0, 0
+	for i, s := range samples {
+		hit := detector.Combine(oof[i], s.Signals) >= th
+		if s.Attack {
+			pos++
+			if hit {
+				tp++
+			}
+		} else {
+			neg++
+			if hit {
+				fp++
+			}
+		}
+	}
+	fmt.Fprintf(&prov, "threshold %.2f: out-of-fold recall %d/%d, benign FPR %d/%d\n", th, tp, pos, fp, neg)
+	m := trainer.Train(samples, cfg, -1)
+	m.Threshold = float32(th)
+	m.Provenance = prov.String()
+	fmt.Print(m.Provenance)
+	return os.WriteFile(out, detector.AppendModel(nil, m), 0o644)
+}

@@ -1,0 +1,190 @@
+// Package trainer fits the injection detector's logistic-regression model
+// deterministically: a fixed seed, examples in file order, shuffles from a
+// seeded PCG, no map iteration. The same inputs give the same model file
+// byte for byte on one architecture (Go may fuse floating-point
+// multiply-adds on some others).
+package trainer
+
+import (
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+
+	"github.com/wardgate/ward/plugins/injection/dataset"
+	"github.com/wardgate/ward/plugins/injection/detector"
+)
+
+// Config is the training configuration.
+type Config struct {
+	DimLog2   uint32  // 2^DimLog2 hashed features
+	Epochs    int     // passes over the data
+	Rate      float64 // Adagrad learning rate
+	L2        float64 // weight decay per update of a weight
+	Seed      uint64  // shuffle seed
+	Folds     int     // folds of the cross-validation that picks the threshold
+	MaxFPR    float64 // the threshold is the lowest whose out-of-fold benign FPR is at most this
+	NegWeight float64 // benign examples weigh this much more than in a balanced loss
+}
+
+// Default is the configuration of the committed model.
+var Default = Config{DimLog2: 17, Epochs: 4, Rate: 0.05, L2: 1e-3, Seed: 20261126, Folds: 5, MaxFPR: 0.03, NegWeight: 3}
+
+// Sample is a prepared example: its features, the rules' strength and
+// its label.
+type Sample struct {
+	Idx     []uint32
+	Signals float64
+	Attack  bool
+	Fold    int
+	File    int // index of its file in dataset.Files
+}
+
+// Prepare normalises and featurises examples (file[i] is the index of
+// example i's file in dataset.Files). Signals are computed with
+// the detector's rules (a model with no weights is used for the scan).
+func Prepare(ex []dataset.Example, file []int, cfg Config) ([]Sample, error) {
+	det, err := detector.New(detector.AppendModel(nil, Empty(cfg.DimLog2)))
+	if err != nil {
+		return nil, err
+	}
+	sc := det.NewScanner()
+	out := make([]Sample, len(ex))
+	for i, e := range ex {
+		sig, idx := sc.Features(e.Text, cfg.DimLog2)
+		h := fnv.New32a()
+		h.Write([]byte(e.Text))
+		out[i] = Sample{Idx: append([]uint32(nil), idx...), Signals: sig, Attack: e.Attack, Fold: int(h.Sum32() % uint32(max(cfg.Folds, 1))), File: file[i]}
+	}
+	return out, nil
+}
+
+// Empty is a model that scores every text near 0.
+func Empty(dimLog2 uint32) *detector.Model {
+	return &detector.Model{DimLog2: dimLog2, Scale: 1, Bias: -20, Threshold: 0.5, Weights: make([]int8, 1<<dimLog2)}
+}
+
+// Train fits weights on samples (those whose Fold != skip; skip < 0 uses
+// all) and returns the quantised model.
+func Train(samples []Sample, cfg Config, skip int) *detector.Model {
+	dim := 1 << cfg.DimLog2
+	w := make([]float64, dim)
+	g := make([]float64, dim)
+	var bias, gb float64
+	var order []int
+	pos, neg := 0, 0
+	for i, s := range samples {
+		if s.Fold == skip {
+			continue
+		}
+		order = append(order, i)
+		if s.Attack {
+			pos++
+		} else {
+			neg++
+		}
+	}
+	if pos == 0 || neg == 0 {
+		return Empty(cfg.DimLog2)
+	}
+	// Balanced classes: each class weighs half.
+	wPos := float64(pos+neg) / (2 * float64(pos))
+	wNeg := cfg.NegWeight * float64(pos+neg) / (2 * float64(neg))
+	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+	const eps = 1e-8
+	for ep := 0; ep < cfg.Epochs; ep++ {
+		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		for _, i := range order {
+			s := &samples[i]
+			if len(s.Idx) == 0 {
+				continue
+			}
+			norm := 1 / math.Sqrt(float64(len(s.Idx)))
+			z := 0.0
+			for _, j := range s.Idx {
+				z += w[j]
+			}
+			z = bias + z*norm
+			p := 1 / (1 + math.Exp(-z))
+			y, cw := 0.0, wNeg
+			if s.Attack {
+				y, cw = 1, wPos
+			}
+			grad := (p - y) * cw
+			gj := grad * norm
+			for _, j := range s.Idx {
+				d := gj + cfg.L2*w[j]
+				g[j] += d * d
+				w[j] -= cfg.Rate * d / math.Sqrt(g[j]+eps)
+			}
+			gb += grad * grad
+			bias -= cfg.Rate * grad / math.Sqrt(gb+eps)
+		}
+	}
+	return quantize(w, bias, cfg.DimLog2)
+}
+
+func quantize(w []float64, bias float64, dimLog2 uint32) *detector.Model {
+	mx := 0.0
+	for _, v := range w {
+		mx = max(mx, math.Abs(v))
+	}
+	scale := mx / 127
+	if scale == 0 {
+		scale = 1
+	}
+	q := make([]int8, len(w))
+	for i, v := range w {
+		q[i] = int8(math.Round(v / scale))
+	}
+	return &detector.Model{DimLog2: dimLog2, Scale: float32(scale), Bias: float32(bias), Weights: q}
+}
+
+// OutOfFold returns, for every sample, the model probability given by a
+// model trained on the other folds.
+func OutOfFold(samples []Sample, cfg Config) []float64 {
+	out := make([]float64, len(samples))
+	for f := 0; f < cfg.Folds; f++ {
+		m := Train(samples, cfg, f)
+		for i := range samples {
+			if samples[i].Fold == f {
+				out[i] = detector.Sigmoid(m.Logit(samples[i].Idx))
+			}
+		}
+	}
+	return out
+}
+
+// Threshold returns the lowest threshold on a 0.01 grid at which no file
+// has more than maxFPR of its benign samples flagged, scoring each sample
+// as detector.Combine(prob[i], its signals). Per file, so that a large
+// easy file cannot hide a small hard one.
+func Threshold(samples []Sample, prob []float64, maxFPR float64) float64 {
+	nfiles := 0
+	for _, s := range samples {
+		nfiles = max(nfiles, s.File+1)
+	}
+	neg := make([]int, nfiles)
+	for _, s := range samples {
+		if !s.Attack {
+			neg[s.File]++
+		}
+	}
+	fp := make([]int, nfiles)
+next:
+	for t := 1; t < 100; t++ {
+		th := float64(t) / 100
+		clear(fp)
+		for i, s := range samples {
+			if !s.Attack && detector.Combine(prob[i], s.Signals) >= th {
+				fp[s.File]++
+			}
+		}
+		for f := range fp {
+			if float64(fp[f]) > maxFPR*float64(neg[f]) {
+				continue next
+			}
+		}
+		return th
+	}
+	return 0.99
+}
