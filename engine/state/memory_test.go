@@ -31,7 +31,11 @@ func TestMemoryMaxKeys(t *testing.T) {
 	}{
 		{"full: a new key is refused", 0, "new1", ErrUnavailable, 4},
 		{"full: an existing key still counts", 0, "k2", nil, 4},
-		{"full but two expired: they are dropped", 2 * time.Second, "new1", nil, 3},
+		// The new key's shard drops its own expired keys first and sweeps
+		// the others only when that frees nothing, so 3 or 4 keys are held
+		// here depending on where the (randomly seeded) shard hash put k0
+		// and k1; either way both expired keys make room.
+		{"full but two expired: the key gets room", 2 * time.Second, "new1", nil, -1},
 		{"room left by the second", 0, "new2", nil, 4},
 		{"full again", 0, "new3", ErrUnavailable, 4},
 	}
