@@ -359,10 +359,11 @@ type secSeg struct {
 type secEnd uint8
 
 const (
-	endMax  secEnd = iota // next byte is not in the last segment's set (maximal munch)
-	endGL                 // gitleaks' terminator: end of text, a quote, ;, white space, or an escaped \n / \r
-	endWord               // \b: next byte is not a word byte
-	endAny                // nothing required
+	endMax   secEnd = iota // next byte is not in the last segment's set (maximal munch)
+	endGL                  // gitleaks' terminator: end of text, a quote, ;, white space, or an escaped \n / \r
+	endWord                // \b: next byte is not a word byte
+	endAny                 // nothing required
+	endProse               // endGL, or , . ! ? followed by white space or the end: a value ending a clause of prose
 )
 
 // secMatch matches segs at t[i:] with backtracking over segment lengths
@@ -406,10 +407,30 @@ func secEndOK(t string, j int, end secEnd, last *secSet) bool {
 		return last == nil || !last.has(c)
 	case endGL:
 		return secIsGLEnd(t, j)
+	case endProse:
+		return secIsGLEnd(t, j) || secIsClauseEnd(t, j)
 	case endWord:
 		return !secIsWord(c) || !secIsWord(t[j-1])
 	}
 	return true
+}
+
+// secIsClauseEnd reports whether t[j] is punctuation that ends a clause of
+// prose (, . ! ?) followed by white space or the end of the text: in a
+// prompt a secret is as often written "my password is X, ..." as in a
+// config file.
+func secIsClauseEnd(t string, j int) bool {
+	switch t[j] {
+	case ',', '.', '!', '?':
+		if j+1 == len(t) {
+			return true
+		}
+		switch t[j+1] {
+		case ' ', '\t', '\n', '\r':
+			return true
+		}
+	}
+	return false
 }
 
 // secIsGLEnd reports whether a value may end before t[j]: gitleaks'

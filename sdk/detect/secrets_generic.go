@@ -60,13 +60,18 @@ func (s *secScan) generic(ks, ke, vs int) {
 		return
 	}
 	budget := 4096
-	e := secMatch(t, vs, secGenA, endGL, nil, &budget)
+	e := secMatch(t, vs, secGenA, endProse, nil, &budget)
 	if e < 0 {
 		budget = 4096
-		e = secMatch(t, vs, secGenB, endGL, nil, &budget)
+		e = secMatch(t, vs, secGenB, endProse, nil, &budget)
 	}
 	if e < 0 {
 		return
+	}
+	// Values may contain '.': one that ends a sentence ("... is X.") is
+	// punctuation, not part of the value.
+	for e-vs > 1 && secIsClauseEnd(t, e-1) {
+		e--
 	}
 	v := t[vs:e]
 	if !s.genericValue(v, weak) {

@@ -202,6 +202,34 @@ func TestSecretsOverlapPrefersSpecificRule(t *testing.T) {
 	}
 }
 
+// TestSecretsGenericInProse: in a prompt a value often ends a clause
+// ("my password is X, ..."): a comma, period, ! or ? followed by white
+// space or the end ends the value; glued to more text it does not.
+func TestSecretsGenericInProse(t *testing.T) {
+	v := synth(aAlnum, 16, 70)
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"my db password = " + v + ", is it strong?", true},
+		{"set api_token: " + v + ".", true},
+		{"is secret=" + v + "? asking for a friend", true},
+		{"password = " + v + ",next=1", false},
+		{"password = " + v + ".txt is the file", false},
+	} {
+		got := Secrets(tc.text, nil)
+		found := false
+		for _, f := range got {
+			if f.Rule == "generic-api-key" && tc.text[f.Start:f.End] == v {
+				found = true
+			}
+		}
+		if found != tc.want {
+			t.Errorf("%q: found %v, want %v: %s", tc.text, found, tc.want, dump(tc.text, got))
+		}
+	}
+}
+
 func TestSecretsAppendsAndSorts(t *testing.T) {
 	a := "AKIA" + synth(aUpper, 16, 70)
 	g := githubToken("ghp_", 71)
