@@ -3,7 +3,6 @@ package benchmarks
 import (
 	"context"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/wardgate/ward/engine/pipeline"
 	"github.com/wardgate/ward/engine/wasmhost"
 	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/go/guesttest"
 )
 
 // The data-protection pipeline (secrets -> pii) as the demo runs it,
@@ -127,7 +127,7 @@ func BenchmarkDataProtection(b *testing.B) {
 func runData(b *testing.B, p *pipeline.Pipeline, prompt string) {
 	x := dataExchange(prompt)
 	var o pipeline.Outcome
-	lat := make([]time.Duration, 0, 1<<16)
+	var lat guesttest.Latencies
 	b.ReportAllocs()
 	for b.Loop() {
 		// The pipeline applies rewrites to the exchange: start each
@@ -136,16 +136,10 @@ func runData(b *testing.B, p *pipeline.Pipeline, prompt string) {
 		x.Annotations = x.Annotations[:0]
 		t0 := time.Now()
 		p.Run(context.Background(), x, &o)
-		if len(lat) < cap(lat) {
-			lat = append(lat, time.Since(t0))
-		}
+		lat.Add(time.Since(t0))
 		if o.Denied {
 			b.Fatal(o.Code)
 		}
 	}
-	slices.Sort(lat)
-	if n := len(lat); n > 0 {
-		b.ReportMetric(float64(lat[n/2].Nanoseconds()), "p50-ns")
-		b.ReportMetric(float64(lat[n*99/100].Nanoseconds()), "p99-ns")
-	}
+	lat.Report(b)
 }

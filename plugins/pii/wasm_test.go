@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wardgate/ward/sdk/abi"
 	"github.com/wardgate/ward/sdk/detect"
@@ -103,7 +102,7 @@ func BenchmarkWasmRequest(b *testing.B) {
 			if err := g.Configure([]byte(m.config)); err != nil {
 				b.Fatal(err)
 			}
-			benchCalls(b, g, "ward_request", m.in)
+			g.BenchCall(b, "ward_request", m.in)
 		})
 	}
 }
@@ -121,35 +120,7 @@ func BenchmarkWasmResponse(b *testing.B) {
 	}
 	y := &abi.Exchange{Phase: abi.PhaseResponse, RequestID: "req-0123456789", Annotations: slices.Clone(v.Annotations),
 		Response: abi.Response{Status: 200, Messages: []abi.Message{{Role: "assistant", Text: strings.Clone(v.Rewrites[0].Text)}}}}
-	benchCalls(b, g, "ward_response", abi.AppendExchange(nil, y))
-}
-
-func benchCalls(b *testing.B, g *guesttest.Guest, export string, in []byte) {
-	var v abi.Verdict
-	lat := make([]time.Duration, 0, 1<<16)
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		out, err := g.Call(export, in)
-		if len(lat) < cap(lat) {
-			lat = append(lat, time.Since(t0))
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		if out != nil {
-			if err := abi.DecodeVerdict(out, &v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.StopTimer()
-	slices.Sort(lat)
-	if len(lat) > 0 {
-		b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
-	}
+	g.BenchCall(b, "ward_response", abi.AppendExchange(nil, y))
 }
 
 // BenchmarkNativeSplit separates, natively, the detector's time from the

@@ -3,7 +3,6 @@ package detect
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -122,7 +121,7 @@ func BenchmarkWasmDetect(b *testing.B) {
 func benchGuestCalls(b *testing.B, g *guesttest.Guest, text string) {
 	var v abi.Verdict
 	x := abi.Exchange{Phase: abi.PhaseRequest, Messages: []abi.Message{{Role: "user", Text: text}}}
-	samples := make([]time.Duration, 0, 1<<16)
+	var lat guesttest.Latencies
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -131,14 +130,10 @@ func benchGuestCalls(b *testing.B, g *guesttest.Guest, text string) {
 		if err := g.Check(&x, &v); err != nil {
 			b.Fatal(err)
 		}
-		if len(samples) < cap(samples) {
-			samples = append(samples, time.Since(t0))
-		}
+		lat.Add(time.Since(t0))
 	}
 	b.StopTimer()
-	slices.Sort(samples)
-	b.ReportMetric(float64(samples[len(samples)/2].Nanoseconds()), "p50-ns")
-	b.ReportMetric(float64(samples[len(samples)*99/100].Nanoseconds()), "p99-ns")
+	lat.Report(b)
 }
 
 // proseBenchPrompt is 2 KB of prose without personal data (the "clean"
