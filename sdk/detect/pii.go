@@ -81,8 +81,10 @@ func PII(text string, dst []Finding, opt *PIIOptions) []Finding {
 	if s.wantAny(KindIPAddress, KindMACAddress) {
 		s.scanNet()
 	}
-	if s.wantAny(KindDateOfBirth, KindPerson, KindLocation) {
+	if s.wantAny(KindPerson, KindLocation) {
 		s.scanWords()
+	} else if s.want(KindDateOfBirth) {
+		s.scanDOB()
 	}
 	s.finish()
 	return s.dst

@@ -552,3 +552,84 @@ func parseDate(t string, i int) int {
 	}
 	return year(k)
 }
+
+// scanDOB finds dates of birth when neither names nor places are wanted
+// (plugins/pii's default): scanWords would stop at every capitalised word
+// and every word starting with b, d, g or n, while a date of birth always
+// holds a digit. So the scan jumps eight bytes at a time to the next run
+// of digits and looks back from it for a birth
+// context word followed only by filler and month names, then parses
+// forward exactly as scanWords does (dateOfBirth). Prose without digits
+// costs one pass of word loads.
+func (s *piiScan) scanDOB() {
+	t := s.text
+	n := len(t)
+	skipTo := 0
+	for i := 0; i < n; {
+		for i+8 <= n && swarDigits(load8(t, i)) == 0 {
+			i += 8
+		}
+		for i < n && !isDigit(t[i]) {
+			i++
+		}
+		if i >= n {
+			return
+		}
+		p := i
+		for i < n && isDigit(t[i]) {
+			i++
+		}
+		if p < skipTo {
+			continue
+		}
+		if ws, we, ok := dobWordBefore(t, p); ok && ws >= skipTo {
+			if e := s.dateOfBirth(we); e > 0 {
+				skipTo = e
+				i = max(i, e)
+			}
+		}
+	}
+}
+
+// dobWordBefore looks back from the digit run at p for a birth context
+// word (dobWords, not preceded by a digit) that only filler words
+// (dobFiller), month names and punctuation separate from p, as
+// dateOfBirth would skip them; it stops at another digit, at any other
+// word, and after 48 bytes (dateOfBirth allows 24 bytes of filler, then a
+// month name may come before the digits).
+func dobWordBefore(t string, p int) (ws, we int, ok bool) {
+	j := p
+	for words := 0; words < 6 && j > 0 && p-j < 48; words++ {
+		for j > 0 && !isWordLetter(t[j-1]) {
+			if isDigit(t[j-1]) {
+				return 0, 0, false
+			}
+			j--
+		}
+		e := j
+		for j > 0 && isWordLetter(t[j-1]) {
+			j--
+		}
+		if j == e {
+			return 0, 0, false
+		}
+		w := t[j:e]
+		if !dobWords.maybe(w) && !dobFiller.maybe(w) && !monthNames.maybe(w) {
+			return 0, 0, false
+		}
+		lists := contextWordLists(w) // one lookup for the three lists
+		if lists&dobWords.bit != 0 {
+			// As in scanWords: not after a digit, nor joined to a word
+			// over an apostrophe (nextWord's "don't").
+			if j > 0 && isDigit(t[j-1]) || j >= 2 && t[j-1] == '\'' && isWordLetter(t[j-2]) ||
+				e+1 < len(t) && t[e] == '\'' && isAlpha(t[e+1]) {
+				return 0, 0, false
+			}
+			return j, e, true
+		}
+		if lists&(dobFiller.bit|monthNames.bit) == 0 {
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}

@@ -170,6 +170,7 @@ func BenchmarkWasmPIIFamilies(b *testing.B) {
 		{"tokens", "PHONE,CREDIT_CARD,IBAN,US_SSN,CRYPTO,UK_NHS,ES_NIF,ES_NIE,IT_FISCAL_CODE,IN_AADHAAR,IN_PAN,AU_TFN,AU_ABN,AU_ACN,AU_MEDICARE,SG_NRIC"},
 		{"net", "IP_ADDRESS,MAC_ADDRESS"},
 		{"words", "DATE_OF_BIRTH,PERSON,LOCATION"},
+		{"dob", "DATE_OF_BIRTH"},
 		// plugins/pii's default: every kind its built-in actions do not allow.
 		{"guard-default", "EMAIL,PHONE,CREDIT_CARD,IBAN,US_SSN,CRYPTO,URL_CREDENTIALS,UK_NHS,ES_NIF,ES_NIE,IT_FISCAL_CODE,IN_AADHAAR,IN_PAN,AU_TFN,AU_MEDICARE,SG_NRIC,DATE_OF_BIRTH"},
 	}

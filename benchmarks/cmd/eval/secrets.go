@@ -7,7 +7,11 @@ package main
 //     reported twice: found as the case's rule, and found as any secret.
 //     The false-positive rate counts fp cases flagged as their rule
 //     (gitleaks' own criterion: an fp case of one rule is sometimes a true
-//     secret of another) and, separately, flagged as anything.
+//     secret of another) and, separately, flagged as anything. It is also
+//     reported without the fp cases that hold one of the values gitleaks
+//     allowlists literally for their rule (knownValues): published keys
+//     of public projects that no detector can tell from live ones without
+//     a list of them, which Ward leaves to the operator (allow_values).
 //   - secrets/secretlint_snapshots.jsonl: secretlint's rule snapshots; an
 //     "ng" case with findings must produce a finding (case level, and per
 //     expected range by overlap), a case without findings must produce none.
@@ -26,8 +30,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/BurntSushi/toml"
 
 	"github.com/wardgate/ward/sdk/detect"
 )
@@ -39,7 +46,11 @@ const secretsTunedOn = "gitleaks_rules.toml, gitleaks_rule_cases.jsonl"
 func runSecrets(dataDir string, w io.Writer) error {
 	dir := filepath.Join(dataDir, "secrets")
 	fmt.Fprintf(w, "tuned on: %s (secretlint and llmguard files: measured only)\n\n", secretsTunedOn)
-	g, err := evalGitleaks(filepath.Join(dir, "gitleaks_rule_cases.jsonl"))
+	known, err := knownValues(filepath.Join(dir, "gitleaks_rules.toml"))
+	if err != nil {
+		return err
+	}
+	g, err := evalGitleaks(filepath.Join(dir, "gitleaks_rule_cases.jsonl"), known)
 	if err != nil {
 		return err
 	}
@@ -97,6 +108,56 @@ type gitleaksResult struct {
 	all                  ruleCounts
 	generated, genRawAny int
 	missed, flagged      []string
+	// fp cases holding a value gitleaks allowlists literally, and those
+	// of them flagged as their rule.
+	fpKnown, fpKnownRule int
+}
+
+// knownValues reads, per rule of gitleaks_rules.toml, the allowlisted
+// values that are whole secrets written out: allowlist "regexes" that are
+// plain literals of at least 20 characters, and stopwords of that length.
+// Shorter stopwords ("about", "000000") are filters on words, not known
+// values, and are not counted.
+func knownValues(path string) (map[string][]string, error) {
+	var f struct {
+		Rules []struct {
+			ID         string
+			Allowlists []struct {
+				Regexes   []string
+				Stopwords []string
+			}
+			Stopwords []string
+		}
+	}
+	if _, err := toml.DecodeFile(path, &f); err != nil {
+		return nil, err
+	}
+	literal := func(v string) bool {
+		if len(v) < 20 {
+			return false
+		}
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+				return false
+			}
+		}
+		return true
+	}
+	out := map[string][]string{}
+	for _, r := range f.Rules {
+		vals := slices.Clone(r.Stopwords)
+		for _, a := range r.Allowlists {
+			vals = append(vals, a.Regexes...)
+			vals = append(vals, a.Stopwords...)
+		}
+		for _, v := range vals {
+			if literal(v) {
+				out[r.ID] = append(out[r.ID], v)
+			}
+		}
+	}
+	return out, nil
 }
 
 // sampleContexts wrap a raw secret the way gitleaks' GenerateSampleSecrets
@@ -110,7 +171,7 @@ var sampleContexts = []string{
 	`%[1]s_token: '%[2]s'`,
 }
 
-func evalGitleaks(path string) (*gitleaksResult, error) {
+func evalGitleaks(path string, known map[string][]string) (*gitleaksResult, error) {
 	cases, err := readJSONL[gitleaksCase](path)
 	if err != nil {
 		return nil, err
@@ -175,6 +236,15 @@ func evalGitleaks(path string) (*gitleaksResult, error) {
 				rc.fpAny++
 				r.all.fpAny++
 			}
+			for _, v := range known[c.RuleID] {
+				if strings.Contains(c.Text, v) {
+					r.fpKnown++
+					if right {
+						r.fpKnownRule++
+					}
+					break
+				}
+			}
 		default:
 			return nil, fmt.Errorf("%s: unknown kind %q", path, c.Kind)
 		}
@@ -206,6 +276,8 @@ func (r *gitleaksResult) print(w io.Writer) {
 	fmt.Fprintf(w, "recall (found as any secret):      %s (%d/%d)   target >= 0.95\n", ratio(a.tpAny, a.tp), a.tpAny, a.tp)
 	fmt.Fprintf(w, "false-positive rate (as its rule): %s (%d/%d)   target <= 0.05\n", ratio(a.fpRule, a.fp), a.fpRule, a.fp)
 	fmt.Fprintf(w, "false-positive rate (as anything): %s (%d/%d)\n", ratio(a.fpAny, a.fp), a.fpAny, a.fp)
+	fmt.Fprintf(w, "  of which values gitleaks allowlists literally (known public keys, by rule): %d/%d cases\n", r.fpKnownRule, r.fpKnown)
+	fmt.Fprintf(w, "false-positive rate (as its rule) without those cases: %s (%d/%d)\n", ratio(a.fpRule-r.fpKnownRule, a.fp-r.fpKnown), a.fpRule-r.fpKnownRule, a.fp-r.fpKnown)
 	fmt.Fprintf(w, "raw GenerateSampleSecrets values found without their upstream context: %d/%d\n\n", r.genRawAny, r.generated)
 	ids := make([]string, 0, len(r.rules))
 	for id := range r.rules {

@@ -64,15 +64,35 @@ func Merge(spans []Span) []Span {
 // characters (separators: spaces, '-', '@', '.') are kept. Invalid UTF-8
 // bytes are masked too, so the result is valid UTF-8.
 func AppendMask(dst []byte, v string, keep int) []byte {
+	// ASCII bytes are tested inline, and appended one by one: inside Wasm
+	// a call (maskable, memmove) per character costs more than the rest.
 	n := 0
-	for _, r := range v {
+	for i := 0; i < len(v); {
+		if c := v[i]; c < utf8.RuneSelf {
+			if asciiMaskable(c) {
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(v[i:])
 		if maskable(r) {
 			n++
 		}
+		i += size
 	}
 	keep = min(keep, n/2)
 	hide := n - keep
 	for i := 0; i < len(v); {
+		if c := v[i]; c < utf8.RuneSelf {
+			if asciiMaskable(c) && hide > 0 {
+				c = '*'
+				hide--
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(v[i:])
 		switch {
 		case !maskable(r):
@@ -88,10 +108,11 @@ func AppendMask(dst []byte, v string, keep int) []byte {
 	return dst
 }
 
+func asciiMaskable(c byte) bool { return isUpper(c) || isLower(c) || isDigit(c) }
+
 func maskable(r rune) bool {
 	if r < utf8.RuneSelf {
-		c := byte(r)
-		return isUpper(c) || isLower(c) || isDigit(c)
+		return asciiMaskable(byte(r))
 	}
 	return r == utf8.RuneError || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
