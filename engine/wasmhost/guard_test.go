@@ -534,7 +534,11 @@ func TestValidateVerdict(t *testing.T) {
 		{"rewrite past", abi.PhaseRequest, abi.Verdict{Rewrites: []abi.Rewrite{{Index: 0}, {Index: 2}}}, "rewrites[1]"},
 		{"rewrite response", abi.PhaseResponse, abi.Verdict{Rewrites: []abi.Rewrite{{Index: 1}}}, ""},
 		{"rewrite chunk 0", abi.PhaseResponseChunk, abi.Verdict{Rewrites: []abi.Rewrite{{Index: 0}}}, ""},
-		{"rewrite chunk 1", abi.PhaseResponseChunk, abi.Verdict{Rewrites: []abi.Rewrite{{Index: 1}}}, "out of range"},
+		{"chunk hold alone", abi.PhaseResponseChunk, abi.Verdict{Rewrites: []abi.Rewrite{{Index: 1, Text: "ta"}}}, "none held without one sent"},
+		{"chunk send and hold", abi.PhaseResponseChunk, abi.Verdict{Rewrites: []abi.Rewrite{{Index: 0, Text: "x"}, {Index: 1, Text: "ta"}}}, ""},
+		{"chunk hold not a suffix", abi.PhaseResponseChunk, abi.Verdict{Rewrites: []abi.Rewrite{{Index: 0}, {Index: 1, Text: "de"}}}, "not a suffix"},
+		{"chunk two sends", abi.PhaseResponseChunk, abi.Verdict{Rewrites: []abi.Rewrite{{Index: 0}, {Index: 0}}}, "at most one of each"},
+		{"chunk index 2", abi.PhaseResponseChunk, abi.Verdict{Rewrites: []abi.Rewrite{{Index: 2}}}, "out of range"},
 		{"score 1", abi.PhaseRequest, abi.Verdict{Scores: []abi.Score{{Name: "s", Value: 1}}}, ""},
 		{"score negative", abi.PhaseRequest, abi.Verdict{Scores: []abi.Score{{Name: "s", Value: -0.1}}}, "outside [0,1]"},
 		{"score NaN", abi.PhaseRequest, abi.Verdict{Scores: []abi.Score{{Name: "s", Value: nan()}}}, "outside [0,1]"},
@@ -544,6 +548,7 @@ func TestValidateVerdict(t *testing.T) {
 		{"header space", abi.PhaseRequest, abi.Verdict{SetHeaders: []abi.KV{{Key: "x a"}}}, "invalid header name"},
 		{"header CRLF", abi.PhaseRequest, abi.Verdict{SetHeaders: []abi.KV{{Key: "x", Value: "a\r\nSet-Cookie: y"}}}, "CR, LF"},
 	}
+	x.Chunk = abi.Chunk{Delta: "delta"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			x.Phase = tt.phase
@@ -595,5 +600,19 @@ func TestWalltimeGrant(t *testing.T) {
 	real := load(t, h, Spec{Name: "realclock", Wasm: fixture(t, "clock"), PoolSize: 1, Walltime: true})
 	if err := real.Check(context.Background(), x, &v); err != nil || v.Decision != abi.Allow {
 		t.Fatalf("with the grant: %v %+v", err, v)
+	}
+}
+
+func TestValidateHoldBounds(t *testing.T) {
+	long := strings.Repeat("a", abi.MaxHold+1)
+	x := &abi.Exchange{Phase: abi.PhaseResponseChunk, Chunk: abi.Chunk{Delta: "b" + long}}
+	v := abi.Verdict{Rewrites: []abi.Rewrite{{Index: 0}, {Index: 1, Text: long}}}
+	if err := validateVerdict(x, &v); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("hold of %d bytes: %v", len(long), err)
+	}
+	x = &abi.Exchange{Phase: abi.PhaseResponseChunk, Chunk: abi.Chunk{Delta: "abc", Final: true}}
+	v = abi.Verdict{Rewrites: []abi.Rewrite{{Index: 0, Text: "a"}, {Index: 1, Text: "bc"}}}
+	if err := validateVerdict(x, &v); err == nil || !strings.Contains(err.Error(), "final") {
+		t.Errorf("hold on the final chunk: %v", err)
 	}
 }

@@ -296,11 +296,16 @@ func validateVerdict(x *abi.Exchange, v *abi.Verdict) error {
 		case abi.PhaseResponse:
 			n = len(x.Response.Messages)
 		case abi.PhaseResponseChunk:
-			n = 1 // the chunk's delta
+			n = 2 // 0: the text to send, 1: the text to hold
 		}
 		for i, r := range v.Rewrites {
 			if int64(r.Index) >= int64(n) {
 				return fmt.Errorf("rewrites[%d]: message index %d out of range (%d messages in phase %s)", i, r.Index, n, x.Phase)
+			}
+		}
+		if x.Phase == abi.PhaseResponseChunk {
+			if err := validateHold(x, v.Rewrites); err != nil {
+				return err
 			}
 		}
 	}
@@ -316,6 +321,33 @@ func validateVerdict(x *abi.Exchange, v *abi.Verdict) error {
 		if strings.ContainsAny(h.Value, "\r\n\x00") {
 			return fmt.Errorf("set_headers[%d] %q: value contains CR, LF or NUL", i, h.Key)
 		}
+	}
+	return nil
+}
+
+// validateHold checks a response_chunk verdict's rewrites: at most one of
+// each index, and a held text (index 1) only beside the text to send, a
+// suffix of the delta, at most abi.MaxHold bytes, and nothing held on the
+// final chunk.
+func validateHold(x *abi.Exchange, rws []abi.Rewrite) error {
+	var send, hold int
+	for _, r := range rws {
+		if r.Index == 0 {
+			send++
+		} else {
+			hold++
+			switch {
+			case len(r.Text) > abi.MaxHold:
+				return fmt.Errorf("holds %d bytes (at most %d)", len(r.Text), abi.MaxHold)
+			case !strings.HasSuffix(x.Chunk.Delta, r.Text):
+				return fmt.Errorf("holds text that is not a suffix of the delta")
+			case x.Chunk.Final && r.Text != "":
+				return fmt.Errorf("holds text on the final chunk")
+			}
+		}
+	}
+	if send > 1 || hold > 1 || hold == 1 && send == 0 {
+		return fmt.Errorf("response_chunk rewrites: %d to send, %d to hold (want at most one of each, and none held without one sent)", send, hold)
 	}
 	return nil
 }

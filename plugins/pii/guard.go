@@ -63,13 +63,14 @@ type pii struct {
 func newGuard() ward.Guard {
 	p := &pii{}
 	return ward.Guard{
-		Name:         "pii",
-		Version:      "1.0.0",
-		ConfigSchema: schema,
-		Configure:    p.configure,
-		Request:      p.request,
-		Response:     p.response,
-		ZeroCopy:     true, // nothing of the exchange is kept past a call
+		Name:          "pii",
+		Version:       "1.0.0",
+		ConfigSchema:  schema,
+		Configure:     p.configure,
+		Request:       p.request,
+		Response:      p.response,
+		ResponseChunk: p.responseChunk,
+		ZeroCopy:      true, // nothing of the exchange is kept past a call
 	}
 }
 
@@ -151,3 +152,7 @@ func (p *pii) spans(text string, dst []redact.Span) []redact.Span {
 func (p *pii) request(x *ward.Exchange, v *ward.Verdict) { p.r.Request(x, v, p.find) }
 
 func (p *pii) response(x *ward.Exchange, v *ward.Verdict) { p.r.Response(x, v) }
+
+// responseChunk restores placeholders in streamed answers (a placeholder
+// split across deltas is held until complete).
+func (p *pii) responseChunk(x *ward.Exchange, v *ward.Verdict) { p.r.ResponseChunk(x, v) }

@@ -55,13 +55,14 @@ type secrets struct {
 func newGuard() ward.Guard {
 	s := &secrets{}
 	return ward.Guard{
-		Name:         "secrets",
-		Version:      "1.0.0",
-		ConfigSchema: schema,
-		Configure:    s.configure,
-		Request:      s.request,
-		Response:     s.response,
-		ZeroCopy:     true, // nothing of the exchange is kept past a call
+		Name:          "secrets",
+		Version:       "1.0.0",
+		ConfigSchema:  schema,
+		Configure:     s.configure,
+		Request:       s.request,
+		Response:      s.response,
+		ResponseChunk: s.responseChunk,
+		ZeroCopy:      true, // nothing of the exchange is kept past a call
 	}
 }
 
@@ -176,3 +177,7 @@ func (s *secrets) allowed(v string) bool {
 func (s *secrets) request(x *ward.Exchange, v *ward.Verdict) { s.r.Request(x, v, s.find) }
 
 func (s *secrets) response(x *ward.Exchange, v *ward.Verdict) { s.r.Response(x, v) }
+
+// responseChunk restores placeholders in streamed answers (a placeholder
+// split across deltas is held until complete).
+func (s *secrets) responseChunk(x *ward.Exchange, v *ward.Verdict) { s.r.ResponseChunk(x, v) }

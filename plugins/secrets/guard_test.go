@@ -33,7 +33,7 @@ func TestGolden(t *testing.T) {
 func TestDescription(t *testing.T) {
 	g := newGuard()
 	d := g.Description()
-	if d.Name != "secrets" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request", "response"}) {
+	if d.Name != "secrets" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request", "response", "response_chunk"}) {
 		t.Fatalf("description %+v", d)
 	}
 	for _, k := range []string{"actions", "default_action", "block_confidence", "allow_values", "mask_keep", "tokenize_key"} {

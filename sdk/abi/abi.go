@@ -135,11 +135,35 @@ type Response struct {
 	CompletionTokens uint32    `json:"completion_tokens,omitempty"`
 }
 
-// Chunk is a streamed delta (phase response_chunk; reserved).
+// Chunk is a streamed delta (phase response_chunk).
+//
+// Delta is the guard's input for this call: the text the guard held back
+// at its previous call (see MaxHold) followed by the stream's new text.
+// Window is at most MaxWindow bytes of the text the guard consumed before
+// Delta (its earlier inputs minus what it held), for context. Final marks
+// the last call of a stream, made after the upstream's last event: its
+// Delta is whatever the guard still holds (possibly empty), and nothing
+// may be held any more.
+//
+// A guard answers with a plain allow (Delta passes unchanged), a deny (the
+// stream ends with an error event), or rewrites: index 0 is the text to
+// send on now in place of Delta, index 1 the text to hold back, which must
+// be a suffix of Delta of at most MaxHold bytes; the host hands it back
+// as the start of the next Delta. A held suffix is raw input: the guard
+// sees it again, and decides again, with more text after it.
 type Chunk struct {
 	Delta  string `json:"delta"`
-	Window string `json:"window,omitempty"` // bounded text preceding Delta
+	Window string `json:"window,omitempty"`
+	Final  bool   `json:"final,omitempty"`
 }
+
+// Bounds of the response_chunk phase.
+const (
+	// MaxWindow is the most context text a chunk carries before Delta.
+	MaxWindow = 512
+	// MaxHold is the most text a guard may hold back between chunks.
+	MaxHold = 1024
+)
 
 // Exchange is what a guard sees: one LLM call, parsed once by the host.
 //

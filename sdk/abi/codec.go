@@ -10,7 +10,7 @@ import (
 // Binary layout (little-endian; str = u32 length + bytes; list = u32 count
 // + elements). Normative text: ../ABI.md.
 //
-//	exchange: 'W' 'X' 1 0 | u8 phase | u8 api | u8 flags(bit0 stream) | u8 0 |
+//	exchange: 'W' 'X' 1 0 | u8 phase | u8 api | u8 flags(bit0 stream, bit1 final chunk) | u8 0 |
 //	          u32 max_tokens | str request_id | str route | str path | str model |
 //	          list<kv> headers | list<kv> annotations | list<message> messages |
 //	          list<tool> tools |
@@ -102,6 +102,9 @@ func AppendExchange(b []byte, x *Exchange) []byte {
 	var flags byte
 	if x.Stream {
 		flags |= 1
+	}
+	if x.Chunk.Final {
+		flags |= 2
 	}
 	b = append(b, byte(x.Phase), byte(x.API), flags, 0)
 	b = appendU32(b, x.MaxTokens)
@@ -285,7 +288,8 @@ func decodeExchange(b []byte, x *Exchange, alias bool) error {
 	x.API = API(r.u8())
 	flags := r.u8()
 	x.Stream = flags&1 != 0
-	if flags&^1 != 0 || r.u8() != 0 {
+	x.Chunk.Final = flags&2 != 0
+	if flags&^3 != 0 || r.u8() != 0 {
 		r.err = true // reserved bits and bytes must be zero
 	}
 	x.MaxTokens = r.u32()

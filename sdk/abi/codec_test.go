@@ -23,7 +23,7 @@ func sampleExchange() *Exchange {
 		},
 		Tools:    []Tool{{Name: "search", Description: "web search"}},
 		Response: Response{Status: 200, FinishReason: "stop", PromptTokens: 10, CompletionTokens: 20, Messages: []Message{{Role: "assistant", Text: "hi"}}},
-		Chunk:    Chunk{Delta: "d", Window: "w"},
+		Chunk:    Chunk{Delta: "d", Window: "w", Final: true},
 	}
 }
 
@@ -180,5 +180,22 @@ func BenchmarkAppendExchange1KB(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = AppendExchange(buf[:0], x)
+	}
+}
+
+// TestExchangeFlags checks the flags byte: bit0 stream and bit1 final
+// chunk round-trip, any other bit is malformed.
+func TestExchangeFlags(t *testing.T) {
+	for _, c := range []struct{ stream, final bool }{{false, false}, {true, false}, {true, true}, {false, true}} {
+		x := Exchange{Phase: PhaseResponseChunk, Stream: c.stream, Chunk: Chunk{Delta: "d", Final: c.final}}
+		b := AppendExchange(nil, &x)
+		var y Exchange
+		if err := DecodeExchange(b, &y); err != nil || y.Stream != c.stream || y.Chunk.Final != c.final {
+			t.Errorf("%+v: decoded stream=%v final=%v err=%v", c, y.Stream, y.Chunk.Final, err)
+		}
+		b[6] |= 4 // a reserved flag bit
+		if err := DecodeExchange(b, &y); err == nil {
+			t.Errorf("%+v: reserved flag bit accepted", c)
+		}
 	}
 }

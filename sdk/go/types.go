@@ -29,6 +29,9 @@ const (
 	PhaseResponse      = abi.PhaseResponse
 	PhaseResponseChunk = abi.PhaseResponseChunk
 
+	// MaxHold is the most text a response_chunk handler may hold back.
+	MaxHold = abi.MaxHold
+
 	APIUnknown           = abi.APIUnknown
 	APIOpenAIChat        = abi.APIOpenAIChat
 	APIOpenAICompletions = abi.APIOpenAICompletions
@@ -83,6 +86,17 @@ func (v *Verdict) AddReason(reason string) { v.Reasons = append(v.Reasons, reaso
 // verdict.
 func (v *Verdict) Rewrite(i int, text string) {
 	v.Rewrites = append(v.Rewrites, abi.Rewrite{Index: uint32(i), Text: text})
+}
+
+// Stream is the response_chunk answer that sends send in place of the
+// chunk's delta and holds hold, a suffix of the delta (at most
+// abi.MaxHold bytes), until the next chunk, whose delta starts with it
+// (see ward.Chunk). With hold empty it is Rewrite(0, send).
+func (v *Verdict) Stream(send, hold string) {
+	v.Rewrites = append(v.Rewrites, abi.Rewrite{Index: 0, Text: send})
+	if hold != "" {
+		v.Rewrites = append(v.Rewrites, abi.Rewrite{Index: 1, Text: hold})
+	}
 }
 
 // Annotate records key=value for later guards and the audit record.

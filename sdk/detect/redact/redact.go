@@ -2,6 +2,7 @@ package redact
 
 import (
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -298,9 +299,56 @@ func (r *Redactor) apply(dst []byte, text string, spans []Span, tokenize bool) [
 // request phase (every such annotation that opens for this exchange; one
 // that does not is reported as a reason and skipped, leaving its
 // placeholders in the answer). An answer with nothing to restore is a
-// plain allow. Streamed answers do not run this phase yet: their
-// placeholders stay until the streaming work restores them (see HoldBack).
+// plain allow.
 func (r *Redactor) Response(x *ward.Exchange, v *ward.Verdict) {
+	if !r.openMapping(x, v) {
+		return
+	}
+	r.out = r.out[:0]
+	msgs := x.Response.Messages
+	for i := range msgs {
+		m := len(r.out)
+		var changed bool
+		if r.out, changed = r.tokens.Restore(r.out, msgs[i].Text); changed {
+			v.Rewrite(i, bstr(r.out[m:]))
+		}
+	}
+	clear(r.plain)
+}
+
+// ResponseChunk restores placeholders in a streamed answer, one delta at a
+// time (phase response_chunk, see ward.Chunk). A placeholder may arrive
+// split over several deltas ("<EMA", "IL_", "1>"): the end of a delta that
+// could begin one (HoldBack, at most MaxPlaceholderLen-1 bytes) is held
+// until the next delta completes or refutes it, so the client never sees
+// part of a placeholder; the final chunk holds nothing. A delta without
+// '<' costs one byte scan and is a plain allow; the mapping is opened only
+// for deltas that may hold a placeholder.
+func (r *Redactor) ResponseChunk(x *ward.Exchange, v *ward.Verdict) {
+	in := x.Chunk.Delta
+	if strings.IndexByte(in, '<') < 0 || !r.openMapping(x, v) {
+		return
+	}
+	hold := 0
+	if !x.Chunk.Final {
+		hold = HoldBack(in)
+	}
+	body := in[:len(in)-hold]
+	var changed bool
+	r.out, changed = r.tokens.Restore(r.out[:0], body)
+	clear(r.plain)
+	switch {
+	case changed:
+		v.Stream(bstr(r.out), in[len(body):])
+	case hold > 0:
+		v.Stream(body, in[len(body):])
+	}
+}
+
+// openMapping reads the mappings sealed for this exchange into r.tokens
+// and reports whether any placeholder can be restored. The caller clears
+// r.plain when done.
+func (r *Redactor) openMapping(x *ward.Exchange, v *ward.Verdict) bool {
 	key := r.Name + ".tokens"
 	found := false
 	for i := range x.Annotations {
@@ -310,7 +358,7 @@ func (r *Redactor) Response(x *ward.Exchange, v *ward.Verdict) {
 		}
 	}
 	if !found || r.Sealer == nil {
-		return
+		return false
 	}
 	r.tokens.Reset()
 	r.plain = r.plain[:0]
@@ -329,16 +377,9 @@ func (r *Redactor) Response(x *ward.Exchange, v *ward.Verdict) {
 			v.AddReason(key + " annotation does not open: placeholders left in the answer")
 		}
 	}
-	if r.tokens.Len() > 0 {
-		r.out = r.out[:0]
-		msgs := x.Response.Messages
-		for i := range msgs {
-			m := len(r.out)
-			var changed bool
-			if r.out, changed = r.tokens.Restore(r.out, msgs[i].Text); changed {
-				v.Rewrite(i, bstr(r.out[m:]))
-			}
-		}
+	if r.tokens.Len() == 0 {
+		clear(r.plain)
+		return false
 	}
-	clear(r.plain)
+	return true
 }
