@@ -1,6 +1,8 @@
 package exchange
 
 import (
+	"strconv"
+
 	"github.com/wardgate/ward/sdk/abi"
 )
 
@@ -51,6 +53,8 @@ type Events struct {
 	PromptTokens, CompletionTokens uint32
 	// Code and Message of an EventError.
 	Code, Message string
+	// seq is the highest Responses sequence_number seen.
+	seq uint32
 }
 
 // Reset prepares e for a stream of api.
@@ -61,6 +65,7 @@ func (e *Events) Reset(api abi.API) {
 	e.Texts, e.Parts, e.Closed = e.Texts[:0], e.Parts[:0], e.Closed[:0]
 	e.PromptTokens, e.CompletionTokens = 0, 0
 	e.Code, e.Message = "", ""
+	e.seq = 0
 }
 
 // Chan keys. A Responses channel is output_index<<16 | content_index; a
@@ -311,7 +316,7 @@ func (e *Events) anthropicEvent() EventKind {
 	return EventOther
 }
 
-var responsesNames = []string{"type", "output_index", "content_index", "delta", "text", "refusal", "part", "item", "response", "code", "message"}
+var responsesNames = []string{"type", "output_index", "content_index", "delta", "text", "refusal", "part", "item", "response", "code", "message", "sequence_number"}
 
 // responsesEvent reads a Responses API stream event: output_text and
 // refusal deltas, and the texts the summary events repeat
@@ -320,9 +325,12 @@ var responsesNames = []string{"type", "output_index", "content_index", "delta", 
 // incomplete/failed, whose usage is recorded), error.
 func (e *Events) responsesEvent() EventKind {
 	p := &e.p
-	var f [11]fv
+	var f [12]fv
 	if !p.fieldsOpen(responsesNames, f[:]) {
 		return EventOther
+	}
+	if n, ok := p.fuint(&f[11], "sequence_number"); ok {
+		e.seq = max(e.seq, n)
 	}
 	end := p.mark() // the end of the event object, where Parse goes on
 	defer p.back(end)
@@ -459,4 +467,65 @@ func (p *parser) fieldsOpen(names []string, out []fv) bool {
 	p.depth--
 	p.i--
 	return p.fields(names, out)
+}
+
+// AppendStop appends the events that end a stream the gateway stops (a
+// guard denied or failed on the answer, or the upstream broke off), in the
+// API's own format, so that official clients raise an error instead of
+// waiting: OpenAI chat and completions get a chunk holding an "error"
+// object then "data: [DONE]"; Anthropic an "error" event; the Responses
+// API an "error" event (with the next sequence_number) then a
+// response.failed-free end of stream. status picks the error type as for
+// whole answers (AppendErrorBody).
+func (e *Events) AppendStop(dst []byte, status int, code, message string) []byte {
+	switch e.api {
+	case abi.APIAnthropicMessages:
+		dst = append(dst, "event: error\ndata: "...)
+		dst = AppendErrorBody(dst, e.api, status, code, message)
+		return append(dst, "\n\n"...)
+	case abi.APIOpenAIResponses:
+		e.seq++
+		dst = append(dst, "event: error\ndata: {\"type\":\"error\",\"code\":"...)
+		dst = appendJSONString(dst, code)
+		dst = append(dst, `,"message":`...)
+		dst = appendJSONString(dst, message)
+		dst = append(dst, `,"param":null,"sequence_number":`...)
+		dst = strconv.AppendUint(dst, uint64(e.seq), 10)
+		return append(dst, "}\n\n"...)
+	default:
+		dst = append(dst, "data: "...)
+		dst = AppendErrorBody(dst, e.api, status, code, message)
+		return append(dst, "\n\ndata: [DONE]\n\n"...)
+	}
+}
+
+// AppendText appends a copy of the text event ev (as received, holding
+// text of channel ch) whose texts are replaced: ch's by text, any other
+// by "". The gateway uses it to send text its guards released after the
+// channel's last delta (a held placeholder start, a token held until the
+// end). ev must be a single-data-line event whose data Parse accepted.
+func (e *Events) AppendText(dst, ev []byte, ch uint32, text string) ([]byte, error) {
+	var s SSE
+	name, data, at, one := s.EventFields(ev)
+	if !one {
+		return dst, upstreamError("event stream: a text event with several data lines")
+	}
+	if _, err := e.Parse(name, data); err != nil {
+		return dst, err
+	}
+	dirty := make([]bool, len(e.Texts))
+	for i := range e.Texts {
+		dirty[i] = true
+		if e.Parts[i].Chan == ch && !e.Parts[i].Whole {
+			e.Texts[i].Text = text
+		} else {
+			e.Texts[i].Text = ""
+		}
+	}
+	dst = append(dst, ev[:at]...)
+	dst, err := e.Rewrite(dst, data, dirty)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, ev[at+len(data):]...), nil
 }

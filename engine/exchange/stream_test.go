@@ -311,3 +311,65 @@ func FuzzSSE(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendStop: the stop events of every API parse back as an error
+// carrying the code and message (then, for OpenAI, the end of the stream).
+func TestAppendStop(t *testing.T) {
+	for _, api := range []abi.API{abi.APIOpenAIChat, abi.APIOpenAICompletions, abi.APIAnthropicMessages, abi.APIOpenAIResponses} {
+		var ev exchange.Events
+		ev.Reset(api)
+		stop := ev.AppendStop(nil, 403, "output.blocked", `answer stopped: "secret" found`)
+		var s exchange.SSE
+		s.Write(stop)
+		var kinds []exchange.EventKind
+		for {
+			e, ok, err := s.Next()
+			if err != nil || !ok {
+				break
+			}
+			name, data, _, _ := s.EventFields(e)
+			k, err := ev.Parse(name, data)
+			if err != nil {
+				t.Fatalf("%v: %v in %q", api, err, e)
+			}
+			if k == exchange.EventError && (ev.Code != "output.blocked" && ev.Code != "permission_error" || !strings.Contains(ev.Message, `"secret"`)) {
+				t.Errorf("%v: error event code %q message %q", api, ev.Code, ev.Message)
+			}
+			kinds = append(kinds, k)
+		}
+		if len(kinds) == 0 || kinds[0] != exchange.EventError || len(s.Pending()) != 0 {
+			t.Errorf("%v: stop events %v in %q", api, kinds, stop)
+		}
+	}
+}
+
+// TestAppendText: a copy of a channel's text event with another text.
+func TestAppendText(t *testing.T) {
+	for _, c := range streamCases {
+		sse := mockAnswer(t, 4, c.path, body(c.body, true))
+		var s exchange.SSE
+		s.Write(sse)
+		var ev exchange.Events
+		ev.Reset(c.api)
+		for {
+			e, ok, err := s.Next()
+			if err != nil || !ok {
+				break
+			}
+			name, data, _, _ := s.EventFields(e)
+			if k, _ := ev.Parse(name, data); k != exchange.EventText || ev.Parts[0].Whole {
+				continue
+			}
+			ch := ev.Parts[0].Chan
+			out, err := ev.AppendText(nil, e, ch, "released <text>")
+			if err != nil {
+				t.Fatal(err)
+			}
+			name, data, _, _ = s.EventFields(out)
+			if _, err := ev.Parse(name, data); err != nil || len(ev.Texts) == 0 || ev.Texts[0].Text != "released <text>" || ev.Parts[0].Chan != ch {
+				t.Fatalf("%s: %q parses to %+v, %v", c.name, out, ev.Texts, err)
+			}
+			break
+		}
+	}
+}
