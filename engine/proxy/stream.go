@@ -1,0 +1,320 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/wardgate/ward/engine/exchange"
+	"github.com/wardgate/ward/engine/pipeline"
+	"github.com/wardgate/ward/sdk/abi"
+)
+
+// guardedStream is the body of a streamed answer whose text the route's
+// response_chunk guards check: it reads the upstream's server-sent events,
+// runs the guards over every text delta of every channel (a choice, a
+// content block, an output part) and gives the client each event once its
+// text has been checked, rewritten where a guard rewrote it. Text a guard
+// holds back (the start of a placeholder, a token that may become a
+// secret) goes out in the same event as the text after it, or, when its
+// channel ends, in a copy of the channel's last text event. Summary events
+// that repeat a channel's text (the Responses API's *.done and
+// response.completed) carry what the client was sent of it instead.
+//
+// On a deny or a fault of an enforcing guard, an upstream event the
+// gateway cannot read, or an upstream that breaks off, the stream ends with
+// the API's error event (and "[DONE]" for OpenAI chat), so that clients
+// raise instead of hanging. fasthttp writes every Read as one chunk and
+// flushes it, so an event leaves as soon as it is checked.
+//
+// Close (called by fasthttp when the answer is written, or the client
+// went away) closes the upstream stream, cancelling the upstream request,
+// and runs done.
+type guardedStream struct {
+	ctx  context.Context
+	p    *pipeline.Pipeline
+	x    *abi.Exchange
+	up   *fasthttp.Response
+	body io.Reader
+	done func(*guardedStream)
+
+	sse   exchange.SSE
+	ev    exchange.Events
+	chans map[uint32]*chanState
+	order []uint32 // channels in order of first text
+	o     pipeline.Outcome
+	dirty []bool
+	texts []string
+	parts []exchange.Part
+
+	rbuf  []byte
+	out   []byte // bytes to give the client
+	off   int
+	ended bool // the stop or done event was queued: EOF after out
+	err   error
+
+	// Results for the request's record: usage, and the denial if any.
+	prompt, completion uint32
+	stopCode           string
+	records            []pipeline.Record
+	closeOnce          sync.Once
+}
+
+type chanState struct {
+	cs     pipeline.ChunkState
+	sent   strings.Builder // what the client got of the channel's text
+	last   []byte          // the channel's last text event, as received
+	closed bool
+}
+
+func newGuardedStream(ctx context.Context, p *pipeline.Pipeline, x *abi.Exchange, api abi.API, up *fasthttp.Response, done func(*guardedStream)) *guardedStream {
+	g := &guardedStream{ctx: ctx, p: p, x: x, up: up, body: up.BodyStream(), done: done, chans: map[uint32]*chanState{}, rbuf: make([]byte, 16<<10)}
+	g.ev.Reset(api)
+	return g
+}
+
+// Read gives the client the next checked events.
+func (g *guardedStream) Read(b []byte) (int, error) {
+	for g.off == len(g.out) {
+		g.out, g.off = g.out[:0], 0
+		if g.ended {
+			return 0, io.EOF
+		}
+		if g.events() {
+			continue
+		}
+		n, err := g.body.Read(g.rbuf)
+		if n > 0 {
+			g.sse.Write(g.rbuf[:n])
+		}
+		if err != nil {
+			g.events()
+			switch {
+			case g.ended:
+			case err == io.EOF && len(g.sse.Pending()) == 0:
+				// The upstream ended without its end event: what the
+				// guards hold stays held (it was never released).
+				g.stop(502, "upstream_stream_ended", "the upstream ended the stream before its end event")
+			default:
+				g.stop(502, "upstream_stream_broken", "the upstream stream broke off")
+			}
+		}
+	}
+	n := copy(b, g.out[g.off:])
+	g.off += n
+	return n, nil
+}
+
+// events handles the complete events buffered, appending their bytes to
+// g.out; it reports whether it handled any.
+func (g *guardedStream) events() bool {
+	any := false
+	for !g.ended {
+		e, ok, err := g.sse.Next()
+		if err != nil {
+			g.stop(502, "upstream_bad_stream", "the upstream sent an event too large to check")
+			return true
+		}
+		if !ok {
+			return any
+		}
+		any = true
+		g.event(e)
+	}
+	return any
+}
+
+func (g *guardedStream) event(e []byte) {
+	name, data, at, one := g.sse.EventFields(e)
+	kind, err := g.ev.Parse(name, data)
+	if err != nil {
+		g.stop(502, "upstream_bad_stream", "the upstream sent an event the gateway cannot read")
+		return
+	}
+	g.prompt, g.completion = max(g.prompt, g.ev.PromptTokens), max(g.completion, g.ev.CompletionTokens)
+	if kind == exchange.EventError {
+		g.out = append(g.out, e...)
+		g.ended = true
+		return
+	}
+	texts := g.ev.Texts
+	if len(texts) > 0 && !one {
+		g.stop(502, "upstream_bad_stream", "the upstream sent a text event on several data lines")
+		return
+	}
+	// The event's parts, kept: appendText parses other events with g.ev.
+	g.parts = append(g.parts[:0], g.ev.Parts...)
+	g.dirty = g.dirty[:0]
+	g.texts = g.texts[:0]
+	changed := false
+	for i := range texts {
+		pt := g.parts[i]
+		c := g.chans[pt.Chan]
+		if c == nil {
+			c = &chanState{}
+			g.chans[pt.Chan] = c
+			g.order = append(g.order, pt.Chan)
+		}
+		in := texts[i].Text
+		var out string
+		if pt.Whole {
+			switch {
+			case in == "" && c.sent.Len() == 0:
+				out = ""
+			case c.sent.Len() == 0 && !c.closed:
+				// A whole text never streamed as deltas: check it at once.
+				out = g.run(c, in, true)
+				c.closed = true
+			default:
+				out = c.sent.String()
+			}
+		} else {
+			out = g.run(c, in, false)
+			c.last = append(c.last[:0], e...)
+		}
+		if g.ended {
+			return
+		}
+		g.texts = append(g.texts, out)
+		g.dirty = append(g.dirty, out != in)
+		changed = changed || out != in
+	}
+	// Channels this event closes: release what the guards hold, in this
+	// event's own delta for the channel when it has one, else in a copy
+	// of the channel's last text event sent just before.
+	closing := g.ev.Closed
+	if kind == exchange.EventDone {
+		closing = g.order
+	}
+	var pre []byte
+	for _, ch := range closing {
+		c := g.chans[ch]
+		if c == nil || c.closed {
+			continue
+		}
+		rest := g.run(c, "", true)
+		c.closed = true
+		if g.ended {
+			return
+		}
+		if rest == "" {
+			continue
+		}
+		placed := false
+		for i := range g.parts {
+			if g.parts[i].Chan == ch && !g.parts[i].Whole {
+				g.texts[i] += rest
+				g.dirty[i], changed, placed = true, true, true
+				break
+			}
+		}
+		if !placed {
+			pre = g.appendText(pre, c, ch, rest)
+			if g.ended {
+				return
+			}
+		}
+		// Whole texts of a closing event repeat everything sent.
+		for i := range g.parts {
+			if g.parts[i].Chan == ch && g.parts[i].Whole {
+				g.texts[i] = c.sent.String()
+				g.dirty[i], changed = true, true
+			}
+		}
+	}
+	g.out = append(g.out, pre...)
+	if !changed {
+		g.out = append(g.out, e...)
+	} else {
+		// Parse again: appendText may have parsed a template event since.
+		if _, err := g.ev.Parse(name, data); err != nil {
+			g.stop(502, "upstream_bad_stream", "the upstream sent an event the gateway cannot read")
+			return
+		}
+		for i := range g.ev.Texts {
+			g.ev.Texts[i].Text = g.texts[i]
+		}
+		g.out = append(g.out, e[:at]...)
+		if g.out, err = g.ev.Rewrite(g.out, data, g.dirty); err != nil {
+			g.stop(502, "upstream_bad_stream", "an event could not be rewritten")
+			return
+		}
+		g.out = append(g.out, e[at+len(data):]...)
+	}
+	if kind == exchange.EventDone {
+		// OpenAI's [DONE] closes the stream; a Responses
+		// response.completed or Anthropic message_stop is the last event.
+		g.ended = true
+	}
+}
+
+// run passes text through the chunk guards of channel c and records what
+// the client is sent; on a stop it queues the stop events.
+func (g *guardedStream) run(c *chanState, text string, final bool) string {
+	out := g.p.RunChunk(g.ctx, g.x, &c.cs, text, final, &g.o)
+	g.records = append(g.records, g.o.Records...)
+	if g.o.Denied {
+		g.stopCode = g.o.Code
+		g.stop(g.o.Status, g.o.Code, g.o.Message)
+		return ""
+	}
+	c.sent.WriteString(out)
+	return out
+}
+
+// appendText appends a copy of channel ch's last text event carrying text.
+func (g *guardedStream) appendText(dst []byte, c *chanState, ch uint32, text string) []byte {
+	if len(c.last) == 0 {
+		return dst
+	}
+	out, err := g.ev.AppendText(dst, c.last, ch, text)
+	if err != nil {
+		g.stop(502, "upstream_bad_stream", "an event could not be rewritten")
+		return dst
+	}
+	return out
+}
+
+// stop queues the API's error events and ends the stream. Text the guards
+// still hold is dropped: it was not released by them.
+func (g *guardedStream) stop(status int, code, message string) {
+	if g.ended {
+		return
+	}
+	if g.stopCode == "" {
+		g.stopCode = code
+	}
+	g.out = g.ev.AppendStop(g.out, status, code, message)
+	g.ended = true
+}
+
+// Close implements fasthttp's body stream closing: it ends the upstream
+// request (closing its connection when the stream was not read to its
+// end, which cancels the generation upstream) and releases the request.
+func (g *guardedStream) Close() error { return g.CloseWithError(nil) }
+
+// CloseWithError is Close, told why the client side stopped.
+func (g *guardedStream) CloseWithError(err error) error {
+	g.closeOnce.Do(func() {
+		if err == nil && !g.ended {
+			err = errClientGone
+		}
+		if rc, ok := g.body.(fasthttp.ReadCloserWithError); ok {
+			rc.CloseWithError(err)
+		} else {
+			g.up.CloseBodyStream()
+		}
+		g.err = err
+		fasthttp.ReleaseResponse(g.up)
+		if g.done != nil {
+			g.done(g)
+		}
+	})
+	return nil
+}
+
+var errClientGone = errors.New("proxy: the client stopped reading the stream")
