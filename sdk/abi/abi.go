@@ -160,7 +160,7 @@ type Chunk struct {
 // Bounds of the response_chunk phase.
 const (
 	// MaxWindow is the most context text a chunk carries before Delta.
-	MaxWindow = 512
+	MaxWindow = 1024
 	// MaxHold is the most text a guard may hold back between chunks.
 	MaxHold = 1024
 )
