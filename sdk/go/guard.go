@@ -40,7 +40,7 @@ type Guard struct {
 
 	Request       Handler // phase request
 	Response      Handler // phase response (whole answer)
-	ResponseChunk Handler // phase response_chunk (streamed deltas; reserved)
+	ResponseChunk Handler // phase response_chunk: one text delta of a streamed answer (see ward.Chunk, Verdict.Stream)
 
 	// ZeroCopy makes handlers read the exchange straight from the buffer
 	// the host wrote it to, instead of from a private copy made for each
