@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -174,4 +175,82 @@ func BenchmarkStreamChunk(b *testing.B) {
 			lat.Report(b)
 		})
 	}
+}
+
+// BenchmarkStreamChunkOutput is the per-delta cost of plugins/output's
+// response_chunk phase in Wasm through pipeline.RunChunk, with the demo's
+// config (canary, secrets, PII, verbatim runs of 12 words of the system
+// prompt) on an exchange with a ~600-byte system prompt: 16-byte deltas of
+// ordinary prose, and the same with an e-mail and a key to redact in every
+// kilobyte (split across deltas).
+func BenchmarkStreamChunkOutput(b *testing.B) {
+	ctx := context.Background()
+	h, err := wasmhost.New(ctx, wasmhost.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close(ctx)
+	for _, c := range []struct{ name, config string }{
+		{"defaults", `{"canary_key":"ward-bench-canary-key-0123456789abcdef"}`},
+		{"demo-runs", `{"canary_key":"ward-bench-canary-key-0123456789abcdef","min_run_words":12}`},
+	} {
+		g, err := h.Load(ctx, wasmhost.Spec{Name: "output", Wasm: built["output"], PoolSize: 1, ConfigJSON: []byte(c.config)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer g.Close(ctx)
+		p := pipeline.New([]pipeline.Step{{Guard: g}})
+		x := dataExchange("What is our returns policy for tents?")
+		system, err := os.ReadFile("../plugins/output/testdata/system-prompt.txt")
+		if err != nil {
+			b.Fatal(err)
+		}
+		x.Messages = append([]abi.Message{{Role: "system", Text: string(system)}}, x.Messages...)
+		var o pipeline.Outcome
+		p.Run(ctx, x, &o) // the request phase appends the canary
+		for _, d := range []struct {
+			name   string
+			deltas []string
+		}{
+			{"plain-16B", []string{"The committee re", "viewed the quarte", "rly numbers and "}},
+			{"findings-per-KB", findingDeltas()},
+		} {
+			b.Run(c.name+"/"+d.name, func(b *testing.B) {
+				var st pipeline.ChunkState
+				var lat guesttest.Latencies
+				y := *x
+				n := len(y.Annotations)
+				i, held, maxHeld := 0, 0, 0
+				for b.Loop() {
+					y.Annotations = y.Annotations[:n]
+					t0 := time.Now()
+					p.RunChunk(ctx, &y, &st, d.deltas[i%len(d.deltas)], false, &o)
+					lat.Add(time.Since(t0))
+					if o.Denied {
+						b.Fatal(o.Code)
+					}
+					// How much text the guard keeps from the client.
+					held += st.Held()
+					maxHeld = max(maxHeld, st.Held())
+					i++
+				}
+				lat.Report(b)
+				b.ReportMetric(float64(held)/float64(max(i, 1)), "held-mean-B")
+				b.ReportMetric(float64(maxHeld), "held-max-B")
+			})
+		}
+	}
+}
+
+// findingDeltas is ~1 KB of answer in 16-byte deltas: prose, then an
+// e-mail and an AWS key id each split over two deltas.
+func findingDeltas() []string {
+	text := strings.Repeat("The committee reviewed the quarterly numbers and the board agreed. ", 14)[:900] +
+		" Write to jane.doe@example.com with the key AKIAQ7XH3LMZ5RT2WPNC today, thanks."
+	var d []string
+	for len(text) > 16 {
+		d = append(d, text[:16])
+		text = text[16:]
+	}
+	return append(d, text)
 }

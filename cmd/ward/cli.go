@@ -9,18 +9,26 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/wardgate/ward/engine/config"
+	"github.com/wardgate/ward/engine/control"
+	"github.com/wardgate/ward/engine/control/admin"
+	"github.com/wardgate/ward/engine/control/audit"
+	"github.com/wardgate/ward/engine/control/metrics"
+	"github.com/wardgate/ward/engine/control/reload"
 	"github.com/wardgate/ward/engine/proxy"
 	"github.com/wardgate/ward/engine/state"
 	"github.com/wardgate/ward/engine/wasmhost"
@@ -40,7 +48,11 @@ Commands:
   validate  -c ward.toml   check a config (and load its guards); non-zero exit on errors
   demo                     run the gateway with its embedded demo config, a mock LLM upstream
                            and the built-in guards, and print curl lines to try
+  guards    -c ward.toml   list the running gateway's guards (admin API: version, sha256, calls, p50/p99)
+  reload    -c ward.toml   reload the running gateway's config and guards (admin API); non-zero if refused
+  rollback  -c ward.toml   publish the previous pipeline again (admin API)
   token     issue|verify   issue or check a short-lived Ward access token (see plugins/auth)
+  plugin    new|build|test|bench|inspect   write, build, test and measure a guard (ward plugin help)
   version                  print the version
 `
 
@@ -59,6 +71,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdDemo(rest, stdout, stderr)
 	case "token":
 		return cmdToken(rest, stdout, stderr)
+	case "plugin":
+		return cmdPlugin(rest, stdout, stderr)
+	case "guards":
+		return cmdGuards(rest, stdout, stderr)
+	case "reload", "rollback":
+		return cmdReload(cmd, rest, stdout, stderr)
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "ward", wardVersion())
 		return 0
@@ -111,18 +129,14 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
+// cacheDir is the compilation cache directory ("" = in memory only): a
+// relative cache_dir is relative to the config file, as documented.
 func cacheDir(cfg *config.Config) string {
-	switch cfg.Wasm.CacheDir {
-	case "off":
+	d, err := cfg.WasmCacheDir()
+	if err != nil {
 		return ""
-	case "":
-		d, err := os.UserCacheDir()
-		if err != nil {
-			return ""
-		}
-		return filepath.Join(d, "ward", "wazero")
 	}
-	return cfg.Wasm.CacheDir
+	return d
 }
 
 func configFlag(name string, args []string, stderr io.Writer) (string, bool) {
@@ -169,6 +183,18 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer snap.Close(ctx)
+	// The self-test a reload runs: a guard that faults or loops on a
+	// plain exchange fails validation too.
+	failed := false
+	for _, e := range snap.Entries() {
+		if err := reload.SelfTest(ctx, e.Guard); err != nil {
+			fmt.Fprintln(stderr, cfg.Errorf([]string{"guards", e.Name}, "%v", err))
+			failed = true
+		}
+	}
+	if failed {
+		return 1
+	}
 	fmt.Fprintf(stdout, "%s: ok (%d guards, %d routes)\n", path, len(cfg.Guards), len(cfg.Routes))
 	return 0
 }
@@ -196,14 +222,24 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serve(ctx, cfg, stdout, stderr, nil)
+	return serveWith(ctx, cfg, reload.FileLoader(path), stdout, stderr, nil)
 }
 
-// serve runs the gateway for cfg until ctx is done. ready, when not nil, is
-// called with the bound addresses once the listeners are open.
+// serve runs the gateway for cfg until ctx is done, reloading cfg as it
+// is (no file to read again). ready, when not nil, is called with the
+// bound addresses once the listeners are open.
 func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ready func(addrs []string)) int {
+	return serveWith(ctx, cfg, nil, stdout, stderr, ready)
+}
+
+// serveWith is serve with load re-reading the config for reloads (SIGHUP,
+// the admin API, and file changes when [reload] watch is on); nil reloads
+// cfg as it is and watches no file.
+func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Config, error), stdout, stderr io.Writer, ready func(addrs []string)) int {
 	log := newLogger(cfg, stdout)
-	st, err := openState(cfg, log, prometheus.DefaultRegisterer)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	st, err := openState(cfg, log, reg)
 	if err != nil {
 		fmt.Fprintln(stderr, "ward:", err)
 		return 1
@@ -215,38 +251,143 @@ func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 		return 1
 	}
 	defer host.Close(context.Background())
+	met := metrics.New()
+	if err := met.Register(reg); err != nil {
+		fmt.Fprintln(stderr, "ward:", err)
+		return 1
+	}
+	watch := load != nil && cfg.Reload.Watch
+	initial := cfg
+	loadNext := func() (*config.Config, error) {
+		if c := initial; c != nil { // the config already parsed, once
+			initial = nil
+			return c, nil
+		}
+		if load == nil {
+			return cfg, nil
+		}
+		return load()
+	}
 	start := time.Now()
-	snap, err := proxy.Build(ctx, cfg, host, resolveGuard, log)
+	rl, _, err := reload.New(ctx, reload.Options{Load: loadNext, Host: host, Resolve: resolveGuard, Log: log, Metrics: met})
 	if err != nil {
 		printErrors(stderr, err)
 		return 1
 	}
-	srv := proxy.NewServer(snap, log)
+	srv := proxy.NewServer(rl.Current(), log)
+	met.SetLive(func() []proxy.GuardEntry { return srv.Snapshot().Entries() })
+	obs := control.Tee{met}
+	if cfg.Audit.Sink != config.AuditOff {
+		var w io.Writer = stdout
+		if cfg.Audit.Sink == config.AuditFile {
+			f, err := audit.OpenRotating(cfg.ResolveFile(cfg.Audit.Path), cfg.Audit.MaxSize, cfg.Audit.MaxFiles)
+			if err != nil {
+				fmt.Fprintln(stderr, "ward:", err)
+				_ = rl.Current().Close(context.Background())
+				return 1
+			}
+			w = f
+		}
+		al := audit.New(audit.Options{W: w, Buffer: cfg.Audit.Buffer, Counter: met,
+			OnError: func(err error) { log.Error("audit log write failed", "err", err) }})
+		defer al.Close()
+		obs = append(obs, al)
+	}
+	srv.SetObserver(obs, cfg.Audit.Sink != config.AuditOff)
+	rl.Attach(srv)
 	lns, err := proxy.Listen(cfg)
 	if err != nil {
 		printErrors(stderr, err)
-		_ = snap.Close(context.Background())
+		_ = rl.Current().Close(context.Background())
 		return 1
 	}
+	var bg sync.WaitGroup
+	bctx, cancelBG := context.WithCancel(ctx)
+	defer func() { cancelBG(); bg.Wait() }()
+	adminAddr := ""
+	if cfg.Admin.Listen != "" {
+		token := ""
+		if cfg.Admin.TokenFile != "" {
+			b, err := os.ReadFile(cfg.ResolveFile(cfg.Admin.TokenFile))
+			if err == nil && len(strings.TrimSpace(string(b))) == 0 {
+				err = errors.New("empty token")
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "ward: admin.token_file: %v\n", err)
+				closeListeners(lns)
+				_ = rl.Current().Close(context.Background())
+				return 1
+			}
+			token = strings.TrimSpace(string(b))
+		}
+		adm := admin.New(admin.Options{Reloader: rl, Metrics: met, Gatherer: reg, Token: token, Log: log})
+		aln, err := adm.Listen(cfg.Admin.Listen)
+		if err != nil {
+			fmt.Fprintln(stderr, "ward:", err)
+			closeListeners(lns)
+			_ = rl.Current().Close(context.Background())
+			return 1
+		}
+		adminAddr = aln.Addr().String()
+		bg.Add(1)
+		go func() {
+			defer bg.Done()
+			if err := adm.Serve(bctx, aln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("admin API stopped", "err", err)
+			}
+		}()
+	}
+	if watch {
+		bg.Add(1)
+		go func() {
+			defer bg.Done()
+			if err := rl.Watch(bctx, cfg.Reload.Debounce); err != nil {
+				log.Warn("file watching unavailable; reload with SIGHUP or the admin API", "err", err)
+			}
+		}()
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	bg.Add(1)
+	go func() {
+		defer bg.Done()
+		for {
+			select {
+			case <-hup:
+				_, _ = rl.Reload(bctx, "sighup")
+			case <-bctx.Done():
+				return
+			}
+		}
+	}()
 	var addrs []string
 	for _, ln := range lns {
 		addrs = append(addrs, ln.Addr().String())
 	}
-	log.Info("ward serving", "version", wardVersion(), "listen", addrs, "guards", len(snap.Guards()),
-		"routes", len(cfg.Routes), "startup", time.Since(start).String())
+	log.Info("ward serving", "version", wardVersion(), "listen", addrs, "admin", adminAddr, "guards", len(rl.Current().Guards()),
+		"routes", len(cfg.Routes), "watch", watch, "audit", cfg.Audit.Sink, "startup", time.Since(start).String())
 	if ready != nil {
 		ready(addrs)
 	}
 	err = srv.Serve(ctx, cfg, lns, 10*time.Second)
+	cancelBG()
+	bg.Wait() // no reload runs past this point
 	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err = errors.Join(err, srv.Snapshot().Close(cctx))
+	err = errors.Join(err, rl.Close(cctx), srv.Snapshot().Close(cctx))
 	if err != nil {
 		log.Error("shutdown", "err", err)
 		return 1
 	}
 	log.Info("ward stopped")
 	return 0
+}
+
+func closeListeners(lns []net.Listener) {
+	for _, ln := range lns {
+		ln.Close()
+	}
 }
 
 // openState opens the [state] backend (counters of guards granted

@@ -17,6 +17,8 @@ package config
 
 import (
 	"fmt"
+	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -38,6 +40,9 @@ type Config struct {
 	Log    Log
 	Wasm   Wasm
 	State  State
+	Admin  Admin
+	Audit  Audit
+	Reload Reload
 	Guards []*Guard // in the order they first appear in the file
 	Routes []*Route // in file order
 
@@ -84,6 +89,72 @@ const (
 	DefaultStateTimeout = 25 * time.Millisecond
 	DefaultStateMaxKeys = 1_000_000
 )
+
+// Admin configures the admin API listener (guards, reload, rollback,
+// metrics, health). Changing it needs a restart.
+type Admin struct {
+	// Listen is host:port; "" = no admin listener.
+	Listen string
+	// TokenFile is the file holding the bearer token the admin API
+	// requires (surrounding white space trimmed), relative to Dir; "" = no
+	// token, allowed only on a loopback address.
+	TokenFile string
+}
+
+// Audit configures the audit log: one JSON line per request.
+type Audit struct {
+	Sink     string // off|stdout|file; default off
+	Path     string // the file for sink = "file", relative to Dir
+	MaxSize  int64  // bytes before the file is rotated; default 100MiB
+	MaxFiles int    // rotated files kept (path.1 ... path.N); default 5
+	Buffer   int    // lines queued for the writer; beyond, lines are dropped and counted; default 8192
+}
+
+// Defaults of [audit].
+const (
+	AuditOff             = "off"
+	AuditStdout          = "stdout"
+	AuditFile            = "file"
+	DefaultAuditMaxSize  = 100 << 20
+	DefaultAuditMaxFiles = 5
+	DefaultAuditBuffer   = 8192
+)
+
+// Reload configures hot reloading.
+type Reload struct {
+	// Watch reloads when the config file, a guard module or a guard's
+	// config files change on disk; default true.
+	Watch bool
+	// Debounce is how long file events are collected before one reload;
+	// default 250ms.
+	Debounce time.Duration
+}
+
+// DefaultReloadDebounce is the [reload] debounce default.
+const DefaultReloadDebounce = 250 * time.Millisecond
+
+// ResolveFile resolves a file named in the config: absolute paths are
+// returned unchanged, relative ones are joined with Dir.
+func (c *Config) ResolveFile(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+// IsLoopback reports whether a host:port address listens on loopback only
+// ("localhost", 127.0.0.0/8, ::1). An empty host (all interfaces) is not.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
 
 // Guard is one [guards.NAME] table.
 type Guard struct {

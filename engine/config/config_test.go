@@ -557,7 +557,7 @@ func TestExampleParses(t *testing.T) {
 			continue
 		}
 		switch strings.SplitN(l, " ", 2)[0] {
-		case "listen", "path", "name", "prefix", "upstream", "guards", "phrases", "[server]", "[guards.denylist]", "[guards.denylist.config]", "[[routes]]":
+		case "listen", "path", "name", "prefix", "upstream", "guards", "phrases", "[server]", "[admin]", "[audit]", "[guards.denylist]", "[guards.denylist.config]", "[[routes]]":
 			stripped = append(stripped, l)
 		}
 	}
@@ -584,6 +584,7 @@ func TestDocumentedKeys(t *testing.T) {
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
 		"level", "format", "cache_dir",
+		"token_file", "sink", "max_size", "max_files", "buffer", "watch", "debounce",
 		"path", "sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
@@ -600,8 +601,15 @@ func TestDocumentedKeys(t *testing.T) {
 	c := &Config{lines: lineIndex{}}
 	d := &decoder{c: c}
 	var asked []string
-	for _, tb := range []*table{d.table([]string{"server"}, map[string]any{}), d.table([]string{"log"}, nil), d.table([]string{"wasm"}, nil)} {
+	for _, tb := range []*table{d.table([]string{"server"}, map[string]any{}), d.table([]string{"log"}, nil), d.table([]string{"wasm"}, nil),
+		d.table([]string{"admin"}, nil), d.table([]string{"audit"}, nil), d.table([]string{"reload"}, nil)} {
 		switch tb.path[0] {
+		case "admin":
+			d.admin(tb)
+		case "audit":
+			d.audit(tb)
+		case "reload":
+			d.reload(tb)
 		case "server":
 			d.server(tb)
 		case "log":
@@ -744,6 +752,52 @@ func TestState(t *testing.T) {
 			t.Errorf("%q: got %v, want prefix %s", text, err, want)
 		case err != nil && strings.Contains(err.Error(), "secret"):
 			t.Errorf("error echoes the URL: %v", err)
+		}
+	}
+}
+
+func TestOperations(t *testing.T) {
+	base := "[server]\nlisten = [\"127.0.0.1:1\"]\n"
+	c, err := Parse("ward.toml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Admin != (Admin{}) {
+		t.Errorf("admin defaults = %+v", c.Admin)
+	}
+	if want := (Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer}); c.Audit != want {
+		t.Errorf("audit defaults = %+v, want %+v", c.Audit, want)
+	}
+	if want := (Reload{Watch: true, Debounce: DefaultReloadDebounce}); c.Reload != want {
+		t.Errorf("reload defaults = %+v, want %+v", c.Reload, want)
+	}
+	c, err = Parse("ward.toml", []byte(base+"[admin]\nlisten = \"0.0.0.0:9180\"\ntoken_file = \"admin.token\"\n[audit]\nsink = \"file\"\npath = \"audit.log\"\nmax_size = \"1MiB\"\nmax_files = 2\nbuffer = 64\n[reload]\nwatch = false\ndebounce = \"1s\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Admin.Listen != "0.0.0.0:9180" || c.Admin.TokenFile != "admin.token" || c.Audit.Path != "audit.log" || c.Audit.MaxSize != 1<<20 ||
+		c.Audit.MaxFiles != 2 || c.Audit.Buffer != 64 || c.Reload.Watch || c.Reload.Debounce != time.Second {
+		t.Errorf("parsed %+v %+v %+v", c.Admin, c.Audit, c.Reload)
+	}
+	for text, want := range map[string]string{
+		"[admin]\nlisten = \":9180\"\n":          `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (:9180) needs a token`,
+		"[admin]\nlisten = \"10.0.0.1:9180\"\n":  `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (10.0.0.1:9180) needs a token`,
+		"[admin]\nlisten = \"127.0.0.1:9180\"\n": "",
+		"[admin]\nlisten = \"[::1]:9180\"\n":     "",
+		"[admin]\nlisten = \"localhost:9180\"\n": "",
+		"[admin]\nlisten = \"nope\"\n":           `ward.toml:4: admin.listen: invalid address "nope"`,
+		"[audit]\nsink = \"file\"\n":             `ward.toml:3: audit.path: missing required key`,
+		"[audit]\nsink = \"syslog\"\n":           `ward.toml:4: audit.sink: unknown value "syslog" (want off|stdout|file)`,
+		"[audit]\nmax_files = 0\n":               `ward.toml:4: audit.max_files: 0 is out of range (want 1..1000)`,
+		"[reload]\ndebounce = \"2m\"\n":          `ward.toml:4: reload.debounce: `,
+		"[reload]\nwatch = \"yes\"\n":            `ward.toml:4: reload.watch: want boolean, got string`,
+	} {
+		_, err := Parse("ward.toml", []byte(base+text))
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%q: %v", text, err)
+		case want != "" && (err == nil || !strings.HasPrefix(err.Error(), want)):
+			t.Errorf("%q: got %v, want %s...", text, err, want)
 		}
 	}
 }

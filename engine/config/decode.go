@@ -43,6 +43,9 @@ func (c *Config) decode(data []byte) error {
 	d.log(t.sub("log"))
 	d.wasm(t.sub("wasm"))
 	d.state(t.sub("state"))
+	d.admin(t.sub("admin"))
+	d.audit(t.sub("audit"))
+	d.reload(t.sub("reload"))
 	d.guards(t, guardOrder(md))
 	d.routes(t)
 	t.done()
@@ -490,6 +493,46 @@ func (d *decoder) state(t *table) {
 	t.duration("timeout", &s.Timeout, time.Millisecond, time.Second)
 	t.str("key_prefix", &s.KeyPrefix)
 	t.integer("max_keys", &s.MaxKeys, 1000, 1<<30)
+	t.done()
+}
+
+func (d *decoder) admin(t *table) {
+	a := &d.c.Admin
+	*a = Admin{}
+	valid := false
+	if t.str("listen", &a.Listen) && a.Listen != "" {
+		if err := checkListen(a.Listen); err != nil {
+			d.errorf(CodeValue, t.at("listen"), "%v", err)
+		} else {
+			valid = true
+		}
+	}
+	t.str("token_file", &a.TokenFile)
+	if valid && a.TokenFile == "" && !IsLoopback(a.Listen) {
+		d.errorf(CodeMissing, t.at("token_file"), "an admin listener on a non-loopback address (%s) needs a token", a.Listen)
+	}
+	t.done()
+}
+
+func (d *decoder) audit(t *table) {
+	a := &d.c.Audit
+	*a = Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer}
+	t.enum("sink", &a.Sink, AuditOff, AuditStdout, AuditFile)
+	t.str("path", &a.Path)
+	if a.Sink == AuditFile && a.Path == "" {
+		t.missing("path")
+	}
+	t.size("max_size", &a.MaxSize, 1<<10, 1<<40)
+	t.integer("max_files", &a.MaxFiles, 1, 1000)
+	t.integer("buffer", &a.Buffer, 16, 1<<20)
+	t.done()
+}
+
+func (d *decoder) reload(t *table) {
+	r := &d.c.Reload
+	*r = Reload{Watch: true, Debounce: DefaultReloadDebounce}
+	t.boolean("watch", &r.Watch)
+	t.duration("debounce", &r.Debounce, time.Millisecond, time.Minute)
 	t.done()
 }
 

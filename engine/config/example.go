@@ -58,6 +58,36 @@ key_prefix = "ward:"
 # counters are refused as unavailable rather than growing without bound.
 max_keys = 1000000
 
+[admin]
+# The admin API (guards, reload, rollback, /metrics, /healthz, /readyz) on
+# its own listener, e.g. "127.0.0.1:9180"; "" = none. Changing it needs a
+# restart.
+listen = ""
+# File holding the bearer token the admin API requires (relative to this
+# file's directory). Required when listen is not a loopback address.
+token_file = ""
+
+[audit]
+# One JSON line per request (guards' verdicts, status, tokens; never
+# prompts, answers or credentials): off | stdout | file.
+sink = "off"
+# The audit file for sink = "file" (relative to this file's directory).
+path = ""
+# Size at which the file is rotated (path.1, path.2, ...).
+max_size = "100MiB"
+# Rotated files kept.
+max_files = 5
+# Lines queued for the writer; when it falls behind, lines are dropped
+# (and counted), requests never wait.
+buffer = 8192
+
+[reload]
+# Reload when this file, a guard module or a guard's config files change.
+# SIGHUP and the admin API reload too.
+watch = true
+# File events are collected this long before one reload.
+debounce = "250ms"
+
 # One table per guard: [guards.NAME], NAME matching [a-z0-9_-]+.
 # Routes refer to guards by NAME.
 [guards.denylist]

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"sync/atomic"
 	"testing"
 
 	"github.com/valyala/fasthttp"
@@ -33,6 +34,22 @@ func (allowGuard) Check(_ context.Context, _ *abi.Exchange, v *abi.Verdict) erro
 // baseline set, the function instead forwards with a bare HostClient.Do, the
 // least any fasthttp proxy does, to price what Ward adds.
 func handlerEnv(tb testing.TB, steps []pipeline.Step, baseline bool) func() int {
+	return handlerEnvObserved(tb, steps, baseline, nil)
+}
+
+// countingObserver reads every record the way metrics do, without
+// allocating.
+type countingObserver struct {
+	n, guards, status atomic.Int64
+}
+
+func (o *countingObserver) ObserveRequest(r *Record) {
+	o.n.Add(1)
+	o.guards.Add(int64(len(r.Guards)))
+	o.status.Add(int64(r.Status))
+}
+
+func handlerEnvObserved(tb testing.TB, steps []pipeline.Step, baseline bool, obs Observer) func() int {
 	tb.Helper()
 	ln := fasthttputil.NewInmemoryListener()
 	mock := mockllm.New(mockllm.Options{})
@@ -56,6 +73,9 @@ upstream = "http://mock.local"
 	r.client.DialTimeout = nil
 	r.client.Dial = func(string) (net.Conn, error) { return ln.Dial() }
 	srv := NewServer(&Snapshot{routes: []*route{r}}, nil)
+	if obs != nil {
+		srv.SetObserver(obs, true)
+	}
 	body := []byte(`{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Summarise the policy terms for a customer, keeping the deductible and the coverage limits, in plain words please."}],"temperature":0.2,"max_tokens":256}`)
 	var ctx fasthttp.RequestCtx
 	remote := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}
@@ -103,6 +123,15 @@ func TestHandlerAllocs(t *testing.T) {
 			t.Errorf("%s: %v allocs per request, a bare forward makes %v", name, n, base)
 		}
 	}
+	// With an observer (metrics, audit): the per-request record, the
+	// timings and the token usage parse add no allocation either.
+	obs := &countingObserver{}
+	if n := measure(handlerEnvObserved(t, []pipeline.Step{{Guard: allowGuard{}}}, false, obs)); n > base {
+		t.Errorf("observed: %v allocs per request, a bare forward makes %v", n, base)
+	}
+	if runs := obs.n.Load(); runs < 400 || obs.guards.Load() != runs || obs.status.Load() != 200*runs {
+		t.Errorf("observer saw %d requests, %d guard records, status sum %d", runs, obs.guards.Load(), obs.status.Load())
+	}
 }
 
 func BenchmarkHandler(b *testing.B) {
@@ -110,9 +139,11 @@ func BenchmarkHandler(b *testing.B) {
 		name  string
 		steps []pipeline.Step
 		base  bool
-	}{{"baseline", nil, true}, {"bare", nil, false}, {"guarded", []pipeline.Step{{Guard: allowGuard{}}}, false}} {
+		obs   Observer
+	}{{"baseline", nil, true, nil}, {"bare", nil, false, nil}, {"guarded", []pipeline.Step{{Guard: allowGuard{}}}, false, nil},
+		{"observed", []pipeline.Step{{Guard: allowGuard{}}}, false, &countingObserver{}}} {
 		b.Run(c.name, func(b *testing.B) {
-			do := handlerEnv(b, c.steps, c.base)
+			do := handlerEnvObserved(b, c.steps, c.base, c.obs)
 			b.ReportAllocs()
 			for b.Loop() {
 				if do() != 200 {

@@ -2,8 +2,11 @@
 // a route, parses the LLM exchange once, runs the route's guard pipeline on
 // the request and the answer, and forwards to the upstream.
 //
-// A request loads the current Snapshot once and uses it for all of its
-// phases; a new snapshot is published atomically (see Server.Swap).
+// A request acquires the current Snapshot once and uses it for all of its
+// phases; a new snapshot is published atomically (see Server.Swap) and an
+// old one is closed once no request uses it (Snapshot.Drain). The control
+// plane (engine/control) builds snapshots (Rebuild) and sees each request
+// through an Observer; this package knows nothing of it.
 package proxy
 
 import (
@@ -20,6 +23,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/valyala/fasthttp"
@@ -70,6 +74,9 @@ type Server struct {
 	snap  atomic.Pointer[Snapshot]
 	state sync.Pool
 
+	obs       Observer // nil: no per-request record
+	obsTokens bool     // parse unguarded whole answers for token usage
+
 	idPrefix [8]byte
 	idSeq    atomic.Uint64
 
@@ -96,8 +103,65 @@ func (s *Server) Snapshot() *Snapshot { return s.snap.Load() }
 
 // Swap publishes next for new requests and returns the previous snapshot;
 // requests in flight finish on the one they loaded. The caller closes the
-// old snapshot once it has drained.
+// old snapshot once it has drained (Snapshot.Drain).
 func (s *Server) Swap(next *Snapshot) *Snapshot { return s.snap.Swap(next) }
+
+// acquire returns the current snapshot, counted as in use until release.
+// A request that loaded a snapshot just as it was swapped out retries on
+// the new one, so a drained snapshot never gains a request.
+func (s *Server) acquire() *Snapshot {
+	for {
+		snap := s.snap.Load()
+		snap.active.Add(1)
+		if s.snap.Load() == snap {
+			return snap
+		}
+		snap.active.Add(-1)
+	}
+}
+
+// Observer receives one record per request handled, once its answer is
+// decided (for a streamed answer: once the headers are, before the body is
+// relayed). ObserveRequest runs on the request's goroutine, so it must be
+// quick and must not block; the record and everything it points to are
+// only valid during the call.
+type Observer interface {
+	ObserveRequest(r *Record)
+}
+
+// Record is what happened to one request, for metrics and the audit log.
+// Its strings and slices alias request memory: copy what must outlive
+// ObserveRequest.
+type Record struct {
+	Start     time.Time
+	Duration  time.Duration // until the answer was decided
+	RequestID string
+	Route     string // "" when no route matched
+	API       abi.API
+	Model     string
+	Stream    bool
+	Status    int
+	// Code is the error code when Ward answered with an error of its own
+	// (a denial, a guard fault, a bad request, an upstream failure).
+	Code string
+	// Annotations are the exchange's annotations after the request phase
+	// (identity.* from an authentication guard, for instance).
+	Annotations []abi.KV
+	// Guards are the guards' records, request phase then response phase.
+	Guards []pipeline.Record
+	// Upstream is the time to the upstream's answer headers; 0 when the
+	// request was not forwarded.
+	Upstream time.Duration
+	// Token usage reported by the upstream (whole answers only).
+	PromptTokens, CompletionTokens uint32
+}
+
+// SetObserver installs o (nil: none); with tokens set, whole answers that
+// no response guard read are parsed for their token usage. Call it before
+// serving.
+func (s *Server) SetObserver(o Observer, tokens bool) {
+	s.obs, s.obsTokens = o, tokens
+}
 
 // reqState is the per-request scratch space, pooled.
 type reqState struct {
@@ -107,6 +171,14 @@ type reqState struct {
 	buf  []byte
 	id   [32]byte
 	ip   []byte // client IP text, aliased by the exchange's client.ip annotation
+
+	rec     Record
+	recs    []pipeline.Record
+	errCode string
+
+	// streaming is set when a guarded stream took the request over: the
+	// stream returns the state and releases the snapshot when it ends.
+	streaming bool
 }
 
 func b2s(b []byte) string {
@@ -120,10 +192,43 @@ func b2s(b []byte) string {
 func (s *Server) Handler() fasthttp.RequestHandler { return s.handle }
 
 func (s *Server) handle(ctx *fasthttp.RequestCtx) {
-	snap := s.snap.Load()
+	snap := s.acquire()
 	st := s.state.Get().(*reqState)
-	defer s.state.Put(st)
+	if s.obs == nil {
+		s.serve(ctx, st, snap)
+	} else {
+		start := time.Now()
+		clear(st.recs)
+		st.recs = st.recs[:0]
+		st.rec = Record{Start: start}
+		st.errCode = ""
+		s.serve(ctx, st, snap)
+		r := &st.rec
+		r.Duration = time.Since(start)
+		r.Status = ctx.Response.StatusCode()
+		r.Code = st.errCode
+		r.Guards = st.recs
+		if r.RequestID == "" {
+			r.RequestID = b2s(ctx.Request.Header.Peek("X-Request-Id"))
+		}
+		s.obs.ObserveRequest(r)
+		st.rec = Record{}
+	}
+	if st.streaming {
+		return // the guarded stream releases st and snap when it ends
+	}
+	s.state.Put(st)
+	snap.active.Add(-1)
+}
 
+// keepRecords saves the guards' records of the phase just run.
+func (s *Server) keepRecords(st *reqState) {
+	if s.obs != nil {
+		st.recs = append(st.recs, st.out.Records...)
+	}
+}
+
+func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 	path := ctx.Path()
 	method := ctx.Method()
 	api := exchange.DetectAPI(method, path)
@@ -133,6 +238,8 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		reqID = s.newRequestID(st.id[:])
 		ctx.Request.Header.SetCanonical(hdrRequestID, reqID)
 	}
+	st.rec.RequestID = b2s(reqID)
+	st.rec.API = api
 
 	rt := snap.match(path)
 	if rt == nil {
@@ -143,6 +250,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		s.fail(ctx, st, api, fasthttp.StatusNotFound, "unknown_path", "this gateway route only serves LLM API paths")
 		return
 	}
+	st.rec.Route = rt.name
 	body := ctx.PostBody()
 	if int64(len(body)) > rt.cfg.MaxBody {
 		s.fail(ctx, st, api, fasthttp.StatusRequestEntityTooLarge, "request_too_large", "request body exceeds the route's limit")
@@ -155,7 +263,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	// whole, which is cheaper and lets response guards read it. Without a
 	// parse, a body that never mentions "stream" cannot ask for SSE.
 	streamAnswer := api == abi.APIUnknown || bytes.Contains(body, []byte(`"stream"`))
-	if api != abi.APIUnknown && (rt.pipeline.Handles(abi.PhaseRequest) || rt.pipeline.Handles(abi.PhaseResponse)) {
+	if api != abi.APIUnknown && (rt.pipeline.Handles(abi.PhaseRequest) || rt.pipeline.Handles(abi.PhaseResponse) || rt.pipeline.Handles(abi.PhaseResponseChunk)) {
 		if !isJSON(ctx.Request.Header.ContentType()) {
 			s.fail(ctx, st, api, fasthttp.StatusUnsupportedMediaType, "unsupported_content_type", "Content-Type must be application/json")
 			return
@@ -177,8 +285,11 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		}
 		st.ip = appendClientIP(st.ip[:0], ctx.RemoteIP())
 		x.Annotations = append(x.Annotations, abi.KV{Key: "client.ip", Value: b2s(st.ip)})
+		st.rec.Model = x.Model
 		if rt.pipeline.Handles(abi.PhaseRequest) {
 			rt.pipeline.Run(ctx, x, &st.out)
+			s.keepRecords(st)
+			st.rec.Annotations = x.Annotations
 			s.logFaults(st, rt)
 			if st.out.Denied {
 				s.deny(ctx, st, api)
@@ -197,23 +308,45 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 				setGuardHeader(&ctx.Request.Header, h)
 			}
 		}
-		// Streams pass through event by event (response_chunk guards come
-		// with the streaming work).
+		// A stream passes event by event, through the response_chunk
+		// guards when the route has any (streamGuarded).
 		streamAnswer = x.Stream
 	}
+	st.rec.Stream = streamAnswer
 
-	if !s.forward(ctx, st, rt, api, streamAnswer) {
+	if streamAnswer && x != nil && rt.pipeline.Handles(abi.PhaseResponseChunk) {
+		s.streamGuarded(ctx, st, snap, rt, api, x)
+		return
+	}
+	if !s.forward(ctx, st, rt, api, streamAnswer, &ctx.Response) {
 		return
 	}
 
 	if !streamAnswer && x != nil && rt.pipeline.Handles(abi.PhaseResponse) {
 		s.responsePhase(ctx, st, rt, api, x)
+		return
+	}
+	if s.obsTokens && !streamAnswer && api != abi.APIUnknown {
+		s.readUsage(ctx, st, api)
+	}
+}
+
+// readUsage parses a whole answer no guard read, for its token usage. A
+// compressed answer is left alone (decompressing it only to count would
+// cost more than the count is worth).
+func (s *Server) readUsage(ctx *fasthttp.RequestCtx, st *reqState, api abi.API) {
+	resp := &ctx.Response
+	if ce := resp.Header.ContentEncoding(); len(ce) > 0 && !bytes.EqualFold(ce, []byte("identity")) {
+		return
+	}
+	if st.resp.Parse(api, resp.StatusCode(), resp.Body()) == nil {
+		st.rec.PromptTokens, st.rec.CompletionTokens = st.resp.R.PromptTokens, st.resp.R.CompletionTokens
 	}
 }
 
 // forward sends ctx.Request upstream and leaves the answer in ctx.Response.
 // It reports false when it has already written an error answer.
-func (s *Server) forward(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API, stream bool) bool {
+func (s *Server) forward(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API, stream bool, resp *fasthttp.Response) bool {
 	req := &ctx.Request
 	clientClose := req.Header.ConnectionClose()
 	// Headers named in Connection are hop-by-hop too.
@@ -273,13 +406,19 @@ func (s *Server) forward(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api 
 	uri.SetHostBytes(rt.hostHeader)
 	req.Header.SetHostBytes(rt.hostHeader)
 
-	resp := &ctx.Response
 	resp.StreamBody = stream
+	var start time.Time
+	if s.obs != nil {
+		start = time.Now()
+	}
 	err := rt.client.Do(req, resp)
+	if s.obs != nil {
+		st.rec.Upstream = time.Since(start)
+	}
 	if clientClose {
 		ctx.SetConnectionClose()
 	}
-	// The upstream's answer replaced ctx.Response, headers included.
+	// The upstream's answer replaced resp, headers included.
 	resp.Header.SetCanonical(hdrRequestID, req.Header.Peek("X-Request-Id"))
 	if err != nil {
 		status, code, msg := upstreamError(err)
@@ -328,7 +467,9 @@ func (s *Server) responsePhase(ctx *fasthttp.RequestCtx, st *reqState, rt *route
 	}
 	x.Phase = abi.PhaseResponse
 	x.Response = st.resp.R
+	st.rec.PromptTokens, st.rec.CompletionTokens = st.resp.R.PromptTokens, st.resp.R.CompletionTokens
 	rt.pipeline.Run(ctx, x, &st.out)
+	s.keepRecords(st)
 	s.logFaults(st, rt)
 	if st.out.Denied {
 		s.deny(ctx, st, api)
@@ -364,6 +505,7 @@ func (s *Server) logFaults(st *reqState, rt *route) {
 
 // fail answers with a JSON error in the shape of the called API.
 func (s *Server) fail(ctx *fasthttp.RequestCtx, st *reqState, api abi.API, status int, code, msg string) {
+	st.errCode = code
 	resp := &ctx.Response
 	if resp.StreamBody {
 		resp.StreamBody = false

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"net"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -27,9 +29,49 @@ import (
 // Snapshot is an immutable routing table: routes with their pipelines and
 // upstream clients. It is built on the side and published with
 // Server.Swap; Close releases its guards.
+//
+// A snapshot built by Rebuild shares the guards whose module and settings
+// did not change with the snapshot it was built from; a shared guard is
+// closed when the last snapshot using it is closed.
 type Snapshot struct {
-	routes []*route // longest prefix first
-	guards []*wasmhost.Guard
+	routes  []*route // longest prefix first
+	guards  []*wasmhost.Guard
+	entries []GuardEntry
+	shared  []*sharedGuard
+	cfg     *config.Config
+
+	// active counts the requests using the snapshot (Server.acquire).
+	active atomic.Int64
+}
+
+// GuardEntry is one configured guard of a snapshot.
+type GuardEntry struct {
+	Name    string // the config's guard name
+	Guard   *wasmhost.Guard
+	Mode    string // enforce|observe
+	OnError string // deny|allow
+	// Reused is set when the guard was taken over, already loaded, from
+	// the snapshot this one was rebuilt from.
+	Reused bool
+}
+
+// sharedGuard is a loaded guard with the number of snapshots using it.
+type sharedGuard struct {
+	name string
+	key  [sha256.Size]byte // what it was loaded from: module, settings, limits
+	g    *wasmhost.Guard
+	refs atomic.Int32
+	// The module it was loaded from and its hash, so that a rebuild given
+	// the very same bytes (a caching Resolver) does not hash them again.
+	wasm    []byte
+	wasmSum [sha256.Size]byte
+}
+
+func (sg *sharedGuard) release(ctx context.Context) error {
+	if sg.refs.Add(-1) == 0 {
+		return sg.g.Close(ctx)
+	}
+	return nil
 }
 
 type route struct {
@@ -58,13 +100,55 @@ func (s *Snapshot) match(path []byte) *route {
 // Guards returns the loaded guards in config order.
 func (s *Snapshot) Guards() []*wasmhost.Guard { return s.guards }
 
-// Close closes every guard of the snapshot, waiting for in-flight calls up
-// to ctx. It is safe to call on a partially built snapshot.
+// Entries returns the configured guards in config order; the caller must
+// not modify the slice.
+func (s *Snapshot) Entries() []GuardEntry { return s.entries }
+
+// Config returns the configuration the snapshot was built from (nil for a
+// snapshot not made by Build).
+func (s *Snapshot) Config() *config.Config { return s.cfg }
+
+// Active returns the number of requests using the snapshot now.
+func (s *Snapshot) Active() int64 { return s.active.Load() }
+
+// Drain waits until no request uses the snapshot, polling every poll, or
+// until ctx ends. Only a snapshot that is no longer published can drain:
+// requests keep arriving on the current one.
+func (s *Snapshot) Drain(ctx context.Context, poll time.Duration) error {
+	if s.active.Load() == 0 {
+		return nil
+	}
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			if s.active.Load() == 0 {
+				return nil
+			}
+		case <-ctx.Done():
+			return fmt.Errorf("proxy: snapshot still has %d requests in flight: %w", s.active.Load(), context.Cause(ctx))
+		}
+	}
+}
+
+// Close releases the snapshot's guards (closing those no other snapshot
+// shares, waiting for their in-flight calls up to ctx) and closes idle
+// upstream connections. It is safe to call on a partially built snapshot.
+// Close a published snapshot only after it was swapped out and drained.
 func (s *Snapshot) Close(ctx context.Context) error {
 	var errs []error
-	for _, g := range s.guards {
-		if err := g.Close(ctx); err != nil {
-			errs = append(errs, err)
+	if s.shared != nil {
+		for _, sg := range s.shared {
+			if err := sg.release(ctx); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	} else {
+		for _, g := range s.guards {
+			if err := g.Close(ctx); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	for _, r := range s.routes {
@@ -75,33 +159,71 @@ func (s *Snapshot) Close(ctx context.Context) error {
 
 // Resolver reads the bytes of a guard module from a config path: a file
 // path (already resolved against the config's directory) or "builtin:NAME".
+// The bytes returned must not be modified afterwards: a Resolver may
+// return the same slice again for an unchanged module (Rebuild then skips
+// hashing it).
 type Resolver func(path string) ([]byte, error)
 
 // Build loads every guard of cfg and builds the routes. On error nothing
 // is left running. Errors in a guard's config table are reported at the
 // config file line of the offending key.
-func Build(ctx context.Context, cfg *config.Config, host *wasmhost.Host, resolve Resolver, log *slog.Logger) (_ *Snapshot, err error) {
+func Build(ctx context.Context, cfg *config.Config, host *wasmhost.Host, resolve Resolver, log *slog.Logger) (*Snapshot, error) {
+	return Rebuild(ctx, nil, cfg, host, resolve, log)
+}
+
+// Rebuild is Build for the snapshot that follows prev (nil: none). A guard
+// of prev with the same name, module bytes, settings (after its config
+// files are read again) and limits is shared instead of loaded again, so a
+// reload that changes one guard loads only that one. prev must stay open
+// while Rebuild runs; it is not modified. Guard files are read again either
+// way, so an unchanged module with rotated config files is reloaded.
+func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasmhost.Host, resolve Resolver, log *slog.Logger) (_ *Snapshot, err error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	snap := &Snapshot{}
+	snap := &Snapshot{cfg: cfg, shared: []*sharedGuard{}}
 	defer func() {
 		if err != nil {
 			_ = snap.Close(context.Background())
 		}
 	}()
+	old := map[string]*sharedGuard{}
+	if prev != nil {
+		for _, sg := range prev.shared {
+			old[sg.name] = sg
+		}
+	}
 	byName := map[string]*wasmhost.Guard{}
 	var errs []error
 	for _, gc := range cfg.Guards {
-		g, err := loadGuard(ctx, cfg, gc, host, resolve)
+		o := old[gc.Name]
+		in, err := readGuard(cfg, gc, resolve, o)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		key := guardKey(gc, in)
+		var sg *sharedGuard
+		reused := false
+		if o != nil && o.key == key && o.refs.Load() > 0 {
+			o.refs.Add(1)
+			sg, reused = o, true
+		} else {
+			g, err := loadGuard(ctx, cfg, gc, host, in)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			sg = &sharedGuard{name: gc.Name, key: key, g: g, wasm: in.wasm, wasmSum: in.sum}
+			sg.refs.Store(1)
+			log.Info("guard loaded", "guard", gc.Name, "name", g.Name(), "version", g.Version(),
+				"abi", g.ABI(), "sha256", g.SHA256(), "mode", gc.Mode, "on_error", gc.OnError)
+		}
+		g := sg.g
+		snap.shared = append(snap.shared, sg)
 		snap.guards = append(snap.guards, g)
+		snap.entries = append(snap.entries, GuardEntry{Name: gc.Name, Guard: g, Mode: gc.Mode, OnError: gc.OnError, Reused: reused})
 		byName[gc.Name] = g
-		log.Info("guard loaded", "guard", gc.Name, "name", g.Name(), "version", g.Version(),
-			"abi", g.ABI(), "sha256", g.SHA256(), "mode", gc.Mode, "on_error", gc.OnError)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -131,14 +253,29 @@ func Build(ctx context.Context, cfg *config.Config, host *wasmhost.Host, resolve
 	return snap, nil
 }
 
-func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, host *wasmhost.Host, resolve Resolver) (*wasmhost.Guard, error) {
+// guardInput is what a guard is loaded from: its module and its settings
+// with the config files merged in.
+type guardInput struct {
+	wasm     []byte
+	sum      [sha256.Size]byte // of wasm
+	settings *config.GuardConfig
+}
+
+// readGuard reads a guard's module (checking its pin) and its config files.
+// prev, when not nil, is the guard of the same name being replaced.
+func readGuard(cfg *config.Config, gc *config.Guard, resolve Resolver, prev *sharedGuard) (*guardInput, error) {
 	path := cfg.ResolvePath(gc.Path)
 	wasm, err := resolve(path)
 	if err != nil {
 		return nil, cfg.Errorf([]string{"guards", gc.Name, "path"}, "%v", err)
 	}
+	var sum [sha256.Size]byte
+	if prev != nil && len(wasm) > 0 && len(prev.wasm) == len(wasm) && &prev.wasm[0] == &wasm[0] {
+		sum = prev.wasmSum // the same immutable bytes (see Resolver)
+	} else {
+		sum = sha256.Sum256(wasm)
+	}
 	if gc.SHA256 != "" {
-		sum := sha256.Sum256(wasm)
 		if got := hex.EncodeToString(sum[:]); !strings.EqualFold(got, gc.SHA256) {
 			return nil, cfg.Errorf([]string{"guards", gc.Name, "sha256"}, "module %s has sha256 %s, config pins %s", gc.Path, got, gc.SHA256)
 		}
@@ -149,6 +286,30 @@ func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, host *
 	if err != nil {
 		return nil, err
 	}
+	return &guardInput{wasm: wasm, sum: sum, settings: settings}, nil
+}
+
+// guardKey identifies what a guard instance was loaded from; equal keys
+// load equal guards. Mode and on_error are not part of it: they belong to
+// the pipeline, not to the loaded guard.
+func guardKey(gc *config.Guard, in *guardInput) [sha256.Size]byte {
+	h := sha256.New()
+	field := func(b []byte) {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	field(in.sum[:])
+	field(in.settings.JSON)
+	field(fmt.Appendf(nil, "%d/%d/%d/%d/%q", gc.PoolSize, gc.MemoryLimit, gc.CPUBudget, gc.MaxOutput, gc.Grants))
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
+
+func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, host *wasmhost.Host, in *guardInput) (*wasmhost.Guard, error) {
+	wasm, settings := in.wasm, in.settings
 	var st state.Store
 	if gc.Granted(config.GrantState) {
 		if st = host.State(); st == nil {

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -57,7 +58,8 @@ type guardedStream struct {
 	ended bool // the stop or done event was queued: EOF after out
 	err   error
 
-	// Results for the request's record: usage, and the denial if any.
+	// Results for the request's record: usage, the code that stopped the
+	// stream if any, and the first guard faults.
 	prompt, completion uint32
 	stopCode           string
 	records            []pipeline.Record
@@ -256,7 +258,11 @@ func (g *guardedStream) event(e []byte) {
 // the client is sent; on a stop it queues the stop events.
 func (g *guardedStream) run(c *chanState, text string, final bool) string {
 	out := g.p.RunChunk(g.ctx, g.x, &c.cs, text, final, &g.o)
-	g.records = append(g.records, g.o.Records...)
+	for _, r := range g.o.Records {
+		if r.Err != nil && len(g.records) < 16 {
+			g.records = append(g.records, r) // faults, logged at the end
+		}
+	}
 	if g.o.Denied {
 		g.stopCode = g.o.Code
 		g.stop(g.o.Status, g.o.Code, g.o.Message)
@@ -318,3 +324,71 @@ func (g *guardedStream) CloseWithError(err error) error {
 }
 
 var errClientGone = errors.New("proxy: the client stopped reading the stream")
+
+// streamGuarded forwards a request for a streamed answer that the route's
+// response_chunk guards check. The upstream answer is read into its own
+// Response (ctx.Response gets its status and headers, and the guarded
+// stream as body); an answer that is not an event stream (an upstream
+// error, a whole JSON answer to a stream request) is relayed whole,
+// through the response guards when the route has any. The request state
+// and the snapshot stay in use until the stream ends: one request, one
+// snapshot, even across a swap.
+func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot, rt *route, api abi.API, x *abi.Exchange) {
+	// The guards read the events: a compressed stream could not be read.
+	ctx.Request.Header.Del("Accept-Encoding")
+	up := fasthttp.AcquireResponse()
+	if !s.forward(ctx, st, rt, api, true, up) {
+		fasthttp.ReleaseResponse(up)
+		return
+	}
+	resp := &ctx.Response
+	up.Header.CopyTo(&resp.Header)
+	status := up.StatusCode()
+	sse := bytes.HasPrefix(up.Header.ContentType(), []byte("text/event-stream"))
+	if status < 200 || status > 299 || !sse {
+		resp.SetBody(up.Body())
+		fasthttp.ReleaseResponse(up)
+		if sse || status < 200 || status > 299 || !rt.pipeline.Handles(abi.PhaseResponse) {
+			return
+		}
+		s.responsePhase(ctx, st, rt, api, x)
+		return
+	}
+	if ce := up.Header.ContentEncoding(); len(ce) > 0 && !bytes.EqualFold(ce, []byte("identity")) {
+		fasthttp.ReleaseResponse(up)
+		s.fail(ctx, st, api, fasthttp.StatusBadGateway, "upstream_bad_stream", "the upstream compressed the event stream, which the gateway's guards cannot read")
+		return
+	}
+	resp.Header.Del("Content-Length")
+	st.streaming = true
+	g := newGuardedStream(ctx, rt.pipeline, x, api, up, func(g *guardedStream) {
+		for i := range g.records {
+			if r := &g.records[i]; r.Err != nil {
+				s.log.Warn("guard fault", "route", rt.name, "guard", r.Guard, "version", r.Version,
+					"phase", r.Phase.String(), "mode", r.Mode.String(), "code", r.Code, "err", r.Err)
+			}
+		}
+		if g.prompt > 0 || g.completion > 0 {
+			s.streamUsage(st, rt, x, g.prompt, g.completion)
+		}
+		st.streaming = false
+		s.state.Put(st)
+		snap.active.Add(-1)
+	})
+	resp.SetBodyStream(g, -1)
+}
+
+// streamUsage runs the response phase once after a stream ended, on its
+// token usage alone (no messages): guards that account for tokens (rate
+// limits, quotas) reconcile what they reserved. The answer was already
+// sent, so the verdicts change nothing; faults are logged.
+func (s *Server) streamUsage(st *reqState, rt *route, x *abi.Exchange, prompt, completion uint32) {
+	if !rt.pipeline.Handles(abi.PhaseResponse) {
+		return
+	}
+	x.Phase = abi.PhaseResponse
+	x.Chunk = abi.Chunk{}
+	x.Response = abi.Response{Status: 200, PromptTokens: prompt, CompletionTokens: completion}
+	rt.pipeline.Run(context.Background(), x, &st.out)
+	s.logFaults(st, rt)
+}

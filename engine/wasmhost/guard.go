@@ -19,7 +19,6 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/wardgate/ward/engine/internal/extismguard"
-	"github.com/wardgate/ward/engine/internal/fuel"
 	"github.com/wardgate/ward/engine/internal/fuel/meter"
 	"github.com/wardgate/ward/engine/state"
 	"github.com/wardgate/ward/sdk/abi"
@@ -246,7 +245,7 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 			_ = g.rt.Close(context.Background())
 		}
 	}()
-	if err := g.compile(ctx, s.Wasm, uint32(pages), s.NoCPUBound); err != nil {
+	if err := g.compile(ctx, s.Wasm, sum, uint32(pages), s.NoCPUBound); err != nil {
 		return nil, err
 	}
 	first, err := g.instantiate(ctx)
@@ -276,7 +275,7 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 
 // compile creates the guard's runtime, instruments the module with fuel,
 // compiles it and checks its exports' signatures.
-func (g *Guard) compile(ctx context.Context, wasm []byte, pages uint32, noFuel bool) error {
+func (g *Guard) compile(ctx context.Context, wasm []byte, sum [sha256.Size]byte, pages uint32, noFuel bool) error {
 	cfg := wazero.NewRuntimeConfig().
 		WithCompilationCache(g.host.cache).
 		WithMemoryLimitPages(pages).
@@ -291,7 +290,7 @@ func (g *Guard) compile(ctx context.Context, wasm []byte, pages uint32, noFuel b
 	code := wasm
 	if !noFuel {
 		var err error
-		if code, err = fuel.Instrument(wasm, initFuel); err != nil {
+		if code, err = g.host.instrument(wasm, sum); err != nil {
 			return g.loadErr(err)
 		}
 	}

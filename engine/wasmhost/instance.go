@@ -10,6 +10,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/wardgate/ward/engine/internal/fuel"
@@ -69,7 +70,7 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 	// a failure can be told apart (out of fuel, out of memory) through the
 	// instance's fuel global and memory.
 	cfg = cfg.WithStartFunctions()
-	mod, err := g.rt.InstantiateModule(ctx, g.compiled, cfg)
+	mod, err := g.rt.InstantiateModule(experimental.WithMemoryAllocator(ctx, memoryAllocator), g.compiled, cfg)
 	if err != nil {
 		in.flush()
 		return nil, g.loadErr(fmt.Errorf("instantiate: %w", err))

@@ -1,0 +1,221 @@
+package proxy
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wardgate/ward/engine/exchange"
+	"github.com/wardgate/ward/engine/mockllm"
+	"github.com/wardgate/ward/engine/pipeline"
+	"github.com/wardgate/ward/engine/wasmhost"
+	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/go/guesttest"
+)
+
+// TestStreamRestoresTokensEndToEnd: the real pii guard tokenizes an
+// e-mail in a streamed request; the mock upstream echoes the prompt back
+// in 1-, 3- and 4-rune deltas, so the placeholder arrives split; the
+// client receives the e-mail restored, for OpenAI chat, Anthropic and the
+// Responses API, while the upstream saw only the placeholder.
+func TestStreamRestoresTokensEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a Wasm guard")
+	}
+	ctx := context.Background()
+	host, err := wasmhost.New(ctx, wasmhost.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { host.Close(ctx) })
+	pii, err := host.Load(ctx, wasmhost.Spec{Name: "pii", Wasm: guesttest.Build(t, "../../plugins/pii"), PoolSize: 2,
+		ConfigJSON: []byte(`{"tokenize_key":"stream-test-key-0123456789abcdefghij","actions":{"EMAIL":"tokenize"}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pii.Close(ctx) })
+	const email = "jane.doe@example.com"
+	for _, chunk := range []int{1, 3, 4} {
+		e := start(t, oneRoute, map[string][]pipeline.Step{"llm": {{Guard: pii}}}, mockllm.Options{ChunkSize: chunk})
+		for _, c := range []struct {
+			path, body string
+			api        abi.API
+		}{
+			{"/v1/chat/completions", `{"model":"m","stream":true,"messages":[{"role":"user","content":"Write to ` + email + ` today"}]}`, abi.APIOpenAIChat},
+			{"/v1/messages", `{"model":"m","stream":true,"max_tokens":100,"messages":[{"role":"user","content":"Write to ` + email + ` today"}]}`, abi.APIAnthropicMessages},
+			{"/v1/responses", `{"model":"m","stream":true,"input":"Write to ` + email + ` today"}`, abi.APIOpenAIResponses},
+		} {
+			req, _ := http.NewRequest("POST", e.base+c.path, strings.NewReader(c.body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(mockllm.HeaderEchoHeaders, "1")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+				t.Fatalf("%s: status %d %s", c.path, resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+			var s exchange.SSE
+			var ev exchange.Events
+			ev.Reset(c.api)
+			var text strings.Builder
+			r := bufio.NewReader(resp.Body)
+			buf := make([]byte, 512)
+			for {
+				n, err := r.Read(buf)
+				s.Write(buf[:n])
+				for {
+					e, ok, _ := s.Next()
+					if !ok {
+						break
+					}
+					name, data, _, _ := s.EventFields(e)
+					k, perr := ev.Parse(name, data)
+					if perr != nil || k == exchange.EventError {
+						t.Fatalf("%s chunk %d: event %q: %v %s", c.path, chunk, e, perr, ev.Message)
+					}
+					for i, pt := range ev.Parts {
+						if !pt.Whole {
+							text.WriteString(ev.Texts[i].Text)
+						}
+					}
+				}
+				if err != nil {
+					break
+				}
+			}
+			resp.Body.Close()
+			got := text.String()
+			if !strings.Contains(got, "Write to "+email+" today") || strings.Contains(got, "<EMAIL") {
+				t.Fatalf("%s chunk %d: client text %q", c.path, chunk, got)
+			}
+		}
+		// What the upstream saw: the placeholder, never the address.
+		resp, b := post(t, e.base+"/v1/chat/completions", `{"model":"m","messages":[{"role":"user","content":"Write to `+email+`"}]}`, map[string]string{mockllm.HeaderEchoHeaders: "1"})
+		var m struct {
+			Received string `json:"received_body"`
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(b, &m) != nil || strings.Contains(m.Received, email) || !strings.Contains(m.Received, "<EMAIL_1>") {
+			t.Fatalf("upstream saw %q (status %d)", m.Received, resp.StatusCode)
+		}
+	}
+}
+
+// usageGuard passes chunks and records the usage the response phase sees.
+type usageGuard struct{ seen chan abi.Response }
+
+func (usageGuard) Name() string    { return "usage" }
+func (usageGuard) Version() string { return "1" }
+func (usageGuard) Handles(p abi.Phase) bool {
+	return p == abi.PhaseResponse || p == abi.PhaseResponseChunk
+}
+func (g usageGuard) Check(_ context.Context, x *abi.Exchange, v *abi.Verdict) error {
+	v.Reset()
+	if x.Phase == abi.PhaseResponse {
+		g.seen <- x.Response
+	}
+	return nil
+}
+
+// TestStreamUsageReachesResponsePhase: after a guarded stream ends, the
+// response phase runs once with the stream's token usage (what rate
+// limits reconcile), for OpenAI chat with include_usage and Anthropic.
+func TestStreamUsageReachesResponsePhase(t *testing.T) {
+	g := usageGuard{seen: make(chan abi.Response, 4)}
+	e := start(t, oneRoute, map[string][]pipeline.Step{"llm": {{Guard: g}}}, mockllm.Options{ChunkSize: 3})
+	for _, c := range []struct{ path, body string }{
+		{"/v1/chat/completions", `{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"count my tokens please"}]}`},
+		{"/v1/messages", `{"model":"m","stream":true,"max_tokens":100,"messages":[{"role":"user","content":"count my tokens please"}]}`},
+	} {
+		resp, b := post(t, e.base+c.path, c.body, nil)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), "data: ") {
+			t.Fatalf("%s: %d %s", c.path, resp.StatusCode, b)
+		}
+		r := <-g.seen
+		if r.PromptTokens == 0 || r.CompletionTokens == 0 {
+			t.Errorf("%s: response phase saw usage %+v", c.path, r)
+		}
+	}
+}
+
+// TestStreamUpstreamCutEndsWithError: an upstream that breaks off
+// mid-stream gives the client the API's error event, not a hang or a
+// silently truncated answer.
+func TestStreamUpstreamCutEndsWithError(t *testing.T) {
+	g := usageGuard{seen: make(chan abi.Response, 4)}
+	e := start(t, oneRoute, map[string][]pipeline.Step{"llm": {{Guard: g}}}, mockllm.Options{ChunkSize: 2})
+	for _, c := range []struct {
+		path, body, want string
+	}{
+		{"/v1/chat/completions", `{"model":"m","stream":true,"messages":[{"role":"user","content":"a long enough prompt to cut"}]}`, `"code":"upstream_stream_broken"`},
+		{"/v1/messages", `{"model":"m","stream":true,"max_tokens":100,"messages":[{"role":"user","content":"a long enough prompt to cut"}]}`, "event: error"},
+	} {
+		resp, b := post(t, e.base+c.path, c.body, map[string]string{mockllm.HeaderFault: mockllm.FaultStreamCut})
+		if resp.StatusCode != 200 || !strings.Contains(string(b), c.want) {
+			t.Fatalf("%s: %d, no %q at the end of %q", c.path, resp.StatusCode, c.want, b[max(0, len(b)-300):])
+		}
+	}
+}
+
+// TestStreamClientGoneCancelsUpstream: a client that stops reading a
+// guarded stream makes Ward close the upstream connection, which ends the
+// generation upstream instead of letting it run to the end.
+func TestStreamClientGoneCancelsUpstream(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := make(chan time.Duration, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		r := bufio.NewReader(c)
+		req, err := http.ReadRequest(r)
+		if err != nil {
+			return
+		}
+		io.Copy(io.Discard, req.Body)
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+		start := time.Now()
+		for i := 0; i < 1000; i++ {
+			ev := fmt.Sprintf(`data: {"choices":[{"index":0,"delta":{"content":"word%d "},"finish_reason":null}]}`+"\n\n", i)
+			if _, err := fmt.Fprintf(c, "%x\r\n%s\r\n", len(ev), ev); err != nil {
+				gone <- time.Since(start)
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	defer ln.Close()
+	g := usageGuard{seen: make(chan abi.Response, 4)}
+	e2 := start(t, strings.ReplaceAll(strings.ReplaceAll(oneRoute, "{{UP}}", "http://"+ln.Addr().String()), `timeout = "500ms"`, `timeout = "30s"`), map[string][]pipeline.Step{"llm": {{Guard: g}}}, mockllm.Options{})
+	req, _ := http.NewRequest("POST", e2.base+"/v1/chat/completions", strings.NewReader(`{"model":"m","stream":true,"messages":[{"role":"user","content":"go on forever"}]}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close() // the client goes away after the first bytes
+	select {
+	case d := <-gone:
+		if d > 5*time.Second {
+			t.Errorf("upstream noticed after %v", d)
+		}
+	case <-time.After(8 * time.Second):
+		t.Fatal("the upstream connection stayed open after the client left")
+	}
+}
