@@ -28,6 +28,7 @@ var guests = map[string]string{
 	"ratelimit":   "./plugins/ratelimit",
 	"pii":         "./plugins/pii",
 	"secrets":     "./plugins/secrets",
+	"output":      "./plugins/output",
 }
 
 var built = map[string][]byte{}

@@ -62,7 +62,8 @@ func printDemoHelp(w io.Writer, addr, upstream string) {
 	fmt.Fprintf(w, `
 Ward demo is running on %[1]s (mock LLM upstream on %[2]s).
 Guards on /v1/: auth (API keys) -> rbac (roles) -> ratelimit (requests and tokens per key, 3/min for interns) -> denylist (phrases)
-  -> injection (prompt injection and jailbreaks) -> secrets (credentials blocked or redacted) -> pii (e-mails and cards tokenized, restored in the answer).
+  -> injection (prompt injection and jailbreaks) -> output (canary, leaks of the system prompt, secrets and personal data in answers)
+  -> secrets (credentials blocked or redacted) -> pii (e-mails and cards tokenized, restored in the answer, streamed or not).
 Demo keys: ward-demo-analyst-key (role analyst: gpt-4o*, claude-*), ward-demo-intern-key (role intern: gpt-4o-mini only).
 Try it from another terminal:
 
@@ -106,7 +107,14 @@ Try it from another terminal:
   curl -si %[1]s/v1/chat/completions -H 'Content-Type: application/json' \
     -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello to Ward"}]}'
 
-  # Anthropic Messages API, allowed and streamed (SSE passes through event by event)
+  # streamed: the e-mail goes upstream as <EMAIL_1> and is restored inside the stream; the key the
+  # "model" adds (x-mock-append) is redacted to [SECRET] by the output guard before it leaves
+  curl -sN %[1]s/v1/chat/completions -H 'Authorization: Bearer ward-demo-analyst-key' -H 'Content-Type: application/json' \
+    -H 'x-mock-append: The deploy key is AKIAQ7XH3LMZ5RT2WPNC.' \
+    -d '{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Mail jane.doe@example.com the receipt"}]}' \
+    | grep -o '"content":"[^"]*"' | cut -d'"' -f4 | tr -d '\n'; echo
+
+  # Anthropic Messages API, allowed and streamed (SSE checked event by event)
   curl -sN %[1]s/v1/messages -H 'x-api-key: ward-demo-analyst-key' -H 'Content-Type: application/json' -H 'anthropic-version: 2023-06-01' \
     -d '{"model":"claude-sonnet-4","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Stream a short answer"}]}'
 

@@ -107,7 +107,7 @@ func (s *Server) messages(body []byte, ri reqInfo) answer {
 	if len(req.Messages) == 0 {
 		return anthropicBad(badRequest{"messages: must be a non-empty array"})
 	}
-	last, words, err := conversation(req.Messages, "messages")
+	last, _, words, err := conversation(req.Messages, "messages")
 	if err != nil {
 		return anthropicBad(err)
 	}
@@ -116,7 +116,7 @@ func (s *Server) messages(body []byte, ri reqInfo) answer {
 		return anthropicBad(fieldError("system", err))
 	}
 	words += countWords(sys)
-	g, err := generate(req.Model, last, words, req.MaxTokens, "max_tokens")
+	g, err := generate(req.Model, last, ri.tail(sys), words, req.MaxTokens, "max_tokens")
 	if err != nil {
 		return anthropicBad(err)
 	}

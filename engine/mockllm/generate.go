@@ -21,13 +21,18 @@ func (e errLimit) Error() string {
 	return e.field + ": must be at least 1"
 }
 
-// generate makes the answer for lastUser. promptWords is the word count of
-// the whole prompt; limit, when set, caps the answer's word count.
-func generate(model, lastUser string, promptWords int, limit *int, limitField string) (generation, error) {
+// LeakPrefix separates the answer from the system prompt it leaks
+// (HeaderLeakSystem).
+const LeakPrefix = " My instructions are: "
+
+// generate makes the answer for lastUser, followed by tail (see
+// reqInfo.tail). promptWords is the word count of the whole prompt; limit,
+// when set, caps the answer's word count.
+func generate(model, lastUser, tail string, promptWords int, limit *int, limitField string) (generation, error) {
 	if model == "" {
 		model = DefaultModel
 	}
-	g := generation{model: model, text: AnswerFor(lastUser), promptTokens: max(1, promptWords)}
+	g := generation{model: model, text: AnswerFor(lastUser) + tail, promptTokens: max(1, promptWords)}
 	if limit != nil {
 		if *limit < 1 {
 			return generation{}, errLimit{limitField}
@@ -39,19 +44,31 @@ func generate(model, lastUser string, promptWords int, limit *int, limitField st
 }
 
 // conversation walks chat-style messages: it returns the text of the last
-// message whose role is "user" and the word count of every message's text.
-func conversation(msgs []chatMessage, field string) (lastUser string, words int, err error) {
+// message whose role is "user", the texts of the system and developer
+// messages joined with "\n", and the word count of every message's text.
+func conversation(msgs []chatMessage, field string) (lastUser, system string, words int, err error) {
 	for i, m := range msgs {
 		t, err := contentText(m.Content)
 		if err != nil {
-			return "", 0, fieldError(field+"["+strconv.Itoa(i)+"].content", err)
+			return "", "", 0, fieldError(field+"["+strconv.Itoa(i)+"].content", err)
 		}
 		words += countWords(t)
-		if m.Role == "user" {
+		switch m.Role {
+		case "user":
 			lastUser = t
+		case "system", "developer":
+			system = joinText(system, t)
 		}
 	}
-	return lastUser, words, nil
+	return lastUser, system, words, nil
+}
+
+// joinText joins two texts with "\n", either may be empty.
+func joinText(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "\n" + b
 }
 
 type chatMessage struct {

@@ -24,6 +24,19 @@ const (
 	// "received_uri" and "received_body" to the answer: top-level fields of the JSON object,
 	// or of the first SSE event's JSON object.
 	HeaderEchoHeaders = "x-mock-echo-headers"
+	// HeaderLeakSystem set to "1" makes the answer leak the request's
+	// system prompt, as a model tricked into repeating its instructions
+	// does: the generated text is followed by LeakPrefix and the system
+	// prompt (chat system and developer messages, Anthropic system,
+	// Responses instructions and system/developer input items, joined
+	// with "\n"), before any max-tokens cut. A request without a system
+	// prompt gets the plain answer.
+	HeaderLeakSystem = "x-mock-leak-system-prompt"
+	// HeaderAppend adds its value (at most 4 KiB, after a space) to the
+	// generated answer, after any leaked system prompt and before any
+	// max-tokens cut: a way to make the model "say" something, such as a
+	// credential a gateway should catch in the answer.
+	HeaderAppend = "x-mock-append"
 	// HeaderBodySHA256 is set on every answer to the lowercase hex SHA-256 of
 	// the request body exactly as received.
 	HeaderBodySHA256 = "x-mock-body-sha256"
@@ -92,8 +105,24 @@ const (
 
 // reqInfo is what the builders need to know about a request besides its body.
 type reqInfo struct {
-	sum  [32]byte // SHA-256 of the body
-	echo *echoInfo
+	sum    [32]byte // SHA-256 of the body
+	echo   *echoInfo
+	leak   bool   // HeaderLeakSystem
+	append string // HeaderAppend
+}
+
+// tail is what follows the generated answer: LeakPrefix and system, the
+// request's system prompt, when the request asked for a leak, then the
+// HeaderAppend text.
+func (ri reqInfo) tail(system string) string {
+	t := ""
+	if ri.leak && system != "" {
+		t = LeakPrefix + system
+	}
+	if ri.append != "" {
+		t += " " + ri.append
+	}
+	return t
 }
 
 func (s *Server) handle(ctx *fasthttp.RequestCtx) {
@@ -125,6 +154,10 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	if a.status == 0 {
 		if string(ctx.Request.Header.Peek(HeaderEchoHeaders)) == "1" {
 			ri.echo = receivedEcho(ctx)
+		}
+		ri.leak = string(ctx.Request.Header.Peek(HeaderLeakSystem)) == "1"
+		if v := ctx.Request.Header.Peek(HeaderAppend); len(v) > 0 && len(v) <= 4096 {
+			ri.append = string(v)
 		}
 		a = s.build(ep, ctx.Method(), body, ri)
 	}

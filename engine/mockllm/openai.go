@@ -132,7 +132,7 @@ func (s *Server) chat(body []byte, ri reqInfo) answer {
 	if len(req.Messages) == 0 {
 		return openAIBad(badRequest{"messages: must be a non-empty array"})
 	}
-	last, words, err := conversation(req.Messages, "messages")
+	last, sys, words, err := conversation(req.Messages, "messages")
 	if err != nil {
 		return openAIBad(err)
 	}
@@ -140,7 +140,7 @@ func (s *Server) chat(body []byte, ri reqInfo) answer {
 	if limit == nil {
 		limit, field = req.MaxTokens, "max_tokens"
 	}
-	g, err := generate(req.Model, last, words, limit, field)
+	g, err := generate(req.Model, last, ri.tail(sys), words, limit, field)
 	if err != nil {
 		return openAIBad(err)
 	}
@@ -282,7 +282,7 @@ func (s *Server) completions(body []byte, ri reqInfo) answer {
 	if err != nil {
 		return openAIBad(err)
 	}
-	g, err := generate(req.Model, last, words, req.MaxTokens, "max_tokens")
+	g, err := generate(req.Model, last, "", words, req.MaxTokens, "max_tokens")
 	if err != nil {
 		return openAIBad(err)
 	}

@@ -114,21 +114,22 @@ type rsTextDoneEvent struct {
 }
 
 // responseInput reads "input": a string (one user message) or an array of
-// input items. It returns the last user text and the word count of all text.
-func responseInput(raw json.RawMessage) (last string, words int, err error) {
+// input items. It returns the last user text, the texts of system and
+// developer items joined with "\n", and the word count of all text.
+func responseInput(raw json.RawMessage) (last, system string, words int, err error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
-		return "", 0, nil
+		return "", "", 0, nil
 	}
 	if raw[0] == '"' {
 		if err := json.Unmarshal(raw, &last); err != nil {
-			return "", 0, fieldError("input", err)
+			return "", "", 0, fieldError("input", err)
 		}
-		return last, countWords(last), nil
+		return last, "", countWords(last), nil
 	}
 	var items []responseInputItem
 	if err := json.Unmarshal(raw, &items); err != nil {
-		return "", 0, fieldError("input", err)
+		return "", "", 0, fieldError("input", err)
 	}
 	for i, it := range items {
 		if it.Role == "" {
@@ -136,14 +137,17 @@ func responseInput(raw json.RawMessage) (last string, words int, err error) {
 		}
 		t, err := contentText(it.Content)
 		if err != nil {
-			return "", 0, fieldError("input["+strconv.Itoa(i)+"].content", err)
+			return "", "", 0, fieldError("input["+strconv.Itoa(i)+"].content", err)
 		}
 		words += countWords(t)
-		if it.Role == "user" {
+		switch it.Role {
+		case "user":
 			last = t
+		case "system", "developer":
+			system = joinText(system, t)
 		}
 	}
-	return last, words, nil
+	return last, system, words, nil
 }
 
 func (s *Server) responses(body []byte, ri reqInfo) answer {
@@ -151,14 +155,15 @@ func (s *Server) responses(body []byte, ri reqInfo) answer {
 	if err := decode(body, &req); err != nil {
 		return openAIBad(err)
 	}
-	last, words, err := responseInput(req.Input)
+	last, sys, words, err := responseInput(req.Input)
 	if err != nil {
 		return openAIBad(err)
 	}
 	if req.Instructions != nil {
 		words += countWords(*req.Instructions)
+		sys = joinText(*req.Instructions, sys)
 	}
-	g, err := generate(req.Model, last, words, req.MaxOutputTokens, "max_output_tokens")
+	g, err := generate(req.Model, last, ri.tail(sys), words, req.MaxOutputTokens, "max_output_tokens")
 	if err != nil {
 		return openAIBad(err)
 	}

@@ -24,7 +24,9 @@
 //
 // Fault injection is chosen per request by the x-mock-fault header (see the
 // Fault* constants: reset, slow, truncate, status:NNN, stream-cut). The header x-mock-echo-headers: 1 adds the received
-// request headers to the answer (field "received_headers").
+// request headers to the answer (field "received_headers"); the header
+// x-mock-leak-system-prompt: 1 makes the answer repeat the request's system
+// prompt, as a model tricked into revealing its instructions does.
 package mockllm
 
 import (

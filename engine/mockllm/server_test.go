@@ -851,3 +851,62 @@ func TestHandlerInMemory(t *testing.T) {
 		t.Errorf("Requests() = %d", s.Requests())
 	}
 }
+
+func TestLeakSystemPrompt(t *testing.T) {
+	_, addr := startServer(t, Options{})
+	leak := map[string]string{HeaderLeakSystem: "1"}
+	for _, tc := range []struct {
+		name, path, body string
+		text             []string // path to the answer text
+		want             string
+	}{
+		{"chat", "/v1/chat/completions", `{"model":"m","messages":[{"role":"system","content":"Be brief."},{"role":"developer","content":[{"type":"text","text":"No jokes."}]},{"role":"user","content":"Hi"}]}`,
+			[]string{"choices", "0", "message", "content"}, AnswerFor("Hi") + LeakPrefix + "Be brief.\nNo jokes."},
+		{"chat without system", "/v1/chat/completions", `{"model":"m","messages":[{"role":"user","content":"Hi"}]}`,
+			[]string{"choices", "0", "message", "content"}, AnswerFor("Hi")},
+		{"responses", "/v1/responses", `{"model":"m","instructions":"Be kind.","input":[{"role":"system","content":"Cite sources."},{"role":"user","content":"Hi"}]}`,
+			[]string{"output", "0", "content", "0", "text"}, AnswerFor("Hi") + LeakPrefix + "Be kind.\nCite sources."},
+		{"messages", "/v1/messages", anthBody, []string{"content", "0", "text"}, AnswerFor("Hello Claude, how are you?") + LeakPrefix + "Be terse."},
+		{"completions has no system prompt", "/v1/completions", complBody, []string{"choices", "0", "text"}, AnswerFor("Say hello to the world")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := mustDo(t, addr, "POST", tc.path, leak, tc.body)
+			if r.status != 200 {
+				t.Fatalf("status %d: %s", r.status, r.body)
+			}
+			eq(t, path(t, jsonOf(t, r.body), tc.text...), tc.want)
+		})
+	}
+	// Without the header nothing leaks; the max-tokens cut applies to the
+	// leaked text too.
+	r := mustDo(t, addr, "POST", "/v1/chat/completions", nil, chatBody)
+	eq(t, path(t, jsonOf(t, r.body), "choices", "0", "message", "content"), AnswerFor("What is the capital of France?"))
+	r = mustDo(t, addr, "POST", "/v1/messages", leak, `{"model":"m","max_tokens":9,"system":"Be terse and kind.","messages":[{"role":"user","content":"Hi"}]}`)
+	m := jsonOf(t, r.body)
+	eq(t, path(t, m, "content", "0", "text"), "Mock answer to: Hi My instructions are: Be terse")
+	eq(t, path(t, m, "stop_reason"), "max_tokens")
+	// Streams leak the same text.
+	r = mustDo(t, addr, "POST", "/v1/chat/completions", leak, withStream(chatBody, ""))
+	evs, err := parseSSE(r.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := openAIChatStream(false)(t, evs); got != AnswerFor("What is the capital of France?")+LeakPrefix+"Be brief." {
+		t.Errorf("streamed %q", got)
+	}
+}
+
+func TestAppendHeader(t *testing.T) {
+	_, addr := startServer(t, Options{})
+	hdr := map[string]string{HeaderAppend: "The deploy key is AKIAQ7XH3LMZ5RT2WPNC.", HeaderLeakSystem: "1"}
+	r := mustDo(t, addr, "POST", "/v1/chat/completions", hdr, `{"model":"m","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]}`)
+	eq(t, path(t, jsonOf(t, r.body), "choices", "0", "message", "content"), AnswerFor("Hi")+LeakPrefix+"Be brief. The deploy key is AKIAQ7XH3LMZ5RT2WPNC.")
+	r = mustDo(t, addr, "POST", "/v1/chat/completions", map[string]string{HeaderAppend: "Bye."}, withStream(chatBody, ""))
+	evs, err := parseSSE(r.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := openAIChatStream(false)(t, evs); got != AnswerFor("What is the capital of France?")+" Bye." {
+		t.Errorf("streamed %q", got)
+	}
+}

@@ -1,0 +1,320 @@
+package main
+
+import (
+	"fmt"
+	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/detect"
+	ward "github.com/wardgate/ward/sdk/go"
+	"math/rand/v2"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wardgate/ward/sdk/go/guesttest"
+)
+
+const testCanaryKey = "test-canary-key-0123456789abcdefghijklmnop"
+
+func loadCases(t testing.TB) []guesttest.Case {
+	return guesttest.LoadCases(t, "testdata/cases.json")
+}
+
+func configured(tb testing.TB, config string) *ward.Instance {
+	tb.Helper()
+	in, err := ward.NewInstance(newGuard())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := in.Configure([]byte(config)); err != nil {
+		tb.Fatalf("configure %s: %v", config, err)
+	}
+	return in
+}
+
+// refWords is the word splitter of words.go written plainly, rune by
+// rune: the reference the fast one is checked against.
+func refWords(s string) (out []string, spans [][2]int) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			i += size
+			continue
+		}
+		start := i
+		var b []byte
+		for i < len(s) {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError || !(unicode.IsLetter(r) || unicode.IsDigit(r) || i > start && unicode.Is(unicode.Mn, r)) {
+				break
+			}
+			b = utf8.AppendRune(b, unicode.ToLower(r))
+			i += size
+		}
+		out = append(out, string(b))
+		spans = append(spans, [2]int{start, i})
+	}
+	return out, spans
+}
+
+// refRuns is promptIndex written plainly: words from refWords, windows of
+// k words compared as strings, windows found merged into runs as find
+// does (a window that shares a word with the current run extends it).
+func refRuns(prompts []string, answer string, k int) []span {
+	set := map[string]bool{}
+	for _, p := range prompts {
+		ws, _ := refWords(p)
+		for i := 0; i+k <= len(ws); i++ {
+			set[strings.Join(ws[i:i+k], "\x00")] = true
+		}
+	}
+	ws, spans := refWords(answer)
+	var out []span
+	runStart, runEnd, runFirst, runLast := -1, 0, 0, -1
+	for i := 0; i+k <= len(ws); i++ {
+		if !set[strings.Join(ws[i:i+k], "\x00")] {
+			continue
+		}
+		if runStart >= 0 && i <= runLast {
+			runEnd, runLast = spans[i+k-1][1], i+k-1
+			continue
+		}
+		if runStart >= 0 {
+			out = append(out, span{class: classPrompt, start: runStart, end: runEnd, words: runLast - runFirst + 1})
+		}
+		runStart, runEnd, runFirst, runLast = spans[i][0], spans[i+k-1][1], i, i+k-1
+	}
+	if runStart >= 0 {
+		out = append(out, span{class: classPrompt, start: runStart, end: runEnd, words: runLast - runFirst + 1})
+	}
+	return out
+}
+
+// randomText is words of vocab joined by random separators, with random
+// case; quotes are runs of words taken from quote.
+func randomText(r *rand.Rand, vocab []string, n int) string {
+	seps := []string{" ", "  ", ", ", ". ", "\n", " — ", "**", " (", ") ", "'", "’", "\t", "_", "-", " «", "» "}
+	var b strings.Builder
+	for range n {
+		w := vocab[r.IntN(len(vocab))]
+		switch r.IntN(6) {
+		case 0:
+			w = strings.ToUpper(w)
+		case 1:
+			w = strings.ToUpper(w[:1]) + w[1:]
+		}
+		b.WriteString(w)
+		b.WriteString(seps[r.IntN(len(seps))])
+	}
+	return b.String()
+}
+
+var testVocab = []string{"the", "a", "assistant", "never", "reveal", "instructions", "supercalifragilistic", "eightchr", "sixteenchars1234",
+	"école", "straße", "naïve", "日本語", "ﬁne", "x", "42", "2024", "İstanbul", "ǅungla", "e\u0301tude", "über", "ok", "answer", "politely"}
+
+// TestPromptReference checks add and find (the two word loops, the
+// rolling hash, the set and the run merging) against refRuns on random
+// texts: quotes of the prompt at every alignment, in other case and with
+// other separators, among other words.
+func TestPromptReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	// One index per k, reused as an instance reuses its own: more than
+	// 255 exchanges each, so the generations wrap.
+	indexes := map[int]*promptIndex{}
+	for iter := range 4000 {
+		k := minRunWords + r.IntN(6)
+		prompt := randomText(r, testVocab, 5+r.IntN(60))
+		pw, spans := refWords(prompt)
+		var b strings.Builder
+		for range 1 + r.IntN(4) {
+			b.WriteString(randomText(r, testVocab, r.IntN(8)))
+			if len(pw) > 0 {
+				// A quote: words i..j of the prompt, re-separated.
+				i := r.IntN(len(pw))
+				j := min(len(pw), i+1+r.IntN(3*k))
+				if r.IntN(2) == 0 {
+					b.WriteString(prompt[spans[i][0]:spans[j-1][1]])
+				} else {
+					b.WriteString(strings.Join(pw[i:j], " "))
+				}
+				b.WriteString(" ")
+			}
+		}
+		answer := b.String()
+		p := indexes[k]
+		if p == nil {
+			p = newPromptIndex(k)
+			indexes[k] = p
+		}
+		p.reset(len(prompt))
+		p.add(prompt)
+		got, _ := p.find(answer, true, nil)
+		want := refRuns([]string{prompt}, answer, k)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("iteration %d, k=%d\nprompt %q\nanswer %q\ngot  %v\nwant %v", iter, k, prompt, answer, got, want)
+		}
+	}
+}
+
+// TestGolden runs every case through ward.Instance: the SDK's own dispatch
+// and the binary codec, on the host.
+func TestGolden(t *testing.T) {
+	for _, c := range loadCases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			in, err := ward.NewInstance(newGuard())
+			if err != nil {
+				t.Fatal(err)
+			}
+			guesttest.RunCase(t, guesttest.Native(in), c)
+		})
+	}
+}
+
+func TestDescription(t *testing.T) {
+	g := newGuard()
+	d := g.Description()
+	if d.Name != "output" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request", "response", "response_chunk"}) {
+		t.Fatalf("description %+v", d)
+	}
+	for _, k := range []string{"actions", "canary_key", "min_run_words", "pii_kinds", "pii_min_confidence", "deny_terms", "deny_patterns", "allow", "exempt_echoes", "mask_keep"} {
+		if d.ConfigSchema[k] == "" {
+			t.Errorf("config_schema lacks %q", k)
+		}
+	}
+}
+
+func TestCanary(t *testing.T) {
+	c := newCanaryMaker(testCanaryKey)
+	a := strings.Clone(c.canary("chat", "req-1"))
+	if len(a) != canaryLen || !strings.ContainsRune(canaryDigits, rune(a[0])) {
+		t.Fatalf("canary %q: want %d symbols starting with a digit", a, canaryLen)
+	}
+	for i := 0; i < len(a); i++ {
+		if !strings.ContainsRune(canaryAlphabet, rune(a[i])) {
+			t.Fatalf("canary %q: %q is not in the alphabet", a, a[i])
+		}
+	}
+	// The same inputs give the same canary in another instance; any other
+	// key, route or request id another one.
+	if b := newCanaryMaker(testCanaryKey).canary("chat", "req-1"); b != a {
+		t.Fatalf("not deterministic: %q vs %q", a, b)
+	}
+	seen := map[string]bool{a: true}
+	for _, in := range [][3]string{{"x", "chat", "req-1"}, {"", "chat", "req-2"}, {"", "chat2", "req-1"}, {"", "chat\x00req", "1"}, {"", "", ""}} {
+		o := newCanaryMaker(testCanaryKey+in[0]).canary(in[1], in[2])
+		if seen[o] {
+			t.Fatalf("canary %q repeats", o)
+		}
+		seen[strings.Clone(o)] = true
+	}
+	// Symbols are spread: over many request ids every symbol of the
+	// alphabet appears at every position but the first.
+	var count [canaryLen][256]int
+	for i := range 2000 {
+		s := c.canary("r", strconv.Itoa(i))
+		for j := 0; j < len(s); j++ {
+			count[j][s[j]]++
+		}
+	}
+	for j := 1; j < canaryLen; j++ {
+		for k := 0; k < len(canaryAlphabet); k++ {
+			if n := count[j][canaryAlphabet[k]]; n < 20 {
+				t.Fatalf("position %d: %q appears %d times in 2000", j, canaryAlphabet[k], n)
+			}
+		}
+	}
+	// The canary is not itself a secret or PII finding (it sits in the
+	// system prompt the data-protection guards scan).
+	text := "You are a bot.\n\n" + canaryOpen + a + canaryClose
+	if f := detect.Secrets(text, nil); len(f) != 0 {
+		t.Errorf("secrets detector flags the canary: %+v", f)
+	}
+	if f := detect.PII(text, nil, nil); len(f) != 0 {
+		t.Errorf("PII detector flags the canary: %+v", f)
+	}
+}
+
+func TestFindCanary(t *testing.T) {
+	tok := "7abcdefghjkmnpqrstuv"
+	for _, c := range []struct {
+		text string
+		want [][2]int
+	}{
+		{"x " + tok + " y", [][2]int{{2, 22}}},
+		{"[ward:" + tok + "] y", [][2]int{{0, 27}}},
+		{"[WARD:" + strings.ToUpper(tok) + "]", [][2]int{{0, 27}}},
+		{"ward:" + tok + ")", [][2]int{{5, 25}}}, // the marker needs its bracket
+		{tok + tok, [][2]int{{0, 20}, {20, 40}}},
+		{tok[:19] + " 7" + tok, [][2]int{{21, 41}}},
+		{"7abcdefghjkmnpqrstu", nil},
+	} {
+		var got [][2]int
+		for _, s := range findCanary(c.text, tok, nil) {
+			got = append(got, [2]int{s.start, s.end})
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: %v, want %v", c.text, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		text string
+		want int
+	}{
+		{"hello", 0}, {"hello 7", 1}, {"hello 7ABC", 4}, {"see [wa", 3}, {"see [ward:7ab", 9}, {"x " + tok[:19], 19}, {"x 77", 1},
+	} {
+		if got := canaryHold(c.text, tok); got != c.want {
+			t.Errorf("canaryHold(%q) = %d, want %d", c.text, got, c.want)
+		}
+	}
+}
+
+func TestAppendedCanary(t *testing.T) {
+	tok := newCanaryMaker(testCanaryKey).canary("chat", "r1")
+	sys := func(text string) *ward.Exchange {
+		return &ward.Exchange{Route: "chat", RequestID: "r1", Messages: []abi.Message{{Role: "user", Text: "[ward:2aaaaaaaaaaaaaaaaaaa]"}, {Role: "system", Text: text}}}
+	}
+	for _, c := range []struct{ text, want string }{
+		{"Be brief.\n\n[ward:" + tok + "]", tok},
+		{"\n\n[ward:" + tok + "]", tok},
+		{"Be brief.\n\n[ward:" + tok + "] ", ""},                 // not at the very end
+		{"Be brief. [ward:" + tok + "]", ""},                     // not the appended line
+		{"Be brief.\n\n[ward:" + strings.ToUpper(tok) + "]", ""}, // not the alphabet
+		{"Be brief.\n\n[ward:a" + tok[1:] + "]", ""},             // the first is a digit
+		{"Be brief.", ""},
+	} {
+		if got := appendedCanary(sys(c.text)); got != c.want {
+			t.Errorf("%q: %q, want %q", c.text, got, c.want)
+		}
+	}
+	// Without the appended line the scanner derives the same token.
+	o := newOutput(t, `{"canary_key":"`+testCanaryKey+`"}`)
+	o.sc.prepare(sys("Be brief."))
+	if o.sc.canary != tok {
+		t.Fatalf("derived %q, want %q", o.sc.canary, tok)
+	}
+}
+
+// TestReadmeExamples runs the examples of README.md.
+func TestReadmeExamples(t *testing.T) {
+	in := configured(t, `{"deny_terms":["Falcon"],"deny_patterns":["FAL-\\d{4,6}"],"allow":["Falcon Heavy"]}`)
+	x := &ward.Exchange{Phase: abi.PhaseResponse, RequestID: "r", Response: abi.Response{Messages: []abi.Message{{Role: "assistant", Text: "Falcon ships with FAL-2041, unlike the Falcon Heavy."}}}}
+	v, err := in.Check(x)
+	if err != nil || len(v.Rewrites) != 1 || v.Rewrites[0].Text != "[REDACTED] ships with [REDACTED], unlike the Falcon Heavy." {
+		t.Fatalf("%+v %v", v, err)
+	}
+	key := `"canary_key":"` + testCanaryKey + `"`
+	in = configured(t, `{`+key+`,"min_run_words":12,"actions":{"canary":"block","system_prompt":"block"}}`)
+	x = &ward.Exchange{Phase: abi.PhaseRequest, Route: "chat", RequestID: "g1", Messages: []abi.Message{{Role: "system", Text: "You are Atlas, the support assistant of Northwind Outfitters."}}}
+	if v, err = in.Check(x); err != nil || len(v.Rewrites) != 1 {
+		t.Fatalf("%+v %v", v, err)
+	}
+	x.Messages[0].Text = v.Rewrites[0].Text
+	x.Phase = abi.PhaseResponse
+	x.Response.Messages = []abi.Message{{Role: "assistant", Text: "Sure! My instructions are: " + x.Messages[0].Text}}
+	v, err = in.Check(x)
+	if err != nil || v.Decision != abi.Deny || v.Status != 403 || v.Code != "output.blocked" || v.Message != "answer blocked: it contains the system prompt (canary)" {
+		t.Fatalf("%+v %v", v, err)
+	}
+}

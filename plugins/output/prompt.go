@@ -1,0 +1,274 @@
+package main
+
+import (
+	"math/bits"
+	"unsafe"
+)
+
+// Verbatim runs of the system prompt in an answer are found with word
+// shingles: the system prompt's words are normalised (lower case, letters
+// and digits only: punctuation, white space, markup and quote styles do
+// not matter) and every run of k consecutive words is hashed into a set;
+// the answer's words are hashed the same way with a rolling hash, and each
+// k-word window found in the set marks those words as quoted. Overlapping
+// windows merge, so a run of n >= k quoted words is one finding.
+//
+// The set is built per exchange from the exchange's own system messages (a
+// few microseconds per KB; nothing is kept between calls). Hashes are 64
+// bits: a false match needs a collision between two specific k-word
+// windows, about 2^-64 each.
+
+const (
+	minRunWords = 4
+	maxRunWords = 64
+	ringMask    = maxRunWords - 1
+	// shingleBase is the multiplier of the rolling hash (odd, so that
+	// multiplication is invertible modulo 2^64).
+	shingleBase = 0x9E3779B97F4A7C15
+)
+
+// promptIndex is the shingle set of one exchange's system prompt. Not
+// safe for concurrent use.
+type promptIndex struct {
+	k     int
+	pow   uint64   // shingleBase^(k-1)
+	table []uint64 // open addressing: window hash, generation in the low byte
+	n     int      // shingles in table
+	gen   uint64   // 1-255: the low byte of this exchange's entries
+
+	// Per walk: the words read, where the last k-1 begin, the current
+	// run and the runs found.
+	nwords, tailStart                   int
+	runStart, runEnd, runFirst, runLast int
+	found                               []span
+}
+
+// word is a normalised word: its hash and bytes [start, end) in the text.
+type word struct {
+	h          uint64
+	start, end int
+}
+
+func newPromptIndex(k int) *promptIndex {
+	p := &promptIndex{k: k, pow: 1}
+	for range k - 1 {
+		p.pow *= shingleBase
+	}
+	return p
+}
+
+// reset empties the set for a new exchange; words is an upper bound of
+// the number of words the prompt will add. Entries carry the generation
+// of the exchange in their low byte, so emptying the table is bumping the
+// generation (clearing 8+ KB per call would cost a few microseconds in
+// Wasm); the table is cleared once every 255 exchanges.
+func (p *promptIndex) reset(words int) {
+	size := 64
+	for size < 2*words {
+		size <<= 1
+	}
+	if p.gen++; p.gen > 0xff {
+		p.gen = 1
+		clear(p.table[:cap(p.table)])
+	}
+	if cap(p.table) < size {
+		p.table = make([]uint64, size)
+	}
+	p.table = p.table[:size]
+	p.n = 0
+}
+
+func (p *promptIndex) empty() bool { return p.n == 0 }
+
+// find appends to dst the runs of at least k words of s that occur
+// verbatim (after normalisation) in the prompt. hold is, for a text that
+// more will follow (not final), how many bytes at the end must wait: the
+// last k words (the last one may be cut; with the next text the others
+// could complete a window), or the whole of a run that reaches the last
+// word of s.
+func (p *promptIndex) find(s string, final bool, dst []span) (_ []span, hold int) {
+	p.found, p.runStart = dst, -1
+	p.walkFind(s)
+	n := p.nwords
+	open := p.runStart >= 0 && p.runLast == n-1
+	p.flush()
+	dst, p.found = p.found, nil
+	switch {
+	case final || n == 0:
+		return dst, 0
+	case open:
+		// The next text may continue the run.
+		return dst, len(s) - dst[len(dst)-1].start
+	}
+	return dst, len(s) - p.tailStart
+}
+
+// add hashes the shingles of s into the set (shingles do not cross
+// texts).
+//
+// add and walkFind share their word loop (see words.go), written twice
+// on purpose: in Go's Wasm code generation a call per word, a word kept
+// in a struct, the state kept in fields of p or one more live variable
+// (a flag choosing between adding and finding, a slice collecting the
+// words for tests) each cost 15-40% of the loop, so each loop keeps only
+// what it needs in locals. TestPromptReference checks both against a
+// plain implementation. ASCII is read eight bytes at a time; a block with
+// a non-ASCII byte goes through slowNext, a word reaching the end of its
+// block through longWord.
+func (p *promptIndex) add(s string) {
+	k, pow, table, gen := p.k, p.pow, p.table, p.gen
+	mask := len(table) - 1
+	var ring [ringMask + 1]uint64 // hashes of the last words
+	var h uint64
+	n := 0 // words read; word n goes to ring slot n&ringMask
+	for i := 0; i < len(s); {
+		var wh uint64
+		var ws int
+		x := load64(s, i)
+		if x&highs != 0 {
+			w, next, ok := slowNext(s, i)
+			if !ok {
+				break
+			}
+			wh, ws, i = w.h, w.start, next
+		} else {
+			m, low := wordBits(x)
+			if m == 0 {
+				i += 8
+				continue
+			}
+			z := bits.TrailingZeros64(m) >> 3
+			ws = i + z
+			mm, ll := m>>(8*z), low>>(8*z)
+			if e := bits.TrailingZeros64(^mm&highs) >> 3; e < 8-z {
+				// The word ends inside this block.
+				wh, i = finishWord(mixChunk(wordSeed, ll&(1<<(8*e)-1)), e), ws+e
+			} else {
+				wh, i = longWord(s, ws)
+			}
+		}
+		h -= ring[(n-k)&ringMask] * pow // 0 until the ring has k words
+		ring[n&ringMask] = wh
+		h = h*shingleBase + wh
+		n++
+		if n < k {
+			continue
+		}
+		hk := h&^0xff | gen
+		t := int(hk*0xff51afd7ed558ccd>>32) & mask
+		for table[t]&0xff == gen && table[t] != hk {
+			t = (t + 1) & mask
+		}
+		if table[t] != hk {
+			table[t] = hk
+			p.n++
+		}
+	}
+}
+
+// walkFind looks every k-word window of s up in the set; the windows
+// found go to p.hit, which merges them into runs.
+func (p *promptIndex) walkFind(s string) {
+	k, pow, gen := p.k, p.pow, p.gen
+	// The table's length is a power of two and t is masked with it: the
+	// probes load unchecked (see listMatcher.scan).
+	mask := len(p.table) - 1
+	tp := unsafe.Pointer(unsafe.SliceData(p.table))
+	var ring [ringMask + 1]uint64 // hashes of the last words
+	var starts [ringMask + 1]int  // and their starts
+	var h uint64
+	n := 0 // words read; word n goes to ring slot n&ringMask
+	for i := 0; i < len(s); {
+		var wh uint64
+		var ws int
+		x := load64(s, i)
+		if x&highs != 0 {
+			w, next, ok := slowNext(s, i)
+			if !ok {
+				break
+			}
+			wh, ws, i = w.h, w.start, next
+		} else {
+			m, low := wordBits(x)
+			if m == 0 {
+				i += 8
+				continue
+			}
+			z := bits.TrailingZeros64(m) >> 3
+			ws = i + z
+			mm, ll := m>>(8*z), low>>(8*z)
+			if e := bits.TrailingZeros64(^mm&highs) >> 3; e < 8-z {
+				// The word ends inside this block.
+				wh, i = finishWord(mixChunk(wordSeed, ll&(1<<(8*e)-1)), e), ws+e
+			} else {
+				wh, i = longWord(s, ws)
+			}
+		}
+		h -= ring[(n-k)&ringMask] * pow // 0 until the ring has k words
+		ring[n&ringMask], starts[n&ringMask] = wh, ws
+		h = h*shingleBase + wh
+		n++
+		if n < k {
+			continue
+		}
+		hk := h&^0xff | gen
+		t := int(hk*0xff51afd7ed558ccd>>32) & mask
+		e := *(*uint64)(unsafe.Add(tp, t*8))
+		for e&0xff == gen && e != hk {
+			t = (t + 1) & mask
+			e = *(*uint64)(unsafe.Add(tp, t*8))
+		}
+		if e == hk {
+			p.hit(n, starts[(n-k)&ringMask], i)
+		}
+	}
+	p.nwords = n
+	// The last k words: k-1 whole ones and the last, which the next text
+	// may continue.
+	p.tailStart = starts[(n-min(n, k))&ringMask]
+}
+
+// longWord reads a word that starts at ws and reaches the end of its
+// 8-byte block, in chunks from its first byte, and returns its hash and
+// end.
+func longWord(s string, ws int) (uint64, int) {
+	h := uint64(wordSeed)
+	for j := ws; ; {
+		x := load64(s, j)
+		m, low := wordBits(x)
+		e := bits.TrailingZeros64(^m&highs) >> 3
+		if x&highs != 0 && bits.TrailingZeros64(x&highs)>>3 <= e {
+			w, _, _ := slowWord(s, ws)
+			return w.h, w.end
+		}
+		if e == 8 {
+			h = mixChunk(h, low)
+			j += 8
+			continue
+		}
+		if e > 0 {
+			h = mixChunk(h, low&(1<<(8*e)-1))
+		}
+		return finishWord(h, j+e-ws), j + e
+	}
+}
+
+// hit records that the window of the n words read so far, bytes [start,
+// end), was found: it extends the current run or starts a new one.
+func (p *promptIndex) hit(n, start, end int) {
+	first := n - p.k // index of the window's first word, which starts at start
+	if p.runStart >= 0 && first <= p.runLast {
+		p.runEnd, p.runLast = end, n-1
+		return
+	}
+	p.flush()
+	p.runStart, p.runEnd, p.runFirst, p.runLast = start, end, first, n-1
+}
+
+// flush appends the current run, if any, to p.found.
+func (p *promptIndex) flush() {
+	if p.runStart >= 0 {
+		p.found = append(p.found, span{class: classPrompt, start: p.runStart, end: p.runEnd, words: p.runLast - p.runFirst + 1})
+		p.runStart = -1
+	}
+}

@@ -1,0 +1,294 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/wardgate/ward/sdk/detect"
+	"github.com/wardgate/ward/sdk/detect/redact"
+	ward "github.com/wardgate/ward/sdk/go"
+)
+
+// class is a family of findings; each has one action (config "actions").
+type class uint8
+
+const (
+	classCanary class = iota // the exchange's canary token
+	classPrompt              // a verbatim run of the system prompt
+	classSecret              // sdk/detect.Secrets
+	classPII                 // sdk/detect.PII
+	classDeny                // deny_terms, deny_patterns
+	numClasses
+)
+
+var classNames = [numClasses]string{"canary", "system_prompt", "secret", "pii", "deny"}
+
+// span is a finding of the scanner: bytes [start, end) of the scanned
+// text.
+type span struct {
+	class      class
+	label      string // rule id (secret), kind (pii), "deny_terms[i]" (deny)
+	start, end int
+	words      int // classPrompt: words in the run
+}
+
+// Streaming bounds (for the response_chunk phase, see chunk): a scan never
+// holds back more than maxHold bytes, and the window of text before a
+// delta must be at least streamWindow bytes for a chunked answer to get
+// the findings of the whole answer.
+const (
+	maxHold      = 512
+	streamWindow = 1024
+)
+
+// scanner finds the spans the guard acts on in texts of an answer. It is
+// configured once (its settings are immutable) and prepared per exchange
+// (prepare); it reuses scratch between calls: not safe for concurrent use,
+// one per guard instance.
+type scanner struct {
+	set *settings
+
+	// Per exchange, set by prepare.
+	canary string   // the exchange's token; "" when no canary_key
+	prompt bool     // the prompt index holds the exchange's system prompt
+	users  []string // texts of the user's messages (echo exemption)
+
+	// Scratch.
+	spans  []span
+	found  []detect.Finding
+	hits   []hit
+	lhits  []listHit
+	allows []listHit
+}
+
+// prepare readies s for the answers of exchange x: the canary of its
+// request id, the shingles of its system prompt and its user texts. The
+// strings it keeps alias x: valid while x is.
+func (s *scanner) prepare(x *ward.Exchange) {
+	s.canary = ""
+	if s.set.canary != nil && s.set.act[classCanary] != redact.Allow {
+		// The request phase appended the canary to the first system
+		// message, after all of the client's text: read it back there,
+		// which saves the MAC (~4 µs in Wasm), and derive it when it is
+		// not there (no system message, or a later guard rewrote it).
+		if s.canary = appendedCanary(x); s.canary == "" {
+			s.canary = s.set.canary.canary(x.Route, x.RequestID)
+		}
+	}
+	s.users = s.users[:0]
+	words := 0
+	for i := range x.Messages {
+		m := &x.Messages[i]
+		switch {
+		case isSystem(m.Role):
+			words += len(m.Text)/2 + 1 // at most one word per two bytes
+		case m.Role == "user" && m.Kind == ward.KindText && s.set.exemptEchoes:
+			s.users = append(s.users, m.Text)
+		}
+	}
+	s.prompt = false
+	if p := s.set.prompt; p != nil {
+		p.reset(words)
+		for i := range x.Messages {
+			if isSystem(x.Messages[i].Role) {
+				p.add(x.Messages[i].Text)
+			}
+		}
+		s.prompt = !p.empty()
+	}
+}
+
+func isSystem(role string) bool { return role == "system" || role == "developer" }
+
+// appendedCanary returns the token the request phase appended to the first
+// system message of x ("\n\n[ward:<token>]" at its very end), or "" when
+// that message does not end so. Only the end is read: the client's own
+// text comes before it.
+func appendedCanary(x *ward.Exchange) string {
+	for i := range x.Messages {
+		m := &x.Messages[i]
+		if !isSystem(m.Role) || m.Kind != ward.KindText {
+			continue
+		}
+		const n = len("\n\n"+canaryOpen) + canaryLen + len(canaryClose)
+		t := m.Text
+		if len(t) < n || t[len(t)-n:len(t)-canaryLen-len(canaryClose)] != "\n\n"+canaryOpen || !strings.HasSuffix(t, canaryClose) {
+			return ""
+		}
+		tok := t[len(t)-canaryLen-len(canaryClose) : len(t)-len(canaryClose)]
+		if !strings.ContainsRune(canaryDigits, rune(tok[0])) {
+			return ""
+		}
+		for j := 1; j < len(tok); j++ {
+			if !strings.ContainsRune(canaryAlphabet, rune(tok[j])) {
+				return ""
+			}
+		}
+		return tok
+	}
+	return ""
+}
+
+// scan appends to dst the spans to act on in text that end after from, and
+// returns how much of text is settled: safe is the offset up to which the
+// findings cannot change whatever text follows. With final (a whole
+// answer, or the last delta of a stream) safe is len(text).
+//
+// This is the whole scanning API, for whole answers and for streams
+// (issue 6): a whole answer is scan(text, 0, true); a stream calls it on
+// window+pending+delta with from = len(window), emits text[from:safe]
+// with the spans applied and keeps text[safe:] pending for the next delta
+// (see chunk). Findings entirely before from were acted on by an earlier
+// call; spans found by this call never start before from when the window
+// is at least streamWindow bytes and every finding is shorter than it.
+//
+// Exemptions are applied here: allow entries (a finding inside an
+// occurrence of an allow value, except the canary), echoes (a secret or PII
+// value that occurs in one of the user's messages of the request), and
+// classes whose action is allow are not scanned at all.
+func (s *scanner) scan(text string, from int, final bool, dst []span) (_ []span, safe int) {
+	set := s.set
+	s.spans = s.spans[:0]
+	hold := 0
+	if s.canary != "" && set.act[classCanary] != redact.Allow {
+		s.spans = findCanary(text, s.canary, s.spans)
+		if !final {
+			hold = canaryHold(text, s.canary)
+		}
+	}
+	if s.prompt {
+		var h int
+		s.spans, h = set.prompt.find(text, final, s.spans)
+		hold = max(hold, h)
+	}
+	s.allows = s.allows[:0]
+	if set.lists != nil {
+		var h int
+		s.lhits = s.lhits[:0]
+		s.hits, s.lhits, h = set.lists.find(text, final, s.hits, s.lhits)
+		hold = max(hold, h)
+		for _, lh := range s.lhits {
+			e := &set.lists.entries[lh.entry]
+			if e.kind == entryAllow {
+				s.allows = append(s.allows, lh)
+			} else if set.act[classDeny] != redact.Allow {
+				s.spans = append(s.spans, span{class: classDeny, label: e.label, start: lh.start, end: lh.end})
+			}
+		}
+	}
+	if set.act[classSecret] != redact.Allow {
+		s.found = detect.Secrets(text, s.found[:0])
+		for i := range s.found {
+			f := &s.found[i]
+			s.spans = append(s.spans, span{class: classSecret, label: f.Rule, start: f.Start, end: f.End})
+		}
+	}
+	if set.act[classPII] != redact.Allow {
+		s.found = detect.PII(text, s.found[:0], &set.pii)
+		for i := range s.found {
+			f := &s.found[i]
+			s.spans = append(s.spans, span{class: classPII, label: string(f.Kind), start: f.Start, end: f.End})
+		}
+	}
+	if !final && (set.act[classSecret] != redact.Allow || set.act[classPII] != redact.Allow) {
+		hold = max(hold, detectorHold(text))
+	}
+
+	// Exemptions; spans settled before from are dropped.
+	n := 0
+	for _, sp := range s.spans {
+		if sp.end <= from || s.exempt(text, &sp) {
+			continue
+		}
+		s.spans[n] = sp
+		n++
+	}
+	s.spans = s.spans[:n]
+
+	safe = len(text)
+	if !final {
+		safe = len(text) - min(hold, maxHold)
+		// A finding that reaches the end could grow; one that crosses
+		// safe is held whole. Holding one can make safe cross another.
+		for changed := true; changed; {
+			changed = false
+			for _, sp := range s.spans {
+				if sp.start < safe && (sp.end > safe || sp.end == len(text)) && sp.start >= len(text)-maxHold {
+					safe, changed = sp.start, true
+				}
+			}
+		}
+		safe = max(safe, from)
+	}
+	for _, sp := range s.spans {
+		if sp.start < safe {
+			dst = append(dst, sp)
+		}
+	}
+	return dst, safe
+}
+
+// exempt reports whether sp is exempt: inside an allowed value, or (secret
+// and PII values) an echo of the user's own text.
+func (s *scanner) exempt(text string, sp *span) bool {
+	if sp.class == classCanary {
+		return false
+	}
+	for _, a := range s.allows {
+		if a.start <= sp.start && sp.end <= a.end {
+			return true
+		}
+	}
+	if sp.class == classSecret || sp.class == classPII {
+		v := text[sp.start:sp.end]
+		for _, u := range s.users {
+			if strings.Contains(u, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// detectorHold is how many bytes at the end of s a secret or PII detector
+// could still extend with more text: the last token (no white space) and,
+// before it, the groups of a number or identifier written with spaces
+// ("+1 415 555", "4111 1111", "DE89 3704"): short tokens with a digit.
+func detectorHold(s string) int {
+	i := len(s)
+	for i > 0 && s[i-1] == ' ' && len(s)-i < 2 {
+		i--
+	}
+	j := tokenStart(s, i)
+	if j == i {
+		return len(s) - i
+	}
+	for j > 1 && s[j-1] == ' ' {
+		k := tokenStart(s, j-1)
+		if j-1-k > 6 || !hasDigit(s[k:j-1]) {
+			break
+		}
+		j = k
+	}
+	if i == len(s) || hasDigit(s[j:i]) {
+		return len(s) - j
+	}
+	return len(s) - i
+}
+
+func tokenStart(s string, i int) int {
+	for i > 0 && !isSpaceByte(s[i-1]) && len(s)-i < maxHold {
+		i--
+	}
+	return i
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
