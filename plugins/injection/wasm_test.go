@@ -118,3 +118,29 @@ func BenchmarkWasmRequest(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWasmConfigure is what a new pool instance costs before its
+// first call: "configure" is ward_configure on a fresh instance (the
+// detector is set up there), "instantiate+configure" includes
+// instantiating the compiled module (its data, the embedded keyword
+// automaton included, is copied into linear memory). Instances are kept
+// until the end: run it with a small -benchtime, e.g. 10x.
+func BenchmarkWasmConfigure(b *testing.B) {
+	wasm := guesttest.Build(b, ".")
+	guesttest.New(b, wasm, nil) // compile outside the timings
+	b.Run("configure", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			g := guesttest.New(b, wasm, nil)
+			b.StartTimer()
+			mustConfigure(b, g, `{}`)
+		}
+	})
+	b.Run("instantiate+configure", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			mustConfigure(b, guesttest.New(b, wasm, nil), `{}`)
+		}
+	})
+}

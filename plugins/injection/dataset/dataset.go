@@ -36,8 +36,9 @@ const (
 	// Angeles in February?") are ordinary questions out of that context.
 	// As positives they taught the model that plain questions are attacks.
 	Dev
-	// HeldOut files were neither trained on nor looked at while writing
-	// the rules; the default threshold is not chosen on them.
+	// HeldOut files are not trained on, no rule keyword is taken from
+	// them, and the default threshold is not chosen on them (their
+	// errors have been read, though: see plugins/injection/README.md).
 	HeldOut
 )
 

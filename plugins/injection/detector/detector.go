@@ -2,7 +2,7 @@
 // attempts: normalisation against evasion (normalize.go), decoding of
 // embedded payloads (decode.go), multilingual keyword rules found in one
 // Aho-Corasick pass (signals.go) and a logistic-regression model over
-// hashed character and word n-grams (features.go, model.go), combined
+// hashed character 4-grams (features.go, model.go), combined
 // into one score in [0, 1].
 //
 // It is the shared core of the injection guard (plugins/injection), its
@@ -222,12 +222,12 @@ func (s *Scanner) scanOne(text string, st *Stats, data bool, f *fired) float64 {
 	s.norm = append(s.norm[:0], ' ')
 	s.norm = Normalize(s.norm, text, st)
 	s.norm = append(s.norm, ' ')
-	// One pass for the keywords and the model's 4-grams, one for words.
+	// One pass for the keywords and the model's 4-grams.
 	var sum int32
 	var n int
 	s.hits, sum, n = s.d.sig.m.scanGrams(s.norm, s.hits[:0], s.d.model)
 	s.d.sig.eval(s.hits, s.prog, data, f)
-	return Sigmoid(s.d.model.logitWords(s.norm, sum, n))
+	return Sigmoid(s.d.model.logit(sum, n))
 }
 
 // SignalScore combines per-family strengths as independent evidence

@@ -66,68 +66,71 @@ func newMatcher(kws []keyword) (*matcher, error) {
 	}
 	k := int32(n)
 	m.k = k
-	// At most one state per keyword byte: size the table once (growing it
-	// by appending copied megabytes, slow inside Wasm).
+	// The trie, sparse: each state's first child and next sibling (0:
+	// none; the root is nobody's child), and the class of the byte that
+	// leads to it. At most one state per keyword byte.
 	bound := 1
 	for _, kw := range kws {
 		bound += len(kw.text)
 	}
-	m.delta = make([]uint16, 0, min(bound, hasOut)*int(k))
-	const none = 0xFFFF
-	own := make([][]int32, 0, min(bound, hasOut))
-	newState := func() (uint16, error) {
-		if len(own) >= hasOut {
-			return 0, errTooManyStates
-		}
-		n := len(m.delta)
-		m.delta = m.delta[:n+int(k)]
-		for c := range m.delta[n:] {
-			m.delta[n+c] = none
-		}
-		own = append(own, nil)
-		return uint16(len(own) - 1), nil
-	}
-	if _, err := newState(); err != nil {
-		return nil, err
-	}
+	bound = min(bound, hasOut)
+	child, sibling := make([]uint16, 1, bound), make([]uint16, 1, bound)
+	via := make([]uint8, 1, bound)
+	own := make([][]int32, 1, bound)
 	for i, kw := range kws {
-		s := int32(0)
+		s := uint16(0)
 		for j := 0; j < len(kw.text); j++ {
-			cell := s*k + int32(m.class[kw.text[j]])
-			t := m.delta[cell]
-			if t == none {
-				var err error
-				if t, err = newState(); err != nil {
-					return nil, err
-				}
-				m.delta[cell] = t
+			c := m.class[kw.text[j]]
+			t := child[s]
+			for t != 0 && via[t] != c {
+				t = sibling[t]
 			}
-			s = int32(t)
+			if t == 0 {
+				if len(child) >= hasOut {
+					return nil, errTooManyStates
+				}
+				t = uint16(len(child))
+				child, sibling, via, own = append(child, 0), append(sibling, child[s]), append(via, c), append(own, nil)
+				child[s] = t
+			}
+			s = t
 		}
 		own[s] = append(own[s], int32(i))
 	}
-	states := len(own)
+	// The dense DFA, filled in breadth-first order: a state's row is its
+	// failure state's row (already final, being shallower) with its own
+	// edges written over it. Rows are copied whole, not cell by cell,
+	// which inside Wasm is what keeps ward_configure fast. A transition to
+	// a state with outputs carries hasOut.
+	states := len(child)
+	m.delta = make([]uint16, states*int(k))
 	fail := make([]uint16, states)
 	outs := make([][]int32, states)
-	queue := make([]uint16, 0, states)
-	for c := int32(0); c < k; c++ {
-		if t := m.delta[c]; t == none {
-			m.delta[c] = 0
-		} else {
-			queue = append(queue, t)
+	flag := func(t uint16) uint16 {
+		if len(outs[t]) > 0 {
+			return t | hasOut
 		}
+		return t
+	}
+	queue := make([]uint16, 0, states)
+	for t := child[0]; t != 0; t = sibling[t] {
+		outs[t] = own[t]
+		m.delta[via[t]] = flag(t)
+		queue = append(queue, t)
 	}
 	for h := 0; h < len(queue); h++ {
 		s := int32(queue[h])
-		outs[s] = append(append([]int32(nil), own[s]...), outs[fail[s]]...)
-		for c := int32(0); c < k; c++ {
-			cell := s*k + c
-			if t := m.delta[cell]; t == none {
-				m.delta[cell] = m.delta[int32(fail[s])*k+c]
-			} else {
-				fail[t] = m.delta[int32(fail[s])*k+c]
-				queue = append(queue, t)
+		row := m.delta[s*k : (s+1)*k]
+		copy(row, m.delta[int32(fail[s])*k:(int32(fail[s])+1)*k])
+		for t := child[s]; t != 0; t = sibling[t] {
+			f := row[via[t]] &^ hasOut // the failure state's transition
+			fail[t] = f
+			outs[t] = own[t]
+			if len(outs[f]) > 0 {
+				outs[t] = append(append([]int32(nil), own[t]...), outs[f]...)
 			}
+			row[via[t]] = flag(t)
+			queue = append(queue, t)
 		}
 	}
 	m.outIdx = make([]int32, states+1)
@@ -136,69 +139,74 @@ func newMatcher(kws []keyword) (*matcher, error) {
 		m.outs = append(m.outs, outs[s]...)
 	}
 	m.outIdx[states] = int32(len(m.outs))
-	for i, t := range m.delta {
-		if len(outs[t]) > 0 {
-			m.delta[i] = t | hasOut
-		}
-	}
 	return m, nil
 }
 
 // scan appends to hits every keyword occurrence in t that satisfies its
 // boundary rules, in order of end position.
 func (m *matcher) scan(t []byte, hits []hit) []hit {
-	hits, _, _ = m.scanGrams(t, hits, nil)
+	hits, _, _ = m.scanGrams(t, hits, &zeroModel)
 	return hits
 }
 
+// zeroModel lets scan share scanGrams' loop.
+var zeroModel = Model{DimLog2: 8, Scale: 1, Weights: make([]int8, 1<<8)}
+
 // scanGrams is scan that also sums, in the same loop, the model's
-// character 4-gram weights over t (see Model.LogitText): one pass over
-// the text instead of two is measurable inside Wasm. With md nil it only
-// scans.
+// character 4-gram weights over t (see Model.LogitText) and returns the
+// sum and the number of 4-grams: one pass over the text instead of two
+// is measurable inside Wasm.
 func (m *matcher) scanGrams(t []byte, hits []hit, md *Model) ([]hit, int32, int) {
-	var w unsafe.Pointer
-	shift := uint64(0)
-	if md != nil {
-		w, shift = unsafe.Pointer(unsafe.SliceData(md.Weights)), uint64(64-md.DimLog2)
-	}
+	w, shift := unsafe.Pointer(unsafe.SliceData(md.Weights)), uint64(64-md.DimLog2)
 	var sum int32
 	var win uint64
 	// Every entry of delta is a valid state and every row has k cells, so
 	// the unchecked loads below stay in bounds; they save a bounds check
-	// per byte, which costs ~30% inside Wasm.
+	// per byte, which costs ~30% inside Wasm. Indexes into the weights
+	// are < 2^DimLog2 = len(md.Weights) by construction.
 	delta, class, k := unsafe.Pointer(unsafe.SliceData(m.delta)), &m.class, uintptr(m.k)
 	s := uintptr(0)
-	for i := 0; i < len(t); i++ {
+	i := 0
+	// The first three bytes make no 4-gram: a separate loop, so that the
+	// main one has no branch for it (a branch costs a dispatch in Wasm).
+	for ; i < min(3, len(t)); i++ {
 		b := t[i]
-		if w != nil {
-			win = win<<8 | uint64(b)
-			if i >= 3 {
-				sum += int32(*(*int8)(unsafe.Add(w, uintptr(((win&0xFFFFFFFF)*k4)>>shift))))
-			}
-		}
+		win = win<<8 | uint64(b)
 		v := *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[b]))*2))
 		s = uintptr(v &^ hasOut)
-		if v&hasOut == 0 {
+		if v&hasOut != 0 {
+			hits = m.outputs(t, hits, i, s)
+		}
+	}
+	for ; i < len(t); i++ {
+		b := t[i]
+		win = win<<8 | uint64(b)
+		sum += int32(*(*int8)(unsafe.Add(w, uintptr(((win&0xFFFFFFFF)*k4)>>shift))))
+		v := *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[b]))*2))
+		s = uintptr(v &^ hasOut)
+		if v&hasOut != 0 {
+			hits = m.outputs(t, hits, i, s)
+		}
+	}
+	return hits, sum, max(len(t)-3, 0)
+}
+
+// outputs appends the keywords that end at t[i] in state s and satisfy
+// their boundary rules.
+func (m *matcher) outputs(t []byte, hits []hit, i int, s uintptr) []hit {
+	for _, id := range m.outs[m.outIdx[s]:m.outIdx[s+1]] {
+		kw := &m.kw[id]
+		end := i + 1
+		start := end - len(kw.text)
+		if kw.wordStart && start > 0 && wordBefore(t[:start]) {
 			continue
 		}
-		for _, id := range m.outs[m.outIdx[s]:m.outIdx[s+1]] {
-			kw := &m.kw[id]
-			end := i + 1
-			start := end - len(kw.text)
-			if kw.wordStart && start > 0 && wordBefore(t[:start]) {
-				continue
-			}
-			if !kw.stem && end < len(t) && wordAfter(t[end:]) {
-				continue
-			}
-			hits = append(hits, hit{id, int32(start), int32(end)})
+		if !kw.stem && end < len(t) && wordAfter(t[end:]) {
+			continue
 		}
+		hits = append(hits, hit{id, int32(start), int32(end)})
 	}
-	n := 0
-	if w != nil {
-		n = max(len(t)-3, 0)
-	}
-	return hits, sum, n
+	return hits
 }
 
 func wordBefore(t []byte) bool {

@@ -1,8 +1,12 @@
 package detector
 
 import (
+	"encoding/binary"
+	"math/bits"
+	"slices"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Stats counts what normalisation removed or folded. Its counts are
@@ -71,40 +75,73 @@ func Normalize(dst []byte, s string, st *Stats) []byte {
 	// (No closure for the end of a word: captured variables would live in
 	// memory, which made this loop 5x slower inside Wasm.)
 	for i := 0; i < len(s); {
-		// Fast path for the common case: lower-case ASCII words separated
-		// by single spaces, copied whole (a word is only rewritten when it
-		// holds look-alikes or leet, so plain words need no bookkeeping).
-		if s[i]-'a' < 26 && (wordStart >= 0 && ws == 0 || wordStart < 0 && ws != '\n') {
-			if wordStart < 0 {
+		// Fast path for runs of plain ASCII (letters, punctuation other
+		// than '%', '@' and '$', single spaces): each byte maps to one
+		// lower-case byte and only the word state at the end of the run
+		// matters, since a plain word needs no rewriting. Eight bytes of
+		// letters and single spaces are copied at once, other plain bytes
+		// one by one with one branch each (a branch costs a dispatch
+		// inside Wasm), into capacity reserved up front: one output byte
+		// per input byte, so the unchecked stores stay below cap(dst).
+		if c := s[i]; plainKind[c] != 0 && flags&(wConf|wLeet) == 0 && (c != ' ' || ws == 0 && started) {
+			if cap(dst)-len(dst) <= len(s)-i {
+				dst = slices.Grow(dst, len(s)-i+1)
+			}
+			if c != ' ' {
 				if ws != 0 && started {
 					dst = append(dst, ws)
 				}
 				ws, started = 0, true
-				wordStart = len(dst)
 			}
-			if flags&wLeet != 0 {
-				flags |= wLeetMid
-			}
-			flags |= wLatin
-			j, last := i+1, i
-			for {
-				for j < len(s) && s[j]-'a' < 26 {
-					j++
+			run := len(dst)
+			o, lb, k, prev := run, -1, uint8(0), uint8(0)
+			p := unsafe.Pointer(unsafe.SliceData(dst))
+		run:
+			for i < len(s) {
+				// Eight letters and single spaces at once (most of prose).
+				if i+8 <= len(s) {
+					x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+					if sp, ok := letters8(x); ok && sp&(uint64(prev&(prev>>1)&1)<<7) == 0 { // no space after a space
+						binary.LittleEndian.PutUint64(unsafe.Slice((*byte)(unsafe.Add(p, o)), 8), x|0x2020202020202020)
+						if sp != 0 {
+							lb = o + 8 - bits.LeadingZeros64(sp)/8 // after the last space
+						}
+						prev = kLetter + uint8(sp>>63)<<1
+						o += 8
+						i += 8
+						continue
+					}
 				}
-				if flags&(wConf|wLeet) != 0 || j+1 >= len(s) || s[j] != ' ' || s[j+1]-'a' >= 26 {
-					break
+				// Otherwise byte by byte, eight of them before the next try.
+				for end := min(i+8, len(s)); i < end; {
+					k = plainKind[s[i]]
+					if runStop[prev<<2|k] {
+						break run
+					}
+					*(*byte)(unsafe.Add(p, o)) = lowerASCII[s[i]]
+					o++
+					i++
+					lb += (o - lb) * int(k>>1) // after a boundary (punctuation, space)
+					prev = k
 				}
-				j++
-				last = j
 			}
-			base := len(dst)
-			dst = append(dst, s[i:j]...)
-			if last != i {
-				wordStart, letters, flags = base+last-i, j-last, wLatin
-			} else {
-				letters += j - i
+			dst = dst[:o]
+			switch {
+			case prev != kLetter: // the run ended on a boundary
+				if prev == kSpace {
+					dst = dst[:o-1] // pending, as it may be collapsed
+					ws = ' '
+				}
+				wordStart, letters, flags = -1, 0, 0
+			case lb >= 0: // a new word started inside the run
+				wordStart, letters, flags = lb, o-lb, wLatin
+			default: // the run continues (or starts) the current word
+				if wordStart < 0 {
+					wordStart = run
+				}
+				letters += o - run
+				flags |= wLatin
 			}
-			i = j
 			continue
 		}
 		r := rune(s[i])
@@ -279,6 +316,68 @@ var asciiKind = func() (k [128]uint8) {
 		}
 	}
 	return k
+}()
+
+// Kinds of plain ASCII bytes for Normalize's fast path: a letter
+// (kLetter), punctuation (a boundary that is copied) or a space; 0 is any
+// other byte. kPunct and kSpace have bit 1 set: they end a word.
+const (
+	kLetter = 1
+	kPunct  = 2
+	kSpace  = 3
+)
+
+var plainKind, lowerASCII = func() (k, l [256]uint8) {
+	for c := 0; c < 256; c++ {
+		l[c] = uint8(c)
+		if c >= 0x80 {
+			continue
+		}
+		switch asciiKind[c] {
+		case aUpper:
+			k[c], l[c] = kLetter, uint8(c+'a'-'A')
+		case aLower:
+			k[c] = kLetter
+		case aPunct:
+			if c != '%' {
+				k[c] = kPunct
+			}
+		case aSpace:
+			if c == ' ' {
+				k[c] = kSpace
+			}
+		}
+	}
+	return k, l
+}()
+
+// letters8 reports whether the eight bytes of x (little-endian) are all
+// ASCII letters or spaces with no two spaces in a row, and returns the
+// spaces' mask (0x80 in each space byte).
+func letters8(x uint64) (spaces uint64, ok bool) {
+	const hi, lo7, sp = 0x8080808080808080, 0x7F7F7F7F7F7F7F7F, 0x2020202020202020
+	if x&hi != 0 {
+		return 0, false
+	}
+	// Every byte is below 0x80, so these per-byte sums never carry into
+	// the next byte.
+	l := x | sp                            // letters in lower case
+	ge := (l + 0x1F1F1F1F1F1F1F1F) & hi    // >= 'a'
+	gt := (l + 0x0505050505050505) & hi    // > 'z'
+	y := x ^ sp                            // 0 in the spaces
+	spaces = ^(((y & lo7) + lo7) | y) & hi // bytes equal to ' '
+	return spaces, ge&^gt|spaces == hi && spaces&(spaces<<8) == 0
+}
+
+// runStop[prev<<2|k] says whether the fast path stops at a byte of kind
+// k after one of kind prev: at a byte that is not plain, or at a second
+// space (white space is collapsed).
+var runStop = func() (t [16]bool) {
+	for prev := 0; prev < 4; prev++ {
+		t[prev<<2] = true
+	}
+	t[kSpace<<2|kSpace] = true
+	return t
 }()
 
 // fixWord rewrites the word dst[start:] in place (it only shrinks) when

@@ -31,6 +31,16 @@ func TestNormalize(t *testing.T) {
 		{"忽略之前的指令", "忽略之前的指令"},
 		{"a\x00b\x7fc", "a b c"},
 		{"bad \xff byte", "bad \ufffd byte"},
+		// Edges of the plain-ASCII fast path: a space run, a space before a
+		// line break or at the end, a word continued by leet or by a
+		// look-alike, and '%', '@', '$' (not plain).
+		{"Hi, there.  Next\t \n line ", "hi, there. next\nline"},
+		{"word, another word ", "word, another word"},
+		{"abcdefg  hijklmn  opqrstuv wxyz", "abcdefg hijklmn opqrstuv wxyz"}, // two spaces across 8-byte blocks
+		{"ABCDEFGH ijklmnop QRSTUVWX, yz", "abcdefgh ijklmnop qrstuvwx, yz"},
+		{"Hello w0rld and h4ck3r", "hello world and hacker"},
+		{"Tеst", "test"},
+		{"abc%20def @home $5", "abc%2odef ahome $5"}, // leet inside words, as before
 	} {
 		if got, _ := norm(c.in); got != c.want {
 			t.Errorf("Normalize(%q) = %q, want %q", c.in, got, c.want)

@@ -119,21 +119,23 @@ var classWords = [numClasses]string{
 	cTool:    "function|tool|plugin|command|api|shell|script|webhook",
 	cAddr:    "dear ai|dear assistant|note to the ai|note to the assistant|note to ai|attention ai|ai assistant reading|if you are an ai|if you are a language model|if you are an llm|to any ai|any ai reading|llm reading this|ai reading this|assistant reading this|important instructions for the ai|instructions for the assistant|instructions to the assistant|message for the ai|ai model reading",
 	cComment: "<!--|[//]: #|[//]:#|/* ai|// ai:",
-	cAllThat: "everything|all that|anything|all of that|what you|whatever you",
-	cTold:    "been told|been instructed|been given|were told|were given|were instructed|you know|you've learned|you learned|so far|up to now|until now",
-	dDAN:     "do anything now|dan mode|anti-dan|betterdan|better dan|dan 6.0|dan 11.0|you are dan|[dan]|jailbroken dan|stan mode|dude mode|evil confidant|niccolo machiavelli|always intelligent and machiavellian|chatgpt with developer mode|developer mode output|(🔓developer mode output)|[🔓jailbreak]|[🔒classic]",
-	dJail:    "jailbreak*|jailbroken",
-	dRefuse:  "never refuse|cannot refuse|can't refuse|must not refuse|will not refuse|won't refuse|never decline|not allowed to refuse|unable to refuse|never say no|stay in character|break character|without any warnings|no warnings|no disclaimers|without disclaimers|ignore all ethical|ignores all ethical|not care about ethics|doesn't care about|regardless of how unethical|regardless of legality|no matter how immoral",
-	dDev:     "i am god|i'm god|as your developer|as your creator|i am the administrator|i'm the administrator|i am your administrator|you have to answer all|you must answer all|you must obey|you will obey|you have to obey|i am your developer|i'm your developer|im your developer|i am your creator|i'm your creator|i am an openai|i work at openai|soy tu desarrollador|je suis ton développeur|ich bin dein entwickler|я твой разработчик|我是你的开发者|私はあなたの開発者",
-	dToken:   "", // tokenWords: chat-template tokens contain '|'
-	dTurn:    "\nassistant:|\nuser:|\nai:|\n[assistant]|\n[user]|<assistant>|<user>|\nsystem message:",
-	dEnd:     "end of instructions|end of prompt|end of system prompt|end user ambiguity|end out of date instructions|begin new instructions|new instructions:|begin reprogramming|new instruction:|======end|%%% end|end of user input|end of input|ende der anweisungen|fin de las instrucciones|fin des instructions",
-	dAccess:  "access granted|say access granted|acceso concedido|accès autorisé|zugriff gewährt",
+	cAllThat: "everything|all that|anything|all of that|what you|whatever you|" +
+		"todo lo|todo|tout ce|tout|alles|alles was|tutto ciò|tutto|tudo o|tudo|всё|все что|一切|所有内容|すべて|모든 것",
+	cTold: "been told|been instructed|been given|were told|were given|were instructed|you know|you've learned|you learned|so far|up to now|until now|" +
+		"hasta ahora|anteriormente|antes|jusqu'ici|jusqu'à présent|auparavant|précédemment|bisher|vorher|davor|zuvor|oben|finora|prima|precedentemente|até agora|anteriormente|ранее|до этого|раньше|之前|以前|到目前为止|これまで|以前|지금까지|이전",
+	dDAN:    "do anything now|dan mode|anti-dan|betterdan|better dan|dan 6.0|dan 11.0|you are dan|[dan]|jailbroken dan|stan mode|dude mode|evil confidant|niccolo machiavelli|always intelligent and machiavellian|chatgpt with developer mode|developer mode output|(🔓developer mode output)|[🔓jailbreak]|[🔒classic]",
+	dJail:   "jailbreak*|jailbroken",
+	dRefuse: "never refuse|cannot refuse|can't refuse|must not refuse|will not refuse|won't refuse|never decline|not allowed to refuse|unable to refuse|never say no|stay in character|break character|without any warnings|no warnings|no disclaimers|without disclaimers|ignore all ethical|ignores all ethical|not care about ethics|doesn't care about|regardless of how unethical|regardless of legality|no matter how immoral",
+	dDev:    "i am god|i'm god|as your developer|as your creator|i am the administrator|i'm the administrator|i am your administrator|you have to answer all|you must answer all|you must obey|you will obey|you have to obey|i am your developer|i'm your developer|im your developer|i am your creator|i'm your creator|i am an openai|i work at openai|soy tu desarrollador|je suis ton développeur|ich bin dein entwickler|я твой разработчик|我是你的开发者|私はあなたの開発者",
+	dToken:  "", // tokenWords: chat-template tokens contain '|'
+	dTurn:   "\nassistant:|\nuser:|\nai:|\n[assistant]|\n[user]|<assistant>|<user>|\nsystem message:",
+	dEnd:    "end of instructions|end of prompt|end of system prompt|begin new instructions|new instructions:|new instruction:|======end|end of user input|end of input|ende der anweisungen|fin de las instrucciones|fin des instructions",
+	dAccess: "acceso concedido|accès autorisé|zugriff gewährt",
 }
 
 // tokenWords are the keywords of dToken.
 var tokenWords = []string{
-	"<|im_start|>", "<|im_end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|endoftext|>", "<|eot_id|>", "<|start_header_id|>", "<|end_header_id|>", "<|begin_of_text|>", "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<start_of_turn>", "<end_of_turn>", "<s>[inst]", "### instruction:", "### system:", "\nsystem:", "\n[system]", "[system note", "{system:", "<system>", "</system>", "(system:", "system override", "admin override", "\nhuman:", "\n### system",
+	"<|im_start|>", "<|im_end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|endoftext|>", "<|eot_id|>", "<|start_header_id|>", "<|end_header_id|>", "<|begin_of_text|>", "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<start_of_turn>", "<end_of_turn>", "<s>[inst]", "### instruction:", "### system:", "\nsystem:", "\n[system]", "{system:", "<system>", "</system>", "(system:", "system override", "admin override", "\nhuman:", "\n### system",
 }
 
 // rule fires when its classes occur in order, each starting at most gap
@@ -190,8 +192,22 @@ type signals struct {
 type ruleAt struct{ rule, step int32 }
 
 func buildSignals() (*signals, error) {
-	var kws []keyword
-	var rot []bool
+	m, rot, err := tableMatcher(dfaTable)
+	if err != nil {
+		// A table of other keywords (dfa.bin not regenerated; TestDFATable
+		// says so): build the keywords and the automaton here instead.
+		var kws []keyword
+		kws, rot = signalKeywords()
+		if m, err = newMatcher(kws); err != nil {
+			return nil, err
+		}
+	}
+	return indexRules(m, rot), nil
+}
+
+// signalKeywords returns the keywords of every class, normalised, with
+// their ROT13 twins (rot[i]: kws[i] is one).
+func signalKeywords() (kws []keyword, rot []bool) {
 	var st Stats
 	seen := map[string]bool{}
 	add := func(text string, class uint8, stem, isRot bool) {
@@ -228,10 +244,11 @@ func buildSignals() (*signals, error) {
 			}
 		}
 	}
-	m, err := newMatcher(kws)
-	if err != nil {
-		return nil, err
-	}
+	return kws, rot
+}
+
+// indexRules indexes the rules by the keyword classes of their steps.
+func indexRules(m *matcher, rot []bool) *signals {
 	s := &signals{m: m, rot13: rot, byClass: make([][]ruleAt, numClasses), offset: make([]int32, len(rules))}
 	for i, r := range rules {
 		s.offset[i] = int32(s.nsteps)
@@ -253,7 +270,7 @@ func buildSignals() (*signals, error) {
 			}
 		}
 	}
-	return s, nil
+	return s
 }
 
 func lastRune(s string) rune {

@@ -97,7 +97,7 @@ func BenchmarkStageMatchModel(b *testing.B) {
 			var sum int32
 			var n int
 			hits, sum, n = s.m.scanGrams(norm, hits[:0], m)
-			m.logitWords(norm, sum, n)
+			m.logit(sum, n)
 		}
 	})
 }

@@ -24,10 +24,11 @@ type Config struct {
 	Folds     int     // folds of the cross-validation that picks the threshold
 	MaxFPR    float64 // the threshold is the lowest whose out-of-fold benign FPR is at most this
 	NegWeight float64 // benign examples weigh this much more than in a balanced loss
+	Prior     float64 // the logit divides the weight sum by (number of features + Prior)
 }
 
 // Default is the configuration of the committed model.
-var Default = Config{DimLog2: 17, Epochs: 4, Rate: 0.05, L2: 1e-3, Seed: 20261126, Folds: 5, MaxFPR: 0.03, NegWeight: 3}
+var Default = Config{DimLog2: 17, Epochs: 10, Rate: 0.1, L2: 1e-5, Seed: 20261126, Folds: 5, MaxFPR: 0.03, NegWeight: 3, Prior: 10}
 
 // Sample is a prepared example: its features, the rules' strength and
 // its label.
@@ -98,7 +99,9 @@ func Train(samples []Sample, cfg Config, skip int) *detector.Model {
 			if len(s.Idx) == 0 {
 				continue
 			}
-			norm := 1 / math.Sqrt(float64(len(s.Idx)))
+			// The model's logit divides the weight sum by the number of
+			// features plus the pseudo-count (detector/model.go).
+			norm := 1 / (float64(len(s.Idx)) + cfg.Prior)
 			z := 0.0
 			for _, j := range s.Idx {
 				z += w[j]
@@ -120,7 +123,9 @@ func Train(samples []Sample, cfg Config, skip int) *detector.Model {
 			bias -= cfg.Rate * grad / math.Sqrt(gb+eps)
 		}
 	}
-	return quantize(w, bias, cfg.DimLog2)
+	m := quantize(w, bias, cfg.DimLog2)
+	m.Prior = float32(cfg.Prior)
+	return m
 }
 
 func quantize(w []float64, bias float64, dimLog2 uint32) *detector.Model {
@@ -147,6 +152,37 @@ func OutOfFold(samples []Sample, cfg Config) []float64 {
 		m := Train(samples, cfg, f)
 		for i := range samples {
 			if samples[i].Fold == f {
+				out[i] = detector.Sigmoid(m.Logit(samples[i].Idx))
+			}
+		}
+	}
+	return out
+}
+
+// LeaveOneFileOut returns, for every sample, the model probability given
+// by a model trained on the samples of the other files: how the model
+// does on a source it has never seen, which out-of-fold figures (folds mix
+// every file) overstate.
+func LeaveOneFileOut(samples []Sample, cfg Config) []float64 {
+	out := make([]float64, len(samples))
+	nfiles := 0
+	for _, s := range samples {
+		nfiles = max(nfiles, s.File+1)
+	}
+	rest := make([]Sample, 0, len(samples))
+	for f := 0; f < nfiles; f++ {
+		rest = rest[:0]
+		for _, s := range samples {
+			if s.File != f {
+				rest = append(rest, s)
+			}
+		}
+		if len(rest) == len(samples) {
+			continue // no sample of file f
+		}
+		m := Train(rest, cfg, -1)
+		for i := range samples {
+			if samples[i].File == f {
 				out[i] = detector.Sigmoid(m.Logit(samples[i].Idx))
 			}
 		}

@@ -1,0 +1,189 @@
+package detector
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"unsafe"
+)
+
+// The keyword automaton and its normalised keywords are generated at
+// build time into dfa.bin (embedded in the module), so that
+// ward_configure builds neither: inside Wasm, what building cost was
+// mostly allocating fresh linear memory (2.4 MB for the automaton, many
+// small strings for the keywords), not computing. The embedded table is
+// used as it lies in the module's data, without a copy.
+//
+// Regenerate it after changing the keyword tables or the normalisation
+// (TestDFATable fails until then):
+//
+//go:generate go test -tags nodfa -run ^TestDFATable$ -update-dfa
+//
+// dfa.bin is a build output, not committed: `go tool task plugins` (and so
+// build, test and demo) generates it before building the guards. The
+// nodfa build tag compiles the package without it (table_nodfa.go), which
+// is how the generator itself runs on a fresh clone; a guard built that
+// way builds its automaton at configure time.
+//
+// dfa.bin (little-endian):
+//
+//	"WARDDFA2" | u32 k | u32 states | u32 nouts | u32 nkw |
+//	[32]byte sha256 of the keyword source tables | class[256] |
+//	delta[states*k] u16 | pad to 4 | outIdx[states+1] i32 | outs[nouts] i32 |
+//	nkw × (u8 class | u8 flags: 1 stem, 2 word start, 4 ROT13 | u16 len | text)
+//
+// The digest ties the table to the keyword tables it was built from
+// (classWords, tokenWords): a table of other keywords is ignored and
+// everything is built at configure time (correct, only slower).
+
+const dfaMagic = "WARDDFA2"
+
+// sourceDigest identifies the keyword source tables.
+func sourceDigest() [32]byte {
+	h := sha256.New()
+	var b [4]byte
+	for _, w := range classWords {
+		binary.LittleEndian.PutUint32(b[:], uint32(len(w)))
+		h.Write(b[:])
+		h.Write([]byte(w))
+	}
+	for _, w := range tokenWords {
+		binary.LittleEndian.PutUint32(b[:], uint32(len(w)))
+		h.Write(b[:])
+		h.Write([]byte(w))
+	}
+	var d [32]byte
+	h.Sum(d[:0])
+	return d
+}
+
+// appendTable encodes m, built from kws (rot[i]: kws[i] is a ROT13
+// twin), in dfa.bin's format.
+func appendTable(dst []byte, m *matcher, kws []keyword, rot []bool) []byte {
+	d := sourceDigest()
+	dst = append(dst, dfaMagic...)
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(m.k))
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(m.outIdx)-1))
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(m.outs)))
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(kws)))
+	dst = append(dst, d[:]...)
+	dst = append(dst, m.class[:]...)
+	for _, v := range m.delta {
+		dst = binary.LittleEndian.AppendUint16(dst, v)
+	}
+	for len(dst)%4 != 0 {
+		dst = append(dst, 0)
+	}
+	for _, v := range m.outIdx {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(v))
+	}
+	for _, v := range m.outs {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(v))
+	}
+	for i, kw := range kws {
+		flags := byte(0)
+		if kw.stem {
+			flags |= 1
+		}
+		if kw.wordStart {
+			flags |= 2
+		}
+		if rot[i] {
+			flags |= 4
+		}
+		dst = append(dst, kw.class, flags)
+		dst = binary.LittleEndian.AppendUint16(dst, uint16(len(kw.text)))
+		dst = append(dst, kw.text...)
+	}
+	return dst
+}
+
+var errStaleTable = errors.New("detector: dfa.bin was built from other keywords")
+
+// tableMatcher returns the matcher and the keywords (with their ROT13
+// flags) of the table b, without copying it when b's layout allows
+// (little-endian machine, aligned data; else decoded into new slices).
+// The keyword texts alias b. It fails when b is corrupt or was built
+// from other keyword tables.
+func tableMatcher(b []byte) (*matcher, []bool, error) {
+	const head = 8 + 4*4 + 32 + 256
+	if len(b) < head || string(b[:8]) != dfaMagic {
+		return nil, nil, errors.New("detector: dfa.bin is not a keyword table")
+	}
+	k := binary.LittleEndian.Uint32(b[8:])
+	states := binary.LittleEndian.Uint32(b[12:])
+	nouts := binary.LittleEndian.Uint32(b[16:])
+	nkw := binary.LittleEndian.Uint32(b[20:])
+	if d := sourceDigest(); string(b[24:56]) != string(d[:]) {
+		return nil, nil, errStaleTable
+	}
+	if k == 0 || k > 256 || states == 0 || states > hasOut || nkw > 1<<20 || nouts > 1<<24 {
+		return nil, nil, errors.New("detector: dfa.bin: corrupt header")
+	}
+	deltaEnd := head + int(states)*int(k)*2
+	outIdxAt := (deltaEnd + 3) &^ 3
+	outsAt := outIdxAt + (int(states)+1)*4
+	kwAt := outsAt + int(nouts)*4
+	if len(b) < kwAt {
+		return nil, nil, errors.New("detector: dfa.bin: truncated")
+	}
+	m := &matcher{k: int32(k), kw: make([]keyword, nkw)}
+	rot := make([]bool, nkw)
+	copy(m.class[:], b[56:head])
+	for i, p := 0, kwAt; i < int(nkw); i++ {
+		if p+4 > len(b) {
+			return nil, nil, errors.New("detector: dfa.bin: truncated keywords")
+		}
+		n := int(binary.LittleEndian.Uint16(b[p+2:]))
+		if n == 0 || p+4+n > len(b) {
+			return nil, nil, errors.New("detector: dfa.bin: truncated keywords")
+		}
+		flags := b[p+1]
+		m.kw[i] = keyword{text: unsafe.String(&b[p+4], n), class: b[p], stem: flags&1 != 0, wordStart: flags&2 != 0}
+		rot[i] = flags&4 != 0
+		if m.kw[i].class >= numClasses {
+			return nil, nil, errors.New("detector: dfa.bin: bad keyword class")
+		}
+		p += 4 + n
+		if i == int(nkw)-1 && p != len(b) {
+			return nil, nil, errors.New("detector: dfa.bin: wrong size")
+		}
+	}
+	var one uint16 = 1
+	le := *(*byte)(unsafe.Pointer(&one)) == 1
+	if le && uintptr(unsafe.Pointer(unsafe.SliceData(b)))%4 == 0 {
+		m.delta = unsafe.Slice((*uint16)(unsafe.Pointer(&b[head])), int(states)*int(k))
+		m.outIdx = unsafe.Slice((*int32)(unsafe.Pointer(&b[outIdxAt])), int(states)+1)
+		if nouts > 0 {
+			m.outs = unsafe.Slice((*int32)(unsafe.Pointer(&b[outsAt])), int(nouts))
+		}
+	} else {
+		m.delta = make([]uint16, int(states)*int(k))
+		for i := range m.delta {
+			m.delta[i] = binary.LittleEndian.Uint16(b[head+2*i:])
+		}
+		m.outIdx = make([]int32, int(states)+1)
+		for i := range m.outIdx {
+			m.outIdx[i] = int32(binary.LittleEndian.Uint32(b[outIdxAt+4*i:]))
+		}
+		m.outs = make([]int32, nouts)
+		for i := range m.outs {
+			m.outs[i] = int32(binary.LittleEndian.Uint32(b[outsAt+4*i:]))
+		}
+	}
+	// The scan's unchecked loads rely on every transition being a state
+	// (TestDFATable compares the whole table with a freshly built one; it
+	// is not re-checked here, a 1.2M-cell loop inside Wasm) and on every
+	// output range lying inside outs and naming a keyword (checked).
+	for i := 0; i < int(states); i++ {
+		if m.outIdx[i] < 0 || m.outIdx[i] > m.outIdx[i+1] || m.outIdx[i+1] > int32(nouts) {
+			return nil, nil, errors.New("detector: dfa.bin: output index out of range")
+		}
+	}
+	for _, id := range m.outs {
+		if id < 0 || id >= int32(nkw) {
+			return nil, nil, errors.New("detector: dfa.bin: output out of range")
+		}
+	}
+	return m, rot, nil
+}
