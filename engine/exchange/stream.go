@@ -473,16 +473,16 @@ func (p *parser) fieldsOpen(names []string, out []fv) bool {
 // guard denied or failed on the answer, or the upstream broke off), in the
 // API's own format, so that official clients raise an error instead of
 // waiting: OpenAI chat and completions get a chunk holding an "error"
-// object then "data: [DONE]"; Anthropic an "error" event; the Responses
-// API an "error" event (with the next sequence_number) then a
-// response.failed-free end of stream. status picks the error type as for
+// object then "data: [DONE]"; Anthropic an "error" event then
+// message_stop; the Responses API an "error" event (with the next
+// sequence_number), after which the stream ends. status picks the error type as for
 // whole answers (AppendErrorBody).
 func (e *Events) AppendStop(dst []byte, status int, code, message string) []byte {
 	switch e.api {
 	case abi.APIAnthropicMessages:
 		dst = append(dst, "event: error\ndata: "...)
 		dst = AppendErrorBody(dst, e.api, status, code, message)
-		return append(dst, "\n\n"...)
+		return append(dst, "\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"...)
 	case abi.APIOpenAIResponses:
 		e.seq++
 		dst = append(dst, "event: error\ndata: {\"type\":\"error\",\"code\":"...)

@@ -340,6 +340,10 @@ func TestAppendStop(t *testing.T) {
 		if len(kinds) == 0 || kinds[0] != exchange.EventError || len(s.Pending()) != 0 {
 			t.Errorf("%v: stop events %v in %q", api, kinds, stop)
 		}
+		// OpenAI and Anthropic streams also get their end event.
+		if api != abi.APIOpenAIResponses && (len(kinds) != 2 || kinds[1] != exchange.EventDone) {
+			t.Errorf("%v: stop events %v, want an error then the end", api, kinds)
+		}
 	}
 }
 

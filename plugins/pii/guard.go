@@ -50,12 +50,18 @@ var schema = func() map[string]string {
 // configuration and reuse its scratch (an instance handles one call at a
 // time).
 type pii struct {
-	actions map[detect.Kind]redact.Action
-	opt     detect.PIIOptions
-	r       redact.Redactor
+	actions     map[detect.Kind]redact.Action
+	kindActions []kindAction // actions as a slice, for action
+	opt         detect.PIIOptions
+	r           redact.Redactor
 
 	find  redact.Finder // p.spans, bound once (a method value allocates)
 	found []detect.Finding
+}
+
+type kindAction struct {
+	kind   detect.Kind
+	action redact.Action
 }
 
 // newGuard returns the guard with its own state, so that every Instance (in
@@ -131,6 +137,9 @@ func (p *pii) configure(c *ward.Config) error {
 		opt:     detect.PIIOptions{MinConfidence: minConf, Kinds: scan},
 		r:       redact.Redactor{Name: "pii", What: "personal data", Common: cm},
 	}
+	for _, k := range kinds {
+		p.kindActions = append(p.kindActions, kindAction{k, actions[k]})
+	}
 	p.find = p.spans
 	return nil
 }
@@ -140,13 +149,24 @@ func (p *pii) spans(text string, dst []redact.Span) []redact.Span {
 	p.found = detect.PII(text, p.found[:0], &p.opt)
 	for i := range p.found {
 		f := &p.found[i]
-		a := p.actions[f.Kind]
+		a := p.action(f.Kind)
 		if a == redact.Allow {
 			continue
 		}
 		dst = append(dst, redact.Span{Kind: string(f.Kind), Label: string(f.Kind), Start: f.Start, End: f.End, Action: a})
 	}
 	return dst
+}
+
+// action is p.actions[k], read from a slice: a map lookup with a string
+// key costs a hash and a call inside Wasm, for the handful of kinds found.
+func (p *pii) action(k detect.Kind) redact.Action {
+	for i := range p.kindActions {
+		if p.kindActions[i].kind == k {
+			return p.kindActions[i].action
+		}
+	}
+	return redact.Allow
 }
 
 func (p *pii) request(x *ward.Exchange, v *ward.Verdict) { p.r.Request(x, v, p.find) }

@@ -143,6 +143,21 @@ type Redactor struct {
 	out    []byte // rewritten texts and annotation values
 	plain  []byte // mapping plaintext
 	ad     []byte
+	keys   keys
+}
+
+// keys are the annotation keys and code of a Redactor, made from Name once
+// (a string concatenation per call costs an allocation inside Wasm).
+type keys struct {
+	name                      string
+	tokens, entities, blocked string
+}
+
+func (r *Redactor) key() *keys {
+	if r.keys.name != r.Name || r.keys.tokens == "" {
+		r.keys = keys{name: r.Name, tokens: r.Name + ".tokens", entities: r.Name + ".entities", blocked: r.Name + ".blocked"}
+	}
+	return &r.keys
 }
 
 // maxBlockReasons bounds the audit reasons of a denial.
@@ -218,13 +233,13 @@ func (r *Redactor) Request(x *ward.Exchange, v *ward.Verdict, find Finder) {
 		m := len(r.out)
 		r.out = r.Sealer.Seal(r.out, ad, r.plain)
 		clear(r.plain) // the values do not outlive the call in clear
-		v.Annotate(r.Name+".tokens", bstr(r.out[m:]))
+		v.Annotate(r.key().tokens, bstr(r.out[m:]))
 	}
-	v.Annotate(r.Name+".entities", r.entities())
+	v.Annotate(r.key().entities, r.entities())
 }
 
 func (r *Redactor) deny(x *ward.Exchange, v *ward.Verdict, first int) {
-	v.Deny(400, r.Name+".blocked", "request blocked: it contains "+r.What+" ("+r.spans[first].Label+")")
+	v.Deny(400, r.key().blocked, "request blocked: it contains "+r.What+" ("+r.spans[first].Label+")")
 	from, n := 0, 0
 	for i := range x.Messages {
 		for k := from; k < r.ends[i]; k++ {
@@ -240,7 +255,7 @@ func (r *Redactor) deny(x *ward.Exchange, v *ward.Verdict, first int) {
 			r.count(r.spans[k].Label)
 		}
 	}
-	v.Annotate(r.Name+".entities", r.entities())
+	v.Annotate(r.key().entities, r.entities())
 }
 
 func (r *Redactor) count(kind string) {
@@ -349,7 +364,7 @@ func (r *Redactor) ResponseChunk(x *ward.Exchange, v *ward.Verdict) {
 // and reports whether any placeholder can be restored. The caller clears
 // r.plain when done.
 func (r *Redactor) openMapping(x *ward.Exchange, v *ward.Verdict) bool {
-	key := r.Name + ".tokens"
+	key := r.key().tokens
 	found := false
 	for i := range x.Annotations {
 		if x.Annotations[i].Key == key {
