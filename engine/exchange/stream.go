@@ -407,25 +407,31 @@ func (e *Events) outputItem(f *fv, oi uint32) {
 	var g [2]fv
 	if p.fields(itemNames, g[:]) && p.kind(&g[1]) == '[' {
 		p.at(&g[1])
-		p.enter()
-		for n, first := 0, true; p.more(']', &first); n++ {
-			if !p.checkCount(n, "content parts") {
-				break
-			}
-			if p.peek() != '{' {
-				p.skip()
-				continue
-			}
-			m := p.mark()
-			fld := fv{at: p.i, d: p.depth}
-			p.skip()
-			after := p.mark()
-			p.back(m)
-			e.contentPart(&fld, respChan(oi, uint32(n)))
-			p.back(after)
-		}
+		p.eachObject("content parts", func(n int, f *fv) { e.contentPart(f, respChan(oi, uint32(n))) })
 	}
 	p.back(end)
+}
+
+// eachObject calls fn with each object element of the array at p.i (which
+// must be '['), skipping other elements; fn may move the cursor.
+func (p *parser) eachObject(what string, fn func(n int, f *fv)) {
+	p.enter()
+	for n, first := 0, true; p.more(']', &first); n++ {
+		if !p.checkCount(n, what) {
+			return
+		}
+		if p.peek() != '{' {
+			p.skip()
+			continue
+		}
+		m := p.mark()
+		f := fv{at: p.i, d: p.depth}
+		p.skip()
+		after := p.mark()
+		p.back(m)
+		fn(n, &f)
+		p.back(after)
+	}
 }
 
 var responseObjNames = []string{"output", "usage"}
@@ -439,23 +445,7 @@ func (e *Events) responseObject(f *fv) {
 		e.usageAt(&g[1])
 		if p.kind(&g[0]) == '[' {
 			p.at(&g[0])
-			p.enter()
-			for n, first := 0, true; p.more(']', &first); n++ {
-				if !p.checkCount(n, "items") {
-					break
-				}
-				if p.peek() != '{' {
-					p.skip()
-					continue
-				}
-				m := p.mark()
-				fld := fv{at: p.i, d: p.depth}
-				p.skip()
-				after := p.mark()
-				p.back(m)
-				e.outputItem(&fld, uint32(n))
-				p.back(after)
-			}
+			p.eachObject("items", func(n int, f *fv) { e.outputItem(f, uint32(n)) })
 		}
 	}
 	p.back(end)

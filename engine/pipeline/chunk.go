@@ -92,10 +92,7 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 			rec.Outcome, rec.Code, rec.Err = OutcomeError, ErrorCode(err), err
 			o.Records = append(o.Records, rec)
 			if !observe && !s.FailOpen {
-				o.Denied, o.Fault, o.Status = true, true, 503
-				o.Code = rec.Code
-				o.Message = "guard " + rec.Guard + " failed (" + rec.Code + "); answer stopped by policy"
-				o.By = rec.Guard
+				o.fault(&rec, "answer stopped by policy")
 				return ""
 			}
 			// Fail open: the input passes as it is, nothing stays held.
@@ -104,37 +101,14 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 			text = in
 			continue
 		}
-		rec.Outcome = OutcomeAllow
-		if v.Decision == abi.Deny {
-			rec.Outcome, rec.Code = OutcomeDeny, v.Code
-		}
-		if len(v.Reasons) > 0 {
-			rec.Reasons = append([]string(nil), v.Reasons...)
-		}
-		if len(v.Scores) > 0 {
-			rec.Scores = append([]abi.Score(nil), v.Scores...)
-		}
-		rec.Rewrites = len(v.Rewrites)
+		rec.verdict(v)
 		o.Records = append(o.Records, rec)
 		if observe {
 			cs.window = appendWindow(cs.window, in)
 			continue
 		}
 		if v.Decision == abi.Deny {
-			o.Denied = true
-			o.Status = int(v.Status)
-			if o.Status < 400 || o.Status > 599 {
-				o.Status = 403
-			}
-			o.Code = v.Code
-			if o.Code == "" {
-				o.Code = "denied"
-			}
-			o.Message = v.Message
-			if o.Message == "" {
-				o.Message = "answer stopped by guard " + rec.Guard
-			}
-			o.By = rec.Guard
+			o.deny(v, rec.Guard, "answer stopped by guard ")
 			return ""
 		}
 		send, hold := in, ""

@@ -201,45 +201,18 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 			rec.Outcome, rec.Code, rec.Err = OutcomeError, ErrorCode(err), err
 			o.Records = append(o.Records, rec)
 			if s.Mode == Enforce && !s.FailOpen {
-				o.Denied, o.Fault = true, true
-				o.Status = 503
-				o.Code = rec.Code
-				o.Message = "guard " + rec.Guard + " failed (" + rec.Code + "); request refused by policy"
-				o.By = rec.Guard
+				o.fault(&rec, "request refused by policy")
 				return
 			}
 			continue
 		}
-		rec.Outcome = OutcomeAllow
-		if v.Decision == abi.Deny {
-			rec.Outcome, rec.Code = OutcomeDeny, v.Code
-		}
-		if len(v.Reasons) > 0 {
-			rec.Reasons = append([]string(nil), v.Reasons...)
-		}
-		if len(v.Scores) > 0 {
-			rec.Scores = append([]abi.Score(nil), v.Scores...)
-		}
-		rec.Rewrites = len(v.Rewrites)
+		rec.verdict(v)
 		o.Records = append(o.Records, rec)
 		if s.Mode == Observe {
 			continue
 		}
 		if v.Decision == abi.Deny {
-			o.Denied = true
-			o.Status = int(v.Status)
-			if o.Status < 400 || o.Status > 599 {
-				o.Status = 403
-			}
-			o.Code = v.Code
-			if o.Code == "" {
-				o.Code = "denied"
-			}
-			o.Message = v.Message
-			if o.Message == "" {
-				o.Message = "request denied by guard " + rec.Guard
-			}
-			o.By = rec.Guard
+			o.deny(v, rec.Guard, "request denied by guard ")
 			// A denial's headers go on the error answer (e.g.
 			// WWW-Authenticate with a 401).
 			o.SetHeaders = append(o.SetHeaders, v.SetHeaders...)
@@ -256,4 +229,50 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 		o.SetHeaders = append(o.SetHeaders, v.SetHeaders...)
 		x.Annotations = append(x.Annotations, v.Annotations...)
 	}
+}
+
+// verdict records what the guard said in r: its outcome, denial code,
+// reasons, scores and number of rewrites (copied: v is reused).
+func (r *Record) verdict(v *abi.Verdict) {
+	r.Outcome = OutcomeAllow
+	if v.Decision == abi.Deny {
+		r.Outcome, r.Code = OutcomeDeny, v.Code
+	}
+	if len(v.Reasons) > 0 {
+		r.Reasons = append([]string(nil), v.Reasons...)
+	}
+	if len(v.Scores) > 0 {
+		r.Scores = append([]abi.Score(nil), v.Scores...)
+	}
+	r.Rewrites = len(v.Rewrites)
+}
+
+// deny makes o the denial v of guard: its status (403 when not an HTTP
+// error), code ("denied" when empty) and message (fallback followed by
+// the guard's name when empty).
+func (o *Outcome) deny(v *abi.Verdict, guard, fallback string) {
+	o.Denied = true
+	o.Status = int(v.Status)
+	if o.Status < 400 || o.Status > 599 {
+		o.Status = 403
+	}
+	o.Code = v.Code
+	if o.Code == "" {
+		o.Code = "denied"
+	}
+	o.Message = v.Message
+	if o.Message == "" {
+		o.Message = fallback + guard
+	}
+	o.By = guard
+}
+
+// fault makes o the refusal that follows the fault of an enforcing,
+// fail-closed guard (rec): 503 with the fault's code.
+func (o *Outcome) fault(rec *Record, what string) {
+	o.Denied, o.Fault = true, true
+	o.Status = 503
+	o.Code = rec.Code
+	o.Message = "guard " + rec.Guard + " failed (" + rec.Code + "); " + what
+	o.By = rec.Guard
 }
