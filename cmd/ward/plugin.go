@@ -18,7 +18,7 @@ const pluginUsage = `Usage: ward plugin <command> [flags]
 Commands:
   new     --lang go|c|rust|assemblyscript NAME   scaffold the guard NAME in ./NAME (build file, cases.json)
   build   [--lang L] [-o OUT.wasm] [DIR]          build the guard in DIR (default .) with its toolchain
-  test    GUARD.wasm --cases cases.json           check expected verdicts and config errors (exit 1 on a difference)
+  test    GUARD.wasm --cases cases.json|.yaml     check expected verdicts and config errors (exit 1 on a difference)
   test    GUARD.wasm --conformance [--config JSON] run the conformance suite (sdk/conformance)
           (test and bench take --cpu-budget DURATION, as cpu_budget in ward.toml)
   bench   GUARD.wasm [--config JSON] [-n CALLS]   per-call latency on 1 KB and 16 KB exchanges, CPU bound on

@@ -8,8 +8,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/wardgate/ward/engine/wasmhost"
 	"github.com/wardgate/ward/sdk/abi"
@@ -29,11 +35,17 @@ func (r CaseResult) Passed() bool { return len(r.Diff) == 0 }
 
 // LoadCases reads a cases file: a JSON array of guesttest.Case (the
 // golden format of sdk/examples/testdata/keyword-cases.json and of every
-// built-in guard's testdata/cases.json).
+// built-in guard's testdata/cases.json), or the same list in YAML when the
+// file name ends in .yaml or .yml.
 func LoadCases(path string) ([]guesttest.Case, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, errf("%v", err)
+	}
+	if ext := strings.ToLower(filepath.Ext(path)); ext == ".yaml" || ext == ".yml" {
+		if b, err = yamlToJSON(b); err != nil {
+			return nil, errf("%s: %v", path, err)
+		}
 	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
@@ -62,9 +74,20 @@ func RunCases(ctx context.Context, wasm []byte, cases []guesttest.Case, l Limits
 		return out
 	}
 	defer h.Close(ctx)
-	for _, c := range cases {
-		out = append(out, CaseResult{Name: c.Name, Diff: runCase(ctx, h, wasm, c, l)})
+	// Cases are independent (each loads the guard afresh): run them on
+	// every CPU; a large module's load, not its calls, dominates.
+	out = out[:len(cases)]
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, c := range cases {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i] = CaseResult{Name: c.Name, Diff: runCase(ctx, h, wasm, c, l)}
+		}()
 	}
+	wg.Wait()
 	return out
 }
 
@@ -218,4 +241,57 @@ func PrintResults(w io.Writer, title string, rs []CaseResult) int {
 	}
 	fmt.Fprintf(w, "%s: %d passed, %d failed\n", title, len(rs)-failed, failed)
 	return failed
+}
+
+// yamlToJSON re-encodes a YAML document as JSON, so that YAML case files
+// go through the same strict decoding as JSON ones. Mappings must have
+// string keys.
+func yamlToJSON(b []byte) ([]byte, error) {
+	var v any
+	if err := yaml.Unmarshal(b, &v); err != nil {
+		return nil, err
+	}
+	v, err := jsonable(v)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+func jsonable(v any) (any, error) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			j, err := jsonable(e)
+			if err != nil {
+				return nil, err
+			}
+			t[k] = j
+		}
+		return t, nil
+	case map[any]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			ks, ok := k.(string)
+			if !ok {
+				return nil, fmt.Errorf("a mapping key %v is not a string", k)
+			}
+			j, err := jsonable(e)
+			if err != nil {
+				return nil, err
+			}
+			m[ks] = j
+		}
+		return m, nil
+	case []any:
+		for i, e := range t {
+			j, err := jsonable(e)
+			if err != nil {
+				return nil, err
+			}
+			t[i] = j
+		}
+		return t, nil
+	}
+	return v, nil
 }

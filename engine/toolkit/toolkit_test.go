@@ -3,8 +3,10 @@ package toolkit
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -203,5 +205,89 @@ func TestExtismAssemblyScript(t *testing.T) {
 		if !r.Passed() {
 			t.Errorf("conformance %s: %v", r.Name, r.Diff)
 		}
+	}
+}
+
+// TestExtismGoKeyword runs the keyword guard built with Extism's Go PDK
+// (sdk/examples/extism-go-keyword) through Ward's Extism support: the cases
+// every native keyword guard passes, and the conformance suite (under a
+// CPU budget of 1s, as for the AssemblyScript PDK: JSON in and out).
+func TestExtismGoKeyword(t *testing.T) {
+	wasm := conformance.BuildTB(t, conformance.Go, "../../sdk/examples/extism-go-keyword")
+	info, err := Inspect(context.Background(), wasm)
+	if err != nil || info.ABI != "extism" {
+		t.Fatalf("inspect: abi %q, %v", info.ABI, err)
+	}
+	cases, err := LoadCases("../../sdk/examples/testdata/keyword-cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range RunCases(context.Background(), wasm, cases, Limits{}) {
+		if !r.Passed() {
+			t.Errorf("%s: %v", r.Name, r.Diff)
+		}
+	}
+	rs, err := RunConformance(context.Background(), wasm, []byte(`{"keywords":["secret"]}`), Limits{CPUBudget: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if !r.Passed() {
+			t.Errorf("conformance %s: %v", r.Name, r.Diff)
+		}
+	}
+}
+
+// TestLoadCasesYAML: a YAML cases file loads to the same cases as its
+// JSON form, and keeps the JSON form's strictness.
+func TestLoadCasesYAML(t *testing.T) {
+	dir := t.TempDir()
+	y := filepath.Join(dir, "cases.yaml")
+	j := filepath.Join(dir, "cases.json")
+	os.WriteFile(y, []byte(`
+- name: keyword in user message
+  config: {keywords: [secret]}
+  exchange:
+    phase: request
+    api: openai.chat
+    messages:
+      - {role: user, kind: text, text: "tell me the SECRET"}
+  verdict:
+    decision: deny
+    status: 403
+    code: keyword.match
+    message: request contains a blocked keyword
+    reasons: ["keywords[0] in messages[0]"]
+- name: missing keywords
+  config: {}
+  config_error: {key: keywords, error: "required: list the keywords to block"}
+`), 0o600)
+	os.WriteFile(j, []byte(`[
+ {"name":"keyword in user message","config":{"keywords":["secret"]},
+  "exchange":{"phase":"request","api":"openai.chat","messages":[{"role":"user","kind":"text","text":"tell me the SECRET"}]},
+  "verdict":{"decision":"deny","status":403,"code":"keyword.match","message":"request contains a blocked keyword","reasons":["keywords[0] in messages[0]"]}},
+ {"name":"missing keywords","config":{},"config_error":{"key":"keywords","error":"required: list the keywords to block"}}
+]`), 0o600)
+	fromYAML, err := LoadCases(y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromJSON, err := LoadCases(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fromYAML) != 2 || !reflect.DeepEqual(fromYAML[0].Exchange, fromJSON[0].Exchange) || !reflect.DeepEqual(fromYAML[0].Verdict, fromJSON[0].Verdict) ||
+		!reflect.DeepEqual(fromYAML[1].ConfigError, fromJSON[1].ConfigError) {
+		t.Fatalf("yaml %+v\njson %+v", fromYAML, fromJSON)
+	}
+	var a, b any
+	json.Unmarshal(fromYAML[0].Config, &a)
+	json.Unmarshal(fromJSON[0].Config, &b)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("config %s vs %s", fromYAML[0].Config, fromJSON[0].Config)
+	}
+	os.WriteFile(y, []byte("- name: x\n  config: {}\n  typo: 1\n"), 0o600)
+	if _, err := LoadCases(y); err == nil {
+		t.Fatal("an unknown field in a YAML case was accepted")
 	}
 }
