@@ -176,44 +176,23 @@ func TestNewBuildTest(t *testing.T) {
 	}
 }
 
-// TestExtismAssemblyScript runs the keyword guard built with Extism's
-// AssemblyScript PDK (sdk/examples/extism-assemblyscript) through Ward's
-// Extism support: the cases every native keyword guard passes, and the
+// TestExtismAssemblyScript and TestExtismGoKeyword run the keyword guard
+// built with Extism's AssemblyScript PDK (sdk/examples/extism-assemblyscript)
+// and Go PDK (sdk/examples/extism-go-keyword) through Ward's Extism
+// support: the cases every native keyword guard passes, and the
 // conformance suite under a CPU budget of 1s (JSON in and out, and the
-// PDK's input copy, make a 20,000-message exchange take longer than the
+// PDKs' input copy, make a 20,000-message exchange take longer than the
 // default 50ms: the suite reports guard_timeout there).
 func TestExtismAssemblyScript(t *testing.T) {
-	wasm := conformance.BuildTB(t, conformance.AssemblyScript, "../../sdk/examples/extism-assemblyscript")
-	info, err := Inspect(context.Background(), wasm)
-	if err != nil || info.ABI != "extism" {
-		t.Fatalf("inspect: abi %q, %v", info.ABI, err)
-	}
-	cases, err := LoadCases("../../sdk/examples/testdata/keyword-cases.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range RunCases(context.Background(), wasm, cases, Limits{}) {
-		if !r.Passed() {
-			t.Errorf("%s: %v", r.Name, r.Diff)
-		}
-	}
-	rs, err := RunConformance(context.Background(), wasm, []byte(`{"keywords":["secret"]}`), Limits{CPUBudget: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rs {
-		if !r.Passed() {
-			t.Errorf("conformance %s: %v", r.Name, r.Diff)
-		}
-	}
+	testExtismKeyword(t, conformance.AssemblyScript, "../../sdk/examples/extism-assemblyscript")
 }
 
-// TestExtismGoKeyword runs the keyword guard built with Extism's Go PDK
-// (sdk/examples/extism-go-keyword) through Ward's Extism support: the cases
-// every native keyword guard passes, and the conformance suite (under a
-// CPU budget of 1s, as for the AssemblyScript PDK: JSON in and out).
 func TestExtismGoKeyword(t *testing.T) {
-	wasm := conformance.BuildTB(t, conformance.Go, "../../sdk/examples/extism-go-keyword")
+	testExtismKeyword(t, conformance.Go, "../../sdk/examples/extism-go-keyword")
+}
+
+func testExtismKeyword(t *testing.T, lang conformance.Lang, dir string) {
+	wasm := conformance.BuildTB(t, lang, dir)
 	info, err := Inspect(context.Background(), wasm)
 	if err != nil || info.ABI != "extism" {
 		t.Fatalf("inspect: abi %q, %v", info.ABI, err)

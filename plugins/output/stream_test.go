@@ -8,6 +8,7 @@ import (
 
 	"github.com/wardgate/ward/sdk/abi"
 	ward "github.com/wardgate/ward/sdk/go"
+	"github.com/wardgate/ward/sdk/go/guesttest"
 )
 
 // newOutput configures a guard value directly (chunk is not an export).
@@ -216,56 +217,8 @@ func FuzzOutput(f *testing.F) {
 	})
 }
 
-// hostStream runs answer through the guard's response_chunk export in the
-// given pieces the way the host does (pipeline.RunChunk): the delta is
-// what the guard held plus the new piece, the window the last
-// abi.MaxWindow bytes it consumed, the verdict's rewrite 0 is sent and
-// rewrite 1 held (checked to be a suffix of the delta, within
-// abi.MaxHold), and a final call releases the rest.
-func hostStream(t *testing.T, in *ward.Instance, x *ward.Exchange, pieces []string) (string, *ward.Verdict) {
-	t.Helper()
-	var out strings.Builder
-	var consumed []byte
-	held := ""
-	for i := 0; i <= len(pieces); i++ {
-		piece, final := "", i == len(pieces)
-		if !final {
-			piece = pieces[i]
-		}
-		w := max(0, len(consumed)-abi.MaxWindow)
-		for w < len(consumed) && !utf8.RuneStart(consumed[w]) {
-			w++
-		}
-		y := *x
-		y.Phase = abi.PhaseResponseChunk
-		y.Chunk = abi.Chunk{Delta: held + piece, Window: string(consumed[w:]), Final: final}
-		v, err := in.Check(&y)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if v.Decision == abi.Deny {
-			return out.String(), &v
-		}
-		send, hold := y.Chunk.Delta, ""
-		for _, rw := range v.Rewrites {
-			if rw.Index == 0 {
-				send = rw.Text
-			} else {
-				hold = rw.Text
-			}
-		}
-		if !strings.HasSuffix(y.Chunk.Delta, hold) || len(hold) > abi.MaxHold || final && hold != "" {
-			t.Fatalf("hold %q of delta %q (final %v)", hold, y.Chunk.Delta, final)
-		}
-		consumed = append(consumed, y.Chunk.Delta[:len(y.Chunk.Delta)-len(hold)]...)
-		out.WriteString(send)
-		held = hold
-	}
-	return out.String(), nil
-}
-
 // TestResponseChunkProtocol: through the response_chunk export, with the
-// host's hold and window protocol, every split of an answer gives the
+// host's hold and window protocol (guesttest.Stream), every split of an answer gives the
 // whole answer's text; a block finding ends the stream with a denial.
 func TestResponseChunkProtocol(t *testing.T) {
 	x := benchExchange(t)
@@ -298,16 +251,16 @@ func TestResponseChunkProtocol(t *testing.T) {
 				pieces = append(pieces, rest[:n])
 				rest = rest[n:]
 			}
-			got, deny := hostStream(t, in, &y, pieces)
-			if deny != nil || got != want {
-				t.Fatalf("%q in %q:\n got %q (deny %+v)\nwant %q", a, pieces, got, deny, want)
+			res := guesttest.Stream(t, guesttest.Native(in), &y, pieces)
+			if res.Denied != nil || res.Text != want {
+				t.Fatalf("%q in %q:\n got %q (deny %+v)\nwant %q", a, pieces, res.Text, res.Denied, want)
 			}
 		}
 	}
 	// A secret whose action is block stops the stream before it is sent.
 	blocking := configured(t, `{"canary_key":"`+testCanaryKey+`","actions":{"secret":"block"}}`)
-	got, deny := hostStream(t, blocking, x, []string{"Here it is: AKIAQ7", "XH3LMZ5RT2WPNC and more text after it."})
-	if deny == nil || deny.Code != "output.blocked" || strings.Contains(got, "AKIA") {
-		t.Fatalf("blocked stream sent %q, verdict %+v", got, deny)
+	b := guesttest.Stream(t, guesttest.Native(blocking), x, []string{"Here it is: AKIAQ7", "XH3LMZ5RT2WPNC and more text after it."})
+	if b.Denied == nil || b.Denied.Code != "output.blocked" || strings.Contains(b.Text, "AKIA") {
+		t.Fatalf("blocked stream sent %q, verdict %+v", b.Text, b.Denied)
 	}
 }

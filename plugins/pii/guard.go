@@ -50,10 +50,9 @@ var schema = func() map[string]string {
 // configuration and reuse its scratch (an instance handles one call at a
 // time).
 type pii struct {
-	actions     map[detect.Kind]redact.Action
-	kindActions []kindAction // actions as a slice, for action
-	opt         detect.PIIOptions
-	r           redact.Redactor
+	actions []kindAction // the action of every kind, in kinds' order
+	opt     detect.PIIOptions
+	r       redact.Redactor
 
 	find  redact.Finder // p.spans, bound once (a method value allocates)
 	found []detect.Finding
@@ -105,7 +104,7 @@ func (p *pii) configure(c *ward.Config) error {
 	if !(minConf > 0 && minConf <= 1) {
 		return c.Errorf("min_confidence", "must be in (0, 1], got %v", minConf)
 	}
-	actions := make(map[detect.Kind]redact.Action, len(kinds))
+	actions := make([]kindAction, 0, len(kinds))
 	var scan []detect.Kind
 	tokenizes := false
 	for _, k := range kinds {
@@ -119,7 +118,7 @@ func (p *pii) configure(c *ward.Config) error {
 				a = redact.Redact
 			}
 		}
-		actions[k] = a
+		actions = append(actions, kindAction{k, a})
 		if a != redact.Allow {
 			scan = append(scan, k)
 		}
@@ -136,9 +135,6 @@ func (p *pii) configure(c *ward.Config) error {
 		actions: actions,
 		opt:     detect.PIIOptions{MinConfidence: minConf, Kinds: scan},
 		r:       redact.Redactor{Name: "pii", What: "personal data", Common: cm},
-	}
-	for _, k := range kinds {
-		p.kindActions = append(p.kindActions, kindAction{k, actions[k]})
 	}
 	p.find = p.spans
 	return nil
@@ -158,12 +154,13 @@ func (p *pii) spans(text string, dst []redact.Span) []redact.Span {
 	return dst
 }
 
-// action is p.actions[k], read from a slice: a map lookup with a string
-// key costs a hash and a call inside Wasm, for the handful of kinds found.
+// action is the action of kind k, read from a slice: a map lookup with a
+// string key costs a hash and a call inside Wasm, for the handful of kinds
+// found.
 func (p *pii) action(k detect.Kind) redact.Action {
-	for i := range p.kindActions {
-		if p.kindActions[i].kind == k {
-			return p.kindActions[i].action
+	for i := range p.actions {
+		if p.actions[i].kind == k {
+			return p.actions[i].action
 		}
 	}
 	return redact.Allow

@@ -90,49 +90,13 @@ func roundTrip(tb testing.TB, in *ward.Instance, texts []string) (rewritten, res
 	// Streamed, in deltas of 1 to 7 bytes, each answer restores the same.
 	for i, s := range rewritten {
 		for size := 1; size <= 7; size += 3 {
-			if got := streamed(tb, in, v.Annotations, s, size); got != restored[i] {
+			y := &abi.Exchange{RequestID: "rt-1", Annotations: v.Annotations}
+			if got := guesttest.Stream(tb, guesttest.Native(in), y, guesttest.Pieces(s, size)).Text; got != restored[i] {
 				tb.Fatalf("streamed in %d-byte deltas %q\n    whole %q", size, got, restored[i])
 			}
 		}
 	}
 	return rewritten, restored
-}
-
-// streamed runs answer through the guard's response_chunk phase in deltas
-// of size bytes (cut anywhere, even inside a UTF-8 sequence), as the host
-// does: held text back at the start of the next delta, a final call.
-func streamed(tb testing.TB, in *ward.Instance, annotations []abi.KV, answer string, size int) string {
-	tb.Helper()
-	var out strings.Builder
-	held := ""
-	step := func(delta string, final bool) {
-		y := &abi.Exchange{Phase: abi.PhaseResponseChunk, Stream: true, RequestID: "rt-1", Annotations: annotations,
-			Chunk: abi.Chunk{Delta: held + delta, Final: final}}
-		w, err := in.Check(y)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		send, hold := y.Chunk.Delta, ""
-		for _, rw := range w.Rewrites {
-			if rw.Index == 0 {
-				send = rw.Text
-			} else {
-				hold = rw.Text
-			}
-		}
-		if !strings.HasSuffix(y.Chunk.Delta, hold) || final && hold != "" {
-			tb.Fatalf("hold %q of delta %q (final %v)", hold, y.Chunk.Delta, final)
-		}
-		out.WriteString(send)
-		held = hold
-	}
-	for rest := answer; rest != ""; {
-		n := min(size, len(rest))
-		step(rest[:n], false)
-		rest = rest[n:]
-	}
-	step("", true)
-	return out.String()
 }
 
 func TestRoundTrip(t *testing.T) {

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wardgate/ward/sdk/abi"
 	ward "github.com/wardgate/ward/sdk/go"
+	"github.com/wardgate/ward/sdk/go/guesttest"
 )
 
 // streamGuard is a Redactor with a mapping sealed for one exchange, as
@@ -34,37 +36,17 @@ func streamGuard(t *testing.T, values map[string]string) (*Redactor, *ward.Excha
 	return r, x, phs
 }
 
-// streamRestore runs text through ResponseChunk split at cuts, as the host
-// does (held text back at the start of the next delta, a final call), and
-// returns what the client receives.
-func streamRestore(t *testing.T, r *Redactor, x *ward.Exchange, pieces []string) string {
-	t.Helper()
-	var out strings.Builder
-	held := ""
-	x.Phase = ward.PhaseResponseChunk
-	call := func(delta string, final bool) {
-		x.Chunk = ward.Chunk{Delta: held + delta, Final: final}
-		var v ward.Verdict
-		r.ResponseChunk(x, &v)
-		send, hold := x.Chunk.Delta, ""
-		for _, rw := range v.Rewrites {
-			if rw.Index == 0 {
-				send = rw.Text
-			} else {
-				hold = rw.Text
-			}
-		}
-		if !strings.HasSuffix(x.Chunk.Delta, hold) || len(hold) >= MaxPlaceholderLen || final && hold != "" {
-			t.Fatalf("bad hold %q of delta %q (final %v)", hold, x.Chunk.Delta, final)
-		}
-		out.WriteString(send)
-		held = hold
-	}
-	for _, p := range pieces {
-		call(p, false)
-	}
-	call("", true)
-	return out.String()
+// chunkTarget runs a Redactor's response_chunk phase as a guesttest
+// target.
+type chunkTarget struct{ r *Redactor }
+
+func (chunkTarget) Configure([]byte) error { return nil }
+
+func (c chunkTarget) Check(x *abi.Exchange, v *abi.Verdict) error {
+	var w ward.Verdict
+	c.r.ResponseChunk(x, &w)
+	*v = w.Verdict
+	return nil
 }
 
 // TestResponseChunkRestoresEverySplit: for answers with placeholders (some
@@ -99,8 +81,12 @@ func TestResponseChunkRestoresEverySplit(t *testing.T) {
 			pieces = append(pieces, rest[:n])
 			rest = rest[n:]
 		}
-		if got := streamRestore(t, r, x, pieces); got != want {
-			t.Fatalf("answer %q in %q:\nstreamed %q\nwhole    %q", answer, pieces, got, want)
+		res := guesttest.Stream(t, chunkTarget{r}, x, pieces)
+		if res.Text != want {
+			t.Fatalf("answer %q in %q:\nstreamed %q\nwhole    %q", answer, pieces, res.Text, want)
+		}
+		if res.MaxHold >= MaxPlaceholderLen {
+			t.Fatalf("answer %q in %q: held %d bytes", answer, pieces, res.MaxHold)
 		}
 		if want != answer {
 			restored++
