@@ -108,16 +108,34 @@ type Audit struct {
 	MaxSize  int64  // bytes before the file is rotated; default 100MiB
 	MaxFiles int    // rotated files kept (path.1 ... path.N); default 5
 	Buffer   int    // lines queued for the writer; beyond, lines are dropped and counted; default 8192
+	// KeyFile (relative to Dir) or KeyEnv (an environment variable) holds
+	// the keys that seal records with AES-256-GCM: "ID:BASE64" entries
+	// (32-byte keys), the first or the one named by "active:ID" used for
+	// writing. At most one of them is set; both "" = records in clear.
+	KeyFile string
+	KeyEnv  string
+	// Prompts is off|masked: whether the prompt (as it left the request
+	// guards) and the whole answer are logged, masked host-side first.
+	Prompts string
+	// PromptMax caps the logged prompt and answer (bytes each, after
+	// masking); default 4KiB.
+	PromptMax int64
+	// Checkpoint is how often the chain head (seq and hash) is written to
+	// the process log, so that a truncated audit file can be told; 0 = never.
+	Checkpoint time.Duration
 }
 
 // Defaults of [audit].
 const (
-	AuditOff             = "off"
-	AuditStdout          = "stdout"
-	AuditFile            = "file"
-	DefaultAuditMaxSize  = 100 << 20
-	DefaultAuditMaxFiles = 5
-	DefaultAuditBuffer   = 8192
+	AuditOff              = "off"
+	AuditStdout           = "stdout"
+	AuditFile             = "file"
+	DefaultAuditMaxSize   = 100 << 20
+	DefaultAuditMaxFiles  = 5
+	DefaultAuditBuffer    = 8192
+	AuditPromptsOff       = "off"
+	AuditPromptsMasked    = "masked"
+	DefaultAuditPromptMax = 4 << 10
 )
 
 // Reload configures hot reloading.

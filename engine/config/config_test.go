@@ -584,7 +584,7 @@ func TestDocumentedKeys(t *testing.T) {
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
 		"level", "format", "cache_dir",
-		"token_file", "sink", "max_size", "max_files", "buffer", "watch", "debounce",
+		"token_file", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
 		"path", "sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
@@ -765,32 +765,40 @@ func TestOperations(t *testing.T) {
 	if c.Admin != (Admin{}) {
 		t.Errorf("admin defaults = %+v", c.Admin)
 	}
-	if want := (Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer}); c.Audit != want {
+	if want := (Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer,
+		Prompts: AuditPromptsOff, PromptMax: DefaultAuditPromptMax}); c.Audit != want {
 		t.Errorf("audit defaults = %+v, want %+v", c.Audit, want)
 	}
 	if want := (Reload{Watch: true, Debounce: DefaultReloadDebounce}); c.Reload != want {
 		t.Errorf("reload defaults = %+v, want %+v", c.Reload, want)
 	}
-	c, err = Parse("ward.toml", []byte(base+"[admin]\nlisten = \"0.0.0.0:9180\"\ntoken_file = \"admin.token\"\n[audit]\nsink = \"file\"\npath = \"audit.log\"\nmax_size = \"1MiB\"\nmax_files = 2\nbuffer = 64\n[reload]\nwatch = false\ndebounce = \"1s\"\n"))
+	c, err = Parse("ward.toml", []byte(base+"[admin]\nlisten = \"0.0.0.0:9180\"\ntoken_file = \"admin.token\"\n[audit]\nsink = \"file\"\npath = \"audit.log\"\nmax_size = \"1MiB\"\nmax_files = 2\nbuffer = 64\nkey_file = \"audit.keys\"\nprompts = \"masked\"\nprompt_max = \"1KiB\"\ncheckpoint = \"1m\"\n[reload]\nwatch = false\ndebounce = \"1s\"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Admin.Listen != "0.0.0.0:9180" || c.Admin.TokenFile != "admin.token" || c.Audit.Path != "audit.log" || c.Audit.MaxSize != 1<<20 ||
-		c.Audit.MaxFiles != 2 || c.Audit.Buffer != 64 || c.Reload.Watch || c.Reload.Debounce != time.Second {
+		c.Audit.MaxFiles != 2 || c.Audit.Buffer != 64 || c.Audit.KeyFile != "audit.keys" || c.Audit.Prompts != AuditPromptsMasked ||
+		c.Audit.PromptMax != 1024 || c.Audit.Checkpoint != time.Minute || c.Reload.Watch || c.Reload.Debounce != time.Second {
 		t.Errorf("parsed %+v %+v %+v", c.Admin, c.Audit, c.Reload)
 	}
 	for text, want := range map[string]string{
-		"[admin]\nlisten = \":9180\"\n":          `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (:9180) needs a token`,
-		"[admin]\nlisten = \"10.0.0.1:9180\"\n":  `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (10.0.0.1:9180) needs a token`,
-		"[admin]\nlisten = \"127.0.0.1:9180\"\n": "",
-		"[admin]\nlisten = \"[::1]:9180\"\n":     "",
-		"[admin]\nlisten = \"localhost:9180\"\n": "",
-		"[admin]\nlisten = \"nope\"\n":           `ward.toml:4: admin.listen: invalid address "nope"`,
-		"[audit]\nsink = \"file\"\n":             `ward.toml:3: audit.path: missing required key`,
-		"[audit]\nsink = \"syslog\"\n":           `ward.toml:4: audit.sink: unknown value "syslog" (want off|stdout|file)`,
-		"[audit]\nmax_files = 0\n":               `ward.toml:4: audit.max_files: 0 is out of range (want 1..1000)`,
-		"[reload]\ndebounce = \"2m\"\n":          `ward.toml:4: reload.debounce: `,
-		"[reload]\nwatch = \"yes\"\n":            `ward.toml:4: reload.watch: want boolean, got string`,
+		"[admin]\nlisten = \":9180\"\n":                                 `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (:9180) needs a token`,
+		"[admin]\nlisten = \"10.0.0.1:9180\"\n":                         `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (10.0.0.1:9180) needs a token`,
+		"[admin]\nlisten = \"127.0.0.1:9180\"\n":                        "",
+		"[admin]\nlisten = \"[::1]:9180\"\n":                            "",
+		"[admin]\nlisten = \"localhost:9180\"\n":                        "",
+		"[admin]\nlisten = \"nope\"\n":                                  `ward.toml:4: admin.listen: invalid address "nope"`,
+		"[audit]\nsink = \"file\"\n":                                    `ward.toml:3: audit.path: missing required key`,
+		"[audit]\nsink = \"syslog\"\n":                                  `ward.toml:4: audit.sink: unknown value "syslog" (want off|stdout|file)`,
+		"[audit]\nmax_files = 0\n":                                      `ward.toml:4: audit.max_files: 0 is out of range (want 1..1000)`,
+		"[reload]\ndebounce = \"2m\"\n":                                 `ward.toml:4: reload.debounce: `,
+		"[audit]\nprompts = \"raw\"\n":                                  `ward.toml:4: audit.prompts: unknown value "raw" (want off|masked)`,
+		"[audit]\nprompt_max = 10\n":                                    `ward.toml:4: audit.prompt_max: 10B is out of range`,
+		"[audit]\nkey_file = \"k\"\nkey_env = \"K\"\n":                  `ward.toml:5: audit.key_env: key_file and key_env are exclusive (set one)`,
+		"[audit]\nkey_env = \"1BAD\"\n":                                 `ward.toml:4: audit.key_env: invalid environment variable name "1BAD"`,
+		"[audit]\ncheckpoint = \"10ms\"\n":                              `ward.toml:4: audit.checkpoint: 10ms is too often (want 0 or 1s..24h)`,
+		"[audit]\nkey_env = \"WARD_AUDIT_KEYS\"\ncheckpoint = \"0s\"\n": "",
+		"[reload]\nwatch = \"yes\"\n":                                   `ward.toml:4: reload.watch: want boolean, got string`,
 	} {
 		_, err := Parse("ward.toml", []byte(base+text))
 		switch {

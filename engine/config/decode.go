@@ -17,6 +17,7 @@ import (
 )
 
 var nameRE = regexp.MustCompile(`^[a-z0-9_-]+$`)
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // decoder walks the generic tree produced by BurntSushi/toml, filling c and
 // collecting every error.
@@ -516,7 +517,8 @@ func (d *decoder) admin(t *table) {
 
 func (d *decoder) audit(t *table) {
 	a := &d.c.Audit
-	*a = Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer}
+	*a = Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer,
+		Prompts: AuditPromptsOff, PromptMax: DefaultAuditPromptMax}
 	t.enum("sink", &a.Sink, AuditOff, AuditStdout, AuditFile)
 	t.str("path", &a.Path)
 	if a.Sink == AuditFile && a.Path == "" {
@@ -525,6 +527,20 @@ func (d *decoder) audit(t *table) {
 	t.size("max_size", &a.MaxSize, 1<<10, 1<<40)
 	t.integer("max_files", &a.MaxFiles, 1, 1000)
 	t.integer("buffer", &a.Buffer, 16, 1<<20)
+	t.str("key_file", &a.KeyFile)
+	if t.str("key_env", &a.KeyEnv) && a.KeyEnv != "" {
+		if a.KeyFile != "" {
+			d.errorf(CodeValue, t.at("key_env"), "key_file and key_env are exclusive (set one)")
+		} else if !envNameRE.MatchString(a.KeyEnv) {
+			d.errorf(CodeValue, t.at("key_env"), "invalid environment variable name %q (want [A-Za-z_][A-Za-z0-9_]*)", a.KeyEnv)
+		}
+	}
+	t.enum("prompts", &a.Prompts, AuditPromptsOff, AuditPromptsMasked)
+	t.size("prompt_max", &a.PromptMax, 64, 1<<20)
+	t.duration("checkpoint", &a.Checkpoint, 0, 24*time.Hour)
+	if a.Checkpoint > 0 && a.Checkpoint < time.Second {
+		d.errorf(CodeValue, t.at("checkpoint"), "%s is too often (want 0 or 1s..24h)", a.Checkpoint)
+	}
 	t.done()
 }
 

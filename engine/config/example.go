@@ -80,6 +80,23 @@ max_files = 5
 # Lines queued for the writer; when it falls behind, lines are dropped
 # (and counted), requests never wait.
 buffer = 8192
+# Records are hash-chained ("seq", "prev"): ward audit verify checks them.
+# Encryption at rest (AES-256-GCM): a file of "ID:BASE64KEY" lines (32-byte
+# keys; the first, or the one named by an "active:ID" line, seals new
+# records; the others open older files), relative to this file's directory.
+key_file = ""
+# Or the name of an environment variable holding the same entries
+# (separated by new lines, spaces or commas). At most one of the two.
+key_env = ""
+# Log the prompt (as it left the request guards) and the whole answer:
+# off | masked. Masked text has secrets and personal data replaced by
+# [KIND] host-side before it is written; there is no raw option.
+prompts = "off"
+# Bytes kept of each logged prompt and answer (after masking).
+prompt_max = "4KiB"
+# How often the chain head (seq and hash) goes to the process log, so that
+# a truncated audit file can be told ("0s" = never).
+checkpoint = "0s"
 
 [reload]
 # Reload when this file, a guard module or a guard's config files change.
