@@ -154,6 +154,12 @@ type Record struct {
 	Upstream time.Duration
 	// Token usage reported by the upstream (whole answers only).
 	PromptTokens, CompletionTokens uint32
+	// Prompt is the request's messages as they left the request-phase
+	// guards (their rewrites applied); nil when the route parsed no
+	// exchange. Answer is a whole answer's messages after the response
+	// guards; nil for streams and when no response guard read the answer.
+	// Both alias request memory, like the rest of the record.
+	Prompt, Answer []abi.Message
 }
 
 // SetObserver installs o (nil: none); with tokens set, whole answers that
@@ -286,6 +292,7 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 		st.ip = appendClientIP(st.ip[:0], ctx.RemoteIP())
 		x.Annotations = append(x.Annotations, abi.KV{Key: "client.ip", Value: b2s(st.ip)})
 		st.rec.Model = x.Model
+		st.rec.Prompt = x.Messages
 		if rt.pipeline.Handles(abi.PhaseRequest) {
 			rt.pipeline.Run(ctx, x, &st.out)
 			s.keepRecords(st)
@@ -475,6 +482,7 @@ func (s *Server) responsePhase(ctx *fasthttp.RequestCtx, st *reqState, rt *route
 		s.deny(ctx, st, api)
 		return
 	}
+	st.rec.Answer = x.Response.Messages
 	if st.out.Rewritten {
 		nb, err := st.resp.Rewrite(st.buf[:0], body, st.out.Dirty)
 		if err != nil {

@@ -1,20 +1,29 @@
 // Package audit writes Ward's audit log: one JSON line per request, with
 // the request id, identity annotations, route, API, model, each guard's
 // verdict, reasons, scores and latency, the final status and error code,
-// token usage and the upstream latency.
+// token usage, the upstream latency and the data protection guards' entity
+// counts; and lines of other kinds (start, dropped, and whatever callers
+// give LogRecord, such as admin actions).
 //
-// What is never written: prompts, answers, request or answer headers
-// (credentials live there), guard error texts (they may quote guest
-// output), and annotations other than identity.* (guards use annotations
-// to pass data such as sealed token mappings between phases).
+// Every line is a link of a hash chain (chain.go) that runs across rotated
+// files; Verify checks it, Read opens sealed records, and Summarise makes
+// the compliance report from them.
+//
+// What is never written: request or answer headers (credentials live
+// there), guard error texts (they may quote guest output), annotations
+// other than identity.* and *.entities (guards use annotations to pass
+// data such as sealed token mappings between phases), and prompts and
+// answers unless Options.Prompts is set, and then only masked.
 //
 // A line is encoded on the request's goroutine into a pooled buffer and
-// queued; one writer goroutine drains the queue. A full queue drops the
-// line and counts it: requests never wait for the audit sink.
+// queued; one writer goroutine drains the queue, masks prompts, chains,
+// seals and writes. A full queue drops the line and counts it: requests
+// never wait for the audit sink.
 package audit
 
 import (
-	"bufio"
+	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -22,8 +31,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/wardgate/ward/engine/pipeline"
 	"github.com/wardgate/ward/engine/proxy"
@@ -40,7 +51,9 @@ type Counter interface {
 // Options configure a Logger.
 type Options struct {
 	// W is the sink: os.Stdout or a *RotatingFile. The Logger closes it
-	// when it is an io.Closer other than os.Stdout's (see Close).
+	// when it is a *RotatingFile (see Close). With a *RotatingFile the
+	// Logger rotates it between records, so that every file begins with a
+	// start record, and continues the chain of the records already in it.
 	W io.Writer
 	// Buffer is the number of lines queued for the writer; default 8192.
 	Buffer int
@@ -48,91 +61,339 @@ type Options struct {
 	Counter Counter
 	// OnError is told of sink write errors (at most once a second).
 	OnError func(error)
+	// Keys, when set, seals every record but the start records with the
+	// active key (AES-256-GCM).
+	Keys *Keyring
+	// Prompts logs each request's prompt (Record.Prompt) and whole answer
+	// (Record.Answer), masked by the writer with sdk/detect, each cut to
+	// PromptMax bytes (default 4096).
+	Prompts   bool
+	PromptMax int
+	// Version is written into start records.
+	Version string
+	// Checkpoint, when positive, calls OnCheckpoint that often with the
+	// chain's head (the seq and hash of the last line written), when it
+	// moved. Logged outside the audit file, checkpoints let `ward audit
+	// verify -head` tell a file whose newest records were cut off.
+	Checkpoint   time.Duration
+	OnCheckpoint func(seq uint64, hash string)
+	// Now is the clock of start and dropped records; default time.Now.
+	Now func() time.Time
+}
+
+// item is one queued record: a JSON object without its newline and, with
+// Options.Prompts, the raw prompt and answer text that the writer masks.
+type item struct {
+	line           []byte
+	prompt, answer []byte
+	promptCut      bool
+	answerCut      bool
+	hasPrompt      bool
+	hasAnswer      bool
 }
 
 // Logger is an audit log. It implements proxy.Observer and is safe for
-// concurrent use.
+// concurrent use. Records are encoded on the caller's goroutine; chaining,
+// masking, sealing and writing happen on one writer goroutine.
 type Logger struct {
 	o       Options
-	q       chan *[]byte
-	bufs    sync.Pool
+	q       chan *item
+	items   sync.Pool
 	done    chan struct{}
 	closeMu sync.RWMutex
 	closed  bool
 	lastErr time.Time
+	dropped atomic.Uint64 // records dropped since the writer last said so
+
+	// The writer goroutine's state.
+	rf     *RotatingFile
+	ch     *chain
+	mask   masker
+	batch  []byte
+	body   []byte
+	moved  bool // lines written since the last checkpoint
+	failed bool // the last write failed: start the next file afresh
 }
 
 var _ proxy.Observer = (*Logger)(nil)
 
-// New starts a logger writing to o.W.
+// New starts a logger writing to o.W. With a *RotatingFile that already
+// holds records, the chain continues from its last record (or, when that
+// record cannot be read, in a new file that begins a new chain; the error
+// goes to OnError).
 func New(o Options) *Logger {
 	if o.Buffer <= 0 {
 		o.Buffer = 8192
 	}
-	l := &Logger{o: o, q: make(chan *[]byte, o.Buffer), done: make(chan struct{})}
-	l.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
+	if o.PromptMax <= 0 {
+		o.PromptMax = 4096
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	l := &Logger{o: o, q: make(chan *item, o.Buffer), done: make(chan struct{}), ch: newChain(o.Keys)}
+	l.items.New = func() any { return &item{line: make([]byte, 0, 1024)} }
+	l.rf, _ = o.W.(*RotatingFile)
 	go l.run()
 	return l
 }
 
+// begin writes the first start record: in a file that holds records, it
+// continues their chain.
+func (l *Logger) begin() {
+	restart := false
+	if l.rf != nil {
+		seq, hash, ok, partial, err := resume(l.rf.path)
+		if !ok && err == nil && !partial {
+			// An empty file after a rotation: the chain goes on from
+			// path.1.
+			seq, hash, ok, _, err = resume(l.rf.path + ".1")
+		}
+		switch {
+		case err != nil:
+			l.fail(fmt.Errorf("audit: %s: cannot continue the chain, starting a new one in a new file: %w", l.rf.path, err))
+			l.rotate()
+		case partial:
+			// A crash cut the last line: leave it for verify to report,
+			// and go on in a new file.
+			l.rotate()
+		}
+		if ok {
+			l.ch.seq, l.ch.prev, restart = seq, hash, true
+		}
+	}
+	l.start(restart)
+	l.flush()
+}
+
+func (l *Logger) start(restart bool) {
+	l.body = l.ch.appendStart(l.body[:0], l.o.Now(), l.o.Version, restart)
+	l.batch = l.ch.appendLine(l.batch, l.body, false)
+	l.moved = true
+}
+
+func (l *Logger) rotate() {
+	if l.rf == nil {
+		return
+	}
+	if err := l.rf.Rotate(); err != nil {
+		l.fail(err)
+	}
+}
+
 // ObserveRequest implements proxy.Observer: it encodes r and queues it.
+// Without Options.Prompts it does not allocate once the pool is warm.
 func (l *Logger) ObserveRequest(r *proxy.Record) {
 	l.closeMu.RLock()
 	defer l.closeMu.RUnlock()
 	if l.closed {
 		return
 	}
-	bp := l.bufs.Get().(*[]byte)
-	*bp = Append((*bp)[:0], r)
+	it := l.items.Get().(*item)
+	it.line = Append(it.line[:0], r)
+	it.line = it.line[:len(it.line)-1] // the writer adds the newline
+	it.hasPrompt, it.hasAnswer = false, false
+	if l.o.Prompts {
+		limit := l.o.PromptMax + maskSlack
+		if r.Prompt != nil {
+			it.prompt, it.promptCut = appendMessages(it.prompt[:0], r.Prompt, limit)
+			it.hasPrompt = true
+		}
+		if r.Answer != nil {
+			it.answer, it.answerCut = appendMessages(it.answer[:0], r.Answer, limit)
+			it.hasAnswer = true
+		}
+	}
+	l.queue(it)
+}
+
+// ErrDropped is returned by LogRecord when the queue is full.
+var ErrDropped = errors.New("audit: queue full, record dropped")
+
+// LogRecord queues one record of any kind: obj is one JSON object
+// ("{...}", a trailing newline allowed) that should carry a "kind" (say
+// "admin" or "quarantine") and a "time". The writer puts it into the hash
+// chain (prepending "seq" and "prev") and seals it like a request record.
+// obj is copied. It never blocks: a full queue drops the record, counts it
+// and returns ErrDropped.
+func (l *Logger) LogRecord(obj []byte) error {
+	obj = bytes.TrimSpace(obj)
+	if len(obj) < 2 || obj[0] != '{' || obj[len(obj)-1] != '}' || bytes.IndexByte(obj, '\n') >= 0 {
+		return errors.New("audit: a record is one JSON object on one line")
+	}
+	l.closeMu.RLock()
+	defer l.closeMu.RUnlock()
+	if l.closed {
+		return ErrClosed
+	}
+	it := l.items.Get().(*item)
+	it.line = append(it.line[:0], obj...)
+	it.hasPrompt, it.hasAnswer = false, false
+	if !l.queue(it) {
+		return ErrDropped
+	}
+	return nil
+}
+
+func (l *Logger) queue(it *item) bool {
 	select {
-	case l.q <- bp:
+	case l.q <- it:
+		return true
 	default:
-		l.bufs.Put(bp)
+		l.put(it)
+		l.dropped.Add(1)
 		if l.o.Counter != nil {
 			l.o.Counter.AuditDropped()
 		}
+		return false
+	}
+}
+
+func (l *Logger) put(it *item) {
+	if cap(it.line) <= 64<<10 && cap(it.prompt) <= 1<<20 && cap(it.answer) <= 1<<20 {
+		l.items.Put(it)
 	}
 }
 
 func (l *Logger) run() {
 	defer close(l.done)
-	w := bufio.NewWriterSize(l.o.W, 64<<10)
-	for bp := range l.q {
-		l.write(w, bp)
-		// Write what else is queued, then flush once.
-	more:
-		for {
-			select {
-			case bp, ok := <-l.q:
-				if !ok {
+	l.begin()
+	var tick <-chan time.Time
+	if l.o.Checkpoint > 0 && l.o.OnCheckpoint != nil {
+		t := time.NewTicker(l.o.Checkpoint)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case it, ok := <-l.q:
+			if !ok {
+				l.noteDropped()
+				l.flush()
+				l.checkpoint()
+				return
+			}
+			l.write(it)
+			// Write what else is queued, then flush once.
+		more:
+			for len(l.batch) < 256<<10 {
+				select {
+				case it, ok := <-l.q:
+					if !ok {
+						break more
+					}
+					l.write(it)
+				default:
 					break more
 				}
-				l.write(w, bp)
-			default:
-				break more
 			}
+			l.flush()
+		case <-tick:
+			l.noteDropped()
+			l.flush()
+			l.checkpoint()
 		}
-		if err := w.Flush(); err != nil {
-			l.fail(err)
-			w.Reset(l.o.W)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		l.fail(err)
 	}
 }
 
-func (l *Logger) write(w *bufio.Writer, bp *[]byte) {
-	_, err := w.Write(*bp)
-	if len(*bp) <= 64<<10 {
-		l.bufs.Put(bp)
-	}
-	if err != nil {
-		l.fail(err)
+func (l *Logger) checkpoint() {
+	if !l.moved || l.o.OnCheckpoint == nil || l.ch.seq == 0 {
 		return
 	}
+	l.moved = false
+	l.o.OnCheckpoint(l.ch.seq-1, hashPrefix+hex.EncodeToString(l.ch.prev[:]))
+}
+
+// noteDropped puts a "dropped" record into the chain when records were
+// dropped since the last one, so that the loss shows in the log itself.
+func (l *Logger) noteDropped() {
+	n := l.dropped.Swap(0)
+	if n == 0 {
+		return
+	}
+	l.body = append(l.body[:0], `{"kind":"dropped","time":"`...)
+	l.body = l.o.Now().UTC().AppendFormat(l.body, time.RFC3339Nano)
+	l.body = append(l.body, `","count":`...)
+	l.body = strconv.AppendUint(l.body, n, 10)
+	l.body = append(l.body, '}')
+	l.emit(l.body)
+}
+
+func (l *Logger) write(it *item) {
+	l.noteDropped()
+	body := it.line
+	if it.hasPrompt || it.hasAnswer {
+		l.body = append(l.body[:0], it.line[:len(it.line)-1]...) // without its '}'
+		if it.hasPrompt {
+			l.body = append(l.body, `,"prompt":`...)
+			l.body = l.appendMasked(l.body, it.prompt, it.promptCut)
+		}
+		if it.hasAnswer {
+			l.body = append(l.body, `,"answer":`...)
+			l.body = l.appendMasked(l.body, it.answer, it.answerCut)
+		}
+		l.body = append(l.body, '}')
+		clear(it.prompt) // raw text does not linger in the pool
+		clear(it.answer)
+		body = l.body
+	}
+	l.emit(body)
+	l.put(it)
 	if l.o.Counter != nil {
 		l.o.Counter.AuditWritten()
+	}
+}
+
+func (l *Logger) appendMasked(dst, text []byte, cut bool) []byte {
+	m := l.mask.mask(text, cut)
+	n := len(dst)
+	dst = appendString(dst, unsafe.String(unsafe.SliceData(m), len(m)), l.o.PromptMax)
+	if cut && !bytes.HasSuffix(dst[n:], []byte("…\"")) {
+		dst = append(dst[:len(dst)-1], "…\""...)
+	}
+	clear(l.mask.out)
+	return dst
+}
+
+// emit chains body into the batch, rotating the file first when the line
+// would not fit.
+func (l *Logger) emit(body []byte) {
+	if l.rf != nil {
+		est := int64(len(body)) + 128
+		if l.ch.aead != nil {
+			est = int64(len(body)+16)*4/3 + 192
+		}
+		if used := l.rf.Size() + int64(len(l.batch)); used > 0 && (used+est > l.rf.maxSize || l.failed) {
+			l.flush()
+			l.failed = false
+			l.rotate()
+			l.start(false)
+		}
+	}
+	l.batch = l.ch.appendLine(l.batch, body, true)
+	l.moved = true
+}
+
+func (l *Logger) flush() {
+	if len(l.batch) == 0 {
+		return
+	}
+	var err error
+	if l.rf != nil {
+		_, err = l.rf.writeNoRotate(l.batch)
+	} else {
+		_, err = l.o.W.Write(l.batch)
+	}
+	if cap(l.batch) > 1<<20 {
+		l.batch = nil
+	} else {
+		l.batch = l.batch[:0]
+	}
+	if err != nil {
+		// The batch is lost: its records leave a gap that verify reports.
+		// The next record goes into a new file.
+		l.failed = true
+		l.fail(err)
 	}
 }
 
@@ -158,8 +419,8 @@ func (l *Logger) Close() error {
 	close(l.q)
 	l.closeMu.Unlock()
 	<-l.done
-	if f, ok := l.o.W.(*RotatingFile); ok {
-		return f.Close()
+	if l.rf != nil {
+		return l.rf.Close()
 	}
 	return nil
 }
@@ -183,6 +444,25 @@ func Append(dst []byte, r *proxy.Record) []byte {
 			dst = append(dst, ',')
 		}
 		dst = appendString(dst, k, 64)
+		dst = append(dst, ':')
+		dst = appendString(dst, a.Value, 256)
+	}
+	if !first {
+		dst = append(dst, '}')
+	}
+	first = true
+	for _, a := range r.Annotations {
+		g, ok := strings.CutSuffix(a.Key, ".entities")
+		if !ok || g == "" || strings.HasPrefix(a.Key, "identity.") {
+			continue
+		}
+		if first {
+			dst = append(dst, `,"entities":{`...)
+			first = false
+		} else {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, g, 64)
 		dst = append(dst, ':')
 		dst = appendString(dst, a.Value, 256)
 	}

@@ -165,9 +165,26 @@ func TestNeverBlocks(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Count(w.buf.String(), "\n")
+	lines := strings.Count(w.buf.String(), `"request_id"`)
 	if int64(lines) != c.written.Load() || int64(lines)+c.dropped.Load() != 1000 {
 		t.Errorf("written %d (counted %d), dropped %d", lines, c.written.Load(), c.dropped.Load())
+	}
+	// The drops are in the chain too.
+	var dropped int64
+	for _, l := range strings.Split(strings.TrimSpace(w.buf.String()), "\n") {
+		var d struct {
+			Kind  string
+			Count int64
+		}
+		if err := json.Unmarshal([]byte(l), &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.Kind == "dropped" {
+			dropped += d.Count
+		}
+	}
+	if dropped != c.dropped.Load() {
+		t.Errorf("dropped records count %d, counter %d", dropped, c.dropped.Load())
 	}
 	l.ObserveRequest(r) // after Close: ignored, no panic
 }

@@ -66,6 +66,40 @@ func (r *RotatingFile) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// writeNoRotate appends p to the current file, whatever its size (the
+// Logger decides when to rotate, between records).
+func (r *RotatingFile) writeNoRotate(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.f == nil {
+		return 0, ErrClosed
+	}
+	n, err := r.f.Write(p)
+	r.size += int64(n)
+	return n, err
+}
+
+// Size is the size of the current file.
+func (r *RotatingFile) Size() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.size
+}
+
+// Rotate starts a new file now (the current one becomes path.1), unless the
+// current one is empty.
+func (r *RotatingFile) Rotate() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.f == nil {
+		return ErrClosed
+	}
+	if r.size == 0 {
+		return nil
+	}
+	return r.rotate()
+}
+
 func (r *RotatingFile) rotate() error {
 	if err := r.f.Close(); err != nil {
 		r.f = nil
