@@ -112,8 +112,10 @@ func (c *chain) appendStart(dst []byte, now time.Time, version string, restart b
 	return append(dst, '}')
 }
 
-// link is what the chain needs of a line.
-type link struct {
+// Link is what the chain needs of a line: its position, the hash of the
+// line before it, its kind, and for a sealed record its key id, nonce and
+// ciphertext.
+type Link struct {
 	Seq   *uint64 `json:"seq"`
 	Prev  string  `json:"prev"`
 	Kind  string  `json:"kind"`
@@ -123,8 +125,8 @@ type link struct {
 }
 
 // parseLink parses a line (without its newline).
-func parseLink(line []byte) (link, error) {
-	var l link
+func parseLink(line []byte) (Link, error) {
+	var l Link
 	if err := json.Unmarshal(line, &l); err != nil {
 		return l, errors.New("not a JSON object")
 	}
