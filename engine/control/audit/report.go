@@ -1,0 +1,450 @@
+package audit
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Count is a name and how often it was seen.
+type Count struct {
+	Name string `json:"name"`
+	N    int    `json:"n"`
+}
+
+// GuardCounts are the entity kinds one data protection guard acted on.
+type GuardCounts struct {
+	Guard  string  `json:"guard"`
+	Counts []Count `json:"counts"`
+}
+
+// OperatorCounts are one operator's admin actions.
+type OperatorCounts struct {
+	Operator string  `json:"operator"`
+	Total    int     `json:"total"`
+	Actions  []Count `json:"actions"`
+}
+
+// Report is the compliance summary of an audit log over a period.
+type Report struct {
+	From  time.Time `json:"from"`
+	To    time.Time `json:"to"`
+	Files []string  `json:"files"`
+	// Chain is "verified" or the first break of the chain (the report
+	// then covers the records before it).
+	Chain    string  `json:"chain"`
+	Requests int     `json:"requests"`
+	Allowed  int     `json:"allowed"` // status < 400
+	Denied   int     `json:"denied"`  // an enforcing guard denied
+	Errors   int     `json:"errors"`  // other answers >= 400 (bad requests, upstream failures, guard faults)
+	Statuses []Count `json:"statuses"`
+	// DenialsByReason counts denials by their code, DenialsByGuard by the
+	// guard that denied.
+	DenialsByReason []Count `json:"denials_by_reason"`
+	DenialsByGuard  []Count `json:"denials_by_guard"`
+	// ObservedDenials are denials of guards in observe mode (not enforced).
+	ObservedDenials []Count `json:"observed_denials"`
+	// Quarantines counts "quarantine" records; Quarantined the identities
+	// they name.
+	Quarantines int     `json:"quarantines"`
+	Quarantined []Count `json:"quarantined"`
+	// Masked are the entity kinds each data protection guard masked,
+	// redacted, tokenized or blocked (its "<guard>.entities" annotation).
+	Masked       []GuardCounts    `json:"masked"`
+	AdminActions int              `json:"admin_actions"`
+	Admin        []OperatorCounts `json:"admin"`
+	// Dropped is the number of records dropped by a full queue (from the
+	// log's "dropped" records).
+	Dropped int `json:"dropped"`
+	// Other counts records of other kinds.
+	Other []Count `json:"other,omitempty"`
+}
+
+// Summariser builds a Report from plain records (see Read). It is not
+// safe for concurrent use.
+type Summariser struct {
+	from, to   time.Time
+	statuses   map[string]int
+	reasons    map[string]int
+	guards     map[string]int
+	observed   map[string]int
+	quarantine map[string]int
+	masked     map[string]map[string]int
+	admin      map[string]map[string]int
+	other      map[string]int
+	r          Report
+}
+
+// NewSummariser summarises records whose time is in [from, to).
+func NewSummariser(from, to time.Time) *Summariser {
+	return &Summariser{from: from, to: to, statuses: map[string]int{}, reasons: map[string]int{}, guards: map[string]int{},
+		observed: map[string]int{}, quarantine: map[string]int{}, masked: map[string]map[string]int{},
+		admin: map[string]map[string]int{}, other: map[string]int{}}
+}
+
+type reportRecord struct {
+	Kind      string            `json:"kind"`
+	Time      time.Time         `json:"time"`
+	RequestID *string           `json:"request_id"`
+	Status    int               `json:"status"`
+	Code      string            `json:"code"`
+	Entities  map[string]string `json:"entities"`
+	Guards    []struct {
+		Guard, Mode, Verdict, Code string
+	} `json:"guards"`
+	Identity json.RawMessage `json:"identity"`
+	Subject  string          `json:"subject"`
+	Operator string          `json:"operator"`
+	Action   string          `json:"action"`
+	Count    int             `json:"count"`
+}
+
+// Add counts one plain record (a JSON object). Records outside the period
+// and start records are skipped; a record that is not JSON is an error.
+func (s *Summariser) Add(rec []byte) error {
+	var r reportRecord
+	if err := json.Unmarshal(rec, &r); err != nil {
+		return fmt.Errorf("record is not JSON: %v", err)
+	}
+	if r.Kind == "start" || r.Time.IsZero() || r.Time.Before(s.from) || !r.Time.Before(s.to) {
+		return nil
+	}
+	switch {
+	case r.Kind == "" && r.RequestID != nil:
+		s.request(&r)
+	case r.Kind == "quarantine":
+		s.r.Quarantines++
+		s.quarantine[identityName(r.Identity, r.Subject)]++
+	case r.Kind == "admin":
+		s.r.AdminActions++
+		op := cmp.Or(r.Operator, identityName(r.Identity, r.Subject))
+		if s.admin[op] == nil {
+			s.admin[op] = map[string]int{}
+		}
+		s.admin[op][cmp.Or(r.Action, "(unnamed)")]++
+	case r.Kind == "dropped":
+		s.r.Dropped += r.Count
+	default:
+		s.other[cmp.Or(r.Kind, "(none)")]++
+	}
+	return nil
+}
+
+func (s *Summariser) request(r *reportRecord) {
+	s.r.Requests++
+	s.statuses[strconv.Itoa(r.Status)]++
+	denied := false
+	for _, g := range r.Guards {
+		if g.Verdict != "deny" {
+			continue
+		}
+		if g.Mode == "observe" {
+			s.observed[g.Guard]++
+			continue
+		}
+		if !denied {
+			s.guards[g.Guard]++
+			denied = true
+		}
+	}
+	switch {
+	case denied:
+		s.r.Denied++
+		s.reasons[cmp.Or(r.Code, "(none)")]++
+	case r.Status >= 400:
+		s.r.Errors++
+	default:
+		s.r.Allowed++
+	}
+	for g, v := range r.Entities {
+		m := s.masked[g]
+		if m == nil {
+			m = map[string]int{}
+			s.masked[g] = m
+		}
+		for e := range strings.SplitSeq(v, ",") {
+			kind, n, ok := strings.Cut(e, ":")
+			c, err := strconv.Atoi(n)
+			if !ok || err != nil || kind == "" {
+				continue
+			}
+			m[kind] += c
+		}
+	}
+}
+
+// identityName names an identity: a string as it is, an object by its
+// subject or key id, else its JSON.
+func identityName(raw json.RawMessage, subject string) string {
+	if subject != "" {
+		return subject
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil && s != "" {
+		return s
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) == nil {
+		for _, k := range []string{"subject", "key_id", "key", "ip"} {
+			if v, ok := m[k].(string); ok && v != "" {
+				return v
+			}
+		}
+	}
+	if len(raw) > 0 && string(raw) != "null" {
+		var b bytes.Buffer
+		if json.Compact(&b, raw) == nil {
+			return b.String()
+		}
+	}
+	return "(unknown)"
+}
+
+func sortedCounts(m map[string]int) []Count {
+	out := make([]Count, 0, len(m))
+	for k, v := range m {
+		out = append(out, Count{k, v})
+	}
+	slices.SortFunc(out, func(a, b Count) int { return cmp.Or(b.N-a.N, strings.Compare(a.Name, b.Name)) })
+	return out
+}
+
+// Report returns the summary; files and chain are put in it as given.
+func (s *Summariser) Report(files []string, chain string) *Report {
+	r := s.r
+	r.From, r.To, r.Files, r.Chain = s.from.UTC(), s.to.UTC(), files, chain
+	r.Statuses = sortedCounts(s.statuses)
+	slices.SortFunc(r.Statuses, func(a, b Count) int { return strings.Compare(a.Name, b.Name) })
+	r.DenialsByReason = sortedCounts(s.reasons)
+	r.DenialsByGuard = sortedCounts(s.guards)
+	r.ObservedDenials = sortedCounts(s.observed)
+	r.Quarantined = sortedCounts(s.quarantine)
+	r.Other = sortedCounts(s.other)
+	if len(r.Other) == 0 {
+		r.Other = nil
+	}
+	r.Masked = []GuardCounts{}
+	for g, m := range s.masked {
+		if c := sortedCounts(m); len(c) > 0 {
+			r.Masked = append(r.Masked, GuardCounts{g, c})
+		}
+	}
+	slices.SortFunc(r.Masked, func(a, b GuardCounts) int { return strings.Compare(a.Guard, b.Guard) })
+	r.Admin = []OperatorCounts{}
+	for op, m := range s.admin {
+		oc := OperatorCounts{Operator: op, Actions: sortedCounts(m)}
+		for _, c := range oc.Actions {
+			oc.Total += c.N
+		}
+		r.Admin = append(r.Admin, oc)
+	}
+	slices.SortFunc(r.Admin, func(a, b OperatorCounts) int { return cmp.Or(b.Total-a.Total, strings.Compare(a.Operator, b.Operator)) })
+	return &r
+}
+
+// WriteJSON writes r as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func joinCounts(cs []Count) string {
+	var b strings.Builder
+	for i, c := range cs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %d", c.Name, c.N)
+	}
+	return b.String()
+}
+
+// WriteText writes r for a terminal.
+func (r *Report) WriteText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	p := func(format string, a ...any) { fmt.Fprintf(tw, format, a...) }
+	p("Ward compliance report\n")
+	p("Period:\t%s .. %s\n", r.From.Format(time.RFC3339), r.To.Format(time.RFC3339))
+	p("Files:\t%s\n", strings.Join(r.Files, " "))
+	p("Chain:\t%s\n", r.Chain)
+	p("\nRequests:\t%d (allowed %d, denied %d, errors %d)\n", r.Requests, r.Allowed, r.Denied, r.Errors)
+	p("By status:\t%s\n", joinCounts(r.Statuses))
+	section := func(title string, cs []Count) {
+		p("\n%s:\n", title)
+		if len(cs) == 0 {
+			p("  (none)\n")
+		}
+		for _, c := range cs {
+			p("  %s\t%d\n", c.Name, c.N)
+		}
+	}
+	section("Denials by reason", r.DenialsByReason)
+	section("Denials by guard", r.DenialsByGuard)
+	if len(r.ObservedDenials) > 0 {
+		section("Observe-mode denials (not enforced), by guard", r.ObservedDenials)
+	}
+	section(fmt.Sprintf("Identities quarantined (%d quarantines)", r.Quarantines), r.Quarantined)
+	p("\nPII and secrets masked, by guard:\n")
+	if len(r.Masked) == 0 {
+		p("  (none)\n")
+	}
+	for _, g := range r.Masked {
+		p("  %s\t%s\n", g.Guard, joinCounts(g.Counts))
+	}
+	p("\nAdmin actions by operator (%d):\n", r.AdminActions)
+	if len(r.Admin) == 0 {
+		p("  (none)\n")
+	}
+	for _, o := range r.Admin {
+		p("  %s\t%d\t%s\n", o.Operator, o.Total, joinCounts(o.Actions))
+	}
+	p("\nRecords dropped (queue full):\t%d\n", r.Dropped)
+	if len(r.Other) > 0 {
+		p("Other records:\t%s\n", joinCounts(r.Other))
+	}
+	return tw.Flush()
+}
+
+// bar is one bar of an SVG chart.
+type bar struct {
+	Label       string
+	N           int
+	Y, W, TextY int
+}
+
+type chart struct {
+	Title  string
+	Bars   []bar
+	Height int
+}
+
+func newChart(title string, cs []Count) chart {
+	const maxBars, barH, width = 12, 22, 360
+	c := chart{Title: title}
+	top := 0
+	for _, x := range cs {
+		top = max(top, x.N)
+	}
+	for i, x := range cs {
+		if i == maxBars {
+			break
+		}
+		w := 0
+		if top > 0 {
+			w = max(x.N*width/top, 1)
+		}
+		c.Bars = append(c.Bars, bar{Label: x.Name, N: x.N, Y: i * barH, W: w, TextY: i*barH + 15})
+	}
+	c.Height = max(len(c.Bars), 1) * barH
+	return c
+}
+
+var htmlReport = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Ward compliance report</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:60em}
+h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em}
+table{border-collapse:collapse}td,th{padding:.2em .8em;text-align:left;border-bottom:1px solid #ddd}
+.num{text-align:right}.ok{color:#176f2c}.bad{color:#b00020;font-weight:bold}
+svg text{font:12px system-ui,sans-serif}
+</style></head><body>
+<h1>Ward compliance report</h1>
+<table>
+<tr><th>Period</th><td>{{.R.From.Format "2006-01-02T15:04:05Z07:00"}} .. {{.R.To.Format "2006-01-02T15:04:05Z07:00"}}</td></tr>
+<tr><th>Files</th><td>{{range $i, $f := .R.Files}}{{if $i}}, {{end}}{{$f}}{{end}}</td></tr>
+<tr><th>Chain</th><td class="{{if .Verified}}ok{{else}}bad{{end}}">{{.R.Chain}}</td></tr>
+<tr><th>Requests</th><td>{{.R.Requests}} (allowed {{.R.Allowed}}, denied {{.R.Denied}}, errors {{.R.Errors}})</td></tr>
+<tr><th>Quarantines</th><td>{{.R.Quarantines}}</td></tr>
+<tr><th>Admin actions</th><td>{{.R.AdminActions}}</td></tr>
+<tr><th>Records dropped</th><td>{{.R.Dropped}}</td></tr>
+</table>
+{{range .Charts}}
+<h2>{{.Title}}</h2>
+{{if .Bars}}<svg width="620" height="{{.Height}}" role="img" aria-label="{{.Title}}">
+{{range .Bars}}<text x="0" y="{{.TextY}}">{{.Label}}</text><rect x="200" y="{{.Y}}" width="{{.W}}" height="18" fill="#3b6ea5"/><text x="{{.W}}" dx="206" y="{{.TextY}}">{{.N}}</text>
+{{end}}</svg>{{else}}<p>(none)</p>{{end}}
+{{end}}
+<h2>PII and secrets masked, by guard</h2>
+{{if .R.Masked}}<table><tr><th>guard</th><th>kind</th><th class="num">count</th></tr>
+{{range $g := .R.Masked}}{{range .Counts}}<tr><td>{{$g.Guard}}</td><td>{{.Name}}</td><td class="num">{{.N}}</td></tr>
+{{end}}{{end}}</table>{{else}}<p>(none)</p>{{end}}
+<h2>Admin actions by operator</h2>
+{{if .R.Admin}}<table><tr><th>operator</th><th class="num">actions</th><th>what</th></tr>
+{{range .R.Admin}}<tr><td>{{.Operator}}</td><td class="num">{{.Total}}</td><td>{{range $i, $a := .Actions}}{{if $i}}, {{end}}{{$a.Name}} {{$a.N}}{{end}}</td></tr>
+{{end}}</table>{{else}}<p>(none)</p>{{end}}
+</body></html>
+`))
+
+// WriteHTML writes r as one self-contained HTML file with inline SVG bar
+// charts (no scripts, no external resources).
+func (r *Report) WriteHTML(w io.Writer) error {
+	var pii []Count
+	for _, g := range r.Masked {
+		for _, c := range g.Counts {
+			pii = append(pii, Count{g.Guard + ": " + c.Name, c.N})
+		}
+	}
+	slices.SortStableFunc(pii, func(a, b Count) int { return b.N - a.N })
+	var ops []Count
+	for _, o := range r.Admin {
+		ops = append(ops, Count{o.Operator, o.Total})
+	}
+	data := struct {
+		R        *Report
+		Verified bool
+		Charts   []chart
+	}{r, strings.HasPrefix(r.Chain, "verified"), []chart{
+		newChart("Requests by status", r.Statuses),
+		newChart("Denials by reason", r.DenialsByReason),
+		newChart("Denials by guard", r.DenialsByGuard),
+		newChart("Identities quarantined", r.Quarantined),
+		newChart("Entities masked", pii),
+		newChart("Admin actions by operator", ops),
+	}}
+	return htmlReport.Execute(w, data)
+}
+
+// Summarise reads the audit files (any order, see Walk), opening sealed
+// records with keys, and summarises the records whose time is in [from,
+// to). A break of the chain is noted in the report's Chain, which then
+// covers the records before it, and returned as the error with the
+// report; a record that does not open is an error without a report.
+func Summarise(paths []string, keys *Keyring, from, to time.Time) (*Report, error) {
+	s := NewSummariser(from, to)
+	var pt []byte
+	sum, err := Walk(paths, nil, func(file string, n int, line []byte, l *Link) error {
+		var err error
+		if pt, err = Open(pt[:0], line, l, keys); err != nil {
+			return fmt.Errorf("%s:%d: record seq %d: %w", file, n, *l.Seq, err)
+		}
+		if err := s.Add(pt); err != nil {
+			return fmt.Errorf("%s:%d: %w", file, n, err)
+		}
+		return nil
+	})
+	clear(pt)
+	var files []string
+	if sum != nil {
+		files = sum.Files
+	}
+	chain := "verified"
+	if err != nil {
+		p, ok := err.(*Problem)
+		if !ok {
+			return nil, err
+		}
+		chain = "BROKEN: " + p.Error()
+	} else {
+		chain = fmt.Sprintf("verified (seq %d..%d, last %s)", sum.First, sum.Last.Seq, sum.Last.Hash)
+	}
+	return s.Report(files, chain), err
+}
