@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -51,6 +52,8 @@ Commands:
   guards    -c ward.toml   list the running gateway's guards (admin API: version, sha256, calls, p50/p99)
   reload    -c ward.toml   reload the running gateway's config and guards (admin API); non-zero if refused
   rollback  -c ward.toml   publish the previous pipeline again (admin API)
+  audit     verify|read    check the audit log's hash chain; open sealed records (ward audit help)
+  report    FILE...        compliance summary of the audit log (-since 24h, -format text|json|html)
   token     issue|verify   issue or check a short-lived Ward access token (see plugins/auth)
   plugin    new|build|test|bench|inspect   write, build, test and measure a guard (ward plugin help)
   version                  print the version
@@ -77,6 +80,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdGuards(rest, stdout, stderr)
 	case "reload", "rollback":
 		return cmdReload(cmd, rest, stdout, stderr)
+	case "audit":
+		return cmdAudit(rest, stdout, stderr)
+	case "report":
+		return cmdReport(rest, stdout, stderr)
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "ward", wardVersion())
 		return 0
@@ -278,6 +285,15 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	met.SetLive(func() []proxy.GuardEntry { return srv.Snapshot().Entries() })
 	obs := control.Tee{met}
 	if cfg.Audit.Sink != config.AuditOff {
+		var keys *audit.Keyring
+		if cfg.Audit.KeyFile != "" || cfg.Audit.KeyEnv != "" {
+			keys, err = audit.LoadKeys(cfg.ResolveFile(cfg.Audit.KeyFile), cfg.Audit.KeyEnv)
+			if err != nil {
+				fmt.Fprintln(stderr, "ward: audit:", err)
+				_ = rl.Current().Close(context.Background())
+				return 1
+			}
+		}
 		var w io.Writer = stdout
 		if cfg.Audit.Sink == config.AuditFile {
 			f, err := audit.OpenRotating(cfg.ResolveFile(cfg.Audit.Path), cfg.Audit.MaxSize, cfg.Audit.MaxFiles)
@@ -288,7 +304,12 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 			}
 			w = f
 		}
-		al := audit.New(audit.Options{W: w, Buffer: cfg.Audit.Buffer, Counter: met,
+		al := audit.New(audit.Options{W: w, Buffer: cfg.Audit.Buffer, Counter: met, Keys: keys,
+			Prompts: cfg.Audit.Prompts == config.AuditPromptsMasked, PromptMax: int(cfg.Audit.PromptMax),
+			Version: wardVersion(), Checkpoint: cfg.Audit.Checkpoint,
+			OnCheckpoint: func(seq uint64, hash string) {
+				log.Info("audit checkpoint", "head", strconv.FormatUint(seq, 10)+":"+hash)
+			},
 			OnError: func(err error) { log.Error("audit log write failed", "err", err) }})
 		defer al.Close()
 		obs = append(obs, al)

@@ -316,11 +316,15 @@ func TestOpsEndToEnd(t *testing.T) {
 		t.Errorf("no SIGHUP reload logged:\n%s", g.Output())
 	}
 
-	// The audit file: one JSON line per request.
+	// The audit file: one JSON line per request, after the start record.
 	_ = g.cmd.Process.Signal(os.Interrupt)
 	_ = g.cmd.Wait()
 	audit := readFile(t, filepath.Join(g.dir, "audit", "ward.log"))
 	lines := strings.Split(strings.TrimSpace(audit), "\n")
+	if !strings.Contains(lines[0], `"kind":"start"`) {
+		t.Fatalf("audit begins with %s", lines[0])
+	}
+	lines = lines[1:]
 	denies := 0
 	for _, l := range lines {
 		var rec struct {
@@ -412,7 +416,7 @@ func TestAuditNeverHoldsSecrets(t *testing.T) {
 	_ = g.cmd.Process.Signal(os.Interrupt)
 	_ = g.cmd.Wait()
 	audit := readFile(t, filepath.Join(g.dir, "audit.log"))
-	if got := strings.Count(audit, "\n"); got != n {
+	if got := strings.Count(audit, `"request_id"`); got != n {
 		t.Fatalf("%d audit lines for %d requests", got, n)
 	}
 	for _, s := range secrets {

@@ -110,7 +110,8 @@ type Logger struct {
 	ch     *chain
 	mask   masker
 	batch  []byte
-	body   []byte
+	body   []byte // a record's body with its prompt, or a dropped record
+	sbody  []byte // a start record's body (written while body is in use)
 	moved  bool // lines written since the last checkpoint
 	failed bool // the last write failed: start the next file afresh
 }
@@ -167,8 +168,8 @@ func (l *Logger) begin() {
 }
 
 func (l *Logger) start(restart bool) {
-	l.body = l.ch.appendStart(l.body[:0], l.o.Now(), l.o.Version, restart)
-	l.batch = l.ch.appendLine(l.batch, l.body, false)
+	l.sbody = l.ch.appendStart(l.sbody[:0], l.o.Now(), l.o.Version, restart)
+	l.batch = l.ch.appendLine(l.batch, l.sbody, false)
 	l.moved = true
 }
 

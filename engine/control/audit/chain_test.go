@@ -500,3 +500,42 @@ func TestMaskCut(t *testing.T) {
 		t.Errorf("short cut text: %q", got)
 	}
 }
+
+// TestPromptsAcrossRotation: records with prompts, sealed, rotated often:
+// every line verifies and opens into a whole record.
+func TestPromptsAcrossRotation(t *testing.T) {
+	keys, _ := ParseKeys("k:" + testKey(4))
+	path := filepath.Join(t.TempDir(), "audit.log")
+	f, _ := OpenRotating(path, 4<<10, 100)
+	l := New(Options{W: f, Keys: keys, Prompts: true})
+	r := sampleRecord()
+	r.Prompt = []abi.Message{{Role: "user", Text: strings.Repeat("hello there ", 60)}}
+	for range 40 {
+		l.ObserveRequest(r)
+		time.Sleep(100 * time.Microsecond)
+	}
+	l.Close()
+	files := logFiles(t, path)
+	var out bytes.Buffer
+	if _, err := Read(files, keys, &out); err != nil || len(files) < 5 {
+		t.Fatalf("%v (%d files)", err, len(files))
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var rec struct {
+			Kind, RequestID, Prompt string
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		if rec.Kind == "" {
+			n++
+			if !strings.HasPrefix(rec.Prompt, "[user] hello there") {
+				t.Errorf("prompt %q", rec.Prompt)
+			}
+		}
+	}
+	if n != 40 {
+		t.Errorf("%d records", n)
+	}
+}
