@@ -112,8 +112,8 @@ type Logger struct {
 	batch  []byte
 	body   []byte // a record's body with its prompt, or a dropped record
 	sbody  []byte // a start record's body (written while body is in use)
-	moved  bool // lines written since the last checkpoint
-	failed bool // the last write failed: start the next file afresh
+	moved  bool   // lines written since the last checkpoint
+	failed bool   // the last write failed: start the next file afresh
 }
 
 var _ proxy.Observer = (*Logger)(nil)

@@ -72,7 +72,7 @@ func (c *chain) appendLine(dst, body []byte, seal bool) []byte {
 		if _, err := rand.Read(c.nonce[:]); err != nil {
 			panic("audit: crypto/rand failed: " + err.Error()) // never returns an error since Go 1.24
 		}
-		c.ad = appendAD(c.ad[:0], c.kid, c.seq, string(c.prevHex[:]))
+		c.ad = appendAD(c.ad[:0], c.kid, c.seq, c.prevHex[:])
 		c.ct = c.aead.Seal(c.ct[:0], c.nonce[:], body, c.ad)
 		dst = append(dst, `,"kid":"`...)
 		dst = append(dst, c.kid...)

@@ -141,7 +141,7 @@ func (k *Keyring) IDs() []string { return append([]string(nil), k.ids...) }
 // appendAD appends the additional data of a sealed record: the key id, its
 // position and the hash of the record before it, so that a sealed record
 // cannot be moved to another place in the chain or relabelled.
-func appendAD(dst []byte, kid string, seq uint64, prev string) []byte {
+func appendAD[S string | []byte](dst []byte, kid string, seq uint64, prev S) []byte {
 	dst = append(dst, "ward-audit/1\x00"...)
 	dst = append(dst, kid...)
 	dst = append(dst, 0)
