@@ -173,3 +173,40 @@ func TestAuditMaskedPrompts(t *testing.T) {
 		t.Errorf("report %+v %v: %s", rep, err, out.String())
 	}
 }
+
+// TestAuditCLIErrors: usage errors exit 2, bad keys and broken logs exit 1
+// with a message.
+func TestAuditCLIErrors(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "ward.toml")
+	os.WriteFile(cfg, []byte("[server]\nlisten = [\"127.0.0.1:0\"]\n[audit]\nsink = \"file\"\npath = \"a.log\"\nkey_file = \"none.keys\"\n"), 0o600)
+	bad := filepath.Join(dir, "bad.keys")
+	os.WriteFile(bad, []byte("k:c2hvcnQ=\n"), 0o600)
+	broken := filepath.Join(dir, "broken.log")
+	os.WriteFile(broken, []byte(`{"seq":0,"prev":"sha256:`+strings.Repeat("0", 64)+`","kind":"start"}`+"\n"+
+		`{"seq":2,"prev":"sha256:`+strings.Repeat("1", 64)+`","request_id":"x"}`+"\n"), 0o600)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"audit"}, 2, "Usage:"},
+		{[]string{"audit", "nope"}, 2, `unknown command "nope"`},
+		{[]string{"audit", "verify"}, 2, "no files given"},
+		{[]string{"audit", "verify", "-head", "x", broken}, 2, "want SEQ:sha256:HEX"},
+		{[]string{"audit", "verify", broken}, 1, "broken.log:2: deleted: record seq 1 is missing before this one"},
+		{[]string{"audit", "verify", filepath.Join(dir, "absent.log")}, 1, "no such file"},
+		{[]string{"audit", "read", "-key-file", bad, broken}, 1, "key is 5 bytes, want 32"},
+		{[]string{"audit", "read", "-c", cfg, broken}, 1, "none.keys"},
+		{[]string{"report", "-format", "pdf", broken}, 2, `-format "pdf"`},
+		{[]string{"report", "-since", "yesterday", broken}, 2, `-since "yesterday"`},
+		{[]string{"report", broken}, 1, "the audit chain is broken"},
+		{[]string{"validate", "-c", cfg}, 1, "ward validate: audit:"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(c.args, &out, &errb)
+		if code != c.code || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errb.String(), c.code, c.want)
+		}
+	}
+}

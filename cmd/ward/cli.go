@@ -170,6 +170,12 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		printErrors(stderr, err)
 		return 1
 	}
+	if cfg.Audit.KeyFile != "" || cfg.Audit.KeyEnv != "" {
+		if _, err := audit.LoadKeys(cfg.ResolveFile(cfg.Audit.KeyFile), cfg.Audit.KeyEnv); err != nil {
+			fmt.Fprintln(stderr, "ward validate: audit:", err)
+			return 1
+		}
+	}
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st, err := openState(cfg, log, nil)

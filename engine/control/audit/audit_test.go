@@ -31,6 +31,7 @@ func sampleRecord() *proxy.Record {
 			{Key: "identity.subject", Value: "alice"},
 			{Key: "pii.mapping", Value: "sealed-secret-mapping"},
 			{Key: "identity.roles", Value: "analyst"},
+			{Key: "pii.entities", Value: "EMAIL:2,IBAN:1"},
 		},
 		Guards: []pipeline.Record{
 			{Guard: "auth", Version: "1.0.0", Phase: abi.PhaseRequest, Outcome: pipeline.OutcomeAllow, Latency: 12 * time.Microsecond},
@@ -53,6 +54,7 @@ func TestAppendIsJSON(t *testing.T) {
 		Time      time.Time         `json:"time"`
 		RequestID string            `json:"request_id"`
 		Identity  map[string]string `json:"identity"`
+		Entities  map[string]string `json:"entities"`
 		Route     string            `json:"route"`
 		API       string            `json:"api"`
 		Model     string            `json:"model"`
@@ -82,6 +84,9 @@ func TestAppendIsJSON(t *testing.T) {
 	}
 	if len(got.Identity) != 2 || got.Identity["subject"] != "alice" || got.Identity["roles"] != "analyst" {
 		t.Errorf("identity %v", got.Identity)
+	}
+	if len(got.Entities) != 1 || got.Entities["pii"] != "EMAIL:2,IBAN:1" {
+		t.Errorf("entities %v", got.Entities)
 	}
 	if bytes.Contains(line, []byte("sealed-secret-mapping")) || bytes.Contains(line, []byte("10.0.0.1")) {
 		t.Errorf("non-identity annotation written: %s", line)

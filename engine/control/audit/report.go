@@ -112,7 +112,7 @@ type reportRecord struct {
 func (s *Summariser) Add(rec []byte) error {
 	var r reportRecord
 	if err := json.Unmarshal(rec, &r); err != nil {
-		return fmt.Errorf("record is not JSON: %v", err)
+		return fmt.Errorf("unreadable record: %v", err)
 	}
 	if r.Kind == "start" || r.Time.IsZero() || r.Time.Before(s.from) || !r.Time.Before(s.to) {
 		return nil
