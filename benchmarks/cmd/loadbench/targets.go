@@ -278,18 +278,24 @@ func post(addr string, body []byte, noKey bool, timeout time.Duration) (status i
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
 	defer fasthttp.ReleaseResponse(resp)
+	chatRequest(req, addr, body, noKey)
+	req.Header.SetConnectionClose()
+	if err := fasthttp.DoTimeout(req, resp, timeout); err != nil {
+		return 0, "", err
+	}
+	return resp.StatusCode(), string(resp.Header.Peek(mockllm.HeaderBodySHA256)), nil
+}
+
+// chatRequest makes req a POST of body to addr's chat path, with the bench
+// API key unless noKey. body is not copied.
+func chatRequest(req *fasthttp.Request, addr string, body []byte, noKey bool) {
 	req.SetRequestURI("http://" + addr + requestPath)
 	req.Header.SetMethod(fasthttp.MethodPost)
 	req.Header.SetContentType("application/json")
 	if !noKey {
 		req.Header.Set("Authorization", "Bearer "+benchKey)
 	}
-	req.Header.SetConnectionClose()
-	req.SetBody(body)
-	if err := fasthttp.DoTimeout(req, resp, timeout); err != nil {
-		return 0, "", err
-	}
-	return resp.StatusCode(), string(resp.Header.Peek(mockllm.HeaderBodySHA256)), nil
+	req.SetBodyRaw(body)
 }
 
 // waitReady polls addr until a POST of body answers 200, the child exits or
