@@ -99,13 +99,13 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 		} else {
 			rec.verdict(v)
 		}
-		if s.Candidate != nil {
-			st.cands[i].shadow(ctx, s.Candidate, x, text, final, &o.cv, &rec)
-		}
 		o.Records = append(o.Records, rec)
+		if s.Candidate != nil {
+			st.cands[i].shadow(ctx, s.Candidate, x, text, final, &o.cv, &o.Records[len(o.Records)-1])
+		}
 		if err != nil {
 			if !observe && !s.FailOpen {
-				o.fault(&rec, "answer stopped by policy")
+				o.fault(&o.Records[len(o.Records)-1], "answer stopped by policy")
 				return ""
 			}
 			// Fail open: the input passes as it is, nothing stays held.
@@ -119,7 +119,7 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 			continue
 		}
 		if v.Decision == abi.Deny {
-			o.deny(v, rec.Guard, "answer stopped by guard ")
+			o.deny(v, s.Guard.Name(), "answer stopped by guard ")
 			return ""
 		}
 		send, hold := in, ""

@@ -208,15 +208,16 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 		} else {
 			rec.verdict(v)
 		}
+		o.Records = append(o.Records, rec)
 		if s.Candidate != nil {
 			// Before the guard's rewrites apply: the candidate sees what
-			// the guard saw.
-			_ = s.Candidate.shadow(ctx, x, &o.cv, &rec)
+			// the guard saw. (The record is the one in o.Records: a
+			// pointer to the local would move it to the heap.)
+			_ = s.Candidate.shadow(ctx, x, &o.cv, &o.Records[len(o.Records)-1])
 		}
-		o.Records = append(o.Records, rec)
 		if err != nil {
 			if s.Mode == Enforce && !s.FailOpen {
-				o.fault(&rec, "request refused by policy")
+				o.fault(&o.Records[len(o.Records)-1], "request refused by policy")
 				return
 			}
 			continue
