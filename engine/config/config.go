@@ -99,6 +99,9 @@ type Admin struct {
 	// requires (surrounding white space trimmed), relative to Dir; "" = no
 	// token, allowed only on a loopback address.
 	TokenFile string
+	// ModuleDir is where POST /modules stores uploaded guard modules (as
+	// SHA256.wasm), relative to Dir; "" = uploads are refused.
+	ModuleDir string
 }
 
 // Audit configures the audit log: one JSON line per request.
@@ -161,7 +164,12 @@ type Guard struct {
 	Name        string
 	Path        string // as written: relative, absolute or "builtin:NAME"; see ResolvePath
 	SHA256      string // lower-case hex, or "" when not pinned
-	Mode        string // enforce|observe
+	// Candidate is the module of the guard's shadow version ("" = none),
+	// in the forms of Path: it runs beside the guard with the same config
+	// and limits, always observing, and its verdicts are compared.
+	Candidate       string
+	CandidateSHA256 string // the candidate's pin, like SHA256
+	Mode            string // enforce|observe
 	OnError     string // deny|allow
 	PoolSize    int    // 0 = GOMAXPROCS
 	MemoryLimit int64  // bytes, multiple of 64KiB
