@@ -161,20 +161,20 @@ func IsLoopback(addr string) bool {
 
 // Guard is one [guards.NAME] table.
 type Guard struct {
-	Name        string
-	Path        string // as written: relative, absolute or "builtin:NAME"; see ResolvePath
-	SHA256      string // lower-case hex, or "" when not pinned
+	Name   string
+	Path   string // as written: relative, absolute or "builtin:NAME"; see ResolvePath
+	SHA256 string // lower-case hex, or "" when not pinned
 	// Candidate is the module of the guard's shadow version ("" = none),
 	// in the forms of Path: it runs beside the guard with the same config
 	// and limits, always observing, and its verdicts are compared.
 	Candidate       string
 	CandidateSHA256 string // the candidate's pin, like SHA256
 	Mode            string // enforce|observe
-	OnError     string // deny|allow
-	PoolSize    int    // 0 = GOMAXPROCS
-	MemoryLimit int64  // bytes, multiple of 64KiB
-	CPUBudget   time.Duration
-	MaxOutput   int64 // bytes
+	OnError         string // deny|allow
+	PoolSize        int    // 0 = GOMAXPROCS
+	MemoryLimit     int64  // bytes, multiple of 64KiB
+	CPUBudget       time.Duration
+	MaxOutput       int64 // bytes
 	// Grants are capabilities beyond the sandbox's defaults, from Grants
 	// (GrantClock: the real wall clock; GrantState: the state host
 	// functions).
