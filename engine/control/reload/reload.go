@@ -75,7 +75,7 @@ type swapInput struct {
 
 // Result describes one reload attempt.
 type Result struct {
-	Trigger    string        `json:"trigger"` // start, file, sighup, admin, rollback, promote, mode, upload
+	Trigger    string        `json:"trigger"`            // start, file, sighup, admin, rollback, promote, mode, upload
 	Operator   string        `json:"operator,omitempty"` // who asked (WithOperator)
 	Target     string        `json:"target,omitempty"`   // the guard of a promote, mode or upload
 	At         time.Time     `json:"at"`
