@@ -51,6 +51,8 @@ type Options struct {
 	// ModuleDir is where POST /modules stores modules (absolute); ""
 	// refuses uploads.
 	ModuleDir string
+	// MaxModuleSize bounds an uploaded module; default MaxModuleSize.
+	MaxModuleSize int64
 	// Audit, when not nil, records every POST.
 	Audit Auditor
 }
@@ -70,6 +72,9 @@ type Server struct {
 func New(o Options) *Server {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxModuleSize <= 0 {
+		o.MaxModuleSize = MaxModuleSize
 	}
 	s := &Server{o: o}
 	if o.Token != "" {

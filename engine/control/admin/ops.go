@@ -18,7 +18,8 @@ import (
 	"github.com/wardgate/ward/engine/control/reload"
 )
 
-// MaxModuleSize bounds a module uploaded with POST /modules.
+// MaxModuleSize is the default bound of a module uploaded with POST
+// /modules (Options.MaxModuleSize).
 const MaxModuleSize = 64 << 20
 
 // Action is one admin POST, as the audit log records it.
@@ -165,11 +166,11 @@ func (s *Server) modules(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, guard, http.StatusNotFound, fmt.Sprintf("no guard %q", guard))
 		return
 	}
-	wasm, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxModuleSize))
+	wasm, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.o.MaxModuleSize))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			s.refuse(w, r, guard, http.StatusRequestEntityTooLarge, fmt.Sprintf("module larger than %d bytes", MaxModuleSize))
+			s.refuse(w, r, guard, http.StatusRequestEntityTooLarge, fmt.Sprintf("module larger than %d bytes", s.o.MaxModuleSize))
 			return
 		}
 		s.refuse(w, r, guard, http.StatusBadRequest, "reading the module: "+err.Error())
