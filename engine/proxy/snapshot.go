@@ -203,7 +203,7 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 	}()
 	old := map[string]*sharedGuard{}
 	if prev != nil {
-		// By role: a promoted candidate is the guard now.
+		// By role (guard or candidate).
 		byGuard := map[*wasmhost.Guard]*sharedGuard{}
 		for _, sg := range prev.shared {
 			byGuard[sg.g] = sg
@@ -223,8 +223,10 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 			errs = append(errs, err)
 			continue
 		}
-		// The guard's old candidate is a match after a promote.
-		sg, reused, err := shareOrLoad(ctx, cfg, gc, guardModule, host, resolve, settings, log, old[gc.Name], old[candidateKey(gc.Name)])
+		// A promoted candidate is loaded again, not taken over: the
+		// candidate runs under its own name (NAME.candidate: its faults and
+		// state keys are its own), the guard under the guard's.
+		sg, reused, err := shareOrLoad(ctx, cfg, gc, guardModule, host, resolve, settings, log, old[gc.Name])
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -290,26 +292,24 @@ var (
 )
 
 // shareOrLoad returns the guard (or, for candidateModule, the candidate)
-// of gc: the first of prevs (the guards being replaced; nil ones are
-// skipped) loaded from the same module, settings and limits, else a newly
-// loaded one. settings are the guard's, read once for both.
+// of gc: prev (the one being replaced, or nil) when it was loaded from the
+// same module, settings and limits, else a newly loaded one. settings are
+// the guard's, read once for both.
 func shareOrLoad(ctx context.Context, cfg *config.Config, gc *config.Guard, mk moduleKeys, host *wasmhost.Host, resolve Resolver,
-	settings *config.GuardConfig, log *slog.Logger, prevs ...*sharedGuard) (*sharedGuard, bool, error) {
+	settings *config.GuardConfig, log *slog.Logger, prev *sharedGuard) (*sharedGuard, bool, error) {
 	path, pin, name := gc.Path, gc.SHA256, gc.Name
 	if mk == candidateModule {
 		path, pin, name = gc.Candidate, gc.CandidateSHA256, candidateKey(gc.Name)
 	}
-	in, err := readModule(cfg, gc.Name, path, pin, mk, resolve, prevs)
+	in, err := readModule(cfg, gc.Name, path, pin, mk, resolve, prev)
 	if err != nil {
 		return nil, false, err
 	}
 	in.settings = settings
 	key := guardKey(gc, in)
-	for _, prev := range prevs {
-		if prev != nil && prev.key == key && prev.refs.Load() > 0 {
-			prev.refs.Add(1)
-			return prev, true, nil
-		}
+	if prev != nil && prev.key == key && prev.refs.Load() > 0 {
+		prev.refs.Add(1)
+		return prev, true, nil
 	}
 	g, err := loadGuard(ctx, cfg, gc, mk, host, in)
 	if err != nil {
@@ -339,22 +339,16 @@ func disagreementLog(log *slog.Logger, guard string) func(*pipeline.Record) {
 }
 
 // readModule reads the module at path (written at key mk.path of guard
-// name) and checks its pin. prevs are what is being replaced (nil ones
-// are skipped).
-func readModule(cfg *config.Config, name, path, pin string, mk moduleKeys, resolve Resolver, prevs []*sharedGuard) (*guardInput, error) {
+// name) and checks its pin. prev, when not nil, is what is being replaced.
+func readModule(cfg *config.Config, name, path, pin string, mk moduleKeys, resolve Resolver, prev *sharedGuard) (*guardInput, error) {
 	wasm, err := resolve(cfg.ResolvePath(path))
 	if err != nil {
 		return nil, cfg.Errorf([]string{"guards", name, mk.path}, "%v", err)
 	}
 	var sum [sha256.Size]byte
-	hashed := false
-	for _, prev := range prevs {
-		if prev != nil && len(wasm) > 0 && len(prev.wasm) == len(wasm) && &prev.wasm[0] == &wasm[0] {
-			sum, hashed = prev.wasmSum, true // the same immutable bytes (see Resolver)
-			break
-		}
-	}
-	if !hashed {
+	if prev != nil && len(wasm) > 0 && len(prev.wasm) == len(wasm) && &prev.wasm[0] == &wasm[0] {
+		sum = prev.wasmSum // the same immutable bytes (see Resolver)
+	} else {
 		sum = sha256.Sum256(wasm)
 	}
 	if pin != "" {
@@ -392,8 +386,14 @@ func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, mk mod
 			return nil, cfg.Errorf([]string{"guards", gc.Name, "grants"}, "granted %q but the gateway has no state store", config.GrantState)
 		}
 	}
+	name := gc.Name
+	if mk == candidateModule {
+		// Its own name: its errors say what faulted, and its state keys
+		// (prefixed with the name) never move the guard's counters.
+		name += ".candidate"
+	}
 	g, err := host.Load(ctx, wasmhost.Spec{
-		Name:        gc.Name,
+		Name:        name,
 		Wasm:        wasm,
 		ConfigJSON:  settings.JSON,
 		PoolSize:    gc.PoolSize,

@@ -48,6 +48,11 @@ func TestCandidate(t *testing.T) {
 	if path != "cand.wasm" || ver != "2.0.0" || calls != 6 || dis != 3 {
 		t.Fatalf("candidate %s@%s: %d calls, %d disagreements", path, ver, calls, dis)
 	}
+	// The candidate runs under its own name (its faults and state keys are
+	// its own).
+	if en := e.Reloader.Current().Entries()[0]; en.Candidate.Name() != "swap.candidate" || en.Guard.Name() != "swap" {
+		t.Fatalf("names %q %q", en.Guard.Name(), en.Candidate.Name())
+	}
 	res, err := e.Reloader.Reload(context.Background(), "test")
 	if err != nil || len(res.Loaded) != 0 {
 		t.Fatalf("unchanged reload: %v %+v", err, res)
@@ -73,8 +78,7 @@ func TestCandidate(t *testing.T) {
 	}
 }
 
-// TestPromoteOverrides: promote makes the candidate the guard without
-// loading it again; a reload of the unchanged file keeps the promote;
+// TestPromoteOverrides: promote makes the candidate the guard; a reload of the unchanged file keeps the promote;
 // rollback restores the overrides before it; an edit of the key in the
 // file drops the override.
 func TestPromoteOverrides(t *testing.T) {
@@ -88,7 +92,7 @@ func TestPromoteOverrides(t *testing.T) {
 		t.Fatalf("unknown guard: %v", err)
 	}
 	res, err := e.Reloader.Promote(ctx, "swap")
-	if err != nil || !res.OK || len(res.Loaded) != 0 || res.Operator != "alice" || res.Target != "swap" || res.Trigger != "promote" {
+	if err != nil || !res.OK || strings.Join(res.Loaded, ",") != "swap@2.0.0" || res.Operator != "alice" || res.Target != "swap" || res.Trigger != "promote" {
 		t.Fatalf("promote: %v %+v", err, res)
 	}
 	if st := status(t, e, "hi"); st != 403 {
@@ -96,6 +100,9 @@ func TestPromoteOverrides(t *testing.T) {
 	}
 	if p, _, _, _ := entry(t, e); p != "" {
 		t.Fatalf("candidate still set: %q", p)
+	}
+	if en := e.Reloader.Current().Entries()[0]; en.Guard.Name() != "swap" || en.Guard.Version() != "2.0.0" {
+		t.Fatalf("promoted guard %s@%s", en.Guard.Name(), en.Guard.Version())
 	}
 	if _, err := e.Reloader.Promote(ctx, "swap"); !errors.Is(err, reload.ErrNoCandidate) {
 		t.Fatalf("second promote: %v", err)
