@@ -327,9 +327,9 @@ func TestOpsEndToEnd(t *testing.T) {
 		var rec struct {
 			Kind, Action, Result, Operator string
 			RequestID                      string `json:"request_id"`
-			Route     string `json:"route"`
-			Status    int    `json:"status"`
-			Guards    []struct {
+			Route                          string `json:"route"`
+			Status                         int    `json:"status"`
+			Guards                         []struct {
 				Guard, Verdict, Code string
 			} `json:"guards"`
 			PromptTokens int `json:"prompt_tokens"`
