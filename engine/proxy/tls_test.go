@@ -350,7 +350,10 @@ func TestTLSReloadOnSwap(t *testing.T) {
 		t.Fatalf("after reload: serial %v, want %v", got, want)
 	}
 
-	otherKey := func() []byte { _, k, _ := e.ca.issue(t, x509.Certificate{Subject: pkix.Name{CommonName: "x"}}, false); return k }()
+	otherKey := func() []byte {
+		_, k, _ := e.ca.issue(t, x509.Certificate{Subject: pkix.Name{CommonName: "x"}}, false)
+		return k
+	}()
 	expired, expiredKey, _ := e.ca.issue(t, x509.Certificate{Subject: pkix.Name{CommonName: "old"},
 		NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)}, false)
 	for _, bad := range []struct {
