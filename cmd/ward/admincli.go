@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -34,6 +36,9 @@ func adminFlags(name string, args []string, stderr io.Writer) (c *adminClient, a
 	addr := fset.String("addr", "", "admin API address host:port (default: [admin] listen of the config)")
 	tokenFile := fset.String("token-file", "", "file holding the admin token (default: [admin] token_file of the config, or $WARD_ADMIN_TOKEN)")
 	jsonOut := fset.Bool("json", false, "print the API's JSON answer")
+	caFile := fset.String("cacert", "", "PEM CA file to verify an HTTPS admin listener with (default: the system's roots)")
+	certFile := fset.String("cert", "", "PEM client certificate for an admin listener with client_ca (mTLS)")
+	keyFile := fset.String("key", "", "PEM key of -cert")
 	if err := fset.Parse(args); err != nil {
 		return nil, false, false
 	}
@@ -42,7 +47,11 @@ func adminFlags(name string, args []string, stderr io.Writer) (c *adminClient, a
 		return nil, false, false
 	}
 	c = &adminClient{http: &http.Client{Timeout: 2 * time.Minute}, token: os.Getenv("WARD_ADMIN_TOKEN")}
-	if *addr == "" || (*tokenFile == "" && c.token == "") {
+	useTLS := false
+	if a, ok := strings.CutPrefix(*addr, "https://"); ok {
+		*addr, useTLS = a, true
+	}
+	if *addr == "" || (*tokenFile == "" && c.token == "") || !useTLS {
 		cfg, err := config.Load(*path)
 		if err != nil && *addr == "" {
 			printErrors(stderr, err)
@@ -55,6 +64,7 @@ func adminFlags(name string, args []string, stderr io.Writer) (c *adminClient, a
 			if *tokenFile == "" && c.token == "" && cfg.Admin.TokenFile != "" {
 				*tokenFile = cfg.ResolveFile(cfg.Admin.TokenFile)
 			}
+			useTLS = useTLS || cfg.Admin.TLS.Enabled()
 		}
 	}
 	if *addr == "" {
@@ -70,7 +80,44 @@ func adminFlags(name string, args []string, stderr io.Writer) (c *adminClient, a
 		c.token = strings.TrimSpace(string(b))
 	}
 	c.base = "http://" + *addr
+	if useTLS || *caFile != "" || *certFile != "" {
+		tc, err := adminTLS(*caFile, *certFile, *keyFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "ward %s: %v\n", name, err)
+			return nil, false, false
+		}
+		c.base = "https://" + *addr
+		c.http.Transport = &http.Transport{TLSClientConfig: tc}
+	}
 	return c, *jsonOut, true
+}
+
+// adminTLS is the client side of an admin listener with TLS: the CA to
+// trust (none: the system's) and the client certificate for mTLS.
+func adminTLS(caFile, certFile, keyFile string) (*tls.Config, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if caFile != "" {
+		b, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(b) {
+			return nil, fmt.Errorf("%s holds no PEM certificate", caFile)
+		}
+		tc.RootCAs = pool
+	}
+	if (certFile == "") != (keyFile == "") {
+		return nil, errors.New("-cert and -key go together")
+	}
+	if certFile != "" {
+		pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, err
+		}
+		tc.Certificates = []tls.Certificate{pair}
+	}
+	return tc, nil
 }
 
 func (c *adminClient) do(method, path string, out any) (int, []byte, error) {
