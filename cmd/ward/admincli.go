@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -46,6 +48,9 @@ func adminFlagsArgs(name string, args []string, nargs int, more func(*flag.FlagS
 	addr := fset.String("addr", "", "admin API address host:port (default: [admin] listen of the config)")
 	tokenFile := fset.String("token-file", "", "file holding the admin token (default: [admin] token_file of the config, or $WARD_ADMIN_TOKEN)")
 	jsonOut := fset.Bool("json", false, "print the API's JSON answer")
+	caFile := fset.String("cacert", "", "PEM CA file to verify an HTTPS admin listener with (default: the system's roots)")
+	certFile := fset.String("cert", "", "PEM client certificate for an admin listener with client_ca (mTLS)")
+	keyFile := fset.String("key", "", "PEM key of -cert")
 	if more != nil {
 		more(fset)
 	}
@@ -68,7 +73,11 @@ func adminFlagsArgs(name string, args []string, nargs int, more func(*flag.FlagS
 		return nil, false, nil, false
 	}
 	c = &adminClient{http: &http.Client{Timeout: 2 * time.Minute}, token: os.Getenv("WARD_ADMIN_TOKEN")}
-	if *addr == "" || (*tokenFile == "" && c.token == "") {
+	useTLS := false
+	if a, ok := strings.CutPrefix(*addr, "https://"); ok {
+		*addr, useTLS = a, true
+	}
+	if *addr == "" || (*tokenFile == "" && c.token == "") || !useTLS {
 		cfg, err := config.Load(*path)
 		if err != nil && *addr == "" {
 			printErrors(stderr, err)
@@ -81,6 +90,7 @@ func adminFlagsArgs(name string, args []string, nargs int, more func(*flag.FlagS
 			if *tokenFile == "" && c.token == "" && cfg.Admin.TokenFile != "" {
 				*tokenFile = cfg.ResolveFile(cfg.Admin.TokenFile)
 			}
+			useTLS = useTLS || cfg.Admin.TLS.Enabled()
 		}
 	}
 	if *addr == "" {
@@ -96,7 +106,44 @@ func adminFlagsArgs(name string, args []string, nargs int, more func(*flag.FlagS
 		c.token = strings.TrimSpace(string(b))
 	}
 	c.base = "http://" + *addr
+	if useTLS || *caFile != "" || *certFile != "" {
+		tc, err := adminTLS(*caFile, *certFile, *keyFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "ward %s: %v\n", name, err)
+			return nil, false, nil, false
+		}
+		c.base = "https://" + *addr
+		c.http.Transport = &http.Transport{TLSClientConfig: tc}
+	}
 	return c, *jsonOut, pos, true
+}
+
+// adminTLS is the client side of an admin listener with TLS: the CA to
+// trust (none: the system's) and the client certificate for mTLS.
+func adminTLS(caFile, certFile, keyFile string) (*tls.Config, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if caFile != "" {
+		b, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(b) {
+			return nil, fmt.Errorf("%s holds no PEM certificate", caFile)
+		}
+		tc.RootCAs = pool
+	}
+	if (certFile == "") != (keyFile == "") {
+		return nil, errors.New("-cert and -key go together")
+	}
+	if certFile != "" {
+		pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, err
+		}
+		tc.Certificates = []tls.Certificate{pair}
+	}
+	return tc, nil
 }
 
 func (c *adminClient) do(method, path string, out any) (int, []byte, error) {

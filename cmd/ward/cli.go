@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"embed"
 	"errors"
 	"flag"
@@ -362,6 +363,10 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 			return 1
 		}
 		adminAddr = aln.Addr().String()
+		if cfg.Admin.TLS.Enabled() {
+			// Certificates follow the live snapshot, like [server]'s.
+			aln = tls.NewListener(aln, srv.TLSConfig(proxy.ListenerAdmin))
+		}
 		bg.Add(1)
 		go func() {
 			defer bg.Done()

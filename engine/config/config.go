@@ -16,6 +16,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/netip"
@@ -57,8 +58,42 @@ type Server struct {
 	IdleTimeout    time.Duration // default 90s
 	MaxHeaderBytes int64         // default 16KiB
 	Concurrency    int           // max concurrent connections; 0 = fasthttp default
+	TLS            TLS           // tls_cert, tls_key, ...; TLS.Enabled() false = plain TCP
 	Line           int           // line of [server]
 }
+
+// TLS configures TLS on a listener ([server] or [admin]). The files are
+// read when a snapshot is built (start-up and every reload), not by Parse:
+// a reload re-reads them, so a renewed certificate is served without a
+// restart. Turning TLS on or off needs a restart.
+type TLS struct {
+	Cert string // PEM certificate chain file, relative to Dir; "" = no TLS
+	Key  string // PEM private key file, relative to Dir; required with Cert
+	// MinVersion is tls.VersionTLS12 or tls.VersionTLS13; default
+	// TLS 1.2 when tls_min_version is not written (DefaultTLSMinVersion).
+	MinVersion uint16
+	// ClientCA is a PEM file of CA certificates client certificates must
+	// chain to; "" = client certificates are not asked for.
+	ClientCA string
+	// ClientAuth is ClientAuthRequire or ClientAuthVerifyIfGiven; it only
+	// matters with ClientCA.
+	ClientAuth string
+}
+
+// Enabled reports whether the listener serves TLS.
+func (t *TLS) Enabled() bool { return t.Cert != "" }
+
+// TLS settings.
+const (
+	ClientAuthRequire       = "require"
+	ClientAuthVerifyIfGiven = "verify_if_given"
+	// DefaultTLSMinVersion applies when tls_min_version is not written:
+	// TLS 1.2, like crypto/tls servers and Mozilla's "intermediate"
+	// profile, so that an existing config gaining a certificate still
+	// serves clients and load balancers without TLS 1.3. Example() and new
+	// configs say "1.3".
+	DefaultTLSMinVersion = tls.VersionTLS12
+)
 
 // Log configures logging.
 type Log struct {
@@ -102,6 +137,7 @@ type Admin struct {
 	// ModuleDir is where POST /modules stores uploaded guard modules (as
 	// SHA256.wasm), relative to Dir; "" = uploads are refused.
 	ModuleDir string
+	TLS       TLS // as [server]'s
 }
 
 // Audit configures the audit log: one JSON line per request.
@@ -216,8 +252,17 @@ type Route struct {
 	MaxIdleConnDuration time.Duration
 	MaxConns            int
 	IdentityHeaders     []string // lower-cased header names
-	Line                int      // line of the route's [[routes]] header
+	// Mode is RouteProxy (forward to Upstream) or RouteAuthRequest (answer
+	// nginx's auth_request subrequests; Upstream is nil).
+	Mode string
+	Line int // line of the route's [[routes]] header
 }
+
+// Route modes.
+const (
+	RouteProxy       = "proxy"
+	RouteAuthRequest = "auth_request"
+)
 
 // Enumerations and defaults.
 const (

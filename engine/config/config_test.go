@@ -76,6 +76,7 @@ func TestParseGood(t *testing.T) {
 		IdleTimeout:    90 * time.Second,
 		MaxHeaderBytes: 32768,
 		Concurrency:    100,
+		TLS:            TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire},
 		Line:           1,
 	}
 	if !reflect.DeepEqual(c.Server, wantServer) {
@@ -110,7 +111,7 @@ func TestParseGood(t *testing.T) {
 		Name: "openai", Prefix: "/v1/", Upstream: r0.Upstream, Guards: []string{"denylist", "pii"},
 		UnknownPaths: "pass", MaxBody: 8 << 20, MaxResponseBody: 32 << 20,
 		ConnectTimeout: 5 * time.Second, Timeout: 120 * time.Second, MaxIdleConnDuration: 90 * time.Second,
-		MaxConns: 512, IdentityHeaders: []string{"authorization", "x-api-key"}, Line: 29,
+		MaxConns: 512, IdentityHeaders: []string{"authorization", "x-api-key"}, Mode: RouteProxy, Line: 29,
 	}
 	if !reflect.DeepEqual(*r0, want0) {
 		t.Errorf("route 0 = %+v\nwant      %+v", *r0, want0)
@@ -119,7 +120,7 @@ func TestParseGood(t *testing.T) {
 		Name: "anthropic", Prefix: "/anthropic/", Upstream: r1.Upstream, StripPrefix: true,
 		HostHeader: "api.anthropic.com", UnknownPaths: "refuse", MaxBody: 1e6, MaxResponseBody: 2 << 20,
 		ConnectTimeout: time.Second, Timeout: time.Minute, MaxIdleConnDuration: 10 * time.Second,
-		MaxConns: 8, IdentityHeaders: []string{"x-api-key"}, Line: 35,
+		MaxConns: 8, IdentityHeaders: []string{"x-api-key"}, Mode: RouteProxy, Line: 35,
 	}
 	if !reflect.DeepEqual(*r1, want1) {
 		t.Errorf("route 1 = %+v\nwant      %+v", *r1, want1)
@@ -205,8 +206,8 @@ prefx = "/x/"
 			"ward.toml:4: guards.pii.path: missing required key\n" +
 				`ward.toml:5: guards.pii.Path: unknown key (did you mean "path"?)`, CodeMissing},
 		{"bad enum", base + "mode = \"x\"\n[guards.pii2]\npath = \"x\"\nmode = \"enforc\"\n",
-			"ward.toml:12: routes[0].mode: unknown key\n" +
-				`ward.toml:15: guards.pii2.mode: unknown value "enforc" (want enforce|observe)`, CodeUnknownKey},
+			"ward.toml:12: routes[0].mode: unknown value \"x\" (want proxy|auth_request)\n" +
+				`ward.toml:15: guards.pii2.mode: unknown value "enforc" (want enforce|observe)`, CodeValue},
 		{"bad duration", "[server]\nlisten = [\":1\"]\nread_timeout = \"30x\"\nidle_timeout = 90\nwrite_timeout = true\n",
 			"ward.toml:3: server.read_timeout: invalid duration \"30x\" (want a Go duration string such as \"30s\", \"1m30s\" or \"250ms\")\n" +
 				"ward.toml:4: server.idle_timeout: integer 90 has no unit (want a Go duration string such as \"30s\", \"1m30s\" or \"250ms\")\n" +
@@ -563,7 +564,7 @@ func TestExampleParses(t *testing.T) {
 			continue
 		}
 		switch strings.SplitN(l, " ", 2)[0] {
-		case "listen", "path", "name", "prefix", "upstream", "guards", "phrases", "[server]", "[admin]", "[audit]", "[guards.denylist]", "[guards.denylist.config]", "[[routes]]":
+		case "listen", "tls_min_version", "path", "name", "prefix", "upstream", "guards", "phrases", "[server]", "[admin]", "[audit]", "[guards.denylist]", "[guards.denylist.config]", "[[routes]]":
 			stripped = append(stripped, l)
 		}
 	}
@@ -594,6 +595,7 @@ func TestDocumentedKeys(t *testing.T) {
 		"path", "sha256", "candidate", "candidate_sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
+		"tls_cert", "tls_key", "tls_min_version", "client_ca", "client_auth",
 	}
 	for _, k := range keys {
 		if !strings.Contains(Example(), "\n"+k+" = ") && k != "config" {
@@ -768,7 +770,7 @@ func TestOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Admin != (Admin{}) {
+	if c.Admin != (Admin{TLS: TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}}) {
 		t.Errorf("admin defaults = %+v", c.Admin)
 	}
 	if want := (Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer}); c.Audit != want {

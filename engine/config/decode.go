@@ -1,6 +1,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"math"
@@ -438,7 +439,45 @@ func (d *decoder) server(t *table) {
 	t.duration("idle_timeout", &s.IdleTimeout, 0, math.MaxInt64)
 	t.size("max_header_bytes", &s.MaxHeaderBytes, 1<<10, 1<<20)
 	t.integer("concurrency", &s.Concurrency, 0, math.MaxInt32)
+	d.listenerTLS(t, &s.TLS)
 	t.done()
+}
+
+// listenerTLS reads a listener's TLS keys from its table. Files are not read here
+// (Parse does not touch the file system); see TLS.
+func (d *decoder) listenerTLS(t *table, c *TLS) {
+	*c = TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}
+	file := func(key string, dst *string) {
+		if t.str(key, dst) && strings.ContainsRune(*dst, 0) {
+			d.errorf(CodeValue, t.at(key), "must not contain NUL")
+			*dst = ""
+		}
+	}
+	file("tls_cert", &c.Cert)
+	file("tls_key", &c.Key)
+	switch {
+	case c.Cert != "" && c.Key == "":
+		if _, ok := t.m["tls_key"]; ok {
+			d.errorf(CodeValue, t.at("tls_key"), "must not be empty when tls_cert is set")
+		} else {
+			t.missing("tls_key")
+		}
+	case c.Cert == "" && c.Key != "":
+		d.errorf(CodeValue, t.at("tls_key"), "tls_key without tls_cert")
+	}
+	var v string
+	t.enum("tls_min_version", &v, "1.2", "1.3")
+	if v == "1.3" {
+		c.MinVersion = tls.VersionTLS13
+	}
+	file("client_ca", &c.ClientCA)
+	if c.ClientCA != "" && c.Cert == "" {
+		d.errorf(CodeValue, t.at("client_ca"), "client certificates need TLS: set tls_cert and tls_key")
+	}
+	t.enum("client_auth", &c.ClientAuth, ClientAuthRequire, ClientAuthVerifyIfGiven)
+	if c.ClientAuth != ClientAuthRequire && c.ClientCA == "" {
+		d.errorf(CodeValue, t.at("client_auth"), "%q needs client_ca", c.ClientAuth)
+	}
 }
 
 func checkListen(a string) error {
@@ -515,6 +554,7 @@ func (d *decoder) admin(t *table) {
 	if valid && a.TokenFile == "" && !IsLoopback(a.Listen) {
 		d.errorf(CodeMissing, t.at("token_file"), "an admin listener on a non-loopback address (%s) needs a token", a.Listen)
 	}
+	d.listenerTLS(t, &a.TLS)
 	t.done()
 }
 
@@ -712,8 +752,10 @@ func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
 		MaxIdleConnDuration: DefaultMaxIdleConnDuration,
 		MaxConns:            DefaultMaxConns,
 		IdentityHeaders:     slices.Clone(DefaultIdentityHeaders),
+		Mode:                RouteProxy,
 		Line:                d.c.lines.lookup(t.path),
 	}
+	t.enum("mode", &r.Mode, RouteProxy, RouteAuthRequest)
 	if t.requiredStr("name", &r.Name) && !nameRE.MatchString(r.Name) {
 		d.errorf(CodeValue, t.at("name"), "invalid route name %q (want [a-z0-9_-]+)", r.Name)
 	}
@@ -729,7 +771,17 @@ func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
 		}
 	}
 	var up string
-	if t.requiredStr("upstream", &up) {
+	if r.Mode == RouteAuthRequest {
+		// The answer goes back to nginx, which forwards the request
+		// itself: the upstream keys would silently do nothing.
+		for _, k := range []string{"upstream", "strip_prefix", "host_header", "max_response_body",
+			"connect_timeout", "timeout", "max_conns", "max_idle_conn_duration"} {
+			if _, ok := t.m[k]; ok {
+				t.get(k)
+				d.errorf(CodeValue, t.at(k), "not used by a route with mode = %q (nginx forwards the request)", RouteAuthRequest)
+			}
+		}
+	} else if t.requiredStr("upstream", &up) {
 		u, err := parseUpstream(up)
 		if err != nil {
 			d.errorf(CodeValue, t.at("upstream"), "%v", err)

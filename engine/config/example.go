@@ -27,6 +27,22 @@ idle_timeout = "90s"
 max_header_bytes = "16KiB"
 # Maximum number of concurrent connections; 0 = the server's default.
 concurrency = 0
+# TLS on these listeners: PEM certificate chain and private key files (relative
+# to this file's directory); "" = plain TCP. Both or neither. They are read
+# at start and on every reload, so a renewed certificate is served without
+# a restart (a certificate that fails to load refuses the reload).
+tls_cert = ""
+tls_key = ""
+# Oldest TLS version accepted: "1.2" | "1.3". Unset = "1.2" (older
+# clients); new configs say "1.3".
+tls_min_version = "1.3"
+# PEM file of the CAs client certificates must chain to (mTLS); "" = no
+# client certificates. A verified certificate's subject and SANs become
+# identity.cert_* annotations.
+client_ca = ""
+# With client_ca: require = every connection needs a verified client
+# certificate; verify_if_given = optional, verified when presented.
+client_auth = "require"
 
 [log]
 # debug | info | warn | error
@@ -70,6 +86,22 @@ token_file = ""
 # /modules, ward upload) are stored as SHA256.wasm (relative to this file's
 # directory); "" = uploads are refused.
 module_dir = ""
+# TLS on the admin listener: PEM certificate chain and private key files (relative
+# to this file's directory); "" = plain TCP. Both or neither. They are read
+# at start and on every reload, so a renewed certificate is served without
+# a restart (a certificate that fails to load refuses the reload).
+tls_cert = ""
+tls_key = ""
+# Oldest TLS version accepted: "1.2" | "1.3". Unset = "1.2" (older
+# clients); new configs say "1.3".
+tls_min_version = "1.3"
+# PEM file of the CAs client certificates must chain to (mTLS); "" = no
+# client certificates. A verified certificate's subject and SANs become
+# identity.cert_* annotations.
+client_ca = ""
+# With client_ca: require = every connection needs a verified client
+# certificate; verify_if_given = optional, verified when presented.
+client_auth = "require"
 
 [audit]
 # One JSON line per request (guards' verdicts, status, tokens; never
@@ -145,6 +177,9 @@ phrases = ["ignore previous instructions"]
 name = "openai"
 # Required, starts with "/"; two routes may not share a prefix.
 prefix = "/v1/"
+# proxy = forward to upstream; auth_request = answer nginx auth_request
+# subrequests (no upstream; docs/nginx.md).
+mode = "proxy"
 # Required absolute http:// or https:// URL, without query or credentials.
 # Its path is prepended to the forwarded request path.
 upstream = "http://127.0.0.1:9000"

@@ -171,6 +171,7 @@ type reqState struct {
 	buf  []byte
 	id   [32]byte
 	ip   []byte // client IP text, aliased by the exchange's client.ip annotation
+	peer peerIdentity
 
 	rec     Record
 	recs    []pipeline.Record
@@ -246,6 +247,10 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 		s.fail(ctx, st, api, fasthttp.StatusNotFound, "route_not_found", "no route for this path")
 		return
 	}
+	if rt.authRequest {
+		s.authRequest(ctx, st, rt, reqID)
+		return
+	}
 	if api == abi.APIUnknown && rt.refuseUnknown {
 		s.fail(ctx, st, api, fasthttp.StatusNotFound, "unknown_path", "this gateway route only serves LLM API paths")
 		return
@@ -277,14 +282,7 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 		x.RequestID = b2s(reqID)
 		x.Route = rt.name
 		x.Path = b2s(path)
-		x.Headers = x.Headers[:0]
-		for _, h := range rt.identityHeaders {
-			if v := ctx.Request.Header.Peek(h); len(v) > 0 {
-				x.Headers = append(x.Headers, abi.KV{Key: h, Value: b2s(v)})
-			}
-		}
-		st.ip = appendClientIP(st.ip[:0], ctx.RemoteIP())
-		x.Annotations = append(x.Annotations, abi.KV{Key: "client.ip", Value: b2s(st.ip)})
+		s.describe(ctx, st, rt, x)
 		st.rec.Model = x.Model
 		if rt.pipeline.Handles(abi.PhaseRequest) {
 			rt.pipeline.Run(ctx, x, &st.out)

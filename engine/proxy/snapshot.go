@@ -39,6 +39,9 @@ type Snapshot struct {
 	entries []GuardEntry
 	shared  []*sharedGuard
 	cfg     *config.Config
+	// tls holds each listener's TLS settings with their files read (nil:
+	// no TLS), served through Server.TLSConfig.
+	tls [numListeners]*tls.Config
 
 	// active counts the requests using the snapshot (Server.acquire).
 	active atomic.Int64
@@ -100,6 +103,9 @@ type route struct {
 	identityHeaders []string
 	refuseUnknown   bool
 	noCompression   bool
+	// authRequest: the route answers nginx auth_request subrequests
+	// (authreq.go) and has no upstream client.
+	authRequest bool
 }
 
 func (s *Snapshot) match(path []byte) *route {
@@ -166,7 +172,9 @@ func (s *Snapshot) Close(ctx context.Context) error {
 		}
 	}
 	for _, r := range s.routes {
-		r.client.CloseIdleConnections()
+		if r.client != nil {
+			r.client.CloseIdleConnections()
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -245,6 +253,14 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 		snap.guards = append(snap.guards, sg.g)
 		snap.entries = append(snap.entries, e)
 		byName[gc.Name] = len(snap.entries) - 1
+	}
+	now := time.Now()
+	for l, c := range [numListeners]*config.TLS{ListenerServer: &cfg.Server.TLS, ListenerAdmin: &cfg.Admin.TLS} {
+		tc, err := buildTLS(cfg, Listener(l), c, now)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		snap.tls[l] = tc
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -418,6 +434,17 @@ func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, mk mod
 }
 
 func newRoute(rc *config.Route, p *pipeline.Pipeline) (*route, error) {
+	if rc.Mode == config.RouteAuthRequest {
+		return &route{
+			cfg:             rc,
+			name:            rc.Name,
+			prefix:          []byte(rc.Prefix),
+			pipeline:        p,
+			identityHeaders: rc.IdentityHeaders,
+			refuseUnknown:   rc.UnknownPaths == config.UnknownRefuse,
+			authRequest:     true,
+		}, nil
+	}
 	u := rc.Upstream
 	isTLS := u.Scheme == "https"
 	addr := u.Host
@@ -492,7 +519,10 @@ func (s *Snapshot) Describe() []byte {
 		out.Guards = append(out.Guards, gv{g.Name(), g.Version(), g.ABI(), g.SHA256()})
 	}
 	for _, r := range s.routes {
-		v := rv{Name: r.name, Prefix: string(r.prefix), Upstream: r.cfg.Upstream.String()}
+		v := rv{Name: r.name, Prefix: string(r.prefix)}
+		if r.cfg.Upstream != nil {
+			v.Upstream = r.cfg.Upstream.String()
+		}
 		for _, st := range r.pipeline.Steps() {
 			v.Guards = append(v.Guards, fmt.Sprintf("%s@%s(%s)", st.Guard.Name(), st.Guard.Version(), st.Mode))
 		}

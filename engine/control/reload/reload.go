@@ -458,14 +458,19 @@ func restartOnly(cur, next *config.Config) []string {
 	var out []string
 	a, b := cur.Server, next.Server
 	a.Line, b.Line = 0, 0
+	// TLS files and settings are reloaded with the snapshot (proxy's
+	// Server.TLSConfig); only turning TLS on or off needs a restart.
+	a.TLS, b.TLS = tlsOnOnly(a.TLS), tlsOnOnly(b.TLS)
 	if !reflect.DeepEqual(a, b) {
 		out = append(out, "server")
 	}
+	ca, na := cur.Admin, next.Admin
+	ca.TLS, na.TLS = tlsOnOnly(ca.TLS), tlsOnOnly(na.TLS)
 	for _, s := range []struct {
 		name string
 		x, y any
 	}{{"log", cur.Log, next.Log}, {"wasm", cur.Wasm, next.Wasm}, {"state", cur.State, next.State},
-		{"admin", cur.Admin, next.Admin}, {"audit", cur.Audit, next.Audit}, {"reload", cur.Reload, next.Reload}} {
+		{"admin", ca, na}, {"audit", cur.Audit, next.Audit}, {"reload", cur.Reload, next.Reload}} {
 		if !reflect.DeepEqual(s.x, s.y) {
 			out = append(out, s.name)
 		}
@@ -482,6 +487,13 @@ func restartOnly(cur, next *config.Config) []string {
 		}
 	}
 	return out
+}
+
+func tlsOnOnly(t config.TLS) config.TLS {
+	if t.Enabled() {
+		return config.TLS{Cert: "on"}
+	}
+	return config.TLS{}
 }
 
 // selfTestTimeout bounds the wait for a free instance during a self-test;
