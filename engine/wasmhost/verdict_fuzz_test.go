@@ -1,6 +1,9 @@
 package wasmhost
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,6 +104,35 @@ func FuzzValidateVerdict(f *testing.F) {
 	seed(abi.PhaseResponseChunk, 0, "abc", false, &abi.Verdict{Rewrites: []abi.Rewrite{{Index: 0, Text: "a"}, {Index: 0, Text: "b"}}})
 	seed(abi.PhaseRequest, 0, "", false, &abi.Verdict{SetHeaders: []abi.KV{{Key: "x-a", Value: "1\r\nSet-Cookie: a=b"}}})
 	seed(abi.PhaseRequest, 0, "", false, &abi.Verdict{SetHeaders: []abi.KV{{Key: "x a", Value: "1"}}, Scores: []abi.Score{{Name: "n", Value: 1.5}}})
+	// The golden verdicts of the built-in guards, with their exchanges.
+	files, err := filepath.Glob(filepath.Join("..", "..", "plugins", "*", "testdata", "cases.json"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no plugins/*/testdata/cases.json: %v", err)
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		var cases []struct {
+			Exchange abi.Exchange `json:"exchange"`
+			Verdict  *abi.Verdict `json:"verdict"`
+		}
+		if err := json.Unmarshal(b, &cases); err != nil {
+			f.Fatalf("%s: %v", p, err)
+		}
+		for _, c := range cases {
+			if c.Verdict == nil {
+				continue
+			}
+			x := &c.Exchange
+			n := len(x.Messages)
+			if x.Phase == abi.PhaseResponse {
+				n = len(x.Response.Messages)
+			}
+			seed(x.Phase, uint8(n), x.Chunk.Delta, x.Chunk.Final, c.Verdict)
+		}
+	}
 	f.Fuzz(func(t *testing.T, phase, msgs uint8, delta string, final bool, vb []byte) {
 		x := &abi.Exchange{Phase: abi.Phase(phase % 4), Stream: phase&4 != 0}
 		for i := range int(msgs % 8) {

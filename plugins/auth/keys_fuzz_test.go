@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -100,6 +102,28 @@ func FuzzParsePEMKey(f *testing.F) {
 	priv, _ := x509.MarshalPKCS8PrivateKey(k.ed)
 	f.Add(string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: priv})))
 	f.Add("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n")
+	// The keys of the golden cases.
+	b, err := os.ReadFile(filepath.Join("testdata", "cases.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	var cases []struct {
+		Config struct {
+			JWT struct {
+				Keys []struct {
+					PEM string `json:"pem"`
+				} `json:"keys"`
+			} `json:"jwt"`
+		} `json:"config"`
+	}
+	if err := json.Unmarshal(b, &cases); err != nil {
+		f.Fatal(err)
+	}
+	for _, c := range cases {
+		for _, k := range c.Config.JWT.Keys {
+			f.Add(k.PEM)
+		}
+	}
 	f.Fuzz(func(t *testing.T, text string) {
 		key, err := parsePEMKey(text)
 		if err != nil {
