@@ -20,9 +20,10 @@
 // the run samples the admin API's /metrics every second; the baseline is
 // the lower envelope (minimum) of the last 10 s of the warm-up, the end
 // the same over the run's last 10 s (no swap or fault window there). The
-// minimum of a sawtooth heap is what survives garbage collection, without
-// a way to force one in the process. Goroutines, live heap and RSS may not
-// grow by more than -growth (10%).
+// live heap is the heap left by the last garbage collection: half the
+// heap goal it set (go_memstats_next_gc_bytes; ward runs with GOGC=100),
+// so no collection has to be forced. Goroutines, live heap and RSS may
+// not grow by more than -growth (10%).
 //
 //	go tool task soak
 //	go run ./benchmarks/soak -ward ./bin/ward -d 5m -swaps 20 -rps 400

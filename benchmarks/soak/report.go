@@ -72,6 +72,19 @@ func (r *result) markdown(o options) string {
 	if o.growth >= 0 {
 		fmt.Fprintf(&b, "\nLimit: %.0f%% growth of each.\n", 100*o.growth)
 	}
+	// A trace: the lower envelope of each minute (of each 10 s in a run
+	// shorter than 3 minutes).
+	step := time.Minute
+	if r.elapsed < 3*time.Minute {
+		step = 10 * time.Second
+	}
+	var trace []string
+	for from := time.Duration(0); from < r.elapsed; from += step {
+		if e := envelope(r.samples, from, from+step); e.rss > 0 {
+			trace = append(trace, fmt.Sprintf("%s: %.0f / %.0f MiB / %.0f MiB", (from + step).Round(time.Second), e.goroutines, e.heap/(1<<20), e.rss/(1<<20)))
+		}
+	}
+	fmt.Fprintf(&b, "\nTrace (goroutines / live heap / RSS, lowest in each %s up to): %s.\n", step, strings.Join(trace, "; "))
 	return b.String()
 }
 

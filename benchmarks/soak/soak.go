@@ -224,12 +224,12 @@ func run(o options) (*result, error) {
 				return
 			case <-tick.C:
 			}
-			m, err := wardproc.Metrics(admin, ward.Admin, "go_goroutines", "go_memstats_heap_alloc_bytes", "process_resident_memory_bytes")
+			m, err := wardproc.Metrics(admin, ward.Admin, "go_goroutines", "go_memstats_next_gc_bytes", "process_resident_memory_bytes")
 			if err != nil {
 				samplerDone <- err
 				return
 			}
-			s := sample{at: time.Since(start), goroutines: m["go_goroutines"], heap: m["go_memstats_heap_alloc_bytes"], rss: m["process_resident_memory_bytes"]}
+			s := sample{at: time.Since(start), goroutines: m["go_goroutines"], heap: m["go_memstats_next_gc_bytes"] / 2, rss: m["process_resident_memory_bytes"]}
 			mu.Lock()
 			res.samples = append(res.samples, s)
 			mu.Unlock()
