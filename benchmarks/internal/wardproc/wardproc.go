@@ -147,8 +147,8 @@ func waitServing(r io.Reader) (addr, admin string, err error) {
 			return "", "", errors.New("ward exited before serving")
 		}
 		return v[0], v[1], nil
-	case <-time.After(2 * time.Minute):
-		return "", "", errors.New("ward did not start in 2 minutes")
+	case <-time.After(5 * time.Minute): // a cold start compiles every guard; slow on a loaded machine
+		return "", "", errors.New("ward did not start in 5 minutes")
 	}
 }
 
