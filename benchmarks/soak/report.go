@@ -81,10 +81,11 @@ func (r *result) markdown(o options) string {
 	var trace []string
 	for from := time.Duration(0); from < r.elapsed; from += step {
 		if e := envelope(r.samples, from, from+step); e.rss > 0 {
-			trace = append(trace, fmt.Sprintf("%s: %.0f / %.0f MiB / %.0f MiB", (from+step).Round(time.Second), e.goroutines, e.heap/(1<<20), e.rss/(1<<20)))
+			trace = append(trace, fmt.Sprintf("%s: %.0f / %.0f / %.0f / %.0f MiB", (from+step).Round(time.Second),
+				e.goroutines, e.heap/(1<<20), e.rss/(1<<20), e.goRSS/(1<<20)))
 		}
 	}
-	fmt.Fprintf(&b, "\nTrace (goroutines / live heap / RSS, lowest in each %s up to): %s.\n", step, strings.Join(trace, "; "))
+	fmt.Fprintf(&b, "\nTrace (goroutines / live heap / RSS / held by the Go runtime, lowest in each %s up to): %s.\n", step, strings.Join(trace, "; "))
 	return b.String()
 }
 

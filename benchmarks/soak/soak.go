@@ -78,6 +78,10 @@ type stat struct {
 type sample struct {
 	at                    time.Duration
 	goroutines, heap, rss float64
+	// goRSS is what the Go runtime holds from the OS (sys less heap
+	// released); rss-goRSS is the rest: the guests' linear memories (mmap,
+	// off the Go heap), compiled code, C allocations.
+	goRSS float64
 }
 
 type result struct {
@@ -224,12 +228,14 @@ func run(o options) (*result, error) {
 				return
 			case <-tick.C:
 			}
-			m, err := wardproc.Metrics(admin, ward.Admin, "go_goroutines", "go_memstats_next_gc_bytes", "process_resident_memory_bytes")
+			m, err := wardproc.Metrics(admin, ward.Admin, "go_goroutines", "go_memstats_next_gc_bytes", "process_resident_memory_bytes",
+				"go_memstats_sys_bytes", "go_memstats_heap_released_bytes")
 			if err != nil {
 				samplerDone <- err
 				return
 			}
-			s := sample{at: time.Since(start), goroutines: m["go_goroutines"], heap: m["go_memstats_next_gc_bytes"] / 2, rss: m["process_resident_memory_bytes"]}
+			s := sample{at: time.Since(start), goroutines: m["go_goroutines"], heap: m["go_memstats_next_gc_bytes"] / 2, rss: m["process_resident_memory_bytes"],
+				goRSS: m["go_memstats_sys_bytes"] - m["go_memstats_heap_released_bytes"]}
 			mu.Lock()
 			res.samples = append(res.samples, s)
 			mu.Unlock()
@@ -394,10 +400,11 @@ func envelope(ss []sample, from, to time.Duration) sample {
 			continue
 		}
 		if first {
-			out.goroutines, out.heap, out.rss, first = s.goroutines, s.heap, s.rss, false
+			out.goroutines, out.heap, out.rss, out.goRSS, first = s.goroutines, s.heap, s.rss, s.goRSS, false
 			continue
 		}
 		out.goroutines, out.heap, out.rss = min(out.goroutines, s.goroutines), min(out.heap, s.heap), min(out.rss, s.rss)
+		out.goRSS = min(out.goRSS, s.goRSS)
 	}
 	return out
 }
