@@ -557,7 +557,8 @@ func TestExampleParses(t *testing.T) {
 			continue
 		}
 		switch strings.SplitN(l, " ", 2)[0] {
-		case "listen", "path", "name", "prefix", "upstream", "guards", "phrases", "[server]", "[admin]", "[audit]", "[guards.denylist]", "[guards.denylist.config]", "[[routes]]":
+		case "listen", "path", "name", "prefix", "upstream", "guards", "phrases", "[server]", "[admin]", "[audit]", "[guards.denylist]", "[guards.denylist.config]", "[[routes]]",
+			"[incident.rules.repeated-injection]", "reasons", "denials", "window", "period", "quarantine":
 			stripped = append(stripped, l)
 		}
 	}
@@ -567,7 +568,7 @@ func TestExampleParses(t *testing.T) {
 	}
 	c.File, d.File, c.lines, d.lines = "", "", nil, nil
 	for _, x := range []*Config{c, d} {
-		x.Server.Line, x.Guards[0].Line, x.Routes[0].Line = 0, 0, 0
+		x.Server.Line, x.Guards[0].Line, x.Routes[0].Line, x.Incident.Rules[0].Line = 0, 0, 0, 0
 	}
 	if !reflect.DeepEqual(c, d) {
 		t.Errorf("Example's values differ from the defaults:\n%+v\n%+v", c, d)
@@ -588,9 +589,11 @@ func TestDocumentedKeys(t *testing.T) {
 		"path", "sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
+		"operators_file", "session_ttl", "quarantine", "sync_interval", "identity", "reasons", "denials", "window", "period",
+		"url", "secret_file", "max_attempts", "backoff", "max_backoff", "queue", "rules", "webhook",
 	}
 	for _, k := range keys {
-		if !strings.Contains(Example(), "\n"+k+" = ") && k != "config" {
+		if !strings.Contains(Example(), "\n"+k+" = ") && k != "config" && k != "rules" && k != "webhook" {
 			t.Errorf("Example lacks %q", k)
 		}
 		if !strings.Contains(string(readme), "`"+k+"`") {
@@ -624,6 +627,13 @@ func TestDocumentedKeys(t *testing.T) {
 	rt := d.table([]string{"routes", "[0]"}, map[string]any{})
 	d.route(rt, nil)
 	asked = append(append(asked, gt.known...), rt.known...)
+	it := d.table([]string{"incident"}, nil)
+	d.incident(it, nil)
+	qt := d.table([]string{"incident", "rules", "r"}, map[string]any{})
+	d.rule(qt, "r")
+	wt := d.table([]string{"incident", "webhook"}, nil)
+	d.webhook(wt, &Webhook{})
+	asked = append(append(append(asked, it.known...), qt.known...), wt.known...)
 	for _, k := range asked {
 		found := false
 		for _, kk := range keys {
@@ -762,7 +772,7 @@ func TestOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Admin != (Admin{}) {
+	if c.Admin != (Admin{SessionTTL: DefaultSessionTTL}) {
 		t.Errorf("admin defaults = %+v", c.Admin)
 	}
 	if want := (Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer}); c.Audit != want {
