@@ -46,8 +46,8 @@ type Config struct {
 	// Incident configures automated incident response: quarantine rules
 	// (referenced by routes) and the alert webhook.
 	Incident Incident
-	Guards []*Guard // in the order they first appear in the file
-	Routes []*Route // in file order
+	Guards   []*Guard // in the order they first appear in the file
+	Routes   []*Route // in file order
 
 	lines lineIndex
 }
