@@ -149,9 +149,10 @@ func (r *memRecords) dropExpired(now time.Duration) {
 	}
 }
 
-// A Redis set is a sorted set PREFIX "rec/" SET holding the keys, scored
+// A Redis set is a sorted set PREFIX "@rec/" SET holding the keys, scored
 // by their expiry (server time in ms), and one string key per entry,
-// PREFIX "rec/" SET "/" KEY, expiring with it. The scripts use the
+// PREFIX "@rec/" SET "/" KEY, expiring with it. "@" keeps them apart from
+// guards' keys (PREFIX GUARD "/" KEY; guard names never hold "@"). The scripts use the
 // server's clock (TIME), so replicas with skewed clocks agree.
 
 // putScript: KEYS[1] the index, KEYS[2] the value key; ARGV[1] the member,
@@ -192,7 +193,7 @@ return out
 `)
 
 func (r *Redis) recKeys(set, key string) (index, value string) {
-	index = r.prefix + "rec/" + set
+	index = r.prefix + "@rec/" + set
 	return index, index + "/" + key
 }
 
