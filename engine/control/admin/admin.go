@@ -7,10 +7,16 @@
 //	GET  /status    the reloader's state: generation, last reload and last failure
 //	POST /reload    reload the config and guards; 200 with the result, 422 when refused
 //	POST /rollback  publish the previous pipeline again; 409 when there is none
+//	GET  /quarantines            the quarantined identities (engine/control/incident)
+//	POST /quarantines/lift       {"identity":"KIND:VALUE"}: lift a quarantine
+//	DELETE /quarantines/{id}     the same
+//	POST /login     {"operator","password","totp"}: an operator session token (no token needed)
+//	POST /logout    revoke the session token of the request
 //
-// Every endpoint but /healthz and /readyz requires "Authorization: Bearer
-// TOKEN" when a token is set, compared in constant time. Without a token
-// the API refuses to listen anywhere but on loopback.
+// Every endpoint but /healthz, /readyz and /login requires "Authorization:
+// Bearer TOKEN" when a token or operators are set: the admin token
+// (compared in constant time) or an operator's session token. Without
+// either the API refuses to listen anywhere but on loopback.
 package admin
 
 import (
@@ -30,7 +36,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/wardgate/ward/engine/config"
+	"github.com/wardgate/ward/engine/control/incident"
 	"github.com/wardgate/ward/engine/control/metrics"
+	"github.com/wardgate/ward/engine/control/operator"
 	"github.com/wardgate/ward/engine/control/reload"
 )
 
@@ -40,9 +48,45 @@ type Options struct {
 	Metrics  *metrics.Metrics
 	// Gatherer serves /metrics; nil serves no metrics.
 	Gatherer prometheus.Gatherer
-	// Token is the bearer token; "" means none (loopback only).
+	// Token is the bearer token; "" means none (loopback only, unless
+	// Operators is set).
 	Token string
+	// Operators, when not nil, enables POST /login and operator session
+	// tokens; every endpoint but the health checks then needs a session
+	// or Token.
+	Operators *operator.Authenticator
+	// Quarantines serves /quarantines; nil serves none.
+	Quarantines Quarantines
+	// Audit, when not nil, receives an audit record of each login
+	// attempt ("admin_login").
+	Audit incident.Auditor
 	Log   *slog.Logger
+}
+
+// Quarantines is what the admin API needs of incident response
+// (*incident.Manager implements it).
+type Quarantines interface {
+	List(ctx context.Context) ([]incident.Quarantine, error)
+	Lift(ctx context.Context, id, operator string) error
+}
+
+// Operator names who makes an admin request: the operator of its session
+// token, TokenOperator for the admin token, "" without authentication.
+// Handlers put it into the audit record of every admin action.
+func Operator(ctx context.Context) string {
+	s, _ := ctx.Value(operatorKey{}).(string)
+	return s
+}
+
+// TokenOperator is Operator's answer for a request made with the admin
+// token (automation).
+const TokenOperator = "admin-token"
+
+type operatorKey struct{}
+
+// WithOperator returns ctx carrying operator (for Operator).
+func WithOperator(ctx context.Context, operator string) context.Context {
+	return context.WithValue(ctx, operatorKey{}, operator)
 }
 
 // ErrNoToken is returned by Listen for a non-loopback address without a
@@ -75,6 +119,15 @@ func New(o Options) *Server {
 	mux.Handle("GET /status", s.auth(http.HandlerFunc(s.status)))
 	mux.Handle("POST /reload", s.auth(http.HandlerFunc(s.reload)))
 	mux.Handle("POST /rollback", s.auth(http.HandlerFunc(s.rollback)))
+	if o.Quarantines != nil {
+		mux.Handle("GET /quarantines", s.auth(http.HandlerFunc(s.quarantines)))
+		mux.Handle("POST /quarantines/lift", s.auth(http.HandlerFunc(s.liftJSON)))
+		mux.Handle("DELETE /quarantines/{id}", s.auth(http.HandlerFunc(s.liftPath)))
+	}
+	if o.Operators != nil {
+		mux.HandleFunc("POST /login", s.login)
+		mux.Handle("POST /logout", s.auth(http.HandlerFunc(s.logout)))
+	}
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
 	return s
 }
@@ -85,7 +138,7 @@ func (s *Server) Handler() http.Handler { return s.srv.Handler }
 // Listen opens the admin listener at addr; it refuses a non-loopback
 // address without a token.
 func (s *Server) Listen(addr string) (net.Listener, error) {
-	if s.o.Token == "" && !config.IsLoopback(addr) {
+	if s.o.Token == "" && s.o.Operators == nil && !config.IsLoopback(addr) {
 		return nil, fmt.Errorf("%w (%s)", ErrNoToken, addr)
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -110,20 +163,28 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 func (s *Server) auth(h http.Handler) http.Handler {
-	if s.o.Token == "" {
+	if s.o.Token == "" && s.o.Operators == nil {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		// Hashing first makes the comparison constant-time in the
-		// length too.
-		sum := sha256.Sum256([]byte(got))
-		if !ok || subtle.ConstantTimeCompare(sum[:], s.token[:]) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="ward-admin"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong admin token"})
-			return
+		if ok && s.o.Token != "" {
+			// Hashing first makes the comparison constant-time in the
+			// length too.
+			sum := sha256.Sum256([]byte(got))
+			if subtle.ConstantTimeCompare(sum[:], s.token[:]) == 1 {
+				h.ServeHTTP(w, r.WithContext(WithOperator(r.Context(), TokenOperator)))
+				return
+			}
 		}
-		h.ServeHTTP(w, r)
+		if ok && s.o.Operators != nil {
+			if name, live := s.o.Operators.Session(got); live {
+				h.ServeHTTP(w, r.WithContext(WithOperator(r.Context(), name)))
+				return
+			}
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ward-admin"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing, wrong or expired admin or session token"})
 	})
 }
 

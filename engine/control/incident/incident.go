@@ -444,8 +444,11 @@ func (m *Manager) Sync(ctx context.Context) {
 	}
 }
 
-// ErrNotFound is returned by Lift for an identity that is not quarantined.
-var ErrNotFound = errors.New("incident: not quarantined")
+// Errors of Lift.
+var (
+	ErrNotFound  = errors.New("incident: not quarantined")
+	ErrInvalidID = errors.New("incident: invalid identity (want ip:ADDRESS, key:KEY_ID or subject:SUBJECT)")
+)
 
 // Lift ends the quarantine of id ("KIND:VALUE") at once on this replica
 // (other replicas within their sync interval), logged and audited with the
@@ -455,7 +458,7 @@ var ErrNotFound = errors.New("incident: not quarantined")
 func (m *Manager) Lift(ctx context.Context, id, operator string) error {
 	kind, v, ok := strings.Cut(id, ":")
 	if !ok || kindIndex(kind) < 0 || v == "" {
-		return fmt.Errorf("incident: invalid identity %q (want ip:ADDRESS, key:KEY_ID or subject:SUBJECT)", id)
+		return fmt.Errorf("%w: %q", ErrInvalidID, id)
 	}
 	cctx, cancel := context.WithTimeout(ctx, m.o.Timeout)
 	found, err := m.o.Records.Delete(cctx, Set, id)

@@ -223,6 +223,9 @@ func TestIPRuleAndLift(t *testing.T) {
 	if err := m.Lift(ctx, "mac:1", "carol"); err == nil || errors.Is(err, ErrNotFound) {
 		t.Errorf("bad id: %v", err)
 	}
+	if err := m.Lift(ctx, "mac:1", "carol"); !errors.Is(err, ErrInvalidID) {
+		t.Errorf("bad id: %v, want ErrInvalidID", err)
+	}
 	au.mu.Lock()
 	defer au.mu.Unlock()
 	if len(au.events) != 2 || !bytes.HasPrefix([]byte(au.events[0]), []byte(`quarantine {"id":"ip:203.0.113.9"`)) ||
