@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -28,6 +29,13 @@ type adminClient struct {
 // API: -c (read [admin] listen and token_file from the config), -addr and
 // -token-file (override it); the token may also come from WARD_ADMIN_TOKEN.
 func adminFlags(name string, args []string, stderr io.Writer) (c *adminClient, asJSON bool, ok bool) {
+	c, asJSON, _, ok = adminFlagsArgs(name, args, 0, stderr)
+	return c, asJSON, ok
+}
+
+// adminFlagsArgs is adminFlags for commands that take nargs arguments
+// after the flags, returned in rest.
+func adminFlagsArgs(name string, args []string, nargs int, stderr io.Writer) (c *adminClient, asJSON bool, rest []string, ok bool) {
 	fset := flag.NewFlagSet(name, flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	path := fset.String("c", "ward.toml", "config file naming the admin listener and token file")
@@ -35,18 +43,23 @@ func adminFlags(name string, args []string, stderr io.Writer) (c *adminClient, a
 	tokenFile := fset.String("token-file", "", "file holding the admin token (default: [admin] token_file of the config, or $WARD_ADMIN_TOKEN)")
 	jsonOut := fset.Bool("json", false, "print the API's JSON answer")
 	if err := fset.Parse(args); err != nil {
-		return nil, false, false
+		return nil, false, nil, false
 	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "ward %s: unexpected argument %q\n", name, fset.Arg(0))
-		return nil, false, false
+	if fset.NArg() > nargs {
+		fmt.Fprintf(stderr, "ward %s: unexpected argument %q\n", name, fset.Arg(nargs))
+		return nil, false, nil, false
 	}
+	if fset.NArg() < nargs {
+		fmt.Fprintf(stderr, "ward %s: missing argument\n", name)
+		return nil, false, nil, false
+	}
+	rest = fset.Args()
 	c = &adminClient{http: &http.Client{Timeout: 2 * time.Minute}, token: os.Getenv("WARD_ADMIN_TOKEN")}
 	if *addr == "" || (*tokenFile == "" && c.token == "") {
 		cfg, err := config.Load(*path)
 		if err != nil && *addr == "" {
 			printErrors(stderr, err)
-			return nil, false, false
+			return nil, false, nil, false
 		}
 		if cfg != nil {
 			if *addr == "" {
@@ -59,24 +72,40 @@ func adminFlags(name string, args []string, stderr io.Writer) (c *adminClient, a
 	}
 	if *addr == "" {
 		fmt.Fprintf(stderr, "ward %s: no admin API: set [admin] listen in %s or pass -addr\n", name, *path)
-		return nil, false, false
+		return nil, false, nil, false
 	}
 	if *tokenFile != "" {
 		b, err := os.ReadFile(*tokenFile)
 		if err != nil {
 			fmt.Fprintf(stderr, "ward %s: %v\n", name, err)
-			return nil, false, false
+			return nil, false, nil, false
 		}
 		c.token = strings.TrimSpace(string(b))
 	}
 	c.base = "http://" + *addr
-	return c, *jsonOut, true
+	return c, *jsonOut, rest, true
 }
 
 func (c *adminClient) do(method, path string, out any) (int, []byte, error) {
-	req, err := http.NewRequest(method, c.base+path, nil)
+	return c.send(method, path, nil, out)
+}
+
+// send is do with a JSON request body (none when in is nil).
+func (c *adminClient) send(method, path string, in, out any) (int, []byte, error) {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return 0, nil, err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, body)
 	if err != nil {
 		return 0, nil, err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -91,7 +120,7 @@ func (c *adminClient) do(method, path string, out any) (int, []byte, error) {
 		return resp.StatusCode, nil, err
 	}
 	if resp.StatusCode == http.StatusUnauthorized {
-		return resp.StatusCode, b, errors.New("the admin API refused the token (set -token-file or WARD_ADMIN_TOKEN)")
+		return resp.StatusCode, b, errors.New("the admin API refused the token (set -token-file, or WARD_ADMIN_TOKEN to the admin token or an operator session token from `ward login`)")
 	}
 	if out != nil && len(b) > 0 {
 		if err := json.Unmarshal(b, out); err != nil {
