@@ -206,6 +206,19 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 			failed = true
 		}
 	}
+	// Files read at start-up: refused now rather than at `ward serve`.
+	if f := cfg.Admin.OperatorsFile; f != "" {
+		if _, err := operator.Load(cfg.ResolveFile(f)); err != nil {
+			fmt.Fprintln(stderr, cfg.Errorf([]string{"admin", "operators_file"}, "%v", err))
+			failed = true
+		}
+	}
+	if f := cfg.Incident.Webhook.SecretFile; f != "" {
+		if b, err := os.ReadFile(cfg.ResolveFile(f)); err != nil || len(strings.TrimSpace(string(b))) == 0 {
+			fmt.Fprintln(stderr, cfg.Errorf([]string{"incident", "webhook", "secret_file"}, "unreadable or empty"))
+			failed = true
+		}
+	}
 	if failed {
 		return 1
 	}
