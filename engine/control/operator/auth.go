@@ -63,8 +63,12 @@ type failures struct {
 }
 
 // dummyHash is checked for unknown operators, so that a login takes as
-// long whether the name exists or not.
-var dummyHash, _ = HashPassword("ward-dummy-password")
+// long whether the name exists or not. Made on first use: it costs an
+// argon2id hash.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("ward-dummy-password")
+	return h
+})
 
 // NewAuthenticator returns an Authenticator for ops (as Load returns them).
 func NewAuthenticator(ops []Operator, o Options) (*Authenticator, error) {
@@ -114,9 +118,11 @@ func (a *Authenticator) Login(name, password, code, ip string) (token string, ex
 	a.mu.Unlock()
 
 	// The password check is slow (argon2id): not under the lock.
-	hash := dummyHash
+	var hash string
 	if acc != nil {
 		hash = acc.hash
+	} else {
+		hash = dummyHash()
 	}
 	pwOK := VerifyPassword(hash, password) && acc != nil
 

@@ -161,12 +161,18 @@ var b64 = base64.RawStdEncoding
 // HashPassword returns the argon2id hash of password in PHC form, with a
 // random salt.
 func HashPassword(password string) (string, error) {
+	return hashPassword(password, argonMemory, argonTime, argonThreads)
+}
+
+// hashPassword hashes with the given argon2id parameters (tests use cheap
+// ones; VerifyPassword reads them from the hash).
+func hashPassword(password string, memory, time uint32, threads uint8) (string, error) {
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(password), salt, time, memory, threads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, memory, time, threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
