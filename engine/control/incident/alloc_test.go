@@ -29,7 +29,7 @@ func TestHotPathAllocs(t *testing.T) {
 	}
 	check("no quarantines")
 	for range 3 {
-		m.Count(context.Background(), "llm", "injection.detected", "r", subject("mallory"))
+		m.countNow(context.Background(), "llm", "injection.detected", "r", subject("mallory"))
 	}
 	if !m.RefuseIdentity(subject("mallory")) {
 		t.Fatal("mallory not quarantined")
@@ -44,7 +44,7 @@ func BenchmarkGate(b *testing.B) {
 			defer st.Close()
 			m := newManager(b, st, nil, nil, nil)
 			for range 3 * quarantined {
-				m.Count(context.Background(), "llm", "injection.detected", "r", subject("mallory"))
+				m.countNow(context.Background(), "llm", "injection.detected", "r", subject("mallory"))
 			}
 			ann := subject("alice")
 			ok := &proxy.Record{Route: "llm", Status: 200, Annotations: ann}

@@ -250,9 +250,9 @@ func (qs *qset) refused(kind int, id string, now func() time.Time) bool {
 	return ok && now().Before(until)
 }
 
-// Refused reports whether the identity id ("KIND:VALUE") is quarantined in
+// refused reports whether the identity id ("KIND:VALUE") is quarantined in
 // this replica's view.
-func (m *Manager) Refused(id string) bool {
+func (m *Manager) refused(id string) bool {
 	kind, v, ok := strings.Cut(id, ":")
 	k := kindIndex(kind)
 	return ok && k >= 0 && m.cache.Load().refused(k, v, m.now)
@@ -288,9 +288,9 @@ func matches(r *config.QuarantineRule, code string) bool {
 	return false
 }
 
-// Count counts one denial now, as the worker does for queued ones (tests
-// and callers that are already off the request path use it).
-func (m *Manager) Count(ctx context.Context, route, code, requestID string, ann []abi.KV) {
+// countNow counts one denial synchronously, as the worker does for queued
+// ones (tests use it to step a fake clock between denials).
+func (m *Manager) countNow(ctx context.Context, route, code, requestID string, ann []abi.KV) {
 	d := denial{route: route, code: code, requestID: requestID}
 	for _, a := range ann {
 		switch a.Key {
@@ -463,7 +463,7 @@ func (m *Manager) Lift(ctx context.Context, id, operator string) error {
 	cctx, cancel := context.WithTimeout(ctx, m.o.Timeout)
 	found, err := m.o.Records.Delete(cctx, Set, id)
 	cancel()
-	local := m.Refused(id)
+	local := m.refused(id)
 	m.set(id, time.Time{})
 	if err != nil {
 		return fmt.Errorf("incident: lifting %s: %w", id, err)

@@ -154,7 +154,7 @@ func TestThresholds(t *testing.T) {
 			for i, sp := range tc.steps {
 				clk.Set(sp.at)
 				if sp.deny != "" {
-					m.Count(ctx, tc.route, sp.deny, "req", subject("mallory"))
+					m.countNow(ctx, tc.route, sp.deny, "req", subject("mallory"))
 				}
 				if got := m.RefuseIdentity(subject("mallory")); got != sp.refused {
 					t.Fatalf("step %d (t=%v): refused = %v, want %v", i, sp.at, got, sp.refused)
@@ -181,11 +181,11 @@ func TestIPRuleAndLift(t *testing.T) {
 	m := newManager(t, st, clk, reg, au)
 	ctx := context.Background()
 	ann := []abi.KV{{Key: "client.ip", Value: "203.0.113.9"}} // no identity: authentication failed
-	m.Count(ctx, "llm", "auth.unauthenticated", "r1", ann)
+	m.countNow(ctx, "llm", "auth.unauthenticated", "r1", ann)
 	if m.RefuseIP("203.0.113.9") {
 		t.Fatal("refused after 1 of 2 denials")
 	}
-	m.Count(ctx, "llm", "auth.unauthenticated", "r2", ann)
+	m.countNow(ctx, "llm", "auth.unauthenticated", "r2", ann)
 	if !m.RefuseIP("203.0.113.9") || m.RefuseIP("203.0.113.10") {
 		t.Fatal("ip rule: want exactly 203.0.113.9 refused")
 	}
@@ -289,12 +289,12 @@ func TestReplicasAgree(t *testing.T) {
 	a, b := newManager(t, open(), nil, nil, nil), newManager(t, open(), nil, nil, nil)
 	ctx := context.Background()
 	// Denials seen by different replicas add up.
-	a.Count(ctx, "llm", "injection.detected", "r1", subject("mallory"))
-	b.Count(ctx, "llm", "injection.detected", "r2", subject("mallory"))
+	a.countNow(ctx, "llm", "injection.detected", "r1", subject("mallory"))
+	b.countNow(ctx, "llm", "injection.detected", "r2", subject("mallory"))
 	if a.RefuseIdentity(subject("mallory")) || b.RefuseIdentity(subject("mallory")) {
 		t.Fatal("refused after 2 of 3 denials")
 	}
-	a.Count(ctx, "llm", "injection.detected", "r3", subject("mallory"))
+	a.countNow(ctx, "llm", "injection.detected", "r3", subject("mallory"))
 	if !a.RefuseIdentity(subject("mallory")) {
 		t.Fatal("replica a: not refused after the third denial")
 	}
