@@ -172,7 +172,7 @@ func (c *adminClient) doBody(method, path, ctype string, body io.Reader, out any
 		return resp.StatusCode, nil, err
 	}
 	if resp.StatusCode == http.StatusUnauthorized {
-		return resp.StatusCode, b, errors.New("the admin API refused the token (set -token-file or WARD_ADMIN_TOKEN)")
+		return resp.StatusCode, b, errors.New("the admin API refused the token (set -token-file, or WARD_ADMIN_TOKEN to the admin token or an operator session token from `ward login`)")
 	}
 	if out != nil && len(b) > 0 {
 		if err := json.Unmarshal(b, out); err != nil {
@@ -180,6 +180,18 @@ func (c *adminClient) doBody(method, path, ctype string, body io.Reader, out any
 		}
 	}
 	return resp.StatusCode, b, nil
+}
+
+// send is doBody with in (when not nil) sent as JSON.
+func (c *adminClient) send(method, path string, in, out any) (int, []byte, error) {
+	if in == nil {
+		return c.doBody(method, path, "", nil, out)
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		return 0, nil, err
+	}
+	return c.doBody(method, path, "application/json", bytes.NewReader(b), out)
 }
 
 // cmdGuards prints the live guards.

@@ -29,12 +29,17 @@ import (
 	"github.com/wardgate/ward/engine/control"
 	"github.com/wardgate/ward/engine/control/admin"
 	"github.com/wardgate/ward/engine/control/audit"
+	"github.com/wardgate/ward/engine/control/incident"
 	"github.com/wardgate/ward/engine/control/metrics"
+	"github.com/wardgate/ward/engine/control/operator"
 	"github.com/wardgate/ward/engine/control/reload"
 	"github.com/wardgate/ward/engine/proxy"
 	"github.com/wardgate/ward/engine/state"
 	"github.com/wardgate/ward/engine/wasmhost"
 )
+
+// stdin is where passwords and codes are read from (tests replace it).
+var stdin io.Reader = os.Stdin
 
 // version is set at link time (-ldflags "-X main.version=..."); otherwise it
 // comes from the module's build info.
@@ -59,6 +64,9 @@ Commands:
   upload    FILE -guard NAME [-as candidate|guard]   upload a module (sha256 computed) and
                            make it the guard's candidate (default) or the guard (admin API)
   swaps     -c ward.toml   the last 100 reloads, rollbacks, promotes and uploads (admin API)
+  quarantine list|lift     list quarantined identities or lift one (admin API)
+  operator  add NAME       enrol an operator (password + TOTP) in [admin] operators_file
+  login     OPERATOR       open an operator session (password + TOTP); prints the token for WARD_ADMIN_TOKEN
   token     issue|verify   issue or check a short-lived Ward access token (see plugins/auth)
   plugin    new|build|test|bench|inspect   write, build, test and measure a guard (ward plugin help)
   version                  print the version
@@ -93,6 +101,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdUpload(rest, stdout, stderr)
 	case "swaps":
 		return cmdSwaps(rest, stdout, stderr)
+	case "quarantine":
+		return cmdQuarantine(rest, stdout, stderr)
+	case "operator":
+		return cmdOperator(rest, stdin, stdout, stderr)
+	case "login":
+		return cmdLogin(rest, stdin, stdout, stderr)
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "ward", wardVersion())
 		return 0
@@ -214,6 +228,19 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
+	// Files read at start-up: refused now rather than at `ward serve`.
+	if f := cfg.Admin.OperatorsFile; f != "" {
+		if _, err := operator.Load(cfg.ResolveFile(f)); err != nil {
+			fmt.Fprintln(stderr, cfg.Errorf([]string{"admin", "operators_file"}, "%v", err))
+			failed = true
+		}
+	}
+	if f := cfg.Incident.Webhook.SecretFile; f != "" {
+		if b, err := os.ReadFile(cfg.ResolveFile(f)); err != nil || len(strings.TrimSpace(string(b))) == 0 {
+			fmt.Fprintln(stderr, cfg.Errorf([]string{"incident", "webhook", "secret_file"}, "unreadable or empty"))
+			failed = true
+		}
+	}
 	if failed {
 		return 1
 	}
@@ -249,15 +276,16 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 
 // serve runs the gateway for cfg until ctx is done, reloading cfg as it
 // is (no file to read again). ready, when not nil, is called with the
-// bound addresses once the listeners are open.
-func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ready func(addrs []string)) int {
+// bound addresses once the listeners are open (adminAddr "" when there is
+// no admin API).
+func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ready func(addrs []string, adminAddr string)) int {
 	return serveWith(ctx, cfg, nil, stdout, stderr, ready)
 }
 
 // serveWith is serve with load re-reading the config for reloads (SIGHUP,
 // the admin API, and file changes when [reload] watch is on); nil reloads
 // cfg as it is and watches no file.
-func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Config, error), stdout, stderr io.Writer, ready func(addrs []string)) int {
+func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Config, error), stdout, stderr io.Writer, ready func(addrs []string, adminAddr string)) int {
 	log := newLogger(cfg, stdout)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -300,6 +328,7 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	met.SetLive(func() []proxy.GuardEntry { return srv.Snapshot().Entries() })
 	obs := control.Tee{met}
 	var adminAudit admin.Auditor
+	var al *audit.Logger
 	if cfg.Audit.Sink != config.AuditOff {
 		var w io.Writer = stdout
 		if cfg.Audit.Sink == config.AuditFile {
@@ -311,12 +340,23 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 			}
 			w = f
 		}
-		al := audit.New(audit.Options{W: w, Buffer: cfg.Audit.Buffer, Counter: met,
+		al = audit.New(audit.Options{W: w, Buffer: cfg.Audit.Buffer, Counter: met,
 			OnError: func(err error) { log.Error("audit log write failed", "err", err) }})
 		defer al.Close()
 		obs = append(obs, al)
 		adminAudit = al
 	}
+	var bg sync.WaitGroup
+	bctx, cancelBG := context.WithCancel(ctx)
+	defer func() { cancelBG(); bg.Wait() }()
+	inc, err := startIncident(bctx, &bg, cfg, rl.Config, st, al, log, reg)
+	if err != nil {
+		fmt.Fprintln(stderr, "ward:", err)
+		_ = rl.Current().Close(context.Background())
+		return 1
+	}
+	obs = append(obs, inc)
+	srv.SetGate(inc)
 	srv.SetObserver(obs, cfg.Audit.Sink != config.AuditOff)
 	rl.Attach(srv)
 	lns, err := proxy.Listen(cfg)
@@ -325,9 +365,6 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		_ = rl.Current().Close(context.Background())
 		return 1
 	}
-	var bg sync.WaitGroup
-	bctx, cancelBG := context.WithCancel(ctx)
-	defer func() { cancelBG(); bg.Wait() }()
 	adminAddr := ""
 	if cfg.Admin.Listen != "" {
 		token := ""
@@ -353,8 +390,24 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 				return 1
 			}
 		}
-		adm := admin.New(admin.Options{Reloader: rl, Metrics: met, Gatherer: reg, Token: token, Log: log,
-			ModuleDir: moduleDir, Audit: adminAudit})
+		aopts := admin.Options{Reloader: rl, Metrics: met, Gatherer: reg, Token: token, Log: log, Quarantines: inc,
+			ModuleDir: moduleDir, Audit: adminAudit}
+		if al != nil {
+			aopts.Events = al
+		}
+		if cfg.Admin.OperatorsFile != "" {
+			ops, err := operator.Load(cfg.ResolveFile(cfg.Admin.OperatorsFile))
+			if err == nil {
+				aopts.Operators, err = operator.NewAuthenticator(ops, operator.Options{SessionTTL: cfg.Admin.SessionTTL})
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "ward: admin.operators_file: %v\n", err)
+				closeListeners(lns)
+				_ = rl.Current().Close(context.Background())
+				return 1
+			}
+		}
+		adm := admin.New(aopts)
 		aln, err := adm.Listen(cfg.Admin.Listen)
 		if err != nil {
 			fmt.Fprintln(stderr, "ward:", err)
@@ -406,7 +459,7 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	log.Info("ward serving", "version", wardVersion(), "listen", addrs, "admin", adminAddr, "guards", len(rl.Current().Guards()),
 		"routes", len(cfg.Routes), "watch", watch, "audit", cfg.Audit.Sink, "startup", time.Since(start).String())
 	if ready != nil {
-		ready(addrs)
+		ready(addrs, adminAddr)
 	}
 	err = srv.Serve(ctx, cfg, lns, 10*time.Second)
 	cancelBG()
@@ -420,6 +473,46 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	}
 	log.Info("ward stopped")
 	return 0
+}
+
+// startIncident starts incident response: quarantine counting and sync,
+// and the webhook when configured, as goroutines in bg until ctx ends.
+// Rules follow reloads (current); [incident] sync_interval and webhook are
+// read once.
+func startIncident(ctx context.Context, bg *sync.WaitGroup, cfg *config.Config, current func() *config.Config,
+	st state.Store, al *audit.Logger, log *slog.Logger, reg prometheus.Registerer) (*incident.Manager, error) {
+	recs, ok := st.(state.Records)
+	if !ok {
+		return nil, fmt.Errorf("incident: the state backend keeps no records")
+	}
+	o := incident.Options{Store: st, Records: recs, Config: current, SyncInterval: cfg.Incident.SyncInterval, Log: log, Registerer: reg}
+	if al != nil {
+		o.Audit = al
+	}
+	if wh := cfg.Incident.Webhook; wh.URL != "" {
+		b, err := os.ReadFile(cfg.ResolveFile(wh.SecretFile))
+		if err == nil && len(strings.TrimSpace(string(b))) == 0 {
+			err = errors.New("empty secret")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("incident.webhook.secret_file: %w", err)
+		}
+		w, err := incident.NewWebhook(incident.WebhookOptions{URL: wh.URL, Secret: []byte(strings.TrimSpace(string(b))), Timeout: wh.Timeout,
+			MaxAttempts: wh.MaxAttempts, Backoff: wh.Backoff, MaxBackoff: wh.MaxBackoff, Queue: wh.Queue, Log: log, Registerer: reg})
+		if err != nil {
+			return nil, err
+		}
+		o.Webhook = w
+		bg.Add(1)
+		go func() { defer bg.Done(); w.Run(ctx) }()
+	}
+	m, err := incident.New(o)
+	if err != nil {
+		return nil, err
+	}
+	bg.Add(1)
+	go func() { defer bg.Done(); m.Run(ctx) }()
+	return m, nil
 }
 
 func closeListeners(lns []net.Listener) {

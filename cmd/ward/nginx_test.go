@@ -242,7 +242,7 @@ func TestNginx(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
-	go func() { done <- serve(ctx, cfg, io.Discard, io.Discard, func(a []string) { ready <- a[0] }) }()
+	go func() { done <- serve(ctx, cfg, io.Discard, io.Discard, func(a []string, _ string) { ready <- a[0] }) }()
 	t.Cleanup(func() { cancel(); <-done })
 	var ward string
 	select {

@@ -164,7 +164,7 @@ guards = ["auth"]
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
-		done <- serveWith(ctx, cfg, reload.FileLoader(path), &stdout, &stderr, func(a []string) { ready <- a[0] })
+		done <- serveWith(ctx, cfg, reload.FileLoader(path), &stdout, &stderr, func(a []string, _ string) { ready <- a[0] })
 	}()
 	var addr string
 	select {

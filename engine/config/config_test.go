@@ -564,7 +564,8 @@ func TestExampleParses(t *testing.T) {
 			continue
 		}
 		switch strings.SplitN(l, " ", 2)[0] {
-		case "listen", "tls_min_version", "path", "name", "prefix", "upstream", "guards", "phrases", "[server]", "[admin]", "[audit]", "[guards.denylist]", "[guards.denylist.config]", "[[routes]]":
+		case "listen", "tls_min_version", "path", "name", "prefix", "upstream", "guards", "phrases", "[server]", "[admin]", "[audit]", "[guards.denylist]", "[guards.denylist.config]", "[[routes]]",
+			"[incident.rules.repeated-injection]", "reasons", "denials", "window", "period", "quarantine":
 			stripped = append(stripped, l)
 		}
 	}
@@ -574,7 +575,7 @@ func TestExampleParses(t *testing.T) {
 	}
 	c.File, d.File, c.lines, d.lines = "", "", nil, nil
 	for _, x := range []*Config{c, d} {
-		x.Server.Line, x.Guards[0].Line, x.Routes[0].Line = 0, 0, 0
+		x.Server.Line, x.Guards[0].Line, x.Routes[0].Line, x.Incident.Rules[0].Line = 0, 0, 0, 0
 	}
 	if !reflect.DeepEqual(c, d) {
 		t.Errorf("Example's values differ from the defaults:\n%+v\n%+v", c, d)
@@ -596,9 +597,11 @@ func TestDocumentedKeys(t *testing.T) {
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
 		"tls_cert", "tls_key", "tls_min_version", "client_ca", "client_auth",
+		"operators_file", "session_ttl", "quarantine", "sync_interval", "identity", "reasons", "denials", "window", "period",
+		"url", "secret_file", "max_attempts", "backoff", "max_backoff", "queue", "rules", "webhook",
 	}
 	for _, k := range keys {
-		if !strings.Contains(Example(), "\n"+k+" = ") && k != "config" {
+		if !strings.Contains(Example(), "\n"+k+" = ") && k != "config" && k != "rules" && k != "webhook" {
 			t.Errorf("Example lacks %q", k)
 		}
 		if !strings.Contains(string(readme), "`"+k+"`") {
@@ -632,6 +635,13 @@ func TestDocumentedKeys(t *testing.T) {
 	rt := d.table([]string{"routes", "[0]"}, map[string]any{})
 	d.route(rt, nil)
 	asked = append(append(asked, gt.known...), rt.known...)
+	it := d.table([]string{"incident"}, nil)
+	d.incident(it, nil)
+	qt := d.table([]string{"incident", "rules", "r"}, map[string]any{})
+	d.rule(qt, "r")
+	wt := d.table([]string{"incident", "webhook"}, nil)
+	d.webhook(wt, &Webhook{})
+	asked = append(append(append(asked, it.known...), qt.known...), wt.known...)
 	for _, k := range asked {
 		found := false
 		for _, kk := range keys {
@@ -770,7 +780,7 @@ func TestOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Admin != (Admin{TLS: TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}}) {
+	if c.Admin != (Admin{SessionTTL: DefaultSessionTTL, TLS: TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}}) {
 		t.Errorf("admin defaults = %+v", c.Admin)
 	}
 	if want := (Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer}); c.Audit != want {

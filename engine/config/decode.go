@@ -47,6 +47,7 @@ func (c *Config) decode(data []byte) error {
 	d.admin(t.sub("admin"))
 	d.audit(t.sub("audit"))
 	d.reload(t.sub("reload"))
+	d.incident(t.sub("incident"), ruleOrder(md))
 	d.guards(t, guardOrder(md))
 	d.routes(t)
 	t.done()
@@ -91,6 +92,19 @@ func guardOrder(md toml.MetaData) []string {
 		if len(k) >= 2 && k[0] == "guards" && !seen[k[1]] {
 			seen[k[1]] = true
 			names = append(names, k[1])
+		}
+	}
+	return names
+}
+
+// ruleOrder returns [incident.rules] names in the order they first appear.
+func ruleOrder(md toml.MetaData) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, k := range md.Keys() {
+		if len(k) >= 3 && k[0] == "incident" && k[1] == "rules" && !seen[k[2]] {
+			seen[k[2]] = true
+			names = append(names, k[2])
 		}
 	}
 	return names
@@ -537,7 +551,7 @@ func (d *decoder) state(t *table) {
 
 func (d *decoder) admin(t *table) {
 	a := &d.c.Admin
-	*a = Admin{}
+	*a = Admin{SessionTTL: DefaultSessionTTL}
 	valid := false
 	if t.str("listen", &a.Listen) && a.Listen != "" {
 		if err := checkListen(a.Listen); err != nil {
@@ -551,10 +565,104 @@ func (d *decoder) admin(t *table) {
 		d.errorf(CodeValue, t.at("module_dir"), "must not contain NUL")
 		a.ModuleDir = ""
 	}
-	if valid && a.TokenFile == "" && !IsLoopback(a.Listen) {
-		d.errorf(CodeMissing, t.at("token_file"), "an admin listener on a non-loopback address (%s) needs a token", a.Listen)
+	t.str("operators_file", &a.OperatorsFile)
+	t.duration("session_ttl", &a.SessionTTL, time.Minute, 24*time.Hour)
+	if valid && a.TokenFile == "" && a.OperatorsFile == "" && !IsLoopback(a.Listen) {
+		d.errorf(CodeMissing, t.at("token_file"), "an admin listener on a non-loopback address (%s) needs a token or operators_file", a.Listen)
 	}
 	d.listenerTLS(t, &a.TLS)
+	t.done()
+}
+
+// codeRE is a denial code as guards write them ("injection.detected"),
+// optionally ending in ".*" for every code of a guard.
+var codeRE = regexp.MustCompile(`^[a-z0-9_-]+(\.[a-z0-9_-]+)*(\.\*)?$`)
+
+func (d *decoder) incident(t *table, order []string) {
+	in := &d.c.Incident
+	*in = Incident{SyncInterval: DefaultSyncInterval}
+	t.duration("sync_interval", &in.SyncInterval, 10*time.Millisecond, time.Minute)
+	rt := t.sub("rules")
+	for _, name := range order {
+		v, ok := rt.get(name)
+		if !ok {
+			continue
+		}
+		path := rt.at(name)
+		if !nameRE.MatchString(name) {
+			d.errorf(CodeValue, path, "invalid rule name %q (want [a-z0-9_-]+)", name)
+		}
+		if r := d.rule(d.table(path, v), name); r != nil {
+			in.Rules = append(in.Rules, r)
+		}
+	}
+	d.webhook(t.sub("webhook"), &in.Webhook)
+	t.done()
+}
+
+func (d *decoder) rule(t *table, name string) *QuarantineRule {
+	if t.bad {
+		return nil
+	}
+	r := &QuarantineRule{Name: name, Identity: IdentityIP, Line: d.c.lines.lookup(t.path)}
+	t.enum("identity", &r.Identity, IdentityIP, IdentityKey, IdentitySubject)
+	if _, ok := t.m["reasons"]; !ok {
+		t.get("reasons")
+		t.missing("reasons")
+	} else if codes, paths, ok := t.strList("reasons"); ok {
+		if len(codes) == 0 && len(paths) == 0 {
+			d.errorf(CodeValue, t.at("reasons"), "at least one denial code is required")
+		}
+		for i, c := range codes {
+			switch {
+			case !codeRE.MatchString(c):
+				d.errorf(CodeValue, paths[i], "invalid denial code %q (want a code such as \"injection.detected\", or \"GUARD.*\")", c)
+			case slices.Contains(r.Reasons, c):
+				d.errorf(CodeDuplicate, paths[i], "code %q listed twice", c)
+			default:
+				r.Reasons = append(r.Reasons, c)
+			}
+		}
+	}
+	if _, ok := t.m["denials"]; !ok {
+		t.get("denials")
+		t.missing("denials")
+	}
+	t.integer("denials", &r.Denials, 1, 1_000_000)
+	if _, ok := t.m["window"]; !ok {
+		t.get("window")
+		t.missing("window")
+	}
+	t.duration("window", &r.Window, time.Second, 7*24*time.Hour)
+	if _, ok := t.m["period"]; !ok {
+		t.get("period")
+		t.missing("period")
+	}
+	t.duration("period", &r.Period, time.Second, 30*24*time.Hour)
+	t.done()
+	return r
+}
+
+func (d *decoder) webhook(t *table, w *Webhook) {
+	*w = Webhook{Timeout: DefaultWebhookTimeout, MaxAttempts: DefaultWebhookMaxAttempts, Backoff: DefaultWebhookBackoff,
+		MaxBackoff: DefaultWebhookMaxBackoff, Queue: DefaultWebhookQueue}
+	if t.str("url", &w.URL) && w.URL != "" {
+		if _, err := parseUpstream(w.URL); err != nil {
+			d.errorf(CodeValue, t.at("url"), "%v", err)
+		}
+	}
+	t.str("secret_file", &w.SecretFile)
+	if w.URL != "" && w.SecretFile == "" {
+		t.missing("secret_file")
+	}
+	t.duration("timeout", &w.Timeout, time.Millisecond, time.Minute)
+	t.integer("max_attempts", &w.MaxAttempts, 1, 100)
+	t.duration("backoff", &w.Backoff, time.Millisecond, time.Hour)
+	t.duration("max_backoff", &w.MaxBackoff, time.Millisecond, 24*time.Hour)
+	t.integer("queue", &w.Queue, 1, 1<<20)
+	if w.MaxBackoff < w.Backoff {
+		d.errorf(CodeValue, t.at("max_backoff"), "%s is less than backoff %s", w.MaxBackoff, w.Backoff)
+	}
 	t.done()
 }
 
@@ -795,6 +903,18 @@ func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
 		}); i >= 0 {
 			d.errorf(CodeValue, t.at("host_header"), "invalid host %q", r.HostHeader)
 			r.HostHeader = ""
+		}
+	}
+	if names, paths, ok := t.strList("quarantine"); ok {
+		for i, n := range names {
+			switch {
+			case d.c.Incident.Rule(n) == nil:
+				d.errorf(CodeReference, paths[i], "unknown quarantine rule %q (not defined in [incident.rules])", n)
+			case slices.Contains(r.Quarantine, n):
+				d.errorf(CodeDuplicate, paths[i], "rule %q listed twice", n)
+			default:
+				r.Quarantine = append(r.Quarantine, n)
+			}
 		}
 	}
 	if names, paths, ok := t.strList("guards"); ok {

@@ -11,10 +11,16 @@
 //	POST /mode      {"guard":"NAME","mode":"enforce"|"observe"}
 //	POST /modules   ?guard=NAME&sha256=HEX&as=candidate|guard, the module as body
 //	GET  /swaps     the last 100 swap attempts and the last-known-good generation
+//	GET  /quarantines            the quarantined identities (engine/control/incident)
+//	POST /quarantines/lift       {"identity":"KIND:VALUE"}: lift a quarantine
+//	DELETE /quarantines/{id}     the same
+//	POST /login     {"operator","password","totp"}: an operator session token (no token needed)
+//	POST /logout    revoke the session token of the request
 //
-// Every endpoint but /healthz and /readyz requires "Authorization: Bearer
-// TOKEN" when a token is set, compared in constant time. Without a token
-// the API refuses to listen anywhere but on loopback. Every POST is
+// Every endpoint but /healthz, /readyz and /login requires "Authorization:
+// Bearer TOKEN" when a token or operators are set: the admin token
+// (compared in constant time) or an operator's session token. Without
+// either the API refuses to listen anywhere but on loopback. Every POST is
 // written to the audit log (Options.Audit) with its operator (Operator).
 package admin
 
@@ -35,7 +41,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/wardgate/ward/engine/config"
+	"github.com/wardgate/ward/engine/control/incident"
 	"github.com/wardgate/ward/engine/control/metrics"
+	"github.com/wardgate/ward/engine/control/operator"
 	"github.com/wardgate/ward/engine/control/reload"
 )
 
@@ -45,9 +53,19 @@ type Options struct {
 	Metrics  *metrics.Metrics
 	// Gatherer serves /metrics; nil serves no metrics.
 	Gatherer prometheus.Gatherer
-	// Token is the bearer token; "" means none (loopback only).
+	// Token is the bearer token; "" means none (loopback only, unless
+	// Operators is set).
 	Token string
-	Log   *slog.Logger
+	// Operators, when not nil, enables POST /login and operator session
+	// tokens; every endpoint but the health checks then needs a session
+	// or Token.
+	Operators *operator.Authenticator
+	// Quarantines serves /quarantines; nil serves none.
+	Quarantines Quarantines
+	// Events, when not nil, receives an audit record of each login
+	// attempt ("admin_login").
+	Events incident.Auditor
+	Log    *slog.Logger
 	// ModuleDir is where POST /modules stores modules (absolute); ""
 	// refuses uploads.
 	ModuleDir string
@@ -55,6 +73,36 @@ type Options struct {
 	MaxModuleSize int64
 	// Audit, when not nil, records every POST.
 	Audit Auditor
+}
+
+// Quarantines is what the admin API needs of incident response
+// (*incident.Manager implements it).
+type Quarantines interface {
+	List(ctx context.Context) ([]incident.Quarantine, error)
+	Lift(ctx context.Context, id, operator string) error
+}
+
+// Operator names who makes an admin request: the operator of its session
+// token, TokenOperator for the admin token, "" without authentication.
+// Handlers put it into the audit record of every admin action.
+func Operator(ctx context.Context) string {
+	s, _ := ctx.Value(operatorKey{}).(string)
+	return s
+}
+
+// Operator's answers for a request made with the admin token
+// (automation), and for any request when the API has neither a token nor
+// operators (it then listens on loopback only).
+const (
+	TokenOperator    = "token"
+	LoopbackOperator = "loopback"
+)
+
+type operatorKey struct{}
+
+// WithOperator returns ctx carrying operator (for Operator).
+func WithOperator(ctx context.Context, operator string) context.Context {
+	return context.WithValue(ctx, operatorKey{}, operator)
 }
 
 // ErrNoToken is returned by Listen for a non-loopback address without a
@@ -94,6 +142,15 @@ func New(o Options) *Server {
 	mux.Handle("POST /mode", s.auth(http.HandlerFunc(s.mode)))
 	mux.Handle("POST /modules", s.auth(http.HandlerFunc(s.modules)))
 	mux.Handle("GET /swaps", s.auth(http.HandlerFunc(s.swaps)))
+	if o.Quarantines != nil {
+		mux.Handle("GET /quarantines", s.auth(http.HandlerFunc(s.quarantines)))
+		mux.Handle("POST /quarantines/lift", s.auth(http.HandlerFunc(s.liftJSON)))
+		mux.Handle("DELETE /quarantines/{id}", s.auth(http.HandlerFunc(s.liftPath)))
+	}
+	if o.Operators != nil {
+		mux.HandleFunc("POST /login", s.login)
+		mux.Handle("POST /logout", s.auth(http.HandlerFunc(s.logout)))
+	}
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
 	return s
 }
@@ -104,7 +161,7 @@ func (s *Server) Handler() http.Handler { return s.srv.Handler }
 // Listen opens the admin listener at addr; it refuses a non-loopback
 // address without a token.
 func (s *Server) Listen(addr string) (net.Listener, error) {
-	if s.o.Token == "" && !config.IsLoopback(addr) {
+	if s.o.Token == "" && s.o.Operators == nil && !config.IsLoopback(addr) {
 		return nil, fmt.Errorf("%w (%s)", ErrNoToken, addr)
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -134,38 +191,41 @@ func (s *Server) auth(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op, ok := s.operator(r)
 		if !ok {
-			s.audit(r, "", http.StatusUnauthorized, 0, "missing or wrong admin token")
+			s.audit(r, "", http.StatusUnauthorized, 0, "missing, wrong or expired admin or session token")
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ward-admin"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong admin token"})
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing, wrong or expired admin or session token"})
 			return
 		}
-		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), operatorKey{}, op)))
+		h.ServeHTTP(w, r.WithContext(WithOperator(r.Context(), op)))
 	})
 }
 
-// operator names who sends r: "token" for the holder of the admin token,
-// "loopback" when no token is set (the API then only listens on loopback);
-// false when the token is missing or wrong.
+// operator names who sends r: the operator of a live session token,
+// TokenOperator for the admin token, LoopbackOperator when the API has
+// neither a token nor operators; false when the token is missing, wrong or
+// expired.
 func (s *Server) operator(r *http.Request) (string, bool) {
-	if s.o.Token == "" {
-		return "loopback", true
+	if s.o.Token == "" && s.o.Operators == nil {
+		return LoopbackOperator, true
 	}
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	// Hashing first makes the comparison constant-time in the length too.
-	sum := sha256.Sum256([]byte(got))
-	if !ok || subtle.ConstantTimeCompare(sum[:], s.token[:]) != 1 {
+	if !ok {
 		return "", false
 	}
-	return "token", true
-}
-
-type operatorKey struct{}
-
-// Operator returns the operator the auth middleware put in ctx ("" for
-// none).
-func Operator(ctx context.Context) string {
-	s, _ := ctx.Value(operatorKey{}).(string)
-	return s
+	if s.o.Token != "" {
+		// Hashing first makes the comparison constant-time in the
+		// length too.
+		sum := sha256.Sum256([]byte(got))
+		if subtle.ConstantTimeCompare(sum[:], s.token[:]) == 1 {
+			return TokenOperator, true
+		}
+	}
+	if s.o.Operators != nil {
+		if name, live := s.o.Operators.Session(got); live {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
