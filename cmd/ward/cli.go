@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"embed"
 	"errors"
 	"flag"
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -28,12 +30,17 @@ import (
 	"github.com/wardgate/ward/engine/control"
 	"github.com/wardgate/ward/engine/control/admin"
 	"github.com/wardgate/ward/engine/control/audit"
+	"github.com/wardgate/ward/engine/control/incident"
 	"github.com/wardgate/ward/engine/control/metrics"
+	"github.com/wardgate/ward/engine/control/operator"
 	"github.com/wardgate/ward/engine/control/reload"
 	"github.com/wardgate/ward/engine/proxy"
 	"github.com/wardgate/ward/engine/state"
 	"github.com/wardgate/ward/engine/wasmhost"
 )
+
+// stdin is where passwords and codes are read from (tests replace it).
+var stdin io.Reader = os.Stdin
 
 // version is set at link time (-ldflags "-X main.version=..."); otherwise it
 // comes from the module's build info.
@@ -54,6 +61,15 @@ Commands:
   rollback  -c ward.toml   publish the previous pipeline again (admin API)
   audit     verify|read    check the audit log's hash chain; open sealed records (ward audit help)
   report    FILE...        compliance summary of the audit log (-since 24h, -format text|json|html)
+  promote   NAME           make guard NAME's candidate the guard (admin API; until a restart:
+                           prints the ward.toml lines that make it permanent)
+  mode      NAME enforce|observe   set a guard's mode (admin API; until a restart)
+  upload    FILE -guard NAME [-as candidate|guard]   upload a module (sha256 computed) and
+                           make it the guard's candidate (default) or the guard (admin API)
+  swaps     -c ward.toml   the last 100 reloads, rollbacks, promotes and uploads (admin API)
+  quarantine list|lift     list quarantined identities or lift one (admin API)
+  operator  add NAME       enrol an operator (password + TOTP) in [admin] operators_file
+  login     OPERATOR       open an operator session (password + TOTP); prints the token for WARD_ADMIN_TOKEN
   token     issue|verify   issue or check a short-lived Ward access token (see plugins/auth)
   plugin    new|build|test|bench|inspect   write, build, test and measure a guard (ward plugin help)
   version                  print the version
@@ -84,6 +100,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdAudit(rest, stdout, stderr)
 	case "report":
 		return cmdReport(rest, stdout, stderr)
+	case "promote":
+		return cmdPromote(rest, stdout, stderr)
+	case "mode":
+		return cmdMode(rest, stdout, stderr)
+	case "upload":
+		return cmdUpload(rest, stdout, stderr)
+	case "swaps":
+		return cmdSwaps(rest, stdout, stderr)
+	case "quarantine":
+		return cmdQuarantine(rest, stdout, stderr)
+	case "operator":
+		return cmdOperator(rest, stdin, stdout, stderr)
+	case "login":
+		return cmdLogin(rest, stdin, stdout, stderr)
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "ward", wardVersion())
 		return 0
@@ -204,6 +234,25 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, cfg.Errorf([]string{"guards", e.Name}, "%v", err))
 			failed = true
 		}
+		if e.Candidate != nil {
+			if err := reload.SelfTest(ctx, e.Candidate); err != nil {
+				fmt.Fprintln(stderr, cfg.Errorf([]string{"guards", e.Name, "candidate"}, "%v", err))
+				failed = true
+			}
+		}
+	}
+	// Files read at start-up: refused now rather than at `ward serve`.
+	if f := cfg.Admin.OperatorsFile; f != "" {
+		if _, err := operator.Load(cfg.ResolveFile(f)); err != nil {
+			fmt.Fprintln(stderr, cfg.Errorf([]string{"admin", "operators_file"}, "%v", err))
+			failed = true
+		}
+	}
+	if f := cfg.Incident.Webhook.SecretFile; f != "" {
+		if b, err := os.ReadFile(cfg.ResolveFile(f)); err != nil || len(strings.TrimSpace(string(b))) == 0 {
+			fmt.Fprintln(stderr, cfg.Errorf([]string{"incident", "webhook", "secret_file"}, "unreadable or empty"))
+			failed = true
+		}
 	}
 	if failed {
 		return 1
@@ -240,15 +289,16 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 
 // serve runs the gateway for cfg until ctx is done, reloading cfg as it
 // is (no file to read again). ready, when not nil, is called with the
-// bound addresses once the listeners are open.
-func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ready func(addrs []string)) int {
+// bound addresses once the listeners are open (adminAddr "" when there is
+// no admin API).
+func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ready func(addrs []string, adminAddr string)) int {
 	return serveWith(ctx, cfg, nil, stdout, stderr, ready)
 }
 
 // serveWith is serve with load re-reading the config for reloads (SIGHUP,
 // the admin API, and file changes when [reload] watch is on); nil reloads
 // cfg as it is and watches no file.
-func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Config, error), stdout, stderr io.Writer, ready func(addrs []string)) int {
+func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Config, error), stdout, stderr io.Writer, ready func(addrs []string, adminAddr string)) int {
 	log := newLogger(cfg, stdout)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -290,6 +340,8 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	srv := proxy.NewServer(rl.Current(), log)
 	met.SetLive(func() []proxy.GuardEntry { return srv.Snapshot().Entries() })
 	obs := control.Tee{met}
+	var adminAudit admin.Auditor
+	var al *audit.Logger
 	if cfg.Audit.Sink != config.AuditOff {
 		var keys *audit.Keyring
 		if cfg.Audit.KeyFile != "" || cfg.Audit.KeyEnv != "" {
@@ -310,7 +362,7 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 			}
 			w = f
 		}
-		al := audit.New(audit.Options{W: w, Buffer: cfg.Audit.Buffer, Counter: met, Keys: keys,
+		al = audit.New(audit.Options{W: w, Buffer: cfg.Audit.Buffer, Counter: met, Keys: keys,
 			Prompts: cfg.Audit.Prompts == config.AuditPromptsMasked, PromptMax: int(cfg.Audit.PromptMax),
 			Version: wardVersion(), Checkpoint: cfg.Audit.Checkpoint,
 			OnCheckpoint: func(seq uint64, hash string) {
@@ -319,7 +371,19 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 			OnError: func(err error) { log.Error("audit log write failed", "err", err) }})
 		defer al.Close()
 		obs = append(obs, al)
+		adminAudit = al
 	}
+	var bg sync.WaitGroup
+	bctx, cancelBG := context.WithCancel(ctx)
+	defer func() { cancelBG(); bg.Wait() }()
+	inc, err := startIncident(bctx, &bg, cfg, rl.Config, st, al, log, reg)
+	if err != nil {
+		fmt.Fprintln(stderr, "ward:", err)
+		_ = rl.Current().Close(context.Background())
+		return 1
+	}
+	obs = append(obs, inc)
+	srv.SetGate(inc)
 	srv.SetObserver(obs, cfg.Audit.Sink != config.AuditOff)
 	rl.Attach(srv)
 	lns, err := proxy.Listen(cfg)
@@ -328,9 +392,6 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		_ = rl.Current().Close(context.Background())
 		return 1
 	}
-	var bg sync.WaitGroup
-	bctx, cancelBG := context.WithCancel(ctx)
-	defer func() { cancelBG(); bg.Wait() }()
 	adminAddr := ""
 	if cfg.Admin.Listen != "" {
 		token := ""
@@ -347,7 +408,33 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 			}
 			token = strings.TrimSpace(string(b))
 		}
-		adm := admin.New(admin.Options{Reloader: rl, Metrics: met, Gatherer: reg, Token: token, Log: log})
+		moduleDir := ""
+		if cfg.Admin.ModuleDir != "" {
+			if moduleDir, err = filepath.Abs(cfg.ResolveFile(cfg.Admin.ModuleDir)); err != nil {
+				fmt.Fprintf(stderr, "ward: admin.module_dir: %v\n", err)
+				closeListeners(lns)
+				_ = rl.Current().Close(context.Background())
+				return 1
+			}
+		}
+		aopts := admin.Options{Reloader: rl, Metrics: met, Gatherer: reg, Token: token, Log: log, Quarantines: inc,
+			ModuleDir: moduleDir, Audit: adminAudit}
+		if al != nil {
+			aopts.Events = al
+		}
+		if cfg.Admin.OperatorsFile != "" {
+			ops, err := operator.Load(cfg.ResolveFile(cfg.Admin.OperatorsFile))
+			if err == nil {
+				aopts.Operators, err = operator.NewAuthenticator(ops, operator.Options{SessionTTL: cfg.Admin.SessionTTL})
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "ward: admin.operators_file: %v\n", err)
+				closeListeners(lns)
+				_ = rl.Current().Close(context.Background())
+				return 1
+			}
+		}
+		adm := admin.New(aopts)
 		aln, err := adm.Listen(cfg.Admin.Listen)
 		if err != nil {
 			fmt.Fprintln(stderr, "ward:", err)
@@ -356,6 +443,10 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 			return 1
 		}
 		adminAddr = aln.Addr().String()
+		if cfg.Admin.TLS.Enabled() {
+			// Certificates follow the live snapshot, like [server]'s.
+			aln = tls.NewListener(aln, srv.TLSConfig(proxy.ListenerAdmin))
+		}
 		bg.Add(1)
 		go func() {
 			defer bg.Done()
@@ -395,7 +486,7 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	log.Info("ward serving", "version", wardVersion(), "listen", addrs, "admin", adminAddr, "guards", len(rl.Current().Guards()),
 		"routes", len(cfg.Routes), "watch", watch, "audit", cfg.Audit.Sink, "startup", time.Since(start).String())
 	if ready != nil {
-		ready(addrs)
+		ready(addrs, adminAddr)
 	}
 	err = srv.Serve(ctx, cfg, lns, 10*time.Second)
 	cancelBG()
@@ -409,6 +500,46 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	}
 	log.Info("ward stopped")
 	return 0
+}
+
+// startIncident starts incident response: quarantine counting and sync,
+// and the webhook when configured, as goroutines in bg until ctx ends.
+// Rules follow reloads (current); [incident] sync_interval and webhook are
+// read once.
+func startIncident(ctx context.Context, bg *sync.WaitGroup, cfg *config.Config, current func() *config.Config,
+	st state.Store, al *audit.Logger, log *slog.Logger, reg prometheus.Registerer) (*incident.Manager, error) {
+	recs, ok := st.(state.Records)
+	if !ok {
+		return nil, fmt.Errorf("incident: the state backend keeps no records")
+	}
+	o := incident.Options{Store: st, Records: recs, Config: current, SyncInterval: cfg.Incident.SyncInterval, Log: log, Registerer: reg}
+	if al != nil {
+		o.Audit = al
+	}
+	if wh := cfg.Incident.Webhook; wh.URL != "" {
+		b, err := os.ReadFile(cfg.ResolveFile(wh.SecretFile))
+		if err == nil && len(strings.TrimSpace(string(b))) == 0 {
+			err = errors.New("empty secret")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("incident.webhook.secret_file: %w", err)
+		}
+		w, err := incident.NewWebhook(incident.WebhookOptions{URL: wh.URL, Secret: []byte(strings.TrimSpace(string(b))), Timeout: wh.Timeout,
+			MaxAttempts: wh.MaxAttempts, Backoff: wh.Backoff, MaxBackoff: wh.MaxBackoff, Queue: wh.Queue, Log: log, Registerer: reg})
+		if err != nil {
+			return nil, err
+		}
+		o.Webhook = w
+		bg.Add(1)
+		go func() { defer bg.Done(); w.Run(ctx) }()
+	}
+	m, err := incident.New(o)
+	if err != nil {
+		return nil, err
+	}
+	bg.Add(1)
+	go func() { defer bg.Done(); m.Run(ctx) }()
+	return m, nil
 }
 
 func closeListeners(lns []net.Listener) {

@@ -16,6 +16,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/netip"
@@ -43,8 +44,11 @@ type Config struct {
 	Admin  Admin
 	Audit  Audit
 	Reload Reload
-	Guards []*Guard // in the order they first appear in the file
-	Routes []*Route // in file order
+	// Incident configures automated incident response: quarantine rules
+	// (referenced by routes) and the alert webhook.
+	Incident Incident
+	Guards   []*Guard // in the order they first appear in the file
+	Routes   []*Route // in file order
 
 	lines lineIndex
 }
@@ -57,8 +61,42 @@ type Server struct {
 	IdleTimeout    time.Duration // default 90s
 	MaxHeaderBytes int64         // default 16KiB
 	Concurrency    int           // max concurrent connections; 0 = fasthttp default
+	TLS            TLS           // tls_cert, tls_key, ...; TLS.Enabled() false = plain TCP
 	Line           int           // line of [server]
 }
+
+// TLS configures TLS on a listener ([server] or [admin]). The files are
+// read when a snapshot is built (start-up and every reload), not by Parse:
+// a reload re-reads them, so a renewed certificate is served without a
+// restart. Turning TLS on or off needs a restart.
+type TLS struct {
+	Cert string // PEM certificate chain file, relative to Dir; "" = no TLS
+	Key  string // PEM private key file, relative to Dir; required with Cert
+	// MinVersion is tls.VersionTLS12 or tls.VersionTLS13; default
+	// TLS 1.2 when tls_min_version is not written (DefaultTLSMinVersion).
+	MinVersion uint16
+	// ClientCA is a PEM file of CA certificates client certificates must
+	// chain to; "" = client certificates are not asked for.
+	ClientCA string
+	// ClientAuth is ClientAuthRequire or ClientAuthVerifyIfGiven; it only
+	// matters with ClientCA.
+	ClientAuth string
+}
+
+// Enabled reports whether the listener serves TLS.
+func (t *TLS) Enabled() bool { return t.Cert != "" }
+
+// TLS settings.
+const (
+	ClientAuthRequire       = "require"
+	ClientAuthVerifyIfGiven = "verify_if_given"
+	// DefaultTLSMinVersion applies when tls_min_version is not written:
+	// TLS 1.2, like crypto/tls servers and Mozilla's "intermediate"
+	// profile, so that an existing config gaining a certificate still
+	// serves clients and load balancers without TLS 1.3. Example() and new
+	// configs say "1.3".
+	DefaultTLSMinVersion = tls.VersionTLS12
+)
 
 // Log configures logging.
 type Log struct {
@@ -97,9 +135,87 @@ type Admin struct {
 	Listen string
 	// TokenFile is the file holding the bearer token the admin API
 	// requires (surrounding white space trimmed), relative to Dir; "" = no
-	// token, allowed only on a loopback address.
+	// token, allowed only on a loopback address unless OperatorsFile is
+	// set.
 	TokenFile string
+	// ModuleDir is where POST /modules stores uploaded guard modules (as
+	// SHA256.wasm), relative to Dir; "" = uploads are refused.
+	ModuleDir string
+	TLS       TLS // as [server]'s
+	// OperatorsFile is the operators file (engine/control/operator:
+	// name, argon2id password hash, TOTP secret), relative to Dir; "" =
+	// no operator logins. With it, POST /login opens sessions and every
+	// endpoint but the health checks needs a session or the token; without
+	// a token_file the admin token is off.
+	OperatorsFile string
+	// SessionTTL is how long an operator session lasts; default 1h.
+	SessionTTL time.Duration
 }
+
+// DefaultSessionTTL is the [admin] session_ttl default.
+const DefaultSessionTTL = time.Hour
+
+// Incident configures automated incident response ([incident]).
+type Incident struct {
+	// SyncInterval is how often each replica reloads the quarantine list
+	// from the state backend (quarantines set or lifted by another
+	// replica take effect here within it); default 1s.
+	SyncInterval time.Duration
+	// Rules are the [incident.rules.NAME] tables in file order.
+	Rules   []*QuarantineRule
+	Webhook Webhook
+}
+
+// Rule returns the rule with the given name, or nil.
+func (i *Incident) Rule(name string) *QuarantineRule {
+	for _, r := range i.Rules {
+		if r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+// QuarantineRule is one [incident.rules.NAME] table: Denials denials with
+// one of Reasons by the same Identity within Window quarantine it for
+// Period.
+type QuarantineRule struct {
+	Name     string
+	Identity string   // IdentityIP | IdentityKey | IdentitySubject
+	Reasons  []string // denial codes ("injection.detected") or "GUARD.*"
+	Denials  int      // 1..1000000
+	Window   time.Duration
+	Period   time.Duration
+	Line     int
+}
+
+// Identity sources of a quarantine rule.
+const (
+	IdentityIP      = "ip"      // the client address (client.ip)
+	IdentityKey     = "key"     // identity.key_id from the authentication guard
+	IdentitySubject = "subject" // identity.subject from the authentication guard
+)
+
+// Webhook is [incident.webhook]: an optional POST per quarantine.
+type Webhook struct {
+	URL         string        // "" = no webhook
+	SecretFile  string        // HMAC-SHA256 key file, relative to Dir; required with URL
+	Timeout     time.Duration // per attempt; default 5s
+	MaxAttempts int           // default 5
+	Backoff     time.Duration // first retry delay, doubled each retry with jitter; default 500ms
+	MaxBackoff  time.Duration // default 30s
+	Queue       int           // alerts waiting for delivery; beyond, dropped and counted; default 1024
+}
+
+// Defaults of [incident].
+const (
+	DefaultSyncInterval       = time.Second
+	DefaultWebhookTimeout     = 5 * time.Second
+	DefaultWebhookMaxAttempts = 5
+	DefaultWebhookBackoff     = 500 * time.Millisecond
+	DefaultWebhookMaxBackoff  = 30 * time.Second
+	DefaultWebhookQueue       = 1024
+)
 
 // Audit configures the audit log: one JSON line per request.
 type Audit struct {
@@ -176,15 +292,20 @@ func IsLoopback(addr string) bool {
 
 // Guard is one [guards.NAME] table.
 type Guard struct {
-	Name        string
-	Path        string // as written: relative, absolute or "builtin:NAME"; see ResolvePath
-	SHA256      string // lower-case hex, or "" when not pinned
-	Mode        string // enforce|observe
-	OnError     string // deny|allow
-	PoolSize    int    // 0 = GOMAXPROCS
-	MemoryLimit int64  // bytes, multiple of 64KiB
-	CPUBudget   time.Duration
-	MaxOutput   int64 // bytes
+	Name   string
+	Path   string // as written: relative, absolute or "builtin:NAME"; see ResolvePath
+	SHA256 string // lower-case hex, or "" when not pinned
+	// Candidate is the module of the guard's shadow version ("" = none),
+	// in the forms of Path: it runs beside the guard with the same config
+	// and limits, always observing, and its verdicts are compared.
+	Candidate       string
+	CandidateSHA256 string // the candidate's pin, like SHA256
+	Mode            string // enforce|observe
+	OnError         string // deny|allow
+	PoolSize        int    // 0 = GOMAXPROCS
+	MemoryLimit     int64  // bytes, multiple of 64KiB
+	CPUBudget       time.Duration
+	MaxOutput       int64 // bytes
 	// Grants are capabilities beyond the sandbox's defaults, from Grants
 	// (GrantClock: the real wall clock; GrantState: the state host
 	// functions).
@@ -226,8 +347,18 @@ type Route struct {
 	MaxIdleConnDuration time.Duration
 	MaxConns            int
 	IdentityHeaders     []string // lower-cased header names
-	Line                int      // line of the route's [[routes]] header
+	// Mode is RouteProxy (forward to Upstream) or RouteAuthRequest (answer
+	// nginx's auth_request subrequests; Upstream is nil).
+	Mode       string
+	Quarantine []string // names of [incident.rules], in file order
+	Line       int      // line of the route's [[routes]] header
 }
+
+// Route modes.
+const (
+	RouteProxy       = "proxy"
+	RouteAuthRequest = "auth_request"
+)
 
 // Enumerations and defaults.
 const (

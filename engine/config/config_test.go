@@ -76,6 +76,7 @@ func TestParseGood(t *testing.T) {
 		IdleTimeout:    90 * time.Second,
 		MaxHeaderBytes: 32768,
 		Concurrency:    100,
+		TLS:            TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire},
 		Line:           1,
 	}
 	if !reflect.DeepEqual(c.Server, wantServer) {
@@ -110,7 +111,7 @@ func TestParseGood(t *testing.T) {
 		Name: "openai", Prefix: "/v1/", Upstream: r0.Upstream, Guards: []string{"denylist", "pii"},
 		UnknownPaths: "pass", MaxBody: 8 << 20, MaxResponseBody: 32 << 20,
 		ConnectTimeout: 5 * time.Second, Timeout: 120 * time.Second, MaxIdleConnDuration: 90 * time.Second,
-		MaxConns: 512, IdentityHeaders: []string{"authorization", "x-api-key"}, Line: 29,
+		MaxConns: 512, IdentityHeaders: []string{"authorization", "x-api-key"}, Mode: RouteProxy, Line: 29,
 	}
 	if !reflect.DeepEqual(*r0, want0) {
 		t.Errorf("route 0 = %+v\nwant      %+v", *r0, want0)
@@ -119,7 +120,7 @@ func TestParseGood(t *testing.T) {
 		Name: "anthropic", Prefix: "/anthropic/", Upstream: r1.Upstream, StripPrefix: true,
 		HostHeader: "api.anthropic.com", UnknownPaths: "refuse", MaxBody: 1e6, MaxResponseBody: 2 << 20,
 		ConnectTimeout: time.Second, Timeout: time.Minute, MaxIdleConnDuration: 10 * time.Second,
-		MaxConns: 8, IdentityHeaders: []string{"x-api-key"}, Line: 35,
+		MaxConns: 8, IdentityHeaders: []string{"x-api-key"}, Mode: RouteProxy, Line: 35,
 	}
 	if !reflect.DeepEqual(*r1, want1) {
 		t.Errorf("route 1 = %+v\nwant      %+v", *r1, want1)
@@ -205,8 +206,8 @@ prefx = "/x/"
 			"ward.toml:4: guards.pii.path: missing required key\n" +
 				`ward.toml:5: guards.pii.Path: unknown key (did you mean "path"?)`, CodeMissing},
 		{"bad enum", base + "mode = \"x\"\n[guards.pii2]\npath = \"x\"\nmode = \"enforc\"\n",
-			"ward.toml:12: routes[0].mode: unknown key\n" +
-				`ward.toml:15: guards.pii2.mode: unknown value "enforc" (want enforce|observe)`, CodeUnknownKey},
+			"ward.toml:12: routes[0].mode: unknown value \"x\" (want proxy|auth_request)\n" +
+				`ward.toml:15: guards.pii2.mode: unknown value "enforc" (want enforce|observe)`, CodeValue},
 		{"bad duration", "[server]\nlisten = [\":1\"]\nread_timeout = \"30x\"\nidle_timeout = 90\nwrite_timeout = true\n",
 			"ward.toml:3: server.read_timeout: invalid duration \"30x\" (want a Go duration string such as \"30s\", \"1m30s\" or \"250ms\")\n" +
 				"ward.toml:4: server.idle_timeout: integer 90 has no unit (want a Go duration string such as \"30s\", \"1m30s\" or \"250ms\")\n" +
@@ -264,6 +265,12 @@ config = 3
 				"ward.toml:11: guards.x.path: must not be empty\n" +
 				"ward.toml:13: guards.x.max_output: 2MiB exceeds memory_limit 1MiB\n" +
 				"ward.toml:14: guards.x.config: want table, got integer", CodeValue},
+		{"candidate checks", "[server]\nlisten = [\":1\"]\n[guards.g]\npath = \"g\"\ncandidate = \"builtin:Bad\"\ncandidate_sha256 = \"xyz\"\n[guards.h]\npath = \"h\"\ncandidate_sha256 = \"" + strings.Repeat("A", 64) + "\"\n",
+			"ward.toml:5: guards.g.candidate: invalid built-in guard name \"Bad\" (want builtin:[a-z0-9_-]+)\n" +
+				"ward.toml:6: guards.g.candidate_sha256: want 64 hexadecimal characters, got \"xyz\"\n" +
+				"ward.toml:9: guards.h.candidate_sha256: pins no candidate (set candidate)", CodeValue},
+		{"module_dir NUL", "[server]\nlisten = [\":1\"]\n[admin]\nmodule_dir = \"a\\u0000b\"\n",
+			"ward.toml:4: admin.module_dir: must not contain NUL", CodeValue},
 		{"memory not page multiple", "[server]\nlisten = [\":1\"]\n[guards.g]\npath = \"g\"\nmemory_limit = 1048577\n",
 			"ward.toml:5: guards.g.memory_limit: 1048577B is not a multiple of 64KiB (the Wasm page size)", CodeValue},
 		{"route checks", base + `
@@ -557,7 +564,8 @@ func TestExampleParses(t *testing.T) {
 			continue
 		}
 		switch strings.SplitN(l, " ", 2)[0] {
-		case "listen", "path", "name", "prefix", "upstream", "guards", "phrases", "[server]", "[admin]", "[audit]", "[guards.denylist]", "[guards.denylist.config]", "[[routes]]":
+		case "listen", "tls_min_version", "path", "name", "prefix", "upstream", "guards", "phrases", "[server]", "[admin]", "[audit]", "[guards.denylist]", "[guards.denylist.config]", "[[routes]]",
+			"[incident.rules.repeated-injection]", "reasons", "denials", "window", "period", "quarantine":
 			stripped = append(stripped, l)
 		}
 	}
@@ -567,7 +575,7 @@ func TestExampleParses(t *testing.T) {
 	}
 	c.File, d.File, c.lines, d.lines = "", "", nil, nil
 	for _, x := range []*Config{c, d} {
-		x.Server.Line, x.Guards[0].Line, x.Routes[0].Line = 0, 0, 0
+		x.Server.Line, x.Guards[0].Line, x.Routes[0].Line, x.Incident.Rules[0].Line = 0, 0, 0, 0
 	}
 	if !reflect.DeepEqual(c, d) {
 		t.Errorf("Example's values differ from the defaults:\n%+v\n%+v", c, d)
@@ -584,13 +592,16 @@ func TestDocumentedKeys(t *testing.T) {
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
 		"level", "format", "cache_dir",
-		"token_file", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
-		"path", "sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
+		"token_file", "module_dir", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
+		"path", "sha256", "candidate", "candidate_sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
+		"tls_cert", "tls_key", "tls_min_version", "client_ca", "client_auth",
+		"operators_file", "session_ttl", "quarantine", "sync_interval", "identity", "reasons", "denials", "window", "period",
+		"url", "secret_file", "max_attempts", "backoff", "max_backoff", "queue", "rules", "webhook",
 	}
 	for _, k := range keys {
-		if !strings.Contains(Example(), "\n"+k+" = ") && k != "config" {
+		if !strings.Contains(Example(), "\n"+k+" = ") && k != "config" && k != "rules" && k != "webhook" {
 			t.Errorf("Example lacks %q", k)
 		}
 		if !strings.Contains(string(readme), "`"+k+"`") {
@@ -624,6 +635,13 @@ func TestDocumentedKeys(t *testing.T) {
 	rt := d.table([]string{"routes", "[0]"}, map[string]any{})
 	d.route(rt, nil)
 	asked = append(append(asked, gt.known...), rt.known...)
+	it := d.table([]string{"incident"}, nil)
+	d.incident(it, nil)
+	qt := d.table([]string{"incident", "rules", "r"}, map[string]any{})
+	d.rule(qt, "r")
+	wt := d.table([]string{"incident", "webhook"}, nil)
+	d.webhook(wt, &Webhook{})
+	asked = append(append(append(asked, it.known...), qt.known...), wt.known...)
 	for _, k := range asked {
 		found := false
 		for _, kk := range keys {
@@ -762,7 +780,7 @@ func TestOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Admin != (Admin{}) {
+	if c.Admin != (Admin{SessionTTL: DefaultSessionTTL, TLS: TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}}) {
 		t.Errorf("admin defaults = %+v", c.Admin)
 	}
 	if want := (Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer,

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"math"
@@ -47,6 +48,7 @@ func (c *Config) decode(data []byte) error {
 	d.admin(t.sub("admin"))
 	d.audit(t.sub("audit"))
 	d.reload(t.sub("reload"))
+	d.incident(t.sub("incident"), ruleOrder(md))
 	d.guards(t, guardOrder(md))
 	d.routes(t)
 	t.done()
@@ -91,6 +93,19 @@ func guardOrder(md toml.MetaData) []string {
 		if len(k) >= 2 && k[0] == "guards" && !seen[k[1]] {
 			seen[k[1]] = true
 			names = append(names, k[1])
+		}
+	}
+	return names
+}
+
+// ruleOrder returns [incident.rules] names in the order they first appear.
+func ruleOrder(md toml.MetaData) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, k := range md.Keys() {
+		if len(k) >= 3 && k[0] == "incident" && k[1] == "rules" && !seen[k[2]] {
+			seen[k[2]] = true
+			names = append(names, k[2])
 		}
 	}
 	return names
@@ -439,7 +454,45 @@ func (d *decoder) server(t *table) {
 	t.duration("idle_timeout", &s.IdleTimeout, 0, math.MaxInt64)
 	t.size("max_header_bytes", &s.MaxHeaderBytes, 1<<10, 1<<20)
 	t.integer("concurrency", &s.Concurrency, 0, math.MaxInt32)
+	d.listenerTLS(t, &s.TLS)
 	t.done()
+}
+
+// listenerTLS reads a listener's TLS keys from its table. Files are not read here
+// (Parse does not touch the file system); see TLS.
+func (d *decoder) listenerTLS(t *table, c *TLS) {
+	*c = TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}
+	file := func(key string, dst *string) {
+		if t.str(key, dst) && strings.ContainsRune(*dst, 0) {
+			d.errorf(CodeValue, t.at(key), "must not contain NUL")
+			*dst = ""
+		}
+	}
+	file("tls_cert", &c.Cert)
+	file("tls_key", &c.Key)
+	switch {
+	case c.Cert != "" && c.Key == "":
+		if _, ok := t.m["tls_key"]; ok {
+			d.errorf(CodeValue, t.at("tls_key"), "must not be empty when tls_cert is set")
+		} else {
+			t.missing("tls_key")
+		}
+	case c.Cert == "" && c.Key != "":
+		d.errorf(CodeValue, t.at("tls_key"), "tls_key without tls_cert")
+	}
+	var v string
+	t.enum("tls_min_version", &v, "1.2", "1.3")
+	if v == "1.3" {
+		c.MinVersion = tls.VersionTLS13
+	}
+	file("client_ca", &c.ClientCA)
+	if c.ClientCA != "" && c.Cert == "" {
+		d.errorf(CodeValue, t.at("client_ca"), "client certificates need TLS: set tls_cert and tls_key")
+	}
+	t.enum("client_auth", &c.ClientAuth, ClientAuthRequire, ClientAuthVerifyIfGiven)
+	if c.ClientAuth != ClientAuthRequire && c.ClientCA == "" {
+		d.errorf(CodeValue, t.at("client_auth"), "%q needs client_ca", c.ClientAuth)
+	}
 }
 
 func checkListen(a string) error {
@@ -499,7 +552,7 @@ func (d *decoder) state(t *table) {
 
 func (d *decoder) admin(t *table) {
 	a := &d.c.Admin
-	*a = Admin{}
+	*a = Admin{SessionTTL: DefaultSessionTTL}
 	valid := false
 	if t.str("listen", &a.Listen) && a.Listen != "" {
 		if err := checkListen(a.Listen); err != nil {
@@ -509,8 +562,107 @@ func (d *decoder) admin(t *table) {
 		}
 	}
 	t.str("token_file", &a.TokenFile)
-	if valid && a.TokenFile == "" && !IsLoopback(a.Listen) {
-		d.errorf(CodeMissing, t.at("token_file"), "an admin listener on a non-loopback address (%s) needs a token", a.Listen)
+	if t.str("module_dir", &a.ModuleDir) && strings.ContainsRune(a.ModuleDir, 0) {
+		d.errorf(CodeValue, t.at("module_dir"), "must not contain NUL")
+		a.ModuleDir = ""
+	}
+	t.str("operators_file", &a.OperatorsFile)
+	t.duration("session_ttl", &a.SessionTTL, time.Minute, 24*time.Hour)
+	if valid && a.TokenFile == "" && a.OperatorsFile == "" && !IsLoopback(a.Listen) {
+		d.errorf(CodeMissing, t.at("token_file"), "an admin listener on a non-loopback address (%s) needs a token or operators_file", a.Listen)
+	}
+	d.listenerTLS(t, &a.TLS)
+	t.done()
+}
+
+// codeRE is a denial code as guards write them ("injection.detected"),
+// optionally ending in ".*" for every code of a guard.
+var codeRE = regexp.MustCompile(`^[a-z0-9_-]+(\.[a-z0-9_-]+)*(\.\*)?$`)
+
+func (d *decoder) incident(t *table, order []string) {
+	in := &d.c.Incident
+	*in = Incident{SyncInterval: DefaultSyncInterval}
+	t.duration("sync_interval", &in.SyncInterval, 10*time.Millisecond, time.Minute)
+	rt := t.sub("rules")
+	for _, name := range order {
+		v, ok := rt.get(name)
+		if !ok {
+			continue
+		}
+		path := rt.at(name)
+		if !nameRE.MatchString(name) {
+			d.errorf(CodeValue, path, "invalid rule name %q (want [a-z0-9_-]+)", name)
+		}
+		if r := d.rule(d.table(path, v), name); r != nil {
+			in.Rules = append(in.Rules, r)
+		}
+	}
+	d.webhook(t.sub("webhook"), &in.Webhook)
+	t.done()
+}
+
+func (d *decoder) rule(t *table, name string) *QuarantineRule {
+	if t.bad {
+		return nil
+	}
+	r := &QuarantineRule{Name: name, Identity: IdentityIP, Line: d.c.lines.lookup(t.path)}
+	t.enum("identity", &r.Identity, IdentityIP, IdentityKey, IdentitySubject)
+	if _, ok := t.m["reasons"]; !ok {
+		t.get("reasons")
+		t.missing("reasons")
+	} else if codes, paths, ok := t.strList("reasons"); ok {
+		if len(codes) == 0 && len(paths) == 0 {
+			d.errorf(CodeValue, t.at("reasons"), "at least one denial code is required")
+		}
+		for i, c := range codes {
+			switch {
+			case !codeRE.MatchString(c):
+				d.errorf(CodeValue, paths[i], "invalid denial code %q (want a code such as \"injection.detected\", or \"GUARD.*\")", c)
+			case slices.Contains(r.Reasons, c):
+				d.errorf(CodeDuplicate, paths[i], "code %q listed twice", c)
+			default:
+				r.Reasons = append(r.Reasons, c)
+			}
+		}
+	}
+	if _, ok := t.m["denials"]; !ok {
+		t.get("denials")
+		t.missing("denials")
+	}
+	t.integer("denials", &r.Denials, 1, 1_000_000)
+	if _, ok := t.m["window"]; !ok {
+		t.get("window")
+		t.missing("window")
+	}
+	t.duration("window", &r.Window, time.Second, 7*24*time.Hour)
+	if _, ok := t.m["period"]; !ok {
+		t.get("period")
+		t.missing("period")
+	}
+	t.duration("period", &r.Period, time.Second, 30*24*time.Hour)
+	t.done()
+	return r
+}
+
+func (d *decoder) webhook(t *table, w *Webhook) {
+	*w = Webhook{Timeout: DefaultWebhookTimeout, MaxAttempts: DefaultWebhookMaxAttempts, Backoff: DefaultWebhookBackoff,
+		MaxBackoff: DefaultWebhookMaxBackoff, Queue: DefaultWebhookQueue}
+	if t.str("url", &w.URL) && w.URL != "" {
+		if _, err := parseUpstream(w.URL); err != nil {
+			d.errorf(CodeValue, t.at("url"), "%v", err)
+		}
+	}
+	t.str("secret_file", &w.SecretFile)
+	if w.URL != "" && w.SecretFile == "" {
+		t.missing("secret_file")
+	}
+	t.duration("timeout", &w.Timeout, time.Millisecond, time.Minute)
+	t.integer("max_attempts", &w.MaxAttempts, 1, 100)
+	t.duration("backoff", &w.Backoff, time.Millisecond, time.Hour)
+	t.duration("max_backoff", &w.MaxBackoff, time.Millisecond, 24*time.Hour)
+	t.integer("queue", &w.Queue, 1, 1<<20)
+	if w.MaxBackoff < w.Backoff {
+		d.errorf(CodeValue, t.at("max_backoff"), "%s is less than backoff %s", w.MaxBackoff, w.Backoff)
 	}
 	t.done()
 }
@@ -591,17 +743,14 @@ func (d *decoder) guard(t *table, name string) *Guard {
 		Line:        d.c.lines.lookup(t.path),
 	}
 	if t.requiredStr("path", &g.Path) {
-		if b, ok := strings.CutPrefix(g.Path, BuiltinPrefix); ok && !nameRE.MatchString(b) {
-			d.errorf(CodeValue, t.at("path"), "invalid built-in guard name %q (want builtin:[a-z0-9_-]+)", b)
-		} else if strings.ContainsRune(g.Path, 0) {
-			d.errorf(CodeValue, t.at("path"), "must not contain NUL")
-		}
+		d.modulePath(t, "path", g.Path)
 	}
-	if t.str("sha256", &g.SHA256) && g.SHA256 != "" {
-		g.SHA256 = strings.ToLower(g.SHA256)
-		if len(g.SHA256) != 64 || strings.Trim(g.SHA256, "0123456789abcdef") != "" {
-			d.errorf(CodeValue, t.at("sha256"), "want 64 hexadecimal characters, got %q", g.SHA256)
-		}
+	d.pin(t, "sha256", &g.SHA256)
+	if t.str("candidate", &g.Candidate) && g.Candidate != "" {
+		d.modulePath(t, "candidate", g.Candidate)
+	}
+	if d.pin(t, "candidate_sha256", &g.CandidateSHA256) && g.CandidateSHA256 != "" && g.Candidate == "" {
+		d.errorf(CodeValue, t.at("candidate_sha256"), "pins no candidate (set candidate)")
 	}
 	t.enum("mode", &g.Mode, ModeEnforce, ModeObserve)
 	t.enum("on_error", &g.OnError, OnErrorDeny, OnErrorAllow)
@@ -637,6 +786,35 @@ func (d *decoder) guard(t *table, name string) *Guard {
 	}
 	t.done()
 	return g
+}
+
+// modulePath checks a guard module path (path, candidate) written at key.
+func (d *decoder) modulePath(t *table, key, p string) {
+	if b, ok := strings.CutPrefix(p, BuiltinPrefix); ok && !nameRE.MatchString(b) {
+		d.errorf(CodeValue, t.at(key), "invalid built-in guard name %q (want builtin:[a-z0-9_-]+)", b)
+	} else if strings.ContainsRune(p, 0) {
+		d.errorf(CodeValue, t.at(key), "must not contain NUL")
+	}
+}
+
+// pin reads the optional SHA-256 pin at key into dst (lower-cased) and
+// reports whether the key is set.
+func (d *decoder) pin(t *table, key string, dst *string) bool {
+	if !t.str(key, dst) {
+		return false
+	}
+	if *dst != "" {
+		*dst = strings.ToLower(*dst)
+		if !ValidSHA256(*dst) {
+			d.errorf(CodeValue, t.at(key), "want 64 hexadecimal characters, got %q", *dst)
+		}
+	}
+	return true
+}
+
+// ValidSHA256 reports whether s is 64 lower-case hexadecimal characters.
+func ValidSHA256(s string) bool {
+	return len(s) == 64 && strings.Trim(s, "0123456789abcdef") == ""
 }
 
 func (d *decoder) routes(root *table) {
@@ -698,8 +876,10 @@ func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
 		MaxIdleConnDuration: DefaultMaxIdleConnDuration,
 		MaxConns:            DefaultMaxConns,
 		IdentityHeaders:     slices.Clone(DefaultIdentityHeaders),
+		Mode:                RouteProxy,
 		Line:                d.c.lines.lookup(t.path),
 	}
+	t.enum("mode", &r.Mode, RouteProxy, RouteAuthRequest)
 	if t.requiredStr("name", &r.Name) && !nameRE.MatchString(r.Name) {
 		d.errorf(CodeValue, t.at("name"), "invalid route name %q (want [a-z0-9_-]+)", r.Name)
 	}
@@ -715,7 +895,17 @@ func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
 		}
 	}
 	var up string
-	if t.requiredStr("upstream", &up) {
+	if r.Mode == RouteAuthRequest {
+		// The answer goes back to nginx, which forwards the request
+		// itself: the upstream keys would silently do nothing.
+		for _, k := range []string{"upstream", "strip_prefix", "host_header", "max_response_body",
+			"connect_timeout", "timeout", "max_conns", "max_idle_conn_duration"} {
+			if _, ok := t.m[k]; ok {
+				t.get(k)
+				d.errorf(CodeValue, t.at(k), "not used by a route with mode = %q (nginx forwards the request)", RouteAuthRequest)
+			}
+		}
+	} else if t.requiredStr("upstream", &up) {
 		u, err := parseUpstream(up)
 		if err != nil {
 			d.errorf(CodeValue, t.at("upstream"), "%v", err)
@@ -729,6 +919,18 @@ func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
 		}); i >= 0 {
 			d.errorf(CodeValue, t.at("host_header"), "invalid host %q", r.HostHeader)
 			r.HostHeader = ""
+		}
+	}
+	if names, paths, ok := t.strList("quarantine"); ok {
+		for i, n := range names {
+			switch {
+			case d.c.Incident.Rule(n) == nil:
+				d.errorf(CodeReference, paths[i], "unknown quarantine rule %q (not defined in [incident.rules])", n)
+			case slices.Contains(r.Quarantine, n):
+				d.errorf(CodeDuplicate, paths[i], "rule %q listed twice", n)
+			default:
+				r.Quarantine = append(r.Quarantine, n)
+			}
 		}
 	}
 	if names, paths, ok := t.strList("guards"); ok {

@@ -27,6 +27,22 @@ idle_timeout = "90s"
 max_header_bytes = "16KiB"
 # Maximum number of concurrent connections; 0 = the server's default.
 concurrency = 0
+# TLS on these listeners: PEM certificate chain and private key files (relative
+# to this file's directory); "" = plain TCP. Both or neither. They are read
+# at start and on every reload, so a renewed certificate is served without
+# a restart (a certificate that fails to load refuses the reload).
+tls_cert = ""
+tls_key = ""
+# Oldest TLS version accepted: "1.2" | "1.3". Unset = "1.2" (older
+# clients); new configs say "1.3".
+tls_min_version = "1.3"
+# PEM file of the CAs client certificates must chain to (mTLS); "" = no
+# client certificates. A verified certificate's subject and SANs become
+# identity.cert_* annotations.
+client_ca = ""
+# With client_ca: require = every connection needs a verified client
+# certificate; verify_if_given = optional, verified when presented.
+client_auth = "require"
 
 [log]
 # debug | info | warn | error
@@ -64,8 +80,35 @@ max_keys = 1000000
 # restart.
 listen = ""
 # File holding the bearer token the admin API requires (relative to this
-# file's directory). Required when listen is not a loopback address.
+# file's directory). Required when listen is not a loopback address, unless
+# operators_file is set; "" with operators_file = the token is off and only
+# operator sessions are accepted.
 token_file = ""
+# Directory where guard modules uploaded through the admin API (POST
+# /modules, ward upload) are stored as SHA256.wasm (relative to this file's
+# directory); "" = uploads are refused.
+module_dir = ""
+# TLS on the admin listener: PEM certificate chain and private key files (relative
+# to this file's directory); "" = plain TCP. Both or neither. They are read
+# at start and on every reload, so a renewed certificate is served without
+# a restart (a certificate that fails to load refuses the reload).
+tls_cert = ""
+tls_key = ""
+# Oldest TLS version accepted: "1.2" | "1.3". Unset = "1.2" (older
+# clients); new configs say "1.3".
+tls_min_version = "1.3"
+# PEM file of the CAs client certificates must chain to (mTLS); "" = no
+# client certificates. A verified certificate's subject and SANs become
+# identity.cert_* annotations.
+client_ca = ""
+# With client_ca: require = every connection needs a verified client
+# certificate; verify_if_given = optional, verified when presented.
+client_auth = "require"
+# Operators who log in with a password and a TOTP code (POST /login) and get
+# a session token; written by "ward operator add NAME". "" = none.
+operators_file = ""
+# How long an operator session lasts (1m..24h).
+session_ttl = "1h"
 
 [audit]
 # One JSON line per request (guards' verdicts, status, tokens; never
@@ -105,6 +148,44 @@ watch = true
 # File events are collected this long before one reload.
 debounce = "250ms"
 
+[incident]
+# How often each replica reloads the quarantine list from [state] (10ms..1m):
+# quarantines set or lifted through another replica apply here within it.
+sync_interval = "1s"
+
+# Quarantine rules, referenced by routes (quarantine = ["NAME"]). When one
+# identity collects "denials" denials with one of "reasons" within "window",
+# every request from it is refused (403 quarantined) for "period", on every
+# route, until it ends or an operator lifts it.
+[incident.rules.repeated-injection]
+# ip = the client address; key = identity.key_id and subject =
+# identity.subject, both set by the authentication guard.
+identity = "ip"
+# Required. Denial codes that count; "GUARD.*" counts every code of a guard.
+reasons = ["injection.detected"]
+# Required. Denials that trigger the quarantine (1..1000000).
+denials = 5
+# Required. The window they must fall in, from the first one (1s..7 days).
+window = "1m"
+# Required. How long the quarantine lasts (1s..30 days).
+period = "15m"
+
+[incident.webhook]
+# POST of a JSON alert for every quarantine; "" = none.
+url = ""
+# Required with url: file holding the HMAC-SHA256 key of the
+# X-Ward-Signature header (relative to this file's directory).
+secret_file = ""
+# Per delivery attempt.
+timeout = "5s"
+# Attempts per alert (1..100), retried with exponential backoff and jitter.
+max_attempts = 5
+# First retry delay, doubled each retry up to max_backoff.
+backoff = "500ms"
+max_backoff = "30s"
+# Alerts waiting for delivery; beyond, new ones are dropped and counted.
+queue = 1024
+
 # One table per guard: [guards.NAME], NAME matching [a-z0-9_-]+.
 # Routes refer to guards by NAME.
 [guards.denylist]
@@ -113,6 +194,12 @@ debounce = "250ms"
 path = "builtin:denylist"
 # Optional SHA-256 pin of the .wasm file, 64 hex characters; "" = not pinned.
 sha256 = ""
+# Optional shadow version of this guard (same forms as path; "" = none): it
+# runs beside the guard with the same config and limits, always observing;
+# disagreements are counted and logged. Promote it with ward promote.
+candidate = ""
+# Optional SHA-256 pin of the candidate's .wasm file.
+candidate_sha256 = ""
 # enforce = verdicts apply; observe = verdicts are recorded but never applied.
 mode = "enforce"
 # What happens when the guard fails (trap, timeout, bad verdict):
@@ -152,6 +239,9 @@ phrases = ["ignore previous instructions"]
 name = "openai"
 # Required, starts with "/"; two routes may not share a prefix.
 prefix = "/v1/"
+# proxy = forward to upstream; auth_request = answer nginx auth_request
+# subrequests (no upstream; docs/nginx.md).
+mode = "proxy"
 # Required absolute http:// or https:// URL, without query or credentials.
 # Its path is prepended to the forwarded request path.
 upstream = "http://127.0.0.1:9000"
@@ -179,4 +269,6 @@ max_idle_conn_duration = "90s"
 # Request headers (lower-case) copied into the exchange for guards to see.
 # [] = none.
 identity_headers = ["authorization", "x-api-key"]
+# Quarantine rules ([incident.rules]) whose denials count on this route.
+quarantine = ["repeated-injection"]
 `

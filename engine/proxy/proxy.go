@@ -75,6 +75,7 @@ type Server struct {
 	state sync.Pool
 
 	obs       Observer // nil: no per-request record
+	gate      Gate     // nil: no quarantine checks
 	obsTokens bool     // parse unguarded whole answers for token usage
 
 	idPrefix [8]byte
@@ -169,6 +170,30 @@ func (s *Server) SetObserver(o Observer, tokens bool) {
 	s.obs, s.obsTokens = o, tokens
 }
 
+// Gate refuses requests from identities the control plane has quarantined
+// (engine/control/incident implements it). Its methods run on the
+// request's goroutine: they must be quick, must not block on I/O, and must
+// not retain their arguments (they alias request memory).
+type Gate interface {
+	// RefuseIP reports whether requests from the client address ip (as
+	// in the client.ip annotation) are refused. It is asked before any
+	// guard runs, on every route.
+	RefuseIP(ip string) bool
+	// RefuseIdentity reports whether a request whose annotations after
+	// the request phase (identity.* from the authentication guard) name
+	// a refused identity is refused. It is asked before the request
+	// phase's verdict is applied and before the upstream is called.
+	RefuseIdentity(ann []abi.KV) bool
+}
+
+// CodeQuarantined is the error code of a request refused by the Gate.
+const CodeQuarantined = "quarantined"
+
+const msgQuarantined = "requests from this identity are refused for now (quarantined after repeated policy violations)"
+
+// SetGate installs g (nil: none). Call it before serving.
+func (s *Server) SetGate(g Gate) { s.gate = g }
+
 // reqState is the per-request scratch space, pooled.
 type reqState struct {
 	req  exchange.Request
@@ -177,6 +202,7 @@ type reqState struct {
 	buf  []byte
 	id   [32]byte
 	ip   []byte // client IP text, aliased by the exchange's client.ip annotation
+	peer peerIdentity
 
 	rec     Record
 	recs    []pipeline.Record
@@ -252,11 +278,22 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 		s.fail(ctx, st, api, fasthttp.StatusNotFound, "route_not_found", "no route for this path")
 		return
 	}
+	if rt.authRequest {
+		s.authRequest(ctx, st, rt, reqID)
+		return
+	}
 	if api == abi.APIUnknown && rt.refuseUnknown {
 		s.fail(ctx, st, api, fasthttp.StatusNotFound, "unknown_path", "this gateway route only serves LLM API paths")
 		return
 	}
 	st.rec.Route = rt.name
+	if s.gate != nil {
+		st.ip = appendClientIP(st.ip[:0], ctx.RemoteIP())
+		if s.gate.RefuseIP(b2s(st.ip)) {
+			s.fail(ctx, st, api, fasthttp.StatusForbidden, CodeQuarantined, msgQuarantined)
+			return
+		}
+	}
 	body := ctx.PostBody()
 	if int64(len(body)) > rt.cfg.MaxBody {
 		s.fail(ctx, st, api, fasthttp.StatusRequestEntityTooLarge, "request_too_large", "request body exceeds the route's limit")
@@ -283,14 +320,7 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 		x.RequestID = b2s(reqID)
 		x.Route = rt.name
 		x.Path = b2s(path)
-		x.Headers = x.Headers[:0]
-		for _, h := range rt.identityHeaders {
-			if v := ctx.Request.Header.Peek(h); len(v) > 0 {
-				x.Headers = append(x.Headers, abi.KV{Key: h, Value: b2s(v)})
-			}
-		}
-		st.ip = appendClientIP(st.ip[:0], ctx.RemoteIP())
-		x.Annotations = append(x.Annotations, abi.KV{Key: "client.ip", Value: b2s(st.ip)})
+		s.describe(ctx, st, rt, x)
 		st.rec.Model = x.Model
 		st.rec.Prompt = x.Messages
 		if rt.pipeline.Handles(abi.PhaseRequest) {
@@ -298,6 +328,10 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 			s.keepRecords(st)
 			st.rec.Annotations = x.Annotations
 			s.logFaults(st, rt)
+			if s.gate != nil && s.gate.RefuseIdentity(x.Annotations) {
+				s.fail(ctx, st, api, fasthttp.StatusForbidden, CodeQuarantined, msgQuarantined)
+				return
+			}
 			if st.out.Denied {
 				s.deny(ctx, st, api)
 				return

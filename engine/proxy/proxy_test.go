@@ -101,6 +101,13 @@ type env struct {
 // by route name.
 func start(t *testing.T, routesTOML string, steps map[string][]pipeline.Step, mockOpts mockllm.Options) *env {
 	t.Helper()
+	return startWith(t, routesTOML, steps, mockOpts, nil)
+}
+
+// startWith is start with setup, when not nil, called on the server before
+// it serves.
+func startWith(t *testing.T, routesTOML string, steps map[string][]pipeline.Step, mockOpts mockllm.Options, setup func(*Server)) *env {
+	t.Helper()
 	uln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -121,6 +128,9 @@ func start(t *testing.T, routesTOML string, steps map[string][]pipeline.Step, mo
 		snap.routes = append(snap.routes, r)
 	}
 	srv := NewServer(snap, nil)
+	if setup != nil {
+		setup(srv)
+	}
 	lns, err := Listen(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -38,7 +38,16 @@ func (s *Server) Serve(ctx context.Context, cfg *config.Config, lns []net.Listen
 		maxBody = max(maxBody, r.MaxBody)
 	}
 	errc := make(chan error, len(lns))
-	for _, ln := range lns {
+	for i, ln := range lns {
+		ln, err := s.tlsListener(cfg, ln)
+		if err != nil {
+			for _, l := range lns[i:] {
+				l.Close()
+			}
+			sctx, cancel := context.WithTimeout(context.Background(), grace)
+			defer cancel()
+			return errors.Join(err, s.Close(sctx))
+		}
 		srv := &fasthttp.Server{
 			Handler:                       s.Handler(),
 			ErrorHandler:                  s.ErrorHandler,

@@ -49,6 +49,11 @@ type MemoryOptions struct {
 	// collector already registered under that name is reused, so several
 	// stores may share one registry.
 	Registerer prometheus.Registerer
+	// Now, when not nil, replaces the process' monotonic clock: it returns
+	// the time elapsed since an arbitrary origin. Tests (also of packages
+	// built on a Store, such as quarantines) move time with it instead of
+	// sleeping.
+	Now func() time.Duration
 }
 
 // Memory is an in-process Store: counters live in this process only, so
@@ -79,6 +84,8 @@ type Memory struct {
 	closeOnce sync.Once
 
 	shards [memShards]memShard
+
+	recs memRecords // the Records sets (records.go)
 }
 
 type memShard struct {
@@ -119,6 +126,9 @@ func newMemory(opts MemoryOptions, clock func() time.Duration) (*Memory, error) 
 	}
 	if opts.SweepInterval <= 0 {
 		opts.SweepInterval = DefaultSweepInterval
+	}
+	if clock == nil {
+		clock = opts.Now
 	}
 	if clock == nil {
 		origin := time.Now()
@@ -395,6 +405,9 @@ func (m *Memory) Close() error {
 			clear(s.m)
 			s.mu.Unlock()
 		}
+		m.recs.mu.Lock()
+		m.recs.sets = nil
+		m.recs.mu.Unlock()
 	})
 	return nil
 }

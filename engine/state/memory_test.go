@@ -332,8 +332,8 @@ func TestMemoryMetrics(t *testing.T) {
 			}
 		}
 	}
-	if n, err := testutil.GatherAndCount(reg, "ward_state_operations_total"); err != nil || n != 9 {
-		t.Fatalf("gathered %d series (%v), want 9", n, err)
+	if n, err := testutil.GatherAndCount(reg, "ward_state_operations_total"); err != nil || n != int(numOps)*int(numResults) {
+		t.Fatalf("gathered %d series (%v), want %d", n, err, int(numOps)*int(numResults))
 	}
 }
 

@@ -15,10 +15,13 @@ const (
 	opIncr op = iota
 	opGet
 	opBatch
+	opPut
+	opDelete
+	opList
 	numOps
 )
 
-var opNames = [numOps]string{opIncr: "incr", opGet: "get", opBatch: "batch"}
+var opNames = [numOps]string{opIncr: "incr", opGet: "get", opBatch: "batch", opPut: "put", opDelete: "delete", opList: "list"}
 
 type result int
 
@@ -46,7 +49,7 @@ func (m *opsMetrics) count(o op, r result) {
 func newOpsMetrics(reg prometheus.Registerer, backend string) (*opsMetrics, error) {
 	vec := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "ward_state_operations_total",
-		Help: "State store operations by backend, operation (incr, get, batch: one per batch of operations) and result (ok, error, skipped: refused while the circuit is open).",
+		Help: "State store operations by backend, operation (incr, get, batch: one per batch of operations; put, delete, list: records) and result (ok, error, skipped: refused while the circuit is open).",
 	}, []string{"backend", "op", "result"})
 	vec, err := register(reg, vec)
 	if err != nil {

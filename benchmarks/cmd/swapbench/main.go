@@ -21,16 +21,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -40,6 +36,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/wardgate/ward/benchmarks/internal/wardproc"
 	"github.com/wardgate/ward/engine/mockllm"
 )
 
@@ -76,45 +73,27 @@ func main() {
 	}
 }
 
-type swap struct {
-	variant  string
-	ok       bool
-	server   time.Duration // ward's "duration": reload request to live
-	roundRTT time.Duration // the admin call, client side
-	err      string
-}
-
 type result struct {
 	requests, failed int64
 	firstFailure     string
 	p50, p99, max    time.Duration
 	rps              float64
-	swaps            []swap
-	warmup           []swap
-	idle             []swap        // B/A swaps with no traffic, after the warm-up
-	idleCPU          time.Duration // ward's CPU time per idle swap (Linux), 0 when unknown
+	swaps            []wardproc.Swap
+	warmup           []wardproc.Swap
+	idle             []wardproc.Swap // B/A swaps with no traffic, after the warm-up
+	idleCPU          time.Duration   // ward's CPU time per idle swap (Linux), 0 when unknown
 	cpus             int
 	load             [2]string // /proc/loadavg before and after
 }
 
 func run(o options) (*result, error) {
-	denylist, err := os.ReadFile(o.guard)
-	if err != nil {
-		return nil, fmt.Errorf("%v (build the guards with go tool task build)", err)
-	}
-	loop, err := os.ReadFile(o.loop)
+	modules, err := wardproc.Modules(o.guard, o.loop)
 	if err != nil {
 		return nil, err
 	}
 	demo, err := exec.Command(o.ward, "demo", "-print-config").Output()
 	if err != nil {
 		return nil, fmt.Errorf("%s demo -print-config: %v", o.ward, err)
-	}
-	modules := map[string][]byte{
-		"A":      denylist,
-		"B":      withCustomSection(denylist, "swapbench-variant", []byte("B")),
-		"broken": denylist[:len(denylist)/2],
-		"loop":   loop,
 	}
 
 	// The mock upstream, in this process.
@@ -131,70 +110,43 @@ func run(o options) (*result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	cfg, err := benchConfig(string(demo), uln.Addr().String())
+	cfg, err := wardproc.Config(string(demo), uln.Addr().String())
 	if err != nil {
 		return nil, err
 	}
-	guardPath := filepath.Join(dir, "guards", "denylist.wasm")
-	if err := os.MkdirAll(filepath.Dir(guardPath), 0o700); err != nil {
-		return nil, err
-	}
-	if err := writeAtomic(guardPath, modules["A"]); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "ward.toml"), []byte(cfg), 0o600); err != nil {
-		return nil, err
-	}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cmd := exec.CommandContext(ctx, o.ward, "serve", "-c", filepath.Join(dir, "ward.toml"))
-	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
-	stdout, err := cmd.StdoutPipe()
+	ward, err := wardproc.Start(o.ward, dir, cfg, modules["A"])
 	if err != nil {
 		return nil, err
 	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
-	addr, admin, err := waitServing(stdout)
-	if err != nil {
-		return nil, err
-	}
+	defer ward.Close()
+	addr := ward.Addr
 
 	res := &result{cpus: runtime.NumCPU()}
 	client := &fasthttp.Client{MaxConnsPerHost: o.conns + 4, ReadTimeout: time.Minute}
-	reload := func(variant string) swap {
-		if err := writeAtomic(guardPath, modules[variant]); err != nil {
-			return swap{variant: variant, err: err.Error()}
-		}
-		return adminReload(client, admin, variant)
-	}
+	reload := func(variant string) wardproc.Swap { return ward.Swap(client, variant, modules[variant]) }
 	// Warm-up: every variant once (compiles B; A is loaded), then back to A.
 	for _, v := range []string{"B", "broken", "loop", "A"} {
 		res.warmup = append(res.warmup, reload(v))
 	}
-	if s := res.warmup[len(res.warmup)-1]; !s.ok {
-		return nil, fmt.Errorf("warm-up reload to A failed: %s", s.err)
+	if s := res.warmup[len(res.warmup)-1]; !s.OK {
+		return nil, fmt.Errorf("warm-up reload to A failed: %s", s.Err)
 	}
 	// The floor: warm swaps with no traffic, and ward's CPU time for them
 	// (what a swap costs whatever else the machine runs).
-	cpu0, cpuErr := processCPU(cmd.Process.Pid)
+	cpu0, cpuErr := wardproc.ProcessCPU(ward.Pid())
 	idleOrder := []string{"B", "A", "B", "A", "B", "A"}
 	for _, v := range idleOrder {
 		s := reload(v)
-		if !s.ok {
-			return nil, fmt.Errorf("idle reload to %s failed: %s", v, s.err)
+		if !s.OK {
+			return nil, fmt.Errorf("idle reload to %s failed: %s", v, s.Err)
 		}
 		res.idle = append(res.idle, s)
 		time.Sleep(200 * time.Millisecond) // let the retired pipeline drain and close
 	}
-	if cpu1, err := processCPU(cmd.Process.Pid); err == nil && cpuErr == nil {
+	if cpu1, err := wardproc.ProcessCPU(ward.Pid()); err == nil && cpuErr == nil {
 		res.idleCPU = (cpu1 - cpu0) / time.Duration(len(idleOrder))
 	}
-	res.load[0] = loadavg()
+	res.load[0] = wardproc.Loadavg()
 
 	// Load.
 	body := []byte(`{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Summarise the benefits of unit testing in two sentences, for a new engineer."}],"max_tokens":64}`)
@@ -202,7 +154,7 @@ func run(o options) (*result, error) {
 	var requests, failed atomic.Int64
 	var firstFailure atomic.Value
 	lat := make([][]time.Duration, o.conns)
-	lctx, lcancel := context.WithTimeout(ctx, o.duration)
+	lctx, lcancel := context.WithTimeout(context.Background(), o.duration)
 	defer lcancel()
 	start := time.Now()
 	for i := range o.conns {
@@ -241,7 +193,7 @@ func run(o options) (*result, error) {
 	}
 	tick.Stop()
 	wg.Wait()
-	res.load[1] = loadavg()
+	res.load[1] = wardproc.Loadavg()
 	elapsed := time.Since(start)
 	var all []time.Duration
 	for _, l := range lat {
@@ -257,181 +209,15 @@ func run(o options) (*result, error) {
 		res.p50, res.p99, res.max = all[len(all)/2], all[len(all)*99/100], all[len(all)-1]
 	}
 	for _, s := range res.swaps {
-		want := s.variant == "A" || s.variant == "B"
-		if s.ok != want {
-			return res, fmt.Errorf("swap to %s: ok=%v (%s)", s.variant, s.ok, s.err)
+		want := s.Variant == "A" || s.Variant == "B"
+		if s.OK != want {
+			return res, fmt.Errorf("swap to %s: ok=%v (%s)", s.Variant, s.OK, s.Err)
 		}
 	}
 	if res.failed > 0 {
 		return res, fmt.Errorf("%d failed requests; first: %s", res.failed, res.firstFailure)
 	}
 	return res, nil
-}
-
-// benchConfig turns the demo config into the benchmark's: listeners on
-// free ports, the admin API, no file watching (the benchmark asks for each
-// reload), the denylist from a file, and rate limits the load cannot hit.
-func benchConfig(demo, upstream string) (string, error) {
-	edits := []struct{ re, with string }{
-		{`(?m)^listen = \[.*\]$`, `listen = ["127.0.0.1:0"]`},
-		{`(?m)^format = ".*"$`, `format = "json"`},
-		{`(?m)^level = ".*"$`, `level = "warn"`},
-		{`(?m)^path = "builtin:denylist"$`, `path = "guards/denylist.wasm"`},
-		{`(?m)^requests = 60$`, `requests = 1000000000`},
-		{`(?m)^tokens = 50000$`, `tokens = 1000000000`},
-		{`\{\{UPSTREAM\}\}`, "http://" + upstream},
-	}
-	for _, e := range edits {
-		re := regexp.MustCompile(e.re)
-		if !re.MatchString(demo) {
-			return "", fmt.Errorf("the demo config no longer has %s; update swapbench", e.re)
-		}
-		demo = re.ReplaceAllString(demo, e.with)
-	}
-	// The log level line is only in [log]; the ward serving line is
-	// logged at info, so keep info.
-	demo = strings.Replace(demo, `level = "warn"`, `level = "info"`, 1)
-	return demo + "\n[admin]\nlisten = \"127.0.0.1:0\"\n\n[reload]\nwatch = false\n", nil
-}
-
-func waitServing(r io.Reader) (addr, admin string, err error) {
-	listenRE := regexp.MustCompile(`"listen":\["([^"]+)"`)
-	adminRE := regexp.MustCompile(`"admin":"([^"]+)"`)
-	found := make(chan [2]string, 1)
-	go func() {
-		buf := make([]byte, 0, 1<<16)
-		tmp := make([]byte, 4096)
-		sent := false
-		for {
-			n, err := r.Read(tmp)
-			if !sent {
-				buf = append(buf, tmp[:n]...)
-				for {
-					i := strings.IndexByte(string(buf), '\n')
-					if i < 0 {
-						break
-					}
-					line := string(buf[:i])
-					buf = buf[i+1:]
-					if strings.Contains(line, "ward serving") {
-						l, a := listenRE.FindStringSubmatch(line), adminRE.FindStringSubmatch(line)
-						if l != nil && a != nil {
-							found <- [2]string{l[1], a[1]}
-							sent = true
-						}
-					}
-				}
-			}
-			if err != nil {
-				if !sent {
-					close(found)
-				}
-				return
-			}
-		}
-	}()
-	select {
-	case v, ok := <-found:
-		if !ok {
-			return "", "", errors.New("ward exited before serving")
-		}
-		return v[0], v[1], nil
-	case <-time.After(2 * time.Minute):
-		return "", "", errors.New("ward did not start in 2 minutes")
-	}
-}
-
-func adminReload(c *fasthttp.Client, admin, variant string) swap {
-	req := fasthttp.AcquireRequest()
-	resp := fasthttp.AcquireResponse()
-	defer fasthttp.ReleaseRequest(req)
-	defer fasthttp.ReleaseResponse(resp)
-	req.SetRequestURI("http://" + admin + "/reload")
-	req.Header.SetMethod("POST")
-	t0 := time.Now()
-	err := c.Do(req, resp)
-	s := swap{variant: variant, roundRTT: time.Since(t0)}
-	if err != nil {
-		s.err = err.Error()
-		return s
-	}
-	var r struct {
-		OK       bool          `json:"ok"`
-		Error    string        `json:"error"`
-		Duration time.Duration `json:"duration_ns"`
-	}
-	if err := json.Unmarshal(resp.Body(), &r); err != nil {
-		s.err = fmt.Sprintf("admin answered %d: %.200s", resp.StatusCode(), resp.Body())
-		return s
-	}
-	s.ok, s.err, s.server = r.OK, r.Error, r.Duration
-	return s
-}
-
-// processCPU returns the user+system CPU time of a process (Linux).
-func processCPU(pid int) (time.Duration, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// Fields after the command name, which is in parentheses.
-	i := strings.LastIndexByte(string(b), ')')
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
-		return 0, errors.New("short /proc stat")
-	}
-	var ut, st int64
-	if _, err := fmt.Sscan(f[11], &ut); err != nil {
-		return 0, err
-	}
-	if _, err := fmt.Sscan(f[12], &st); err != nil {
-		return 0, err
-	}
-	const hz = 100 // USER_HZ on Linux
-	return time.Duration(ut+st) * time.Second / hz, nil
-}
-
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return "?"
-	}
-	return f[0]
-}
-
-func writeAtomic(path string, b []byte) error {
-	if err := os.WriteFile(path+".tmp", b, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(path+".tmp", path)
-}
-
-// withCustomSection appends a custom section (id 0) to a module: a valid
-// module with a new hash and the same code.
-func withCustomSection(wasm []byte, name string, payload []byte) []byte {
-	content := appendULEB(nil, uint32(len(name)))
-	content = append(content, name...)
-	content = append(content, payload...)
-	out := append([]byte(nil), wasm...)
-	out = append(out, 0)
-	out = appendULEB(out, uint32(len(content)))
-	return append(out, content...)
-}
-
-func appendULEB(b []byte, v uint32) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v != 0 {
-			b = append(b, c|0x80)
-			continue
-		}
-		return append(b, c)
-	}
 }
 
 func (r *result) markdown(o options) string {
@@ -444,12 +230,12 @@ func (r *result) markdown(o options) string {
 	fmt.Fprintf(&b, "| swap | module | result | request to live (ward) | admin call round trip |\n|---|---|---|---|---|\n")
 	for i, s := range r.swaps {
 		res := "live"
-		if !s.ok {
-			res = "refused: " + shortErr(s.err)
+		if !s.OK {
+			res = "refused: " + shortErr(s.Err)
 		} else {
-			live = append(live, s.server)
+			live = append(live, s.Server)
 		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, s.variant, res, round(s.server), round(s.roundRTT))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, s.Variant, res, round(s.Server), round(s.RoundRTT))
 	}
 	if len(live) > 0 {
 		slices.Sort(live)
@@ -458,7 +244,7 @@ func (r *result) markdown(o options) string {
 	if len(r.idle) > 0 {
 		var idle []time.Duration
 		for _, s := range r.idle {
-			idle = append(idle, s.server)
+			idle = append(idle, s.Server)
 		}
 		slices.Sort(idle)
 		fmt.Fprintf(&b, " Warm cache, no traffic (%d swaps before the load): median %s, max %s", len(idle), round(idle[len(idle)/2]), round(idle[len(idle)-1]))
@@ -469,7 +255,7 @@ func (r *result) markdown(o options) string {
 	}
 	fmt.Fprintf(&b, " Load average of the machine (other work included): %s before the load, %s after.", r.load[0], r.load[1])
 	if len(r.warmup) > 0 {
-		fmt.Fprintf(&b, " First load of variant B (warm-up, compiled): %s.", round(r.warmup[0].server))
+		fmt.Fprintf(&b, " First load of variant B (warm-up, compiled): %s.", round(r.warmup[0].Server))
 	}
 	b.WriteString("\n")
 	return b.String()

@@ -7,10 +7,21 @@
 //	GET  /status    the reloader's state: generation, last reload and last failure
 //	POST /reload    reload the config and guards; 200 with the result, 422 when refused
 //	POST /rollback  publish the previous pipeline again; 409 when there is none
+//	POST /promote   {"guard":"NAME"}: the guard's candidate becomes the guard
+//	POST /mode      {"guard":"NAME","mode":"enforce"|"observe"}
+//	POST /modules   ?guard=NAME&sha256=HEX&as=candidate|guard, the module as body
+//	GET  /swaps     the last 100 swap attempts and the last-known-good generation
+//	GET  /quarantines            the quarantined identities (engine/control/incident)
+//	POST /quarantines/lift       {"identity":"KIND:VALUE"}: lift a quarantine
+//	DELETE /quarantines/{id}     the same
+//	POST /login     {"operator","password","totp"}: an operator session token (no token needed)
+//	POST /logout    revoke the session token of the request
 //
-// Every endpoint but /healthz and /readyz requires "Authorization: Bearer
-// TOKEN" when a token is set, compared in constant time. Without a token
-// the API refuses to listen anywhere but on loopback.
+// Every endpoint but /healthz, /readyz and /login requires "Authorization:
+// Bearer TOKEN" when a token or operators are set: the admin token
+// (compared in constant time) or an operator's session token. Without
+// either the API refuses to listen anywhere but on loopback. Every POST is
+// written to the audit log (Options.Audit) with its operator (Operator).
 package admin
 
 import (
@@ -30,7 +41,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/wardgate/ward/engine/config"
+	"github.com/wardgate/ward/engine/control/incident"
 	"github.com/wardgate/ward/engine/control/metrics"
+	"github.com/wardgate/ward/engine/control/operator"
 	"github.com/wardgate/ward/engine/control/reload"
 )
 
@@ -40,9 +53,56 @@ type Options struct {
 	Metrics  *metrics.Metrics
 	// Gatherer serves /metrics; nil serves no metrics.
 	Gatherer prometheus.Gatherer
-	// Token is the bearer token; "" means none (loopback only).
+	// Token is the bearer token; "" means none (loopback only, unless
+	// Operators is set).
 	Token string
-	Log   *slog.Logger
+	// Operators, when not nil, enables POST /login and operator session
+	// tokens; every endpoint but the health checks then needs a session
+	// or Token.
+	Operators *operator.Authenticator
+	// Quarantines serves /quarantines; nil serves none.
+	Quarantines Quarantines
+	// Events, when not nil, receives an audit record of each login
+	// attempt ("admin_login").
+	Events incident.Auditor
+	Log    *slog.Logger
+	// ModuleDir is where POST /modules stores modules (absolute); ""
+	// refuses uploads.
+	ModuleDir string
+	// MaxModuleSize bounds an uploaded module; default MaxModuleSize.
+	MaxModuleSize int64
+	// Audit, when not nil, records every POST.
+	Audit Auditor
+}
+
+// Quarantines is what the admin API needs of incident response
+// (*incident.Manager implements it).
+type Quarantines interface {
+	List(ctx context.Context) ([]incident.Quarantine, error)
+	Lift(ctx context.Context, id, operator string) error
+}
+
+// Operator names who makes an admin request: the operator of its session
+// token, TokenOperator for the admin token, "" without authentication.
+// Handlers put it into the audit record of every admin action.
+func Operator(ctx context.Context) string {
+	s, _ := ctx.Value(operatorKey{}).(string)
+	return s
+}
+
+// Operator's answers for a request made with the admin token
+// (automation), and for any request when the API has neither a token nor
+// operators (it then listens on loopback only).
+const (
+	TokenOperator    = "token"
+	LoopbackOperator = "loopback"
+)
+
+type operatorKey struct{}
+
+// WithOperator returns ctx carrying operator (for Operator).
+func WithOperator(ctx context.Context, operator string) context.Context {
+	return context.WithValue(ctx, operatorKey{}, operator)
 }
 
 // ErrNoToken is returned by Listen for a non-loopback address without a
@@ -61,6 +121,9 @@ func New(o Options) *Server {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	if o.MaxModuleSize <= 0 {
+		o.MaxModuleSize = MaxModuleSize
+	}
 	s := &Server{o: o}
 	if o.Token != "" {
 		s.token = sha256.Sum256([]byte(o.Token))
@@ -75,6 +138,19 @@ func New(o Options) *Server {
 	mux.Handle("GET /status", s.auth(http.HandlerFunc(s.status)))
 	mux.Handle("POST /reload", s.auth(http.HandlerFunc(s.reload)))
 	mux.Handle("POST /rollback", s.auth(http.HandlerFunc(s.rollback)))
+	mux.Handle("POST /promote", s.auth(http.HandlerFunc(s.promote)))
+	mux.Handle("POST /mode", s.auth(http.HandlerFunc(s.mode)))
+	mux.Handle("POST /modules", s.auth(http.HandlerFunc(s.modules)))
+	mux.Handle("GET /swaps", s.auth(http.HandlerFunc(s.swaps)))
+	if o.Quarantines != nil {
+		mux.Handle("GET /quarantines", s.auth(http.HandlerFunc(s.quarantines)))
+		mux.Handle("POST /quarantines/lift", s.auth(http.HandlerFunc(s.liftJSON)))
+		mux.Handle("DELETE /quarantines/{id}", s.auth(http.HandlerFunc(s.liftPath)))
+	}
+	if o.Operators != nil {
+		mux.HandleFunc("POST /login", s.login)
+		mux.Handle("POST /logout", s.auth(http.HandlerFunc(s.logout)))
+	}
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
 	return s
 }
@@ -85,7 +161,7 @@ func (s *Server) Handler() http.Handler { return s.srv.Handler }
 // Listen opens the admin listener at addr; it refuses a non-loopback
 // address without a token.
 func (s *Server) Listen(addr string) (net.Listener, error) {
-	if s.o.Token == "" && !config.IsLoopback(addr) {
+	if s.o.Token == "" && s.o.Operators == nil && !config.IsLoopback(addr) {
 		return nil, fmt.Errorf("%w (%s)", ErrNoToken, addr)
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -109,22 +185,47 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
+// auth lets through requests of an operator (see operator) with the
+// operator's name in their context; a refused POST is audited.
 func (s *Server) auth(h http.Handler) http.Handler {
-	if s.o.Token == "" {
-		return h
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		op, ok := s.operator(r)
+		if !ok {
+			s.audit(r, "", http.StatusUnauthorized, 0, "missing, wrong or expired admin or session token")
+			w.Header().Set("WWW-Authenticate", `Bearer realm="ward-admin"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing, wrong or expired admin or session token"})
+			return
+		}
+		h.ServeHTTP(w, r.WithContext(WithOperator(r.Context(), op)))
+	})
+}
+
+// operator names who sends r: the operator of a live session token,
+// TokenOperator for the admin token, LoopbackOperator when the API has
+// neither a token nor operators; false when the token is missing, wrong or
+// expired.
+func (s *Server) operator(r *http.Request) (string, bool) {
+	if s.o.Token == "" && s.o.Operators == nil {
+		return LoopbackOperator, true
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return "", false
+	}
+	if s.o.Token != "" {
 		// Hashing first makes the comparison constant-time in the
 		// length too.
 		sum := sha256.Sum256([]byte(got))
-		if !ok || subtle.ConstantTimeCompare(sum[:], s.token[:]) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="ward-admin"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong admin token"})
-			return
+		if subtle.ConstantTimeCompare(sum[:], s.token[:]) == 1 {
+			return TokenOperator, true
 		}
-		h.ServeHTTP(w, r)
-	})
+	}
+	if s.o.Operators != nil {
+		if name, live := s.o.Operators.Session(got); live {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
@@ -151,17 +252,46 @@ type Guard struct {
 	P50us    float64 `json:"p50_us"`
 	P99us    float64 `json:"p99_us"`
 	Replaced uint64  `json:"instances_replaced"` // this load of the guard
+	// Candidate is the guard's shadow version, nil when none.
+	Candidate *Candidate `json:"candidate"`
+	// Overridden lists the keys set at run time (promote, mode, upload)
+	// over the config file's.
+	Overridden []string `json:"overridden"`
+}
+
+// Candidate describes a guard's candidate in GET /guards. Calls and
+// disagreements count since the candidate was loaded.
+type Candidate struct {
+	Path             string  `json:"path"`
+	Version          string  `json:"version"`
+	SHA256           string  `json:"sha256"`
+	Calls            uint64  `json:"calls"`
+	Disagreements    uint64  `json:"disagreements"`
+	DisagreementRate float64 `json:"disagreement_rate"` // disagreements / calls, 0 without calls
 }
 
 // Guards lists the live guards.
 func (s *Server) Guards() []Guard {
 	snap := s.o.Reloader.Current()
+	overridden := map[string][]string{}
+	for _, o := range s.o.Reloader.Overrides() {
+		overridden[o.Guard] = append(overridden[o.Guard], o.Key)
+	}
 	var out []Guard
 	for _, e := range snap.Entries() {
 		st := e.Guard.Stats()
 		g := Guard{
 			Name: e.Name, Guard: e.Guard.Description().Name, Version: e.Guard.Version(), SHA256: e.Guard.SHA256(),
 			ABI: e.Guard.ABI(), Mode: e.Mode, OnError: e.OnError, PoolSize: st.PoolSize, InUse: st.InUse, Replaced: st.Replaced,
+			Overridden: append([]string{}, overridden[e.Name]...),
+		}
+		if e.Candidate != nil {
+			c := &Candidate{Path: e.CandidatePath, Version: e.Candidate.Version(), SHA256: e.Candidate.SHA256(),
+				Calls: e.Shadow.Calls(), Disagreements: e.Shadow.Disagreements()}
+			if c.Calls > 0 {
+				c.DisagreementRate = float64(c.Disagreements) / float64(c.Calls)
+			}
+			g.Candidate = c
 		}
 		if s.o.Metrics != nil {
 			gs := s.o.Metrics.Guard(e.Name)
@@ -175,8 +305,19 @@ func (s *Server) Guards() []Guard {
 	return out
 }
 
+// Route is one route of GET /guards: its guards in pipeline order.
+type Route struct {
+	Name   string   `json:"name"`
+	Prefix string   `json:"prefix"`
+	Guards []string `json:"guards"`
+}
+
 func (s *Server) guards(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"generation": s.o.Reloader.Status().Generation, "guards": s.Guards()})
+	var routes []Route
+	for _, rc := range s.o.Reloader.Current().Config().Routes {
+		routes = append(routes, Route{Name: rc.Name, Prefix: rc.Prefix, Guards: append([]string{}, rc.Guards...)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"generation": s.o.Reloader.Status().Generation, "guards": s.Guards(), "routes": routes})
 }
 
 func (s *Server) status(w http.ResponseWriter, _ *http.Request) {
@@ -184,24 +325,13 @@ func (s *Server) status(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
-	res, err := s.o.Reloader.Reload(context.WithoutCancel(r.Context()), "admin")
-	code := http.StatusOK
-	if err != nil {
-		code = http.StatusUnprocessableEntity
-	}
-	writeJSON(w, code, res)
+	res, err := s.o.Reloader.Reload(s.reloadCtx(r), "admin")
+	s.answer(w, r, "", res, err)
 }
 
 func (s *Server) rollback(w http.ResponseWriter, r *http.Request) {
-	res, err := s.o.Reloader.Rollback(context.WithoutCancel(r.Context()))
-	code := http.StatusOK
-	switch {
-	case errors.Is(err, reload.ErrNoRollback):
-		code = http.StatusConflict
-	case err != nil:
-		code = http.StatusUnprocessableEntity
-	}
-	writeJSON(w, code, res)
+	res, err := s.o.Reloader.Rollback(s.reloadCtx(r))
+	s.answer(w, r, "", res, err)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -101,6 +101,10 @@ func AppendMask(dst []byte, v string, keep int) []byte {
 		case hide > 0:
 			dst = append(dst, '*')
 			hide--
+		case r == utf8.RuneError && size == 1:
+			// An invalid byte is never shown: it is masked even among
+			// the kept characters, so the result stays valid UTF-8.
+			dst = append(dst, '*')
 		default:
 			dst = append(dst, v[i:i+size]...)
 		}
