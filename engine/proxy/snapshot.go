@@ -86,12 +86,29 @@ type route struct {
 	identityHeaders []string
 	refuseUnknown   bool
 	noCompression   bool
+	limit           *limiter // nil: no max_concurrent
 }
 
 func (s *Snapshot) match(path []byte) *route {
 	for _, r := range s.routes {
 		if bytes.HasPrefix(path, r.prefix) {
 			return r
+		}
+	}
+	return nil
+}
+
+// limiter returns the limiter of s's route named like rc when its limits
+// are rc's, so that requests still on s and new ones share it; nil when
+// there is none (s may be nil).
+func (s *Snapshot) limiter(rc *config.Route) *limiter {
+	if s == nil {
+		return nil
+	}
+	for _, r := range s.routes {
+		if r.name == rc.Name && r.limit != nil && r.cfg.MaxConcurrent == rc.MaxConcurrent &&
+			r.cfg.Queue == rc.Queue && r.cfg.QueueTimeout == rc.QueueTimeout {
+			return r.limit
 		}
 	}
 	return nil
@@ -247,6 +264,9 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 		if err != nil {
 			return nil, err
 		}
+		if l := prev.limiter(rc); l != nil {
+			r.limit = l // one limit across a swap, not one per snapshot
+		}
 		snap.routes = append(snap.routes, r)
 	}
 	sort.SliceStable(snap.routes, func(i, j int) bool { return len(snap.routes[i].prefix) > len(snap.routes[j].prefix) })
@@ -264,7 +284,12 @@ type guardInput struct {
 // readGuard reads a guard's module (checking its pin) and its config files.
 // prev, when not nil, is the guard of the same name being replaced.
 func readGuard(cfg *config.Config, gc *config.Guard, resolve Resolver, prev *sharedGuard) (*guardInput, error) {
-	path := cfg.ResolvePath(gc.Path)
+	// Checked on every read, not only when the config was loaded: a
+	// symlink swapped since then is refused too.
+	path, err := cfg.CheckModulePath(cfg.ResolvePath(gc.Path))
+	if err != nil {
+		return nil, cfg.Errorf([]string{"guards", gc.Name, "path"}, "%v", err)
+	}
 	wasm, err := resolve(path)
 	if err != nil {
 		return nil, cfg.Errorf([]string{"guards", gc.Name, "path"}, "%v", err)
@@ -391,6 +416,7 @@ func newRoute(rc *config.Route, p *pipeline.Pipeline) (*route, error) {
 		identityHeaders: rc.IdentityHeaders,
 		refuseUnknown:   rc.UnknownPaths == "refuse",
 		noCompression:   p.Handles(abi.PhaseResponse),
+		limit:           newLimiter(rc.MaxConcurrent, rc.Queue, rc.QueueTimeout),
 	}
 	return r, nil
 }
