@@ -252,6 +252,9 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 	}
 	st.rec.RequestID = b2s(reqID)
 	st.rec.API = api
+	if s.refuseAmbiguousFraming(ctx, st) {
+		return
+	}
 
 	rt := snap.match(path)
 	if rt == nil {
@@ -664,6 +667,10 @@ func (s *Server) ErrorHandler(ctx *fasthttp.RequestCtx, err error) {
 	ctx.SetConnectionClose()
 	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
 		s.fail(ctx, st, api, fasthttp.StatusRequestEntityTooLarge, "request_too_large", "request body exceeds the gateway's limit")
+		return
+	}
+	if isHeaderTooLarge(err) {
+		s.fail(ctx, st, api, fasthttp.StatusRequestHeaderFieldsTooLarge, "request_headers_too_large", "request headers exceed the gateway's limit")
 		return
 	}
 	var he interface{ Timeout() bool }
