@@ -75,7 +75,8 @@ func New(o Options) *Server {
 	mux.Handle("GET /status", s.auth(http.HandlerFunc(s.status)))
 	mux.Handle("POST /reload", s.auth(http.HandlerFunc(s.reload)))
 	mux.Handle("POST /rollback", s.auth(http.HandlerFunc(s.rollback)))
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	s.srv = &http.Server{Handler: canonicalPaths(mux), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		DisableGeneralOptionsHandler: true}
 	return s
 }
 
