@@ -144,14 +144,14 @@ timeout = "400ms"
 	whole := `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
 	stream := `{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`
 	type outcome struct {
-		status  int
-		code    string // in the error body or the final error event
-		broken  bool   // the body ends without its framing's end
+		status int
+		code   string // in the error body or the final error event
+		broken bool   // the body ends without its framing's end
 		// noAnswer: the connection is closed before an answer (an
 		// unguarded stream whose headers and first bytes were still
 		// buffered when the upstream broke off).
 		noAnswer bool
-		minTook time.Duration
+		minTook  time.Duration
 	}
 	cases := []struct {
 		script, route, body string
