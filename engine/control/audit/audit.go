@@ -97,8 +97,32 @@ func (l *Logger) ObserveRequest(r *proxy.Record) {
 func (l *Logger) run() {
 	defer close(l.done)
 	w := bufio.NewWriterSize(l.o.W, 64<<10)
+	// A line is counted written once a flush put it in the sink, not when
+	// it entered the buffer: on a full disk the buffered lines are lost,
+	// and counted as failed.
+	pending := 0
+	add := func(bp *[]byte) {
+		if err := l.write(w, bp); err != nil {
+			l.fail(err, pending+1) // a failed buffer write loses what it held
+			pending = 0
+			w.Reset(l.o.W)
+			return
+		}
+		pending++
+	}
+	flush := func() {
+		if err := w.Flush(); err != nil {
+			l.fail(err, pending)
+			w.Reset(l.o.W)
+		} else if l.o.Counter != nil {
+			for range pending {
+				l.o.Counter.AuditWritten()
+			}
+		}
+		pending = 0
+	}
 	for bp := range l.q {
-		l.write(w, bp)
+		add(bp)
 		// Write what else is queued, then flush once.
 	more:
 		for {
@@ -107,38 +131,30 @@ func (l *Logger) run() {
 				if !ok {
 					break more
 				}
-				l.write(w, bp)
+				add(bp)
 			default:
 				break more
 			}
 		}
-		if err := w.Flush(); err != nil {
-			l.fail(err)
-			w.Reset(l.o.W)
-		}
+		flush()
 	}
-	if err := w.Flush(); err != nil {
-		l.fail(err)
-	}
+	flush()
 }
 
-func (l *Logger) write(w *bufio.Writer, bp *[]byte) {
+func (l *Logger) write(w *bufio.Writer, bp *[]byte) error {
 	_, err := w.Write(*bp)
 	if len(*bp) <= 64<<10 {
 		l.bufs.Put(bp)
 	}
-	if err != nil {
-		l.fail(err)
-		return
-	}
-	if l.o.Counter != nil {
-		l.o.Counter.AuditWritten()
-	}
+	return err
 }
 
-func (l *Logger) fail(err error) {
+// fail counts the lines lost and reports err, at most once a second.
+func (l *Logger) fail(err error, lines int) {
 	if l.o.Counter != nil {
-		l.o.Counter.AuditError()
+		for range lines {
+			l.o.Counter.AuditError()
+		}
 	}
 	if l.o.OnError != nil && time.Since(l.lastErr) > time.Second {
 		l.lastErr = time.Now()
