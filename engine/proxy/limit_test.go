@@ -85,10 +85,15 @@ type result struct {
 	body       string
 }
 
-func send(base, path, body string) result {
+func send(base, path, body string) result { return sendWith(base, path, body, nil) }
+
+func sendWith(base, path, body string, hdr map[string]string) result {
 	start := time.Now()
 	req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return result{status: -1, body: err.Error(), took: time.Since(start)}
