@@ -44,9 +44,9 @@ func TestDiskFull(t *testing.T) {
 		t.Fatal("Close hung on a full disk")
 	}
 	// A request never waits for the sink: one record is an encode and a
-	// non-blocking queue send. The bound is far above that, far below a
-	// blocked write.
-	if slowest > 100*time.Millisecond {
+	// non-blocking queue send. The bound is far above that (a loaded CI
+	// machine), far below a request stuck behind the sink.
+	if slowest > time.Second {
 		t.Errorf("slowest ObserveRequest took %v", slowest)
 	}
 	if c.written.Load() != 0 {
