@@ -380,3 +380,33 @@ func TestLimiterRetryAfter(t *testing.T) {
 		t.Error("max_concurrent 0 made a limiter")
 	}
 }
+
+// TestOverloadPassThroughFreesSlot: pass-through answers (paths that are
+// not an LLM API, HEAD included) on a limited route free their slot once
+// written.
+func TestOverloadPassThroughFreesSlot(t *testing.T) {
+	up := sseUpstream(t, closedChan())
+	base, srv := startWard(t, up, "", strings.ReplaceAll(limitedRoute, "max_concurrent = 2", "max_concurrent = 1"), nil)
+	lim := srv.Snapshot().routes[0].limit
+	for _, method := range []string{"GET", "HEAD", "POST", "DELETE"} {
+		for range 3 {
+			req, _ := http.NewRequest(method, base+"/v1/models", nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s: %d", method, resp.StatusCode)
+			}
+			waitFor(t, method+" to free its slot", func() bool { return lim.inFlight() == 0 })
+		}
+	}
+}
+
+func closedChan() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}
