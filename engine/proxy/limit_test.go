@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/wardgate/ward/engine/config"
 	"github.com/wardgate/ward/engine/pipeline"
 	"github.com/wardgate/ward/sdk/abi"
@@ -409,4 +411,45 @@ func closedChan() chan struct{} {
 	c := make(chan struct{})
 	close(c)
 	return c
+}
+
+// recordingObserver keeps the status and code of the last record.
+type recordingObserver struct {
+	status int
+	code   string
+}
+
+func (o *recordingObserver) ObserveRequest(r *Record) { o.status, o.code = r.Status, r.Code }
+
+// TestOverloadRecorded: a refusal reaches metrics and the audit log as a
+// record with status 503 and code "overloaded".
+func TestOverloadRecorded(t *testing.T) {
+	cfg, err := config.Parse("t.toml", []byte("[server]\nlisten = [\":1\"]\n[[routes]]\nname = \"r\"\nprefix = \"/\"\nupstream = \"http://127.0.0.1:1\"\nmax_concurrent = 1\nqueue = 0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newRoute(cfg.Routes[0], pipeline.New(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(&Snapshot{routes: []*route{r}}, nil)
+	obs := &recordingObserver{}
+	srv.SetObserver(obs, false)
+	r.limit.acquire() // the only slot is taken
+	var ctx fasthttp.RequestCtx
+	ctx.Init(&ctx.Request, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, nil)
+	ctx.Request.Header.SetMethod("POST")
+	ctx.Request.SetRequestURI("/v1/messages")
+	ctx.Request.Header.SetContentType("application/json")
+	ctx.Request.SetBodyString(`{"model":"c","max_tokens":5,"messages":[]}`)
+	srv.handle(&ctx)
+	if obs.status != 503 || obs.code != "overloaded" || string(ctx.Response.Header.Peek("Retry-After")) != "1" {
+		t.Fatalf("record %d %q, Retry-After %q", obs.status, obs.code, ctx.Response.Header.Peek("Retry-After"))
+	}
+	if !strings.Contains(string(ctx.Response.Body()), `"type":"overloaded_error"`) {
+		t.Fatalf("body %s", ctx.Response.Body())
+	}
+	if r.limit.inFlight() != 1 {
+		t.Fatal("a refused request released a slot it did not hold")
+	}
 }
