@@ -104,6 +104,9 @@ type Admin struct {
 	// requires (surrounding white space trimmed), relative to Dir; "" = no
 	// token, allowed only on a loopback address.
 	TokenFile string
+	// ModuleDir is where POST /modules stores uploaded guard modules (as
+	// SHA256.wasm), relative to Dir; "" = uploads are refused.
+	ModuleDir string
 }
 
 // Audit configures the audit log: one JSON line per request.
@@ -163,15 +166,20 @@ func IsLoopback(addr string) bool {
 
 // Guard is one [guards.NAME] table.
 type Guard struct {
-	Name        string
-	Path        string // as written: relative, absolute or "builtin:NAME"; see ResolvePath
-	SHA256      string // lower-case hex, or "" when not pinned
-	Mode        string // enforce|observe
-	OnError     string // deny|allow
-	PoolSize    int    // 0 = GOMAXPROCS
-	MemoryLimit int64  // bytes, multiple of 64KiB
-	CPUBudget   time.Duration
-	MaxOutput   int64 // bytes
+	Name   string
+	Path   string // as written: relative, absolute or "builtin:NAME"; see ResolvePath
+	SHA256 string // lower-case hex, or "" when not pinned
+	// Candidate is the module of the guard's shadow version ("" = none),
+	// in the forms of Path: it runs beside the guard with the same config
+	// and limits, always observing, and its verdicts are compared.
+	Candidate       string
+	CandidateSHA256 string // the candidate's pin, like SHA256
+	Mode            string // enforce|observe
+	OnError         string // deny|allow
+	PoolSize        int    // 0 = GOMAXPROCS
+	MemoryLimit     int64  // bytes, multiple of 64KiB
+	CPUBudget       time.Duration
+	MaxOutput       int64 // bytes
 	// Grants are capabilities beyond the sandbox's defaults, from Grants
 	// (GrantClock: the real wall clock; GrantState: the state host
 	// functions).
@@ -302,6 +310,16 @@ func (c *Config) checkModuleDirs() error {
 		if _, err := c.CheckModulePath(c.ResolvePath(g.Path)); err != nil {
 			errs = append(errs, c.positioned([]string{"guards", g.Name, "path"}, "%v", err))
 		}
+		if g.Candidate == "" {
+			continue
+		}
+		if _, err := c.CheckModulePath(c.ResolvePath(g.Candidate)); err != nil {
+			errs = append(errs, c.positioned([]string{"guards", g.Name, "candidate"}, "%v", err))
+		}
+	}
+	// Uploaded modules (POST /modules) must be loadable.
+	if d := c.Admin.ModuleDir; d != "" && len(c.Wasm.ModuleDirs) > 0 && !c.insideModuleDirs(c.ResolveFile(d)) {
+		errs = append(errs, c.positioned([]string{"admin", "module_dir"}, "%s is %v: modules uploaded there could not be loaded", d, ErrOutsideModuleDirs))
 	}
 	return errors.Join(errs...)
 }
@@ -310,6 +328,51 @@ func (c *Config) positioned(key []string, format string, args ...any) *Error {
 	e := c.Errorf(key, format, args...)
 	e.Code = CodeValue
 	return e
+}
+
+// under reports whether real (absolute, symlinks resolved) lies inside
+// one of module_dirs (symlinks resolved); orEqual accepts a directory
+// itself.
+func (c *Config) under(real string, orEqual bool) bool {
+	for _, d := range c.Wasm.ModuleDirs {
+		rd, err := filepath.EvalSymlinks(c.ResolveFile(d))
+		if err != nil {
+			continue
+		}
+		if rd, err = filepath.Abs(rd); err != nil {
+			continue
+		}
+		rel, err := filepath.Rel(rd, real)
+		if err != nil || filepath.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue
+		}
+		if rel != "." || orEqual {
+			return true
+		}
+	}
+	return false
+}
+
+// insideModuleDirs reports whether directory dir (which may not exist
+// yet) is one of module_dirs or inside one.
+func (c *Config) insideModuleDirs(dir string) bool {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	// Resolve the longest existing ancestor; the rest is created later.
+	rest := ""
+	for {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return c.under(filepath.Join(real, rest), true)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return false
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+		dir = parent
+	}
 }
 
 // ErrOutsideModuleDirs is wrapped by CheckModulePath's error for a module
@@ -335,18 +398,8 @@ func (c *Config) CheckModulePath(p string) (string, error) {
 	if real, err = filepath.Abs(real); err != nil {
 		return "", err
 	}
-	for _, d := range c.Wasm.ModuleDirs {
-		rd, err := filepath.EvalSymlinks(c.ResolveFile(d))
-		if err != nil {
-			continue
-		}
-		if rd, err = filepath.Abs(rd); err != nil {
-			continue
-		}
-		rel, err := filepath.Rel(rd, real)
-		if err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
-			return real, nil
-		}
+	if c.under(real, false) {
+		return real, nil
 	}
 	if real != p {
 		return "", fmt.Errorf("%s (resolves to %s) is %w", p, real, ErrOutsideModuleDirs)

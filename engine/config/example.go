@@ -40,7 +40,8 @@ format = "auto"
 # A relative path is relative to this file's directory.
 cache_dir = ""
 # Directories guard modules may be loaded from ([] = anywhere). When set,
-# every guard path must resolve, after symlinks, inside one of them; this
+# every guard path and candidate must resolve, after symlinks, inside one
+# of them (and [admin] module_dir must be inside one); this
 # is checked when the config is loaded and again each time a module is
 # read (a symlink swapped afterwards is refused). Relative to this file's
 # directory.
@@ -72,6 +73,10 @@ listen = ""
 # File holding the bearer token the admin API requires (relative to this
 # file's directory). Required when listen is not a loopback address.
 token_file = ""
+# Directory where guard modules uploaded through the admin API (POST
+# /modules, ward upload) are stored as SHA256.wasm (relative to this file's
+# directory); "" = uploads are refused.
+module_dir = ""
 
 [audit]
 # One JSON line per request (guards' verdicts, status, tokens; never
@@ -102,6 +107,12 @@ debounce = "250ms"
 path = "builtin:denylist"
 # Optional SHA-256 pin of the .wasm file, 64 hex characters; "" = not pinned.
 sha256 = ""
+# Optional shadow version of this guard (same forms as path; "" = none): it
+# runs beside the guard with the same config and limits, always observing;
+# disagreements are counted and logged. Promote it with ward promote.
+candidate = ""
+# Optional SHA-256 pin of the candidate's .wasm file.
+candidate_sha256 = ""
 # enforce = verdicts apply; observe = verdicts are recorded but never applied.
 mode = "enforce"
 # What happens when the guard fails (trap, timeout, bad verdict):

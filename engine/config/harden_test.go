@@ -142,6 +142,33 @@ func TestModuleDirs(t *testing.T) {
 		}
 	})
 
+	t.Run("candidate outside", func(t *testing.T) {
+		cfgPath := filepath.Join(root, "ward.toml")
+		must(os.WriteFile(cfgPath, []byte("[server]\nlisten = [\":1\"]\n[wasm]\nmodule_dirs = [\"mods\"]\n[guards.g]\npath = \"mods/ok.wasm\"\ncandidate = \"mods/link-out.wasm\"\n"), 0o644))
+		_, err := Load(cfgPath)
+		if err == nil || !strings.HasPrefix(err.Error(), cfgPath+":7: guards.g.candidate: ") || !strings.Contains(err.Error(), "outside wasm.module_dirs") {
+			t.Fatalf("got %v", err)
+		}
+		must(os.WriteFile(cfgPath, []byte("[server]\nlisten = [\":1\"]\n[wasm]\nmodule_dirs = [\"mods\"]\n[guards.g]\npath = \"mods/ok.wasm\"\ncandidate = \"mods/sub/deep.wasm\"\n"), 0o644))
+		if _, err := Load(cfgPath); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("admin module_dir", func(t *testing.T) {
+		cfgPath := filepath.Join(root, "ward.toml")
+		for _, c := range []struct {
+			dir string
+			ok  bool
+		}{{"mods", true}, {"mods/uploads", true}, {"modslink/new", true}, {"other", false}, {"mods/dirlink", false}} {
+			must(os.WriteFile(cfgPath, []byte("[server]\nlisten = [\":1\"]\n[wasm]\nmodule_dirs = [\"mods\"]\n[admin]\nlisten = \"127.0.0.1:0\"\nmodule_dir = \""+c.dir+"\"\n"), 0o644))
+			_, err := Load(cfgPath)
+			if c.ok != (err == nil) || err != nil && !strings.HasPrefix(err.Error(), cfgPath+":7: admin.module_dir: ") {
+				t.Errorf("%s: %v", c.dir, err)
+			}
+		}
+	})
+
 	t.Run("symlink swapped after load", func(t *testing.T) {
 		link := filepath.Join(mods, "swap.wasm")
 		must(os.Symlink(filepath.Join(mods, "ok.wasm"), link))

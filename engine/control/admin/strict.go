@@ -3,11 +3,13 @@ package admin
 import (
 	"net/http"
 	"path"
+	"strings"
 )
 
-// canonicalPaths refuses, with 404, every request target that is not the
-// plain form of a path: an absolute-form or "*" target, a query, percent
-// escapes, doubled slashes, dot segments or a trailing slash. Without it
+// canonicalPaths refuses, with 404, every request target whose path is not
+// in plain form: an absolute-form or "*" target, percent escapes, doubled
+// slashes, dot segments or a trailing slash (a query is left to the
+// endpoint). Without it
 // http.ServeMux answers "//reload" or "/guards/../reload" with a redirect
 // to the endpoint, which an admin API has no use for: a client (or a
 // proxy in front) that follows redirects with its credentials would be
@@ -15,7 +17,8 @@ import (
 func canonicalPaths(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		if r.RequestURI != p || len(p) < 2 || p[0] != '/' || path.Clean(p) != p {
+		target, _, _ := strings.Cut(r.RequestURI, "?")
+		if target != p || len(p) < 2 || p[0] != '/' || path.Clean(p) != p {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
 			return
 		}
