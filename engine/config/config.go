@@ -17,6 +17,7 @@ package config
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -110,6 +111,10 @@ type Wasm struct {
 	// default location, "off" disables the on-disk cache. Use
 	// (*Config).WasmCacheDir for the resolved value.
 	CacheDir string
+	// ModuleDirs, when not empty, are the only directories guard modules
+	// may be loaded from, cleaned, as written (relative to Dir); see
+	// (*Config).CheckModulePath.
+	ModuleDirs []string
 }
 
 // State configures where guards' counters live (rate limits, quotas,
@@ -346,7 +351,14 @@ type Route struct {
 	Timeout             time.Duration
 	MaxIdleConnDuration time.Duration
 	MaxConns            int
-	IdentityHeaders     []string // lower-cased header names
+	// MaxConcurrent is the number of the route's requests in flight
+	// (streams until they end); 0 = no limit. Beyond it, up to Queue
+	// requests wait up to QueueTimeout for a slot; the rest are refused
+	// with 503 and Retry-After.
+	MaxConcurrent   int
+	Queue           int           // default max_concurrent
+	QueueTimeout    time.Duration // default 1s
+	IdentityHeaders []string      // lower-cased header names
 	// Mode is RouteProxy (forward to Upstream) or RouteAuthRequest (answer
 	// nginx's auth_request subrequests; Upstream is nil).
 	Mode       string
@@ -393,6 +405,8 @@ const (
 	DefaultTimeout             = 120 * time.Second
 	DefaultMaxConns            = 512
 	DefaultMaxIdleConnDuration = 90 * time.Second
+	DefaultQueueTimeout        = time.Second
+	MaxConcurrentLimit         = 1 << 20
 )
 
 // DefaultIdentityHeaders is the identity_headers default. Callers must not
@@ -413,7 +427,125 @@ func Load(path string) (*Config, error) {
 	if abs, err := filepath.Abs(c.Dir); err == nil {
 		c.Dir = abs
 	}
+	if err := c.checkModuleDirs(); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// checkModuleDirs checks, for Load, that every [wasm] module_dirs entry is
+// a directory and every guard module path is inside one of them.
+func (c *Config) checkModuleDirs() error {
+	var errs []error
+	for i, d := range c.Wasm.ModuleDirs {
+		if fi, err := os.Stat(c.ResolveFile(d)); err != nil {
+			errs = append(errs, c.positioned([]string{"wasm", "module_dirs", indexElem(i)}, "%v", err))
+		} else if !fi.IsDir() {
+			errs = append(errs, c.positioned([]string{"wasm", "module_dirs", indexElem(i)}, "%s is not a directory", d))
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	for _, g := range c.Guards {
+		if _, err := c.CheckModulePath(c.ResolvePath(g.Path)); err != nil {
+			errs = append(errs, c.positioned([]string{"guards", g.Name, "path"}, "%v", err))
+		}
+		if g.Candidate == "" {
+			continue
+		}
+		if _, err := c.CheckModulePath(c.ResolvePath(g.Candidate)); err != nil {
+			errs = append(errs, c.positioned([]string{"guards", g.Name, "candidate"}, "%v", err))
+		}
+	}
+	// Uploaded modules (POST /modules) must be loadable.
+	if d := c.Admin.ModuleDir; d != "" && len(c.Wasm.ModuleDirs) > 0 && !c.insideModuleDirs(c.ResolveFile(d)) {
+		errs = append(errs, c.positioned([]string{"admin", "module_dir"}, "%s is %v: modules uploaded there could not be loaded", d, ErrOutsideModuleDirs))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) positioned(key []string, format string, args ...any) *Error {
+	e := c.Errorf(key, format, args...)
+	e.Code = CodeValue
+	return e
+}
+
+// under reports whether real (absolute, symlinks resolved) lies inside
+// one of module_dirs (symlinks resolved); orEqual accepts a directory
+// itself.
+func (c *Config) under(real string, orEqual bool) bool {
+	for _, d := range c.Wasm.ModuleDirs {
+		rd, err := filepath.EvalSymlinks(c.ResolveFile(d))
+		if err != nil {
+			continue
+		}
+		if rd, err = filepath.Abs(rd); err != nil {
+			continue
+		}
+		rel, err := filepath.Rel(rd, real)
+		if err != nil || filepath.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue
+		}
+		if rel != "." || orEqual {
+			return true
+		}
+	}
+	return false
+}
+
+// insideModuleDirs reports whether directory dir (which may not exist
+// yet) is one of module_dirs or inside one.
+func (c *Config) insideModuleDirs(dir string) bool {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	// Resolve the longest existing ancestor; the rest is created later.
+	rest := ""
+	for {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return c.under(filepath.Join(real, rest), true)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return false
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+		dir = parent
+	}
+}
+
+// ErrOutsideModuleDirs is wrapped by CheckModulePath's error for a module
+// outside [wasm] module_dirs.
+var ErrOutsideModuleDirs = errors.New("outside wasm.module_dirs")
+
+// CheckModulePath checks a resolved guard path (ResolvePath) against
+// [wasm] module_dirs and returns the path to read the module from: the
+// path itself when module_dirs is empty or for a built-in, else the path
+// with every symlink resolved, which must lie inside one of the
+// directories (themselves with symlinks resolved). Callers read the
+// returned path, so a symlink swapped after the check cannot redirect the
+// read; a directory on the path that an attacker may write defeats any
+// such check, so module_dirs should be writable by the operator only.
+func (c *Config) CheckModulePath(p string) (string, error) {
+	if len(c.Wasm.ModuleDirs) == 0 || strings.HasPrefix(p, BuiltinPrefix) {
+		return p, nil
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", err
+	}
+	if real, err = filepath.Abs(real); err != nil {
+		return "", err
+	}
+	if c.under(real, false) {
+		return real, nil
+	}
+	if real != p {
+		return "", fmt.Errorf("%s (resolves to %s) is %w", p, real, ErrOutsideModuleDirs)
+	}
+	return "", fmt.Errorf("%s is %w", p, ErrOutsideModuleDirs)
 }
 
 // Parse decodes and validates a configuration. name is used in error

@@ -82,7 +82,7 @@ func TestParseGood(t *testing.T) {
 	if !reflect.DeepEqual(c.Server, wantServer) {
 		t.Errorf("Server = %+v\nwant     %+v", c.Server, wantServer)
 	}
-	if c.Log != (Log{Level: "debug", Format: "json"}) || c.Wasm != (Wasm{CacheDir: "off"}) {
+	if c.Log != (Log{Level: "debug", Format: "json"}) || !reflect.DeepEqual(c.Wasm, Wasm{CacheDir: "off"}) {
 		t.Errorf("Log, Wasm = %+v, %+v", c.Log, c.Wasm)
 	}
 	wantGuards := []*Guard{{
@@ -111,7 +111,7 @@ func TestParseGood(t *testing.T) {
 		Name: "openai", Prefix: "/v1/", Upstream: r0.Upstream, Guards: []string{"denylist", "pii"},
 		UnknownPaths: "pass", MaxBody: 8 << 20, MaxResponseBody: 32 << 20,
 		ConnectTimeout: 5 * time.Second, Timeout: 120 * time.Second, MaxIdleConnDuration: 90 * time.Second,
-		MaxConns: 512, IdentityHeaders: []string{"authorization", "x-api-key"}, Mode: RouteProxy, Line: 29,
+		MaxConns: 512, QueueTimeout: time.Second, IdentityHeaders: []string{"authorization", "x-api-key"}, Mode: RouteProxy, Line: 29,
 	}
 	if !reflect.DeepEqual(*r0, want0) {
 		t.Errorf("route 0 = %+v\nwant      %+v", *r0, want0)
@@ -120,7 +120,7 @@ func TestParseGood(t *testing.T) {
 		Name: "anthropic", Prefix: "/anthropic/", Upstream: r1.Upstream, StripPrefix: true,
 		HostHeader: "api.anthropic.com", UnknownPaths: "refuse", MaxBody: 1e6, MaxResponseBody: 2 << 20,
 		ConnectTimeout: time.Second, Timeout: time.Minute, MaxIdleConnDuration: 10 * time.Second,
-		MaxConns: 8, IdentityHeaders: []string{"x-api-key"}, Mode: RouteProxy, Line: 35,
+		MaxConns: 8, QueueTimeout: time.Second, IdentityHeaders: []string{"x-api-key"}, Mode: RouteProxy, Line: 35,
 	}
 	if !reflect.DeepEqual(*r1, want1) {
 		t.Errorf("route 1 = %+v\nwant      %+v", *r1, want1)
@@ -591,7 +591,7 @@ func TestDocumentedKeys(t *testing.T) {
 	}
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
-		"level", "format", "cache_dir",
+		"level", "format", "cache_dir", "module_dirs",
 		"token_file", "module_dir", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
 		"path", "sha256", "candidate", "candidate_sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
@@ -599,6 +599,7 @@ func TestDocumentedKeys(t *testing.T) {
 		"tls_cert", "tls_key", "tls_min_version", "client_ca", "client_auth",
 		"operators_file", "session_ttl", "quarantine", "sync_interval", "identity", "reasons", "denials", "window", "period",
 		"url", "secret_file", "max_attempts", "backoff", "max_backoff", "queue", "rules", "webhook",
+		"max_concurrent", "queue", "queue_timeout",
 	}
 	for _, k := range keys {
 		if !strings.Contains(Example(), "\n"+k+" = ") && k != "config" && k != "rules" && k != "webhook" {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -523,6 +524,20 @@ func (d *decoder) wasm(t *table) {
 		d.errorf(CodeValue, t.at("cache_dir"), "must not contain NUL")
 		d.c.Wasm.CacheDir = ""
 	}
+	if dirs, paths, ok := t.strList("module_dirs"); ok {
+		for i, dir := range dirs {
+			switch {
+			case dir == "":
+				d.errorf(CodeValue, paths[i], "empty directory")
+			case strings.ContainsRune(dir, 0):
+				d.errorf(CodeValue, paths[i], "must not contain NUL")
+			case slices.Contains(d.c.Wasm.ModuleDirs, filepath.Clean(dir)):
+				d.errorf(CodeDuplicate, paths[i], "directory %q listed twice", dir)
+			default:
+				d.c.Wasm.ModuleDirs = append(d.c.Wasm.ModuleDirs, filepath.Clean(dir))
+			}
+		}
+	}
 	t.done()
 }
 
@@ -875,6 +890,7 @@ func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
 		Timeout:             DefaultTimeout,
 		MaxIdleConnDuration: DefaultMaxIdleConnDuration,
 		MaxConns:            DefaultMaxConns,
+		QueueTimeout:        DefaultQueueTimeout,
 		IdentityHeaders:     slices.Clone(DefaultIdentityHeaders),
 		Mode:                RouteProxy,
 		Line:                d.c.lines.lookup(t.path),
@@ -952,6 +968,13 @@ func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
 	t.duration("connect_timeout", &r.ConnectTimeout, time.Millisecond, math.MaxInt64)
 	t.duration("timeout", &r.Timeout, time.Millisecond, math.MaxInt64)
 	t.integer("max_conns", &r.MaxConns, 1, math.MaxInt32)
+	t.integer("max_concurrent", &r.MaxConcurrent, 0, MaxConcurrentLimit)
+	r.Queue = r.MaxConcurrent
+	t.integer("queue", &r.Queue, 0, MaxConcurrentLimit)
+	t.duration("queue_timeout", &r.QueueTimeout, time.Millisecond, time.Minute)
+	if r.Queue > 0 && r.MaxConcurrent == 0 {
+		d.errorf(CodeValue, t.at("queue"), "%d needs max_concurrent (without a limit nothing is queued)", r.Queue)
+	}
 	t.duration("max_idle_conn_duration", &r.MaxIdleConnDuration, time.Millisecond, math.MaxInt64)
 	if hs, paths, ok := t.strList("identity_headers"); ok {
 		r.IdentityHeaders = []string{}

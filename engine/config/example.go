@@ -55,6 +55,13 @@ format = "auto"
 # "" = <user cache dir>/ward/wazero; "off" = no on-disk cache.
 # A relative path is relative to this file's directory.
 cache_dir = ""
+# Directories guard modules may be loaded from ([] = anywhere). When set,
+# every guard path and candidate must resolve, after symlinks, inside one
+# of them (and [admin] module_dir must be inside one); this
+# is checked when the config is loaded and again each time a module is
+# read (a symlink swapped afterwards is refused). Relative to this file's
+# directory.
+module_dirs = []
 
 [state]
 # Where guards granted "state" keep their counters (rate limits, token
@@ -264,6 +271,16 @@ connect_timeout = "5s"
 timeout = "120s"
 # Maximum connections to the upstream.
 max_conns = 512
+# Requests of this route in flight at once (a stream until it ends);
+# 0 = no limit. Beyond it, up to "queue" requests wait up to
+# "queue_timeout" for a slot; the others get 503 "overloaded" with
+# Retry-After at once, instead of everyone's latency growing.
+max_concurrent = 0
+# Requests waiting for a slot; default: max_concurrent. 0 = refuse at once.
+queue = 0
+# Longest wait in the queue (1ms..1m); Retry-After is this rounded up to
+# whole seconds.
+queue_timeout = "1s"
 # How long an idle upstream connection is kept.
 max_idle_conn_duration = "90s"
 # Request headers (lower-case) copied into the exchange for guards to see.

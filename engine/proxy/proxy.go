@@ -211,6 +211,17 @@ type reqState struct {
 	// streaming is set when a guarded stream took the request over: the
 	// stream returns the state and releases the snapshot when it ends.
 	streaming bool
+	// slot is the route's limiter while the request holds one of its
+	// slots; nil once released or handed to a stream.
+	slot *limiter
+}
+
+// releaseSlot frees the request's limiter slot, if it holds one.
+func (st *reqState) releaseSlot() {
+	if st.slot != nil {
+		st.slot.release()
+		st.slot = nil
+	}
 }
 
 func b2s(b []byte) string {
@@ -249,6 +260,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	if st.streaming {
 		return // the guarded stream releases st and snap when it ends
 	}
+	st.releaseSlot()
 	s.state.Put(st)
 	snap.active.Add(-1)
 }
@@ -272,6 +284,9 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 	}
 	st.rec.RequestID = b2s(reqID)
 	st.rec.API = api
+	if s.refuseAmbiguousFraming(ctx, st) {
+		return
+	}
 
 	rt := snap.match(path)
 	if rt == nil {
@@ -298,6 +313,13 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 	if int64(len(body)) > rt.cfg.MaxBody {
 		s.fail(ctx, st, api, fasthttp.StatusRequestEntityTooLarge, "request_too_large", "request body exceeds the route's limit")
 		return
+	}
+	if rt.limit != nil {
+		if !rt.limit.acquire() {
+			s.overloaded(ctx, st, api, rt)
+			return
+		}
+		st.slot = rt.limit
 	}
 
 	var x *abi.Exchange
@@ -357,6 +379,10 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 
 	if streamAnswer && x != nil && rt.pipeline.Handles(abi.PhaseResponseChunk) {
 		s.streamGuarded(ctx, st, snap, rt, api, x)
+		return
+	}
+	if streamAnswer && st.slot != nil {
+		s.forwardHeld(ctx, st, rt, api) // the stream holds the slot until it ends
 		return
 	}
 	if !s.forward(ctx, st, rt, api, streamAnswer, &ctx.Response) {
@@ -683,6 +709,10 @@ func (s *Server) ErrorHandler(ctx *fasthttp.RequestCtx, err error) {
 	ctx.SetConnectionClose()
 	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
 		s.fail(ctx, st, api, fasthttp.StatusRequestEntityTooLarge, "request_too_large", "request body exceeds the gateway's limit")
+		return
+	}
+	if isHeaderTooLarge(err) {
+		s.fail(ctx, st, api, fasthttp.StatusRequestHeaderFieldsTooLarge, "request_headers_too_large", "request headers exceed the gateway's limit")
 		return
 	}
 	var he interface{ Timeout() bool }

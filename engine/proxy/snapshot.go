@@ -106,12 +106,29 @@ type route struct {
 	// authRequest: the route answers nginx auth_request subrequests
 	// (authreq.go) and has no upstream client.
 	authRequest bool
+	limit       *limiter // nil: no max_concurrent
 }
 
 func (s *Snapshot) match(path []byte) *route {
 	for _, r := range s.routes {
 		if bytes.HasPrefix(path, r.prefix) {
 			return r
+		}
+	}
+	return nil
+}
+
+// limiter returns the limiter of s's route named like rc when its limits
+// are rc's, so that requests still on s and new ones share it; nil when
+// there is none (s may be nil).
+func (s *Snapshot) limiter(rc *config.Route) *limiter {
+	if s == nil {
+		return nil
+	}
+	for _, r := range s.routes {
+		if r.name == rc.Name && r.limit != nil && r.cfg.MaxConcurrent == rc.MaxConcurrent &&
+			r.cfg.Queue == rc.Queue && r.cfg.QueueTimeout == rc.QueueTimeout {
+			return r.limit
 		}
 	}
 	return nil
@@ -285,6 +302,9 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 		if err != nil {
 			return nil, err
 		}
+		if l := prev.limiter(rc); l != nil {
+			r.limit = l // one limit across a swap, not one per snapshot
+		}
 		snap.routes = append(snap.routes, r)
 	}
 	sort.SliceStable(snap.routes, func(i, j int) bool { return len(snap.routes[i].prefix) > len(snap.routes[j].prefix) })
@@ -357,7 +377,13 @@ func disagreementLog(log *slog.Logger, guard string) func(*pipeline.Record) {
 // readModule reads the module at path (written at key mk.path of guard
 // name) and checks its pin. prev, when not nil, is what is being replaced.
 func readModule(cfg *config.Config, name, path, pin string, mk moduleKeys, resolve Resolver, prev *sharedGuard) (*guardInput, error) {
-	wasm, err := resolve(cfg.ResolvePath(path))
+	// Checked on every read, not only when the config was loaded: a
+	// symlink swapped since then is refused too.
+	checked, err := cfg.CheckModulePath(cfg.ResolvePath(path))
+	if err != nil {
+		return nil, cfg.Errorf([]string{"guards", name, mk.path}, "%v", err)
+	}
+	wasm, err := resolve(checked)
 	if err != nil {
 		return nil, cfg.Errorf([]string{"guards", name, mk.path}, "%v", err)
 	}
@@ -498,6 +524,7 @@ func newRoute(rc *config.Route, p *pipeline.Pipeline) (*route, error) {
 		identityHeaders: rc.IdentityHeaders,
 		refuseUnknown:   rc.UnknownPaths == "refuse",
 		noCompression:   p.Handles(abi.PhaseResponse),
+		limit:           newLimiter(rc.MaxConcurrent, rc.Queue, rc.QueueTimeout),
 	}
 	return r, nil
 }

@@ -372,6 +372,7 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 			s.streamUsage(st, rt, x, g.prompt, g.completion)
 		}
 		st.streaming = false
+		st.releaseSlot()
 		s.state.Put(st)
 		snap.active.Add(-1)
 	})

@@ -151,7 +151,8 @@ func New(o Options) *Server {
 		mux.HandleFunc("POST /login", s.login)
 		mux.Handle("POST /logout", s.auth(http.HandlerFunc(s.logout)))
 	}
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	s.srv = &http.Server{Handler: canonicalPaths(mux), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		DisableGeneralOptionsHandler: true}
 	return s
 }
 

@@ -106,14 +106,15 @@ type Logger struct {
 	dropped atomic.Uint64 // records dropped since the writer last said so
 
 	// The writer goroutine's state.
-	rf     *RotatingFile
-	ch     *chain
-	mask   masker
-	batch  []byte
-	body   []byte // a record's body with its prompt, or a dropped record
-	sbody  []byte // a start record's body (written while body is in use)
-	moved  bool   // lines written since the last checkpoint
-	failed bool   // the last write failed: start the next file afresh
+	rf      *RotatingFile
+	ch      *chain
+	mask    masker
+	batch   []byte
+	body    []byte // a record's body with its prompt, or a dropped record
+	sbody   []byte // a start record's body (written while body is in use)
+	moved   bool   // lines written since the last checkpoint
+	failed  bool   // the last write failed: start the next file afresh
+	pending int    // records in batch, counted written (or lost) at the flush
 }
 
 var _ proxy.Observer = (*Logger)(nil)
@@ -152,7 +153,7 @@ func (l *Logger) begin() {
 		}
 		switch {
 		case err != nil:
-			l.fail(fmt.Errorf("audit: %s: cannot continue the chain, starting a new one in a new file: %w", l.rf.path, err))
+			l.fail(fmt.Errorf("audit: %s: cannot continue the chain, starting a new one in a new file: %w", l.rf.path, err), 0)
 			l.rotate()
 		case partial:
 			// A crash cut the last line: leave it for verify to report,
@@ -178,7 +179,7 @@ func (l *Logger) rotate() {
 		return
 	}
 	if err := l.rf.Rotate(); err != nil {
-		l.fail(err)
+		l.fail(err, 0)
 	}
 }
 
@@ -340,9 +341,7 @@ func (l *Logger) write(it *item) {
 	}
 	l.emit(body)
 	l.put(it)
-	if l.o.Counter != nil {
-		l.o.Counter.AuditWritten()
-	}
+	l.pending++
 }
 
 func (l *Logger) appendMasked(dst, text []byte, cut bool) []byte {
@@ -390,17 +389,32 @@ func (l *Logger) flush() {
 	} else {
 		l.batch = l.batch[:0]
 	}
+	// A record counts as written once the sink took it, not when it
+	// entered the batch: on a full disk the batch is lost, and every
+	// record in it counts as an error.
+	n := l.pending
+	l.pending = 0
 	if err != nil {
 		// The batch is lost: its records leave a gap that verify reports.
 		// The next record goes into a new file.
 		l.failed = true
-		l.fail(err)
+		l.fail(err, n)
+		return
+	}
+	if l.o.Counter != nil {
+		for range n {
+			l.o.Counter.AuditWritten()
+		}
 	}
 }
 
-func (l *Logger) fail(err error) {
+// fail counts lost records as errors (lost: how many; 0 for a failure that
+// lost none, such as a rotation) and logs err at most once a second.
+func (l *Logger) fail(err error, lost int) {
 	if l.o.Counter != nil {
-		l.o.Counter.AuditError()
+		for range lost {
+			l.o.Counter.AuditError()
+		}
 	}
 	if l.o.OnError != nil && time.Since(l.lastErr) > time.Second {
 		l.lastErr = time.Now()
