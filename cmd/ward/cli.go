@@ -27,6 +27,7 @@ import (
 	"github.com/wardgate/ward/engine/control"
 	"github.com/wardgate/ward/engine/control/admin"
 	"github.com/wardgate/ward/engine/control/audit"
+	"github.com/wardgate/ward/engine/control/console"
 	"github.com/wardgate/ward/engine/control/metrics"
 	"github.com/wardgate/ward/engine/control/reload"
 	"github.com/wardgate/ward/engine/proxy"
@@ -227,15 +228,15 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 
 // serve runs the gateway for cfg until ctx is done, reloading cfg as it
 // is (no file to read again). ready, when not nil, is called with the
-// bound addresses once the listeners are open.
-func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ready func(addrs []string)) int {
+// bound addresses once the listeners are open (admin: "" when none).
+func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ready func(addrs []string, admin string)) int {
 	return serveWith(ctx, cfg, nil, stdout, stderr, ready)
 }
 
 // serveWith is serve with load re-reading the config for reloads (SIGHUP,
 // the admin API, and file changes when [reload] watch is on); nil reloads
 // cfg as it is and watches no file.
-func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Config, error), stdout, stderr io.Writer, ready func(addrs []string)) int {
+func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Config, error), stdout, stderr io.Writer, ready func(addrs []string, admin string)) int {
 	log := newLogger(cfg, stdout)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -277,6 +278,12 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	srv := proxy.NewServer(rl.Current(), log)
 	met.SetLive(func() []proxy.GuardEntry { return srv.Snapshot().Entries() })
 	obs := control.Tee{met}
+	var con *console.Console
+	if cfg.Admin.Listen != "" && cfg.Admin.Console {
+		rec := console.NewRecorder(0)
+		con = console.New(console.Options{Recorder: rec, SessionTTL: cfg.Admin.ConsoleSession, Log: log})
+		obs = append(obs, rec)
+	}
 	if cfg.Audit.Sink != config.AuditOff {
 		var w io.Writer = stdout
 		if cfg.Audit.Sink == config.AuditFile {
@@ -320,7 +327,11 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 			}
 			token = strings.TrimSpace(string(b))
 		}
-		adm := admin.New(admin.Options{Reloader: rl, Metrics: met, Gatherer: reg, Token: token, Log: log})
+		ao := admin.Options{Reloader: rl, Metrics: met, Gatherer: reg, Token: token, Log: log}
+		if con != nil {
+			ao.Console = con
+		}
+		adm := admin.New(ao)
 		aln, err := adm.Listen(cfg.Admin.Listen)
 		if err != nil {
 			fmt.Fprintln(stderr, "ward:", err)
@@ -365,10 +376,14 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	for _, ln := range lns {
 		addrs = append(addrs, ln.Addr().String())
 	}
-	log.Info("ward serving", "version", wardVersion(), "listen", addrs, "admin", adminAddr, "guards", len(rl.Current().Guards()),
+	consoleURL := ""
+	if con != nil && adminAddr != "" {
+		consoleURL = "http://" + adminAddr + "/console/"
+	}
+	log.Info("ward serving", "version", wardVersion(), "listen", addrs, "admin", adminAddr, "console", consoleURL, "guards", len(rl.Current().Guards()),
 		"routes", len(cfg.Routes), "watch", watch, "audit", cfg.Audit.Sink, "startup", time.Since(start).String())
 	if ready != nil {
-		ready(addrs)
+		ready(addrs, adminAddr)
 	}
 	err = srv.Serve(ctx, cfg, lns, 10*time.Second)
 	cancelBG()

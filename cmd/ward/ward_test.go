@@ -138,7 +138,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	bin := buildWard(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "demo", "-listen", "127.0.0.1:0")
+	cmd := exec.CommandContext(ctx, bin, "demo", "-listen", "127.0.0.1:0", "-admin-listen", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr

@@ -99,7 +99,15 @@ type Admin struct {
 	// requires (surrounding white space trimmed), relative to Dir; "" = no
 	// token, allowed only on a loopback address.
 	TokenFile string
+	// Console serves the web console at /console/ on the admin listener;
+	// default true.
+	Console bool
+	// ConsoleSession is how long a console login lasts; default 8h.
+	ConsoleSession time.Duration
 }
+
+// DefaultConsoleSession is the default [admin] console_session.
+const DefaultConsoleSession = 8 * time.Hour
 
 // Audit configures the audit log: one JSON line per request.
 type Audit struct {

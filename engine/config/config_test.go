@@ -584,7 +584,7 @@ func TestDocumentedKeys(t *testing.T) {
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
 		"level", "format", "cache_dir",
-		"token_file", "sink", "max_size", "max_files", "buffer", "watch", "debounce",
+		"token_file", "console", "console_session", "sink", "max_size", "max_files", "buffer", "watch", "debounce",
 		"path", "sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
@@ -762,7 +762,7 @@ func TestOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Admin != (Admin{}) {
+	if c.Admin != (Admin{Console: true, ConsoleSession: DefaultConsoleSession}) {
 		t.Errorf("admin defaults = %+v", c.Admin)
 	}
 	if want := (Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer}); c.Audit != want {
@@ -771,11 +771,11 @@ func TestOperations(t *testing.T) {
 	if want := (Reload{Watch: true, Debounce: DefaultReloadDebounce}); c.Reload != want {
 		t.Errorf("reload defaults = %+v, want %+v", c.Reload, want)
 	}
-	c, err = Parse("ward.toml", []byte(base+"[admin]\nlisten = \"0.0.0.0:9180\"\ntoken_file = \"admin.token\"\n[audit]\nsink = \"file\"\npath = \"audit.log\"\nmax_size = \"1MiB\"\nmax_files = 2\nbuffer = 64\n[reload]\nwatch = false\ndebounce = \"1s\"\n"))
+	c, err = Parse("ward.toml", []byte(base+"[admin]\nlisten = \"0.0.0.0:9180\"\ntoken_file = \"admin.token\"\nconsole = false\nconsole_session = \"30m\"\n[audit]\nsink = \"file\"\npath = \"audit.log\"\nmax_size = \"1MiB\"\nmax_files = 2\nbuffer = 64\n[reload]\nwatch = false\ndebounce = \"1s\"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Admin.Listen != "0.0.0.0:9180" || c.Admin.TokenFile != "admin.token" || c.Audit.Path != "audit.log" || c.Audit.MaxSize != 1<<20 ||
+	if c.Admin.Listen != "0.0.0.0:9180" || c.Admin.TokenFile != "admin.token" || c.Admin.Console || c.Admin.ConsoleSession != 30*time.Minute || c.Audit.Path != "audit.log" || c.Audit.MaxSize != 1<<20 ||
 		c.Audit.MaxFiles != 2 || c.Audit.Buffer != 64 || c.Reload.Watch || c.Reload.Debounce != time.Second {
 		t.Errorf("parsed %+v %+v %+v", c.Admin, c.Audit, c.Reload)
 	}
@@ -787,6 +787,9 @@ func TestOperations(t *testing.T) {
 		"[admin]\nlisten = \"localhost:9180\"\n": "",
 		"[admin]\nlisten = \"nope\"\n":           `ward.toml:4: admin.listen: invalid address "nope"`,
 		"[audit]\nsink = \"file\"\n":             `ward.toml:3: audit.path: missing required key`,
+		"[admin]\nconsole = 1\n":                 `ward.toml:4: admin.console: want boolean, got`,
+		"[admin]\nconsole_session = \"10s\"\n":   `ward.toml:4: admin.console_session: `,
+		"[admin]\nconsole_sesion = \"1h\"\n":     `ward.toml:4: admin.console_sesion: unknown key`,
 		"[audit]\nsink = \"syslog\"\n":           `ward.toml:4: audit.sink: unknown value "syslog" (want off|stdout|file)`,
 		"[audit]\nmax_files = 0\n":               `ward.toml:4: audit.max_files: 0 is out of range (want 1..1000)`,
 		"[reload]\ndebounce = \"2m\"\n":          `ward.toml:4: reload.debounce: `,

@@ -498,7 +498,7 @@ func (d *decoder) state(t *table) {
 
 func (d *decoder) admin(t *table) {
 	a := &d.c.Admin
-	*a = Admin{}
+	*a = Admin{Console: true, ConsoleSession: DefaultConsoleSession}
 	valid := false
 	if t.str("listen", &a.Listen) && a.Listen != "" {
 		if err := checkListen(a.Listen); err != nil {
@@ -511,6 +511,8 @@ func (d *decoder) admin(t *table) {
 	if valid && a.TokenFile == "" && !IsLoopback(a.Listen) {
 		d.errorf(CodeMissing, t.at("token_file"), "an admin listener on a non-loopback address (%s) needs a token", a.Listen)
 	}
+	t.boolean("console", &a.Console)
+	t.duration("console_session", &a.ConsoleSession, time.Minute, 7*24*time.Hour)
 	t.done()
 }
 

@@ -66,6 +66,10 @@ listen = ""
 # File holding the bearer token the admin API requires (relative to this
 # file's directory). Required when listen is not a loopback address.
 token_file = ""
+# The web console at http://LISTEN/console/ (log in with the token).
+console = true
+# How long a console login lasts (1m..168h).
+console_session = "8h"
 
 [audit]
 # One JSON line per request (guards' verdicts, status, tokens; never

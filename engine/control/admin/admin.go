@@ -7,10 +7,12 @@
 //	GET  /status    the reloader's state: generation, last reload and last failure
 //	POST /reload    reload the config and guards; 200 with the result, 422 when refused
 //	POST /rollback  publish the previous pipeline again; 409 when there is none
+//	/console/       the web console, when Options.Console is set
 //
 // Every endpoint but /healthz and /readyz requires "Authorization: Bearer
-// TOKEN" when a token is set, compared in constant time. Without a token
-// the API refuses to listen anywhere but on loopback.
+// TOKEN" when a token is set, compared in constant time, or the console's
+// session (Console.Session). Without a token the API refuses to listen
+// anywhere but on loopback.
 package admin
 
 import (
@@ -43,6 +45,30 @@ type Options struct {
 	// Token is the bearer token; "" means none (loopback only).
 	Token string
 	Log   *slog.Logger
+	// Console, when set, is mounted on the admin listener and its
+	// sessions are accepted in place of the bearer token.
+	Console Console
+}
+
+// Console is a web console served by the admin API
+// (engine/control/console implements it).
+type Console interface {
+	// Mount adds the console's routes to mux.
+	Mount(mux *http.ServeMux, a Auth)
+	// Session reports whether r carries a live console session (and, for
+	// a request that changes state, the console's CSRF header).
+	Session(r *http.Request) bool
+}
+
+// Auth is what the admin API lends a console.
+type Auth struct {
+	// TokenSet is false when the API has no token (loopback only).
+	TokenSet bool
+	// CheckToken reports whether token is the admin token, in constant
+	// time.
+	CheckToken func(token string) bool
+	// Protect wraps h with the admin API's authentication.
+	Protect func(h http.Handler) http.Handler
 }
 
 // ErrNoToken is returned by Listen for a non-loopback address without a
@@ -75,6 +101,9 @@ func New(o Options) *Server {
 	mux.Handle("GET /status", s.auth(http.HandlerFunc(s.status)))
 	mux.Handle("POST /reload", s.auth(http.HandlerFunc(s.reload)))
 	mux.Handle("POST /rollback", s.auth(http.HandlerFunc(s.rollback)))
+	if o.Console != nil {
+		o.Console.Mount(mux, Auth{TokenSet: o.Token != "", CheckToken: s.checkToken, Protect: s.auth})
+	}
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
 	return s
 }
@@ -97,6 +126,9 @@ func (s *Server) Listen(addr string) (net.Listener, error) {
 
 // Serve serves on ln until ctx ends.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	// Requests' contexts end with ctx, so that long-lived ones (the
+	// console's event stream) do not hold up Shutdown.
+	s.srv.BaseContext = func(net.Listener) context.Context { return ctx }
 	errc := make(chan error, 1)
 	go func() { errc <- s.srv.Serve(ln) }()
 	select {
@@ -115,16 +147,28 @@ func (s *Server) auth(h http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		// Hashing first makes the comparison constant-time in the
-		// length too.
-		sum := sha256.Sum256([]byte(got))
-		if !ok || subtle.ConstantTimeCompare(sum[:], s.token[:]) != 1 {
+		if ok {
+			ok = s.checkToken(got)
+		} else if s.o.Console != nil && r.Header.Get("Authorization") == "" {
+			ok = s.o.Console.Session(r)
+		}
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ward-admin"`)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong admin token"})
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// checkToken reports whether got is the token. Hashing first makes the
+// comparison constant-time in the length too.
+func (s *Server) checkToken(got string) bool {
+	if s.o.Token == "" {
+		return true
+	}
+	sum := sha256.Sum256([]byte(got))
+	return subtle.ConstantTimeCompare(sum[:], s.token[:]) == 1
 }
 
 func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
