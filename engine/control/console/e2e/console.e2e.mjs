@@ -27,6 +27,15 @@ if (!consoleURL || !token || !gateway) {
 const started = Date.now();
 function step(msg) { console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`); }
 function check(cond, msg) { if (!cond) throw new Error('check failed: ' + msg); }
+// until polls fn in the page (page.waitForFunction compiles its predicate
+// with eval, which the console's Content-Security-Policy forbids).
+async function until(page, fn, arg, what, timeout = 8000) {
+  const end = Date.now() + timeout;
+  while (!(await page.evaluate(fn, arg))) {
+    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 const browser = await chromium.launch({
   executablePath: env('CHROMIUM', '/usr/bin/chromium'),
@@ -83,7 +92,7 @@ try {
   step('sent an allowed and a denied request through the gateway');
 
   // Overview: the live counters pick them up without a reload.
-  await page.waitForFunction(() => Number(document.querySelector('#c-denied').textContent) >= 1, null, { timeout: 6000 });
+  await until(page, () => Number(document.querySelector('#c-denied').textContent) >= 1, null, 'the denied counter');
   await page.locator('#routes tbody tr', { hasText: 'llm' }).waitFor();
   await page.screenshot({ path: path.join(shots, 'overview.png') });
   step('overview shows the denial and the route\'s upstream health');
@@ -105,7 +114,7 @@ try {
   check(rowText.includes('denylist.match') && rowText.includes('alice') && rowText.includes('403'), 'denial row has its reason, identity and status: ' + rowText);
   await page.getByLabel('Guard', { exact: true }).fill('denylist');
   await page.getByRole('button', { name: 'Filter' }).click();
-  await page.waitForFunction(() => [...document.querySelectorAll('#decisions tbody tr')].every((tr) => tr.textContent.includes('denylist')));
+  await until(page, () => [...document.querySelectorAll('#decisions tbody tr')].every((tr) => tr.textContent.includes('denylist')), null, 'the guard filter');
   await row.getByRole('button', { name: /Verdict chain/ }).click();
   const chain = page.locator('#chain');
   await chain.waitFor();
@@ -130,7 +139,7 @@ try {
   await page.getByRole('button', { name: 'Reload' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
   await page.getByText(/reload done/).waitFor();
-  await page.waitForFunction((g) => document.querySelector('#generation').textContent !== g, gen);
+  await until(page, (g) => document.querySelector('#generation').textContent !== g, gen, 'a new generation');
   step('reload through the dialog: ' + (await page.locator('#generation').textContent()));
 
   if (promote) {
