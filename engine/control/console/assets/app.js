@@ -309,21 +309,25 @@ function drawGuards(g) {
   $('#generation').textContent = 'Pipeline generation ' + g.generation;
   const guards = g.guards || [];
   $('#guards-list').replaceChildren(...guards.map((x) => el('option', { value: x.name })));
-  // Group by route in pipeline order when the API says which routes use a
-  // guard; otherwise one table in pipeline order.
+  // One table per route, its guards in pipeline order, when the API lists
+  // the routes (GET /guards "routes"); otherwise one table in load order.
   const groups = new Map();
-  for (const x of guards) {
-    const routes = Array.isArray(x.routes) && x.routes.length ? x.routes : [''];
-    for (const r of routes) {
-      const name = typeof r === 'string' ? r : r.route || r.name || '';
-      if (!groups.has(name)) groups.set(name, []);
-      groups.get(name).push(x);
+  const byName = new Map(guards.map((x) => [x.name, x]));
+  if (Array.isArray(g.routes) && g.routes.length) {
+    const used = new Set();
+    for (const r of g.routes) {
+      groups.set('Route ' + r.name + (r.prefix ? ' (' + r.prefix + ')' : ''), (r.guards || []).map((n) => byName.get(n)).filter(Boolean));
+      for (const n of r.guards || []) used.add(n);
     }
+    const rest = guards.filter((x) => !used.has(x.name));
+    if (rest.length) groups.set('On no route', rest);
+  } else {
+    groups.set('Guards in pipeline order', guards);
   }
   const out = [];
   for (const [route, list] of groups) {
     out.push(el('div', { class: 'guard-route' },
-      el('h3', { text: route ? 'Route ' + route : 'Guards in pipeline order' }),
+      el('h3', { text: route }),
       el('table', { class: 'grid guards', 'data-route': route },
         el('thead', {}, el('tr', {}, ['#', 'Guard', 'Version', 'SHA-256', 'Mode', 'Candidate', 'Calls', 'Errors', 'p50 / p99', 'Pool', 'Actions']
           .map((h) => el('th', { scope: 'col', class: ['Calls', 'Errors', 'p50 / p99', 'Pool'].includes(h) ? 'num' : null, text: h })))),
@@ -341,7 +345,7 @@ function guardRow(x, i) {
     el('th', { scope: 'row' }, x.name, x.guard && x.guard !== x.name ? el('small', { text: ' (' + x.guard + ')' }) : null),
     el('td', { class: 'version', text: x.version }),
     el('td', { class: 'mono', title: x.sha256, text: (x.sha256 || '').slice(0, 12) }),
-    el('td', {}, tag(x.mode), x.overridden ? el('small', { text: ' (set at run time)' }) : null,
+    el('td', {}, tag(x.mode), x.overridden && x.overridden.length ? el('div', {}, el('small', { text: 'set at run time: ' + x.overridden.join(', ') })) : null,
       el('div', {}, el('small', { text: 'on error: ' + x.on_error }))),
     el('td', { class: 'candidate' }, cand ? [
       el('div', {}, el('strong', { text: cand.version }), ' ', el('span', { class: 'mono', title: cand.sha256, text: (cand.sha256 || '').slice(0, 8) })),
@@ -483,7 +487,7 @@ async function loadSwaps() {
   try {
     const res = await api('/swaps');
     swaps = Array.isArray(res) ? res : res.swaps || res.history || [];
-    if (res && res.last_known_good) status.last_known_good = res.last_known_good;
+    if (res && res.last_known_good !== undefined) status.last_known_good = res.last_known_good;
     drawSwapState(status);
     $('#swaps-note').textContent = '';
   } catch (e) {
@@ -494,7 +498,7 @@ async function loadSwaps() {
   swaps.sort((a, b) => new Date(b.at || b.time) - new Date(a.at || a.time));
   $('#swaps tbody').replaceChildren(...(swaps.length ? swaps.map((s) => el('tr', { class: s.ok ? null : 'failed' },
     el('td', { text: fmtTime(s.at || s.time) }),
-    el('td', { text: s.trigger || '–' }),
+    el('td', { text: (s.trigger || '–') + (s.target ? ' ' + s.target : '') }),
     el('td', { text: s.operator || '–' }),
     el('td', { class: 'num', text: s.generation }),
     el('td', {}, tag(s.ok ? 'ok' : 'failed')),
@@ -504,11 +508,11 @@ async function loadSwaps() {
 }
 
 function drawSwapState(s) {
-  const lkg = s.last_known_good;
+  const lkg = s.last_known_good; // a generation (0: none), or absent on a Ward without it
   const items = [['Live generation', s.generation], ['Loaded', fmtTime(s.loaded_at)], ['Trigger', s.trigger],
     ['Can roll back', s.can_rollback ? 'yes' : 'no'], ['Reloads', fmtNum(s.reloads)], ['Failed reloads', fmtNum(s.failed_reloads)],
     ['Draining', fmtNum(s.draining)],
-    ['Last known good', lkg ? 'generation ' + lkg.generation + (lkg.at ? ' (' + fmtTime(lkg.at) + ')' : '') : (s.can_rollback ? 'the previous generation' : 'none')]];
+    ['Last known good', lkg ? 'generation ' + (typeof lkg === 'object' ? lkg.generation : lkg) : (lkg === 0 || !s.can_rollback ? 'none' : 'the previous generation')]];
   $('#swap-state').replaceChildren(el('dl', { class: 'state' }, items.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })])));
 }
 
