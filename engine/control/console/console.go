@@ -277,7 +277,9 @@ var errTooManyStreams = errors.New("too many console event streams open")
 // events streams the overview of the last few seconds once a tick (the
 // page loads the whole window once from /console/api/overview and merges
 // these by second). A session has one stream: opening another ends the
-// first. The stream ends with the session, the request or the server.
+// first with an event "replaced" (the page then waits until it is shown
+// again before it reconnects). The stream ends with the session, the
+// request or the server.
 func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 	fl, ok := w.(http.Flusher)
 	if !ok {
@@ -312,6 +314,13 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-t.C:
 		case <-ended:
+			// Replaced by a newer stream of the session (another tab):
+			// tell the page, so that it does not reconnect and take the
+			// stream back. A session that ended just closes.
+			if _, live := c.sess.lookup(r); live {
+				fmt.Fprint(w, "event: replaced\ndata: {}\n\n")
+				fl.Flush()
+			}
 			return
 		case <-r.Context().Done():
 			return

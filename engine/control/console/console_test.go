@@ -332,18 +332,24 @@ func TestEvents(t *testing.T) {
 			t.Fatalf("event %d: %q %v", i, ev, err)
 		}
 	}
-	// A second stream of the same session ends the first.
+	// A second stream of the same session ends the first, which is told.
 	_, r2 := open(c)
 	if _, err := event(r2); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
+	replaced := false
 	for {
-		if _, err := event(r1); err == io.EOF || err == io.ErrUnexpectedEOF {
+		ev, err := event(r1)
+		replaced = replaced || strings.HasPrefix(ev, "event: replaced\n")
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			break
 		} else if time.Now().After(deadline) {
 			t.Fatal("the first stream of the session did not end")
 		}
+	}
+	if !replaced {
+		t.Error("the replaced stream ended without its replaced event")
 	}
 	// Streams are capped: one more (bearer) fits, then 503.
 	if resp, r3 := open(nil); resp.StatusCode != 200 {
@@ -354,11 +360,15 @@ func TestEvents(t *testing.T) {
 	if resp, _ := open(nil); resp.StatusCode != 503 {
 		t.Errorf("third stream: %d, want 503", resp.StatusCode)
 	}
-	// Logout ends the session's stream.
+	// Logout ends the session's stream, without a replaced event.
 	e.do(t, req{method: "POST", path: "/console/api/logout", cookie: c, csrf: true})
 	deadline = time.Now().Add(5 * time.Second)
 	for {
-		if _, err := event(r2); err != nil {
+		ev, err := event(r2)
+		if strings.HasPrefix(ev, "event: replaced") {
+			t.Error("logout sent replaced")
+		}
+		if err != nil {
 			break
 		} else if time.Now().After(deadline) {
 			t.Fatal("logout did not end the session's stream")

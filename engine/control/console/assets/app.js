@@ -179,6 +179,13 @@ function startLive() {
     $('#live').classList.add('on');
     mergeOverview(JSON.parse(ev.data));
   });
+  es.addEventListener('replaced', () => {
+    // Another tab of this session took the live stream; take it back when
+    // this one is shown again.
+    stopLive();
+    state.paused = true;
+    $('#live').textContent = 'paused (live in another tab)';
+  });
   es.onerror = () => {
     $('#live').textContent = 'reconnecting…';
     $('#live').classList.remove('on');
@@ -529,6 +536,9 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#filters').addEventListener('reset', () => setTimeout(loadDecisions, 0));
   $('#chain-close').addEventListener('click', closeChain);
   $('#chain').addEventListener('keydown', (ev) => { if (ev.key === 'Escape') closeChain(); });
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && state.paused && !$('#nav').hidden) { state.paused = false; startLive(); }
+  });
   // Already logged in (the cookie outlives a page load)?
   api('/console/api/session', { login: true }).then(start).catch(() => showLogin(''));
 });
