@@ -12,9 +12,9 @@ import (
 // typical short OpenAI chat request.
 const bodySize = 356
 
-// denyPhrase is configured in the guarded Ward target. The benchmark body
-// never contains it (allowed traffic); the preflight sends it once to prove
-// the guard is active.
+// denyPhrase is in the denylist guard's phrases. The benchmark body never
+// contains it (allowed traffic); the preflight sends it once to prove the
+// guard is active.
 const denyPhrase = "forbidden phrase"
 
 // requestPath is the path every target is driven on.
@@ -33,12 +33,6 @@ func chatBody() []byte {
 		text = text[:n-1] + "."
 	}
 	return []byte(head + text + tail)
-}
-
-// deniedBody is chatBody with the deny phrase in the user text (its size is
-// irrelevant; it is only used by the preflight).
-func deniedBody() []byte {
-	return []byte(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"please say the ` + denyPhrase + ` out loud"}]}`)
 }
 
 // writeWorkload writes the body and a wrk Lua script posting it into dir and
@@ -65,5 +59,6 @@ wrk.body = f:read("*a")
 f:close()
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer ` + benchKey + `"
 `
 }

@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/BurntSushi/toml"
 	"github.com/wardgate/ward/benchmarks/internal/wrk"
+	"github.com/wardgate/ward/engine/config"
 )
 
 func TestChatBody(t *testing.T) {
@@ -34,8 +37,10 @@ func TestChatBody(t *testing.T) {
 	if bytes.Contains(b, []byte(denyPhrase)) {
 		t.Fatal("allowed body contains the deny phrase")
 	}
-	if !bytes.Contains(deniedBody(), []byte(denyPhrase)) || !json.Valid(deniedBody()) {
-		t.Fatal("denied body is wrong")
+	for _, sp := range wardSpecs() {
+		if sp.deny != nil && !json.Valid(sp.deny.body) {
+			t.Errorf("%s: deny probe is not JSON: %s", sp.name, sp.deny.body)
+		}
 	}
 }
 
@@ -57,43 +62,40 @@ func TestWriteWorkload(t *testing.T) {
 	}
 }
 
+// Every Ward target's config passes Ward's own strict parser, with the
+// route's guards in the spec's order.
 func TestWardConfig(t *testing.T) {
-	for _, guard := range []bool{false, true} {
-		var cfg struct {
-			Server struct{ Listen []string }
-			Log    struct{ Level string }
-			Guards map[string]struct {
-				Path   string
-				Config struct{ Phrases []string }
-			}
-			Routes []struct {
-				Name, Prefix, Upstream string
-				Guards                 []string
-			}
+	seen := map[string]bool{}
+	for _, sp := range wardSpecs() {
+		if seen[sp.file] {
+			t.Errorf("%s: file name %q used twice", sp.name, sp.file)
 		}
-		md, err := toml.Decode(wardConfig("127.0.0.1:1", "127.0.0.1:2", guard), &cfg)
+		seen[sp.file] = true
+		cfg, err := config.Parse(sp.file+".toml", []byte(wardConfig("127.0.0.1:1", "127.0.0.1:2", sp.guards)))
 		if err != nil {
-			t.Fatal(err)
-		}
-		if u := md.Undecoded(); len(u) > 0 {
-			t.Errorf("keys outside the expected schema: %v", u)
+			t.Errorf("%s: %v", sp.name, err)
+			continue
 		}
 		if len(cfg.Server.Listen) != 1 || cfg.Server.Listen[0] != "127.0.0.1:1" {
-			t.Errorf("listen %v", cfg.Server.Listen)
+			t.Errorf("%s: listen %v", sp.name, cfg.Server.Listen)
 		}
-		if len(cfg.Routes) != 1 || cfg.Routes[0].Upstream != "http://127.0.0.1:2" || cfg.Routes[0].Prefix != "/v1/" {
-			t.Errorf("routes %+v", cfg.Routes)
+		if len(cfg.Routes) != 1 || cfg.Routes[0].Upstream.String() != "http://127.0.0.1:2" || cfg.Routes[0].Prefix != "/v1/" {
+			t.Errorf("%s: routes %+v", sp.name, cfg.Routes)
 		}
-		if guard {
-			g, ok := cfg.Guards["denylist"]
-			if !ok || g.Path != "builtin:denylist" || len(g.Config.Phrases) != 1 || g.Config.Phrases[0] != denyPhrase {
-				t.Errorf("guard %+v", cfg.Guards)
-			}
-			if len(cfg.Routes[0].Guards) != 1 || cfg.Routes[0].Guards[0] != "denylist" {
-				t.Errorf("route guards %v", cfg.Routes[0].Guards)
-			}
-		} else if len(cfg.Guards) != 0 || len(cfg.Routes[0].Guards) != 0 {
-			t.Errorf("no-guard config has guards: %+v %v", cfg.Guards, cfg.Routes[0].Guards)
+		if len(cfg.Guards) != len(sp.guards) {
+			t.Errorf("%s: %d guards, want %d", sp.name, len(cfg.Guards), len(sp.guards))
+		}
+		if got := fmt.Sprint(cfg.Routes[0].Guards); got != fmt.Sprint(sp.guards) {
+			t.Errorf("%s: route guards %s, want %v", sp.name, got, sp.guards)
+		}
+	}
+	for _, name := range []string{nameWardBare, nameWardCore, nameWardDemo} {
+		found := false
+		for _, sp := range wardSpecs() {
+			found = found || sp.name == name
+		}
+		if !found {
+			t.Errorf("no spec named %q (the report compares against it)", name)
 		}
 	}
 }
@@ -149,22 +151,94 @@ func TestTable(t *testing.T) {
 		{name: "mock", runs: []wrk.Result{{RPS: 30000, P50: ms, P99: 5 * ms}, {RPS: 10000, P50: 3 * ms, P99: 9 * ms}, {RPS: 20000, P50: 2 * ms, P99: 7 * ms}}},
 		{name: nameMinproxy, runs: []wrk.Result{{RPS: 10000, P50: 900 * time.Microsecond, P99: 2 * ms}}},
 		{name: "nginx", skipped: "nginx not found"},
-		{name: "ward", failed: "12 non-2xx responses of 100", runs: nil},
+		{name: nameWardBare, runs: []wrk.Result{{RPS: 8000, P50: ms, P99: 3 * ms}}},
+		{name: "ward + x", failed: "12 non-2xx responses of 100", runs: nil},
 	}
-	got := table(outs, nameMinproxy)
+	got := table(outs)
 	for _, want := range []string{
-		"| mock | 20,000 | 2.00ms | 7.00ms | 2.00× | 30,000 / 10,000 / 20,000 |",
-		"| " + nameMinproxy + " | 10,000 | 900µs | 2.00ms | 1.00× | 10,000 |",
-		"| nginx | – | – | – | – | skipped: nginx not found |",
-		"| ward | – | – | – | – | FAILED: 12 non-2xx responses of 100 |",
+		"| mock | 20,000 | 2.00ms | 7.00ms | 2.00× | 2.50× | 30,000 / 10,000 / 20,000 |",
+		"| " + nameMinproxy + " | 10,000 | 900µs | 2.00ms | 1.00× | 1.25× | 10,000 |",
+		"| nginx | – | – | – | – | – | skipped: nginx not found |",
+		"| " + nameWardBare + " | 8,000 | 1.00ms | 3.00ms | 0.80× | 1.00× | 8,000 |",
+		"| ward + x | – | – | – | – | – | FAILED: 12 non-2xx responses of 100 |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)
 		}
 	}
-	// Without a baseline the ratio column is empty, not a division by zero.
-	if got := table(outs[:1], nameMinproxy); !strings.Contains(got, "| 7.00ms | – |") {
+	// Without baselines the ratio columns are empty, not a division by zero.
+	if got := table(outs[:1]); !strings.Contains(got, "| 7.00ms | – | – |") {
 		t.Errorf("no-baseline table:\n%s", got)
+	}
+}
+
+func TestRateTableAndVerdicts(t *testing.T) {
+	us := time.Microsecond
+	outs := []outcome{
+		{name: nameMock, rate: []rateRun{{p50: 100 * us, p99: 300 * us, p999: 900 * us}}},
+		{name: nameWardBare, runs: []wrk.Result{{RPS: 10000}}, rate: []rateRun{
+			{p50: 200 * us, p99: 500 * us, rssKB: 40 << 10, hwmKB: 50 << 10},
+			{p50: 220 * us, p99: 700 * us, rssKB: 41 << 10, hwmKB: 50 << 10},
+			{p50: 210 * us, p99: 600 * us, rssKB: 40 << 10, hwmKB: 50 << 10}}},
+		{name: nameWardCore, runs: []wrk.Result{{RPS: 5000}}, rate: []rateRun{{p50: 300 * us, p99: 1900 * us, rssKB: 90 << 10, hwmKB: 160 << 10}}},
+	}
+	rt := rateTable(outs)
+	for _, want := range []string{
+		"| " + nameMock + " | 100µs | 300µs | 900µs | – | – | – |",
+		"| " + nameWardBare + " | 210µs | 600µs | 0µs | – | – | 41 MB (50 MB) |",
+		"| " + nameWardCore + " | 300µs | 1.90ms | 0µs | +90µs | +1.30ms | 90 MB (160 MB) |",
+	} {
+		if !strings.Contains(rt, want) {
+			t.Errorf("rate table lacks %q:\n%s", want, rt)
+		}
+	}
+	v := strings.Join(verdicts(outs, 5000), "\n")
+	for _, want := range []string{
+		"0.50× bare Ward's RPS (target >= 0.6×): **not met**",
+		"p50 +90µs (target <= 60µs): **not met**; p99 +1.30ms (target <= 1ms): **not met**",
+		"90 MB, peak 160 MB (target <= 150 MB): **not met**",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("verdicts lack %q:\n%s", want, v)
+		}
+	}
+	outs[2] = outcome{name: nameWardCore, runs: []wrk.Result{{RPS: 7000}}, rate: []rateRun{{p50: 250 * us, p99: 900 * us, rssKB: 90 << 10, hwmKB: 100 << 10}}}
+	v = strings.Join(verdicts(outs, 5000), "\n")
+	if strings.Contains(v, "not met") || strings.Count(v, ": met") != 4 {
+		t.Errorf("all targets should be met:\n%s", v)
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	var xs []time.Duration
+	for i := 1; i <= 1000; i++ {
+		xs = append(xs, time.Duration(i))
+	}
+	for q, want := range map[float64]time.Duration{0.5: 500, 0.99: 990, 0.999: 999, 1: 1000, 0.0001: 1} {
+		if got := percentile(xs, q); got != want {
+			t.Errorf("percentile(%v) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+// The chart is well-formed XML with one labelled row per target.
+func TestChartSVG(t *testing.T) {
+	rows := []chartRow{{name: "a <b>", rps: 1000, p99: time.Millisecond}, {name: nameWardBare, rps: 500, p99: 2 * time.Millisecond, group: 1}}
+	svg := chartSVG("t & t", "s", rows)
+	dec := xml.NewDecoder(strings.NewReader(svg))
+	for {
+		_, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("invalid XML: %v\n%s", err, svg)
+		}
+	}
+	for _, want := range []string{"a &lt;b&gt;", "1,000", "2.00ms", "t &amp; t"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("chart lacks %q", want)
+		}
 	}
 }
 

@@ -1,4 +1,5 @@
-// Command loadbench measures Ward's proxy overhead on loopback with wrk.
+// Command loadbench measures Ward's proxy overhead on loopback, and the
+// cost of each built-in guard and of whole pipelines.
 //
 // In one go it drives, with the same 356-byte OpenAI chat request:
 //
@@ -6,15 +7,25 @@
 //	minimal fasthttp proxy          benchmarks/internal/minproxy: the ceiling
 //	nginx proxy_pass (2 workers)    when nginx is installed
 //	ward (no guards)                the -ward binary, one route, no guard
-//	ward (denylist guard)           the same with the built-in denylist guard
+//	ward + GUARD                    each built-in guard, configured as in the
+//	                                demo (rbac and ratelimit behind auth)
+//	ward + auth, injection, output, pii   and the demo's eight guards
 //
-// Each target is warmed up, then run -runs times round-robin (so drift hits
-// every target alike), and the medians are reported as a markdown table.
+// Two measurements:
+//
+//   - capacity: wrk (closed loop, -c connections), each target warmed up,
+//     then run -runs times round-robin (so drift hits every target alike);
+//     medians of RPS, p50 and p99;
+//   - latency at a fixed rate (-rate requests/s, open loop: requests leave on
+//     a schedule whatever the answers do) for the reference targets, bare
+//     Ward and the two pipelines, with Ward's resident memory at that load.
+//
 // Targets that cannot run (no nginx, no ward binary) are skipped. Any
 // non-2xx answer or socket error on allowed traffic fails the run (exit 1),
-// and then -out is not written.
+// and then -out is not written. -out replaces the loadbench section of a
+// markdown file, -svg writes a chart of throughput and p99 latency.
 //
-//	go run ./benchmarks/cmd/loadbench -ward ./bin/ward -d 10s -runs 3 -out benchmarks/README.md
+//	go run ./benchmarks/cmd/loadbench -ward ./bin/ward -out benchmarks/README.md -svg benchmarks/load.svg
 package main
 
 import (
@@ -24,7 +35,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -37,16 +48,17 @@ type options struct {
 	duration, warmup          time.Duration
 	runs, conns, threads      int
 	nginxWorkers              int
-	out                       string
+	rate, rateRuns            int
+	rateDuration              time.Duration
+	only                      *regexp.Regexp
+	out, svg                  string
 }
 
-// Target names, in table order.
+// Target names, in table order (the Ward ones are in pipelines.go).
 const (
-	nameMock      = "mock upstream (direct)"
-	nameMinproxy  = "minimal fasthttp proxy"
-	nameNginx     = "nginx proxy_pass"
-	nameWard      = "ward (no guards)"
-	nameWardGuard = "ward (denylist guard)"
+	nameMock     = "mock upstream (direct)"
+	nameMinproxy = "minimal fasthttp proxy"
+	nameNginx    = "nginx proxy_pass"
 )
 
 func main() {
@@ -58,6 +70,7 @@ func main() {
 		return
 	}
 	var o options
+	var only string
 	flag.StringVar(&o.wardBin, "ward", "./bin/ward", "Ward binary (skipped when missing)")
 	flag.StringVar(&o.nginxBin, "nginx", "nginx", "nginx binary (skipped when missing)")
 	flag.StringVar(&o.wrkBin, "wrk", "wrk", "wrk binary")
@@ -67,11 +80,25 @@ func main() {
 	flag.IntVar(&o.conns, "c", 64, "wrk connections")
 	flag.IntVar(&o.threads, "t", 2, "wrk threads")
 	flag.IntVar(&o.nginxWorkers, "nginx-workers", 2, "nginx worker_processes")
+	flag.IntVar(&o.rate, "rate", 5000, "requests/s of the fixed-rate latency runs (0 skips them)")
+	flag.DurationVar(&o.rateDuration, "rate-d", 10*time.Second, "duration of each fixed-rate run")
+	flag.IntVar(&o.rateRuns, "rate-runs", 3, "fixed-rate runs per target, interleaved")
+	flag.StringVar(&only, "only", "", "regular expression: run only the targets whose name matches (the report then lacks the others)")
 	flag.StringVar(&o.out, "out", "", "markdown file whose loadbench section is replaced with the results (e.g. benchmarks/README.md)")
+	flag.StringVar(&o.svg, "svg", "", "SVG file to write the throughput and p99 chart to (e.g. benchmarks/load.svg)")
 	flag.Parse()
-	if o.runs < 1 || o.conns < 1 || o.threads < 1 || o.duration < time.Second || o.nginxWorkers < 1 {
-		fmt.Fprintln(os.Stderr, "loadbench: -runs, -c, -t, -nginx-workers must be >= 1 and -d >= 1s")
+	if o.runs < 1 || o.conns < 1 || o.threads < 1 || o.duration < time.Second || o.nginxWorkers < 1 ||
+		o.rate < 0 || o.rateRuns < 1 || o.rateDuration < time.Second {
+		fmt.Fprintln(os.Stderr, "loadbench: -runs, -c, -t, -nginx-workers, -rate-runs must be >= 1, -rate >= 0, -d and -rate-d >= 1s")
 		os.Exit(2)
+	}
+	if only != "" {
+		re, err := regexp.Compile(only)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadbench: -only:", err)
+			os.Exit(2)
+		}
+		o.only = re
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -85,9 +112,11 @@ func main() {
 // target is one measured server.
 type target struct {
 	outcome
-	addr    string
-	guarded bool
-	procs   []*child // stopped at the end; the shared mock is not listed here
+	addr   string
+	spec   *wardSpec // nil for the upstream and reference proxies
+	atRate bool      // part of the fixed-rate latency runs
+	pid    int       // the Ward process, for its memory
+	procs  []*child  // stopped at the end; the shared mock is not listed here
 }
 
 func logf(format string, args ...any) {
@@ -121,12 +150,22 @@ func run(ctx context.Context, o options) (int, error) {
 		return 1, fmt.Errorf("loadbench: mock upstream: %w", err)
 	}
 
-	targets := []*target{
-		{outcome: outcome{name: nameMock}, addr: mockAddr},
-		{outcome: outcome{name: nameMinproxy}},
-		{outcome: outcome{name: fmt.Sprintf("%s (%d workers)", nameNginx, o.nginxWorkers)}},
-		{outcome: outcome{name: nameWard}},
-		{outcome: outcome{name: nameWardGuard}, guarded: true},
+	all := []*target{
+		{outcome: outcome{name: nameMock}, addr: mockAddr, atRate: true},
+		{outcome: outcome{name: nameMinproxy}, atRate: true},
+		{outcome: outcome{name: fmt.Sprintf("%s (%d workers)", nameNginx, o.nginxWorkers)}, atRate: true},
+	}
+	nginxT := all[2]
+	for _, sp := range wardSpecs() {
+		sp := sp
+		all = append(all, &target{outcome: outcome{name: sp.name}, spec: &sp,
+			atRate: sp.name == nameWardBare || sp.name == nameWardCore || sp.name == nameWardDemo})
+	}
+	var targets []*target
+	for _, t := range all {
+		if o.only == nil || o.only.MatchString(t.name) {
+			targets = append(targets, t)
+		}
 	}
 	defer func() {
 		for _, t := range targets {
@@ -144,31 +183,44 @@ func run(ctx context.Context, o options) (int, error) {
 		}
 		t.procs = append(t.procs, c)
 		t.addr = addr
-		if err := waitReady(ctx, c, addr, body, 15*time.Second); err != nil {
+		if err := waitReady(ctx, c, addr, body, 30*time.Second); err != nil {
 			t.failed = "not ready: " + err.Error()
 		}
 	}
-	{
-		c, addr, err := startSelf(dir, roleMinproxy, mockAddr)
-		start(targets[1], c, addr, err)
-	}
 	// "wrk debian/4.1.0-3+b2 [epoll] Copyright ..." -> "wrk debian/4.1.0-3+b2"
 	versions := []string{strings.Join(firstFields(commandOutput(wrkBin, "-v"), 2), " ")}
-	if nginxBin, err := lookBin(o.nginxBin); err != nil {
-		targets[2].skipped = "nginx not found (" + o.nginxBin + ")"
-	} else {
+	nginxBin, nginxErr := lookBin(o.nginxBin)
+	if nginxErr == nil {
 		versions = append(versions, "nginx: "+strings.TrimPrefix(commandOutput(nginxBin, "-v"), "nginx version: "))
-		c, addr, err := startNginx(nginxBin, dir, mockAddr, o.nginxWorkers)
-		start(targets[2], c, addr, err)
 	}
-	if wardBin, err := lookBin(o.wardBin); err != nil {
-		reason := "no ward binary at " + o.wardBin
-		targets[3].skipped, targets[4].skipped = reason, reason
-	} else {
-		c, addr, err := startWard(wardBin, dir, "ward", mockAddr, false)
-		start(targets[3], c, addr, err)
-		c, addr, err = startWard(wardBin, dir, "ward-guard", mockAddr, true)
-		start(targets[4], c, addr, err)
+	wardBin, wardErr := lookBin(o.wardBin)
+	if wardErr == nil {
+		versions = append(versions, "ward: "+commandOutput(wardBin, "version"))
+	}
+	for _, t := range targets {
+		switch {
+		case t.name == nameMock:
+		case t.name == nameMinproxy:
+			c, addr, err := startSelf(dir, roleMinproxy, mockAddr)
+			start(t, c, addr, err)
+		case t == nginxT:
+			if nginxErr != nil {
+				t.skipped = "nginx not found (" + o.nginxBin + ")"
+				continue
+			}
+			c, addr, err := startNginx(nginxBin, dir, mockAddr, o.nginxWorkers)
+			start(t, c, addr, err)
+		default:
+			if wardErr != nil {
+				t.skipped = "no ward binary at " + o.wardBin
+				continue
+			}
+			c, addr, err := startWard(wardBin, dir, t.spec.file, mockAddr, t.spec.guards)
+			if c != nil {
+				t.pid = c.cmd.Process.Pid
+			}
+			start(t, c, addr, err)
+		}
 	}
 
 	var active []*target
@@ -176,7 +228,12 @@ func run(ctx context.Context, o options) (int, error) {
 		if t.skipped != "" || t.failed != "" {
 			continue
 		}
-		if err := preflight(t.addr, body, t.guarded); err != nil {
+		var deny *probe
+		rewrites := false
+		if t.spec != nil {
+			deny, rewrites = t.spec.deny, t.spec.rewrites
+		}
+		if err := preflight(t.addr, body, deny, rewrites); err != nil {
 			t.failed = "preflight: " + err.Error()
 			continue
 		}
@@ -190,6 +247,43 @@ func run(ctx context.Context, o options) (int, error) {
 			logf("%s: FAILED: %s", t.name, t.failed)
 		default:
 			logf("%s: ready on %s", t.name, t.addr)
+		}
+	}
+
+	// Fixed rate first, so that a Ward process's peak memory is the one of
+	// that load, not of wrk's saturation.
+	if o.rate > 0 {
+		for i := 0; i <= o.rateRuns; i++ { // run 0 is the warm-up
+			for _, t := range active {
+				if ctx.Err() != nil {
+					return 130, ctx.Err()
+				}
+				if !t.atRate || t.failed != "" {
+					continue
+				}
+				d := o.rateDuration
+				if i == 0 {
+					d = min(d, 2*time.Second)
+				}
+				r, err := fixedRate(ctx, t.addr, body, o.rate, d)
+				if err != nil {
+					return 130, err
+				}
+				if r.errors > 0 || r.non2xx > 0 {
+					t.failed = fmt.Sprintf("at %d rps: %d errors, %d non-2xx of %d; first: %s", o.rate, r.errors, r.non2xx, r.sent, r.firstBad)
+					logf("%s: FAILED: %s", t.name, t.failed)
+					continue
+				}
+				if i == 0 {
+					continue
+				}
+				if t.pid > 0 {
+					r.rssKB, r.hwmKB = procMem(t.pid)
+				}
+				t.rate = append(t.rate, r)
+				logf("rate %d/%d %-36s %d rps  p50 %-8s p99 %-8s p99.9 %-8s late %d  rss %d KiB",
+					i, o.rateRuns, t.name, o.rate, fmtDur(r.p50), fmtDur(r.p99), fmtDur(r.p999), r.late, r.rssKB)
+			}
 		}
 	}
 
@@ -226,6 +320,9 @@ func run(ctx context.Context, o options) (int, error) {
 			if ctx.Err() != nil {
 				return 130, ctx.Err()
 			}
+			if t.failed != "" {
+				continue
+			}
 			logf("warm-up %s (%v)", t.name, o.warmup)
 			measure(t, o.warmup)
 		}
@@ -243,7 +340,7 @@ func run(ctx context.Context, o options) (int, error) {
 				continue
 			}
 			t.runs = append(t.runs, res)
-			logf("run %d/%d %-28s %10s rps  p50 %-8s p99 %s", i, o.runs, t.name, fmtRPS(res.RPS), fmtDur(res.P50), fmtDur(res.P99))
+			logf("run %d/%d %-36s %10s rps  p50 %-8s p99 %s", i, o.runs, t.name, fmtRPS(res.RPS), fmtDur(res.P50), fmtDur(res.P99))
 		}
 	}
 
@@ -258,6 +355,12 @@ func run(ctx context.Context, o options) (int, error) {
 	if failed {
 		return 1, errors.New("loadbench: some targets failed; results not written")
 	}
+	if o.svg != "" {
+		if err := writeFileAtomic(o.svg, chartSVG(chartTitle(o), chartSubtitle(o), chartRows(outs))); err != nil {
+			return 1, err
+		}
+		logf("wrote chart to %s", o.svg)
+	}
 	if o.out != "" {
 		if err := updateFile(o.out, section); err != nil {
 			return 1, err
@@ -265,22 +368,6 @@ func run(ctx context.Context, o options) (int, error) {
 		logf("wrote results to %s", o.out)
 	}
 	return 0, nil
-}
-
-// report renders the markdown section: heading, table and the conditions.
-func report(outs []outcome, o options, versions []string) string {
-	var b strings.Builder
-	b.WriteString("### Load: mock upstream, minimal proxy, nginx and Ward\n\n")
-	b.WriteString(table(outs, nameMinproxy))
-	b.WriteString("\n")
-	fmt.Fprintf(&b, "- Date: %s\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintf(&b, "- Machine: %s, nproc %d, %s %s/%s\n", cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(&b, "- Tools: %s\n", strings.Join(versions, "; "))
-	fmt.Fprintf(&b, "- Load: wrk -t%d -c%d, %v per run after a %v warm-up, %d runs per target interleaved round-robin, medians shown; "+
-		"every request is POST %s with the same %d-byte OpenAI chat body; all processes share the machine's CPUs on loopback.\n",
-		o.threads, o.conns, o.duration, o.warmup, o.runs, requestPath, bodySize)
-	fmt.Fprintf(&b, "- Command: `%s`\n", commandLine())
-	return b.String()
 }
 
 // commandLine is how this run was invoked; `go run` binaries are shown as
