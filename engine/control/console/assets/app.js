@@ -9,6 +9,7 @@ const WINDOW = 899; // seconds of history the overview keeps
 
 const state = {
   view: 'overview',
+  span: 300, // seconds the charts show
   series: new Map(), // unix second -> Second
   decisions: [],
   latestDecision: -1,
@@ -242,48 +243,60 @@ function niceMax(v) {
   return 10 * p;
 }
 
-// drawLines draws one polyline per key over the window, values scaled to
-// the largest; stacked sums the keys so the top line is the total.
-function drawLines(node, keys, colors, stacked, fmt, label) {
+// drawBars draws one bar per second over the chosen span. Stacked, the
+// keys' values pile up (the top is the total); otherwise each key's bar
+// starts at zero, drawn largest key last-to-first so all stay visible.
+function drawBars(node, keys, colors, stacked, fmt, label) {
   const W = 900, H = 180, top = 14, bottom = 4;
+  const span = state.span;
   const now = state.now || Math.floor(Date.now() / 1000) - 1;
-  const from = now - WINDOW + 1;
   const rows = [];
-  for (let t = from; t <= now; t++) rows.push(state.series.get(t) || { t });
-  const vals = rows.map((r) => {
-    let acc = 0;
-    return keys.map((k) => { const v = r[k] || 0; acc = stacked ? acc + v : v; return acc; });
-  });
+  for (let t = now - span + 1; t <= now; t++) rows.push(state.series.get(t) || { t });
   let peak = 0;
-  for (const v of vals) for (const x of v) peak = Math.max(peak, x);
+  for (const r of rows) {
+    let acc = 0;
+    for (const k of keys) { acc = stacked ? acc + (r[k] || 0) : Math.max(acc, r[k] || 0); }
+    peak = Math.max(peak, acc);
+  }
   const ymax = niceMax(peak);
   const y = (v) => H - bottom - (v / ymax) * (H - top - bottom);
+  const bw = W / span;
   node.replaceChildren();
   node.append(svg('line', { x1: 0, x2: W, y1: y(0), y2: y(0), class: 'axis' }));
   node.append(svg('line', { x1: 0, x2: W, y1: y(ymax), y2: y(ymax), class: 'axis', 'stroke-dasharray': '3 4' }));
+  rows.forEach((r, i) => {
+    let base = 0;
+    const order = stacked ? keys.map((k, j) => j) : keys.map((k, j) => keys.length - 1 - j);
+    for (const j of order) {
+      const v = r[keys[j]] || 0;
+      if (!v) continue;
+      const from = stacked ? base : 0;
+      const to = stacked ? base + v : v;
+      node.append(svg('rect', { x: (i * bw).toFixed(2), width: Math.max(bw * 0.8, 0.8).toFixed(2), y: y(to).toFixed(1),
+        height: Math.max(y(from) - y(to), 1).toFixed(1), fill: colors[j] }));
+      base = to;
+    }
+  });
   const t = svg('text', { x: 4, y: 11 });
   t.textContent = fmt(ymax);
   node.append(t);
-  for (let k = keys.length - 1; k >= 0; k--) {
-    let d = '';
-    vals.forEach((v, i) => { d += (i ? 'L' : 'M') + ((i / (rows.length - 1)) * W).toFixed(1) + ' ' + y(v[k]).toFixed(1); });
-    if (stacked) {
-      node.append(svg('path', { d: d + `L${W} ${y(0)}L0 ${y(0)}Z`, fill: colors[k], 'fill-opacity': '0.85', stroke: 'none' }));
-    } else {
-      node.append(svg('path', { d, fill: 'none', stroke: colors[k], 'stroke-width': 2, 'vector-effect': 'non-scaling-stroke' }));
-    }
-  }
-  const last = vals[vals.length - 1] || [];
-  node.setAttribute('aria-label', label + '; peak ' + fmt(peak) + ', last second ' + keys.map((k, i) => k.replace(/_/g, ' ') + ' ' + fmt(stacked ? (rows[rows.length - 1][k] || 0) : last[i] || 0)).join(', '));
+  const last = rows[rows.length - 1];
+  node.setAttribute('aria-label', label + ', last ' + spanText(span) + ': peak ' + fmt(peak) + '; last second ' +
+    keys.map((k) => k.replace(/_/g, ' ') + ' ' + fmt(last[k] || 0)).join(', '));
+}
+
+function spanText(s) {
+  const m = Math.round(s / 60);
+  return s < 60 ? s + ' seconds' : m === 1 ? '1 minute' : m + ' minutes';
 }
 
 function drawCharts() {
   const css = getComputedStyle(document.documentElement);
   const c = (n) => css.getPropertyValue(n).trim();
-  drawLines($('#chart-req'), ['allowed', 'denied', 'errors'], [c('--ok'), c('--deny'), c('--err')], true,
-    (v) => fmtNum(v) + '/s', 'Requests per second over the last 15 minutes');
-  drawLines($('#chart-lat'), ['p50_us', 'p99_us'], [c('--p50'), c('--p99')], false, fmtUs,
-    'Added latency over the last 15 minutes');
+  drawBars($('#chart-req'), ['allowed', 'denied', 'errors'], [c('--ok'), c('--deny'), c('--err')], true,
+    (v) => fmtNum(v) + '/s', 'Requests per second');
+  drawBars($('#chart-lat'), ['p50_us', 'p99_us'], [c('--p50'), c('--p99')], false, fmtUs, 'Added latency');
+  for (const e of document.querySelectorAll('.span-text')) e.textContent = spanText(state.span);
 }
 
 function drawRoutes(routes) {
@@ -535,6 +548,9 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadDecisions(); });
   $('#filters').addEventListener('reset', () => setTimeout(loadDecisions, 0));
   $('#chain-close').addEventListener('click', closeChain);
+  for (const r of document.querySelectorAll('input[name=span]')) {
+    r.addEventListener('change', () => { state.span = Number(r.value); drawCharts(); });
+  }
   $('#chain').addEventListener('keydown', (ev) => { if (ev.key === 'Escape') closeChain(); });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && state.paused && !$('#nav').hidden) { state.paused = false; startLive(); }

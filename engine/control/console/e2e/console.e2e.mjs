@@ -103,6 +103,9 @@ try {
   await until(page, () => Number(document.querySelector('#c-denied').textContent) >= 2 && Number(document.querySelector('#c-rewrites').textContent) >= 1,
     null, 'the denied and rewrites counters');
   await page.locator('#routes tbody tr', { hasText: 'llm' }).waitFor();
+  await page.getByLabel('1 minute').check();
+  await page.getByText('Requests per second, last 1 minute').waitFor();
+  check(await page.locator('#chart-req rect').count() >= 1, 'the requests chart has bars');
   await page.screenshot({ path: path.join(shots, 'overview.png') });
   step('overview shows the denial and the route\'s upstream health');
 
