@@ -10,7 +10,7 @@
 //   - console serves the web console on the admin listener.
 //
 // The data plane (engine/proxy) only offers a hook, proxy.Observer, that
-// metrics and audit implement; Tee feeds both.
+// metrics, audit and the console's recorder implement; Tee feeds them.
 package control
 
 import "github.com/wardgate/ward/engine/proxy"
