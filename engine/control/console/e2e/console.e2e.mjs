@@ -157,11 +157,15 @@ try {
   if (promote) {
     const [name, version] = promote.split(':');
     const tr = page.locator(`tr[data-guard="${name}"]`).first();
-    await tr.locator('td.candidate', { hasText: version }).waitFor();
+    const cand = tr.locator('td.candidate', { hasText: version });
+    await cand.waitFor();
+    const candText = await cand.textContent();
+    check(/[1-9][0-9.]*% disagree/.test(candText), 'the candidate shows its disagreements: ' + candText);
     await tr.getByRole('button', { name: 'Promote candidate of ' + name }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
     await page.getByText(/promote done/).waitFor();
     await page.locator(`tr[data-guard="${name}"] td.version`, { hasText: version }).first().waitFor();
+    await page.locator(`tr[data-guard="${name}"] td.candidate`, { hasText: 'none' }).first().waitFor();
     await page.screenshot({ path: path.join(shots, 'guards-promoted.png') });
     step(`promoted ${name}'s candidate ${version}: the guards view shows it live`);
   } else {
