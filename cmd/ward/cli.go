@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -52,6 +53,12 @@ Commands:
   guards    -c ward.toml   list the running gateway's guards (admin API: version, sha256, calls, p50/p99)
   reload    -c ward.toml   reload the running gateway's config and guards (admin API); non-zero if refused
   rollback  -c ward.toml   publish the previous pipeline again (admin API)
+  promote   NAME           make guard NAME's candidate the guard (admin API; until a restart:
+                           prints the ward.toml lines that make it permanent)
+  mode      NAME enforce|observe   set a guard's mode (admin API; until a restart)
+  upload    FILE -guard NAME [-as candidate|guard]   upload a module (sha256 computed) and
+                           make it the guard's candidate (default) or the guard (admin API)
+  swaps     -c ward.toml   the last 100 reloads, rollbacks, promotes and uploads (admin API)
   token     issue|verify   issue or check a short-lived Ward access token (see plugins/auth)
   plugin    new|build|test|bench|inspect   write, build, test and measure a guard (ward plugin help)
   version                  print the version
@@ -78,6 +85,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdGuards(rest, stdout, stderr)
 	case "reload", "rollback":
 		return cmdReload(cmd, rest, stdout, stderr)
+	case "promote":
+		return cmdPromote(rest, stdout, stderr)
+	case "mode":
+		return cmdMode(rest, stdout, stderr)
+	case "upload":
+		return cmdUpload(rest, stdout, stderr)
+	case "swaps":
+		return cmdSwaps(rest, stdout, stderr)
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "ward", wardVersion())
 		return 0
@@ -192,6 +207,12 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, cfg.Errorf([]string{"guards", e.Name}, "%v", err))
 			failed = true
 		}
+		if e.Candidate != nil {
+			if err := reload.SelfTest(ctx, e.Candidate); err != nil {
+				fmt.Fprintln(stderr, cfg.Errorf([]string{"guards", e.Name, "candidate"}, "%v", err))
+				failed = true
+			}
+		}
 	}
 	if failed {
 		return 1
@@ -284,6 +305,7 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		con = console.New(console.Options{Recorder: rec, SessionTTL: cfg.Admin.ConsoleSession, Log: log})
 		obs = append(obs, rec)
 	}
+	var adminAudit admin.Auditor
 	if cfg.Audit.Sink != config.AuditOff {
 		var w io.Writer = stdout
 		if cfg.Audit.Sink == config.AuditFile {
@@ -299,6 +321,7 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 			OnError: func(err error) { log.Error("audit log write failed", "err", err) }})
 		defer al.Close()
 		obs = append(obs, al)
+		adminAudit = al
 	}
 	srv.SetObserver(obs, cfg.Audit.Sink != config.AuditOff)
 	rl.Attach(srv)
@@ -327,7 +350,17 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 			}
 			token = strings.TrimSpace(string(b))
 		}
-		ao := admin.Options{Reloader: rl, Metrics: met, Gatherer: reg, Token: token, Log: log}
+		moduleDir := ""
+		if cfg.Admin.ModuleDir != "" {
+			if moduleDir, err = filepath.Abs(cfg.ResolveFile(cfg.Admin.ModuleDir)); err != nil {
+				fmt.Fprintf(stderr, "ward: admin.module_dir: %v\n", err)
+				closeListeners(lns)
+				_ = rl.Current().Close(context.Background())
+				return 1
+			}
+		}
+		ao := admin.Options{Reloader: rl, Metrics: met, Gatherer: reg, Token: token, Log: log,
+			ModuleDir: moduleDir, Audit: adminAudit}
 		if con != nil {
 			ao.Console = con
 		}

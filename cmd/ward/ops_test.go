@@ -322,18 +322,27 @@ func TestOpsEndToEnd(t *testing.T) {
 	audit := readFile(t, filepath.Join(g.dir, "audit", "ward.log"))
 	lines := strings.Split(strings.TrimSpace(audit), "\n")
 	denies := 0
+	var admin []string
 	for _, l := range lines {
 		var rec struct {
-			RequestID string `json:"request_id"`
-			Route     string `json:"route"`
-			Status    int    `json:"status"`
-			Guards    []struct {
+			Kind, Action, Result, Operator string
+			RequestID                      string `json:"request_id"`
+			Route                          string `json:"route"`
+			Status                         int    `json:"status"`
+			Guards                         []struct {
 				Guard, Verdict, Code string
 			} `json:"guards"`
 			PromptTokens int `json:"prompt_tokens"`
 		}
 		if err := json.Unmarshal([]byte(l), &rec); err != nil {
 			t.Fatalf("audit line %q: %v", l, err)
+		}
+		if rec.Kind == "admin" {
+			if rec.Operator != "token" {
+				t.Fatalf("admin line %s", l)
+			}
+			admin = append(admin, rec.Action+":"+rec.Result)
+			continue
 		}
 		if rec.RequestID == "" || rec.Route != "llm" || len(rec.Guards) == 0 || rec.Guards[0].Guard != "swap" {
 			t.Fatalf("audit line %s", l)
@@ -347,8 +356,12 @@ func TestOpsEndToEnd(t *testing.T) {
 			t.Fatalf("no token usage in %s", l)
 		}
 	}
-	if len(lines) < requests || denies < 3 {
+	if len(lines)-len(admin) < requests || denies < 3 {
 		t.Fatalf("%d audit lines, %d denials", len(lines), denies)
+	}
+	// The admin API's POSTs: the refused reload, the rollback.
+	if strings.Join(admin, ",") != "reload:error,rollback:ok" {
+		t.Fatalf("admin lines %v", admin)
 	}
 }
 

@@ -104,6 +104,9 @@ type Admin struct {
 	Console bool
 	// ConsoleSession is how long a console login lasts; default 8h.
 	ConsoleSession time.Duration
+	// ModuleDir is where POST /modules stores uploaded guard modules (as
+	// SHA256.wasm), relative to Dir; "" = uploads are refused.
+	ModuleDir string
 }
 
 // DefaultConsoleSession is the default [admin] console_session.
@@ -166,15 +169,20 @@ func IsLoopback(addr string) bool {
 
 // Guard is one [guards.NAME] table.
 type Guard struct {
-	Name        string
-	Path        string // as written: relative, absolute or "builtin:NAME"; see ResolvePath
-	SHA256      string // lower-case hex, or "" when not pinned
-	Mode        string // enforce|observe
-	OnError     string // deny|allow
-	PoolSize    int    // 0 = GOMAXPROCS
-	MemoryLimit int64  // bytes, multiple of 64KiB
-	CPUBudget   time.Duration
-	MaxOutput   int64 // bytes
+	Name   string
+	Path   string // as written: relative, absolute or "builtin:NAME"; see ResolvePath
+	SHA256 string // lower-case hex, or "" when not pinned
+	// Candidate is the module of the guard's shadow version ("" = none),
+	// in the forms of Path: it runs beside the guard with the same config
+	// and limits, always observing, and its verdicts are compared.
+	Candidate       string
+	CandidateSHA256 string // the candidate's pin, like SHA256
+	Mode            string // enforce|observe
+	OnError         string // deny|allow
+	PoolSize        int    // 0 = GOMAXPROCS
+	MemoryLimit     int64  // bytes, multiple of 64KiB
+	CPUBudget       time.Duration
+	MaxOutput       int64 // bytes
 	// Grants are capabilities beyond the sandbox's defaults, from Grants
 	// (GrantClock: the real wall clock; GrantState: the state host
 	// functions).

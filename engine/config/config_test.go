@@ -264,6 +264,12 @@ config = 3
 				"ward.toml:11: guards.x.path: must not be empty\n" +
 				"ward.toml:13: guards.x.max_output: 2MiB exceeds memory_limit 1MiB\n" +
 				"ward.toml:14: guards.x.config: want table, got integer", CodeValue},
+		{"candidate checks", "[server]\nlisten = [\":1\"]\n[guards.g]\npath = \"g\"\ncandidate = \"builtin:Bad\"\ncandidate_sha256 = \"xyz\"\n[guards.h]\npath = \"h\"\ncandidate_sha256 = \"" + strings.Repeat("A", 64) + "\"\n",
+			"ward.toml:5: guards.g.candidate: invalid built-in guard name \"Bad\" (want builtin:[a-z0-9_-]+)\n" +
+				"ward.toml:6: guards.g.candidate_sha256: want 64 hexadecimal characters, got \"xyz\"\n" +
+				"ward.toml:9: guards.h.candidate_sha256: pins no candidate (set candidate)", CodeValue},
+		{"module_dir NUL", "[server]\nlisten = [\":1\"]\n[admin]\nmodule_dir = \"a\\u0000b\"\n",
+			"ward.toml:4: admin.module_dir: must not contain NUL", CodeValue},
 		{"memory not page multiple", "[server]\nlisten = [\":1\"]\n[guards.g]\npath = \"g\"\nmemory_limit = 1048577\n",
 			"ward.toml:5: guards.g.memory_limit: 1048577B is not a multiple of 64KiB (the Wasm page size)", CodeValue},
 		{"route checks", base + `
@@ -584,8 +590,8 @@ func TestDocumentedKeys(t *testing.T) {
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
 		"level", "format", "cache_dir",
-		"token_file", "console", "console_session", "sink", "max_size", "max_files", "buffer", "watch", "debounce",
-		"path", "sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
+		"token_file", "module_dir", "console", "console_session", "sink", "max_size", "max_files", "buffer", "watch", "debounce",
+		"path", "sha256", "candidate", "candidate_sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
 	}

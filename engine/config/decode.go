@@ -508,6 +508,10 @@ func (d *decoder) admin(t *table) {
 		}
 	}
 	t.str("token_file", &a.TokenFile)
+	if t.str("module_dir", &a.ModuleDir) && strings.ContainsRune(a.ModuleDir, 0) {
+		d.errorf(CodeValue, t.at("module_dir"), "must not contain NUL")
+		a.ModuleDir = ""
+	}
 	if valid && a.TokenFile == "" && !IsLoopback(a.Listen) {
 		d.errorf(CodeMissing, t.at("token_file"), "an admin listener on a non-loopback address (%s) needs a token", a.Listen)
 	}
@@ -577,17 +581,14 @@ func (d *decoder) guard(t *table, name string) *Guard {
 		Line:        d.c.lines.lookup(t.path),
 	}
 	if t.requiredStr("path", &g.Path) {
-		if b, ok := strings.CutPrefix(g.Path, BuiltinPrefix); ok && !nameRE.MatchString(b) {
-			d.errorf(CodeValue, t.at("path"), "invalid built-in guard name %q (want builtin:[a-z0-9_-]+)", b)
-		} else if strings.ContainsRune(g.Path, 0) {
-			d.errorf(CodeValue, t.at("path"), "must not contain NUL")
-		}
+		d.modulePath(t, "path", g.Path)
 	}
-	if t.str("sha256", &g.SHA256) && g.SHA256 != "" {
-		g.SHA256 = strings.ToLower(g.SHA256)
-		if len(g.SHA256) != 64 || strings.Trim(g.SHA256, "0123456789abcdef") != "" {
-			d.errorf(CodeValue, t.at("sha256"), "want 64 hexadecimal characters, got %q", g.SHA256)
-		}
+	d.pin(t, "sha256", &g.SHA256)
+	if t.str("candidate", &g.Candidate) && g.Candidate != "" {
+		d.modulePath(t, "candidate", g.Candidate)
+	}
+	if d.pin(t, "candidate_sha256", &g.CandidateSHA256) && g.CandidateSHA256 != "" && g.Candidate == "" {
+		d.errorf(CodeValue, t.at("candidate_sha256"), "pins no candidate (set candidate)")
 	}
 	t.enum("mode", &g.Mode, ModeEnforce, ModeObserve)
 	t.enum("on_error", &g.OnError, OnErrorDeny, OnErrorAllow)
@@ -623,6 +624,35 @@ func (d *decoder) guard(t *table, name string) *Guard {
 	}
 	t.done()
 	return g
+}
+
+// modulePath checks a guard module path (path, candidate) written at key.
+func (d *decoder) modulePath(t *table, key, p string) {
+	if b, ok := strings.CutPrefix(p, BuiltinPrefix); ok && !nameRE.MatchString(b) {
+		d.errorf(CodeValue, t.at(key), "invalid built-in guard name %q (want builtin:[a-z0-9_-]+)", b)
+	} else if strings.ContainsRune(p, 0) {
+		d.errorf(CodeValue, t.at(key), "must not contain NUL")
+	}
+}
+
+// pin reads the optional SHA-256 pin at key into dst (lower-cased) and
+// reports whether the key is set.
+func (d *decoder) pin(t *table, key string, dst *string) bool {
+	if !t.str(key, dst) {
+		return false
+	}
+	if *dst != "" {
+		*dst = strings.ToLower(*dst)
+		if !ValidSHA256(*dst) {
+			d.errorf(CodeValue, t.at(key), "want 64 hexadecimal characters, got %q", *dst)
+		}
+	}
+	return true
+}
+
+// ValidSHA256 reports whether s is 64 lower-case hexadecimal characters.
+func ValidSHA256(s string) bool {
+	return len(s) == 64 && strings.Trim(s, "0123456789abcdef") == ""
 }
 
 func (d *decoder) routes(root *table) {

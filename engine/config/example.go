@@ -70,6 +70,10 @@ token_file = ""
 console = true
 # How long a console login lasts (1m..168h).
 console_session = "8h"
+# Directory where guard modules uploaded through the admin API (POST
+# /modules, ward upload) are stored as SHA256.wasm (relative to this file's
+# directory); "" = uploads are refused.
+module_dir = ""
 
 [audit]
 # One JSON line per request (guards' verdicts, status, tokens; never
@@ -100,6 +104,12 @@ debounce = "250ms"
 path = "builtin:denylist"
 # Optional SHA-256 pin of the .wasm file, 64 hex characters; "" = not pinned.
 sha256 = ""
+# Optional shadow version of this guard (same forms as path; "" = none): it
+# runs beside the guard with the same config and limits, always observing;
+# disagreements are counted and logged. Promote it with ward promote.
+candidate = ""
+# Optional SHA-256 pin of the candidate's .wasm file.
+candidate_sha256 = ""
 # enforce = verdicts apply; observe = verdicts are recorded but never applied.
 mode = "enforce"
 # What happens when the guard fails (trap, timeout, bad verdict):

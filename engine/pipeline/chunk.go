@@ -16,7 +16,8 @@ import (
 // Not safe for concurrent use.
 type ChunkState struct {
 	steps []chunkStep
-	out   []byte // the text to send, between steps
+	cands []chunkStep // the steps' candidates, apart from their guards
+	out   []byte      // the text to send, between steps
 }
 
 type chunkStep struct {
@@ -29,6 +30,10 @@ type chunkStep struct {
 func (c *ChunkState) Reset() {
 	for i := range c.steps {
 		s := &c.steps[i]
+		s.held, s.window = s.held[:0], s.window[:0]
+	}
+	for i := range c.cands {
+		s := &c.cands[i]
 		s.held, s.window = s.held[:0], s.window[:0]
 	}
 }
@@ -66,6 +71,7 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 	x.Phase = abi.PhaseResponseChunk
 	for len(st.steps) < len(p.steps) {
 		st.steps = append(st.steps, chunkStep{})
+		st.cands = append(st.cands, chunkStep{})
 	}
 	text := delta
 	v := &o.v
@@ -90,9 +96,16 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 		rec := Record{Guard: s.Guard.Name(), Version: s.Guard.Version(), Phase: abi.PhaseResponseChunk, Mode: s.Mode, Latency: time.Since(start)}
 		if err != nil {
 			rec.Outcome, rec.Code, rec.Err = OutcomeError, ErrorCode(err), err
-			o.Records = append(o.Records, rec)
+		} else {
+			rec.verdict(v)
+		}
+		o.Records = append(o.Records, rec)
+		if s.Candidate != nil {
+			st.cands[i].shadow(ctx, s.Candidate, x, text, final, &o.cv, &o.Records[len(o.Records)-1])
+		}
+		if err != nil {
 			if !observe && !s.FailOpen {
-				o.fault(&rec, "answer stopped by policy")
+				o.fault(&o.Records[len(o.Records)-1], "answer stopped by policy")
 				return ""
 			}
 			// Fail open: the input passes as it is, nothing stays held.
@@ -101,14 +114,12 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 			text = in
 			continue
 		}
-		rec.verdict(v)
-		o.Records = append(o.Records, rec)
 		if observe {
 			cs.window = appendWindow(cs.window, in)
 			continue
 		}
 		if v.Decision == abi.Deny {
-			o.deny(v, rec.Guard, "answer stopped by guard ")
+			o.deny(v, s.Guard.Name(), "answer stopped by guard ")
 			return ""
 		}
 		send, hold := in, ""
@@ -133,6 +144,30 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 		text = b2s(st.out)
 	}
 	return text
+}
+
+// shadow runs the candidate c over text, the same new text its guard got,
+// with the candidate's own state cs: what the candidate holds back and the
+// window of what it consumed are its own, as if it were the enforced
+// guard, so that a holding candidate sees the stream it would see live.
+// What it would send is discarded.
+func (cs *chunkStep) shadow(ctx context.Context, c *Candidate, x *abi.Exchange, text string, final bool, cv *abi.Verdict, rec *Record) {
+	in := text
+	if len(cs.held) > 0 {
+		cs.in = append(append(cs.in[:0], cs.held...), text...)
+		in = b2s(cs.in)
+	}
+	x.Chunk = abi.Chunk{Delta: in, Window: b2s(cs.window), Final: final}
+	hold := ""
+	if err := c.shadow(ctx, x, cv, rec); err == nil && cv.Decision != abi.Deny && !final {
+		for _, rw := range cv.Rewrites {
+			if rw.Index == 1 && len(rw.Text) <= len(in) {
+				hold = rw.Text
+			}
+		}
+	}
+	cs.window = appendWindow(cs.window, in[:len(in)-len(hold)])
+	cs.held = append(cs.held[:0], hold...)
 }
 
 // appendWindow appends s to the window w and keeps its last abi.MaxWindow

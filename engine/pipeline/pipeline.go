@@ -60,6 +60,9 @@ type Step struct {
 	// FailOpen lets the exchange continue when the guard faults (timeout,
 	// trap, bad verdict). The default, false, denies: fail closed.
 	FailOpen bool
+	// Candidate, when not nil, is the guard's shadow version: it runs
+	// beside Guard on the same input and never changes the exchange.
+	Candidate *Candidate
 }
 
 // Pipeline is an ordered, immutable list of steps.
@@ -116,6 +119,8 @@ type Record struct {
 	Rewrites int
 	Latency  time.Duration
 	Err      error
+	// Candidate is what the step's candidate said on the same input.
+	Candidate CandidateRecord
 }
 
 // Outcome is the result of running a pipeline over one phase. It is
@@ -141,7 +146,8 @@ type Outcome struct {
 	SetHeaders []abi.KV
 	Records    []Record
 
-	v abi.Verdict
+	v  abi.Verdict
+	cv abi.Verdict // the candidates' verdicts
 }
 
 // Reset empties o for reuse.
@@ -199,15 +205,23 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 		}
 		if err != nil {
 			rec.Outcome, rec.Code, rec.Err = OutcomeError, ErrorCode(err), err
-			o.Records = append(o.Records, rec)
+		} else {
+			rec.verdict(v)
+		}
+		o.Records = append(o.Records, rec)
+		if s.Candidate != nil {
+			// Before the guard's rewrites apply: the candidate sees what
+			// the guard saw. (The record is the one in o.Records: a
+			// pointer to the local would move it to the heap.)
+			_ = s.Candidate.shadow(ctx, x, &o.cv, &o.Records[len(o.Records)-1])
+		}
+		if err != nil {
 			if s.Mode == Enforce && !s.FailOpen {
-				o.fault(&rec, "request refused by policy")
+				o.fault(&o.Records[len(o.Records)-1], "request refused by policy")
 				return
 			}
 			continue
 		}
-		rec.verdict(v)
-		o.Records = append(o.Records, rec)
 		if s.Mode == Observe {
 			continue
 		}

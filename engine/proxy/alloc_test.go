@@ -29,6 +29,19 @@ func (allowGuard) Check(_ context.Context, _ *abi.Exchange, v *abi.Verdict) erro
 	return nil
 }
 
+// denyGuard denies everything without allocating: a candidate that
+// disagrees with allowGuard.
+type denyGuard struct{}
+
+func (denyGuard) Name() string             { return "deny" }
+func (denyGuard) Version() string          { return "2" }
+func (denyGuard) Handles(p abi.Phase) bool { return p == abi.PhaseRequest }
+func (denyGuard) Check(_ context.Context, _ *abi.Exchange, v *abi.Verdict) error {
+	v.Reset()
+	v.Decision, v.Code = abi.Deny, "deny.all"
+	return nil
+}
+
 // handlerEnv wires a Server to an in-memory mock upstream and returns a
 // function that runs one request through the handler. With steps == nil and
 // baseline set, the function instead forwards with a bare HostClient.Do, the
@@ -132,6 +145,15 @@ func TestHandlerAllocs(t *testing.T) {
 	if runs := obs.n.Load(); runs < 400 || obs.guards.Load() != runs || obs.status.Load() != 200*runs {
 		t.Errorf("observer saw %d requests, %d guard records, status sum %d", runs, obs.guards.Load(), obs.status.Load())
 	}
+	// A candidate that disagrees on every request: compared, counted and
+	// recorded without allocating (its log is rate-limited; off here).
+	cand := &pipeline.Candidate{Guard: denyGuard{}}
+	if n := measure(handlerEnvObserved(t, []pipeline.Step{{Guard: allowGuard{}, Candidate: cand}}, false, &countingObserver{})); n > base {
+		t.Errorf("with a candidate: %v allocs per request, a bare forward makes %v", n, base)
+	}
+	if cand.Calls() < 400 || cand.Disagreements() != cand.Calls() {
+		t.Errorf("candidate: %d calls, %d disagreements", cand.Calls(), cand.Disagreements())
+	}
 }
 
 func BenchmarkHandler(b *testing.B) {
@@ -141,7 +163,8 @@ func BenchmarkHandler(b *testing.B) {
 		base  bool
 		obs   Observer
 	}{{"baseline", nil, true, nil}, {"bare", nil, false, nil}, {"guarded", []pipeline.Step{{Guard: allowGuard{}}}, false, nil},
-		{"observed", []pipeline.Step{{Guard: allowGuard{}}}, false, &countingObserver{}}} {
+		{"observed", []pipeline.Step{{Guard: allowGuard{}}}, false, &countingObserver{}},
+		{"candidate", []pipeline.Step{{Guard: allowGuard{}, Candidate: &pipeline.Candidate{Guard: denyGuard{}}}}, false, &countingObserver{}}} {
 		b.Run(c.name, func(b *testing.B) {
 			do := handlerEnvObserved(b, c.steps, c.base, c.obs)
 			b.ReportAllocs()

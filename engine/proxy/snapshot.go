@@ -53,6 +53,13 @@ type GuardEntry struct {
 	// Reused is set when the guard was taken over, already loaded, from
 	// the snapshot this one was rebuilt from.
 	Reused bool
+	// Candidate is the guard's shadow version (nil: none), loaded from
+	// CandidatePath with the guard's settings and limits; Shadow is how
+	// its pipeline steps run it (and count its calls and disagreements).
+	Candidate       *wasmhost.Guard
+	CandidatePath   string
+	Shadow          *pipeline.Candidate
+	CandidateReused bool
 }
 
 // sharedGuard is a loaded guard with the number of snapshots using it.
@@ -65,7 +72,14 @@ type sharedGuard struct {
 	// the very same bytes (a caching Resolver) does not hash them again.
 	wasm    []byte
 	wasmSum [sha256.Size]byte
+	// cand is set for a candidate: the pipelines' view of it, shared with
+	// the guard so that its counters last as long as it is loaded.
+	cand *pipeline.Candidate
 }
+
+// candidateKey names a guard's candidate among the shared guards (a space
+// is never part of a guard name).
+func candidateKey(name string) string { return name + " candidate" }
 
 func (sg *sharedGuard) release(ctx context.Context) error {
 	if sg.refs.Add(-1) == 0 {
@@ -189,41 +203,48 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 	}()
 	old := map[string]*sharedGuard{}
 	if prev != nil {
+		// By role (guard or candidate).
+		byGuard := map[*wasmhost.Guard]*sharedGuard{}
 		for _, sg := range prev.shared {
-			old[sg.name] = sg
+			byGuard[sg.g] = sg
+		}
+		for _, e := range prev.entries {
+			old[e.Name] = byGuard[e.Guard]
+			if e.Candidate != nil {
+				old[candidateKey(e.Name)] = byGuard[e.Candidate]
+			}
 		}
 	}
-	byName := map[string]*wasmhost.Guard{}
+	byName := map[string]int{} // index in snap.entries
 	var errs []error
 	for _, gc := range cfg.Guards {
-		o := old[gc.Name]
-		in, err := readGuard(cfg, gc, resolve, o)
+		settings, err := cfg.LoadGuardConfig(gc, config.ReadGuardFile)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		key := guardKey(gc, in)
-		var sg *sharedGuard
-		reused := false
-		if o != nil && o.key == key && o.refs.Load() > 0 {
-			o.refs.Add(1)
-			sg, reused = o, true
-		} else {
-			g, err := loadGuard(ctx, cfg, gc, host, in)
+		// A promoted candidate is loaded again, not taken over: the
+		// candidate runs under its own name (NAME.candidate: its faults and
+		// state keys are its own), the guard under the guard's.
+		sg, reused, err := shareOrLoad(ctx, cfg, gc, guardModule, host, resolve, settings, log, old[gc.Name])
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		snap.shared = append(snap.shared, sg)
+		e := GuardEntry{Name: gc.Name, Guard: sg.g, Mode: gc.Mode, OnError: gc.OnError, Reused: reused}
+		if gc.Candidate != "" {
+			cg, creused, err := shareOrLoad(ctx, cfg, gc, candidateModule, host, resolve, settings, log, old[candidateKey(gc.Name)])
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			sg = &sharedGuard{name: gc.Name, key: key, g: g, wasm: in.wasm, wasmSum: in.sum}
-			sg.refs.Store(1)
-			log.Info("guard loaded", "guard", gc.Name, "name", g.Name(), "version", g.Version(),
-				"abi", g.ABI(), "sha256", g.SHA256(), "mode", gc.Mode, "on_error", gc.OnError)
+			snap.shared = append(snap.shared, cg)
+			e.Candidate, e.CandidatePath, e.Shadow, e.CandidateReused = cg.g, gc.Candidate, cg.cand, creused
 		}
-		g := sg.g
-		snap.shared = append(snap.shared, sg)
-		snap.guards = append(snap.guards, g)
-		snap.entries = append(snap.entries, GuardEntry{Name: gc.Name, Guard: g, Mode: gc.Mode, OnError: gc.OnError, Reused: reused})
-		byName[gc.Name] = g
+		snap.guards = append(snap.guards, sg.g)
+		snap.entries = append(snap.entries, e)
+		byName[gc.Name] = len(snap.entries) - 1
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -236,12 +257,13 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 		var steps []pipeline.Step
 		for _, name := range rc.Guards {
 			gc := guardCfg[name]
-			g := byName[name]
-			if gc == nil || g == nil {
+			i, ok := byName[name]
+			if gc == nil || !ok {
 				return nil, cfg.Errorf([]string{"routes", rc.Name, "guards"}, "unknown guard %q", name)
 			}
 			mode, _ := pipeline.ParseMode(gc.Mode)
-			steps = append(steps, pipeline.Step{Guard: g, Mode: mode, FailOpen: gc.OnError == "allow"})
+			e := &snap.entries[i]
+			steps = append(steps, pipeline.Step{Guard: e.Guard, Mode: mode, FailOpen: gc.OnError == "allow", Candidate: e.Shadow})
 		}
 		r, err := newRoute(rc, pipeline.New(steps))
 		if err != nil {
@@ -261,13 +283,67 @@ type guardInput struct {
 	settings *config.GuardConfig
 }
 
-// readGuard reads a guard's module (checking its pin) and its config files.
-// prev, when not nil, is the guard of the same name being replaced.
-func readGuard(cfg *config.Config, gc *config.Guard, resolve Resolver, prev *sharedGuard) (*guardInput, error) {
-	path := cfg.ResolvePath(gc.Path)
-	wasm, err := resolve(path)
+// moduleKeys are the config keys a guard's module is named and pinned by.
+type moduleKeys struct{ path, pin string }
+
+var (
+	guardModule     = moduleKeys{"path", "sha256"}
+	candidateModule = moduleKeys{"candidate", "candidate_sha256"}
+)
+
+// shareOrLoad returns the guard (or, for candidateModule, the candidate)
+// of gc: prev (the one being replaced, or nil) when it was loaded from the
+// same module, settings and limits, else a newly loaded one. settings are
+// the guard's, read once for both.
+func shareOrLoad(ctx context.Context, cfg *config.Config, gc *config.Guard, mk moduleKeys, host *wasmhost.Host, resolve Resolver,
+	settings *config.GuardConfig, log *slog.Logger, prev *sharedGuard) (*sharedGuard, bool, error) {
+	path, pin, name := gc.Path, gc.SHA256, gc.Name
+	if mk == candidateModule {
+		path, pin, name = gc.Candidate, gc.CandidateSHA256, candidateKey(gc.Name)
+	}
+	in, err := readModule(cfg, gc.Name, path, pin, mk, resolve, prev)
 	if err != nil {
-		return nil, cfg.Errorf([]string{"guards", gc.Name, "path"}, "%v", err)
+		return nil, false, err
+	}
+	in.settings = settings
+	key := guardKey(gc, in)
+	if prev != nil && prev.key == key && prev.refs.Load() > 0 {
+		prev.refs.Add(1)
+		return prev, true, nil
+	}
+	g, err := loadGuard(ctx, cfg, gc, mk, host, in)
+	if err != nil {
+		return nil, false, err
+	}
+	sg := &sharedGuard{name: name, key: key, g: g, wasm: in.wasm, wasmSum: in.sum}
+	sg.refs.Store(1)
+	what := "guard loaded"
+	if mk == candidateModule {
+		what = "candidate loaded"
+		sg.cand = &pipeline.Candidate{Guard: g, Log: disagreementLog(log, gc.Name)}
+	}
+	log.Info(what, "guard", gc.Name, "name", g.Name(), "version", g.Version(),
+		"abi", g.ABI(), "sha256", g.SHA256(), "mode", gc.Mode, "on_error", gc.OnError)
+	return sg, false, nil
+}
+
+// disagreementLog logs a candidate's disagreement with guard, both
+// verdicts (the pipeline rate-limits it).
+func disagreementLog(log *slog.Logger, guard string) func(*pipeline.Record) {
+	return func(r *pipeline.Record) {
+		c := &r.Candidate
+		log.Warn("candidate disagrees with the guard", "guard", guard, "phase", r.Phase.String(),
+			"version", r.Version, "verdict", pipeline.Action(r.Outcome, r.Rewrites), "code", r.Code,
+			"candidate_version", c.Version, "candidate_verdict", pipeline.Action(c.Outcome, c.Rewrites), "candidate_code", c.Code)
+	}
+}
+
+// readModule reads the module at path (written at key mk.path of guard
+// name) and checks its pin. prev, when not nil, is what is being replaced.
+func readModule(cfg *config.Config, name, path, pin string, mk moduleKeys, resolve Resolver, prev *sharedGuard) (*guardInput, error) {
+	wasm, err := resolve(cfg.ResolvePath(path))
+	if err != nil {
+		return nil, cfg.Errorf([]string{"guards", name, mk.path}, "%v", err)
 	}
 	var sum [sha256.Size]byte
 	if prev != nil && len(wasm) > 0 && len(prev.wasm) == len(wasm) && &prev.wasm[0] == &wasm[0] {
@@ -275,18 +351,12 @@ func readGuard(cfg *config.Config, gc *config.Guard, resolve Resolver, prev *sha
 	} else {
 		sum = sha256.Sum256(wasm)
 	}
-	if gc.SHA256 != "" {
-		if got := hex.EncodeToString(sum[:]); !strings.EqualFold(got, gc.SHA256) {
-			return nil, cfg.Errorf([]string{"guards", gc.Name, "sha256"}, "module %s has sha256 %s, config pins %s", gc.Path, got, gc.SHA256)
+	if pin != "" {
+		if got := hex.EncodeToString(sum[:]); !strings.EqualFold(got, pin) {
+			return nil, cfg.Errorf([]string{"guards", name, mk.pin}, "module %s has sha256 %s, config pins %s", path, got, pin)
 		}
 	}
-	// The guard's files are read on every Build, so a reload sees rotated
-	// keys; a guard is never loaded with a partial config.
-	settings, err := cfg.LoadGuardConfig(gc, config.ReadGuardFile)
-	if err != nil {
-		return nil, err
-	}
-	return &guardInput{wasm: wasm, sum: sum, settings: settings}, nil
+	return &guardInput{wasm: wasm, sum: sum}, nil
 }
 
 // guardKey identifies what a guard instance was loaded from; equal keys
@@ -308,7 +378,7 @@ func guardKey(gc *config.Guard, in *guardInput) [sha256.Size]byte {
 	return k
 }
 
-func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, host *wasmhost.Host, in *guardInput) (*wasmhost.Guard, error) {
+func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, mk moduleKeys, host *wasmhost.Host, in *guardInput) (*wasmhost.Guard, error) {
 	wasm, settings := in.wasm, in.settings
 	var st state.Store
 	if gc.Granted(config.GrantState) {
@@ -316,8 +386,14 @@ func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, host *
 			return nil, cfg.Errorf([]string{"guards", gc.Name, "grants"}, "granted %q but the gateway has no state store", config.GrantState)
 		}
 	}
+	name := gc.Name
+	if mk == candidateModule {
+		// Its own name: its errors say what faulted, and its state keys
+		// (prefixed with the name) never move the guard's counters.
+		name += ".candidate"
+	}
 	g, err := host.Load(ctx, wasmhost.Spec{
-		Name:        gc.Name,
+		Name:        name,
 		Wasm:        wasm,
 		ConfigJSON:  settings.JSON,
 		PoolSize:    gc.PoolSize,
@@ -332,7 +408,11 @@ func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, host *
 		if errors.As(err, &ce) {
 			return nil, settings.Errorf(config.SplitKey(ce.Key), "%s", ce.Msg)
 		}
-		return nil, cfg.Errorf([]string{"guards", gc.Name}, "%v", err)
+		at := []string{"guards", gc.Name}
+		if mk == candidateModule {
+			at = append(at, mk.path)
+		}
+		return nil, cfg.Errorf(at, "%v", err)
 	}
 	return g, nil
 }

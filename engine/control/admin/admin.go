@@ -7,12 +7,17 @@
 //	GET  /status    the reloader's state: generation, last reload and last failure
 //	POST /reload    reload the config and guards; 200 with the result, 422 when refused
 //	POST /rollback  publish the previous pipeline again; 409 when there is none
+//	POST /promote   {"guard":"NAME"}: the guard's candidate becomes the guard
+//	POST /mode      {"guard":"NAME","mode":"enforce"|"observe"}
+//	POST /modules   ?guard=NAME&sha256=HEX&as=candidate|guard, the module as body
+//	GET  /swaps     the last 100 swap attempts and the last-known-good generation
 //	/console/       the web console, when Options.Console is set
 //
 // Every endpoint but /healthz and /readyz requires "Authorization: Bearer
 // TOKEN" when a token is set, compared in constant time, or the console's
-// session (Console.Session). Without a token the API refuses to listen
-// anywhere but on loopback.
+// session (Console.Session; operator "console"). Without a token
+// the API refuses to listen anywhere but on loopback. Every POST is
+// written to the audit log (Options.Audit) with its operator (Operator).
 package admin
 
 import (
@@ -45,6 +50,13 @@ type Options struct {
 	// Token is the bearer token; "" means none (loopback only).
 	Token string
 	Log   *slog.Logger
+	// ModuleDir is where POST /modules stores modules (absolute); ""
+	// refuses uploads.
+	ModuleDir string
+	// MaxModuleSize bounds an uploaded module; default MaxModuleSize.
+	MaxModuleSize int64
+	// Audit, when not nil, records every POST.
+	Audit Auditor
 	// Console, when set, is mounted on the admin listener and its
 	// sessions are accepted in place of the bearer token.
 	Console Console
@@ -87,6 +99,9 @@ func New(o Options) *Server {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	if o.MaxModuleSize <= 0 {
+		o.MaxModuleSize = MaxModuleSize
+	}
 	s := &Server{o: o}
 	if o.Token != "" {
 		s.token = sha256.Sum256([]byte(o.Token))
@@ -101,6 +116,10 @@ func New(o Options) *Server {
 	mux.Handle("GET /status", s.auth(http.HandlerFunc(s.status)))
 	mux.Handle("POST /reload", s.auth(http.HandlerFunc(s.reload)))
 	mux.Handle("POST /rollback", s.auth(http.HandlerFunc(s.rollback)))
+	mux.Handle("POST /promote", s.auth(http.HandlerFunc(s.promote)))
+	mux.Handle("POST /mode", s.auth(http.HandlerFunc(s.mode)))
+	mux.Handle("POST /modules", s.auth(http.HandlerFunc(s.modules)))
+	mux.Handle("GET /swaps", s.auth(http.HandlerFunc(s.swaps)))
 	if o.Console != nil {
 		o.Console.Mount(mux, Auth{TokenSet: o.Token != "", CheckToken: s.checkToken, Protect: s.auth})
 	}
@@ -141,23 +160,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
+// auth lets through requests of an operator (see operator) with the
+// operator's name in their context; a refused POST is audited.
 func (s *Server) auth(h http.Handler) http.Handler {
-	if s.o.Token == "" {
-		return h
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if ok {
-			ok = s.checkToken(got)
-		} else if s.o.Console != nil && r.Header.Get("Authorization") == "" {
-			ok = s.o.Console.Session(r)
-		}
+		op, ok := s.operator(r)
 		if !ok {
+			s.audit(r, "", http.StatusUnauthorized, 0, "missing or wrong admin token")
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ward-admin"`)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong admin token"})
 			return
 		}
-		h.ServeHTTP(w, r)
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), operatorKey{}, op)))
 	})
 }
 
@@ -169,6 +183,38 @@ func (s *Server) checkToken(got string) bool {
 	}
 	sum := sha256.Sum256([]byte(got))
 	return subtle.ConstantTimeCompare(sum[:], s.token[:]) == 1
+}
+
+// operator names who sends r: "token" for the holder of the admin token,
+// "console" for a console session,
+// "loopback" when no token is set (the API then only listens on loopback);
+// false when the token is missing or wrong.
+func (s *Server) operator(r *http.Request) (string, bool) {
+	if s.o.Token == "" {
+		return "loopback", true
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if ok {
+		if !s.checkToken(got) {
+			return "", false
+		}
+		return "token", true
+	}
+	// A console session (with its CSRF header on a POST) stands in for
+	// the token, never for a wrong one.
+	if s.o.Console != nil && r.Header.Get("Authorization") == "" && s.o.Console.Session(r) {
+		return "console", true
+	}
+	return "", false
+}
+
+type operatorKey struct{}
+
+// Operator returns the operator the auth middleware put in ctx ("" for
+// none).
+func Operator(ctx context.Context) string {
+	s, _ := ctx.Value(operatorKey{}).(string)
+	return s
 }
 
 func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
@@ -195,17 +241,46 @@ type Guard struct {
 	P50us    float64 `json:"p50_us"`
 	P99us    float64 `json:"p99_us"`
 	Replaced uint64  `json:"instances_replaced"` // this load of the guard
+	// Candidate is the guard's shadow version, nil when none.
+	Candidate *Candidate `json:"candidate"`
+	// Overridden lists the keys set at run time (promote, mode, upload)
+	// over the config file's.
+	Overridden []string `json:"overridden"`
+}
+
+// Candidate describes a guard's candidate in GET /guards. Calls and
+// disagreements count since the candidate was loaded.
+type Candidate struct {
+	Path             string  `json:"path"`
+	Version          string  `json:"version"`
+	SHA256           string  `json:"sha256"`
+	Calls            uint64  `json:"calls"`
+	Disagreements    uint64  `json:"disagreements"`
+	DisagreementRate float64 `json:"disagreement_rate"` // disagreements / calls, 0 without calls
 }
 
 // Guards lists the live guards.
 func (s *Server) Guards() []Guard {
 	snap := s.o.Reloader.Current()
+	overridden := map[string][]string{}
+	for _, o := range s.o.Reloader.Overrides() {
+		overridden[o.Guard] = append(overridden[o.Guard], o.Key)
+	}
 	var out []Guard
 	for _, e := range snap.Entries() {
 		st := e.Guard.Stats()
 		g := Guard{
 			Name: e.Name, Guard: e.Guard.Description().Name, Version: e.Guard.Version(), SHA256: e.Guard.SHA256(),
 			ABI: e.Guard.ABI(), Mode: e.Mode, OnError: e.OnError, PoolSize: st.PoolSize, InUse: st.InUse, Replaced: st.Replaced,
+			Overridden: append([]string{}, overridden[e.Name]...),
+		}
+		if e.Candidate != nil {
+			c := &Candidate{Path: e.CandidatePath, Version: e.Candidate.Version(), SHA256: e.Candidate.SHA256(),
+				Calls: e.Shadow.Calls(), Disagreements: e.Shadow.Disagreements()}
+			if c.Calls > 0 {
+				c.DisagreementRate = float64(c.Disagreements) / float64(c.Calls)
+			}
+			g.Candidate = c
 		}
 		if s.o.Metrics != nil {
 			gs := s.o.Metrics.Guard(e.Name)
@@ -219,8 +294,19 @@ func (s *Server) Guards() []Guard {
 	return out
 }
 
+// Route is one route of GET /guards: its guards in pipeline order.
+type Route struct {
+	Name   string   `json:"name"`
+	Prefix string   `json:"prefix"`
+	Guards []string `json:"guards"`
+}
+
 func (s *Server) guards(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"generation": s.o.Reloader.Status().Generation, "guards": s.Guards()})
+	var routes []Route
+	for _, rc := range s.o.Reloader.Current().Config().Routes {
+		routes = append(routes, Route{Name: rc.Name, Prefix: rc.Prefix, Guards: append([]string{}, rc.Guards...)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"generation": s.o.Reloader.Status().Generation, "guards": s.Guards(), "routes": routes})
 }
 
 func (s *Server) status(w http.ResponseWriter, _ *http.Request) {
@@ -228,24 +314,13 @@ func (s *Server) status(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
-	res, err := s.o.Reloader.Reload(context.WithoutCancel(r.Context()), "admin")
-	code := http.StatusOK
-	if err != nil {
-		code = http.StatusUnprocessableEntity
-	}
-	writeJSON(w, code, res)
+	res, err := s.o.Reloader.Reload(s.reloadCtx(r), "admin")
+	s.answer(w, r, "", res, err)
 }
 
 func (s *Server) rollback(w http.ResponseWriter, r *http.Request) {
-	res, err := s.o.Reloader.Rollback(context.WithoutCancel(r.Context()))
-	code := http.StatusOK
-	switch {
-	case errors.Is(err, reload.ErrNoRollback):
-		code = http.StatusConflict
-	case err != nil:
-		code = http.StatusUnprocessableEntity
-	}
-	writeJSON(w, code, res)
+	res, err := s.o.Reloader.Rollback(s.reloadCtx(r))
+	s.answer(w, r, "", res, err)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -275,6 +275,7 @@ func appendGuard(dst []byte, g *pipeline.Record) []byte {
 	}
 	dst = append(dst, `,"latency_us":`...)
 	dst = strconv.AppendInt(dst, g.Latency.Microseconds(), 10)
+	dst = appendCandidate(dst, g)
 	return append(dst, '}')
 }
 

@@ -72,7 +72,9 @@ type GuardStats struct {
 	Latency Hist
 	calls   atomic.Uint64
 	errors  atomic.Uint64
-	mu      sync.Mutex
+	// the guard's candidates (shadow versions): calls and disagreements
+	candCalls, candDisagree atomic.Uint64
+	mu                      sync.Mutex
 	// verdicts by outcome (allow, deny, error) then reason (deny or error
 	// code; "" for allow)
 	verdicts [3]atomic.Pointer[map[string]*atomic.Uint64]
@@ -210,7 +212,18 @@ func (m *Metrics) ObserveGuard(rec *pipeline.Record) {
 		reason = rec.Code
 	}
 	gs.verdict(o, reason).Add(1)
+	if rec.Candidate.Ran {
+		gs.candCalls.Add(1)
+		if rec.Candidate.Disagree {
+			gs.candDisagree.Add(1)
+		}
+	}
 }
+
+// CandidateCalls and CandidateDisagreements count the calls of the
+// guard's candidates and their disagreements, since start.
+func (gs *GuardStats) CandidateCalls() uint64         { return gs.candCalls.Load() }
+func (gs *GuardStats) CandidateDisagreements() uint64 { return gs.candDisagree.Load() }
 
 // Reloaded records a reload: its duration from request to publication
 // when it succeeded.
@@ -280,6 +293,10 @@ var (
 		"Latency of guard calls, by guard (config name).", []string{"guard"}, nil)
 	descVerdicts = prometheus.NewDesc("ward_guard_verdicts_total",
 		"Guard verdicts by guard, outcome (allow, deny, error) and reason (the denial or error code; \"\" for allow).", []string{"guard", "outcome", "reason"}, nil)
+	descCandCalls = prometheus.NewDesc("ward_guard_candidate_calls_total",
+		"Calls of guards' candidates (shadow versions run beside the guard), by guard.", []string{"guard"}, nil)
+	descCandDisagree = prometheus.NewDesc("ward_guard_candidate_disagreements_total",
+		"Candidate verdicts that differed from the guard's (action allow/rewrite/deny/error or code), by guard.", []string{"guard"}, nil)
 	descPool = prometheus.NewDesc("ward_guard_pool_instances",
 		"Instances of the live guards' pools, by state (size, in_use, idle).", []string{"guard", "state"}, nil)
 	descReplaced = prometheus.NewDesc("ward_guard_instance_replacements_total",
@@ -296,7 +313,7 @@ var (
 
 func (c collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRequests, descUpstream, descTokens, descGuardLatency, descVerdicts,
-		descPool, descReplaced, descReloads, descReloadDur, descLoaded, descAudit} {
+		descCandCalls, descCandDisagree, descPool, descReplaced, descReloads, descReloadDur, descLoaded, descAudit} {
 		ch <- d
 	}
 }
@@ -333,6 +350,10 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 			for reason, n := range *gs.verdicts[o].Load() {
 				counter(descVerdicts, n.Load(), name, outcomes[o], reason)
 			}
+		}
+		if n := gs.candCalls.Load(); n > 0 {
+			counter(descCandCalls, n, name)
+			counter(descCandDisagree, gs.candDisagree.Load(), name)
 		}
 	}
 	if f := m.live.Load(); f != nil {

@@ -52,17 +52,32 @@ type Options struct {
 
 // generation is one published pipeline and what rebuilds it.
 type generation struct {
-	id      int
-	snap    *proxy.Snapshot
-	cfg     *config.Config
+	id   int
+	snap *proxy.Snapshot
+	cfg  *config.Config // what was built: file with ov applied
+	// file is the configuration as the file said; ov the run-time
+	// overrides applied on top of it (kept across reloads, restored by a
+	// rollback).
+	file    *config.Config
+	ov      []Override
 	modules map[string][]byte // resolved path -> bytes, for Rollback
 	at      time.Time
 	trigger string
 }
 
+// swapInput is what a swap builds.
+type swapInput struct {
+	file, cfg *config.Config
+	ov        []Override
+	dropped   []Override
+	target    string // the guard a promote, mode or upload changes
+}
+
 // Result describes one reload attempt.
 type Result struct {
-	Trigger    string        `json:"trigger"` // start, file, sighup, admin, rollback
+	Trigger    string        `json:"trigger"`            // start, file, sighup, admin, rollback, promote, mode, upload
+	Operator   string        `json:"operator,omitempty"` // who asked (WithOperator)
+	Target     string        `json:"target,omitempty"`   // the guard of a promote, mode or upload
 	At         time.Time     `json:"at"`
 	OK         bool          `json:"ok"`
 	Error      string        `json:"error,omitempty"`
@@ -73,6 +88,9 @@ type Result struct {
 	// Restart lists changed config sections that only take effect after a
 	// restart (listeners, admin, audit, state, wasm, log).
 	Restart []string `json:"restart,omitempty"`
+	// Dropped are the overrides this reload dropped because the config
+	// file's value of their key changed (or their guard is gone).
+	Dropped []Override `json:"dropped_overrides,omitempty"`
 }
 
 // Status is the reloader's state for the admin API.
@@ -86,7 +104,17 @@ type Status struct {
 	Reloads      uint64    `json:"reloads"`
 	FailedReload uint64    `json:"failed_reloads"`
 	Draining     int64     `json:"draining"` // retired snapshots not yet closed
+	// LastKnownGood is the generation Rollback returns to (0: none).
+	LastKnownGood int `json:"last_known_good"`
+	// Overrides are the run-time overrides of the live pipeline (they do
+	// not survive a restart); DroppedOverrides those the last reload that
+	// dropped any dropped.
+	Overrides        []Override `json:"overrides"`
+	DroppedOverrides []Override `json:"dropped_overrides,omitempty"`
 }
+
+// HistorySize is the number of swap attempts History keeps.
+const HistorySize = 100
 
 // ErrNoRollback is returned by Rollback when there is no previous pipeline.
 var ErrNoRollback = errors.New("reload: no previous pipeline to roll back to")
@@ -108,6 +136,9 @@ type Reloader struct {
 	last     *Result
 	lastFail *Result
 	ok, fail uint64
+	history  []*Result // ring of the last HistorySize attempts
+	histNext int
+	dropped  []Override
 
 	ready    atomic.Bool
 	draining atomic.Int64
@@ -129,12 +160,13 @@ func New(ctx context.Context, o Options) (*Reloader, *Result, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	g, res, err := r.build(ctx, nil, cfg, r.modules.wrap(o.Resolve), "start", start)
+	g, res, err := r.build(ctx, nil, swapInput{file: cfg, cfg: cfg}, r.modules.wrap(o.Resolve), "start", start)
 	if err != nil {
 		return nil, res, err
 	}
 	r.cur = g
 	r.last = res
+	r.remember(res)
 	r.ready.Store(true)
 	if o.Metrics != nil {
 		o.Metrics.Reloaded(true, res.Duration)
@@ -170,10 +202,43 @@ func (r *Reloader) Ready() bool { return r.ready.Load() }
 func (r *Reloader) Status() Status {
 	r.stMu.RLock()
 	defer r.stMu.RUnlock()
-	return Status{
+	st := Status{
 		Generation: r.cur.id, LoadedAt: r.cur.at, Trigger: r.cur.trigger, CanRollback: r.lkg != nil,
 		Last: r.last, LastFailure: r.lastFail, Reloads: r.ok, FailedReload: r.fail, Draining: r.draining.Load(),
+		Overrides: append([]Override{}, r.cur.ov...), DroppedOverrides: r.dropped,
 	}
+	if r.lkg != nil {
+		st.LastKnownGood = r.lkg.id
+	}
+	return st
+}
+
+// History returns the last HistorySize swap attempts (reloads, rollbacks,
+// promotes, mode changes, uploads; failed ones included), newest first,
+// and the last-known-good generation (0: none).
+func (r *Reloader) History() (swaps []*Result, lastKnownGood int) {
+	r.stMu.RLock()
+	defer r.stMu.RUnlock()
+	n := len(r.history)
+	for i := 1; i <= n; i++ {
+		swaps = append(swaps, r.history[(r.histNext-i+n)%n])
+	}
+	if r.lkg != nil {
+		lastKnownGood = r.lkg.id
+	}
+	return swaps, lastKnownGood
+}
+
+// remember adds res to the history; stMu is held (or the reloader not yet
+// shared).
+func (r *Reloader) remember(res *Result) {
+	if len(r.history) < HistorySize {
+		r.history = append(r.history, res)
+		r.histNext = len(r.history) % HistorySize
+		return
+	}
+	r.history[r.histNext] = res
+	r.histNext = (r.histNext + 1) % HistorySize
 }
 
 // Reload loads the configuration again and, when it builds and passes its
@@ -185,9 +250,10 @@ func (r *Reloader) Reload(ctx context.Context, trigger string) (*Result, error) 
 	defer r.mu.Unlock()
 	cfg, err := r.o.Load()
 	if err != nil {
-		return r.failed(trigger, start, err), err
+		return r.failed(trigger, operator(ctx), start, err), err
 	}
-	return r.swap(ctx, cfg, r.modules.wrap(r.o.Resolve), trigger, start)
+	eff, kept, dropped := applyOverrides(cfg, r.cur.ov)
+	return r.swap(ctx, swapInput{file: cfg, cfg: eff, ov: kept, dropped: dropped}, r.modules.wrap(r.o.Resolve), trigger, start)
 }
 
 // Rollback publishes the previous pipeline again (its config and module
@@ -199,25 +265,30 @@ func (r *Reloader) Rollback(ctx context.Context) (*Result, error) {
 	defer r.mu.Unlock()
 	if r.lkg == nil {
 		// Nothing was attempted: not a failed swap.
-		return &Result{Trigger: "rollback", At: start, Error: ErrNoRollback.Error(), Generation: r.cur.id}, ErrNoRollback
+		return &Result{Trigger: "rollback", Operator: operator(ctx), At: start, Error: ErrNoRollback.Error(), Generation: r.cur.id}, ErrNoRollback
 	}
-	mods := r.lkg.modules
+	lkg := r.lkg
+	mods := lkg.modules
 	resolve := func(path string) ([]byte, error) {
 		if b, ok := mods[path]; ok {
 			return b, nil
 		}
 		return r.modules.wrap(r.o.Resolve)(path)
 	}
-	return r.swap(ctx, r.lkg.cfg, resolve, "rollback", start)
+	// The overrides go back with the pipeline they were part of.
+	return r.swap(ctx, swapInput{file: lkg.file, cfg: lkg.cfg, ov: lkg.ov}, resolve, "rollback", start)
 }
 
-// swap builds, tests and publishes; r.mu is held.
-func (r *Reloader) swap(ctx context.Context, cfg *config.Config, resolve proxy.Resolver, trigger string, start time.Time) (*Result, error) {
-	g, res, err := r.build(ctx, r.cur.snap, cfg, resolve, trigger, start)
+// swap builds, tests and publishes in; r.mu is held.
+func (r *Reloader) swap(ctx context.Context, in swapInput, resolve proxy.Resolver, trigger string, start time.Time) (*Result, error) {
+	cfg := in.cfg
+	g, res, err := r.build(ctx, r.cur.snap, in, resolve, trigger, start)
+	res.Operator, res.Target = operator(ctx), in.target
 	if err != nil {
 		r.stMu.Lock()
 		r.fail++
 		r.lastFail = res
+		r.remember(res)
 		r.stMu.Unlock()
 		if r.o.Metrics != nil {
 			r.o.Metrics.Reloaded(false, 0)
@@ -226,6 +297,7 @@ func (r *Reloader) swap(ctx context.Context, cfg *config.Config, resolve proxy.R
 		return res, err
 	}
 	res.Restart = restartOnly(r.cur.cfg, cfg)
+	res.Dropped = in.dropped
 	var old *proxy.Snapshot
 	if r.srv != nil {
 		old = r.srv.Swap(g.snap)
@@ -237,7 +309,15 @@ func (r *Reloader) swap(ctx context.Context, cfg *config.Config, resolve proxy.R
 	r.lkg, r.cur = r.cur, g
 	r.ok++
 	r.last = res
+	r.remember(res)
+	if len(in.dropped) > 0 {
+		r.dropped = in.dropped
+	}
 	r.stMu.Unlock()
+	for _, o := range in.dropped {
+		r.o.Log.Warn("run-time override dropped: the config file changed the key", "guard", o.Guard, "key", o.Key,
+			"override", o.Value, "was", o.File, "action", o.Action)
+	}
 	if r.o.Metrics != nil {
 		r.o.Metrics.Reloaded(true, res.Duration)
 	}
@@ -250,14 +330,15 @@ func (r *Reloader) swap(ctx context.Context, cfg *config.Config, resolve proxy.R
 	return res, nil
 }
 
-func (r *Reloader) failed(trigger string, start time.Time, err error) *Result {
-	res := &Result{Trigger: trigger, At: start, Error: err.Error(), Duration: time.Since(start)}
+func (r *Reloader) failed(trigger, operator string, start time.Time, err error) *Result {
+	res := &Result{Trigger: trigger, Operator: operator, At: start, Error: err.Error(), Duration: time.Since(start)}
 	if r.cur != nil {
 		res.Generation = r.cur.id
 	}
 	r.stMu.Lock()
 	r.fail++
 	r.lastFail = res
+	r.remember(res)
 	r.stMu.Unlock()
 	if r.o.Metrics != nil {
 		r.o.Metrics.Reloaded(false, 0)
@@ -267,7 +348,8 @@ func (r *Reloader) failed(trigger string, start time.Time, err error) *Result {
 }
 
 // build makes and self-tests a generation.
-func (r *Reloader) build(ctx context.Context, prev *proxy.Snapshot, cfg *config.Config, resolve proxy.Resolver, trigger string, start time.Time) (*generation, *Result, error) {
+func (r *Reloader) build(ctx context.Context, prev *proxy.Snapshot, in swapInput, resolve proxy.Resolver, trigger string, start time.Time) (*generation, *Result, error) {
+	cfg := in.cfg
 	res := &Result{Trigger: trigger, At: start}
 	if r.cur != nil {
 		res.Generation = r.cur.id
@@ -291,19 +373,30 @@ func (r *Reloader) build(ctx context.Context, prev *proxy.Snapshot, cfg *config.
 	for _, e := range snap.Entries() {
 		if e.Reused {
 			res.Reused = append(res.Reused, e.Name)
-			continue
+		} else {
+			res.Loaded = append(res.Loaded, e.Name+"@"+e.Guard.Version())
+			if err := SelfTest(ctx, e.Guard); err != nil {
+				err = cfg.Errorf([]string{"guards", e.Name}, "%v", err)
+				_ = snap.Close(context.Background())
+				res.Error, res.Duration = err.Error(), time.Since(start)
+				return nil, res, err
+			}
 		}
-		res.Loaded = append(res.Loaded, e.Name+"@"+e.Guard.Version())
-		if err := SelfTest(ctx, e.Guard); err != nil {
-			err = cfg.Errorf([]string{"guards", e.Name}, "%v", err)
-			_ = snap.Close(context.Background())
-			res.Error, res.Duration = err.Error(), time.Since(start)
-			return nil, res, err
+		if e.Candidate != nil && !e.CandidateReused {
+			// A candidate is tested like any module: one that faults
+			// refuses the reload.
+			res.Loaded = append(res.Loaded, e.Name+" candidate@"+e.Candidate.Version())
+			if err := SelfTest(ctx, e.Candidate); err != nil {
+				err = cfg.Errorf([]string{"guards", e.Name, "candidate"}, "%v", err)
+				_ = snap.Close(context.Background())
+				res.Error, res.Duration = err.Error(), time.Since(start)
+				return nil, res, err
+			}
 		}
 	}
 	r.nextID++
 	res.OK, res.Generation, res.Duration = true, r.nextID, time.Since(start)
-	return &generation{id: r.nextID, snap: snap, cfg: cfg, modules: mods, at: time.Now(), trigger: trigger}, res, nil
+	return &generation{id: r.nextID, snap: snap, cfg: cfg, file: in.file, ov: in.ov, modules: mods, at: time.Now(), trigger: trigger}, res, nil
 }
 
 // retire drains old in the background and closes it.

@@ -34,6 +34,9 @@ func WatchedFiles(cfg *config.Config) []string {
 	}
 	for _, g := range cfg.Guards {
 		add(cfg.ResolvePath(g.Path))
+		if g.Candidate != "" {
+			add(cfg.ResolvePath(g.Candidate))
+		}
 		add(cfg.ResolveFile(g.ConfigFile))
 		for _, ct := range g.ConfigText {
 			add(cfg.ResolveFile(ct.Path))
