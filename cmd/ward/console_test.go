@@ -3,12 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +57,9 @@ func requireBrowser(t *testing.T) (node, chromium string) {
 // (engine/control/console/e2e/console.e2e.mjs): 401 without a session, a
 // wrong token refused, login, the demo's guards, a denied request through
 // the gateway shown in Decisions with its reason and verdict chain, a
-// reload through the confirmation dialog, logout. Screenshots of each
+// reload through the confirmation dialog, a candidate's disagreements and
+// its promotion, logout; then the audit log holds the reload and the
+// promotion with the console as their operator. Screenshots of each
 // view go to $WARD_CONSOLE_SCREENSHOTS, or docs/console in CI.
 func TestConsoleBrowser(t *testing.T) {
 	requireBuiltins(t)
@@ -74,8 +78,17 @@ func TestConsoleBrowser(t *testing.T) {
 	const token = "console-e2e-admin-token"
 	text := strings.ReplaceAll(demoConfig, "{{UPSTREAM}}", "http://"+ln.Addr().String())
 	text = strings.Replace(text, `listen = ["127.0.0.1:8080"]`, `listen = ["127.0.0.1:0"]`, 1)
+	// One more guard at the end of the route, "swap" 1.0.0 (allows
+	// everything) with the candidate 2.0.0 (denies everything): the
+	// console shows the disagreements and promotes it.
+	fixtures := "../../engine/control/reload/testdata/fixtures/"
+	files := map[string]string{"admin.token": token + "\n", "swap_v1.wasm": readFile(t, fixtures+"swap_v1.wasm"), "swap_v2.wasm": readFile(t, fixtures+"swap_v2.wasm")}
+	text = strings.Replace(text, `"secrets", "pii"]`, `"secrets", "pii", "swap"]`, 1)
+	text += "\n[guards.swap]\npath = \"swap_v1.wasm\"\ncandidate = \"swap_v2.wasm\"\n"
 	text += "\n[admin]\nlisten = \"127.0.0.1:0\"\ntoken_file = \"admin.token\"\n"
-	for name, b := range map[string]string{"ward.toml": text, "admin.token": token + "\n"} {
+	text += "\n[audit]\nsink = \"file\"\npath = \"audit.log\"\n"
+	files["ward.toml"] = text
+	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(b), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +105,15 @@ func TestConsoleBrowser(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			_ = cmd.Process.Signal(os.Interrupt)
+			_ = cmd.Wait()
+		}
+	}
+	defer stop()
 	sc := bufio.NewScanner(stdout)
 	listenRE := regexp.MustCompile(`listen="?\[(\S+?)\]`)
 	consoleRE := regexp.MustCompile(`console=(http://\S+/console/)`)
@@ -133,11 +154,27 @@ func TestConsoleBrowser(t *testing.T) {
 	e2e := exec.CommandContext(bctx, node, "console.e2e.mjs")
 	e2e.Dir = consoleE2E
 	e2e.Env = append(os.Environ(), "WARD_CONSOLE="+consoleURL, "WARD_TOKEN="+token, "WARD_GATEWAY="+gateway,
-		"WARD_SCREENSHOTS="+shots, "CHROMIUM="+chromium)
+		"WARD_SCREENSHOTS="+shots, "CHROMIUM="+chromium, "WARD_PROMOTE=swap:2.0.0")
 	out, err := e2e.CombinedOutput()
 	t.Logf("console.e2e.mjs (%.1fs):\n%s", time.Since(began).Seconds(), out)
 	if err != nil {
 		t.Fatalf("browser test failed: %v", err)
 	}
 	t.Logf("screenshots in %s", shots)
+
+	// The console's actions went through the admin API: audited with the
+	// console as their operator.
+	stop()
+	var actions []string
+	for _, line := range strings.Split(readFile(t, filepath.Join(dir, "audit.log")), "\n") {
+		var a struct{ Kind, Operator, Action, Target, Result string }
+		if json.Unmarshal([]byte(line), &a) == nil && a.Kind == "admin" {
+			actions = append(actions, a.Operator+" "+a.Action+" "+a.Target+" "+a.Result)
+		}
+	}
+	for _, want := range []string{"console reload  ok", "console promote swap ok"} {
+		if !slices.Contains(actions, want) {
+			t.Errorf("audit log: no %q among the admin actions %q", want, actions)
+		}
+	}
 }

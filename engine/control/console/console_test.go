@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -21,7 +22,26 @@ import (
 
 const token = "s3cret-admin-token"
 
+// auditor keeps the admin API's audited actions.
+type auditor struct {
+	mu sync.Mutex
+	a  []admin.Action
+}
+
+func (a *auditor) AdminAction(x *admin.Action) { a.mu.Lock(); a.a = append(a.a, *x); a.mu.Unlock() }
+
+func (a *auditor) list() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []string
+	for _, x := range a.a {
+		out = append(out, x.Operator+" "+x.Action+" "+x.Result)
+	}
+	return out
+}
+
 type env struct {
+	audit   *auditor
 	gw      *ctltest.Env
 	base    string
 	rec     *console.Recorder
@@ -56,7 +76,8 @@ func start(t *testing.T, tok string, o console.Options) *env {
 	clk := &clock{t: time.Now()}
 	o.Recorder, o.Now = rec, clk.now
 	con := console.New(o)
-	srv := admin.New(admin.Options{Reloader: gw.Reloader, Metrics: gw.Metrics, Token: tok, Console: con})
+	aud := &auditor{}
+	srv := admin.New(admin.Options{Reloader: gw.Reloader, Metrics: gw.Metrics, Token: tok, Console: con, Audit: aud})
 	ln, err := srv.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +86,7 @@ func start(t *testing.T, tok string, o console.Options) *env {
 	done := make(chan struct{})
 	go func() { _ = srv.Serve(ctx, ln); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return &env{gw: gw, base: "http://" + ln.Addr().String(), rec: rec, con: con, clock: clk, handler: srv.Handler()}
+	return &env{audit: aud, gw: gw, base: "http://" + ln.Addr().String(), rec: rec, con: con, clock: clk, handler: srv.Handler()}
 }
 
 type req struct {
@@ -190,6 +211,10 @@ func TestAuth(t *testing.T) {
 	}
 	if resp, body := e.do(t, req{method: "POST", path: "/reload", cookie: c, csrf: true, origin: e.base}); resp.StatusCode != 200 {
 		t.Errorf("POST /reload with the session: %d %s", resp.StatusCode, body)
+	}
+	// Actions made with the session are audited as the console's.
+	if got, want := e.audit.list(), []string{" reload refused", " reload refused", "console reload ok"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("audited %q, want %q", got, want)
 	}
 	// A session does not stand in for a wrong bearer token.
 	if resp, _ := e.do(t, req{method: "GET", path: "/guards", cookie: c, bearer: "wrong"}); resp.StatusCode != 401 {

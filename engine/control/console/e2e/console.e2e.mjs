@@ -140,7 +140,6 @@ try {
   await page.getByRole('tab', { name: 'Swaps' }).click();
   await page.locator('#swap-state dl').waitFor();
   await page.locator('#swaps tbody tr').first().waitFor();
-  await page.screenshot({ path: path.join(shots, 'swaps.png') });
   step('swaps view shows the live generation');
 
   // Guards: reload through the confirmation dialog, then promote a candidate.
@@ -168,7 +167,16 @@ try {
     await page.locator(`tr[data-guard="${name}"] td.candidate`, { hasText: 'none' }).first().waitFor();
     await page.screenshot({ path: path.join(shots, 'guards-promoted.png') });
     step(`promoted ${name}'s candidate ${version}: the guards view shows it live`);
+    // The swap history names the console as the operator of both.
+    await page.getByRole('tab', { name: 'Swaps' }).click();
+    await page.locator('#swaps tbody tr', { hasText: 'promote ' + name }).filter({ hasText: 'console' }).waitFor();
+    await page.locator('#swaps tbody tr', { hasText: 'admin' }).filter({ hasText: 'console' }).waitFor();
+    await page.screenshot({ path: path.join(shots, 'swaps.png') });
+    step('swaps view lists the reload and the promotion by the console');
   } else {
+    await page.getByRole('tab', { name: 'Swaps' }).click();
+    await page.locator('#swaps tbody tr', { hasText: 'admin' }).waitFor();
+    await page.screenshot({ path: path.join(shots, 'swaps.png') });
     step('no WARD_PROMOTE: promotion not exercised');
   }
 
