@@ -58,8 +58,8 @@ func requireBrowser(t *testing.T) (node, chromium string) {
 // wrong token refused, login, the demo's guards, a denied request through
 // the gateway shown in Decisions with its reason and verdict chain, a
 // reload through the confirmation dialog, a candidate's disagreements and
-// its promotion, logout; then the audit log holds the reload and the
-// promotion with the console as their operator. Screenshots of each
+// its promotion, a switch to observe mode, logout; then the audit log
+// holds these actions with the console as their operator. Screenshots of each
 // view go to $WARD_CONSOLE_SCREENSHOTS, or docs/console in CI.
 func TestConsoleBrowser(t *testing.T) {
 	requireBuiltins(t)
@@ -172,7 +172,7 @@ func TestConsoleBrowser(t *testing.T) {
 			actions = append(actions, a.Operator+" "+a.Action+" "+a.Target+" "+a.Result)
 		}
 	}
-	for _, want := range []string{"console reload  ok", "console promote swap ok"} {
+	for _, want := range []string{"console reload  ok", "console promote swap ok", "console mode swap ok"} {
 		if !slices.Contains(actions, want) {
 			t.Errorf("audit log: no %q among the admin actions %q", want, actions)
 		}

@@ -167,12 +167,20 @@ try {
     await page.locator(`tr[data-guard="${name}"] td.candidate`, { hasText: 'none' }).first().waitFor();
     await page.screenshot({ path: path.join(shots, 'guards-promoted.png') });
     step(`promoted ${name}'s candidate ${version}: the guards view shows it live`);
+
+    // Switch its mode to observe, and see it.
+    await page.getByRole('button', { name: `Switch ${name} to observe` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText(/mode done/).waitFor();
+    await page.locator(`tr[data-guard="${name}"] .tag.observe`).first().waitFor();
+    step(`switched ${name} to observe`);
     // The swap history names the console as the operator of both.
     await page.getByRole('tab', { name: 'Swaps' }).click();
     await page.locator('#swaps tbody tr', { hasText: 'promote ' + name }).filter({ hasText: 'console' }).waitFor();
+    await page.locator('#swaps tbody tr', { hasText: 'mode ' + name }).filter({ hasText: 'console' }).waitFor();
     await page.locator('#swaps tbody tr', { hasText: 'admin' }).filter({ hasText: 'console' }).waitFor();
     await page.screenshot({ path: path.join(shots, 'swaps.png') });
-    step('swaps view lists the reload and the promotion by the console');
+    step('swaps view lists the reload, the promotion and the mode switch by the console');
   } else {
     await page.getByRole('tab', { name: 'Swaps' }).click();
     await page.locator('#swaps tbody tr', { hasText: 'admin' }).waitFor();
