@@ -30,6 +30,7 @@ import (
 	"github.com/wardgate/ward/engine/control"
 	"github.com/wardgate/ward/engine/control/admin"
 	"github.com/wardgate/ward/engine/control/audit"
+	"github.com/wardgate/ward/engine/control/console"
 	"github.com/wardgate/ward/engine/control/incident"
 	"github.com/wardgate/ward/engine/control/metrics"
 	"github.com/wardgate/ward/engine/control/operator"
@@ -340,6 +341,12 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	srv := proxy.NewServer(rl.Current(), log)
 	met.SetLive(func() []proxy.GuardEntry { return srv.Snapshot().Entries() })
 	obs := control.Tee{met}
+	var con *console.Console
+	if cfg.Admin.Listen != "" && cfg.Admin.Console {
+		rec := console.NewRecorder(0)
+		con = console.New(console.Options{Recorder: rec, SessionTTL: cfg.Admin.ConsoleSession, Log: log})
+		obs = append(obs, rec)
+	}
 	var adminAudit admin.Auditor
 	var al *audit.Logger
 	if cfg.Audit.Sink != config.AuditOff {
@@ -422,6 +429,9 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		if al != nil {
 			aopts.Events = al
 		}
+		if con != nil {
+			aopts.Console = con
+		}
 		if cfg.Admin.OperatorsFile != "" {
 			ops, err := operator.Load(cfg.ResolveFile(cfg.Admin.OperatorsFile))
 			if err == nil {
@@ -483,7 +493,11 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	for _, ln := range lns {
 		addrs = append(addrs, ln.Addr().String())
 	}
-	log.Info("ward serving", "version", wardVersion(), "listen", addrs, "admin", adminAddr, "guards", len(rl.Current().Guards()),
+	consoleURL := ""
+	if con != nil && adminAddr != "" {
+		consoleURL = "http://" + adminAddr + "/console/"
+	}
+	log.Info("ward serving", "version", wardVersion(), "listen", addrs, "admin", adminAddr, "console", consoleURL, "guards", len(rl.Current().Guards()),
 		"routes", len(cfg.Routes), "watch", watch, "audit", cfg.Audit.Sink, "startup", time.Since(start).String())
 	if ready != nil {
 		ready(addrs, adminAddr)

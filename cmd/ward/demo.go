@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	_ "embed"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -25,8 +28,8 @@ func cmdDemo(args []string, stdout, stderr io.Writer) int {
 	fset.SetOutput(stderr)
 	listen := fset.String("listen", "127.0.0.1:8080", "address the gateway listens on")
 	upstreamAddr := fset.String("upstream-listen", "127.0.0.1:0", "address of the built-in mock LLM upstream")
+	adminAddr := fset.String("admin-listen", "127.0.0.1:9180", `address of the admin API and the console ("" = none); its token is made at start and printed`)
 	printConfig := fset.Bool("print-config", false, "print the embedded demo config and exit")
-	adminListen := fset.String("admin-listen", "127.0.0.1:9180", "address of the admin API (loopback only: it has no token)")
 	if err := fset.Parse(args); err != nil {
 		return 2
 	}
@@ -53,13 +56,47 @@ func cmdDemo(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	cfg.Server.Listen = []string{*listen}
-	cfg.Admin.Listen = *adminListen
-	return serve(ctx, cfg, stdout, stderr, func(addrs []string, adminAddr string) {
-		printDemoHelp(stdout, addrs[0], ln.Addr().String(), adminAddr)
+	token := ""
+	if *adminAddr != "" {
+		// A fresh admin token each run, in a file only this user can read,
+		// removed at exit.
+		dir, err := os.MkdirTemp("", "ward-demo-")
+		if err != nil {
+			fmt.Fprintln(stderr, "ward demo:", err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		var raw [24]byte
+		if _, err := rand.Read(raw[:]); err != nil {
+			fmt.Fprintln(stderr, "ward demo:", err)
+			return 1
+		}
+		token = "ward-demo-admin-" + hex.EncodeToString(raw[:])
+		path := filepath.Join(dir, "admin.token")
+		if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+			fmt.Fprintln(stderr, "ward demo:", err)
+			return 1
+		}
+		cfg.Admin.Listen, cfg.Admin.TokenFile = *adminAddr, path
+	}
+	return serve(ctx, cfg, stdout, stderr, func(addrs []string, admin string) {
+		printDemoHelp(stdout, addrs[0], ln.Addr().String(), admin, token)
+		if admin != "" {
+			printConsoleHelp(stdout, admin, token)
+		}
+		fmt.Fprint(stdout, "\nPress Ctrl-C to stop.\n")
 	})
 }
 
-func printDemoHelp(w io.Writer, addr, upstream, adminAddr string) {
+func printConsoleHelp(w io.Writer, admin, token string) {
+	fmt.Fprintf(w, `
+Console: http://%[1]s/console/ (log in with the admin token)
+  admin token (this run only): %[2]s
+  admin API: curl -s http://%[1]s/guards -H 'Authorization: Bearer %[2]s'
+`, admin, token)
+}
+
+func printDemoHelp(w io.Writer, addr, upstream, adminAddr, token string) {
 	base := "http://" + addr
 	fmt.Fprintf(w, `
 Ward demo is running on %[1]s (mock LLM upstream on %[2]s).
@@ -67,7 +104,7 @@ Guards on /v1/: auth (API keys) -> rbac (roles) -> ratelimit (requests and token
   -> injection (prompt injection and jailbreaks) -> output (canary, leaks of the system prompt, secrets and personal data in answers)
   -> secrets (credentials blocked or redacted) -> pii (e-mails and cards tokenized, restored in the answer, streamed or not).
 Demo keys: ward-demo-analyst-key (role analyst: gpt-4o*, claude-*), ward-demo-intern-key (role intern: gpt-4o-mini only),
-ward-demo-mallory-key (role analyst; the attacker of the incident response demo). Admin API: http://%[3]s (loopback, no token).
+ward-demo-mallory-key (role analyst; the attacker of the incident response demo). Admin API and console: http://%[3]s (admin token below).
 Try it from another terminal:
 
   # allowed: the mock model answers
@@ -132,10 +169,9 @@ Try it from another terminal:
   curl -s %[1]s/v1/chat/completions -H 'Authorization: Bearer ward-demo-mallory-key' -H 'Content-Type: application/json' \
     -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello to Ward"}]}'
   # an operator lists the quarantines and lifts mallory's; the next request passes again
-  ward quarantine list -addr %[3]s
-  ward quarantine lift -addr %[3]s subject:mallory
-  #   (or: curl -s %[4]s/quarantines ; curl -s -X POST %[4]s/quarantines/lift -d '{"identity":"subject:mallory"}')
-
-Press Ctrl-C to stop.
-`, base, upstream, adminAddr, "http://"+adminAddr)
+  WARD_ADMIN_TOKEN=%[5]s ward quarantine list -addr %[3]s
+  WARD_ADMIN_TOKEN=%[5]s ward quarantine lift -addr %[3]s subject:mallory
+  #   (or: curl -s %[4]s/quarantines -H 'Authorization: Bearer %[5]s' ;
+  #        curl -s -X POST %[4]s/quarantines/lift -H 'Authorization: Bearer %[5]s' -d '{"identity":"subject:mallory"}')
+`, base, upstream, adminAddr, "http://"+adminAddr, token)
 }

@@ -162,7 +162,35 @@ func TestDemoEndToEnd(t *testing.T) {
 	if base == "" || adminBase == "" {
 		t.Fatalf("demo did not print its addresses (%q, admin %q)", base, adminBase)
 	}
+	// The console's URL and the run's admin token follow the curl lines;
+	// the token logs in.
+	consoleRE := regexp.MustCompile(`^Console: (http://\S+/console/)`)
+	tokenRE := regexp.MustCompile(`admin token \(this run only\): (ward-demo-admin-[0-9a-f]{48})$`)
+	var consoleURL, adminToken string
+	for adminToken == "" && sc.Scan() {
+		if m := consoleRE.FindStringSubmatch(sc.Text()); m != nil {
+			consoleURL = m[1]
+		}
+		if m := tokenRE.FindStringSubmatch(sc.Text()); m != nil {
+			adminToken = m[1]
+		}
+	}
+	if consoleURL == "" || adminToken == "" {
+		t.Fatalf("demo did not print the console (%q) and its token", consoleURL)
+	}
 	go io.Copy(io.Discard, stdout)
+	for tok, want := range map[string]int{"wrong": 401, adminToken: 200} {
+		req, _ := http.NewRequest("POST", consoleURL+"api/login", strings.NewReader(`{"token":"`+tok+`"}`))
+		req.Header.Set("X-Ward-Console", "1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("console login with %q: %d, want %d", tok, resp.StatusCode, want)
+		}
+	}
 
 	postH := func(path, key, body string, headers ...string) (int, http.Header, []byte) {
 		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))

@@ -143,6 +143,11 @@ type Admin struct {
 	// token, allowed only on a loopback address unless OperatorsFile is
 	// set.
 	TokenFile string
+	// Console serves the web console at /console/ on the admin listener;
+	// default true.
+	Console bool
+	// ConsoleSession is how long a console login lasts; default 8h.
+	ConsoleSession time.Duration
 	// ModuleDir is where POST /modules stores uploaded guard modules (as
 	// SHA256.wasm), relative to Dir; "" = uploads are refused.
 	ModuleDir string
@@ -221,6 +226,9 @@ const (
 	DefaultWebhookMaxBackoff  = 30 * time.Second
 	DefaultWebhookQueue       = 1024
 )
+
+// DefaultConsoleSession is the default [admin] console_session.
+const DefaultConsoleSession = 8 * time.Hour
 
 // Audit configures the audit log: one JSON line per request.
 type Audit struct {

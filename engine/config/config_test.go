@@ -592,7 +592,7 @@ func TestDocumentedKeys(t *testing.T) {
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
 		"level", "format", "cache_dir", "module_dirs",
-		"token_file", "module_dir", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
+		"token_file", "module_dir", "console", "console_session", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
 		"path", "sha256", "candidate", "candidate_sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
@@ -781,7 +781,7 @@ func TestOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Admin != (Admin{SessionTTL: DefaultSessionTTL, TLS: TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}}) {
+	if c.Admin != (Admin{SessionTTL: DefaultSessionTTL, Console: true, ConsoleSession: DefaultConsoleSession, TLS: TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}}) {
 		t.Errorf("admin defaults = %+v", c.Admin)
 	}
 	if want := (Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer,
@@ -791,11 +791,11 @@ func TestOperations(t *testing.T) {
 	if want := (Reload{Watch: true, Debounce: DefaultReloadDebounce}); c.Reload != want {
 		t.Errorf("reload defaults = %+v, want %+v", c.Reload, want)
 	}
-	c, err = Parse("ward.toml", []byte(base+"[admin]\nlisten = \"0.0.0.0:9180\"\ntoken_file = \"admin.token\"\n[audit]\nsink = \"file\"\npath = \"audit.log\"\nmax_size = \"1MiB\"\nmax_files = 2\nbuffer = 64\nkey_file = \"audit.keys\"\nprompts = \"masked\"\nprompt_max = \"1KiB\"\ncheckpoint = \"1m\"\n[reload]\nwatch = false\ndebounce = \"1s\"\n"))
+	c, err = Parse("ward.toml", []byte(base+"[admin]\nlisten = \"0.0.0.0:9180\"\ntoken_file = \"admin.token\"\nconsole = false\nconsole_session = \"30m\"\n[audit]\nsink = \"file\"\npath = \"audit.log\"\nmax_size = \"1MiB\"\nmax_files = 2\nbuffer = 64\nkey_file = \"audit.keys\"\nprompts = \"masked\"\nprompt_max = \"1KiB\"\ncheckpoint = \"1m\"\n[reload]\nwatch = false\ndebounce = \"1s\"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Admin.Listen != "0.0.0.0:9180" || c.Admin.TokenFile != "admin.token" || c.Audit.Path != "audit.log" || c.Audit.MaxSize != 1<<20 ||
+	if c.Admin.Listen != "0.0.0.0:9180" || c.Admin.TokenFile != "admin.token" || c.Admin.Console || c.Admin.ConsoleSession != 30*time.Minute || c.Audit.Path != "audit.log" || c.Audit.MaxSize != 1<<20 ||
 		c.Audit.MaxFiles != 2 || c.Audit.Buffer != 64 || c.Audit.KeyFile != "audit.keys" || c.Audit.Prompts != AuditPromptsMasked ||
 		c.Audit.PromptMax != 1024 || c.Audit.Checkpoint != time.Minute || c.Reload.Watch || c.Reload.Debounce != time.Second {
 		t.Errorf("parsed %+v %+v %+v", c.Admin, c.Audit, c.Reload)
@@ -818,6 +818,9 @@ func TestOperations(t *testing.T) {
 		"[audit]\ncheckpoint = \"10ms\"\n":                              `ward.toml:4: audit.checkpoint: 10ms is too often (want 0 or 1s..24h)`,
 		"[audit]\nkey_env = \"WARD_AUDIT_KEYS\"\ncheckpoint = \"0s\"\n": "",
 		"[reload]\nwatch = \"yes\"\n":                                   `ward.toml:4: reload.watch: want boolean, got string`,
+		"[admin]\nconsole = 1\n":                                        `ward.toml:4: admin.console: want boolean, got`,
+		"[admin]\nconsole_session = \"10s\"\n":                          `ward.toml:4: admin.console_session: `,
+		"[admin]\nconsole_sesion = \"1h\"\n":                            `ward.toml:4: admin.console_sesion: unknown key`,
 	} {
 		_, err := Parse("ward.toml", []byte(base+text))
 		switch {

@@ -567,7 +567,7 @@ func (d *decoder) state(t *table) {
 
 func (d *decoder) admin(t *table) {
 	a := &d.c.Admin
-	*a = Admin{SessionTTL: DefaultSessionTTL}
+	*a = Admin{SessionTTL: DefaultSessionTTL, Console: true, ConsoleSession: DefaultConsoleSession}
 	valid := false
 	if t.str("listen", &a.Listen) && a.Listen != "" {
 		if err := checkListen(a.Listen); err != nil {
@@ -583,6 +583,8 @@ func (d *decoder) admin(t *table) {
 	}
 	t.str("operators_file", &a.OperatorsFile)
 	t.duration("session_ttl", &a.SessionTTL, time.Minute, 24*time.Hour)
+	t.boolean("console", &a.Console)
+	t.duration("console_session", &a.ConsoleSession, time.Minute, 7*24*time.Hour)
 	if valid && a.TokenFile == "" && a.OperatorsFile == "" && !IsLoopback(a.Listen) {
 		d.errorf(CodeMissing, t.at("token_file"), "an admin listener on a non-loopback address (%s) needs a token or operators_file", a.Listen)
 	}

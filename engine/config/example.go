@@ -91,6 +91,10 @@ listen = ""
 # operators_file is set; "" with operators_file = the token is off and only
 # operator sessions are accepted.
 token_file = ""
+# The web console at http://LISTEN/console/ (log in with the token).
+console = true
+# How long a console login lasts (1m..168h).
+console_session = "8h"
 # Directory where guard modules uploaded through the admin API (POST
 # /modules, ward upload) are stored as SHA256.wasm (relative to this file's
 # directory); "" = uploads are refused.

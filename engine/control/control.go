@@ -6,10 +6,11 @@
 //   - admin serves the admin API (guards, reload, rollback, metrics,
 //     health) on its own listener;
 //   - audit writes one JSON line per request;
-//   - metrics counts requests, guard calls and verdicts, reloads.
+//   - metrics counts requests, guard calls and verdicts, reloads;
+//   - console serves the web console on the admin listener.
 //
 // The data plane (engine/proxy) only offers a hook, proxy.Observer, that
-// metrics and audit implement; Tee feeds both.
+// metrics, audit and the console's recorder implement; Tee feeds them.
 package control
 
 import "github.com/wardgate/ward/engine/proxy"

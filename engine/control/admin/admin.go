@@ -16,10 +16,12 @@
 //	DELETE /quarantines/{id}     the same
 //	POST /login     {"operator","password","totp"}: an operator session token (no token needed)
 //	POST /logout    revoke the session token of the request
+//	/console/       the web console, when Options.Console is set
 //
 // Every endpoint but /healthz, /readyz and /login requires "Authorization:
 // Bearer TOKEN" when a token or operators are set: the admin token
-// (compared in constant time) or an operator's session token. Without
+// (compared in constant time) or an operator's session token, or the console's session
+// (Console.Session; operator "console"). Without
 // either the API refuses to listen anywhere but on loopback. Every POST is
 // written to the audit log (Options.Audit) with its operator (Operator).
 package admin
@@ -73,6 +75,30 @@ type Options struct {
 	MaxModuleSize int64
 	// Audit, when not nil, records every POST.
 	Audit Auditor
+	// Console, when set, is mounted on the admin listener and its
+	// sessions are accepted in place of the bearer token.
+	Console Console
+}
+
+// Console is a web console served by the admin API
+// (engine/control/console implements it).
+type Console interface {
+	// Mount adds the console's routes to mux.
+	Mount(mux *http.ServeMux, a Auth)
+	// Session reports whether r carries a live console session (and, for
+	// a request that changes state, the console's CSRF header).
+	Session(r *http.Request) bool
+}
+
+// Auth is what the admin API lends a console.
+type Auth struct {
+	// TokenSet is false when the API has no token (loopback only).
+	TokenSet bool
+	// CheckToken reports whether token is the admin token, in constant
+	// time.
+	CheckToken func(token string) bool
+	// Protect wraps h with the admin API's authentication.
+	Protect func(h http.Handler) http.Handler
 }
 
 // Quarantines is what the admin API needs of incident response
@@ -96,6 +122,9 @@ func Operator(ctx context.Context) string {
 const (
 	TokenOperator    = "token"
 	LoopbackOperator = "loopback"
+	// ConsoleOperator is the operator of a console session (logged in
+	// with the admin token).
+	ConsoleOperator = "console"
 )
 
 type operatorKey struct{}
@@ -151,6 +180,9 @@ func New(o Options) *Server {
 		mux.HandleFunc("POST /login", s.login)
 		mux.Handle("POST /logout", s.auth(http.HandlerFunc(s.logout)))
 	}
+	if o.Console != nil {
+		o.Console.Mount(mux, Auth{TokenSet: o.Token != "", CheckToken: s.checkToken, Protect: s.auth})
+	}
 	s.srv = &http.Server{Handler: canonicalPaths(mux), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		DisableGeneralOptionsHandler: true}
 	return s
@@ -174,6 +206,9 @@ func (s *Server) Listen(addr string) (net.Listener, error) {
 
 // Serve serves on ln until ctx ends.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	// Requests' contexts end with ctx, so that long-lived ones (the
+	// console's event stream) do not hold up Shutdown.
+	s.srv.BaseContext = func(net.Listener) context.Context { return ctx }
 	errc := make(chan error, 1)
 	go func() { errc <- s.srv.Serve(ln) }()
 	select {
@@ -201,6 +236,18 @@ func (s *Server) auth(h http.Handler) http.Handler {
 	})
 }
 
+// checkToken reports whether got is the admin token (any string when the
+// API has neither a token nor operators: loopback only, unauthenticated;
+// none when only operators are set: their sessions come from POST /login).
+// Hashing first makes the comparison constant-time in the length too.
+func (s *Server) checkToken(got string) bool {
+	if s.o.Token == "" {
+		return s.o.Operators == nil
+	}
+	sum := sha256.Sum256([]byte(got))
+	return subtle.ConstantTimeCompare(sum[:], s.token[:]) == 1
+}
+
 // operator names who sends r: the operator of a live session token,
 // TokenOperator for the admin token, LoopbackOperator when the API has
 // neither a token nor operators; false when the token is missing, wrong or
@@ -211,13 +258,17 @@ func (s *Server) operator(r *http.Request) (string, bool) {
 	}
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
+		// A console session (with its CSRF header on a POST) stands in
+		// for a token, never for a wrong one.
+		if s.o.Console != nil && r.Header.Get("Authorization") == "" && s.o.Console.Session(r) {
+			return ConsoleOperator, true
+		}
 		return "", false
 	}
 	if s.o.Token != "" {
 		// Hashing first makes the comparison constant-time in the
 		// length too.
-		sum := sha256.Sum256([]byte(got))
-		if subtle.ConstantTimeCompare(sum[:], s.token[:]) == 1 {
+		if s.checkToken(got) {
 			return TokenOperator, true
 		}
 	}
