@@ -104,7 +104,7 @@ Guards on /v1/: auth (API keys) -> rbac (roles) -> ratelimit (requests and token
   -> injection (prompt injection and jailbreaks) -> output (canary, leaks of the system prompt, secrets and personal data in answers)
   -> secrets (credentials blocked or redacted) -> pii (e-mails and cards tokenized, restored in the answer, streamed or not).
 Demo keys: ward-demo-analyst-key (role analyst: gpt-4o*, claude-*), ward-demo-intern-key (role intern: gpt-4o-mini only),
-ward-demo-mallory-key (role analyst; the attacker of the incident response demo). Admin API and console: http://%[3]s (admin token below).
+ward-demo-mallory-key (role analyst; the attacker of the incident response demo). Admin API: http://%[3]s (console and admin token below).
 Try it from another terminal:
 
   # allowed: the mock model answers

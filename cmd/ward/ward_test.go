@@ -368,12 +368,14 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	var out bytes.Buffer
 	list := exec.Command(bin, "quarantine", "list", "-addr", strings.TrimPrefix(adminBase, "http://"))
+	list.Env = append(os.Environ(), "WARD_ADMIN_TOKEN="+adminToken)
 	list.Stdout, list.Stderr = &out, &out
 	if err := list.Run(); err != nil || !strings.Contains(out.String(), "subject:mallory") || !strings.Contains(out.String(), "repeated-injection") {
 		t.Fatalf("ward quarantine list: %v\n%s", err, out.String())
 	}
 	out.Reset()
 	lift := exec.Command(bin, "quarantine", "lift", "-addr", strings.TrimPrefix(adminBase, "http://"), "subject:mallory")
+	lift.Env = append(os.Environ(), "WARD_ADMIN_TOKEN="+adminToken)
 	lift.Stdout, lift.Stderr = &out, &out
 	if err := lift.Run(); err != nil {
 		t.Fatalf("ward quarantine lift: %v\n%s", err, out.String())
