@@ -486,11 +486,16 @@ func newRoute(rc *config.Route, p *pipeline.Pipeline) (*route, error) {
 		hostHeader = rc.HostHeader
 	}
 	client := &fasthttp.HostClient{
-		Addr:                          addr,
-		Name:                          "ward",
-		NoDefaultUserAgentHeader:      true,
-		IsTLS:                         isTLS,
-		MaxConns:                      rc.MaxConns,
+		Addr:                     addr,
+		Name:                     "ward",
+		NoDefaultUserAgentHeader: true,
+		IsTLS:                    isTLS,
+		MaxConns:                 rc.MaxConns,
+		// With every connection busy, a request waits up to the connect
+		// timeout for one to come free (part of getting a connection)
+		// instead of failing at once: a burst above max_conns queues
+		// briefly rather than answering 503 upstream_busy.
+		MaxConnWaitTimeout:            rc.ConnectTimeout,
 		MaxIdleConnDuration:           rc.MaxIdleConnDuration,
 		MaxResponseBodySize:           int(rc.MaxResponseBody),
 		DisableHeaderNamesNormalizing: false,
