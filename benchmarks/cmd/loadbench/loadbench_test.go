@@ -180,13 +180,13 @@ func TestRateTableAndVerdicts(t *testing.T) {
 			{p50: 200 * us, p99: 500 * us, rssKB: 40 << 10, hwmKB: 50 << 10},
 			{p50: 220 * us, p99: 700 * us, rssKB: 41 << 10, hwmKB: 50 << 10},
 			{p50: 210 * us, p99: 600 * us, rssKB: 40 << 10, hwmKB: 50 << 10}}},
-		{name: nameWardCore, runs: []wrk.Result{{RPS: 5000}}, rate: []rateRun{{p50: 300 * us, p99: 1900 * us, rssKB: 90 << 10, hwmKB: 160 << 10}}},
+		{name: nameWardCore, runs: []wrk.Result{{RPS: 5000}}, rate: []rateRun{{p50: 300 * us, p99: 1900 * us, rssKB: 90 << 10, hwmKB: 160 << 10, sent: 10, errors: 2, non2xx: 3}}},
 	}
 	rt := rateTable(outs)
 	for _, want := range []string{
-		"| " + nameMock + " | 100µs | 300µs | 900µs | – | – | – |",
-		"| " + nameWardBare + " | 210µs | 600µs | 0µs | – | – | 41 MB (50 MB) |",
-		"| " + nameWardCore + " | 300µs | 1.90ms | 0µs | +90µs | +1.30ms | 90 MB (160 MB) |",
+		"| " + nameMock + " | 100µs | 300µs | 900µs | 0 | – | – | – |",
+		"| " + nameWardBare + " | 210µs | 600µs | 0µs | 0 | – | – | 41 MB (50 MB) |",
+		"| " + nameWardCore + " | 300µs | 1.90ms | 0µs | 5 of 10 (over capacity) | +90µs | +1.30ms | 90 MB (160 MB) |",
 	} {
 		if !strings.Contains(rt, want) {
 			t.Errorf("rate table lacks %q:\n%s", want, rt)
@@ -197,6 +197,7 @@ func TestRateTableAndVerdicts(t *testing.T) {
 		"0.50× bare Ward's RPS (target >= 0.6×): **not met**",
 		"p50 +90µs (target <= 60µs): **not met**; p99 +1.30ms (target <= 1ms): **not met**",
 		"90 MB, peak 160 MB (target <= 150 MB): **not met**",
+		"failed 5 of 10 requests (beyond its capacity on this machine): **not met**",
 	} {
 		if !strings.Contains(v, want) {
 			t.Errorf("verdicts lack %q:\n%s", want, v)
