@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
-	"os"
-	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
@@ -113,27 +110,7 @@ func run(o options) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	demo, err := exec.Command(o.ward, "demo", "-print-config").Output()
-	if err != nil {
-		return nil, fmt.Errorf("%s demo -print-config: %v", o.ward, err)
-	}
-	uln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	mock := mockllm.New(mockllm.Options{})
-	go mock.Serve(uln)
-	defer mock.Close()
-	dir, err := os.MkdirTemp("", "soak-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	cfg, err := wardproc.Config(string(demo), uln.Addr().String())
-	if err != nil {
-		return nil, err
-	}
-	ward, err := wardproc.Start(o.ward, dir, cfg, modules["A"])
+	ward, err := wardproc.StartDemo(o.ward, "soak-", modules["A"])
 	if err != nil {
 		return nil, err
 	}

@@ -24,9 +24,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
@@ -37,7 +35,6 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/wardgate/ward/benchmarks/internal/wardproc"
-	"github.com/wardgate/ward/engine/mockllm"
 )
 
 type options struct {
@@ -91,30 +88,7 @@ func run(o options) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	demo, err := exec.Command(o.ward, "demo", "-print-config").Output()
-	if err != nil {
-		return nil, fmt.Errorf("%s demo -print-config: %v", o.ward, err)
-	}
-
-	// The mock upstream, in this process.
-	uln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	mock := mockllm.New(mockllm.Options{})
-	go mock.Serve(uln)
-	defer mock.Close()
-
-	dir, err := os.MkdirTemp("", "swapbench-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	cfg, err := wardproc.Config(string(demo), uln.Addr().String())
-	if err != nil {
-		return nil, err
-	}
-	ward, err := wardproc.Start(o.ward, dir, cfg, modules["A"])
+	ward, err := wardproc.StartDemo(o.ward, "swapbench-", modules["A"])
 	if err != nil {
 		return nil, err
 	}

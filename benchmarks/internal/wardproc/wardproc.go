@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/wardgate/ward/engine/mockllm"
 )
 
 // Config turns the demo config (ward demo -print-config) into a
@@ -58,6 +61,42 @@ type Process struct {
 	Dir         string // the config's directory (guards/ is in it)
 	cmd         *exec.Cmd
 	cancel      context.CancelFunc
+	after       []func() // run by Close once ward stopped (StartDemo's mock and directory)
+}
+
+// StartDemo runs ward on the demo pipeline (Config of `ward demo
+// -print-config`) with the denylist module first, against a mock upstream
+// served in this process, in a new temporary directory named after
+// prefix. Close also stops the mock and removes the directory.
+func StartDemo(ward, prefix string, denylist []byte) (*Process, error) {
+	demo, err := exec.Command(ward, "demo", "-print-config").Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s demo -print-config: %v", ward, err)
+	}
+	uln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	mock := mockllm.New(mockllm.Options{})
+	go mock.Serve(uln)
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		mock.Close()
+		return nil, err
+	}
+	cleanup := func() { mock.Close(); os.RemoveAll(dir) }
+	cfg, err := Config(string(demo), uln.Addr().String())
+	if err != nil {
+		cleanup()
+		return nil, err
+	}
+	p, err := Start(ward, dir, cfg, denylist)
+	if err != nil {
+		cleanup()
+		return nil, err
+	}
+	p.after = append(p.after, cleanup)
+	return p, nil
 }
 
 // Start writes cfg and the denylist module to a new directory under dir,
@@ -115,6 +154,10 @@ func (p *Process) Close() {
 		}
 	}
 	p.cancel()
+	for _, f := range p.after {
+		f()
+	}
+	p.after = nil
 }
 
 func waitServing(r io.Reader) (addr, admin string, err error) {
