@@ -437,6 +437,7 @@ func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, mk mod
 	g, err := host.Load(ctx, wasmhost.Spec{
 		Name:        name,
 		Wasm:        wasm,
+		SHA256:      in.sum, // hashed once, here, for the pin
 		ConfigJSON:  settings.JSON,
 		PoolSize:    gc.PoolSize,
 		MemoryLimit: gc.MemoryLimit,

@@ -16,7 +16,6 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/wardgate/ward/engine/internal/extismguard"
 	"github.com/wardgate/ward/engine/internal/fuel/meter"
@@ -59,6 +58,11 @@ type Spec struct {
 	Name string
 	// Wasm is the module. Load does not retain or modify it.
 	Wasm []byte
+	// SHA256, when not zero, is the SHA-256 of Wasm, computed by a caller
+	// that had to (to check a pin) so that Load does not hash megabytes
+	// again. It keys the Host's compiled modules: a wrong value loads
+	// another module's code.
+	SHA256 [sha256.Size]byte
 	// ConfigJSON is the guard's config table as a JSON object; nil or empty
 	// means "{}".
 	ConfigJSON []byte
@@ -128,8 +132,7 @@ type Guard struct {
 	logger  *slog.Logger
 
 	// native ABI
-	rt          wazero.Runtime
-	compiled    wazero.CompiledModule
+	compiled    *module // the compiled module, shared with other guards loaded from it
 	configJSON  []byte
 	hasInit     bool
 	hasConfig   bool
@@ -143,7 +146,6 @@ type Guard struct {
 	memLimit    uint32 // bytes, 0 = 4 GiB
 	poolSize    int
 	pool        chan *instance
-	seq         atomic.Uint64
 
 	watch meter.Watchdog // every instance's meter, for the watchdog and Close
 
@@ -203,7 +205,10 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 	if len(s.ConfigJSON) == 0 {
 		s.ConfigJSON = []byte("{}")
 	}
-	sum := sha256.Sum256(s.Wasm)
+	sum := s.SHA256
+	if sum == ([sha256.Size]byte{}) {
+		sum = sha256.Sum256(s.Wasm)
+	}
 	g := &Guard{
 		host:       h,
 		name:       s.Name,
@@ -241,12 +246,18 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 
 	ok := false
 	defer func() {
-		if !ok && g.rt != nil {
-			_ = g.rt.Close(context.Background())
+		if !ok && g.compiled != nil {
+			g.closeInstances()
+			g.host.releaseModule(g.compiled)
 		}
 	}()
-	if err := g.compile(ctx, s.Wasm, sum, uint32(pages), s.NoCPUBound); err != nil {
+	m, err := h.acquireModule(ctx, g, moduleKey{sum: sum, pages: uint32(pages), noFuel: s.NoCPUBound}, s.Wasm)
+	if err != nil {
 		return nil, err
+	}
+	g.compiled, g.hasInit, g.hasConfig = m, m.hasInit, m.hasConfig
+	if err := g.checkHostImports(m); err != nil {
+		return nil, g.loadErr(err)
 	}
 	first, err := g.instantiate(ctx)
 	if err != nil {
@@ -271,75 +282,6 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 	}
 	ok = true
 	return g, nil
-}
-
-// compile creates the guard's runtime, instruments the module with fuel,
-// compiles it and checks its exports' signatures.
-func (g *Guard) compile(ctx context.Context, wasm []byte, sum [sha256.Size]byte, pages uint32, noFuel bool) error {
-	cfg := wazero.NewRuntimeConfig().
-		WithCompilationCache(g.host.cache).
-		WithMemoryLimitPages(pages).
-		WithCloseOnContextDone(false)
-	g.rt = wazero.NewRuntimeWithConfig(ctx, cfg)
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, g.rt); err != nil {
-		return g.loadErr(fmt.Errorf("instantiate wasi_snapshot_preview1: %w", err))
-	}
-	if err := g.instantiateHostModule(ctx); err != nil {
-		return g.loadErr(fmt.Errorf("instantiate host module %s: %w", hostModule, err))
-	}
-	code := wasm
-	if !noFuel {
-		var err error
-		if code, err = g.host.instrument(wasm, sum); err != nil {
-			return g.loadErr(err)
-		}
-	}
-	cm, err := compileModule(ctx, g.rt, code)
-	if err != nil {
-		return g.loadErr(fmt.Errorf("compile: %w", err))
-	}
-	g.compiled = cm
-	if err := g.checkHostImports(cm); err != nil {
-		return g.loadErr(err)
-	}
-	fns := cm.ExportedFunctions()
-	if _, ok := fns["ward_alloc"]; !ok {
-		return g.loadErr(errors.New(`not a guard: no "ward_alloc" export (ward/v1) and no "extism:host/env" import (Extism)`))
-	}
-	if _, ok := cm.ExportedMemories()["memory"]; !ok {
-		return g.loadErr(errors.New(`no exported "memory"`))
-	}
-	i32, i64 := api.ValueTypeI32, api.ValueTypeI64
-	sigs := []struct {
-		name     string
-		required bool
-		params   []api.ValueType
-		results  []api.ValueType
-	}{
-		{"ward_alloc", true, []api.ValueType{i32}, []api.ValueType{i32}},
-		{"ward_describe", true, nil, []api.ValueType{i64}},
-		{"ward_configure", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
-		{"ward_request", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
-		{"ward_response", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
-		{"ward_response_chunk", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
-		{"_initialize", false, nil, nil},
-	}
-	for _, s := range sigs {
-		d, ok := fns[s.name]
-		if !ok {
-			if s.required {
-				return g.loadErr(fmt.Errorf("missing export %q", s.name))
-			}
-			continue
-		}
-		if !sameTypes(d.ParamTypes(), s.params) || !sameTypes(d.ResultTypes(), s.results) {
-			return g.loadErr(fmt.Errorf("export %q has signature %v -> %v, want %v -> %v",
-				s.name, typeNames(d.ParamTypes()), typeNames(d.ResultTypes()), typeNames(s.params), typeNames(s.results)))
-		}
-	}
-	_, g.hasInit = fns["_initialize"]
-	_, g.hasConfig = fns["ward_configure"]
-	return nil
 }
 
 func sameTypes(a, b []api.ValueType) bool {
@@ -393,7 +335,7 @@ func (g *Guard) describe(ctx context.Context, in *instance) error {
 		}
 		g.handles[p] = true
 	}
-	fns := g.compiled.ExportedFunctions()
+	fns := g.compiled.cm.ExportedFunctions()
 	for p := abi.PhaseRequest; p <= abi.PhaseResponseChunk; p++ {
 		// A handler exported for a phase the guard does not describe is
 		// never called (SDKs such as sdk/go export every handler).
@@ -615,7 +557,24 @@ func (g *Guard) leave() {
 // discard closes an instance that must not run again.
 func (g *Guard) discard(in *instance) {
 	g.watch.Remove(&in.fuel)
-	_ = in.mod.Close(context.Background())
+	g.closeInstance(in.mod)
+}
+
+// closeInstance unregisters and closes one module instance of g.
+func (g *Guard) closeInstance(mod api.Module) {
+	g.compiled.owners.Delete(mod)
+	_ = mod.Close(context.Background())
+}
+
+// closeInstances closes every instance of g still open (in the pool, or
+// left by a failed Load); no call may be running.
+func (g *Guard) closeInstances() {
+	g.compiled.owners.Range(func(mod, owner any) bool {
+		if owner == g {
+			g.closeInstance(mod.(api.Module))
+		}
+		return true
+	})
 }
 
 // replace instantiates a new instance in the background and adds it to the
@@ -695,9 +654,8 @@ func (g *Guard) Close(ctx context.Context) (err error) {
 			}
 		} else {
 			g.watch.Stop()
-			if err := g.rt.Close(context.Background()); err != nil && g.closeErr == nil {
-				g.closeErr = fmt.Errorf("wasmhost: guard %s: close: %w", g.name, err)
-			}
+			g.closeInstances()
+			g.host.releaseModule(g.compiled)
 		}
 		g.host.unregister(g)
 	})

@@ -1,9 +1,10 @@
 // Package wasmhost runs Ward's WebAssembly guards on wazero.
 //
-// A Host owns the compilation cache shared by every guard it loads. A Guard
-// is one loaded module (one version of one guard): its own wazero Runtime
-// (so its memory limit is its own), compiled once, and a bounded pool of
-// pre-warmed instances. Guards speak the native ABI "ward/v1"
+// A Host owns the compilation cache shared by every guard it loads, and the
+// compiled modules of the guards it runs (and of a few it ran recently):
+// loading a module it holds skips decoding, validating and compiling it. A
+// Guard is one loaded module (one version of one guard) with its settings
+// and a bounded pool of pre-warmed instances of that compiled module. Guards speak the native ABI "ward/v1"
 // (../../sdk/ABI.md) or, when the module imports "extism:host/env", the
 // Extism ABI through engine/internal/extismguard.
 //
@@ -61,6 +62,11 @@ type Host struct {
 	mu     sync.Mutex
 	guards map[*Guard]struct{}
 	closed bool
+
+	modMu      sync.Mutex
+	mods       map[moduleKey]*module // compiled native modules, in use or idle
+	idle       []*module             // unused, least recently released first (at most idleModules)
+	modsClosed bool
 
 	instMu  sync.Mutex
 	inst    map[[sha256.Size]byte][]byte // fuel-instrumented modules by the input's SHA-256
@@ -155,6 +161,9 @@ func (h *Host) Close(ctx context.Context) error {
 		if err := g.Close(ctx); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := h.closeModules(); err != nil {
+		errs = append(errs, fmt.Errorf("wasmhost: close compiled modules: %w", err))
 	}
 	if err := h.cache.Close(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("wasmhost: close compilation cache: %w", err))

@@ -10,7 +10,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/wardgate/ward/engine/state"
@@ -40,47 +39,57 @@ var hostFuncGrant = map[string]string{
 	"verify_signature": "",
 }
 
-// instantiateHostModule adds the "ward" host module to g's runtime. Every
+// instantiateHostModule adds the "ward" host module to m's runtime. Every
 // function exists whatever the grants, so that linking never fails
-// obscurely; checkHostImports refuses a module that imports a function it
-// is not granted.
-func (g *Guard) instantiateHostModule(ctx context.Context) error {
+// obscurely; checkHostImports refuses a module that imports a function its
+// guard is not granted. The functions serve the guard of the calling
+// instance (m is shared by the guards loaded from it).
+func (m *module) instantiateHostModule(ctx context.Context) error {
 	i32, i64 := api.ValueTypeI32, api.ValueTypeI64
-	_, err := g.rt.NewHostModuleBuilder(hostModule).
+	_, err := m.rt.NewHostModuleBuilder(hostModule).
 		NewFunctionBuilder().
-		WithGoModuleFunction(api.GoModuleFunc(g.stateIncr), []api.ValueType{i32, i32, i64, i64, i32}, []api.ValueType{i32}).
+		WithGoModuleFunction(m.hostFunc((*Guard).stateIncr), []api.ValueType{i32, i32, i64, i64, i32}, []api.ValueType{i32}).
 		WithParameterNames("key_ptr", "key_len", "delta", "ttl_ms", "out_ptr").
 		Export("state_incr").
 		NewFunctionBuilder().
-		WithGoModuleFunction(api.GoModuleFunc(g.stateGet), []api.ValueType{i32, i32, i32}, []api.ValueType{i32}).
+		WithGoModuleFunction(m.hostFunc((*Guard).stateGet), []api.ValueType{i32, i32, i32}, []api.ValueType{i32}).
 		WithParameterNames("key_ptr", "key_len", "out_ptr").
 		Export("state_get").
 		NewFunctionBuilder().
-		WithGoModuleFunction(api.GoModuleFunc(g.stateBatch), []api.ValueType{i32, i32, i32}, []api.ValueType{i32}).
+		WithGoModuleFunction(m.hostFunc((*Guard).stateBatch), []api.ValueType{i32, i32, i32}, []api.ValueType{i32}).
 		WithParameterNames("ops_ptr", "ops_len", "out_ptr").
 		Export("state_batch").
 		NewFunctionBuilder().
-		WithGoModuleFunction(api.GoModuleFunc(g.verifySignature), []api.ValueType{i32, i32, i32, i32, i32, i32, i32}, []api.ValueType{i32}).
+		WithGoModuleFunction(m.hostFunc((*Guard).verifySignature), []api.ValueType{i32, i32, i32, i32, i32, i32, i32}, []api.ValueType{i32}).
 		WithParameterNames("alg", "key_ptr", "key_len", "msg_ptr", "msg_len", "sig_ptr", "sig_len").
 		Export("verify_signature").
 		Instantiate(ctx)
 	return err
 }
 
+// hostFunc binds f to the guard of the calling instance. An instance is
+// registered before its first call, so the lookup cannot miss; if it did,
+// the call traps rather than act for another guard.
+func (m *module) hostFunc(f func(*Guard, context.Context, api.Module, []uint64)) api.GoModuleFunc {
+	return func(ctx context.Context, mod api.Module, stack []uint64) {
+		g := m.guard(mod)
+		if g == nil {
+			panic(fmt.Errorf("host function called by an unknown instance %q", mod.Name()))
+		}
+		f(g, ctx, mod, stack)
+	}
+}
+
 // checkHostImports refuses a module importing a "ward" function that does
 // not exist or that the guard is not granted.
-func (g *Guard) checkHostImports(cm wazero.CompiledModule) error {
-	for _, d := range cm.ImportedFunctions() {
-		mod, name, _ := d.Import()
-		if mod != hostModule {
-			continue
-		}
+func (g *Guard) checkHostImports(m *module) error {
+	for _, name := range m.hostImports {
 		grant, ok := hostFuncGrant[name]
 		switch {
 		case !ok:
-			return fmt.Errorf("imports unknown host function %s.%s", mod, name)
+			return fmt.Errorf("imports unknown host function %s.%s", hostModule, name)
 		case grant == "state" && g.state == nil:
-			return fmt.Errorf("imports %s.%s but is not granted %q (add grants = [%q] to the guard's config)", mod, name, grant, grant)
+			return fmt.Errorf("imports %s.%s but is not granted %q (add grants = [%q] to the guard's config)", hostModule, name, grant, grant)
 		}
 	}
 	return nil

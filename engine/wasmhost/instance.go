@@ -55,7 +55,7 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 	in.stdout = outputStream{budget: &in.out, g: g, stream: "stdout", level: slog.LevelInfo}
 	in.stderr = outputStream{budget: &in.out, g: g, stream: "stderr", level: slog.LevelWarn}
 	cfg := wazero.NewModuleConfig().
-		WithName(fmt.Sprintf("%s#%d", g.name, g.seq.Add(1))).
+		WithName(fmt.Sprintf("%s#%d", g.name, g.compiled.seq.Add(1))).
 		WithStdout(&in.stdout).
 		WithStderr(&in.stderr).
 		// A monotonic clock, not the wall clock: Go guests pace their
@@ -70,11 +70,13 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 	// a failure can be told apart (out of fuel, out of memory) through the
 	// instance's fuel global and memory.
 	cfg = cfg.WithStartFunctions()
-	mod, err := g.rt.InstantiateModule(experimental.WithMemoryAllocator(ctx, memoryAllocator), g.compiled, cfg)
+	mod, err := g.compiled.rt.InstantiateModule(experimental.WithMemoryAllocator(ctx, memoryAllocator), g.compiled.cm, cfg)
 	if err != nil {
 		in.flush()
 		return nil, g.loadErr(fmt.Errorf("instantiate: %w", err))
 	}
+	// Registered before the guest runs: the host functions find g by it.
+	g.compiled.owners.Store(mod, g)
 	in.mod = mod
 	in.mem = mod.ExportedMemory("memory")
 	in.allocFn = mod.ExportedFunction("ward_alloc")
@@ -86,7 +88,7 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 	if g.budgetUnits > 0 {
 		mg, ok := mod.ExportedGlobal(fuel.GlobalExport).(api.MutableGlobal)
 		if !ok {
-			_ = mod.Close(ctx)
+			g.closeInstance(mod)
 			return nil, g.loadErr(errors.New("fuel global missing after instrumentation"))
 		}
 		in.fuel.Init(mg)
@@ -99,12 +101,12 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 		}
 		in.flush()
 		if err != nil {
-			_ = mod.Close(ctx)
+			g.closeInstance(mod)
 			return nil, g.loadErr(fmt.Errorf("_initialize: %w", err))
 		}
 	}
 	if _, err := in.input(ctx, make([]byte, warmInput), initFuel); err != nil {
-		_ = mod.Close(ctx)
+		g.closeInstance(mod)
 		return nil, g.loadErr(fmt.Errorf("ward_alloc(%d): %w", warmInput, err))
 	}
 	g.watch.Add(&in.fuel)

@@ -1,0 +1,250 @@
+package wasmhost
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+)
+
+// idleModules bounds the compiled modules the Host keeps while no guard
+// uses them: a swap back to one of them (a rollback, the previous
+// version, a module that was refused by its self-test and is tried again)
+// instantiates it at once instead of decoding and validating megabytes of
+// Wasm again. Modules in use are kept whatever their number.
+const idleModules = 4
+
+// moduleKey identifies a compiled native module: the same input bytes
+// (SHA-256), compiled under the same memory limit (wazero applies it when
+// decoding) and with or without fuel instrumentation, compile to the same
+// code.
+type moduleKey struct {
+	sum    [sha256.Size]byte
+	pages  uint32
+	noFuel bool
+}
+
+// module is one compiled native guard module in a runtime of its own,
+// shared by every Guard loaded from the same moduleKey: the guards of
+// successive pipelines during a swap, a guard and its candidate, a module
+// loaded again after a rollback. It is compiled once and closed only when
+// no guard uses it and the Host evicts it (or closes).
+//
+// Its "ward" host module is bound to the module, not to one guard: a host
+// function finds the guard of the instance calling it in owners. A
+// CompiledModule cannot move between runtimes (wazero's function type IDs
+// belong to the runtime's store), which is why the runtime is shared too.
+type module struct {
+	key moduleKey
+	rt  wazero.Runtime
+	cm  wazero.CompiledModule
+
+	hasInit, hasConfig bool
+	hostImports        []string // names of the "ward" functions it imports
+
+	seq    atomic.Uint64 // instance names, unique in rt
+	owners sync.Map      // api.Module (a live instance) -> *Guard
+
+	refs int // guards holding it; Host.modMu
+}
+
+// guard returns the guard whose instance mod is, or nil (never while mod
+// runs: an instance is registered before its first call and removed after
+// its last).
+func (m *module) guard(mod api.Module) *Guard {
+	if g, ok := m.owners.Load(mod); ok {
+		return g.(*Guard)
+	}
+	return nil
+}
+
+// close releases the compiled code and the runtime (with any instance
+// still in it).
+func (m *module) close() error {
+	ctx := context.Background()
+	return errors.Join(m.cm.Close(ctx), m.rt.Close(ctx))
+}
+
+// acquireModule returns the compiled module of key, compiling wasm (or
+// its fuel-instrumented form) when the Host holds none, and counts g's
+// reference to it; g.release gives it back. Compile errors are not
+// remembered: a module that failed is compiled (and refused) again.
+func (h *Host) acquireModule(ctx context.Context, g *Guard, key moduleKey, wasm []byte) (*module, error) {
+	h.modMu.Lock()
+	if m, ok := h.mods[key]; ok {
+		m.refs++
+		h.idle = slices.DeleteFunc(h.idle, func(x *module) bool { return x == m })
+		h.modMu.Unlock()
+		return m, nil
+	}
+	h.modMu.Unlock()
+
+	m, err := h.compileModule(ctx, g, key, wasm)
+	if err != nil {
+		return nil, err
+	}
+	h.modMu.Lock()
+	if h.modsClosed {
+		h.modMu.Unlock()
+		_ = m.close()
+		return nil, &Error{Code: CodeClosed, Guard: g.name, Err: errors.New("host is closed")}
+	}
+	if other, ok := h.mods[key]; ok {
+		// Compiled concurrently by another Load: use the first.
+		other.refs++
+		h.idle = slices.DeleteFunc(h.idle, func(x *module) bool { return x == other })
+		h.modMu.Unlock()
+		_ = m.close()
+		return other, nil
+	}
+	if h.mods == nil {
+		h.mods = map[moduleKey]*module{}
+	}
+	m.refs = 1
+	h.mods[key] = m
+	h.modMu.Unlock()
+	return m, nil
+}
+
+// releaseModule drops one reference to m. A module no guard uses becomes
+// idle; beyond idleModules the least recently released one is closed.
+func (h *Host) releaseModule(m *module) {
+	h.modMu.Lock()
+	m.refs--
+	if m.refs > 0 {
+		h.modMu.Unlock()
+		return
+	}
+	var evict *module
+	if h.modsClosed {
+		delete(h.mods, m.key)
+		evict = m
+	} else {
+		h.idle = append(h.idle, m)
+		if len(h.idle) > idleModules {
+			evict = h.idle[0]
+			h.idle = slices.Delete(h.idle, 0, 1)
+			delete(h.mods, evict.key)
+		}
+	}
+	h.modMu.Unlock()
+	if evict != nil {
+		if err := evict.close(); err != nil {
+			h.logger.Warn("closing an evicted guard module", "err", err)
+		}
+	}
+}
+
+// closeModules closes the idle modules once the Host's guards are closed;
+// a module released later (by a guard whose Load raced with Host.Close) is
+// closed at once, and none is compiled any more.
+func (h *Host) closeModules() error {
+	h.modMu.Lock()
+	h.modsClosed = true
+	idle := h.idle
+	h.idle = nil
+	for _, m := range idle {
+		delete(h.mods, m.key)
+	}
+	h.modMu.Unlock()
+	var errs []error
+	for _, m := range idle {
+		errs = append(errs, m.close())
+	}
+	return errors.Join(errs...)
+}
+
+// compileModule creates a runtime for key with the WASI and "ward" host
+// modules, instruments wasm with fuel (unless key.noFuel), compiles it and
+// checks its exports' signatures. Errors are g's guard_load errors.
+func (h *Host) compileModule(ctx context.Context, g *Guard, key moduleKey, wasm []byte) (_ *module, err error) {
+	cfg := wazero.NewRuntimeConfig().
+		WithCompilationCache(h.cache).
+		WithMemoryLimitPages(key.pages).
+		WithCloseOnContextDone(false)
+	m := &module{key: key, rt: wazero.NewRuntimeWithConfig(ctx, cfg)}
+	defer func() {
+		if err != nil {
+			if m.cm != nil {
+				_ = m.cm.Close(ctx)
+			}
+			_ = m.rt.Close(ctx)
+		}
+	}()
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, m.rt); err != nil {
+		return nil, g.loadErr(fmt.Errorf("instantiate wasi_snapshot_preview1: %w", err))
+	}
+	if err := m.instantiateHostModule(ctx); err != nil {
+		return nil, g.loadErr(fmt.Errorf("instantiate host module %s: %w", hostModule, err))
+	}
+	code := wasm
+	if !key.noFuel {
+		if code, err = h.instrument(wasm, key.sum); err != nil {
+			return nil, g.loadErr(err)
+		}
+	}
+	cm, err := compileModule(ctx, m.rt, code)
+	if err != nil {
+		return nil, g.loadErr(fmt.Errorf("compile: %w", err))
+	}
+	m.cm = cm
+	if err := m.checkExports(); err != nil {
+		return nil, g.loadErr(err)
+	}
+	for _, d := range cm.ImportedFunctions() {
+		if mod, name, _ := d.Import(); mod == hostModule {
+			m.hostImports = append(m.hostImports, name)
+		}
+	}
+	return m, nil
+}
+
+// checkExports checks that the module is a ward/v1 guard: the required
+// exports exist and every known export has its signature.
+func (m *module) checkExports() error {
+	fns := m.cm.ExportedFunctions()
+	if _, ok := fns["ward_alloc"]; !ok {
+		return errors.New(`not a guard: no "ward_alloc" export (ward/v1) and no "extism:host/env" import (Extism)`)
+	}
+	if _, ok := m.cm.ExportedMemories()["memory"]; !ok {
+		return errors.New(`no exported "memory"`)
+	}
+	i32, i64 := api.ValueTypeI32, api.ValueTypeI64
+	sigs := []struct {
+		name     string
+		required bool
+		params   []api.ValueType
+		results  []api.ValueType
+	}{
+		{"ward_alloc", true, []api.ValueType{i32}, []api.ValueType{i32}},
+		{"ward_describe", true, nil, []api.ValueType{i64}},
+		{"ward_configure", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
+		{"ward_request", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
+		{"ward_response", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
+		{"ward_response_chunk", false, []api.ValueType{i32, i32}, []api.ValueType{i64}},
+		{"_initialize", false, nil, nil},
+	}
+	for _, s := range sigs {
+		d, ok := fns[s.name]
+		if !ok {
+			if s.required {
+				return fmt.Errorf("missing export %q", s.name)
+			}
+			continue
+		}
+		if !sameTypes(d.ParamTypes(), s.params) || !sameTypes(d.ResultTypes(), s.results) {
+			return fmt.Errorf("export %q has signature %v -> %v, want %v -> %v",
+				s.name, typeNames(d.ParamTypes()), typeNames(d.ResultTypes()), typeNames(s.params), typeNames(s.results))
+		}
+	}
+	_, m.hasInit = fns["_initialize"]
+	_, m.hasConfig = fns["ward_configure"]
+	return nil
+}

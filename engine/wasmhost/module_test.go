@@ -1,0 +1,311 @@
+package wasmhost
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/wardgate/ward/sdk/abi"
+)
+
+// withCustomSection returns a copy of wasm with a custom section appended:
+// the same code under another SHA-256.
+func withCustomSection(wasm []byte, payload string) []byte {
+	name := "ward-test"
+	body := append([]byte{byte(len(name))}, name...)
+	body = append(body, payload...)
+	out := append([]byte(nil), wasm...)
+	out = append(out, 0)
+	for n := uint32(len(body)); ; {
+		b := byte(n & 0x7f)
+		n >>= 7
+		if n == 0 {
+			out = append(out, b)
+			break
+		}
+		out = append(out, b|0x80)
+	}
+	return append(out, body...)
+}
+
+// modules returns how many compiled modules h holds and how many of them
+// are idle.
+func modules(h *Host) (held, idle int) {
+	h.modMu.Lock()
+	defer h.modMu.Unlock()
+	return len(h.mods), len(h.idle)
+}
+
+func refs(h *Host, m *module) int {
+	h.modMu.Lock()
+	defer h.modMu.Unlock()
+	return m.refs
+}
+
+// moduleClosed reports whether m's runtime was closed.
+func moduleClosed(m *module) bool {
+	_, err := m.rt.InstantiateModule(context.Background(), m.cm, wazero.NewModuleConfig().WithName("probe"))
+	return err != nil && strings.Contains(err.Error(), "closed")
+}
+
+func allowCheck(t *testing.T, g *Guard) {
+	t.Helper()
+	var v abi.Verdict
+	if err := g.Check(context.Background(), exchange("hello"), &v); err != nil {
+		t.Fatalf("%s: check: %v", g.Name(), err)
+	}
+}
+
+// TestModuleReuse: a module loaded again (same bytes, memory limit and CPU
+// bound) reuses the compiled module; other bytes, another memory limit or
+// no CPU bound compile another.
+func TestModuleReuse(t *testing.T) {
+	h, _ := newHost(t)
+	wasm := fixture(t, "extraexport")
+	a := load(t, h, Spec{Name: "a", Wasm: wasm, PoolSize: 1})
+	b := load(t, h, Spec{Name: "b", Wasm: wasm, PoolSize: 2, ConfigJSON: []byte(`{}`)})
+	if a.compiled != b.compiled {
+		t.Fatal("same module compiled twice")
+	}
+	if n := refs(h, a.compiled); n != 2 {
+		t.Fatalf("refs = %d, want 2", n)
+	}
+	// The caller's SHA-256 is used as given (it keys the module).
+	sum := sha256.Sum256(wasm)
+	c := load(t, h, Spec{Name: "c", Wasm: wasm, SHA256: sum, PoolSize: 1})
+	if c.compiled != a.compiled {
+		t.Fatal("module with the caller's SHA-256 compiled again")
+	}
+	for _, tc := range []struct {
+		name string
+		s    Spec
+	}{
+		{"other bytes", Spec{Wasm: withCustomSection(wasm, "v2")}},
+		{"other memory limit", Spec{Wasm: wasm, MemoryLimit: 32 << 20}},
+		{"no cpu bound", Spec{Wasm: wasm, NoCPUBound: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.s.Name, tc.s.PoolSize = "d", 1
+			d := load(t, h, tc.s)
+			defer d.Close(context.Background())
+			if d.compiled == a.compiled {
+				t.Fatal("reused a module compiled from other bytes or settings")
+			}
+			allowCheck(t, d)
+		})
+	}
+	for _, g := range []*Guard{a, b, c} {
+		allowCheck(t, g)
+	}
+}
+
+// TestModuleRefcount: closing the guard of a retired pipeline leaves the
+// compiled module usable by the guard that replaced it; the last guard's
+// Close makes it idle (kept), and a later load takes it back.
+func TestModuleRefcount(t *testing.T) {
+	h, _ := newHost(t)
+	wasm := goGuest
+	old := load(t, h, Spec{Name: "g", Wasm: wasm, PoolSize: 2})
+	next := load(t, h, Spec{Name: "g", Wasm: wasm, PoolSize: 2})
+	m := old.compiled
+	if next.compiled != m {
+		t.Fatal("not shared")
+	}
+	if err := old.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := refs(h, m); n != 1 {
+		t.Fatalf("refs = %d after closing one of two guards", n)
+	}
+	// The new guard runs, replaces instances and instantiates from the
+	// shared module after the old one's instances are gone.
+	for range 3 {
+		allowCheck(t, next)
+	}
+	in, err := next.newInstance(context.Background())
+	if err != nil {
+		t.Fatalf("instantiate after the other guard closed: %v", err)
+	}
+	next.discard(in)
+	old.compiled.owners.Range(func(_, g any) bool {
+		if g == old {
+			t.Error("closed guard still owns an instance")
+		}
+		return true
+	})
+	if err := next.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if held, idle := modules(h); held != 1 || idle != 1 || moduleClosed(m) {
+		t.Fatalf("after the last close: held %d idle %d closed %v, want the module kept idle", held, idle, moduleClosed(m))
+	}
+	again := load(t, h, Spec{Name: "g", Wasm: wasm, PoolSize: 1})
+	defer again.Close(context.Background())
+	if again.compiled != m {
+		t.Fatal("idle module not reused")
+	}
+	if _, idle := modules(h); idle != 0 {
+		t.Fatalf("idle = %d, want the reused module taken out", idle)
+	}
+	allowCheck(t, again)
+}
+
+// TestModuleEviction: beyond idleModules unused modules the least recently
+// released is closed; modules in use are never evicted.
+func TestModuleEviction(t *testing.T) {
+	h, _ := newHost(t)
+	wasm := fixture(t, "extraexport")
+	live := load(t, h, Spec{Name: "live", Wasm: wasm, PoolSize: 1})
+	var released []*module
+	for i := range idleModules + 2 {
+		g := load(t, h, Spec{Name: "v", Wasm: withCustomSection(wasm, strings.Repeat("x", i+1)), PoolSize: 1})
+		released = append(released, g.compiled)
+		if err := g.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held, idle := modules(h)
+	if idle != idleModules || held != idleModules+1 {
+		t.Fatalf("held %d idle %d, want %d idle and the live one", held, idle, idleModules)
+	}
+	for i, m := range released {
+		if evicted := i < 2; moduleClosed(m) != evicted {
+			t.Errorf("module %d: closed %v, want %v", i, moduleClosed(m), evicted)
+		}
+	}
+	if moduleClosed(live.compiled) {
+		t.Fatal("module in use closed")
+	}
+	allowCheck(t, live)
+	// An evicted module loads again (compiled anew).
+	g := load(t, h, Spec{Name: "v", Wasm: withCustomSection(wasm, "x"), PoolSize: 1})
+	defer g.Close(context.Background())
+	if g.compiled == released[0] {
+		t.Fatal("evicted module reused")
+	}
+	allowCheck(t, g)
+}
+
+// TestModuleFailedLoadReleases: a guard that fails after its module
+// compiled (its config is refused) leaves no instance and no reference;
+// a module that does not compile is not kept.
+func TestModuleFailedLoadReleases(t *testing.T) {
+	h, _ := newHost(t)
+	_, err := h.Load(context.Background(), Spec{Name: "g", Wasm: goGuest, PoolSize: 2, ConfigJSON: []byte(`{"unknown_key":1}`)})
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeConfig {
+		t.Fatalf("err = %v, want %s", err, CodeConfig)
+	}
+	h.modMu.Lock()
+	var m *module
+	for _, x := range h.mods {
+		m = x
+	}
+	h.modMu.Unlock()
+	if m == nil || refs(h, m) != 0 {
+		t.Fatalf("module after a failed load: %+v", m)
+	}
+	m.owners.Range(func(k, _ any) bool {
+		t.Errorf("instance %v left open", k)
+		return true
+	})
+	broken := goGuest[:len(goGuest)/2]
+	if _, err := h.Load(context.Background(), Spec{Name: "b", Wasm: broken, PoolSize: 1}); err == nil {
+		t.Fatal("broken module loaded")
+	}
+	if held, _ := modules(h); held != 1 {
+		t.Fatalf("held %d modules, want only the one that compiled", held)
+	}
+}
+
+// TestModuleGrantsPerGuard: the host imports a shared module may call are
+// checked per guard, and each guard's host calls act under its own name.
+func TestModuleGrantsPerGuard(t *testing.T) {
+	h, _ := newHost(t)
+	st := &mapStore{}
+	wasm := fixture(t, "state")
+	a := load(t, h, Spec{Name: "a", Wasm: wasm, PoolSize: 1, State: st})
+	if _, err := h.Load(context.Background(), Spec{Name: "x", Wasm: wasm, PoolSize: 1}); err == nil ||
+		!strings.Contains(err.Error(), `not granted "state"`) {
+		t.Fatalf("ungranted guard of a shared module: err = %v", err)
+	}
+	b := load(t, h, Spec{Name: "b", Wasm: wasm, PoolSize: 1, State: st})
+	if a.compiled != b.compiled {
+		t.Fatal("not shared")
+	}
+	stateCheck(t, a, 0)
+	stateCheck(t, b, 0)
+	stateCheck(t, b, 0)
+	if st.m["a/hits"] != 1 || st.m["b/hits"] != 2 {
+		t.Fatalf("store = %v, want a/hits 1, b/hits 2", st.m)
+	}
+}
+
+// TestModuleConcurrentLoads: guards of one module loaded and closed from
+// several goroutines (run with -race) share one compiled module and leave
+// it idle.
+func TestModuleConcurrentLoads(t *testing.T) {
+	h, _ := newHost(t)
+	wasm := fixture(t, "extraexport")
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g, err := h.Load(context.Background(), Spec{Name: "c", Wasm: wasm, PoolSize: 1})
+			if err != nil {
+				errs <- err
+				return
+			}
+			var v abi.Verdict
+			if err := g.Check(context.Background(), exchange("hi"), &v); err != nil {
+				errs <- err
+			}
+			errs <- g.Close(context.Background())
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if held, idle := modules(h); held != 1 || idle != 1 {
+		t.Fatalf("held %d idle %d, want one idle module", held, idle)
+	}
+}
+
+// TestModuleHostClose: Host.Close closes the modules in use and the idle
+// ones; Load fails afterwards.
+func TestModuleHostClose(t *testing.T) {
+	h, err := New(context.Background(), Options{CacheDir: cacheDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasm := fixture(t, "extraexport")
+	a := load(t, h, Spec{Name: "a", Wasm: wasm, PoolSize: 1})
+	b := load(t, h, Spec{Name: "b", Wasm: withCustomSection(wasm, "b"), PoolSize: 1})
+	ma, mb := a.compiled, b.compiled
+	if err := b.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !moduleClosed(ma) || !moduleClosed(mb) {
+		t.Fatalf("closed: in use %v, idle %v", moduleClosed(ma), moduleClosed(mb))
+	}
+	if held, _ := modules(h); held != 0 {
+		t.Fatalf("held %d after close", held)
+	}
+	if _, err := h.Load(context.Background(), Spec{Name: "c", Wasm: wasm}); err == nil {
+		t.Fatal("load after close")
+	}
+}
