@@ -20,6 +20,10 @@ var memoryAllocator experimental.MemoryAllocator = mmapAllocator{}
 
 type mmapAllocator struct{}
 
+// madvPopulateWrite is MADV_POPULATE_WRITE (Linux 5.14), not in package
+// syscall.
+const madvPopulateWrite = 23
+
 // Allocate implements experimental.MemoryAllocator. When the mapping
 // cannot be made it falls back to an ordinary slice.
 func (mmapAllocator) Allocate(_, maxBytes uint64) experimental.LinearMemory {
@@ -49,6 +53,16 @@ func (m *mmapMemory) Reallocate(size uint64) []byte {
 		// Wasm pages are 64 KiB, a multiple of the OS page size.
 		if err := syscall.Mprotect(m.res[m.committed:size], syscall.PROT_READ|syscall.PROT_WRITE); err != nil {
 			return nil
+		}
+		if m.committed == 0 {
+			// The initial memory is where instantiation copies the data
+			// segments (megabytes for a Go guest, touching most of it):
+			// faulting its pages in with one call costs a fraction of
+			// taking one page fault per page (measured on a VM: 2.7 vs
+			// 12 ms for 2.3 MB). Later growth stays lazy: a guest may
+			// grow by a heap arena and touch little of it. Kernels before
+			// 5.14 refuse the advice; the pages then fault in as before.
+			_ = syscall.Madvise(m.res[:size], madvPopulateWrite)
 		}
 		m.committed = size
 	}

@@ -4,7 +4,9 @@ package wasmhost
 
 import (
 	"bytes"
+	"os"
 	"runtime"
+	"syscall"
 	"testing"
 	"unsafe"
 )
@@ -67,4 +69,43 @@ func TestGuestMemoryOffHeap(t *testing.T) {
 	if guest < 8<<20 || grown > guest {
 		t.Fatalf("guest memories %d bytes, Go heap grew %d bytes", guest, grown)
 	}
+}
+
+// TestMmapMemoryPopulatesInitial: the initial memory (where the data
+// segments are copied) is faulted in when it is committed; growth is not.
+func TestMmapMemoryPopulatesInitial(t *testing.T) {
+	probe, err := syscall.Mmap(-1, 0, 1<<16, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = syscall.Madvise(probe, madvPopulateWrite)
+	_ = syscall.Munmap(probe)
+	if err != nil {
+		t.Skipf("kernel without MADV_POPULATE_WRITE: %v", err)
+	}
+	m := mmapAllocator{}.Allocate(0, 64<<16).(*mmapMemory)
+	defer m.Free()
+	b := m.Reallocate(16 << 16)
+	if n := residentPages(t, b); n != len(b)/os.Getpagesize() {
+		t.Fatalf("%d of %d initial pages resident", n, len(b)/os.Getpagesize())
+	}
+	b = m.Reallocate(32 << 16)
+	if n := residentPages(t, b[16<<16:]); n != 0 {
+		t.Fatalf("%d grown pages resident before use", n)
+	}
+}
+
+// residentPages counts the pages of b in memory (mincore(2)).
+func residentPages(t *testing.T, b []byte) int {
+	t.Helper()
+	vec := make([]byte, (len(b)+os.Getpagesize()-1)/os.Getpagesize())
+	_, _, errno := syscall.Syscall(syscall.SYS_MINCORE, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), uintptr(unsafe.Pointer(&vec[0])))
+	if errno != 0 {
+		t.Fatalf("mincore: %v", errno)
+	}
+	n := 0
+	for _, v := range vec {
+		n += int(v & 1)
+	}
+	return n
 }
