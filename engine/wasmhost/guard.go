@@ -165,12 +165,16 @@ type Guard struct {
 	calls, errs, traps, timeouts, ooms, badVerdicts, busy, replaced, replaceFailures atomic.Uint64
 }
 
-// Load compiles (through the Host's cache), instruments and instantiates a
-// guard, fills its whole pool, calls ward_describe, checks the exports
-// against the described phases and calls ward_configure on every
-// instance. It fails with an *Error of code guard_load, guard_config
-// (wrapping a *ConfigError when the guard named the bad key) or
-// guard_closed. Load does not retain s.Wasm or s.ConfigJSON.
+// Load compiles (through the Host's cache; a module the Host already holds
+// is not compiled again), instruments and instantiates a guard, calls
+// ward_describe, checks the exports against the described phases and
+// calls ward_configure. It returns once that first instance is in the
+// pool; the other PoolSize-1 are instantiated and configured in the
+// background (a call finding none free meanwhile waits, as when all are
+// busy; one that fails to load is retried like a replacement, see
+// Stats.ReplaceFailures). It fails with an *Error of code guard_load,
+// guard_config (wrapping a *ConfigError when the guard named the bad key)
+// or guard_closed. Load does not retain s.Wasm or s.ConfigJSON.
 func (h *Host) Load(ctx context.Context, s Spec) (*Guard, error) {
 	if h.isClosed() {
 		return nil, &Error{Code: CodeClosed, Guard: s.Name, Err: errors.New("host is closed")}
@@ -274,12 +278,15 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 	}
 	g.pool = make(chan *instance, g.poolSize)
 	g.pool <- first
-	if err := g.fillPool(ctx, g.poolSize-1); err != nil {
-		return nil, err
-	}
 	if g.budgetUnits > 0 {
 		g.watch.Start(time.Duration(g.killAfter), g.budgetUnits)
 	}
+	// The first instance proved the module and its config; the others
+	// (the same code, the same config) are made while the guard already
+	// serves, so that a swap goes live after one instantiation rather
+	// than PoolSize (each a few MB of data segments and the guest's
+	// _initialize for a Go guest).
+	g.fill(g.poolSize - 1)
 	ok = true
 	return g, nil
 }
@@ -381,34 +388,6 @@ func (g *Guard) configure(ctx context.Context, in *instance) error {
 func isEmptyObject(b []byte) bool {
 	var m map[string]json.RawMessage
 	return json.Unmarshal(b, &m) == nil && len(m) == 0
-}
-
-// fillPool adds n new configured instances to the pool, instantiating up
-// to GOMAXPROCS of them at a time.
-func (g *Guard) fillPool(ctx context.Context, n int) error {
-	if n <= 0 {
-		return nil
-	}
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	errs := make(chan error, n)
-	var wg sync.WaitGroup
-	for range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			in, err := g.newInstance(ctx)
-			if err != nil {
-				errs <- err
-				return
-			}
-			g.pool <- in
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	return <-errs // nil when the channel is empty
 }
 
 // newInstance instantiates and configures one instance.
@@ -584,31 +563,53 @@ func (g *Guard) replace() {
 	g.bg.Add(1)
 	go func() {
 		defer g.bg.Done()
-		backoff := 50 * time.Millisecond
-		for {
-			if g.closing.Load() {
-				return
-			}
-			in, err := g.newInstance(context.Background())
-			if err == nil {
-				if g.closing.Load() {
-					g.discard(in)
-					return
-				}
-				g.pool <- in
-				return
-			}
-			g.replaceFailures.Add(1)
-			g.logger.Error("guard instance replacement failed", slog.String("guard", g.name),
-				slog.String("version", g.version), slog.Any("error", err), slog.Duration("retry_in", backoff))
-			select {
-			case <-time.After(backoff):
-			case <-g.done:
-				return
-			}
-			backoff = min(2*backoff, 10*time.Second)
-		}
+		g.addInstance()
 	}()
+}
+
+// fill adds n instances to the pool in the background, up to GOMAXPROCS
+// at a time, each retried like a replacement until the guard is closed.
+func (g *Guard) fill(n int) {
+	var left atomic.Int64
+	left.Store(int64(n))
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		g.bg.Add(1)
+		go func() {
+			defer g.bg.Done()
+			for left.Add(-1) >= 0 && g.addInstance() {
+			}
+		}()
+	}
+}
+
+// addInstance instantiates and configures an instance and adds it to the
+// pool, retrying with backoff; it returns false when the guard closed
+// first.
+func (g *Guard) addInstance() bool {
+	backoff := 50 * time.Millisecond
+	for {
+		if g.closing.Load() {
+			return false
+		}
+		in, err := g.newInstance(context.Background())
+		if err == nil {
+			if g.closing.Load() {
+				g.discard(in)
+				return false
+			}
+			g.pool <- in
+			return true
+		}
+		g.replaceFailures.Add(1)
+		g.logger.Error("guard instance replacement failed", slog.String("guard", g.name),
+			slog.String("version", g.version), slog.Any("error", err), slog.Duration("retry_in", backoff))
+		select {
+		case <-time.After(backoff):
+		case <-g.done:
+			return false
+		}
+		backoff = min(2*backoff, 10*time.Second)
+	}
 }
 
 // Close stops the guard: new calls fail with guard_closed, calls waiting

@@ -52,7 +52,10 @@ type module struct {
 	seq    atomic.Uint64 // instance names, unique in rt
 	owners sync.Map      // api.Module (a live instance) -> *Guard
 
-	refs int // guards holding it; Host.modMu
+	refs int // guards holding it (or waiting for it to compile); Host.modMu
+
+	ready chan struct{} // closed once compiled (or failed: err)
+	err   error
 }
 
 // guard returns the guard whose instance mod is, or nil (never while mod
@@ -74,42 +77,41 @@ func (m *module) close() error {
 
 // acquireModule returns the compiled module of key, compiling wasm (or
 // its fuel-instrumented form) when the Host holds none, and counts g's
-// reference to it; g.release gives it back. Compile errors are not
-// remembered: a module that failed is compiled (and refused) again.
+// reference to it; releaseModule gives it back. Loads of a key being
+// compiled wait for that compilation. Compile errors are not remembered: a
+// module that failed is compiled (and refused) again by the next Load.
 func (h *Host) acquireModule(ctx context.Context, g *Guard, key moduleKey, wasm []byte) (*module, error) {
 	h.modMu.Lock()
+	if h.modsClosed {
+		h.modMu.Unlock()
+		return nil, &Error{Code: CodeClosed, Guard: g.name, Err: errors.New("host is closed")}
+	}
 	if m, ok := h.mods[key]; ok {
 		m.refs++
 		h.idle = slices.DeleteFunc(h.idle, func(x *module) bool { return x == m })
 		h.modMu.Unlock()
+		<-m.ready
+		if m.err != nil {
+			return nil, g.loadErr(m.err)
+		}
 		return m, nil
-	}
-	h.modMu.Unlock()
-
-	m, err := h.compileModule(ctx, g, key, wasm)
-	if err != nil {
-		return nil, err
-	}
-	h.modMu.Lock()
-	if h.modsClosed {
-		h.modMu.Unlock()
-		_ = m.close()
-		return nil, &Error{Code: CodeClosed, Guard: g.name, Err: errors.New("host is closed")}
-	}
-	if other, ok := h.mods[key]; ok {
-		// Compiled concurrently by another Load: use the first.
-		other.refs++
-		h.idle = slices.DeleteFunc(h.idle, func(x *module) bool { return x == other })
-		h.modMu.Unlock()
-		_ = m.close()
-		return other, nil
 	}
 	if h.mods == nil {
 		h.mods = map[moduleKey]*module{}
 	}
-	m.refs = 1
+	m := &module{key: key, ready: make(chan struct{}), refs: 1}
 	h.mods[key] = m
 	h.modMu.Unlock()
+
+	m.err = h.compileModule(ctx, m, wasm)
+	if m.err != nil {
+		h.modMu.Lock()
+		delete(h.mods, key)
+		h.modMu.Unlock()
+		close(m.ready)
+		return nil, g.loadErr(m.err)
+	}
+	close(m.ready)
 	return m, nil
 }
 
@@ -161,15 +163,15 @@ func (h *Host) closeModules() error {
 	return errors.Join(errs...)
 }
 
-// compileModule creates a runtime for key with the WASI and "ward" host
-// modules, instruments wasm with fuel (unless key.noFuel), compiles it and
-// checks its exports' signatures. Errors are g's guard_load errors.
-func (h *Host) compileModule(ctx context.Context, g *Guard, key moduleKey, wasm []byte) (_ *module, err error) {
+// compileModule creates m's runtime with the WASI and "ward" host
+// modules, instruments wasm with fuel (unless m.key.noFuel), compiles it
+// and checks its exports' signatures. On failure nothing is left open.
+func (h *Host) compileModule(ctx context.Context, m *module, wasm []byte) (err error) {
 	cfg := wazero.NewRuntimeConfig().
 		WithCompilationCache(h.cache).
-		WithMemoryLimitPages(key.pages).
+		WithMemoryLimitPages(m.key.pages).
 		WithCloseOnContextDone(false)
-	m := &module{key: key, rt: wazero.NewRuntimeWithConfig(ctx, cfg)}
+	m.rt = wazero.NewRuntimeWithConfig(ctx, cfg)
 	defer func() {
 		if err != nil {
 			if m.cm != nil {
@@ -179,31 +181,31 @@ func (h *Host) compileModule(ctx context.Context, g *Guard, key moduleKey, wasm 
 		}
 	}()
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, m.rt); err != nil {
-		return nil, g.loadErr(fmt.Errorf("instantiate wasi_snapshot_preview1: %w", err))
+		return fmt.Errorf("instantiate wasi_snapshot_preview1: %w", err)
 	}
 	if err := m.instantiateHostModule(ctx); err != nil {
-		return nil, g.loadErr(fmt.Errorf("instantiate host module %s: %w", hostModule, err))
+		return fmt.Errorf("instantiate host module %s: %w", hostModule, err)
 	}
 	code := wasm
-	if !key.noFuel {
-		if code, err = h.instrument(wasm, key.sum); err != nil {
-			return nil, g.loadErr(err)
+	if !m.key.noFuel {
+		if code, err = h.instrument(wasm, m.key.sum); err != nil {
+			return err
 		}
 	}
 	cm, err := compileModule(ctx, m.rt, code)
 	if err != nil {
-		return nil, g.loadErr(fmt.Errorf("compile: %w", err))
+		return fmt.Errorf("compile: %w", err)
 	}
 	m.cm = cm
 	if err := m.checkExports(); err != nil {
-		return nil, g.loadErr(err)
+		return err
 	}
 	for _, d := range cm.ImportedFunctions() {
 		if mod, name, _ := d.Import(); mod == hostModule {
 			m.hostImports = append(m.hostImports, name)
 		}
 	}
-	return m, nil
+	return nil
 }
 
 // checkExports checks that the module is a ward/v1 guard: the required

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -49,7 +50,10 @@ func refs(h *Host, m *module) int {
 
 // moduleClosed reports whether m's runtime was closed.
 func moduleClosed(m *module) bool {
-	_, err := m.rt.InstantiateModule(context.Background(), m.cm, wazero.NewModuleConfig().WithName("probe"))
+	probe, err := m.rt.InstantiateModule(context.Background(), m.cm, wazero.NewModuleConfig().WithName(""))
+	if err == nil {
+		_ = probe.Close(context.Background())
+	}
 	return err != nil && strings.Contains(err.Error(), "closed")
 }
 
@@ -247,22 +251,37 @@ func TestModuleGrantsPerGuard(t *testing.T) {
 }
 
 // TestModuleConcurrentLoads: guards of one module loaded and closed from
-// several goroutines (run with -race) share one compiled module and leave
-// it idle.
+// several goroutines (run with -race) wait for one compilation and share
+// its module, left idle at the end; concurrent loads of a module that
+// does not compile all fail and leave nothing behind.
 func TestModuleConcurrentLoads(t *testing.T) {
 	h, _ := newHost(t)
-	wasm := fixture(t, "extraexport")
+	wasm := withCustomSection(fixture(t, "extraexport"), "concurrent")
+	broken := wasm[:len(wasm)-40]
 	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for range 8 {
+	var mu sync.Mutex
+	seen := map[*module]bool{}
+	errs := make(chan error, 16)
+	for i := range 12 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g, err := h.Load(context.Background(), Spec{Name: "c", Wasm: wasm, PoolSize: 1})
+			if i%3 == 2 {
+				_, err := h.Load(context.Background(), Spec{Name: "b", Wasm: broken, PoolSize: 1})
+				var e *Error
+				if !errors.As(err, &e) || e.Code != CodeLoad || e.Guard != "b" {
+					errs <- fmt.Errorf("broken module: err = %v, want %s", err, CodeLoad)
+				}
+				return
+			}
+			g, err := h.Load(context.Background(), Spec{Name: "c", Wasm: wasm, PoolSize: 2})
 			if err != nil {
 				errs <- err
 				return
 			}
+			mu.Lock()
+			seen[g.compiled] = true
+			mu.Unlock()
 			var v abi.Verdict
 			if err := g.Check(context.Background(), exchange("hi"), &v); err != nil {
 				errs <- err
@@ -276,6 +295,9 @@ func TestModuleConcurrentLoads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	if len(seen) != 1 {
+		t.Fatalf("%d compiled modules for one module", len(seen))
 	}
 	if held, idle := modules(h); held != 1 || idle != 1 {
 		t.Fatalf("held %d idle %d, want one idle module", held, idle)
@@ -307,5 +329,54 @@ func TestModuleHostClose(t *testing.T) {
 	}
 	if _, err := h.Load(context.Background(), Spec{Name: "c", Wasm: wasm}); err == nil {
 		t.Fatal("load after close")
+	}
+}
+
+// TestPoolFilledInBackground: Load returns with the first instance ready;
+// the pool fills up behind it, calls made meanwhile wait for an instance
+// rather than fail, and a guard closed while filling leaves no instance.
+func TestPoolFilledInBackground(t *testing.T) {
+	h, _ := newHost(t)
+	g := load(t, h, Spec{Name: "g", Wasm: goGuest, PoolSize: 4})
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var v abi.Verdict
+			errs <- g.Check(context.Background(), exchange("hello"), &v)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("call while the pool fills: %v", err)
+		}
+	}
+	waitIdle(t, g)
+	if s := g.Stats(); s.Idle != 4 || s.ReplaceFailures != 0 || s.Replaced != 0 {
+		t.Fatalf("stats %+v", s)
+	}
+	owned := func(of *Guard) (n int) {
+		of.compiled.owners.Range(func(_, o any) bool {
+			if o == of {
+				n++
+			}
+			return true
+		})
+		return n
+	}
+	if n := owned(g); n != 4 {
+		t.Fatalf("%d instances registered, want 4", n)
+	}
+	// Closed at once, while its pool fills.
+	c := load(t, h, Spec{Name: "c", Wasm: goGuest, PoolSize: 4})
+	if err := c.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := owned(c); n != 0 {
+		t.Fatalf("%d instances left open by a guard closed while filling", n)
 	}
 }
