@@ -77,7 +77,8 @@ type Host struct {
 // reload that swaps a guard back and forth finds both versions.
 const instrumentCacheSize = 16
 
-// instrument returns wasm instrumented with fuel, from a small in-memory
+// instrument returns wasm instrumented with fuel (and its data segments
+// merged, see mergeData), from a small in-memory
 // cache keyed by sum (SHA-256 of wasm): instrumenting a Go guest of a few
 // MB takes tens of milliseconds, a reload of an unchanged module none.
 // The returned bytes must not be modified.
@@ -93,6 +94,7 @@ func (h *Host) instrument(wasm []byte, sum [sha256.Size]byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	code = mergeData(code)
 	h.instMu.Lock()
 	defer h.instMu.Unlock()
 	if h.inst == nil {

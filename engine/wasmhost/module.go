@@ -186,11 +186,11 @@ func (h *Host) compileModule(ctx context.Context, m *module, wasm []byte) (err e
 	if err := m.instantiateHostModule(ctx); err != nil {
 		return fmt.Errorf("instantiate host module %s: %w", hostModule, err)
 	}
-	code := wasm
-	if !m.key.noFuel {
-		if code, err = h.instrument(wasm, m.key.sum); err != nil {
-			return err
-		}
+	var code []byte
+	if m.key.noFuel {
+		code = mergeData(wasm)
+	} else if code, err = h.instrument(wasm, m.key.sum); err != nil {
+		return err
 	}
 	cm, err := compileModule(ctx, m.rt, code)
 	if err != nil {

@@ -1,0 +1,241 @@
+package wasmhost
+
+import "encoding/binary"
+
+// maxDataGap is the largest run of zero bytes mergeData copies to join two
+// data segments.
+const maxDataGap = 1 << 10
+
+// mergeData returns wasm with runs of its active data segments merged:
+// consecutive segments of memory 0 at constant, ascending,
+// non-overlapping offsets less than maxDataGap bytes apart become one
+// segment, the gaps filled with zeros. Go guests carry tens of thousands of
+// small segments (the denylist guard: 51k for 1.4 MB), and instantiation
+// evaluates each one's offset and copies it separately, with an
+// allocation each: most of an instance's setup. The memory an instance
+// starts with is the same byte for byte: a gap lies between two segments
+// applied in ascending order, so nothing was written there, and fresh
+// memory is zero. A module with a data count section (bulk memory:
+// memory.init and data.drop name segments by index) or a data section it
+// cannot read is returned as it is, as is one with nothing to merge; the
+// input is never modified.
+func mergeData(wasm []byte) []byte {
+	if len(wasm) < 8 {
+		return wasm
+	}
+	off := 8
+	dataStart, dataEnd, dataContent := -1, -1, -1
+	for off < len(wasm) {
+		start := off
+		id := wasm[off]
+		size, n := binary.Uvarint(wasm[off+1:])
+		if n <= 0 || size > uint64(len(wasm)) {
+			return wasm
+		}
+		content := off + 1 + n
+		end := content + int(size)
+		if end > len(wasm) {
+			return wasm
+		}
+		switch id {
+		case 12: // data count
+			return wasm
+		case 11:
+			dataStart, dataEnd, dataContent = start, end, content
+		}
+		off = end
+	}
+	if dataStart < 0 {
+		return wasm
+	}
+	merged, ok := mergeSegments(wasm[dataContent:dataEnd])
+	if !ok {
+		return wasm
+	}
+	out := make([]byte, 0, len(wasm))
+	out = append(out, wasm[:dataStart]...)
+	out = append(out, 11)
+	out = binary.AppendUvarint(out, uint64(len(merged)))
+	out = append(out, merged...)
+	return append(out, wasm[dataEnd:]...)
+}
+
+// dataSegment is one segment of a data section: an active one of memory 0
+// at a constant offset (constant), or any other kept as its raw bytes.
+type dataSegment struct {
+	constant bool
+	offset   uint32
+	init     []byte // constant: the bytes; otherwise the whole raw segment
+}
+
+// mergeSegments rewrites the content of a data section; ok is false when
+// it cannot be read or nothing merges.
+func mergeSegments(b []byte) (_ []byte, ok bool) {
+	count, n := binary.Uvarint(b)
+	if n <= 0 || count > uint64(len(b)) {
+		return nil, false
+	}
+	off := n
+	segs := make([]dataSegment, 0, count)
+	for range count {
+		start := off
+		if off >= len(b) {
+			return nil, false
+		}
+		flag, n := binary.Uvarint(b[off:])
+		if n <= 0 {
+			return nil, false
+		}
+		off += n
+		seg := dataSegment{}
+		switch flag {
+		case 0:
+			// i32.const <sleb128> end
+			if off >= len(b) || b[off] != 0x41 {
+				if off = skipExpr(b, off); off < 0 {
+					return nil, false
+				}
+				break
+			}
+			v, n := sleb(b[off+1:])
+			if n <= 0 || off+1+n >= len(b) || b[off+1+n] != 0x0b || v < -1<<31 || v >= 1<<31 {
+				if off = skipExpr(b, off); off < 0 {
+					return nil, false
+				}
+				break
+			}
+			off += 1 + n + 1
+			seg.constant, seg.offset = true, uint32(int32(v))
+		case 1:
+		case 2:
+			_, n := binary.Uvarint(b[off:])
+			if n <= 0 {
+				return nil, false
+			}
+			if off = skipExpr(b, off+n); off < 0 {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+		size, n := binary.Uvarint(b[off:])
+		if n <= 0 || size > uint64(len(b)-off-n) {
+			return nil, false
+		}
+		off += n
+		if seg.constant {
+			seg.init = b[off : off+int(size)]
+		}
+		off += int(size)
+		if !seg.constant {
+			seg.init = b[start:off]
+		}
+		segs = append(segs, seg)
+	}
+	if off != len(b) {
+		return nil, false
+	}
+	out := make([]byte, 0, len(b))
+	var merged []dataSegment
+	for i := 0; i < len(segs); {
+		s := segs[i]
+		if !s.constant {
+			merged = append(merged, s)
+			i++
+			continue
+		}
+		end := uint64(s.offset) + uint64(len(s.init))
+		j := i + 1
+		for j < len(segs) && segs[j].constant && uint64(segs[j].offset) >= end && uint64(segs[j].offset)-end <= maxDataGap {
+			end = uint64(segs[j].offset) + uint64(len(segs[j].init))
+			j++
+		}
+		if j > i+1 {
+			buf := make([]byte, end-uint64(s.offset))
+			for _, t := range segs[i:j] {
+				copy(buf[t.offset-s.offset:], t.init)
+			}
+			s.init = buf
+		}
+		merged = append(merged, s)
+		i = j
+	}
+	if len(merged) == len(segs) {
+		return nil, false
+	}
+	out = binary.AppendUvarint(out, uint64(len(merged)))
+	for _, s := range merged {
+		if !s.constant {
+			out = append(out, s.init...)
+			continue
+		}
+		out = append(out, 0, 0x41)
+		out = appendSleb(out, int64(int32(s.offset)))
+		out = append(out, 0x0b)
+		out = binary.AppendUvarint(out, uint64(len(s.init)))
+		out = append(out, s.init...)
+	}
+	return out, true
+}
+
+// skipExpr returns the offset after the constant expression at off (up to
+// its end opcode), or -1. Only the opcodes of constant expressions are
+// accepted.
+func skipExpr(b []byte, off int) int {
+	for off < len(b) {
+		op := b[off]
+		off++
+		switch op {
+		case 0x0b: // end
+			return off
+		case 0x41, 0x42: // i32.const, i64.const
+			_, n := sleb(b[off:])
+			if n <= 0 {
+				return -1
+			}
+			off += n
+		case 0x23, 0xd2: // global.get, ref.func
+			_, n := binary.Uvarint(b[off:])
+			if n <= 0 {
+				return -1
+			}
+			off += n
+		case 0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e: // extended constant arithmetic
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
+// sleb decodes a signed LEB128 number of at most 64 bits; n <= 0 when b
+// does not hold one.
+func sleb(b []byte) (v int64, n int) {
+	var shift uint
+	for i, c := range b {
+		if i == 10 {
+			return 0, -1
+		}
+		v |= int64(c&0x7f) << shift
+		shift += 7
+		if c&0x80 == 0 {
+			if shift < 64 && c&0x40 != 0 {
+				v |= -1 << shift
+			}
+			return v, i + 1
+		}
+	}
+	return 0, 0
+}
+
+// appendSleb appends v as signed LEB128.
+func appendSleb(b []byte, v int64) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if v == 0 && c&0x40 == 0 || v == -1 && c&0x40 != 0 {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}
