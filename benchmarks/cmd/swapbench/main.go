@@ -81,6 +81,7 @@ type result struct {
 	idleCPU          time.Duration   // ward's CPU time per idle swap (Linux), 0 when unknown
 	cpus             int
 	load             [2]string // /proc/loadavg before and after
+	at               time.Time // start of the run
 }
 
 func run(o options) (*result, error) {
@@ -95,7 +96,7 @@ func run(o options) (*result, error) {
 	defer ward.Close()
 	addr := ward.Addr
 
-	res := &result{cpus: runtime.NumCPU()}
+	res := &result{cpus: runtime.NumCPU(), at: time.Now().UTC()}
 	client := &fasthttp.Client{MaxConnsPerHost: o.conns + 4, ReadTimeout: time.Minute}
 	reload := func(variant string) wardproc.Swap { return ward.Swap(client, variant, modules[variant]) }
 	// Warm-up: every variant once (compiles B; A is loaded), then back to A.
@@ -196,8 +197,8 @@ func run(o options) (*result, error) {
 
 func (r *result) markdown(o options) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Command: `go tool task bench:swap` (= `go run ./benchmarks/cmd/swapbench -ward ./bin/ward -d %s -every %s -conns %d -out benchmarks/README.md`), %d CPUs, ward, the mock upstream and the load generator on the same machine.\n\n",
-		o.duration, o.every, o.conns, r.cpus)
+	fmt.Fprintf(&b, "Run %s. Command: `go tool task bench:swap` (= `go run ./benchmarks/cmd/swapbench -ward ./bin/ward -d %s -every %s -conns %d -out benchmarks/README.md`), %d CPUs, ward, the mock upstream and the load generator on the same machine.\n\n",
+		r.at.Format("2006-01-02 15:04 MST"), o.duration, o.every, o.conns, r.cpus)
 	fmt.Fprintf(&b, "| requests | failed | req/s | p50 | p99 | max |\n|---|---|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| %d | **%d** | %.0f | %s | %s | %s |\n\n", r.requests, r.failed, r.rps, round(r.p50), round(r.p99), round(r.max))
 	var live []time.Duration
