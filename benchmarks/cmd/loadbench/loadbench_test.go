@@ -151,23 +151,24 @@ func TestTable(t *testing.T) {
 		{name: "mock", runs: []wrk.Result{{RPS: 30000, P50: ms, P99: 5 * ms}, {RPS: 10000, P50: 3 * ms, P99: 9 * ms}, {RPS: 20000, P50: 2 * ms, P99: 7 * ms}}},
 		{name: nameMinproxy, runs: []wrk.Result{{RPS: 10000, P50: 900 * time.Microsecond, P99: 2 * ms}}},
 		{name: "nginx", skipped: "nginx not found"},
-		{name: nameWardBare, runs: []wrk.Result{{RPS: 8000, P50: ms, P99: 3 * ms}}},
+		{name: nameWardBare, runs: []wrk.Result{{RPS: 8000, P50: ms, P99: 3 * ms}, {RPS: 9000, P50: ms, P99: 3 * ms}, {RPS: 7000, P50: ms, P99: 3 * ms}},
+			cpu: []time.Duration{60 * time.Microsecond, 50 * time.Microsecond, 90 * time.Microsecond}},
 		{name: "ward + x", failed: "12 non-2xx responses of 100", runs: nil},
 	}
 	got := table(outs)
 	for _, want := range []string{
-		"| mock | 20,000 | 2.00ms | 7.00ms | 2.00× | 2.50× | 30,000 / 10,000 / 20,000 |",
-		"| " + nameMinproxy + " | 10,000 | 900µs | 2.00ms | 1.00× | 1.25× | 10,000 |",
-		"| nginx | – | – | – | – | – | skipped: nginx not found |",
-		"| " + nameWardBare + " | 8,000 | 1.00ms | 3.00ms | 0.80× | 1.00× | 8,000 |",
-		"| ward + x | – | – | – | – | – | FAILED: 12 non-2xx responses of 100 |",
+		"| mock | 20,000 | 2.00ms | 7.00ms | 2.00× | 2.50× | – | 30,000 / 10,000 / 20,000 |",
+		"| " + nameMinproxy + " | 10,000 | 900µs | 2.00ms | 1.00× | 1.25× | – | 10,000 |",
+		"| nginx | – | – | – | – | – | – | skipped: nginx not found |",
+		"| " + nameWardBare + " | 8,000 | 1.00ms | 3.00ms | 0.80× | 1.00× | 60µs | 8,000 / 9,000 / 7,000 |",
+		"| ward + x | – | – | – | – | – | – | FAILED: 12 non-2xx responses of 100 |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)
 		}
 	}
 	// Without baselines the ratio columns are empty, not a division by zero.
-	if got := table(outs[:1]); !strings.Contains(got, "| 7.00ms | – | – |") {
+	if got := table(outs[:1]); !strings.Contains(got, "| 7.00ms | – | – | – |") {
 		t.Errorf("no-baseline table:\n%s", got)
 	}
 }

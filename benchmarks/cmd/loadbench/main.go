@@ -40,6 +40,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wardgate/ward/benchmarks/internal/wardproc"
 	"github.com/wardgate/ward/benchmarks/internal/wrk"
 )
 
@@ -115,8 +116,10 @@ type target struct {
 	addr   string
 	spec   *wardSpec // nil for the upstream and reference proxies
 	atRate bool      // part of the fixed-rate latency runs
-	pid    int       // the Ward process, for its memory
-	procs  []*child  // stopped at the end; the shared mock is not listed here
+	pid    int       // the Ward process, for its memory and CPU time
+	// lastCPU is the Ward process's CPU time per request of the last wrk run.
+	lastCPU time.Duration
+	procs   []*child // stopped at the end; the shared mock is not listed here
 }
 
 func logf(format string, args ...any) {
@@ -294,7 +297,12 @@ func run(ctx context.Context, o options) (int, error) {
 	}
 	// measure runs wrk once and checks the answers; a bad run fails the target.
 	measure := func(t *target, d time.Duration) (wrk.Result, bool) {
+		t.lastCPU = 0
+		cpu0, cpuErr := wardproc.ProcessCPU(t.pid)
 		res, out, err := wrk.Run(ctx, args(t, d))
+		if cpu1, err := wardproc.ProcessCPU(t.pid); t.pid > 0 && cpuErr == nil && err == nil && res.Requests > 0 {
+			t.lastCPU = (cpu1 - cpu0) / time.Duration(res.Requests)
+		}
 		if err != nil {
 			t.failed = err.Error()
 			logf("%s: wrk: %v\n%s", t.name, err, out)
@@ -341,7 +349,10 @@ func run(ctx context.Context, o options) (int, error) {
 				continue
 			}
 			t.runs = append(t.runs, res)
-			logf("run %d/%d %-36s %10s rps  p50 %-8s p99 %s", i, o.runs, t.name, fmtRPS(res.RPS), fmtDur(res.P50), fmtDur(res.P99))
+			if t.lastCPU > 0 {
+				t.cpu = append(t.cpu, t.lastCPU)
+			}
+			logf("run %d/%d %-36s %10s rps  p50 %-8s p99 %-8s cpu/req %s", i, o.runs, t.name, fmtRPS(res.RPS), fmtDur(res.P50), fmtDur(res.P99), fmtDur(t.lastCPU))
 		}
 	}
 

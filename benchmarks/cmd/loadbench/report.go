@@ -25,7 +25,11 @@ type outcome struct {
 	skipped string // reason; target never ran
 	failed  string // reason; the run as a whole fails
 	runs    []wrk.Result
-	rate    []rateRun // fixed-rate runs, when the target is part of them
+	// cpu is the Ward process's CPU time (user + system, all threads) per
+	// request of each capacity run; Ward targets only. Unlike RPS it does
+	// not depend on how much of the shared machine the process got.
+	cpu  []time.Duration
+	rate []rateRun // fixed-rate runs, when the target is part of them
 }
 
 // summary holds the medians of a target's runs.
@@ -103,16 +107,16 @@ func table(outs []outcome) string {
 		return strconv.FormatFloat(v/b, 'f', 2, 64) + "×"
 	}
 	var b strings.Builder
-	b.WriteString("| Target | RPS (median) | p50 | p99 | vs minimal proxy | vs Ward bare | Runs (RPS) |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| Target | RPS (median) | p50 | p99 | vs minimal proxy | vs Ward bare | Ward CPU per request | Runs (RPS) |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, o := range outs {
 		s, ok := o.summary()
 		switch {
 		case o.skipped != "":
-			fmt.Fprintf(&b, "| %s | – | – | – | – | – | skipped: %s |\n", o.name, mdCell(o.skipped))
+			fmt.Fprintf(&b, "| %s | – | – | – | – | – | – | skipped: %s |\n", o.name, mdCell(o.skipped))
 			continue
 		case !ok:
-			fmt.Fprintf(&b, "| %s | – | – | – | – | – | FAILED: %s |\n", o.name, mdCell(o.failed))
+			fmt.Fprintf(&b, "| %s | – | – | – | – | – | – | FAILED: %s |\n", o.name, mdCell(o.failed))
 			continue
 		}
 		runs := make([]string, len(o.runs))
@@ -123,8 +127,12 @@ func table(outs []outcome) string {
 		if o.failed != "" {
 			note = "FAILED: " + mdCell(o.failed) + " (" + note + ")"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", o.name, fmtRPS(s.rps), fmtDur(s.p50), fmtDur(s.p99),
-			ratio(s.rps, minp), ratio(s.rps, bare), note)
+		cpu := "–"
+		if len(o.cpu) > 0 {
+			cpu = fmtDur(median(o.cpu))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", o.name, fmtRPS(s.rps), fmtDur(s.p50), fmtDur(s.p99),
+			ratio(s.rps, minp), ratio(s.rps, bare), cpu, note)
 	}
 	return b.String()
 }
