@@ -268,9 +268,13 @@ func run(ctx context.Context, o options) (int, error) {
 				if i == 0 {
 					d = min(d, 2*time.Second)
 				}
+				cpu0, cpuErr := wardproc.ProcessCPU(t.pid)
 				r, err := fixedRate(ctx, t.addr, body, o.rate, d)
 				if err != nil {
 					return 130, err
+				}
+				if cpu1, err := wardproc.ProcessCPU(t.pid); t.pid > 0 && cpuErr == nil && err == nil && r.sent > 0 {
+					r.cpu = (cpu1 - cpu0) / time.Duration(r.sent)
 				}
 				// Beyond a target's capacity a fixed rate ends in client
 				// timeouts or refusals: that is the result, shown in the
@@ -285,8 +289,8 @@ func run(ctx context.Context, o options) (int, error) {
 					r.rssKB, r.hwmKB = procMem(t.pid)
 				}
 				t.rate = append(t.rate, r)
-				logf("rate %d/%d %-36s %d rps  p50 %-8s p99 %-8s p99.9 %-8s late %d  rss %d KiB",
-					i, o.rateRuns, t.name, o.rate, fmtDur(r.p50), fmtDur(r.p99), fmtDur(r.p999), r.late, r.rssKB)
+				logf("rate %d/%d %-36s %d rps  p50 %-8s p99 %-8s p99.9 %-8s late %d  rss %d KiB  cpu/req %s",
+					i, o.rateRuns, t.name, o.rate, fmtDur(r.p50), fmtDur(r.p99), fmtDur(r.p999), r.late, r.rssKB, fmtDur(r.cpu))
 			}
 		}
 	}

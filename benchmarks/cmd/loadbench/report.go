@@ -141,6 +141,7 @@ func table(outs []outcome) string {
 type rateSummary struct {
 	p50, p99, p999 time.Duration
 	rssKB, hwmKB   int64
+	cpu            time.Duration // median Ward CPU per request; 0 when not measured
 	late           int
 	failed, sent   int // errors and non-2xx answers, requests, over all runs
 }
@@ -149,10 +150,13 @@ func (o outcome) rateSummary() (rateSummary, bool) {
 	if len(o.rate) == 0 {
 		return rateSummary{}, false
 	}
-	var p50, p99, p999 []time.Duration
+	var p50, p99, p999, cpu []time.Duration
 	var s rateSummary
 	for _, r := range o.rate {
 		p50, p99, p999 = append(p50, r.p50), append(p99, r.p99), append(p999, r.p999)
+		if r.cpu > 0 {
+			cpu = append(cpu, r.cpu)
+		}
 		s.rssKB = max(s.rssKB, r.rssKB)
 		s.hwmKB = max(s.hwmKB, r.hwmKB)
 		s.late += r.late
@@ -160,6 +164,9 @@ func (o outcome) rateSummary() (rateSummary, bool) {
 		s.sent += r.sent
 	}
 	s.p50, s.p99, s.p999 = median(p50), median(p99), median(p999)
+	if len(cpu) > 0 {
+		s.cpu = median(cpu)
+	}
 	return s, true
 }
 
@@ -174,8 +181,8 @@ func rateTable(outs []outcome) string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString("| Target | p50 | p99 | p99.9 | failed | added p50 vs Ward bare | added p99 vs Ward bare | Ward RSS at the end (peak) |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| Target | p50 | p99 | p99.9 | failed | added p50 vs Ward bare | added p99 vs Ward bare | Ward RSS at the end (peak) | Ward CPU per request |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, o := range outs {
 		s, ok := o.rateSummary()
 		if !ok {
@@ -193,7 +200,11 @@ func rateTable(outs []outcome) string {
 		if s.failed > 0 {
 			failed = fmt.Sprintf("%d of %d (over capacity)", s.failed, s.sent)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", o.name, fmtDur(s.p50), fmtDur(s.p99), fmtDur(s.p999), failed, add50, add99, mem)
+		cpu := "–"
+		if s.cpu > 0 {
+			cpu = fmtDur(s.cpu)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", o.name, fmtDur(s.p50), fmtDur(s.p99), fmtDur(s.p999), failed, add50, add99, mem, cpu)
 	}
 	return b.String()
 }
