@@ -117,32 +117,64 @@ func Add(path, name, password string) (secret string, err error) {
 		return "", err
 	}
 	ops = append(ops, Operator{Name: name, Password: hash, TOTPSecret: secret})
+	if err := write(path, ops); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// SetSecret replaces the TOTP secret of operator name in the operators file
+// at path (read again, so that operators added since start are kept),
+// atomically as Add does. It fails when name is not in the file.
+func SetSecret(path, name, secret string) error {
+	if _, err := DecodeSecret(secret); err != nil {
+		return err
+	}
+	ops, err := Load(path)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(ops, func(o Operator) bool { return o.Name == name })
+	if i < 0 {
+		return fmt.Errorf("operator: %q is not in %s", name, path)
+	}
+	ops[i].TOTPSecret = secret
+	return write(path, ops)
+}
+
+// write replaces the operators file at path with ops: written beside it
+// (mode 0600), then renamed.
+func write(path string, ops []Operator) error {
 	var buf bytes.Buffer
 	buf.WriteString("# Ward operators ([admin] operators_file), written by `ward operator add NAME`.\n" +
 		"# Passwords are argon2id hashes; TOTP secrets are secrets: keep this file private (0600).\n")
 	if err := toml.NewEncoder(&buf).Encode(file{Operators: ops}); err != nil {
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".operators-*")
 	if err != nil {
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
 	}
 	if _, err := tmp.Write(buf.Bytes()); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("operator: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
 	}
-	return secret, nil
+	return nil
 }
 
 // argon2id parameters of new hashes: OWASP's recommended minimum (19 MiB,
