@@ -59,7 +59,7 @@ func reportLog(t *testing.T, dir string, keys *Keyring) []string {
 		`{"kind":"quarantine","time":"2026-11-26T02:00:00Z","identity":"ip:203.0.113.9","reason":"auth.failed"}`,
 		`{"kind":"quarantine","time":"2026-11-26T03:00:00Z","identity":{"subject":"mallory"},"reason":"injection.detected"}`,
 		`{"kind":"admin","time":"2026-11-26T01:00:00Z","operator":"ops-bob","action":"reload"}`,
-		`{"kind":"admin","time":"2026-11-26T01:30:00Z","operator":"ops-bob","action":"quarantine.lift"}`,
+		`{"kind":"quarantine_lift","time":"2026-11-26T01:30:00Z","id":"ip:203.0.113.9","operator":"ops-bob"}`,
 		`{"kind":"admin","time":"2026-11-26T02:30:00Z","operator":"ops-carol","action":"rollback"}`,
 		`{"kind":"admin","time":"2026-11-26T02:40:00Z","operator":"ops-bob","action":"reload"}`,
 		`{"kind":"admin","time":"2026-11-20T02:40:00Z","operator":"ops-old","action":"reload"}`,
