@@ -24,7 +24,12 @@ type authInfo struct {
 	TokenSet bool `json:"token_set"`
 }
 
-func (c *Console) tokenLogin() bool { return c.check != nil && !c.o.NoTokenLogin }
+// tokenLogin reports whether the login form takes the admin token: the
+// API has one and it is not turned off for the console, or the API has
+// neither a token nor operators (loopback only: any token will do).
+func (c *Console) tokenLogin() bool {
+	return c.check != nil && !c.o.NoTokenLogin && (c.tokenSet || c.o.Operators == nil)
+}
 
 func (c *Console) auth() authInfo {
 	return authInfo{Token: c.tokenLogin() && c.tokenSet, Operators: c.o.Operators != nil, TokenSet: c.tokenSet || c.o.Operators != nil}

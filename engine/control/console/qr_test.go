@@ -136,3 +136,7 @@ func TestQRSVGFinderAndTiming(t *testing.T) {
 		t.Error("no dark module at (8, 4V+9)")
 	}
 }
+
+// DecodeQRSVG decodes an SVG of QRSVG (for the handler tests of package
+// console_test).
+func DecodeQRSVG(t *testing.T, svg string) string { return decode(t, rasterise(t, svg, 4)) }
