@@ -148,6 +148,10 @@ type Admin struct {
 	Console bool
 	// ConsoleSession is how long a console login lasts; default 8h.
 	ConsoleSession time.Duration
+	// ConsoleTokenLogin lets the console's login form take the admin
+	// token; default true. False (operators only) needs OperatorsFile;
+	// the token keeps working as a bearer token.
+	ConsoleTokenLogin bool
 	// ModuleDir is where POST /modules stores uploaded guard modules (as
 	// SHA256.wasm), relative to Dir; "" = uploads are refused.
 	ModuleDir string

@@ -592,7 +592,7 @@ func TestDocumentedKeys(t *testing.T) {
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
 		"level", "format", "cache_dir", "module_dirs",
-		"token_file", "module_dir", "console", "console_session", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
+		"token_file", "module_dir", "console", "console_session", "console_token_login", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
 		"path", "sha256", "candidate", "candidate_sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
@@ -781,7 +781,7 @@ func TestOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Admin != (Admin{SessionTTL: DefaultSessionTTL, Console: true, ConsoleSession: DefaultConsoleSession, TLS: TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}}) {
+	if c.Admin != (Admin{SessionTTL: DefaultSessionTTL, Console: true, ConsoleSession: DefaultConsoleSession, ConsoleTokenLogin: true, TLS: TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}}) {
 		t.Errorf("admin defaults = %+v", c.Admin)
 	}
 	if want := (Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer,
@@ -801,26 +801,29 @@ func TestOperations(t *testing.T) {
 		t.Errorf("parsed %+v %+v %+v", c.Admin, c.Audit, c.Reload)
 	}
 	for text, want := range map[string]string{
-		"[admin]\nlisten = \":9180\"\n":                                 `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (:9180) needs a token`,
-		"[admin]\nlisten = \"10.0.0.1:9180\"\n":                         `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (10.0.0.1:9180) needs a token`,
-		"[admin]\nlisten = \"127.0.0.1:9180\"\n":                        "",
-		"[admin]\nlisten = \"[::1]:9180\"\n":                            "",
-		"[admin]\nlisten = \"localhost:9180\"\n":                        "",
-		"[admin]\nlisten = \"nope\"\n":                                  `ward.toml:4: admin.listen: invalid address "nope"`,
-		"[audit]\nsink = \"file\"\n":                                    `ward.toml:3: audit.path: missing required key`,
-		"[audit]\nsink = \"syslog\"\n":                                  `ward.toml:4: audit.sink: unknown value "syslog" (want off|stdout|file)`,
-		"[audit]\nmax_files = 0\n":                                      `ward.toml:4: audit.max_files: 0 is out of range (want 1..1000)`,
-		"[reload]\ndebounce = \"2m\"\n":                                 `ward.toml:4: reload.debounce: `,
-		"[audit]\nprompts = \"raw\"\n":                                  `ward.toml:4: audit.prompts: unknown value "raw" (want off|masked)`,
-		"[audit]\nprompt_max = 10\n":                                    `ward.toml:4: audit.prompt_max: 10B is out of range`,
-		"[audit]\nkey_file = \"k\"\nkey_env = \"K\"\n":                  `ward.toml:5: audit.key_env: key_file and key_env are exclusive (set one)`,
-		"[audit]\nkey_env = \"1BAD\"\n":                                 `ward.toml:4: audit.key_env: invalid environment variable name "1BAD"`,
-		"[audit]\ncheckpoint = \"10ms\"\n":                              `ward.toml:4: audit.checkpoint: 10ms is too often (want 0 or 1s..24h)`,
-		"[audit]\nkey_env = \"WARD_AUDIT_KEYS\"\ncheckpoint = \"0s\"\n": "",
-		"[reload]\nwatch = \"yes\"\n":                                   `ward.toml:4: reload.watch: want boolean, got string`,
-		"[admin]\nconsole = 1\n":                                        `ward.toml:4: admin.console: want boolean, got`,
-		"[admin]\nconsole_session = \"10s\"\n":                          `ward.toml:4: admin.console_session: `,
-		"[admin]\nconsole_sesion = \"1h\"\n":                            `ward.toml:4: admin.console_sesion: unknown key`,
+		"[admin]\nlisten = \":9180\"\n":                                         `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (:9180) needs a token`,
+		"[admin]\nlisten = \"10.0.0.1:9180\"\n":                                 `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (10.0.0.1:9180) needs a token`,
+		"[admin]\nlisten = \"127.0.0.1:9180\"\n":                                "",
+		"[admin]\nlisten = \"[::1]:9180\"\n":                                    "",
+		"[admin]\nlisten = \"localhost:9180\"\n":                                "",
+		"[admin]\nlisten = \"nope\"\n":                                          `ward.toml:4: admin.listen: invalid address "nope"`,
+		"[audit]\nsink = \"file\"\n":                                            `ward.toml:3: audit.path: missing required key`,
+		"[audit]\nsink = \"syslog\"\n":                                          `ward.toml:4: audit.sink: unknown value "syslog" (want off|stdout|file)`,
+		"[audit]\nmax_files = 0\n":                                              `ward.toml:4: audit.max_files: 0 is out of range (want 1..1000)`,
+		"[reload]\ndebounce = \"2m\"\n":                                         `ward.toml:4: reload.debounce: `,
+		"[audit]\nprompts = \"raw\"\n":                                          `ward.toml:4: audit.prompts: unknown value "raw" (want off|masked)`,
+		"[audit]\nprompt_max = 10\n":                                            `ward.toml:4: audit.prompt_max: 10B is out of range`,
+		"[audit]\nkey_file = \"k\"\nkey_env = \"K\"\n":                          `ward.toml:5: audit.key_env: key_file and key_env are exclusive (set one)`,
+		"[audit]\nkey_env = \"1BAD\"\n":                                         `ward.toml:4: audit.key_env: invalid environment variable name "1BAD"`,
+		"[audit]\ncheckpoint = \"10ms\"\n":                                      `ward.toml:4: audit.checkpoint: 10ms is too often (want 0 or 1s..24h)`,
+		"[audit]\nkey_env = \"WARD_AUDIT_KEYS\"\ncheckpoint = \"0s\"\n":         "",
+		"[reload]\nwatch = \"yes\"\n":                                           `ward.toml:4: reload.watch: want boolean, got string`,
+		"[admin]\nconsole = 1\n":                                                `ward.toml:4: admin.console: want boolean, got`,
+		"[admin]\nconsole_session = \"10s\"\n":                                  `ward.toml:4: admin.console_session: `,
+		"[admin]\nconsole_sesion = \"1h\"\n":                                    `ward.toml:4: admin.console_sesion: unknown key`,
+		"[admin]\nconsole_token_login = false\n":                                `ward.toml:4: admin.console_token_login: false needs operators_file`,
+		"[admin]\nconsole_token_login = \"no\"\n":                               `ward.toml:4: admin.console_token_login: want boolean, got string`,
+		"[admin]\noperators_file = \"ops.toml\"\nconsole_token_login = false\n": "",
 	} {
 		_, err := Parse("ward.toml", []byte(base+text))
 		switch {

@@ -567,7 +567,7 @@ func (d *decoder) state(t *table) {
 
 func (d *decoder) admin(t *table) {
 	a := &d.c.Admin
-	*a = Admin{SessionTTL: DefaultSessionTTL, Console: true, ConsoleSession: DefaultConsoleSession}
+	*a = Admin{SessionTTL: DefaultSessionTTL, Console: true, ConsoleSession: DefaultConsoleSession, ConsoleTokenLogin: true}
 	valid := false
 	if t.str("listen", &a.Listen) && a.Listen != "" {
 		if err := checkListen(a.Listen); err != nil {
@@ -585,6 +585,10 @@ func (d *decoder) admin(t *table) {
 	t.duration("session_ttl", &a.SessionTTL, time.Minute, 24*time.Hour)
 	t.boolean("console", &a.Console)
 	t.duration("console_session", &a.ConsoleSession, time.Minute, 7*24*time.Hour)
+	t.boolean("console_token_login", &a.ConsoleTokenLogin)
+	if !a.ConsoleTokenLogin && a.OperatorsFile == "" {
+		d.errorf(CodeValue, t.at("console_token_login"), "false needs operators_file (nobody could log in to the console)")
+	}
 	if valid && a.TokenFile == "" && a.OperatorsFile == "" && !IsLoopback(a.Listen) {
 		d.errorf(CodeMissing, t.at("token_file"), "an admin listener on a non-loopback address (%s) needs a token or operators_file", a.Listen)
 	}

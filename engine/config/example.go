@@ -95,6 +95,9 @@ token_file = ""
 console = true
 # How long a console login lasts (1m..168h).
 console_session = "8h"
+# Whether the console's login form takes the admin token; false = operators
+# only (needs operators_file). The token still works for the CLI.
+console_token_login = true
 # Directory where guard modules uploaded through the admin API (POST
 # /modules, ward upload) are stored as SHA256.wasm (relative to this file's
 # directory); "" = uploads are refused.
