@@ -104,6 +104,7 @@ type reportRecord struct {
 	} `json:"guards"`
 	Identity json.RawMessage `json:"identity"`
 	Subject  string          `json:"subject"`
+	ID       string          `json:"id"` // of a quarantine: KIND:VALUE
 	Operator string          `json:"operator"`
 	Action   string          `json:"action"`
 	Count    int             `json:"count"`
@@ -124,7 +125,7 @@ func (s *Summariser) Add(rec []byte) error {
 		s.request(&r)
 	case r.Kind == "quarantine":
 		s.r.Quarantines++
-		s.quarantine[identityName(r.Identity, r.Subject)]++
+		s.quarantine[cmp.Or(r.ID, identityName(r.Identity, r.Subject))]++
 	case r.Kind == "admin", r.Kind == "quarantine_lift":
 		// A lift is an operator's action too, recorded by incident
 		// response (with the operator) rather than as an "admin" line.

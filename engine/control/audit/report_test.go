@@ -55,9 +55,10 @@ func reportLog(t *testing.T, dir string, keys *Keyring) []string {
 		time.Sleep(time.Millisecond)
 	}
 	for _, rec := range []string{
-		`{"kind":"quarantine","time":"2026-11-26T00:00:00Z","identity":{"subject":"mallory","key_id":"k-m"},"reason":"injection.detected","until":"2026-11-26T01:00:00Z"}`,
+		`{"kind":"quarantine","time":"2026-11-26T00:00:00Z","id":"subject:mallory","identity":"mallory","identity_kind":"subject","rule":"r","reason":"injection.detected","until":"2026-11-26T01:00:00Z"}`,
 		`{"kind":"quarantine","time":"2026-11-26T02:00:00Z","identity":"ip:203.0.113.9","reason":"auth.failed"}`,
-		`{"kind":"quarantine","time":"2026-11-26T03:00:00Z","identity":{"subject":"mallory"},"reason":"injection.detected"}`,
+		`{"kind":"quarantine","time":"2026-11-26T03:00:00Z","id":"subject:mallory","identity":"mallory","identity_kind":"subject","reason":"injection.detected"}`,
+		`{"kind":"quarantine","time":"2026-11-26T03:10:00Z","identity":{"subject":"trudy"},"reason":"injection.detected"}`,
 		`{"kind":"admin","time":"2026-11-26T01:00:00Z","operator":"ops-bob","action":"reload"}`,
 		`{"kind":"quarantine_lift","time":"2026-11-26T01:30:00Z","id":"ip:203.0.113.9","operator":"ops-bob"}`,
 		`{"kind":"admin","time":"2026-11-26T02:30:00Z","operator":"ops-carol","action":"rollback"}`,
