@@ -41,9 +41,17 @@ type file struct {
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
+// reserved are the operator labels the admin API gives requests without
+// an operator (admin.TokenOperator, ConsoleOperator, LoopbackOperator,
+// and "local" of a lift): an operator of that name would be
+// indistinguishable from them in the audit log.
+var reserved = []string{"token", "console", "loopback", "local"}
+
 // ValidName reports whether name is a valid operator name:
-// [a-z0-9][a-z0-9._-]*, at most 64 characters.
-func ValidName(name string) bool { return nameRE.MatchString(name) }
+// [a-z0-9][a-z0-9._-]*, at most 64 characters, and none of the labels
+// the admin API uses for requests without an operator (token, console,
+// loopback, local).
+func ValidName(name string) bool { return nameRE.MatchString(name) && !slices.Contains(reserved, name) }
 
 // Load reads and checks an operators file. Errors name the file and the
 // entry, never a hash or secret.
@@ -93,7 +101,7 @@ func parse(path string, data []byte) ([]Operator, error) {
 // then renamed). It fails when name is invalid or already present.
 func Add(path, name, password string) (secret string, err error) {
 	if !ValidName(name) {
-		return "", fmt.Errorf("operator: invalid name %q (want [a-z0-9][a-z0-9._-]*, at most 64)", name)
+		return "", fmt.Errorf("operator: invalid name %q (want [a-z0-9][a-z0-9._-]*, at most 64, not token, console, loopback or local)", name)
 	}
 	if len(password) < 12 {
 		return "", errors.New("operator: the password must have at least 12 characters")

@@ -112,7 +112,8 @@ func TestAddAndLoad(t *testing.T) {
 	if _, err := Add(path, "dave", "another long password"); err != nil {
 		t.Fatal(err)
 	}
-	for name, pw := range map[string]string{"carol": "a long enough password x", "Bad Name": "a long enough password", "erin": "short"} {
+	for name, pw := range map[string]string{"carol": "a long enough password x", "Bad Name": "a long enough password", "erin": "short",
+		"console": "a long enough password", "token": "a long enough password"} {
 		if _, err := Add(path, name, pw); err == nil {
 			t.Errorf("Add(%q) accepted", name)
 		}
