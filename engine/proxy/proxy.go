@@ -293,6 +293,7 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 		s.fail(ctx, st, api, fasthttp.StatusNotFound, "route_not_found", "no route for this path")
 		return
 	}
+	st.ip = appendClientAddr(st.ip[:0], ctx, snap.trusted)
 	if rt.authRequest {
 		s.authRequest(ctx, st, rt, reqID)
 		return
@@ -303,7 +304,6 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 	}
 	st.rec.Route = rt.name
 	if s.gate != nil {
-		st.ip = appendClientIP(st.ip[:0], ctx.RemoteIP())
 		if s.gate.RefuseIP(b2s(st.ip)) {
 			s.fail(ctx, st, api, fasthttp.StatusForbidden, CodeQuarantined, msgQuarantined)
 			return
