@@ -347,7 +347,10 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		file := cfg.ResolveFile(cfg.Admin.OperatorsFile)
 		list, err := operator.Load(file)
 		if err == nil {
-			ops, err = operator.NewAuthenticator(list, operator.Options{SessionTTL: cfg.Admin.SessionTTL, File: file})
+			// Used codes are claimed in the state backend: with Redis, every
+			// replica refuses a code one of them accepted.
+			ops, err = operator.NewAuthenticator(list, operator.Options{SessionTTL: cfg.Admin.SessionTTL, File: file,
+				Used: operator.StateSteps{Store: st}})
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "ward: admin.operators_file: %v\n", err)

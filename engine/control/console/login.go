@@ -131,6 +131,11 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 			c.loginEvent(body.Operator, addr, "rate_limited")
 			c.limited(w, operator.DefaultFailWindow)
 			return
+		case errors.Is(err, operator.ErrUnavailable):
+			c.loginEvent(body.Operator, addr, "unavailable")
+			w.Header().Set("Retry-After", "5")
+			writeJSON(w, http.StatusServiceUnavailable, apiError{"the record of used codes is unavailable; try again"})
+			return
 		case err != nil:
 			c.sess.failed(addr)
 			c.loginEvent(body.Operator, addr, "denied")

@@ -38,7 +38,23 @@ type Options struct {
 	File string
 	// Issuer labels enrolment URIs; default "Ward".
 	Issuer string
+	// Used, when set, is where accepted TOTP steps are claimed, so that
+	// several replicas refuse a code any of them accepted (nil: this
+	// process only). See Steps.
+	Used Steps
 }
+
+// Steps records which TOTP steps have been used, across replicas (the
+// state backend of rate limits and quarantines, engine/state).
+type Steps interface {
+	// Claim marks operator's step used and reports whether it was not
+	// before. An error (the backend unreachable) refuses the login.
+	Claim(operator string, step uint64) (first bool, err error)
+}
+
+// ErrUnavailable is returned when the shared record of used codes cannot
+// be reached: the login is refused, not accepted unchecked.
+var ErrUnavailable = errors.New("operator: the record of used codes is unavailable; try again")
 
 // Authenticator checks operator logins and holds their sessions. It is
 // safe for concurrent use.
@@ -174,10 +190,23 @@ func (a *Authenticator) check(name, password, code, ip string, now time.Time) er
 	defer a.mu.Unlock()
 	if pwOK {
 		if step, ok := MatchTOTP(acc.key, code, now, acc.lastStep); ok {
-			acc.lastStep = step
-			delete(a.fails, "op:"+name)
-			delete(a.fails, "ip:"+ip)
-			return nil
+			if a.o.Used != nil {
+				// The claim is the arbiter between replicas (and between
+				// two logins here with one code): not under the lock.
+				a.mu.Unlock()
+				first, err := a.o.Used.Claim(name, step)
+				a.mu.Lock()
+				if err != nil {
+					return fmt.Errorf("%w: %v", ErrUnavailable, err)
+				}
+				ok = first && step > acc.lastStep
+			}
+			if ok {
+				acc.lastStep = step
+				delete(a.fails, "op:"+name)
+				delete(a.fails, "ip:"+ip)
+				return nil
+			}
 		}
 	}
 	a.fail("op:"+name, now)

@@ -132,6 +132,11 @@ func (a *Authenticator) Confirm(id, code, ip string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if a.o.Used != nil {
+		// Other replicas refuse the confirming code too (best effort: the
+		// new secret is already written).
+		_, _ = a.o.Used.Claim(p.operator, step)
+	}
 
 	a.mu.Lock()
 	defer a.mu.Unlock()
