@@ -39,9 +39,9 @@ func run(dir, out string) error {
 	var file []int
 	var prov strings.Builder
 	fmt.Fprintf(&prov, "ward injection model; produced by `go tool task train:injection` (go run ./plugins/injection/train)\n")
-	fmt.Fprintf(&prov, "features: hashed character 4-grams of the normalised text; logit = bias + weight sum / (n + prior)\n")
-	fmt.Fprintf(&prov, "config: dim=2^%d epochs=%d rate=%g l2=%g neg_weight=%g prior=%g seed=%d folds=%d max_oof_fpr_per_file=%g\n",
-		cfg.DimLog2, cfg.Epochs, cfg.Rate, cfg.L2, cfg.NegWeight, cfg.Prior, cfg.Seed, cfg.Folds, cfg.MaxFPR)
+	fmt.Fprintf(&prov, "features: hashed character 4-grams of the normalised text; logit = bias + max(mean weight of the text, of its windows of 2 blocks), mean = sum / (n + prior)\n")
+	fmt.Fprintf(&prov, "config: dim=2^%d epochs=%d rate=%g l2=%g neg_weight=%g prior=%g block=%d seed=%d folds=%d max_oof_fpr_per_file=%g\n",
+		cfg.DimLog2, cfg.Epochs, cfg.Rate, cfg.L2, cfg.NegWeight, cfg.Prior, cfg.Block, cfg.Seed, cfg.Folds, cfg.MaxFPR)
 	prov.WriteString("training files (sha256, examples):\n")
 	for fi, f := range dataset.Files {
 		if !f.Train() {
@@ -62,6 +62,12 @@ func run(dir, out string) error {
 		e, err := dataset.Load(dir, f)
 		if err != nil {
 			return err
+		}
+		if f.Synthetic() {
+			// Generated: the hash is over the texts and labels.
+			for _, x := range e {
+				fmt.Fprintf(h, "%t %q\n", x.Attack, x.Text)
+			}
 		}
 		fmt.Fprintf(&prov, "  %s %s %d\n", f.Name, hex.EncodeToString(h.Sum(nil)), len(e))
 		ex = append(ex, e...)
