@@ -29,7 +29,7 @@ type Config struct {
 }
 
 // Default is the configuration of the committed model.
-var Default = Config{DimLog2: 17, Epochs: 30, Rate: 0.3, L2: 1e-5, Seed: 20261126, Folds: 5, MaxFPR: 0.03, NegWeight: 3, Prior: 10, Block: 64}
+var Default = Config{DimLog2: 17, Epochs: 10, Rate: 0.1, L2: 1e-5, Seed: 20261126, Folds: 5, MaxFPR: 0.03, NegWeight: 3, Prior: 10, Block: 0}
 
 // Sample is a prepared example: its features, the rules' strength and
 // its label.
