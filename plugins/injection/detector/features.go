@@ -46,13 +46,14 @@ func (m *Model) LogitText(t []byte) float64 {
 		win = win<<8 | uint64(t[i])
 	}
 	for i := 3; i < len(t); {
-		start, end := i, i+min(len(t)-i, p.block)
+		blk := t[i : i+min(len(t)-i, p.block)]
 		var sum int32
-		for ; i < end; i++ {
-			win = win<<8 | uint64(t[i])
+		for _, b := range blk {
+			win = win<<8 | uint64(b)
 			sum += int32(*(*int8)(unsafe.Add(w, uintptr(((win&0xFFFFFFFF)*k4)>>shift))))
 		}
-		p.add(sum, end-start)
+		i += len(blk)
+		p.add(sum, len(blk))
 	}
 	return p.logit(m)
 }

@@ -182,10 +182,10 @@ func (m *matcher) scanGrams(t []byte, hits []hit, md *Model) ([]hit, pool) {
 	// Block by block (the model's pooled windows): the inner loop is the
 	// same one branch per byte; a block's end costs a few operations.
 	for i < len(t) {
-		start, end := i, i+min(len(t)-i, p.block)
+		// A range over the block's bytes: no bounds check per byte.
+		blk := t[i : i+min(len(t)-i, p.block)]
 		var sum int32
-		for ; i < end; i++ {
-			b := t[i]
+		for _, b := range blk {
 			win = win<<8 | uint64(b)
 			sum += int32(*(*int8)(unsafe.Add(w, uintptr(((win&0xFFFFFFFF)*k4)>>shift))))
 			v := *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[b]))*2))
@@ -193,8 +193,9 @@ func (m *matcher) scanGrams(t []byte, hits []hit, md *Model) ([]hit, pool) {
 			if v&hasOut != 0 {
 				hits = m.outputs(t, hits, i, s)
 			}
+			i++
 		}
-		p.add(sum, end-start)
+		p.add(sum, len(blk))
 	}
 	return hits, p
 }
