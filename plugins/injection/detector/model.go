@@ -114,7 +114,7 @@ func (m *Model) Logit(idx []uint32) float64 {
 // mean. The scan (matcher.scanGrams), Logit and LogitText share it, so
 // they cannot disagree.
 type pool struct {
-	block   int     // features per block (len(text) when the model has no windows)
+	block   int     // features per block (math.MaxInt when the model has no windows: one block)
 	sum     int32   // all features
 	n       int     // all features
 	prev    int32   // previous block's sum
