@@ -63,7 +63,13 @@ type Server struct {
 	MaxHeaderBytes int64         // default 16KiB
 	Concurrency    int           // max concurrent connections; 0 = fasthttp default
 	TLS            TLS           // tls_cert, tls_key, ...; TLS.Enabled() false = plain TCP
-	Line           int           // line of [server]
+	// TrustedProxies are the peers (a load balancer, an nginx in front)
+	// whose X-Forwarded-For is believed: for a request from one of them,
+	// the client address (client.ip) is the right-most X-Forwarded-For
+	// entry that is not itself trusted. Empty: client.ip is always the
+	// peer. Addresses are unmapped (no IPv4-in-IPv6 forms).
+	TrustedProxies []netip.Prefix
+	Line           int // line of [server]
 }
 
 // TLS configures TLS on a listener ([server] or [admin]). The files are

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -218,6 +219,13 @@ prefx = "/x/"
 			`ward.toml:3: server.max_header_bytes: invalid size "16KB0" (want bytes as an integer or a string with a unit: B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)`, CodeValue},
 		{"size out of range", "[server]\nlisten = [\":1\"]\nmax_header_bytes = \"2MiB\"\n",
 			`ward.toml:3: server.max_header_bytes: 2MiB is out of range (want 1KiB..1MiB)`, CodeValue},
+		{"bad trusted proxy", "[server]\nlisten = [\":1\"]\ntrusted_proxies = [\"10.0.0.1/8\", \"nginx\", \"::ffff:10.0.0.0/80\", \"fe80::1%eth0\"]\n",
+			"ward.toml:3: server.trusted_proxies[0]: prefix \"10.0.0.1/8\" has host bits set (did you mean \"10.0.0.0/8\"?)\n" +
+				"ward.toml:3: server.trusted_proxies[1]: invalid address \"nginx\" (want an IP address or a CIDR prefix such as \"10.0.0.0/8\")\n" +
+				"ward.toml:3: server.trusted_proxies[2]: prefix \"::ffff:10.0.0.0/80\" has host bits set (did you mean \"::/80\"?)\n" +
+				"ward.toml:3: server.trusted_proxies[3]: invalid address \"fe80::1%eth0\" (want an IP address or a CIDR prefix such as \"10.0.0.0/8\")", CodeValue},
+		{"duplicate trusted proxy", "[server]\nlisten = [\":1\"]\ntrusted_proxies = [\"127.0.0.1\", \"127.0.0.1/32\"]\n",
+			`ward.toml:3: server.trusted_proxies[1]: duplicate prefix "127.0.0.1/32"`, CodeDuplicate},
 		{"missing required", "[log]\nlevel = \"warn\"\n[guards.g]\nmode = \"observe\"\n[[routes]]\nname = \"r\"\n",
 			"ward.toml: server.listen: missing required key\n" +
 				"ward.toml:3: guards.g.path: missing required key\n" +
@@ -590,7 +598,7 @@ func TestDocumentedKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := []string{
-		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
+		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency", "trusted_proxies",
 		"level", "format", "cache_dir", "module_dirs",
 		"token_file", "module_dir", "console", "console_session", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
 		"path", "sha256", "candidate", "candidate_sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
@@ -829,5 +837,20 @@ func TestOperations(t *testing.T) {
 		case want != "" && (err == nil || !strings.HasPrefix(err.Error(), want)):
 			t.Errorf("%q: got %v, want %s...", text, err, want)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Parse("ward.toml", []byte("[server]\nlisten = [\":1\"]\ntrusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\", \"fd00::/8\", \"::ffff:192.168.0.0/112\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.Server.TrustedProxies {
+		got = append(got, p.String())
+	}
+	want := []string{"127.0.0.1/32", "10.0.0.0/8", "::1/128", "fd00::/8", "192.168.0.0/16"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
 	}
 }
