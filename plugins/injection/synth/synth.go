@@ -7,7 +7,7 @@
 // summarisation tasks, security questions, fiction role-play, code and
 // system-administration talk full of "ignore", "override" and
 // "instructions", documents that only instruct their human reader), in
-// eleven languages.
+// twelve languages.
 //
 // Every text comes from templates and slot lists in this package, filled
 // by a seeded PCG: the same seed gives the same corpus on every machine.
