@@ -78,7 +78,7 @@ func (g *Guard) checkExtism(ctx context.Context, x *abi.Exchange, v *abi.Verdict
 	err := g.ext.Check(ctx, x, v)
 	g.inUse.Add(-1)
 	if err == nil {
-		err = validateVerdict(x, v)
+		err = abi.ValidateVerdict(x, v)
 		if err == nil {
 			return nil
 		}

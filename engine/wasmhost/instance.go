@@ -236,7 +236,7 @@ func (in *instance) check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) 
 	if err := abi.DecodeVerdict(b, v); err != nil {
 		return g.err(CodeBadVerdict, err), false
 	}
-	if err := validateVerdict(x, v); err != nil {
+	if err := abi.ValidateVerdict(x, v); err != nil {
 		return g.err(CodeBadVerdict, err), false
 	}
 	return nil, false
@@ -280,92 +280,4 @@ func (in *instance) limitBytes() uint64 {
 // memAtLimit reports whether the guest's memory cannot grow by another page.
 func (in *instance) memAtLimit() bool {
 	return uint64(in.mem.Size())+65536 > in.limitBytes()
-}
-
-// validateVerdict checks what DecodeVerdict cannot: that rewrites address
-// messages of the phase, a denial's status is an HTTP error, scores are in
-// [0,1] and headers to set are well-formed.
-func validateVerdict(x *abi.Exchange, v *abi.Verdict) error {
-	if v.Decision == abi.Deny && v.Status != 0 && (v.Status < 400 || v.Status > 599) {
-		return fmt.Errorf("deny with status %d (want 400-599 or 0)", v.Status)
-	}
-	if len(v.Rewrites) > 0 {
-		var n int
-		switch x.Phase {
-		case abi.PhaseRequest:
-			n = len(x.Messages)
-		case abi.PhaseResponse:
-			n = len(x.Response.Messages)
-		case abi.PhaseResponseChunk:
-			n = 2 // 0: the text to send, 1: the text to hold
-		}
-		for i, r := range v.Rewrites {
-			if int64(r.Index) >= int64(n) {
-				return fmt.Errorf("rewrites[%d]: message index %d out of range (%d messages in phase %s)", i, r.Index, n, x.Phase)
-			}
-		}
-		if x.Phase == abi.PhaseResponseChunk {
-			if err := validateHold(x, v.Rewrites); err != nil {
-				return err
-			}
-		}
-	}
-	for i, s := range v.Scores {
-		if !(s.Value >= 0 && s.Value <= 1) {
-			return fmt.Errorf("scores[%d] %q: value %v outside [0,1]", i, s.Name, s.Value)
-		}
-	}
-	for i, h := range v.SetHeaders {
-		if !validHeaderName(h.Key) {
-			return fmt.Errorf("set_headers[%d]: invalid header name %q", i, h.Key)
-		}
-		if strings.ContainsAny(h.Value, "\r\n\x00") {
-			return fmt.Errorf("set_headers[%d] %q: value contains CR, LF or NUL", i, h.Key)
-		}
-	}
-	return nil
-}
-
-// validateHold checks a response_chunk verdict's rewrites: at most one of
-// each index, and a held text (index 1) only beside the text to send, a
-// suffix of the delta, at most abi.MaxHold bytes, and nothing held on the
-// final chunk.
-func validateHold(x *abi.Exchange, rws []abi.Rewrite) error {
-	var send, hold int
-	for _, r := range rws {
-		if r.Index == 0 {
-			send++
-		} else {
-			hold++
-			switch {
-			case len(r.Text) > abi.MaxHold:
-				return fmt.Errorf("holds %d bytes (at most %d)", len(r.Text), abi.MaxHold)
-			case !strings.HasSuffix(x.Chunk.Delta, r.Text):
-				return fmt.Errorf("holds text that is not a suffix of the delta")
-			case x.Chunk.Final && r.Text != "":
-				return fmt.Errorf("holds text on the final chunk")
-			}
-		}
-	}
-	if send > 1 || hold > 1 || hold == 1 && send == 0 {
-		return fmt.Errorf("response_chunk rewrites: %d to send, %d to hold (want at most one of each, and none held without one sent)", send, hold)
-	}
-	return nil
-}
-
-// validHeaderName reports whether s is an HTTP token (RFC 9110 5.6.2).
-func validHeaderName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }

@@ -76,8 +76,8 @@ func misapplied(x *abi.Exchange, v *abi.Verdict) string {
 			}
 		}
 		for i := 0; i < len(h.Value); i++ {
-			if c := h.Value[i]; c == '\r' || c == '\n' || c == 0 {
-				return "header value would split the header block"
+			if c := h.Value[i]; c < 0x20 && c != '\t' || c == 0x7f {
+				return "header value holds a control character"
 			}
 		}
 	}
@@ -148,7 +148,7 @@ func FuzzValidateVerdict(f *testing.F) {
 		if abi.DecodeVerdict(vb, &v) != nil {
 			return
 		}
-		err, why := validateVerdict(x, &v), misapplied(x, &v)
+		err, why := abi.ValidateVerdict(x, &v), misapplied(x, &v)
 		if err != nil && why == "" {
 			t.Fatalf("refused a verdict that applies cleanly: %v\n%+v", err, v)
 		}

@@ -123,7 +123,7 @@ func Setup(g *guesttest.Guest, o Options) error {
 // twice, and returns the first way the answers break the host's
 // expectations: a trap, a call over o.MaxCallTime, memory over
 // o.MaxMemory, a verdict over o.MaxOutput, malformed or invalid
-// (ValidateVerdict), or two different answers to the same exchange.
+// (abi.ValidateVerdict), or two different answers to the same exchange.
 func Check(g *guesttest.Guest, c Case, o Options) error {
 	o = o.withDefaults()
 	for _, p := range c.Phases {
@@ -191,7 +191,7 @@ func check(g *guesttest.Guest, x *abi.Exchange, o Options) error {
 		if err := abi.DecodeVerdict(out, &v); err != nil {
 			return fmt.Errorf("verdict %.64x: %w: bad_verdict", out, err)
 		}
-		if err := ValidateVerdict(x, &v); err != nil {
+		if err := abi.ValidateVerdict(x, &v); err != nil {
 			return fmt.Errorf("%w: bad_verdict", err)
 		}
 		if i == 0 {
@@ -201,81 +201,4 @@ func check(g *guesttest.Guest, x *abi.Exchange, o Options) error {
 		}
 	}
 	return nil
-}
-
-// ValidateVerdict checks what the host checks of a decoded verdict
-// (sdk/ABI.md "Errors"): a denial's status is 0 or 400-599, rewrites address
-// messages of the phase (response_chunk: one text to send, at most one
-// suffix of the delta to hold, at most abi.MaxHold bytes, none on the final
-// chunk), scores are in [0,1], headers to set are HTTP tokens with values
-// free of CR, LF and NUL.
-func ValidateVerdict(x *abi.Exchange, v *abi.Verdict) error {
-	if v.Decision > abi.Deny {
-		return fmt.Errorf("unknown decision %d", v.Decision)
-	}
-	if v.Decision == abi.Deny && v.Status != 0 && (v.Status < 400 || v.Status > 599) {
-		return fmt.Errorf("deny with status %d (want 400-599 or 0)", v.Status)
-	}
-	var n int
-	switch x.Phase {
-	case abi.PhaseRequest:
-		n = len(x.Messages)
-	case abi.PhaseResponse:
-		n = len(x.Response.Messages)
-	case abi.PhaseResponseChunk:
-		n = 2
-	}
-	var send, hold int
-	for i, r := range v.Rewrites {
-		if int64(r.Index) >= int64(n) {
-			return fmt.Errorf("rewrites[%d]: index %d out of range (%d in phase %s)", i, r.Index, n, x.Phase)
-		}
-		if x.Phase != abi.PhaseResponseChunk {
-			continue
-		}
-		if r.Index == 0 {
-			send++
-			continue
-		}
-		hold++
-		switch {
-		case len(r.Text) > abi.MaxHold:
-			return fmt.Errorf("holds %d bytes (at most %d)", len(r.Text), abi.MaxHold)
-		case !strings.HasSuffix(x.Chunk.Delta, r.Text):
-			return fmt.Errorf("holds text that is not a suffix of the delta")
-		case x.Chunk.Final && r.Text != "":
-			return fmt.Errorf("holds text on the final chunk")
-		}
-	}
-	if send > 1 || hold > 1 || hold == 1 && send == 0 {
-		return fmt.Errorf("response_chunk rewrites: %d to send, %d to hold", send, hold)
-	}
-	for i, s := range v.Scores {
-		if !(s.Value >= 0 && s.Value <= 1) {
-			return fmt.Errorf("scores[%d] %q: %v outside [0,1]", i, s.Name, s.Value)
-		}
-	}
-	for i, h := range v.SetHeaders {
-		if !token(h.Key) {
-			return fmt.Errorf("set_headers[%d]: invalid header name %q", i, h.Key)
-		}
-		if strings.ContainsAny(h.Value, "\r\n\x00") {
-			return fmt.Errorf("set_headers[%d] %q: value contains CR, LF or NUL", i, h.Key)
-		}
-	}
-	return nil
-}
-
-// token reports whether s is an HTTP token (RFC 9110 5.6.2).
-func token(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
 }
