@@ -16,14 +16,17 @@
 // short, or 200 after a slow answer). Anything else is unexpected and fails
 // the run.
 //
-// Leaks: after a warm-up (every module variant loaded once, load running)
-// the run samples the admin API's /metrics every second; the baseline is
-// the lower envelope (minimum) of the last 10 s of the warm-up, the end
-// the same over the run's last 10 s (no swap or fault window there). The
-// live heap is the heap left by the last garbage collection: half the
-// heap goal it set (go_memstats_next_gc_bytes; ward runs with GOGC=100),
-// so no collection has to be forced. Goroutines, live heap and RSS may
-// not grow by more than -growth (10%).
+// Leaks: every module variant is loaded once before the load starts; the
+// warm-up then runs the load with -warmup-swaps swaps in its first two
+// thirds, so that the baseline is taken where swapping under load keeps
+// the process's memory, not before (see run). The run samples the admin
+// API's /metrics every second; the baseline is the lower envelope
+// (minimum) of the last 10 s of the warm-up, the end the same over the
+// run's last 10 s (no swap or fault window there). The live heap is the
+// heap left by the last garbage collection: half the heap goal it set
+// (go_memstats_next_gc_bytes; ward runs with GOGC=100), so no collection
+// has to be forced. Goroutines, live heap and RSS may not grow by more
+// than -growth (10%).
 //
 //	go tool task soak
 //	go run ./benchmarks/soak -ward ./bin/ward -d 5m -swaps 20 -rps 400
@@ -43,7 +46,8 @@ func main() {
 	flag.StringVar(&o.loop, "loop", o.loop, "a module that loops in ward_request")
 	flag.DurationVar(&o.duration, "d", o.duration, "measured duration (after the warm-up)")
 	flag.DurationVar(&o.warmup, "warmup", o.warmup, "load before the baseline is sampled")
-	flag.IntVar(&o.swaps, "swaps", o.swaps, "guard swaps, evenly spread over the run")
+	flag.IntVar(&o.swaps, "swaps", o.swaps, "guard swaps, evenly spread over the measured run")
+	flag.IntVar(&o.warmupSwaps, "warmup-swaps", o.warmupSwaps, "guard swaps in the first two thirds of the warm-up, before the baseline")
 	flag.IntVar(&o.rps, "rps", o.rps, "request rate")
 	flag.IntVar(&o.conns, "conns", o.conns, "concurrent connections (workers)")
 	flag.DurationVar(&o.faultEvery, "fault-every", o.faultEvery, "a fault window starts this often (0: no faults)")
@@ -69,6 +73,7 @@ type options struct {
 	ward, guard, loop    string
 	duration, warmup     time.Duration
 	swaps, rps, conns    int
+	warmupSwaps          int
 	faultEvery, faultFor time.Duration
 	faultRate, growth    float64
 	out                  string
@@ -76,17 +81,18 @@ type options struct {
 
 func defaults() options {
 	return options{
-		ward:       "./bin/ward",
-		guard:      "cmd/ward/guards/denylist.wasm",
-		loop:       "engine/control/reload/testdata/fixtures/swap_loop.wasm",
-		duration:   5 * time.Minute,
-		warmup:     30 * time.Second,
-		swaps:      20,
-		rps:        400,
-		conns:      32,
-		faultEvery: 30 * time.Second,
-		faultFor:   5 * time.Second,
-		faultRate:  0.3,
-		growth:     0.10,
+		ward:        "./bin/ward",
+		guard:       "cmd/ward/guards/denylist.wasm",
+		loop:        "engine/control/reload/testdata/fixtures/swap_loop.wasm",
+		duration:    5 * time.Minute,
+		warmup:      60 * time.Second,
+		swaps:       20,
+		warmupSwaps: 10, // one cycle of the variants
+		rps:         400,
+		conns:       32,
+		faultEvery:  30 * time.Second,
+		faultFor:    5 * time.Second,
+		faultRate:   0.3,
+		growth:      0.10,
 	}
 }

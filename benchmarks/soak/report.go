@@ -11,8 +11,8 @@ import (
 
 func (r *result) markdown(o options) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Command: `go tool task soak` (= `go run ./benchmarks/soak -ward ./bin/ward -d %s -warmup %s -swaps %d -rps %d -conns %d -fault-every %s -fault-for %s -fault-rate %.2f`), %d CPUs, ward, the mock upstream and the load generator on the same machine; load average %s before, %s after.\n\n",
-		o.duration, o.warmup, o.swaps, o.rps, o.conns, o.faultEvery, o.faultFor, o.faultRate, r.cpus, r.load[0], r.load[1])
+	fmt.Fprintf(&b, "Command: `go tool task soak` (= `go run ./benchmarks/soak -ward ./bin/ward -d %s -warmup %s -warmup-swaps %d -swaps %d -rps %d -conns %d -fault-every %s -fault-for %s -fault-rate %.2f`), %d CPUs, ward, the mock upstream and the load generator on the same machine; load average %s before, %s after.\n\n",
+		o.duration, o.warmup, o.warmupSwaps, o.swaps, o.rps, o.conns, o.faultEvery, o.faultFor, o.faultRate, r.cpus, r.load[0], r.load[1])
 	outcomes := []string{outOK, outDenied, outFault, outUnexpect}
 	fmt.Fprintf(&b, "| request | %s | total |\n|---|---|---|---|---|---|\n", strings.Join(outcomes, " | "))
 	var sum [4]int64
@@ -49,6 +49,13 @@ func (r *result) markdown(o options) string {
 			res = "refused"
 		}
 		seq = append(seq, s.Variant+" "+res)
+	}
+	var warm []string
+	for _, s := range r.warmSwaps {
+		warm = append(warm, s.Variant+map[bool]string{true: " live", false: " refused"}[s.OK])
+	}
+	if len(warm) > 0 {
+		fmt.Fprintf(&b, "Warm-up swaps (before the baseline): %s.\n\n", strings.Join(warm, ", "))
 	}
 	fmt.Fprintf(&b, "Swaps: %d live, %d refused (%s)", ok, refused, strings.Join(seq, ", "))
 	if len(live) > 0 {

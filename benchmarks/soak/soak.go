@@ -89,7 +89,8 @@ type result struct {
 	unexpected []string                    // the first few
 	p50, p99   time.Duration               // ok answers (2xx)
 	dp50, dp99 time.Duration               // denials
-	swaps      []wardproc.Swap
+	swaps      []wardproc.Swap             // of the measured part
+	warmSwaps  []wardproc.Swap             // of the warm-up
 	samples    []sample
 	base, end  sample // lower envelopes
 	cpus       int
@@ -219,15 +220,32 @@ func run(o options) (*result, error) {
 		}
 	}()
 
-	// Swaps and fault windows, on the measured part of the run only, and
-	// no fault window in its last 15 s (the end sample window; a quarter
-	// of a short run).
+	// Swaps: o.warmupSwaps in the first two thirds of the warm-up, so that
+	// the baseline is sampled after swapping under load has raised the
+	// process's memory to where swaps keep it (a swap holds two versions of
+	// the guard and the new module's decoding garbage at once, and in a
+	// gateway that allocates almost nothing per request it is what paces
+	// the garbage collector: the heap goal and the RSS that follows it are
+	// set during swaps); then o.swaps over the measured part. Each series
+	// runs through order from its start. Fault windows on the measured
+	// part only, and none in its last 15 s (the end sample window; a
+	// quarter of a short run).
 	quiet := min(15*time.Second, o.duration/4)
 	order := []string{"B", "A", "broken", "B", "loop", "A", "B", "broken", "A", "loop"}
 	timed := o.warmup
-	var swapAt []time.Duration
-	for i := 1; i <= o.swaps; i++ {
-		swapAt = append(swapAt, timed+o.duration*time.Duration(i)/time.Duration(o.swaps+1))
+	type swapEvent struct {
+		at      time.Duration
+		variant string
+		warm    bool
+	}
+	var swapAt []swapEvent
+	for i := range o.warmupSwaps {
+		at := 2 * o.warmup / 3 * time.Duration(i+1) / time.Duration(o.warmupSwaps+1)
+		swapAt = append(swapAt, swapEvent{at, order[i%len(order)], true})
+	}
+	for i := range o.swaps {
+		at := timed + o.duration*time.Duration(i+1)/time.Duration(o.swaps+1)
+		swapAt = append(swapAt, swapEvent{at, order[i%len(order)], false})
 	}
 	events := make(chan struct{})
 	go func() {
@@ -247,11 +265,15 @@ func run(o options) (*result, error) {
 				on = (el-timed)%o.faultEvery >= o.faultEvery-o.faultFor
 			}
 			inFault.Store(on)
-			if next < len(swapAt) && el >= swapAt[next] {
-				v := order[next%len(order)]
-				s := ward.Swap(admin, v, modules[v])
+			if next < len(swapAt) && el >= swapAt[next].at {
+				e := swapAt[next]
+				s := ward.Swap(admin, e.variant, modules[e.variant])
 				mu.Lock()
-				res.swaps = append(res.swaps, s)
+				if e.warm {
+					res.warmSwaps = append(res.warmSwaps, s)
+				} else {
+					res.swaps = append(res.swaps, s)
+				}
 				mu.Unlock()
 				next++
 			}
@@ -395,12 +417,20 @@ func (r *result) check(o options) error {
 	if unexpected > 0 {
 		errs = append(errs, fmt.Errorf("%d unexpected answers; first: %s", unexpected, strings.Join(r.unexpected, "; ")))
 	}
+	if len(r.warmSwaps) != o.warmupSwaps {
+		errs = append(errs, fmt.Errorf("%d warm-up swaps of %d done", len(r.warmSwaps), o.warmupSwaps))
+	}
 	if len(r.swaps) != o.swaps {
 		errs = append(errs, fmt.Errorf("%d swaps of %d done", len(r.swaps), o.swaps))
 	}
-	for i, s := range r.swaps {
-		if want := s.Variant == "A" || s.Variant == "B"; s.OK != want {
-			errs = append(errs, fmt.Errorf("swap %d to %s: ok=%v, want %v (%s)", i+1, s.Variant, s.OK, want, s.Err))
+	for _, ss := range []struct {
+		what  string
+		swaps []wardproc.Swap
+	}{{"warm-up swap", r.warmSwaps}, {"swap", r.swaps}} {
+		for i, s := range ss.swaps {
+			if want := s.Variant == "A" || s.Variant == "B"; s.OK != want {
+				errs = append(errs, fmt.Errorf("%s %d to %s: ok=%v, want %v (%s)", ss.what, i+1, s.Variant, s.OK, want, s.Err))
+			}
 		}
 	}
 	if o.growth >= 0 {

@@ -10,8 +10,9 @@ import (
 )
 
 // TestSoakShort is the soak in small, for CI: the binary built from this
-// tree, 12 s of the request mix at 200 requests/s after a 5 s warm-up, five
-// swaps (a broken and a looping module among them, both refused) and two
+// tree, 12 s of the request mix at 200 requests/s after a 5 s warm-up (two
+// swaps in it), five swaps (a broken and a looping module among them, both
+// refused) and two
 // upstream fault windows; no unexpected answer. Memory growth is not
 // checked (12 s is no soak): go tool task soak does that.
 //
@@ -37,6 +38,7 @@ func TestSoakShort(t *testing.T) {
 	o.guard = filepath.Join(root, o.guard)
 	o.loop = filepath.Join(root, o.loop)
 	o.warmup, o.duration, o.swaps, o.rps, o.conns = 5*time.Second, 12*time.Second, 5, 200, 16
+	o.warmupSwaps = 2
 	o.faultEvery, o.faultFor, o.faultRate = 4*time.Second, 2*time.Second, 0.5
 	o.growth = -1
 	res, err := run(o)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -204,4 +205,29 @@ func parseSince(s string) (time.Duration, error) {
 		return time.Duration(days) * 24 * time.Hour, nil
 	}
 	return config.ParseDuration(s)
+}
+
+// auditReport returns the console's Compliance report: `ward report`'s
+// summary of the audit file at path and its rotated files (path.1 ...),
+// opened with keys. The live file may end in a line being written: a
+// report that finds its last line incomplete is made once more.
+func auditReport(path string, keys *audit.Keyring) func(from, to time.Time) (*audit.Report, error) {
+	return func(from, to time.Time) (*audit.Report, error) {
+		var (
+			r   *audit.Report
+			err error
+		)
+		for try := 0; try < 2; try++ {
+			files := []string{path}
+			rotated, _ := filepath.Glob(path + ".[0-9]*")
+			files = append(files, rotated...)
+			r, err = audit.Summarise(files, keys, from, to)
+			var p *audit.Problem
+			if !errors.As(err, &p) || p.Kind != "incomplete" || p.File != path {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		return r, err
+	}
 }

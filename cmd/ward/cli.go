@@ -341,10 +341,29 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 	srv := proxy.NewServer(rl.Current(), log)
 	met.SetLive(func() []proxy.GuardEntry { return srv.Snapshot().Entries() })
 	obs := control.Tee{met}
+	// Operators log in to the admin API and the console; read at start.
+	var ops *operator.Authenticator
+	if cfg.Admin.Listen != "" && cfg.Admin.OperatorsFile != "" {
+		file := cfg.ResolveFile(cfg.Admin.OperatorsFile)
+		list, err := operator.Load(file)
+		if err == nil {
+			// Used codes are claimed in the state backend: with Redis, every
+			// replica refuses a code one of them accepted.
+			ops, err = operator.NewAuthenticator(list, operator.Options{SessionTTL: cfg.Admin.SessionTTL, File: file,
+				Used: operator.StateSteps{Store: st}})
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "ward: admin.operators_file: %v\n", err)
+			_ = rl.Current().Close(context.Background())
+			return 1
+		}
+	}
 	var con *console.Console
+	var conOpts console.Options
 	if cfg.Admin.Listen != "" && cfg.Admin.Console {
 		rec := console.NewRecorder(0)
-		con = console.New(console.Options{Recorder: rec, SessionTTL: cfg.Admin.ConsoleSession, Log: log})
+		conOpts = console.Options{Recorder: rec, SessionTTL: cfg.Admin.ConsoleSession, Log: log, Operators: ops,
+			NoTokenLogin: !cfg.Admin.ConsoleTokenLogin}
 		obs = append(obs, rec)
 	}
 	var adminAudit admin.Auditor
@@ -379,6 +398,13 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		defer al.Close()
 		obs = append(obs, al)
 		adminAudit = al
+		conOpts.Audit, conOpts.Events = al, al
+		if cfg.Audit.Sink == config.AuditFile {
+			conOpts.Report = auditReport(cfg.ResolveFile(cfg.Audit.Path), keys)
+		}
+	}
+	if conOpts.Recorder != nil {
+		con = console.New(conOpts)
 	}
 	var bg sync.WaitGroup
 	bctx, cancelBG := context.WithCancel(ctx)
@@ -432,18 +458,7 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		if con != nil {
 			aopts.Console = con
 		}
-		if cfg.Admin.OperatorsFile != "" {
-			ops, err := operator.Load(cfg.ResolveFile(cfg.Admin.OperatorsFile))
-			if err == nil {
-				aopts.Operators, err = operator.NewAuthenticator(ops, operator.Options{SessionTTL: cfg.Admin.SessionTTL})
-			}
-			if err != nil {
-				fmt.Fprintf(stderr, "ward: admin.operators_file: %v\n", err)
-				closeListeners(lns)
-				_ = rl.Current().Close(context.Background())
-				return 1
-			}
-		}
+		aopts.Operators = ops
 		adm := admin.New(aopts)
 		aln, err := adm.Listen(cfg.Admin.Listen)
 		if err != nil {

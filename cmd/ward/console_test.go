@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wardgate/ward/engine/control/operator"
 	"github.com/wardgate/ward/engine/mockllm"
 )
 
@@ -55,11 +56,14 @@ func requireBrowser(t *testing.T) (node, chromium string) {
 // TestConsoleBrowser runs the real binary with the demo's pipeline, the
 // admin API and its console, and drives the console in headless Chromium
 // (engine/control/console/e2e/console.e2e.mjs): 401 without a session, a
-// wrong token refused, login, the demo's guards, a denied request through
-// the gateway shown in Decisions with its reason and verdict chain, a
-// reload through the confirmation dialog, a candidate's disagreements and
-// its promotion, a switch to observe mode, logout; then the audit log
-// holds these actions with the console as their operator. Screenshots of each
+// wrong token refused, login with the token, the demo's guards, a denied
+// request through the gateway shown in Decisions with its reason and
+// verdict chain; the admin resets operator carol's authenticator (QR code,
+// confirmed with a code of the new secret); carol logs in with password
+// and TOTP (the old secret's code and the used one refused), reloads
+// through the confirmation dialog, promotes a candidate, switches it to
+// observe mode, lifts a quarantine, reads the Compliance view; logout.
+// Then the audit log holds these actions with carol as their operator. Screenshots of each
 // view go to $WARD_CONSOLE_SCREENSHOTS, or docs/console in CI.
 func TestConsoleBrowser(t *testing.T) {
 	requireBuiltins(t)
@@ -85,9 +89,16 @@ func TestConsoleBrowser(t *testing.T) {
 	files := map[string]string{"admin.token": token + "\n", "swap_v1.wasm": readFile(t, fixtures+"swap_v1.wasm"), "swap_v2.wasm": readFile(t, fixtures+"swap_v2.wasm")}
 	text = strings.Replace(text, `"secrets", "pii"]`, `"secrets", "pii", "swap"]`, 1)
 	text += "\n[guards.swap]\npath = \"swap_v1.wasm\"\ncandidate = \"swap_v2.wasm\"\n"
-	text += "\n[admin]\nlisten = \"127.0.0.1:0\"\ntoken_file = \"admin.token\"\n"
+	text += "\n[admin]\nlisten = \"127.0.0.1:0\"\ntoken_file = \"admin.token\"\noperators_file = \"operators.toml\"\n"
 	text += "\n[audit]\nsink = \"file\"\npath = \"audit.log\"\n"
 	files["ward.toml"] = text
+	// An operator, carol: the admin resets her authenticator from the
+	// console, and she logs in with the new one.
+	const opPassword = "carol's console password"
+	opSecret, err := operator.Add(filepath.Join(dir, "operators.toml"), "carol", opPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(b), 0o600); err != nil {
 			t.Fatal(err)
@@ -154,7 +165,8 @@ func TestConsoleBrowser(t *testing.T) {
 	e2e := exec.CommandContext(bctx, node, "console.e2e.mjs")
 	e2e.Dir = consoleE2E
 	e2e.Env = append(os.Environ(), "WARD_CONSOLE="+consoleURL, "WARD_TOKEN="+token, "WARD_GATEWAY="+gateway,
-		"WARD_SCREENSHOTS="+shots, "CHROMIUM="+chromium, "WARD_PROMOTE=swap:2.0.0")
+		"WARD_SCREENSHOTS="+shots, "CHROMIUM="+chromium, "WARD_PROMOTE=swap:2.0.0",
+		"WARD_OPERATOR=carol", "WARD_PASSWORD="+opPassword, "WARD_TOTP_SECRET="+opSecret, "WARD_QUARANTINE_KEY=ward-demo-mallory-key")
 	out, err := e2e.CombinedOutput()
 	t.Logf("console.e2e.mjs (%.1fs):\n%s", time.Since(began).Seconds(), out)
 	if err != nil {
@@ -163,18 +175,31 @@ func TestConsoleBrowser(t *testing.T) {
 	t.Logf("screenshots in %s", shots)
 
 	// The console's actions went through the admin API: audited with the
-	// console as their operator.
+	// operator's name (the reset of her authenticator with the console's,
+	// the admin token's), her lift by incident response; her logins too.
 	stop()
 	var actions []string
 	for _, line := range strings.Split(readFile(t, filepath.Join(dir, "audit.log")), "\n") {
-		var a struct{ Kind, Operator, Action, Target, Result string }
-		if json.Unmarshal([]byte(line), &a) == nil && a.Kind == "admin" {
+		var a struct{ Kind, Operator, Action, Target, Result, ID, Via string }
+		if json.Unmarshal([]byte(line), &a) != nil {
+			continue
+		}
+		switch a.Kind {
+		case "admin":
 			actions = append(actions, a.Operator+" "+a.Action+" "+a.Target+" "+a.Result)
+		case "quarantine_lift":
+			actions = append(actions, a.Operator+" lift "+a.ID)
+		case "admin_login":
+			actions = append(actions, a.Operator+" login "+a.Result+" "+a.Via)
 		}
 	}
-	for _, want := range []string{"console reload  ok", "console promote swap ok", "console mode swap ok"} {
+	for _, want := range []string{"carol reload  ok", "carol promote swap ok", "carol mode swap ok", "carol lift subject:mallory",
+		"console totp_reset carol ok", "console totp_confirm carol ok", "carol login denied console", "carol login ok console"} {
 		if !slices.Contains(actions, want) {
 			t.Errorf("audit log: no %q among the admin actions %q", want, actions)
 		}
+	}
+	if slices.ContainsFunc(actions, func(a string) bool { return strings.HasPrefix(a, "console reload") }) {
+		t.Errorf("an action of the operator's session audited as the console's: %q", actions)
 	}
 }

@@ -63,7 +63,13 @@ type Server struct {
 	MaxHeaderBytes int64         // default 16KiB
 	Concurrency    int           // max concurrent connections; 0 = fasthttp default
 	TLS            TLS           // tls_cert, tls_key, ...; TLS.Enabled() false = plain TCP
-	Line           int           // line of [server]
+	// TrustedProxies are the peers (a load balancer, an nginx in front)
+	// whose X-Forwarded-For is believed: for a request from one of them,
+	// the client address (client.ip) is the right-most X-Forwarded-For
+	// entry that is not itself trusted. Empty: client.ip is always the
+	// peer. Addresses are unmapped (no IPv4-in-IPv6 forms).
+	TrustedProxies []netip.Prefix
+	Line           int // line of [server]
 }
 
 // TLS configures TLS on a listener ([server] or [admin]). The files are
@@ -148,6 +154,10 @@ type Admin struct {
 	Console bool
 	// ConsoleSession is how long a console login lasts; default 8h.
 	ConsoleSession time.Duration
+	// ConsoleTokenLogin lets the console's login form take the admin
+	// token; default true. False (operators only) needs OperatorsFile;
+	// the token keeps working as a bearer token.
+	ConsoleTokenLogin bool
 	// ModuleDir is where POST /modules stores uploaded guard modules (as
 	// SHA256.wasm), relative to Dir; "" = uploads are refused.
 	ModuleDir string

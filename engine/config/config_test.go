@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -218,6 +219,13 @@ prefx = "/x/"
 			`ward.toml:3: server.max_header_bytes: invalid size "16KB0" (want bytes as an integer or a string with a unit: B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)`, CodeValue},
 		{"size out of range", "[server]\nlisten = [\":1\"]\nmax_header_bytes = \"2MiB\"\n",
 			`ward.toml:3: server.max_header_bytes: 2MiB is out of range (want 1KiB..1MiB)`, CodeValue},
+		{"bad trusted proxy", "[server]\nlisten = [\":1\"]\ntrusted_proxies = [\"10.0.0.1/8\", \"nginx\", \"::ffff:10.0.0.0/80\", \"fe80::1%eth0\"]\n",
+			"ward.toml:3: server.trusted_proxies[0]: prefix \"10.0.0.1/8\" has host bits set (did you mean \"10.0.0.0/8\"?)\n" +
+				"ward.toml:3: server.trusted_proxies[1]: invalid address \"nginx\" (want an IP address or a CIDR prefix such as \"10.0.0.0/8\")\n" +
+				"ward.toml:3: server.trusted_proxies[2]: prefix \"::ffff:10.0.0.0/80\" has host bits set (did you mean \"::/80\"?)\n" +
+				"ward.toml:3: server.trusted_proxies[3]: invalid address \"fe80::1%eth0\" (want an IP address or a CIDR prefix such as \"10.0.0.0/8\")", CodeValue},
+		{"duplicate trusted proxy", "[server]\nlisten = [\":1\"]\ntrusted_proxies = [\"127.0.0.1\", \"127.0.0.1/32\"]\n",
+			`ward.toml:3: server.trusted_proxies[1]: duplicate prefix "127.0.0.1/32"`, CodeDuplicate},
 		{"missing required", "[log]\nlevel = \"warn\"\n[guards.g]\nmode = \"observe\"\n[[routes]]\nname = \"r\"\n",
 			"ward.toml: server.listen: missing required key\n" +
 				"ward.toml:3: guards.g.path: missing required key\n" +
@@ -590,9 +598,9 @@ func TestDocumentedKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := []string{
-		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency",
+		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency", "trusted_proxies",
 		"level", "format", "cache_dir", "module_dirs",
-		"token_file", "module_dir", "console", "console_session", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
+		"token_file", "module_dir", "console", "console_session", "console_token_login", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
 		"path", "sha256", "candidate", "candidate_sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
@@ -781,7 +789,7 @@ func TestOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Admin != (Admin{SessionTTL: DefaultSessionTTL, Console: true, ConsoleSession: DefaultConsoleSession, TLS: TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}}) {
+	if c.Admin != (Admin{SessionTTL: DefaultSessionTTL, Console: true, ConsoleSession: DefaultConsoleSession, ConsoleTokenLogin: true, TLS: TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire}}) {
 		t.Errorf("admin defaults = %+v", c.Admin)
 	}
 	if want := (Audit{Sink: AuditOff, MaxSize: DefaultAuditMaxSize, MaxFiles: DefaultAuditMaxFiles, Buffer: DefaultAuditBuffer,
@@ -801,26 +809,29 @@ func TestOperations(t *testing.T) {
 		t.Errorf("parsed %+v %+v %+v", c.Admin, c.Audit, c.Reload)
 	}
 	for text, want := range map[string]string{
-		"[admin]\nlisten = \":9180\"\n":                                 `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (:9180) needs a token`,
-		"[admin]\nlisten = \"10.0.0.1:9180\"\n":                         `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (10.0.0.1:9180) needs a token`,
-		"[admin]\nlisten = \"127.0.0.1:9180\"\n":                        "",
-		"[admin]\nlisten = \"[::1]:9180\"\n":                            "",
-		"[admin]\nlisten = \"localhost:9180\"\n":                        "",
-		"[admin]\nlisten = \"nope\"\n":                                  `ward.toml:4: admin.listen: invalid address "nope"`,
-		"[audit]\nsink = \"file\"\n":                                    `ward.toml:3: audit.path: missing required key`,
-		"[audit]\nsink = \"syslog\"\n":                                  `ward.toml:4: audit.sink: unknown value "syslog" (want off|stdout|file)`,
-		"[audit]\nmax_files = 0\n":                                      `ward.toml:4: audit.max_files: 0 is out of range (want 1..1000)`,
-		"[reload]\ndebounce = \"2m\"\n":                                 `ward.toml:4: reload.debounce: `,
-		"[audit]\nprompts = \"raw\"\n":                                  `ward.toml:4: audit.prompts: unknown value "raw" (want off|masked)`,
-		"[audit]\nprompt_max = 10\n":                                    `ward.toml:4: audit.prompt_max: 10B is out of range`,
-		"[audit]\nkey_file = \"k\"\nkey_env = \"K\"\n":                  `ward.toml:5: audit.key_env: key_file and key_env are exclusive (set one)`,
-		"[audit]\nkey_env = \"1BAD\"\n":                                 `ward.toml:4: audit.key_env: invalid environment variable name "1BAD"`,
-		"[audit]\ncheckpoint = \"10ms\"\n":                              `ward.toml:4: audit.checkpoint: 10ms is too often (want 0 or 1s..24h)`,
-		"[audit]\nkey_env = \"WARD_AUDIT_KEYS\"\ncheckpoint = \"0s\"\n": "",
-		"[reload]\nwatch = \"yes\"\n":                                   `ward.toml:4: reload.watch: want boolean, got string`,
-		"[admin]\nconsole = 1\n":                                        `ward.toml:4: admin.console: want boolean, got`,
-		"[admin]\nconsole_session = \"10s\"\n":                          `ward.toml:4: admin.console_session: `,
-		"[admin]\nconsole_sesion = \"1h\"\n":                            `ward.toml:4: admin.console_sesion: unknown key`,
+		"[admin]\nlisten = \":9180\"\n":                                         `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (:9180) needs a token`,
+		"[admin]\nlisten = \"10.0.0.1:9180\"\n":                                 `ward.toml:3: admin.token_file: an admin listener on a non-loopback address (10.0.0.1:9180) needs a token`,
+		"[admin]\nlisten = \"127.0.0.1:9180\"\n":                                "",
+		"[admin]\nlisten = \"[::1]:9180\"\n":                                    "",
+		"[admin]\nlisten = \"localhost:9180\"\n":                                "",
+		"[admin]\nlisten = \"nope\"\n":                                          `ward.toml:4: admin.listen: invalid address "nope"`,
+		"[audit]\nsink = \"file\"\n":                                            `ward.toml:3: audit.path: missing required key`,
+		"[audit]\nsink = \"syslog\"\n":                                          `ward.toml:4: audit.sink: unknown value "syslog" (want off|stdout|file)`,
+		"[audit]\nmax_files = 0\n":                                              `ward.toml:4: audit.max_files: 0 is out of range (want 1..1000)`,
+		"[reload]\ndebounce = \"2m\"\n":                                         `ward.toml:4: reload.debounce: `,
+		"[audit]\nprompts = \"raw\"\n":                                          `ward.toml:4: audit.prompts: unknown value "raw" (want off|masked)`,
+		"[audit]\nprompt_max = 10\n":                                            `ward.toml:4: audit.prompt_max: 10B is out of range`,
+		"[audit]\nkey_file = \"k\"\nkey_env = \"K\"\n":                          `ward.toml:5: audit.key_env: key_file and key_env are exclusive (set one)`,
+		"[audit]\nkey_env = \"1BAD\"\n":                                         `ward.toml:4: audit.key_env: invalid environment variable name "1BAD"`,
+		"[audit]\ncheckpoint = \"10ms\"\n":                                      `ward.toml:4: audit.checkpoint: 10ms is too often (want 0 or 1s..24h)`,
+		"[audit]\nkey_env = \"WARD_AUDIT_KEYS\"\ncheckpoint = \"0s\"\n":         "",
+		"[reload]\nwatch = \"yes\"\n":                                           `ward.toml:4: reload.watch: want boolean, got string`,
+		"[admin]\nconsole = 1\n":                                                `ward.toml:4: admin.console: want boolean, got`,
+		"[admin]\nconsole_session = \"10s\"\n":                                  `ward.toml:4: admin.console_session: `,
+		"[admin]\nconsole_sesion = \"1h\"\n":                                    `ward.toml:4: admin.console_sesion: unknown key`,
+		"[admin]\nconsole_token_login = false\n":                                `ward.toml:4: admin.console_token_login: false needs operators_file`,
+		"[admin]\nconsole_token_login = \"no\"\n":                               `ward.toml:4: admin.console_token_login: want boolean, got string`,
+		"[admin]\noperators_file = \"ops.toml\"\nconsole_token_login = false\n": "",
 	} {
 		_, err := Parse("ward.toml", []byte(base+text))
 		switch {
@@ -829,5 +840,20 @@ func TestOperations(t *testing.T) {
 		case want != "" && (err == nil || !strings.HasPrefix(err.Error(), want)):
 			t.Errorf("%q: got %v, want %s...", text, err, want)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Parse("ward.toml", []byte("[server]\nlisten = [\":1\"]\ntrusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\", \"fd00::/8\", \"::ffff:192.168.0.0/112\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.Server.TrustedProxies {
+		got = append(got, p.String())
+	}
+	want := []string{"127.0.0.1/32", "10.0.0.0/8", "::1/128", "fd00::/8", "192.168.0.0/16"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -456,7 +457,48 @@ func (d *decoder) server(t *table) {
 	t.size("max_header_bytes", &s.MaxHeaderBytes, 1<<10, 1<<20)
 	t.integer("concurrency", &s.Concurrency, 0, math.MaxInt32)
 	d.listenerTLS(t, &s.TLS)
+	if elems, paths, ok := t.strList("trusted_proxies"); ok {
+		for i, e := range elems {
+			p, err := parsePrefix(e)
+			if err != nil {
+				d.errorf(CodeValue, paths[i], "%v", err)
+				continue
+			}
+			if slices.Contains(s.TrustedProxies, p) {
+				d.errorf(CodeDuplicate, paths[i], "duplicate prefix %q", e)
+				continue
+			}
+			s.TrustedProxies = append(s.TrustedProxies, p)
+		}
+	}
 	t.done()
+}
+
+// parsePrefix reads a trusted proxy: a CIDR prefix ("10.0.0.0/8",
+// "fd00::/8") or one address ("127.0.0.1", "::1"). IPv4-mapped IPv6 forms
+// are unmapped, as client addresses are; a prefix with host bits set is
+// refused (it says something other than what it matches).
+func parsePrefix(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" {
+			return netip.Prefix{}, fmt.Errorf("invalid address %q (want an IP address or a CIDR prefix such as \"10.0.0.0/8\")", s)
+		}
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("invalid prefix %q (want a CIDR prefix such as \"10.0.0.0/8\" or an IP address)", s)
+	}
+	if p.Masked() != p {
+		return netip.Prefix{}, fmt.Errorf("prefix %q has host bits set (did you mean %q?)", s, p.Masked().String())
+	}
+	if p.Addr().Is4In6() {
+		// Masked() == p leaves all 96 mapping bits in the prefix.
+		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+	}
+	return p, nil
 }
 
 // listenerTLS reads a listener's TLS keys from its table. Files are not read here
@@ -567,7 +609,7 @@ func (d *decoder) state(t *table) {
 
 func (d *decoder) admin(t *table) {
 	a := &d.c.Admin
-	*a = Admin{SessionTTL: DefaultSessionTTL, Console: true, ConsoleSession: DefaultConsoleSession}
+	*a = Admin{SessionTTL: DefaultSessionTTL, Console: true, ConsoleSession: DefaultConsoleSession, ConsoleTokenLogin: true}
 	valid := false
 	if t.str("listen", &a.Listen) && a.Listen != "" {
 		if err := checkListen(a.Listen); err != nil {
@@ -585,6 +627,10 @@ func (d *decoder) admin(t *table) {
 	t.duration("session_ttl", &a.SessionTTL, time.Minute, 24*time.Hour)
 	t.boolean("console", &a.Console)
 	t.duration("console_session", &a.ConsoleSession, time.Minute, 7*24*time.Hour)
+	t.boolean("console_token_login", &a.ConsoleTokenLogin)
+	if !a.ConsoleTokenLogin && a.OperatorsFile == "" {
+		d.errorf(CodeValue, t.at("console_token_login"), "false needs operators_file (nobody could log in to the console)")
+	}
 	if valid && a.TokenFile == "" && a.OperatorsFile == "" && !IsLoopback(a.Listen) {
 		d.errorf(CodeMissing, t.at("token_file"), "an admin listener on a non-loopback address (%s) needs a token or operators_file", a.Listen)
 	}

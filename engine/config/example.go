@@ -27,6 +27,11 @@ idle_timeout = "90s"
 max_header_bytes = "16KiB"
 # Maximum number of concurrent connections; 0 = the server's default.
 concurrency = 0
+# Peers whose X-Forwarded-For is believed (an nginx or load balancer in
+# front): for their requests the client address is the right-most
+# X-Forwarded-For entry that is not itself trusted. CIDR prefixes or single
+# addresses; [] = the client address is always the connection's peer.
+trusted_proxies = []
 # TLS on these listeners: PEM certificate chain and private key files (relative
 # to this file's directory); "" = plain TCP. Both or neither. They are read
 # at start and on every reload, so a renewed certificate is served without
@@ -95,6 +100,9 @@ token_file = ""
 console = true
 # How long a console login lasts (1m..168h).
 console_session = "8h"
+# Whether the console's login form takes the admin token; false = operators
+# only (needs operators_file). The token still works for the CLI.
+console_token_login = true
 # Directory where guard modules uploaded through the admin API (POST
 # /modules, ward upload) are stored as SHA256.wasm (relative to this file's
 # directory); "" = uploads are refused.

@@ -126,6 +126,9 @@ func (s *Server) authRequest(ctx *fasthttp.RequestCtx, st *reqState, rt *route, 
 		}
 		resp.Header.SetBytesKV(st.buf, unsafeBytes(a.Value))
 	}
+	// Headers the guards set for the upstream: nginx can pass them on with
+	// auth_request_set (docs/nginx.md); removals cannot be expressed here.
+	setAnswerHeaders(resp, st.out.SetHeaders)
 }
 
 // authDeny answers a denied or unreadable auth_request with an empty body
@@ -144,6 +147,12 @@ func (s *Server) authDeny(ctx *fasthttp.RequestCtx, st *reqState, status int, co
 	if id := ctx.Request.Header.Peek("X-Request-Id"); len(id) > 0 {
 		resp.Header.SetCanonical(hdrRequestID, id)
 	}
+	setAnswerHeaders(resp, hdrs)
+}
+
+// setAnswerHeaders puts guard-set headers on an auth_request answer, except
+// removals (empty values), framing headers and unsafe values.
+func setAnswerHeaders(resp *fasthttp.Response, hdrs []abi.KV) {
 	for _, h := range hdrs {
 		if h.Value != "" && !protectedHeader(h.Key) && headerSafe(h.Value) {
 			resp.Header.Set(h.Key, h.Value)

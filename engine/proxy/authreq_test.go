@@ -49,6 +49,8 @@ func authGuard() *fakeGuard {
 				abi.KV{Key: "identity.key_id", Value: "k1"},
 				abi.KV{Key: "identity.bad", Value: "line\nbreak"},
 				abi.KV{Key: "other", Value: "not identity"})
+			v.SetHeaders = append(v.SetHeaders, abi.KV{Key: "X-Tenant", Value: "t1"}, abi.KV{Key: "X-Remove"},
+				abi.KV{Key: "Content-Length", Value: "5"})
 		}
 		return nil
 	}}
@@ -81,7 +83,8 @@ func TestAuthRequest(t *testing.T) {
 	}{
 		{name: "allowed", path: "/_ward/auth", key: "Bearer good", uri: "/v1/chat/completions", status: 200,
 			hdrs: map[string]string{"X-Ward-Identity-Subject": "alice", "X-Ward-Identity-Roles": "analyst,admin", "X-Ward-Identity-Key-Id": "k1",
-				"X-Ward-Identity-Bad": "", "X-Ward-Other": "", "X-Request-Id": "req-1"}},
+				"X-Ward-Identity-Bad": "", "X-Ward-Other": "", "X-Request-Id": "req-1",
+				"X-Tenant": "t1", "Content-Length": "0"}},
 		{name: "query and method", path: "/_ward/auth", key: "Bearer good", uri: "/v1/embeddings?x=1", method: "POST", status: 403, wardStatus: "403", code: "rbac.api"},
 		{name: "no key", path: "/_ward/auth", uri: "/v1/chat/completions", status: 401, wardStatus: "401", code: "auth.missing",
 			hdrs: map[string]string{"WWW-Authenticate": `Bearer realm="ward"`}},

@@ -122,7 +122,9 @@ func (s *Server) acquire() *Snapshot {
 }
 
 // Observer receives one record per request handled, once its answer is
-// decided (for a streamed answer: once the headers are, before the body is
+// decided; for a stream its guards check, once the stream has ended (with
+// StreamEnd, its usage and the chunk guards' faults and denial; an
+// unguarded stream is recorded when its headers are, before the body is
 // relayed). ObserveRequest runs on the request's goroutine, so it must be
 // quick and must not block; the record and everything it points to are
 // only valid during the call.
@@ -141,7 +143,15 @@ type Record struct {
 	API       abi.API
 	Model     string
 	Stream    bool
-	Status    int
+	// StreamEnd says how a stream the guards checked ended: "completed"
+	// (the upstream's end event reached the client), "client_gone" (the
+	// client stopped reading), or "stopped" (Ward ended it with the API's
+	// error event; Code says why: a guard's denial or fault, a broken or
+	// unreadable upstream stream). "" for other answers. StreamDuration is
+	// the time from the request to the stream's end.
+	StreamEnd      string
+	StreamDuration time.Duration
+	Status         int
 	// Code is the error code when Ward answered with an error of its own
 	// (a denial, a guard fault, a bad request, an upstream failure).
 	Code string
@@ -153,7 +163,8 @@ type Record struct {
 	// Upstream is the time to the upstream's answer headers; 0 when the
 	// request was not forwarded.
 	Upstream time.Duration
-	// Token usage reported by the upstream (whole answers only).
+	// Token usage reported by the upstream (whole answers and streams the
+	// guards checked).
 	PromptTokens, CompletionTokens uint32
 	// Prompt is the request's messages as they left the request-phase
 	// guards (their rewrites applied); nil when the route parsed no
@@ -254,8 +265,10 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		if r.RequestID == "" {
 			r.RequestID = b2s(ctx.Request.Header.Peek("X-Request-Id"))
 		}
-		s.obs.ObserveRequest(r)
-		st.rec = Record{}
+		if !st.streaming {
+			s.obs.ObserveRequest(r)
+			st.rec = Record{}
+		} // else the guarded stream completes the record when it ends
 	}
 	if st.streaming {
 		return // the guarded stream releases st and snap when it ends
@@ -293,6 +306,7 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 		s.fail(ctx, st, api, fasthttp.StatusNotFound, "route_not_found", "no route for this path")
 		return
 	}
+	st.ip = appendClientAddr(st.ip[:0], ctx, snap.trusted)
 	if rt.authRequest {
 		s.authRequest(ctx, st, rt, reqID)
 		return
@@ -303,7 +317,6 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 	}
 	st.rec.Route = rt.name
 	if s.gate != nil {
-		st.ip = appendClientIP(st.ip[:0], ctx.RemoteIP())
 		if s.gate.RefuseIP(b2s(st.ip)) {
 			s.fail(ctx, st, api, fasthttp.StatusForbidden, CodeQuarantined, msgQuarantined)
 			return

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -39,6 +40,8 @@ type Snapshot struct {
 	entries []GuardEntry
 	shared  []*sharedGuard
 	cfg     *config.Config
+	// trusted is cfg.Server.TrustedProxies (appendClientAddr).
+	trusted []netip.Prefix
 	// tls holds each listener's TLS settings with their files read (nil:
 	// no TLS), served through Server.TLSConfig.
 	tls [numListeners]*tls.Config
@@ -220,7 +223,7 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 	if log == nil {
 		log = slog.Default()
 	}
-	snap := &Snapshot{cfg: cfg, shared: []*sharedGuard{}}
+	snap := &Snapshot{cfg: cfg, trusted: cfg.Server.TrustedProxies, shared: []*sharedGuard{}}
 	defer func() {
 		if err != nil {
 			_ = snap.Close(context.Background())

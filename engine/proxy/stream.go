@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -264,6 +265,11 @@ func (g *guardedStream) run(c *chanState, text string, final bool) string {
 		}
 	}
 	if g.o.Denied {
+		for _, r := range g.o.Records {
+			if r.Err == nil && r.Outcome == pipeline.OutcomeDeny && len(g.records) < 16 {
+				g.records = append(g.records, r) // the denial, for the record
+			}
+		}
 		g.stopCode = g.o.Code
 		g.stop(g.o.Status, g.o.Code, g.o.Message)
 		return ""
@@ -370,6 +376,22 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 		}
 		if g.prompt > 0 || g.completion > 0 {
 			s.streamUsage(st, rt, x, g.prompt, g.completion)
+		}
+		if s.obs != nil {
+			r := &st.rec
+			r.StreamDuration = time.Since(r.Start)
+			switch {
+			case g.err == errClientGone:
+				r.StreamEnd = "client_gone"
+			case g.stopCode != "":
+				r.StreamEnd, r.Code = "stopped", g.stopCode
+			default:
+				r.StreamEnd = "completed"
+			}
+			r.PromptTokens, r.CompletionTokens = g.prompt, g.completion
+			r.Guards = append(r.Guards, g.records...)
+			s.obs.ObserveRequest(r)
+			st.rec = Record{}
 		}
 		st.streaming = false
 		st.releaseSlot()

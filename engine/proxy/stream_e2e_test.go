@@ -219,3 +219,69 @@ func TestStreamClientGoneCancelsUpstream(t *testing.T) {
 		t.Fatal("the upstream connection stayed open after the client left")
 	}
 }
+
+// streamRecords keeps a copy of each request record.
+type streamRecords struct{ c chan Record }
+
+func (o streamRecords) ObserveRequest(r *Record) {
+	c := *r
+	c.Guards = append([]pipeline.Record(nil), r.Guards...)
+	c.Annotations = nil
+	c.Prompt, c.Answer = nil, nil
+	c.RequestID, c.Route, c.Model, c.Code, c.StreamEnd = strings.Clone(r.RequestID), strings.Clone(r.Route), strings.Clone(r.Model), strings.Clone(r.Code), strings.Clone(r.StreamEnd)
+	o.c <- c
+}
+
+// TestStreamRecordedAtItsEnd: a stream the guards check is recorded (audit,
+// metrics, console) once it has ended, with how it ended, its token usage
+// and the chunk guard that stopped it.
+func TestStreamRecordedAtItsEnd(t *testing.T) {
+	obs := streamRecords{c: make(chan Record, 8)}
+	deny := chunkGuard{func(x *abi.Exchange, v *abi.Verdict) {
+		if strings.Contains(x.Chunk.Delta, "secret") || strings.Contains(x.Chunk.Window, "secret") {
+			v.Decision, v.Status, v.Code = abi.Deny, 403, "output.secret"
+		}
+	}}
+	g := usageGuard{seen: make(chan abi.Response, 8)}
+	e := startWith(t, oneRoute, map[string][]pipeline.Step{"llm": {{Guard: g}, {Guard: deny}}}, mockllm.Options{ChunkSize: 3},
+		func(s *Server) { s.SetObserver(obs, false) })
+	for _, c := range []struct {
+		name, body  string
+		hdrs        map[string]string
+		end, code   string
+		tokens      bool
+		guardDenied string
+	}{
+		{"completed", `{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"count my tokens please"}]}`, nil, "completed", "", true, ""},
+		{"cut", `{"model":"m","stream":true,"messages":[{"role":"user","content":"a long enough prompt to cut"}]}`, map[string]string{mockllm.HeaderFault: mockllm.FaultStreamCut}, "stopped", "upstream_stream_broken", false, ""},
+		{"denied", `{"model":"m","stream":true,"messages":[{"role":"user","content":"tell me the secret word"}]}`, nil, "stopped", "output.secret", false, "chunk"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp, _ := post(t, e.base+"/v1/chat/completions", c.body, c.hdrs)
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			var r Record
+			select {
+			case r = <-obs.c:
+			case <-time.After(5 * time.Second):
+				t.Fatal("no record")
+			}
+			if !r.Stream || r.StreamEnd != c.end || r.Code != c.code || r.StreamDuration < r.Duration || r.Status != 200 {
+				t.Fatalf("record: stream %v end %q code %q stream %v / decided %v status %d", r.Stream, r.StreamEnd, r.Code, r.StreamDuration, r.Duration, r.Status)
+			}
+			if c.tokens && (r.PromptTokens == 0 || r.CompletionTokens == 0) {
+				t.Errorf("no usage in the record: %d/%d", r.PromptTokens, r.CompletionTokens)
+			}
+			found := c.guardDenied == ""
+			for _, gr := range r.Guards {
+				if gr.Guard == c.guardDenied && gr.Phase == abi.PhaseResponseChunk && gr.Outcome == pipeline.OutcomeDeny && gr.Code == "output.secret" {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("the chunk guard's denial is not in the record: %+v", r.Guards)
+			}
+		})
+	}
+}

@@ -148,8 +148,8 @@ func (s *Server) tlsListener(cfg *config.Config, ln net.Listener) (net.Listener,
 }
 
 // describe fills what the request phase sees of the caller: the route's
-// identity headers, client.ip and, for a verified client certificate, its
-// identity (peerIdentity).
+// identity headers, client.ip (st.ip, set by serve) and, for a verified
+// client certificate, its identity (peerIdentity).
 func (s *Server) describe(ctx *fasthttp.RequestCtx, st *reqState, rt *route, x *abi.Exchange) {
 	x.Headers = x.Headers[:0]
 	for _, h := range rt.identityHeaders {
@@ -157,7 +157,6 @@ func (s *Server) describe(ctx *fasthttp.RequestCtx, st *reqState, rt *route, x *
 			x.Headers = append(x.Headers, abi.KV{Key: h, Value: b2s(v)})
 		}
 	}
-	st.ip = appendClientIP(st.ip[:0], ctx.RemoteIP())
 	x.Annotations = append(x.Annotations, abi.KV{Key: "client.ip", Value: b2s(st.ip)})
 	if ctx.IsTLS() {
 		st.peer.annotate(ctx.Conn(), x)

@@ -83,7 +83,7 @@ func TestRunConformance(t *testing.T) {
 	// The 2 MiB case needs a few ms of CPU, but the host's watchdog stops a
 	// call at twice the budget in wall time, and `go test ./...` keeps both
 	// cores busy: a generous budget keeps this test about the wiring.
-	rs, err := RunConformance(context.Background(), cGuard(t), []byte(`{"keywords":["secret"]}`), Limits{CPUBudget: time.Second})
+	rs, err := RunConformance(context.Background(), cGuard(t), []byte(`{"keywords":["secret"]}`), Limits{CPUBudget: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,9 +180,10 @@ func TestNewBuildTest(t *testing.T) {
 // built with Extism's AssemblyScript PDK (sdk/examples/extism-assemblyscript)
 // and Go PDK (sdk/examples/extism-go-keyword) through Ward's Extism
 // support: the cases every native keyword guard passes, and the
-// conformance suite under a CPU budget of 1s (JSON in and out, and the
+// conformance suite under a CPU budget of 5s (JSON in and out, and the
 // PDKs' input copy, make a 20,000-message exchange take longer than the
-// default 50ms: the suite reports guard_timeout there).
+// default 50ms: the suite reports guard_timeout there; 1s was exceeded on
+// a loaded CI machine).
 func TestExtismAssemblyScript(t *testing.T) {
 	testExtismKeyword(t, conformance.AssemblyScript, "../../sdk/examples/extism-assemblyscript")
 }
@@ -206,7 +207,7 @@ func testExtismKeyword(t *testing.T, lang conformance.Lang, dir string) {
 			t.Errorf("%s: %v", r.Name, r.Diff)
 		}
 	}
-	rs, err := RunConformance(context.Background(), wasm, []byte(`{"keywords":["secret"]}`), Limits{CPUBudget: time.Second})
+	rs, err := RunConformance(context.Background(), wasm, []byte(`{"keywords":["secret"]}`), Limits{CPUBudget: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

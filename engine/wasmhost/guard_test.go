@@ -261,8 +261,9 @@ func TestHostile(t *testing.T) {
 			}
 			// Stopping takes the budget (in fuel; up to 2x in wall time
 			// through the watchdog) plus generous slack for a loaded
-			// machine: without the bound the call would never return.
-			if limit := 2*budget + time.Second; took > limit {
+			// machine (CI shares two cores with the race detector and
+			// fuzzing): without the bound the call would never return.
+			if limit := 2*budget + 10*time.Second; took > limit {
 				t.Errorf("took %v, want < %v", took, limit)
 			}
 			s := g.Stats()

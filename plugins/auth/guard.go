@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wardgate/ward/plugins/auth/token"
+	"github.com/wardgate/ward/sdk/abi"
 	ward "github.com/wardgate/ward/sdk/go"
 )
 
@@ -151,18 +152,9 @@ func (a *auth) configure(c *ward.Config) error {
 	return nil
 }
 
-func validHeaderName(h string) bool {
-	if h == "" {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
+// validHeaderName: identity headers are named as the host passes them, a
+// lower-case HTTP token.
+func validHeaderName(h string) bool { return abi.HeaderToken(h) && strings.ToLower(h) == h }
 
 // credentialShape reports whether cred is printable ASCII without spaces
 // and counts its dots, in one pass (a JWT is up to 8 KiB, and each pass

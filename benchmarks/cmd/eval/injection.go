@@ -29,6 +29,10 @@ import (
 
 func init() { parts = append(parts, part{name: "injection", run: runInjection}) }
 
+// injFiles are the files the injection part scores (a test swaps in a
+// smaller set).
+var injFiles = dataset.Files
+
 // injCounts are the outcomes over one file.
 type injCounts struct {
 	pos, tp, neg, fp      int
@@ -51,7 +55,7 @@ func runInjection(dataDir string, w io.Writer) error {
 	// Out-of-fold probabilities for the training files, in file order.
 	var train []dataset.Example
 	var file []int
-	for fi, f := range dataset.Files {
+	for fi, f := range injFiles {
 		if f.Train() {
 			e, err := dataset.Load(dir, f)
 			if err != nil {
@@ -77,7 +81,7 @@ func runInjection(dataDir string, w io.Writer) error {
 	var held, dev, trainAll injCounts
 	var details []string
 	k := 0
-	for _, f := range dataset.Files {
+	for _, f := range injFiles {
 		ex, err := dataset.Load(dir, f)
 		if err != nil {
 			return err
@@ -141,6 +145,21 @@ func runInjection(dataDir string, w io.Writer) error {
 	fmt.Fprintf(w, "| **all training files** | train | %d | %s | %s | %s | %d | %s | %s | %s |\n", trainAll.pos, ratio(trainAll.tp, trainAll.pos), ratio(trainAll.oofTP, trainAll.pos), ratio(trainAll.lofoTP, trainAll.pos), trainAll.neg, ratio(trainAll.fp, trainAll.neg), ratio(trainAll.oofFP, trainAll.neg), ratio(trainAll.lofoFP, trainAll.neg))
 	fmt.Fprintf(w, "| **dev files** | dev (rules only) | %d | %s | - | - | %d | %s | - | - |\n", dev.pos, ratio(dev.tp, dev.pos), dev.neg, ratio(dev.fp, dev.neg))
 	fmt.Fprintf(w, "| **all held-out files** | held out | %d | %s | - | - | %d | %s | - | - |\n\n", held.pos, ratio(held.tp, held.pos), held.neg, ratio(held.fp, held.neg))
+	// Threshold-free comparison of configurations on the left-out scores:
+	// the recall at the lowest threshold that flags at most 3% of all
+	// benign training examples, each scored by a model that never saw its
+	// file.
+	var lofoPos, lofoNeg []float64
+	for i, s := range samples {
+		v := detector.Combine(lofo[i], s.Signals)
+		if s.Attack {
+			lofoPos = append(lofoPos, v)
+		} else {
+			lofoNeg = append(lofoNeg, v)
+		}
+	}
+	lth, lrec := recallAtFPR(lofoPos, lofoNeg, 0.03)
+	fmt.Fprintf(w, "left out, all training files: recall %.3f at benign FPR <= 0.03 (threshold %.2f)\n\n", lrec, lth)
 	fmt.Fprintf(w, "held-out targets: recall >= 0.90 with benign FPR <= 0.03\n\n")
 	if len(details) > 0 {
 		fmt.Fprintf(w, "held-out errors (score, text):\n")
@@ -160,4 +179,31 @@ func (c *injCounts) add(o *injCounts) {
 	c.oofFP += o.oofFP
 	c.lofoTP += o.lofoTP
 	c.lofoFP += o.lofoFP
+}
+
+// recallAtFPR returns the lowest threshold (0.01 grid) at which at most
+// maxFPR of neg score at or above it, and the share of pos that do.
+func recallAtFPR(pos, neg []float64, maxFPR float64) (th, recall float64) {
+	for t := 1; t <= 100; t++ {
+		th = float64(t) / 100
+		fp := 0
+		for _, v := range neg {
+			if v >= th {
+				fp++
+			}
+		}
+		if float64(fp) <= maxFPR*float64(len(neg)) {
+			break
+		}
+	}
+	tp := 0
+	for _, v := range pos {
+		if v >= th {
+			tp++
+		}
+	}
+	if len(pos) == 0 {
+		return th, 0
+	}
+	return th, float64(tp) / float64(len(pos))
 }

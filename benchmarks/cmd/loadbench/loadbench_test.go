@@ -151,23 +151,24 @@ func TestTable(t *testing.T) {
 		{name: "mock", runs: []wrk.Result{{RPS: 30000, P50: ms, P99: 5 * ms}, {RPS: 10000, P50: 3 * ms, P99: 9 * ms}, {RPS: 20000, P50: 2 * ms, P99: 7 * ms}}},
 		{name: nameMinproxy, runs: []wrk.Result{{RPS: 10000, P50: 900 * time.Microsecond, P99: 2 * ms}}},
 		{name: "nginx", skipped: "nginx not found"},
-		{name: nameWardBare, runs: []wrk.Result{{RPS: 8000, P50: ms, P99: 3 * ms}}},
+		{name: nameWardBare, runs: []wrk.Result{{RPS: 8000, P50: ms, P99: 3 * ms}, {RPS: 9000, P50: ms, P99: 3 * ms}, {RPS: 7000, P50: ms, P99: 3 * ms}},
+			cpu: []time.Duration{60 * time.Microsecond, 50 * time.Microsecond, 90 * time.Microsecond}},
 		{name: "ward + x", failed: "12 non-2xx responses of 100", runs: nil},
 	}
 	got := table(outs)
 	for _, want := range []string{
-		"| mock | 20,000 | 2.00ms | 7.00ms | 2.00× | 2.50× | 30,000 / 10,000 / 20,000 |",
-		"| " + nameMinproxy + " | 10,000 | 900µs | 2.00ms | 1.00× | 1.25× | 10,000 |",
-		"| nginx | – | – | – | – | – | skipped: nginx not found |",
-		"| " + nameWardBare + " | 8,000 | 1.00ms | 3.00ms | 0.80× | 1.00× | 8,000 |",
-		"| ward + x | – | – | – | – | – | FAILED: 12 non-2xx responses of 100 |",
+		"| mock | 20,000 | 2.00ms | 7.00ms | 2.00× | 2.50× | – | 30,000 / 10,000 / 20,000 |",
+		"| " + nameMinproxy + " | 10,000 | 900µs | 2.00ms | 1.00× | 1.25× | – | 10,000 |",
+		"| nginx | – | – | – | – | – | – | skipped: nginx not found |",
+		"| " + nameWardBare + " | 8,000 | 1.00ms | 3.00ms | 0.80× | 1.00× | 60µs | 8,000 / 9,000 / 7,000 |",
+		"| ward + x | – | – | – | – | – | – | FAILED: 12 non-2xx responses of 100 |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)
 		}
 	}
 	// Without baselines the ratio columns are empty, not a division by zero.
-	if got := table(outs[:1]); !strings.Contains(got, "| 7.00ms | – | – |") {
+	if got := table(outs[:1]); !strings.Contains(got, "| 7.00ms | – | – | – |") {
 		t.Errorf("no-baseline table:\n%s", got)
 	}
 }
@@ -177,16 +178,16 @@ func TestRateTableAndVerdicts(t *testing.T) {
 	outs := []outcome{
 		{name: nameMock, rate: []rateRun{{p50: 100 * us, p99: 300 * us, p999: 900 * us}}},
 		{name: nameWardBare, runs: []wrk.Result{{RPS: 10000}}, rate: []rateRun{
-			{p50: 200 * us, p99: 500 * us, rssKB: 40 << 10, hwmKB: 50 << 10},
-			{p50: 220 * us, p99: 700 * us, rssKB: 41 << 10, hwmKB: 50 << 10},
-			{p50: 210 * us, p99: 600 * us, rssKB: 40 << 10, hwmKB: 50 << 10}}},
+			{p50: 200 * us, p99: 500 * us, rssKB: 40 << 10, hwmKB: 50 << 10, cpu: 70 * us},
+			{p50: 220 * us, p99: 700 * us, rssKB: 41 << 10, hwmKB: 50 << 10, cpu: 90 * us},
+			{p50: 210 * us, p99: 600 * us, rssKB: 40 << 10, hwmKB: 50 << 10, cpu: 60 * us}}},
 		{name: nameWardCore, runs: []wrk.Result{{RPS: 5000}}, rate: []rateRun{{p50: 300 * us, p99: 1900 * us, rssKB: 90 << 10, hwmKB: 160 << 10, sent: 10, errors: 2, non2xx: 3}}},
 	}
 	rt := rateTable(outs)
 	for _, want := range []string{
-		"| " + nameMock + " | 100µs | 300µs | 900µs | 0 | – | – | – |",
-		"| " + nameWardBare + " | 210µs | 600µs | 0µs | 0 | – | – | 41 MB (50 MB) |",
-		"| " + nameWardCore + " | 300µs | 1.90ms | 0µs | 5 of 10 (over capacity) | +90µs | +1.30ms | 90 MB (160 MB) |",
+		"| " + nameMock + " | 100µs | 300µs | 900µs | 0 | – | – | – | – |",
+		"| " + nameWardBare + " | 210µs | 600µs | 0µs | 0 | – | – | 41 MB (50 MB) | 70µs |",
+		"| " + nameWardCore + " | 300µs | 1.90ms | 0µs | 5 of 10 (over capacity) | +90µs | +1.30ms | 90 MB (160 MB) | – |",
 	} {
 		if !strings.Contains(rt, want) {
 			t.Errorf("rate table lacks %q:\n%s", want, rt)

@@ -40,6 +40,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wardgate/ward/benchmarks/internal/wardproc"
 	"github.com/wardgate/ward/benchmarks/internal/wrk"
 )
 
@@ -115,8 +116,10 @@ type target struct {
 	addr   string
 	spec   *wardSpec // nil for the upstream and reference proxies
 	atRate bool      // part of the fixed-rate latency runs
-	pid    int       // the Ward process, for its memory
-	procs  []*child  // stopped at the end; the shared mock is not listed here
+	pid    int       // the Ward process, for its memory and CPU time
+	// lastCPU is the Ward process's CPU time per request of the last wrk run.
+	lastCPU time.Duration
+	procs   []*child // stopped at the end; the shared mock is not listed here
 }
 
 func logf(format string, args ...any) {
@@ -265,9 +268,13 @@ func run(ctx context.Context, o options) (int, error) {
 				if i == 0 {
 					d = min(d, 2*time.Second)
 				}
+				cpu0, cpuErr := wardproc.ProcessCPU(t.pid)
 				r, err := fixedRate(ctx, t.addr, body, o.rate, d)
 				if err != nil {
 					return 130, err
+				}
+				if cpu1, err := wardproc.ProcessCPU(t.pid); t.pid > 0 && cpuErr == nil && err == nil && r.sent > 0 {
+					r.cpu = (cpu1 - cpu0) / time.Duration(r.sent)
 				}
 				// Beyond a target's capacity a fixed rate ends in client
 				// timeouts or refusals: that is the result, shown in the
@@ -282,8 +289,8 @@ func run(ctx context.Context, o options) (int, error) {
 					r.rssKB, r.hwmKB = procMem(t.pid)
 				}
 				t.rate = append(t.rate, r)
-				logf("rate %d/%d %-36s %d rps  p50 %-8s p99 %-8s p99.9 %-8s late %d  rss %d KiB",
-					i, o.rateRuns, t.name, o.rate, fmtDur(r.p50), fmtDur(r.p99), fmtDur(r.p999), r.late, r.rssKB)
+				logf("rate %d/%d %-36s %d rps  p50 %-8s p99 %-8s p99.9 %-8s late %d  rss %d KiB  cpu/req %s",
+					i, o.rateRuns, t.name, o.rate, fmtDur(r.p50), fmtDur(r.p99), fmtDur(r.p999), r.late, r.rssKB, fmtDur(r.cpu))
 			}
 		}
 	}
@@ -294,7 +301,12 @@ func run(ctx context.Context, o options) (int, error) {
 	}
 	// measure runs wrk once and checks the answers; a bad run fails the target.
 	measure := func(t *target, d time.Duration) (wrk.Result, bool) {
+		t.lastCPU = 0
+		cpu0, cpuErr := wardproc.ProcessCPU(t.pid)
 		res, out, err := wrk.Run(ctx, args(t, d))
+		if cpu1, err := wardproc.ProcessCPU(t.pid); t.pid > 0 && cpuErr == nil && err == nil && res.Requests > 0 {
+			t.lastCPU = (cpu1 - cpu0) / time.Duration(res.Requests)
+		}
 		if err != nil {
 			t.failed = err.Error()
 			logf("%s: wrk: %v\n%s", t.name, err, out)
@@ -341,7 +353,10 @@ func run(ctx context.Context, o options) (int, error) {
 				continue
 			}
 			t.runs = append(t.runs, res)
-			logf("run %d/%d %-36s %10s rps  p50 %-8s p99 %s", i, o.runs, t.name, fmtRPS(res.RPS), fmtDur(res.P50), fmtDur(res.P99))
+			if t.lastCPU > 0 {
+				t.cpu = append(t.cpu, t.lastCPU)
+			}
+			logf("run %d/%d %-36s %10s rps  p50 %-8s p99 %-8s cpu/req %s", i, o.runs, t.name, fmtRPS(res.RPS), fmtDur(res.P50), fmtDur(res.P99), fmtDur(t.lastCPU))
 		}
 	}
 

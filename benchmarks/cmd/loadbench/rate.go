@@ -21,6 +21,10 @@ type rateRun struct {
 	late                 int    // requests dispatched more than 1 ms behind schedule (generator overloaded)
 	p50, p99, p999       time.Duration
 	rssKB, hwmKB         int64 // the Ward process's resident set at the end of the run, and its peak; 0 for others
+	// cpu is the Ward process's CPU time per request sent; 0 for others.
+	// At a fixed rate every target serves the same throughput, so unlike
+	// the capacity runs' figures these compare like with like.
+	cpu time.Duration
 }
 
 // fixedRate sends rate requests per second of body to addr for d, each on

@@ -25,7 +25,11 @@ type outcome struct {
 	skipped string // reason; target never ran
 	failed  string // reason; the run as a whole fails
 	runs    []wrk.Result
-	rate    []rateRun // fixed-rate runs, when the target is part of them
+	// cpu is the Ward process's CPU time (user + system, all threads) per
+	// request of each capacity run; Ward targets only. Unlike RPS it does
+	// not depend on how much of the shared machine the process got.
+	cpu  []time.Duration
+	rate []rateRun // fixed-rate runs, when the target is part of them
 }
 
 // summary holds the medians of a target's runs.
@@ -103,16 +107,16 @@ func table(outs []outcome) string {
 		return strconv.FormatFloat(v/b, 'f', 2, 64) + "×"
 	}
 	var b strings.Builder
-	b.WriteString("| Target | RPS (median) | p50 | p99 | vs minimal proxy | vs Ward bare | Runs (RPS) |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| Target | RPS (median) | p50 | p99 | vs minimal proxy | vs Ward bare | Ward CPU per request | Runs (RPS) |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, o := range outs {
 		s, ok := o.summary()
 		switch {
 		case o.skipped != "":
-			fmt.Fprintf(&b, "| %s | – | – | – | – | – | skipped: %s |\n", o.name, mdCell(o.skipped))
+			fmt.Fprintf(&b, "| %s | – | – | – | – | – | – | skipped: %s |\n", o.name, mdCell(o.skipped))
 			continue
 		case !ok:
-			fmt.Fprintf(&b, "| %s | – | – | – | – | – | FAILED: %s |\n", o.name, mdCell(o.failed))
+			fmt.Fprintf(&b, "| %s | – | – | – | – | – | – | FAILED: %s |\n", o.name, mdCell(o.failed))
 			continue
 		}
 		runs := make([]string, len(o.runs))
@@ -123,8 +127,12 @@ func table(outs []outcome) string {
 		if o.failed != "" {
 			note = "FAILED: " + mdCell(o.failed) + " (" + note + ")"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", o.name, fmtRPS(s.rps), fmtDur(s.p50), fmtDur(s.p99),
-			ratio(s.rps, minp), ratio(s.rps, bare), note)
+		cpu := "–"
+		if len(o.cpu) > 0 {
+			cpu = fmtDur(median(o.cpu))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", o.name, fmtRPS(s.rps), fmtDur(s.p50), fmtDur(s.p99),
+			ratio(s.rps, minp), ratio(s.rps, bare), cpu, note)
 	}
 	return b.String()
 }
@@ -133,6 +141,7 @@ func table(outs []outcome) string {
 type rateSummary struct {
 	p50, p99, p999 time.Duration
 	rssKB, hwmKB   int64
+	cpu            time.Duration // median Ward CPU per request; 0 when not measured
 	late           int
 	failed, sent   int // errors and non-2xx answers, requests, over all runs
 }
@@ -141,10 +150,13 @@ func (o outcome) rateSummary() (rateSummary, bool) {
 	if len(o.rate) == 0 {
 		return rateSummary{}, false
 	}
-	var p50, p99, p999 []time.Duration
+	var p50, p99, p999, cpu []time.Duration
 	var s rateSummary
 	for _, r := range o.rate {
 		p50, p99, p999 = append(p50, r.p50), append(p99, r.p99), append(p999, r.p999)
+		if r.cpu > 0 {
+			cpu = append(cpu, r.cpu)
+		}
 		s.rssKB = max(s.rssKB, r.rssKB)
 		s.hwmKB = max(s.hwmKB, r.hwmKB)
 		s.late += r.late
@@ -152,6 +164,9 @@ func (o outcome) rateSummary() (rateSummary, bool) {
 		s.sent += r.sent
 	}
 	s.p50, s.p99, s.p999 = median(p50), median(p99), median(p999)
+	if len(cpu) > 0 {
+		s.cpu = median(cpu)
+	}
 	return s, true
 }
 
@@ -166,8 +181,8 @@ func rateTable(outs []outcome) string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString("| Target | p50 | p99 | p99.9 | failed | added p50 vs Ward bare | added p99 vs Ward bare | Ward RSS at the end (peak) |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| Target | p50 | p99 | p99.9 | failed | added p50 vs Ward bare | added p99 vs Ward bare | Ward RSS at the end (peak) | Ward CPU per request |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, o := range outs {
 		s, ok := o.rateSummary()
 		if !ok {
@@ -185,7 +200,11 @@ func rateTable(outs []outcome) string {
 		if s.failed > 0 {
 			failed = fmt.Sprintf("%d of %d (over capacity)", s.failed, s.sent)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", o.name, fmtDur(s.p50), fmtDur(s.p99), fmtDur(s.p999), failed, add50, add99, mem)
+		cpu := "–"
+		if s.cpu > 0 {
+			cpu = fmtDur(s.cpu)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", o.name, fmtDur(s.p50), fmtDur(s.p99), fmtDur(s.p999), failed, add50, add99, mem, cpu)
 	}
 	return b.String()
 }

@@ -21,7 +21,7 @@
 // Every endpoint but /healthz, /readyz and /login requires "Authorization:
 // Bearer TOKEN" when a token or operators are set: the admin token
 // (compared in constant time) or an operator's session token, or the console's session
-// (Console.Session; operator "console"). Without
+// (Console.Session: the operator who logged in, or "console" for the admin token). Without
 // either the API refuses to listen anywhere but on loopback. Every POST is
 // written to the audit log (Options.Audit) with its operator (Operator).
 package admin
@@ -85,9 +85,11 @@ type Options struct {
 type Console interface {
 	// Mount adds the console's routes to mux.
 	Mount(mux *http.ServeMux, a Auth)
-	// Session reports whether r carries a live console session (and, for
-	// a request that changes state, the console's CSRF header).
-	Session(r *http.Request) bool
+	// Session returns the operator of the live console session r carries
+	// (ConsoleOperator for a session opened with the admin token) and
+	// whether there is one (for a request that changes state, with the
+	// console's CSRF header).
+	Session(r *http.Request) (operator string, ok bool)
 }
 
 // Auth is what the admin API lends a console.
@@ -122,8 +124,8 @@ func Operator(ctx context.Context) string {
 const (
 	TokenOperator    = "token"
 	LoopbackOperator = "loopback"
-	// ConsoleOperator is the operator of a console session (logged in
-	// with the admin token).
+	// ConsoleOperator is the operator of a console session logged in
+	// with the admin token (an operator's console session is theirs).
 	ConsoleOperator = "console"
 )
 
@@ -260,8 +262,10 @@ func (s *Server) operator(r *http.Request) (string, bool) {
 	if !ok {
 		// A console session (with its CSRF header on a POST) stands in
 		// for a token, never for a wrong one.
-		if s.o.Console != nil && r.Header.Get("Authorization") == "" && s.o.Console.Session(r) {
-			return ConsoleOperator, true
+		if s.o.Console != nil && r.Header.Get("Authorization") == "" {
+			if op, ok := s.o.Console.Session(r); ok && op != "" {
+				return op, true
+			}
 		}
 		return "", false
 	}

@@ -57,6 +57,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		result = "rate_limited"
 		w.Header().Set("Retry-After", strconv.Itoa(int(operator.DefaultFailWindow/time.Second)))
 		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": err.Error()})
+	case errors.Is(err, operator.ErrUnavailable):
+		result = "unavailable"
+		w.Header().Set("Retry-After", "5")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": operator.ErrUnavailable.Error()})
 	case err != nil:
 		result = "denied"
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": operator.ErrDenied.Error()})

@@ -492,6 +492,12 @@ func Append(dst []byte, r *proxy.Record) []byte {
 	dst = appendString(dst, r.Model, 128)
 	dst = append(dst, `,"stream":`...)
 	dst = strconv.AppendBool(dst, r.Stream)
+	if r.StreamEnd != "" {
+		dst = append(dst, `,"stream_end":`...)
+		dst = appendString(dst, r.StreamEnd, 32)
+		dst = append(dst, `,"stream_ms":`...)
+		dst = appendMillis(dst, r.StreamDuration)
+	}
 	dst = append(dst, `,"status":`...)
 	dst = strconv.AppendInt(dst, int64(r.Status), 10)
 	if r.Code != "" {

@@ -104,6 +104,23 @@ func TestAppendIsJSON(t *testing.T) {
 	}
 }
 
+// TestAppendStreamEnd: a guarded stream's record says how it ended and
+// how long it ran; other records have neither field.
+func TestAppendStreamEnd(t *testing.T) {
+	r := sampleRecord()
+	if bytes.Contains(Append(nil, r), []byte("stream_end")) {
+		t.Fatal("stream_end on a record without a stream end")
+	}
+	r.Stream, r.StreamEnd, r.StreamDuration = true, "stopped", 2500*time.Millisecond
+	var got struct {
+		StreamEnd string  `json:"stream_end"`
+		StreamMS  float64 `json:"stream_ms"`
+	}
+	if err := json.Unmarshal(Append(nil, r), &got); err != nil || got.StreamEnd != "stopped" || got.StreamMS != 2500 {
+		t.Fatalf("%+v %v", got, err)
+	}
+}
+
 func TestAppendStringCutsAndEscapes(t *testing.T) {
 	for _, c := range []struct {
 		in   string

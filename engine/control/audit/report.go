@@ -58,7 +58,9 @@ type Report struct {
 	Quarantined []Count `json:"quarantined"`
 	// Masked are the entity kinds each data protection guard masked,
 	// redacted, tokenized or blocked (its "<guard>.entities" annotation).
-	Masked       []GuardCounts    `json:"masked"`
+	Masked []GuardCounts `json:"masked"`
+	// AdminActions counts "admin" records and quarantine lifts
+	// ("quarantine_lift" records); Admin counts them by operator.
 	AdminActions int              `json:"admin_actions"`
 	Admin        []OperatorCounts `json:"admin"`
 	// Dropped is the number of records dropped by a full queue (from the
@@ -102,6 +104,7 @@ type reportRecord struct {
 	} `json:"guards"`
 	Identity json.RawMessage `json:"identity"`
 	Subject  string          `json:"subject"`
+	ID       string          `json:"id"` // of a quarantine: KIND:VALUE
 	Operator string          `json:"operator"`
 	Action   string          `json:"action"`
 	Count    int             `json:"count"`
@@ -122,14 +125,20 @@ func (s *Summariser) Add(rec []byte) error {
 		s.request(&r)
 	case r.Kind == "quarantine":
 		s.r.Quarantines++
-		s.quarantine[identityName(r.Identity, r.Subject)]++
-	case r.Kind == "admin":
+		s.quarantine[cmp.Or(r.ID, identityName(r.Identity, r.Subject))]++
+	case r.Kind == "admin", r.Kind == "quarantine_lift":
+		// A lift is an operator's action too, recorded by incident
+		// response (with the operator) rather than as an "admin" line.
 		s.r.AdminActions++
 		op := cmp.Or(r.Operator, identityName(r.Identity, r.Subject))
 		if s.admin[op] == nil {
 			s.admin[op] = map[string]int{}
 		}
-		s.admin[op][cmp.Or(r.Action, "(unnamed)")]++
+		action := r.Action
+		if r.Kind == "quarantine_lift" {
+			action = "quarantine_lift"
+		}
+		s.admin[op][cmp.Or(action, "(unnamed)")]++
 	case r.Kind == "dropped":
 		s.r.Dropped += r.Count
 	default:

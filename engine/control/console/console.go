@@ -32,7 +32,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"mime"
@@ -41,10 +40,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/wardgate/ward/engine/control/admin"
+	"github.com/wardgate/ward/engine/control/audit"
+	"github.com/wardgate/ward/engine/control/operator"
 )
 
 //go:embed assets
@@ -63,6 +65,30 @@ type Options struct {
 	Log  *slog.Logger
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
+
+	// Operators, when set, lets operators log in with their name,
+	// password and TOTP code (engine/control/operator: its rate limits
+	// and replay rule), and enrol a new TOTP secret from the console.
+	Operators *operator.Authenticator
+	// NoTokenLogin refuses logins with the admin token ([admin]
+	// console_token_login = false): only operators log in. The token
+	// keeps working as a bearer token for the CLI and automation.
+	NoTokenLogin bool
+	// Audit, when set, records the console's own admin actions (TOTP
+	// enrolments); the actions made through the admin API are audited
+	// there.
+	Audit admin.Auditor
+	// Events, when set, receives an "admin_login" record of each login
+	// attempt (audit.Logger implements it).
+	Events EventLogger
+	// Report, when set, summarises the audit log over [from, to) for the
+	// Compliance view (the same summary as `ward report`).
+	Report func(from, to time.Time) (*audit.Report, error)
+}
+
+// EventLogger records audit events (audit.Logger.Event).
+type EventLogger interface {
+	Event(kind string, at time.Time, fields any) error
 }
 
 // Console serves the web console. It implements admin.Console and is safe
@@ -73,6 +99,9 @@ type Console struct {
 	tokenSet bool
 	check    func(string) bool
 	streams  atomic.Int32
+	// reporting is held while a compliance report is made (one at a
+	// time: it reads the whole audit log).
+	reporting sync.Mutex
 }
 
 var _ admin.Console = (*Console)(nil)
@@ -107,24 +136,30 @@ func (c *Console) Mount(mux *http.ServeMux, a admin.Auth) {
 		http.Redirect(w, r, "/console/", http.StatusMovedPermanently)
 	})
 	mux.HandleFunc("GET /console/", c.static)
+	mux.HandleFunc("GET /console/api/auth", c.authMethods)
 	mux.HandleFunc("POST /console/api/login", c.login)
 	mux.HandleFunc("POST /console/api/logout", c.logout)
 	mux.Handle("GET /console/api/session", a.Protect(http.HandlerFunc(c.session)))
+	mux.Handle("POST /console/api/enrol", a.Protect(http.HandlerFunc(c.enrol)))
+	mux.Handle("POST /console/api/enrol/confirm", a.Protect(http.HandlerFunc(c.enrolConfirm)))
+	mux.Handle("GET /console/api/report", a.Protect(http.HandlerFunc(c.report)))
 	mux.Handle("GET /console/api/overview", a.Protect(http.HandlerFunc(c.overview)))
 	mux.Handle("GET /console/api/decisions", a.Protect(http.HandlerFunc(c.decisions)))
 	mux.Handle("GET /console/api/events", a.Protect(http.HandlerFunc(c.events)))
 }
 
-// Session implements admin.Console.
-func (c *Console) Session(r *http.Request) bool {
-	if _, ok := c.sess.lookup(r); !ok {
-		return false
+// Session implements admin.Console: the operator of r's session, or
+// admin.ConsoleOperator for a session opened with the admin token.
+func (c *Console) Session(r *http.Request) (string, bool) {
+	v, _, ok := c.sess.get(r)
+	if !ok {
+		return "", false
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		return true
+		return v.operator, true
 	}
-	return sameOrigin(r)
+	return v.operator, sameOrigin(r)
 }
 
 // securityHeaders keeps the page to itself: no script, style or
@@ -170,74 +205,6 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 
 type apiError struct {
 	Error string `json:"error"`
-}
-
-func (c *Console) login(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		writeJSON(w, http.StatusForbidden, apiError{"missing " + CSRFHeader + " header or foreign origin"})
-		return
-	}
-	addr := clientAddr(r)
-	if wait, ok := c.sess.allowLogin(addr); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
-		writeJSON(w, http.StatusTooManyRequests, apiError{"too many failed logins; try again later"})
-		return
-	}
-	var body struct {
-		Token string `json:"token"`
-	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, 4096))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		writeJSON(w, http.StatusBadRequest, apiError{`want {"token": "..."}`})
-		return
-	}
-	if c.check == nil || !c.check(strings.TrimSpace(body.Token)) {
-		c.sess.failed(addr)
-		c.o.Log.Warn("console login refused", "addr", addr)
-		writeJSON(w, http.StatusUnauthorized, apiError{"wrong admin token"})
-		return
-	}
-	c.sess.succeeded(addr)
-	id, exp, err := c.sess.create()
-	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, apiError{"no session: " + err.Error()})
-		return
-	}
-	http.SetCookie(w, &http.Cookie{
-		Name: CookieName, Value: id, Path: "/", Expires: exp, MaxAge: int(c.o.SessionTTL / time.Second),
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
-	})
-	c.o.Log.Info("console login", "addr", addr)
-	writeJSON(w, http.StatusOK, sessionInfo{Expires: exp, TokenSet: c.tokenSet})
-}
-
-type sessionInfo struct {
-	Expires  time.Time `json:"expires,omitzero"`
-	TokenSet bool      `json:"token_set"`
-}
-
-func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		writeJSON(w, http.StatusForbidden, apiError{"missing " + CSRFHeader + " header or foreign origin"})
-		return
-	}
-	c.sess.end(r)
-	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (c *Console) session(w http.ResponseWriter, r *http.Request) {
-	info := sessionInfo{TokenSet: c.tokenSet}
-	if k, ok := c.sess.lookup(r); ok {
-		c.sess.mu.Lock()
-		if v, ok := c.sess.byID[k]; ok {
-			info.Expires = v.expires
-		}
-		c.sess.mu.Unlock()
-	}
-	writeJSON(w, http.StatusOK, info)
 }
 
 func (c *Console) overview(w http.ResponseWriter, r *http.Request) {

@@ -74,10 +74,10 @@ func start(t *testing.T, tok string, o console.Options) *env {
 	}, nil)
 	gw.Server.SetObserver(control.Tee{gw.Metrics, rec}, false)
 	clk := &clock{t: time.Now()}
-	o.Recorder, o.Now = rec, clk.now
-	con := console.New(o)
 	aud := &auditor{}
-	srv := admin.New(admin.Options{Reloader: gw.Reloader, Metrics: gw.Metrics, Token: tok, Console: con, Audit: aud})
+	o.Recorder, o.Now, o.Audit = rec, clk.now, aud
+	con := console.New(o)
+	srv := admin.New(admin.Options{Reloader: gw.Reloader, Metrics: gw.Metrics, Token: tok, Console: con, Audit: aud, Operators: o.Operators})
 	ln, err := srv.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -44,8 +44,16 @@ type sessions struct {
 }
 
 type session struct {
-	expires time.Time
-	stream  chan struct{} // closed to end the session's event stream; nil: none
+	// operator is who logged in: an operator's name, or
+	// admin.ConsoleOperator for the admin token (admin true).
+	operator string
+	admin    bool
+	expires  time.Time
+	stream   chan struct{} // closed to end the session's event stream; nil: none
+	// enrolID is the operator enrolment this session started and has
+	// not confirmed (operator.Authenticator.Confirm); it never leaves
+	// the server.
+	enrolID string
 }
 
 type failures struct {
@@ -57,9 +65,10 @@ func newSessions(ttl time.Duration, now func() time.Time) *sessions {
 	return &sessions{ttl: ttl, now: now, byID: map[[32]byte]*session{}, fails: map[string]*failures{}, failSpan: time.Minute}
 }
 
-// create starts a session and returns its id. Past maxSessions the
-// session closest to expiry is dropped.
-func (s *sessions) create() (string, time.Time, error) {
+// create starts a session of operator (admin: logged in with the admin
+// token) and returns its id. Past maxSessions the session closest to
+// expiry is dropped.
+func (s *sessions) create(operator string, admin bool) (string, time.Time, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return "", time.Time{}, err
@@ -84,7 +93,7 @@ func (s *sessions) create() (string, time.Time, error) {
 		}
 		s.drop(oldest)
 	}
-	s.byID[sha256.Sum256([]byte(id))] = &session{expires: exp}
+	s.byID[sha256.Sum256([]byte(id))] = &session{operator: operator, admin: admin, expires: exp}
 	return id, exp, nil
 }
 
@@ -113,6 +122,41 @@ func (s *sessions) lookup(r *http.Request) ([32]byte, bool) {
 		ok = false
 	}
 	return k, ok
+}
+
+// get returns a copy of r's live session.
+func (s *sessions) get(r *http.Request) (session, [32]byte, bool) {
+	k, ok := s.lookup(r)
+	if !ok {
+		return session{}, k, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.byID[k]
+	if !ok {
+		return session{}, k, false
+	}
+	return *v, k, true
+}
+
+// setEnrol records the enrolment id session k started ("" to forget it).
+func (s *sessions) setEnrol(k [32]byte, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.byID[k]; ok {
+		v.enrolID = id
+	}
+}
+
+// endOperator ends every session of operator (its TOTP secret was reset).
+func (s *sessions) endOperator(operator string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, v := range s.byID {
+		if !v.admin && v.operator == operator {
+			s.drop(k)
+		}
+	}
 }
 
 // end ends r's session, if any.

@@ -228,7 +228,7 @@ func TestIPRuleAndLift(t *testing.T) {
 	}
 	au.mu.Lock()
 	defer au.mu.Unlock()
-	if len(au.events) != 2 || !bytes.HasPrefix([]byte(au.events[0]), []byte(`quarantine {"id":"ip:203.0.113.9"`)) ||
+	if len(au.events) != 2 || !bytes.HasPrefix([]byte(au.events[0]), []byte(`quarantine {"id":"ip:203.0.113.9","identity":"203.0.113.9","identity_kind":"ip",`)) ||
 		au.events[1] != `quarantine_lift {"id":"ip:203.0.113.9","operator":"carol"}` {
 		t.Errorf("audit events: %q", au.events)
 	}

@@ -33,7 +33,28 @@ type Options struct {
 	MaxFailures int
 	FailWindow  time.Duration
 	Now         func() time.Time // nil = time.Now
+	// File is the operators file new TOTP secrets are written to
+	// (Reenrol, Reset, Confirm); "" refuses enrolments.
+	File string
+	// Issuer labels enrolment URIs; default "Ward".
+	Issuer string
+	// Used, when set, is where accepted TOTP steps are claimed, so that
+	// several replicas refuse a code any of them accepted (nil: this
+	// process only). See Steps.
+	Used Steps
 }
+
+// Steps records which TOTP steps have been used, across replicas (the
+// state backend of rate limits and quarantines, engine/state).
+type Steps interface {
+	// Claim marks operator's step used and reports whether it was not
+	// before. An error (the backend unreachable) refuses the login.
+	Claim(operator string, step uint64) (first bool, err error)
+}
+
+// ErrUnavailable is returned when the shared record of used codes cannot
+// be reached: the login is refused, not accepted unchecked.
+var ErrUnavailable = errors.New("operator: the record of used codes is unavailable; try again")
 
 // Authenticator checks operator logins and holds their sessions. It is
 // safe for concurrent use.
@@ -42,8 +63,11 @@ type Authenticator struct {
 
 	mu       sync.Mutex
 	ops      map[string]*account
-	sessions map[[sha256.Size]byte]session // by SHA-256 of the token
-	fails    map[string]*failures          // "op:NAME" and "ip:ADDR"
+	sessions map[[sha256.Size]byte]session  // by SHA-256 of the token
+	fails    map[string]*failures           // "op:NAME" and "ip:ADDR"
+	pending  map[[sha256.Size]byte]*pending // enrolments, by SHA-256 of their id
+
+	fileMu sync.Mutex // one write of File at a time
 }
 
 type account struct {
@@ -84,7 +108,11 @@ func NewAuthenticator(ops []Operator, o Options) (*Authenticator, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	a := &Authenticator{o: o, ops: map[string]*account{}, sessions: map[[sha256.Size]byte]session{}, fails: map[string]*failures{}}
+	if o.Issuer == "" {
+		o.Issuer = "Ward"
+	}
+	a := &Authenticator{o: o, ops: map[string]*account{}, sessions: map[[sha256.Size]byte]session{}, fails: map[string]*failures{},
+		pending: map[[sha256.Size]byte]*pending{}}
 	for _, op := range ops {
 		key, err := DecodeSecret(op.TOTPSecret)
 		if err != nil {
@@ -93,6 +121,13 @@ func NewAuthenticator(ops []Operator, o Options) (*Authenticator, error) {
 		a.ops[op.Name] = &account{hash: op.Password, key: key}
 	}
 	return a, nil
+}
+
+// Known reports whether name is an operator.
+func (a *Authenticator) Known(name string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.ops[name] != nil
 }
 
 // Operators returns the number of operators.
@@ -109,43 +144,74 @@ func (a *Authenticator) Operators() int {
 // code, or an older one, is refused.
 func (a *Authenticator) Login(name, password, code, ip string) (token string, expires time.Time, err error) {
 	now := a.o.Now()
+	if err := a.check(name, password, code, ip, now); err != nil {
+		return "", time.Time{}, err
+	}
+	token, err = newToken()
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	expires = now.Add(a.o.SessionTTL)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.dropExpiredSessions(now)
+	a.sessions[sha256.Sum256([]byte(token))] = session{operator: name, expires: expires}
+	return token, expires, nil
+}
+
+// Check checks name's password and TOTP code as Login does (the same rate
+// limits, and the code is used up: it is refused afterwards, by Login
+// too) without opening a session. Callers use it to confirm an operator's
+// credentials before a sensitive action (a new TOTP secret).
+func (a *Authenticator) Check(name, password, code, ip string) error {
+	return a.check(name, password, code, ip, a.o.Now())
+}
+
+func (a *Authenticator) check(name, password, code, ip string, now time.Time) error {
 	a.mu.Lock()
 	if a.limited("op:"+name, now) || a.limited("ip:"+ip, now) {
 		a.mu.Unlock()
-		return "", time.Time{}, ErrRateLimited
+		return ErrRateLimited
 	}
 	acc := a.ops[name]
-	a.mu.Unlock()
-
-	// The password check is slow (argon2id): not under the lock.
 	var hash string
 	if acc != nil {
 		hash = acc.hash
-	} else {
+	}
+	a.mu.Unlock()
+	if acc == nil {
 		hash = dummyHash()
 	}
+
+	// The password check is slow (argon2id): not under the lock.
 	pwOK := VerifyPassword(hash, password) && acc != nil
 
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if pwOK {
 		if step, ok := MatchTOTP(acc.key, code, now, acc.lastStep); ok {
-			acc.lastStep = step
-			delete(a.fails, "op:"+name)
-			delete(a.fails, "ip:"+ip)
-			token, err := newToken()
-			if err != nil {
-				return "", time.Time{}, err
+			if a.o.Used != nil {
+				// The claim is the arbiter between replicas (and between
+				// two logins here with one code): not under the lock.
+				a.mu.Unlock()
+				first, err := a.o.Used.Claim(name, step)
+				a.mu.Lock()
+				if err != nil {
+					return fmt.Errorf("%w: %v", ErrUnavailable, err)
+				}
+				ok = first && step > acc.lastStep
 			}
-			expires = now.Add(a.o.SessionTTL)
-			a.dropExpiredSessions(now)
-			a.sessions[sha256.Sum256([]byte(token))] = session{operator: name, expires: expires}
-			return token, expires, nil
+			if ok {
+				acc.lastStep = step
+				delete(a.fails, "op:"+name)
+				delete(a.fails, "ip:"+ip)
+				return nil
+			}
 		}
 	}
 	a.fail("op:"+name, now)
 	a.fail("ip:"+ip, now)
-	return "", time.Time{}, ErrDenied
+	return ErrDenied
 }
 
 // limited reports whether k has used up its failures. The caller holds mu.

@@ -41,9 +41,17 @@ type file struct {
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
+// reserved are the operator labels the admin API gives requests without
+// an operator (admin.TokenOperator, ConsoleOperator, LoopbackOperator,
+// and "local" of a lift): an operator of that name would be
+// indistinguishable from them in the audit log.
+var reserved = []string{"token", "console", "loopback", "local"}
+
 // ValidName reports whether name is a valid operator name:
-// [a-z0-9][a-z0-9._-]*, at most 64 characters.
-func ValidName(name string) bool { return nameRE.MatchString(name) }
+// [a-z0-9][a-z0-9._-]*, at most 64 characters, and none of the labels
+// the admin API uses for requests without an operator (token, console,
+// loopback, local).
+func ValidName(name string) bool { return nameRE.MatchString(name) && !slices.Contains(reserved, name) }
 
 // Load reads and checks an operators file. Errors name the file and the
 // entry, never a hash or secret.
@@ -93,7 +101,7 @@ func parse(path string, data []byte) ([]Operator, error) {
 // then renamed). It fails when name is invalid or already present.
 func Add(path, name, password string) (secret string, err error) {
 	if !ValidName(name) {
-		return "", fmt.Errorf("operator: invalid name %q (want [a-z0-9][a-z0-9._-]*, at most 64)", name)
+		return "", fmt.Errorf("operator: invalid name %q (want [a-z0-9][a-z0-9._-]*, at most 64, not token, console, loopback or local)", name)
 	}
 	if len(password) < 12 {
 		return "", errors.New("operator: the password must have at least 12 characters")
@@ -117,32 +125,64 @@ func Add(path, name, password string) (secret string, err error) {
 		return "", err
 	}
 	ops = append(ops, Operator{Name: name, Password: hash, TOTPSecret: secret})
+	if err := write(path, ops); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// SetSecret replaces the TOTP secret of operator name in the operators file
+// at path (read again, so that operators added since start are kept),
+// atomically as Add does. It fails when name is not in the file.
+func SetSecret(path, name, secret string) error {
+	if _, err := DecodeSecret(secret); err != nil {
+		return err
+	}
+	ops, err := Load(path)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(ops, func(o Operator) bool { return o.Name == name })
+	if i < 0 {
+		return fmt.Errorf("operator: %q is not in %s", name, path)
+	}
+	ops[i].TOTPSecret = secret
+	return write(path, ops)
+}
+
+// write replaces the operators file at path with ops: written beside it
+// (mode 0600), then renamed.
+func write(path string, ops []Operator) error {
 	var buf bytes.Buffer
 	buf.WriteString("# Ward operators ([admin] operators_file), written by `ward operator add NAME`.\n" +
 		"# Passwords are argon2id hashes; TOTP secrets are secrets: keep this file private (0600).\n")
 	if err := toml.NewEncoder(&buf).Encode(file{Operators: ops}); err != nil {
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".operators-*")
 	if err != nil {
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
 	}
 	if _, err := tmp.Write(buf.Bytes()); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("operator: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return "", fmt.Errorf("operator: %w", err)
+		return fmt.Errorf("operator: %w", err)
 	}
-	return secret, nil
+	return nil
 }
 
 // argon2id parameters of new hashes: OWASP's recommended minimum (19 MiB,

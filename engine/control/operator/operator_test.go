@@ -1,6 +1,7 @@
 package operator
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wardgate/ward/engine/state"
 )
 
 // TestTOTPVectors checks the RFC 6238 Appendix B test vectors for
@@ -112,7 +115,8 @@ func TestAddAndLoad(t *testing.T) {
 	if _, err := Add(path, "dave", "another long password"); err != nil {
 		t.Fatal(err)
 	}
-	for name, pw := range map[string]string{"carol": "a long enough password x", "Bad Name": "a long enough password", "erin": "short"} {
+	for name, pw := range map[string]string{"carol": "a long enough password x", "Bad Name": "a long enough password", "erin": "short",
+		"console": "a long enough password", "token": "a long enough password"} {
 		if _, err := Add(path, name, pw); err == nil {
 			t.Errorf("Add(%q) accepted", name)
 		}
@@ -233,4 +237,52 @@ func TestLoginRateLimited(t *testing.T) {
 	if _, _, err := a.Login("carol", "carol's password", clk.code(key), "192.0.2.2"); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
+}
+
+// TestReplayAcrossReplicas: two replicas sharing a state backend refuse a
+// code the other accepted; each alone would take it. A backend that
+// cannot answer refuses the login.
+func TestReplayAcrossReplicas(t *testing.T) {
+	clk := &clock{t: time.Unix(1_800_000_000, 0)}
+	store := state.NewMemory(state.MemoryOptions{})
+	defer store.Close()
+	replica := func(used Steps) *Authenticator {
+		hash, _ := hashPassword("carol's password", 64, 1, 1)
+		a, err := NewAuthenticator([]Operator{{Name: "carol", Password: hash, TOTPSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"}},
+			Options{SessionTTL: time.Hour, MaxFailures: 10, FailWindow: time.Minute, Now: clk.Now, Used: used})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	key, _ := DecodeSecret("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+	a, b := replica(StateSteps{Store: store}), replica(StateSteps{Store: store})
+	if _, _, err := a.Login("carol", "carol's password", clk.code(key), "10.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := b.Login("carol", "carol's password", clk.code(key), "10.0.0.2"); !errors.Is(err, ErrDenied) {
+		t.Fatalf("code replayed on the other replica: %v", err)
+	}
+	// Without the shared record the other replica would have taken it.
+	if _, _, err := replica(nil).Login("carol", "carol's password", clk.code(key), "10.0.0.2"); err != nil {
+		t.Fatalf("unshared replica: %v", err)
+	}
+	clk.Advance(TOTPStep)
+	if _, _, err := b.Login("carol", "carol's password", clk.code(key), "10.0.0.2"); err != nil {
+		t.Fatalf("next step on the other replica: %v", err)
+	}
+	if err := b.Check("carol", "carol's password", clk.code(key), "10.0.0.2"); !errors.Is(err, ErrDenied) {
+		t.Fatalf("Check with a used code: %v", err)
+	}
+	clk.Advance(TOTPStep)
+	down := replica(StateSteps{Store: failingStore{}})
+	if _, _, err := down.Login("carol", "carol's password", clk.code(key), "10.0.0.3"); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("backend down: %v", err)
+	}
+}
+
+type failingStore struct{ state.Store }
+
+func (failingStore) Incr(context.Context, string, int64, time.Duration) (state.Entry, error) {
+	return state.Entry{}, state.ErrUnavailable
 }

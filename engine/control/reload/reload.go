@@ -461,6 +461,8 @@ func restartOnly(cur, next *config.Config) []string {
 	// TLS files and settings are reloaded with the snapshot (proxy's
 	// Server.TLSConfig); only turning TLS on or off needs a restart.
 	a.TLS, b.TLS = tlsOnOnly(a.TLS), tlsOnOnly(b.TLS)
+	// Trusted proxies are read from the snapshot per request.
+	a.TrustedProxies, b.TrustedProxies = nil, nil
 	if !reflect.DeepEqual(a, b) {
 		out = append(out, "server")
 	}
@@ -474,6 +476,14 @@ func restartOnly(cur, next *config.Config) []string {
 		if !reflect.DeepEqual(s.x, s.y) {
 			out = append(out, s.name)
 		}
+	}
+	// Quarantine rules are read per denial from the live config; the sync
+	// interval and the webhook are set up at start.
+	if cur.Incident.SyncInterval != next.Incident.SyncInterval {
+		out = append(out, "incident.sync_interval")
+	}
+	if !reflect.DeepEqual(cur.Incident.Webhook, next.Incident.Webhook) {
+		out = append(out, "incident.webhook")
 	}
 	// A route body limit above what the listeners were started with is
 	// refused by the listener before routing.

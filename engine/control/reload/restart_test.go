@@ -30,6 +30,10 @@ func TestRestartOnlyTLS(t *testing.T) {
 		{"server TLS off", parse(on, on), parse("", on), []string{"server"}},
 		{"admin TLS on", parse(on, ""), parse(on, on), []string{"admin"}},
 		{"other server key", parse(on, ""), parse(on+"idle_timeout = \"1s\"\n", ""), []string{"server"}},
+		{"trusted proxies are reloaded", parse(on, ""), parse(on+"trusted_proxies = [\"10.0.0.0/8\"]\n", ""), nil},
+		{"incident sync and webhook", parse(on, ""), parse(on, "[incident]\nsync_interval = \"5s\"\n[incident.webhook]\nurl = \"https://hooks.example/ward\"\nsecret_file = \"hook.key\"\n"),
+			[]string{"incident.sync_interval", "incident.webhook"}},
+		{"incident rules are reloaded", parse(on, ""), parse(on, "[incident.rules.inj]\nidentity = \"ip\"\nreasons = [\"injection.detected\"]\ndenials = 3\nwindow = \"1m\"\nperiod = \"10m\"\n"), nil},
 	} {
 		if got := restartOnly(c.cur, c.next); !slices.Equal(got, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)

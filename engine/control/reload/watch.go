@@ -12,8 +12,10 @@ import (
 )
 
 // WatchedFiles returns the files a reload of cfg reads: the config file
-// itself (when cfg.File names one), guard modules that are files, and
-// guards' config_file and config_text files, as absolute clean paths.
+// itself (when cfg.File names one), guard modules that are files, guards'
+// config_file and config_text files, and the listeners' TLS certificate,
+// key and client CA files (a renewed certificate is served without a
+// signal), as absolute clean paths.
 func WatchedFiles(cfg *config.Config) []string {
 	var out []string
 	add := func(p string) {
@@ -31,6 +33,11 @@ func WatchedFiles(cfg *config.Config) []string {
 		} else if abs, err := filepath.Abs(cfg.File); err == nil {
 			add(abs)
 		}
+	}
+	for _, t := range []config.TLS{cfg.Server.TLS, cfg.Admin.TLS} {
+		add(cfg.ResolveFile(t.Cert))
+		add(cfg.ResolveFile(t.Key))
+		add(cfg.ResolveFile(t.ClientCA))
 	}
 	for _, g := range cfg.Guards {
 		add(cfg.ResolvePath(g.Path))

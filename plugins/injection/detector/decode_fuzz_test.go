@@ -83,12 +83,27 @@ func FuzzLogitText(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// The same weights pooled over windows of blocks of 4 features, so
+	// that short inputs cross block ends too.
+	wm := *m
+	wm.Block = 4
+	sig, err := buildSignals()
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var st Stats
 		n := Normalize([]byte{' '}, s, &st)
-		want := m.Logit(AppendFeatures(nil, n, m.DimLog2))
-		if got := m.LogitText(n); got != want && !(got != got && want != want) {
-			t.Fatalf("%q: LogitText %v, Logit(AppendFeatures) %v", s, got, want)
+		for _, m := range []*Model{m, &wm} {
+			want := m.Logit(AppendFeatures(nil, n, m.DimLog2))
+			if got := m.LogitText(n); got != want && !(got != got && want != want) {
+				t.Fatalf("%q (block %d): LogitText %v, Logit(AppendFeatures) %v", s, m.Block, got, want)
+			}
+			// The scan's fused loop (keywords and 4-grams in one pass).
+			_, p := sig.m.scanGrams(n, nil, m)
+			if got := p.logit(m); got != want && !(got != got && want != want) {
+				t.Fatalf("%q (block %d): scanGrams %v, Logit(AppendFeatures) %v", s, m.Block, got, want)
+			}
 		}
 	})
 }

@@ -223,11 +223,10 @@ func (s *Scanner) scanOne(text string, st *Stats, data bool, f *fired) float64 {
 	s.norm = Normalize(s.norm, text, st)
 	s.norm = append(s.norm, ' ')
 	// One pass for the keywords and the model's 4-grams.
-	var sum int32
-	var n int
-	s.hits, sum, n = s.d.sig.m.scanGrams(s.norm, s.hits[:0], s.d.model)
+	var p pool
+	s.hits, p = s.d.sig.m.scanGrams(s.norm, s.hits[:0], s.d.model)
 	s.d.sig.eval(s.hits, s.prog, data, f)
-	return Sigmoid(s.d.model.logit(sum, n))
+	return Sigmoid(p.logit(s.d.model))
 }
 
 // SignalScore combines per-family strengths as independent evidence

@@ -39,15 +39,21 @@ func AppendFeatures(idx []uint32, t []byte, dimLog2 uint32) []uint32 {
 func (m *Model) LogitText(t []byte) float64 {
 	shift := 64 - m.DimLog2
 	w := unsafe.Pointer(unsafe.SliceData(m.Weights))
-	var sum int32
-	n := 0
+	var p pool
+	p.init(m)
 	var win uint64
-	for i, b := range t {
-		win = win<<8 | uint64(b)
-		if i >= 3 {
-			sum += int32(*(*int8)(unsafe.Add(w, uintptr(((win&0xFFFFFFFF)*k4)>>shift))))
-			n++
-		}
+	for i := 0; i < min(3, len(t)); i++ {
+		win = win<<8 | uint64(t[i])
 	}
-	return m.logit(sum, n)
+	for i := 3; i < len(t); {
+		blk := t[i : i+min(len(t)-i, p.block)]
+		var sum int32
+		for _, b := range blk {
+			win = win<<8 | uint64(b)
+			sum += int32(*(*int8)(unsafe.Add(w, uintptr(((win&0xFFFFFFFF)*k4)>>shift))))
+		}
+		i += len(blk)
+		p.add(sum, len(blk))
+	}
+	return p.logit(m)
 }

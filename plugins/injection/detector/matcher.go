@@ -145,7 +145,7 @@ func newMatcher(kws []keyword) (*matcher, error) {
 // scan appends to hits every keyword occurrence in t that satisfies its
 // boundary rules, in order of end position.
 func (m *matcher) scan(t []byte, hits []hit) []hit {
-	hits, _, _ = m.scanGrams(t, hits, &zeroModel)
+	hits, _ = m.scanGrams(t, hits, &zeroModel)
 	return hits
 }
 
@@ -156,9 +156,10 @@ var zeroModel = Model{DimLog2: 8, Scale: 1, Weights: make([]int8, 1<<8)}
 // character 4-gram weights over t (see Model.LogitText) and returns the
 // sum and the number of 4-grams: one pass over the text instead of two
 // is measurable inside Wasm.
-func (m *matcher) scanGrams(t []byte, hits []hit, md *Model) ([]hit, int32, int) {
+func (m *matcher) scanGrams(t []byte, hits []hit, md *Model) ([]hit, pool) {
 	w, shift := unsafe.Pointer(unsafe.SliceData(md.Weights)), uint64(64-md.DimLog2)
-	var sum int32
+	var p pool
+	p.init(md)
 	var win uint64
 	// Every entry of delta is a valid state and every row has k cells, so
 	// the unchecked loads below stay in bounds; they save a bounds check
@@ -178,17 +179,25 @@ func (m *matcher) scanGrams(t []byte, hits []hit, md *Model) ([]hit, int32, int)
 			hits = m.outputs(t, hits, i, s)
 		}
 	}
-	for ; i < len(t); i++ {
-		b := t[i]
-		win = win<<8 | uint64(b)
-		sum += int32(*(*int8)(unsafe.Add(w, uintptr(((win&0xFFFFFFFF)*k4)>>shift))))
-		v := *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[b]))*2))
-		s = uintptr(v &^ hasOut)
-		if v&hasOut != 0 {
-			hits = m.outputs(t, hits, i, s)
+	// Block by block (the model's pooled windows): the inner loop is the
+	// same one branch per byte; a block's end costs a few operations.
+	for i < len(t) {
+		// A range over the block's bytes: no bounds check per byte.
+		blk := t[i : i+min(len(t)-i, p.block)]
+		var sum int32
+		for _, b := range blk {
+			win = win<<8 | uint64(b)
+			sum += int32(*(*int8)(unsafe.Add(w, uintptr(((win&0xFFFFFFFF)*k4)>>shift))))
+			v := *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[b]))*2))
+			s = uintptr(v &^ hasOut)
+			if v&hasOut != 0 {
+				hits = m.outputs(t, hits, i, s)
+			}
+			i++
 		}
+		p.add(sum, len(blk))
 	}
-	return hits, sum, max(len(t)-3, 0)
+	return hits, p
 }
 
 // outputs appends the keywords that end at t[i] in state s and satisfy

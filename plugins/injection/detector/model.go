@@ -9,19 +9,25 @@ import (
 
 // The model file (little-endian):
 //
-//	"WARDINJ2" | u32 dimLog2 | f32 scale | f32 bias | f32 threshold |
-//	f32 prior | u32 len | provenance (UTF-8 text) | i8 weights[1<<dimLog2]
+//	"WARDINJ3" | u32 dimLog2 | f32 scale | f32 bias | f32 threshold |
+//	f32 prior | u32 block | u32 len | provenance (UTF-8 text) |
+//	i8 weights[1<<dimLog2]
 //
-// A feature's weight is weights[i]*scale; a text's logit is
-// bias + scale * (sum of the weights of its n features) / (n + prior):
-// about the mean weight, so that a long text is not pushed to a confident
-// score by the sheer number of its features (version 1 divided by
-// sqrt(n)), while prior (a pseudo-count of features weighing 0) keeps a
-// text of a few words near the bias instead of letting two or three
-// n-grams decide (see plugins/injection/README.md, "Model"). threshold is
-// the default decision threshold on the combined score, chosen by the
-// training command.
-const modelMagic = "WARDINJ2"
+// A feature's weight is weights[i]*scale. A run of n features is scored
+// by its mean weight, sum / (n + prior): a pseudo-count of prior features
+// weighing 0 keeps a text of a few words near the bias instead of letting
+// two or three n-grams decide, and a long text is not pushed to a
+// confident score by the sheer number of its features (see
+// plugins/injection/README.md, "Model"). A text's logit is
+// bias + scale * the larger of the mean of all its features and the
+// largest mean over its windows: runs of two consecutive blocks of block
+// features (blocks cut from the first feature on; the last may be
+// shorter). A text of at most one block has no window. The windows are
+// what keeps an instruction hidden in a long document (or padded with
+// benign text) from being averaged away. block = 0: no windows.
+// threshold is the default decision threshold on the combined score,
+// chosen by the training command. Version 2 (no block) is rejected.
+const modelMagic = "WARDINJ3"
 
 // Model is a decoded model file. It is immutable and safe for concurrent
 // use; Weights aliases the file's bytes.
@@ -31,13 +37,14 @@ type Model struct {
 	Bias       float32
 	Threshold  float32
 	Prior      float32 // pseudo-count of the length normalisation
+	Block      uint32  // features per block of the pooled windows; 0: the whole text only
 	Provenance string
 	Weights    []int8
 }
 
 // ParseModel decodes a model file; b must outlive the Model.
 func ParseModel(b []byte) (*Model, error) {
-	const head = 8 + 4*6
+	const head = 8 + 4*7
 	if len(b) < head || string(b[:8]) != modelMagic {
 		return nil, errors.New("detector: not a model file")
 	}
@@ -47,9 +54,10 @@ func ParseModel(b []byte) (*Model, error) {
 		Bias:      math.Float32frombits(binary.LittleEndian.Uint32(b[16:])),
 		Threshold: math.Float32frombits(binary.LittleEndian.Uint32(b[20:])),
 		Prior:     math.Float32frombits(binary.LittleEndian.Uint32(b[24:])),
+		Block:     binary.LittleEndian.Uint32(b[28:]),
 	}
-	n := binary.LittleEndian.Uint32(b[28:])
-	if m.DimLog2 < 8 || m.DimLog2 > 22 || !(m.Prior >= 0 && m.Prior < 1e6) || uint64(n) > uint64(len(b)-head) {
+	n := binary.LittleEndian.Uint32(b[32:])
+	if m.DimLog2 < 8 || m.DimLog2 > 22 || !(m.Prior >= 0 && m.Prior < 1e6) || m.Block > 1<<16 || uint64(n) > uint64(len(b)-head) {
 		return nil, errors.New("detector: corrupt model header")
 	}
 	m.Provenance = string(b[head : head+int(n)])
@@ -71,6 +79,7 @@ func AppendModel(dst []byte, m *Model) []byte {
 	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(m.Bias))
 	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(m.Threshold))
 	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(m.Prior))
+	dst = binary.LittleEndian.AppendUint32(dst, m.Block)
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(m.Provenance)))
 	dst = append(dst, m.Provenance...)
 	for _, w := range m.Weights {
@@ -79,26 +88,73 @@ func AppendModel(dst []byte, m *Model) []byte {
 	return dst
 }
 
-// Logit is the model's logit for the features idx.
+// Logit is the model's logit for the features idx (in text order).
 func (m *Model) Logit(idx []uint32) float64 {
 	// Indexes come from AppendFeatures with m.DimLog2, so they are in
 	// range; the unchecked loads avoid a bounds check per feature (costly
 	// inside Wasm). The mask keeps a foreign index in range anyway.
-	sum := int32(0)
 	w := unsafe.Pointer(unsafe.SliceData(m.Weights))
 	mask := uint32(len(m.Weights) - 1)
-	for _, i := range idx {
-		sum += int32(*(*int8)(unsafe.Add(w, uintptr(i&mask))))
+	var p pool
+	p.init(m)
+	for len(idx) > 0 {
+		blk := idx[:min(len(idx), p.block)]
+		idx = idx[len(blk):]
+		bs := int32(0)
+		for _, i := range blk {
+			bs += int32(*(*int8)(unsafe.Add(w, uintptr(i&mask))))
+		}
+		p.add(bs, len(blk))
 	}
-	return m.logit(sum, len(idx))
+	return p.logit(m)
 }
 
-// logit is the logit of n features whose quantised weights sum to sum.
-func (m *Model) logit(sum int32, n int) float64 {
-	if n == 0 {
+// pool accumulates a text's features block by block (see the file
+// format above): the sum and count of all of them and the largest window
+// mean. The scan (matcher.scanGrams), Logit and LogitText share it, so
+// they cannot disagree.
+type pool struct {
+	block   int     // features per block (math.MaxInt when the model has no windows: one block)
+	sum     int32   // all features
+	n       int     // all features
+	prev    int32   // previous block's sum
+	prevN   int     // previous block's count; 0 before the first block
+	best    float32 // largest window mean so far
+	windows bool    // a window was seen
+	prior   float32
+}
+
+func (p *pool) init(m *Model) {
+	*p = pool{block: int(m.Block), prior: m.Prior}
+	if p.block == 0 {
+		p.block = math.MaxInt
+	}
+}
+
+// add takes the next block: its weight sum and number of features.
+func (p *pool) add(sum int32, n int) {
+	if p.prevN > 0 {
+		mean := float32(p.prev+sum) / (float32(p.prevN+n) + p.prior)
+		if !p.windows || mean > p.best {
+			p.best = mean
+		}
+		p.windows = true
+	}
+	p.sum += sum
+	p.n += n
+	p.prev, p.prevN = sum, n
+}
+
+// logit is the text's logit once every block was added.
+func (p *pool) logit(m *Model) float64 {
+	if p.n == 0 {
 		return float64(m.Bias)
 	}
-	return float64(m.Bias) + float64(sum)*float64(m.Scale)/(float64(n)+float64(m.Prior))
+	mean := float32(p.sum) / (float32(p.n) + p.prior)
+	if p.windows && p.best > mean {
+		mean = p.best
+	}
+	return float64(m.Bias) + float64(mean)*float64(m.Scale)
 }
 
 // Sigmoid is the logistic function.

@@ -63,6 +63,12 @@ const (
 	dTurn                 // fake turns at a line start
 	dEnd                  // "end of instructions", "begin new instructions"
 	dAccess               // "access granted"
+	cTrigger              // every time, whenever
+	cUser                 // the user, someone, anyone
+	cOnly                 // only reply with, respond with, instead of answering
+	dNewTask              // new task, change of plans
+	cAbove                // the above, everything before
+	cFromNow              // from now on, you are now (not "act as": role-play prompts say it)
 	numClasses
 )
 
@@ -101,23 +107,28 @@ var classWords = [numClasses]string{
 		"指令|指示|说明|規則|规则|提示|命令|设定|限制|" +
 		"ルール|プロンプト|制限|" +
 		"지시|명령|규칙|지침|프롬프트",
-	cNew:     "new|updated|real|actual|nuevas|nouvelles|neue|nuove|novas|новые|新的|新しい|새로운",
-	cNow:     "from now on|you are now|you're now|you will now|you are going to act|you are going to pretend|pretend to be|pretend you are|pretend that you|act as|roleplay as|role-play as|simulate|you will be|you are no longer|you're no longer|a partir de ahora|désormais|à partir de maintenant|ab jetzt|von nun an|d'ora in poi|a partir de agora|отныне|теперь ты|从现在开始|從現在開始|今から|これから|지금부터",
-	cNeg:     "without|no|free from|free of|not bound by|unbound by|don't have to abide by|do not have to abide by|doesn't have to abide by|does not have to abide by|not restricted by|not limited by|beyond|sin|sans|ohne|senza|sem|без|没有|不受|制限なし|없이",
-	cLimit:   "restrictions|limitations|limits|filters|filtering|censorship|ethics|morals|morality|boundaries|guidelines|rules|policies|safeguards|safety|content policy|ethical guidelines|restricciones|restrictions|einschränkungen|grenzen|restrizioni|limites|ограничени*|限制|制限|제한",
-	cFree:    "unfiltered|uncensored|unrestricted|amoral|unethical|unlimited|unbound|unchained|immoral|lawless|no filter|sin censura|sans censure|unzensiert|senza censura|sem censura|без цензуры|无限制|無制限|검열 없",
-	cReveal:  "confirm|provide|cuál es|quel est|qual è|was ist|qual é|какой|reveal|print|output|repeat|display|show|tell me|give me|list|write out|share|disclose|leak|dump|spell out|recite|echo|return|what are|what is|what were|revela|muestra|dime|imprime|repite|révèle|affiche|montre|répète|dis-moi|zeige|gib|wiederhole|verrate|rivela|mostra|ripeti|dimmi|mostre|repita|diga|покажи|выведи|повтори|раскрой|скажи|显示|输出|重复|告诉我|透露|表示して|教えて|出力|繰り返|보여|출력|알려|반복",
-	cYour:    "your|the above|above|initial|original|hidden|secret|previous|prior|system|all of your|all your|tus|tes|vos|deine|ihre|tue|suas|tuas|свои|твои|你的|あなたの|너의|당신의",
-	cSys:     "system prompt|system message|system instructions|initial prompt|pre-prompt|preprompt|hidden prompt|secret instructions|hidden instructions|prompt del sistema|instrucciones del sistema|prompt système|prompt systeme|systemprompt|system-prompt|systemanweisung*|prompt di sistema|prompt do sistema|системн* промпт|системн* инструкци*|系统提示|系統提示|系统指令|システムプロンプト|시스템 프롬프트",
-	cSecret:  "password|passcode|secret key|secret word|secret code|access code|api key|contraseña|mot de passe|passwort|пароль|密码|パスワード|비밀번호",
-	cMode:    "system mode|override mode|root mode|verification mode|law enforcement override|system reset|system upgrade|unlocked mode|developer mode|dev mode|god mode|sudo mode|admin mode|debug mode|jailbreak mode|jailbroken mode|dan mode|unrestricted mode|maintenance mode|evil mode|modo desarrollador|mode développeur|entwicklermodus|modalità sviluppatore|режим разработчика|开发者模式|開発者モード|개발자 모드",
-	cOn:      "enabled|activated|on|engaged|unlocked|active|activado|activé|aktiviert|attivata|ativado|включ*|已启用|有効",
-	cSend:    "send|forward|email|e-mail|mail|upload|post|transfer|exfiltrate|leak|copy",
-	cAll:     "all|every|entire|whole|the user's|the users|the user|all the|all of the|each",
-	cData:    "emails|email|messages|conversation|conversation history|chat history|history|files|documents|contacts|credentials|passwords|cookies|tokens|keys|data|inbox",
-	cCall:    "call|invoke|execute|trigger",
-	cTool:    "function|tool|plugin|command|api|shell|script|webhook",
-	cAddr:    "dear ai|dear assistant|note to the ai|note to the assistant|note to ai|attention ai|ai assistant reading|if you are an ai|if you are a language model|if you are an llm|to any ai|any ai reading|llm reading this|ai reading this|assistant reading this|important instructions for the ai|instructions for the assistant|instructions to the assistant|message for the ai|ai model reading",
+	cNew:    "new|updated|real|actual|nuevas|nouvelles|neue|nuove|novas|новые|新的|新しい|새로운",
+	cNow:    "from now on|you are now|you're now|you will now|you are going to act|you are going to pretend|pretend to be|pretend you are|pretend that you|act as|roleplay as|role-play as|simulate|you will be|you are no longer|you're no longer|a partir de ahora|désormais|à partir de maintenant|ab jetzt|von nun an|d'ora in poi|a partir de agora|отныне|теперь ты|从现在开始|從現在開始|今から|これから|지금부터",
+	cNeg:    "without|no|free from|free of|not bound by|unbound by|don't have to abide by|do not have to abide by|doesn't have to abide by|does not have to abide by|not restricted by|not limited by|beyond|sin|sans|ohne|senza|sem|без|没有|不受|制限なし|없이",
+	cLimit:  "restrictions|limitations|limits|filters|filtering|censorship|ethics|morals|morality|boundaries|guidelines|rules|policies|safeguards|safety|content policy|ethical guidelines|restricciones|restrictions|einschränkungen|grenzen|restrizioni|limites|ограничени*|限制|制限|제한",
+	cFree:   "unfiltered|uncensored|unrestricted|amoral|unethical|unlimited|unbound|unchained|immoral|lawless|no filter|sin censura|sans censure|unzensiert|senza censura|sem censura|без цензуры|无限制|無制限|검열 없",
+	cReveal: "confirm|provide|cuál es|quel est|qual è|was ist|qual é|какой|reveal|print|output|repeat|display|show|tell me|give me|list|write out|share|disclose|leak|dump|spell out|recite|echo|return|what are|what is|what were|revela|muestra|dime|imprime|repite|révèle|affiche|montre|répète|dis-moi|zeige|gib|wiederhole|verrate|rivela|mostra|ripeti|dimmi|mostre|repita|diga|покажи|выведи|повтори|раскрой|скажи|显示|输出|重复|告诉我|透露|表示して|教えて|出力|繰り返|보여|출력|알려|반복",
+	cYour:   "your|the above|above|initial|original|hidden|secret|previous|prior|system|all of your|all your|tus|tes|vos|deine|ihre|tue|suas|tuas|свои|твои|你的|あなたの|너의|당신의",
+	cSys:    "system prompt|system message|system instructions|initial prompt|pre-prompt|preprompt|hidden prompt|secret instructions|hidden instructions|prompt del sistema|instrucciones del sistema|prompt système|prompt systeme|systemprompt|system-prompt|systemanweisung*|prompt di sistema|prompt do sistema|системн* промпт|системн* инструкци*|系统提示|系統提示|系统指令|システムプロンプト|시스템 프롬프트",
+	cSecret: "password|passcode|secret key|secret word|secret code|access code|api key|contraseña|mot de passe|passwort|пароль|密码|パスワード|비밀번호",
+	cMode:   "system mode|override mode|root mode|verification mode|law enforcement override|system reset|system upgrade|unlocked mode|developer mode|dev mode|god mode|sudo mode|admin mode|debug mode|jailbreak mode|jailbroken mode|dan mode|unrestricted mode|maintenance mode|evil mode|modo desarrollador|mode développeur|entwicklermodus|modalità sviluppatore|режим разработчика|开发者模式|開発者モード|개발자 모드",
+	cOn:     "enabled|activated|on|engaged|unlocked|active|activado|activé|aktiviert|attivata|ativado|включ*|已启用|有効",
+	cSend:   "send|forward|email|e-mail|mail|upload|post|transfer|exfiltrate|leak|copy",
+	cAll:    "all|every|entire|whole|the user's|the users|the user|all the|all of the|each",
+	cData:   "emails|email|messages|conversation|conversation history|chat history|history|files|documents|contacts|credentials|passwords|cookies|tokens|keys|data|inbox",
+	cCall:   "call|invoke|execute|trigger",
+	cTool:   "function|tool|plugin|command|api|shell|script|webhook",
+	cAddr: "dear ai|dear assistant|note to the ai|note to the assistant|note to ai|attention ai|ai assistant reading|if you are an ai|if you are a language model|if you are an llm|to any ai|any ai reading|llm reading this|ai reading this|assistant reading this|important instructions for the ai|instructions for the assistant|instructions to the assistant|message for the ai|ai model reading|" +
+		"when you summarise|when you summarize|when summarising this|when summarizing this|instead of summarising|instead of summarizing|do not summarise|do not summarize|don't summarise|don't summarize|" +
+		"do not tell the user|don't tell the user|without telling the user|do not mention this|the assistant must|the assistant should|the ai must|the ai should|any ai reading|language model reading|if you are a language model|if you are an ai|" +
+		"nota para la ia|si eres un modelo de lenguaje|si eres una ia|note pour l'ia|si tu es un modèle de langage|si tu es une ia|hinweis an die ki|falls du ein sprachmodell bist|wenn du eine ki bist|" +
+		"nota per l'ia|se sei un modello linguistico|se sei un'ia|nota para a ia|se você é um modelo de linguagem|se você é uma ia|给ai的|如果你是语言模型|如果你是ai|aiへの|言語モデルなら|" +
+		"примечание для ии|если ты языковая модель|если ты ии|ملاحظة للذكاء الاصطناعي|ai के लिए नोट|ai에게",
 	cComment: "<!--|[//]: #|[//]:#|/* ai|// ai:",
 	cAllThat: "everything|all that|anything|all of that|what you|whatever you|" +
 		"todo lo|todo|tout ce|tout|alles|alles was|tutto ciò|tutto|tudo o|tudo|всё|все что|一切|所有内容|すべて|모든 것",
@@ -131,6 +142,26 @@ var classWords = [numClasses]string{
 	dTurn:   "\nassistant:|\nuser:|\nai:|\n[assistant]|\n[user]|<assistant>|<user>|\nsystem message:",
 	dEnd:    "end of instructions|end of prompt|end of system prompt|begin new instructions|new instructions:|new instruction:|======end|end of user input|end of input|ende der anweisungen|fin de las instrucciones|fin des instructions",
 	dAccess: "acceso concedido|accès autorisé|zugriff gewährt",
+	// Re-tasking without attack words ("every time the user asks ...,
+	// reply with ...", "from now on only answer ..."): written from the
+	// taxonomy, in the languages of the synthetic corpus.
+	cTrigger: "every time|whenever|each time|any time|anytime|every single time|" +
+		"cada vez que|siempre que|chaque fois que|à chaque fois que|jedes mal wenn|jedes mal, wenn|immer wenn|ogni volta che|toda vez que|sempre que|" +
+		"каждый раз|всякий раз|每当|每次|たびに|كلما|في كل مرة|हर बार|때마다",
+	cUser: "the user|a user|users|someone|somebody|anyone|anybody|a customer|the customer|people|" +
+		"el usuario|alguien|l'utilisateur|quelqu'un|der nutzer|der benutzer|jemand|l'utente|qualcuno|o usuário|o usuario|alguém|" +
+		"пользователь|кто-то|用户|有人|ユーザー|誰か|المستخدم|أحد|उपयोगकर्ता|कोई|사용자|누군가",
+	cOnly: "only reply|only respond|only answer|only say|only output|only write|reply only|respond only|answer only|say only|reply with|respond with|answer with|just say|just reply|always reply|always respond|always answer|always say|instead of answering|instead of responding|instead of replying|" +
+		"responde solo|responde con|responde sólo|contesta con|en lugar de responder|réponds uniquement|réponds seulement|réponds par|au lieu de répondre|antworte nur|antworte mit|statt zu antworten|rispondi solo|rispondi con|invece di rispondere|responda apenas|responda com|em vez de responder|" +
+		"отвечай только|отвечай|вместо ответа|只回复|只回答|回复|不要回答|とだけ答え|とだけ返信|答える代わりに|أجب فقط|أجب بـ|بدلا من الإجابة|सिर्फ|जवाब देने के बजाय|라고만 대답|대답하는 대신",
+	dNewTask: "new task:|your new task|your real task|your actual task|your true task|change of plans|new directive|new orders|new role:|your new role|" +
+		"nueva tarea|tu nueva tarea|nouvelle tâche|ta nouvelle tâche|neue aufgabe|deine neue aufgabe|nuovo compito|nova tarefa|新任务|新的任务|新しいタスク|новая задача|مهمة جديدة|नया काम|새로운 작업",
+	cAbove: "the above|everything above|all the above|all of the above|anything above|the text above|what is above|the preceding|everything before this|what came before|" +
+		"lo anterior|todo lo anterior|lo de arriba|ce qui précède|tout ce qui précède|ce qui est au-dessus|das obige|alles obige|alles oben|alles vorherige|quanto sopra|tutto quanto sopra|o acima|tudo acima|o que está acima|" +
+		"всё выше|все выше|вышесказанное|всё вышесказанное|以上内容|上面的内容|上述内容|上記|以上の内容|ما سبق|كل ما سبق|ऊपर लिखा|위의 내용",
+	cFromNow: "from now on|from this moment|from this point on|you are now|you're now|you will now|henceforth|starting now|" +
+		"a partir de ahora|desde ahora|désormais|à partir de maintenant|ab jetzt|von nun an|ab sofort|d'ora in poi|da ora in poi|a partir de agora|de agora em diante|" +
+		"отныне|теперь ты|с этого момента|从现在开始|從現在開始|今から|これから|من الآن فصاعدا|अब से|지금부터",
 }
 
 // tokenWords are the keywords of dToken.
@@ -178,6 +209,10 @@ var rules = []rule{
 	{Tool, 0.3, 0.6, 30, []uint8{cSend, cAll, cData}},
 	{Tool, 0.2, 0.5, 20, []uint8{cCall, cTool}},
 	{Indirect, 0.3, 0.6, 0, []uint8{cAddr}},
+	{Override, 0.35, 0.6, 80, []uint8{cTrigger, cUser, cOnly}},
+	{Override, 0.35, 0.6, 60, []uint8{cFromNow, cOnly}},
+	{Override, 0.3, 0.55, 0, []uint8{dNewTask}},
+	{Override, 0.45, 0.7, 8, []uint8{cIgnore, cAbove}},
 }
 
 // signals is the compiled keyword automaton and rule index.

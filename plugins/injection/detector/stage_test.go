@@ -50,7 +50,7 @@ func BenchmarkStages(b *testing.B) {
 			idx = AppendFeatures(idx[:0], norm, 17)
 		}
 	})
-	m := &Model{DimLog2: 17, Weights: make([]int8, 1<<17), Scale: 1}
+	m := &Model{DimLog2: 17, Weights: make([]int8, 1<<17), Scale: 1, Block: 64}
 	idx := AppendFeatures(nil, norm, 17)
 	b.Run("logit", func(b *testing.B) {
 		for b.Loop() {
@@ -62,7 +62,7 @@ func BenchmarkStages(b *testing.B) {
 func BenchmarkStageFused(b *testing.B) {
 	var st Stats
 	norm := Normalize(nil, stagePrompt(), &st)
-	m := &Model{DimLog2: 17, Weights: make([]int8, 1<<17), Scale: 1}
+	m := &Model{DimLog2: 17, Weights: make([]int8, 1<<17), Scale: 1, Block: 64}
 	for b.Loop() {
 		m.LogitText(norm)
 	}
@@ -84,7 +84,7 @@ func BenchmarkStageMatchModel(b *testing.B) {
 	var st Stats
 	norm := Normalize(nil, stagePrompt(), &st)
 	s, _ := buildSignals()
-	m := &Model{DimLog2: 17, Weights: make([]int8, 1<<17), Scale: 1}
+	m := &Model{DimLog2: 17, Weights: make([]int8, 1<<17), Scale: 1, Block: 64}
 	var hits []hit
 	b.Run("two-pass", func(b *testing.B) {
 		for b.Loop() {
@@ -94,10 +94,9 @@ func BenchmarkStageMatchModel(b *testing.B) {
 	})
 	b.Run("fused", func(b *testing.B) {
 		for b.Loop() {
-			var sum int32
-			var n int
-			hits, sum, n = s.m.scanGrams(norm, hits[:0], m)
-			m.logit(sum, n)
+			var p pool
+			hits, p = s.m.scanGrams(norm, hits[:0], m)
+			p.logit(m)
 		}
 	})
 }

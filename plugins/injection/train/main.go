@@ -7,9 +7,13 @@
 // byte.
 //
 //	go run ./plugins/injection/train -data ../shared/evaldata/injection -out plugins/injection/model/weights.bin
+//
+// With -check it writes nothing and fails unless the committed file is
+// what training gives (`go tool task train:injection:check`).
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"flag"
@@ -26,22 +30,23 @@ import (
 func main() {
 	data := flag.String("data", filepath.Join("..", "shared", "evaldata", "injection"), "directory of the injection data")
 	out := flag.String("out", filepath.Join("plugins", "injection", "model", "weights.bin"), "model file to write")
+	check := flag.Bool("check", false, "write nothing: fail unless the model file at -out is byte for byte what training gives")
 	flag.Parse()
-	if err := run(*data, *out); err != nil {
+	if err := run(*data, *out, *check); err != nil {
 		fmt.Fprintln(os.Stderr, "train:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, out string) error {
+func run(dir, out string, check bool) error {
 	cfg := trainer.Default
 	var ex []dataset.Example
 	var file []int
 	var prov strings.Builder
 	fmt.Fprintf(&prov, "ward injection model; produced by `go tool task train:injection` (go run ./plugins/injection/train)\n")
-	fmt.Fprintf(&prov, "features: hashed character 4-grams of the normalised text; logit = bias + weight sum / (n + prior)\n")
-	fmt.Fprintf(&prov, "config: dim=2^%d epochs=%d rate=%g l2=%g neg_weight=%g prior=%g seed=%d folds=%d max_oof_fpr_per_file=%g\n",
-		cfg.DimLog2, cfg.Epochs, cfg.Rate, cfg.L2, cfg.NegWeight, cfg.Prior, cfg.Seed, cfg.Folds, cfg.MaxFPR)
+	fmt.Fprintf(&prov, "features: hashed character 4-grams of the normalised text; logit = bias + max(mean weight of the text, of its windows of 2 blocks), mean = sum / (n + prior)\n")
+	fmt.Fprintf(&prov, "config: dim=2^%d epochs=%d rate=%g l2=%g neg_weight=%g prior=%g block=%d seed=%d folds=%d max_oof_fpr_per_file=%g\n",
+		cfg.DimLog2, cfg.Epochs, cfg.Rate, cfg.L2, cfg.NegWeight, cfg.Prior, cfg.Block, cfg.Seed, cfg.Folds, cfg.MaxFPR)
 	prov.WriteString("training files (sha256, examples):\n")
 	for fi, f := range dataset.Files {
 		if !f.Train() {
@@ -62,6 +67,12 @@ func run(dir, out string) error {
 		e, err := dataset.Load(dir, f)
 		if err != nil {
 			return err
+		}
+		if f.Synthetic() {
+			// Generated: the hash is over the texts and labels.
+			for _, x := range e {
+				fmt.Fprintf(h, "%t %q\n", x.Attack, x.Text)
+			}
 		}
 		fmt.Fprintf(&prov, "  %s %s %d\n", f.Name, hex.EncodeToString(h.Sum(nil)), len(e))
 		ex = append(ex, e...)
@@ -102,5 +113,17 @@ func run(dir, out string) error {
 	m.Threshold = float32(th)
 	m.Provenance = prov.String()
 	fmt.Print(m.Provenance)
-	return os.WriteFile(out, detector.AppendModel(nil, m), 0o644)
+	enc := detector.AppendModel(nil, m)
+	if check {
+		old, err := os.ReadFile(out)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(old, enc) {
+			return fmt.Errorf("%s (sha256 %x) is not what training gives (sha256 %x): run go tool task train:injection", out, sha256.Sum256(old), sha256.Sum256(enc))
+		}
+		fmt.Printf("%s is reproducible (sha256 %x)\n", out, sha256.Sum256(enc))
+		return nil
+	}
+	return os.WriteFile(out, enc, 0o644)
 }

@@ -25,10 +25,11 @@ type Config struct {
 	MaxFPR    float64 // the threshold is the lowest whose out-of-fold benign FPR is at most this
 	NegWeight float64 // benign examples weigh this much more than in a balanced loss
 	Prior     float64 // the logit divides the weight sum by (number of features + Prior)
+	Block     int     // features per block of the model's pooled windows (detector/model.go); 0: none
 }
 
 // Default is the configuration of the committed model.
-var Default = Config{DimLog2: 17, Epochs: 10, Rate: 0.1, L2: 1e-5, Seed: 20261126, Folds: 5, MaxFPR: 0.03, NegWeight: 3, Prior: 10}
+var Default = Config{DimLog2: 17, Epochs: 10, Rate: 0.1, L2: 1e-5, Seed: 20261126, Folds: 5, MaxFPR: 0.03, NegWeight: 3, Prior: 10, Block: 0}
 
 // Sample is a prepared example: its features, the rules' strength and
 // its label.
@@ -99,14 +100,12 @@ func Train(samples []Sample, cfg Config, skip int) *detector.Model {
 			if len(s.Idx) == 0 {
 				continue
 			}
-			// The model's logit divides the weight sum by the number of
-			// features plus the pseudo-count (detector/model.go).
-			norm := 1 / (float64(len(s.Idx)) + cfg.Prior)
-			z := 0.0
-			for _, j := range s.Idx {
-				z += w[j]
-			}
-			z = bias + z*norm
+			// The model's logit is the larger of the whole text's mean
+			// weight and its windows' (detector/model.go): the gradient
+			// goes to the features of the run that won.
+			mean, a, b := pooled(w, s.Idx, cfg.Block, cfg.Prior)
+			norm := 1 / (float64(b-a) + cfg.Prior)
+			z := bias + mean
 			p := 1 / (1 + math.Exp(-z))
 			y, cw := 0.0, wNeg
 			if s.Attack {
@@ -114,7 +113,7 @@ func Train(samples []Sample, cfg Config, skip int) *detector.Model {
 			}
 			grad := (p - y) * cw
 			gj := grad * norm
-			for _, j := range s.Idx {
+			for _, j := range s.Idx[a:b] {
 				d := gj + cfg.L2*w[j]
 				g[j] += d * d
 				w[j] -= cfg.Rate * d / math.Sqrt(g[j]+eps)
@@ -125,7 +124,45 @@ func Train(samples []Sample, cfg Config, skip int) *detector.Model {
 	}
 	m := quantize(w, bias, cfg.DimLog2)
 	m.Prior = float32(cfg.Prior)
+	m.Block = uint32(cfg.Block)
 	return m
+}
+
+// pooled is the model's pooling (detector/model.go) over float weights:
+// the larger of the mean weight of all of idx and the largest mean over
+// windows of two consecutive blocks, and the range [a, b) of idx it is
+// over. Ties go to the whole text, then to the first window, as in the
+// detector.
+func pooled(w []float64, idx []uint32, block int, prior float64) (mean float64, a, b int) {
+	n := len(idx)
+	total := 0.0
+	for _, j := range idx {
+		total += w[j]
+	}
+	mean, a, b = total/(float64(n)+prior), 0, n
+	if block <= 0 || n <= block {
+		return mean, a, b
+	}
+	best, ba, bb := 0.0, 0, 0
+	prev := 0.0
+	for k, start := 0, 0; start < n; k, start = k+1, start+block {
+		end := min(start+block, n)
+		sum := 0.0
+		for _, j := range idx[start:end] {
+			sum += w[j]
+		}
+		if k > 0 {
+			ws := (prev + sum) / (float64(end-start+block) + prior)
+			if k == 1 || ws > best {
+				best, ba, bb = ws, start-block, end
+			}
+		}
+		prev = sum
+	}
+	if best > mean {
+		return best, ba, bb
+	}
+	return mean, a, b
 }
 
 func quantize(w []float64, bias float64, dimLog2 uint32) *detector.Model {

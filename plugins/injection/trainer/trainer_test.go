@@ -1,6 +1,7 @@
 package trainer
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -60,6 +61,41 @@ func TestLeaveOneFileOut(t *testing.T) {
 			if x.File == f {
 				if want := detector.Sigmoid(m.Logit(x.Idx)); got[i] != want {
 					t.Fatalf("sample %d (file %d): %v, want %v", i, f, got[i], want)
+				}
+			}
+		}
+	}
+}
+
+// TestPooledMatchesDetector keeps the trainer's pooling (which run of
+// features the gradient goes to) in step with the detector's logit.
+func TestPooledMatchesDetector(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const dimLog2 = 8
+	m := &detector.Model{DimLog2: dimLog2, Scale: 1, Prior: 10, Block: 16, Weights: make([]int8, 1<<dimLog2)}
+	w := make([]float64, 1<<dimLog2)
+	for i := range m.Weights {
+		m.Weights[i] = int8(rng.IntN(255) - 127)
+		w[i] = float64(m.Weights[i])
+	}
+	for _, n := range []int{0, 1, 15, 16, 17, 32, 33, 47, 100, 500} {
+		for trial := 0; trial < 20; trial++ {
+			idx := make([]uint32, n)
+			for i := range idx {
+				idx[i] = uint32(rng.IntN(1 << dimLog2))
+			}
+			mean, a, b := pooled(w, idx, int(m.Block), float64(m.Prior))
+			got := m.Logit(idx) - float64(m.Bias)
+			if math.Abs(got-mean) > 1e-3*math.Max(1, math.Abs(mean)) {
+				t.Fatalf("n=%d: detector %v, trainer %v", n, got, mean)
+			}
+			if n > 0 {
+				sum := 0.0
+				for _, j := range idx[a:b] {
+					sum += w[j]
+				}
+				if r := sum / (float64(b-a) + float64(m.Prior)); math.Abs(r-mean) > 1e-9 {
+					t.Fatalf("n=%d: range [%d,%d) has mean %v, pooled %v", n, a, b, r, mean)
 				}
 			}
 		}

@@ -92,14 +92,37 @@ async function api(path, opts = {}) {
 
 // --- login -----------------------------------------------------------------
 
-function showLogin(msg) {
+const auth = { token: true, operators: false, mode: 'token' };
+
+async function showLogin(msg) {
   stopLive();
   $('#login').hidden = false;
   $('#nav').hidden = true;
   $('#who').hidden = true;
   for (const v of document.querySelectorAll('[role=tabpanel]')) v.hidden = true;
-  $('#login-error').textContent = msg || '';
-  $('#token').focus();
+  try {
+    Object.assign(auth, await api('/console/api/auth', { login: true }));
+  } catch { /* keep the defaults: the token form */ }
+  // Operators (named, with MFA) first; the token form is one click away.
+  auth.mode = auth.operators ? 'operator' : 'token';
+  drawLogin();
+  const err = auth.mode === 'token' ? $('#login-error') : $('#op-error');
+  $('#login-error').textContent = '';
+  $('#op-error').textContent = '';
+  err.textContent = msg || '';
+}
+
+// drawLogin shows the form of auth.mode, and the switch to the other one
+// when both are allowed.
+function drawLogin() {
+  const op = auth.mode === 'operator';
+  $('#op-form').hidden = !op;
+  $('#login-form').hidden = op;
+  const both = auth.token && auth.operators;
+  $('#login-switch').hidden = !both;
+  $('#login-switch').textContent = op ? 'Log in with the admin token instead' : 'Log in as an operator instead';
+  $('#login-note').textContent = !auth.token && auth.operators ? 'Only operators log in here: the admin token is not accepted by the console.' : '';
+  (op ? $('#op-name') : $('#token')).focus();
 }
 
 async function login(ev) {
@@ -117,22 +140,47 @@ async function login(ev) {
   }
 }
 
+async function opLogin(ev) {
+  ev.preventDefault();
+  $('#op-error').textContent = '';
+  const body = { operator: $('#op-name').value.trim(), password: $('#op-password').value, totp: $('#op-code').value.trim() };
+  try {
+    await api('/console/api/login', { method: 'POST', body, login: true });
+    $('#op-password').value = '';
+    $('#op-code').value = '';
+    start();
+  } catch (e) {
+    $('#op-code').value = '';
+    $('#op-password').select();
+    $('#op-error').textContent = e.status === 401 ? 'Wrong operator, password or code (a code works once).'
+      : e.status === 429 ? 'Too many failed attempts; wait a few minutes.' : 'Login failed: ' + e.message;
+  }
+}
+
 async function logout() {
   try { await api('/console/api/logout', { method: 'POST', login: true }); } catch { /* the session is gone either way */ }
   showLogin('Logged out.');
 }
 
-function start() {
+async function start() {
   $('#login').hidden = true;
   $('#nav').hidden = false;
   $('#who').hidden = false;
+  try {
+    state.session = await api('/console/api/session');
+  } catch { return; }
+  const s = state.session;
+  $('#operator-name').textContent = s.admin ? 'admin token' : s.operator || '';
+  // Operators enrol their own authenticator; the admin resets one's.
+  $('#btn-enrol').hidden = !(s.operators && s.operator && s.operator !== 'loopback');
+  $('#btn-enrol').textContent = s.admin ? 'Reset an authenticator' : 'Authenticator';
   select(location.hash.slice(1) || state.view, false);
   startLive();
 }
 
 // --- views -----------------------------------------------------------------
 
-const VIEWS = ['overview', 'guards', 'decisions', 'swaps'];
+const VIEWS = ['overview', 'guards', 'decisions', 'swaps', 'quarantines', 'compliance'];
 
 function select(view, focus = true) {
   if (!VIEWS.includes(view)) view = 'overview';
@@ -164,6 +212,8 @@ function refresh() {
     case 'guards': return loadGuards();
     case 'decisions': return loadDecisions();
     case 'swaps': return loadSwaps();
+    case 'quarantines': return loadQuarantines();
+    case 'compliance': return loadReport();
     default: return null;
   }
 }
@@ -197,6 +247,7 @@ function startLive() {
   state.timers.push(setInterval(() => {
     if (state.view === 'guards' && !$('#confirm').open) loadGuards();
     if (state.view === 'swaps') loadSwaps();
+    if (state.view === 'quarantines' && !$('#confirm').open) loadQuarantines();
   }, 3000));
 }
 
@@ -536,10 +587,230 @@ function drawSwapState(s) {
   $('#swap-state').replaceChildren(el('dl', { class: 'state' }, items.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })])));
 }
 
+// --- quarantines ------------------------------------------------------------
+
+function qResult(text, ok) {
+  const r = $('#quarantine-result');
+  r.textContent = text;
+  r.className = 'result ' + (ok ? 'good' : 'bad');
+}
+
+async function loadQuarantines() {
+  let list;
+  try {
+    const res = await api('/quarantines');
+    list = res.quarantines || [];
+  } catch (e) {
+    if (e.status === 401) return;
+    $('#quarantines tbody').replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted',
+      text: e.status === 404 ? 'This Ward has no incident response (GET /quarantines).' : 'Quarantines unavailable: ' + e.message })));
+    return;
+  }
+  list.sort((a, b) => new Date(b.since) - new Date(a.since));
+  $('#quarantines tbody').replaceChildren(...(list.length ? list.map((q) => el('tr', { 'data-quarantine': q.id },
+    el('th', { scope: 'row', class: 'mono', text: q.id }),
+    el('td', { text: q.rule || '–' }),
+    el('td', { text: q.route || '–' }),
+    el('td', { class: 'mono', text: q.reason || '–' }),
+    el('td', { class: 'num', text: fmtNum(q.denials) + (q.window ? ' in ' + q.window : '') }),
+    el('td', { text: fmtTime(q.since) }),
+    el('td', { text: fmtTime(q.until) }),
+    el('td', {}, el('button', { class: 'small danger', 'aria-label': 'Lift the quarantine of ' + q.id, onclick: () => lift(q) }, 'Lift')),
+  )) : [el('tr', {}, el('td', { colspan: 8, class: 'muted', text: 'Nobody is quarantined.' }))]));
+}
+
+async function lift(q) {
+  const opener = document.activeElement;
+  if (!(await confirmAction('Lift the quarantine of ' + q.id + '? Its requests are served again at once (on other replicas within a second). The lift is audited with your name.'))) {
+    if (opener) opener.focus();
+    return;
+  }
+  try {
+    const res = await api('/quarantines/lift', { method: 'POST', body: { identity: q.id } });
+    qResult('Lifted the quarantine of ' + res.lifted + ' (by ' + res.operator + ').', true);
+  } catch (e) {
+    qResult('Lift refused: ' + e.message, false);
+  }
+  await loadQuarantines();
+  $('#btn-quarantines').focus();
+}
+
+// --- compliance --------------------------------------------------------------
+
+function reportWindow() {
+  const r = document.querySelector('input[name=window]:checked');
+  return r ? r.value : '24h';
+}
+
+async function loadReport() {
+  const win = reportWindow();
+  const chain = $('#report-chain');
+  chain.textContent = 'Reading the audit log…';
+  chain.className = 'result';
+  let r;
+  try {
+    r = await api('/console/api/report?window=' + encodeURIComponent(win));
+  } catch (e) {
+    if (e.status === 401) return;
+    chain.textContent = e.status === 404 ? 'No audit log to report on: the report reads the audit files ([audit] sink = "file").' : 'Report unavailable: ' + e.message;
+    chain.className = 'result bad';
+    return;
+  }
+  if (reportWindow() !== win) return; // another window was chosen meanwhile
+  const verified = r.chain.startsWith('verified');
+  chain.textContent = 'Audit chain: ' + r.chain;
+  chain.className = 'result ' + (verified ? 'good' : 'bad');
+  $('#r-requests').textContent = fmtNum(r.requests);
+  $('#r-allowed').textContent = fmtNum(r.allowed);
+  $('#r-denied').textContent = fmtNum(r.denied);
+  $('#r-errors').textContent = fmtNum(r.errors);
+  $('#r-quarantines').textContent = fmtNum(r.quarantines);
+  $('#r-admin').textContent = fmtNum(r.admin_actions);
+  const css = getComputedStyle(document.documentElement);
+  const c = (n) => css.getPropertyValue(n).trim();
+  const masked = (r.masked || []).flatMap((g) => g.counts.map((x) => ({ name: g.guard + ': ' + x.name, n: x.n })));
+  masked.sort((a, b) => b.n - a.n);
+  const charts = [
+    ['Denials by reason', r.denials_by_reason, c('--deny')],
+    ['Denials by guard', r.denials_by_guard, c('--deny')],
+    ['Identities quarantined', r.quarantined, c('--err')],
+    ['PII and secrets masked, by guard and kind', masked, c('--p50')],
+    ['Admin actions by operator', (r.admin || []).map((o) => ({ name: o.operator, n: o.total })), c('--p99')],
+  ];
+  if ((r.observed_denials || []).length) charts.splice(2, 0, ['Observe-mode denials (not enforced), by guard', r.observed_denials, c('--muted')]);
+  $('#report-charts').replaceChildren(...charts.map(([title, counts, color]) => {
+    const node = svg('svg', { class: 'hbars', role: 'img' });
+    drawHBars(node, counts || [], color, title);
+    return el('figure', { 'data-chart': title }, el('figcaption', {}, el('span', { text: title })), node);
+  }));
+  $('#report-admin tbody').replaceChildren(...((r.admin || []).length ? r.admin.map((o) => el('tr', {},
+    el('th', { scope: 'row', text: o.operator }),
+    el('td', { class: 'num', text: fmtNum(o.total) }),
+    el('td', { text: o.actions.map((a) => a.name + ' ' + a.n).join(', ') }))) : [el('tr', {}, el('td', { colspan: 3, class: 'muted', text: 'No admin actions in this period.' }))]));
+  $('#report-period').textContent = 'Period: ' + fmtTime(r.from) + ' – ' + fmtTime(r.to) + '; files: ' + (r.files || []).join(', ') + '.';
+}
+
+// drawHBars draws one horizontal bar per count (the 12 largest), labelled
+// with its name and number; the SVG's label lists them for screen readers.
+function drawHBars(node, counts, color, title) {
+  const rows = counts.slice(0, 12);
+  const W = 600, rowH = 22, labelW = 230, numW = 50;
+  const H = Math.max(rows.length, 1) * rowH;
+  node.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  node.setAttribute('height', H);
+  node.replaceChildren();
+  if (!rows.length) {
+    const t = svg('text', { x: 0, y: 15 });
+    t.textContent = 'none';
+    node.append(t);
+    node.setAttribute('aria-label', title + ': none');
+    return;
+  }
+  const top = Math.max(...rows.map((x) => x.n), 1);
+  rows.forEach((x, i) => {
+    const y = i * rowH;
+    const name = x.name.length > 34 ? x.name.slice(0, 33) + '…' : x.name;
+    const label = svg('text', { x: 0, y: y + 15 });
+    label.textContent = name;
+    const w = Math.max((x.n / top) * (W - labelW - numW), 1);
+    const bar = svg('rect', { x: labelW, y: y + 3, width: w.toFixed(1), height: rowH - 6, fill: color });
+    const tt = svg('title', {});
+    tt.textContent = x.name + ': ' + x.n;
+    bar.append(tt);
+    const num = svg('text', { x: (labelW + w + 6).toFixed(1), y: y + 15 });
+    num.textContent = fmtNum(x.n);
+    node.append(label, bar, num);
+  });
+  node.setAttribute('aria-label', title + ': ' + rows.map((x) => x.name + ' ' + x.n).join(', ') + (counts.length > rows.length ? ', and ' + (counts.length - rows.length) + ' more' : ''));
+}
+
+// --- enrolment (TOTP) ----------------------------------------------------------
+
+function openEnrol() {
+  const d = $('#enrol');
+  const admin = state.session && state.session.admin;
+  $('#enrol-self').hidden = admin;
+  $('#enrol-admin').hidden = !admin;
+  for (const i of d.querySelectorAll('input')) { i.value = ''; i.required = false; }
+  for (const i of (admin ? [$('#enrol-operator'), $('#enrol-token')] : [$('#enrol-password'), $('#enrol-code')])) i.required = true;
+  $('#enrol-new-code').required = true;
+  $('#enrol-title').textContent = admin ? 'Reset an operator\'s authenticator' : 'Enrol a new authenticator';
+  $('#enrol-intro').textContent = admin
+    ? 'A new TOTP secret for an operator who lost their device. Enter the admin token again. Once confirmed, the old secret stops working and the operator\'s console sessions end.'
+    : 'A new TOTP secret for ' + state.session.operator + '. Confirm it is you with your password and a current code.';
+  $('#enrol-error').textContent = '';
+  $('#enrol-confirm-error').textContent = '';
+  $('#enrol-form').hidden = false;
+  $('#enrol-confirm').hidden = true;
+  $('#enrol-done').hidden = true;
+  d.showModal();
+  (admin ? $('#enrol-operator') : $('#enrol-password')).focus();
+}
+
+function closeEnrol() {
+  const d = $('#enrol');
+  // The secret leaves the page with the dialog.
+  $('#enrol-qr').removeAttribute('src');
+  $('#enrol-secret').textContent = '';
+  $('#enrol-uri').textContent = '';
+  for (const i of d.querySelectorAll('input')) i.value = '';
+  if (d.open) d.close();
+  $('#btn-enrol').focus();
+}
+
+async function enrolBegin(ev) {
+  ev.preventDefault();
+  const admin = state.session && state.session.admin;
+  const body = admin ? { operator: $('#enrol-operator').value.trim(), admin_token: $('#enrol-token').value }
+    : { password: $('#enrol-password').value, totp: $('#enrol-code').value.trim() };
+  $('#enrol-error').textContent = '';
+  try {
+    const res = await api('/console/api/enrol', { method: 'POST', body, login: true });
+    $('#enrol-qr').src = 'data:image/svg+xml;base64,' + btoa(res.qr_svg);
+    $('#enrol-secret').textContent = res.secret.replace(/(.{4})/g, '$1 ').trim();
+    $('#enrol-uri').textContent = res.uri;
+    for (const i of $('#enrol-form').querySelectorAll('input')) i.value = '';
+    $('#enrol-form').hidden = true;
+    $('#enrol-confirm').hidden = false;
+    $('#enrol-new-code').focus();
+  } catch (e) {
+    $('#enrol-error').textContent = e.status === 401 ? (admin ? 'Wrong admin token.' : 'Wrong password or code (a code works once).')
+      : e.status === 404 ? 'No such operator.' : e.status === 429 ? 'Too many failed attempts; wait a few minutes.' : 'Refused: ' + e.message;
+  }
+}
+
+async function enrolConfirm(ev) {
+  ev.preventDefault();
+  $('#enrol-confirm-error').textContent = '';
+  try {
+    const res = await api('/console/api/enrol/confirm', { method: 'POST', body: { totp: $('#enrol-new-code').value.trim() }, login: true });
+    $('#enrol-qr').removeAttribute('src');
+    $('#enrol-secret').textContent = '';
+    $('#enrol-uri').textContent = '';
+    $('#enrol-confirm').hidden = true;
+    $('#enrol-done').hidden = false;
+    $('#enrol-done-text').textContent = 'The new authenticator of ' + res.operator + ' is enrolled; the old secret no longer works.';
+    $('#enrol-close').focus();
+  } catch (e) {
+    $('#enrol-new-code').select();
+    $('#enrol-confirm-error').textContent = e.status === 401 ? 'Wrong code: enter the code the app shows for the new secret.'
+      : e.status === 404 ? 'The enrolment expired; start again.' : e.status === 429 ? 'Too many wrong codes; wait a few minutes.' : 'Refused: ' + e.message;
+  }
+}
+
 // --- wiring ----------------------------------------------------------------
 
 document.addEventListener('DOMContentLoaded', () => {
   $('#login-form').addEventListener('submit', login);
+  $('#op-form').addEventListener('submit', opLogin);
+  $('#login-switch').addEventListener('click', () => { auth.mode = auth.mode === 'operator' ? 'token' : 'operator'; drawLogin(); });
+  $('#btn-enrol').addEventListener('click', openEnrol);
+  $('#enrol-form').addEventListener('submit', enrolBegin);
+  $('#enrol-confirm').addEventListener('submit', enrolConfirm);
+  for (const b of ['#enrol-cancel', '#enrol-abandon', '#enrol-close']) $(b).addEventListener('click', closeEnrol);
+  $('#enrol').addEventListener('cancel', (ev) => { ev.preventDefault(); closeEnrol(); });
+  $('#btn-quarantines').addEventListener('click', loadQuarantines);
+  for (const r of document.querySelectorAll('input[name=window]')) r.addEventListener('change', loadReport);
   $('#logout').addEventListener('click', logout);
   for (const v of VIEWS) $('#tab-' + v).addEventListener('click', () => select(v));
   $('[role=tablist]').addEventListener('keydown', tabKeys);
