@@ -252,7 +252,8 @@ func (s *scanner) exempt(text string, sp *span) bool {
 // detectorHold is how many bytes at the end of s a secret or PII detector
 // could still extend with more text: the last token (no white space) and,
 // before it, the groups of a number or identifier written with spaces
-// ("+1 415 555", "4111 1111", "DE89 3704"): short tokens with a digit.
+// ("+1 415 555", "4111 1111", "DE89 3704", "0100000 000"): short tokens
+// with a digit, and tokens of digits.
 func detectorHold(s string) int {
 	i := len(s)
 	for i > 0 && s[i-1] == ' ' && len(s)-i < 2 {
@@ -264,7 +265,21 @@ func detectorHold(s string) int {
 	}
 	for j > 1 && s[j-1] == ' ' {
 		k := tokenStart(s, j-1)
-		if j-1-k > 6 || !hasDigit(s[k:j-1]) {
+		// A group is a short token with a digit ("DE89", "+1", "(415)"),
+		// or a token of digits and number punctuation up to the longest
+		// number the detectors read as one (a 19-digit card, a 15-digit
+		// phone number: "0100000 000" is a national phone number).
+		if !(j-1-k <= 6 && hasDigit(s[k:j-1]) || j-1-k <= 24 && numberish(s[k:j-1])) {
+			// The number may still begin at the end of a longer token,
+			// after a byte that is neither letter nor digit ("id:0 100",
+			// "\x180 100"): the detectors start numbers there.
+			d := j - 1
+			for d > k && (s[d-1] >= '0' && s[d-1] <= '9' || s[d-1] == '+' || s[d-1] == '(') {
+				d--
+			}
+			if d < j-1 && d > k && !isAlnumByte(s[d-1]) {
+				j = d
+			}
 			break
 		}
 		j = k
@@ -280,6 +295,21 @@ func tokenStart(s string, i int) int {
 		i--
 	}
 	return i
+}
+
+// numberish reports whether t holds a digit and nothing but digits and
+// the punctuation numbers are written with.
+func numberish(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; !(c >= '0' && c <= '9' || c == '+' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/') {
+			return false
+		}
+	}
+	return hasDigit(t)
+}
+
+func isAlnumByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
