@@ -37,6 +37,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/wardgate/ward/benchmarks/internal/mdsection"
 )
 
 func main() {
@@ -61,7 +63,7 @@ func main() {
 		fmt.Print(res.markdown(o))
 	}
 	if err == nil && o.out != "" {
-		err = writeSection(o.out, res.markdown(o))
+		err = mdsection.Update(o.out, "soak", res.markdown(o), false)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)

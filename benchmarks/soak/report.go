@@ -1,12 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/wardgate/ward/benchmarks/internal/mdsection"
 )
 
 func (r *result) markdown(o options) string {
@@ -35,7 +35,7 @@ func (r *result) markdown(o options) string {
 	slices.Sort(fs)
 	rate := float64(r.requests) / r.elapsed.Seconds()
 	fmt.Fprintf(&b, "%d requests in %s (%.0f/s, warm-up included). Latency of the 2xx answers p50 %s, p99 %s; of the denials p50 %s, p99 %s. Injected upstream faults that ended as they should: %s.\n\n",
-		r.requests, r.elapsed.Round(time.Second), rate, round(r.p50), round(r.p99), round(r.dp50), round(r.dp99), strings.Join(fs, ", "))
+		r.requests, r.elapsed.Round(time.Second), rate, mdsection.Round(r.p50), mdsection.Round(r.p99), mdsection.Round(r.dp50), mdsection.Round(r.dp99), strings.Join(fs, ", "))
 	var live []time.Duration
 	var ok, refused int
 	var seq []string
@@ -60,7 +60,7 @@ func (r *result) markdown(o options) string {
 	fmt.Fprintf(&b, "Swaps: %d live, %d refused (%s)", ok, refused, strings.Join(seq, ", "))
 	if len(live) > 0 {
 		slices.Sort(live)
-		fmt.Fprintf(&b, "; request to live median %s, max %s", round(live[len(live)/2]), round(live[len(live)-1]))
+		fmt.Fprintf(&b, "; request to live median %s, max %s", mdsection.Round(live[len(live)/2]), mdsection.Round(live[len(live)-1]))
 	}
 	b.WriteString(".\n\n")
 	fmt.Fprintf(&b, "| ward process (lower envelope of 10 s of 1 s samples) | baseline (end of warm-up) | end | growth |\n|---|---|---|---|\n")
@@ -94,35 +94,4 @@ func (r *result) markdown(o options) string {
 	}
 	fmt.Fprintf(&b, "\nTrace (goroutines / live heap / RSS / held by the Go runtime, lowest in each %s up to): %s.\n", step, strings.Join(trace, "; "))
 	return b.String()
-}
-
-func round(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return d.Round(10 * time.Millisecond).String()
-	case d >= time.Millisecond:
-		return d.Round(100 * time.Microsecond).String()
-	}
-	return d.Round(time.Microsecond).String()
-}
-
-const (
-	markBegin = "<!-- soak:begin -->"
-	markEnd   = "<!-- soak:end -->"
-)
-
-// writeSection replaces the text between the soak markers of the file,
-// leaving every other byte as it is.
-func writeSection(path, section string) error {
-	doc, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	s := string(doc)
-	i, j := strings.Index(s, markBegin), strings.Index(s, markEnd)
-	if i < 0 || j < i {
-		return errors.New("no soak markers in " + path)
-	}
-	s = s[:i+len(markBegin)] + "\n" + section + s[j:]
-	return os.WriteFile(path, []byte(s), 0o644)
 }

@@ -110,41 +110,6 @@ func TestNginxConf(t *testing.T) {
 	}
 }
 
-func TestReplaceSection(t *testing.T) {
-	tests := []struct {
-		name, doc, want string
-	}{
-		{"empty file", "", markBegin + "\nNEW\n" + markEnd + "\n"},
-		{"no markers", "# T\nintro", "# T\nintro\n\n" + markBegin + "\nNEW\n" + markEnd + "\n"},
-		{"replace", "# T\n" + markBegin + "\nold\nold2\n" + markEnd + "\ntail\n", "# T\n" + markBegin + "\nNEW\n" + markEnd + "\ntail\n"},
-		{"empty section", "a\n" + markBegin + markEnd + "\n", "a\n" + markBegin + "\nNEW\n" + markEnd + "\n"},
-		{"reversed markers append", markEnd + "\n" + markBegin + "\n", markEnd + "\n" + markBegin + "\n\n" + markBegin + "\nNEW\n" + markEnd + "\n"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := replaceSection(tc.doc, "NEW\n\n"); got != tc.want {
-				t.Errorf("got\n%q\nwant\n%q", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestUpdateFile(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "README.md")
-	os.WriteFile(p, []byte("# Bench\n\n"+markBegin+"\nold\n"+markEnd+"\n\n## Other\n"), 0o644)
-	if err := updateFile(p, "fresh"); err != nil {
-		t.Fatal(err)
-	}
-	if err := updateFile(p, "fresher"); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := os.ReadFile(p)
-	want := "# Bench\n\n" + markBegin + "\nfresher\n" + markEnd + "\n\n## Other\n"
-	if string(got) != want {
-		t.Errorf("got %q", got)
-	}
-}
-
 func TestTable(t *testing.T) {
 	ms := time.Millisecond
 	outs := []outcome{

@@ -40,6 +40,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wardgate/ward/benchmarks/internal/mdsection"
 	"github.com/wardgate/ward/benchmarks/internal/wardproc"
 	"github.com/wardgate/ward/benchmarks/internal/wrk"
 )
@@ -372,14 +373,14 @@ func run(ctx context.Context, o options) (int, error) {
 		return 1, errors.New("loadbench: some targets failed; results not written")
 	}
 	if o.svg != "" {
-		if err := writeFileAtomic(o.svg, chartSVG(chartTitle(o), chartSubtitle(o), chartRows(outs))); err != nil {
-			return 1, err
+		if err := mdsection.WriteFileAtomic(o.svg, chartSVG(chartTitle(o), chartSubtitle(o), chartRows(outs))); err != nil {
+			return 1, fmt.Errorf("loadbench: %w", err)
 		}
 		logf("wrote chart to %s", o.svg)
 	}
 	if o.out != "" {
-		if err := updateFile(o.out, section); err != nil {
-			return 1, err
+		if err := mdsection.Update(o.out, "loadbench", section, true); err != nil {
+			return 1, fmt.Errorf("loadbench: %w", err)
 		}
 		logf("wrote results to %s", o.out)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -11,12 +10,6 @@ import (
 	"time"
 
 	"github.com/wardgate/ward/benchmarks/internal/wrk"
-)
-
-// Markers delimit the section of benchmarks/README.md that -out rewrites.
-const (
-	markBegin = "<!-- loadbench:begin -->"
-	markEnd   = "<!-- loadbench:end -->"
 )
 
 // outcome is what a target produced: results, or why it has none.
@@ -337,60 +330,6 @@ func report(outs []outcome, o options, versions []string) string {
 func mdCell(s string) string {
 	s = strings.ReplaceAll(s, "|", `\|`)
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// replaceSection returns doc with the text between the loadbench markers
-// replaced by section (markers kept). Without a complete, ordered pair of
-// markers the section is appended to doc with new markers.
-func replaceSection(doc, section string) string {
-	section = strings.TrimRight(section, "\n") + "\n"
-	i := strings.Index(doc, markBegin)
-	j := strings.Index(doc, markEnd)
-	if i >= 0 && j > i {
-		return doc[:i] + markBegin + "\n" + section + doc[j:]
-	}
-	if doc != "" && !strings.HasSuffix(doc, "\n") {
-		doc += "\n"
-	}
-	if doc != "" {
-		doc += "\n"
-	}
-	return doc + markBegin + "\n" + section + markEnd + "\n"
-}
-
-// updateFile rewrites path's loadbench section atomically. A missing file
-// is created.
-func updateFile(path, section string) error {
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return fmt.Errorf("loadbench: read %s: %w", path, err)
-	}
-	return writeFileAtomic(path, replaceSection(string(old), section))
-}
-
-// writeFileAtomic writes content to path through a temporary file and a
-// rename, so that readers never see half a file.
-func writeFileAtomic(path, content string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".loadbench-*")
-	if err != nil {
-		return fmt.Errorf("loadbench: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(content); err != nil {
-		tmp.Close()
-		return fmt.Errorf("loadbench: write %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("loadbench: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("loadbench: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("loadbench: %w", err)
-	}
-	return nil
 }
 
 // shellQuote quotes args for a POSIX shell when they need it.

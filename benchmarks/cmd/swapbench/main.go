@@ -21,7 +21,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -34,6 +33,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/wardgate/ward/benchmarks/internal/mdsection"
 	"github.com/wardgate/ward/benchmarks/internal/wardproc"
 )
 
@@ -63,7 +63,7 @@ func main() {
 		os.Exit(1)
 	}
 	if o.out != "" {
-		if err := writeSection(o.out, res.markdown(o)); err != nil {
+		if err := mdsection.Update(o.out, "swapbench", res.markdown(o), false); err != nil {
 			fmt.Fprintln(os.Stderr, "swapbench:", err)
 			os.Exit(1)
 		}
@@ -200,7 +200,7 @@ func (r *result) markdown(o options) string {
 	fmt.Fprintf(&b, "Run %s. Command: `go tool task bench:swap` (= `go run ./benchmarks/cmd/swapbench -ward ./bin/ward -d %s -every %s -conns %d -out benchmarks/README.md`), %d CPUs, ward, the mock upstream and the load generator on the same machine.\n\n",
 		r.at.Format("2006-01-02 15:04 MST"), o.duration, o.every, o.conns, r.cpus)
 	fmt.Fprintf(&b, "| requests | failed | req/s | p50 | p99 | max |\n|---|---|---|---|---|---|\n")
-	fmt.Fprintf(&b, "| %d | **%d** | %.0f | %s | %s | %s |\n\n", r.requests, r.failed, r.rps, round(r.p50), round(r.p99), round(r.max))
+	fmt.Fprintf(&b, "| %d | **%d** | %.0f | %s | %s | %s |\n\n", r.requests, r.failed, r.rps, mdsection.Round(r.p50), mdsection.Round(r.p99), mdsection.Round(r.max))
 	var live []time.Duration
 	fmt.Fprintf(&b, "| swap | module | result | request to live (ward) | admin call round trip |\n|---|---|---|---|---|\n")
 	for i, s := range r.swaps {
@@ -210,11 +210,11 @@ func (r *result) markdown(o options) string {
 		} else {
 			live = append(live, s.Server)
 		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, s.Variant, res, round(s.Server), round(s.RoundRTT))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, s.Variant, res, mdsection.Round(s.Server), mdsection.Round(s.RoundRTT))
 	}
 	if len(live) > 0 {
 		slices.Sort(live)
-		fmt.Fprintf(&b, "\nWarm cache, under load, swaps that went live: median %s, max %s request to live (target <= 100ms).", round(live[len(live)/2]), round(live[len(live)-1]))
+		fmt.Fprintf(&b, "\nWarm cache, under load, swaps that went live: median %s, max %s request to live (target <= 100ms).", mdsection.Round(live[len(live)/2]), mdsection.Round(live[len(live)-1]))
 	}
 	if len(r.idle) > 0 {
 		var idle []time.Duration
@@ -222,15 +222,15 @@ func (r *result) markdown(o options) string {
 			idle = append(idle, s.Server)
 		}
 		slices.Sort(idle)
-		fmt.Fprintf(&b, " Warm cache, no traffic (%d swaps before the load): median %s, max %s", len(idle), round(idle[len(idle)/2]), round(idle[len(idle)-1]))
+		fmt.Fprintf(&b, " Warm cache, no traffic (%d swaps before the load): median %s, max %s", len(idle), mdsection.Round(idle[len(idle)/2]), mdsection.Round(idle[len(idle)-1]))
 		if r.idleCPU > 0 {
-			fmt.Fprintf(&b, "; ward's CPU time per swap %s (all threads, the retired pipeline's close included)", round(r.idleCPU))
+			fmt.Fprintf(&b, "; ward's CPU time per swap %s (all threads, the retired pipeline's close included)", mdsection.Round(r.idleCPU))
 		}
 		b.WriteString(".")
 	}
 	fmt.Fprintf(&b, " Load average of the machine (other work included): %s before the load, %s after.", r.load[0], r.load[1])
 	if len(r.warmup) > 0 {
-		fmt.Fprintf(&b, " First load of variant B (warm-up, compiled): %s.", round(r.warmup[0].Server))
+		fmt.Fprintf(&b, " First load of variant B (warm-up, compiled): %s.", mdsection.Round(r.warmup[0].Server))
 	}
 	b.WriteString("\n")
 	return b.String()
@@ -246,36 +246,4 @@ func shortErr(s string) string {
 		return s[:60] + "…"
 	}
 	return s
-}
-
-func round(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return d.Round(10 * time.Millisecond).String()
-	case d >= time.Millisecond:
-		return d.Round(100 * time.Microsecond).String()
-	}
-	return d.Round(time.Microsecond).String()
-}
-
-const (
-	markBegin = "<!-- swapbench:begin -->"
-	markEnd   = "<!-- swapbench:end -->"
-)
-
-// writeSection replaces the text between the swapbench markers of the file
-// (appending a section with markers when there are none), leaving every
-// other byte as it is.
-func writeSection(path, section string) error {
-	doc, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	s := string(doc)
-	i, j := strings.Index(s, markBegin), strings.Index(s, markEnd)
-	if i < 0 || j < i {
-		return errors.New("no swapbench markers in " + path)
-	}
-	s = s[:i+len(markBegin)] + "\n" + section + s[j:]
-	return os.WriteFile(path, []byte(s), 0o644)
 }
