@@ -3,9 +3,14 @@ package proxy
 import (
 	"net"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/wardgate/ward/engine/mockllm"
+	"github.com/wardgate/ward/engine/pipeline"
+	"github.com/wardgate/ward/sdk/abi"
 )
 
 func TestAppendClientAddr(t *testing.T) {
@@ -64,5 +69,45 @@ func TestAppendClientAddrAllocs(t *testing.T) {
 	}
 	if string(buf) != "2001:db8::1" {
 		t.Fatalf("got %q", buf)
+	}
+}
+
+// TestTrustedProxyEndToEnd: behind a trusted peer, what the guards see as
+// client.ip and what the quarantine gate is asked about is the address from
+// X-Forwarded-For; from an untrusted peer the header is ignored.
+func TestTrustedProxyEndToEnd(t *testing.T) {
+	for _, trusted := range []bool{true, false} {
+		seen := make(chan string, 4)
+		ipGuard := &fakeGuard{name: "ip", phases: []abi.Phase{abi.PhaseRequest}, fn: func(x *abi.Exchange, v *abi.Verdict) error {
+			for _, a := range x.Annotations {
+				if a.Key == "client.ip" {
+					seen <- strings.Clone(a.Value)
+				}
+			}
+			return nil
+		}}
+		gate := &setGate{ips: map[string]bool{"203.0.113.9": true}, subjects: map[string]bool{}}
+		e := startWith(t, oneRoute, map[string][]pipeline.Step{"llm": {{Guard: ipGuard}}}, mockllm.Options{}, func(s *Server) {
+			if trusted {
+				s.Snapshot().trusted = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+			}
+			s.SetGate(gate)
+		})
+		url := e.base + "/v1/chat/completions"
+		resp, b := post(t, url, chat("hello"), map[string]string{"X-Forwarded-For": "198.51.100.4"})
+		if resp.StatusCode != 200 {
+			t.Fatalf("trusted %v: %d %s", trusted, resp.StatusCode, b)
+		}
+		want := "127.0.0.1"
+		if trusted {
+			want = "198.51.100.4"
+		}
+		if got := <-seen; got != want {
+			t.Errorf("trusted %v: guard saw client.ip %q, want %q", trusted, got, want)
+		}
+		resp, _ = post(t, url, chat("hello"), map[string]string{"X-Forwarded-For": "203.0.113.9"})
+		if wantStatus := map[bool]int{true: 403, false: 200}[trusted]; resp.StatusCode != wantStatus {
+			t.Errorf("trusted %v: quarantined forwarded address answered %d, want %d", trusted, resp.StatusCode, wantStatus)
+		}
 	}
 }
