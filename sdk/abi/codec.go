@@ -272,56 +272,17 @@ func (r *reader) magic(m [4]byte) bool {
 	return true
 }
 
-// DecodeExchange decodes b into x, reusing x's slices. Strings are copied.
-func DecodeExchange(b []byte, x *Exchange) error { return decodeExchange(b, x, false) }
+// DecodeExchange decodes b into x, reusing x's slices. Strings are copied
+// (they share one private copy of b, allocated once), so b may be reused
+// afterwards.
+func DecodeExchange(b []byte, x *Exchange) error {
+	return decodeExchangeAlias(append([]byte(nil), b...), x)
+}
 
 // DecodeExchangeAlias is DecodeExchange with strings that point into b.
-// b must not be modified while x is in use.
-func DecodeExchangeAlias(b []byte, x *Exchange) error { return decodeExchange(b, x, true) }
-
-func decodeExchange(b []byte, x *Exchange, alias bool) error {
-	r := reader{b: b, alias: alias}
-	if !r.magic(exchangeMagic) {
-		return ErrMalformed
-	}
-	x.Phase = Phase(r.u8())
-	x.API = API(r.u8())
-	flags := r.u8()
-	x.Stream = flags&1 != 0
-	x.Chunk.Final = flags&2 != 0
-	if flags&^3 != 0 || r.u8() != 0 {
-		r.err = true // reserved bits and bytes must be zero
-	}
-	x.MaxTokens = r.u32()
-	x.RequestID = r.str()
-	x.Route = r.str()
-	x.Path = r.str()
-	x.Model = r.str()
-	x.Headers = r.kvs(x.Headers)
-	x.Annotations = r.kvs(x.Annotations)
-	x.Messages = r.messages(x.Messages)
-	n := r.count(8)
-	x.Tools = x.Tools[:0]
-	for i := 0; i < n && !r.err; i++ {
-		name := r.str()
-		desc := r.str()
-		x.Tools = append(x.Tools, Tool{Name: name, Description: desc})
-	}
-	x.Response.Status = r.u16()
-	if r.u16() != 0 {
-		r.err = true
-	}
-	x.Response.FinishReason = r.str()
-	x.Response.PromptTokens = r.u32()
-	x.Response.CompletionTokens = r.u32()
-	x.Response.Messages = r.messages(x.Response.Messages)
-	x.Chunk.Delta = r.str()
-	x.Chunk.Window = r.str()
-	if r.err || r.off != len(b) {
-		return ErrMalformed
-	}
-	return nil
-}
+// b must not be modified while x is in use. It allocates only to grow x's
+// slices (not at all when they have room from an earlier decode).
+func DecodeExchangeAlias(b []byte, x *Exchange) error { return decodeExchangeAlias(b, x) }
 
 // DecodeVerdict decodes b into v, reusing v's slices; an empty b is a plain
 // Allow. Strings are copied, so b may be reused afterwards. Decoding a plain

@@ -29,12 +29,18 @@ type guest struct {
 
 func newGuest(t testing.TB) *guest {
 	t.Helper()
+	return newGuestOf(t, "./testdata/keepguard")
+}
+
+// newGuestOf builds the guard in pkg for wasip1 and instantiates it.
+func newGuestOf(t testing.TB, pkg string) *guest {
+	t.Helper()
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go command not found")
 	}
 	out := filepath.Join(t.TempDir(), "keep.wasm")
-	cmd := exec.Command(goCmd, "build", "-buildmode=c-shared", "-o", out, "./testdata/keepguard")
+	cmd := exec.Command(goCmd, "build", "-buildmode=c-shared", "-o", out, pkg)
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, msg)

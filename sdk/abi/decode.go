@@ -1,0 +1,159 @@
+package abi
+
+import (
+	"encoding/binary"
+	"unsafe"
+)
+
+// The exchange decoder. A guest decodes the whole exchange on every call,
+// so this is the SDK's hot path, and it runs as Go compiled to WebAssembly,
+// where a function call costs tens of instructions: every helper below is
+// small enough to be inlined, lists are filled in place in the reused
+// slices, and the decoder keeps its position in a local.
+//
+// The position off starts after the fixed header and is at most len(b)
+// while the buffer is well-formed (never negative). A read past the end
+// sets it to len(b)+1 ("broken"), after which every read yields zero values
+// and keeps it broken, so the decoder checks once, at the end (off must
+// then be exactly len(b): no trailing bytes). Lengths are compared as
+// unsigned numbers, so that one of 2 GiB or more cannot turn negative on a
+// 32-bit host.
+
+// broken is the position of a buffer found too short.
+func broken(b []byte) int { return len(b) + 1 }
+
+// ld8 reads a u8 at off.
+func ld8(b []byte, off int) (byte, int) {
+	if off >= len(b) {
+		return 0, broken(b)
+	}
+	return b[off], off + 1
+}
+
+// ld32 reads a little-endian u32 at off.
+func ld32(b []byte, off int) (uint32, int) {
+	if off > len(b)-4 {
+		return 0, broken(b)
+	}
+	return le32(b, off), off + 4
+}
+
+// ldstr reads a str at off as a string aliasing b. It is the decoder's
+// innermost step, kept within the compiler's inlining budget.
+func ldstr(b []byte, off int) (string, int) {
+	if off > len(b)-4 {
+		return "", broken(b)
+	}
+	n := uint(le32(b, off))
+	off += 4
+	if n > uint(len(b)-off) {
+		return "", broken(b)
+	}
+	if n == 0 {
+		return "", off
+	}
+	return unsafe.String(&b[off], n), off + int(n)
+}
+
+// ldcount reads a list length at off and checks that the rest of b can
+// hold that many elements of at least min bytes each, so that a hostile
+// count cannot make the decoder allocate more than b's size.
+func ldcount(b []byte, off, min int) (int, int) {
+	if off > len(b)-4 {
+		return 0, broken(b)
+	}
+	n := uint(le32(b, off))
+	off += 4
+	if n > uint(len(b)-off)/uint(min) {
+		return 0, broken(b)
+	}
+	return int(n), off
+}
+
+// resize returns s with length n, reusing its array when it is large
+// enough. The elements are overwritten by the caller.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+func ldkvs(b []byte, off int, dst []KV) ([]KV, int) {
+	n, off := ldcount(b, off, 8)
+	dst = resize(dst, n)
+	for i := range dst {
+		kv := &dst[i]
+		kv.Key, off = ldstr(b, off)
+		kv.Value, off = ldstr(b, off)
+	}
+	return dst, off
+}
+
+func ldmessages(b []byte, off int, dst []Message) ([]Message, int) {
+	n, off := ldcount(b, off, 17)
+	dst = resize(dst, n)
+	for i := range dst {
+		m := &dst[i]
+		m.Turn, off = ld32(b, off)
+		var k byte
+		k, off = ld8(b, off)
+		m.Kind = Kind(k)
+		m.Role, off = ldstr(b, off)
+		m.Name, off = ldstr(b, off)
+		m.Text, off = ldstr(b, off)
+	}
+	return dst, off
+}
+
+func ldtools(b []byte, off int, dst []Tool) ([]Tool, int) {
+	n, off := ldcount(b, off, 8)
+	dst = resize(dst, n)
+	for i := range dst {
+		t := &dst[i]
+		t.Name, off = ldstr(b, off)
+		t.Description, off = ldstr(b, off)
+	}
+	return dst, off
+}
+
+// exchangeHeader is the fixed part of an exchange: magic, phase, api,
+// flags, a reserved byte and max_tokens.
+const exchangeHeader = 12
+
+func decodeExchangeAlias(b []byte, x *Exchange) error {
+	if len(b) < exchangeHeader || [4]byte(b[:4]) != exchangeMagic {
+		return ErrMalformed
+	}
+	x.Phase = Phase(b[4])
+	x.API = API(b[5])
+	flags := b[6]
+	x.Stream = flags&1 != 0
+	x.Chunk.Final = flags&2 != 0
+	if flags&^3 != 0 || b[7] != 0 { // reserved bits and bytes must be zero
+		return ErrMalformed
+	}
+	x.MaxTokens = binary.LittleEndian.Uint32(b[8:12])
+	off := exchangeHeader
+	x.RequestID, off = ldstr(b, off)
+	x.Route, off = ldstr(b, off)
+	x.Path, off = ldstr(b, off)
+	x.Model, off = ldstr(b, off)
+	x.Headers, off = ldkvs(b, off, x.Headers)
+	x.Annotations, off = ldkvs(b, off, x.Annotations)
+	x.Messages, off = ldmessages(b, off, x.Messages)
+	x.Tools, off = ldtools(b, off, x.Tools)
+	var status uint32
+	status, off = ld32(b, off) // u16 status | u16 0
+	x.Response.Status = uint16(status)
+	x.Response.FinishReason, off = ldstr(b, off)
+	x.Response.PromptTokens, off = ld32(b, off)
+	x.Response.CompletionTokens, off = ld32(b, off)
+	x.Response.Messages, off = ldmessages(b, off, x.Response.Messages)
+	x.Chunk.Delta, off = ldstr(b, off)
+	x.Chunk.Window, off = ldstr(b, off)
+	if off != len(b) || status>>16 != 0 {
+		return ErrMalformed
+	}
+	return nil
+}
