@@ -50,6 +50,12 @@ func (h *Host) loadExtism(ctx context.Context, g *Guard, s Spec, pages uint32) (
 	g.ext = eg
 	g.desc = eg.Description()
 	g.version = g.desc.Version
+	reads, err := abi.ParseReads(g.desc.Reads)
+	if err != nil {
+		_ = eg.Close(ctx)
+		return nil, g.loadErr(fmt.Errorf("describe: %w", err))
+	}
+	g.reads = reads
 	if s.Name == "" {
 		g.name = g.desc.Name
 	}
@@ -75,7 +81,14 @@ func fuelUnits(budget time.Duration) int64 {
 func (g *Guard) checkExtism(ctx context.Context, x *abi.Exchange, v *abi.Verdict) error {
 	g.calls.Add(1)
 	g.inUse.Add(1)
-	err := g.ext.Check(ctx, x, v)
+	in := x
+	var part abi.Exchange
+	if g.reads != abi.ReadAll {
+		part = *x // a shallow copy: Keep empties its unread parts, not x's
+		g.reads.Keep(&part)
+		in = &part
+	}
+	err := g.ext.Check(ctx, in, v)
 	g.inUse.Add(-1)
 	if err == nil {
 		err = abi.ValidateVerdict(x, v)

@@ -128,7 +128,8 @@ type Guard struct {
 	desc    abi.Description
 	sha     string
 	abiName string
-	handles [4]bool // by abi.Phase
+	handles [4]bool   // by abi.Phase
+	reads   abi.Parts // the parts of the exchange the guard reads (its description's "reads")
 	logger  *slog.Logger
 
 	// native ABI
@@ -331,6 +332,11 @@ func (g *Guard) describe(ctx context.Context, in *instance) error {
 	if len(d.Phases) == 0 {
 		return g.loadErr(errors.New("ward_describe: no phases"))
 	}
+	reads, err := abi.ParseReads(d.Reads)
+	if err != nil {
+		return g.loadErr(fmt.Errorf("ward_describe: %w", err))
+	}
+	g.reads = reads
 	g.version = d.Version
 	for _, name := range d.Phases {
 		p, ok := abi.ParsePhase(name)
@@ -426,6 +432,10 @@ func (g *Guard) SHA256() string { return g.sha }
 // ABI is "ward/v1" (ABINative) or "extism" (ABIExtism).
 func (g *Guard) ABI() string { return g.abiName }
 
+// Reads returns the parts of the exchange the guard reads (abi.ReadAll
+// unless its description lists "reads"); Check sends it only those.
+func (g *Guard) Reads() abi.Parts { return g.reads }
+
 // Handles reports whether the guard runs in phase p.
 func (g *Guard) Handles(p abi.Phase) bool { return int(p) < len(g.handles) && g.handles[p] }
 
@@ -461,6 +471,9 @@ func (g *Guard) Stats() Stats {
 // the caller's failure policy. After a trap, timeout or out-of-memory the
 // instance is discarded and replaced in the background, so the pool is one
 // instance short for a while (a few ms for a Go guest).
+//
+// The guest gets only the parts of x the guard reads (Reads): the others
+// are sent empty. Verdicts are still checked against the whole of x.
 //
 // For a native guard a plain allow costs no allocation on the host side.
 func (g *Guard) Check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) error {

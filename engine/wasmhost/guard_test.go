@@ -623,3 +623,46 @@ func TestValidateHoldBounds(t *testing.T) {
 		t.Errorf("hold on the final chunk: %v", err)
 	}
 }
+
+// TestReads: a guard whose description lists "reads" gets only those
+// parts of the exchange, the others empty, in every phase; the scalars
+// always come. A description with an unknown part fails to load.
+func TestReads(t *testing.T) {
+	h, _ := newHost(t)
+	g := load(t, h, Spec{Name: "reads", Wasm: fixture(t, "reads"), PoolSize: 1})
+	if g.Reads() != abi.ReadHeaders|abi.ReadResponse {
+		t.Fatalf("Reads = %06b", g.Reads())
+	}
+	for _, phase := range []abi.Phase{abi.PhaseRequest, abi.PhaseResponse} {
+		x := &abi.Exchange{Phase: phase, API: abi.APIOpenAIChat, Model: "m", RequestID: "id", Route: "r", Path: "/p",
+			Headers: []abi.KV{{Key: "authorization", Value: "Bearer k"}}, Annotations: []abi.KV{{Key: "client.ip", Value: "::1"}},
+			Messages: []abi.Message{{Role: "user", Text: "hello"}}, Tools: []abi.Tool{{Name: "t"}},
+			Response: abi.Response{Status: 200, FinishReason: "stop", Messages: []abi.Message{{Role: "assistant", Text: "hi"}}},
+			Chunk:    abi.Chunk{Delta: "d", Window: "w"}}
+		var v abi.Verdict
+		if err := g.Check(context.Background(), x, &v); err != nil {
+			t.Fatal(err)
+		}
+		// What the guest was given: the input buffer in its memory.
+		in := <-g.pool
+		raw, ok := in.mem.Read(in.inPtr, uint32(len(in.buf)))
+		g.pool <- in
+		var seen abi.Exchange
+		if !ok || abi.DecodeExchange(raw, &seen) != nil {
+			t.Fatalf("%v: input not readable", phase)
+		}
+		want := *x
+		want.Annotations, want.Messages, want.Tools, want.Chunk = nil, nil, nil, abi.Chunk{}
+		if !reflect.DeepEqual(seen, want) {
+			t.Fatalf("%v: the guest saw\n%+v\nwant\n%+v", phase, seen, want)
+		}
+		if len(x.Messages) != 1 || len(x.Annotations) != 1 {
+			t.Fatalf("the exchange was modified: %+v", x)
+		}
+	}
+	_, err := h.Load(context.Background(), Spec{Name: "badreads", Wasm: fixture(t, "badreads")})
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeLoad || !strings.Contains(err.Error(), `unknown part "message"`) {
+		t.Fatalf("bad reads: %v", err)
+	}
+}

@@ -190,7 +190,7 @@ func (in *instance) callPacked(ctx context.Context, fn api.Function, units int64
 // must be discarded (after a trap, a timeout or running out of memory).
 func (in *instance) check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) (*Error, bool) {
 	g := in.g
-	in.buf = abi.AppendExchange(in.buf[:0], x)
+	in.buf = abi.AppendExchangeParts(in.buf[:0], x, g.reads)
 	n := len(in.buf)
 	if uint64(n) > math.MaxUint32 {
 		return g.err(CodeOOM, fmt.Errorf("exchange of %d bytes does not fit a 32-bit guest", n)), false

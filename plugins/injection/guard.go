@@ -49,6 +49,7 @@ func newGuard() ward.Guard {
 		Configure:    g.configure,
 		Request:      g.request,
 		ZeroCopy:     true, // nothing of the exchange is kept past a call
+		Reads:        ward.ReadMessages,
 	}
 }
 

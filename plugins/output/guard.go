@@ -98,6 +98,7 @@ func newGuard() ward.Guard {
 		Response:      o.response,
 		ResponseChunk: o.responseChunk,
 		ZeroCopy:      true, // nothing of the exchange is kept past a call
+		Reads:         ward.ReadMessages | ward.ReadResponse | ward.ReadChunk,
 	}
 }
 

@@ -76,6 +76,8 @@ func newGuard() ward.Guard {
 		Response:      p.response,
 		ResponseChunk: p.responseChunk,
 		ZeroCopy:      true, // nothing of the exchange is kept past a call
+		// Annotations: the sealed mapping of tokenized values.
+		Reads: ward.ReadMessages | ward.ReadAnnotations | ward.ReadResponse | ward.ReadChunk,
 	}
 }
 

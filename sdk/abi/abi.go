@@ -273,4 +273,8 @@ type Description struct {
 	// description of type and meaning. Validation itself is done by the
 	// guard's configure export.
 	ConfigSchema map[string]string `json:"config_schema,omitempty"`
+	// Reads lists the parts of the exchange the guard reads ("headers",
+	// "annotations", "messages", "tools", "response", "chunk"; see
+	// Parts). The host sends the others empty. Left out: every part.
+	Reads []string `json:"reads,omitempty"`
 }

@@ -97,7 +97,13 @@ func messagesSize(ms []Message) int {
 
 // AppendExchange appends the binary encoding of x to b. It does not
 // allocate when b has room for ExchangeSize(x) more bytes.
-func AppendExchange(b []byte, x *Exchange) []byte {
+func AppendExchange(b []byte, x *Exchange) []byte { return AppendExchangeParts(b, x, ReadAll) }
+
+// AppendExchangeParts is AppendExchange for a guard that reads only the
+// parts p (see Parts; the zero value is every part): the others are
+// encoded empty. x is not modified.
+func AppendExchangeParts(b []byte, x *Exchange, p Parts) []byte {
+	p = p.Effective()
 	b = append(b, exchangeMagic[:]...)
 	var flags byte
 	if x.Stream {
@@ -112,23 +118,41 @@ func AppendExchange(b []byte, x *Exchange) []byte {
 	b = appendStr(b, x.Route)
 	b = appendStr(b, x.Path)
 	b = appendStr(b, x.Model)
-	b = appendKVs(b, x.Headers)
-	b = appendKVs(b, x.Annotations)
-	b = appendMessages(b, x.Messages)
-	b = appendU32(b, uint32(len(x.Tools)))
-	for i := range x.Tools {
-		b = appendStr(b, x.Tools[i].Name)
-		b = appendStr(b, x.Tools[i].Description)
+	b = appendKVs(b, partOf(p, ReadHeaders, x.Headers))
+	b = appendKVs(b, partOf(p, ReadAnnotations, x.Annotations))
+	b = appendMessages(b, partOf(p, ReadMessages, x.Messages))
+	tools := partOf(p, ReadTools, x.Tools)
+	b = appendU32(b, uint32(len(tools)))
+	for i := range tools {
+		b = appendStr(b, tools[i].Name)
+		b = appendStr(b, tools[i].Description)
 	}
 	b = appendU16(b, x.Response.Status)
 	b = appendU16(b, 0)
-	b = appendStr(b, x.Response.FinishReason)
+	if p&ReadResponse != 0 {
+		b = appendStr(b, x.Response.FinishReason)
+	} else {
+		b = appendU32(b, 0)
+	}
 	b = appendU32(b, x.Response.PromptTokens)
 	b = appendU32(b, x.Response.CompletionTokens)
-	b = appendMessages(b, x.Response.Messages)
-	b = appendStr(b, x.Chunk.Delta)
-	b = appendStr(b, x.Chunk.Window)
+	b = appendMessages(b, partOf(p, ReadResponse, x.Response.Messages))
+	if p&ReadChunk != 0 {
+		b = appendStr(b, x.Chunk.Delta)
+		b = appendStr(b, x.Chunk.Window)
+	} else {
+		b = appendU32(b, 0)
+		b = appendU32(b, 0)
+	}
 	return b
+}
+
+// partOf returns s when p has part, else nil.
+func partOf[T any](p, part Parts, s []T) []T {
+	if p&part == 0 {
+		return nil
+	}
+	return s
 }
 
 // AppendVerdict appends the binary encoding of v to b. A plain Allow may

@@ -53,6 +53,16 @@ type Guard struct {
 	// Strings put in the Verdict are safe either way: the verdict is
 	// encoded before the handler's call ends.
 	ZeroCopy bool
+
+	// Reads declares the parts of the exchange the handlers read
+	// (ward.ReadHeaders | ward.ReadMessages, ...); the zero value is every
+	// part. The host sends the other parts empty, which saves encoding,
+	// copying and decoding them on every call (the exchange's scalars -
+	// phase, api, model, request id, route, path, status... - always
+	// come). The SDK empties them too, in tests and on a host that sends
+	// everything, so a handler sees the same exchange everywhere: a part
+	// left out by mistake shows in the guard's own tests.
+	Reads Parts
 }
 
 var errNoHandler = errors.New("ward: guard has no handler")
@@ -85,7 +95,7 @@ func (g *Guard) handler(p Phase) Handler {
 // Description returns what ward_describe reports for g: the phases with a
 // handler, in pipeline order.
 func (g Guard) Description() Description {
-	d := Description{Name: g.Name, Version: g.Version, ABI: abi.Version, Phases: []string{}}
+	d := Description{Name: g.Name, Version: g.Version, ABI: abi.Version, Phases: []string{}, Reads: g.Reads.Names()}
 	for p := abi.PhaseRequest; p <= abi.PhaseResponseChunk; p++ {
 		if g.handler(p) != nil {
 			d.Phases = append(d.Phases, p.String())

@@ -128,7 +128,9 @@ func (in *Instance) configureResult(config []byte) []byte {
 
 // Handle runs the handler of phase p on a binary exchange (sdk/abi layout)
 // and returns the binary verdict, or nil for a plain allow (also for a
-// phase without a handler). A phase outside 1..3, a malformed exchange and
+// phase without a handler). The parts of the exchange the guard does not
+// read (Guard.Reads) are emptied before the handler sees it, as the host
+// sends them. A phase outside 1..3, a malformed exchange and
 // a call before a successful Configure (when the guard has a Configure
 // function, or a Configure call failed) are errors.
 //
@@ -150,6 +152,9 @@ func (in *Instance) Handle(p Phase, input []byte) ([]byte, error) {
 	}
 	if err := abi.DecodeExchangeAlias(input, &in.x); err != nil {
 		return nil, ErrMalformed
+	}
+	if in.g.Reads != 0 {
+		in.g.Reads.Keep(&in.x)
 	}
 	in.v.Reset()
 	h(&in.x, &in.v)

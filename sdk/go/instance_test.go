@@ -219,3 +219,40 @@ func TestRegister(t *testing.T) {
 	}
 	mustPanic("second Register", func() { Register(testGuard(nil)) })
 }
+
+// TestReads: a guard's Reads is in its description, and its handlers see
+// the parts it does not read empty even when the input carries them (a
+// host that ignores "reads"), the scalars as sent.
+func TestReads(t *testing.T) {
+	var seen Exchange
+	keep := func(x *Exchange, v *Verdict) { seen = *x }
+	in, err := NewInstance(Guard{Name: "g", Version: "1", Request: keep, Response: keep, Reads: ReadHeaders | ReadResponse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d abi.Description
+	if err := json.Unmarshal(in.DescribeJSON(), &d); err != nil || !reflect.DeepEqual(d.Reads, []string{"headers", "response"}) {
+		t.Fatalf("describe %s: reads %q, %v", in.DescribeJSON(), d.Reads, err)
+	}
+	x := &Exchange{Phase: PhaseResponse, Model: "m", RequestID: "r", Route: "rt",
+		Headers: []KV{{Key: "authorization", Value: "Bearer k"}}, Annotations: []KV{{Key: "a", Value: "b"}},
+		Messages: []Message{{Role: "user", Text: "hi"}}, Tools: []Tool{{Name: "t"}},
+		Response: Response{Status: 200, FinishReason: "stop", Messages: []Message{{Role: "assistant", Text: "yo"}}},
+		Chunk:    Chunk{Delta: "d"}}
+	if _, err := in.Check(x); err != nil {
+		t.Fatal(err)
+	}
+	if seen.Model != "m" || seen.RequestID != "r" || seen.Route != "rt" || seen.Response.Status != 200 ||
+		len(seen.Headers) != 1 || len(seen.Response.Messages) != 1 || seen.Response.FinishReason != "stop" ||
+		len(seen.Annotations) != 0 || len(seen.Messages) != 0 || len(seen.Tools) != 0 || seen.Chunk.Delta != "" {
+		t.Fatalf("handler saw %+v", seen)
+	}
+	// Every part by default.
+	all, _ := NewInstance(Guard{Name: "g", Version: "1", Response: keep})
+	if _, err := all.Check(x); err != nil || len(seen.Annotations) != 1 || len(seen.Messages) != 1 || len(seen.Tools) != 1 || seen.Chunk.Delta != "d" {
+		t.Fatalf("default: %+v, %v", seen, err)
+	}
+	if strings.Contains(string(all.DescribeJSON()), "reads") {
+		t.Fatalf("default description %s lists reads", all.DescribeJSON())
+	}
+}

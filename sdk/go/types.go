@@ -18,6 +18,7 @@ type (
 	Rewrite     = abi.Rewrite
 	Score       = abi.Score
 	Description = abi.Description
+	Parts       = abi.Parts
 )
 
 // ABIVersion is the ABI this SDK implements.
@@ -43,6 +44,15 @@ const (
 	KindToolResult = abi.KindToolResult
 	KindToolCall   = abi.KindToolCall
 	KindDocument   = abi.KindDocument
+
+	// Parts of an exchange a guard reads (Guard.Reads).
+	ReadHeaders     = abi.ReadHeaders
+	ReadAnnotations = abi.ReadAnnotations
+	ReadMessages    = abi.ReadMessages
+	ReadTools       = abi.ReadTools
+	ReadResponse    = abi.ReadResponse
+	ReadChunk       = abi.ReadChunk
+	ReadAll         = abi.ReadAll
 
 	Allowed = abi.Allow // Decision of a verdict that lets the exchange pass
 	Denied  = abi.Deny  // Decision of a verdict that stops the exchange
