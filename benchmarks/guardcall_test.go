@@ -29,6 +29,7 @@ var guests = map[string]string{
 	"pii":         "./plugins/pii",
 	"secrets":     "./plugins/secrets",
 	"output":      "./plugins/output",
+	"injection":   "./plugins/injection",
 }
 
 var built = map[string][]byte{}

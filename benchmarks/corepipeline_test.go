@@ -1,0 +1,121 @@
+package benchmarks
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/wardgate/ward/engine/pipeline"
+	"github.com/wardgate/ward/engine/wasmhost"
+	"github.com/wardgate/ward/sdk/abi"
+)
+
+// The guard work of one request through the hardening issue's core
+// pipeline (auth, injection, output, pii) as loadbench drives it: the
+// same guard tables, the same 356-byte chat request (a system prompt and a
+// user question, the demo analyst's API key), the mock's short answer.
+// Six guest calls: four in the request phase, output's and pii's in the
+// response phase.
+
+// coreGuards are the loadbench tables of the core pipeline, as JSON.
+var coreGuards = []struct{ name, config string }{
+	{"auth", `{"headers":["authorization","x-api-key"],"api_keys":[{"id":"demo-analyst","sha256":"97c7b71607ec8a8074483721fd8d17ac0b066c8191dd2b46949018aff2b528f2","subject":"alice","roles":["analyst"]}]}`},
+	{"injection", ``},
+	{"output", `{"canary_key":"ward-loadbench-canary-key-never-use-in-production","min_run_words":12}`},
+	{"pii", `{"tokenize_key":"ward-loadbench-tokenize-key-never-use-in-production","actions":{"EMAIL":"tokenize","CREDIT_CARD":"tokenize"}}`},
+}
+
+func corePipeline(tb testing.TB, h *wasmhost.Host) *pipeline.Pipeline {
+	tb.Helper()
+	var steps []pipeline.Step
+	for _, cg := range coreGuards {
+		g, err := h.Load(context.Background(), wasmhost.Spec{Name: cg.name, Wasm: built[cg.name], ConfigJSON: []byte(cg.config),
+			PoolSize: 1, Walltime: cg.name == "auth"})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { g.Close(context.Background()) })
+		steps = append(steps, pipeline.Step{Guard: g})
+	}
+	return pipeline.New(steps)
+}
+
+// coreUserText is the user text of loadbench's body (benchmarks/cmd/loadbench, chatBody).
+var coreUserText = func() string {
+	const filler = "Summarise the main trade-offs between running a reverse proxy in front of an LLM provider and calling the provider directly from each service. "
+	return strings.Repeat(filler, 2)[:201]
+}()
+
+// coreRequest runs one request's guard phases over a fresh exchange and
+// returns the outcome of the last phase that ran.
+func coreRequest(ctx context.Context, p *pipeline.Pipeline, x *abi.Exchange, msgs []abi.Message, o *pipeline.Outcome) {
+	*x = abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, MaxTokens: 128, Model: "gpt-4o-mini",
+		RequestID: "0f9a1c2b3d4e5f60718293a4b5c6d7e8", Route: "openai", Path: "/v1/chat/completions",
+		Headers:     append(x.Headers[:0], abi.KV{Key: "authorization", Value: "Bearer ward-demo-analyst-key"}),
+		Annotations: append(x.Annotations[:0], abi.KV{Key: "client.ip", Value: "127.0.0.1"}),
+		Messages: append(msgs[:0],
+			abi.Message{Role: "system", Text: "You are a helpful assistant. Answer briefly and precisely."},
+			abi.Message{Turn: 1, Role: "user", Text: coreUserText}),
+	}
+	p.Run(ctx, x, o)
+	if o.Denied {
+		return
+	}
+	x.Phase = abi.PhaseResponse
+	x.Response = abi.Response{Status: 200, FinishReason: "stop", PromptTokens: 34, CompletionTokens: 17,
+		Messages: append(x.Response.Messages[:0], abi.Message{Role: "assistant", Text: "Mock answer to: " + coreUserText[:80]})}
+	p.Run(ctx, x, o)
+}
+
+// TestCorePipelineAllows checks BenchmarkCorePipeline's premise: the
+// request passes, output adds its canary, auth annotates the identity,
+// and a request without the key is refused.
+func TestCorePipelineAllows(t *testing.T) {
+	h, err := wasmhost.New(context.Background(), wasmhost.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close(context.Background())
+	p := corePipeline(t, h)
+	var x abi.Exchange
+	var o pipeline.Outcome
+	coreRequest(context.Background(), p, &x, nil, &o)
+	if o.Denied || x.Phase != abi.PhaseResponse || !strings.Contains(x.Messages[0].Text, "\n\n") {
+		t.Fatalf("request: denied=%v %s %s, phase %v, system %q", o.Denied, o.Code, o.Message, x.Phase, x.Messages[0].Text)
+	}
+	subject := false
+	for _, a := range x.Annotations {
+		subject = subject || a.Key == "identity.subject" && a.Value == "alice"
+	}
+	if !subject {
+		t.Fatalf("annotations %+v", x.Annotations)
+	}
+	x = abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, Messages: []abi.Message{{Role: "user", Text: "hi"}}}
+	p.Run(context.Background(), &x, &o)
+	if !o.Denied || o.Status != 401 {
+		t.Fatalf("no key: %+v", o)
+	}
+}
+
+// BenchmarkCorePipeline is the guests' work for one request of loadbench's
+// core pipeline: six guard calls through engine/wasmhost (fuel and
+// watchdog on, as in production) and engine/pipeline.
+func BenchmarkCorePipeline(b *testing.B) {
+	h, err := wasmhost.New(context.Background(), wasmhost.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close(context.Background())
+	p := corePipeline(b, h)
+	ctx := context.Background()
+	var x abi.Exchange
+	var o pipeline.Outcome
+	msgs := make([]abi.Message, 0, 2)
+	b.ReportAllocs()
+	for b.Loop() {
+		coreRequest(ctx, p, &x, msgs, &o)
+		if o.Denied {
+			b.Fatal(o.Code, o.Message)
+		}
+	}
+}
