@@ -53,6 +53,10 @@ type Options struct {
 	// magnitude. Run the guard through `ward plugin test --conformance`
 	// for the host's real bound. 0 means DefaultMaxCallTime.
 	MaxCallTime time.Duration
+
+	// reads are the parts of the exchange the guard described ("reads"):
+	// Run sends it only those, as the host does. Zero: every part.
+	reads abi.Parts
 }
 
 var phaseExports = map[abi.Phase]string{
@@ -73,6 +77,11 @@ func Run(t *testing.T, wasm []byte, o Options) {
 	if err := Setup(g, o); err != nil {
 		t.Fatal(err)
 	}
+	d, err := g.Describe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.reads, _ = abi.ParseReads(d.Reads) // checked by Setup
 	for _, c := range Corpus() {
 		t.Run(c.Name, func(t *testing.T) {
 			if err := Check(g, c, o); err != nil {
@@ -164,12 +173,15 @@ func CheckDescription(d abi.Description) error {
 		}
 		seen[p] = true
 	}
+	if _, err := abi.ParseReads(d.Reads); err != nil {
+		return fmt.Errorf("description: %w", err)
+	}
 	return nil
 }
 
 // check sends x to the handler of its phase twice and checks the answers.
 func check(g *guesttest.Guest, x *abi.Exchange, o Options) error {
-	in := abi.AppendExchange(nil, x)
+	in := abi.AppendExchangeParts(nil, x, o.reads)
 	var first []byte
 	for i := range 2 {
 		t0 := time.Now()

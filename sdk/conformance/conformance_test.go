@@ -57,6 +57,9 @@ func TestCheckDescription(t *testing.T) {
 	if err := CheckDescription(good); err != nil {
 		t.Fatal(err)
 	}
+	if reads := (abi.Description{Name: "g", Version: "1", ABI: abi.Version, Phases: []string{"request"}, Reads: []string{"headers", "chunk"}}); CheckDescription(reads) != nil {
+		t.Fatalf("reads refused: %v", CheckDescription(reads))
+	}
 	for name, mutate := range map[string]func(*abi.Description){
 		"abi":        func(d *abi.Description) { d.ABI = "ward/v2" },
 		"no name":    func(d *abi.Description) { d.Name = "" },
@@ -65,6 +68,8 @@ func TestCheckDescription(t *testing.T) {
 		"no phases":  func(d *abi.Description) { d.Phases = nil },
 		"unknown":    func(d *abi.Description) { d.Phases = []string{"reqest"} },
 		"twice":      func(d *abi.Description) { d.Phases = []string{"request", "request"} },
+		"bad reads":  func(d *abi.Description) { d.Reads = []string{"messages", "header"} },
+		"no reads":   func(d *abi.Description) { d.Reads = []string{} },
 	} {
 		d := good
 		mutate(&d)
