@@ -253,3 +253,46 @@ func TestCacheBounded(t *testing.T) {
 		t.Fatalf("a credential of %d bytes was served by the cache", len(long))
 	}
 }
+
+// FuzzCredentialCache: whatever credential was presented (and maybe
+// cached) before, a credential gets the verdict a fresh instance gives it,
+// and a repeated credential its first verdict.
+func FuzzCredentialCache(f *testing.F) {
+	secret := []byte("ward-token-secret-of-32-bytes-xx")
+	wt, err := token.Issue(secret, token.Claims{Subject: "eve", ExpiresAt: tNow.Add(time.Hour), ID: "tid"}, tNow)
+	if err != nil {
+		f.Fatal(err)
+	}
+	jwt := signJWT(f, map[string]any{"alg": "HS256", "kid": "h1"}, stdClaims(), keys(f).hmacKey)
+	for _, seed := range [][2]string{
+		{"key-one", "key-two"}, {"key-one", "key-one"}, {"key-one", "key-onf"}, {"key-one", "key-on"},
+		{wt, wt[:len(wt)-1] + "A"}, {jwt, jwt + "x"}, {jwt, wt}, {"Bearer " + jwt, jwt}, {"key-two", ""},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	c := &clock{tNow}
+	cfg := ""
+	f.Fuzz(func(t *testing.T, first, second string) {
+		if cfg == "" {
+			cfg = cacheTestConfig(t, secret, map[string]any{"id": "k1", "sha256": hashHex("key-one")},
+				map[string]any{"id": "k2", "sha256": hashHex("key-two"), "expires": tNow.Add(time.Minute).Format(time.RFC3339)})
+		}
+		check := func(in *ward.Instance, cred string) ward.Verdict {
+			v, err := in.Check(x("x-api-key", cred))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		_, fresh := cachedInstance(t, c, cfg)
+		want := check(fresh, second)
+		_, in := cachedInstance(t, c, cfg)
+		v1 := check(in, first)
+		if v := check(in, first); !reflect.DeepEqual(v.Verdict, v1.Verdict) {
+			t.Fatalf("%q again: %+v, first %+v", first, v.Verdict, v1.Verdict)
+		}
+		if v := check(in, second); !reflect.DeepEqual(v.Verdict, want.Verdict) {
+			t.Fatalf("%q after %q: %+v, fresh instance %+v", second, first, v.Verdict, want.Verdict)
+		}
+	})
+}
