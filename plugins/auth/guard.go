@@ -451,7 +451,7 @@ func (a *auth) request(x *ward.Exchange, v *ward.Verdict) {
 	var header, cred string
 	for _, name := range a.headers {
 		for i := range x.Headers {
-			if x.Headers[i].Value != "" && strings.EqualFold(x.Headers[i].Key, name) {
+			if k := x.Headers[i].Key; x.Headers[i].Value != "" && (k == name || strings.EqualFold(k, name)) {
 				header, cred = name, x.Headers[i].Value
 				break
 			}
@@ -486,7 +486,7 @@ func (a *auth) request(x *ward.Exchange, v *ward.Verdict) {
 	if a.strip {
 		for _, name := range a.headers {
 			for i := range x.Headers {
-				if strings.EqualFold(x.Headers[i].Key, name) {
+				if k := x.Headers[i].Key; k == name || strings.EqualFold(k, name) {
 					v.SetHeader(name, "")
 					break
 				}
