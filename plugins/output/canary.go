@@ -88,10 +88,11 @@ func (c *canaryMaker) mac(route, requestID string) (uint64, uint64) {
 func (c *canaryMaker) canary(route, requestID string) string {
 	hi, lo := c.mac(route, requestID)
 	c.out[0] = canaryDigits[(hi>>56)%uint64(len(canaryDigits))]
-	// 5 bits per symbol from the remaining 120 bits (19 symbols: 95 bits).
+	// 5 bits per symbol (19 symbols: 95 bits): 11 from the 56 bits of hi
+	// after its top byte, 8 from lo.
 	rest := hi << 8
 	for i := 1; i < canaryLen; i++ {
-		if i == 12 { // 55 bits of hi used: take lo's
+		if i == 12 {
 			rest = lo
 		}
 		c.out[i] = canaryAlphabet[rest>>59]
