@@ -65,6 +65,7 @@ type auth struct {
 	keys        []apiKey
 	tokenSecret []byte
 	jwt         *jwtVerifier
+	cache       *credCache // accepted credentials; new with every configure
 }
 
 // newGuard returns the guard reading the wall clock through time.Now.
@@ -73,8 +74,15 @@ func newGuard() ward.Guard { return newGuardClock(time.Now) }
 // newGuardClock returns the guard with its own state and clock, so that
 // every Instance (in tests) or module (in Wasm) is independent.
 func newGuardClock(now func() time.Time) ward.Guard {
+	_, g := newAuthGuard(now)
+	return g
+}
+
+// newAuthGuard is newGuardClock that also returns the guard's state (for
+// tests).
+func newAuthGuard(now func() time.Time) (*auth, ward.Guard) {
 	a := &auth{now: now}
-	return ward.Guard{
+	return a, ward.Guard{
 		Name:         "auth",
 		Version:      "1.0.0",
 		ConfigSchema: schema,
@@ -91,7 +99,7 @@ func (a *auth) configure(c *ward.Config) error {
 		return &ward.ConfigError{Msg: "the guard has no wall clock (it reads " + now.UTC().Format(time.RFC3339) +
 			`): add grants = ["clock"] to its guard table`}
 	}
-	n := auth{now: a.now}
+	n := auth{now: a.now, cache: newCredCache()}
 	var err error
 	if n.headers, err = c.Strings("headers", defaultHeaders); err != nil {
 		return err
@@ -445,7 +453,7 @@ func (a *auth) request(x *ward.Exchange, v *ward.Verdict) {
 	var header, cred string
 	for _, name := range a.headers {
 		for i := range x.Headers {
-			if x.Headers[i].Value != "" && strings.EqualFold(x.Headers[i].Key, name) {
+			if k := x.Headers[i].Key; x.Headers[i].Value != "" && (k == name || strings.EqualFold(k, name)) {
 				header, cred = name, x.Headers[i].Value
 				break
 			}
@@ -472,11 +480,33 @@ func (a *auth) request(x *ward.Exchange, v *ward.Verdict) {
 		return
 	}
 	now := a.now()
+	if e := a.cache.get(cred, now); e != nil {
+		a.allow(v, e.method, e.subject, e.keyID, e.roles)
+	} else if !a.verify(v, cred, dots, now) {
+		return
+	}
+	if a.strip {
+		for _, name := range a.headers {
+			for i := range x.Headers {
+				if k := x.Headers[i].Key; k == name || strings.EqualFold(k, name) {
+					v.SetHeader(name, "")
+					break
+				}
+			}
+		}
+	}
+}
+
+// verify authenticates cred the slow way (the cache missed): it allows or
+// denies v and reports whether it allowed. An accepted credential is
+// cached with the time checks its acceptance depended on.
+func (a *auth) verify(v *ward.Verdict, cred string, dots int, now time.Time) bool {
+	var e cacheEntry
 	switch {
 	case strings.HasPrefix(cred, token.Prefix):
 		if a.tokenSecret == nil {
 			a.deny(v, "ward_token: not accepted")
-			return
+			return false
 		}
 		c, err := token.Verify(a.tokenSecret, cred, now, a.leeway)
 		if err != nil {
@@ -485,46 +515,41 @@ func (a *auth) request(x *ward.Exchange, v *ward.Verdict) {
 				code = te.Code
 			}
 			a.deny(v, "ward_token: "+code)
-			return
+			return false
 		}
-		a.allow(v, "ward_token", c.Subject, c.ID, strings.Join(c.Roles, ","))
+		e = cacheEntry{method: "ward_token", subject: c.Subject, keyID: c.ID, roles: strings.Join(c.Roles, ","),
+			expires: c.ExpiresAt, notBefore: c.IssuedAt, leeway: a.leeway}
 	case dots == 2 && strings.HasPrefix(cred, "eyJ"):
 		if a.jwt == nil {
 			a.deny(v, "jwt: not accepted")
-			return
+			return false
 		}
 		id, err := a.jwt.verify(cred, now, a.leeway)
 		if err != nil {
 			a.deny(v, err.Error())
-			return
+			return false
 		}
-		a.allow(v, "jwt", id.subject, id.kid, id.roles)
+		e = cacheEntry{method: "jwt", subject: id.subject, keyID: id.kid, roles: id.roles,
+			expires: id.exp, notBefore: id.notBefore, leeway: a.leeway}
 	default:
 		if len(a.keys) == 0 {
 			a.deny(v, "api_key: not accepted")
-			return
+			return false
 		}
 		k := a.lookupKey(cred)
 		if k == nil {
 			a.deny(v, "api_key: unknown")
-			return
+			return false
 		}
 		if !k.expires.IsZero() && !now.Before(k.expires) {
 			a.deny(v, "api_key: expired")
-			return
+			return false
 		}
-		a.allow(v, "api_key", k.subject, k.id, k.roles)
+		e = cacheEntry{method: "api_key", subject: k.subject, keyID: k.id, roles: k.roles, expires: k.expires}
 	}
-	if a.strip {
-		for _, name := range a.headers {
-			for i := range x.Headers {
-				if strings.EqualFold(x.Headers[i].Key, name) {
-					v.SetHeader(name, "")
-					break
-				}
-			}
-		}
-	}
+	a.allow(v, e.method, e.subject, e.keyID, e.roles)
+	a.cache.put(cred, e)
+	return true
 }
 
 // lookupKey hashes the presented key and compares the hash with every

@@ -165,6 +165,9 @@ type jwtIdentity struct {
 	subject string
 	roles   string // comma-joined
 	kid     string
+	// The time claims checked: exp, and the later of nbf and iat (zero
+	// when neither is present), for the credential cache to check again.
+	exp, notBefore time.Time
 }
 
 // verify checks tok at time now with the given leeway. Order: size,
@@ -338,6 +341,7 @@ func (jv *jwtVerifier) checkClaims(c []jsonMember, now time.Time, leeway time.Du
 	if !now.Add(-leeway).Before(exp) {
 		return jwtIdentity{}, errJWTExpired
 	}
+	var notBefore time.Time
 	for _, name := range [...]string{"nbf", "iat"} {
 		t, ok, err := numericDate(member(c, name))
 		if err != nil {
@@ -345,6 +349,9 @@ func (jv *jwtVerifier) checkClaims(c []jsonMember, now time.Time, leeway time.Du
 		}
 		if ok && now.Add(leeway).Before(t) {
 			return jwtIdentity{}, errJWTNotYetValid
+		}
+		if ok && t.After(notBefore) {
+			notBefore = t
 		}
 	}
 	r := &jv.buf.claims
@@ -356,7 +363,7 @@ func (jv *jwtVerifier) checkClaims(c []jsonMember, now time.Time, leeway time.Du
 	if len(jv.audience) > 0 && !jv.audienceOK(member(c, "aud")) {
 		return jwtIdentity{}, errJWTAudience
 	}
-	var id jwtIdentity
+	id := jwtIdentity{exp: exp, notBefore: notBefore}
 	sub, ok := r.str(member(c, jv.subjectClaim))
 	if !ok || len(sub) == 0 {
 		return jwtIdentity{}, errJWTSubject

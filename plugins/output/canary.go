@@ -3,21 +3,23 @@ package main
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"hash"
+	"encoding/binary"
+	"math/bits"
 	"strings"
 )
 
 // The canary is a per-exchange token the request phase appends to the
 // system prompt and the response phase looks for in the answer. It is
-// derived, not stored: HMAC-SHA256 under canary_key of the route and the
-// request id, so pooled instances (which share nothing) recompute the same
-// token in the response phase, and nobody without the key can predict it.
+// derived, not stored: a keyed pseudo-random function (SipHash-2-4, below)
+// of the route and the request id under subkeys of canary_key, so pooled
+// instances (which share nothing) recompute the same token in the
+// response phase, and nobody without the key can predict it.
 //
 // Shape: canaryLen characters of a 32-symbol alphabet without look-alikes
-// (no 1, i, l, o), the first a digit, about 98 bits of the MAC. A model
-// copies such a token verbatim or changes only its case; it does not occur
-// in normal text (a chance of 2^-98 per position), so finding it is proof
-// that the system prompt leaked. In the prompt it appears as
+// (no 1, i, l, o), the first a digit, about 98 bits of the PRF's output. A
+// model copies such a token verbatim or changes only its case; it does not
+// occur in normal text (a chance of 2^-98 per position), so finding it is
+// proof that the system prompt leaked. In the prompt it appears as
 // "[ward:<token>]" at the end of the first system message.
 
 const (
@@ -26,49 +28,120 @@ const (
 	canaryDigits   = "023456789"
 	canaryOpen     = "[ward:"
 	canaryClose    = "]"
-	// canaryDomain separates this use of canary_key from any other.
-	canaryDomain = "ward/output/canary/v1"
+	// canaryDomain separates this use of canary_key from any other: the
+	// PRF's keys are HMAC-SHA256(canary_key, canaryDomain).
+	canaryDomain = "ward/output/canary/v2"
 )
 
+// canarySymbol tells the bytes of canaryAlphabet (1) and canaryDigits (2|1).
+var canarySymbol = func() (t [256]uint8) {
+	for i := 0; i < len(canaryAlphabet); i++ {
+		t[canaryAlphabet[i]] = 1
+	}
+	for i := 0; i < len(canaryDigits); i++ {
+		t[canaryDigits[i]] |= 2
+	}
+	return t
+}()
+
 // canaryMaker derives canaries. Not safe for concurrent use (one per guard
-// instance): it reuses its MAC, whose keyed state crypto/hmac keeps after
-// the first Reset, so a canary costs two SHA-256 blocks.
+// instance).
+//
+// The PRF is SipHash-2-4 (Aumasson and Bernstein, 2012), twice, under two
+// independent 128-bit keys: 128 bits of output, of which the token uses
+// 98. SipHash is a PRF built for short inputs such as this 39-byte message
+// (the Linux kernel derives TCP sequence numbers and SYN cookies with it);
+// the keys are derived once per configuration with HMAC-SHA256 under
+// canary_key. Why not HMAC-SHA256 per canary, as before: SHA-256 in Wasm
+// costs ~1 µs a block, and an HMAC of this message is two to three blocks
+// plus crypto/hmac's interface assertions - 40-55% of the request phase's
+// time in the guard (profile of the loadbench core pipeline); two
+// SipHashes cost ~0.1 µs. TestSipHash checks the implementation against
+// the reference vectors.
 type canaryMaker struct {
-	mac hash.Hash
+	k   [4]uint64 // SipHash keys (k[0], k[1]) and (k[2], k[3])
 	in  []byte
-	sum []byte
 	out [canaryLen]byte
 }
 
 func newCanaryMaker(key string) *canaryMaker {
-	return &canaryMaker{mac: hmac.New(sha256.New, []byte(key))}
+	m := hmac.New(sha256.New, []byte(key))
+	m.Write([]byte(canaryDomain))
+	sub := m.Sum(nil)
+	c := &canaryMaker{}
+	for i := range c.k {
+		c.k[i] = binary.LittleEndian.Uint64(sub[8*i:])
+	}
+	return c
+}
+
+// mac returns 128 bits of the PRF of (route, 0, requestID).
+func (c *canaryMaker) mac(route, requestID string) (uint64, uint64) {
+	c.in = append(c.in[:0], route...)
+	c.in = append(c.in, 0)
+	c.in = append(c.in, requestID...)
+	return sipHash24(c.k[0], c.k[1], c.in), sipHash24(c.k[2], c.k[3], c.in)
 }
 
 // canary returns the token of the exchange (route, request id). The string
 // is the maker's buffer: valid until the next call.
 func (c *canaryMaker) canary(route, requestID string) string {
-	c.in = append(c.in[:0], canaryDomain...)
-	c.in = append(c.in, 0)
-	c.in = append(c.in, route...)
-	c.in = append(c.in, 0)
-	c.in = append(c.in, requestID...)
-	c.mac.Reset()
-	c.mac.Write(c.in)
-	c.sum = c.mac.Sum(c.sum[:0])
-	c.out[0] = canaryDigits[int(c.sum[0])%len(canaryDigits)]
-	// 5 bits per symbol from bytes 1.. of the MAC (19 symbols: 95 bits).
-	var acc uint64
-	bits, j := 0, 1
+	hi, lo := c.mac(route, requestID)
+	c.out[0] = canaryDigits[(hi>>56)%uint64(len(canaryDigits))]
+	// 5 bits per symbol (19 symbols: 95 bits): 11 from the 56 bits of hi
+	// after its top byte, 8 from lo.
+	rest := hi << 8
 	for i := 1; i < canaryLen; i++ {
-		if bits < 5 {
-			acc = acc<<8 | uint64(c.sum[j])
-			j++
-			bits += 8
+		if i == 12 {
+			rest = lo
 		}
-		bits -= 5
-		c.out[i] = canaryAlphabet[(acc>>bits)&31]
+		c.out[i] = canaryAlphabet[rest>>59]
+		rest <<= 5
 	}
 	return bstr(c.out[:])
+}
+
+// sipHash24 is SipHash-2-4 with a 64-bit output of p under the key
+// (k0, k1), the key's bytes read little-endian.
+func sipHash24(k0, k1 uint64, p []byte) uint64 {
+	v0 := k0 ^ 0x736f6d6570736575
+	v1 := k1 ^ 0x646f72616e646f6d
+	v2 := k0 ^ 0x6c7967656e657261
+	v3 := k1 ^ 0x7465646279746573
+	b := uint64(len(p)) << 56
+	for ; len(p) >= 8; p = p[8:] {
+		m := binary.LittleEndian.Uint64(p)
+		v3 ^= m
+		v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+		v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+		v0 ^= m
+	}
+	for i := len(p) - 1; i >= 0; i-- {
+		b |= uint64(p[i]) << (8 * uint(i))
+	}
+	v3 ^= b
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0 ^= b
+	v2 ^= 0xff
+	for range 4 {
+		v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	}
+	return v0 ^ v1 ^ v2 ^ v3
+}
+
+func sipRound(v0, v1, v2, v3 uint64) (uint64, uint64, uint64, uint64) {
+	v0 += v1
+	v1 = bits.RotateLeft64(v1, 13) ^ v0
+	v0 = bits.RotateLeft64(v0, 32)
+	v2 += v3
+	v3 = bits.RotateLeft64(v3, 16) ^ v2
+	v0 += v3
+	v3 = bits.RotateLeft64(v3, 21) ^ v0
+	v2 += v1
+	v1 = bits.RotateLeft64(v1, 17) ^ v2
+	v2 = bits.RotateLeft64(v2, 32)
+	return v0, v1, v2, v3
 }
 
 // findCanary appends to dst the spans of the canary tok in s (ASCII case

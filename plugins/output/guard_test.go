@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"github.com/wardgate/ward/sdk/abi"
 	"github.com/wardgate/ward/sdk/detect"
@@ -233,6 +236,61 @@ func TestCanary(t *testing.T) {
 	}
 	if f := detect.PII(text, nil, nil); len(f) != 0 {
 		t.Errorf("PII detector flags the canary: %+v", f)
+	}
+}
+
+// TestSipHash checks sipHash24 against the reference vectors of SipHash-2-4
+// (key 00 01 ... 0f, message 00 01 ... of each length; vectors of the
+// reference implementation, as github.com/dchest/siphash computes them).
+func TestSipHash(t *testing.T) {
+	k0, k1 := uint64(0x0706050403020100), uint64(0x0f0e0d0c0b0a0908)
+	msg := make([]byte, 64)
+	for i := range msg {
+		msg[i] = byte(i)
+	}
+	for _, c := range []struct {
+		n    int
+		want uint64
+	}{
+		{0, 0x726fdb47dd0e0e31}, {1, 0x74f839c593dc67fd}, {2, 0x0d6c8009d9a94f5a}, {3, 0x85676696d7fb7e2d},
+		{7, 0xab0200f58b01d137}, {8, 0x93f5f5799a932462}, {15, 0xa129ca6149be45e5}, {63, 0x958a324ceb064572},
+	} {
+		if got := sipHash24(k0, k1, msg[:c.n]); got != c.want {
+			t.Errorf("SipHash-2-4 of %d bytes = %#016x, want %#016x", c.n, got, c.want)
+		}
+	}
+}
+
+// TestCanaryDerivation: the canary's 128 bits are SipHash-2-4 of
+// "route\x00request id" under the two halves of
+// HMAC-SHA256(canary_key, canaryDomain), for keys shorter and longer than
+// a SHA-256 block and request ids of every length class, call after call
+// on one maker; and appendedCanary reads back exactly the tokens it makes.
+func TestCanaryDerivation(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, keyLen := range []int{32, 64, 65, 200} {
+		key := make([]byte, keyLen)
+		for i := range key {
+			key[i] = byte(rng.Uint32())
+		}
+		c := newCanaryMaker(string(key))
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(canaryDomain))
+		sub := m.Sum(nil)
+		le := binary.LittleEndian.Uint64
+		for _, n := range []int{0, 1, 7, 8, 9, 32, 128} {
+			rid := strings.Repeat("r", n)
+			in := []byte("openai\x00" + rid)
+			hi, lo := c.mac("openai", rid)
+			if w0, w1 := sipHash24(le(sub[0:]), le(sub[8:]), in), sipHash24(le(sub[16:]), le(sub[24:]), in); hi != w0 || lo != w1 {
+				t.Fatalf("key %d bytes, request id %d bytes: mac %x %x, want %x %x", keyLen, n, hi, lo, w0, w1)
+			}
+			tok := strings.Clone(c.canary("openai", rid))
+			x := &ward.Exchange{Messages: []ward.Message{{Role: "system", Text: "Be brief.\n\n" + canaryOpen + tok + canaryClose}}}
+			if got := appendedCanary(x); got != tok {
+				t.Fatalf("appendedCanary = %q, want %q", got, tok)
+			}
+		}
 	}
 }
 

@@ -115,11 +115,11 @@ func appendedCanary(x *ward.Exchange) string {
 			return ""
 		}
 		tok := t[len(t)-canaryLen-len(canaryClose) : len(t)-len(canaryClose)]
-		if !strings.ContainsRune(canaryDigits, rune(tok[0])) {
+		if canarySymbol[tok[0]]&2 == 0 {
 			return ""
 		}
 		for j := 1; j < len(tok); j++ {
-			if !strings.ContainsRune(canaryAlphabet, rune(tok[j])) {
+			if canarySymbol[tok[j]] == 0 {
 				return ""
 			}
 		}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"crypto/subtle"
+	"hash/maphash"
+	"time"
+	"unsafe"
+)
+
+// The credential cache spares a request the expensive half of its
+// verification when the same credential was accepted before by this
+// instance: the SHA-256 of an API key, the HMAC of a Ward token, the
+// signature check of a JWT (a host RSA verification, ~35 µs). Most traffic
+// reuses a handful of credentials, so this turns the per-request cost into
+// a hash of the credential and one comparison.
+//
+// Only credentials that passed every check are cached, with what their
+// acceptance depended on:
+//
+//   - the configuration: the cache belongs to the configured guard, and
+//     configure (start-up, every reload, a swap) starts with an empty one,
+//     so a key removed from the configuration is refused by the next
+//     configuration whatever the old one cached;
+//   - the time: the entry keeps the expiry and not-before times the slow
+//     path checked, and a hit checks them again with the same comparisons
+//     (and leeway); a hit that fails them is dropped and the credential
+//     takes the slow path, which reports the exact reason.
+//
+// Everything else the slow path checks (hash, signature, algorithm, key,
+// issuer, audience, subject, roles) is a function of the credential and
+// the configuration alone, so a hit gives the verdict the slow path would.
+//
+// Timing. The table is direct-mapped: the slot is picked by a seeded 64-bit
+// hash of the credential (hash/maphash; the seed is per configuration),
+// and the credential is compared with the slot's only after the full
+// 64-bit hashes are equal, then in constant time (crypto/subtle). A
+// presented credential that is not cached finds a slot whose hash differs
+// (except with probability 2^-64), a difference found by one integer
+// comparison whatever the credentials have in common, so the time of a
+// miss says nothing about the cached credentials; a miss then costs what
+// it cost without the cache, plus the hash. The hash's seed needs no
+// secrecy for this (guests may have no real randomness): knowing it, one
+// can compute the slot of a guess but not the hash of a credential one
+// does not know.
+//
+// Memory. The cache keeps the credentials it accepted, in the clear, in the
+// instance's memory: at most cacheSlots of them, of at most cacheMaxCred
+// bytes each (longer ones are never cached). The gateway's memory holds
+// every credential in transit anyway (request buffers, the exchange).
+
+const (
+	cacheSlots   = 64 // a power of two
+	cacheMaxCred = 2048
+)
+
+// credCache is a bounded, direct-mapped cache of accepted credentials. Not
+// safe for concurrent use: one per configured guard instance.
+type credCache struct {
+	seed  maphash.Seed
+	slots [cacheSlots]cacheEntry
+	hits  int // for tests
+}
+
+// cacheEntry is one accepted credential and the identity it was given.
+type cacheEntry struct {
+	used bool
+	hash uint64
+	cred []byte // a copy, reused when the slot is refilled
+
+	method, subject, keyID, roles string
+	// The time checks of the slow path, redone on every hit: refused when
+	// !now.Add(-leeway).Before(expires) (expires set) or
+	// now.Add(leeway).Before(notBefore) (notBefore set). leeway is the
+	// guard's for JWTs and Ward tokens, 0 for API keys (whose expiry has
+	// none).
+	expires, notBefore time.Time
+	leeway             time.Duration
+}
+
+func newCredCache() *credCache { return &credCache{seed: maphash.MakeSeed()} }
+
+// get returns the entry of cred valid at now, or nil. An entry that is no
+// longer valid at now is dropped (the slow path then says why).
+func (c *credCache) get(cred string, now time.Time) *cacheEntry {
+	if len(cred) > cacheMaxCred {
+		return nil
+	}
+	h := maphash.String(c.seed, cred)
+	e := &c.slots[h&(cacheSlots-1)]
+	if !e.used || e.hash != h || len(e.cred) != len(cred) || subtle.ConstantTimeCompare(e.cred, unsafe.Slice(unsafe.StringData(cred), len(cred))) != 1 {
+		return nil
+	}
+	if !e.expires.IsZero() && !now.Add(-e.leeway).Before(e.expires) ||
+		!e.notBefore.IsZero() && now.Add(e.leeway).Before(e.notBefore) {
+		e.used = false
+		return nil
+	}
+	c.hits++
+	return e
+}
+
+// put caches cred, accepted with this identity and these time checks,
+// replacing whatever its slot held. Credentials longer than cacheMaxCred
+// are not cached.
+func (c *credCache) put(cred string, e cacheEntry) {
+	if len(cred) > cacheMaxCred {
+		return
+	}
+	h := maphash.String(c.seed, cred)
+	slot := &c.slots[h&(cacheSlots-1)]
+	e.used, e.hash, e.cred = true, h, append(slot.cred[:0], cred...)
+	*slot = e
+}
+
+// len is the number of cached credentials.
+func (c *credCache) len() int {
+	n := 0
+	for i := range c.slots {
+		if c.slots[i].used {
+			n++
+		}
+	}
+	return n
+}
