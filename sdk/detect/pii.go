@@ -1,5 +1,7 @@
 package detect
 
+import "math/bits"
+
 // PII entity kinds reported by PII. The names follow the usual DLP
 // vocabulary (and map one to one onto presidio's where one exists).
 const (
@@ -67,23 +69,25 @@ type PIIOptions struct {
 // grow, so a caller that reuses dst (dst[:0]) scans without allocating.
 // It is safe for concurrent use with distinct dst slices.
 func PII(text string, dst []Finding, opt *PIIOptions) []Finding {
-	s := piiScan{text: text, dst: dst, base: len(dst), min: DefaultPIIMinConfidence}
+	s := piiScan{text: text, dst: dst, base: len(dst), min: DefaultPIIMinConfidence, kinds: allKinds}
 	if opt != nil {
 		if opt.MinConfidence > 0 {
 			s.min = opt.MinConfidence
 		}
-		s.kinds = opt.Kinds
+		if len(opt.Kinds) > 0 {
+			s.kinds = kindMask(opt.Kinds)
+		}
 	}
-	if s.wantAny(KindEmail, KindURLCredentials) {
+	if s.want(bitEmail | bitURLCredentials) {
 		s.scanAt()
 	}
 	s.scanTokens()
-	if s.wantAny(KindIPAddress, KindMACAddress) {
+	if s.want(bitIPAddress | bitMACAddress) {
 		s.scanNet()
 	}
-	if s.wantAny(KindPerson, KindLocation) {
+	if s.want(bitPerson | bitLocation) {
 		s.scanWords()
-	} else if s.want(KindDateOfBirth) {
+	} else if s.want(bitDateOfBirth) {
 		s.scanDOB()
 	}
 	s.finish()
@@ -96,33 +100,96 @@ type piiScan struct {
 	dst   []Finding
 	base  int
 	min   float64
-	kinds []Kind
+	kinds kindSet // the kinds wanted
 
 	ctx     [4]ctxWindow // recent contextLists results
 	ctxNext int
 	win     window // classifyNumber's window, kept here to save zeroing it per call
 }
 
-func (s *piiScan) want(k Kind) bool {
-	if len(s.kinds) == 0 {
-		return true
-	}
-	for _, w := range s.kinds {
-		if w == k {
-			return true
-		}
-	}
-	return false
+// kindSet is a set of the kinds PII reports, one bit each (kindBits'
+// order): the families test it once per call and emit once per finding,
+// where comparing Kind strings against PIIOptions.Kinds would cost a call
+// per comparison inside Wasm.
+type kindSet uint32
+
+const (
+	bitEmail kindSet = 1 << iota
+	bitPhone
+	bitCreditCard
+	bitIBAN
+	bitUSSSN
+	bitIPAddress
+	bitMACAddress
+	bitCrypto
+	bitURLCredentials
+	bitUKNHS
+	bitESNIF
+	bitESNIE
+	bitITFiscalCode
+	bitINAadhaar
+	bitINPAN
+	bitAUTFN
+	bitAUABN
+	bitAUACN
+	bitAUMedicare
+	bitSGNRIC
+	bitDateOfBirth
+	bitPerson
+	bitLocation
+
+	allKinds = bitLocation<<1 - 1
+)
+
+// kindBits lists the kinds in the order of their bits.
+var kindBits = [...]Kind{
+	KindEmail, KindPhone, KindCreditCard, KindIBAN, KindUSSSN, KindIPAddress, KindMACAddress,
+	KindCrypto, KindURLCredentials, KindUKNHS, KindESNIF, KindESNIE, KindITFiscalCode,
+	KindINAadhaar, KindINPAN, KindAUTFN, KindAUABN, KindAUACN, KindAUMedicare, KindSGNRIC,
+	KindDateOfBirth, KindPerson, KindLocation,
 }
 
-func (s *piiScan) wantAny(ks ...Kind) bool {
-	for _, k := range ks {
-		if s.want(k) {
-			return true
+// kindSlots is an open-addressing table (kindSlot's hash, linear
+// probing) of the indexes in kindBits plus one (0: empty).
+var kindSlots = func() (t [64]uint8) {
+	for i, k := range kindBits {
+		h := kindSlot(k)
+		for t[h] != 0 {
+			h = (h + 1) % uint(len(t))
+		}
+		t[h] = uint8(i + 1)
+	}
+	return t
+}()
+
+func kindSlot(k Kind) uint {
+	if len(k) == 0 {
+		return 0
+	}
+	return (uint(len(k))*37 + uint(k[0])*11 + uint(k[len(k)-1])*5 + uint(k[len(k)/2])) % 64
+}
+
+// kindBit returns the bit of k, or 0 for a kind PII does not report.
+func kindBit(k Kind) kindSet {
+	for h := kindSlot(k); kindSlots[h] != 0; h = (h + 1) % uint(len(kindSlots)) {
+		if i := kindSlots[h] - 1; kindBits[i] == k {
+			return 1 << i
 		}
 	}
-	return false
+	return 0
 }
+
+// kindMask returns the set of kinds.
+func kindMask(kinds []Kind) kindSet {
+	var m kindSet
+	for _, k := range kinds {
+		m |= kindBit(k)
+	}
+	return m
+}
+
+// want reports whether any kind of ks is wanted.
+func (s *piiScan) want(ks kindSet) bool { return s.kinds&ks != 0 }
 
 // emit records a finding if its kind is wanted and its confidence (clamped
 // to [0, 1]) reaches the threshold. It reports whether it was recorded.
@@ -130,7 +197,7 @@ func (s *piiScan) emit(k Kind, rule string, start, end int, conf float64) bool {
 	if conf > 1 {
 		conf = 1
 	}
-	if conf < s.min || start >= end || !s.want(k) {
+	if conf < s.min || start >= end || !s.want(kindBit(k)) {
 		return false
 	}
 	// Never cut a multi-byte sequence (the text may not be valid UTF-8:
@@ -296,18 +363,19 @@ func isWordLetter(c byte) bool { return charClass[c]&(cAlpha|cHigh) != 0 }
 // text[from:to]: a word (a maximal run of word letters) counts when it
 // starts inside the window, even if it runs past to; a word cut by the
 // window's left edge does not count. The window is clipped to the text.
-func (s *piiScan) hasContext(from, to int, words wordList) bool {
+func (s *piiScan) hasContext(from, to int, words ctxList) bool {
 	return s.contextLists(from, to)&words.bit != 0
 }
 
 // around reports whether a context word is within the usual window of a
 // candidate: 48 bytes before it or 24 after.
-func (s *piiScan) around(start, end int, words wordList) bool {
+func (s *piiScan) around(start, end int, words ctxList) bool {
 	return (s.contextLists(start-48, start)|s.contextLists(end, end+24))&words.bit != 0
 }
 
-// contextLists returns the union of the lists (wordList.bit) of the words
-// in the window text[from:to] (see hasContext). One candidate asks for
+// contextLists returns the union of the context lists (ctxList.bit) of
+// the words in the window text[from:to] (see hasContext); bits of other
+// lists may be set or not. One candidate asks for
 // several lists over the same windows (a card: card words, then negative
 // words; a number tried as card, SSN, identifier and phone), so the last
 // windows are remembered: the text is tokenised once per window, not once
@@ -340,9 +408,15 @@ func (s *piiScan) remember(from, to int, lists uint64) {
 // scanContext returns the lists of the words in the window text[from:to]
 // (all) and of those among them that start at mid or later (tail: the
 // words of the window text[mid:to]).
+//
+// It finds the end of a word eight bytes at a time and looks a word up
+// only when its sketch (ctxSketch) is one of a word of some list: in
+// prose most words are in no list, and inside Wasm a byte loop and a hash
+// per word cost several times more.
 func (s *piiScan) scanContext(from, mid, to int) (all, tail uint64) {
 	text := s.text
-	i, end := max(from, 0), min(to, len(text))
+	n := len(text)
+	i, end := max(from, 0), min(to, n)
 	if i > 0 && isWordLetter(text[i-1]) {
 		for i < end && isWordLetter(text[i]) {
 			i++
@@ -354,14 +428,23 @@ func (s *piiScan) scanContext(from, mid, to int) (all, tail uint64) {
 			continue
 		}
 		j := i + 1
-		for j < len(text) && isWordLetter(text[j]) {
+		for j+8 <= n {
+			if non := ^swarWordLetters(load8(text, j)) & swarHi; non != 0 {
+				j += bits.TrailingZeros64(non) / 8
+				goto found
+			}
+			j += 8
+		}
+		for j < n && isWordLetter(text[j]) {
 			j++
 		}
-		if ctxDict.mayHold(text[i:j]) {
-			l := contextWordLists(text[i:j])
-			all |= l
-			if i >= mid {
-				tail |= l
+	found:
+		if w := text[i:j]; len(w) <= ctxMaxLen && ctxDict.sketchHas(w) {
+			if l := contextWordLists(w); l != 0 {
+				all |= l
+				if i >= mid {
+					tail |= l
+				}
 			}
 		}
 		i = j
@@ -378,7 +461,7 @@ type ctxWindow struct {
 
 // Context words that lower confidence for any numeric candidate: the
 // number is a reference, a quantity or a version, not a person's data.
-var negativeNumberWords = newWordList(
+var negativeNumberWords = newContextList(
 	"order", "invoice", "tracking", "ref", "reference", "version", "ver",
 	"build", "release", "isbn", "sku", "serial", "ticket", "item",
 	"part", "model", "page", "pages", "total", "amount", "price", "usd",
@@ -412,6 +495,30 @@ type ctxDictTable struct {
 	// of that length: most words of a text fail this test and are never
 	// hashed.
 	lenFirst [ctxMaxLen + 1][8]uint32
+	// sketches is the set of the sketches (ctxSketch) of the context
+	// lists' words, a finer pre-check than lenFirst for the context
+	// windows' scan.
+	sketches [ctxSketchBits / 64]uint64
+	ctxLists uint64 // the bits of the context lists (ctxList)
+}
+
+// ctxSketchBits is the size of ctxDictTable.sketches: with a few hundred
+// words in the lists, about one word in twenty that is in no list passes.
+const ctxSketchBits = 1 << 12
+
+// ctxSketch hashes a word's length and its first, middle and last bytes
+// (ASCII letters folded) into [0, ctxSketchBits): four loads and a
+// multiply, whatever the word's length. w is not empty.
+func ctxSketch(w string) uint32 {
+	n := len(w)
+	k := uint32(n) | uint32(lowerByte(w[0]))<<4 | uint32(lowerByte(w[n>>1]))<<12 | uint32(lowerByte(w[n-1]))<<20
+	return k * 0x9E3779B1 >> (32 - 12)
+}
+
+// sketchHas reports whether some context list might hold w (not empty).
+func (d *ctxDictTable) sketchHas(w string) bool {
+	h := ctxSketch(w)
+	return d.sketches[h>>6]&(1<<(h&63)) != 0
 }
 
 // ctxMaxLen is the longest word a wordList may hold.
@@ -470,6 +577,22 @@ func newWordList(words ...string) wordList {
 			}
 			h++
 		}
+	}
+	return l
+}
+
+// ctxList is a word list for context windows (around, hasContext): only
+// its words are in ctxDict.sketches, so the windows' scan looks up only
+// the words that may be in a context list (not stop words and triggers,
+// which are frequent in prose and never asked of a window).
+type ctxList struct{ wordList }
+
+func newContextList(words ...string) ctxList {
+	l := ctxList{newWordList(words...)}
+	ctxDict.ctxLists |= l.bit
+	for _, w := range words {
+		sk := ctxSketch(w)
+		ctxDict.sketches[sk>>6] |= 1 << (sk & 63)
 	}
 	return l
 }

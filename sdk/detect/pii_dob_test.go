@@ -33,10 +33,10 @@ func TestScanDOBMatchesScanWords(t *testing.T) {
 		if it%7 == 0 {
 			text = strings.Repeat("padding words here ", r.IntN(3)) + text
 		}
-		want := piiScan{text: text, min: DefaultPIIMinConfidence, kinds: []Kind{KindDateOfBirth}}
+		want := piiScan{text: text, min: DefaultPIIMinConfidence, kinds: bitDateOfBirth}
 		want.scanWords()
 		want.finish()
-		got := piiScan{text: text, min: DefaultPIIMinConfidence, kinds: []Kind{KindDateOfBirth}}
+		got := piiScan{text: text, min: DefaultPIIMinConfidence, kinds: bitDateOfBirth}
 		got.scanDOB()
 		got.finish()
 		if !slices.Equal(want.dst, got.dst) {

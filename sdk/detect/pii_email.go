@@ -4,7 +4,7 @@ import "strings"
 
 // E-mail addresses and URL credentials: one pass over the '@' signs.
 
-var emailWords = newWordList("email", "e-mail", "mail", "contact", "address", "courriel", "correo")
+var emailWords = newContextList("email", "e-mail", "mail", "contact", "address", "courriel", "correo")
 
 func isLocalByte(c byte) bool { return charClass[c]&cLocal != 0 }
 

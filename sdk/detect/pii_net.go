@@ -5,15 +5,15 @@ import "math/bits"
 // IP and MAC addresses: one pass over the starts of hex/colon runs.
 
 var (
-	ipWords      = newWordList("ip", "ipv4", "ipv6", "address", "addr", "host", "server", "client", "src", "dst", "gateway", "from", "connecting", "subnet")
-	versionWords = newWordList("version", "ver", "v", "release", "build", "sdk", "firmware", "update")
-	macWords     = newWordList("mac", "hardware", "ethernet", "wifi", "physical", "bssid", "nic")
+	ipWords      = newContextList("ip", "ipv4", "ipv6", "address", "addr", "host", "server", "client", "src", "dst", "gateway", "from", "connecting", "subnet")
+	versionWords = newContextList("version", "ver", "v", "release", "build", "sdk", "firmware", "update")
+	macWords     = newContextList("mac", "hardware", "ethernet", "wifi", "physical", "bssid", "nic")
 )
 
 func (s *piiScan) scanNet() {
 	t := s.text
 	n := len(t)
-	ip, mac := s.want(KindIPAddress), s.want(KindMACAddress)
+	ip, mac := s.want(bitIPAddress), s.want(bitMACAddress)
 	for i := 0; i < n; {
 		// Every address has a ':', '.' or '-' within its first five
 		// bytes (after at most four hex digits, see netCandidate): skip

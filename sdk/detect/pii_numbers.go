@@ -27,10 +27,10 @@ type numGroup struct {
 func (s *piiScan) scanTokens() {
 	t := s.text
 	n := len(t)
-	numbers := s.wantAny(KindCreditCard, KindPhone, KindUSSSN, KindUKNHS, KindINAadhaar,
-		KindAUTFN, KindAUABN, KindAUACN, KindAUMedicare, KindESNIF)
-	mixed := s.wantAny(KindIBAN, KindCrypto, KindESNIF, KindESNIE, KindITFiscalCode,
-		KindINPAN, KindSGNRIC)
+	numbers := s.want(bitCreditCard | bitPhone | bitUSSSN | bitUKNHS | bitINAadhaar |
+		bitAUTFN | bitAUABN | bitAUACN | bitAUMedicare | bitESNIF)
+	mixed := s.want(bitIBAN | bitCrypto | bitESNIF | bitESNIE | bitITFiscalCode |
+		bitINPAN | bitSGNRIC)
 	if !numbers && !mixed {
 		return
 	}
@@ -296,7 +296,7 @@ func (s *piiScan) classifyNumber(g *numGroup, k, m int) bool {
 // 19-digit card.
 const minNumberDigits, maxNumberDigits = 7, 19
 
-var cardWords = newWordList("card", "credit", "debit", "visa", "mastercard", "amex", "cc", "ccn",
+var cardWords = newContextList("card", "credit", "debit", "visa", "mastercard", "amex", "cc", "ccn",
 	"payment", "pay", "discover", "maestro", "jcb", "diners", "kreditkarte", "carte", "tarjeta", "carta")
 
 func (s *piiScan) card(w *window) bool {
@@ -397,7 +397,7 @@ func cardIssuer(d []byte) string {
 	return ""
 }
 
-var ssnWords = newWordList("ssn", "ssns", "social", "security", "ss", "ssa", "taxpayer", "itin")
+var ssnWords = newContextList("ssn", "ssns", "social", "security", "ss", "ssa", "taxpayer", "itin")
 
 // knownInvalidSSN are numbers published as examples (the Woolworth card,
 // advertising samples) that the SSA never issued to a person.
@@ -448,13 +448,13 @@ func (s *piiScan) ssn(w *window) bool {
 	return s.emit(KindUSSSN, "us-ssn", w.start, w.end, conf)
 }
 
-var phoneWords = newWordList("phone", "phones", "tel", "telephone", "mobile", "cell", "cellphone", "call",
+var phoneWords = newContextList("phone", "phones", "tel", "telephone", "mobile", "cell", "cellphone", "call",
 	"fax", "contact", "reach", "whatsapp", "sms", "text", "dial", "landline", "ph", "mob",
 	"handy", "telefon", "telefonnummer", "rufnummer", "téléphone", "portable", "telefono", "teléfono",
 	"cellulare", "móvil", "movil", "numero", "número", "nummer", "tél", "hotline")
 
 // notPhoneWords name other numbers that people write like phone numbers.
-var notPhoneWords = newWordList("license", "licence", "passport", "account", "routing", "policy", "vin",
+var notPhoneWords = newContextList("license", "licence", "passport", "account", "routing", "policy", "vin",
 	"iban", "ssn", "card", "id", "member", "customer", "patient", "nhs", "tfn", "abn", "medicare")
 
 // e164Two are the two-digit country calling codes (ITU-T E.164 assignment).
@@ -707,12 +707,12 @@ func (s *piiScan) nationalNumber(w *window) bool {
 }
 
 var (
-	tfnWords      = newWordList("tfn", "tax", "file")
-	acnWords      = newWordList("acn", "company")
-	abnWords      = newWordList("abn", "business")
-	nhsWords      = newWordList("nhs", "health", "patient")
-	medicareWords = newWordList("medicare")
-	aadhaarWords  = newWordList("aadhaar", "aadhar", "uid", "uidai", "aadhaar's")
+	tfnWords      = newContextList("tfn", "tax", "file")
+	acnWords      = newContextList("acn", "company")
+	abnWords      = newContextList("abn", "business")
+	nhsWords      = newContextList("nhs", "health", "patient")
+	medicareWords = newContextList("medicare")
+	aadhaarWords  = newContextList("aadhaar", "aadhar", "uid", "uidai", "aadhaar's")
 )
 
 func ukNHS(d []byte) bool {

@@ -378,10 +378,38 @@ func TestBase58Check(t *testing.T) {
 // TestContextWords checks the shared word table: every word of every list
 // is found (in any ASCII case) with the bits of exactly the lists that
 // hold it, and words that are in no list are not found.
+// TestKindBits checks the kind set behind PIIOptions.Kinds: every kind PII
+// reports has its own bit, and other names have none.
+func TestKindBits(t *testing.T) {
+	var seen kindSet
+	for i, k := range kindBits {
+		b := kindBit(k)
+		if b != 1<<i || seen&b != 0 {
+			t.Errorf("kindBit(%s) = %b, want %b", k, b, 1<<i)
+		}
+		seen |= b
+	}
+	if seen != allKinds {
+		t.Errorf("bits %b, want %b", seen, allKinds)
+	}
+	for _, k := range []Kind{"", "email", "EMAI", "EMAILS", "SECRET", "PHONE ", "X"} {
+		if b := kindBit(k); b != 0 {
+			t.Errorf("kindBit(%q) = %b, want 0", k, b)
+		}
+	}
+	if m := kindMask([]Kind{KindPhone, "NOPE", KindLocation, KindPhone}); m != bitPhone|bitLocation {
+		t.Errorf("kindMask = %b", m)
+	}
+	// A Kinds list naming only unknown kinds scans nothing.
+	if got := PII("mail jane@example.com", nil, &PIIOptions{Kinds: []Kind{"NOPE"}}); len(got) != 0 {
+		t.Errorf("unknown kind: got %+v", got)
+	}
+}
+
 func TestContextWords(t *testing.T) {
-	lists := map[string]wordList{"cardWords": cardWords, "negativeNumberWords": negativeNumberWords,
-		"phoneWords": phoneWords, "stopCaps": stopCaps, "monthNames": monthNames, "ipWords": ipWords,
-		"emailWords": emailWords, "locationTriggers": locationTriggers, "ibanWords": ibanWords}
+	lists := map[string]wordList{"cardWords": cardWords.wordList, "negativeNumberWords": negativeNumberWords.wordList,
+		"phoneWords": phoneWords.wordList, "stopCaps": stopCaps, "monthNames": monthNames, "ipWords": ipWords.wordList,
+		"emailWords": emailWords.wordList, "locationTriggers": locationTriggers, "ibanWords": ibanWords.wordList}
 	for _, e := range ctxDict.entries {
 		upper := strings.Map(func(r rune) rune { // ASCII only, as the lookup folds
 			if r >= 'a' && r <= 'z' {
@@ -392,6 +420,10 @@ func TestContextWords(t *testing.T) {
 		for _, w := range []string{e.word, upper, upper[:1] + e.word[1:]} {
 			if !ctxDict.mayHold(w) || contextWordLists(w) != e.lists {
 				t.Errorf("%q: lists %b, want %b", w, contextWordLists(w), e.lists)
+			}
+			// The windows' scan must look up every word of a context list.
+			if e.lists&ctxDict.ctxLists != 0 && !ctxDict.sketchHas(w) {
+				t.Errorf("%q of a context list fails sketchHas", w)
 			}
 		}
 	}
@@ -405,6 +437,9 @@ func TestContextWords(t *testing.T) {
 		if w != "" && contextWordLists(w) != 0 {
 			t.Errorf("%q found in lists %b", w, contextWordLists(w))
 		}
+	}
+	if ctxDict.ctxLists&cardWords.bit == 0 || ctxDict.ctxLists&stopCaps.bit != 0 {
+		t.Error("context lists mask wrong")
 	}
 	if ibanWords.has("from") || locationTriggers.has("iban") {
 		t.Error("a word found in a list that does not hold it")

@@ -70,7 +70,7 @@ var ibanLength = func() (l [26][26]uint8) {
 	return l
 }()
 
-var ibanWords = newWordList("iban", "bank", "account", "konto", "compte", "cuenta", "conto", "transfer", "wire", "sepa")
+var ibanWords = newContextList("iban", "bank", "account", "konto", "compte", "cuenta", "conto", "transfer", "wire", "sepa")
 
 // iban checks for an IBAN starting at st, compact or in groups of four
 // separated by single spaces or dashes, and returns its end or 0.
@@ -318,8 +318,8 @@ func (s *piiScan) ethereum(st, e int) {
 }
 
 var (
-	nifWords = newWordList("nif", "dni", "documento", "identidad", "fiscal")
-	nieWords = newWordList("nie", "extranjero", "extranjeros")
+	nifWords = newContextList("nif", "dni", "documento", "identidad", "fiscal")
+	nieWords = newContextList("nie", "extranjero", "extranjeros")
 )
 
 const nifLetters = "TRWAGMYFPDXBNJZSQVHLCKE"
@@ -384,7 +384,7 @@ var (
 		1, 0, 5, 7, 9, 13, 15, 17, 19, 21,
 		1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
 	}
-	itWords = newWordList("codice", "fiscale", "cf", "fiscal", "tax")
+	itWords = newContextList("codice", "fiscale", "cf", "fiscal", "tax")
 )
 
 // itFiscalCode checks an Italian codice fiscale (16 characters, with the
@@ -444,7 +444,7 @@ func (s *piiScan) itFiscalCode(st, e int) {
 	s.emit(KindITFiscalCode, "it-fiscal-code", st, e, conf)
 }
 
-var panWords = newWordList("pan", "income", "permanent", "tax")
+var panWords = newContextList("pan", "income", "permanent", "tax")
 
 // inPAN checks an Indian PAN: 5 letters (the 4th names the holder type),
 // 4 digits, 1 letter. There is no public check digit, so a PAN needs a
@@ -480,7 +480,7 @@ func (s *piiScan) inPAN(st, e int) {
 	s.emit(KindINPAN, "in-pan", st, e, conf)
 }
 
-var nricWords = newWordList("nric", "fin", "ic", "identity")
+var nricWords = newContextList("nric", "fin", "ic", "identity")
 
 // sgNRIC checks a Singapore NRIC/FIN: S/T/F/G/M, 7 digits, check letter.
 // The M series' check table is not public in a verifiable form: M numbers

@@ -111,9 +111,9 @@ func isCapWord(t string, w word) bool {
 func (s *piiScan) scanWords() {
 	t := s.text
 	n := len(t)
-	dob := s.want(KindDateOfBirth)
-	names := s.want(KindPerson)
-	places := s.want(KindLocation)
+	dob := s.want(bitDateOfBirth)
+	names := s.want(bitPerson)
+	places := s.want(bitLocation)
 	nextWordAt := func(i int) (word, bool) {
 		ws, we := nextWord(t, i)
 		return word{ws, we}, ws < n
