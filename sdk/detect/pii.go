@@ -409,14 +409,98 @@ func (s *piiScan) remember(from, to int, lists uint64) {
 // (all) and of those among them that start at mid or later (tail: the
 // words of the window text[mid:to]).
 //
-// It finds the end of a word eight bytes at a time and looks a word up
-// only when its sketch (ctxSketch) is one of a word of some list: in
-// prose most words are in no list, and inside Wasm a byte loop and a hash
-// per word cost several times more.
+// A window of up to ctxMaskWindow bytes is read as a bit mask of its word
+// letters, built eight bytes at a time, and its words are taken from the
+// mask (trailing-zero counts) without a branch per byte; a word is looked
+// up only when its sketch (ctxSketch) is one of a context list's word. In
+// prose most words are in no list, and inside Wasm every branch of a Go
+// loop is a jump through the function's dispatch loop: a byte loop and a
+// hash per word cost several times more. Longer windows take the byte
+// loop (scanContextBytes).
 func (s *piiScan) scanContext(from, mid, to int) (all, tail uint64) {
 	text := s.text
-	n := len(text)
-	i, end := max(from, 0), min(to, n)
+	i0, end := max(from, 0), min(to, len(text))
+	if end <= i0 {
+		return 0, 0
+	}
+	if end-i0 > ctxMaskWindow {
+		return s.scanContextBytes(i0, mid, end)
+	}
+	m := letterMask(text, i0)
+	starts := m &^ (m << 1)
+	if i0 > 0 && isWordLetter(text[i0-1]) {
+		starts &^= 1 // the window cuts a word: it does not count
+	}
+	starts &= 1<<(end-i0) - 1 // words starting in the window
+	for starts != 0 {
+		k := bits.TrailingZeros64(starts)
+		starts &= starts - 1
+		l := bits.TrailingZeros64(^m >> k) // 64 - k > ctxMaxLen when the word runs past the mask
+		if l > ctxMaxLen {
+			continue
+		}
+		w := text[i0+k : i0+k+l]
+		if !ctxDict.sketchHas(w) {
+			continue
+		}
+		if lists := contextWordLists(w); lists != 0 {
+			all |= lists
+			if i0+k >= mid {
+				tail |= lists
+			}
+		}
+	}
+	return all, tail
+}
+
+// ctxMaskWindow is the longest window scanContext reads as a bit mask: a
+// word starting in it and shorter than ctxMaxLen+1 ends within the mask's
+// 64 bytes.
+const ctxMaskWindow = 64 - ctxMaxLen - 1
+
+// letterMask returns the word letters (isWordLetter) of text[i:i+64] as
+// bits (bit k for text[i+k]); bytes past the text are not letters.
+func letterMask(text string, i int) uint64 {
+	if i+64 > len(text) {
+		return letterMaskEnd(text, i)
+	}
+	// Straight-line code: a loop costs a branch per block inside Wasm.
+	return gather8(load8(text, i)) | gather8(load8(text, i+8))<<8 |
+		gather8(load8(text, i+16))<<16 | gather8(load8(text, i+24))<<24 |
+		gather8(load8(text, i+32))<<32 | gather8(load8(text, i+40))<<40 |
+		gather8(load8(text, i+48))<<48 | gather8(load8(text, i+56))<<56
+}
+
+// letterMaskEnd is letterMask near the end of the text.
+func letterMaskEnd(text string, i int) uint64 {
+	var m uint64
+	for k := 0; k < 64; k += 8 {
+		var x uint64
+		if j := i + k; j+8 <= len(text) {
+			x = load8(text, j)
+		} else {
+			for b := 7; b >= 0; b-- {
+				x <<= 8
+				if j+b < len(text) {
+					x |= uint64(text[j+b])
+				}
+			}
+		}
+		m |= gather8(x) << k
+	}
+	return m
+}
+
+// gather8 returns the word letters of the eight bytes x as the low eight
+// bits: the high bit of each letter byte, gathered by a multiply.
+func gather8(x uint64) uint64 {
+	return (swarWordLetters(x) >> 7) * 0x0102040810204080 >> 56
+}
+
+// scanContextBytes is scanContext for windows longer than the mask,
+// byte by byte. i and end are within the text.
+func (s *piiScan) scanContextBytes(i, mid, end int) (all, tail uint64) {
+	text := s.text
 	if i > 0 && isWordLetter(text[i-1]) {
 		for i < end && isWordLetter(text[i]) {
 			i++
@@ -428,17 +512,9 @@ func (s *piiScan) scanContext(from, mid, to int) (all, tail uint64) {
 			continue
 		}
 		j := i + 1
-		for j+8 <= n {
-			if non := ^swarWordLetters(load8(text, j)) & swarHi; non != 0 {
-				j += bits.TrailingZeros64(non) / 8
-				goto found
-			}
-			j += 8
-		}
-		for j < n && isWordLetter(text[j]) {
+		for j < len(text) && isWordLetter(text[j]) {
 			j++
 		}
-	found:
 		if w := text[i:j]; len(w) <= ctxMaxLen && ctxDict.sketchHas(w) {
 			if l := contextWordLists(w); l != 0 {
 				all |= l
@@ -511,9 +587,18 @@ const ctxSketchBits = 1 << 12
 // multiply, whatever the word's length. w is not empty.
 func ctxSketch(w string) uint32 {
 	n := len(w)
-	k := uint32(n) | uint32(lowerByte(w[0]))<<4 | uint32(lowerByte(w[n>>1]))<<12 | uint32(lowerByte(w[n-1]))<<20
+	k := uint32(n) | uint32(foldTable[w[0]])<<4 | uint32(foldTable[w[n>>1]])<<12 | uint32(foldTable[w[n-1]])<<20
 	return k * 0x9E3779B1 >> (32 - 12)
 }
+
+// foldTable is lowerByte as a table, for code that must stay small
+// enough to be inlined.
+var foldTable = func() (t [256]byte) {
+	for c := range t {
+		t[c] = lowerByte(byte(c))
+	}
+	return t
+}()
 
 // sketchHas reports whether some context list might hold w (not empty).
 func (d *ctxDictTable) sketchHas(w string) bool {

@@ -378,6 +378,38 @@ func TestBase58Check(t *testing.T) {
 // TestContextWords checks the shared word table: every word of every list
 // is found (in any ASCII case) with the bits of exactly the lists that
 // hold it, and words that are in no list are not found.
+// TestScanContextMask checks the bit-mask scan of context windows against
+// the byte loop, on every window of up to ctxMaskWindow bytes of texts
+// with context words at every offset, words cut by the window's edges or
+// running past it, multi-byte letters and the text's ends.
+func TestScanContextMask(t *testing.T) {
+	texts := []string{benchPrompt, guardBenchPrompt,
+		"card: 4111 1111 1111 1111 visa, order ref 12; Téléphone +33 1 23 45 67 89 (portable) iban",
+		"phonephone call-me tel:+1 cell/mobile x invoice#12 ssn_ ssn's aadhaar's numéro",
+		"a", "", "supercalifragilisticexpialidocious phone supercalifragilistic"}
+	for _, w := range ctxDict.entries {
+		texts = append(texts, w.word, "x "+w.word+" y", strings.ToUpper(w.word)+"1")
+	}
+	for _, text := range texts {
+		s := piiScan{text: text}
+		for from := -3; from <= len(text); from++ {
+			for to := from; to <= from+ctxMaskWindow; to++ {
+				for _, mid := range []int{from, (from + to) / 2, to} {
+					a1, t1 := s.scanContext(from, mid, to)
+					lo, hi := max(from, 0), min(to, len(text))
+					var a2, t2 uint64
+					if lo < hi {
+						a2, t2 = s.scanContextBytes(lo, mid, hi)
+					}
+					if a1 != a2 || t1 != t2 {
+						t.Fatalf("%q [%d:%d:%d]: mask %b/%b, bytes %b/%b", text, from, mid, to, a1, t1, a2, t2)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestKindBits checks the kind set behind PIIOptions.Kinds: every kind PII
 // reports has its own bit, and other names have none.
 func TestKindBits(t *testing.T) {
