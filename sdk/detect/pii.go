@@ -191,13 +191,13 @@ func kindMask(kinds []Kind) kindSet {
 // want reports whether any kind of ks is wanted.
 func (s *piiScan) want(ks kindSet) bool { return s.kinds&ks != 0 }
 
-// emit records a finding if its kind is wanted and its confidence (clamped
+// emit records a finding of kind k (one bit) if the kind is wanted and its confidence (clamped
 // to [0, 1]) reaches the threshold. It reports whether it was recorded.
-func (s *piiScan) emit(k Kind, rule string, start, end int, conf float64) bool {
+func (s *piiScan) emit(k kindSet, rule string, start, end int, conf float64) bool {
 	if conf > 1 {
 		conf = 1
 	}
-	if conf < s.min || start >= end || !s.want(kindBit(k)) {
+	if conf < s.min || start >= end || !s.want(k) {
 		return false
 	}
 	// Never cut a multi-byte sequence (the text may not be valid UTF-8:
@@ -205,7 +205,7 @@ func (s *piiScan) emit(k Kind, rule string, start, end int, conf float64) bool {
 	if start > 0 && s.text[start]&0xC0 == 0x80 || end < len(s.text) && s.text[end]&0xC0 == 0x80 {
 		return false
 	}
-	s.dst = append(s.dst, Finding{Kind: k, Rule: rule, Start: start, End: end, Confidence: conf})
+	s.dst = append(s.dst, Finding{Kind: kindBits[bits.TrailingZeros32(uint32(k))], Rule: rule, Start: start, End: end, Confidence: conf})
 	return true
 }
 

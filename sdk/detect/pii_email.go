@@ -82,7 +82,7 @@ func (s *piiScan) email(at int) int {
 	if s.around(a, e, emailWords) {
 		conf = 1
 	}
-	if !s.emit(KindEmail, "email", a, e, conf) {
+	if !s.emit(bitEmail, "email", a, e, conf) {
 		return 0
 	}
 	return e
@@ -127,7 +127,7 @@ func (s *piiScan) urlCredentials(at int) int {
 	if at+1 >= len(t) || !(isAlnum(t[at+1]) || t[at+1] == '[') {
 		return 0
 	}
-	if !s.emit(KindURLCredentials, "url-userinfo", a, at, 0.95) {
+	if !s.emit(bitURLCredentials, "url-userinfo", a, at, 0.95) {
 		return 0
 	}
 	return at + 1

@@ -62,7 +62,7 @@ func (s *piiScan) scanNet() {
 					if s.around(i, e, macWords) {
 						conf = 0.9
 					}
-					if s.emit(KindMACAddress, "mac", i, e, conf) {
+					if s.emit(bitMACAddress, "mac", i, e, conf) {
 						end = e
 					}
 				}
@@ -157,7 +157,7 @@ func (s *piiScan) emitIPv4(i, e, cidr int) int {
 	if s.hasContext(i-24, i, versionWords) {
 		conf -= 0.4
 	}
-	if s.emit(KindIPAddress, "ipv4", i, cidr, conf) {
+	if s.emit(bitIPAddress, "ipv4", i, cidr, conf) {
 		return cidr
 	}
 	return 0
@@ -247,7 +247,7 @@ func (s *piiScan) ipv6(i int) int {
 	if s.around(i, end, ipWords) {
 		conf += 0.2
 	}
-	if s.emit(KindIPAddress, "ipv6", i, end, conf) {
+	if s.emit(bitIPAddress, "ipv6", i, end, conf) {
 		return end
 	}
 	return 0

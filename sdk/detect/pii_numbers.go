@@ -47,8 +47,11 @@ func (s *piiScan) scanTokens() {
 			j := i
 			for j+8 <= n {
 				x := load8(t, j)
+				if swarDigits(x) != 0 {
+					break
+				}
 				// Without digits, alphanumeric means an ASCII letter.
-				if swarDigits(x) != 0 || (^swarWordLetters(x)|x)&swarHi == 0 {
+				if (^swarWordLetters(x)|x)&swarHi == 0 {
 					break
 				}
 				j += 8
@@ -339,7 +342,7 @@ func (s *piiScan) card(w *window) bool {
 	if s.around(w.start, w.end, negativeNumberWords) {
 		conf -= 0.45
 	}
-	return s.emit(KindCreditCard, rule, w.start, w.end, conf)
+	return s.emit(bitCreditCard, rule, w.start, w.end, conf)
 }
 
 func luhn(d []byte) bool {
@@ -445,7 +448,7 @@ func (s *piiScan) ssn(w *window) bool {
 	if s.around(w.start, w.end, negativeNumberWords) {
 		conf -= 0.3
 	}
-	return s.emit(KindUSSSN, "us-ssn", w.start, w.end, conf)
+	return s.emit(bitUSSSN, "us-ssn", w.start, w.end, conf)
 }
 
 var phoneWords = newContextList("phone", "phones", "tel", "telephone", "mobile", "cell", "cellphone", "call",
@@ -611,7 +614,7 @@ func (s *piiScan) phone(g *numGroup, k int, w *window) bool {
 	if s.around(start, end, negativeNumberWords) || s.hasContext(start-40, start, notPhoneWords) {
 		conf -= 0.35
 	}
-	return s.emit(KindPhone, rule, start, end, conf)
+	return s.emit(bitPhone, rule, start, end, conf)
 }
 
 // startsWithDate reports whether runs k.. of g begin with a numeric
@@ -649,14 +652,14 @@ func (s *piiScan) nationalNumber(w *window) bool {
 				if s.around(w.start, w.end, tfnWords) {
 					c += 0.4
 				}
-				found = s.emit(KindAUTFN, "au-tfn", w.start, w.end, c) || found
+				found = s.emit(bitAUTFN, "au-tfn", w.start, w.end, c) || found
 			}
 			if auACN(d) {
 				c := conf
 				if s.around(w.start, w.end, acnWords) {
 					c += 0.4
 				}
-				found = s.emit(KindAUACN, "au-acn", w.start, w.end, c) || found
+				found = s.emit(bitAUACN, "au-acn", w.start, w.end, c) || found
 			}
 		}
 	case 10:
@@ -668,7 +671,7 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if s.around(w.start, w.end, nhsWords) {
 				c += 0.4
 			}
-			found = s.emit(KindUKNHS, "uk-nhs", w.start, w.end, c) || found
+			found = s.emit(bitUKNHS, "uk-nhs", w.start, w.end, c) || found
 		}
 		if (w.m == 1 || w.formatted(" -", 4, 5, 1)) && auMedicare(d) {
 			c := 0.3
@@ -678,7 +681,7 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if s.around(w.start, w.end, medicareWords) {
 				c += 0.4
 			}
-			found = s.emit(KindAUMedicare, "au-medicare", w.start, w.end, c) || found
+			found = s.emit(bitAUMedicare, "au-medicare", w.start, w.end, c) || found
 		}
 	case 11:
 		if (w.m == 1 || w.formatted(" ", 2, 3, 3, 3)) && auABN(d) {
@@ -689,7 +692,7 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if s.around(w.start, w.end, abnWords) {
 				c += 0.4
 			}
-			found = s.emit(KindAUABN, "au-abn", w.start, w.end, c) || found
+			found = s.emit(bitAUABN, "au-abn", w.start, w.end, c) || found
 		}
 	case 12:
 		if (w.m == 1 || w.formatted(" -:", 4, 4, 4)) && d[0] >= '2' && verhoeff(d) {
@@ -700,7 +703,7 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if s.around(w.start, w.end, aadhaarWords) {
 				c += 0.4
 			}
-			found = s.emit(KindINAadhaar, "in-aadhaar", w.start, w.end, c) || found
+			found = s.emit(bitINAadhaar, "in-aadhaar", w.start, w.end, c) || found
 		}
 	}
 	return found

@@ -20,11 +20,11 @@ func (s *piiScan) mixedToken(st, e int) int {
 	switch {
 	case n >= 26 && n <= 35 && (tok[0] == '1' || tok[0] == '3'):
 		if base58Check(tok) {
-			s.emit(KindCrypto, "bitcoin-base58", st, e, 0.95)
+			s.emit(bitCrypto, "bitcoin-base58", st, e, 0.95)
 		}
 	case n >= 14 && n <= 90 && (tok[:3] == "bc1" || tok[:3] == "BC1" || tok[:3] == "tb1" || tok[:3] == "TB1"):
 		if bech32Segwit(tok) {
-			s.emit(KindCrypto, "bitcoin-bech32", st, e, 0.95)
+			s.emit(bitCrypto, "bitcoin-bech32", st, e, 0.95)
 		}
 	case n == 42 && tok[0] == '0' && tok[1] == 'x':
 		s.ethereum(st, e)
@@ -118,7 +118,7 @@ func (s *piiScan) iban(st int) int {
 	if s.around(st, j, ibanWords) {
 		conf = 1
 	}
-	if !s.emit(KindIBAN, "iban", st, j, conf) {
+	if !s.emit(bitIBAN, "iban", st, j, conf) {
 		return 0
 	}
 	return j
@@ -314,7 +314,7 @@ func (s *piiScan) ethereum(st, e int) {
 		}
 		conf = 0.95
 	}
-	s.emit(KindCrypto, "ethereum", st, e, conf)
+	s.emit(bitCrypto, "ethereum", st, e, conf)
 }
 
 var (
@@ -346,7 +346,7 @@ func (s *piiScan) nif(st, de int, l byte, end int) bool {
 	if s.around(st, end, nifWords) {
 		conf += 0.3
 	}
-	return s.emit(KindESNIF, "es-nif", st, end, conf)
+	return s.emit(bitESNIF, "es-nif", st, end, conf)
 }
 
 // nie checks a Spanish NIE: X/Y/Z, 7 digits, optional dash, letter.
@@ -376,7 +376,7 @@ func (s *piiScan) nie(st, e int) {
 	if s.around(st, end, nieWords) {
 		conf += 0.25
 	}
-	s.emit(KindESNIE, "es-nie", st, end, conf)
+	s.emit(bitESNIE, "es-nie", st, end, conf)
 }
 
 var (
@@ -441,7 +441,7 @@ func (s *piiScan) itFiscalCode(st, e int) {
 	if s.around(st, e, itWords) {
 		conf += 0.15
 	}
-	s.emit(KindITFiscalCode, "it-fiscal-code", st, e, conf)
+	s.emit(bitITFiscalCode, "it-fiscal-code", st, e, conf)
 }
 
 var panWords = newContextList("pan", "income", "permanent", "tax")
@@ -477,7 +477,7 @@ func (s *piiScan) inPAN(st, e int) {
 	if s.around(st, e, panWords) {
 		conf += 0.4
 	}
-	s.emit(KindINPAN, "in-pan", st, e, conf)
+	s.emit(bitINPAN, "in-pan", st, e, conf)
 }
 
 var nricWords = newContextList("nric", "fin", "ic", "identity")
@@ -527,5 +527,5 @@ func (s *piiScan) sgNRIC(st, e int) {
 	if s.around(st, e, nricWords) {
 		conf += 0.2
 	}
-	s.emit(KindSGNRIC, "sg-nric", st, e, conf)
+	s.emit(bitSGNRIC, "sg-nric", st, e, conf)
 }

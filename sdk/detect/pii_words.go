@@ -168,7 +168,7 @@ func (s *piiScan) scanWords() {
 			end := last.e
 			prev, np := prevWords(t, w.s, &skips)
 			conf, kind, rule := s.nameConfidence(prev, np, w, cnt, end)
-			if conf > 0 && s.emit(kind, rule, w.s, end, conf) {
+			if conf > 0 && s.emit(kindBit(kind), rule, w.s, end, conf) {
 				skipTo = end
 				skips.add(w.s, skipTo)
 			}
@@ -445,7 +445,7 @@ func (s *piiScan) dateOfBirth(from int) int {
 		return 0
 	}
 	if e := parseDate(t, i); e > 0 {
-		if s.emit(KindDateOfBirth, "date-of-birth", i, e, 0.8) {
+		if s.emit(bitDateOfBirth, "date-of-birth", i, e, 0.8) {
 			return e
 		}
 	}
