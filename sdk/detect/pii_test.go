@@ -97,6 +97,30 @@ func TestPIIIBAN(t *testing.T) {
 		{"XX89370400440532013000", nil},      // unknown country
 		{"Gb82WEST12345698765432", nil},      // mixed case
 	})
+	// mod97 against the definition (the number read as decimal digits,
+	// letters as 10..35, modulo 97), on every one-character change of
+	// valid IBANs.
+	for _, iban := range []string{"DE89370400440532013000", "GB82WEST12345698765432", "FR1420041010050500013M02606", "NO9386011117947"} {
+		for i := 0; i < len(iban); i++ {
+			for _, c := range []byte("0123456789ABCZ") {
+				b := []byte(iban)
+				b[i] = c
+				num := new(big.Int)
+				for _, x := range append(b[4:], b[:4]...) {
+					v := int64(x - '0')
+					if isUpper(x) {
+						num.Mul(num, big.NewInt(10))
+						v = int64(x-'A') + 10
+					}
+					num.Mul(num, big.NewInt(10)).Add(num, big.NewInt(v))
+				}
+				want := new(big.Int).Mod(num, big.NewInt(97)).Int64() == 1
+				if got := mod97(b); got != want {
+					t.Fatalf("mod97(%s) = %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
 }
 
 func TestPIISSN(t *testing.T) {
