@@ -81,14 +81,15 @@ func PII(text string, dst []Finding, opt *PIIOptions) []Finding {
 	if s.want(bitEmail | bitURLCredentials) {
 		s.scanAt()
 	}
+	// Dates of birth are found from the digit runs when names and places
+	// are not wanted (scanDOB), in scanTokens' walk.
+	s.dob = s.want(bitDateOfBirth) && !s.want(bitPerson|bitLocation)
 	s.scanTokens()
 	if s.want(bitIPAddress | bitMACAddress) {
 		s.scanNet()
 	}
 	if s.want(bitPerson | bitLocation) {
 		s.scanWords()
-	} else if s.want(bitDateOfBirth) {
-		s.scanDOB()
 	}
 	s.finish()
 	return s.dst
@@ -101,6 +102,9 @@ type piiScan struct {
 	base  int
 	min   float64
 	kinds kindSet // the kinds wanted
+
+	dob     bool // scanTokens looks for dates of birth (dobAt) as well
+	dobSkip int  // the end of the last date of birth found by dobAt
 
 	ctx     [4]ctxWindow // recent contextLists results
 	ctxNext int
@@ -251,11 +255,17 @@ func (s *piiScan) finish() {
 	s.dst = s.dst[:s.base+out]
 }
 
+// lessFinding orders findings by start, then longest first, then by
+// kind: a total order, so the result does not depend on the order in
+// which the families found them.
 func lessFinding(a, b *Finding) bool {
 	if a.Start != b.Start {
 		return a.Start < b.Start
 	}
-	return a.End > b.End
+	if a.End != b.End {
+		return a.End > b.End
+	}
+	return a.Kind < b.Kind
 }
 
 func betterFinding(a, b *Finding) bool {

@@ -49,3 +49,55 @@ func TestScanDOBMatchesScanWords(t *testing.T) {
 	}
 	t.Logf("%d dates of birth", found)
 }
+
+// TestTokensDOBMatchesScanDOB checks that dates of birth found in
+// scanTokens' walk (PII's default when names and places are not wanted)
+// are what a pass of scanDOB of its own finds, with every other finding
+// unchanged, on random texts mixing birth words and dates with the
+// numbers and tokens scanTokens handles (groups it consumes whole,
+// IBANs, tokens glued to letters or multi-byte letters).
+func TestTokensDOBMatchesScanDOB(t *testing.T) {
+	parts := []string{
+		"born", "Born", "dob", "DOB:", "birth", "né", "née", "geboren", "date", "of", "on", "the", "was",
+		"March", "Dec", "12", "1990", "03/12/1990", "1990-03-12", "12.03.1990", "12th", "31", "2024",
+		"4111 1111 1111 1111", "+1 415 555 0132", "(415) 555-0132", "415.555.0132 x1234", "DE89 3704 0044 0532 0130 00",
+		"078-05-1120", "536-22-1234", "12345678Z", "X1234567L", "10:30", "1.2.3.4", "ab12", "é12", "_12", "x1990",
+		"invoice", "phone", "card", "1", "42", ":", ",", ".", "-", "/", "(", ")", "+",
+	}
+	seps := []string{" ", " ", " ", "", ", ", ": ", "\n"}
+	kinds := []Kind{KindEmail, KindPhone, KindCreditCard, KindIBAN, KindUSSSN, KindCrypto, KindURLCredentials,
+		KindUKNHS, KindESNIF, KindESNIE, KindITFiscalCode, KindINAadhaar, KindINPAN, KindAUTFN, KindAUMedicare,
+		KindSGNRIC, KindDateOfBirth}
+	opt := &PIIOptions{Kinds: kinds}
+	r := rand.New(rand.NewPCG(5, 6))
+	var b strings.Builder
+	dobs, others := 0, 0
+	for range 20000 {
+		b.Reset()
+		for range 2 + r.IntN(16) {
+			b.WriteString(parts[r.IntN(len(parts))])
+			b.WriteString(seps[r.IntN(len(seps))])
+		}
+		text := b.String()
+		got := PII(text, nil, opt)
+		ref := piiScan{text: text, min: DefaultPIIMinConfidence, kinds: kindMask(kinds)}
+		ref.scanAt()
+		ref.scanTokens()
+		ref.scanDOB()
+		ref.finish()
+		if !slices.Equal(got, ref.dst) {
+			t.Fatalf("%q:\none walk  %+v\ntwo walks %+v", text, got, ref.dst)
+		}
+		for _, f := range got {
+			if f.Kind == KindDateOfBirth {
+				dobs++
+			} else {
+				others++
+			}
+		}
+	}
+	if dobs < 500 || others < 500 {
+		t.Fatalf("%d dates of birth, %d other findings: the generator does not exercise both", dobs, others)
+	}
+	t.Logf("%d dates of birth, %d other findings", dobs, others)
+}

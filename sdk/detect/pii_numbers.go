@@ -23,7 +23,9 @@ type numGroup struct {
 }
 
 // scanTokens walks the alphanumeric tokens of the text once and hands
-// each to the digit-group or the mixed-token detectors.
+// each to the digit-group or the mixed-token detectors. With s.dob it
+// also looks for dates of birth at every digit run (what scanDOB does in
+// a pass of its own), in order: the text is walked once for both.
 func (s *piiScan) scanTokens() {
 	t := s.text
 	n := len(t)
@@ -32,6 +34,9 @@ func (s *piiScan) scanTokens() {
 	mixed := s.want(bitIBAN | bitCrypto | bitESNIF | bitESNIE | bitITFiscalCode |
 		bitINPAN | bitSGNRIC)
 	if !numbers && !mixed {
+		if s.dob {
+			s.scanDOB()
+		}
 		return
 	}
 	for i := 0; i < n; {
@@ -79,6 +84,13 @@ func (s *piiScan) scanTokens() {
 			e++
 		}
 		i = e
+		if s.dob && nd > 0 {
+			if nd < e-st {
+				s.dobRuns(st, e)
+			} else if st == 0 || !isDigit(t[st-1]) {
+				s.dobAt(st) // one run, the token
+			}
+		}
 		if st > 0 && (isWordByte(t[st-1]) || t[st-1] >= 0x80) {
 			continue
 		}
@@ -90,6 +102,9 @@ func (s *piiScan) scanTokens() {
 			next = s.mixedToken(st, e)
 		}
 		if next > i {
+			if s.dob {
+				s.dobRuns(i, next)
+			}
 			i = next
 		}
 	}

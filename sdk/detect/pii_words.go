@@ -564,7 +564,6 @@ func parseDate(t string, i int) int {
 func (s *piiScan) scanDOB() {
 	t := s.text
 	n := len(t)
-	skipTo := 0
 	for i := 0; i < n; {
 		for i+8 <= n && swarDigits(load8(t, i)) == 0 {
 			i += 8
@@ -579,14 +578,30 @@ func (s *piiScan) scanDOB() {
 		for i < n && isDigit(t[i]) {
 			i++
 		}
-		if p < skipTo {
-			continue
+		s.dobAt(p)
+	}
+}
+
+// dobAt looks for a date of birth announced before the digit run at p
+// (dobWordBefore) unless p is inside the last one found.
+func (s *piiScan) dobAt(p int) {
+	if p < s.dobSkip {
+		return
+	}
+	if ws, we, ok := dobWordBefore(s.text, p); ok && ws >= s.dobSkip {
+		if e := s.dateOfBirth(we); e > 0 {
+			s.dobSkip = e
 		}
-		if ws, we, ok := dobWordBefore(t, p); ok && ws >= skipTo {
-			if e := s.dateOfBirth(we); e > 0 {
-				skipTo = e
-				i = max(i, e)
-			}
+	}
+}
+
+// dobRuns runs dobAt on every digit run starting in t[from:to], for
+// scanTokens, which walks the digit runs of the text in order.
+func (s *piiScan) dobRuns(from, to int) {
+	t := s.text
+	for p := from; p < to; p++ {
+		if isDigit(t[p]) && (p == 0 || !isDigit(t[p-1])) {
+			s.dobAt(p)
 		}
 	}
 }
