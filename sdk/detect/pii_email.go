@@ -10,20 +10,29 @@ func isLocalByte(c byte) bool { return charClass[c]&cLocal != 0 }
 
 func (s *piiScan) scanAt() {
 	t := s.text
-	for i := 0; i < len(t); {
-		k := strings.IndexByte(t[i:], '@')
+	for {
+		k := strings.IndexByte(t[s.atNext:], '@')
 		if k < 0 {
 			return
 		}
-		at := i + k
-		i = at + 1
-		if end := s.urlCredentials(at); end > 0 {
-			i = end
-			continue
-		}
-		if end := s.email(at); end > 0 {
-			i = end
-		}
+		s.atAt(s.atNext + k)
+	}
+}
+
+// atAt checks the '@' at 'at' for URL credentials, else an e-mail
+// address, unless it is inside the last one found; scanAt, or scanTokens'
+// walk, calls it on every '@' in order.
+func (s *piiScan) atAt(at int) {
+	if at < s.atNext {
+		return
+	}
+	s.atNext = at + 1
+	if end := s.urlCredentials(at); end > 0 {
+		s.atNext = end
+		return
+	}
+	if end := s.email(at); end > 0 {
+		s.atNext = end
 	}
 }
 

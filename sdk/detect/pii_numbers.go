@@ -25,14 +25,17 @@ type numGroup struct {
 // scanTokens walks the alphanumeric tokens of the text once and hands
 // each to the digit-group or the mixed-token detectors. With s.dob it
 // also looks for dates of birth at every digit run (what scanDOB does in
-// a pass of its own), in order: the text is walked once for both.
+// a pass of its own), and with s.at it checks every '@' sign (scanAt), in
+// order: the text is walked once for the three.
 func (s *piiScan) scanTokens() {
 	t := s.text
 	n := len(t)
-	numbers := s.want(bitCreditCard | bitPhone | bitUSSSN | bitUKNHS | bitINAadhaar |
-		bitAUTFN | bitAUABN | bitAUACN | bitAUMedicare | bitESNIF)
-	mixed := s.want(bitIBAN | bitCrypto | bitESNIF | bitESNIE | bitITFiscalCode |
-		bitINPAN | bitSGNRIC)
+	numbers := s.want(numberKinds)
+	mixed := s.want(mixedKinds)
+	var atMask uint64 // all ones when the walk checks '@' signs
+	if s.at {
+		atMask = ^uint64(0)
+	}
 	if !numbers && !mixed {
 		if s.dob {
 			s.scanDOB()
@@ -52,7 +55,7 @@ func (s *piiScan) scanTokens() {
 			j := i
 			for j+8 <= n {
 				x := load8(t, j)
-				if swarDigits(x) != 0 {
+				if swarDigits(x)|swarEq(x, '@')&atMask != 0 {
 					break
 				}
 				// Without digits, alphanumeric means an ASCII letter.
@@ -71,6 +74,9 @@ func (s *piiScan) scanTokens() {
 			}
 		}
 		if !isAlnum(t[i]) {
+			if t[i] == '@' && s.at {
+				s.atAt(i)
+			}
 			i++
 			continue
 		}
