@@ -51,12 +51,14 @@ type PIIOptions struct {
 }
 
 // PII appends to dst the personal data found in text and returns the
-// extended slice, in order of Start. It makes one pass over the text per
-// detector family: '@' for e-mail and URL credentials, alphanumeric tokens
-// (digit groups for cards, phones, SSNs and numeric national identifiers;
-// mixed tokens for IBANs, wallets and lettered identifiers), hex/colon
-// runs for IP and MAC addresses, and words for dates of birth, person
-// names and locations.
+// extended slice, in order of Start (then longest first, then by kind).
+// It makes one pass over the text per detector family: alphanumeric
+// tokens (digit groups for cards, phones, SSNs and numeric national
+// identifiers; mixed tokens for IBANs, wallets and lettered identifiers),
+// which also checks the '@' signs for e-mail and URL credentials and,
+// unless names or places are wanted, the digit runs for dates of birth;
+// hex/colon runs for IP and MAC addresses; and words for person names,
+// locations and their dates of birth.
 //
 // Findings of the same kind never overlap (the longer, then the more
 // confident, wins). Findings of different kinds may overlap, because one
