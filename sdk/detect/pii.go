@@ -1,5 +1,7 @@
 package detect
 
+import "math/bits"
+
 // PII entity kinds reported by PII. The names follow the usual DLP
 // vocabulary (and map one to one onto presidio's where one exists).
 const (
@@ -49,12 +51,14 @@ type PIIOptions struct {
 }
 
 // PII appends to dst the personal data found in text and returns the
-// extended slice, in order of Start. It makes one pass over the text per
-// detector family: '@' for e-mail and URL credentials, alphanumeric tokens
-// (digit groups for cards, phones, SSNs and numeric national identifiers;
-// mixed tokens for IBANs, wallets and lettered identifiers), hex/colon
-// runs for IP and MAC addresses, and words for dates of birth, person
-// names and locations.
+// extended slice, in order of Start (then longest first, then by kind).
+// It makes one pass over the text per detector family: alphanumeric
+// tokens (digit groups for cards, phones, SSNs and numeric national
+// identifiers; mixed tokens for IBANs, wallets and lettered identifiers),
+// which also checks the '@' signs for e-mail and URL credentials and,
+// unless names or places are wanted, the digit runs for dates of birth;
+// hex/colon runs for IP and MAC addresses; and words for person names,
+// locations and their dates of birth.
 //
 // Findings of the same kind never overlap (the longer, then the more
 // confident, wins). Findings of different kinds may overlap, because one
@@ -67,24 +71,30 @@ type PIIOptions struct {
 // grow, so a caller that reuses dst (dst[:0]) scans without allocating.
 // It is safe for concurrent use with distinct dst slices.
 func PII(text string, dst []Finding, opt *PIIOptions) []Finding {
-	s := piiScan{text: text, dst: dst, base: len(dst), min: DefaultPIIMinConfidence}
+	s := piiScan{text: text, dst: dst, base: len(dst), min: DefaultPIIMinConfidence, kinds: allKinds}
 	if opt != nil {
 		if opt.MinConfidence > 0 {
 			s.min = opt.MinConfidence
 		}
-		s.kinds = opt.Kinds
+		if len(opt.Kinds) > 0 {
+			s.kinds = kindMask(opt.Kinds)
+		}
 	}
-	if s.wantAny(KindEmail, KindURLCredentials) {
+	// '@' signs (scanAt) and, when names and places are not wanted,
+	// dates of birth (scanDOB) are looked for in scanTokens' walk when it
+	// runs: one pass over the text instead of three.
+	at := s.want(bitEmail | bitURLCredentials)
+	s.at = at && s.want(numberKinds|mixedKinds)
+	if at && !s.at {
 		s.scanAt()
 	}
+	s.dob = s.want(bitDateOfBirth) && !s.want(bitPerson|bitLocation)
 	s.scanTokens()
-	if s.wantAny(KindIPAddress, KindMACAddress) {
+	if s.want(bitIPAddress | bitMACAddress) {
 		s.scanNet()
 	}
-	if s.wantAny(KindPerson, KindLocation) {
+	if s.want(bitPerson | bitLocation) {
 		s.scanWords()
-	} else if s.want(KindDateOfBirth) {
-		s.scanDOB()
 	}
 	s.finish()
 	return s.dst
@@ -96,37 +106,113 @@ type piiScan struct {
 	dst   []Finding
 	base  int
 	min   float64
-	kinds []Kind
+	kinds kindSet // the kinds wanted
+
+	dob     bool // scanTokens looks for dates of birth (dobAt) as well
+	dobSkip int  // the end of the last date of birth found by dobAt
+	at      bool // scanTokens checks '@' signs (atAt) as well
+	atNext  int  // where atAt looks for the next '@'
 
 	ctx     [4]ctxWindow // recent contextLists results
 	ctxNext int
 	win     window // classifyNumber's window, kept here to save zeroing it per call
 }
 
-func (s *piiScan) want(k Kind) bool {
-	if len(s.kinds) == 0 {
-		return true
-	}
-	for _, w := range s.kinds {
-		if w == k {
-			return true
-		}
-	}
-	return false
+// kindSet is a set of the kinds PII reports, one bit each (kindBits'
+// order): the families test it once per call and emit once per finding,
+// where comparing Kind strings against PIIOptions.Kinds would cost a call
+// per comparison inside Wasm.
+type kindSet uint32
+
+const (
+	bitEmail kindSet = 1 << iota
+	bitPhone
+	bitCreditCard
+	bitIBAN
+	bitUSSSN
+	bitIPAddress
+	bitMACAddress
+	bitCrypto
+	bitURLCredentials
+	bitUKNHS
+	bitESNIF
+	bitESNIE
+	bitITFiscalCode
+	bitINAadhaar
+	bitINPAN
+	bitAUTFN
+	bitAUABN
+	bitAUACN
+	bitAUMedicare
+	bitSGNRIC
+	bitDateOfBirth
+	bitPerson
+	bitLocation
+
+	allKinds = bitLocation<<1 - 1
+)
+
+// The kinds scanTokens' digit groups and mixed tokens report.
+const (
+	numberKinds = bitCreditCard | bitPhone | bitUSSSN | bitUKNHS | bitINAadhaar |
+		bitAUTFN | bitAUABN | bitAUACN | bitAUMedicare | bitESNIF
+	mixedKinds = bitIBAN | bitCrypto | bitESNIF | bitESNIE | bitITFiscalCode |
+		bitINPAN | bitSGNRIC
+)
+
+// kindBits lists the kinds in the order of their bits.
+var kindBits = [...]Kind{
+	KindEmail, KindPhone, KindCreditCard, KindIBAN, KindUSSSN, KindIPAddress, KindMACAddress,
+	KindCrypto, KindURLCredentials, KindUKNHS, KindESNIF, KindESNIE, KindITFiscalCode,
+	KindINAadhaar, KindINPAN, KindAUTFN, KindAUABN, KindAUACN, KindAUMedicare, KindSGNRIC,
+	KindDateOfBirth, KindPerson, KindLocation,
 }
 
-func (s *piiScan) wantAny(ks ...Kind) bool {
-	for _, k := range ks {
-		if s.want(k) {
-			return true
+// kindSlots is an open-addressing table (kindSlot's hash, linear
+// probing) of the indexes in kindBits plus one (0: empty).
+var kindSlots = func() (t [64]uint8) {
+	for i, k := range kindBits {
+		h := kindSlot(k)
+		for t[h] != 0 {
+			h = (h + 1) % uint(len(t))
 		}
+		t[h] = uint8(i + 1)
 	}
-	return false
+	return t
+}()
+
+func kindSlot(k Kind) uint {
+	if len(k) == 0 {
+		return 0
+	}
+	return (uint(len(k))*37 + uint(k[0])*11 + uint(k[len(k)-1])*5 + uint(k[len(k)/2])) % 64
 }
 
-// emit records a finding if its kind is wanted and its confidence (clamped
+// kindBit returns the bit of k, or 0 for a kind PII does not report.
+func kindBit(k Kind) kindSet {
+	for h := kindSlot(k); kindSlots[h] != 0; h = (h + 1) % uint(len(kindSlots)) {
+		if i := kindSlots[h] - 1; kindBits[i] == k {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// kindMask returns the set of kinds.
+func kindMask(kinds []Kind) kindSet {
+	var m kindSet
+	for _, k := range kinds {
+		m |= kindBit(k)
+	}
+	return m
+}
+
+// want reports whether any kind of ks is wanted.
+func (s *piiScan) want(ks kindSet) bool { return s.kinds&ks != 0 }
+
+// emit records a finding of kind k (one bit) if the kind is wanted and its confidence (clamped
 // to [0, 1]) reaches the threshold. It reports whether it was recorded.
-func (s *piiScan) emit(k Kind, rule string, start, end int, conf float64) bool {
+func (s *piiScan) emit(k kindSet, rule string, start, end int, conf float64) bool {
 	if conf > 1 {
 		conf = 1
 	}
@@ -138,7 +224,7 @@ func (s *piiScan) emit(k Kind, rule string, start, end int, conf float64) bool {
 	if start > 0 && s.text[start]&0xC0 == 0x80 || end < len(s.text) && s.text[end]&0xC0 == 0x80 {
 		return false
 	}
-	s.dst = append(s.dst, Finding{Kind: k, Rule: rule, Start: start, End: end, Confidence: conf})
+	s.dst = append(s.dst, Finding{Kind: kindBits[bits.TrailingZeros32(uint32(k))], Rule: rule, Start: start, End: end, Confidence: conf})
 	return true
 }
 
@@ -184,11 +270,17 @@ func (s *piiScan) finish() {
 	s.dst = s.dst[:s.base+out]
 }
 
+// lessFinding orders findings by start, then longest first, then by
+// kind: a total order, so the result does not depend on the order in
+// which the families found them.
 func lessFinding(a, b *Finding) bool {
 	if a.Start != b.Start {
 		return a.Start < b.Start
 	}
-	return a.End > b.End
+	if a.End != b.End {
+		return a.End > b.End
+	}
+	return a.Kind < b.Kind
 }
 
 func betterFinding(a, b *Finding) bool {
@@ -296,18 +388,19 @@ func isWordLetter(c byte) bool { return charClass[c]&(cAlpha|cHigh) != 0 }
 // text[from:to]: a word (a maximal run of word letters) counts when it
 // starts inside the window, even if it runs past to; a word cut by the
 // window's left edge does not count. The window is clipped to the text.
-func (s *piiScan) hasContext(from, to int, words wordList) bool {
+func (s *piiScan) hasContext(from, to int, words ctxList) bool {
 	return s.contextLists(from, to)&words.bit != 0
 }
 
 // around reports whether a context word is within the usual window of a
 // candidate: 48 bytes before it or 24 after.
-func (s *piiScan) around(start, end int, words wordList) bool {
+func (s *piiScan) around(start, end int, words ctxList) bool {
 	return (s.contextLists(start-48, start)|s.contextLists(end, end+24))&words.bit != 0
 }
 
-// contextLists returns the union of the lists (wordList.bit) of the words
-// in the window text[from:to] (see hasContext). One candidate asks for
+// contextLists returns the union of the context lists (ctxList.bit) of
+// the words in the window text[from:to] (see hasContext); bits of other
+// lists may be set or not. One candidate asks for
 // several lists over the same windows (a card: card words, then negative
 // words; a number tried as card, SSN, identifier and phone), so the last
 // windows are remembered: the text is tokenised once per window, not once
@@ -340,9 +433,99 @@ func (s *piiScan) remember(from, to int, lists uint64) {
 // scanContext returns the lists of the words in the window text[from:to]
 // (all) and of those among them that start at mid or later (tail: the
 // words of the window text[mid:to]).
+//
+// A window of up to ctxMaskWindow bytes is read as a bit mask of its word
+// letters, built eight bytes at a time, and its words are taken from the
+// mask (trailing-zero counts) without a branch per byte; a word is looked
+// up only when its sketch (ctxSketch) is one of a context list's word. In
+// prose most words are in no list, and inside Wasm every branch of a Go
+// loop is a jump through the function's dispatch loop: a byte loop and a
+// hash per word cost several times more. Longer windows take the byte
+// loop (scanContextBytes).
 func (s *piiScan) scanContext(from, mid, to int) (all, tail uint64) {
 	text := s.text
-	i, end := max(from, 0), min(to, len(text))
+	i0, end := max(from, 0), min(to, len(text))
+	if end <= i0 {
+		return 0, 0
+	}
+	if end-i0 > ctxMaskWindow {
+		return s.scanContextBytes(i0, mid, end)
+	}
+	m := letterMask(text, i0)
+	starts := m &^ (m << 1)
+	if i0 > 0 && isWordLetter(text[i0-1]) {
+		starts &^= 1 // the window cuts a word: it does not count
+	}
+	starts &= 1<<(end-i0) - 1 // words starting in the window
+	for starts != 0 {
+		k := bits.TrailingZeros64(starts)
+		starts &= starts - 1
+		l := bits.TrailingZeros64(^m >> k) // 64 - k > ctxMaxLen when the word runs past the mask
+		if l > ctxMaxLen {
+			continue
+		}
+		w := text[i0+k : i0+k+l]
+		if !ctxDict.sketchHas(w) {
+			continue
+		}
+		if lists := contextWordLists(w); lists != 0 {
+			all |= lists
+			if i0+k >= mid {
+				tail |= lists
+			}
+		}
+	}
+	return all, tail
+}
+
+// ctxMaskWindow is the longest window scanContext reads as a bit mask: a
+// word starting in it and shorter than ctxMaxLen+1 ends within the mask's
+// 64 bytes.
+const ctxMaskWindow = 64 - ctxMaxLen - 1
+
+// letterMask returns the word letters (isWordLetter) of text[i:i+64] as
+// bits (bit k for text[i+k]); bytes past the text are not letters.
+func letterMask(text string, i int) uint64 {
+	if i+64 > len(text) {
+		return letterMaskEnd(text, i)
+	}
+	// Straight-line code: a loop costs a branch per block inside Wasm.
+	return gather8(load8(text, i)) | gather8(load8(text, i+8))<<8 |
+		gather8(load8(text, i+16))<<16 | gather8(load8(text, i+24))<<24 |
+		gather8(load8(text, i+32))<<32 | gather8(load8(text, i+40))<<40 |
+		gather8(load8(text, i+48))<<48 | gather8(load8(text, i+56))<<56
+}
+
+// letterMaskEnd is letterMask near the end of the text.
+func letterMaskEnd(text string, i int) uint64 {
+	var m uint64
+	for k := 0; k < 64; k += 8 {
+		var x uint64
+		if j := i + k; j+8 <= len(text) {
+			x = load8(text, j)
+		} else {
+			for b := 7; b >= 0; b-- {
+				x <<= 8
+				if j+b < len(text) {
+					x |= uint64(text[j+b])
+				}
+			}
+		}
+		m |= gather8(x) << k
+	}
+	return m
+}
+
+// gather8 returns the word letters of the eight bytes x as the low eight
+// bits: the high bit of each letter byte, gathered by a multiply.
+func gather8(x uint64) uint64 {
+	return (swarWordLetters(x) >> 7) * 0x0102040810204080 >> 56
+}
+
+// scanContextBytes is scanContext for windows longer than the mask,
+// byte by byte. i and end are within the text.
+func (s *piiScan) scanContextBytes(i, mid, end int) (all, tail uint64) {
+	text := s.text
 	if i > 0 && isWordLetter(text[i-1]) {
 		for i < end && isWordLetter(text[i]) {
 			i++
@@ -357,11 +540,12 @@ func (s *piiScan) scanContext(from, mid, to int) (all, tail uint64) {
 		for j < len(text) && isWordLetter(text[j]) {
 			j++
 		}
-		if ctxDict.mayHold(text[i:j]) {
-			l := contextWordLists(text[i:j])
-			all |= l
-			if i >= mid {
-				tail |= l
+		if w := text[i:j]; len(w) <= ctxMaxLen && ctxDict.sketchHas(w) {
+			if l := contextWordLists(w); l != 0 {
+				all |= l
+				if i >= mid {
+					tail |= l
+				}
 			}
 		}
 		i = j
@@ -378,7 +562,7 @@ type ctxWindow struct {
 
 // Context words that lower confidence for any numeric candidate: the
 // number is a reference, a quantity or a version, not a person's data.
-var negativeNumberWords = newWordList(
+var negativeNumberWords = newContextList(
 	"order", "invoice", "tracking", "ref", "reference", "version", "ver",
 	"build", "release", "isbn", "sku", "serial", "ticket", "item",
 	"part", "model", "page", "pages", "total", "amount", "price", "usd",
@@ -412,6 +596,39 @@ type ctxDictTable struct {
 	// of that length: most words of a text fail this test and are never
 	// hashed.
 	lenFirst [ctxMaxLen + 1][8]uint32
+	// sketches is the set of the sketches (ctxSketch) of the context
+	// lists' words, a finer pre-check than lenFirst for the context
+	// windows' scan.
+	sketches [ctxSketchBits / 64]uint64
+	ctxLists uint64 // the bits of the context lists (ctxList)
+}
+
+// ctxSketchBits is the size of ctxDictTable.sketches: with a few hundred
+// words in the lists, about one word in twenty that is in no list passes.
+const ctxSketchBits = 1 << 12
+
+// ctxSketch hashes a word's length and its first, middle and last bytes
+// (ASCII letters folded) into [0, ctxSketchBits): four loads and a
+// multiply, whatever the word's length. w is not empty.
+func ctxSketch(w string) uint32 {
+	n := len(w)
+	k := uint32(n) | uint32(foldTable[w[0]])<<4 | uint32(foldTable[w[n>>1]])<<12 | uint32(foldTable[w[n-1]])<<20
+	return k * 0x9E3779B1 >> (32 - 12)
+}
+
+// foldTable is lowerByte as a table, for code that must stay small
+// enough to be inlined.
+var foldTable = func() (t [256]byte) {
+	for c := range t {
+		t[c] = lowerByte(byte(c))
+	}
+	return t
+}()
+
+// sketchHas reports whether some context list might hold w (not empty).
+func (d *ctxDictTable) sketchHas(w string) bool {
+	h := ctxSketch(w)
+	return d.sketches[h>>6]&(1<<(h&63)) != 0
 }
 
 // ctxMaxLen is the longest word a wordList may hold.
@@ -470,6 +687,22 @@ func newWordList(words ...string) wordList {
 			}
 			h++
 		}
+	}
+	return l
+}
+
+// ctxList is a word list for context windows (around, hasContext): only
+// its words are in ctxDict.sketches, so the windows' scan looks up only
+// the words that may be in a context list (not stop words and triggers,
+// which are frequent in prose and never asked of a window).
+type ctxList struct{ wordList }
+
+func newContextList(words ...string) ctxList {
+	l := ctxList{newWordList(words...)}
+	ctxDict.ctxLists |= l.bit
+	for _, w := range words {
+		sk := ctxSketch(w)
+		ctxDict.sketches[sk>>6] |= 1 << (sk & 63)
 	}
 	return l
 }

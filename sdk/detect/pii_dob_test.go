@@ -33,10 +33,10 @@ func TestScanDOBMatchesScanWords(t *testing.T) {
 		if it%7 == 0 {
 			text = strings.Repeat("padding words here ", r.IntN(3)) + text
 		}
-		want := piiScan{text: text, min: DefaultPIIMinConfidence, kinds: []Kind{KindDateOfBirth}}
+		want := piiScan{text: text, min: DefaultPIIMinConfidence, kinds: bitDateOfBirth}
 		want.scanWords()
 		want.finish()
-		got := piiScan{text: text, min: DefaultPIIMinConfidence, kinds: []Kind{KindDateOfBirth}}
+		got := piiScan{text: text, min: DefaultPIIMinConfidence, kinds: bitDateOfBirth}
 		got.scanDOB()
 		got.finish()
 		if !slices.Equal(want.dst, got.dst) {
@@ -48,4 +48,61 @@ func TestScanDOBMatchesScanWords(t *testing.T) {
 		t.Fatalf("only %d dates of birth in the random texts: the generator does not exercise the scan", found)
 	}
 	t.Logf("%d dates of birth", found)
+}
+
+// TestTokensWalkMatchesPasses checks that the dates of birth, e-mail
+// addresses and URL credentials found in scanTokens' walk (PII's default
+// when names and places are not wanted) are what passes of scanDOB and
+// scanAt of their own find, with every other finding unchanged, on random
+// texts mixing birth words, dates and '@' signs with the numbers and
+// tokens scanTokens handles (groups it consumes whole, IBANs, tokens
+// glued to letters or multi-byte letters).
+func TestTokensWalkMatchesPasses(t *testing.T) {
+	parts := []string{
+		"born", "Born", "dob", "DOB:", "birth", "né", "née", "geboren", "date", "of", "on", "the", "was",
+		"March", "Dec", "12", "1990", "03/12/1990", "1990-03-12", "12.03.1990", "12th", "31", "2024",
+		"4111 1111 1111 1111", "+1 415 555 0132", "(415) 555-0132", "415.555.0132 x1234", "DE89 3704 0044 0532 0130 00",
+		"078-05-1120", "536-22-1234", "12345678Z", "X1234567L", "10:30", "1.2.3.4", "ab12", "é12", "_12", "x1990",
+		"invoice", "phone", "card", "1", "42", ":", ",", ".", "-", "/", "(", ")", "+",
+		"jane.doe@example.com", "j2@ex4mple.com", "@", "a@b", "mail@", "https://u:p4ss@db.example", "x@y.z", "12@34.de",
+	}
+	seps := []string{" ", " ", " ", "", ", ", ": ", "\n"}
+	kinds := []Kind{KindEmail, KindPhone, KindCreditCard, KindIBAN, KindUSSSN, KindCrypto, KindURLCredentials,
+		KindUKNHS, KindESNIF, KindESNIE, KindITFiscalCode, KindINAadhaar, KindINPAN, KindAUTFN, KindAUMedicare,
+		KindSGNRIC, KindDateOfBirth}
+	opt := &PIIOptions{Kinds: kinds}
+	r := rand.New(rand.NewPCG(5, 6))
+	var b strings.Builder
+	dobs, ats, others := 0, 0, 0
+	for range 20000 {
+		b.Reset()
+		for range 2 + r.IntN(16) {
+			b.WriteString(parts[r.IntN(len(parts))])
+			b.WriteString(seps[r.IntN(len(seps))])
+		}
+		text := b.String()
+		got := PII(text, nil, opt)
+		ref := piiScan{text: text, min: DefaultPIIMinConfidence, kinds: kindMask(kinds)}
+		ref.scanAt()
+		ref.scanTokens()
+		ref.scanDOB()
+		ref.finish()
+		if !slices.Equal(got, ref.dst) {
+			t.Fatalf("%q:\none walk  %+v\ntwo walks %+v", text, got, ref.dst)
+		}
+		for _, f := range got {
+			switch f.Kind {
+			case KindDateOfBirth:
+				dobs++
+			case KindEmail, KindURLCredentials:
+				ats++
+			default:
+				others++
+			}
+		}
+	}
+	if dobs < 500 || ats < 500 || others < 500 {
+		t.Fatalf("%d dates of birth, %d e-mails and URL credentials, %d other findings: the generator does not exercise all", dobs, ats, others)
+	}
+	t.Logf("%d dates of birth, %d e-mails and URL credentials, %d other findings", dobs, ats, others)
 }

@@ -4,26 +4,35 @@ import "strings"
 
 // E-mail addresses and URL credentials: one pass over the '@' signs.
 
-var emailWords = newWordList("email", "e-mail", "mail", "contact", "address", "courriel", "correo")
+var emailWords = newContextList("email", "e-mail", "mail", "contact", "address", "courriel", "correo")
 
 func isLocalByte(c byte) bool { return charClass[c]&cLocal != 0 }
 
 func (s *piiScan) scanAt() {
 	t := s.text
-	for i := 0; i < len(t); {
-		k := strings.IndexByte(t[i:], '@')
+	for {
+		k := strings.IndexByte(t[s.atNext:], '@')
 		if k < 0 {
 			return
 		}
-		at := i + k
-		i = at + 1
-		if end := s.urlCredentials(at); end > 0 {
-			i = end
-			continue
-		}
-		if end := s.email(at); end > 0 {
-			i = end
-		}
+		s.atAt(s.atNext + k)
+	}
+}
+
+// atAt checks the '@' at 'at' for URL credentials, else an e-mail
+// address, unless it is inside the last one found; scanAt, or scanTokens'
+// walk, calls it on every '@' in order.
+func (s *piiScan) atAt(at int) {
+	if at < s.atNext {
+		return
+	}
+	s.atNext = at + 1
+	if end := s.urlCredentials(at); end > 0 {
+		s.atNext = end
+		return
+	}
+	if end := s.email(at); end > 0 {
+		s.atNext = end
 	}
 }
 
@@ -82,7 +91,7 @@ func (s *piiScan) email(at int) int {
 	if s.around(a, e, emailWords) {
 		conf = 1
 	}
-	if !s.emit(KindEmail, "email", a, e, conf) {
+	if !s.emit(bitEmail, "email", a, e, conf) {
 		return 0
 	}
 	return e
@@ -127,7 +136,7 @@ func (s *piiScan) urlCredentials(at int) int {
 	if at+1 >= len(t) || !(isAlnum(t[at+1]) || t[at+1] == '[') {
 		return 0
 	}
-	if !s.emit(KindURLCredentials, "url-userinfo", a, at, 0.95) {
+	if !s.emit(bitURLCredentials, "url-userinfo", a, at, 0.95) {
 		return 0
 	}
 	return at + 1

@@ -5,15 +5,15 @@ import "math/bits"
 // IP and MAC addresses: one pass over the starts of hex/colon runs.
 
 var (
-	ipWords      = newWordList("ip", "ipv4", "ipv6", "address", "addr", "host", "server", "client", "src", "dst", "gateway", "from", "connecting", "subnet")
-	versionWords = newWordList("version", "ver", "v", "release", "build", "sdk", "firmware", "update")
-	macWords     = newWordList("mac", "hardware", "ethernet", "wifi", "physical", "bssid", "nic")
+	ipWords      = newContextList("ip", "ipv4", "ipv6", "address", "addr", "host", "server", "client", "src", "dst", "gateway", "from", "connecting", "subnet")
+	versionWords = newContextList("version", "ver", "v", "release", "build", "sdk", "firmware", "update")
+	macWords     = newContextList("mac", "hardware", "ethernet", "wifi", "physical", "bssid", "nic")
 )
 
 func (s *piiScan) scanNet() {
 	t := s.text
 	n := len(t)
-	ip, mac := s.want(KindIPAddress), s.want(KindMACAddress)
+	ip, mac := s.want(bitIPAddress), s.want(bitMACAddress)
 	for i := 0; i < n; {
 		// Every address has a ':', '.' or '-' within its first five
 		// bytes (after at most four hex digits, see netCandidate): skip
@@ -62,7 +62,7 @@ func (s *piiScan) scanNet() {
 					if s.around(i, e, macWords) {
 						conf = 0.9
 					}
-					if s.emit(KindMACAddress, "mac", i, e, conf) {
+					if s.emit(bitMACAddress, "mac", i, e, conf) {
 						end = e
 					}
 				}
@@ -157,7 +157,7 @@ func (s *piiScan) emitIPv4(i, e, cidr int) int {
 	if s.hasContext(i-24, i, versionWords) {
 		conf -= 0.4
 	}
-	if s.emit(KindIPAddress, "ipv4", i, cidr, conf) {
+	if s.emit(bitIPAddress, "ipv4", i, cidr, conf) {
 		return cidr
 	}
 	return 0
@@ -247,7 +247,7 @@ func (s *piiScan) ipv6(i int) int {
 	if s.around(i, end, ipWords) {
 		conf += 0.2
 	}
-	if s.emit(KindIPAddress, "ipv6", i, end, conf) {
+	if s.emit(bitIPAddress, "ipv6", i, end, conf) {
 		return end
 	}
 	return 0

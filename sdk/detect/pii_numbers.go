@@ -23,15 +23,23 @@ type numGroup struct {
 }
 
 // scanTokens walks the alphanumeric tokens of the text once and hands
-// each to the digit-group or the mixed-token detectors.
+// each to the digit-group or the mixed-token detectors. With s.dob it
+// also looks for dates of birth at every digit run (what scanDOB does in
+// a pass of its own), and with s.at it checks every '@' sign (scanAt), in
+// order: the text is walked once for the three.
 func (s *piiScan) scanTokens() {
 	t := s.text
 	n := len(t)
-	numbers := s.wantAny(KindCreditCard, KindPhone, KindUSSSN, KindUKNHS, KindINAadhaar,
-		KindAUTFN, KindAUABN, KindAUACN, KindAUMedicare, KindESNIF)
-	mixed := s.wantAny(KindIBAN, KindCrypto, KindESNIF, KindESNIE, KindITFiscalCode,
-		KindINPAN, KindSGNRIC)
+	numbers := s.want(numberKinds)
+	mixed := s.want(mixedKinds)
+	var atMask uint64 // all ones when the walk checks '@' signs
+	if s.at {
+		atMask = ^uint64(0)
+	}
 	if !numbers && !mixed {
+		if s.dob {
+			s.scanDOB()
+		}
 		return
 	}
 	for i := 0; i < n; {
@@ -47,8 +55,11 @@ func (s *piiScan) scanTokens() {
 			j := i
 			for j+8 <= n {
 				x := load8(t, j)
+				if swarDigits(x)|swarEq(x, '@')&atMask != 0 {
+					break
+				}
 				// Without digits, alphanumeric means an ASCII letter.
-				if swarDigits(x) != 0 || (^swarWordLetters(x)|x)&swarHi == 0 {
+				if (^swarWordLetters(x)|x)&swarHi == 0 {
 					break
 				}
 				j += 8
@@ -63,6 +74,9 @@ func (s *piiScan) scanTokens() {
 			}
 		}
 		if !isAlnum(t[i]) {
+			if t[i] == '@' && s.at {
+				s.atAt(i)
+			}
 			i++
 			continue
 		}
@@ -76,6 +90,13 @@ func (s *piiScan) scanTokens() {
 			e++
 		}
 		i = e
+		if s.dob && nd > 0 {
+			if nd < e-st {
+				s.dobRuns(st, e)
+			} else if st == 0 || !isDigit(t[st-1]) {
+				s.dobAt(st) // one run, the token
+			}
+		}
 		if st > 0 && (isWordByte(t[st-1]) || t[st-1] >= 0x80) {
 			continue
 		}
@@ -87,6 +108,9 @@ func (s *piiScan) scanTokens() {
 			next = s.mixedToken(st, e)
 		}
 		if next > i {
+			if s.dob {
+				s.dobRuns(i, next)
+			}
 			i = next
 		}
 	}
@@ -296,7 +320,7 @@ func (s *piiScan) classifyNumber(g *numGroup, k, m int) bool {
 // 19-digit card.
 const minNumberDigits, maxNumberDigits = 7, 19
 
-var cardWords = newWordList("card", "credit", "debit", "visa", "mastercard", "amex", "cc", "ccn",
+var cardWords = newContextList("card", "credit", "debit", "visa", "mastercard", "amex", "cc", "ccn",
 	"payment", "pay", "discover", "maestro", "jcb", "diners", "kreditkarte", "carte", "tarjeta", "carta")
 
 func (s *piiScan) card(w *window) bool {
@@ -339,7 +363,7 @@ func (s *piiScan) card(w *window) bool {
 	if s.around(w.start, w.end, negativeNumberWords) {
 		conf -= 0.45
 	}
-	return s.emit(KindCreditCard, rule, w.start, w.end, conf)
+	return s.emit(bitCreditCard, rule, w.start, w.end, conf)
 }
 
 func luhn(d []byte) bool {
@@ -397,7 +421,7 @@ func cardIssuer(d []byte) string {
 	return ""
 }
 
-var ssnWords = newWordList("ssn", "ssns", "social", "security", "ss", "ssa", "taxpayer", "itin")
+var ssnWords = newContextList("ssn", "ssns", "social", "security", "ss", "ssa", "taxpayer", "itin")
 
 // knownInvalidSSN are numbers published as examples (the Woolworth card,
 // advertising samples) that the SSA never issued to a person.
@@ -445,16 +469,16 @@ func (s *piiScan) ssn(w *window) bool {
 	if s.around(w.start, w.end, negativeNumberWords) {
 		conf -= 0.3
 	}
-	return s.emit(KindUSSSN, "us-ssn", w.start, w.end, conf)
+	return s.emit(bitUSSSN, "us-ssn", w.start, w.end, conf)
 }
 
-var phoneWords = newWordList("phone", "phones", "tel", "telephone", "mobile", "cell", "cellphone", "call",
+var phoneWords = newContextList("phone", "phones", "tel", "telephone", "mobile", "cell", "cellphone", "call",
 	"fax", "contact", "reach", "whatsapp", "sms", "text", "dial", "landline", "ph", "mob",
 	"handy", "telefon", "telefonnummer", "rufnummer", "téléphone", "portable", "telefono", "teléfono",
 	"cellulare", "móvil", "movil", "numero", "número", "nummer", "tél", "hotline")
 
 // notPhoneWords name other numbers that people write like phone numbers.
-var notPhoneWords = newWordList("license", "licence", "passport", "account", "routing", "policy", "vin",
+var notPhoneWords = newContextList("license", "licence", "passport", "account", "routing", "policy", "vin",
 	"iban", "ssn", "card", "id", "member", "customer", "patient", "nhs", "tfn", "abn", "medicare")
 
 // e164Two are the two-digit country calling codes (ITU-T E.164 assignment).
@@ -611,7 +635,7 @@ func (s *piiScan) phone(g *numGroup, k int, w *window) bool {
 	if s.around(start, end, negativeNumberWords) || s.hasContext(start-40, start, notPhoneWords) {
 		conf -= 0.35
 	}
-	return s.emit(KindPhone, rule, start, end, conf)
+	return s.emit(bitPhone, rule, start, end, conf)
 }
 
 // startsWithDate reports whether runs k.. of g begin with a numeric
@@ -649,14 +673,14 @@ func (s *piiScan) nationalNumber(w *window) bool {
 				if s.around(w.start, w.end, tfnWords) {
 					c += 0.4
 				}
-				found = s.emit(KindAUTFN, "au-tfn", w.start, w.end, c) || found
+				found = s.emit(bitAUTFN, "au-tfn", w.start, w.end, c) || found
 			}
 			if auACN(d) {
 				c := conf
 				if s.around(w.start, w.end, acnWords) {
 					c += 0.4
 				}
-				found = s.emit(KindAUACN, "au-acn", w.start, w.end, c) || found
+				found = s.emit(bitAUACN, "au-acn", w.start, w.end, c) || found
 			}
 		}
 	case 10:
@@ -668,7 +692,7 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if s.around(w.start, w.end, nhsWords) {
 				c += 0.4
 			}
-			found = s.emit(KindUKNHS, "uk-nhs", w.start, w.end, c) || found
+			found = s.emit(bitUKNHS, "uk-nhs", w.start, w.end, c) || found
 		}
 		if (w.m == 1 || w.formatted(" -", 4, 5, 1)) && auMedicare(d) {
 			c := 0.3
@@ -678,7 +702,7 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if s.around(w.start, w.end, medicareWords) {
 				c += 0.4
 			}
-			found = s.emit(KindAUMedicare, "au-medicare", w.start, w.end, c) || found
+			found = s.emit(bitAUMedicare, "au-medicare", w.start, w.end, c) || found
 		}
 	case 11:
 		if (w.m == 1 || w.formatted(" ", 2, 3, 3, 3)) && auABN(d) {
@@ -689,7 +713,7 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if s.around(w.start, w.end, abnWords) {
 				c += 0.4
 			}
-			found = s.emit(KindAUABN, "au-abn", w.start, w.end, c) || found
+			found = s.emit(bitAUABN, "au-abn", w.start, w.end, c) || found
 		}
 	case 12:
 		if (w.m == 1 || w.formatted(" -:", 4, 4, 4)) && d[0] >= '2' && verhoeff(d) {
@@ -700,19 +724,19 @@ func (s *piiScan) nationalNumber(w *window) bool {
 			if s.around(w.start, w.end, aadhaarWords) {
 				c += 0.4
 			}
-			found = s.emit(KindINAadhaar, "in-aadhaar", w.start, w.end, c) || found
+			found = s.emit(bitINAadhaar, "in-aadhaar", w.start, w.end, c) || found
 		}
 	}
 	return found
 }
 
 var (
-	tfnWords      = newWordList("tfn", "tax", "file")
-	acnWords      = newWordList("acn", "company")
-	abnWords      = newWordList("abn", "business")
-	nhsWords      = newWordList("nhs", "health", "patient")
-	medicareWords = newWordList("medicare")
-	aadhaarWords  = newWordList("aadhaar", "aadhar", "uid", "uidai", "aadhaar's")
+	tfnWords      = newContextList("tfn", "tax", "file")
+	acnWords      = newContextList("acn", "company")
+	abnWords      = newContextList("abn", "business")
+	nhsWords      = newContextList("nhs", "health", "patient")
+	medicareWords = newContextList("medicare")
+	aadhaarWords  = newContextList("aadhaar", "aadhar", "uid", "uidai", "aadhaar's")
 )
 
 func ukNHS(d []byte) bool {

@@ -97,6 +97,30 @@ func TestPIIIBAN(t *testing.T) {
 		{"XX89370400440532013000", nil},      // unknown country
 		{"Gb82WEST12345698765432", nil},      // mixed case
 	})
+	// mod97 against the definition (the number read as decimal digits,
+	// letters as 10..35, modulo 97), on every one-character change of
+	// valid IBANs.
+	for _, iban := range []string{"DE89370400440532013000", "GB82WEST12345698765432", "FR1420041010050500013M02606", "NO9386011117947"} {
+		for i := 0; i < len(iban); i++ {
+			for _, c := range []byte("0123456789ABCZ") {
+				b := []byte(iban)
+				b[i] = c
+				num := new(big.Int)
+				for _, x := range append(b[4:], b[:4]...) {
+					v := int64(x - '0')
+					if isUpper(x) {
+						num.Mul(num, big.NewInt(10))
+						v = int64(x-'A') + 10
+					}
+					num.Mul(num, big.NewInt(10)).Add(num, big.NewInt(v))
+				}
+				want := new(big.Int).Mod(num, big.NewInt(97)).Int64() == 1
+				if got := mod97(b); got != want {
+					t.Fatalf("mod97(%s) = %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
 }
 
 func TestPIISSN(t *testing.T) {
@@ -378,10 +402,70 @@ func TestBase58Check(t *testing.T) {
 // TestContextWords checks the shared word table: every word of every list
 // is found (in any ASCII case) with the bits of exactly the lists that
 // hold it, and words that are in no list are not found.
+// TestScanContextMask checks the bit-mask scan of context windows against
+// the byte loop, on every window of up to ctxMaskWindow bytes of texts
+// with context words at every offset, words cut by the window's edges or
+// running past it, multi-byte letters and the text's ends.
+func TestScanContextMask(t *testing.T) {
+	texts := []string{benchPrompt, guardBenchPrompt,
+		"card: 4111 1111 1111 1111 visa, order ref 12; Téléphone +33 1 23 45 67 89 (portable) iban",
+		"phonephone call-me tel:+1 cell/mobile x invoice#12 ssn_ ssn's aadhaar's numéro",
+		"a", "", "supercalifragilisticexpialidocious phone supercalifragilistic"}
+	for _, w := range ctxDict.entries {
+		texts = append(texts, w.word, "x "+w.word+" y", strings.ToUpper(w.word)+"1")
+	}
+	for _, text := range texts {
+		s := piiScan{text: text}
+		for from := -3; from <= len(text); from++ {
+			for to := from; to <= from+ctxMaskWindow; to++ {
+				for _, mid := range []int{from, (from + to) / 2, to} {
+					a1, t1 := s.scanContext(from, mid, to)
+					lo, hi := max(from, 0), min(to, len(text))
+					var a2, t2 uint64
+					if lo < hi {
+						a2, t2 = s.scanContextBytes(lo, mid, hi)
+					}
+					if a1 != a2 || t1 != t2 {
+						t.Fatalf("%q [%d:%d:%d]: mask %b/%b, bytes %b/%b", text, from, mid, to, a1, t1, a2, t2)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestKindBits checks the kind set behind PIIOptions.Kinds: every kind PII
+// reports has its own bit, and other names have none.
+func TestKindBits(t *testing.T) {
+	var seen kindSet
+	for i, k := range kindBits {
+		b := kindBit(k)
+		if b != 1<<i || seen&b != 0 {
+			t.Errorf("kindBit(%s) = %b, want %b", k, b, 1<<i)
+		}
+		seen |= b
+	}
+	if seen != allKinds {
+		t.Errorf("bits %b, want %b", seen, allKinds)
+	}
+	for _, k := range []Kind{"", "email", "EMAI", "EMAILS", "SECRET", "PHONE ", "X"} {
+		if b := kindBit(k); b != 0 {
+			t.Errorf("kindBit(%q) = %b, want 0", k, b)
+		}
+	}
+	if m := kindMask([]Kind{KindPhone, "NOPE", KindLocation, KindPhone}); m != bitPhone|bitLocation {
+		t.Errorf("kindMask = %b", m)
+	}
+	// A Kinds list naming only unknown kinds scans nothing.
+	if got := PII("mail jane@example.com", nil, &PIIOptions{Kinds: []Kind{"NOPE"}}); len(got) != 0 {
+		t.Errorf("unknown kind: got %+v", got)
+	}
+}
+
 func TestContextWords(t *testing.T) {
-	lists := map[string]wordList{"cardWords": cardWords, "negativeNumberWords": negativeNumberWords,
-		"phoneWords": phoneWords, "stopCaps": stopCaps, "monthNames": monthNames, "ipWords": ipWords,
-		"emailWords": emailWords, "locationTriggers": locationTriggers, "ibanWords": ibanWords}
+	lists := map[string]wordList{"cardWords": cardWords.wordList, "negativeNumberWords": negativeNumberWords.wordList,
+		"phoneWords": phoneWords.wordList, "stopCaps": stopCaps, "monthNames": monthNames, "ipWords": ipWords.wordList,
+		"emailWords": emailWords.wordList, "locationTriggers": locationTriggers, "ibanWords": ibanWords.wordList}
 	for _, e := range ctxDict.entries {
 		upper := strings.Map(func(r rune) rune { // ASCII only, as the lookup folds
 			if r >= 'a' && r <= 'z' {
@@ -392,6 +476,10 @@ func TestContextWords(t *testing.T) {
 		for _, w := range []string{e.word, upper, upper[:1] + e.word[1:]} {
 			if !ctxDict.mayHold(w) || contextWordLists(w) != e.lists {
 				t.Errorf("%q: lists %b, want %b", w, contextWordLists(w), e.lists)
+			}
+			// The windows' scan must look up every word of a context list.
+			if e.lists&ctxDict.ctxLists != 0 && !ctxDict.sketchHas(w) {
+				t.Errorf("%q of a context list fails sketchHas", w)
 			}
 		}
 	}
@@ -405,6 +493,9 @@ func TestContextWords(t *testing.T) {
 		if w != "" && contextWordLists(w) != 0 {
 			t.Errorf("%q found in lists %b", w, contextWordLists(w))
 		}
+	}
+	if ctxDict.ctxLists&cardWords.bit == 0 || ctxDict.ctxLists&stopCaps.bit != 0 {
+		t.Error("context lists mask wrong")
 	}
 	if ibanWords.has("from") || locationTriggers.has("iban") {
 		t.Error("a word found in a list that does not hold it")

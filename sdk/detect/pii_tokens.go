@@ -20,11 +20,11 @@ func (s *piiScan) mixedToken(st, e int) int {
 	switch {
 	case n >= 26 && n <= 35 && (tok[0] == '1' || tok[0] == '3'):
 		if base58Check(tok) {
-			s.emit(KindCrypto, "bitcoin-base58", st, e, 0.95)
+			s.emit(bitCrypto, "bitcoin-base58", st, e, 0.95)
 		}
 	case n >= 14 && n <= 90 && (tok[:3] == "bc1" || tok[:3] == "BC1" || tok[:3] == "tb1" || tok[:3] == "TB1"):
 		if bech32Segwit(tok) {
-			s.emit(KindCrypto, "bitcoin-bech32", st, e, 0.95)
+			s.emit(bitCrypto, "bitcoin-bech32", st, e, 0.95)
 		}
 	case n == 42 && tok[0] == '0' && tok[1] == 'x':
 		s.ethereum(st, e)
@@ -70,7 +70,7 @@ var ibanLength = func() (l [26][26]uint8) {
 	return l
 }()
 
-var ibanWords = newWordList("iban", "bank", "account", "konto", "compte", "cuenta", "conto", "transfer", "wire", "sepa")
+var ibanWords = newContextList("iban", "bank", "account", "konto", "compte", "cuenta", "conto", "transfer", "wire", "sepa")
 
 // iban checks for an IBAN starting at st, compact or in groups of four
 // separated by single spaces or dashes, and returns its end or 0.
@@ -118,34 +118,29 @@ func (s *piiScan) iban(st int) int {
 	if s.around(st, j, ibanWords) {
 		conf = 1
 	}
-	if !s.emit(KindIBAN, "iban", st, j, conf) {
+	if !s.emit(bitIBAN, "iban", st, j, conf) {
 		return 0
 	}
 	return j
 }
 
-// mod97 computes the ISO 7064 MOD 97-10 check of an IBAN (upper case).
+// mod97 computes the ISO 7064 MOD 97-10 check of an IBAN (upper case):
+// the BBAN, then the country code and check digits, read as one number.
+// (One loop over a rotated index: a closure per character costs a call
+// inside Wasm.)
 func mod97(b []byte) bool {
+	if len(b) < 4 {
+		return false
+	}
 	r := 0
-	add := func(c byte) bool {
+	for k := range b {
+		c := b[(k+4)%len(b)]
 		switch {
 		case isDigit(c):
 			r = (r*10 + int(c-'0')) % 97
 		case isUpper(c):
-			v := int(c-'A') + 10
-			r = (r*100 + v) % 97
+			r = (r*100 + int(c-'A') + 10) % 97
 		default:
-			return false
-		}
-		return true
-	}
-	for _, c := range b[4:] {
-		if !add(c) {
-			return false
-		}
-	}
-	for _, c := range b[:4] {
-		if !add(c) {
 			return false
 		}
 	}
@@ -314,12 +309,12 @@ func (s *piiScan) ethereum(st, e int) {
 		}
 		conf = 0.95
 	}
-	s.emit(KindCrypto, "ethereum", st, e, conf)
+	s.emit(bitCrypto, "ethereum", st, e, conf)
 }
 
 var (
-	nifWords = newWordList("nif", "dni", "documento", "identidad", "fiscal")
-	nieWords = newWordList("nie", "extranjero", "extranjeros")
+	nifWords = newContextList("nif", "dni", "documento", "identidad", "fiscal")
+	nieWords = newContextList("nie", "extranjero", "extranjeros")
 )
 
 const nifLetters = "TRWAGMYFPDXBNJZSQVHLCKE"
@@ -346,7 +341,7 @@ func (s *piiScan) nif(st, de int, l byte, end int) bool {
 	if s.around(st, end, nifWords) {
 		conf += 0.3
 	}
-	return s.emit(KindESNIF, "es-nif", st, end, conf)
+	return s.emit(bitESNIF, "es-nif", st, end, conf)
 }
 
 // nie checks a Spanish NIE: X/Y/Z, 7 digits, optional dash, letter.
@@ -376,7 +371,7 @@ func (s *piiScan) nie(st, e int) {
 	if s.around(st, end, nieWords) {
 		conf += 0.25
 	}
-	s.emit(KindESNIE, "es-nie", st, end, conf)
+	s.emit(bitESNIE, "es-nie", st, end, conf)
 }
 
 var (
@@ -384,7 +379,7 @@ var (
 		1, 0, 5, 7, 9, 13, 15, 17, 19, 21,
 		1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
 	}
-	itWords = newWordList("codice", "fiscale", "cf", "fiscal", "tax")
+	itWords = newContextList("codice", "fiscale", "cf", "fiscal", "tax")
 )
 
 // itFiscalCode checks an Italian codice fiscale (16 characters, with the
@@ -441,10 +436,10 @@ func (s *piiScan) itFiscalCode(st, e int) {
 	if s.around(st, e, itWords) {
 		conf += 0.15
 	}
-	s.emit(KindITFiscalCode, "it-fiscal-code", st, e, conf)
+	s.emit(bitITFiscalCode, "it-fiscal-code", st, e, conf)
 }
 
-var panWords = newWordList("pan", "income", "permanent", "tax")
+var panWords = newContextList("pan", "income", "permanent", "tax")
 
 // inPAN checks an Indian PAN: 5 letters (the 4th names the holder type),
 // 4 digits, 1 letter. There is no public check digit, so a PAN needs a
@@ -477,10 +472,10 @@ func (s *piiScan) inPAN(st, e int) {
 	if s.around(st, e, panWords) {
 		conf += 0.4
 	}
-	s.emit(KindINPAN, "in-pan", st, e, conf)
+	s.emit(bitINPAN, "in-pan", st, e, conf)
 }
 
-var nricWords = newWordList("nric", "fin", "ic", "identity")
+var nricWords = newContextList("nric", "fin", "ic", "identity")
 
 // sgNRIC checks a Singapore NRIC/FIN: S/T/F/G/M, 7 digits, check letter.
 // The M series' check table is not public in a verifiable form: M numbers
@@ -527,5 +522,5 @@ func (s *piiScan) sgNRIC(st, e int) {
 	if s.around(st, e, nricWords) {
 		conf += 0.2
 	}
-	s.emit(KindSGNRIC, "sg-nric", st, e, conf)
+	s.emit(bitSGNRIC, "sg-nric", st, e, conf)
 }

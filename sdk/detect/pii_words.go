@@ -111,9 +111,9 @@ func isCapWord(t string, w word) bool {
 func (s *piiScan) scanWords() {
 	t := s.text
 	n := len(t)
-	dob := s.want(KindDateOfBirth)
-	names := s.want(KindPerson)
-	places := s.want(KindLocation)
+	dob := s.want(bitDateOfBirth)
+	names := s.want(bitPerson)
+	places := s.want(bitLocation)
 	nextWordAt := func(i int) (word, bool) {
 		ws, we := nextWord(t, i)
 		return word{ws, we}, ws < n
@@ -168,7 +168,7 @@ func (s *piiScan) scanWords() {
 			end := last.e
 			prev, np := prevWords(t, w.s, &skips)
 			conf, kind, rule := s.nameConfidence(prev, np, w, cnt, end)
-			if conf > 0 && s.emit(kind, rule, w.s, end, conf) {
+			if conf > 0 && s.emit(kindBit(kind), rule, w.s, end, conf) {
 				skipTo = end
 				skips.add(w.s, skipTo)
 			}
@@ -445,7 +445,7 @@ func (s *piiScan) dateOfBirth(from int) int {
 		return 0
 	}
 	if e := parseDate(t, i); e > 0 {
-		if s.emit(KindDateOfBirth, "date-of-birth", i, e, 0.8) {
+		if s.emit(bitDateOfBirth, "date-of-birth", i, e, 0.8) {
 			return e
 		}
 	}
@@ -564,7 +564,6 @@ func parseDate(t string, i int) int {
 func (s *piiScan) scanDOB() {
 	t := s.text
 	n := len(t)
-	skipTo := 0
 	for i := 0; i < n; {
 		for i+8 <= n && swarDigits(load8(t, i)) == 0 {
 			i += 8
@@ -579,14 +578,30 @@ func (s *piiScan) scanDOB() {
 		for i < n && isDigit(t[i]) {
 			i++
 		}
-		if p < skipTo {
-			continue
+		s.dobAt(p)
+	}
+}
+
+// dobAt looks for a date of birth announced before the digit run at p
+// (dobWordBefore) unless p is inside the last one found.
+func (s *piiScan) dobAt(p int) {
+	if p < s.dobSkip {
+		return
+	}
+	if ws, we, ok := dobWordBefore(s.text, p); ok && ws >= s.dobSkip {
+		if e := s.dateOfBirth(we); e > 0 {
+			s.dobSkip = e
 		}
-		if ws, we, ok := dobWordBefore(t, p); ok && ws >= skipTo {
-			if e := s.dateOfBirth(we); e > 0 {
-				skipTo = e
-				i = max(i, e)
-			}
+	}
+}
+
+// dobRuns runs dobAt on every digit run starting in t[from:to], for
+// scanTokens, which walks the digit runs of the text in order.
+func (s *piiScan) dobRuns(from, to int) {
+	t := s.text
+	for p := from; p < to; p++ {
+		if isDigit(t[p]) && (p == 0 || !isDigit(t[p-1])) {
+			s.dobAt(p)
 		}
 	}
 }

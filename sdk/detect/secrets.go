@@ -49,11 +49,108 @@ type secScan struct {
 	npending int
 }
 
-// run feeds the text through the automaton four bytes at a time with one
-// branch per block (most blocks reach no output: a branch per byte costs
-// much more in Wasm than the table lookups); a block that reaches an output
-// is replayed byte by byte by step.
+// run feeds the text through the automaton. The walk is a chain of
+// dependent table lookups, so its speed is the latency of a lookup: run
+// walks the two halves of the text at once (lanes), two independent
+// chains the processor overlaps, and only notes the eight-byte blocks
+// that reach an output. Those are then replayed in text order, so
+// triggers fire in the same order as in one walk (runSerial). The second
+// lane starts in state 0 a few bytes before its half: the automaton's
+// state after a byte depends only on the last depth bytes (its literals
+// are truncated to depth bytes).
 func (s *secScan) run() {
+	t := s.text
+	const block = 8
+	per := len(t) / (2 * block) // blocks per lane
+	if per < 8 {
+		s.runSerial()
+		return
+	}
+	a := &secAC
+	d := a.delta
+	cls := &a.class
+	p0, p1 := 0, per*block
+	s0, s1 := uint16(0), s.warm(p1)
+	var hits secHits
+	for range per {
+		x0, x1 := load8(t, p0), load8(t, p1)
+		s0 = d[uint(s0&secStateMask)+uint(cls[byte(x0)])]
+		s1 = d[uint(s1&secStateMask)+uint(cls[byte(x1)])]
+		f0, f1 := s0, s1
+		s0 = d[uint(s0&secStateMask)+uint(cls[byte(x0>>8)])]
+		s1 = d[uint(s1&secStateMask)+uint(cls[byte(x1>>8)])]
+		f0, f1 = f0|s0, f1|s1
+		s0 = d[uint(s0&secStateMask)+uint(cls[byte(x0>>16)])]
+		s1 = d[uint(s1&secStateMask)+uint(cls[byte(x1>>16)])]
+		f0, f1 = f0|s0, f1|s1
+		s0 = d[uint(s0&secStateMask)+uint(cls[byte(x0>>24)])]
+		s1 = d[uint(s1&secStateMask)+uint(cls[byte(x1>>24)])]
+		f0, f1 = f0|s0, f1|s1
+		s0 = d[uint(s0&secStateMask)+uint(cls[byte(x0>>32)])]
+		s1 = d[uint(s1&secStateMask)+uint(cls[byte(x1>>32)])]
+		f0, f1 = f0|s0, f1|s1
+		s0 = d[uint(s0&secStateMask)+uint(cls[byte(x0>>40)])]
+		s1 = d[uint(s1&secStateMask)+uint(cls[byte(x1>>40)])]
+		f0, f1 = f0|s0, f1|s1
+		s0 = d[uint(s0&secStateMask)+uint(cls[byte(x0>>48)])]
+		s1 = d[uint(s1&secStateMask)+uint(cls[byte(x1>>48)])]
+		f0, f1 = f0|s0, f1|s1
+		s0 = d[uint(s0&secStateMask)+uint(cls[byte(x0>>56)])]
+		s1 = d[uint(s1&secStateMask)+uint(cls[byte(x1>>56)])]
+		f0, f1 = f0|s0, f1|s1
+		if (f0|f1)&secOutFlag != 0 {
+			hits.add(0, f0, p0)
+			hits.add(1, f1, p1)
+		}
+		p0, p1 = p0+block, p1+block
+	}
+	if hits.overflow {
+		s.runSerial()
+		return
+	}
+	for l := range hits.n {
+		for _, p := range hits.at[l][:hits.n[l]] {
+			s.step(s.warm(p), p, p+block)
+		}
+	}
+	s.step(s1, p1, len(t))
+}
+
+// secHits are the blocks of each lane of run that reach an output.
+type secHits struct {
+	at       [2][24]int
+	n        [2]int
+	overflow bool // a lane had more blocks than fit: walk the text again
+}
+
+func (h *secHits) add(lane int, flags uint16, p int) {
+	if flags&secOutFlag == 0 {
+		return
+	}
+	if h.n[lane] == len(h.at[lane]) {
+		h.overflow = true
+		return
+	}
+	h.at[lane][h.n[lane]] = p
+	h.n[lane]++
+}
+
+// warm returns the automaton's state before t[p], from the depth bytes
+// before p, without firing anything.
+func (s *secScan) warm(p int) uint16 {
+	a := &secAC
+	off := uint16(0)
+	for i := max(p-a.depth, 0); i < p; i++ {
+		off = a.delta[uint(off&secStateMask)+uint(a.class[s.text[i]])]
+	}
+	return off & secStateMask
+}
+
+// runSerial feeds the whole text through the automaton in one walk, four
+// bytes at a time with one branch per block (most blocks reach no output:
+// a branch per byte costs much more in Wasm than the table lookups); a
+// block that reaches an output is replayed byte by byte by step.
+func (s *secScan) runSerial() {
 	t := s.text
 	a := &secAC
 	d := a.delta

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"hash/crc32"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -368,6 +370,75 @@ func TestSecretsAutomaton(t *testing.T) {
 				t.Fatalf("automaton reported %q at %d in %.80q", tr.lit, k[1], text)
 			}
 		}
+	}
+}
+
+// TestSecretsLanesMatchSerial checks run's two-lane walk against one walk
+// of the text (runSerial) on random texts of every length up to 3 KB made
+// of prose, trigger literals and secrets: the same findings in the same
+// order, whatever lane boundary a trigger or a secret straddles, and when
+// a lane has more blocks with outputs than it records.
+func TestSecretsLanesMatchSerial(t *testing.T) {
+	parts := []string{"the ", "committee ", "asked ", "key ", "they ", "token", "=", ": ", "\n", " ", "\"",
+		"AKIA" + synth(aUpper, 16, 40), githubToken("ghp_", 41), "password=" + synth(aAlnum, 24, 42),
+		"sk-" + synth(aAlnum, 20, 43) + "T3BlbkFJ" + synth(aAlnum, 20, 44), "https://u:" + synth(aAlnum, 12, 45) + "@h.example ",
+		jwtOf(`{"alg":"HS256"}`, `{"a":1}`, 46), "api_key: " + synth(aHex, 32, 47), "curl -u a:" + synth(aAlnum, 14, 48) + " "}
+	nprose := len(parts)
+	for _, tr := range secTriggers {
+		parts = append(parts, tr.lit, strings.ToUpper(tr.orig))
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	var b strings.Builder
+	lanes, overflows := 0, 0
+	for it := range 3000 {
+		b.Reset()
+		size := r.IntN(3072)
+		for b.Len() < size {
+			switch {
+			case it%4 == 1:
+				// Triggers only: every block reaches an output.
+				b.WriteString(parts[nprose+r.IntN(len(parts)-nprose)])
+			case it%3 == 0:
+				b.WriteString("Please review the deployment notes and summarise the risks for the board. ")
+				fallthrough
+			default:
+				b.WriteString(parts[r.IntN(len(parts))])
+			}
+		}
+		text := b.String()
+		got := Secrets(text, nil)
+		ref := secScan{text: text}
+		ref.runSerial()
+		ref.flushGeneric()
+		ref.finish()
+		if !slices.Equal(got, ref.dst) {
+			t.Fatalf("%q:\nlanes  %s\nserial %s", text, dump(text, got), dump(text, ref.dst))
+		}
+		if len(text) >= 2*8*8 {
+			lanes++
+			if it%4 == 1 && len(text) > 1024 {
+				overflows++
+			}
+		}
+	}
+	// A trigger across the start of the second lane (at len/16*8).
+	secret := "password=" + synth(aAlnum, 24, 49)
+	for size := 256; size < 320; size++ {
+		for k := 1; k <= 9; k++ {
+			text := strings.Repeat(" ", size/16*8-k) + secret
+			text += strings.Repeat(" ", size-len(text))
+			got := Secrets(text, nil)
+			ref := secScan{text: text}
+			ref.runSerial()
+			ref.flushGeneric()
+			ref.finish()
+			if !slices.Equal(got, ref.dst) || len(got) != 1 {
+				t.Fatalf("%q:\nlanes  %s\nserial %s", text, dump(text, got), dump(text, ref.dst))
+			}
+		}
+	}
+	if lanes < 1000 || overflows < 100 {
+		t.Fatalf("only %d texts long enough for the lanes, %d dense enough to overflow them", lanes, overflows)
 	}
 }
 

@@ -65,6 +65,28 @@ func Merge(spans []Span) []Span {
 // characters (separators: spaces, '-', '@', '.') are kept. Invalid UTF-8
 // bytes are masked too, so the result is valid UTF-8.
 func AppendMask(dst []byte, v string, keep int) []byte {
+	if ascii(v) {
+		// The common case: copy the value once, then star the letters
+		// and digits to hide in place (an append per byte checks the
+		// capacity each time, which costs inside Wasm).
+		n := 0
+		for i := 0; i < len(v); i++ {
+			if asciiMaskable(v[i]) {
+				n++
+			}
+		}
+		hide := n - min(keep, n/2)
+		m := len(dst)
+		dst = append(dst, v...)
+		out := dst[m:]
+		for i := 0; i < len(out) && hide > 0; i++ {
+			if asciiMaskable(out[i]) {
+				out[i] = '*'
+				hide--
+			}
+		}
+		return dst
+	}
 	// ASCII bytes are tested inline, and appended one by one: inside Wasm
 	// a call (maskable, memmove) per character costs more than the rest.
 	n := 0
@@ -111,6 +133,16 @@ func AppendMask(dst []byte, v string, keep int) []byte {
 		i += size
 	}
 	return dst
+}
+
+// ascii reports whether v is all ASCII.
+func ascii(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func asciiMaskable(c byte) bool { return isUpper(c) || isLower(c) || isDigit(c) }
