@@ -295,7 +295,11 @@ func signalKeywords() (kws []keyword, rot []bool) {
 				n = "\n" + n
 			}
 			add(n, c, stem, false)
-			if r13, ok := rot13Word(n); ok && len(n) >= 5 {
+			// The jailbreak-structure classes are weak cues counted by the
+			// model's structure features: an encoded jailbreak is found by
+			// its other keywords' twins, and their twins would cost ~1,000
+			// automaton states.
+			if r13, ok := rot13Word(n); ok && len(n) >= 5 && c < dDual {
 				add(r13, c, stem, true)
 			}
 		}
