@@ -2,8 +2,9 @@
 // attempts: normalisation against evasion (normalize.go), decoding of
 // embedded payloads (decode.go), multilingual keyword rules found in one
 // Aho-Corasick pass (signals.go) and a logistic-regression model over
-// hashed character 4-grams (features.go, model.go), combined
-// into one score in [0, 1].
+// hashed character 4-grams and the number of rules that fired
+// (features.go, structure.go, model.go), combined into one score in
+// [0, 1].
 //
 // It is the shared core of the injection guard (plugins/injection), its
 // training command (plugins/injection/train) and its efficacy harness
