@@ -82,6 +82,7 @@ var Files = []File{
 	{"synthetic/benign_everyday", Train, "benign"},
 	{"synthetic/benign_hard", Train, "benign"},
 	{"synthetic/benign_documents", Train, "benign"},
+	{"synthetic/attack_jailbreak", Train, "attack"},
 	{"llmguard_prompt_injection.jsonl", HeldOut, "mixed"},
 	{"piguard_valid.json", HeldOut, "mixed"},
 }

@@ -2,8 +2,9 @@
 // attempts: normalisation against evasion (normalize.go), decoding of
 // embedded payloads (decode.go), multilingual keyword rules found in one
 // Aho-Corasick pass (signals.go) and a logistic-regression model over
-// hashed character 4-grams (features.go, model.go), combined
-// into one score in [0, 1].
+// hashed character 4-grams and the number of rules that fired
+// (features.go, structure.go, model.go), combined into one score in
+// [0, 1].
 //
 // It is the shared core of the injection guard (plugins/injection), its
 // training command (plugins/injection/train) and its efficacy harness
@@ -121,6 +122,8 @@ type Scanner struct {
 	hits  []hit
 	prog  []int32
 	idx   []uint32
+	dense dense // the main text's structure features (Features)
+	pd    dense // a payload's
 	stats Stats
 	pst   Stats
 }
@@ -137,7 +140,7 @@ func (s *Scanner) Scan(text string, data bool) Result {
 	var f fired
 	var r Result
 	s.stats.Reset()
-	p := s.scanOne(text, &s.stats, data, &f)
+	p := s.scanOne(text, &s.stats, data, &f, &s.dense)
 	st := &s.stats
 	var obf float32
 	if st.Invisible > 0 {
@@ -171,7 +174,7 @@ func (s *Scanner) Scan(text string, data bool) Result {
 		var pf fired
 		s.pst.Reset()
 		// dec is not written while its payload is scanned.
-		pp := s.scanOne(unsafe.String(&s.dec[pl.start], pl.end-pl.start), &s.pst, data, &pf)
+		pp := s.scanOne(unsafe.String(&s.dec[pl.start], pl.end-pl.start), &s.pst, data, &pf, &s.pd)
 		hot := pp >= modelReason
 		for i, v := range pf.strength {
 			if v > 0 {
@@ -217,8 +220,9 @@ func (s *Scanner) Scan(text string, data bool) Result {
 }
 
 // scanOne normalises text, runs the rules and the model; it returns the
-// model's probability.
-func (s *Scanner) scanOne(text string, st *Stats, data bool, f *fired) float64 {
+// model's probability. f must be fresh (the structure features read the
+// rules it records); d receives the text's structure features.
+func (s *Scanner) scanOne(text string, st *Stats, data bool, f *fired, d *dense) float64 {
 	s.norm = append(s.norm[:0], ' ')
 	s.norm = Normalize(s.norm, text, st)
 	s.norm = append(s.norm, ' ')
@@ -226,7 +230,8 @@ func (s *Scanner) scanOne(text string, st *Stats, data bool, f *fired) float64 {
 	var p pool
 	s.hits, p = s.d.sig.m.scanGrams(s.norm, s.hits[:0], s.d.model)
 	s.d.sig.eval(s.hits, s.prog, data, f)
-	return Sigmoid(p.logit(s.d.model))
+	d.set(f, len(s.norm))
+	return Sigmoid(p.logit(s.d.model) + s.d.model.DenseLogit(d[:]))
 }
 
 // SignalScore combines per-family strengths as independent evidence
@@ -248,16 +253,16 @@ func Combine(model, signals float64) float64 {
 
 // Features exposes the scan internals for the training command: it
 // normalises text (and the payloads found in it) and returns the rules'
-// combined strength and the feature indexes of the main text.
-// The returned slice is the Scanner's scratch.
-func (s *Scanner) Features(text string, dimLog2 uint32) (signals float64, idx []uint32) {
+// combined strength, the feature indexes and the structure features of
+// the main text. The returned slices are the Scanner's scratch.
+func (s *Scanner) Features(text string, dimLog2 uint32) (signals float64, idx []uint32, structure []float32) {
 	r := s.Scan(text, false)
 	s.stats.Reset()
 	s.norm = append(s.norm[:0], ' ')
 	s.norm = Normalize(s.norm, text, &s.stats)
 	s.norm = append(s.norm, ' ')
 	s.idx = AppendFeatures(s.idx[:0], s.norm, dimLog2)
-	return r.Signals, s.idx
+	return r.Signals, s.idx, s.dense[:]
 }
 
 var (

@@ -73,8 +73,14 @@ func TestModelFileRoundTrip(t *testing.T) {
 	if !strings.Contains(m.Provenance, "train:injection") {
 		t.Fatalf("provenance does not name the command: %q", m.Provenance)
 	}
-	v2 := append([]byte("WARDINJ2"), model.File[8:]...)
-	for _, bad := range [][]byte{nil, []byte("WARDINJ1"), model.File[:len(model.File)-1], append([]byte("XARDINJ1"), model.File[8:]...), v2} {
+	if len(m.Dense) != detector.NumDense {
+		t.Fatalf("the committed model has %d structure weights, want %d", len(m.Dense), detector.NumDense)
+	}
+	v3 := append([]byte("WARDINJ3"), model.File[8:]...)
+	// A structure weight count other than 0 and NumDense.
+	wrongDense := append([]byte(nil), model.File...)
+	wrongDense[32]++
+	for _, bad := range [][]byte{nil, []byte("WARDINJ1"), model.File[:len(model.File)-1], append([]byte("XARDINJ1"), model.File[8:]...), v3, wrongDense, model.File[:40]} {
 		if _, err := detector.ParseModel(bad); err == nil {
 			t.Errorf("ParseModel accepted a bad file of %d bytes", len(bad))
 		}
@@ -161,8 +167,10 @@ func TestLogitTextMatches(t *testing.T) {
 			d *detector.Detector
 			m *detector.Model
 		}{{d, m}, {dw, &wm}} {
-			want := detector.Sigmoid(c.m.LogitText(n))
-			if got := c.d.NewScanner().Scan(s, false).Model; math.Abs(got-want) > 1e-12 {
+			sc := c.d.NewScanner()
+			_, _, structure := sc.Features(s, c.m.DimLog2)
+			want := detector.Sigmoid(c.m.LogitText(n) + c.m.DenseLogit(structure))
+			if got := sc.Scan(s, false).Model; math.Abs(got-want) > 1e-12 {
 				t.Errorf("%.30q (block %d): scan model %v, LogitText %v", s, c.m.Block, got, want)
 			}
 			if w := c.m.Logit(detector.AppendFeatures(nil, n, c.m.DimLog2)); w != c.m.LogitText(n) {

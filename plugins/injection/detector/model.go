@@ -9,9 +9,9 @@ import (
 
 // The model file (little-endian):
 //
-//	"WARDINJ3" | u32 dimLog2 | f32 scale | f32 bias | f32 threshold |
-//	f32 prior | u32 block | u32 len | provenance (UTF-8 text) |
-//	i8 weights[1<<dimLog2]
+//	"WARDINJ4" | u32 dimLog2 | f32 scale | f32 bias | f32 threshold |
+//	f32 prior | u32 block | u32 ndense | f32 dense[ndense] |
+//	u32 len | provenance (UTF-8 text) | i8 weights[1<<dimLog2]
 //
 // A feature's weight is weights[i]*scale. A run of n features is scored
 // by its mean weight, sum / (n + prior): a pseudo-count of prior features
@@ -26,8 +26,16 @@ import (
 // what keeps an instruction hidden in a long document (or padded with
 // benign text) from being averaged away. block = 0: no windows.
 // threshold is the default decision threshold on the combined score,
-// chosen by the training command. Version 2 (no block) is rejected.
-const modelMagic = "WARDINJ3"
+// chosen by the training command.
+//
+// dense are the weights of the structure features (structure.go): how
+// many times each keyword class occurs and which rules fired, added to
+// the logit. They do not shrink with the text's length as the 4-gram mean
+// does, so that a long role-play jailbreak whose cues are spread over
+// three thousand bytes is not averaged down to the score of its filler.
+// ndense must be NumDense (0 in a model without them is accepted: no
+// structure term). Versions 1-3 are rejected.
+const modelMagic = "WARDINJ4"
 
 // Model is a decoded model file. It is immutable and safe for concurrent
 // use; Weights aliases the file's bytes.
@@ -36,8 +44,9 @@ type Model struct {
 	Scale      float32
 	Bias       float32
 	Threshold  float32
-	Prior      float32 // pseudo-count of the length normalisation
-	Block      uint32  // features per block of the pooled windows; 0: the whole text only
+	Prior      float32   // pseudo-count of the length normalisation
+	Block      uint32    // features per block of the pooled windows; 0: the whole text only
+	Dense      []float32 // structure weights (NumDense of them) or none
 	Provenance string
 	Weights    []int8
 }
@@ -45,7 +54,7 @@ type Model struct {
 // ParseModel decodes a model file; b must outlive the Model.
 func ParseModel(b []byte) (*Model, error) {
 	const head = 8 + 4*7
-	if len(b) < head || string(b[:8]) != modelMagic {
+	if len(b) < head+4 || string(b[:8]) != modelMagic {
 		return nil, errors.New("detector: not a model file")
 	}
 	m := &Model{
@@ -56,12 +65,27 @@ func ParseModel(b []byte) (*Model, error) {
 		Prior:     math.Float32frombits(binary.LittleEndian.Uint32(b[24:])),
 		Block:     binary.LittleEndian.Uint32(b[28:]),
 	}
-	n := binary.LittleEndian.Uint32(b[32:])
-	if m.DimLog2 < 8 || m.DimLog2 > 22 || !(m.Prior >= 0 && m.Prior < 1e6) || m.Block > 1<<16 || uint64(n) > uint64(len(b)-head) {
+	nd := binary.LittleEndian.Uint32(b[32:])
+	if nd != 0 && nd != uint32(NumDense) || uint64(4*nd+4) > uint64(len(b)-head) {
+		return nil, errors.New("detector: model has the wrong number of structure weights")
+	}
+	if nd > 0 {
+		m.Dense = make([]float32, nd)
+		for i := range m.Dense {
+			m.Dense[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[36+4*i:]))
+			if !(m.Dense[i] > -1e6 && m.Dense[i] < 1e6) {
+				return nil, errors.New("detector: corrupt structure weight")
+			}
+		}
+	}
+	at := head + 4*int(nd)
+	n := binary.LittleEndian.Uint32(b[at:])
+	at += 4
+	if m.DimLog2 < 8 || m.DimLog2 > 22 || !(m.Prior >= 0 && m.Prior < 1e6) || m.Block > 1<<16 || uint64(n) > uint64(len(b)-at) {
 		return nil, errors.New("detector: corrupt model header")
 	}
-	m.Provenance = string(b[head : head+int(n)])
-	w := b[head+int(n):]
+	m.Provenance = string(b[at : at+int(n)])
+	w := b[at+int(n):]
 	if len(w) != 1<<m.DimLog2 {
 		return nil, errors.New("detector: model weights have the wrong size")
 	}
@@ -80,6 +104,10 @@ func AppendModel(dst []byte, m *Model) []byte {
 	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(m.Threshold))
 	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(m.Prior))
 	dst = binary.LittleEndian.AppendUint32(dst, m.Block)
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(m.Dense)))
+	for _, v := range m.Dense {
+		dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(v))
+	}
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(m.Provenance)))
 	dst = append(dst, m.Provenance...)
 	for _, w := range m.Weights {

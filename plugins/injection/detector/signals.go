@@ -69,6 +69,10 @@ const (
 	dNewTask              // new task, change of plans
 	cAbove                // the above, everything before
 	cFromNow              // from now on, you are now (not "act as": role-play prompts say it)
+	dDual                 // two responses, "[🔓jailbreak]", "normal response" vs "unfiltered response"
+	dChar                 // stay in character, never break character
+	dAny                  // answer any question, no matter how, without question
+	dPolicy               // openai's policies, content policy
 	numClasses
 )
 
@@ -162,6 +166,19 @@ var classWords = [numClasses]string{
 	cFromNow: "from now on|from this moment|from this point on|you are now|you're now|you will now|henceforth|starting now|" +
 		"a partir de ahora|desde ahora|désormais|à partir de maintenant|ab jetzt|von nun an|ab sofort|d'ora in poi|da ora in poi|a partir de agora|de agora em diante|" +
 		"отныне|теперь ты|с этого момента|从现在开始|從現在開始|今から|これから|من الآن فصاعدا|अब से|지금부터",
+	// Jailbreak structure (written from the taxonomy of persona jailbreaks,
+	// in the languages of the synthetic corpus): each is weak alone (a
+	// story may say "two responses", a user "answer any question"); a
+	// jailbreak says several, which the model's structure features count
+	// (structure.go).
+	dDual: "two responses|two different responses|two separate responses|two answers|two different answers|two different ways|two ways|both responses|both answers|dual response|normal response|classic response|filtered response|unfiltered response|standard response|jailbreak response|jailbroken response|(normal output)|(developer mode output)|(🔒normal output)|[gpt]:|gpt:|chatgpt:|dan:|[chatgpt]|🔓|🔒|" +
+		"dos respuestas|respuesta normal|deux réponses|réponse normale|zwei antworten|normale antwort|due risposte|risposta normale|duas respostas|resposta normal|два ответа|обычный ответ|两个回答|两种回答|两个答案|2つの回答|二つの回答|通常の回答|두 가지 답변|두 개의 답변|일반 답변",
+	dChar: "stay in character|remain in character|keep in character|break character|breaking character|out of character|stay in role|never leave the role|character at all times|stay as|you will stay|" +
+		"mantente en el personaje|no rompas el personaje|sal del personaje|reste dans ton personnage|restez dans votre personnage|ne sors pas du personnage|bleib in der rolle|bleibe in der rolle|fall nicht aus der rolle|resta nel personaggio|non uscire dal personaggio|permaneça no personagem|não saia do personagem|оставайся в образе|не выходи из образа|保持角色|不要脱离角色|不要跳出角色|キャラクターを保|役を崩さ|캐릭터를 유지|역할을 유지",
+	dAny: "any and all|any question|any request|anything i ask|anything asked|everything i ask|all requests|all questions|no matter how|no matter what|regardless of how|without question|without hesitation|without hesitating|without exception|whatever i ask|whatever is asked|" +
+		"cualquier pregunta|cualquier petición|sin importar|sin excepción|n'importe quelle question|n'importe quelle demande|peu importe|sans exception|jede frage|jede anfrage|egal wie|ohne ausnahme|qualsiasi domanda|qualsiasi richiesta|non importa|senza eccezione|qualquer pergunta|qualquer pedido|não importa|sem exceção|любой вопрос|любые вопросы|любой запрос|неважно|без исключения|任何问题|任何请求|无论|不管|どんな質問|どんな要求|例外なく|어떤 질문|모든 질문|예외 없이",
+	dPolicy: "openai policy|openai's policy|openai policies|openai's policies|openai content policy|openai's content policy|openai guidelines|openai's guidelines|openai rules|openai's rules|policies of openai|rules of openai|usage policies|content policies|content policy|" +
+		"políticas de openai|política de contenido|politiques d'openai|politique de contenu|richtlinien von openai|inhaltsrichtlinien|politiche di openai|politiche sui contenuti|políticas da openai|política de conteúdo|политики openai|политика контента|openai的政策|内容政策|openaiのポリシー|コンテンツポリシー|openai 정책|콘텐츠 정책",
 }
 
 // tokenWords are the keywords of dToken.
@@ -213,6 +230,10 @@ var rules = []rule{
 	{Override, 0.35, 0.6, 60, []uint8{cFromNow, cOnly}},
 	{Override, 0.3, 0.55, 0, []uint8{dNewTask}},
 	{Override, 0.45, 0.7, 8, []uint8{cIgnore, cAbove}},
+	{Persona, 0.1, 0.2, 0, []uint8{dDual}},
+	{Persona, 0.1, 0.2, 0, []uint8{dChar}},
+	{Persona, 0.1, 0.2, 0, []uint8{dAny}},
+	{Persona, 0.1, 0.2, 0, []uint8{dPolicy}},
 }
 
 // signals is the compiled keyword automaton and rule index.
@@ -274,7 +295,11 @@ func signalKeywords() (kws []keyword, rot []bool) {
 				n = "\n" + n
 			}
 			add(n, c, stem, false)
-			if r13, ok := rot13Word(n); ok && len(n) >= 5 {
+			// The jailbreak-structure classes are weak cues counted by the
+			// model's structure features: an encoded jailbreak is found by
+			// its other keywords' twins, and their twins would cost ~1,000
+			// automaton states.
+			if r13, ok := rot13Word(n); ok && len(n) >= 5 && c < dDual {
 				add(r13, c, stem, true)
 			}
 		}

@@ -45,6 +45,7 @@ var Sources = []Source{
 	{"synthetic/benign_everyday", false, 1400, (*gen).everyday},
 	{"synthetic/benign_hard", false, 1400, (*gen).hardNegative},
 	{"synthetic/benign_documents", false, 700, (*gen).benignDocument},
+	{"synthetic/attack_jailbreak", true, 700, (*gen).jailbreak},
 }
 
 // Lookup returns the source named name.

@@ -26,15 +26,23 @@ type Config struct {
 	NegWeight float64 // benign examples weigh this much more than in a balanced loss
 	Prior     float64 // the logit divides the weight sum by (number of features + Prior)
 	Block     int     // features per block of the model's pooled windows (detector/model.go); 0: none
+	// DenseEpochs > 0: the structure weights (detector/structure.go) are
+	// fitted after the 4-gram weights and the bias, in this many passes
+	// with those fixed, so that they add to the 4-gram model instead of
+	// taking over what it learns (fitted jointly, the model found fewer
+	// of the jailbreaks it had seen the like of). 0: no structure weights.
+	DenseEpochs int
+	DenseL2     float64 // weight decay per update of a structure weight
 }
 
 // Default is the configuration of the committed model.
-var Default = Config{DimLog2: 17, Epochs: 10, Rate: 0.1, L2: 1e-5, Seed: 20261126, Folds: 5, MaxFPR: 0.03, NegWeight: 3, Prior: 10, Block: 0}
+var Default = Config{DimLog2: 17, Epochs: 10, Rate: 0.1, L2: 1e-5, Seed: 20261126, Folds: 5, MaxFPR: 0.03, NegWeight: 3, Prior: 10, Block: 0, DenseEpochs: 2, DenseL2: 0.03}
 
 // Sample is a prepared example: its features, the rules' strength and
 // its label.
 type Sample struct {
 	Idx     []uint32
+	Dense   []float32 // structure features (detector.NumDense)
 	Signals float64
 	Attack  bool
 	Fold    int
@@ -52,10 +60,10 @@ func Prepare(ex []dataset.Example, file []int, cfg Config) ([]Sample, error) {
 	sc := det.NewScanner()
 	out := make([]Sample, len(ex))
 	for i, e := range ex {
-		sig, idx := sc.Features(e.Text, cfg.DimLog2)
+		sig, idx, d := sc.Features(e.Text, cfg.DimLog2)
 		h := fnv.New32a()
 		h.Write([]byte(e.Text))
-		out[i] = Sample{Idx: append([]uint32(nil), idx...), Signals: sig, Attack: e.Attack, Fold: int(h.Sum32() % uint32(max(cfg.Folds, 1))), File: file[i]}
+		out[i] = Sample{Idx: append([]uint32(nil), idx...), Dense: append([]float32(nil), d...), Signals: sig, Attack: e.Attack, Fold: int(h.Sum32() % uint32(max(cfg.Folds, 1))), File: file[i]}
 	}
 	return out, nil
 }
@@ -71,6 +79,8 @@ func Train(samples []Sample, cfg Config, skip int) *detector.Model {
 	dim := 1 << cfg.DimLog2
 	w := make([]float64, dim)
 	g := make([]float64, dim)
+	v := make([]float64, detector.NumDense)
+	gv := make([]float64, detector.NumDense)
 	var bias, gb float64
 	var order []int
 	pos, neg := 0, 0
@@ -122,9 +132,46 @@ func Train(samples []Sample, cfg Config, skip int) *detector.Model {
 			bias -= cfg.Rate * grad / math.Sqrt(gb+eps)
 		}
 	}
+	// The structure weights, on top of the fixed 4-gram model.
+	if cfg.DenseEpochs > 0 {
+		for ep := 0; ep < cfg.DenseEpochs; ep++ {
+			rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+			for _, i := range order {
+				s := &samples[i]
+				if len(s.Idx) == 0 {
+					continue
+				}
+				mean, _, _ := pooled(w, s.Idx, cfg.Block, cfg.Prior)
+				z := bias + mean
+				for k, x := range s.Dense {
+					z += v[k] * float64(x)
+				}
+				p := 1 / (1 + math.Exp(-z))
+				y, cw := 0.0, wNeg
+				if s.Attack {
+					y, cw = 1, wPos
+				}
+				grad := (p - y) * cw
+				for k, x := range s.Dense {
+					if x == 0 {
+						continue
+					}
+					d := grad*float64(x) + cfg.DenseL2*v[k]
+					gv[k] += d * d
+					v[k] -= cfg.Rate * d / math.Sqrt(gv[k]+eps)
+				}
+			}
+		}
+	}
 	m := quantize(w, bias, cfg.DimLog2)
 	m.Prior = float32(cfg.Prior)
 	m.Block = uint32(cfg.Block)
+	if cfg.DenseEpochs > 0 {
+		m.Dense = make([]float32, len(v))
+		for k, x := range v {
+			m.Dense[k] = float32(x)
+		}
+	}
 	return m
 }
 
@@ -181,6 +228,11 @@ func quantize(w []float64, bias float64, dimLog2 uint32) *detector.Model {
 	return &detector.Model{DimLog2: dimLog2, Scale: float32(scale), Bias: float32(bias), Weights: q}
 }
 
+// Prob is the model's probability for s, as the detector computes it.
+func Prob(m *detector.Model, s *Sample) float64 {
+	return detector.Sigmoid(m.Logit(s.Idx) + m.DenseLogit(s.Dense))
+}
+
 // OutOfFold returns, for every sample, the model probability given by a
 // model trained on the other folds.
 func OutOfFold(samples []Sample, cfg Config) []float64 {
@@ -189,7 +241,7 @@ func OutOfFold(samples []Sample, cfg Config) []float64 {
 		m := Train(samples, cfg, f)
 		for i := range samples {
 			if samples[i].Fold == f {
-				out[i] = detector.Sigmoid(m.Logit(samples[i].Idx))
+				out[i] = Prob(m, &samples[i])
 			}
 		}
 	}
@@ -220,7 +272,7 @@ func LeaveOneFileOut(samples []Sample, cfg Config) []float64 {
 		m := Train(rest, cfg, -1)
 		for i := range samples {
 			if samples[i].File == f {
-				out[i] = detector.Sigmoid(m.Logit(samples[i].Idx))
+				out[i] = Prob(m, &samples[i])
 			}
 		}
 	}

@@ -101,3 +101,42 @@ func TestPooledMatchesDetector(t *testing.T) {
 		}
 	}
 }
+
+// TestDenseEpochs checks that the structure weights are fitted on top of
+// the 4-gram model: the 4-gram weights and the bias are those of a
+// training without them, and a structure feature that marks attacks gets
+// a positive weight, one that marks benign text a negative one.
+func TestDenseEpochs(t *testing.T) {
+	s := synthetic()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range s {
+		s[i].Dense = make([]float32, detector.NumDense)
+		// Feature 0 is set on 70% of attacks and 5% of benign texts,
+		// feature 1 on 30% of benign texts only.
+		if s[i].Attack && rng.IntN(10) < 7 || !s[i].Attack && rng.IntN(20) == 0 {
+			s[i].Dense[0] = 1
+		}
+		if !s[i].Attack && rng.IntN(10) < 3 {
+			s[i].Dense[1] = 1
+		}
+	}
+	cfg := Default
+	cfg.DimLog2 = 8
+	with := Train(s, cfg, -1)
+	cfg.DenseEpochs = 0
+	without := Train(s, cfg, -1)
+	if !slices.Equal(with.Weights, without.Weights) || with.Bias != without.Bias {
+		t.Fatal("the structure weights changed the 4-gram weights or the bias")
+	}
+	if without.Dense != nil || len(with.Dense) != detector.NumDense {
+		t.Fatalf("structure weights: %d without, %d with", len(without.Dense), len(with.Dense))
+	}
+	if !(with.Dense[0] > 0 && with.Dense[1] < 0) || with.Dense[2] != 0 {
+		t.Fatalf("structure weights %v: want [+, -, 0, ...]", with.Dense)
+	}
+	// Prob is what the detector computes: the structure term included.
+	x := Sample{Idx: []uint32{9}, Dense: []float32{1, 0, 0, 0}}
+	if got, want := Prob(with, &x), detector.Sigmoid(with.Logit(x.Idx)+float64(with.Dense[0])); math.Abs(got-want) > 1e-9 {
+		t.Fatalf("Prob = %v, want %v", got, want)
+	}
+}
