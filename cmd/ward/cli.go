@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"embed"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -46,9 +44,6 @@ var stdin io.Reader = os.Stdin
 // version is set at link time (-ldflags "-X main.version=..."); otherwise it
 // comes from the module's build info.
 var version = ""
-
-//go:embed guards
-var builtinGuards embed.FS
 
 const usage = `Usage: ward <command> [flags]
 
@@ -136,14 +131,11 @@ func wardVersion() string {
 	return "dev"
 }
 
-// resolveGuard reads a guard module: "builtin:NAME" from the binary, else a file.
+// resolveGuard reads a guard module: "builtin:NAME" from the binary (in
+// place, see builtins), else a file.
 func resolveGuard(path string) ([]byte, error) {
 	if name, ok := strings.CutPrefix(path, "builtin:"); ok {
-		b, err := fs.ReadFile(builtinGuards, "guards/"+name+".wasm")
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("built-in guard %q is not embedded in this binary (build it with `go tool task build`)", name)
-		}
-		return b, err
+		return builtin.module(name)
 	}
 	return os.ReadFile(path)
 }
@@ -333,7 +325,7 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		return load()
 	}
 	start := time.Now()
-	rl, _, err := reload.New(ctx, reload.Options{Load: loadNext, Host: host, Resolve: resolveGuard, Log: log, Metrics: met})
+	rl, _, err := reload.New(ctx, reload.Options{Load: loadNext, Host: host, Resolve: resolveGuard, Log: log, Metrics: met, Built: releaseLoadMemory})
 	if err != nil {
 		printErrors(stderr, err)
 		return 1

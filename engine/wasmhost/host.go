@@ -23,7 +23,6 @@ package wasmhost
 import (
 	"context"
 	"crypto"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,7 +30,6 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
-	"github.com/wardgate/ward/engine/internal/fuel"
 	"github.com/wardgate/ward/engine/state"
 )
 
@@ -67,57 +65,6 @@ type Host struct {
 	mods       map[moduleKey]*module // compiled native modules, in use or idle
 	idle       []*module             // unused, least recently released first (at most idleModules)
 	modsClosed bool
-
-	instMu  sync.Mutex
-	inst    map[[sha256.Size]byte][]byte // fuel-instrumented modules by the input's SHA-256
-	instLRU [][sha256.Size]byte          // least recently used first
-}
-
-// instrumentCacheSize bounds the instrumented modules kept in memory: a
-// reload that swaps a guard back and forth finds both versions.
-const instrumentCacheSize = 16
-
-// instrument returns wasm instrumented with fuel (and its data segments
-// merged, see mergeData), from a small in-memory
-// cache keyed by sum (SHA-256 of wasm): instrumenting a Go guest of a few
-// MB takes tens of milliseconds, a reload of an unchanged module none.
-// The returned bytes must not be modified.
-func (h *Host) instrument(wasm []byte, sum [sha256.Size]byte) ([]byte, error) {
-	h.instMu.Lock()
-	if code, ok := h.inst[sum]; ok {
-		h.touchLocked(sum)
-		h.instMu.Unlock()
-		return code, nil
-	}
-	h.instMu.Unlock()
-	code, err := fuel.Instrument(wasm, initFuel)
-	if err != nil {
-		return nil, err
-	}
-	code = mergeData(code)
-	h.instMu.Lock()
-	defer h.instMu.Unlock()
-	if h.inst == nil {
-		h.inst = map[[sha256.Size]byte][]byte{}
-	}
-	if _, ok := h.inst[sum]; !ok {
-		h.inst[sum] = code
-		h.instLRU = append(h.instLRU, sum)
-		if len(h.instLRU) > instrumentCacheSize {
-			delete(h.inst, h.instLRU[0])
-			h.instLRU = append(h.instLRU[:0], h.instLRU[1:]...)
-		}
-	}
-	return code, nil
-}
-
-func (h *Host) touchLocked(sum [sha256.Size]byte) {
-	for i, k := range h.instLRU {
-		if k == sum {
-			h.instLRU = append(append(h.instLRU[:i:i], h.instLRU[i+1:]...), sum)
-			return
-		}
-	}
 }
 
 // New returns a Host. It fails only when CacheDir cannot be created.

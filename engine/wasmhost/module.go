@@ -12,6 +12,8 @@ import (
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/wardgate/ward/engine/internal/fuel"
 )
 
 // idleModules bounds the compiled modules the Host keeps while no guard
@@ -186,12 +188,19 @@ func (h *Host) compileModule(ctx context.Context, m *module, wasm []byte) (err e
 	if err := m.instantiateHostModule(ctx); err != nil {
 		return fmt.Errorf("instantiate host module %s: %w", hostModule, err)
 	}
-	var code []byte
-	if m.key.noFuel {
-		code = mergeData(wasm)
-	} else if code, err = h.instrument(wasm, m.key.sum); err != nil {
-		return err
+	// The instrumented bytes are not kept: wazero's decoder copies what it
+	// needs (code bodies, data segments), and a module loaded again while
+	// the Host holds it compiled (see idleModules) is not instrumented
+	// again. Keeping them cost as much memory as the modules themselves
+	// (32 MB for the four guards of the core pipeline) to save tens of
+	// milliseconds in the rare load of a module the Host had evicted.
+	code := wasm
+	if !m.key.noFuel {
+		if code, err = fuel.Instrument(wasm, initFuel); err != nil {
+			return err
+		}
 	}
+	code = mergeData(code)
 	cm, err := compileModule(ctx, m.rt, code)
 	if err != nil {
 		return fmt.Errorf("compile: %w", err)
