@@ -11,6 +11,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/wardgate/ward/engine/internal/fuel"
@@ -49,7 +50,8 @@ type module struct {
 	cm  wazero.CompiledModule
 
 	hasInit, hasConfig bool
-	hostImports        []string // names of the "ward" functions it imports
+	hostImports        []string                     // names of the "ward" functions it imports
+	alloc              experimental.MemoryAllocator // for its instances' memories
 
 	seq    atomic.Uint64 // instance names, unique in rt
 	owners sync.Map      // api.Module (a live instance) -> *Guard
@@ -201,6 +203,7 @@ func (h *Host) compileModule(ctx context.Context, m *module, wasm []byte) (err e
 		}
 	}
 	code = mergeData(code)
+	m.alloc = memoryAllocator(dataExtent(code))
 	cm, err := compileModule(ctx, m.rt, code)
 	if err != nil {
 		return fmt.Errorf("compile: %w", err)
