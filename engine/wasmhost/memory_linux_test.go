@@ -56,6 +56,9 @@ func TestGuestMemoryOffHeap(t *testing.T) {
 	before := heap()
 	g := load(t, h, Spec{Name: "go", Wasm: wasm, PoolSize: 8})
 	defer g.Close(t.Context())
+	for range 7 {
+		g.grow() // as calls finding every instance busy would
+	}
 	var guest uint64
 	for range 8 {
 		in := <-g.pool

@@ -224,7 +224,7 @@ func TestInFlightKeepsItsSnapshot(t *testing.T) {
 	if old.Active() != 1 || e.Reloader.Status().Draining != 1 {
 		t.Fatalf("old snapshot: %d active, %d draining", old.Active(), e.Reloader.Status().Draining)
 	}
-	if s := old.Entries()[0].Guard.Stats(); s.Idle != 2 {
+	if s := old.Entries()[0].Guard.Stats(); s.Idle == 0 || s.Idle != s.Instances {
 		t.Fatalf("old guard closed early: %+v", s)
 	}
 	e.Upstream.Release()
