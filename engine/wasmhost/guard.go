@@ -176,9 +176,9 @@ type Guard struct {
 // pool; more, up to PoolSize, are instantiated and configured in the
 // background when calls find every instance busy (those calls wait, as
 // when the pool is full; an instance that fails to load is retried like a
-// replacement, see Stats.ReplaceFailures). It fails with an *Error of code guard_load,
-// guard_config (wrapping a *ConfigError when the guard named the bad key)
-// or guard_closed. Load does not retain s.Wasm or s.ConfigJSON.
+// replacement, see Stats.ReplaceFailures). It fails with an *Error of
+// code guard_load, guard_config (wrapping a *ConfigError when the guard
+// named the bad key) or guard_closed. Load does not retain s.Wasm or s.ConfigJSON.
 func (h *Host) Load(ctx context.Context, s Spec) (*Guard, error) {
 	if h.isClosed() {
 		return nil, &Error{Code: CodeClosed, Guard: s.Name, Err: errors.New("host is closed")}
