@@ -169,6 +169,15 @@ func cacheDir(cfg *config.Config) string {
 	return d
 }
 
+// idleModules is [wasm] idle_modules as wasmhost.Options.IdleModules
+// (where 0 means the default and a negative value none).
+func idleModules(cfg *config.Config) int {
+	if cfg.Wasm.IdleModules == 0 {
+		return -1
+	}
+	return cfg.Wasm.IdleModules
+}
+
 func configFlag(name string, args []string, stderr io.Writer) (string, bool) {
 	fset := flag.NewFlagSet(name, flag.ContinueOnError)
 	fset.SetOutput(stderr)
@@ -207,7 +216,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
-	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), Logger: log, State: st})
+	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), IdleModules: idleModules(cfg), Logger: log, State: st})
 	if err != nil {
 		fmt.Fprintln(stderr, "ward validate:", err)
 		return 1
@@ -301,7 +310,7 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		return 1
 	}
 	defer st.Close()
-	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), Logger: log, State: st})
+	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), IdleModules: idleModules(cfg), Logger: log, State: st})
 	if err != nil {
 		fmt.Fprintln(stderr, "ward:", err)
 		return 1

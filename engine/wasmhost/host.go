@@ -41,6 +41,10 @@ type Options struct {
 	// Logger receives guest output and background events (instance
 	// replacement). nil discards them.
 	Logger *slog.Logger
+	// IdleModules is how many compiled modules no guard uses the Host
+	// keeps for a later load (see DefaultIdleModules); 0 means
+	// DefaultIdleModules, a negative value keeps none.
+	IdleModules int
 	// State is the store behind the state host functions, for the caller
 	// to pass as Spec.State to guards granted it (see Host.State). The Host
 	// neither uses nor closes it.
@@ -63,7 +67,8 @@ type Host struct {
 
 	modMu      sync.Mutex
 	mods       map[moduleKey]*module // compiled native modules, in use or idle
-	idle       []*module             // unused, least recently released first (at most idleModules)
+	idle       []*module             // unused, least recently released first (at most idleMax)
+	idleMax    int
 	modsClosed bool
 }
 
@@ -83,7 +88,14 @@ func New(ctx context.Context, o Options) (*Host, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Host{cache: cache, cacheDir: o.CacheDir, logger: logger, state: o.State, guards: map[*Guard]struct{}{}}, nil
+	idleMax := o.IdleModules
+	switch {
+	case idleMax == 0:
+		idleMax = DefaultIdleModules
+	case idleMax < 0:
+		idleMax = 0
+	}
+	return &Host{cache: cache, cacheDir: o.CacheDir, logger: logger, state: o.State, guards: map[*Guard]struct{}{}, idleMax: idleMax}, nil
 }
 
 // State returns Options.State (nil when none was given).

@@ -160,14 +160,14 @@ func TestModuleRefcount(t *testing.T) {
 	allowCheck(t, again)
 }
 
-// TestModuleEviction: beyond idleModules unused modules the least recently
+// TestModuleEviction: beyond DefaultIdleModules unused modules the least recently
 // released is closed; modules in use are never evicted.
 func TestModuleEviction(t *testing.T) {
 	h, _ := newHost(t)
 	wasm := fixture(t, "extraexport")
 	live := load(t, h, Spec{Name: "live", Wasm: wasm, PoolSize: 1})
 	var released []*module
-	for i := range idleModules + 2 {
+	for i := range DefaultIdleModules + 2 {
 		g := load(t, h, Spec{Name: "v", Wasm: withCustomSection(wasm, strings.Repeat("x", i+1)), PoolSize: 1})
 		released = append(released, g.compiled)
 		if err := g.Close(context.Background()); err != nil {
@@ -175,8 +175,8 @@ func TestModuleEviction(t *testing.T) {
 		}
 	}
 	held, idle := modules(h)
-	if idle != idleModules || held != idleModules+1 {
-		t.Fatalf("held %d idle %d, want %d idle and the live one", held, idle, idleModules)
+	if idle != DefaultIdleModules || held != DefaultIdleModules+1 {
+		t.Fatalf("held %d idle %d, want %d idle and the live one", held, idle, DefaultIdleModules)
 	}
 	for i, m := range released {
 		if evicted := i < 2; moduleClosed(m) != evicted {
@@ -194,6 +194,37 @@ func TestModuleEviction(t *testing.T) {
 		t.Fatal("evicted module reused")
 	}
 	allowCheck(t, g)
+}
+
+// TestModuleIdleLimit: Options.IdleModules bounds the modules kept unused;
+// negative keeps none (a released module is closed at once).
+func TestModuleIdleLimit(t *testing.T) {
+	wasm := fixture(t, "extraexport")
+	for _, tc := range []struct{ opt, want int }{{-1, 0}, {1, 1}, {2, 2}} {
+		t.Run(fmt.Sprint(tc.opt), func(t *testing.T) {
+			h, err := New(context.Background(), Options{IdleModules: tc.opt})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer h.Close(context.Background())
+			var released []*module
+			for i := range 3 {
+				g := load(t, h, Spec{Name: "v", Wasm: withCustomSection(wasm, strings.Repeat("y", i+1)), PoolSize: 1})
+				released = append(released, g.compiled)
+				if err := g.Close(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if held, idle := modules(h); held != tc.want || idle != tc.want {
+				t.Fatalf("held %d idle %d, want %d", held, idle, tc.want)
+			}
+			for i, m := range released {
+				if evicted := i < 3-tc.want; moduleClosed(m) != evicted {
+					t.Errorf("module %d: closed %v, want %v", i, moduleClosed(m), evicted)
+				}
+			}
+		})
+	}
 }
 
 // TestModuleFailedLoadReleases: a guard that fails after its module
