@@ -51,7 +51,8 @@ type Options struct {
 	// Built, when not nil, is called after every pipeline build (the
 	// first, reloads, rollbacks; successful or not), once the new pipeline
 	// is live or refused, so that it does not delay a swap; reloads wait
-	// for it. cmd/ward gives the memory loading used back to the OS there.
+	// for it. cmd/ward gives the pages of the built-in modules it read back
+	// to the OS there.
 	Built func()
 }
 
