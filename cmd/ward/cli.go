@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"embed"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -46,9 +44,6 @@ var stdin io.Reader = os.Stdin
 // version is set at link time (-ldflags "-X main.version=..."); otherwise it
 // comes from the module's build info.
 var version = ""
-
-//go:embed guards
-var builtinGuards embed.FS
 
 const usage = `Usage: ward <command> [flags]
 
@@ -136,14 +131,11 @@ func wardVersion() string {
 	return "dev"
 }
 
-// resolveGuard reads a guard module: "builtin:NAME" from the binary, else a file.
+// resolveGuard reads a guard module: "builtin:NAME" from the binary (in
+// place, see builtins), else a file.
 func resolveGuard(path string) ([]byte, error) {
 	if name, ok := strings.CutPrefix(path, "builtin:"); ok {
-		b, err := fs.ReadFile(builtinGuards, "guards/"+name+".wasm")
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("built-in guard %q is not embedded in this binary (build it with `go tool task build`)", name)
-		}
-		return b, err
+		return builtin.module(name)
 	}
 	return os.ReadFile(path)
 }
@@ -175,6 +167,15 @@ func cacheDir(cfg *config.Config) string {
 		return ""
 	}
 	return d
+}
+
+// idleModules is [wasm] idle_modules as wasmhost.Options.IdleModules
+// (where 0 means the default and a negative value none).
+func idleModules(cfg *config.Config) int {
+	if cfg.Wasm.IdleModules == 0 {
+		return -1
+	}
+	return cfg.Wasm.IdleModules
 }
 
 func configFlag(name string, args []string, stderr io.Writer) (string, bool) {
@@ -215,7 +216,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
-	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), Logger: log, State: st})
+	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), IdleModules: idleModules(cfg), Logger: log, State: st})
 	if err != nil {
 		fmt.Fprintln(stderr, "ward validate:", err)
 		return 1
@@ -309,7 +310,7 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		return 1
 	}
 	defer st.Close()
-	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), Logger: log, State: st})
+	host, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: cacheDir(cfg), IdleModules: idleModules(cfg), Logger: log, State: st})
 	if err != nil {
 		fmt.Fprintln(stderr, "ward:", err)
 		return 1
@@ -333,11 +334,12 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		return load()
 	}
 	start := time.Now()
-	rl, _, err := reload.New(ctx, reload.Options{Load: loadNext, Host: host, Resolve: resolveGuard, Log: log, Metrics: met})
+	rl, _, err := reload.New(ctx, reload.Options{Load: loadNext, Host: host, Resolve: resolveGuard, Log: log, Metrics: met, Built: builtin.release})
 	if err != nil {
 		printErrors(stderr, err)
 		return 1
 	}
+	releaseStartMemory()
 	srv := proxy.NewServer(rl.Current(), log)
 	met.SetLive(func() []proxy.GuardEntry { return srv.Snapshot().Entries() })
 	obs := control.Tee{met}

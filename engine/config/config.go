@@ -121,6 +121,10 @@ type Wasm struct {
 	// may be loaded from, cleaned, as written (relative to Dir); see
 	// (*Config).CheckModulePath.
 	ModuleDirs []string
+	// IdleModules is how many compiled modules no guard uses any more the
+	// gateway keeps for a later reload or rollback (0: none); default
+	// DefaultIdleModules.
+	IdleModules int
 }
 
 // State configures where guards' counters live (rate limits, quotas,
@@ -411,6 +415,8 @@ const (
 	DefaultCPUBudget   = 50 * time.Millisecond
 	DefaultMaxOutput   = 1 << 20
 	MaxPoolSize        = 256
+	DefaultIdleModules = 4
+	MaxIdleModules     = 64
 	MinMemoryLimit     = 1 << 20
 	MaxMemoryLimit     = 4 << 30
 	WasmPageSize       = 64 << 10

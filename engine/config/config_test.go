@@ -83,7 +83,7 @@ func TestParseGood(t *testing.T) {
 	if !reflect.DeepEqual(c.Server, wantServer) {
 		t.Errorf("Server = %+v\nwant     %+v", c.Server, wantServer)
 	}
-	if c.Log != (Log{Level: "debug", Format: "json"}) || !reflect.DeepEqual(c.Wasm, Wasm{CacheDir: "off"}) {
+	if c.Log != (Log{Level: "debug", Format: "json"}) || !reflect.DeepEqual(c.Wasm, Wasm{CacheDir: "off", IdleModules: DefaultIdleModules}) {
 		t.Errorf("Log, Wasm = %+v, %+v", c.Log, c.Wasm)
 	}
 	wantGuards := []*Guard{{
@@ -140,12 +140,29 @@ func TestParseGood(t *testing.T) {
 	}
 }
 
+// TestIdleModules: [wasm] idle_modules defaults to DefaultIdleModules; 0
+// (keep none) and the maximum are accepted.
+func TestIdleModules(t *testing.T) {
+	for _, tc := range []struct {
+		doc  string
+		want int
+	}{{"", DefaultIdleModules}, {"[wasm]\nidle_modules = 0\n", 0}, {"[wasm]\nidle_modules = 64\n", MaxIdleModules}} {
+		c, err := Parse("ward.toml", []byte("[server]\nlisten = [\":1\"]\n"+tc.doc))
+		if err != nil {
+			t.Fatalf("%q: %v", tc.doc, err)
+		}
+		if c.Wasm.IdleModules != tc.want {
+			t.Errorf("%q: idle_modules %d, want %d", tc.doc, c.Wasm.IdleModules, tc.want)
+		}
+	}
+}
+
 func TestParseDefaults(t *testing.T) {
 	c, err := Parse("ward.toml", []byte("[server]\nlisten = [\"127.0.0.1:1\"]\n[guards.g]\npath = \"g.wasm\"\n[[routes]]\nname = \"r\"\nprefix = \"/\"\nupstream = \"http://u\"\nidentity_headers = []\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Log != (Log{Level: "info", Format: "auto"}) || c.Wasm.CacheDir != "" {
+	if c.Log != (Log{Level: "info", Format: "auto"}) || c.Wasm.CacheDir != "" || c.Wasm.IdleModules != DefaultIdleModules {
 		t.Errorf("Log, Wasm = %+v, %+v", c.Log, c.Wasm)
 	}
 	s := c.Server
@@ -326,6 +343,8 @@ upstream = "http://h/?q"
 			"ward.toml:6: keys, tables or arrays nested more than 64 levels deep", CodeSyntax},
 		{"nesting limit in arrays", "x = " + strings.Repeat("[", 65) + strings.Repeat("]", 65) + "\n",
 			"ward.toml:1: keys, tables or arrays nested more than 64 levels deep", CodeSyntax},
+		{"idle_modules out of range", "[server]\nlisten = [\":1\"]\n[wasm]\nidle_modules = 65\n",
+			"ward.toml:4: wasm.idle_modules: 65 is out of range (want 0..64)", CodeValue},
 		{"routes not tables", "routes = [1]\n[server]\nlisten = [\":1\"]\n",
 			"ward.toml:1: routes[0]: want table, got integer", CodeType},
 		{"NaN in guard config", "[server]\nlisten = [\":1\"]\n[guards.g]\npath = \"g\"\nconfig = { a = { b = [1.0, nan] } }\n",
@@ -599,7 +618,7 @@ func TestDocumentedKeys(t *testing.T) {
 	}
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency", "trusted_proxies",
-		"level", "format", "cache_dir", "module_dirs",
+		"level", "format", "cache_dir", "module_dirs", "idle_modules",
 		"token_file", "module_dir", "console", "console_session", "console_token_login", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
 		"path", "sha256", "candidate", "candidate_sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",

@@ -561,6 +561,8 @@ func (d *decoder) log(t *table) {
 }
 
 func (d *decoder) wasm(t *table) {
+	d.c.Wasm.IdleModules = DefaultIdleModules
+	t.integer("idle_modules", &d.c.Wasm.IdleModules, 0, MaxIdleModules)
 	t.str("cache_dir", &d.c.Wasm.CacheDir)
 	if strings.ContainsRune(d.c.Wasm.CacheDir, 0) {
 		d.errorf(CodeValue, t.at("cache_dir"), "must not contain NUL")

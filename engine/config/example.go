@@ -67,6 +67,11 @@ cache_dir = ""
 # read (a symlink swapped afterwards is refused). Relative to this file's
 # directory.
 module_dirs = []
+# Compiled modules no guard uses any more that are kept, so that a reload
+# or rollback back to one of them does not decode and compile it again;
+# each holds ~25 MB (a built-in guard's native code and decoded module).
+# 0 keeps none. Changing it needs a restart.
+idle_modules = 4
 
 [state]
 # Where guards granted "state" keep their counters (rate limits, token

@@ -20,32 +20,8 @@ const maxDataGap = 1 << 10
 // cannot read is returned as it is, as is one with nothing to merge; the
 // input is never modified.
 func mergeData(wasm []byte) []byte {
-	if len(wasm) < 8 {
-		return wasm
-	}
-	off := 8
-	dataStart, dataEnd, dataContent := -1, -1, -1
-	for off < len(wasm) {
-		start := off
-		id := wasm[off]
-		size, n := binary.Uvarint(wasm[off+1:])
-		if n <= 0 || size > uint64(len(wasm)) {
-			return wasm
-		}
-		content := off + 1 + n
-		end := content + int(size)
-		if end > len(wasm) {
-			return wasm
-		}
-		switch id {
-		case 12: // data count
-			return wasm
-		case 11:
-			dataStart, dataEnd, dataContent = start, end, content
-		}
-		off = end
-	}
-	if dataStart < 0 {
+	dataStart, dataContent, dataEnd, ok := dataSection(wasm)
+	if !ok {
 		return wasm
 	}
 	merged, ok := mergeSegments(wasm[dataContent:dataEnd])
@@ -60,6 +36,61 @@ func mergeData(wasm []byte) []byte {
 	return append(out, wasm[dataEnd:]...)
 }
 
+// dataSection finds the data section of wasm: the offsets of its id byte,
+// its content and its end. ok is false when there is none, when the module
+// has a data count section (see mergeData) or when its sections cannot be
+// read.
+func dataSection(wasm []byte) (start, content, end int, ok bool) {
+	if len(wasm) < 8 {
+		return 0, 0, 0, false
+	}
+	off := 8
+	found := false
+	for off < len(wasm) {
+		s := off
+		id := wasm[off]
+		size, n := binary.Uvarint(wasm[off+1:])
+		if n <= 0 || size > uint64(len(wasm)) {
+			return 0, 0, 0, false
+		}
+		c := off + 1 + n
+		e := c + int(size)
+		if e > len(wasm) {
+			return 0, 0, 0, false
+		}
+		switch id {
+		case 12: // data count
+			return 0, 0, 0, false
+		case 11:
+			start, content, end, found = s, c, e, true
+		}
+		off = e
+	}
+	return start, content, end, found
+}
+
+// dataExtent returns the end of the highest active data segment of memory
+// 0 at a constant offset: instantiation writes the module's data below it
+// and nothing above. It is 0 when the module has no such segment or its
+// data section cannot be read (see dataSection).
+func dataExtent(wasm []byte) uint64 {
+	_, content, end, ok := dataSection(wasm)
+	if !ok {
+		return 0
+	}
+	segs, ok := parseSegments(wasm[content:end])
+	if !ok {
+		return 0
+	}
+	var top uint64
+	for _, s := range segs {
+		if s.constant {
+			top = max(top, uint64(s.offset)+uint64(len(s.init)))
+		}
+	}
+	return top
+}
+
 // dataSegment is one segment of a data section: an active one of memory 0
 // at a constant offset (constant), or any other kept as its raw bytes.
 type dataSegment struct {
@@ -68,9 +99,9 @@ type dataSegment struct {
 	init     []byte // constant: the bytes; otherwise the whole raw segment
 }
 
-// mergeSegments rewrites the content of a data section; ok is false when
-// it cannot be read or nothing merges.
-func mergeSegments(b []byte) (_ []byte, ok bool) {
+// parseSegments reads the content of a data section; ok is false when it
+// cannot be read.
+func parseSegments(b []byte) (_ []dataSegment, ok bool) {
 	count, n := binary.Uvarint(b)
 	if n <= 0 || count > uint64(len(b)) {
 		return nil, false
@@ -133,6 +164,16 @@ func mergeSegments(b []byte) (_ []byte, ok bool) {
 		segs = append(segs, seg)
 	}
 	if off != len(b) {
+		return nil, false
+	}
+	return segs, true
+}
+
+// mergeSegments rewrites the content of a data section; ok is false when
+// it cannot be read or nothing merges.
+func mergeSegments(b []byte) (_ []byte, ok bool) {
+	segs, ok := parseSegments(b)
+	if !ok {
 		return nil, false
 	}
 	out := make([]byte, 0, len(b))

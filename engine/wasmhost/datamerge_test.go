@@ -204,3 +204,37 @@ func FuzzMergeData(f *testing.F) {
 		}
 	})
 }
+
+// TestDataExtent: the end of the highest constant active segment, whatever
+// the order; passive segments and those at a global's offset do not count.
+func TestDataExtent(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want uint64
+	}{
+		{"ascending", dataModule(false, active(16, "ab"), active(100, "cdef")), 104},
+		{"descending", dataModule(false, active(100, "ab"), active(16, "cd")), 102},
+		{"passive only", dataModule(false, passive("zzzz")), 0},
+		{"global offset ignored", dataModule(false, []byte{0, 0x23, 0, 0x0b, 1, 'a'}, active(16, "ab")), 18},
+		{"data count (not read)", dataModule(true, active(16, "ab")), 0},
+		{"no data section", header(), 0},
+		{"truncated", dataModule(false, active(16, "ab"))[:20], 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := dataExtent(tc.in); got != tc.want {
+				t.Fatalf("dataExtent = %d, want %d", got, tc.want)
+			}
+		})
+	}
+	// A Go guest's data segments, merged or not, end where its initial
+	// memory's non-zero bytes do.
+	mem := memoryOf(t, goGuest)
+	last := uint64(len(bytes.TrimRight(mem, "\x00")))
+	for _, wasm := range [][]byte{goGuest, mergeData(goGuest)} {
+		got := dataExtent(wasm)
+		if got < last || got > uint64(len(mem)) {
+			t.Fatalf("go guest: extent %d, last non-zero byte at %d, memory %d", got, last, len(mem))
+		}
+	}
+}

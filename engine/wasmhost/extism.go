@@ -18,7 +18,7 @@ import (
 // that runs for more than twice its budget in wall time and burnt at least
 // 1% of its fuel; a fuel trap is guard_timeout. The module is not compiled
 // with close-on-context-done (extismguard's Timeout), which made Go guests
-// 5.8-7.4x slower. Its Stats report no Idle or Replaced counts
+// 5.8-7.4x slower. Its Stats report no Instances, Idle or Replaced counts
 // (extismguard keeps its own pool).
 func (h *Host) loadExtism(ctx context.Context, g *Guard, s Spec, pages uint32) (*Guard, error) {
 	g.abiName = ABIExtism

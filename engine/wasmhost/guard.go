@@ -66,9 +66,11 @@ type Spec struct {
 	// ConfigJSON is the guard's config table as a JSON object; nil or empty
 	// means "{}".
 	ConfigJSON []byte
-	// PoolSize is the number of instances (concurrent calls); 0 means
-	// GOMAXPROCS. A larger pool than the number of cores adds memory, not
-	// throughput.
+	// PoolSize is the most instances (concurrent calls); 0 means
+	// GOMAXPROCS. The pool starts with one instance and grows by one,
+	// in the background, whenever a call finds every instance busy, so a
+	// guard that is never called concurrently costs one instance's memory.
+	// A larger pool than the number of cores adds memory, not throughput.
 	PoolSize int
 	// MemoryLimit caps each instance's linear memory, in bytes (rounded
 	// down to 64 KiB pages); 0 means DefaultMemoryLimit. A module whose
@@ -114,7 +116,8 @@ type Stats struct {
 	// failed replacement attempts (retried with backoff).
 	Replaced        uint64
 	ReplaceFailures uint64
-	PoolSize        int // configured number of instances
+	PoolSize        int // most instances (configured)
+	Instances       int // instances made so far (or being made): 1 to PoolSize
 	InUse           int // instances running a call now
 	Idle            int // instances ready in the pool
 }
@@ -147,6 +150,7 @@ type Guard struct {
 	memLimit    uint32 // bytes, 0 = 4 GiB
 	poolSize    int
 	pool        chan *instance
+	made        atomic.Int32 // instances made or being made, up to poolSize (see grow)
 
 	watch meter.Watchdog // every instance's meter, for the watchdog and Close
 
@@ -170,12 +174,12 @@ type Guard struct {
 // is not compiled again), instruments and instantiates a guard, calls
 // ward_describe, checks the exports against the described phases and
 // calls ward_configure. It returns once that first instance is in the
-// pool; the other PoolSize-1 are instantiated and configured in the
-// background (a call finding none free meanwhile waits, as when all are
-// busy; one that fails to load is retried like a replacement, see
-// Stats.ReplaceFailures). It fails with an *Error of code guard_load,
-// guard_config (wrapping a *ConfigError when the guard named the bad key)
-// or guard_closed. Load does not retain s.Wasm or s.ConfigJSON.
+// pool; more, up to PoolSize, are instantiated and configured in the
+// background when calls find every instance busy (those calls wait, as
+// when the pool is full; an instance that fails to load is retried like a
+// replacement, see Stats.ReplaceFailures). It fails with an *Error of
+// code guard_load, guard_config (wrapping a *ConfigError when the guard
+// named the bad key) or guard_closed. Load does not retain s.Wasm or s.ConfigJSON.
 func (h *Host) Load(ctx context.Context, s Spec) (*Guard, error) {
 	if h.isClosed() {
 		return nil, &Error{Code: CodeClosed, Guard: s.Name, Err: errors.New("host is closed")}
@@ -279,15 +283,15 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 	}
 	g.pool = make(chan *instance, g.poolSize)
 	g.pool <- first
+	g.made.Store(1)
 	if g.budgetUnits > 0 {
 		g.watch.Start(time.Duration(g.killAfter), g.budgetUnits)
 	}
 	// The first instance proved the module and its config; the others
-	// (the same code, the same config) are made while the guard already
-	// serves, so that a swap goes live after one instantiation rather
-	// than PoolSize (each a few MB of data segments and the guest's
-	// _initialize for a Go guest).
-	g.fill(g.poolSize - 1)
+	// (the same code, the same config) are made only when calls contend
+	// for it (see grow): a swap goes live after one instantiation, and a
+	// guard never called concurrently holds one instance (a few MB of
+	// linear memory for a Go guest) instead of PoolSize.
 	ok = true
 	return g, nil
 }
@@ -452,6 +456,7 @@ func (g *Guard) Stats() Stats {
 		Replaced:        g.replaced.Load(),
 		ReplaceFailures: g.replaceFailures.Load(),
 		PoolSize:        g.poolSize,
+		Instances:       int(g.made.Load()),
 		InUse:           int(g.inUse.Load()),
 	}
 	if g.pool != nil {
@@ -493,6 +498,7 @@ func (g *Guard) Check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) erro
 	select {
 	case in = <-g.pool:
 	default:
+		g.grow()
 		select {
 		case in = <-g.pool:
 		case <-ctx.Done():
@@ -580,19 +586,26 @@ func (g *Guard) replace() {
 	}()
 }
 
-// fill adds n instances to the pool in the background, up to GOMAXPROCS
-// at a time, each retried like a replacement until the guard is closed.
-func (g *Guard) fill(n int) {
-	var left atomic.Int64
-	left.Store(int64(n))
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		g.bg.Add(1)
-		go func() {
-			defer g.bg.Done()
-			for left.Add(-1) >= 0 && g.addInstance() {
-			}
-		}()
+// grow adds one instance to the pool in the background, retried like a
+// replacement until the guard is closed, unless PoolSize are made or being
+// made. Check calls it when it finds every instance busy, so the pool
+// grows to the concurrency the guard sees; a call in flight keeps Close
+// from waiting for g.bg before this Add.
+func (g *Guard) grow() {
+	for {
+		n := g.made.Load()
+		if int(n) >= g.poolSize {
+			return
+		}
+		if g.made.CompareAndSwap(n, n+1) {
+			break
+		}
 	}
+	g.bg.Add(1)
+	go func() {
+		defer g.bg.Done()
+		g.addInstance()
+	}()
 }
 
 // addInstance instantiates and configures an instance and adds it to the

@@ -23,7 +23,6 @@ package wasmhost
 import (
 	"context"
 	"crypto"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,7 +30,6 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
-	"github.com/wardgate/ward/engine/internal/fuel"
 	"github.com/wardgate/ward/engine/state"
 )
 
@@ -43,6 +41,10 @@ type Options struct {
 	// Logger receives guest output and background events (instance
 	// replacement). nil discards them.
 	Logger *slog.Logger
+	// IdleModules is how many compiled modules no guard uses the Host
+	// keeps for a later load (see DefaultIdleModules); 0 means
+	// DefaultIdleModules, a negative value keeps none.
+	IdleModules int
 	// State is the store behind the state host functions, for the caller
 	// to pass as Spec.State to guards granted it (see Host.State). The Host
 	// neither uses nor closes it.
@@ -65,59 +67,9 @@ type Host struct {
 
 	modMu      sync.Mutex
 	mods       map[moduleKey]*module // compiled native modules, in use or idle
-	idle       []*module             // unused, least recently released first (at most idleModules)
+	idle       []*module             // unused, least recently released first (at most idleMax)
+	idleMax    int
 	modsClosed bool
-
-	instMu  sync.Mutex
-	inst    map[[sha256.Size]byte][]byte // fuel-instrumented modules by the input's SHA-256
-	instLRU [][sha256.Size]byte          // least recently used first
-}
-
-// instrumentCacheSize bounds the instrumented modules kept in memory: a
-// reload that swaps a guard back and forth finds both versions.
-const instrumentCacheSize = 16
-
-// instrument returns wasm instrumented with fuel (and its data segments
-// merged, see mergeData), from a small in-memory
-// cache keyed by sum (SHA-256 of wasm): instrumenting a Go guest of a few
-// MB takes tens of milliseconds, a reload of an unchanged module none.
-// The returned bytes must not be modified.
-func (h *Host) instrument(wasm []byte, sum [sha256.Size]byte) ([]byte, error) {
-	h.instMu.Lock()
-	if code, ok := h.inst[sum]; ok {
-		h.touchLocked(sum)
-		h.instMu.Unlock()
-		return code, nil
-	}
-	h.instMu.Unlock()
-	code, err := fuel.Instrument(wasm, initFuel)
-	if err != nil {
-		return nil, err
-	}
-	code = mergeData(code)
-	h.instMu.Lock()
-	defer h.instMu.Unlock()
-	if h.inst == nil {
-		h.inst = map[[sha256.Size]byte][]byte{}
-	}
-	if _, ok := h.inst[sum]; !ok {
-		h.inst[sum] = code
-		h.instLRU = append(h.instLRU, sum)
-		if len(h.instLRU) > instrumentCacheSize {
-			delete(h.inst, h.instLRU[0])
-			h.instLRU = append(h.instLRU[:0], h.instLRU[1:]...)
-		}
-	}
-	return code, nil
-}
-
-func (h *Host) touchLocked(sum [sha256.Size]byte) {
-	for i, k := range h.instLRU {
-		if k == sum {
-			h.instLRU = append(append(h.instLRU[:i:i], h.instLRU[i+1:]...), sum)
-			return
-		}
-	}
 }
 
 // New returns a Host. It fails only when CacheDir cannot be created.
@@ -136,7 +88,14 @@ func New(ctx context.Context, o Options) (*Host, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Host{cache: cache, cacheDir: o.CacheDir, logger: logger, state: o.State, guards: map[*Guard]struct{}{}}, nil
+	idleMax := o.IdleModules
+	switch {
+	case idleMax == 0:
+		idleMax = DefaultIdleModules
+	case idleMax < 0:
+		idleMax = 0
+	}
+	return &Host{cache: cache, cacheDir: o.CacheDir, logger: logger, state: o.State, guards: map[*Guard]struct{}{}, idleMax: idleMax}, nil
 }
 
 // State returns Options.State (nil when none was given).

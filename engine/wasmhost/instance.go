@@ -70,7 +70,7 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 	// a failure can be told apart (out of fuel, out of memory) through the
 	// instance's fuel global and memory.
 	cfg = cfg.WithStartFunctions()
-	mod, err := g.compiled.rt.InstantiateModule(experimental.WithMemoryAllocator(ctx, memoryAllocator), g.compiled.cm, cfg)
+	mod, err := g.compiled.rt.InstantiateModule(experimental.WithMemoryAllocator(ctx, g.compiled.alloc), g.compiled.cm, cfg)
 	if err != nil {
 		in.flush()
 		return nil, g.loadErr(fmt.Errorf("instantiate: %w", err))

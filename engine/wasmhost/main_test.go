@@ -162,12 +162,13 @@ func sizedExchange(size int) *abi.Exchange {
 	return x
 }
 
-// waitIdle waits until the guard's pool is full again (replacements done).
+// waitIdle waits until every instance the guard made is idle
+// (replacements and growth done).
 func waitIdle(t testing.TB, g *Guard) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if s := g.Stats(); s.Idle == s.PoolSize {
+		if s := g.Stats(); s.Idle == s.Instances {
 			return
 		}
 		time.Sleep(2 * time.Millisecond)

@@ -11,15 +11,20 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/wardgate/ward/engine/internal/fuel"
 )
 
-// idleModules bounds the compiled modules the Host keeps while no guard
-// uses them: a swap back to one of them (a rollback, the previous
-// version, a module that was refused by its self-test and is tried again)
-// instantiates it at once instead of decoding and validating megabytes of
-// Wasm again. Modules in use are kept whatever their number.
-const idleModules = 4
+// DefaultIdleModules bounds the compiled modules a Host keeps while no
+// guard uses them (Options.IdleModules): a swap back to one of them (a
+// rollback, the previous version, a module that was refused by its
+// self-test and is tried again) instantiates it at once instead of
+// decoding, validating and instrumenting megabytes of Wasm again. Each
+// costs its compiled code and wazero's decoded module (~25 MB for a
+// built-in Go guard). Modules in use are kept whatever their number.
+const DefaultIdleModules = 4
 
 // moduleKey identifies a compiled native module: the same input bytes
 // (SHA-256), compiled under the same memory limit (wazero applies it when
@@ -47,7 +52,8 @@ type module struct {
 	cm  wazero.CompiledModule
 
 	hasInit, hasConfig bool
-	hostImports        []string // names of the "ward" functions it imports
+	hostImports        []string                     // names of the "ward" functions it imports
+	alloc              experimental.MemoryAllocator // for its instances' memories
 
 	seq    atomic.Uint64 // instance names, unique in rt
 	owners sync.Map      // api.Module (a live instance) -> *Guard
@@ -116,7 +122,7 @@ func (h *Host) acquireModule(ctx context.Context, g *Guard, key moduleKey, wasm 
 }
 
 // releaseModule drops one reference to m. A module no guard uses becomes
-// idle; beyond idleModules the least recently released one is closed.
+// idle; beyond h.idleMax the least recently released one is closed.
 func (h *Host) releaseModule(m *module) {
 	h.modMu.Lock()
 	m.refs--
@@ -130,7 +136,7 @@ func (h *Host) releaseModule(m *module) {
 		evict = m
 	} else {
 		h.idle = append(h.idle, m)
-		if len(h.idle) > idleModules {
+		if len(h.idle) > h.idleMax {
 			evict = h.idle[0]
 			h.idle = slices.Delete(h.idle, 0, 1)
 			delete(h.mods, evict.key)
@@ -186,12 +192,20 @@ func (h *Host) compileModule(ctx context.Context, m *module, wasm []byte) (err e
 	if err := m.instantiateHostModule(ctx); err != nil {
 		return fmt.Errorf("instantiate host module %s: %w", hostModule, err)
 	}
-	var code []byte
-	if m.key.noFuel {
-		code = mergeData(wasm)
-	} else if code, err = h.instrument(wasm, m.key.sum); err != nil {
-		return err
+	// The instrumented bytes are not kept: wazero's decoder copies what it
+	// needs (code bodies, data segments), and a module loaded again while
+	// the Host holds it compiled (see DefaultIdleModules) is not instrumented
+	// again. Keeping them cost as much memory as the modules themselves
+	// (32 MB for the four guards of the core pipeline) to save tens of
+	// milliseconds in the rare load of a module the Host had evicted.
+	code := wasm
+	if !m.key.noFuel {
+		if code, err = fuel.Instrument(wasm, initFuel); err != nil {
+			return err
+		}
 	}
+	code = mergeData(code)
+	m.alloc = memoryAllocator(dataExtent(code))
 	cm, err := compileModule(ctx, m.rt, code)
 	if err != nil {
 		return fmt.Errorf("compile: %w", err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 
@@ -159,14 +160,14 @@ func TestModuleRefcount(t *testing.T) {
 	allowCheck(t, again)
 }
 
-// TestModuleEviction: beyond idleModules unused modules the least recently
+// TestModuleEviction: beyond DefaultIdleModules unused modules the least recently
 // released is closed; modules in use are never evicted.
 func TestModuleEviction(t *testing.T) {
 	h, _ := newHost(t)
 	wasm := fixture(t, "extraexport")
 	live := load(t, h, Spec{Name: "live", Wasm: wasm, PoolSize: 1})
 	var released []*module
-	for i := range idleModules + 2 {
+	for i := range DefaultIdleModules + 2 {
 		g := load(t, h, Spec{Name: "v", Wasm: withCustomSection(wasm, strings.Repeat("x", i+1)), PoolSize: 1})
 		released = append(released, g.compiled)
 		if err := g.Close(context.Background()); err != nil {
@@ -174,8 +175,8 @@ func TestModuleEviction(t *testing.T) {
 		}
 	}
 	held, idle := modules(h)
-	if idle != idleModules || held != idleModules+1 {
-		t.Fatalf("held %d idle %d, want %d idle and the live one", held, idle, idleModules)
+	if idle != DefaultIdleModules || held != DefaultIdleModules+1 {
+		t.Fatalf("held %d idle %d, want %d idle and the live one", held, idle, DefaultIdleModules)
 	}
 	for i, m := range released {
 		if evicted := i < 2; moduleClosed(m) != evicted {
@@ -193,6 +194,37 @@ func TestModuleEviction(t *testing.T) {
 		t.Fatal("evicted module reused")
 	}
 	allowCheck(t, g)
+}
+
+// TestModuleIdleLimit: Options.IdleModules bounds the modules kept unused;
+// negative keeps none (a released module is closed at once).
+func TestModuleIdleLimit(t *testing.T) {
+	wasm := fixture(t, "extraexport")
+	for _, tc := range []struct{ opt, want int }{{-1, 0}, {1, 1}, {2, 2}} {
+		t.Run(fmt.Sprint(tc.opt), func(t *testing.T) {
+			h, err := New(context.Background(), Options{IdleModules: tc.opt})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer h.Close(context.Background())
+			var released []*module
+			for i := range 3 {
+				g := load(t, h, Spec{Name: "v", Wasm: withCustomSection(wasm, strings.Repeat("y", i+1)), PoolSize: 1})
+				released = append(released, g.compiled)
+				if err := g.Close(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if held, idle := modules(h); held != tc.want || idle != tc.want {
+				t.Fatalf("held %d idle %d, want %d", held, idle, tc.want)
+			}
+			for i, m := range released {
+				if evicted := i < 3-tc.want; moduleClosed(m) != evicted {
+					t.Errorf("module %d: closed %v, want %v", i, moduleClosed(m), evicted)
+				}
+			}
+		})
+	}
 }
 
 // TestModuleFailedLoadReleases: a guard that fails after its module
@@ -332,33 +364,57 @@ func TestModuleHostClose(t *testing.T) {
 	}
 }
 
-// TestPoolFilledInBackground: Load returns with the first instance ready;
-// the pool fills up behind it, calls made meanwhile wait for an instance
-// rather than fail, and a guard closed while filling leaves no instance.
-func TestPoolFilledInBackground(t *testing.T) {
+// TestPoolGrowsOnContention: Load returns with one instance; a call that
+// finds every instance busy adds one in the background (and waits, rather
+// than fail) until PoolSize are made, never more; a guard closed while it
+// grows leaves no instance.
+func TestPoolGrowsOnContention(t *testing.T) {
 	h, _ := newHost(t)
-	g := load(t, h, Spec{Name: "g", Wasm: goGuest, PoolSize: 4})
-	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var v abi.Verdict
-			errs <- g.Check(context.Background(), exchange("hello"), &v)
-		}()
+	g := load(t, h, Spec{Name: "g", Wasm: goGuest, PoolSize: 3})
+	time.Sleep(20 * time.Millisecond)
+	if s := g.Stats(); s.Instances != 1 || s.Idle != 1 {
+		t.Fatalf("after load: %+v", s)
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatalf("call while the pool fills: %v", err)
+	check := func(ctx context.Context) error {
+		var v abi.Verdict
+		return g.Check(ctx, exchange("hello"), &v)
+	}
+	// Uncontended calls do not grow the pool.
+	for range 20 {
+		if err := check(context.Background()); err != nil {
+			t.Fatal(err)
 		}
 	}
-	waitIdle(t, g)
-	if s := g.Stats(); s.Idle != 4 || s.ReplaceFailures != 0 || s.Replaced != 0 {
-		t.Fatalf("stats %+v", s)
+	if s := g.Stats(); s.Instances != 1 {
+		t.Fatalf("uncontended: %+v", s)
 	}
+	// Every instance busy (held here): a call makes the next one and runs
+	// on it.
+	var held []*instance
+	for want := 2; want <= 3; want++ {
+		held = append(held, <-g.pool)
+		if err := check(context.Background()); err != nil {
+			t.Fatalf("call while growing to %d: %v", want, err)
+		}
+		if s := g.Stats(); s.Instances != want || s.ReplaceFailures != 0 {
+			t.Fatalf("grown to %+v, want %d instances", s, want)
+		}
+	}
+	// At PoolSize a call waits; here until its context ends.
+	held = append(held, <-g.pool)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	err := check(ctx)
+	cancel()
+	if e := (*Error)(nil); !errors.As(err, &e) || e.Code != CodeBusy {
+		t.Fatalf("full pool: %v, want %s", err, CodeBusy)
+	}
+	if s := g.Stats(); s.Instances != 3 {
+		t.Fatalf("grew beyond PoolSize: %+v", s)
+	}
+	for _, in := range held {
+		g.pool <- in
+	}
+	waitIdle(t, g)
 	owned := func(of *Guard) (n int) {
 		of.compiled.owners.Range(func(_, o any) bool {
 			if o == of {
@@ -368,15 +424,26 @@ func TestPoolFilledInBackground(t *testing.T) {
 		})
 		return n
 	}
-	if n := owned(g); n != 4 {
-		t.Fatalf("%d instances registered, want 4", n)
+	if n := owned(g); n != 3 {
+		t.Fatalf("%d instances registered, want 3", n)
 	}
-	// Closed at once, while its pool fills.
+	// Closed while it grows: the waiting call ends with guard_closed and
+	// the instance being made is discarded.
 	c := load(t, h, Spec{Name: "c", Wasm: goGuest, PoolSize: 4})
+	<-c.pool
+	done := make(chan error, 1)
+	go func() {
+		var v abi.Verdict
+		done <- c.Check(context.Background(), exchange("hello"), &v)
+	}()
+	for c.Stats().Instances != 2 {
+		time.Sleep(time.Millisecond)
+	}
 	if err := c.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	<-done
 	if n := owned(c); n != 0 {
-		t.Fatalf("%d instances left open by a guard closed while filling", n)
+		t.Fatalf("%d instances left open by a guard closed while growing", n)
 	}
 }

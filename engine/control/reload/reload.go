@@ -48,6 +48,12 @@ type Options struct {
 	// requests before its guards are closed anyway (their calls in flight
 	// are then stopped); default 60s.
 	DrainTimeout time.Duration
+	// Built, when not nil, is called after every pipeline build (the
+	// first, reloads, rollbacks; successful or not), once the new pipeline
+	// is live or refused, so that it does not delay a swap; reloads wait
+	// for it. cmd/ward gives the pages of the built-in modules it read back
+	// to the OS there.
+	Built func()
 }
 
 // generation is one published pipeline and what rebuilds it.
@@ -161,6 +167,9 @@ func New(ctx context.Context, o Options) (*Reloader, *Result, error) {
 		return nil, nil, err
 	}
 	g, res, err := r.build(ctx, nil, swapInput{file: cfg, cfg: cfg}, r.modules.wrap(o.Resolve), "start", start)
+	if o.Built != nil {
+		o.Built()
+	}
 	if err != nil {
 		return nil, res, err
 	}
@@ -281,6 +290,9 @@ func (r *Reloader) Rollback(ctx context.Context) (*Result, error) {
 
 // swap builds, tests and publishes in; r.mu is held.
 func (r *Reloader) swap(ctx context.Context, in swapInput, resolve proxy.Resolver, trigger string, start time.Time) (*Result, error) {
+	if r.o.Built != nil {
+		defer r.o.Built()
+	}
 	cfg := in.cfg
 	g, res, err := r.build(ctx, r.cur.snap, in, resolve, trigger, start)
 	res.Operator, res.Target = operator(ctx), in.target

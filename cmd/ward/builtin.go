@@ -1,0 +1,114 @@
+package main
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"reflect"
+	"runtime/debug"
+	"sync"
+	"unsafe"
+)
+
+//go:embed guards
+var builtinGuards embed.FS
+
+// builtins hands out the embedded guard modules in place, without copying
+// them, and gives their pages back to the OS once the guards are compiled.
+//
+// A built-in module is megabytes of read-only data in the binary.
+// fs.ReadFile would copy it to the heap, where the reload's module cache
+// keeps it for the life of the process (23 MB for the four guards of the
+// core pipeline); in place, it costs only the binary's pages that loading
+// touched, which release hands back (the kernel reads them again from the
+// executable if a module is ever compiled again). Modules no config names
+// are never read: looking a file up touches the embedded file table only.
+type builtins struct {
+	fsys embed.FS
+
+	mu   sync.Mutex
+	read map[string][]byte // in-place views handed out, by name
+}
+
+var builtin = &builtins{fsys: builtinGuards}
+
+// module returns the embedded guards/NAME.wasm. The slice aliases the
+// binary's read-only data (writing to it faults), as proxy.Resolver allows:
+// its bytes are never modified. When the in-place view cannot be had (see
+// inPlace) it returns a copy, which is then never released.
+func (b *builtins) module(name string) ([]byte, error) {
+	path := "guards/" + name + ".wasm"
+	f, err := b.fsys.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("built-in guard %q is not embedded in this binary (build it with `go tool task build`)", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	_ = f.Close()
+	if err != nil {
+		return nil, err
+	}
+	data, ok := inPlace(fi)
+	if !ok {
+		return fs.ReadFile(b.fsys, path)
+	}
+	b.mu.Lock()
+	if b.read == nil {
+		b.read = map[string][]byte{}
+	}
+	b.read[name] = data
+	b.mu.Unlock()
+	return data, nil
+}
+
+// inPlace returns the contents of an embedded file without copying them:
+// embed.FS's file info is the file itself, whose unexported data field is a
+// string in the binary's read-only data. ok is false if a Go release
+// changes that representation (no such field, not a string, or not of the
+// file's size); the caller then copies the file.
+func inPlace(fi fs.FileInfo) (_ []byte, ok bool) {
+	v := reflect.ValueOf(fi)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return nil, false
+	}
+	f := v.Elem().FieldByName("data")
+	if !f.IsValid() || f.Kind() != reflect.String {
+		return nil, false
+	}
+	s := f.String() // reading an unexported string field copies only its header
+	if int64(len(s)) != fi.Size() || len(s) == 0 {
+		return nil, false
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s)), true
+}
+
+// release hands the pages of the modules read so far back to the OS (see
+// releasePages). It is called after a pipeline build, when the Host has
+// compiled them; a later build of one that is not compiled any more reads
+// it again, from the page cache.
+func (b *builtins) release() {
+	b.mu.Lock()
+	views := make([][]byte, 0, len(b.read))
+	for _, v := range b.read {
+		views = append(views, v)
+	}
+	b.mu.Unlock()
+	releasePages(views)
+}
+
+// releaseStartMemory runs once the first pipeline is live. Loading guards
+// allocates several times the size of their modules (instrumented and
+// merged copies, wazero's decoder) that is garbage once they are compiled;
+// the Go runtime would keep those pages (its heap goal is twice the live
+// heap) and hand them back only slowly, so the gateway would idle at that
+// peak (358 MB instead of 160 for the core pipeline at 4 s). A forced
+// collection and scavenge returns them. It is not repeated after reloads:
+// there it made the next swap under load slower (the heap regrown page by
+// page, collections during the load), and the runtime's background
+// scavenger returns a reload's garbage over time.
+func releaseStartMemory() {
+	debug.FreeOSMemory()
+}
