@@ -1,6 +1,10 @@
 package wasmhost
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"slices"
+	"sort"
+)
 
 // maxDataGap is the largest run of zero bytes mergeData copies to join two
 // data segments.
@@ -14,8 +18,10 @@ const maxDataGap = 1 << 10
 // evaluates each one's offset and copies it separately, with an
 // allocation each: most of an instance's setup. The memory an instance
 // starts with is the same byte for byte: a gap lies between two segments
-// applied in ascending order, so nothing was written there, and fresh
-// memory is zero. A module with a data count section (bulk memory:
+// applied in ascending order, above everything the segments before them
+// wrote (a run that starts lower, or follows an active segment at a
+// computed offset, is not merged), so nothing was written there, and
+// fresh memory is zero. A module with a data count section (bulk memory:
 // memory.init and data.drop name segments by index) or a data section it
 // cannot read is returned as it is, as is one with nothing to merge; the
 // input is never modified.
@@ -95,6 +101,7 @@ func dataExtent(wasm []byte) uint64 {
 // at a constant offset (constant), or any other kept as its raw bytes.
 type dataSegment struct {
 	constant bool
+	passive  bool // written by memory.init only, never at instantiation
 	offset   uint32
 	init     []byte // constant: the bytes; otherwise the whole raw segment
 }
@@ -138,6 +145,7 @@ func parseSegments(b []byte) (_ []dataSegment, ok bool) {
 			off += 1 + n + 1
 			seg.constant, seg.offset = true, uint32(int32(v))
 		case 1:
+			seg.passive = true
 		case 2:
 			_, n := binary.Uvarint(b[off:])
 			if n <= 0 {
@@ -178,19 +186,29 @@ func mergeSegments(b []byte) (_ []byte, ok bool) {
 	}
 	out := make([]byte, 0, len(b))
 	var merged []dataSegment
+	// A run's gaps are filled with zeros, which must not overwrite what an
+	// earlier segment wrote there: a gap is bridged only when no segment
+	// before it wrote into it (written), and none at all after an active
+	// segment whose offset is not a constant (blind: it may have written
+	// anywhere).
+	var written spans
+	blind := false
 	for i := 0; i < len(segs); {
 		s := segs[i]
 		if !s.constant {
+			blind = blind || !s.passive
 			merged = append(merged, s)
 			i++
 			continue
 		}
 		end := uint64(s.offset) + uint64(len(s.init))
 		j := i + 1
-		for j < len(segs) && segs[j].constant && uint64(segs[j].offset) >= end && uint64(segs[j].offset)-end <= maxDataGap {
+		for !blind && j < len(segs) && segs[j].constant && uint64(segs[j].offset) >= end && uint64(segs[j].offset)-end <= maxDataGap &&
+			!written.overlaps(end, uint64(segs[j].offset)) {
 			end = uint64(segs[j].offset) + uint64(len(segs[j].init))
 			j++
 		}
+		written.add(uint64(s.offset), end)
 		if j > i+1 {
 			buf := make([]byte, end-uint64(s.offset))
 			for _, t := range segs[i:j] {
@@ -217,6 +235,38 @@ func mergeSegments(b []byte) (_ []byte, ok bool) {
 		out = append(out, s.init...)
 	}
 	return out, true
+}
+
+// spans is a set of byte ranges [start, end), sorted and coalesced
+// (ranges that touch are one). Go guests write their segments mostly in
+// ascending runs, so it stays short.
+type spans []span
+
+type span struct{ start, end uint64 }
+
+// overlaps reports whether [a, b) shares a byte with the set.
+func (s spans) overlaps(a, b uint64) bool {
+	if a >= b {
+		return false
+	}
+	i := sort.Search(len(s), func(i int) bool { return s[i].end > a })
+	return i < len(s) && s[i].start < b
+}
+
+// add puts [a, b) into the set.
+func (s *spans) add(a, b uint64) {
+	if a >= b {
+		return
+	}
+	v := *s
+	// The first range that ends at or after a, and the first that starts
+	// after b: those between them touch [a, b) and join it.
+	i := sort.Search(len(v), func(i int) bool { return v[i].end >= a })
+	j := sort.Search(len(v), func(i int) bool { return v[i].start > b })
+	if i < j {
+		a, b = min(a, v[i].start), max(b, v[j-1].end)
+	}
+	*s = slices.Replace(v, i, j, span{a, b})
 }
 
 // skipExpr returns the offset after the constant expression at off (up to

@@ -203,6 +203,8 @@ func (h *Host) compileModule(ctx context.Context, m *module, wasm []byte) (err e
 		if code, err = fuel.Instrument(wasm, initFuel); err != nil {
 			return err
 		}
+	} else if err := fuel.Check(wasm); err != nil {
+		return err
 	}
 	code = mergeData(code)
 	m.alloc = memoryAllocator(dataExtent(code))

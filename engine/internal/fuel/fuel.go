@@ -157,3 +157,13 @@ func Instrument(wasm []byte, initial int64) ([]byte, error) {
 	}
 	return m.rewrite(initial)
 }
+
+// Check reads wasm as Instrument does, without rewriting it: nil when
+// Instrument's reader accepts it. A host that runs a module without fuel still
+// checks it, so that the malformed modules known to crash or stall wazero
+// v1.12.0's decoder (a section declaring more entries than it has bytes
+// makes CompileModule take about a minute) are refused in microseconds.
+func Check(wasm []byte) error {
+	_, err := parseModule(wasm)
+	return err
+}

@@ -134,3 +134,27 @@ func hugeLocals(wasm []byte) bool {
 	}
 	return false
 }
+
+// TestCheck: Check accepts what Instrument reads and refuses, quickly, a
+// section that declares more entries than it has bytes (wazero v1.12.0's
+// decoder takes about a minute over the export section below).
+func TestCheck(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "fixtures", "*.wasm"))
+	if len(paths) == 0 {
+		t.Fatal("no fixtures")
+	}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ierr := Instrument(b, 1000)
+		if cerr := Check(b); (cerr == nil) != (ierr == nil || errors.As(ierr, new(*Error)) && ierr.(*Error).Code == CodeExportExists) {
+			t.Errorf("%s: Check %v, Instrument %v", p, cerr, ierr)
+		}
+	}
+	var e *Error
+	if err := Check([]byte("\x00asm\x01\x00\x00\x00\a\x05\xff\xff\xff\x7f\x00")); !errors.As(err, &e) || e.Code != CodeMalformed {
+		t.Fatalf("huge export count: %v", err)
+	}
+}
