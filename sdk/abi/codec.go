@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
-	"unsafe"
 )
 
 // Binary layout (little-endian; str = u32 length + bytes; list = u32 count
@@ -182,14 +181,12 @@ func AppendVerdict(b []byte, v *Verdict) []byte {
 	return b
 }
 
-// reader decodes a buffer. With alias set, strings point into the buffer
-// instead of being copied: the caller must then never modify the buffer
-// while a decoded value is in use.
+// reader decodes a buffer (verdicts; exchanges have their own decoder,
+// decode.go). Strings are copied.
 type reader struct {
-	b     []byte
-	off   int
-	alias bool
-	err   bool
+	b   []byte
+	off int
+	err bool
 }
 
 func (r *reader) u8() byte {
@@ -243,9 +240,6 @@ func (r *reader) str() string {
 	}
 	p := r.b[r.off : r.off+int(n)]
 	r.off += int(n)
-	if r.alias {
-		return unsafe.String(&p[0], len(p))
-	}
 	return string(p)
 }
 
@@ -268,21 +262,6 @@ func (r *reader) kvs(dst []KV) []KV {
 		k := r.str()
 		v := r.str()
 		dst = append(dst, KV{Key: k, Value: v})
-	}
-	return dst
-}
-
-func (r *reader) messages(dst []Message) []Message {
-	n := r.count(17)
-	dst = dst[:0]
-	for i := 0; i < n && !r.err; i++ {
-		var m Message
-		m.Turn = r.u32()
-		m.Kind = Kind(r.u8())
-		m.Role = r.str()
-		m.Name = r.str()
-		m.Text = r.str()
-		dst = append(dst, m)
 	}
 	return dst
 }

@@ -105,3 +105,19 @@ func FuzzDecodeExchangeReference(f *testing.F) {
 	f.Add(AppendExchange(nil, &Exchange{}))
 	f.Fuzz(func(t *testing.T, b []byte) { sameDecode(t, b) })
 }
+
+// messages is the reference decoder's list of messages.
+func (r *reader) messages(dst []Message) []Message {
+	n := r.count(17)
+	dst = dst[:0]
+	for i := 0; i < n && !r.err; i++ {
+		var m Message
+		m.Turn = r.u32()
+		m.Kind = Kind(r.u8())
+		m.Role = r.str()
+		m.Name = r.str()
+		m.Text = r.str()
+		dst = append(dst, m)
+	}
+	return dst
+}
