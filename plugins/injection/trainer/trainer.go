@@ -133,33 +133,31 @@ func Train(samples []Sample, cfg Config, skip int) *detector.Model {
 		}
 	}
 	// The structure weights, on top of the fixed 4-gram model.
-	if cfg.DenseEpochs > 0 {
-		for ep := 0; ep < cfg.DenseEpochs; ep++ {
-			rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
-			for _, i := range order {
-				s := &samples[i]
-				if len(s.Idx) == 0 {
+	for ep := 0; ep < cfg.DenseEpochs; ep++ {
+		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		for _, i := range order {
+			s := &samples[i]
+			if len(s.Idx) == 0 {
+				continue
+			}
+			mean, _, _ := pooled(w, s.Idx, cfg.Block, cfg.Prior)
+			z := bias + mean
+			for k, x := range s.Dense {
+				z += v[k] * float64(x)
+			}
+			p := 1 / (1 + math.Exp(-z))
+			y, cw := 0.0, wNeg
+			if s.Attack {
+				y, cw = 1, wPos
+			}
+			grad := (p - y) * cw
+			for k, x := range s.Dense {
+				if x == 0 {
 					continue
 				}
-				mean, _, _ := pooled(w, s.Idx, cfg.Block, cfg.Prior)
-				z := bias + mean
-				for k, x := range s.Dense {
-					z += v[k] * float64(x)
-				}
-				p := 1 / (1 + math.Exp(-z))
-				y, cw := 0.0, wNeg
-				if s.Attack {
-					y, cw = 1, wPos
-				}
-				grad := (p - y) * cw
-				for k, x := range s.Dense {
-					if x == 0 {
-						continue
-					}
-					d := grad*float64(x) + cfg.DenseL2*v[k]
-					gv[k] += d * d
-					v[k] -= cfg.Rate * d / math.Sqrt(gv[k]+eps)
-				}
+				d := grad*float64(x) + cfg.DenseL2*v[k]
+				gv[k] += d * d
+				v[k] -= cfg.Rate * d / math.Sqrt(gv[k]+eps)
 			}
 		}
 	}
