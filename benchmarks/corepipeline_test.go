@@ -72,11 +72,7 @@ func coreRequest(ctx context.Context, p *pipeline.Pipeline, x *abi.Exchange, msg
 // request passes, output adds its canary, auth annotates the identity,
 // and a request without the key is refused.
 func TestCorePipelineAllows(t *testing.T) {
-	h, err := wasmhost.New(context.Background(), wasmhost.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close(context.Background())
+	h := newHost(t, wasmhost.Options{})
 	p := corePipeline(t, h)
 	var x abi.Exchange
 	var o pipeline.Outcome
@@ -102,11 +98,7 @@ func TestCorePipelineAllows(t *testing.T) {
 // core pipeline: six guard calls through engine/wasmhost (fuel and
 // watchdog on, as in production) and engine/pipeline.
 func BenchmarkCorePipeline(b *testing.B) {
-	h, err := wasmhost.New(context.Background(), wasmhost.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close(context.Background())
+	h := newHost(b, wasmhost.Options{})
 	p := corePipeline(b, h)
 	ctx := context.Background()
 	var x abi.Exchange

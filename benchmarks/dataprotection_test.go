@@ -68,11 +68,7 @@ func dataPipelineWith(tb testing.TB, h *wasmhost.Host, piiConfig string) *pipeli
 // with personal data is rewritten (placeholders for the e-mail and the
 // card, the phone redacted, the IBAN masked), the clean one is not, and nothing is denied.
 func TestDataProtectionPipeline(t *testing.T) {
-	h, err := wasmhost.New(context.Background(), wasmhost.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close(context.Background())
+	h := newHost(t, wasmhost.Options{})
 	p := dataPipeline(t, h)
 	var o pipeline.Outcome
 	x := dataExchange(dataPrompt())
@@ -103,11 +99,7 @@ func TestDataProtectionPipeline(t *testing.T) {
 // cards tokenized, the mapping sealed) and on its defaults (redact, mask). p50-ns and p99-ns are per-request
 // percentiles of the run (time/op is the mean).
 func BenchmarkDataProtection(b *testing.B) {
-	h, err := wasmhost.New(context.Background(), wasmhost.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close(context.Background())
+	h := newHost(b, wasmhost.Options{})
 	p := dataPipeline(b, h)
 	defaults := dataPipelineWith(b, h, `{}`)
 	for _, c := range []struct {

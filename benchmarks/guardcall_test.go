@@ -34,6 +34,18 @@ var guests = map[string]string{
 
 var built = map[string][]byte{}
 
+// newHost returns a wasmhost.Host with opts, closed when the test ends
+// (after the guards loaded on it, whose cleanups run first).
+func newHost(tb testing.TB, opts wasmhost.Options) *wasmhost.Host {
+	tb.Helper()
+	h, err := wasmhost.New(context.Background(), opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { h.Close(context.Background()) })
+	return h
+}
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "ward-bench-guests")
 	if err != nil {
@@ -93,11 +105,7 @@ var benchGuards = []benchGuard{
 // fuel=on is the production CPU bound; fuel=off exists to price it.
 func BenchmarkGuardCall(b *testing.B) {
 	ctx := context.Background()
-	h, err := wasmhost.New(ctx, wasmhost.Options{CacheDir: filepath.Join(os.TempDir(), "ward-bench-cache")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close(ctx)
+	h := newHost(b, wasmhost.Options{CacheDir: filepath.Join(os.TempDir(), "ward-bench-cache")})
 	for _, bg := range benchGuards {
 		for _, bound := range []bool{true, false} {
 			g, err := h.Load(ctx, wasmhost.Spec{Name: bg.name, Wasm: built[bg.wasm], ConfigJSON: []byte(bg.config), PoolSize: 1, NoCPUBound: !bound})
@@ -134,11 +142,7 @@ func BenchmarkGuardCall(b *testing.B) {
 // phrases.
 func TestGuardCallAllows(t *testing.T) {
 	ctx := context.Background()
-	h, err := wasmhost.New(ctx, wasmhost.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close(ctx)
+	h := newHost(t, wasmhost.Options{})
 	for _, bg := range benchGuards {
 		g, err := h.Load(ctx, wasmhost.Spec{Name: bg.name, Wasm: built[bg.wasm], ConfigJSON: []byte(bg.config), PoolSize: 1})
 		if err != nil {

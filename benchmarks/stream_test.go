@@ -131,11 +131,7 @@ func BenchmarkStreamTTFB(b *testing.B) {
 // deltas.
 func BenchmarkStreamChunk(b *testing.B) {
 	ctx := context.Background()
-	h, err := wasmhost.New(ctx, wasmhost.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close(ctx)
+	h := newHost(b, wasmhost.Options{})
 	g, err := h.Load(ctx, wasmhost.Spec{Name: "pii", Wasm: built["pii"], PoolSize: 1, ConfigJSON: []byte(streamPIIConfig)})
 	if err != nil {
 		b.Fatal(err)
@@ -185,11 +181,7 @@ func BenchmarkStreamChunk(b *testing.B) {
 // kilobyte (split across deltas).
 func BenchmarkStreamChunkOutput(b *testing.B) {
 	ctx := context.Background()
-	h, err := wasmhost.New(ctx, wasmhost.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close(ctx)
+	h := newHost(b, wasmhost.Options{})
 	for _, c := range []struct{ name, config string }{
 		{"defaults", `{"canary_key":"ward-bench-canary-key-0123456789abcdef"}`},
 		{"demo-runs", `{"canary_key":"ward-bench-canary-key-0123456789abcdef","min_run_words":12}`},

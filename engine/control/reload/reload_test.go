@@ -335,14 +335,18 @@ func TestWatch(t *testing.T) {
 	waitGen(4)
 }
 
-// TestStatusDuringReload: the admin API's reads (Status, Current, Config)
-// do not wait for a reload in progress.
-func TestStatusDuringReload(t *testing.T) {
+// swapFiles writes the swap guard's module and a config naming it into a
+// temporary directory and returns the config's path, the module's path and
+// a host closed at the end of the test: what a Reloader built outside
+// ctltest.Env needs.
+func swapFiles(t *testing.T) (cfgPath, mod string, host *wasmhost.Host) {
+	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "swap.wasm"), ctltest.Fixture(t, "swap_v1"), 0o600); err != nil {
+	mod = filepath.Join(dir, "swap.wasm")
+	if err := os.WriteFile(mod, ctltest.Fixture(t, "swap_v1"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfgPath := filepath.Join(dir, "ward.toml")
+	cfgPath = filepath.Join(dir, "ward.toml")
 	if err := os.WriteFile(cfgPath, []byte(ctltest.Config("127.0.0.1:1", swapGuard, `"swap"`)), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +355,15 @@ func TestStatusDuringReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer host.Close(ctx)
+	t.Cleanup(func() { host.Close(ctx) })
+	return cfgPath, mod, host
+}
+
+// TestStatusDuringReload: the admin API's reads (Status, Current, Config)
+// do not wait for a reload in progress.
+func TestStatusDuringReload(t *testing.T) {
+	cfgPath, _, host := swapFiles(t)
+	ctx := context.Background()
 	entered, release := make(chan struct{}), make(chan struct{})
 	calls := 0
 	rl, _, err := reload.New(ctx, reload.Options{
@@ -399,24 +411,11 @@ func TestStatusDuringReload(t *testing.T) {
 // reload, failed or not, once the new pipeline is live (so that it does not
 // delay a swap).
 func TestBuiltHook(t *testing.T) {
-	dir := t.TempDir()
-	mod := filepath.Join(dir, "swap.wasm")
-	if err := os.WriteFile(mod, ctltest.Fixture(t, "swap_v1"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfgPath := filepath.Join(dir, "ward.toml")
-	if err := os.WriteFile(cfgPath, []byte(ctltest.Config("127.0.0.1:1", swapGuard, `"swap"`)), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath, mod, host := swapFiles(t)
 	ctx := context.Background()
-	host, err := wasmhost.New(ctx, wasmhost.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer host.Close(ctx)
 	var rl *reload.Reloader
 	var gens []int // the live generation at each call (0: before New returned)
-	rl, _, err = reload.New(ctx, reload.Options{
+	rl, _, err := reload.New(ctx, reload.Options{
 		Load:    func() (*config.Config, error) { return config.Load(cfgPath) },
 		Host:    host,
 		Resolve: os.ReadFile,
