@@ -22,7 +22,7 @@ const code = "injection.detected"
 var defaultRoles = []string{"user", "tool", "function"}
 
 var schema = map[string]string{
-	"threshold": "number in (0, 1], default: the model file's threshold (see README.md): messages scoring at or above it are flagged",
+	"threshold": "number in (0, 1], default: the model file's per-family thresholds (see README.md): messages scoring at or above it are flagged; set, it applies to both families",
 	"action":    `"deny" | "annotate" | "observe", default "deny": what a flagged message does (403 injection.detected, annotations, or audit reasons only)`,
 	"roles":     `list of "user" | "assistant" | "tool" | "function", default ["user","tool","function"]: roles whose messages are scanned (system and developer prompts are the operator's and never scanned)`,
 }
@@ -31,11 +31,14 @@ var schema = map[string]string{
 // read the configuration and reuse the scanner's scratch (an instance
 // handles one call at a time).
 type injection struct {
-	sc        *detector.Scanner
-	threshold float64
-	action    string
-	roles     map[string]bool
-	reasons   []byte
+	sc *detector.Scanner
+	// thresholds of the injection and the jailbreak family
+	// (detector.Result.Jailbreak): the model file's, or both the
+	// configured one.
+	threshold, jailbreak float64
+	action               string
+	roles                map[string]bool
+	reasons              []byte
 }
 
 // newGuard returns the guard with its own state, so that every Instance (in
@@ -58,12 +61,15 @@ func (g *injection) configure(c *ward.Config) error {
 	if err != nil {
 		return c.Errorf("", "built-in model: %v", err)
 	}
-	th, err := c.Float("threshold", det.Threshold())
-	if err != nil {
-		return err
-	}
-	if !(th > 0 && th <= 1) {
-		return c.Errorf("threshold", "must be in (0, 1], got %v", th)
+	th, jb := det.Thresholds()
+	if c.Has("threshold") {
+		if th, err = c.Float("threshold", th); err != nil {
+			return err
+		}
+		if !(th > 0 && th <= 1) {
+			return c.Errorf("threshold", "must be in (0, 1], got %v", th)
+		}
+		jb = th
 	}
 	action, err := c.String("action", actDeny)
 	if err != nil {
@@ -92,7 +98,7 @@ func (g *injection) configure(c *ward.Config) error {
 			return c.Errorf("roles["+strconv.Itoa(i)+"]", "unknown role %q (want user|assistant|tool|function)", r)
 		}
 	}
-	*g = injection{sc: det.NewScanner(), threshold: th, action: action, roles: set}
+	*g = injection{sc: det.NewScanner(), threshold: th, jailbreak: jb, action: action, roles: set}
 	return nil
 }
 
@@ -121,7 +127,11 @@ func (g *injection) request(x *ward.Exchange, v *ward.Verdict) {
 		}
 		data := msg.Kind == ward.KindToolResult || msg.Kind == ward.KindDocument || msg.Role == "tool" || msg.Role == "function"
 		r := g.sc.Scan(msg.Text, data)
-		if r.Score < g.threshold {
+		th := g.threshold
+		if r.Jailbreak() {
+			th = g.jailbreak
+		}
+		if r.Score < th {
 			continue
 		}
 		score := math.Round(r.Score*100) / 100
@@ -135,7 +145,7 @@ func (g *injection) request(x *ward.Exchange, v *ward.Verdict) {
 			v.Deny(403, code, "request blocked: possible prompt injection in message "+ms)
 		}
 		v.AddReason("messages[" + ms + "] (role " + msg.Role + ", kind " + msg.Kind.String() + "): score " + ss + " >= " +
-			strconv.FormatFloat(g.threshold, 'f', -1, 64) + ": " + reasons)
+			strconv.FormatFloat(th, 'f', -1, 64) + ": " + reasons)
 		v.Score("injection", score)
 		if g.action != actObserve {
 			v.Annotate("injection.score", ss)

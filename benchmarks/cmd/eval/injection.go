@@ -48,7 +48,7 @@ func runInjection(dataDir string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	th := det.Threshold()
+	th, jb := det.Thresholds()
 	sc := det.NewScanner()
 	cfg := trainer.Default
 
@@ -74,7 +74,7 @@ func runInjection(dataDir string, w io.Writer) error {
 	oof := trainer.OutOfFold(samples, cfg)
 	lofo := trainer.LeaveOneFileOut(samples, cfg)
 
-	fmt.Fprintf(w, "threshold %.2f (the model file's default); recall = attacks scored >= threshold, FPR = benign prompts scored >= threshold\n", th)
+	fmt.Fprintf(w, "thresholds %.2f (injection family) and %.2f (jailbreak family: a persona rule fired), the model file's defaults; recall = attacks scored >= threshold, FPR = benign prompts scored >= threshold\n", th, jb)
 	fmt.Fprintf(w, "model: %s\n", strings.SplitN(det.Model().Provenance, "\n", 2)[0])
 	fmt.Fprintf(w, "train files: in-sample, out-of-fold (oof, %d-fold) and left-out (lofo: the model trained on the other training files, the file unseen) numbers; dev files: read while writing the rules, never trained on; held-out files: neither\n\n", cfg.Folds)
 	fmt.Fprintf(w, "| file | split | attacks | recall | recall (oof) | recall (lofo) | benign | FPR | FPR (oof) | FPR (lofo) |\n|---|---|---|---|---|---|---|---|---|---|\n")
@@ -89,11 +89,15 @@ func runInjection(dataDir string, w io.Writer) error {
 		var c injCounts
 		for _, e := range ex {
 			r := sc.Scan(e.Text, false)
-			hit := r.Score >= th
+			hit := r.Score >= det.Threshold(&r)
 			var oofHit, lofoHit bool
 			if f.Train() {
-				oofHit = detector.Combine(oof[k], samples[k].Signals) >= th
-				lofoHit = detector.Combine(lofo[k], samples[k].Signals) >= th
+				t := th
+				if samples[k].Jailbreak {
+					t = jb
+				}
+				oofHit = detector.Combine(oof[k], samples[k].Signals) >= t
+				lofoHit = detector.Combine(lofo[k], samples[k].Signals) >= t
 				k++
 			}
 			if e.Attack {
@@ -146,7 +150,7 @@ func runInjection(dataDir string, w io.Writer) error {
 	fmt.Fprintf(w, "| **dev files** | dev (rules only) | %d | %s | - | - | %d | %s | - | - |\n", dev.pos, ratio(dev.tp, dev.pos), dev.neg, ratio(dev.fp, dev.neg))
 	fmt.Fprintf(w, "| **all held-out files** | held out | %d | %s | - | - | %d | %s | - | - |\n\n", held.pos, ratio(held.tp, held.pos), held.neg, ratio(held.fp, held.neg))
 	// Threshold-free comparison of configurations on the left-out scores:
-	// the recall at the lowest threshold that flags at most 3% of all
+	// the recall at the lowest single threshold that flags at most 3% of all
 	// benign training examples, each scored by a model that never saw its
 	// file.
 	var lofoPos, lofoNeg []float64
@@ -159,7 +163,7 @@ func runInjection(dataDir string, w io.Writer) error {
 		}
 	}
 	lth, lrec := recallAtFPR(lofoPos, lofoNeg, 0.03)
-	fmt.Fprintf(w, "left out, all training files: recall %.3f at benign FPR <= 0.03 (threshold %.2f)\n\n", lrec, lth)
+	fmt.Fprintf(w, "left out, all training files: recall %.3f at benign FPR <= 0.03 (one threshold for both families, %.2f)\n\n", lrec, lth)
 	fmt.Fprintf(w, "held-out targets: recall >= 0.90 with benign FPR <= 0.03\n\n")
 	if len(details) > 0 {
 		fmt.Fprintf(w, "held-out errors (score, text):\n")

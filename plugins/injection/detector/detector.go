@@ -14,6 +14,7 @@ package detector
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 	"unsafe"
 )
@@ -99,9 +100,25 @@ func New(modelFile []byte) (*Detector, error) {
 // Model returns the detector's model.
 func (d *Detector) Model() *Model { return d.model }
 
-// Threshold is the model file's default decision threshold (stored as a
-// float32 from a 0.01 grid; rounded back to it).
-func (d *Detector) Threshold() float64 { return math.Round(float64(d.model.Threshold)*100) / 100 }
+// Thresholds are the model file's default decision thresholds of the two
+// families (stored as float32 from a 0.01 grid; rounded back to it):
+// injection for most texts, jailbreak for those of the jailbreak family
+// (Result.Jailbreak). The training command calibrates each on its own
+// family's out-of-fold scores, so that long persona set-ups (role-play
+// prompts fire the weak persona rules too) do not raise the bar for
+// short injections.
+func (d *Detector) Thresholds() (injection, jailbreak float64) {
+	return math.Round(float64(d.model.Threshold)*100) / 100, math.Round(float64(d.model.JailbreakThreshold)*100) / 100
+}
+
+// Threshold is the model file's default threshold for r's family.
+func (d *Detector) Threshold(r *Result) float64 {
+	i, j := d.Thresholds()
+	if r.Jailbreak() {
+		return j
+	}
+	return i
+}
 
 // Result is the outcome of a scan.
 type Result struct {
@@ -109,7 +126,25 @@ type Result struct {
 	Model   float64 // the model's probability (max over text and payloads)
 	Signals float64 // the rules' combined strength
 	Reasons uint32  // reason bits
+
+	jailbreak bool
 }
+
+// jailbreakMinLen is the length (bytes) from which a text that fires a
+// persona rule among others is a persona set-up (Result.Jailbreak).
+const jailbreakMinLen = 200
+
+// Jailbreak reports whether r is of the jailbreak family, a persona
+// set-up: at least 200 bytes that fire a persona rule (an unrestricted
+// character, developer mode, DAN, or the weak structure cues: dual
+// answers, "stay in character", "any question", content policy) among
+// at least two distinct rules. Every other text is of the injection
+// family: short overrides, re-tasking, extraction, instructions inside
+// data, and short persona claims ("I am your developer", "developer mode
+// on"), which are injections in form. The two have their own thresholds
+// (Detector.Thresholds); measured alternatives (any persona rule; a
+// persona rule in any length) are in plugins/injection/README.md.
+func (r *Result) Jailbreak() bool { return r.jailbreak }
 
 // Scanner scans texts with a Detector, reusing its scratch buffers. It is
 // not safe for concurrent use: use one per goroutine (a guard instance
@@ -214,6 +249,7 @@ func (s *Scanner) Scan(text string, data bool) Result {
 		r.Reasons |= RModel
 	}
 	r.Model = p
+	r.jailbreak = r.Reasons&RPersona != 0 && bits.OnesCount64(f.rules) >= 2 && len(text) >= jailbreakMinLen
 	r.Signals = SignalScore(f.strength[:])
 	r.Score = Combine(p, r.Signals)
 	return r
@@ -252,17 +288,19 @@ func Combine(model, signals float64) float64 {
 }
 
 // Features exposes the scan internals for the training command: it
-// normalises text (and the payloads found in it) and returns the rules'
-// combined strength, the feature indexes and the structure features of
-// the main text. The returned slices are the Scanner's scratch.
-func (s *Scanner) Features(text string, dimLog2 uint32) (signals float64, idx []uint32, structure []float32) {
-	r := s.Scan(text, false)
+// normalises text (and the payloads found in it) and returns the scan's
+// result (the rules' combined strength and reasons are the model's
+// inputs; r.Model and r.Score are the detector's model's), the feature
+// indexes and the structure features of the main text. The returned
+// slices are the Scanner's scratch.
+func (s *Scanner) Features(text string, dimLog2 uint32) (r Result, idx []uint32, structure []float32) {
+	r = s.Scan(text, false)
 	s.stats.Reset()
 	s.norm = append(s.norm[:0], ' ')
 	s.norm = Normalize(s.norm, text, &s.stats)
 	s.norm = append(s.norm, ' ')
 	s.idx = AppendFeatures(s.idx[:0], s.norm, dimLog2)
-	return r.Signals, s.idx, s.dense[:]
+	return r, s.idx, s.dense[:]
 }
 
 var (

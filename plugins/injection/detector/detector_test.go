@@ -2,6 +2,7 @@ package detector_test
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"math"
 	"strings"
 	"testing"
@@ -21,9 +22,8 @@ func newScanner(t testing.TB) (*detector.Detector, *detector.Scanner) {
 
 func TestScan(t *testing.T) {
 	d, sc := newScanner(t)
-	th := d.Threshold()
-	if !(th > 0 && th < 1) {
-		t.Fatalf("threshold %v", th)
+	if th, jb := d.Thresholds(); !(th > 0 && th < 1 && jb > 0 && jb < 1) {
+		t.Fatalf("thresholds %v %v", th, jb)
 	}
 	for _, c := range []struct {
 		text   string
@@ -41,6 +41,7 @@ func TestScan(t *testing.T) {
 		{"Translate 'good morning' into Japanese.", false, 0},
 	} {
 		r := sc.Scan(c.text, false)
+		th := d.Threshold(&r)
 		if (r.Score >= th) != c.attack {
 			t.Errorf("%.60q: score %.3f (model %.3f, signals %.3f), threshold %.2f, want attack=%v", c.text, r.Score, r.Model, r.Signals, th, c.attack)
 		}
@@ -76,11 +77,14 @@ func TestModelFileRoundTrip(t *testing.T) {
 	if len(m.Dense) != detector.NumDense {
 		t.Fatalf("the committed model has %d structure weights, want %d", len(m.Dense), detector.NumDense)
 	}
-	v3 := append([]byte("WARDINJ3"), model.File[8:]...)
+	v4 := append([]byte("WARDINJ4"), model.File[8:]...)
+	// A threshold outside (0, 1].
+	badThreshold := append([]byte(nil), model.File...)
+	binary.LittleEndian.PutUint32(badThreshold[24:], math.Float32bits(0))
 	// A structure weight count other than 0 and NumDense.
 	wrongDense := append([]byte(nil), model.File...)
-	wrongDense[32]++
-	for _, bad := range [][]byte{nil, []byte("WARDINJ1"), model.File[:len(model.File)-1], append([]byte("XARDINJ1"), model.File[8:]...), v3, wrongDense, model.File[:40]} {
+	wrongDense[36]++
+	for _, bad := range [][]byte{nil, []byte("WARDINJ1"), model.File[:len(model.File)-1], append([]byte("XARDINJ1"), model.File[8:]...), v4, wrongDense, badThreshold, model.File[:44]} {
 		if _, err := detector.ParseModel(bad); err == nil {
 			t.Errorf("ParseModel accepted a bad file of %d bytes", len(bad))
 		}

@@ -9,8 +9,9 @@ import (
 
 // The model file (little-endian):
 //
-//	"WARDINJ4" | u32 dimLog2 | f32 scale | f32 bias | f32 threshold |
-//	f32 prior | u32 block | u32 ndense | f32 dense[ndense] |
+//	"WARDINJ5" | u32 dimLog2 | f32 scale | f32 bias | f32 threshold |
+//	f32 jailbreak threshold | f32 prior | u32 block | u32 ndense |
+//	f32 dense[ndense] |
 //	u32 len | provenance (UTF-8 text) | i8 weights[1<<dimLog2]
 //
 // A feature's weight is weights[i]*scale. A run of n features is scored
@@ -25,8 +26,9 @@ import (
 // shorter). A text of at most one block has no window. The windows are
 // what keeps an instruction hidden in a long document (or padded with
 // benign text) from being averaged away. block = 0: no windows.
-// threshold is the default decision threshold on the combined score,
-// chosen by the training command.
+// threshold and jailbreak threshold are the default decision thresholds
+// on the combined score for the two families (Result.Jailbreak), chosen
+// by the training command.
 //
 // dense are the weights of the structure features (structure.go): how
 // many times each keyword class occurs and which rules fired, added to
@@ -34,45 +36,48 @@ import (
 // does, so that a long role-play jailbreak whose cues are spread over
 // three thousand bytes is not averaged down to the score of its filler.
 // ndense must be NumDense (0 in a model without them is accepted: no
-// structure term). Versions 1-3 are rejected.
-const modelMagic = "WARDINJ4"
+// structure term). Versions 1-4 are rejected (version 4 had one
+// threshold).
+const modelMagic = "WARDINJ5"
 
 // Model is a decoded model file. It is immutable and safe for concurrent
 // use; Weights aliases the file's bytes.
 type Model struct {
-	DimLog2    uint32
-	Scale      float32
-	Bias       float32
-	Threshold  float32
-	Prior      float32   // pseudo-count of the length normalisation
-	Block      uint32    // features per block of the pooled windows; 0: the whole text only
-	Dense      []float32 // structure weights (NumDense of them) or none
-	Provenance string
-	Weights    []int8
+	DimLog2            uint32
+	Scale              float32
+	Bias               float32
+	Threshold          float32   // default threshold of the injection family
+	JailbreakThreshold float32   // default threshold of the jailbreak family (Result.Jailbreak)
+	Prior              float32   // pseudo-count of the length normalisation
+	Block              uint32    // features per block of the pooled windows; 0: the whole text only
+	Dense              []float32 // structure weights (NumDense of them) or none
+	Provenance         string
+	Weights            []int8
 }
 
 // ParseModel decodes a model file; b must outlive the Model.
 func ParseModel(b []byte) (*Model, error) {
-	const head = 8 + 4*7
+	const head = 8 + 4*8
 	if len(b) < head+4 || string(b[:8]) != modelMagic {
 		return nil, errors.New("detector: not a model file")
 	}
 	m := &Model{
-		DimLog2:   binary.LittleEndian.Uint32(b[8:]),
-		Scale:     math.Float32frombits(binary.LittleEndian.Uint32(b[12:])),
-		Bias:      math.Float32frombits(binary.LittleEndian.Uint32(b[16:])),
-		Threshold: math.Float32frombits(binary.LittleEndian.Uint32(b[20:])),
-		Prior:     math.Float32frombits(binary.LittleEndian.Uint32(b[24:])),
-		Block:     binary.LittleEndian.Uint32(b[28:]),
+		DimLog2:            binary.LittleEndian.Uint32(b[8:]),
+		Scale:              math.Float32frombits(binary.LittleEndian.Uint32(b[12:])),
+		Bias:               math.Float32frombits(binary.LittleEndian.Uint32(b[16:])),
+		Threshold:          math.Float32frombits(binary.LittleEndian.Uint32(b[20:])),
+		JailbreakThreshold: math.Float32frombits(binary.LittleEndian.Uint32(b[24:])),
+		Prior:              math.Float32frombits(binary.LittleEndian.Uint32(b[28:])),
+		Block:              binary.LittleEndian.Uint32(b[32:]),
 	}
-	nd := binary.LittleEndian.Uint32(b[32:])
+	nd := binary.LittleEndian.Uint32(b[36:])
 	if nd != 0 && nd != uint32(NumDense) || uint64(4*nd+4) > uint64(len(b)-head) {
 		return nil, errors.New("detector: model has the wrong number of structure weights")
 	}
 	if nd > 0 {
 		m.Dense = make([]float32, nd)
 		for i := range m.Dense {
-			m.Dense[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[36+4*i:]))
+			m.Dense[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[40+4*i:]))
 			if !(m.Dense[i] > -1e6 && m.Dense[i] < 1e6) {
 				return nil, errors.New("detector: corrupt structure weight")
 			}
@@ -81,7 +86,7 @@ func ParseModel(b []byte) (*Model, error) {
 	at := head + 4*int(nd)
 	n := binary.LittleEndian.Uint32(b[at:])
 	at += 4
-	if m.DimLog2 < 8 || m.DimLog2 > 22 || !(m.Prior >= 0 && m.Prior < 1e6) || m.Block > 1<<16 || uint64(n) > uint64(len(b)-at) {
+	if m.DimLog2 < 8 || m.DimLog2 > 22 || !(m.Threshold > 0 && m.Threshold <= 1) || !(m.JailbreakThreshold > 0 && m.JailbreakThreshold <= 1) || !(m.Prior >= 0 && m.Prior < 1e6) || m.Block > 1<<16 || uint64(n) > uint64(len(b)-at) {
 		return nil, errors.New("detector: corrupt model header")
 	}
 	m.Provenance = string(b[at : at+int(n)])
@@ -102,6 +107,7 @@ func AppendModel(dst []byte, m *Model) []byte {
 	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(m.Scale))
 	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(m.Bias))
 	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(m.Threshold))
+	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(m.JailbreakThreshold))
 	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(m.Prior))
 	dst = binary.LittleEndian.AppendUint32(dst, m.Block)
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(m.Dense)))

@@ -73,6 +73,11 @@ const (
 	dChar                 // stay in character, never break character
 	dAny                  // answer any question, no matter how, without question
 	dPolicy               // openai's policies, content policy
+	cInsert               // this link, the following text (what an injection makes the answer carry)
+	cInYour               // in your response, to your answer
+	dPrefix               // start your response with, and nothing else
+	dClose                // end of document, </context> (a fake end of the data)
+	cNot                  // do not, never: a negated request (rule.negatable)
 	numClasses
 )
 
@@ -116,7 +121,7 @@ var classWords = [numClasses]string{
 	cNeg:    "without|no|free from|free of|not bound by|unbound by|don't have to abide by|do not have to abide by|doesn't have to abide by|does not have to abide by|not restricted by|not limited by|beyond|sin|sans|ohne|senza|sem|без|没有|不受|制限なし|없이",
 	cLimit:  "restrictions|limitations|limits|filters|filtering|censorship|ethics|morals|morality|boundaries|guidelines|rules|policies|safeguards|safety|content policy|ethical guidelines|restricciones|restrictions|einschränkungen|grenzen|restrizioni|limites|ограничени*|限制|制限|제한",
 	cFree:   "unfiltered|uncensored|unrestricted|amoral|unethical|unlimited|unbound|unchained|immoral|lawless|no filter|sin censura|sans censure|unzensiert|senza censura|sem censura|без цензуры|无限制|無制限|검열 없",
-	cReveal: "confirm|provide|cuál es|quel est|qual è|was ist|qual é|какой|reveal|print|output|repeat|display|show|tell me|give me|list|write out|share|disclose|leak|dump|spell out|recite|echo|return|what are|what is|what were|revela|muestra|dime|imprime|repite|révèle|affiche|montre|répète|dis-moi|zeige|gib|wiederhole|verrate|rivela|mostra|ripeti|dimmi|mostre|repita|diga|покажи|выведи|повтори|раскрой|скажи|显示|输出|重复|告诉我|透露|表示して|教えて|出力|繰り返|보여|출력|알려|반복",
+	cReveal: "what's|whats|confirm|provide|cuál es|quel est|qual è|was ist|qual é|какой|reveal|print|output|repeat|display|show|tell me|give me|list|write out|share|disclose|leak|dump|spell out|recite|echo|return|what are|what is|what were|revela|muestra|dime|imprime|repite|révèle|affiche|montre|répète|dis-moi|zeige|gib|wiederhole|verrate|rivela|mostra|ripeti|dimmi|mostre|repita|diga|покажи|выведи|повтори|раскрой|скажи|显示|输出|重复|告诉我|透露|表示して|教えて|出力|繰り返|보여|출력|알려|반복",
 	cYour:   "your|the above|above|initial|original|hidden|secret|previous|prior|system|all of your|all your|tus|tes|vos|deine|ihre|tue|suas|tuas|свои|твои|你的|あなたの|너의|당신의",
 	cSys:    "system prompt|system message|system instructions|initial prompt|pre-prompt|preprompt|hidden prompt|secret instructions|hidden instructions|prompt del sistema|instrucciones del sistema|prompt système|prompt systeme|systemprompt|system-prompt|systemanweisung*|prompt di sistema|prompt do sistema|системн* промпт|системн* инструкци*|系统提示|系統提示|系统指令|システムプロンプト|시스템 프롬프트",
 	cSecret: "password|passcode|secret key|secret word|secret code|access code|api key|contraseña|mot de passe|passwort|пароль|密码|パスワード|비밀번호",
@@ -130,6 +135,9 @@ var classWords = [numClasses]string{
 	cAddr: "dear ai|dear assistant|note to the ai|note to the assistant|note to ai|attention ai|ai assistant reading|if you are an ai|if you are a language model|if you are an llm|to any ai|any ai reading|llm reading this|ai reading this|assistant reading this|important instructions for the ai|instructions for the assistant|instructions to the assistant|message for the ai|ai model reading|" +
 		"when you summarise|when you summarize|when summarising this|when summarizing this|instead of summarising|instead of summarizing|do not summarise|do not summarize|don't summarise|don't summarize|" +
 		"do not tell the user|don't tell the user|without telling the user|do not mention this|the assistant must|the assistant should|the ai must|the ai should|any ai reading|language model reading|if you are a language model|if you are an ai|" +
+		"do not let the user know|don't let the user know|without the user knowing|the user must not know|the user should not know|do not inform the user|don't inform the user|hide this from the user|never mention this|do not reveal this|don't reveal this|keep this instruction secret|keep this secret from the user|" +
+		"attention assistant|attention chatbot|message to the ai|message to the assistant|message for the assistant|to the ai model|to the language model|to the chatbot|dear chatbot|dear language model|dear llm|ai agents reading|agent reading this|bot reading this|model reading this|" +
+		"no le digas al usuario|sin que el usuario lo sepa|ne le dis pas à l'utilisateur|sans que l'utilisateur le sache|sag es dem nutzer nicht|ohne dass der nutzer es merkt|non dirlo all'utente|senza che l'utente lo sappia|não conte ao usuário|sem que o usuário saiba|不要告诉用户|ユーザーに伝えないで|не говори пользователю|사용자에게 말하지 마|" +
 		"nota para la ia|si eres un modelo de lenguaje|si eres una ia|note pour l'ia|si tu es un modèle de langage|si tu es une ia|hinweis an die ki|falls du ein sprachmodell bist|wenn du eine ki bist|" +
 		"nota per l'ia|se sei un modello linguistico|se sei un'ia|nota para a ia|se você é um modelo de linguagem|se você é uma ia|给ai的|如果你是语言模型|如果你是ai|aiへの|言語モデルなら|" +
 		"примечание для ии|если ты языковая модель|если ты ии|ملاحظة للذكاء الاصطناعي|ai के लिए नोट|ai에게",
@@ -159,8 +167,11 @@ var classWords = [numClasses]string{
 		"responde solo|responde con|responde sólo|contesta con|en lugar de responder|réponds uniquement|réponds seulement|réponds par|au lieu de répondre|antworte nur|antworte mit|statt zu antworten|rispondi solo|rispondi con|invece di rispondere|responda apenas|responda com|em vez de responder|" +
 		"отвечай только|отвечай|вместо ответа|只回复|只回答|回复|不要回答|とだけ答え|とだけ返信|答える代わりに|أجب فقط|أجب بـ|بدلا من الإجابة|सिर्फ|जवाब देने के बजाय|라고만 대답|대답하는 대신",
 	dNewTask: "new task:|your new task|your real task|your actual task|your true task|change of plans|new directive|new orders|new role:|your new role|" +
+		"your job is now|your task is now|your goal is now|your new goal|your new job|your new instructions|your new purpose|your new objective|your new mission|your instructions have changed|your instructions have been updated|your instructions are now|you have new instructions|you have been reprogrammed|you are being reprogrammed|you must instead|you should instead|you will instead|instead you will|instead you must|instead you should|instead, you will|instead, you must|instead, you should|" +
+		"tu nuevo objetivo|tus nuevas instrucciones|tu verdadera tarea|ton nouvel objectif|tes nouvelles instructions|ta vraie tâche|dein neues ziel|deine neuen anweisungen|deine eigentliche aufgabe|il tuo nuovo obiettivo|le tue nuove istruzioni|il tuo vero compito|seu novo objetivo|suas novas instruções|sua verdadeira tarefa|你的新目标|你的新指令|你真正的任务|新しい指示|本当のタスク|твоя новая цель|твои новые инструкции|твоя настоящая задача|새로운 지시|진짜 작업|" +
 		"nueva tarea|tu nueva tarea|nouvelle tâche|ta nouvelle tâche|neue aufgabe|deine neue aufgabe|nuovo compito|nova tarefa|新任务|新的任务|新しいタスク|новая задача|مهمة جديدة|नया काम|새로운 작업",
 	cAbove: "the above|everything above|all the above|all of the above|anything above|the text above|what is above|the preceding|everything before this|what came before|" +
+		"the text before this|the words above|the beginning of this conversation|the start of this conversation|the first message|the first line|this conversation so far|everything you were told|what you were told|the instructions you were given|the instructions you received|" +
 		"lo anterior|todo lo anterior|lo de arriba|ce qui précède|tout ce qui précède|ce qui est au-dessus|das obige|alles obige|alles oben|alles vorherige|quanto sopra|tutto quanto sopra|o acima|tudo acima|o que está acima|" +
 		"всё выше|все выше|вышесказанное|всё вышесказанное|以上内容|上面的内容|上述内容|上記|以上の内容|ما سبق|كل ما سبق|ऊपर लिखा|위의 내용",
 	cFromNow: "from now on|from this moment|from this point on|you are now|you're now|you will now|henceforth|starting now|" +
@@ -179,6 +190,18 @@ var classWords = [numClasses]string{
 		"cualquier pregunta|cualquier petición|sin importar|sin excepción|n'importe quelle question|n'importe quelle demande|peu importe|sans exception|jede frage|jede anfrage|egal wie|ohne ausnahme|qualsiasi domanda|qualsiasi richiesta|non importa|senza eccezione|qualquer pergunta|qualquer pedido|não importa|sem exceção|любой вопрос|любые вопросы|любой запрос|неважно|без исключения|任何问题|任何请求|无论|不管|どんな質問|どんな要求|例外なく|어떤 질문|모든 질문|예외 없이",
 	dPolicy: "openai policy|openai's policy|openai policies|openai's policies|openai content policy|openai's content policy|openai guidelines|openai's guidelines|openai rules|openai's rules|policies of openai|rules of openai|usage policies|content policies|content policy|" +
 		"políticas de openai|política de contenido|politiques d'openai|politique de contenu|richtlinien von openai|inhaltsrichtlinien|politiche di openai|politiche sui contenuti|políticas da openai|política de conteúdo|политики openai|политика контента|openai的政策|内容政策|openaiのポリシー|コンテンツポリシー|openai 정책|콘텐츠 정책",
+	// Injection family (written from the taxonomy of prompt injections:
+	// output hijacks, prefix injection, fake ends of the data), in the
+	// languages of the synthetic corpus.
+	cInsert: "this link|the following link|this url|the following url|this address|this image|the following image|a markdown image|this markdown|the following markdown|this hyperlink|the following text|this text|this sentence|the following sentence|this message|the following message|this phrase|the following phrase|this line|the following line|this note|this code|the following code|" +
+		"este enlace|el siguiente enlace|este texto|el siguiente texto|esta frase|ce lien|le lien suivant|ce texte|le texte suivant|cette phrase|diesen link|den folgenden link|diesen text|den folgenden text|diesen satz|questo link|il seguente link|questo testo|il seguente testo|questa frase|este link|o seguinte link|o seguinte texto|esta frase|这个链接|以下链接|以下文字|这句话|このリンク|次のリンク|次の文|эту ссылку|следующую ссылку|следующий текст|эту фразу|이 링크|다음 링크|다음 문장",
+	cInYour: "in your response|in your answer|in your reply|in your summary|in your output|in your next response|to your response|to your answer|to your reply|to your summary|to your output|at the end of your response|at the end of your answer|at the end of each response|at the end of every response|in every response|in each response|in all your responses|in every answer|" +
+		"en tu respuesta|en tu resumen|al final de tu respuesta|dans ta réponse|dans votre réponse|dans ton résumé|à la fin de ta réponse|in deiner antwort|in deine antwort|in deiner zusammenfassung|am ende deiner antwort|nella tua risposta|nel tuo riassunto|alla fine della tua risposta|na sua resposta|na tua resposta|no seu resumo|no final da sua resposta|在你的回答中|在回答中|在你的总结中|回答に|回答の最後に|要約に|в своём ответе|в своем ответе|в ответе|в конце ответа|응답에|답변에|답변 끝에",
+	dPrefix: "start your response with|begin your response with|start your reply with|begin your reply with|start your answer with|begin your answer with|start each response with|begin each response with|start every response with|start every answer with|your response must start with|your response must begin with|your response should start with|your answer must start with|your reply must start with|your only output|your entire response|your whole response must|your response must only|your response should only|do not write anything else|don't write anything else|do not add anything else|don't add anything else|" +
+		"comienza tu respuesta con|empieza tu respuesta con|commence ta réponse par|commencez votre réponse par|beginne deine antwort mit|inizia la tua risposta con|comece sua resposta com|你的回答以|回答を次の言葉で始め|начни свой ответ с|응답을 다음으로 시작",
+	dClose: "end of document|end of the document|end of context|end of the context|end of email|end of the email|end of article|end of data|end of text|end of search results|end of the search results|end of retrieved|end of the retrieved|end of tool output|</document>|</context>|</data>|</email>|</article>|</search_results>|</tool_output>|[end of document]|[end of text]|" +
+		"fin del documento|fin du document|ende des dokuments|fine del documento|fim do documento|文档结束|ドキュメントの終わり|конец документа|문서 끝",
+	cNot: "do not|don't|dont|never|must not|mustn't|should not|shouldn't|not to|please don't|please do not",
 }
 
 // tokenWords are the keywords of dToken.
@@ -194,46 +217,59 @@ type rule struct {
 	data     float32 // in a tool result or document (indirect injection)
 	gap      int32
 	steps    []uint8
+	// negatable: the rule does not start at a keyword right after "do
+	// not" / "never" (cNot): "do not share your password with anyone" is
+	// advice, not an extraction.
+	negatable bool
 }
 
 var rules = []rule{
-	{Override, 0.75, 0.8, 40, []uint8{cIgnore, cPrior, cInstr}},
-	{Override, 0.75, 0.8, 30, []uint8{cIgnore, cInstr, cPrior}},
-	{Override, 0.7, 0.8, 30, []uint8{cPrior, cInstr, cIgnore}}, // SOV: 以前の指示を無視, 이전 지시를 무시
-	{Override, 0.2, 0.4, 8, []uint8{cNew, cInstr}},
-	{Override, 0.6, 0.7, 25, []uint8{cIgnore, cAllThat, cTold}},
-	{Persona, 0.55, 0.6, 160, []uint8{cNow, cNeg, cLimit}},
-	{Persona, 0.5, 0.6, 160, []uint8{cNow, cFree}},
-	{Persona, 0.2, 0.3, 24, []uint8{cNeg, cLimit}},
-	{Persona, 0.1, 0.2, 0, []uint8{cFree}},
-	{Persona, 0.6, 0.7, 24, []uint8{cMode, cOn}},
-	{Persona, 0.35, 0.5, 0, []uint8{cMode}},
-	{Persona, 0.8, 0.85, 0, []uint8{dDAN}},
-	{Persona, 0.25, 0.4, 0, []uint8{dJail}},
-	{Persona, 0.25, 0.4, 0, []uint8{dRefuse}},
-	{Persona, 0.55, 0.7, 0, []uint8{dDev}},
-	{Extraction, 0.6, 0.7, 12, []uint8{cReveal, cYour, cInstr}},
-	{Extraction, 0.6, 0.7, 40, []uint8{cReveal, cSys}},
-	{Extraction, 0.45, 0.6, 30, []uint8{cReveal, cYour, cSecret}},
-	{Extraction, 0.45, 0.6, 12, []uint8{cReveal, cSecret}},
-	{Extraction, 0.25, 0.4, 0, []uint8{cSys}},
-	{Extraction, 0.35, 0.5, 0, []uint8{dAccess}},
-	{Markup, 0.75, 0.8, 0, []uint8{dToken}},
-	{Markup, 0.35, 0.6, 0, []uint8{dTurn}},
-	{Markup, 0.55, 0.7, 0, []uint8{dEnd}},
-	{Markup, 0.5, 0.7, 300, []uint8{cComment, cIgnore}},
-	{Markup, 0.5, 0.7, 300, []uint8{cComment, cAddr}},
-	{Tool, 0.3, 0.6, 30, []uint8{cSend, cAll, cData}},
-	{Tool, 0.2, 0.5, 20, []uint8{cCall, cTool}},
-	{Indirect, 0.3, 0.6, 0, []uint8{cAddr}},
-	{Override, 0.35, 0.6, 80, []uint8{cTrigger, cUser, cOnly}},
-	{Override, 0.35, 0.6, 60, []uint8{cFromNow, cOnly}},
-	{Override, 0.3, 0.55, 0, []uint8{dNewTask}},
-	{Override, 0.45, 0.7, 8, []uint8{cIgnore, cAbove}},
-	{Persona, 0.1, 0.2, 0, []uint8{dDual}},
-	{Persona, 0.1, 0.2, 0, []uint8{dChar}},
-	{Persona, 0.1, 0.2, 0, []uint8{dAny}},
-	{Persona, 0.1, 0.2, 0, []uint8{dPolicy}},
+	{Override, 0.75, 0.8, 40, []uint8{cIgnore, cPrior, cInstr}, false},
+	{Override, 0.75, 0.8, 30, []uint8{cIgnore, cInstr, cPrior}, false},
+	{Override, 0.7, 0.8, 30, []uint8{cPrior, cInstr, cIgnore}, false}, // SOV: 以前の指示を無視, 이전 지시를 무시
+	{Override, 0.2, 0.4, 8, []uint8{cNew, cInstr}, false},
+	{Override, 0.6, 0.7, 25, []uint8{cIgnore, cAllThat, cTold}, false},
+	{Persona, 0.55, 0.6, 160, []uint8{cNow, cNeg, cLimit}, false},
+	{Persona, 0.5, 0.6, 160, []uint8{cNow, cFree}, false},
+	{Persona, 0.2, 0.3, 24, []uint8{cNeg, cLimit}, false},
+	{Persona, 0.1, 0.2, 0, []uint8{cFree}, false},
+	{Persona, 0.6, 0.7, 24, []uint8{cMode, cOn}, false},
+	{Persona, 0.35, 0.5, 0, []uint8{cMode}, false},
+	{Persona, 0.8, 0.85, 0, []uint8{dDAN}, false},
+	{Persona, 0.25, 0.4, 0, []uint8{dJail}, false},
+	{Persona, 0.25, 0.4, 0, []uint8{dRefuse}, false},
+	{Persona, 0.55, 0.7, 0, []uint8{dDev}, false},
+	{Extraction, 0.6, 0.7, 12, []uint8{cReveal, cYour, cInstr}, true},
+	{Extraction, 0.6, 0.7, 40, []uint8{cReveal, cSys}, true},
+	{Extraction, 0.45, 0.6, 30, []uint8{cReveal, cYour, cSecret}, true},
+	{Extraction, 0.45, 0.6, 12, []uint8{cReveal, cSecret}, true},
+	{Extraction, 0.25, 0.4, 0, []uint8{cSys}, false},
+	{Extraction, 0.35, 0.5, 0, []uint8{dAccess}, false},
+	{Markup, 0.75, 0.8, 0, []uint8{dToken}, false},
+	{Markup, 0.35, 0.6, 0, []uint8{dTurn}, false},
+	{Markup, 0.55, 0.7, 0, []uint8{dEnd}, false},
+	{Markup, 0.5, 0.7, 300, []uint8{cComment, cIgnore}, false},
+	{Markup, 0.5, 0.7, 300, []uint8{cComment, cAddr}, false},
+	{Tool, 0.3, 0.6, 30, []uint8{cSend, cAll, cData}, true},
+	{Tool, 0.2, 0.5, 20, []uint8{cCall, cTool}, false},
+	{Indirect, 0.3, 0.6, 0, []uint8{cAddr}, false},
+	{Override, 0.35, 0.6, 80, []uint8{cTrigger, cUser, cOnly}, false},
+	{Override, 0.35, 0.6, 60, []uint8{cFromNow, cOnly}, false},
+	{Override, 0.3, 0.55, 0, []uint8{dNewTask}, false},
+	{Override, 0.45, 0.7, 8, []uint8{cIgnore, cAbove}, false},
+	{Persona, 0.1, 0.2, 0, []uint8{dDual}, false},
+	{Persona, 0.1, 0.2, 0, []uint8{dChar}, false},
+	{Persona, 0.1, 0.2, 0, []uint8{dAny}, false},
+	{Persona, 0.1, 0.2, 0, []uint8{dPolicy}, false},
+	// Injection family: an answer made to carry a text or link, output
+	// and prefix forcing, extraction of what came before, a fake end of
+	// the data. Weak in what a user writes ("include this code in your
+	// answer" is a request), stronger in data, which should not address
+	// the model at all.
+	{Indirect, 0.3, 0.65, 60, []uint8{cInsert, cInYour}, false},
+	{Override, 0.15, 0.45, 0, []uint8{dPrefix}, false},
+	{Extraction, 0.35, 0.6, 12, []uint8{cReveal, cAbove}, true},
+	{Markup, 0.2, 0.5, 0, []uint8{dClose}, false},
 }
 
 // signals is the compiled keyword automaton and rule index.
@@ -368,12 +404,20 @@ func (s *signals) eval(hits []hit, prog []int32, data bool, f *fired) {
 	for i := range prog[:s.nsteps] {
 		prog[i] = -1 << 30
 	}
+	notEnd := int32(-1 << 30) // end of the last cNot keyword
 	for _, h := range hits {
 		kw := &s.m.kw[h.kw]
+		if kw.class == cNot {
+			notEnd = h.end
+			continue
+		}
 		for _, ra := range s.byClass[kw.class] {
 			r := &rules[ra.rule]
 			base := s.offset[ra.rule]
 			if ra.step == 0 {
+				if r.negatable && h.start >= notEnd && h.start-notEnd <= 1 {
+					continue
+				}
 				prog[base] = h.end
 			} else {
 				prev := prog[base+ra.step-1]

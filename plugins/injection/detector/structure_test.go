@@ -10,7 +10,7 @@ import (
 // everyday one fires at most one, and the features shrink beyond
 // denseLen bytes.
 func TestStructure(t *testing.T) {
-	d, err := New(AppendModel(nil, &Model{DimLog2: 8, Scale: 1, Weights: make([]int8, 1<<8)}))
+	d, err := New(AppendModel(nil, &Model{DimLog2: 8, Scale: 1, Threshold: 0.5, JailbreakThreshold: 0.5, Weights: make([]int8, 1<<8)}))
 	if err != nil {
 		t.Fatal(err)
 	}

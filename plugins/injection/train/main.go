@@ -31,21 +31,23 @@ func main() {
 	data := flag.String("data", filepath.Join("..", "shared", "evaldata", "injection"), "directory of the injection data")
 	out := flag.String("out", filepath.Join("plugins", "injection", "model", "weights.bin"), "model file to write")
 	check := flag.Bool("check", false, "write nothing: fail unless the model file at -out is byte for byte what training gives")
+	report := flag.Bool("report", false, "write nothing: print the figures a training configuration is chosen on (per training file out-of-fold and left out, the dev file), never a held-out file's")
+	devMisses := flag.Bool("dev-misses", false, "with -report: also print the dev file's missed attacks")
 	flag.Parse()
-	if err := run(*data, *out, *check); err != nil {
+	if err := run(*data, *out, *check, *report, *devMisses); err != nil {
 		fmt.Fprintln(os.Stderr, "train:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, out string, check bool) error {
+func run(dir, out string, check, report, devMisses bool) error {
 	cfg := trainer.Default
 	var ex []dataset.Example
 	var file []int
 	var prov strings.Builder
 	fmt.Fprintf(&prov, "ward injection model; produced by `go tool task train:injection` (go run ./plugins/injection/train)\n")
 	fmt.Fprintf(&prov, "features: hashed character 4-grams of the normalised text; logit = bias + max(mean weight of the text, of its windows of 2 blocks) + structure, mean = sum / (n + prior); structure = dense weights . [at least 2, 3, 4, 5 distinct rules fired] (scaled down beyond 4 KB)\n")
-	fmt.Fprintf(&prov, "config: dim=2^%d epochs=%d rate=%g l2=%g neg_weight=%g prior=%g block=%d dense_epochs=%d dense_l2=%g seed=%d folds=%d max_oof_fpr_per_file=%g\n",
+	fmt.Fprintf(&prov, "config: dim=2^%d epochs=%d rate=%g l2=%g neg_weight=%g prior=%g block=%d dense_epochs=%d dense_l2=%g seed=%d folds=%d max_oof_fpr_per_file=%g (thresholds per family)\n",
 		cfg.DimLog2, cfg.Epochs, cfg.Rate, cfg.L2, cfg.NegWeight, cfg.Prior, cfg.Block, cfg.DenseEpochs, cfg.DenseL2, cfg.Seed, cfg.Folds, cfg.MaxFPR)
 	prov.WriteString("training files (sha256, examples):\n")
 	for fi, f := range dataset.Files {
@@ -92,10 +94,14 @@ func run(dir, out string, check bool) error {
 		return err
 	}
 	oof := trainer.OutOfFold(samples, cfg)
-	th := trainer.Threshold(samples, oof, cfg.MaxFPR)
+	th, jb := trainer.Thresholds(samples, oof, cfg.MaxFPR)
 	tp, pos, fp, neg := 0, 0, 0, 0
 	for i, s := range samples {
-		hit := detector.Combine(oof[i], s.Signals) >= th
+		t := th
+		if s.Jailbreak {
+			t = jb
+		}
+		hit := detector.Combine(oof[i], s.Signals) >= t
 		if s.Attack {
 			pos++
 			if hit {
@@ -108,10 +114,13 @@ func run(dir, out string, check bool) error {
 			}
 		}
 	}
-	fmt.Fprintf(&prov, "threshold %.2f: out-of-fold recall %d/%d, benign FPR %d/%d\n", th, tp, pos, fp, neg)
+	fmt.Fprintf(&prov, "thresholds %.2f (injection family), %.2f (jailbreak family: a persona rule fired): out-of-fold recall %d/%d, benign FPR %d/%d\n", th, jb, tp, pos, fp, neg)
 	m := trainer.Train(samples, cfg, -1)
-	m.Threshold = float32(th)
+	m.Threshold, m.JailbreakThreshold = float32(th), float32(jb)
 	m.Provenance = prov.String()
+	if report {
+		return printReport(os.Stdout, dir, samples, oof, th, jb, m, cfg, devMisses)
+	}
 	fmt.Print(m.Provenance)
 	enc := detector.AppendModel(nil, m)
 	if check {

@@ -47,6 +47,9 @@ type Sample struct {
 	Attack  bool
 	Fold    int
 	File    int // index of its file in dataset.Files
+	// Jailbreak: the text is of the jailbreak family
+	// (detector.Result.Jailbreak), which has its own threshold.
+	Jailbreak bool
 }
 
 // Prepare normalises and featurises examples (file[i] is the index of
@@ -60,17 +63,17 @@ func Prepare(ex []dataset.Example, file []int, cfg Config) ([]Sample, error) {
 	sc := det.NewScanner()
 	out := make([]Sample, len(ex))
 	for i, e := range ex {
-		sig, idx, d := sc.Features(e.Text, cfg.DimLog2)
+		r, idx, d := sc.Features(e.Text, cfg.DimLog2)
 		h := fnv.New32a()
 		h.Write([]byte(e.Text))
-		out[i] = Sample{Idx: append([]uint32(nil), idx...), Dense: append([]float32(nil), d...), Signals: sig, Attack: e.Attack, Fold: int(h.Sum32() % uint32(max(cfg.Folds, 1))), File: file[i]}
+		out[i] = Sample{Idx: append([]uint32(nil), idx...), Dense: append([]float32(nil), d...), Signals: r.Signals, Jailbreak: r.Jailbreak(), Attack: e.Attack, Fold: int(h.Sum32() % uint32(max(cfg.Folds, 1))), File: file[i]}
 	}
 	return out, nil
 }
 
 // Empty is a model that scores every text near 0.
 func Empty(dimLog2 uint32) *detector.Model {
-	return &detector.Model{DimLog2: dimLog2, Scale: 1, Bias: -20, Threshold: 0.5, Weights: make([]int8, 1<<dimLog2)}
+	return &detector.Model{DimLog2: dimLog2, Scale: 1, Bias: -20, Threshold: 0.5, JailbreakThreshold: 0.5, Weights: make([]int8, 1<<dimLog2)}
 }
 
 // Train fits weights on samples (those whose Fold != skip; skip < 0 uses
@@ -277,37 +280,77 @@ func LeaveOneFileOut(samples []Sample, cfg Config) []float64 {
 	return out
 }
 
-// Threshold returns the lowest threshold on a 0.01 grid at which no file
+// Thresholds returns the pair of thresholds (0.01 grid) of the two
+// families (Sample.Jailbreak) that flags the most attacks while no file
 // has more than maxFPR of its benign samples flagged, scoring each sample
-// as detector.Combine(prob[i], its signals). Per file, so that a large
-// easy file cannot hide a small hard one.
-func Threshold(samples []Sample, prob []float64, maxFPR float64) float64 {
+// as detector.Combine(prob[i], its signals); ties go to the lower
+// injection threshold, then the lower jailbreak one. The jailbreak
+// threshold is never below the injection one: the few benign texts of the
+// jailbreak family (role-play set-ups) would otherwise let the search
+// flag every text of that family and spend each file's budget there. Per
+// file, so that a
+// large easy file cannot hide a small hard one; one cap over both
+// families, so that a benign file's false positives count whichever
+// family they fall in.
+func Thresholds(samples []Sample, prob []float64, maxFPR float64) (injection, jailbreak float64) {
 	nfiles := 0
 	for _, s := range samples {
 		nfiles = max(nfiles, s.File+1)
 	}
+	const grid = 100
+	// at[g][t]: attacks of family g scored >= t/grid; fp[g][t][f]: benign
+	// samples of file f and family g scored >= t/grid (cumulated below).
+	var at [2][grid + 1]int
+	var fp [2][grid + 1][]int
+	for g := range fp {
+		for t := range fp[g] {
+			fp[g][t] = make([]int, nfiles)
+		}
+	}
 	neg := make([]int, nfiles)
-	for _, s := range samples {
-		if !s.Attack {
+	for i, s := range samples {
+		g := 0
+		if s.Jailbreak {
+			g = 1
+		}
+		// The highest grid point the score reaches (0.01 steps, as
+		// float64(t)/100 <= v).
+		t := 0
+		v := detector.Combine(prob[i], s.Signals)
+		for t < grid && float64(t+1)/grid <= v {
+			t++
+		}
+		if s.Attack {
+			at[g][t]++
+		} else {
 			neg[s.File]++
+			fp[g][t][s.File]++
 		}
 	}
-	fp := make([]int, nfiles)
-next:
-	for t := 1; t < 100; t++ {
-		th := float64(t) / 100
-		clear(fp)
-		for i, s := range samples {
-			if !s.Attack && detector.Combine(prob[i], s.Signals) >= th {
-				fp[s.File]++
+	for g := range at {
+		for t := grid - 1; t >= 0; t-- {
+			at[g][t] += at[g][t+1]
+			for f := range fp[g][t] {
+				fp[g][t][f] += fp[g][t+1][f]
 			}
 		}
-		for f := range fp {
-			if float64(fp[f]) > maxFPR*float64(neg[f]) {
-				continue next
-			}
-		}
-		return th
 	}
-	return 0.99
+	best, bi, bj := -1, grid-1, grid-1
+	for ti := 1; ti < grid; ti++ {
+	next:
+		for tj := ti; tj < grid; tj++ {
+			for f := range neg {
+				if float64(fp[0][ti][f]+fp[1][tj][f]) > maxFPR*float64(neg[f]) {
+					continue next
+				}
+			}
+			// The lowest feasible jailbreak threshold for this injection
+			// threshold flags the most.
+			if r := at[0][ti] + at[1][tj]; r > best {
+				best, bi, bj = r, ti, tj
+			}
+			break
+		}
+	}
+	return float64(bi) / grid, float64(bj) / grid
 }

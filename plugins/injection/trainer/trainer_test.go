@@ -140,3 +140,46 @@ func TestDenseEpochs(t *testing.T) {
 		t.Fatalf("Prob = %v, want %v", got, want)
 	}
 }
+
+// TestThresholds checks the per-family thresholds: each file's benign
+// texts flagged out-of-fold stay within the cap whichever family they
+// are of, the jailbreak threshold is never below the injection one, and
+// a family's own hard negatives set its bar without raising the other's.
+func TestThresholds(t *testing.T) {
+	var s []Sample
+	var p []float64
+	add := func(file int, attack, jailbreak bool, prob float64, n int) {
+		for i := 0; i < n; i++ {
+			s = append(s, Sample{File: file, Attack: attack, Jailbreak: jailbreak})
+			p = append(p, prob)
+		}
+	}
+	// File 0: role-play prompts, 10 of 100 of the jailbreak family
+	// scoring 0.7. File 1: everyday texts, 3 of 100 at 0.4, 1 at 0.3.
+	add(0, false, true, 0.7, 10)
+	add(0, false, false, 0.1, 90)
+	add(1, false, false, 0.4, 3)
+	add(1, false, false, 0.3, 1)
+	add(1, false, false, 0.05, 96)
+	// Attacks: injections at 0.35 and 0.5, jailbreaks at 0.75.
+	add(2, true, false, 0.35, 10)
+	add(2, true, false, 0.5, 10)
+	add(2, true, true, 0.75, 10)
+	th, jb := Thresholds(s, p, 0.03)
+	// One threshold would be 0.71 (file 0's ten texts at 0.7); per family
+	// the injection bar is set by file 1 (at most 3 of 100 flagged: above
+	// 0.3, so 0.31) and the jailbreak bar by file 0.
+	if th != 0.31 || jb != 0.71 {
+		t.Fatalf("thresholds %v %v, want 0.31 0.71", th, jb)
+	}
+	// With no benign text of the jailbreak family above the injection
+	// bar, the jailbreak threshold is that bar, not lower.
+	for i := range s {
+		if !s[i].Attack && s[i].Jailbreak {
+			p[i] = 0.01
+		}
+	}
+	if th, jb = Thresholds(s, p, 0.03); th != 0.31 || jb != 0.31 {
+		t.Fatalf("thresholds %v %v, want 0.31 0.31", th, jb)
+	}
+}

@@ -1,0 +1,139 @@
+//go:build !wasip1
+
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/wardgate/ward/plugins/injection/dataset"
+	"github.com/wardgate/ward/plugins/injection/detector"
+	"github.com/wardgate/ward/plugins/injection/trainer"
+)
+
+// printReport prints what a training configuration is chosen on, and
+// nothing of the held-out files: per training file, the out-of-fold and
+// left-out (a model trained on the other training files) recall or
+// false-positive rate at the out-of-fold thresholds (th for the injection
+// family, jb for the jailbreak family), the threshold-free left-out line
+// (recall over all training attacks at the lowest single threshold
+// flagging at most 3% of all training benign texts, each scored left
+// out), and the dev files' recall with the model m trained on everything
+// (and, with devMisses, the dev attacks it misses).
+func printReport(w io.Writer, dir string, samples []trainer.Sample, oof []float64, th, jb float64, m *detector.Model, cfg trainer.Config, devMisses bool) error {
+	lofo := trainer.LeaveOneFileOut(samples, cfg)
+	fmt.Fprintf(w, "thresholds %.2f (injection family) %.2f (jailbreak family)\n| file | n | jailbreak family | oof | lofo |\n|---|---|---|---|---|\n", th, jb)
+	type count struct{ n, jb, oof, lofo int }
+	per := map[int]*count{}
+	var order []int
+	var pos, neg []float64
+	for i, s := range samples {
+		c := per[s.File]
+		if c == nil {
+			c = &count{}
+			per[s.File] = c
+			order = append(order, s.File)
+		}
+		c.n++
+		t := th
+		if s.Jailbreak {
+			t = jb
+			c.jb++
+		}
+		if (detector.Combine(oof[i], s.Signals) >= t) == s.Attack {
+			c.oof++
+		}
+		if (detector.Combine(lofo[i], s.Signals) >= t) == s.Attack {
+			c.lofo++
+		}
+		v := detector.Combine(lofo[i], s.Signals)
+		if s.Attack {
+			pos = append(pos, v)
+		} else {
+			neg = append(neg, v)
+		}
+	}
+	for _, f := range order {
+		c := per[f]
+		name, kind := dataset.Files[f].Name, "recall"
+		o, l := float64(c.oof)/float64(c.n), float64(c.lofo)/float64(c.n)
+		if dataset.Files[f].Kind == "benign" {
+			kind, o, l = "FPR", 1-o, 1-l
+		}
+		fmt.Fprintf(w, "| %s (%s) | %d | %d | %.3f | %.3f |\n", name, kind, c.n, c.jb, o, l)
+	}
+	lth, rec := recallAtFPR(pos, neg, 0.03)
+	fmt.Fprintf(w, "left out, all training files: recall %.3f at benign FPR <= 0.03 (one threshold, %.2f)\n", rec, lth)
+	// The same with a threshold per family: all benign texts as one file.
+	one := make([]trainer.Sample, len(samples))
+	for i, s := range samples {
+		one[i] = trainer.Sample{Signals: s.Signals, Attack: s.Attack, Jailbreak: s.Jailbreak}
+	}
+	li, lj := trainer.Thresholds(one, lofo, 0.03)
+	tp, np := 0, 0
+	for i, s := range one {
+		if s.Attack {
+			np++
+			t := li
+			if s.Jailbreak {
+				t = lj
+			}
+			if detector.Combine(lofo[i], s.Signals) >= t {
+				tp++
+			}
+		}
+	}
+	fmt.Fprintf(w, "left out, all training files: recall %.3f at benign FPR <= 0.03 (thresholds per family, %.2f / %.2f)\n", float64(tp)/float64(np), li, lj)
+	m.Threshold, m.JailbreakThreshold = float32(th), float32(jb)
+	det, err := detector.New(detector.AppendModel(nil, m))
+	if err != nil {
+		return err
+	}
+	sc := det.NewScanner()
+	for _, f := range dataset.Files {
+		if f.Split != dataset.Dev {
+			continue
+		}
+		ex, err := dataset.Load(dir, f)
+		if err != nil {
+			return err
+		}
+		tp, n := 0, 0
+		for _, e := range ex {
+			if e.Attack {
+				n++
+				if r := sc.Scan(e.Text, false); r.Score >= det.Threshold(&r) {
+					tp++
+				} else if devMisses {
+					fmt.Fprintf(w, "  dev miss %.2f (model %.2f, rules %.2f, jailbreak %t): %.160q\n", r.Score, r.Model, r.Signals, r.Jailbreak(), e.Text)
+				}
+			}
+		}
+		fmt.Fprintf(w, "dev %s: recall %d/%d = %.3f\n", f.Name, tp, n, float64(tp)/float64(max(n, 1)))
+	}
+	return nil
+}
+
+// recallAtFPR returns the lowest threshold (0.01 grid) at which at most
+// maxFPR of neg score at or above it, and the share of pos that do.
+func recallAtFPR(pos, neg []float64, maxFPR float64) (th, recall float64) {
+	for t := 1; t <= 100; t++ {
+		th = float64(t) / 100
+		fp := 0
+		for _, v := range neg {
+			if v >= th {
+				fp++
+			}
+		}
+		if float64(fp) <= maxFPR*float64(len(neg)) {
+			break
+		}
+	}
+	tp := 0
+	for _, v := range pos {
+		if v >= th {
+			tp++
+		}
+	}
+	return th, float64(tp) / float64(max(len(pos), 1))
+}
