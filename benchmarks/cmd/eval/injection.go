@@ -74,7 +74,7 @@ func runInjection(dataDir string, w io.Writer) error {
 	oof := trainer.OutOfFold(samples, cfg)
 	lofo := trainer.LeaveOneFileOut(samples, cfg)
 
-	fmt.Fprintf(w, "thresholds %.2f (injection family) and %.2f (jailbreak family: a persona rule fired), the model file's defaults; recall = attacks scored >= threshold, FPR = benign prompts scored >= threshold\n", th, jb)
+	fmt.Fprintf(w, "thresholds %.2f (injection family) and %.2f (jailbreak family: a persona set-up, >= 200 bytes firing a persona rule among >= 2 rules), the model file's defaults; recall = attacks scored >= threshold, FPR = benign prompts scored >= threshold\n", th, jb)
 	fmt.Fprintf(w, "model: %s\n", strings.SplitN(det.Model().Provenance, "\n", 2)[0])
 	fmt.Fprintf(w, "train files: in-sample, out-of-fold (oof, %d-fold) and left-out (lofo: the model trained on the other training files, the file unseen) numbers; dev files: read while writing the rules, never trained on; held-out files: neither\n\n", cfg.Folds)
 	fmt.Fprintf(w, "| file | split | attacks | recall | recall (oof) | recall (lofo) | benign | FPR | FPR (oof) | FPR (lofo) |\n|---|---|---|---|---|---|---|---|---|---|\n")

@@ -114,7 +114,7 @@ func run(dir, out string, check, report, devMisses bool) error {
 			}
 		}
 	}
-	fmt.Fprintf(&prov, "thresholds %.2f (injection family), %.2f (jailbreak family: a persona rule fired): out-of-fold recall %d/%d, benign FPR %d/%d\n", th, jb, tp, pos, fp, neg)
+	fmt.Fprintf(&prov, "thresholds %.2f (injection family), %.2f (jailbreak family: a persona set-up, >= 200 bytes firing a persona rule among >= 2 rules): out-of-fold recall %d/%d, benign FPR %d/%d\n", th, jb, tp, pos, fp, neg)
 	m := trainer.Train(samples, cfg, -1)
 	m.Threshold, m.JailbreakThreshold = float32(th), float32(jb)
 	m.Provenance = prov.String()
