@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/wardgate/ward/plugins/injection/detector"
 	"github.com/wardgate/ward/plugins/injection/model"
@@ -36,9 +37,15 @@ type injection struct {
 	// (detector.Result.Jailbreak): the model file's, or both the
 	// configured one.
 	threshold, jailbreak float64
-	action               string
-	roles                map[string]bool
-	reasons              []byte
+	// thText and jbText are the thresholds as the reasons quote them.
+	thText, jbText string
+	action         string
+	roles          map[string]bool
+	// out holds the strings of a flagged message's verdict (score, index,
+	// message, reason, reason codes), which alias it: the SDK encodes the
+	// verdict before the next call and nothing else keeps them (see
+	// sdk/go Verdict), so a denial allocates nothing.
+	out []byte
 }
 
 // newGuard returns the guard with its own state, so that every Instance (in
@@ -98,7 +105,8 @@ func (g *injection) configure(c *ward.Config) error {
 			return c.Errorf("roles["+strconv.Itoa(i)+"]", "unknown role %q (want user|assistant|tool|function)", r)
 		}
 	}
-	*g = injection{sc: det.NewScanner(), threshold: th, jailbreak: jb, action: action, roles: set}
+	*g = injection{sc: det.NewScanner(), threshold: th, jailbreak: jb, action: action, roles: set,
+		thText: strconv.FormatFloat(th, 'f', -1, 64), jbText: strconv.FormatFloat(jb, 'f', -1, 64)}
 	return nil
 }
 
@@ -127,31 +135,59 @@ func (g *injection) request(x *ward.Exchange, v *ward.Verdict) {
 		}
 		data := msg.Kind == ward.KindToolResult || msg.Kind == ward.KindDocument || msg.Role == "tool" || msg.Role == "function"
 		r := g.sc.Scan(msg.Text, data)
-		th := g.threshold
+		th, thText := g.threshold, g.thText
 		if r.Jailbreak() {
-			th = g.jailbreak
+			th, thText = g.jailbreak, g.jbText
 		}
 		if r.Score < th {
 			continue
 		}
-		score := math.Round(r.Score*100) / 100
-		ss, ms := strconv.FormatFloat(score, 'f', 2, 64), strconv.Itoa(i)
-		if r.Reasons == 0 {
-			r.Reasons = detector.RModel // flagged by weak evidence adding up
-		}
-		g.reasons = detector.AppendReasons(g.reasons[:0], r.Reasons, ",")
-		reasons := string(g.reasons)
-		if g.action == actDeny {
-			v.Deny(403, code, "request blocked: possible prompt injection in message "+ms)
-		}
-		v.AddReason("messages[" + ms + "] (role " + msg.Role + ", kind " + msg.Kind.String() + "): score " + ss + " >= " +
-			strconv.FormatFloat(th, 'f', -1, 64) + ": " + reasons)
-		v.Score("injection", score)
-		if g.action != actObserve {
-			v.Annotate("injection.score", ss)
-			v.Annotate("injection.reasons", reasons)
-			v.Annotate("injection.message", ms)
-		}
+		g.flag(i, msg, thText, &r, v)
 		return
+	}
+}
+
+// flag fills v for message i, which scored r at or above the threshold
+// quoted as thText: a denial
+// (unless the action says otherwise), the audit reason, the score and,
+// except with action observe, the annotations for later guards. Every
+// string is cut from g.out, written once here.
+func (g *injection) flag(i int, msg *ward.Message, thText string, r *detector.Result, v *ward.Verdict) {
+	score := math.Round(r.Score*100) / 100
+	if r.Reasons == 0 {
+		r.Reasons = detector.RModel // flagged by weak evidence adding up
+	}
+	b := strconv.AppendFloat(g.out[:0], score, 'f', 2, 64)
+	sEnd := len(b)
+	b = strconv.AppendInt(b, int64(i), 10)
+	mEnd := len(b)
+	b = append(b, "request blocked: possible prompt injection in message "...)
+	b = append(b, b[sEnd:mEnd]...)
+	dEnd := len(b)
+	b = append(b, "messages["...)
+	b = append(b, b[sEnd:mEnd]...)
+	b = append(b, "] (role "...)
+	b = append(b, msg.Role...)
+	b = append(b, ", kind "...)
+	b = append(b, msg.Kind.String()...)
+	b = append(b, "): score "...)
+	b = append(b, b[:sEnd]...)
+	b = append(b, " >= "...)
+	b = append(b, thText...)
+	b = append(b, ": "...)
+	cStart := len(b)
+	b = detector.AppendReasons(b, r.Reasons, ",")
+	g.out = b
+	all := unsafe.String(unsafe.SliceData(b), len(b))
+	ss, ms, reasons := all[:sEnd], all[sEnd:mEnd], all[cStart:]
+	if g.action == actDeny {
+		v.Deny(403, code, all[mEnd:dEnd])
+	}
+	v.AddReason(all[dEnd:])
+	v.Score("injection", score)
+	if g.action != actObserve {
+		v.Annotate("injection.score", ss)
+		v.Annotate("injection.reasons", reasons)
+		v.Annotate("injection.message", ms)
 	}
 }
