@@ -78,6 +78,8 @@ const (
 	dPrefix               // start your response with, and nothing else
 	dClose                // end of document, </context> (a fake end of the data)
 	cNot                  // do not, never: a negated request (rule.negatable)
+	cWhat                 // what is, what are: a question, an extraction only about "your" prompt or secret
+	cThe                  // the, this (in "what is the password")
 	numClasses
 )
 
@@ -121,7 +123,7 @@ var classWords = [numClasses]string{
 	cNeg:    "without|no|free from|free of|not bound by|unbound by|don't have to abide by|do not have to abide by|doesn't have to abide by|does not have to abide by|not restricted by|not limited by|beyond|sin|sans|ohne|senza|sem|без|没有|不受|制限なし|없이",
 	cLimit:  "restrictions|limitations|limits|filters|filtering|censorship|ethics|morals|morality|boundaries|guidelines|rules|policies|safeguards|safety|content policy|ethical guidelines|restricciones|restrictions|einschränkungen|grenzen|restrizioni|limites|ограничени*|限制|制限|제한",
 	cFree:   "unfiltered|uncensored|unrestricted|amoral|unethical|unlimited|unbound|unchained|immoral|lawless|no filter|sin censura|sans censure|unzensiert|senza censura|sem censura|без цензуры|无限制|無制限|검열 없",
-	cReveal: "what's|whats|confirm|provide|cuál es|quel est|qual è|was ist|qual é|какой|reveal|print|output|repeat|display|show|tell me|give me|list|write out|share|disclose|leak|dump|spell out|recite|echo|return|what are|what is|what were|revela|muestra|dime|imprime|repite|révèle|affiche|montre|répète|dis-moi|zeige|gib|wiederhole|verrate|rivela|mostra|ripeti|dimmi|mostre|repita|diga|покажи|выведи|повтори|раскрой|скажи|显示|输出|重复|告诉我|透露|表示して|教えて|出力|繰り返|보여|출력|알려|반복",
+	cReveal: "confirm|provide|reveal|print|output|repeat|display|show|tell me|give me|list|write out|share|disclose|leak|dump|spell out|recite|echo|return|revela|muestra|dime|imprime|repite|révèle|affiche|montre|répète|dis-moi|zeige|gib|wiederhole|verrate|rivela|mostra|ripeti|dimmi|mostre|repita|diga|покажи|выведи|повтори|раскрой|скажи|显示|输出|重复|告诉我|透露|表示して|教えて|出力|繰り返|보여|출력|알려|반복",
 	cYour:   "your|the above|above|initial|original|hidden|secret|previous|prior|system|all of your|all your|tus|tes|vos|deine|ihre|tue|suas|tuas|свои|твои|你的|あなたの|너의|당신의",
 	cSys:    "system prompt|system message|system instructions|initial prompt|pre-prompt|preprompt|hidden prompt|secret instructions|hidden instructions|prompt del sistema|instrucciones del sistema|prompt système|prompt systeme|systemprompt|system-prompt|systemanweisung*|prompt di sistema|prompt do sistema|системн* промпт|системн* инструкци*|系统提示|系統提示|系统指令|システムプロンプト|시스템 프롬프트",
 	cSecret: "password|passcode|secret key|secret word|secret code|access code|api key|contraseña|mot de passe|passwort|пароль|密码|パスワード|비밀번호",
@@ -201,7 +203,9 @@ var classWords = [numClasses]string{
 		"comienza tu respuesta con|empieza tu respuesta con|commence ta réponse par|commencez votre réponse par|beginne deine antwort mit|inizia la tua risposta con|comece sua resposta com|你的回答以|回答を次の言葉で始め|начни свой ответ с|응답을 다음으로 시작",
 	dClose: "end of document|end of the document|end of context|end of the context|end of email|end of the email|end of article|end of data|end of text|end of search results|end of the search results|end of retrieved|end of the retrieved|end of tool output|</document>|</context>|</data>|</email>|</article>|</search_results>|</tool_output>|[end of document]|[end of text]|" +
 		"fin del documento|fin du document|ende des dokuments|fine del documento|fim do documento|文档结束|ドキュメントの終わり|конец документа|문서 끝",
-	cNot: "do not|don't|dont|never|must not|mustn't|should not|shouldn't|not to|please don't|please do not",
+	cNot:  "do not|don't|dont|never|must not|mustn't|should not|shouldn't|not to|please don't|please do not",
+	cWhat: "what is|what are|what were|what's|whats|cuál es|cuáles son|quel est|quelles sont|qual è|quali sono|was ist|was sind|qual é|quais são|какой|какие|что такое",
+	cThe:  "the|this|that",
 }
 
 // tokenWords are the keywords of dToken.
@@ -268,7 +272,14 @@ var rules = []rule{
 	// the model at all.
 	{Indirect, 0.3, 0.65, 60, []uint8{cInsert, cInYour}, false},
 	{Override, 0.15, 0.45, 0, []uint8{dPrefix}, false},
-	{Extraction, 0.35, 0.6, 12, []uint8{cReveal, cAbove}, true},
+	{Extraction, 0.2, 0.5, 12, []uint8{cReveal, cAbove}, true},
+	// "What is your system prompt / password?" asks for it; "what is a
+	// system prompt?" and "what's the best password manager?" do not
+	// (adjacent words only: "what is" + "your" + "password").
+	{Extraction, 0.6, 0.7, 1, []uint8{cWhat, cYour, cInstr}, false},
+	{Extraction, 0.6, 0.7, 1, []uint8{cWhat, cYour, cSys}, false},
+	{Extraction, 0.45, 0.6, 1, []uint8{cWhat, cYour, cSecret}, false},
+	{Extraction, 0.45, 0.6, 1, []uint8{cWhat, cThe, cSecret}, false},
 	{Markup, 0.2, 0.5, 0, []uint8{dClose}, false},
 }
 
