@@ -103,8 +103,8 @@ func (d *Detector) Model() *Model { return d.model }
 // Thresholds are the model file's default decision thresholds of the two
 // families (stored as float32 from a 0.01 grid; rounded back to it):
 // injection for most texts, jailbreak for those of the jailbreak family
-// (Result.Jailbreak). The training command calibrates each on its own
-// family's out-of-fold scores, so that long persona set-ups (role-play
+// (Result.Jailbreak). The training command chooses the pair together on
+// out-of-fold scores, so that long persona set-ups (benign role-play
 // prompts fire the weak persona rules too) do not raise the bar for
 // short injections.
 func (d *Detector) Thresholds() (injection, jailbreak float64) {
