@@ -67,6 +67,18 @@ func isJSONSpace(data []byte) bool {
 	return true
 }
 
+// NewConfig returns a table over m, a table of values as Raw returns them
+// (say an element of an array of tables), so that it is read with the
+// typed accessors and its unread keys are reported by Unused. Its keys and
+// errors are relative to m: Config.Within places them in the enclosing
+// table. m is used as is, not copied.
+func NewConfig(m map[string]any) *Config {
+	if m == nil {
+		m = map[string]any{}
+	}
+	return newConfig("", m)
+}
+
 func newConfig(path string, m map[string]any) *Config {
 	return &Config{path: path, m: m, read: make(map[string]bool, len(m))}
 }
