@@ -81,6 +81,11 @@ func TestVerify(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// An empty signature is a plain "invalid" for a usable key
+			// (the auth guard checks keys at configure time this way).
+			if ok, err := Verify(a, key, msg, nil); ok || err != nil {
+				t.Fatalf("empty signature: %v %v, want false nil", ok, err)
+			}
 			sig := signJWS(t, a, priv, msg)
 			if ok, err := Verify(a, key, msg, sig); !ok || err != nil {
 				t.Fatalf("valid signature: %v %v", ok, err)
