@@ -123,7 +123,7 @@ func (c *Config) Keys() []string {
 	for k := range c.m {
 		keys = append(keys, k)
 	}
-	sortStrings(keys)
+	sort.Strings(keys)
 	return keys
 }
 
@@ -150,7 +150,7 @@ func (c *Config) Unused() []string {
 	for _, ch := range c.children {
 		out = append(out, ch.Unused()...)
 	}
-	sortStrings(out)
+	sort.Strings(out)
 	return out
 }
 
@@ -316,5 +316,3 @@ func (c *Config) Within(key string, err error) error {
 	}
 	return &ConfigError{Key: c.Path(key + "." + ce.Key), Msg: ce.Msg}
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

@@ -1,6 +1,7 @@
 package ward
 
 import (
+	"sort"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -479,7 +480,7 @@ func appendDescription(b []byte, d *Description) []byte {
 		for k := range d.ConfigSchema {
 			keys = append(keys, k)
 		}
-		sortStrings(keys)
+		sort.Strings(keys)
 		b = append(b, `,"config_schema":{`...)
 		for i, k := range keys {
 			if i > 0 {
