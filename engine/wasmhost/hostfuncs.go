@@ -14,6 +14,7 @@ import (
 
 	"github.com/wardgate/ward/engine/state"
 	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/abi/sigverify"
 )
 
 // hostModule is the import module of Ward's host functions (sdk/ABI.md,
@@ -353,7 +354,7 @@ func (g *Guard) verifySignature(_ context.Context, mod api.Module, stack []uint6
 		stack[0] = sigBadArg
 		return
 	}
-	valid, err := abi.VerifySignature(alg, key, msg, sig)
+	valid, err := sigverify.Verify(alg, key, msg, sig)
 	switch {
 	case err != nil:
 		stack[0] = sigBadArg
@@ -378,7 +379,7 @@ func (h *Host) verifyKey(alg abi.SigAlg, der []byte) (crypto.PublicKey, error) {
 	if ok {
 		return k, nil
 	}
-	k, err := abi.ParseVerifyKey(alg, der)
+	k, err := sigverify.ParseKey(alg, der)
 	if err != nil {
 		return nil, err
 	}

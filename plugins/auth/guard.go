@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -220,6 +219,36 @@ func decodeBase64(s string) ([]byte, bool) {
 	return nil, false
 }
 
+// decodeHex decodes s, hex digits of either case, into dst, which it must
+// fill exactly. (encoding/hex would link fmt into the guard, for its error
+// type.)
+func decodeHex(dst []byte, s string) bool {
+	if len(s) != 2*len(dst) {
+		return false
+	}
+	for i := range dst {
+		hi, ok1 := hexVal(s[2*i])
+		lo, ok2 := hexVal(s[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return true
+}
+
+func hexVal(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
 // tableList reads key as a list of tables, checking each table's keys
 // against known.
 func tableList(c *ward.Config, key string, known ...string) ([]map[string]any, error) {
@@ -285,10 +314,8 @@ func parseAPIKeys(c *ward.Config) ([]apiKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		if b, err := hex.DecodeString(h); err != nil || len(b) != sha256.Size {
+		if !decodeHex(k.hash[:], h) {
 			return nil, c.Errorf(path+".sha256", "want 64 hex digits: the SHA-256 of the key (printf %%s \"$KEY\" | sha256sum)")
-		} else {
-			copy(k.hash[:], b)
 		}
 		if k.subject, err = field(c, path, m, "subject", false); err != nil {
 			return nil, err

@@ -222,6 +222,9 @@ func TestConfigErrors(t *testing.T) {
 		{"jwt bad jwks", `{"jwt":{"jwks":"{\"keys\":[{\"kty\":\"oct\"}]}"}}`, "jwt.jwks", "keys[0]: symmetric"},
 		{"jwt pem missing", `{"jwt":{"keys":[{"kid":"a"}]}}`, "jwt.keys[0].pem", "required"},
 		{"jwt short hmac", `{"jwt":{"hmac_secret":"c2hvcnQ="}}`, "jwt.hmac_secret", "at least 32"},
+		{"sha256 not hex", `{"api_keys":[{"id":"a","sha256":"` + strings.Repeat("g", 64) + `"}]}`, "api_keys[0].sha256", "64 hex digits"},
+		{"sha256 too short", `{"api_keys":[{"id":"a","sha256":"` + strings.Repeat("a", 62) + `"}]}`, "api_keys[0].sha256", "64 hex digits"},
+		{"sha256 too long", `{"api_keys":[{"id":"a","sha256":"` + strings.Repeat("a", 66) + `"}]}`, "api_keys[0].sha256", "64 hex digits"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -245,6 +245,29 @@ func (r *jsonReader) appendStrings(dst [][]byte, m *jsonMember) (out [][]byte, o
 	}
 }
 
+// arrayElements returns the text of each element of raw, an array that
+// parseObject validated (a member's raw).
+func arrayElements(raw []byte) [][]byte {
+	var out [][]byte
+	s := jsonScanner{b: raw, i: 1}
+	s.ws()
+	if s.eat(']') {
+		return out
+	}
+	for {
+		start := s.i
+		if _, _, err := s.value(2); err != nil {
+			return out // cannot happen: raw was validated
+		}
+		out = append(out, raw[start:s.i])
+		s.ws()
+		if !s.eat(',') {
+			return out
+		}
+		s.ws()
+	}
+}
+
 // number returns the value of a number member as float64, exactly as
 // strconv.ParseFloat (and so encoding/json) reads it; ok is false for any
 // other kind and for numbers out of float64's range.

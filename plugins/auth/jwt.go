@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"crypto"
-	"crypto/elliptic"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -501,15 +500,4 @@ func fields(s []byte, dst [][]byte) [][]byte {
 		dst = append(dst, s[start:])
 	}
 	return dst
-}
-
-// curveKind maps an ECDSA curve to its key kind (0 if unsupported).
-func curveKind(c elliptic.Curve) keyKind {
-	switch c {
-	case elliptic.P256():
-		return kindP256
-	case elliptic.P384():
-		return kindP384
-	}
-	return 0
 }

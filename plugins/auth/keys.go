@@ -1,23 +1,28 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
-	"fmt"
-	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/wardgate/ward/plugins/auth/token"
+	"github.com/wardgate/ward/sdk/abi"
+	ward "github.com/wardgate/ward/sdk/go"
 )
 
-// minRSABits is the smallest RSA key accepted for RS*/PS*.
+// minRSABits is the smallest RSA key accepted for RS*/PS*; the host's
+// verifier (sdk/abi/sigverify) has the same floor.
 const minRSABits = 2048
+
+// Keys are read without crypto/x509 (and the ASN.1, big-number and
+// elliptic-curve code it links, about 1.3 MB of the guard's WebAssembly):
+// the guard only needs a key's family and the DER SubjectPublicKeyInfo the
+// host verifies with, which der.go reads and writes. Whether a key is
+// valid (an RSA modulus, a point on its curve) is then asked of the host,
+// which parses it with crypto/x509 (ward.VerifySignature: a bad key is an
+// argument error), so a key is checked by the very code that will verify
+// with it, at configure time.
 
 // parsePEMKey reads one PEM public key: "PUBLIC KEY" (PKIX: RSA, ECDSA
 // P-256/P-384, Ed25519), "RSA PUBLIC KEY" (PKCS #1) or "CERTIFICATE" (its
@@ -31,103 +36,132 @@ func parsePEMKey(text string) (jwtKey, error) {
 	if strings.TrimSpace(string(rest)) != "" {
 		return jwtKey{}, errors.New("more than one PEM block")
 	}
-	var pub any
+	var der []byte
 	var err error
 	switch block.Type {
 	case "PUBLIC KEY":
-		pub, err = x509.ParsePKIXPublicKey(block.Bytes)
+		der = block.Bytes
 	case "RSA PUBLIC KEY":
-		pub, err = x509.ParsePKCS1PublicKey(block.Bytes)
+		der, err = pkcs1ToSPKI(block.Bytes)
 	case "CERTIFICATE":
-		var cert *x509.Certificate
-		if cert, err = x509.ParseCertificate(block.Bytes); err == nil {
-			pub = cert.PublicKey
-		}
+		der, err = certificateSPKI(block.Bytes)
 	default:
 		if strings.Contains(block.Type, "PRIVATE") {
 			return jwtKey{}, errors.New("is a private key: configure the public key only")
 		}
-		return jwtKey{}, fmt.Errorf("unsupported PEM block %q (want PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)", block.Type)
+		return jwtKey{}, errors.New("unsupported PEM block " + strconv.Quote(block.Type) + " (want PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)")
 	}
 	if err != nil {
-		return jwtKey{}, fmt.Errorf("bad %s: %v", block.Type, err)
+		return jwtKey{}, errors.New("bad " + block.Type + ": " + err.Error())
 	}
-	return publicKey(pub)
+	k, err := spkiKey(der)
+	var bad *derError
+	if errors.As(err, &bad) {
+		return jwtKey{}, errors.New("bad " + block.Type + ": " + err.Error())
+	}
+	return k, err
 }
 
-func publicKey(pub any) (jwtKey, error) {
-	k, err := publicKeyKind(pub)
+// spkiKey files a DER SubjectPublicKeyInfo under its key kind, refusing
+// RSA keys under minRSABits and curves other than P-256 and P-384, and has
+// the host check the key itself. A *derError is a structure that is not a
+// SubjectPublicKeyInfo; other errors are about the key.
+func spkiKey(der []byte) (jwtKey, error) {
+	info, err := parseSPKI(der)
 	if err != nil {
-		return k, err
+		return jwtKey{}, err
 	}
-	// The host verifies signatures from the DER form.
-	if k.der, err = x509.MarshalPKIXPublicKey(pub); err != nil {
-		return jwtKey{}, fmt.Errorf("encode key: %v", err)
+	var k jwtKey
+	var probe abi.SigAlg
+	switch {
+	case info.rsa:
+		if info.rsaBits == 0 {
+			return jwtKey{}, errors.New("invalid RSA key")
+		}
+		if info.rsaBits < minRSABits {
+			return jwtKey{}, errors.New("RSA key of " + strconv.Itoa(info.rsaBits) + " bits, want at least " + strconv.Itoa(minRSABits))
+		}
+		k.kind, probe = kindRSA, abi.SigRS256
+	case info.curve != "":
+		switch info.curve {
+		case "P-256":
+			k.kind, probe = kindP256, abi.SigES256
+		case "P-384":
+			k.kind, probe = kindP384, abi.SigES384
+		default:
+			return jwtKey{}, errors.New("ECDSA curve " + info.curve + " not supported (want P-256 or P-384)")
+		}
+	case info.ed25519:
+		k.kind, probe = kindEd25519, abi.SigEdDSA
+	default:
+		return jwtKey{}, errors.New("unsupported key type (want RSA, ECDSA or Ed25519)")
 	}
+	// An empty signature of the key's own algorithm: the host answers
+	// "invalid" (false, nil) for a key it can use and an argument error
+	// for one it cannot parse.
+	if _, err := ward.VerifySignature(probe, der, nil, nil); err != nil {
+		if k.kind == kindP256 || k.kind == kindP384 {
+			return jwtKey{}, errors.New("invalid EC point (not on the curve)")
+		}
+		return jwtKey{}, errors.New("invalid " + k.kind.String() + " key")
+	}
+	k.der = der
 	return k, nil
 }
 
-func publicKeyKind(pub any) (jwtKey, error) {
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		if k.N.BitLen() < minRSABits {
-			return jwtKey{}, fmt.Errorf("RSA key of %d bits, want at least %d", k.N.BitLen(), minRSABits)
-		}
-		return jwtKey{kind: kindRSA}, nil
-	case *ecdsa.PublicKey:
-		kind := curveKind(k.Curve)
-		if kind == 0 {
-			return jwtKey{}, fmt.Errorf("ECDSA curve %s not supported (want P-256 or P-384)", k.Curve.Params().Name)
-		}
-		return jwtKey{kind: kind}, nil
-	case ed25519.PublicKey:
-		return jwtKey{kind: kindEd25519}, nil
-	}
-	return jwtKey{}, fmt.Errorf("unsupported key type %T", pub)
-}
-
+// jwk holds the members of a JWK (RFC 7517) the guard reads; the others
+// are ignored.
 type jwk struct {
-	Kty string `json:"kty"`
-	Kid string `json:"kid"`
-	Use string `json:"use"`
-	Alg string `json:"alg"`
-	N   string `json:"n"`
-	E   string `json:"e"`
-	Crv string `json:"crv"`
-	X   string `json:"x"`
-	Y   string `json:"y"`
+	Kty, Kid, Use, Alg, N, E, Crv, X, Y string
 }
 
 // parseJWKS reads a JWK Set (RFC 7517). Keys whose "use" is "enc" are
 // skipped; symmetric ("oct") and private keys are refused. It returns the
 // index of the offending key with an error.
+//
+// The set is read with the guard's strict JSON reader (jsonobj.go):
+// duplicate member names and invalid UTF-8 are refused, member names
+// match exactly.
 func parseJWKS(doc string) ([]jwtKey, int, error) {
-	var set struct {
-		Keys []json.RawMessage `json:"keys"`
+	var set, entry jsonReader
+	ms, err := set.parseObject([]byte(doc))
+	if err != nil {
+		return nil, -1, errors.New("not a JWK Set: " + err.Error())
 	}
-	if err := json.Unmarshal([]byte(doc), &set); err != nil {
-		return nil, -1, fmt.Errorf("not a JWK Set: %v", err)
-	}
-	if set.Keys == nil {
+	km := member(ms, "keys")
+	if km == nil || km.kind != jArray {
 		return nil, -1, errors.New(`not a JWK Set: no "keys" array`)
 	}
 	var keys []jwtKey
-	for i, raw := range set.Keys {
-		var private struct {
-			D *string `json:"d"`
+	for i, raw := range arrayElements(km.raw) {
+		es, err := entry.parseObject(raw)
+		if err != nil {
+			return nil, i, errors.New("not a JSON object: " + err.Error())
+		}
+		if member(es, "d") != nil {
+			return nil, i, errors.New("is a private key: publish only public keys")
 		}
 		var j jwk
-		if err := json.Unmarshal(raw, &j); err != nil {
-			return nil, i, err
-		}
-		if json.Unmarshal(raw, &private); private.D != nil {
-			return nil, i, errors.New("is a private key: publish only public keys")
+		for _, f := range []struct {
+			name string
+			dst  *string
+		}{{"kty", &j.Kty}, {"kid", &j.Kid}, {"use", &j.Use}, {"alg", &j.Alg}, {"n", &j.N}, {"e", &j.E},
+			{"crv", &j.Crv}, {"x", &j.X}, {"y", &j.Y}} {
+			m := member(es, f.name)
+			if m == nil || m.kind == jNull {
+				continue
+			}
+			v, ok := entry.str(m)
+			if !ok {
+				return nil, i, errors.New(strconv.Quote(f.name) + " is not a string")
+			}
+			*f.dst = string(v)
 		}
 		if j.Use == "enc" {
 			continue
 		}
 		if j.Use != "" && j.Use != "sig" {
-			return nil, i, fmt.Errorf("unknown use %q", j.Use)
+			return nil, i, errors.New("unknown use " + strconv.Quote(j.Use))
 		}
 		k, err := jwkKey(&j)
 		if err != nil {
@@ -136,10 +170,10 @@ func parseJWKS(doc string) ([]jwtKey, int, error) {
 		if j.Alg != "" {
 			a, ok := lookupAlg(j.Alg)
 			if !ok || a.hmac {
-				return nil, i, fmt.Errorf("unsupported alg %q", j.Alg)
+				return nil, i, errors.New("unsupported alg " + strconv.Quote(j.Alg))
 			}
 			if a.kind != k.kind {
-				return nil, i, fmt.Errorf("alg %s does not fit a %s key", j.Alg, k.kind)
+				return nil, i, errors.New("alg " + j.Alg + " does not fit a " + k.kind.String() + " key")
 			}
 		}
 		k.kid, k.alg = j.Kid, j.Alg
@@ -151,11 +185,11 @@ func parseJWKS(doc string) ([]jwtKey, int, error) {
 func jwkKey(j *jwk) (jwtKey, error) {
 	field := func(name, v string) ([]byte, error) {
 		if v == "" {
-			return nil, fmt.Errorf("%q is missing", name)
+			return nil, errors.New(strconv.Quote(name) + " is missing")
 		}
 		b, err := b64url.DecodeString(v)
 		if err != nil || !token.IsBase64URL(v) {
-			return nil, fmt.Errorf("%q is not base64url", name)
+			return nil, errors.New(strconv.Quote(name) + " is not base64url")
 		}
 		return b, nil
 	}
@@ -169,20 +203,24 @@ func jwkKey(j *jwk) (jwtKey, error) {
 		if err != nil {
 			return jwtKey{}, err
 		}
-		eInt := new(big.Int).SetBytes(e)
-		if !eInt.IsInt64() || eInt.Int64() < 3 || eInt.Int64() > 1<<31-1 || eInt.Bit(0) == 0 {
+		e = trimZeros(e)
+		var eInt uint64
+		for _, c := range e {
+			eInt = eInt<<8 | uint64(c)
+		}
+		if len(e) > 4 || eInt < 3 || eInt > 1<<31-1 || eInt&1 == 0 {
 			return jwtKey{}, errors.New(`"e" is not a valid RSA exponent`)
 		}
-		return publicKey(&rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(eInt.Int64())})
+		return spkiKey(rsaSPKI(trimZeros(n), e))
 	case "EC":
-		var curve elliptic.Curve
+		var size int
 		switch j.Crv {
 		case "P-256":
-			curve = elliptic.P256()
+			size = 32
 		case "P-384":
-			curve = elliptic.P384()
+			size = 48
 		default:
-			return jwtKey{}, fmt.Errorf("curve %q not supported (want P-256 or P-384)", j.Crv)
+			return jwtKey{}, errors.New("curve " + strconv.Quote(j.Crv) + " not supported (want P-256 or P-384)")
 		}
 		x, err := field("x", j.X)
 		if err != nil {
@@ -192,30 +230,24 @@ func jwkKey(j *jwk) (jwtKey, error) {
 		if err != nil {
 			return jwtKey{}, err
 		}
-		size := (curve.Params().BitSize + 7) / 8
 		if len(x) != size || len(y) != size {
-			return jwtKey{}, fmt.Errorf("coordinates must be %d bytes", size)
+			return jwtKey{}, errors.New("coordinates must be " + strconv.Itoa(size) + " bytes")
 		}
-		point := append(append([]byte{4}, x...), y...)
-		pub, err := ecdsa.ParseUncompressedPublicKey(curve, point)
-		if err != nil {
-			return jwtKey{}, fmt.Errorf("invalid EC point: %v", err)
-		}
-		return publicKey(pub)
+		return spkiKey(ecSPKI(j.Crv, x, y))
 	case "OKP":
 		if j.Crv != "Ed25519" {
-			return jwtKey{}, fmt.Errorf("curve %q not supported (want Ed25519)", j.Crv)
+			return jwtKey{}, errors.New("curve " + strconv.Quote(j.Crv) + " not supported (want Ed25519)")
 		}
 		x, err := field("x", j.X)
 		if err != nil {
 			return jwtKey{}, err
 		}
-		if len(x) != ed25519.PublicKeySize {
+		if len(x) != ed25519KeySize {
 			return jwtKey{}, errors.New(`"x" must be 32 bytes`)
 		}
-		return publicKey(ed25519.PublicKey(x))
+		return spkiKey(ed25519SPKI(x))
 	case "oct":
 		return jwtKey{}, errors.New(`symmetric ("oct") keys are not accepted here: use jwt.hmac_secret`)
 	}
-	return jwtKey{}, fmt.Errorf("unsupported kty %q", j.Kty)
+	return jwtKey{}, errors.New("unsupported kty " + strconv.Quote(j.Kty))
 }

@@ -1,17 +1,49 @@
 package main
 
 import (
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
+
+// publicKey files a crypto/x509 public key as the parsers do, from its
+// DER form.
+func publicKey(pub any) (jwtKey, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return jwtKey{}, err
+	}
+	return spkiKey(der)
+}
+
+// publicKeyKind is the reference for a parsed key's kind: what crypto/x509
+// says the key is.
+func publicKeyKind(pub any) (jwtKey, error) {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		return jwtKey{kind: kindRSA}, nil
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P256():
+			return jwtKey{kind: kindP256}, nil
+		case elliptic.P384():
+			return jwtKey{kind: kindP384}, nil
+		}
+	case ed25519.PublicKey:
+		return jwtKey{kind: kindEd25519}, nil
+	}
+	return jwtKey{}, errors.New("not a key the guard takes")
+}
 
 // checkKey asserts what the verifier relies on for a key the parsers
 // accepted: its DER is a public key of the family it is filed under, RSA

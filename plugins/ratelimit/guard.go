@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -199,16 +198,10 @@ func (r *ratelimit) configure(c *ward.Config) error {
 // parseLimit validates one limit table. Errors are ConfigErrors whose keys
 // are relative to the table.
 func parseLimit(m map[string]any, l *limit) error {
-	// Re-encoded so that the SDK's typed accessors (their error messages
-	// and unknown-key tracking) apply to the table.
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	c, err := ward.ParseConfig(b)
-	if err != nil {
-		return err
-	}
+	// The SDK's typed accessors (their error messages and unknown-key
+	// tracking) apply to the table.
+	c := ward.NewConfig(m)
+	var err error
 	if !c.Has("name") {
 		return c.Errorf("name", "required")
 	}

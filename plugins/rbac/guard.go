@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"net/netip"
 	"strconv"
@@ -120,16 +119,10 @@ func (r *rbac) configure(c *ward.Config) error {
 // parseRole validates one role table. Errors are ConfigErrors whose keys
 // are relative to the table.
 func parseRole(m map[string]any, ro *role) error {
-	// The table is re-encoded so that the SDK's typed accessors (and their
-	// error messages and unknown-key tracking) apply to it.
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	c, err := ward.ParseConfig(b)
-	if err != nil {
-		return err
-	}
+	// The SDK's typed accessors (their error messages and unknown-key
+	// tracking) apply to the table.
+	c := ward.NewConfig(m)
+	var err error
 	if !c.Has("name") {
 		return c.Errorf("name", "required")
 	}

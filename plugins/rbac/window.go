@@ -1,7 +1,8 @@
 package main
 
 import (
-	"fmt"
+	"errors"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -24,23 +25,23 @@ type window struct {
 func parseHours(s string) (from, to int, err error) {
 	a, b, ok := strings.Cut(s, "-")
 	if !ok {
-		return 0, 0, fmt.Errorf("want \"HH:MM-HH:MM\" in UTC, got %q", s)
+		return 0, 0, errors.New(`want "HH:MM-HH:MM" in UTC, got ` + strconv.Quote(s))
 	}
 	if from, err = parseClock(strings.TrimSpace(a), false); err == nil {
 		to, err = parseClock(strings.TrimSpace(b), true)
 	}
 	if err != nil {
-		return 0, 0, fmt.Errorf("want \"HH:MM-HH:MM\" in UTC, got %q", s)
+		return 0, 0, errors.New(`want "HH:MM-HH:MM" in UTC, got ` + strconv.Quote(s))
 	}
 	if from == to {
-		return 0, 0, fmt.Errorf("empty window %q (omit hours to allow any time)", s)
+		return 0, 0, errors.New("empty window " + strconv.Quote(s) + " (omit hours to allow any time)")
 	}
 	return from, to, nil
 }
 
 func parseClock(s string, end bool) (int, error) {
 	if len(s) != 5 || s[2] != ':' {
-		return 0, fmt.Errorf("bad time")
+		return 0, errors.New("bad time")
 	}
 	d := func(c byte) int {
 		if c < '0' || c > '9' {
@@ -50,7 +51,7 @@ func parseClock(s string, end bool) (int, error) {
 	}
 	h, m := d(s[0])*10+d(s[1]), d(s[3])*10+d(s[4])
 	if h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && (m != 0 || !end)) {
-		return 0, fmt.Errorf("bad time")
+		return 0, errors.New("bad time")
 	}
 	return h*60 + m, nil
 }

@@ -1,6 +1,9 @@
 package abi
 
-import "fmt"
+import (
+	"errors"
+	"strconv"
+)
 
 // Enumerations travel as strings in the JSON encoding (Extism guards,
 // config, audit), so a guard written in any language reads "request" and
@@ -10,7 +13,7 @@ func (p Phase) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 func (p *Phase) UnmarshalText(b []byte) error {
 	v, ok := ParsePhase(string(b))
 	if !ok {
-		return fmt.Errorf("abi: unknown phase %q", b)
+		return errors.New("abi: unknown phase " + strconv.Quote(string(b)))
 	}
 	*p = v
 	return nil
@@ -20,7 +23,7 @@ func (a API) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 func (a *API) UnmarshalText(b []byte) error {
 	v, ok := ParseAPI(string(b))
 	if !ok {
-		return fmt.Errorf("abi: unknown api %q", b)
+		return errors.New("abi: unknown api " + strconv.Quote(string(b)))
 	}
 	*a = v
 	return nil
@@ -30,7 +33,7 @@ func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 func (k *Kind) UnmarshalText(b []byte) error {
 	v, ok := ParseKind(string(b))
 	if !ok {
-		return fmt.Errorf("abi: unknown kind %q", b)
+		return errors.New("abi: unknown kind " + strconv.Quote(string(b)))
 	}
 	*k = v
 	return nil
@@ -44,7 +47,7 @@ func (d *Decision) UnmarshalText(b []byte) error {
 	case "deny":
 		*d = Deny
 	default:
-		return fmt.Errorf("abi: unknown decision %q", b)
+		return errors.New("abi: unknown decision " + strconv.Quote(string(b)))
 	}
 	return nil
 }

@@ -1,9 +1,16 @@
 package abi
 
 import (
-	"fmt"
+	"errors"
+	"strconv"
 	"strings"
 )
+
+// The messages are built without fmt, which would otherwise be linked
+// into every guard module that imports the package (guards do not call
+// ValidateVerdict, but importing fmt links its package initialisation).
+
+func itoa(i int) string { return strconv.Itoa(i) }
 
 // ValidateVerdict checks what DecodeVerdict cannot, the rules of a verdict
 // that depend on the exchange it answers (sdk/ABI.md "Errors"): a known
@@ -18,10 +25,10 @@ import (
 // conformance tests call it to check their guards the same way.
 func ValidateVerdict(x *Exchange, v *Verdict) error {
 	if v.Decision > Deny {
-		return fmt.Errorf("unknown decision %d", v.Decision)
+		return errors.New("unknown decision " + itoa(int(v.Decision)))
 	}
 	if v.Decision == Deny && v.Status != 0 && (v.Status < 400 || v.Status > 599) {
-		return fmt.Errorf("deny with status %d (want 400-599 or 0)", v.Status)
+		return errors.New("deny with status " + itoa(int(v.Status)) + " (want 400-599 or 0)")
 	}
 	if len(v.Rewrites) > 0 {
 		var n int
@@ -35,7 +42,8 @@ func ValidateVerdict(x *Exchange, v *Verdict) error {
 		}
 		for i, r := range v.Rewrites {
 			if int64(r.Index) >= int64(n) {
-				return fmt.Errorf("rewrites[%d]: message index %d out of range (%d messages in phase %s)", i, r.Index, n, x.Phase)
+				return errors.New("rewrites[" + itoa(i) + "]: message index " + strconv.FormatUint(uint64(r.Index), 10) +
+					" out of range (" + itoa(n) + " messages in phase " + x.Phase.String() + ")")
 			}
 		}
 		if x.Phase == PhaseResponseChunk {
@@ -46,15 +54,17 @@ func ValidateVerdict(x *Exchange, v *Verdict) error {
 	}
 	for i, s := range v.Scores {
 		if !(s.Value >= 0 && s.Value <= 1) {
-			return fmt.Errorf("scores[%d] %q: value %v outside [0,1]", i, s.Name, s.Value)
+			return errors.New("scores[" + itoa(i) + "] " + strconv.Quote(s.Name) + ": value " +
+				strconv.FormatFloat(s.Value, 'g', -1, 64) + " outside [0,1]")
 		}
 	}
 	for i, h := range v.SetHeaders {
 		if !HeaderToken(h.Key) {
-			return fmt.Errorf("set_headers[%d]: invalid header name %q", i, h.Key)
+			return errors.New("set_headers[" + itoa(i) + "]: invalid header name " + strconv.Quote(h.Key))
 		}
 		if j := badHeaderValueByte(h.Value); j >= 0 {
-			return fmt.Errorf("set_headers[%d] %q: value has control character %#x at byte %d", i, h.Key, h.Value[j], j)
+			return errors.New("set_headers[" + itoa(i) + "] " + strconv.Quote(h.Key) + ": value has control character 0x" +
+				strconv.FormatUint(uint64(h.Value[j]), 16) + " at byte " + itoa(j))
 		}
 	}
 	return nil
@@ -74,15 +84,16 @@ func validateHold(x *Exchange, rws []Rewrite) error {
 		hold++
 		switch {
 		case len(r.Text) > MaxHold:
-			return fmt.Errorf("holds %d bytes (at most %d)", len(r.Text), MaxHold)
+			return errors.New("holds " + itoa(len(r.Text)) + " bytes (at most " + itoa(MaxHold) + ")")
 		case !strings.HasSuffix(x.Chunk.Delta, r.Text):
-			return fmt.Errorf("holds text that is not a suffix of the delta")
+			return errors.New("holds text that is not a suffix of the delta")
 		case x.Chunk.Final && r.Text != "":
-			return fmt.Errorf("holds text on the final chunk")
+			return errors.New("holds text on the final chunk")
 		}
 	}
 	if send > 1 || hold > 1 || hold == 1 && send == 0 {
-		return fmt.Errorf("response_chunk rewrites: %d to send, %d to hold (want at most one of each, and none held without one sent)", send, hold)
+		return errors.New("response_chunk rewrites: " + itoa(send) + " to send, " + itoa(hold) +
+			" to hold (want at most one of each, and none held without one sent)")
 	}
 	return nil
 }

@@ -1,10 +1,7 @@
 package ward
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -33,8 +30,7 @@ func (e ConfigError) Error() string {
 // key when the value has the wrong type. Each accessor marks its key as
 // read; keys never read are reported as unknown after Configure.
 //
-// Config is meant for Configure only (it uses encoding/json); it is not
-// safe for concurrent use.
+// Config is meant for Configure only; it is not safe for concurrent use.
 type Config struct {
 	path     string // key path of this table
 	nested   bool   // false for the top-level table
@@ -47,23 +43,40 @@ type Config struct {
 // empty table. Anything else that is not a single JSON object is a
 // *ConfigError with an empty key.
 func ParseConfig(data []byte) (*Config, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
+	if isJSONSpace(data) {
 		return newConfig("", map[string]any{}), nil
 	}
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	var m map[string]any
-	if err := d.Decode(&m); err != nil || m == nil {
-		msg := "config is not a JSON object"
-		if err != nil {
-			msg += ": " + err.Error()
-		}
-		return nil, &ConfigError{Msg: msg}
+	v, err := decodeJSON(data)
+	if err != nil {
+		return nil, &ConfigError{Msg: "config is not a JSON object: " + err.Error()}
 	}
-	if d.More() {
-		return nil, &ConfigError{Msg: "config has trailing data after the JSON object"}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, &ConfigError{Msg: "config is not a JSON object: got " + TypeName(v)}
 	}
 	return newConfig("", m), nil
+}
+
+// isJSONSpace reports whether data holds only JSON whitespace.
+func isJSONSpace(data []byte) bool {
+	for _, c := range data {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// NewConfig returns a table over m, a table of values as Raw returns them
+// (say an element of an array of tables), so that it is read with the
+// typed accessors and its unread keys are reported by Unused. Its keys and
+// errors are relative to m: Config.Within places them in the enclosing
+// table. m is used as is, not copied.
+func NewConfig(m map[string]any) *Config {
+	if m == nil {
+		m = map[string]any{}
+	}
+	return newConfig("", m)
 }
 
 func newConfig(path string, m map[string]any) *Config {
@@ -87,8 +100,15 @@ func (c *Config) Path(key string) string {
 // Errorf returns a *ConfigError for key (a key of this table, optionally
 // followed by an index such as "phrases[2]"), prefixed with the table's
 // path.
+//
+// The format is fmt's, reduced to what messages need: the verbs %v, %s,
+// %q, %d, %x and %% for strings, errors, Stringers, booleans, integers and
+// floats, without flags or widths (anything else is written
+// "%!c(unsupported)"). Errorf does not use fmt, so that the package does
+// not link fmt into guard modules; format with fmt.Sprintf and pass the
+// result as "%s" when more is needed.
 func (c *Config) Errorf(key, format string, args ...any) error {
-	return &ConfigError{Key: c.Path(key), Msg: fmt.Sprintf(format, args...)}
+	return &ConfigError{Key: c.Path(key), Msg: sprintf(format, args)}
 }
 
 // Has reports whether key is present. It does not mark the key as read.
@@ -107,7 +127,7 @@ func (c *Config) Keys() []string {
 	return keys
 }
 
-// Raw returns the decoded JSON value of key (string, json.Number, bool,
+// Raw returns the decoded JSON value of key (string, Number, bool,
 // []any, map[string]any or nil) and marks it read; for types the typed
 // accessors do not cover.
 func (c *Config) Raw(key string) (any, bool) {
@@ -135,15 +155,16 @@ func (c *Config) Unused() []string {
 }
 
 // TypeName names the JSON type of a value decoded from a guard's config
-// ("string", "number", "boolean", "array", "table", "null"), for messages
-// such as "want array of tables, got string".
+// ("string", "number", "boolean", "array", "table", "null"; "unknown" for
+// any other Go value), for messages such as "want array of tables, got
+// string".
 func TypeName(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
 	case string:
 		return "string"
-	case json.Number, float64:
+	case Number, float64:
 		return "number"
 	case bool:
 		return "boolean"
@@ -152,7 +173,7 @@ func TypeName(v any) string {
 	case map[string]any:
 		return "table"
 	}
-	return fmt.Sprintf("%T", v)
+	return "unknown"
 }
 
 func (c *Config) wrongType(key string, want string, got any) error {
@@ -201,7 +222,7 @@ func (c *Config) Int(key string, def int) (int, error) {
 	if !ok {
 		return def, nil
 	}
-	n, ok := v.(json.Number)
+	n, ok := v.(Number)
 	if !ok {
 		return def, c.wrongType(key, "integer", v)
 	}
@@ -221,7 +242,7 @@ func (c *Config) Float(key string, def float64) (float64, error) {
 	if !ok {
 		return def, nil
 	}
-	n, ok := v.(json.Number)
+	n, ok := v.(Number)
 	if !ok {
 		return def, c.wrongType(key, "number", v)
 	}
@@ -258,7 +279,7 @@ func (c *Config) Duration(key string, def time.Duration) (time.Duration, error) 
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return def, &ConfigError{Key: c.Path(key), Msg: fmt.Sprintf("want duration such as \"250ms\", got %q", s)}
+		return def, &ConfigError{Key: c.Path(key), Msg: `want duration such as "250ms", got ` + strconv.Quote(s)}
 	}
 	return d, nil
 }
@@ -288,10 +309,10 @@ func (c *Config) Table(key string) (*Config, error) {
 func (c *Config) Within(key string, err error) error {
 	var ce *ConfigError
 	if !errors.As(err, &ce) {
-		return c.Errorf(key, "%s", err)
+		return &ConfigError{Key: c.Path(key), Msg: err.Error()}
 	}
 	if ce.Key == "" {
-		return c.Errorf(key, "%s", ce.Msg)
+		return &ConfigError{Key: c.Path(key), Msg: ce.Msg}
 	}
-	return c.Errorf(key+"."+ce.Key, "%s", ce.Msg)
+	return &ConfigError{Key: c.Path(key + "." + ce.Key), Msg: ce.Msg}
 }

@@ -188,3 +188,24 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// NewConfig reads a table taken from Raw with the typed accessors; its
+// errors are relative to it and Within places them.
+func TestNewConfig(t *testing.T) {
+	c := mustConfig(t, `{"roles":[{"name":"a","max":1.5,"extra":true}]}`)
+	raw, _ := c.Raw("roles")
+	m := raw.([]any)[0].(map[string]any)
+	rc := NewConfig(m)
+	if v, err := rc.String("name", ""); err != nil || v != "a" {
+		t.Fatalf("String = %q, %v", v, err)
+	}
+	_, err := rc.Int("max", 0)
+	wantConfigError(t, err, "max", "want integer, got 1.5")
+	wantConfigError(t, c.Within("roles[0]", err), "roles[0].max", "want integer, got 1.5")
+	if got, want := rc.Unused(), []string{"extra"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("Unused = %v, want %v", got, want)
+	}
+	if keys := NewConfig(nil).Keys(); len(keys) != 0 {
+		t.Fatalf("NewConfig(nil).Keys() = %v", keys)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/abi/sigverify"
 )
 
 // Off Wasm the host counters are an in-process map, so that guard logic
@@ -95,11 +96,11 @@ func stateBatch(ops []StateOp) error {
 }
 
 func verifySignature(alg abi.SigAlg, der, msg, sig []byte) (bool, error) {
-	key, err := abi.ParseVerifyKey(alg, der)
+	key, err := sigverify.ParseKey(alg, der)
 	if err != nil {
 		return false, ErrVerifyArgs
 	}
-	ok, err := abi.VerifySignature(alg, key, msg, sig)
+	ok, err := sigverify.Verify(alg, key, msg, sig)
 	if err != nil {
 		return false, ErrVerifyArgs
 	}

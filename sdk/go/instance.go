@@ -1,9 +1,8 @@
 package ward
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/wardgate/ward/sdk/abi"
@@ -53,11 +52,7 @@ func NewInstance(g Guard) (*Instance, error) {
 func (in *Instance) DescribeJSON() []byte {
 	if in.desc == nil {
 		d := in.g.Description()
-		b, err := json.Marshal(&d)
-		if err != nil { // a map[string]string and strings always marshal
-			panic("ward: describe: " + err.Error())
-		}
-		in.desc = b
+		in.desc = appendDescription(nil, &d)
 	}
 	return in.desc
 }
@@ -115,14 +110,11 @@ func (in *Instance) configureResult(config []byte) []byte {
 		return nil
 	}
 	ce := asConfigError(err)
-	b, merr := json.Marshal(struct {
-		Key   string `json:"key"`
-		Error string `json:"error"`
-	}{ce.Key, ce.Msg})
-	if merr != nil {
-		panic("ward: configure: " + merr.Error())
-	}
-	in.out = append(in.out[:0], b...)
+	b := append(in.out[:0], `{"key":`...)
+	b = appendJSONString(b, ce.Key)
+	b = append(b, `,"error":`...)
+	b = appendJSONString(b, ce.Msg)
+	in.out = append(b, '}')
 	return in.out
 }
 
@@ -141,7 +133,7 @@ func (in *Instance) configureResult(config []byte) []byte {
 // next call.
 func (in *Instance) Handle(p Phase, input []byte) ([]byte, error) {
 	if p < abi.PhaseRequest || p > abi.PhaseResponseChunk {
-		return nil, fmt.Errorf("ward: unknown phase %d", p)
+		return nil, errors.New("ward: unknown phase " + strconv.Itoa(int(p)))
 	}
 	h := in.g.handler(p)
 	if h == nil {
@@ -174,7 +166,17 @@ func (in *Instance) Check(x *Exchange) (Verdict, error) {
 	}
 	var v Verdict
 	if err := abi.DecodeVerdict(out, &v.Verdict); err != nil {
-		return Verdict{}, fmt.Errorf("ward: verdict does not decode: %w", err)
+		return Verdict{}, &wrapError{"ward: verdict does not decode: ", err}
 	}
 	return v, nil
 }
+
+// wrapError is msg followed by err's message; it unwraps to err (fmt's %w,
+// without importing fmt).
+type wrapError struct {
+	msg string
+	err error
+}
+
+func (e *wrapError) Error() string { return e.msg + e.err.Error() }
+func (e *wrapError) Unwrap() error { return e.err }

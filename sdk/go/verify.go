@@ -18,7 +18,7 @@ var ErrVerifyArgs = errors.New("ward: bad signature algorithm, key or argument s
 // In a guest the host verifies natively (the ward.verify_signature host
 // function, no grant needed): RSA and ECDSA run about 10x faster than the
 // same Go code compiled to Wasm. Off Wasm it verifies in process with the
-// same code the host uses (sdk/abi.VerifySignature).
+// same code the host uses (sdk/abi/sigverify).
 func VerifySignature(alg abi.SigAlg, pkixDER, msg, sig []byte) (bool, error) {
 	return verifySignature(alg, pkixDER, msg, sig)
 }

@@ -1,7 +1,6 @@
 package detector
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"unsafe"
@@ -27,8 +26,8 @@ import (
 //
 // dfa.bin (little-endian):
 //
-//	"WARDDFA2" | u32 k | u32 states | u32 nouts | u32 nkw |
-//	[32]byte sha256 of the keyword source tables | class[256] |
+//	"WARDDFA3" | u32 k | u32 states | u32 nouts | u32 nkw |
+//	u64 FNV-1a digest of the keyword source tables | class[256] |
 //	delta[states*k] u16 | pad to 4 | outIdx[states+1] i32 | outs[nouts] i32 |
 //	nkw × (u8 class | u8 flags: 1 stem, 2 word start, 4 ROT13 | u16 len | text)
 //
@@ -36,24 +35,31 @@ import (
 // (classWords, tokenWords): a table of other keywords is ignored and
 // everything is built at configure time (correct, only slower).
 
-const dfaMagic = "WARDDFA2"
+const dfaMagic = "WARDDFA3"
 
-// sourceDigest identifies the keyword source tables.
-func sourceDigest() [32]byte {
-	h := sha256.New()
-	var b [4]byte
-	for _, w := range classWords {
-		binary.LittleEndian.PutUint32(b[:], uint32(len(w)))
-		h.Write(b[:])
-		h.Write([]byte(w))
+// sourceDigest identifies the keyword source tables: FNV-1a (64 bits) of
+// each word's length and text. It only tells a stale generated table from
+// a current one (nothing adversarial: the table is a build output
+// embedded in the module), so it need not be a cryptographic hash, and
+// crypto/sha256 would link the standard library's FIPS module (its
+// initialisation, AES, DRBG, os: ~0.1 MB of code) into the guard.
+func sourceDigest() [8]byte {
+	h := uint64(14695981039346656037)
+	add := func(b byte) { h = (h ^ uint64(b)) * 1099511628211 }
+	for _, words := range [][]string{classWords[:], tokenWords} {
+		for _, w := range words {
+			n := uint32(len(w))
+			add(byte(n))
+			add(byte(n >> 8))
+			add(byte(n >> 16))
+			add(byte(n >> 24))
+			for i := 0; i < len(w); i++ {
+				add(w[i])
+			}
+		}
 	}
-	for _, w := range tokenWords {
-		binary.LittleEndian.PutUint32(b[:], uint32(len(w)))
-		h.Write(b[:])
-		h.Write([]byte(w))
-	}
-	var d [32]byte
-	h.Sum(d[:0])
+	var d [8]byte
+	binary.LittleEndian.PutUint64(d[:], h)
 	return d
 }
 
@@ -106,7 +112,7 @@ var errStaleTable = errors.New("detector: dfa.bin was built from other keywords"
 // The keyword texts alias b. It fails when b is corrupt or was built
 // from other keyword tables.
 func tableMatcher(b []byte) (*matcher, []bool, error) {
-	const head = 8 + 4*4 + 32 + 256
+	const head = 8 + 4*4 + 8 + 256
 	if len(b) < head || string(b[:8]) != dfaMagic {
 		return nil, nil, errors.New("detector: dfa.bin is not a keyword table")
 	}
@@ -114,7 +120,7 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 	states := binary.LittleEndian.Uint32(b[12:])
 	nouts := binary.LittleEndian.Uint32(b[16:])
 	nkw := binary.LittleEndian.Uint32(b[20:])
-	if d := sourceDigest(); string(b[24:56]) != string(d[:]) {
+	if d := sourceDigest(); string(b[24:32]) != string(d[:]) {
 		return nil, nil, errStaleTable
 	}
 	if k == 0 || k > 256 || states == 0 || states > hasOut || nkw > 1<<20 || nouts > 1<<24 {
@@ -129,7 +135,7 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 	}
 	m := &matcher{k: int32(k), kw: make([]keyword, nkw)}
 	rot := make([]bool, nkw)
-	copy(m.class[:], b[56:head])
+	copy(m.class[:], b[32:head])
 	for i, p := 0, kwAt; i < int(nkw); i++ {
 		if p+4 > len(b) {
 			return nil, nil, errors.New("detector: dfa.bin: truncated keywords")

@@ -10,6 +10,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/abi/sigverify"
 )
 
 // State is an in-memory stand-in for Ward's state backend behind the
@@ -275,7 +276,7 @@ func stateBatch(_ context.Context, mod api.Module, stack []uint64) {
 }
 
 // verifySignature is ward.verify_signature with the host's code
-// (sdk/abi.ParseVerifyKey and VerifySignature).
+// (sdk/abi/sigverify).
 func verifySignature(_ context.Context, mod api.Module, stack []uint64) {
 	read := func(ptr, n uint64) []byte {
 		b, ok := mod.Memory().Read(uint32(ptr), uint32(n))
@@ -286,12 +287,12 @@ func verifySignature(_ context.Context, mod api.Module, stack []uint64) {
 	}
 	alg := abi.SigAlg(uint32(stack[0]))
 	der, msg, sig := read(stack[1], stack[2]), read(stack[3], stack[4]), read(stack[5], stack[6])
-	key, err := abi.ParseVerifyKey(alg, der)
+	key, err := sigverify.ParseKey(alg, der)
 	if err != nil {
 		stack[0] = 2
 		return
 	}
-	switch ok, err := abi.VerifySignature(alg, key, msg, sig); {
+	switch ok, err := sigverify.Verify(alg, key, msg, sig); {
 	case err != nil:
 		stack[0] = 2
 	case ok:
