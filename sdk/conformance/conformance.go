@@ -190,11 +190,15 @@ func check(g *guesttest.Guest, x *abi.Exchange, o Options) error {
 		if err != nil {
 			return fmt.Errorf("trap or bad output (guard_trap/bad_verdict): %w", err)
 		}
-		if took > o.MaxCallTime {
-			return fmt.Errorf("call took %v (limit %v): guard_timeout", took, o.MaxCallTime)
-		}
+		// The memory bound before the time bound: a call that breaks both
+		// (a guard that fills 80 MiB is slow on a loaded machine) is then
+		// reported the same way every time, by the fault that does not
+		// depend on the machine.
 		if mem := g.Module().Memory().Size(); mem > o.MaxMemory {
 			return fmt.Errorf("memory grew to %d bytes (limit %d): guard_oom", mem, o.MaxMemory)
+		}
+		if took > o.MaxCallTime {
+			return fmt.Errorf("call took %v (limit %v): guard_timeout", took, o.MaxCallTime)
 		}
 		if len(out) > o.MaxOutput {
 			return fmt.Errorf("verdict of %d bytes (limit %d): bad_verdict", len(out), o.MaxOutput)

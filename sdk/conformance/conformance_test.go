@@ -3,6 +3,7 @@ package conformance
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wardgate/ward/sdk/abi"
@@ -111,4 +112,22 @@ func TestCorpus(t *testing.T) {
 	if !huge || !many || !multipart || len(phases) != 3 || !nonUTF8 || !names["empty"] || !names["unusual roles"] {
 		t.Fatalf("corpus lacks a promised shape: huge %v many %v multipart %v non-UTF-8 %v phases %v", huge, many, multipart, nonUTF8, phases)
 	}
+}
+
+// TestCallTimeBound: a call over MaxCallTime is reported as guard_timeout
+// (every call takes more than a nanosecond).
+func TestCallTimeBound(t *testing.T) {
+	g := guesttest.New(t, BuildTB(t, C, "testdata/misbehave"), nil)
+	if err := Setup(g, Options{Config: []byte(`{"mode":"ok"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range Corpus() {
+		if c.Name == "typical chat" {
+			if err := Check(g, c, Options{MaxCallTime: time.Nanosecond}); err == nil || !strings.Contains(err.Error(), "guard_timeout") {
+				t.Fatalf("Check(%s) = %v, want guard_timeout", c.Name, err)
+			}
+			return
+		}
+	}
+	t.Fatal("no corpus case \"typical chat\"")
 }
