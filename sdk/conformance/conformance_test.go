@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -130,4 +131,37 @@ func TestCallTimeBound(t *testing.T) {
 		}
 	}
 	t.Fatal("no corpus case \"typical chat\"")
+}
+
+// TestCatchesReadsLie: a guard that declares "reads":["messages"] and yet
+// acts on the headers (testdata/fixtures/readslie.wat, as a guest SDK that
+// does not empty the parts outside its reads would let it) is reported on
+// an exchange with headers, and passes one without.
+func TestCatchesReadsLie(t *testing.T) {
+	wasm, err := os.ReadFile("testdata/fixtures/readslie.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := guesttest.New(t, wasm, nil)
+	if err := Setup(g, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]string{"many headers, annotations and tools": "the SDK must empty the parts a guard does not read", "typical chat": ""}
+	for _, c := range Corpus() {
+		want, ok := cases[c.Name]
+		if !ok {
+			continue
+		}
+		delete(cases, c.Name)
+		err := Check(g, c, Options{})
+		if want == "" && err != nil {
+			t.Errorf("Check(%s) = %v", c.Name, err)
+		}
+		if want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("Check(%s) = %v, want an error containing %q", c.Name, err, want)
+		}
+	}
+	if len(cases) != 0 {
+		t.Fatalf("no corpus cases %v", cases)
+	}
 }
