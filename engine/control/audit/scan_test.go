@@ -177,7 +177,7 @@ var scanSeeds = []string{
 	`{"kind":"quarantine","time":"2026-11-26T03:10:00Z","identity":{"subject":"trudy"},"reason":"r"}`,
 	`{"status":99999999999999999999}`, `{"status":9223372036854775807}`, `{"count":1e3}`, `{"time":5}`, `{"time":"yesterday"}`,
 	`{"guards":{}}`, `{"guards":[1]}`, `{"entities":[]}`, `{"entities":{"a":1}}`, `{"request_id":null,"kind":null}`,
-	"{\"kind\":\"\xff\xfe\"}", "{\"k\xc3\":1}", `{"a":1}x`, `{"a":tru}`, `{"a":"` + "\x01" + `"}`, `{"a":1 "b":2}`, `{`, `{"a"}`, ``,
+	"{\"kind\":\"\xff\xfe\"}", "{\"\u017feq\":7,\"prev\":\"sha256:" + zeroHash[7:] + "\",\"\u212aind\":\"k\"}", `{"\u017Feq":7,"STATUS":5,"Request_ID":"x","time":"2026-11-26T00:00:00Z"}`, "{\"k\xc3\":1}", `{"a":1}x`, `{"a":tru}`, `{"a":"` + "\x01" + `"}`, `{"a":1 "b":2}`, `{`, `{"a"}`, ``,
 }
 
 func TestScanAgreesWithEncodingJSON(t *testing.T) {
