@@ -218,6 +218,7 @@ func cmdGuards(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "pipeline generation %d\n", list.Generation)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	// POOL is live instances / the most the pool may have.
 	fmt.Fprintln(tw, "NAME\tVERSION\tMODE\tON_ERROR\tPOOL\tCALLS\tERRORS\tP50\tP99\tSHA256\tCANDIDATE")
 	for _, g := range list.Guards {
 		sha := g.SHA256
@@ -228,7 +229,7 @@ func cmdGuards(args []string, stdout, stderr io.Writer) int {
 		if c := g.Candidate; c != nil {
 			cand = fmt.Sprintf("%s (%d/%d disagree, %.1f%%)", c.Version, c.Disagreements, c.Calls, 100*c.DisagreementRate)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", g.Name, g.Version, g.Mode, g.OnError, g.PoolSize,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%d\t%d\t%s\t%s\t%s\t%s\n", g.Name, g.Version, g.Mode, g.OnError, g.Instances, g.PoolSize,
 			g.Calls, g.Errors, micros(g.P50us), micros(g.P99us), sha, cand)
 	}
 	tw.Flush()

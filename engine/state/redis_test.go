@@ -412,8 +412,10 @@ func TestRedisDownOpensCircuit(t *testing.T) {
 		if !errors.Is(err, ErrUnavailable) {
 			t.Fatalf("open circuit call %d: err = %v", i, err)
 		}
-		if d := time.Since(start); i == 0 && d > 10*time.Millisecond {
-			t.Fatalf("open circuit call took %v", d)
+		// Not a round trip: well under the call timeout even on a loaded
+		// machine (the skipped count below says no call was made).
+		if d := time.Since(start); i == 0 && d >= timeout {
+			t.Fatalf("open circuit call took %v (timeout %v)", d, timeout)
 		}
 	}
 	if got := ops("skipped"); got < 40 {

@@ -2,6 +2,7 @@ package wasmhost
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -185,5 +186,50 @@ func TestExtismGoGuest(t *testing.T) {
 		if d > 5*time.Second {
 			t.Errorf("%d: took %v", i, d)
 		}
+	}
+}
+
+// TestExtismReads: an Extism guard that declares "reads":["messages"]
+// (testdata/fixtures/extismreads.wat, which denies when its JSON input
+// holds a marker anywhere) is sent the messages and not the other parts,
+// and the caller's exchange is left whole.
+func TestExtismReads(t *testing.T) {
+	h, _ := newHost(t)
+	g := load(t, h, Spec{Wasm: fixture(t, "extismreads"), PoolSize: 1})
+	if g.ABI() != ABIExtism || g.Description().Reads == nil || g.Description().Reads[0] != "messages" {
+		t.Fatalf("abi %q description %+v", g.ABI(), g.Description())
+	}
+	const marker = "w4rd-m4rker"
+	tests := []struct {
+		name string
+		put  func(x *abi.Exchange)
+		deny bool
+	}{
+		{"nothing", func(x *abi.Exchange) {}, false},
+		{"in a message (read)", func(x *abi.Exchange) { x.Messages[0].Text = "say " + marker }, true},
+		{"in a header (not read)", func(x *abi.Exchange) { x.Headers = []abi.KV{{Key: "x-note", Value: marker}} }, false},
+		{"in an annotation (not read)", func(x *abi.Exchange) { x.Annotations = []abi.KV{{Key: "a", Value: marker}} }, false},
+		{"in a tool (not read)", func(x *abi.Exchange) { x.Tools = []abi.Tool{{Name: marker}} }, false},
+		{"in the response (not read)", func(x *abi.Exchange) {
+			x.Response.Messages = []abi.Message{{Role: "assistant", Text: marker}}
+		}, false},
+		{"in the chunk (not read)", func(x *abi.Exchange) { x.Chunk.Delta = marker }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := exchange("hello")
+			tt.put(x)
+			before, _ := json.Marshal(x)
+			var v abi.Verdict
+			if err := g.Check(context.Background(), x, &v); err != nil {
+				t.Fatal(err)
+			}
+			if denied := v.Decision == abi.Deny && v.Code == "marker"; denied != tt.deny {
+				t.Fatalf("verdict %+v, want deny=%v", v, tt.deny)
+			}
+			if after, _ := json.Marshal(x); string(after) != string(before) {
+				t.Fatalf("the caller's exchange changed:\n%s\n%s", before, after)
+			}
+		})
 	}
 }

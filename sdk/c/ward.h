@@ -172,16 +172,31 @@ typedef struct {
 
 typedef void (*ward_handler)(const ward_exchange *x, ward_verdict *v);
 
+/* Parts of the exchange a guard reads (ward_guard.reads, "reads" in the
+ * description, see ../ABI.md "Parts a guard reads"). */
+#define WARD_READ_HEADERS (1u << 0)     /* headers */
+#define WARD_READ_ANNOTATIONS (1u << 1) /* annotations */
+#define WARD_READ_MESSAGES (1u << 2)    /* messages */
+#define WARD_READ_TOOLS (1u << 3)       /* tools */
+#define WARD_READ_RESPONSE (1u << 4)    /* response_messages and finish_reason */
+#define WARD_READ_CHUNK (1u << 5)       /* chunk_delta and chunk_window */
+#define WARD_READ_ALL 0x3fu
+
 /* The guard. name and version are required; config_schema is a
  * NULL-terminated list of key, description pairs (documentation, and the
  * "known" list of unknown-key errors). configure returns 0 to accept the
- * config; with configure NULL only an empty table is accepted. */
+ * config; with configure NULL only an empty table is accepted. reads,
+ * WARD_READ_* or'ed, declares the parts of the exchange the handlers read:
+ * the host sends the others empty, and the SDK empties them too (for a
+ * host older than "reads"), so a part left out by mistake shows in the
+ * guard's own tests. 0 (or WARD_READ_ALL) is every part. */
 typedef struct {
 	const char *name;
 	const char *version;
 	const char *const *config_schema;
 	int (*configure)(ward_config *c);
 	ward_handler request, response, response_chunk;
+	uint32_t reads;
 } ward_guard;
 
 /* Define the guard, once: WARD_GUARD(.name = "x", .version = "1.0.0", .request = f). */
@@ -932,6 +947,20 @@ __attribute__((export_name("ward_describe"))) int64_t ward_describe(void) {
 	if (g->response) { ward_buf_cstr(&b, sep); ward_buf_cstr(&b, "\"response\""); sep = ","; }
 	if (g->response_chunk) { ward_buf_cstr(&b, sep); ward_buf_cstr(&b, "\"response_chunk\""); }
 	ward_buf_cstr(&b, "]");
+	uint32_t reads = g->reads & WARD_READ_ALL;
+	if (reads != 0 && reads != WARD_READ_ALL) {
+		static const char *const parts[] = {"headers", "annotations", "messages", "tools", "response", "chunk"};
+		ward_buf_cstr(&b, ",\"reads\":[");
+		sep = "";
+		for (uint32_t i = 0; i < 6; i++) {
+			if (reads & (1u << i)) {
+				ward_buf_cstr(&b, sep);
+				ward_buf_json_string(&b, ward_cstr(parts[i]));
+				sep = ",";
+			}
+		}
+		ward_buf_cstr(&b, "]");
+	}
 	const char *keys[256];
 	uint32_t n = ward__schema_sorted(keys, 256);
 	if (n > 0) {
@@ -1013,6 +1042,23 @@ __attribute__((export_name("ward_configure"))) int64_t ward_configure(uint32_t p
 	return ward__pack(ward_buf_done(&b));
 }
 
+/* ward__keep_reads empties the parts of x the guard does not read, as the
+ * host does (a host older than "reads" sends every part). */
+WARD_FN void ward__keep_reads(ward_exchange *x) {
+	uint32_t reads = ward__the_guard.reads & WARD_READ_ALL;
+	if (reads == 0 || reads == WARD_READ_ALL) return;
+	if (!(reads & WARD_READ_HEADERS)) { x->headers = NULL; x->n_headers = 0; }
+	if (!(reads & WARD_READ_ANNOTATIONS)) { x->annotations = NULL; x->n_annotations = 0; }
+	if (!(reads & WARD_READ_MESSAGES)) { x->messages = NULL; x->n_messages = 0; }
+	if (!(reads & WARD_READ_TOOLS)) { x->tools = NULL; x->n_tools = 0; }
+	if (!(reads & WARD_READ_RESPONSE)) {
+		x->response_messages = NULL;
+		x->n_response_messages = 0;
+		x->finish_reason = WARD_STR("");
+	}
+	if (!(reads & WARD_READ_CHUNK)) { x->chunk_delta = WARD_STR(""); x->chunk_window = WARD_STR(""); }
+}
+
 WARD_FN int64_t ward__handle(uint8_t phase, ward_handler h, uint32_t ptr, uint32_t len) {
 	ward__arena_reset();
 	if (h == NULL) return 0;
@@ -1023,6 +1069,7 @@ WARD_FN int64_t ward__handle(uint8_t phase, ward_handler h, uint32_t ptr, uint32
 	ward_exchange x;
 	ward__decode_exchange(p, len, &x);
 	if (x.phase != phase) ward__trap();
+	ward__keep_reads(&x);
 	ward_verdict v;
 	memset(&v, 0, sizeof v);
 	h(&x, &v);

@@ -1,8 +1,10 @@
 package conformance
 
 import (
+	"os"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wardgate/ward/sdk/abi"
@@ -110,5 +112,56 @@ func TestCorpus(t *testing.T) {
 	}
 	if !huge || !many || !multipart || len(phases) != 3 || !nonUTF8 || !names["empty"] || !names["unusual roles"] {
 		t.Fatalf("corpus lacks a promised shape: huge %v many %v multipart %v non-UTF-8 %v phases %v", huge, many, multipart, nonUTF8, phases)
+	}
+}
+
+// TestCallTimeBound: a call over MaxCallTime is reported as guard_timeout
+// (every call takes more than a nanosecond).
+func TestCallTimeBound(t *testing.T) {
+	g := guesttest.New(t, BuildTB(t, C, "testdata/misbehave"), nil)
+	if err := Setup(g, Options{Config: []byte(`{"mode":"ok"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range Corpus() {
+		if c.Name == "typical chat" {
+			if err := Check(g, c, Options{MaxCallTime: time.Nanosecond}); err == nil || !strings.Contains(err.Error(), "guard_timeout") {
+				t.Fatalf("Check(%s) = %v, want guard_timeout", c.Name, err)
+			}
+			return
+		}
+	}
+	t.Fatal("no corpus case \"typical chat\"")
+}
+
+// TestCatchesReadsLie: a guard that declares "reads":["messages"] and yet
+// acts on the headers (testdata/fixtures/readslie.wat, as a guest SDK that
+// does not empty the parts outside its reads would let it) is reported on
+// an exchange with headers, and passes one without.
+func TestCatchesReadsLie(t *testing.T) {
+	wasm, err := os.ReadFile("testdata/fixtures/readslie.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := guesttest.New(t, wasm, nil)
+	if err := Setup(g, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]string{"many headers, annotations and tools": "the SDK must empty the parts a guard does not read", "typical chat": ""}
+	for _, c := range Corpus() {
+		want, ok := cases[c.Name]
+		if !ok {
+			continue
+		}
+		delete(cases, c.Name)
+		err := Check(g, c, Options{})
+		if want == "" && err != nil {
+			t.Errorf("Check(%s) = %v", c.Name, err)
+		}
+		if want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("Check(%s) = %v, want an error containing %q", c.Name, err, want)
+		}
+	}
+	if len(cases) != 0 {
+		t.Fatalf("no corpus cases %v", cases)
 	}
 }

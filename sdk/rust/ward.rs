@@ -15,6 +15,7 @@
 //!         name: "my-guard", version: "1.0.0",
 //!         phases: &[ward::Phase::Request], config_schema: &[],
 //!     };
+//!     const READS: &'static [ward::Part] = &[ward::Part::Messages]; // optional
 //!     fn configure(_c: &mut ward::Config) -> Result<Self, ward::ConfigError> { Ok(MyGuard) }
 //!     fn request(&mut self, x: &ward::Exchange, v: &mut ward::Verdict) { /* ... */ }
 //! }
@@ -246,11 +247,46 @@ pub struct Meta {
     pub config_schema: &'static [(&'static str, &'static str)],
 }
 
+/// A part of the exchange a guard declares it reads (`Guard::READS`, "reads"
+/// in the description; see ../ABI.md "Parts a guard reads").
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Part {
+    Headers,
+    Annotations,
+    Messages,
+    Tools,
+    /// response_messages and finish_reason.
+    Response,
+    /// chunk_delta and chunk_window.
+    Chunk,
+}
+
+impl Part {
+    /// Every part, in the order of a description's "reads".
+    pub const ALL: [Part; 6] = [Part::Headers, Part::Annotations, Part::Messages, Part::Tools, Part::Response, Part::Chunk];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Headers => "headers",
+            Part::Annotations => "annotations",
+            Part::Messages => "messages",
+            Part::Tools => "tools",
+            Part::Response => "response",
+            Part::Chunk => "chunk",
+        }
+    }
+}
+
 /// A guard. `configure` builds it from its config table, once per
 /// instance, before any handler; handlers of phases not in META.phases are
 /// never called.
 pub trait Guard: Sized + 'static {
     const META: Meta;
+    /// The parts of the exchange the handlers read: the host sends the
+    /// others empty, and the SDK empties them too (for a host older than
+    /// "reads"), so that a part left out by mistake shows in the guard's
+    /// own tests. Empty (the default) or every part: every part.
+    const READS: &'static [Part] = &[];
     fn configure(config: &mut Config) -> Result<Self, ConfigError>;
     fn request(&mut self, _x: &Exchange, _v: &mut Verdict) {}
     fn response(&mut self, _x: &Exchange, _v: &mut Verdict) {}
@@ -742,6 +778,39 @@ fn sorted_schema_keys() -> Vec<&'static str> {
     keys
 }
 
+/// Whether the guard reads some parts but not all (then it declares them).
+fn reads_some() -> bool {
+    !G::READS.is_empty() && !Part::ALL.iter().all(|p| G::READS.contains(p))
+}
+
+/// Empties the parts of x the guard does not read, as the host does.
+fn keep_reads(x: &mut Exchange) {
+    if !reads_some() {
+        return;
+    }
+    let reads = |p: Part| G::READS.contains(&p);
+    if !reads(Part::Headers) {
+        x.headers.clear();
+    }
+    if !reads(Part::Annotations) {
+        x.annotations.clear();
+    }
+    if !reads(Part::Messages) {
+        x.messages.clear();
+    }
+    if !reads(Part::Tools) {
+        x.tools.clear();
+    }
+    if !reads(Part::Response) {
+        x.response_messages.clear();
+        x.finish_reason = b"";
+    }
+    if !reads(Part::Chunk) {
+        x.chunk_delta = b"";
+        x.chunk_window = b"";
+    }
+}
+
 #[no_mangle]
 pub extern "C" fn ward_describe() -> i64 {
     let m = &G::META;
@@ -762,6 +831,20 @@ pub extern "C" fn ward_describe() -> i64 {
         }
     }
     b.push(b']');
+    if reads_some() {
+        b.extend_from_slice(b",\"reads\":[");
+        let mut n = 0;
+        for p in Part::ALL {
+            if G::READS.contains(&p) {
+                if n > 0 {
+                    b.push(b',');
+                }
+                json_string(&mut b, p.name().as_bytes());
+                n += 1;
+            }
+        }
+        b.push(b']');
+    }
     let keys = sorted_schema_keys();
     if !keys.is_empty() {
         b.extend_from_slice(b",\"config_schema\":{");
@@ -833,8 +916,9 @@ unsafe fn handle(phase: Phase, ptr: u32, len: u32) -> i64 {
         Some(g) if !CONFIG_FAILED => g,
         _ => panic!("ward: handler called before a successful configure"),
     };
-    let x = decode_exchange(input(ptr, len));
+    let mut x = decode_exchange(input(ptr, len));
     assert!(x.phase == phase as u8, "ward: exchange of another phase");
+    keep_reads(&mut x);
     let mut v = Verdict::default();
     match phase {
         Phase::Request => g.request(&x, &mut v),

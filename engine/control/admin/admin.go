@@ -294,20 +294,21 @@ func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
 
 // Guard is one row of GET /guards.
 type Guard struct {
-	Name     string  `json:"name"`  // config name
-	Guard    string  `json:"guard"` // described name
-	Version  string  `json:"version"`
-	SHA256   string  `json:"sha256"`
-	ABI      string  `json:"abi"`
-	Mode     string  `json:"mode"`
-	OnError  string  `json:"on_error"`
-	PoolSize int     `json:"pool_size"`
-	InUse    int     `json:"in_use"`
-	Calls    uint64  `json:"calls"`  // since start, across reloads
-	Errors   uint64  `json:"errors"` // since start, across reloads
-	P50us    float64 `json:"p50_us"`
-	P99us    float64 `json:"p99_us"`
-	Replaced uint64  `json:"instances_replaced"` // this load of the guard
+	Name      string  `json:"name"`  // config name
+	Guard     string  `json:"guard"` // described name
+	Version   string  `json:"version"`
+	SHA256    string  `json:"sha256"`
+	ABI       string  `json:"abi"`
+	Mode      string  `json:"mode"`
+	OnError   string  `json:"on_error"`
+	PoolSize  int     `json:"pool_size"` // the most instances the pool may have
+	Instances int     `json:"instances"` // instances made so far (or being made): 1 to PoolSize
+	InUse     int     `json:"in_use"`
+	Calls     uint64  `json:"calls"`  // since start, across reloads
+	Errors    uint64  `json:"errors"` // since start, across reloads
+	P50us     float64 `json:"p50_us"`
+	P99us     float64 `json:"p99_us"`
+	Replaced  uint64  `json:"instances_replaced"` // this load of the guard
 	// Candidate is the guard's shadow version, nil when none.
 	Candidate *Candidate `json:"candidate"`
 	// Overridden lists the keys set at run time (promote, mode, upload)
@@ -338,7 +339,7 @@ func (s *Server) Guards() []Guard {
 		st := e.Guard.Stats()
 		g := Guard{
 			Name: e.Name, Guard: e.Guard.Description().Name, Version: e.Guard.Version(), SHA256: e.Guard.SHA256(),
-			ABI: e.Guard.ABI(), Mode: e.Mode, OnError: e.OnError, PoolSize: st.PoolSize, InUse: st.InUse, Replaced: st.Replaced,
+			ABI: e.Guard.ABI(), Mode: e.Mode, OnError: e.OnError, PoolSize: st.PoolSize, Instances: st.Instances, InUse: st.InUse, Replaced: st.Replaced,
 			Overridden: append([]string{}, overridden[e.Name]...),
 		}
 		if e.Candidate != nil {

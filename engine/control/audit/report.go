@@ -74,7 +74,7 @@ type Report struct {
 // safe for concurrent use.
 type Summariser struct {
 	from, to   time.Time
-	statuses   map[string]int
+	statuses   map[int]int
 	reasons    map[string]int
 	guards     map[string]int
 	observed   map[string]int
@@ -83,116 +83,335 @@ type Summariser struct {
 	admin      map[string]map[string]int
 	other      map[string]int
 	r          Report
+	rec        reportRecord // reused by Add
 }
 
 // NewSummariser summarises records whose time is in [from, to).
 func NewSummariser(from, to time.Time) *Summariser {
-	return &Summariser{from: from, to: to, statuses: map[string]int{}, reasons: map[string]int{}, guards: map[string]int{},
+	return &Summariser{from: from, to: to, statuses: map[int]int{}, reasons: map[string]int{}, guards: map[string]int{},
 		observed: map[string]int{}, quarantine: map[string]int{}, masked: map[string]map[string]int{},
 		admin: map[string]map[string]int{}, other: map[string]int{}}
 }
 
+// reportRecord is what a report reads of a record, decoded by decode in
+// one pass without allocating (buffers are reused from record to record):
+// the fields json.Unmarshal would give the struct
+//
+//	struct {
+//		Kind      string            `json:"kind"`
+//		Time      time.Time         `json:"time"`
+//		RequestID *string           `json:"request_id"`
+//		Status    int               `json:"status"`
+//		Code      string            `json:"code"`
+//		Entities  map[string]string `json:"entities"`
+//		Guards    []struct{ Guard, Mode, Verdict, Code string } `json:"guards"`
+//		Identity  json.RawMessage   `json:"identity"`
+//		Subject   string            `json:"subject"`
+//		ID        string            `json:"id"` // of a quarantine: KIND:VALUE
+//		Operator  string            `json:"operator"`
+//		Action    string            `json:"action"`
+//		Count     int               `json:"count"`
+//	}
+//
+// (a member named twice: the last one counts).
 type reportRecord struct {
-	Kind      string            `json:"kind"`
-	Time      time.Time         `json:"time"`
-	RequestID *string           `json:"request_id"`
-	Status    int               `json:"status"`
-	Code      string            `json:"code"`
-	Entities  map[string]string `json:"entities"`
-	Guards    []struct {
-		Guard, Mode, Verdict, Code string
-	} `json:"guards"`
-	Identity json.RawMessage `json:"identity"`
-	Subject  string          `json:"subject"`
-	ID       string          `json:"id"` // of a quarantine: KIND:VALUE
-	Operator string          `json:"operator"`
-	Action   string          `json:"action"`
-	Count    int             `json:"count"`
+	kind, code, subject, id, operator, action, identity []byte
+	time                                                time.Time
+	hasRequestID                                        bool
+	status, count                                       int
+	entities                                            []entityKV
+	guards                                              []guardVerdict
+	scratch                                             []byte
+}
+
+type entityKV struct{ guard, value []byte }
+
+type guardVerdict struct{ guard, mode, verdict, code []byte }
+
+func (r *reportRecord) reset() {
+	r.kind, r.code, r.subject, r.id = r.kind[:0], r.code[:0], r.subject[:0], r.id[:0]
+	r.operator, r.action, r.identity = r.operator[:0], r.action[:0], r.identity[:0]
+	r.time, r.hasRequestID, r.status, r.count = time.Time{}, false, 0, 0
+	r.entities, r.guards = r.entities[:0], r.guards[:0]
+}
+
+// str decodes the string member v into *dst (null leaves it).
+func str(dst *[]byte, v []byte) error {
+	out, ok, err := stringValue(*dst, v)
+	if ok {
+		*dst = out
+	}
+	return err
+}
+
+// decode reads rec; checked says rec is a JSON object whose syntax was
+// checked already (a plain line after parseLink).
+func (r *reportRecord) decode(rec []byte, checked bool) error {
+	r.reset()
+	walk := func(fn func(key, v []byte) error) error {
+		if checked {
+			return members(skipSpace(rec), &r.scratch, fn)
+		}
+		_, err := eachMember(rec, &r.scratch, fn)
+		return err
+	}
+	err := walk(func(key, v []byte) error {
+		switch {
+		case keyIs(key, "kind"):
+			return str(&r.kind, v)
+		case keyIs(key, "time"):
+			switch v[0] {
+			case 'n':
+				return nil
+			case '"':
+				return r.time.UnmarshalJSON(v)
+			}
+			return errType
+		case keyIs(key, "request_id"):
+			switch v[0] {
+			case 'n':
+				r.hasRequestID = false
+			case '"':
+				r.hasRequestID = true
+			default:
+				return errType
+			}
+		case keyIs(key, "status"):
+			n, _, ok, err := intValue(v, strconv.IntSize, false)
+			if ok {
+				r.status = int(n)
+			}
+			return err
+		case keyIs(key, "count"):
+			n, _, ok, err := intValue(v, strconv.IntSize, false)
+			if ok {
+				r.count = int(n)
+			}
+			return err
+		case keyIs(key, "code"):
+			return str(&r.code, v)
+		case keyIs(key, "subject"):
+			return str(&r.subject, v)
+		case keyIs(key, "id"):
+			return str(&r.id, v)
+		case keyIs(key, "operator"):
+			return str(&r.operator, v)
+		case keyIs(key, "action"):
+			return str(&r.action, v)
+		case keyIs(key, "identity"):
+			r.identity = append(r.identity[:0], v...)
+		case keyIs(key, "entities"):
+			return r.decodeEntities(v)
+		case keyIs(key, "guards"):
+			return r.decodeGuards(v)
+		}
+		return nil
+	})
+	return err
+}
+
+func (r *reportRecord) decodeEntities(v []byte) error {
+	switch v[0] {
+	case 'n':
+		r.entities = r.entities[:0]
+		return nil
+	case '{':
+	default:
+		return errType
+	}
+	return members(v, &r.scratch, func(key, val []byte) error {
+		i := slices.IndexFunc(r.entities, func(e entityKV) bool { return string(e.guard) == string(key) })
+		if i < 0 {
+			if len(r.entities) < cap(r.entities) {
+				r.entities = r.entities[:len(r.entities)+1]
+			} else {
+				r.entities = append(r.entities, entityKV{})
+			}
+			i = len(r.entities) - 1
+			r.entities[i].guard = append(r.entities[i].guard[:0], key...)
+			r.entities[i].value = r.entities[i].value[:0]
+		}
+		out, ok, err := stringValue(r.entities[i].value, val)
+		if ok {
+			r.entities[i].value = out
+		} else if err == nil {
+			r.entities[i].value = r.entities[i].value[:0] // null: ""
+		}
+		return err
+	})
+}
+
+func (r *reportRecord) decodeGuards(v []byte) error {
+	r.guards = r.guards[:0]
+	switch v[0] {
+	case 'n':
+		return nil
+	case '[':
+	default:
+		return errType
+	}
+	return elements(v, func(el []byte) error {
+		if len(r.guards) < cap(r.guards) {
+			r.guards = r.guards[:len(r.guards)+1]
+		} else {
+			r.guards = append(r.guards, guardVerdict{})
+		}
+		g := &r.guards[len(r.guards)-1]
+		g.guard, g.mode, g.verdict, g.code = g.guard[:0], g.mode[:0], g.verdict[:0], g.code[:0]
+		switch el[0] {
+		case 'n':
+			return nil
+		case '{':
+		default:
+			return errType
+		}
+		return members(el, &r.scratch, func(key, val []byte) error {
+			switch {
+			case keyIs(key, "guard"):
+				return str(&g.guard, val)
+			case keyIs(key, "mode"):
+				return str(&g.mode, val)
+			case keyIs(key, "verdict"):
+				return str(&g.verdict, val)
+			case keyIs(key, "code"):
+				return str(&g.code, val)
+			}
+			return nil
+		})
+	})
+}
+
+// count adds one to m[name], allocating the key only the first time.
+func count(m map[string]int, name []byte, none string) {
+	if len(name) == 0 {
+		m[none]++
+		return
+	}
+	if n, ok := m[string(name)]; ok {
+		m[string(name)] = n + 1
+		return
+	}
+	m[string(name)] = 1
 }
 
 // Add counts one plain record (a JSON object). Records outside the period
 // and start records are skipped; a record that is not JSON is an error.
-func (s *Summariser) Add(rec []byte) error {
-	var r reportRecord
-	if err := json.Unmarshal(rec, &r); err != nil {
+func (s *Summariser) Add(rec []byte) error { return s.add(rec, false) }
+
+// add is Add; checked says rec is a JSON object already checked.
+func (s *Summariser) add(rec []byte, checked bool) error {
+	r := &s.rec
+	if err := r.decode(rec, checked); err != nil {
 		return fmt.Errorf("unreadable record: %v", err)
 	}
-	if r.Kind == "start" || r.Time.IsZero() || r.Time.Before(s.from) || !r.Time.Before(s.to) {
+	kind := r.kind
+	if string(kind) == "start" || r.time.IsZero() || r.time.Before(s.from) || !r.time.Before(s.to) {
 		return nil
 	}
 	switch {
-	case r.Kind == "" && r.RequestID != nil:
-		s.request(&r)
-	case r.Kind == "quarantine":
+	case len(kind) == 0 && r.hasRequestID:
+		s.request(r)
+	case string(kind) == "quarantine":
 		s.r.Quarantines++
-		s.quarantine[cmp.Or(r.ID, identityName(r.Identity, r.Subject))]++
-	case r.Kind == "admin", r.Kind == "quarantine_lift":
+		if len(r.id) > 0 {
+			count(s.quarantine, r.id, "")
+		} else {
+			s.quarantine[identityName(r.identity, string(r.subject))]++
+		}
+	case string(kind) == "admin", string(kind) == "quarantine_lift":
 		// A lift is an operator's action too, recorded by incident
 		// response (with the operator) rather than as an "admin" line.
 		s.r.AdminActions++
-		op := cmp.Or(r.Operator, identityName(r.Identity, r.Subject))
-		if s.admin[op] == nil {
-			s.admin[op] = map[string]int{}
+		op := string(r.operator)
+		if op == "" {
+			op = identityName(r.identity, string(r.subject))
 		}
-		action := r.Action
-		if r.Kind == "quarantine_lift" {
-			action = "quarantine_lift"
+		m := s.admin[op]
+		if m == nil {
+			m = map[string]int{}
+			s.admin[op] = m
 		}
-		s.admin[op][cmp.Or(action, "(unnamed)")]++
-	case r.Kind == "dropped":
-		s.r.Dropped += r.Count
+		if string(kind) == "quarantine_lift" {
+			m["quarantine_lift"]++
+		} else {
+			count(m, r.action, "(unnamed)")
+		}
+	case string(kind) == "dropped":
+		s.r.Dropped += r.count
 	default:
-		s.other[cmp.Or(r.Kind, "(none)")]++
+		count(s.other, kind, "(none)")
 	}
 	return nil
 }
 
 func (s *Summariser) request(r *reportRecord) {
 	s.r.Requests++
-	s.statuses[strconv.Itoa(r.Status)]++
+	s.statuses[r.status]++
 	denied := false
-	for _, g := range r.Guards {
-		if g.Verdict != "deny" {
+	for i := range r.guards {
+		g := &r.guards[i]
+		if string(g.verdict) != "deny" {
 			continue
 		}
-		if g.Mode == "observe" {
-			s.observed[g.Guard]++
+		if string(g.mode) == "observe" {
+			count(s.observed, g.guard, "")
 			continue
 		}
 		if !denied {
-			s.guards[g.Guard]++
+			count(s.guards, g.guard, "")
 			denied = true
 		}
 	}
 	switch {
 	case denied:
 		s.r.Denied++
-		s.reasons[cmp.Or(r.Code, "(none)")]++
-	case r.Status >= 400:
+		count(s.reasons, r.code, "(none)")
+	case r.status >= 400:
 		s.r.Errors++
 	default:
 		s.r.Allowed++
 	}
-	for g, v := range r.Entities {
-		m := s.masked[g]
+	for _, e := range r.entities {
+		m := s.masked[string(e.guard)]
 		if m == nil {
 			m = map[string]int{}
-			s.masked[g] = m
+			s.masked[string(e.guard)] = m
 		}
-		for e := range strings.SplitSeq(v, ",") {
-			kind, n, ok := strings.Cut(e, ":")
-			c, err := strconv.Atoi(n)
-			if !ok || err != nil || kind == "" {
+		for v := e.value; len(v) > 0; {
+			var ent []byte
+			ent, v, _ = bytes.Cut(v, []byte{','})
+			kind, n, ok := bytes.Cut(ent, []byte{':'})
+			c, err := atoi(n)
+			if !ok || err != nil || len(kind) == 0 {
 				continue
 			}
-			m[kind] += c
+			if old, ok := m[string(kind)]; ok {
+				m[string(kind)] = old + c
+			} else {
+				m[string(kind)] = c
+			}
 		}
 	}
 }
 
+// atoi is strconv.Atoi of b without allocating.
+func atoi(b []byte) (int, error) {
+	if len(b) > 0 && len(b) < 10 && b[0] != '+' && b[0] != '-' {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, strconv.ErrSyntax
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, nil
+	}
+	return strconv.Atoi(string(b))
+}
+
 // identityName names an identity: a string as it is, an object by its
 // subject or key id, else its JSON.
-func identityName(raw json.RawMessage, subject string) string {
+func identityName(raw []byte, subject string) string {
 	if subject != "" {
 		return subject
 	}
@@ -230,7 +449,11 @@ func sortedCounts(m map[string]int) []Count {
 func (s *Summariser) Report(files []string, chain string) *Report {
 	r := s.r
 	r.From, r.To, r.Files, r.Chain = s.from.UTC(), s.to.UTC(), files, chain
-	r.Statuses = sortedCounts(s.statuses)
+	statuses := make(map[string]int, len(s.statuses))
+	for st, n := range s.statuses {
+		statuses[strconv.Itoa(st)] += n
+	}
+	r.Statuses = sortedCounts(statuses)
 	slices.SortFunc(r.Statuses, func(a, b Count) int { return strings.Compare(a.Name, b.Name) })
 	r.DenialsByReason = sortedCounts(s.reasons)
 	r.DenialsByGuard = sortedCounts(s.guards)
@@ -435,7 +658,8 @@ func Summarise(paths []string, keys *Keyring, from, to time.Time) (*Report, erro
 		if pt, err = Open(pt[:0], line, l, keys); err != nil {
 			return fmt.Errorf("%s:%d: record seq %d: %w", file, n, *l.Seq, err)
 		}
-		if err := s.Add(pt); err != nil {
+		// A plain line was checked as JSON by Walk (parseLink).
+		if err := s.add(pt, l.CT == ""); err != nil {
 			return fmt.Errorf("%s:%d: %w", file, n, err)
 		}
 		return nil

@@ -298,7 +298,7 @@ var (
 	descCandDisagree = prometheus.NewDesc("ward_guard_candidate_disagreements_total",
 		"Candidate verdicts that differed from the guard's (action allow/rewrite/deny/error or code), by guard.", []string{"guard"}, nil)
 	descPool = prometheus.NewDesc("ward_guard_pool_instances",
-		"Instances of the live guards' pools, by state (size, in_use, idle).", []string{"guard", "state"}, nil)
+		"Instances of the live guards' pools, by state: size (the most the pool may have, pool_size), live (made so far, or being made), in_use (running a call), idle (ready).", []string{"guard", "state"}, nil)
 	descReplaced = prometheus.NewDesc("ward_guard_instance_replacements_total",
 		"Guard instances discarded after a trap, timeout or out-of-memory and replaced.", []string{"guard"}, nil)
 	descReloads = prometheus.NewDesc("ward_reloads_total",
@@ -372,6 +372,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		for _, e := range entries {
 			s := e.Guard.Stats()
 			gauge(descPool, float64(s.PoolSize), e.Name, "size")
+			gauge(descPool, float64(s.Instances), e.Name, "live")
 			gauge(descPool, float64(s.InUse), e.Name, "in_use")
 			gauge(descPool, float64(s.Idle), e.Name, "idle")
 		}

@@ -161,6 +161,10 @@ func TestScrape(t *testing.T) {
 	check("ward_reloads_total", 1, "result", "failed")
 	check("ward_pipeline_loaded", 1)
 	check("ward_guard_pool_instances", 2, "guard", "swap", "state", "size")
+	// One request at a time: the pool never needed its second instance.
+	check("ward_guard_pool_instances", 1, "guard", "swap", "state", "live")
+	check("ward_guard_pool_instances", 0, "guard", "swap", "state", "in_use")
+	check("ward_guard_pool_instances", 1, "guard", "swap", "state", "idle")
 	check("ward_guard_instance_replacements_total", 0, "guard", "swap")
 }
 

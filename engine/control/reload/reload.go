@@ -149,6 +149,8 @@ type Reloader struct {
 	ready    atomic.Bool
 	draining atomic.Int64
 	retiring sync.WaitGroup
+
+	watching func() // tests: called once Watch watches the live config's directories
 }
 
 // New builds and self-tests the first pipeline; serve it with

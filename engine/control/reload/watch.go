@@ -90,6 +90,9 @@ func (r *Reloader) Watch(ctx context.Context, debounce time.Duration) error {
 		}
 	}
 	sync()
+	if r.watching != nil {
+		r.watching()
+	}
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	pending := ""

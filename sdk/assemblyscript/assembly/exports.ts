@@ -5,7 +5,7 @@
 
 import {
   Bytes, Config, ConfigError, Exchange, Json, JsonType, KV, Message, Phase, Tool, Verdict,
-  guard, phaseName, utf8Less,
+  guard, phaseName, readNames, utf8Less,
 } from "./index";
 import { JsonParser } from "./json";
 
@@ -152,6 +152,16 @@ export function ward_describe(): i64 {
     putJsonString(phaseName(<Phase>p));
   }
   putU8(0x5d);
+  if (g.readsSome()) {
+    putAscii(",\"reads\":[");
+    let m = 0;
+    for (let i = 0; i < readNames.length; i++) {
+      if ((g.readParts & (1 << i)) == 0) continue;
+      if (m++ > 0) putU8(0x2c);
+      putJsonString(readNames[i]);
+    }
+    putU8(0x5d);
+  }
   const idx = sortedSchema();
   if (idx.length > 0) {
     putAscii(",\"config_schema\":{");
@@ -227,6 +237,7 @@ function handle(phase: Phase, ptr: u32, len: u32): i64 {
   if (!configured || configFailed) unreachable();
   const x = decodeExchange(input(ptr, len), len);
   if (x.phase != phase) unreachable();
+  g.keepReads(x);
   const v = new Verdict();
   if (phase == Phase.Request) g.request(x, v);
   else if (phase == Phase.Response) g.response(x, v);

@@ -373,13 +373,64 @@ export function utf8Less(a: string, b: string): bool {
 
 // ---- guard -------------------------------------------------------------------
 
+/** Parts of the exchange a guard reads (Guard.reads; "reads" in the
+ * description, see ../ABI.md "Parts a guard reads"), or'ed together. */
+export enum Read {
+  Headers = 1,
+  Annotations = 2,
+  Messages = 4,
+  Tools = 8,
+  /** responseMessages and finishReason */
+  Response = 16,
+  /** chunkDelta and chunkWindow */
+  Chunk = 32,
+  All = 63,
+}
+
+/** The names of the parts in a description, by bit. */
+export const readNames: string[] = ["headers", "annotations", "messages", "tools", "response", "chunk"];
+
 /** A guard: subclass it, override configure and the handlers of the
  * phases you list, and register() one instance. */
 export class Guard {
   schemaKeys: string[] = [];
   schemaTexts: string[] = [];
+  /** The parts the handlers read (Read flags); 0 is every part. */
+  readParts: i32 = 0;
 
   constructor(public name: string, public version: string, public phases: Phase[]) {}
+
+  /** Declare the parts of the exchange the handlers read (Read flags or'ed):
+   * the host sends the others empty, and the SDK empties them too (for a
+   * host older than "reads"), so that a part left out by mistake shows in
+   * the guard's own tests. Not called, or Read.All: every part. */
+  reads(parts: i32): this {
+    this.readParts = parts & Read.All;
+    return this;
+  }
+
+  /** Whether the guard reads some parts but not all (then it declares them). */
+  readsSome(): bool {
+    return this.readParts != 0 && this.readParts != Read.All;
+  }
+
+  /** Empty the parts of x the guard does not read, as the host does. */
+  keepReads(x: Exchange): void {
+    if (!this.readsSome()) return;
+    const r = this.readParts;
+    if ((r & Read.Headers) == 0) x.headers = [];
+    if ((r & Read.Annotations) == 0) x.annotations = [];
+    if ((r & Read.Messages) == 0) x.messages = [];
+    if ((r & Read.Tools) == 0) x.tools = [];
+    if ((r & Read.Response) == 0) {
+      x.responseMessages = [];
+      x.finishReason = EMPTY;
+    }
+    if ((r & Read.Chunk) == 0) {
+      x.chunkDelta = EMPTY;
+      x.chunkWindow = EMPTY;
+    }
+  }
 
   /** Document a config key (description of type, default and meaning). */
   schema(key: string, text: string): this {

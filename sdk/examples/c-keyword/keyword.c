@@ -79,4 +79,6 @@ static const char *const schema[] = {
 	NULL,
 };
 
-WARD_GUARD(.name = "keyword", .version = "1.0.0", .config_schema = schema, .configure = configure, .request = request)
+/* Only the messages are read: the host sends the other parts empty. */
+WARD_GUARD(.name = "keyword", .version = "1.0.0", .config_schema = schema, .configure = configure, .request = request,
+           .reads = WARD_READ_MESSAGES)

@@ -30,7 +30,8 @@ func newGuard() ward.Guard {
 		},
 		Configure: k.configure,
 		Request:   k.request,
-		ZeroCopy:  true, // request keeps no string of the exchange
+		ZeroCopy:  true,              // request keeps no string of the exchange
+		Reads:     ward.ReadMessages, // the host sends the other parts empty
 	}
 }
 

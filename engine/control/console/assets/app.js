@@ -400,8 +400,8 @@ function drawGuards(g) {
     out.push(el('div', { class: 'guard-route' },
       el('h3', { text: route }),
       el('table', { class: 'grid guards', 'data-route': route },
-        el('thead', {}, el('tr', {}, ['#', 'Guard', 'Version', 'SHA-256', 'Mode', 'Candidate', 'Calls', 'Errors', 'p50 / p99', 'Pool', 'Actions']
-          .map((h) => el('th', { scope: 'col', class: ['Calls', 'Errors', 'p50 / p99', 'Pool'].includes(h) ? 'num' : null, text: h })))),
+        el('thead', {}, el('tr', {}, ['#', 'Guard', 'Version', 'SHA-256', 'Mode', 'Candidate', 'Calls', 'Errors', 'p50 / p99', 'Pool (in use / live / max)', 'Actions']
+          .map((h) => el('th', { scope: 'col', class: ['Calls', 'Errors', 'p50 / p99', 'Pool (in use / live / max)'].includes(h) ? 'num' : null, text: h })))),
         el('tbody', {}, list.map((x, i) => guardRow(x, i + 1))))));
   }
   if (!out.length) out.push(el('p', { class: 'muted', text: 'No guards are loaded.' }));
@@ -425,7 +425,8 @@ function guardRow(x, i) {
     el('td', { class: 'num', text: fmtNum(x.calls) }),
     el('td', { class: 'num', text: fmtNum(x.errors) }),
     el('td', { class: 'num', text: fmtUs(x.p50_us) + ' / ' + fmtUs(x.p99_us) }),
-    el('td', { class: 'num', text: x.in_use + ' / ' + x.pool_size }),
+    el('td', { class: 'num', title: x.in_use + ' in use of ' + x.instances + ' live instances; the pool may grow to ' + x.pool_size,
+      text: x.in_use + ' / ' + x.instances + ' / ' + x.pool_size }),
     el('td', {},
       el('button', { class: 'small', disabled: !cand, 'aria-label': 'Promote candidate of ' + x.name,
         onclick: () => act('Promote the candidate ' + (cand ? cand.version : '') + ' of ' + x.name + '? It replaces ' + x.version + ' on every route.',

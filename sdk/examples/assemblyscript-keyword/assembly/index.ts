@@ -9,7 +9,7 @@
 //
 // Build: npm ci && npm run build
 
-import { Bytes, Config, ConfigError, Exchange, Guard, Phase, Verdict, register } from "@wardgate/guard";
+import { Bytes, Config, ConfigError, Exchange, Guard, Phase, Read, Verdict, register } from "@wardgate/guard";
 
 export {
   ward_alloc, ward_describe, ward_configure, ward_request, ward_response, ward_response_chunk,
@@ -37,6 +37,8 @@ class Keyword extends Guard {
 
   constructor() {
     super("keyword", "1.0.0", [Phase.Request]);
+    // Only the messages are read: the host sends the other parts empty.
+    this.reads(Read.Messages);
     this.schema("keywords", "list of strings, required: a request whose user message contains one of them (ASCII case ignored) is denied");
   }
 

@@ -14,7 +14,7 @@
 #[path = "../../../rust/ward.rs"]
 mod ward;
 
-use ward::{Config, ConfigError, Exchange, Guard, Meta, Phase, Verdict};
+use ward::{Config, ConfigError, Exchange, Guard, Meta, Part, Phase, Verdict};
 
 /// The type the SDK's exports dispatch to.
 pub type WardGuard = Keyword;
@@ -34,6 +34,8 @@ impl Guard for Keyword {
             "list of strings, required: a request whose user message contains one of them (ASCII case ignored) is denied",
         )],
     };
+    // Only the messages are read: the host sends the other parts empty.
+    const READS: &'static [Part] = &[Part::Messages];
 
     fn configure(c: &mut Config) -> Result<Self, ConfigError> {
         if !c.has("keywords") {
