@@ -171,12 +171,27 @@ func TestExtismGoGuest(t *testing.T) {
 		{"hello", "", false},
 	}
 	for i, tc := range tests {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		var v abi.Verdict
-		start := time.Now()
-		err := g.Check(ctx, exchange(tc.text), &v)
-		d := time.Since(start)
-		cancel()
+		var (
+			v   abi.Verdict
+			err error
+			d   time.Duration
+		)
+		// What is under test is the fuel: the ordinary checks fit in the
+		// budget's instructions. The wall-clock watchdog (twice the budget)
+		// may also stop one on a machine so loaded that the guest is
+		// descheduled for that long; such a stop is retried, a few times,
+		// and a fuel stop ("cpu budget ... exceeded") never is.
+		for try := 0; ; try++ {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			start := time.Now()
+			err = g.Check(ctx, exchange(tc.text), &v)
+			d = time.Since(start)
+			cancel()
+			if tc.code != "" || err == nil || ErrorCode(err) != CodeTimeout || !strings.Contains(err.Error(), "of wall time") || try == 4 {
+				break
+			}
+			t.Logf("%d: stopped by the wall-clock watchdog on a loaded machine (%v), retrying", i, err)
+		}
 		if ErrorCode(err) != tc.code || (err == nil) != (tc.code == "") {
 			t.Fatalf("%d: %v, want %q", i, err, tc.code)
 		}
