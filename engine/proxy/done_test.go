@@ -22,9 +22,11 @@ type phaseCounter struct {
 	ann   string // the value of the annotation "tok.n" it last saw
 }
 
-func (g *phaseCounter) Name() string             { return g.name }
-func (g *phaseCounter) Version() string          { return "1" }
-func (g *phaseCounter) Handles(p abi.Phase) bool { return p >= abi.PhaseRequest && p <= abi.PhaseResponseChunk }
+func (g *phaseCounter) Name() string    { return g.name }
+func (g *phaseCounter) Version() string { return "1" }
+func (g *phaseCounter) Handles(p abi.Phase) bool {
+	return p >= abi.PhaseRequest && p <= abi.PhaseResponseChunk
+}
 func (g *phaseCounter) Check(_ context.Context, x *abi.Exchange, v *abi.Verdict) error {
 	v.Reset()
 	g.mu.Lock()
