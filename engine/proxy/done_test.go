@@ -8,7 +8,9 @@ import (
 
 	"github.com/wardgate/ward/engine/mockllm"
 	"github.com/wardgate/ward/engine/pipeline"
+	"github.com/wardgate/ward/engine/wasmhost"
 	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/go/guesttest"
 )
 
 // phaseCounter is a guard for every phase that counts its calls by phase
@@ -169,5 +171,48 @@ func TestDoneEveryAnswerGuard(t *testing.T) {
 	r, b = post(t, e.base+"/v1/chat/completions", streamChat("mail alice@example.com now"), nil)
 	if tc, _ := tok.take(); r.StatusCode != 200 || tc[abi.PhaseResponseChunk] == 0 || strings.Contains(string(b), "<EMAIL_1>") {
 		t.Fatalf("stream after a done one: %d %s, tok calls %v", r.StatusCode, b, tc)
+	}
+}
+
+// TestPIIDoneEndToEnd: the real pii guard, in Wasm, through the server. A
+// request with nothing to tokenize costs one guest call (the request
+// phase), whole answer or stream; one that tokenized an e-mail gets its
+// response call, or its chunk calls (TestStreamRestoresTokensEndToEnd
+// checks the streamed restoration), and the client gets the address back.
+func TestPIIDoneEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a Wasm guard")
+	}
+	ctx := context.Background()
+	host, err := wasmhost.New(ctx, wasmhost.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { host.Close(ctx) })
+	pii, err := host.Load(ctx, wasmhost.Spec{Name: "pii", Wasm: guesttest.Build(t, "../../plugins/pii"), PoolSize: 1,
+		ConfigJSON: []byte(`{"tokenize_key":"done-test-key-0123456789abcdefghijkl","actions":{"EMAIL":"tokenize"}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pii.Close(ctx) })
+	e := start(t, oneRoute, map[string][]pipeline.Step{"llm": {{Guard: pii}}}, mockllm.Options{ChunkSize: 4})
+	const email = "jane.doe@example.com"
+	cases := []struct {
+		name, body string
+		calls      func(uint64) bool
+		want       string
+	}{
+		{"whole, clean", chat("What is the capital of France?"), func(n uint64) bool { return n == 1 }, "capital of France"},
+		{"stream, clean", streamChat("What is the capital of France?"), func(n uint64) bool { return n == 1 }, "[DONE]"},
+		{"whole, tokenized", chat("Write to " + email + " today"), func(n uint64) bool { return n == 2 }, email},
+		{"stream, tokenized", streamChat("Write to " + email + " today"), func(n uint64) bool { return n > 2 }, "[DONE]"},
+	}
+	for _, c := range cases {
+		before := pii.Stats().Calls
+		r, b := post(t, e.base+"/v1/chat/completions", c.body, nil)
+		n := pii.Stats().Calls - before
+		if r.StatusCode != 200 || !strings.Contains(string(b), c.want) || !c.calls(n) {
+			t.Fatalf("%s: status %d, %d guest calls, answer %s", c.name, r.StatusCode, n, b)
+		}
 	}
 }
