@@ -51,6 +51,7 @@ type scanner struct {
 	canary string   // the exchange's token; "" when no canary_key
 	prompt bool     // the prompt index holds the exchange's system prompt
 	users  []string // texts of the user's messages (echo exemption)
+	system []string // scratch: the system texts the prompt index is of
 
 	// Scratch.
 	spans  []span
@@ -65,6 +66,7 @@ type scanner struct {
 // strings it keeps alias x: valid while x is.
 func (s *scanner) prepare(x *ward.Exchange) {
 	s.canary = ""
+	appended := false // the first system text ends with the canary
 	if s.set.canary != nil && s.set.act[classCanary] != redact.Allow {
 		// The request phase appended the canary to the first system
 		// message, after all of the client's text: read it back there,
@@ -72,30 +74,37 @@ func (s *scanner) prepare(x *ward.Exchange) {
 		// not there (no system message, or a later guard rewrote it).
 		if s.canary = appendedCanary(x); s.canary == "" {
 			s.canary = s.set.canary.canary(x.Route, x.RequestID)
+		} else {
+			appended = true
 		}
 	}
-	s.users = s.users[:0]
-	words := 0
+	s.users, s.system = s.users[:0], s.system[:0]
 	for i := range x.Messages {
 		m := &x.Messages[i]
 		switch {
 		case isSystem(m.Role):
-			words += len(m.Text)/2 + 1 // at most one word per two bytes
+			t := m.Text
+			if appended && m.Kind == ward.KindText {
+				// The first system text ends with the canary (appendedCanary):
+				// the set is the client's prompt alone.
+				t, appended = t[:len(t)-canaryTail], false
+			}
+			s.system = append(s.system, t)
 		case m.Role == "user" && m.Kind == ward.KindText && s.set.exemptEchoes:
 			s.users = append(s.users, m.Text)
 		}
 	}
 	s.prompt = false
 	if p := s.set.prompt; p != nil {
-		p.reset(words)
-		for i := range x.Messages {
-			if isSystem(x.Messages[i].Role) {
-				p.add(x.Messages[i].Text)
-			}
-		}
+		p.load(s.system)
 		s.prompt = !p.empty()
 	}
+	clear(s.system) // it aliases x
 }
+
+// canaryTail is the length of what the request phase appends to the
+// first system message: "\n\n[ward:<token>]".
+const canaryTail = len("\n\n"+canaryOpen) + canaryLen + len(canaryClose)
 
 func isSystem(role string) bool { return role == "system" || role == "developer" }
 
@@ -109,7 +118,7 @@ func appendedCanary(x *ward.Exchange) string {
 		if !isSystem(m.Role) || m.Kind != ward.KindText {
 			continue
 		}
-		const n = len("\n\n"+canaryOpen) + canaryLen + len(canaryClose)
+		const n = canaryTail
 		t := m.Text
 		if len(t) < n || t[len(t)-n:len(t)-canaryLen-len(canaryClose)] != "\n\n"+canaryOpen || !strings.HasSuffix(t, canaryClose) {
 			return ""
