@@ -14,14 +14,13 @@ import (
 // k-word window found in the set marks those words as quoted. Overlapping
 // windows merge, so a run of n >= k quoted words is one finding.
 //
-// The set is built from the exchange's own system messages (a few
-// microseconds per KB) and kept for the next calls with the same system
-// messages (load): the response phase, every chunk of a stream, and the
-// other requests with that system prompt. The canary the request phase
-// appended is not part of it (scanner.prepare): the canary class finds
-// it, and the prompt stays the same from one request to the next. Hashes
-// are 64 bits: a false match needs a collision between two specific
-// k-word windows, about 2^-64 each.
+// The set is built from the exchange's own system messages as the model
+// received them, the canary the request phase appended included (a few
+// microseconds per KB), and kept for the next calls with the same system
+// messages (load): every chunk of a stream, and, when no canary makes each
+// request's prompt its own, the other requests with that system prompt.
+// Hashes are 64 bits: a false match needs a collision between two
+// specific k-word windows, about 2^-64 each.
 
 const (
 	minRunWords = 4

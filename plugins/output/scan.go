@@ -66,7 +66,6 @@ type scanner struct {
 // strings it keeps alias x: valid while x is.
 func (s *scanner) prepare(x *ward.Exchange) {
 	s.canary = ""
-	appended := false // the first system text ends with the canary
 	if s.set.canary != nil && s.set.act[classCanary] != redact.Allow {
 		// The request phase appended the canary to the first system
 		// message, after all of the client's text: read it back there,
@@ -74,8 +73,6 @@ func (s *scanner) prepare(x *ward.Exchange) {
 		// not there (no system message, or a later guard rewrote it).
 		if s.canary = appendedCanary(x); s.canary == "" {
 			s.canary = s.set.canary.canary(x.Route, x.RequestID)
-		} else {
-			appended = true
 		}
 	}
 	s.users, s.system = s.users[:0], s.system[:0]
@@ -83,13 +80,7 @@ func (s *scanner) prepare(x *ward.Exchange) {
 		m := &x.Messages[i]
 		switch {
 		case isSystem(m.Role):
-			t := m.Text
-			if appended && m.Kind == ward.KindText {
-				// The first system text ends with the canary (appendedCanary):
-				// the set is the client's prompt alone.
-				t, appended = t[:len(t)-canaryTail], false
-			}
-			s.system = append(s.system, t)
+			s.system = append(s.system, m.Text)
 		case m.Role == "user" && m.Kind == ward.KindText && s.set.exemptEchoes:
 			s.users = append(s.users, m.Text)
 		}
@@ -101,10 +92,6 @@ func (s *scanner) prepare(x *ward.Exchange) {
 	}
 	clear(s.system) // it aliases x
 }
-
-// canaryTail is the length of what the request phase appends to the
-// first system message: "\n\n[ward:<token>]".
-const canaryTail = len("\n\n"+canaryOpen) + canaryLen + len(canaryClose)
 
 func isSystem(role string) bool { return role == "system" || role == "developer" }
 
@@ -118,7 +105,7 @@ func appendedCanary(x *ward.Exchange) string {
 		if !isSystem(m.Role) || m.Kind != ward.KindText {
 			continue
 		}
-		const n = canaryTail
+		const n = len("\n\n"+canaryOpen) + canaryLen + len(canaryClose)
 		t := m.Text
 		if len(t) < n || t[len(t)-n:len(t)-canaryLen-len(canaryClose)] != "\n\n"+canaryOpen || !strings.HasSuffix(t, canaryClose) {
 			return ""
