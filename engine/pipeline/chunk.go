@@ -53,7 +53,10 @@ func (c *ChunkState) Held() int {
 // text to send to the client now (which may be shorter or longer than
 // delta: guards hold back and release text). With final set it is the
 // channel's last call: every guard releases what it holds and the result
-// is the rest of the channel's text. x is the request's exchange (its
+// is the rest of the channel's text. Guards in o.Done (which o.Reset
+// keeps: the caller copies it from the request phase's Outcome) are
+// skipped, on every channel, once they hold nothing there; a guard that
+// says done is added to it. x is the request's exchange (its
 // annotations included); RunChunk sets x.Phase and x.Chunk for each guard.
 //
 // Each enforcing guard sees the output of the one before, prefixed by what
@@ -81,6 +84,12 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 			continue
 		}
 		cs := &st.steps[i]
+		// A guard done with the exchange is skipped, unless this channel
+		// still holds text of it from before it said so: it gets that
+		// back, to release it.
+		if s.skip(i, o.Done) && len(cs.held) == 0 {
+			continue
+		}
 		observe := s.Mode == Observe
 		in := text
 		if !observe && len(cs.held) > 0 {
@@ -98,6 +107,7 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 			rec.Outcome, rec.Code, rec.Err = OutcomeError, ErrorCode(err), err
 		} else {
 			rec.verdict(v)
+			o.noteDone(s, i, v, &rec)
 		}
 		o.Records = append(o.Records, rec)
 		if s.Candidate != nil {

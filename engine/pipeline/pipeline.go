@@ -97,6 +97,51 @@ func (p *Pipeline) Handles(ph abi.Phase) bool {
 	return p != nil && int(ph) < len(p.phases) && p.phases[ph]
 }
 
+// Pending reports whether any guard of p runs in phase ph once the steps
+// in done (Outcome.Done of the exchange's earlier phases) are skipped.
+// When none does, the caller may leave the phase out altogether (not
+// even parse the answer for it).
+func (p *Pipeline) Pending(ph abi.Phase, done StepSet) bool {
+	if !p.Handles(ph) {
+		return false
+	}
+	for i := range p.steps {
+		if s := &p.steps[i]; s.Guard.Handles(ph) && !s.skip(i, done) {
+			return true
+		}
+	}
+	return false
+}
+
+// StepSet is a set of a pipeline's steps, by index. Only the first 64
+// steps can be members: a later step is never skipped.
+type StepSet uint64
+
+// Has reports whether step i is in s.
+func (s StepSet) Has(i int) bool { return i < 64 && s&(1<<uint(i)) != 0 }
+
+// with returns s with step i added (unchanged for i >= 64).
+func (s StepSet) with(i int) StepSet {
+	if i >= 64 {
+		return s
+	}
+	return s | 1<<uint(i)
+}
+
+// skip reports whether step s, at index i, is left out of the exchange's
+// later phases because it said done (abi.CodeDone) in an earlier one. A
+// step with a candidate is never skipped: the candidate is compared with
+// the guard on every call.
+func (s *Step) skip(i int, done StepSet) bool { return done.Has(i) && s.Candidate == nil }
+
+// noteDone adds step s (index i) to o.Done when its verdict v says done.
+func (o *Outcome) noteDone(s *Step, i int, v *abi.Verdict, rec *Record) {
+	if v.IsDone() && s.Candidate == nil {
+		o.Done = o.Done.with(i)
+		rec.Done = true
+	}
+}
+
 // Outcome values.
 const (
 	OutcomeAllow = "allow"
@@ -121,6 +166,10 @@ type Record struct {
 	Err      error
 	// Candidate is what the step's candidate said on the same input.
 	Candidate CandidateRecord
+	// Done is set when the guard said it is done with the exchange
+	// (abi.CodeDone): its later phases and chunks of the exchange are not
+	// run, so they have no records.
+	Done bool
 }
 
 // Outcome is the result of running a pipeline over one phase. It is
@@ -145,6 +194,17 @@ type Outcome struct {
 	// error answer when Denied by a verdict.
 	SetHeaders []abi.KV
 	Records    []Record
+
+	// Done is the set of steps that said they are done with the exchange
+	// (an allow with code abi.CodeDone, see sdk/ABI.md "Done"): Run and
+	// RunChunk skip them in the exchange's later phases and chunks, and
+	// add the steps that say it. It spans the phases of one exchange, so
+	// Reset keeps it; Run in phase request, where an exchange starts,
+	// empties it first. A caller that runs a later phase without running
+	// the request phase on the same Outcome must empty it itself when the
+	// exchange starts; one that runs the chunks on another Outcome copies
+	// it there (and back, for a response phase after the stream).
+	Done StepSet
 
 	v  abi.Verdict
 	cv abi.Verdict // the candidates' verdicts
@@ -175,9 +235,14 @@ func ErrorCode(err error) string {
 // Run runs the guards of p that handle x.Phase, in order, and fills o.
 // Enforced rewrites and annotations are applied to x as they come, so
 // later guards see them. A deny from an enforcing guard, or a fault of an
-// enforcing fail-closed guard, stops the run.
+// enforcing fail-closed guard, stops the run. Guards in o.Done are
+// skipped (see Outcome.Done); a guard that says done is added to it,
+// whether it enforces or observes.
 func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 	o.Reset()
+	if x.Phase == abi.PhaseRequest {
+		o.Done = 0
+	}
 	msgs := x.Messages
 	if x.Phase == abi.PhaseResponse {
 		msgs = x.Response.Messages
@@ -191,7 +256,7 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 	v := &o.v
 	for i := range p.steps {
 		s := &p.steps[i]
-		if !s.Guard.Handles(x.Phase) {
+		if !s.Guard.Handles(x.Phase) || s.skip(i, o.Done) {
 			continue
 		}
 		start := time.Now()
@@ -207,6 +272,7 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 			rec.Outcome, rec.Code, rec.Err = OutcomeError, ErrorCode(err), err
 		} else {
 			rec.verdict(v)
+			o.noteDone(s, i, v, &rec)
 		}
 		o.Records = append(o.Records, rec)
 		if s.Candidate != nil {

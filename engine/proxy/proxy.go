@@ -352,6 +352,8 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 		}
 		x = &st.req.X
 		x.Phase = abi.PhaseRequest
+		// A new exchange: no guard is done with it yet (st is pooled).
+		st.out.Done = 0
 		x.RequestID = b2s(reqID)
 		x.Route = rt.name
 		x.Path = b2s(path)
@@ -390,7 +392,11 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 	}
 	st.rec.Stream = streamAnswer
 
-	if streamAnswer && x != nil && rt.pipeline.Handles(abi.PhaseResponseChunk) {
+	// Guards done with the exchange after the request phase
+	// (st.out.Done) are not called again: when every response and
+	// response_chunk guard is, the answer is forwarded without being read.
+	if streamAnswer && x != nil && rt.pipeline.Handles(abi.PhaseResponseChunk) &&
+		(rt.pipeline.Pending(abi.PhaseResponseChunk, st.out.Done) || rt.pipeline.Pending(abi.PhaseResponse, st.out.Done)) {
 		s.streamGuarded(ctx, st, snap, rt, api, x)
 		return
 	}
@@ -402,7 +408,7 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 		return
 	}
 
-	if !streamAnswer && x != nil && rt.pipeline.Handles(abi.PhaseResponse) {
+	if !streamAnswer && x != nil && rt.pipeline.Pending(abi.PhaseResponse, st.out.Done) {
 		s.responsePhase(ctx, st, rt, api, x)
 		return
 	}

@@ -354,7 +354,7 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 	if status < 200 || status > 299 || !sse {
 		resp.SetBody(up.Body())
 		fasthttp.ReleaseResponse(up)
-		if sse || status < 200 || status > 299 || !rt.pipeline.Handles(abi.PhaseResponse) {
+		if sse || status < 200 || status > 299 || !rt.pipeline.Pending(abi.PhaseResponse, st.out.Done) {
 			return
 		}
 		s.responsePhase(ctx, st, rt, api, x)
@@ -374,6 +374,7 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 					"phase", r.Phase.String(), "mode", r.Mode.String(), "code", r.Code, "err", r.Err)
 			}
 		}
+		st.out.Done = g.o.Done // with the guards done during the stream
 		if g.prompt > 0 || g.completion > 0 {
 			s.streamUsage(st, rt, x, g.prompt, g.completion)
 		}
@@ -398,6 +399,7 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 		s.state.Put(st)
 		snap.active.Add(-1)
 	})
+	g.o.Done = st.out.Done // guards done after the request phase skip the chunks
 	resp.SetBodyStream(g, -1)
 }
 
@@ -406,7 +408,7 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 // limits, quotas) reconcile what they reserved. The answer was already
 // sent, so the verdicts change nothing; faults are logged.
 func (s *Server) streamUsage(st *reqState, rt *route, x *abi.Exchange, prompt, completion uint32) {
-	if !rt.pipeline.Handles(abi.PhaseResponse) {
+	if !rt.pipeline.Pending(abi.PhaseResponse, st.out.Done) {
 		return
 	}
 	x.Phase = abi.PhaseResponse

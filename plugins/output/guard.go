@@ -231,8 +231,17 @@ func hasKey(m map[string]redact.Action, k string) bool {
 // The ABI rewrites existing messages only: a request without one gets no
 // canary (the reason says so, except for embeddings, which have no
 // answer text), and its answers are still scanned for everything else.
+//
+// An embeddings answer is vectors: the host sends its response phase no
+// messages (engine/exchange reads only its usage), and it is never
+// streamed, so response would return at once and responseChunk is not
+// called: the guard is done with the exchange after its request phase.
 func (o *output) request(x *ward.Exchange, v *ward.Verdict) {
-	if o.set.canary == nil || o.set.act[classCanary] == redact.Allow || x.API == ward.APIOpenAIEmbeddings {
+	if x.API == ward.APIOpenAIEmbeddings {
+		v.Done()
+		return
+	}
+	if o.set.canary == nil || o.set.act[classCanary] == redact.Allow {
 		return
 	}
 	for i := range x.Messages {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"unsafe"
 )
@@ -13,10 +14,13 @@ import (
 // k-word window found in the set marks those words as quoted. Overlapping
 // windows merge, so a run of n >= k quoted words is one finding.
 //
-// The set is built per exchange from the exchange's own system messages (a
-// few microseconds per KB; nothing is kept between calls). Hashes are 64
-// bits: a false match needs a collision between two specific k-word
-// windows, about 2^-64 each.
+// The set is built from the exchange's own system messages as the model
+// received them, the canary the request phase appended included (a few
+// microseconds per KB), and kept for the next calls with the same system
+// messages (load): every chunk of a stream, and, when no canary makes each
+// request's prompt its own, the other requests with that system prompt.
+// Hashes are 64 bits: a false match needs a collision between two
+// specific k-word windows, about 2^-64 each.
 
 const (
 	minRunWords = 4
@@ -25,22 +29,117 @@ const (
 	// shingleBase is the multiplier of the rolling hash (odd, so that
 	// multiplication is invertible modulo 2^64).
 	shingleBase = 0x9E3779B97F4A7C15
+
+	// promptCacheEntries is how many system prompts' sets an instance
+	// keeps (the least recently used is rebuilt for a new one), and
+	// maxCachedPrompt the most bytes of system text one of them may have:
+	// a longer prompt is indexed on every call, as if uncached, so that
+	// the cache holds at most about 4 x 64 KiB of text and 4 x 128 KiB of
+	// table per instance.
+	promptCacheEntries = 4
+	maxCachedPrompt    = 64 << 10
 )
 
-// promptIndex is the shingle set of one exchange's system prompt. Not
-// safe for concurrent use.
+// promptIndex is the shingle set of one exchange's system prompt, with
+// the sets of the last few system prompts. Not safe for concurrent use.
 type promptIndex struct {
-	k     int
-	pow   uint64   // shingleBase^(k-1)
+	k   int
+	pow uint64 // shingleBase^(k-1)
+
+	// The set in use: the table of one of the cache's entries (the
+	// fields are copied here so that the loops read them from p).
 	table []uint64 // open addressing: window hash, generation in the low byte
 	n     int      // shingles in table
-	gen   uint64   // 1-255: the low byte of this exchange's entries
+	gen   uint64   // 1-255: the low byte of this set's entries
+	cur   int      // the cache entry the set is in
+
+	cache [promptCacheEntries]promptSet
+	tick  uint64 // counts loads, for the cache's recency
 
 	// Per walk: the words read, where the last k-1 begin, the current
 	// run and the runs found.
 	nwords, tailStart                   int
 	runStart, runEnd, runFirst, runLast int
 	found                               []span
+}
+
+// promptSet is one cached set: the system texts it was built from, in
+// full (compared byte for byte, never by hash alone), and its table.
+type promptSet struct {
+	key   []byte   // the texts, each as u32 length + bytes; nil: reusable by no exchange
+	valid bool     // key is set (an empty key is the set of no system text)
+	table []uint64 // see promptIndex.table
+	n     int
+	gen   uint64
+	used  uint64 // promptIndex.tick at its last load
+}
+
+// load makes the set that of texts, the system messages of an exchange in
+// order: a cached set built from the same texts (compared in full) when
+// there is one, else it builds the set in the least recently used entry.
+func (p *promptIndex) load(texts []string) {
+	p.tick++
+	size := 0
+	for _, t := range texts {
+		size += 4 + len(t)
+	}
+	for i := range p.cache {
+		e := &p.cache[i]
+		if e.valid && len(e.key) == size && sameTexts(e.key, texts) {
+			e.used = p.tick
+			p.use(i)
+			return
+		}
+	}
+	lru := 0
+	for i := range p.cache {
+		if p.cache[i].used < p.cache[lru].used {
+			lru = i
+		}
+	}
+	e := &p.cache[lru]
+	e.used, e.valid, e.key = p.tick, false, e.key[:0]
+	p.use(lru)
+	words := 0
+	for _, t := range texts {
+		words += len(t)/2 + 1 // at most one word per two bytes
+	}
+	p.reset(words)
+	for _, t := range texts {
+		p.add(t)
+	}
+	p.save()
+	if size <= maxCachedPrompt {
+		for _, t := range texts {
+			e.key = binary.LittleEndian.AppendUint32(e.key, uint32(len(t)))
+			e.key = append(e.key, t...)
+		}
+		e.valid = true
+	}
+}
+
+// sameTexts reports whether key (of the same length as their encoding)
+// encodes texts.
+func sameTexts(key []byte, texts []string) bool {
+	for _, t := range texts {
+		if len(key) < 4 || binary.LittleEndian.Uint32(key) != uint32(len(t)) || string(key[4:4+len(t)]) != t {
+			return false
+		}
+		key = key[4+len(t):]
+	}
+	return len(key) == 0
+}
+
+// use makes entry i's set the one in use.
+func (p *promptIndex) use(i int) {
+	e := &p.cache[i]
+	p.cur, p.table, p.n, p.gen = i, e.table, e.n, e.gen
+}
+
+// save stores the set in use back into its entry, after reset and add.
+func (p *promptIndex) save() {
+	e := &p.cache[p.cur]
+	e.table, e.n, e.gen = p.table, p.n, p.gen
 }
 
 // word is a normalised word: its hash and bytes [start, end) in the text.
@@ -57,11 +156,12 @@ func newPromptIndex(k int) *promptIndex {
 	return p
 }
 
-// reset empties the set for a new exchange; words is an upper bound of
-// the number of words the prompt will add. Entries carry the generation
-// of the exchange in their low byte, so emptying the table is bumping the
-// generation (clearing 8+ KB per call would cost a few microseconds in
-// Wasm); the table is cleared once every 255 exchanges.
+// reset empties the set in use for a new prompt; words is an upper bound
+// of the number of words the prompt will add. Entries carry the
+// generation of the prompt in their low byte, so emptying the table is
+// bumping the generation (clearing 8+ KB per call would cost a few
+// microseconds in Wasm); the table is cleared once every 255 prompts.
+// load calls it; tests build a set with reset and add alone.
 func (p *promptIndex) reset(words int) {
 	size := 64
 	for size < 2*words {

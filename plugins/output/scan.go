@@ -51,6 +51,7 @@ type scanner struct {
 	canary string   // the exchange's token; "" when no canary_key
 	prompt bool     // the prompt index holds the exchange's system prompt
 	users  []string // texts of the user's messages (echo exemption)
+	system []string // scratch: the system texts the prompt index is of
 
 	// Scratch.
 	spans  []span
@@ -74,27 +75,22 @@ func (s *scanner) prepare(x *ward.Exchange) {
 			s.canary = s.set.canary.canary(x.Route, x.RequestID)
 		}
 	}
-	s.users = s.users[:0]
-	words := 0
+	s.users, s.system = s.users[:0], s.system[:0]
 	for i := range x.Messages {
 		m := &x.Messages[i]
 		switch {
 		case isSystem(m.Role):
-			words += len(m.Text)/2 + 1 // at most one word per two bytes
+			s.system = append(s.system, m.Text)
 		case m.Role == "user" && m.Kind == ward.KindText && s.set.exemptEchoes:
 			s.users = append(s.users, m.Text)
 		}
 	}
 	s.prompt = false
 	if p := s.set.prompt; p != nil {
-		p.reset(words)
-		for i := range x.Messages {
-			if isSystem(x.Messages[i].Role) {
-				p.add(x.Messages[i].Text)
-			}
-		}
+		p.load(s.system)
 		s.prompt = !p.empty()
 	}
+	clear(s.system) // it aliases x
 }
 
 func isSystem(role string) bool { return role == "system" || role == "developer" }

@@ -54,8 +54,9 @@ type pii struct {
 	opt     detect.PIIOptions
 	r       redact.Redactor
 
-	find  redact.Finder // p.spans, bound once (a method value allocates)
-	found []detect.Finding
+	find      redact.Finder // p.spans, bound once (a method value allocates)
+	found     []detect.Finding
+	tokensKey string // the mapping annotation, "<name>.tokens" (see redact.Redactor.Name)
 }
 
 type kindAction struct {
@@ -139,6 +140,7 @@ func (p *pii) configure(c *ward.Config) error {
 		r:       redact.Redactor{Name: "pii", What: "personal data", Common: cm},
 	}
 	p.find = p.spans
+	p.tokensKey = p.r.Name + ".tokens"
 	return nil
 }
 
@@ -168,7 +170,30 @@ func (p *pii) action(k detect.Kind) redact.Action {
 	return redact.Allow
 }
 
-func (p *pii) request(x *ward.Exchange, v *ward.Verdict) { p.r.Request(x, v, p.find) }
+// request redacts, masks, tokenizes or blocks the request's findings. When
+// it allows without a mapping of tokenized values anywhere in the exchange
+// (its own verdict's or an annotation it was given), the response and
+// response_chunk handlers have no placeholder to restore: they open a
+// mapping only from such an annotation and are plain allows without one
+// (redact.Redactor.Response, ResponseChunk). The guard then says it is
+// done with the exchange, and the host skips those calls. A later guard
+// cannot add such an annotation for this guard to restore: its mappings
+// are sealed for its own name and restored by its own response phase.
+func (p *pii) request(x *ward.Exchange, v *ward.Verdict) {
+	p.r.Request(x, v, p.find)
+	if v.Decision == ward.Allowed && !hasKey(x.Annotations, p.tokensKey) && !hasKey(v.Annotations, p.tokensKey) {
+		v.Done()
+	}
+}
+
+func hasKey(kvs []ward.KV, key string) bool {
+	for i := range kvs {
+		if kvs[i].Key == key {
+			return true
+		}
+	}
+	return false
+}
 
 func (p *pii) response(x *ward.Exchange, v *ward.Verdict) { p.r.Response(x, v) }
 

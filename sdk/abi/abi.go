@@ -246,6 +246,17 @@ type Verdict struct {
 	Scores      []Score   `json:"scores,omitempty"`
 }
 
+// CodeDone is the code of an allow that says "done with this exchange":
+// the guard's later phases and stream chunks of the same exchange would
+// all be plain allows, so the host may skip calling them (sdk/ABI.md
+// "Done"). On an allow, code had no meaning before, and hosts older than
+// CodeDone ignore it: they call the guard as always. A guard must answer
+// correctly whenever it is called anyway.
+const CodeDone = "ward.done"
+
+// IsDone reports whether v is an allow that says done (CodeDone).
+func (v *Verdict) IsDone() bool { return v.Decision == Allow && v.Code == CodeDone }
+
 // Reset empties v for reuse, keeping the capacity of its slices.
 func (v *Verdict) Reset() {
 	*v = Verdict{
@@ -257,9 +268,10 @@ func (v *Verdict) Reset() {
 	}
 }
 
-// IsPlainAllow reports whether v allows and changes nothing.
+// IsPlainAllow reports whether v allows, changes nothing and does not say
+// done (a code other than CodeDone on an allow means nothing).
 func (v *Verdict) IsPlainAllow() bool {
-	return v.Decision == Allow && len(v.Rewrites) == 0 && len(v.SetHeaders) == 0 &&
+	return v.Decision == Allow && v.Code != CodeDone && len(v.Rewrites) == 0 && len(v.SetHeaders) == 0 &&
 		len(v.Annotations) == 0 && len(v.Scores) == 0 && len(v.Reasons) == 0
 }
 

@@ -243,6 +243,25 @@ func (r *reader) str() string {
 	return string(p)
 }
 
+// code is str for a verdict's code: CodeDone, which a guard may return on
+// every call, is not copied.
+func (r *reader) code() string {
+	n := r.u32()
+	if r.err || uint64(n) > uint64(len(r.b)-r.off) {
+		r.err = true
+		return ""
+	}
+	p := r.b[r.off : r.off+int(n)]
+	r.off += int(n)
+	if string(p) == CodeDone {
+		return CodeDone
+	}
+	if n == 0 {
+		return ""
+	}
+	return string(p)
+}
+
 // count reads a list length and checks that the rest of the buffer can hold
 // that many elements of at least min bytes each, so a hostile count cannot
 // make the decoder allocate more than the buffer's size.
@@ -305,7 +324,7 @@ func DecodeVerdict(b []byte, v *Verdict) error {
 	if v.Decision > Deny || reserved != 0 {
 		return ErrMalformed
 	}
-	v.Code = r.str()
+	v.Code = r.code()
 	v.Message = r.str()
 	n := r.count(4)
 	for i := 0; i < n && !r.err; i++ {

@@ -117,6 +117,19 @@ func ldtools(b []byte, off int, dst []Tool) ([]Tool, int) {
 	return dst, off
 }
 
+// empty reports whether the list at off is empty (a count of 0) and
+// returns the position after it. Most lists a guard is sent are: the
+// parts it does not read come empty (Parts), and so do the response's
+// messages in the request phase. The decoder tests this inline and calls
+// a list's decoder, which costs a call in Wasm, only for a list with
+// elements.
+func empty(b []byte, off int) (int, bool) {
+	if off > len(b)-4 || le32(b, off) != 0 {
+		return off, false
+	}
+	return off + 4, true
+}
+
 // exchangeHeader is the fixed part of an exchange: magic, phase, api,
 // flags, a reserved byte and max_tokens.
 const exchangeHeader = 12
@@ -139,17 +152,38 @@ func decodeExchangeAlias(b []byte, x *Exchange) error {
 	x.Route, off = ldstr(b, off)
 	x.Path, off = ldstr(b, off)
 	x.Model, off = ldstr(b, off)
-	x.Headers, off = ldkvs(b, off, x.Headers)
-	x.Annotations, off = ldkvs(b, off, x.Annotations)
-	x.Messages, off = ldmessages(b, off, x.Messages)
-	x.Tools, off = ldtools(b, off, x.Tools)
+	var ok bool
+	if off, ok = empty(b, off); ok {
+		x.Headers = x.Headers[:0]
+	} else {
+		x.Headers, off = ldkvs(b, off, x.Headers)
+	}
+	if off, ok = empty(b, off); ok {
+		x.Annotations = x.Annotations[:0]
+	} else {
+		x.Annotations, off = ldkvs(b, off, x.Annotations)
+	}
+	if off, ok = empty(b, off); ok {
+		x.Messages = x.Messages[:0]
+	} else {
+		x.Messages, off = ldmessages(b, off, x.Messages)
+	}
+	if off, ok = empty(b, off); ok {
+		x.Tools = x.Tools[:0]
+	} else {
+		x.Tools, off = ldtools(b, off, x.Tools)
+	}
 	var status uint32
 	status, off = ld32(b, off) // u16 status | u16 0
 	x.Response.Status = uint16(status)
 	x.Response.FinishReason, off = ldstr(b, off)
 	x.Response.PromptTokens, off = ld32(b, off)
 	x.Response.CompletionTokens, off = ld32(b, off)
-	x.Response.Messages, off = ldmessages(b, off, x.Response.Messages)
+	if off, ok = empty(b, off); ok {
+		x.Response.Messages = x.Response.Messages[:0]
+	} else {
+		x.Response.Messages, off = ldmessages(b, off, x.Response.Messages)
+	}
 	x.Chunk.Delta, off = ldstr(b, off)
 	x.Chunk.Window, off = ldstr(b, off)
 	if off != len(b) || status>>16 != 0 {

@@ -17,7 +17,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // decision; a denial's status 0 or 400-599; rewrites that address messages
 // of the phase (response_chunk: at most one text to send and at most one
 // suffix of the delta to hold, of at most MaxHold bytes, none on the final
-// chunk); scores in [0,1]; headers to set named by HTTP tokens, with values
+// chunk, nor in a verdict that says done); scores in [0,1]; headers to set named by HTTP tokens, with values
 // of visible characters, spaces and tabs only (RFC 9110 5.5: no CR, LF, NUL
 // or other control characters, which could split or smuggle a header).
 //
@@ -47,7 +47,7 @@ func ValidateVerdict(x *Exchange, v *Verdict) error {
 			}
 		}
 		if x.Phase == PhaseResponseChunk {
-			if err := validateHold(x, v.Rewrites); err != nil {
+			if err := validateHold(x, v.Rewrites, v.IsDone()); err != nil {
 				return err
 			}
 		}
@@ -74,7 +74,7 @@ func ValidateVerdict(x *Exchange, v *Verdict) error {
 // each index, and a held text (index 1) only beside the text to send, a
 // suffix of the delta, at most MaxHold bytes, and nothing held on the final
 // chunk.
-func validateHold(x *Exchange, rws []Rewrite) error {
+func validateHold(x *Exchange, rws []Rewrite, done bool) error {
 	var send, hold int
 	for _, r := range rws {
 		if r.Index == 0 {
@@ -89,6 +89,9 @@ func validateHold(x *Exchange, rws []Rewrite) error {
 			return errors.New("holds text that is not a suffix of the delta")
 		case x.Chunk.Final && r.Text != "":
 			return errors.New("holds text on the final chunk")
+		case done && r.Text != "":
+			// The host would not call the guard again to release it.
+			return errors.New("holds text in a verdict that says done (" + CodeDone + ")")
 		}
 	}
 	if send > 1 || hold > 1 || hold == 1 && send == 0 {

@@ -87,6 +87,24 @@ func (v *Verdict) Deny(status uint16, code, msg string) {
 	v.Message = msg
 }
 
+// Done tells the host that the guard is done with this exchange: its
+// handlers would allow the exchange's later phases and stream chunks
+// without changing anything, so the host may skip calling them (a guard
+// whose request phase found nothing its response phase would act on).
+// What the verdict says otherwise (rewrites, annotations, headers,
+// reasons, scores) applies as usual. It is a hint, not a promise of the
+// host: an older host, or a pipeline that runs a candidate beside the
+// guard, calls the later phases anyway, and they must still be answered
+// correctly. Done on a denial does nothing (a later Deny replaces it).
+// In a response_chunk handler, a done verdict must hold nothing.
+//
+// On the wire it is the allow's code abi.CodeDone (sdk/ABI.md "Done").
+func (v *Verdict) Done() {
+	if v.Decision == abi.Allow {
+		v.Code = abi.CodeDone
+	}
+}
+
 // AddReason appends a short human-readable reason (for the audit record).
 func (v *Verdict) AddReason(reason string) { v.Reasons = append(v.Reasons, reason) }
 
