@@ -268,12 +268,17 @@ func detectorHold(s string) int {
 		if !(j-1-k <= 6 && hasDigit(s[k:j-1]) || j-1-k <= 24 && numberish(s[k:j-1])) {
 			// The number may still begin at the end of a longer token,
 			// after a byte that is neither letter nor digit ("id:0 100",
-			// "\x180 100"): the detectors start numbers there.
+			// "\x180 100", "a+0 100": the '+' after a letter): the
+			// detectors start numbers there. A sign or parenthesis right
+			// before the digits is held with them.
 			d := j - 1
-			for d > k && (s[d-1] >= '0' && s[d-1] <= '9' || s[d-1] == '+' || s[d-1] == '(') {
+			for d > k && s[d-1] >= '0' && s[d-1] <= '9' {
 				d--
 			}
 			if d < j-1 && d > k && !isAlnumByte(s[d-1]) {
+				for d > k && (s[d-1] == '+' || s[d-1] == '(') {
+					d--
+				}
 				j = d
 			}
 			break
