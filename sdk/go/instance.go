@@ -111,9 +111,9 @@ func (in *Instance) configureResult(config []byte) []byte {
 	}
 	ce := asConfigError(err)
 	b := append(in.out[:0], `{"key":`...)
-	b = appendJSONString(b, ce.Key)
+	b = abi.AppendJSONString(b, ce.Key)
 	b = append(b, `,"error":`...)
-	b = appendJSONString(b, ce.Msg)
+	b = abi.AppendJSONString(b, ce.Msg)
 	in.out = append(b, '}')
 	return in.out
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/wardgate/ward/sdk/abi"
 )
 
 // The SDK's own JSON: a decoder for the config table ward_configure
@@ -392,61 +394,6 @@ func (d *jsonDecoder) hex4() (rune, error) {
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString appends s as a JSON string exactly as encoding/json's
-// Marshal writes it: <, > and & escaped for HTML, U+2028 and U+2029
-// escaped, invalid UTF-8 replaced by U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
 // appendJSONStrings appends ss as a JSON array of strings ("null" for a
 // nil slice, as encoding/json).
 func appendJSONStrings(b []byte, ss []string) []byte {
@@ -458,7 +405,7 @@ func appendJSONStrings(b []byte, ss []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, s)
+		b = abi.AppendJSONString(b, s)
 	}
 	return append(b, ']')
 }
@@ -468,11 +415,11 @@ func appendJSONStrings(b []byte, ss []string) []byte {
 // out when empty, map keys sorted.
 func appendDescription(b []byte, d *Description) []byte {
 	b = append(b, `{"name":`...)
-	b = appendJSONString(b, d.Name)
+	b = abi.AppendJSONString(b, d.Name)
 	b = append(b, `,"version":`...)
-	b = appendJSONString(b, d.Version)
+	b = abi.AppendJSONString(b, d.Version)
 	b = append(b, `,"abi":`...)
-	b = appendJSONString(b, d.ABI)
+	b = abi.AppendJSONString(b, d.ABI)
 	b = append(b, `,"phases":`...)
 	b = appendJSONStrings(b, d.Phases)
 	if len(d.ConfigSchema) > 0 {
@@ -486,9 +433,9 @@ func appendDescription(b []byte, d *Description) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			b = abi.AppendJSONString(b, k)
 			b = append(b, ':')
-			b = appendJSONString(b, d.ConfigSchema[k])
+			b = abi.AppendJSONString(b, d.ConfigSchema[k])
 		}
 		b = append(b, '}')
 	}

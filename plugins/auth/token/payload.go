@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/wardgate/ward/sdk/abi"
 )
 
 // The payload's JSON is written and read here rather than with
@@ -18,14 +20,14 @@ import (
 // earlier releases issued.
 func (p *payload) appendJSON(b []byte) []byte {
 	b = append(b, `{"sub":`...)
-	b = appendString(b, p.Sub)
+	b = abi.AppendJSONString(b, p.Sub)
 	if len(p.Roles) > 0 {
 		b = append(b, `,"roles":[`...)
 		for i, r := range p.Roles {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, r)
+			b = abi.AppendJSONString(b, r)
 		}
 		b = append(b, ']')
 	}
@@ -34,62 +36,11 @@ func (p *payload) appendJSON(b []byte) []byte {
 	b = append(b, `,"exp":`...)
 	b = strconv.AppendInt(b, p.Exp, 10)
 	b = append(b, `,"jti":`...)
-	b = appendString(b, p.Jti)
+	b = abi.AppendJSONString(b, p.Jti)
 	return append(b, '}')
 }
 
 const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string the way encoding/json does.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
 
 // decode reads a payload strictly: one JSON object of the payload's
 // members and nothing else (no unknown or repeated member, names matched

@@ -24,6 +24,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/wardgate/ward/sdk/abi"
 )
 
 const (
@@ -204,7 +206,7 @@ func quote(s string) string {
 	if len(s) > 40 {
 		s = s[:40] + "..."
 	}
-	return string(appendString(nil, s))
+	return string(abi.AppendJSONString(nil, s))
 }
 
 // Verify checks tok against secret at time now and returns its claims. A
