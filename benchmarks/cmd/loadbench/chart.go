@@ -26,8 +26,13 @@ func chartSVG(title, subtitle string, rows []chartRow) string {
 		rowH   = 24
 		top    = 78
 		left   = 10
+		// valueW is kept free at the end of each panel for the value
+		// printed after the longest bar, so that it cannot run into the
+		// next panel.
+		valueW = 70
+		barW   = panelW - valueW
 	)
-	width := left + labelW + 2*panelW + gap + 70
+	width := left + labelW + 2*panelW + gap
 	height := top + len(rows)*rowH + 40
 	var maxRPS float64
 	var maxP99 time.Duration
@@ -55,13 +60,13 @@ func chartSVG(title, subtitle string, rows []chartRow) string {
 		c := colors[min(max(r.group, 0), len(colors)-1)]
 		w := 0
 		if maxRPS > 0 {
-			w = int(float64(panelW) * r.rps / maxRPS)
+			w = int(float64(barW) * r.rps / maxRPS)
 		}
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"/>`+"\n", x1, y+5, w, rowH-10, c)
 		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#111827">%s</text>`+"\n", x1+w+4, y+16, fmtRPS(r.rps))
 		w = 0
 		if maxP99 > 0 {
-			w = int(float64(panelW) * float64(r.p99) / float64(maxP99))
+			w = int(float64(barW) * float64(r.p99) / float64(maxP99))
 		}
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"/>`+"\n", x2, y+5, w, rowH-10, c)
 		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#111827">%s</text>`+"\n", x2+w+4, y+16, fmtDur(r.p99))

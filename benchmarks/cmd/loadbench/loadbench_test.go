@@ -209,6 +209,27 @@ func TestChartSVG(t *testing.T) {
 	}
 }
 
+// The value printed after the longest throughput bar (six digits, ~7 px
+// each at 12 px Helvetica) ends before the latency panel begins.
+func TestChartSVGValuesFit(t *testing.T) {
+	rows := []chartRow{{name: "a", rps: 288443, p99: 20 * time.Millisecond}, {name: "b", rps: 100000, p99: 10 * time.Millisecond}}
+	svg := chartSVG("t", "s", rows)
+	var rects []struct{ x, w int }
+	for _, line := range strings.Split(svg, "\n") {
+		var x, y, w, h int
+		if n, _ := fmt.Sscanf(line, `<rect x="%d" y="%d" width="%d" height="%d"`, &x, &y, &w, &h); n == 4 && h < 24 && w > 12 {
+			rects = append(rects, struct{ x, w int }{x, w})
+		}
+	}
+	if len(rects) != 4 {
+		t.Fatalf("found %d bars, want 4:\n%s", len(rects), svg)
+	}
+	rpsBar, p99Bar := rects[0], rects[1]
+	if end := rpsBar.x + rpsBar.w + 4 + 7*len("288,443"); end > p99Bar.x {
+		t.Errorf("the longest throughput value ends at x=%d, past the latency panel at x=%d", end, p99Bar.x)
+	}
+}
+
 func TestMedianAndFormat(t *testing.T) {
 	if m := median([]float64{3, 1, 2}); m != 2 {
 		t.Errorf("median odd = %v", m)
