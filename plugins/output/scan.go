@@ -266,20 +266,28 @@ func detectorHold(s string) int {
 		// number the detectors read as one (a 19-digit card, a 15-digit
 		// phone number: "0100000 000" is a national phone number).
 		if !(j-1-k <= 6 && hasDigit(s[k:j-1]) || j-1-k <= 24 && numberish(s[k:j-1])) {
-			// The number may still begin at the end of a longer token,
-			// after a byte that is neither letter nor digit ("id:0 100",
-			// "\x180 100", "a+0 100": the '+' after a letter): the
-			// detectors start numbers there. A sign or parenthesis right
-			// before the digits is held with them.
+			// The number may still begin inside a longer token: the
+			// detectors start numbers after a byte that is neither letter
+			// nor digit ("id:0 100", "\x180 100"), and a sign, parenthesis
+			// or separator inside the token's numeric tail may be where
+			// one starts, or a byte right before its first digit ("a+0 100",
+			// "a+0)767 7200"). So the tail of digits and number punctuation
+			// is held from its start when a non-alphanumeric byte precedes
+			// it, else from its first punctuation byte; digits that follow
+			// a letter directly begin no number ("aaaa0 100").
 			d := j - 1
-			for d > k && s[d-1] >= '0' && s[d-1] <= '9' {
+			for d > k && numberByte(s[d-1]) {
 				d--
 			}
 			if d < j-1 && d > k && !isAlnumByte(s[d-1]) {
-				for d > k && (s[d-1] == '+' || s[d-1] == '(') {
-					d--
-				}
 				j = d
+			} else {
+				for p := d; p < j-1; p++ {
+					if c := s[p]; c < '0' || c > '9' {
+						j = p
+						break
+					}
+				}
 			}
 			break
 		}
@@ -302,11 +310,17 @@ func tokenStart(s string, i int) int {
 // the punctuation numbers are written with.
 func numberish(t string) bool {
 	for i := 0; i < len(t); i++ {
-		if c := t[i]; !(c >= '0' && c <= '9' || c == '+' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/') {
+		if !numberByte(t[i]) {
 			return false
 		}
 	}
 	return hasDigit(t)
+}
+
+// numberByte reports whether c is a digit or punctuation numbers are
+// written with.
+func numberByte(c byte) bool {
+	return c >= '0' && c <= '9' || c == '+' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/'
 }
 
 func isAlnumByte(c byte) bool {

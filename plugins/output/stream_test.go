@@ -159,8 +159,11 @@ func TestDetectorHold(t *testing.T) {
 		{"", 0}, {"hello world", 5}, {"hello world ", 1}, {"call +1 415 555", 10}, {"call +1 415 555 ", 11},
 		{"card 4111 1111", 9}, {"the end.\n", 0}, {"mail jane.doe@exa", 12}, {"a 12345678 b", 10},
 		{"call 0100000 000", 11}, {"id:0 100", 8}, {"code=ab\x180 100", 5}, {"word 0 100", 5}, {"x 1234567890123456789012345 1", 1},
-		{"aaaaaaa+0 100 ", 7}, // the number starts after the '+', which a letter precedes: held from the '+'
-		{"aaaaaaa0 100 ", 4},  // digits glued to a letter start no number
+		{"aaaaaaa+0 100 ", 7},   // the number starts after the '+', which a letter precedes: held from the '+'
+		{"aaaaaaa0 100 ", 4},    // digits glued to a letter start no number
+		{"aaaa+0)767 7200", 11}, // a phone number from the '0' after the '+': the tail "+0)767" held from its first punctuation
+		{"ab12-345 678", 8},     // "12" follows a letter; a number may start after the '-'
+		{"x:(0)767 7200", 11},   // the tail follows a ':': held from its start
 	} {
 		if got := detectorHold(c.s); got != c.hold {
 			t.Errorf("detectorHold(%q) = %d, want %d", c.s, got, c.hold)
