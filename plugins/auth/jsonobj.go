@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/wardgate/ward/plugins/auth/token"
 )
 
 // A strict, allocation-light reader for the JSON objects of a JWT (header
@@ -484,7 +486,7 @@ func (s *jsonScanner) str() (esc bool, err error) {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
-				r, ok := hex4(b, i+2)
+				r, ok := token.Hex4(b, i+2)
 				if !ok {
 					return false, errJSONSyntax
 				}
@@ -496,7 +498,7 @@ func (s *jsonScanner) str() (esc bool, err error) {
 					if i+1 >= len(b) || b[i] != '\\' || b[i+1] != 'u' {
 						return false, errJSONEncoding
 					}
-					r2, ok := hex4(b, i+2)
+					r2, ok := token.Hex4(b, i+2)
 					if !ok {
 						return false, errJSONSyntax
 					}
@@ -520,28 +522,6 @@ func (s *jsonScanner) str() (esc bool, err error) {
 			i += size
 		}
 	}
-}
-
-// hex4 reads four hex digits at b[i:].
-func hex4(b []byte, i int) (rune, bool) {
-	if i+4 > len(b) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[i : i+4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }
 
 // appendUnquote appends the decoded content of quoted, a string already
@@ -569,9 +549,9 @@ func appendUnquote(dst, quoted []byte) []byte {
 		case 't':
 			dst = append(dst, '\t')
 		case 'u':
-			r, _ := hex4(b, i+2)
+			r, _ := token.Hex4(b, i+2)
 			if 0xd800 <= r && r <= 0xdbff {
-				r2, _ := hex4(b, i+8)
+				r2, _ := token.Hex4(b, i+8)
 				r = 0x10000 + (r-0xd800)<<10 + (r2 - 0xdc00)
 				i += 6
 			}

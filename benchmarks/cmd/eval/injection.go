@@ -162,7 +162,7 @@ func runInjection(dataDir string, w io.Writer) error {
 			lofoNeg = append(lofoNeg, v)
 		}
 	}
-	lth, lrec := recallAtFPR(lofoPos, lofoNeg, 0.03)
+	lth, lrec := trainer.RecallAtFPR(lofoPos, lofoNeg, 0.03)
 	fmt.Fprintf(w, "left out, all training files: recall %.3f at benign FPR <= 0.03 (one threshold for both families, %.2f)\n\n", lrec, lth)
 	fmt.Fprintf(w, "held-out targets: recall >= 0.90 with benign FPR <= 0.03\n\n")
 	if len(details) > 0 {
@@ -183,31 +183,4 @@ func (c *injCounts) add(o *injCounts) {
 	c.oofFP += o.oofFP
 	c.lofoTP += o.lofoTP
 	c.lofoFP += o.lofoFP
-}
-
-// recallAtFPR returns the lowest threshold (0.01 grid) at which at most
-// maxFPR of neg score at or above it, and the share of pos that do.
-func recallAtFPR(pos, neg []float64, maxFPR float64) (th, recall float64) {
-	for t := 1; t <= 100; t++ {
-		th = float64(t) / 100
-		fp := 0
-		for _, v := range neg {
-			if v >= th {
-				fp++
-			}
-		}
-		if float64(fp) <= maxFPR*float64(len(neg)) {
-			break
-		}
-	}
-	tp := 0
-	for _, v := range pos {
-		if v >= th {
-			tp++
-		}
-	}
-	if len(pos) == 0 {
-		return th, 0
-	}
-	return th, float64(tp) / float64(len(pos))
 }

@@ -65,20 +65,3 @@ func TestEvalInjectionMissingFile(t *testing.T) {
 		t.Fatal("want an error for missing data")
 	}
 }
-
-func TestRecallAtFPR(t *testing.T) {
-	for _, c := range []struct {
-		pos, neg   []float64
-		th, recall float64
-	}{
-		// 1 of 4 benign at 0.9 is above 3%: the threshold must clear it.
-		{[]float64{0.95, 0.5, 0.2}, []float64{0.9, 0.1, 0.1, 0.1}, 0.91, 1.0 / 3},
-		{[]float64{0.95, 0.5, 0.2}, []float64{0.1, 0.1}, 0.11, 1},
-		{nil, []float64{0.1}, 0.11, 0},
-	} {
-		th, r := recallAtFPR(c.pos, c.neg, 0.03)
-		if th != c.th || r != c.recall {
-			t.Errorf("recallAtFPR(%v, %v) = %v, %v; want %v, %v", c.pos, c.neg, th, r, c.th, c.recall)
-		}
-	}
-}

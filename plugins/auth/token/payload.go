@@ -274,11 +274,20 @@ func (d *payloadDecoder) str() (string, error) {
 }
 
 func (d *payloadDecoder) hex4() (rune, bool) {
-	if len(d.b)-d.i < 4 {
+	r, ok := Hex4(d.b, d.i)
+	if ok {
+		d.i += 4
+	}
+	return r, ok
+}
+
+// Hex4 reads the four hex digits of a JSON \u escape at b[i:].
+func Hex4(b []byte, i int) (rune, bool) {
+	if i < 0 || i+4 > len(b) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range d.b[d.i : d.i+4] {
+	for _, c := range b[i : i+4] {
 		switch {
 		case '0' <= c && c <= '9':
 			c -= '0'
@@ -291,6 +300,5 @@ func (d *payloadDecoder) hex4() (rune, bool) {
 		}
 		r = r<<4 | rune(c)
 	}
-	d.i += 4
 	return r, true
 }

@@ -62,7 +62,7 @@ func printReport(w io.Writer, dir string, samples []trainer.Sample, oof []float6
 		}
 		fmt.Fprintf(w, "| %s (%s) | %d | %d | %.3f | %.3f |\n", name, kind, c.n, c.jb, o, l)
 	}
-	lth, rec := recallAtFPR(pos, neg, 0.03)
+	lth, rec := trainer.RecallAtFPR(pos, neg, 0.03)
 	fmt.Fprintf(w, "left out, all training files: recall %.3f at benign FPR <= 0.03 (one threshold, %.2f)\n", rec, lth)
 	// The same with a threshold per family: all benign texts as one file.
 	one := make([]trainer.Sample, len(samples))
@@ -112,28 +112,4 @@ func printReport(w io.Writer, dir string, samples []trainer.Sample, oof []float6
 		fmt.Fprintf(w, "dev %s: recall %d/%d = %.3f\n", f.Name, tp, n, float64(tp)/float64(max(n, 1)))
 	}
 	return nil
-}
-
-// recallAtFPR returns the lowest threshold (0.01 grid) at which at most
-// maxFPR of neg score at or above it, and the share of pos that do.
-func recallAtFPR(pos, neg []float64, maxFPR float64) (th, recall float64) {
-	for t := 1; t <= 100; t++ {
-		th = float64(t) / 100
-		fp := 0
-		for _, v := range neg {
-			if v >= th {
-				fp++
-			}
-		}
-		if float64(fp) <= maxFPR*float64(len(neg)) {
-			break
-		}
-	}
-	tp := 0
-	for _, v := range pos {
-		if v >= th {
-			tp++
-		}
-	}
-	return th, float64(tp) / float64(max(len(pos), 1))
 }
