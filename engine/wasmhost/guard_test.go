@@ -496,7 +496,11 @@ func TestWatchdog(t *testing.T) {
 func TestClose(t *testing.T) {
 	noGC(t)
 	h, _ := newHost(t)
-	g := load(t, h, Spec{Wasm: fixture(t, "loop"), PoolSize: 1, CPUBudget: 2 * time.Second})
+	// The budget (20 s) is far above the bound on Close below, so only
+	// Close's kill can stop the loop in time; the bound is loose because
+	// the kill is best effort on a loaded machine (1.3 s seen in CI at
+	// load ~6, against a 30 ms deadline).
+	g := load(t, h, Spec{Wasm: fixture(t, "loop"), PoolSize: 1, CPUBudget: 20 * time.Second})
 	done := make(chan error, 1)
 	go func() {
 		var v abi.Verdict
@@ -519,11 +523,11 @@ func TestClose(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("close: %v, want the deadline (a call had to be stopped)", err)
 	}
-	if d := time.Since(start); d > time.Second {
+	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("close took %v", d)
 	}
-	if err := <-done; ErrorCode(err) != CodeTimeout {
-		t.Errorf("in-flight call: %v, want guard_timeout", err)
+	if err := <-done; ErrorCode(err) != CodeTimeout || !strings.Contains(err.Error(), "closing") {
+		t.Errorf("in-flight call: %v, want guard_timeout stopped by the close", err)
 	}
 	if err := <-waiting; ErrorCode(err) != CodeClosed {
 		t.Errorf("waiting call: %v, want guard_closed", err)
