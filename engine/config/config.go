@@ -72,7 +72,8 @@ type Server struct {
 	// ReduceMemoryUsage makes the listener release a connection's read
 	// and write buffers while it is idle between requests (fasthttp's
 	// Server.ReduceMemoryUsage): less memory with many keep-alive
-	// connections, a few microseconds of CPU per request. Default false.
+	// connections (16 KiB of read buffer each, max_header_bytes), about a
+	// microsecond of CPU and one allocation per request. Default true.
 	ReduceMemoryUsage bool
 	// SoftMemoryLimit, in bytes, is the Go runtime's soft memory limit
 	// (runtime/debug.SetMemoryLimit), set when the server starts: the

@@ -79,6 +79,8 @@ func TestParseGood(t *testing.T) {
 		Concurrency:    100,
 		TLS:            TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire},
 		Line:           1,
+
+		ReduceMemoryUsage: true,
 	}
 	if !reflect.DeepEqual(c.Server, wantServer) {
 		t.Errorf("Server = %+v\nwant     %+v", c.Server, wantServer)
@@ -167,7 +169,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	s := c.Server
 	if s.ReadTimeout != 30*time.Second || s.WriteTimeout != 0 || s.IdleTimeout != 90*time.Second || s.MaxHeaderBytes != 16<<10 || s.Concurrency != 0 ||
-		s.ReduceMemoryUsage || s.SoftMemoryLimit != 0 {
+		!s.ReduceMemoryUsage || s.SoftMemoryLimit != 0 {
 		t.Errorf("Server defaults = %+v", s)
 	}
 	r := c.Routes[0]
@@ -625,10 +627,10 @@ func TestParseServerMemory(t *testing.T) {
 		reduce bool
 		limit  int64
 	}{
-		{"", false, 0},
+		{"", true, 0},
 		{"reduce_memory_usage = true\nsoft_memory_limit = \"150MiB\"\n", true, 150 << 20},
 		{"reduce_memory_usage = false\nsoft_memory_limit = 0\n", false, 0},
-		{"soft_memory_limit = 33554432\n", false, 32 << 20},
+		{"soft_memory_limit = 33554432\n", true, 32 << 20},
 	} {
 		cfg, err := Parse("ward.toml", []byte("[server]\nlisten = [\":1\"]\n"+c.lines))
 		if err != nil {

@@ -431,6 +431,8 @@ func (d *decoder) server(t *table) {
 		IdleTimeout:    DefaultIdleTimeout,
 		MaxHeaderBytes: DefaultMaxHeaderBytes,
 		Line:           d.c.lines.lookup(t.path),
+
+		ReduceMemoryUsage: true,
 	}
 	if _, ok := t.m["listen"]; !ok {
 		t.get("listen")

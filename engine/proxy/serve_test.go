@@ -20,7 +20,8 @@ func TestServeMemorySettings(t *testing.T) {
 		reduce bool
 		limit  int64
 	}{
-		{"", false, prev},
+		{"", true, prev},
+		{"reduce_memory_usage = false\n", false, prev},
 		{"reduce_memory_usage = true\nsoft_memory_limit = \"150MiB\"\n", true, 150 << 20},
 	} {
 		debug.SetMemoryLimit(prev)
