@@ -116,10 +116,14 @@ type Stats struct {
 	// failed replacement attempts (retried with backoff).
 	Replaced        uint64
 	ReplaceFailures uint64
-	PoolSize        int // most instances (configured)
-	Instances       int // instances made so far (or being made): 1 to PoolSize
-	InUse           int // instances running a call now
-	Idle            int // instances ready in the pool
+	// Recycled counts instances closed after a successful call because
+	// their memory had grown (more than 16 MiB and twice their size when
+	// made) and replaced in the background.
+	Recycled  uint64
+	PoolSize  int // most instances (configured)
+	Instances int // instances made so far (or being made): 1 to PoolSize
+	InUse     int // instances running a call now
+	Idle      int // instances ready in the pool
 }
 
 // Guard is one loaded guard. It is safe for concurrent use; at most
@@ -168,6 +172,10 @@ type Guard struct {
 	bg        sync.WaitGroup // replacement goroutines
 
 	calls, errs, traps, timeouts, ooms, badVerdicts, busy, replaced, replaceFailures atomic.Uint64
+
+	recycled     atomic.Uint64
+	lastRecycle  atomic.Int64  // UnixNano of the last recycling (recycle.go), 0: none
+	recycleEvery time.Duration // recycleInterval; tests change it
 }
 
 // Load compiles (through the Host's cache; a module the Host already holds
@@ -219,20 +227,21 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 		sum = sha256.Sum256(s.Wasm)
 	}
 	g := &Guard{
-		host:       h,
-		name:       s.Name,
-		sha:        hex.EncodeToString(sum[:]),
-		logger:     h.logger,
-		configJSON: append([]byte(nil), s.ConfigJSON...),
-		budget:     s.CPUBudget,
-		killAfter:  int64(2 * s.CPUBudget),
-		maxOutput:  uint32(min(s.MaxOutput, math.MaxUint32)),
-		maxLog:     max(s.MaxLogBytes, 0),
-		walltime:   s.Walltime,
-		state:      s.State,
-		poolSize:   s.PoolSize,
-		done:       make(chan struct{}),
-		idle:       make(chan struct{}),
+		host:         h,
+		name:         s.Name,
+		sha:          hex.EncodeToString(sum[:]),
+		logger:       h.logger,
+		configJSON:   append([]byte(nil), s.ConfigJSON...),
+		budget:       s.CPUBudget,
+		killAfter:    int64(2 * s.CPUBudget),
+		maxOutput:    uint32(min(s.MaxOutput, math.MaxUint32)),
+		maxLog:       max(s.MaxLogBytes, 0),
+		walltime:     s.Walltime,
+		state:        s.State,
+		poolSize:     s.PoolSize,
+		recycleEvery: recycleInterval,
+		done:         make(chan struct{}),
+		idle:         make(chan struct{}),
 	}
 	if g.name == "" {
 		g.name = "unnamed"
@@ -410,6 +419,7 @@ func (g *Guard) newInstance(ctx context.Context) (*instance, error) {
 		g.discard(in)
 		return nil, err
 	}
+	in.baseMem = in.mem.Size()
 	return in, nil
 }
 
@@ -454,6 +464,7 @@ func (g *Guard) Stats() Stats {
 		BadVerdicts:     g.badVerdicts.Load(),
 		Busy:            g.busy.Load(),
 		Replaced:        g.replaced.Load(),
+		Recycled:        g.recycled.Load(),
 		ReplaceFailures: g.replaceFailures.Load(),
 		PoolSize:        g.poolSize,
 		Instances:       int(g.made.Load()),
@@ -513,15 +524,22 @@ func (g *Guard) Check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) erro
 	err, poison := in.check(ctx, x, v)
 	g.inUse.Add(-1)
 	if err == nil {
-		g.pool <- in
+		if g.recycle(in) {
+			g.renew(in)
+		} else {
+			g.pool <- in
+		}
 		return nil
 	}
 	v.Reset()
 	g.count(err.Code)
-	if poison {
+	switch {
+	case poison:
 		g.discard(in)
 		g.replace()
-	} else {
+	case g.recycle(in):
+		g.renew(in)
+	default:
 		g.pool <- in
 	}
 	return err

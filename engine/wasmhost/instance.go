@@ -45,6 +45,9 @@ type instance struct {
 	// strs interns the strings of this instance's verdicts: a guard
 	// returns the same codes, labels and annotations call after call.
 	strs *abi.StringCache
+	// baseMem is the memory's size once the instance was configured,
+	// before its first call (recycle.go).
+	baseMem uint32
 
 	out            outputBudget
 	stdout, stderr outputStream
