@@ -486,7 +486,8 @@ func (g *Guard) Stats() Stats {
 // guard_closed; v is then a plain allow and must be ignored in favour of
 // the caller's failure policy. After a trap, timeout or out-of-memory the
 // instance is discarded and replaced in the background, so the pool is one
-// instance short for a while (a few ms for a Go guest).
+// instance short for a while (a few ms for a Go guest). An instance whose
+// memory has grown (recycle.go) is replaced the same way after its call.
 //
 // The guest gets only the parts of x the guard reads (Reads): the others
 // are sent empty. Verdicts are still checked against the whole of x.
