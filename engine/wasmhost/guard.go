@@ -116,14 +116,15 @@ type Stats struct {
 	// failed replacement attempts (retried with backoff).
 	Replaced        uint64
 	ReplaceFailures uint64
-	// Recycled counts instances closed after a successful call because
-	// their memory had grown (more than 16 MiB and twice their size when
-	// made) and replaced in the background.
-	Recycled  uint64
-	PoolSize  int // most instances (configured)
-	Instances int // instances made so far (or being made): 1 to PoolSize
-	InUse     int // instances running a call now
-	Idle      int // instances ready in the pool
+	PoolSize        int // most instances (configured)
+	Instances       int // instances made so far (or being made): 1 to PoolSize
+	InUse           int // instances running a call now
+	Idle            int // instances ready in the pool
+
+	// Recycled counts instances closed after a call because their memory
+	// had grown (past 16 MiB and twice their size when made) and replaced
+	// in the background.
+	Recycled uint64
 }
 
 // Guard is one loaded guard. It is safe for concurrent use; at most
@@ -175,7 +176,7 @@ type Guard struct {
 
 	recycled     atomic.Uint64
 	lastRecycle  atomic.Int64  // UnixNano of the last recycling (recycle.go), 0: none
-	recycleEvery time.Duration // recycleInterval; tests change it
+	recycleEvery time.Duration // 0: recycleInterval; < 0: no interval (tests)
 }
 
 // Load compiles (through the Host's cache; a module the Host already holds
@@ -227,21 +228,20 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 		sum = sha256.Sum256(s.Wasm)
 	}
 	g := &Guard{
-		host:         h,
-		name:         s.Name,
-		sha:          hex.EncodeToString(sum[:]),
-		logger:       h.logger,
-		configJSON:   append([]byte(nil), s.ConfigJSON...),
-		budget:       s.CPUBudget,
-		killAfter:    int64(2 * s.CPUBudget),
-		maxOutput:    uint32(min(s.MaxOutput, math.MaxUint32)),
-		maxLog:       max(s.MaxLogBytes, 0),
-		walltime:     s.Walltime,
-		state:        s.State,
-		poolSize:     s.PoolSize,
-		recycleEvery: recycleInterval,
-		done:         make(chan struct{}),
-		idle:         make(chan struct{}),
+		host:       h,
+		name:       s.Name,
+		sha:        hex.EncodeToString(sum[:]),
+		logger:     h.logger,
+		configJSON: append([]byte(nil), s.ConfigJSON...),
+		budget:     s.CPUBudget,
+		killAfter:  int64(2 * s.CPUBudget),
+		maxOutput:  uint32(min(s.MaxOutput, math.MaxUint32)),
+		maxLog:     max(s.MaxLogBytes, 0),
+		walltime:   s.Walltime,
+		state:      s.State,
+		poolSize:   s.PoolSize,
+		done:       make(chan struct{}),
+		idle:       make(chan struct{}),
 	}
 	if g.name == "" {
 		g.name = "unnamed"

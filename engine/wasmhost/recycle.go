@@ -28,9 +28,13 @@ func (g *Guard) recycle(in *instance) bool {
 	if !in.grown() {
 		return false
 	}
+	every := g.recycleEvery
+	if every == 0 {
+		every = recycleInterval
+	}
 	now := time.Now().UnixNano()
 	last := g.lastRecycle.Load()
-	if last != 0 && now-last < int64(g.recycleEvery) {
+	if last != 0 && now-last < int64(every) {
 		return false
 	}
 	return g.lastRecycle.CompareAndSwap(last, now)

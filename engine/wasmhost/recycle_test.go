@@ -15,7 +15,7 @@ import (
 func TestRecycleGrownInstance(t *testing.T) {
 	h, _ := newHost(t)
 	g := load(t, h, Spec{Wasm: goGuest, PoolSize: 1})
-	g.recycleEvery = 0
+	g.recycleEvery = -1 // recycle whenever grown
 	ctx := context.Background()
 	small, large := exchange("hello"), exchange(strings.Repeat("a", 24<<20))
 	check := func(what string, x *abi.Exchange) {
