@@ -60,3 +60,38 @@ func TestRecycleGrownInstance(t *testing.T) {
 	}
 	g.pool <- in
 }
+
+// TestRecycleConcurrent recycles instances while other calls run and the
+// guard then closes: every call gets its verdict, and Close waits for the
+// replacements (run with -race).
+func TestRecycleConcurrent(t *testing.T) {
+	h, _ := newHost(t)
+	g := load(t, h, Spec{Wasm: goGuest, PoolSize: 2})
+	g.recycleEvery = -1
+	large := exchange(strings.Repeat("a", recycleMinBytes)) // its input buffer alone fills the minimum
+	ctx := context.Background()
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			var v abi.Verdict
+			for range 3 {
+				if err := g.Check(ctx, large, &v); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := g.Stats(); s.Recycled == 0 || s.Errors != 0 {
+		t.Errorf("stats %+v, want some recycled and no errors", s)
+	}
+	if err := g.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
