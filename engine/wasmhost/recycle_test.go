@@ -14,7 +14,9 @@ import (
 // go on, and that a guard recycles at most once per interval.
 func TestRecycleGrownInstance(t *testing.T) {
 	h, _ := newHost(t)
-	g := load(t, h, Spec{Wasm: goGuest, PoolSize: 1})
+	// A budget far above what copying the large exchange takes, so that a
+	// busy machine cannot turn the test into a timeout.
+	g := load(t, h, Spec{Wasm: goGuest, PoolSize: 1, CPUBudget: time.Minute})
 	g.recycleEvery = -1 // recycle whenever grown
 	ctx := context.Background()
 	small, large := exchange("hello"), exchange(strings.Repeat("a", 24<<20))
@@ -66,7 +68,7 @@ func TestRecycleGrownInstance(t *testing.T) {
 // replacements (run with -race).
 func TestRecycleConcurrent(t *testing.T) {
 	h, _ := newHost(t)
-	g := load(t, h, Spec{Wasm: goGuest, PoolSize: 2})
+	g := load(t, h, Spec{Wasm: goGuest, PoolSize: 2, CPUBudget: time.Minute})
 	g.recycleEvery = -1
 	large := exchange(strings.Repeat("a", recycleMinBytes)) // its input buffer alone fills the minimum
 	ctx := context.Background()
