@@ -59,9 +59,14 @@ var coreUserText = func() string {
 	return strings.Repeat(filler, 2)[:201]
 }()
 
+// coreAnswer is the mock's answer text.
+var coreAnswer = "Mock answer to: " + coreUserText[:80]
+
 // coreRequest runs one request's guard phases over a fresh exchange and
-// returns the outcome of the last phase that ran.
+// returns the outcome of the last phase that ran. It reuses x's slices
+// and msgs, so that it allocates nothing itself.
 func coreRequest(ctx context.Context, p *pipeline.Pipeline, x *abi.Exchange, msgs []abi.Message, o *pipeline.Outcome) {
+	answer := x.Response.Messages[:0]
 	*x = abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, MaxTokens: 128, Model: "gpt-4o-mini",
 		RequestID: "0f9a1c2b3d4e5f60718293a4b5c6d7e8", Route: "openai", Path: "/v1/chat/completions",
 		Headers:     append(x.Headers[:0], abi.KV{Key: "authorization", Value: "Bearer ward-demo-analyst-key"}),
@@ -76,7 +81,7 @@ func coreRequest(ctx context.Context, p *pipeline.Pipeline, x *abi.Exchange, msg
 	}
 	x.Phase = abi.PhaseResponse
 	x.Response = abi.Response{Status: 200, FinishReason: "stop", PromptTokens: 34, CompletionTokens: 17,
-		Messages: append(x.Response.Messages[:0], abi.Message{Role: "assistant", Text: "Mock answer to: " + coreUserText[:80]})}
+		Messages: append(answer, abi.Message{Role: "assistant", Text: coreAnswer})}
 	p.Run(ctx, x, o)
 }
 

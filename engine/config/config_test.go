@@ -79,6 +79,8 @@ func TestParseGood(t *testing.T) {
 		Concurrency:    100,
 		TLS:            TLS{MinVersion: DefaultTLSMinVersion, ClientAuth: ClientAuthRequire},
 		Line:           1,
+
+		ReduceMemoryUsage: true,
 	}
 	if !reflect.DeepEqual(c.Server, wantServer) {
 		t.Errorf("Server = %+v\nwant     %+v", c.Server, wantServer)
@@ -166,7 +168,8 @@ func TestParseDefaults(t *testing.T) {
 		t.Errorf("Log, Wasm = %+v, %+v", c.Log, c.Wasm)
 	}
 	s := c.Server
-	if s.ReadTimeout != 30*time.Second || s.WriteTimeout != 0 || s.IdleTimeout != 90*time.Second || s.MaxHeaderBytes != 16<<10 || s.Concurrency != 0 {
+	if s.ReadTimeout != 30*time.Second || s.WriteTimeout != 0 || s.IdleTimeout != 90*time.Second || s.MaxHeaderBytes != 16<<10 || s.Concurrency != 0 ||
+		!s.ReduceMemoryUsage || s.SoftMemoryLimit != 0 {
 		t.Errorf("Server defaults = %+v", s)
 	}
 	r := c.Routes[0]
@@ -343,6 +346,14 @@ upstream = "http://h/?q"
 			"ward.toml:6: keys, tables or arrays nested more than 64 levels deep", CodeSyntax},
 		{"nesting limit in arrays", "x = " + strings.Repeat("[", 65) + strings.Repeat("]", 65) + "\n",
 			"ward.toml:1: keys, tables or arrays nested more than 64 levels deep", CodeSyntax},
+		{"reduce_memory_usage not a boolean", "[server]\nlisten = [\":1\"]\nreduce_memory_usage = \"yes\"\n",
+			"ward.toml:3: server.reduce_memory_usage: want boolean, got string", CodeType},
+		{"soft_memory_limit below the minimum", "[server]\nlisten = [\":1\"]\nsoft_memory_limit = \"1MiB\"\n",
+			"ward.toml:3: server.soft_memory_limit: 1048576 bytes is below the minimum of 32MiB (0 = no limit)", CodeValue},
+		{"soft_memory_limit negative", "[server]\nlisten = [\":1\"]\nsoft_memory_limit = -1\n",
+			"ward.toml:3: server.soft_memory_limit: -1B is out of range (want >= 0B)", CodeValue},
+		{"soft_memory_limit not a size", "[server]\nlisten = [\":1\"]\nsoft_memory_limit = \"150 megs\"\n",
+			"ward.toml:3: server.soft_memory_limit: invalid size \"150 megs\" (want bytes as an integer or a string with a unit: B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)", CodeValue},
 		{"idle_modules out of range", "[server]\nlisten = [\":1\"]\n[wasm]\nidle_modules = 65\n",
 			"ward.toml:4: wasm.idle_modules: 65 is out of range (want 0..64)", CodeValue},
 		{"routes not tables", "routes = [1]\n[server]\nlisten = [\":1\"]\n",
@@ -609,6 +620,29 @@ func TestExampleParses(t *testing.T) {
 	}
 }
 
+// TestParseServerMemory reads [server]'s memory settings.
+func TestParseServerMemory(t *testing.T) {
+	for _, c := range []struct {
+		lines  string
+		reduce bool
+		limit  int64
+	}{
+		{"", true, 0},
+		{"reduce_memory_usage = true\nsoft_memory_limit = \"150MiB\"\n", true, 150 << 20},
+		{"reduce_memory_usage = false\nsoft_memory_limit = 0\n", false, 0},
+		{"soft_memory_limit = 33554432\n", true, 32 << 20},
+	} {
+		cfg, err := Parse("ward.toml", []byte("[server]\nlisten = [\":1\"]\n"+c.lines))
+		if err != nil {
+			t.Fatalf("%q: %v", c.lines, err)
+		}
+		if cfg.Server.ReduceMemoryUsage != c.reduce || cfg.Server.SoftMemoryLimit != c.limit {
+			t.Errorf("%q: reduce_memory_usage %v, soft_memory_limit %d; want %v, %d", c.lines,
+				cfg.Server.ReduceMemoryUsage, cfg.Server.SoftMemoryLimit, c.reduce, c.limit)
+		}
+	}
+}
+
 // TestDocumentedKeys checks that Example and README.md mention every key the
 // decoder accepts.
 func TestDocumentedKeys(t *testing.T) {
@@ -618,6 +652,7 @@ func TestDocumentedKeys(t *testing.T) {
 	}
 	keys := []string{
 		"listen", "read_timeout", "write_timeout", "idle_timeout", "max_header_bytes", "concurrency", "trusted_proxies",
+		"reduce_memory_usage", "soft_memory_limit",
 		"level", "format", "cache_dir", "module_dirs", "idle_modules",
 		"token_file", "module_dir", "console", "console_session", "console_token_login", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
 		"path", "sha256", "candidate", "candidate_sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",

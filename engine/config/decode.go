@@ -431,6 +431,8 @@ func (d *decoder) server(t *table) {
 		IdleTimeout:    DefaultIdleTimeout,
 		MaxHeaderBytes: DefaultMaxHeaderBytes,
 		Line:           d.c.lines.lookup(t.path),
+
+		ReduceMemoryUsage: true,
 	}
 	if _, ok := t.m["listen"]; !ok {
 		t.get("listen")
@@ -456,6 +458,11 @@ func (d *decoder) server(t *table) {
 	t.duration("idle_timeout", &s.IdleTimeout, 0, math.MaxInt64)
 	t.size("max_header_bytes", &s.MaxHeaderBytes, 1<<10, 1<<20)
 	t.integer("concurrency", &s.Concurrency, 0, math.MaxInt32)
+	t.boolean("reduce_memory_usage", &s.ReduceMemoryUsage)
+	if t.size("soft_memory_limit", &s.SoftMemoryLimit, 0, math.MaxInt64) && s.SoftMemoryLimit > 0 && s.SoftMemoryLimit < MinSoftMemoryLimit {
+		d.errorf(CodeValue, t.at("soft_memory_limit"), "%d bytes is below the minimum of 32MiB (0 = no limit)", s.SoftMemoryLimit)
+		s.SoftMemoryLimit = 0
+	}
 	d.listenerTLS(t, &s.TLS)
 	if elems, paths, ok := t.strList("trusted_proxies"); ok {
 		for i, e := range elems {

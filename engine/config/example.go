@@ -27,6 +27,12 @@ idle_timeout = "90s"
 max_header_bytes = "16KiB"
 # Maximum number of concurrent connections; 0 = the server's default.
 concurrency = 0
+# Release an idle keep-alive connection's buffers between requests: less
+# memory with many client connections, ~1 us of CPU per request.
+reduce_memory_usage = true
+# The Go runtime's soft memory limit (e.g. "150MiB"): the collector works
+# harder near it instead of letting garbage double the heap. 0 = none.
+soft_memory_limit = 0
 # Peers whose X-Forwarded-For is believed (an nginx or load balancer in
 # front): for their requests the client address is the right-most
 # X-Forwarded-For entry that is not itself trusted. CIDR prefixes or single

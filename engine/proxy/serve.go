@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -31,8 +32,12 @@ func Listen(cfg *config.Config) ([]net.Listener, error) {
 }
 
 // Serve serves on lns until ctx is done, then shuts down gracefully,
-// letting requests in flight finish for up to grace.
+// letting requests in flight finish for up to grace. A [server]
+// soft_memory_limit is set for the whole process when it starts.
 func (s *Server) Serve(ctx context.Context, cfg *config.Config, lns []net.Listener, grace time.Duration) error {
+	if cfg.Server.SoftMemoryLimit > 0 {
+		debug.SetMemoryLimit(cfg.Server.SoftMemoryLimit)
+	}
 	maxBody := int64(0)
 	for _, r := range cfg.Routes {
 		maxBody = max(maxBody, r.MaxBody)
@@ -63,7 +68,7 @@ func (s *Server) Serve(ctx context.Context, cfg *config.Config, lns []net.Listen
 			DisablePreParseMultipartForm:  true,
 			DisableHeaderNamesNormalizing: false,
 			CloseOnShutdown:               true,
-			ReduceMemoryUsage:             false,
+			ReduceMemoryUsage:             cfg.Server.ReduceMemoryUsage,
 			Logger:                        fasthttpLogger{s.log},
 		}
 		s.mu.Lock()

@@ -120,6 +120,11 @@ type Stats struct {
 	Instances       int // instances made so far (or being made): 1 to PoolSize
 	InUse           int // instances running a call now
 	Idle            int // instances ready in the pool
+
+	// Recycled counts instances closed after a call because their memory
+	// had grown (past 16 MiB and twice their size when made) and replaced
+	// in the background.
+	Recycled uint64
 }
 
 // Guard is one loaded guard. It is safe for concurrent use; at most
@@ -168,6 +173,10 @@ type Guard struct {
 	bg        sync.WaitGroup // replacement goroutines
 
 	calls, errs, traps, timeouts, ooms, badVerdicts, busy, replaced, replaceFailures atomic.Uint64
+
+	recycled     atomic.Uint64
+	lastRecycle  atomic.Int64  // UnixNano of the last recycling (recycle.go), 0: none
+	recycleEvery time.Duration // 0: recycleInterval; < 0: no interval (tests)
 }
 
 // Load compiles (through the Host's cache; a module the Host already holds
@@ -410,6 +419,7 @@ func (g *Guard) newInstance(ctx context.Context) (*instance, error) {
 		g.discard(in)
 		return nil, err
 	}
+	in.baseMem = in.mem.Size()
 	return in, nil
 }
 
@@ -454,6 +464,7 @@ func (g *Guard) Stats() Stats {
 		BadVerdicts:     g.badVerdicts.Load(),
 		Busy:            g.busy.Load(),
 		Replaced:        g.replaced.Load(),
+		Recycled:        g.recycled.Load(),
 		ReplaceFailures: g.replaceFailures.Load(),
 		PoolSize:        g.poolSize,
 		Instances:       int(g.made.Load()),
@@ -475,7 +486,8 @@ func (g *Guard) Stats() Stats {
 // guard_closed; v is then a plain allow and must be ignored in favour of
 // the caller's failure policy. After a trap, timeout or out-of-memory the
 // instance is discarded and replaced in the background, so the pool is one
-// instance short for a while (a few ms for a Go guest).
+// instance short for a while (a few ms for a Go guest). An instance whose
+// memory has grown (recycle.go) is replaced the same way after its call.
 //
 // The guest gets only the parts of x the guard reads (Reads): the others
 // are sent empty. Verdicts are still checked against the whole of x.
@@ -513,15 +525,22 @@ func (g *Guard) Check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) erro
 	err, poison := in.check(ctx, x, v)
 	g.inUse.Add(-1)
 	if err == nil {
-		g.pool <- in
+		if g.recycle(in) {
+			g.renew(in)
+		} else {
+			g.pool <- in
+		}
 		return nil
 	}
 	v.Reset()
 	g.count(err.Code)
-	if poison {
+	switch {
+	case poison:
 		g.discard(in)
 		g.replace()
-	} else {
+	case g.recycle(in):
+		g.renew(in)
+	default:
 		g.pool <- in
 	}
 	return err

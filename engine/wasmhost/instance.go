@@ -42,6 +42,12 @@ type instance struct {
 	buf         []byte // encoded exchange
 	inPtr       uint32 // last buffer ward_alloc returned
 	inCap       uint32 // its size (0: none)
+	// strs interns the strings of this instance's verdicts: a guard
+	// returns the same codes, labels and annotations call after call.
+	strs *abi.StringCache
+	// baseMem is the memory's size once the instance was configured,
+	// before its first call (recycle.go).
+	baseMem uint32
 
 	out            outputBudget
 	stdout, stderr outputStream
@@ -50,7 +56,7 @@ type instance struct {
 // instantiate creates one instance (running _initialize), looks up its
 // exports and pre-sizes its input buffer. It is not configured yet.
 func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
-	in := &instance{g: g, stack: make([]uint64, 2), buf: make([]byte, 0, warmInput)}
+	in := &instance{g: g, stack: make([]uint64, 2), buf: make([]byte, 0, warmInput), strs: abi.NewStringCache(0)}
 	in.out.limit = g.maxLog
 	in.stdout = outputStream{budget: &in.out, g: g, stream: "stdout", level: slog.LevelInfo}
 	in.stderr = outputStream{budget: &in.out, g: g, stream: "stderr", level: slog.LevelWarn}
@@ -235,7 +241,7 @@ func (in *instance) check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) 
 	if !ok {
 		return g.err(CodeBadVerdict, fmt.Errorf("verdict range %#x+%d is outside guest memory (%d bytes)", p, l, in.mem.Size())), false
 	}
-	if err := abi.DecodeVerdict(b, v); err != nil {
+	if err := abi.DecodeVerdictCached(b, v, in.strs); err != nil {
 		return g.err(CodeBadVerdict, err), false
 	}
 	if err := abi.ValidateVerdict(x, v); err != nil {

@@ -182,11 +182,12 @@ func AppendVerdict(b []byte, v *Verdict) []byte {
 }
 
 // reader decodes a buffer (verdicts; exchanges have their own decoder,
-// decode.go). Strings are copied.
+// decode.go). Strings are copied, through sc when it is set.
 type reader struct {
 	b   []byte
 	off int
 	err bool
+	sc  *StringCache
 }
 
 func (r *reader) u8() byte {
@@ -240,7 +241,7 @@ func (r *reader) str() string {
 	}
 	p := r.b[r.off : r.off+int(n)]
 	r.off += int(n)
-	return string(p)
+	return r.sc.String(p)
 }
 
 // code is str for a verdict's code: CodeDone, which a guard may return on
@@ -256,10 +257,7 @@ func (r *reader) code() string {
 	if string(p) == CodeDone {
 		return CodeDone
 	}
-	if n == 0 {
-		return ""
-	}
-	return string(p)
+	return r.sc.String(p)
 }
 
 // count reads a list length and checks that the rest of the buffer can hold
@@ -309,12 +307,14 @@ func DecodeExchangeAlias(b []byte, x *Exchange) error { return decodeExchangeAli
 // DecodeVerdict decodes b into v, reusing v's slices; an empty b is a plain
 // Allow. Strings are copied, so b may be reused afterwards. Decoding a plain
 // Allow does not allocate.
-func DecodeVerdict(b []byte, v *Verdict) error {
+func DecodeVerdict(b []byte, v *Verdict) error { return decodeVerdict(b, v, nil) }
+
+func decodeVerdict(b []byte, v *Verdict, sc *StringCache) error {
 	v.Reset()
 	if len(b) == 0 {
 		return nil
 	}
-	r := reader{b: b}
+	r := reader{b: b, sc: sc}
 	if !r.magic(verdictMagic) {
 		return ErrMalformed
 	}

@@ -71,7 +71,7 @@ func TestWardConfig(t *testing.T) {
 			t.Errorf("%s: file name %q used twice", sp.name, sp.file)
 		}
 		seen[sp.file] = true
-		cfg, err := config.Parse(sp.file+".toml", []byte(wardConfig("127.0.0.1:1", "127.0.0.1:2", sp.guards)))
+		cfg, err := config.Parse(sp.file+".toml", []byte(wardConfig("127.0.0.1:1", "127.0.0.1:2", sp.guards, "reduce_memory_usage = true\nsoft_memory_limit = \"150MiB\"")))
 		if err != nil {
 			t.Errorf("%s: %v", sp.name, err)
 			continue

@@ -52,6 +52,7 @@ type options struct {
 	nginxWorkers              int
 	rate, rateRuns            int
 	rateDuration              time.Duration
+	serverB                   string // -server-b
 	only                      *regexp.Regexp
 	out, svg                  string
 }
@@ -85,6 +86,7 @@ func main() {
 	flag.IntVar(&o.rate, "rate", 5000, "requests/s of the fixed-rate latency runs (0 skips them)")
 	flag.DurationVar(&o.rateDuration, "rate-d", 10*time.Second, "duration of each fixed-rate run")
 	flag.IntVar(&o.rateRuns, "rate-runs", 3, "fixed-rate runs per target, interleaved")
+	flag.StringVar(&o.serverB, "server-b", "", "TOML lines for [server] (e.g. 'soft_memory_limit = \"140MiB\"'): each fixed-rate Ward target runs a second time with them, an A/B in one run")
 	flag.StringVar(&only, "only", "", "regular expression: run only the targets whose name matches (the report then lacks the others)")
 	flag.StringVar(&o.out, "out", "", "markdown file whose loadbench section is replaced with the results (e.g. benchmarks/README.md)")
 	flag.StringVar(&o.svg, "svg", "", "SVG file to write the throughput and p99 chart to (e.g. benchmarks/load.svg)")
@@ -162,8 +164,15 @@ func run(ctx context.Context, o options) (int, error) {
 	nginxT := all[2]
 	for _, sp := range wardSpecs() {
 		sp := sp
-		all = append(all, &target{outcome: outcome{name: sp.name}, spec: &sp,
-			atRate: sp.name == nameWardBare || sp.name == nameWardCore || sp.name == nameWardDemo})
+		atRate := sp.name == nameWardBare || sp.name == nameWardCore || sp.name == nameWardDemo
+		all = append(all, &target{outcome: outcome{name: sp.name}, spec: &sp, atRate: atRate})
+		if o.serverB != "" && atRate {
+			b := sp
+			b.name += " [" + strings.Join(strings.Fields(o.serverB), " ") + "]"
+			b.file += "-b"
+			b.server = o.serverB
+			all = append(all, &target{outcome: outcome{name: b.name}, spec: &b, atRate: true})
+		}
 	}
 	var targets []*target
 	for _, t := range all {
@@ -219,7 +228,7 @@ func run(ctx context.Context, o options) (int, error) {
 				t.skipped = "no ward binary at " + o.wardBin
 				continue
 			}
-			c, addr, err := startWard(wardBin, dir, t.spec.file, mockAddr, t.spec.guards)
+			c, addr, err := startWard(wardBin, dir, t.spec.file, mockAddr, t.spec.guards, t.spec.server)
 			if c != nil {
 				t.pid = c.cmd.Process.Pid
 			}

@@ -242,13 +242,13 @@ func startNginx(bin, dir, upstream string, workers int) (*child, string, error) 
 
 // ---- Ward ----
 
-func startWard(bin, dir, name, upstream string, guards []string) (*child, string, error) {
+func startWard(bin, dir, name, upstream string, guards []string, server string) (*child, string, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, "", err
 	}
 	conf := filepath.Join(dir, name+".toml")
-	if err := os.WriteFile(conf, []byte(wardConfig(addr, upstream, guards)), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(wardConfig(addr, upstream, guards, server)), 0o644); err != nil {
 		return nil, "", fmt.Errorf("loadbench: ward config: %w", err)
 	}
 	cmd := exec.Command(bin, "serve", "-c", conf)
