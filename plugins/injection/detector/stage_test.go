@@ -93,9 +93,10 @@ func BenchmarkStageMatchModel(b *testing.B) {
 		}
 	})
 	b.Run("fused", func(b *testing.B) {
+		ends := new([segment]uint32)
 		for b.Loop() {
 			var p pool
-			hits, p = s.m.scanGrams(norm, hits[:0], m)
+			hits, p = s.m.scanGrams(norm, hits[:0], m, ends)
 			p.logit(m)
 		}
 	})
