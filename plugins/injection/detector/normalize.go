@@ -100,9 +100,9 @@ func Normalize(dst []byte, s string, st *Stats) []byte {
 			for i < len(s) {
 				// Eight letters and single spaces at once (most of prose).
 				if i+8 <= len(s) {
-					x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+					x := load64(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
 					if sp, ok := letters8(x); ok && sp&(uint64(prev&(prev>>1)&1)<<7) == 0 { // no space after a space
-						binary.LittleEndian.PutUint64(unsafe.Slice((*byte)(unsafe.Add(p, o)), 8), x|0x2020202020202020)
+						store64(unsafe.Add(p, o), x|0x2020202020202020)
 						if sp != 0 {
 							lb = o + 8 - bits.LeadingZeros64(sp)/8 // after the last space
 						}
@@ -286,6 +286,15 @@ func Normalize(dst []byte, s string, st *Stats) []byte {
 	}
 	return dst
 }
+
+// load64 reads the eight bytes at p as a little-endian number (one load
+// on a little-endian machine). Through an array pointer, not
+// unsafe.Slice: inside Wasm, unsafe.Slice calls a function to check its
+// length, on every use.
+func load64(p unsafe.Pointer) uint64 { return binary.LittleEndian.Uint64((*[8]byte)(p)[:]) }
+
+// store64 writes x at p, little-endian.
+func store64(p unsafe.Pointer, x uint64) { binary.LittleEndian.PutUint64((*[8]byte)(p)[:], x) }
 
 // Kinds of ASCII bytes for Normalize.
 const (
