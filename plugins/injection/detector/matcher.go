@@ -2,7 +2,6 @@ package detector
 
 import (
 	"errors"
-	"math"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -170,36 +169,7 @@ func (m *matcher) scan(t []byte, hits []hit) []hit {
 // over t (see Model.LogitText) and returns their pool.
 // ends is scanHits' scratch.
 func (m *matcher) scanGrams(t []byte, hits []hit, md *Model, ends *[segment]uint32) ([]hit, pool) {
-	var p pool
-	p.init(md)
-	if p.block == math.MaxInt && len(t) > 3 {
-		// No windows (the committed model): the 4-grams are summed in
-		// the automaton's loop, in the shadow of its chain of loads.
-		var sum int32
-		hits, sum = m.scanHitsGrams(t, hits, ends, md)
-		p.add(sum, len(t)-3)
-		return hits, p
-	}
-	hits = m.scanHits(t, hits, ends)
-	w, shift := unsafe.Pointer(unsafe.SliceData(md.Weights)), uint64(64-md.DimLog2)&63
-	var win uint64
-	for i := 0; i < min(3, len(t)); i++ {
-		win = win<<8 | uint64(t[i])
-	}
-	// Block by block (the model's pooled windows): a range over the
-	// block's bytes has no bounds check per byte. Indexes into the
-	// weights are < 2^DimLog2 = len(md.Weights) by construction.
-	for i := 3; i < len(t); {
-		blk := t[i : i+min(len(t)-i, p.block)]
-		var sum int32
-		for _, b := range blk {
-			win = win<<8 | uint64(b)
-			sum += int32(*(*int8)(unsafe.Add(w, ((win&0xFFFFFFFF)*k4)>>shift)))
-		}
-		i += len(blk)
-		p.add(sum, len(blk))
-	}
-	return hits, p
+	return m.scanHits(t, hits, ends), md.gramPool(t)
 }
 
 // segment is the most bytes scanHits runs its two streams over at once.
@@ -274,89 +244,6 @@ func (m *matcher) scanHits(t []byte, hits []hit, ends *[segment]uint32) []hit {
 		at += len(seg)
 	}
 	return hits
-}
-
-// scanHitsGrams is scanHits that also returns the sum of the model's
-// 4-gram weights over t (one block), in the same loop.
-func (m *matcher) scanHitsGrams(t []byte, hits []hit, ends *[segment]uint32, md *Model) ([]hit, int32) {
-	w, shift := unsafe.Pointer(unsafe.SliceData(md.Weights)), uint64(64-md.DimLog2)&63
-	var sum int32
-	var win uint64 // the first stream's window; the second's is read afresh
-	// The loop counts a 4-gram at each of the first three bytes too (a
-	// window of zeros before the text): those are taken off here.
-	for i := 0; i < min(3, len(t)); i++ {
-		win = win<<8 | uint64(t[i])
-		sum -= int32(*(*int8)(unsafe.Add(w, ((win&0xFFFFFFFF)*k4)>>shift)))
-	}
-	win = 0
-	// Every entry of delta is a valid state and every row has k cells, so
-	// the unchecked loads below stay in bounds; they save a bounds check
-	// per byte, which costs ~30% inside Wasm.
-	delta, class, k := unsafe.Pointer(unsafe.SliceData(m.delta)), &m.class, uintptr(m.k)
-	// Positions and transitions: the first half's from ends[0], the
-	// second's from ends[segment/2].
-	e := unsafe.Pointer(ends)
-	const eb = segment / 2 * 4 // byte offset of the second half's
-	s := uintptr(0)
-	for at := 0; at < len(t); {
-		seg := t[at : at+min(len(t)-at, segment)]
-		mid := len(seg) / 2
-		if mid < m.maxLen+16 {
-			mid = 0 // too short to split: one stream (the second)
-		}
-		// The second stream's start state.
-		sb := uintptr(0)
-		if mid > 0 {
-			for _, c := range seg[mid-m.maxLen : mid] {
-				sb = uintptr(*(*uint16)(unsafe.Add(delta, (sb*k+uintptr(class[c]))*2)) &^ hasOut)
-			}
-		} else {
-			sb = s
-		}
-		// The second stream's 4-gram window (the three bytes before it).
-		var winb uint64
-		if at+mid >= 3 {
-			winb = uint64(t[at+mid-3])<<16 | uint64(t[at+mid-2])<<8 | uint64(t[at+mid-1])
-		}
-		tp := unsafe.Pointer(unsafe.SliceData(seg))
-		tb := unsafe.Add(tp, mid)
-		na, nb := uintptr(0), uintptr(0)
-		var va, vb uint16
-		for j := uintptr(0); j < uintptr(mid); j++ {
-			ca, cb := *(*uint8)(unsafe.Add(tp, j)), *(*uint8)(unsafe.Add(tb, j))
-			win = win<<8 | uint64(ca)
-			winb = winb<<8 | uint64(cb)
-			sum += int32(*(*int8)(unsafe.Add(w, ((win&0xFFFFFFFF)*k4)>>shift))) + int32(*(*int8)(unsafe.Add(w, ((winb&0xFFFFFFFF)*k4)>>shift)))
-			va = *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[ca]))*2))
-			vb = *(*uint16)(unsafe.Add(delta, (sb*k+uintptr(class[cb]))*2))
-			s = uintptr(va &^ hasOut)
-			sb = uintptr(vb &^ hasOut)
-			*(*uint32)(unsafe.Add(e, na*4)) = uint32(j)<<16 | uint32(va)
-			*(*uint32)(unsafe.Add(e, eb+nb*4)) = uint32(j)<<16 | uint32(vb)
-			na += uintptr(va >> 15)
-			nb += uintptr(vb >> 15)
-		}
-		// The second half is one byte longer when len(seg) is odd, and
-		// all of seg when it was not split.
-		for j := uintptr(mid); j < uintptr(len(seg)-mid); j++ {
-			cb := *(*uint8)(unsafe.Add(tb, j))
-			winb = winb<<8 | uint64(cb)
-			sum += int32(*(*int8)(unsafe.Add(w, ((winb&0xFFFFFFFF)*k4)>>shift)))
-			vb = *(*uint16)(unsafe.Add(delta, (sb*k+uintptr(class[cb]))*2))
-			sb = uintptr(vb &^ hasOut)
-			*(*uint32)(unsafe.Add(e, eb+nb*4)) = uint32(j)<<16 | uint32(vb)
-			nb += uintptr(vb >> 15)
-		}
-		s, win = sb, winb
-		for _, h := range ends[:na] {
-			hits = m.outputs(t, hits, at+int(h>>16), uintptr(h&^hasOut&0xFFFF))
-		}
-		for _, h := range ends[segment/2:][:nb] {
-			hits = m.outputs(t, hits, at+mid+int(h>>16), uintptr(h&^hasOut&0xFFFF))
-		}
-		at += len(seg)
-	}
-	return hits, sum
 }
 
 // outputs appends the keywords that end at t[i] in state s and satisfy
