@@ -41,6 +41,13 @@ func findPayloads(s string, percent int, dst []byte, ps []payload) ([]byte, []pa
 		if !isB64(s[p]) {
 			continue
 		}
+		// A run of minRun covering p holds the eight bytes that end at p
+		// (when it starts at least seven bytes before p) or the eight that
+		// start there (else it reaches at least nine bytes past p): test
+		// those first, without a branch per byte. Words seldom pass.
+		if !(p >= 7 && allB64(s[p-7:p+1])) && !(p+8 <= len(s) && allB64(s[p:p+8])) {
+			continue
+		}
 		i, j := p, p+1
 		for i > 0 && isB64(s[i-1]) {
 			i--
@@ -128,6 +135,13 @@ var b64Kind = func() (k [256]uint8) {
 }()
 
 func isB64(c byte) bool { return b64Kind[c]&1 != 0 }
+
+// allB64 reports whether the eight bytes of s (len(s) == 8) are all
+// base64 characters.
+func allB64(s string) bool {
+	_ = s[7]
+	return b64Kind[s[0]]&b64Kind[s[1]]&b64Kind[s[2]]&b64Kind[s[3]]&b64Kind[s[4]]&b64Kind[s[5]]&b64Kind[s[6]]&b64Kind[s[7]]&1 != 0
+}
 
 // mixedB64 rejects runs that are plain words, paths or identifiers: base64
 // of text has upper and lower case letters and no '=' but at its end.
