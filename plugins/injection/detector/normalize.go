@@ -117,7 +117,19 @@ func Normalize(dst []byte, s string, st *Stats) []byte {
 				for end := min(i+8, len(s)); i < end; {
 					k = plainKind[s[i]]
 					if runStop[prev<<2|k] {
-						break run
+						// A Latin-1 letter that folds to one ASCII letter
+						// ("é", "ü": most accented letters of Western
+						// European text) stays in the run, as a letter;
+						// the rest ends it.
+						if s[i] != 0xC3 || i+1 >= len(s) || s[i+1]&0xC0 != 0x80 || latin1Letter[s[i+1]&0x3F] == 0 {
+							break run
+						}
+						*(*byte)(unsafe.Add(p, o)) = latin1Letter[s[i+1]&0x3F]
+						o++
+						i += 2
+						end = min(end+1, len(s))
+						prev = kLetter
+						continue
 					}
 					*(*byte)(unsafe.Add(p, o)) = lowerASCII[s[i]]
 					o++
@@ -521,6 +533,17 @@ var latin1 = [64]string{
 	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
 	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
 }
+
+// latin1Letter is latin1's single ASCII letter for U+00C0-U+00FF
+// (index r-0xC0), or 0 (an expansion, or a rune kept).
+var latin1Letter = func() (t [64]byte) {
+	for i, e := range latin1 {
+		if len(e) == 1 && 'a' <= e[0] && e[0] <= 'z' {
+			t[i] = e[0]
+		}
+	}
+	return t
+}()
 
 // latinA folds U+0100-U+017F (Latin Extended-A) to base letters.
 const latinA = "aaaaaaccccccccdd" + "ddeeeeeeeeeegggg" + "gggghhhhiiiiiiii" + "iijjjjkkklllllll" +

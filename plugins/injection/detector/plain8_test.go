@@ -2,6 +2,7 @@ package detector
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -53,5 +54,34 @@ func TestPlain8(t *testing.T) {
 			}
 		}
 		check(b)
+	}
+}
+
+// TestNormalizeLatin1InRun checks that a Latin-1 letter inside a run of
+// plain ASCII (which the fast path folds in place) normalises as its
+// ASCII fold would, wherever it sits in a word, and that the words
+// around it are still folded (leet, look-alikes) as before.
+func TestNormalizeLatin1InRun(t *testing.T) {
+	for r := rune(0xC0); r <= 0xFF; r++ {
+		fold := latin1[r-0xC0]
+		if fold == "" {
+			continue
+		}
+		for _, tmpl := range []string{"abcdefgh ijk%slmnop qrs", "%sabcdefghij, klm", "Hello, w%srld. 1gn0r3 %s", "xy %s%s zz", "a.%s.b"} {
+			var a, b []byte
+			for _, part := range strings.SplitAfter(tmpl, "%s") {
+				if p, ok := strings.CutSuffix(part, "%s"); ok {
+					a = append(append(a, p...), string(r)...)
+					b = append(append(b, p...), fold...)
+				} else {
+					a, b = append(a, part...), append(b, part...)
+				}
+			}
+			var sa, sb Stats
+			na, nb := Normalize(nil, string(a), &sa), Normalize(nil, string(b), &sb)
+			if string(na) != string(nb) || sa.Leet != sb.Leet || sa.Homoglyphs != sb.Homoglyphs {
+				t.Errorf("%q: %q (leet %d), %q: %q (leet %d)", a, na, sa.Leet, b, nb, sb.Leet)
+			}
+		}
 	}
 }
