@@ -235,31 +235,33 @@ func (m *matcher) scanHits(t []byte, hits []hit, ends *[segment]uint32) []hit {
 			nb += uintptr(vb >> 15)
 		}
 		s = sb
-		for _, h := range ends[:na] {
-			hits = m.outputs(t, hits, at+int(h>>16), uintptr(h&^hasOut&0xFFFF))
-		}
-		for _, h := range ends[segment/2:][:nb] {
-			hits = m.outputs(t, hits, at+mid+int(h>>16), uintptr(h&^hasOut&0xFFFF))
-		}
+		hits = m.appendOutputs(t, hits, ends[:na], at)
+		hits = m.appendOutputs(t, hits, ends[segment/2:][:nb], at+mid)
 		at += len(seg)
 	}
 	return hits
 }
 
-// outputs appends the keywords that end at t[i] in state s and satisfy
-// their boundary rules.
-func (m *matcher) outputs(t []byte, hits []hit, i int, s uintptr) []hit {
-	for _, id := range m.outs[m.outIdx[s]:m.outIdx[s+1]] {
-		kw := &m.kw[id]
-		end := i + 1
-		start := end - len(kw.text)
-		if kw.wordStart && start > 0 && wordBefore(t[:start]) {
-			continue
+// appendOutputs appends the keywords that end where the transitions ends
+// (position from base << 16 | transition) that scanHits recorded lead
+// to a state with outputs, and satisfy their boundary rules, in order:
+// one call for all of them rather than one per transition (a call costs
+// more than the loop inside Wasm).
+func (m *matcher) appendOutputs(t []byte, hits []hit, ends []uint32, base int) []hit {
+	for _, h := range ends {
+		i, s := base+int(h>>16), h&^hasOut&0xFFFF
+		for _, id := range m.outs[m.outIdx[s]:m.outIdx[s+1]] {
+			kw := &m.kw[id]
+			end := i + 1
+			start := end - len(kw.text)
+			if kw.wordStart && start > 0 && wordBefore(t[:start]) {
+				continue
+			}
+			if !kw.stem && end < len(t) && wordAfter(t[end:]) {
+				continue
+			}
+			hits = append(hits, hit{id, int32(start), int32(end)})
 		}
-		if !kw.stem && end < len(t) && wordAfter(t[end:]) {
-			continue
-		}
-		hits = append(hits, hit{id, int32(start), int32(end)})
 	}
 	return hits
 }

@@ -19,7 +19,7 @@ func refScan(m *matcher, t []byte) []hit {
 		v := m.delta[int(s)*int(m.k)+int(m.class[c])]
 		s = uintptr(v &^ hasOut)
 		if v&hasOut != 0 {
-			hits = m.outputs(t, hits, i, s)
+			hits = m.appendOutputs(t, hits, []uint32{uint32(v)}, i)
 		}
 	}
 	return hits
