@@ -100,7 +100,7 @@ func FuzzLogitText(f *testing.F) {
 				t.Fatalf("%q (block %d): LogitText %v, Logit(AppendFeatures) %v", s, m.Block, got, want)
 			}
 			// The scan's fused loop (keywords and 4-grams in one pass).
-			_, p := sig.m.scanGrams(n, nil, m)
+			_, p := sig.m.scanGrams(n, nil, m, new([segment]uint32))
 			if got := p.logit(m); got != want && !(got != got && want != want) {
 				t.Fatalf("%q (block %d): scanGrams %v, Logit(AppendFeatures) %v", s, m.Block, got, want)
 			}

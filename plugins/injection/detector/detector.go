@@ -157,15 +157,16 @@ type Scanner struct {
 	hits  []hit
 	prog  []int32
 	idx   []uint32
-	dense dense // the main text's structure features (Features)
-	pd    dense // a payload's
+	ends  *[segment]uint32 // the keyword scan's scratch
+	dense dense            // the main text's structure features (Features)
+	pd    dense            // a payload's
 	stats Stats
 	pst   Stats
 }
 
 // NewScanner returns a Scanner of d.
 func (d *Detector) NewScanner() *Scanner {
-	return &Scanner{d: d, prog: make([]int32, d.sig.nsteps)}
+	return &Scanner{d: d, prog: make([]int32, d.sig.nsteps), ends: new([segment]uint32)}
 }
 
 // Scan scores text. data marks content the user did not write (tool
@@ -264,7 +265,7 @@ func (s *Scanner) scanOne(text string, st *Stats, data bool, f *fired, d *dense)
 	s.norm = append(s.norm, ' ')
 	// One pass for the keywords and the model's 4-grams.
 	var p pool
-	s.hits, p = s.d.sig.m.scanGrams(s.norm, s.hits[:0], s.d.model)
+	s.hits, p = s.d.sig.m.scanGrams(s.norm, s.hits[:0], s.d.model, s.ends)
 	s.d.sig.eval(s.hits, s.prog, data, f)
 	d.set(f, len(s.norm))
 	return Sigmoid(p.logit(s.d.model) + s.d.model.DenseLogit(d[:]))

@@ -26,6 +26,7 @@ type matcher struct {
 	outIdx []int32  // outputs of state s: outs[outIdx[s]:outIdx[s+1]]
 	outs   []int32
 	kw     []keyword
+	maxLen int // the longest keyword's length (bytes)
 }
 
 type keyword struct {
@@ -139,81 +140,128 @@ func newMatcher(kws []keyword) (*matcher, error) {
 		m.outs = append(m.outs, outs[s]...)
 	}
 	m.outIdx[states] = int32(len(m.outs))
+	if err := m.setMaxLen(); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// setMaxLen records the longest keyword's length, which scanHits relies
+// on.
+func (m *matcher) setMaxLen() error {
+	m.maxLen = 0
+	for _, kw := range m.kw {
+		m.maxLen = max(m.maxLen, len(kw.text))
+	}
+	if m.maxLen > segment/8 {
+		return errors.New("detector: a keyword is too long for the scan's segments")
+	}
+	return nil
 }
 
 // scan appends to hits every keyword occurrence in t that satisfies its
 // boundary rules, in order of end position.
 func (m *matcher) scan(t []byte, hits []hit) []hit {
-	hits, _ = m.scanGrams(t, hits, &zeroModel)
+	return m.scanHits(t, hits, new([segment]uint32))
+}
+
+// scanGrams is scan that also sums the model's character 4-gram weights
+// over t (see Model.LogitText) and returns their pool.
+// ends is scanHits' scratch.
+func (m *matcher) scanGrams(t []byte, hits []hit, md *Model, ends *[segment]uint32) ([]hit, pool) {
+	return m.scanHits(t, hits, ends), md.gramPool(t)
+}
+
+// segment is the most bytes scanHits runs its two streams over at once.
+const segment = 4096
+
+// scanHits is scan. The automaton's loop is bound by the latency of its
+// chain of loads (a byte's class, then the next state), so it runs two
+// streams at once over the two halves of each segment of t: the second
+// half's stream starts maxLen bytes early from the root, which puts it
+// in the state a single stream would have reached (an Aho-Corasick
+// state is the longest suffix of the text read that is a keyword
+// prefix, at most maxLen bytes long). The loop has no branch per byte
+// (a taken branch costs a dispatch inside Wasm): instead of testing
+// whether a transition reaches a state with outputs, it writes the
+// position and transition into a buffer and advances the write index by
+// the hasOut bit; the outputs are appended afterwards in position order.
+// ends is scratch.
+func (m *matcher) scanHits(t []byte, hits []hit, ends *[segment]uint32) []hit {
+	// Every entry of delta is a valid state and every row has k cells, so
+	// the unchecked loads below stay in bounds; they save a bounds check
+	// per byte, which costs ~30% inside Wasm.
+	delta, class, k := unsafe.Pointer(unsafe.SliceData(m.delta)), &m.class, uintptr(m.k)
+	// Positions and transitions: the first half's from ends[0], the
+	// second's from ends[segment/2].
+	e := unsafe.Pointer(ends)
+	const eb = segment / 2 * 4 // byte offset of the second half's
+	s := uintptr(0)
+	for at := 0; at < len(t); {
+		seg := t[at : at+min(len(t)-at, segment)]
+		mid := len(seg) / 2
+		if mid < m.maxLen+16 {
+			mid = 0 // too short to split: one stream (the second)
+		}
+		// The second stream's start state.
+		sb := uintptr(0)
+		if mid > 0 {
+			for _, c := range seg[mid-m.maxLen : mid] {
+				sb = uintptr(*(*uint16)(unsafe.Add(delta, (sb*k+uintptr(class[c]))*2)) &^ hasOut)
+			}
+		} else {
+			sb = s
+		}
+		tp := unsafe.Pointer(unsafe.SliceData(seg))
+		tb := unsafe.Add(tp, mid)
+		na, nb := uintptr(0), uintptr(0)
+		var va, vb uint16
+		for j := uintptr(0); j < uintptr(mid); j++ {
+			va = *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[*(*uint8)(unsafe.Add(tp, j))]))*2))
+			vb = *(*uint16)(unsafe.Add(delta, (sb*k+uintptr(class[*(*uint8)(unsafe.Add(tb, j))]))*2))
+			s = uintptr(va &^ hasOut)
+			sb = uintptr(vb &^ hasOut)
+			*(*uint32)(unsafe.Add(e, na*4)) = uint32(j)<<16 | uint32(va)
+			*(*uint32)(unsafe.Add(e, eb+nb*4)) = uint32(j)<<16 | uint32(vb)
+			na += uintptr(va >> 15)
+			nb += uintptr(vb >> 15)
+		}
+		// The second half is one byte longer when len(seg) is odd, and
+		// all of seg when it was not split.
+		for j := uintptr(mid); j < uintptr(len(seg)-mid); j++ {
+			vb = *(*uint16)(unsafe.Add(delta, (sb*k+uintptr(class[*(*uint8)(unsafe.Add(tb, j))]))*2))
+			sb = uintptr(vb &^ hasOut)
+			*(*uint32)(unsafe.Add(e, eb+nb*4)) = uint32(j)<<16 | uint32(vb)
+			nb += uintptr(vb >> 15)
+		}
+		s = sb
+		hits = m.appendOutputs(t, hits, ends[:na], at)
+		hits = m.appendOutputs(t, hits, ends[segment/2:][:nb], at+mid)
+		at += len(seg)
+	}
 	return hits
 }
 
-// zeroModel lets scan share scanGrams' loop.
-var zeroModel = Model{DimLog2: 8, Scale: 1, Weights: make([]int8, 1<<8)}
-
-// scanGrams is scan that also sums, in the same loop, the model's
-// character 4-gram weights over t (see Model.LogitText) and returns the
-// sum and the number of 4-grams: one pass over the text instead of two
-// is measurable inside Wasm.
-func (m *matcher) scanGrams(t []byte, hits []hit, md *Model) ([]hit, pool) {
-	w, shift := unsafe.Pointer(unsafe.SliceData(md.Weights)), uint64(64-md.DimLog2)
-	var p pool
-	p.init(md)
-	var win uint64
-	// Every entry of delta is a valid state and every row has k cells, so
-	// the unchecked loads below stay in bounds; they save a bounds check
-	// per byte, which costs ~30% inside Wasm. Indexes into the weights
-	// are < 2^DimLog2 = len(md.Weights) by construction.
-	delta, class, k := unsafe.Pointer(unsafe.SliceData(m.delta)), &m.class, uintptr(m.k)
-	s := uintptr(0)
-	i := 0
-	// The first three bytes make no 4-gram: a separate loop, so that the
-	// main one has no branch for it (a branch costs a dispatch in Wasm).
-	for ; i < min(3, len(t)); i++ {
-		b := t[i]
-		win = win<<8 | uint64(b)
-		v := *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[b]))*2))
-		s = uintptr(v &^ hasOut)
-		if v&hasOut != 0 {
-			hits = m.outputs(t, hits, i, s)
-		}
-	}
-	// Block by block (the model's pooled windows): the inner loop is the
-	// same one branch per byte; a block's end costs a few operations.
-	for i < len(t) {
-		// A range over the block's bytes: no bounds check per byte.
-		blk := t[i : i+min(len(t)-i, p.block)]
-		var sum int32
-		for _, b := range blk {
-			win = win<<8 | uint64(b)
-			sum += int32(*(*int8)(unsafe.Add(w, uintptr(((win&0xFFFFFFFF)*k4)>>shift))))
-			v := *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[b]))*2))
-			s = uintptr(v &^ hasOut)
-			if v&hasOut != 0 {
-				hits = m.outputs(t, hits, i, s)
+// appendOutputs appends the keywords that end where the transitions ends
+// (position from base << 16 | transition) that scanHits recorded lead
+// to a state with outputs, and satisfy their boundary rules, in order:
+// one call for all of them rather than one per transition (a call costs
+// more than the loop inside Wasm).
+func (m *matcher) appendOutputs(t []byte, hits []hit, ends []uint32, base int) []hit {
+	for _, h := range ends {
+		i, s := base+int(h>>16), h&^hasOut&0xFFFF
+		for _, id := range m.outs[m.outIdx[s]:m.outIdx[s+1]] {
+			kw := &m.kw[id]
+			end := i + 1
+			start := end - len(kw.text)
+			if kw.wordStart && start > 0 && wordBefore(t[:start]) {
+				continue
 			}
-			i++
+			if !kw.stem && end < len(t) && wordAfter(t[end:]) {
+				continue
+			}
+			hits = append(hits, hit{id, int32(start), int32(end)})
 		}
-		p.add(sum, len(blk))
-	}
-	return hits, p
-}
-
-// outputs appends the keywords that end at t[i] in state s and satisfy
-// their boundary rules.
-func (m *matcher) outputs(t []byte, hits []hit, i int, s uintptr) []hit {
-	for _, id := range m.outs[m.outIdx[s]:m.outIdx[s+1]] {
-		kw := &m.kw[id]
-		end := i + 1
-		start := end - len(kw.text)
-		if kw.wordStart && start > 0 && wordBefore(t[:start]) {
-			continue
-		}
-		if !kw.stem && end < len(t) && wordAfter(t[end:]) {
-			continue
-		}
-		hits = append(hits, hit{id, int32(start), int32(end)})
 	}
 	return hits
 }

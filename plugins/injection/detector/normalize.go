@@ -98,15 +98,16 @@ func Normalize(dst []byte, s string, st *Stats) []byte {
 			p := unsafe.Pointer(unsafe.SliceData(dst))
 		run:
 			for i < len(s) {
-				// Eight letters and single spaces at once (most of prose).
+				// Eight plain bytes at once (most of prose).
 				if i+8 <= len(s) {
-					x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
-					if sp, ok := letters8(x); ok && sp&(uint64(prev&(prev>>1)&1)<<7) == 0 { // no space after a space
-						binary.LittleEndian.PutUint64(unsafe.Slice((*byte)(unsafe.Add(p, o)), 8), x|0x2020202020202020)
-						if sp != 0 {
-							lb = o + 8 - bits.LeadingZeros64(sp)/8 // after the last space
+					x := load64(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+					if sp, ok := plain8(x); ok && sp&(uint64(prev&(prev>>1)&1)<<7) == 0 { // no space after a space
+						lx, bd := lower8(x)
+						store64(unsafe.Add(p, o), lx)
+						if bd != 0 {
+							lb = o + 8 - bits.LeadingZeros64(bd)/8 // after the last boundary
 						}
-						prev = kLetter + uint8(sp>>63)<<1
+						prev = kLetter + uint8(bd>>63) + uint8(sp>>63) // the last byte's kind
 						o += 8
 						i += 8
 						continue
@@ -116,7 +117,19 @@ func Normalize(dst []byte, s string, st *Stats) []byte {
 				for end := min(i+8, len(s)); i < end; {
 					k = plainKind[s[i]]
 					if runStop[prev<<2|k] {
-						break run
+						// A Latin-1 letter that folds to one ASCII letter
+						// ("é", "ü": most accented letters of Western
+						// European text) stays in the run, as a letter;
+						// the rest ends it.
+						if s[i] != 0xC3 || i+1 >= len(s) || s[i+1]&0xC0 != 0x80 || latin1Letter[s[i+1]&0x3F] == 0 {
+							break run
+						}
+						*(*byte)(unsafe.Add(p, o)) = latin1Letter[s[i+1]&0x3F]
+						o++
+						i += 2
+						end = min(end+1, len(s))
+						prev = kLetter
+						continue
 					}
 					*(*byte)(unsafe.Add(p, o)) = lowerASCII[s[i]]
 					o++
@@ -287,6 +300,15 @@ func Normalize(dst []byte, s string, st *Stats) []byte {
 	return dst
 }
 
+// load64 reads the eight bytes at p as a little-endian number (one load
+// on a little-endian machine). Through an array pointer, not
+// unsafe.Slice: inside Wasm, unsafe.Slice calls a function to check its
+// length, on every use.
+func load64(p unsafe.Pointer) uint64 { return binary.LittleEndian.Uint64((*[8]byte)(p)[:]) }
+
+// store64 writes x at p, little-endian.
+func store64(p unsafe.Pointer, x uint64) { binary.LittleEndian.PutUint64((*[8]byte)(p)[:], x) }
+
 // Kinds of ASCII bytes for Normalize.
 const (
 	aPunct = iota
@@ -351,22 +373,34 @@ var plainKind, lowerASCII = func() (k, l [256]uint8) {
 	return k, l
 }()
 
-// letters8 reports whether the eight bytes of x (little-endian) are all
-// ASCII letters or spaces with no two spaces in a row, and returns the
-// spaces' mask (0x80 in each space byte).
-func letters8(x uint64) (spaces uint64, ok bool) {
-	const hi, lo7, sp = 0x8080808080808080, 0x7F7F7F7F7F7F7F7F, 0x2020202020202020
-	if x&hi != 0 {
-		return 0, false
-	}
-	// Every byte is below 0x80, so these per-byte sums never carry into
-	// the next byte.
-	l := x | sp                            // letters in lower case
-	ge := (l + 0x1F1F1F1F1F1F1F1F) & hi    // >= 'a'
-	gt := (l + 0x0505050505050505) & hi    // > 'z'
-	y := x ^ sp                            // 0 in the spaces
+// plain8 reports whether the eight bytes of x (little-endian) are all
+// plain ASCII (plainKind: letters, punctuation other than '%', '@' and
+// '$', spaces) with no two spaces in a row, and returns the mask (0x80
+// in each byte) of its spaces. No branch: each class is a range test by
+// one addition per bound. (plain8 and lower8 are two functions so that
+// the compiler inlines both.)
+func plain8(x uint64) (spaces uint64, ok bool) {
+	const hi, lo7 = 0x8080808080808080, 0x7F7F7F7F7F7F7F7F
+	// In a byte below 0x80, adding 0x80-n never carries into the next
+	// one and sets 0x80 where the byte is >= n (a byte >= 0x80 is not
+	// plain anyway). Note that + and | bind alike in Go.
+	y := x ^ 0x2020202020202020            // 0 in the spaces
 	spaces = ^(((y & lo7) + lo7) | y) & hi // bytes equal to ' '
-	return spaces, ge&^gt|spaces == hi && spaces&(spaces<<8) == 0
+	// Bytes >= 0x80, control characters, DEL, digits, '$', '%' and '@'
+	// are not plain: >= 0x80, < 0x21 but not a space, >= 0x7f, in
+	// [0x30, 0x3a), [0x24, 0x26) or [0x40, 0x41).
+	bad := x | ^(x+0x5F5F5F5F5F5F5F5F)&^spaces | (x + 0x0101010101010101) |
+		(x+0x5050505050505050)&^(x+0x4646464646464646) | (x+0x5C5C5C5C5C5C5C5C)&^(x+0x5A5A5A5A5A5A5A5A) |
+		(x+0x4040404040404040)&^(x+0x3F3F3F3F3F3F3F3F)
+	return spaces, bad&hi == 0 && spaces&(spaces<<8) == 0
+}
+
+// lower8 returns x, eight plain bytes (plain8), in lower case, and the
+// mask of its boundaries (spaces and punctuation).
+func lower8(x uint64) (lower, bounds uint64) {
+	const hi = 0x8080808080808080
+	upper := (x + 0x3F3F3F3F3F3F3F3F) &^ (x + 0x2525252525252525) & hi                  // [0x41, 0x5b)
+	return x + upper>>2, hi &^ (upper | (x+0x1F1F1F1F1F1F1F1F)&^(x+0x0505050505050505)) // not a letter
 }
 
 // runStop[prev<<2|k] says whether the fast path stops at a byte of kind
@@ -499,6 +533,17 @@ var latin1 = [64]string{
 	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
 	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
 }
+
+// latin1Letter is latin1's single ASCII letter for U+00C0-U+00FF
+// (index r-0xC0), or 0 (an expansion, or a rune kept).
+var latin1Letter = func() (t [64]byte) {
+	for i, e := range latin1 {
+		if len(e) == 1 && 'a' <= e[0] && e[0] <= 'z' {
+			t[i] = e[0]
+		}
+	}
+	return t
+}()
 
 // latinA folds U+0100-U+017F (Latin Extended-A) to base letters.
 const latinA = "aaaaaaccccccccdd" + "ddeeeeeeeeeegggg" + "gggghhhhiiiiiiii" + "iijjjjkkklllllll" +

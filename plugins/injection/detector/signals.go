@@ -290,6 +290,7 @@ type signals struct {
 	byClass [][]ruleAt // per class: rule steps it can complete, last step first
 	offset  []int32    // per rule: index of its first step in a progress array
 	nsteps  int
+	unset   []int32 // nsteps entries of "no progress", copied into prog by eval
 }
 
 type ruleAt struct{ rule, step int32 }
@@ -361,6 +362,10 @@ func indexRules(m *matcher, rot []bool) *signals {
 		s.offset[i] = int32(s.nsteps)
 		s.nsteps += len(r.steps)
 	}
+	s.unset = make([]int32, s.nsteps)
+	for i := range s.unset {
+		s.unset[i] = -1 << 30
+	}
 	for i := len(rules) - 1; i >= 0; i-- {
 		for j := len(rules[i].steps) - 1; j >= 0; j-- {
 			c := rules[i].steps[j]
@@ -412,10 +417,8 @@ type fired struct {
 // eval runs the rules over hits (in end order). prog is scratch of at
 // least s.nsteps entries.
 func (s *signals) eval(hits []hit, prog []int32, data bool, f *fired) {
-	for i := range prog[:s.nsteps] {
-		prog[i] = -1 << 30
-	}
-	notEnd := int32(-1 << 30) // end of the last cNot keyword
+	copy(prog[:s.nsteps], s.unset) // one copy, not a loop with a branch per entry (Wasm)
+	notEnd := int32(-1 << 30)      // end of the last cNot keyword
 	for _, h := range hits {
 		kw := &s.m.kw[h.kw]
 		if kw.class == cNot {

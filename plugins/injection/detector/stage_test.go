@@ -33,8 +33,9 @@ func BenchmarkStages(b *testing.B) {
 	})
 	b.Run("match", func(b *testing.B) {
 		var hits []hit
+		ends := new([segment]uint32)
 		for b.Loop() {
-			hits = s.m.scan(norm, hits[:0])
+			hits = s.m.scanHits(norm, hits[:0], ends)
 		}
 	})
 	b.Run("payloads", func(b *testing.B) {
@@ -78,8 +79,8 @@ func BenchmarkStageNormASCII(b *testing.B) {
 	}
 }
 
-// BenchmarkStageMatchModel compares the keyword scan and the model in two
-// passes with the fused pass the scanner uses.
+// BenchmarkStageMatchModel compares the keyword scan and LogitText with
+// scanGrams, which the scanner uses (model with 64-feature blocks).
 func BenchmarkStageMatchModel(b *testing.B) {
 	var st Stats
 	norm := Normalize(nil, stagePrompt(), &st)
@@ -87,15 +88,17 @@ func BenchmarkStageMatchModel(b *testing.B) {
 	m := &Model{DimLog2: 17, Weights: make([]int8, 1<<17), Scale: 1, Block: 64}
 	var hits []hit
 	b.Run("two-pass", func(b *testing.B) {
+		ends := new([segment]uint32)
 		for b.Loop() {
-			hits = s.m.scan(norm, hits[:0])
+			hits = s.m.scanHits(norm, hits[:0], ends)
 			m.LogitText(norm)
 		}
 	})
 	b.Run("fused", func(b *testing.B) {
+		ends := new([segment]uint32)
 		for b.Loop() {
 			var p pool
-			hits, p = s.m.scanGrams(norm, hits[:0], m)
+			hits, p = s.m.scanGrams(norm, hits[:0], m, ends)
 			p.logit(m)
 		}
 	})

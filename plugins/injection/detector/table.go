@@ -191,5 +191,8 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 			return nil, nil, errors.New("detector: dfa.bin: output out of range")
 		}
 	}
+	if err := m.setMaxLen(); err != nil {
+		return nil, nil, err
+	}
 	return m, rot, nil
 }
