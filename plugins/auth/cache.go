@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/subtle"
 	"hash/maphash"
 	"time"
 	"unsafe"
@@ -79,21 +78,24 @@ type cacheEntry struct {
 
 func newCredCache() *credCache { return &credCache{seed: maphash.MakeSeed()} }
 
-// get returns the entry of cred valid at now, or nil. An entry that is no
-// longer valid at now is dropped (the slow path then says why).
-func (c *credCache) get(cred string, now time.Time) *cacheEntry {
+// get returns the entry of cred valid at now(), or nil. An entry that is
+// no longer valid is dropped (the slow path then says why). now is called
+// only for an entry with time checks.
+func (c *credCache) get(cred string, now func() time.Time) *cacheEntry {
 	if len(cred) > cacheMaxCred {
 		return nil
 	}
 	h := maphash.String(c.seed, cred)
 	e := &c.slots[h&(cacheSlots-1)]
-	if !e.used || e.hash != h || len(e.cred) != len(cred) || subtle.ConstantTimeCompare(e.cred, unsafe.Slice(unsafe.StringData(cred), len(cred))) != 1 {
+	if !e.used || e.hash != h || len(e.cred) != len(cred) || !equalCT(e.cred, cred) {
 		return nil
 	}
-	if !e.expires.IsZero() && !now.Add(-e.leeway).Before(e.expires) ||
-		!e.notBefore.IsZero() && now.Add(e.leeway).Before(e.notBefore) {
-		e.used = false
-		return nil
+	if !e.expires.IsZero() || !e.notBefore.IsZero() {
+		if t := now(); !e.expires.IsZero() && !t.Add(-e.leeway).Before(e.expires) ||
+			!e.notBefore.IsZero() && t.Add(e.leeway).Before(e.notBefore) {
+			e.used = false
+			return nil
+		}
 	}
 	c.hits++
 	return e
@@ -121,4 +123,22 @@ func (c *credCache) len() int {
 		}
 	}
 	return n
+}
+
+// equalCT reports whether a and b, of the same length, are equal, in a time
+// that depends on their length alone (as subtle.ConstantTimeCompare): it
+// ORs together the differences of 8-byte words, then of the last bytes,
+// and looks at the result once, at the end. Eight bytes at a time is a
+// third of the loop's turns for a typical key.
+func equalCT(a []byte, b string) bool {
+	n := min(len(a), len(b))
+	var d uint64
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		d |= *(*uint64)(unsafe.Pointer(&a[i])) ^ *(*uint64)(unsafe.Pointer(unsafe.StringData(b[i:])))
+	}
+	for ; i < n; i++ {
+		d |= uint64(a[i] ^ b[i])
+	}
+	return d == 0 && len(a) == len(b)
 }

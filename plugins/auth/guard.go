@@ -506,10 +506,11 @@ func (a *auth) request(x *ward.Exchange, v *ward.Verdict) {
 		a.deny(v, header+": malformed credential")
 		return
 	}
-	now := a.now()
-	if e := a.cache.get(cred, now); e != nil {
+	// The clock is read only by a check that needs it (an expiring
+	// credential): reading it is a call out of the guest.
+	if e := a.cache.get(cred, a.now); e != nil {
 		a.allow(v, e.method, e.subject, e.keyID, e.roles)
-	} else if !a.verify(v, cred, dots, now) {
+	} else if !a.verify(v, cred, dots) {
 		return
 	}
 	if a.strip {
@@ -527,7 +528,7 @@ func (a *auth) request(x *ward.Exchange, v *ward.Verdict) {
 // verify authenticates cred the slow way (the cache missed): it allows or
 // denies v and reports whether it allowed. An accepted credential is
 // cached with the time checks its acceptance depended on.
-func (a *auth) verify(v *ward.Verdict, cred string, dots int, now time.Time) bool {
+func (a *auth) verify(v *ward.Verdict, cred string, dots int) bool {
 	var e cacheEntry
 	switch {
 	case strings.HasPrefix(cred, token.Prefix):
@@ -535,7 +536,7 @@ func (a *auth) verify(v *ward.Verdict, cred string, dots int, now time.Time) boo
 			a.deny(v, "ward_token: not accepted")
 			return false
 		}
-		c, err := token.Verify(a.tokenSecret, cred, now, a.leeway)
+		c, err := token.Verify(a.tokenSecret, cred, a.now(), a.leeway)
 		if err != nil {
 			code := "invalid"
 			if te, ok := err.(*token.Error); ok {
@@ -551,7 +552,7 @@ func (a *auth) verify(v *ward.Verdict, cred string, dots int, now time.Time) boo
 			a.deny(v, "jwt: not accepted")
 			return false
 		}
-		id, err := a.jwt.verify(cred, now, a.leeway)
+		id, err := a.jwt.verify(cred, a.now(), a.leeway)
 		if err != nil {
 			a.deny(v, err.Error())
 			return false
@@ -568,7 +569,7 @@ func (a *auth) verify(v *ward.Verdict, cred string, dots int, now time.Time) boo
 			a.deny(v, "api_key: unknown")
 			return false
 		}
-		if !k.expires.IsZero() && !now.Before(k.expires) {
+		if !k.expires.IsZero() && !a.now().Before(k.expires) {
 			a.deny(v, "api_key: expired")
 			return false
 		}
