@@ -50,9 +50,13 @@ func ldstr(b []byte, off int) (string, int) {
 		return "", broken(b)
 	}
 	if n == 0 {
+		// Not a string at b[off]: off may be len(b), and a pointer
+		// past the end of b's array must not be kept.
 		return "", off
 	}
-	return unsafe.String(&b[off], n), off + int(n)
+	// 0 < n <= len(b)-off, so off indexes b: the address is taken without
+	// &b[off]'s bounds check, a compare and a branch per string in Wasm.
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off)), n), off + int(n)
 }
 
 // ldcount reads a list length at off and checks that the rest of b can
