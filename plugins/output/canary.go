@@ -116,17 +116,39 @@ func sipHash24(k0, k1 uint64, p []byte) uint64 {
 		v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
 		v0 ^= m
 	}
-	for i := len(p) - 1; i >= 0; i-- {
-		b |= uint64(p[i]) << (8 * uint(i))
+	// The last 0-7 bytes and the four final rounds without loops: in Wasm
+	// each turn of a loop is a fuel check and a branch (TestSipHashTail
+	// compares every length with a plain loop).
+	switch len(p) {
+	case 7:
+		b |= uint64(p[6]) << 48
+		fallthrough
+	case 6:
+		b |= uint64(p[5]) << 40
+		fallthrough
+	case 5:
+		b |= uint64(p[4]) << 32
+		fallthrough
+	case 4:
+		b |= uint64(binary.LittleEndian.Uint32(p))
+	case 3:
+		b |= uint64(p[2]) << 16
+		fallthrough
+	case 2:
+		b |= uint64(p[1]) << 8
+		fallthrough
+	case 1:
+		b |= uint64(p[0])
 	}
 	v3 ^= b
 	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
 	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
 	v0 ^= b
 	v2 ^= 0xff
-	for range 4 {
-		v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
-	}
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
 	return v0 ^ v1 ^ v2 ^ v3
 }
 
