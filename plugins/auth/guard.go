@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/wardgate/ward/plugins/auth/token"
 	"github.com/wardgate/ward/sdk/abi"
@@ -168,8 +170,26 @@ func validHeaderName(h string) bool { return abi.HeaderToken(h) && strings.ToLow
 // credentialShape reports whether cred is printable ASCII without spaces
 // and counts its dots, in one pass (a JWT is up to 8 KiB, and each pass
 // over it costs microseconds inside Wasm).
+//
+// Eight bytes at a time (SWAR): a block passes when no byte is below '!'
+// or above '~' (exact tests: the borrow or carry of one byte can only
+// spill into a byte above it after a byte already found), and its dots
+// are the bytes equal to '.', found exactly per byte. The rest byte by
+// byte. TestCredentialShape compares it with the byte loop.
 func credentialShape(cred string) (dots int, clean bool) {
-	for i := 0; i < len(cred); i++ {
+	const ones, highs uint64 = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(cred); i += 8 {
+		x := *(*uint64)(unsafe.Pointer(unsafe.StringData(cred[i:])))
+		low := (x - '!'*ones) &^ x & highs        // some byte < '!'
+		high := (x + (0x7f-'~')*ones | x) & highs // some byte > '~'
+		if low|high != 0 {
+			return 0, false
+		}
+		y := x ^ '.'*ones // zero where a dot was
+		dots += bits.OnesCount64(^((y&^highs + ^highs) | y | ^highs))
+	}
+	for ; i < len(cred); i++ {
 		c := cred[i]
 		if c <= ' ' || c > '~' {
 			return 0, false
