@@ -14,11 +14,13 @@ import (
 // k-word window found in the set marks those words as quoted. Overlapping
 // windows merge, so a run of n >= k quoted words is one finding.
 //
-// The set is built from the exchange's own system messages as the model
-// received them, the canary the request phase appended included (a few
-// microseconds per KB), and kept for the next calls with the same system
-// messages (load): every chunk of a stream, and, when no canary makes each
-// request's prompt its own, the other requests with that system prompt.
+// The set is of the exchange's own system messages as the model received
+// them, the canary the request phase appended included (building it costs
+// a few microseconds per KB), and is kept for the next calls with the same
+// system messages (load): every chunk of a stream and the other requests
+// with that system prompt. The canary, which differs per request, is left
+// out of the kept set; the windows that hold its words are added per
+// exchange on the side (loadCanary).
 // Hashes are 64 bits: a false match needs a collision between two
 // specific k-word windows, about 2^-64 each.
 
