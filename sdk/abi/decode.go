@@ -46,16 +46,19 @@ func ldstr(b []byte, off int) (string, int) {
 	}
 	n := uint(le32(b, off))
 	off += 4
-	if n > uint(len(b)-off) {
+	// One test for the common case, 0 < n <= len(b)-off (n-1 wraps
+	// around for n == 0): in Go's Wasm every branch taken is a jump
+	// through the function's dispatch loop.
+	if n-1 >= uint(len(b)-off) {
+		if n == 0 {
+			// Not a string at b[off]: off may be len(b), and a
+			// pointer past the end of b's array must not be kept.
+			return "", off
+		}
 		return "", broken(b)
 	}
-	if n == 0 {
-		// Not a string at b[off]: off may be len(b), and a pointer
-		// past the end of b's array must not be kept.
-		return "", off
-	}
-	// 0 < n <= len(b)-off, so off indexes b: the address is taken without
-	// &b[off]'s bounds check, a compare and a branch per string in Wasm.
+	// off indexes b: the address is taken without &b[off]'s bounds
+	// check.
 	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off)), n), off + int(n)
 }
 
