@@ -324,6 +324,10 @@ func TestEqualCT(t *testing.T) {
 		if n > 0 && (equalCT(a, string(a[:n-1])) || equalCT(a[:n-1], string(a))) {
 			t.Fatalf("len %d: texts of different lengths equal", n)
 		}
+		if !sameString(string(a), string(a)) || n > 0 && sameString(string(a), string(a[:n-1])) ||
+			n > 1 && sameString(string(a[1:]), string(a[:n-1])) {
+			t.Fatalf("len %d: sameString disagrees with ==", n)
+		}
 	}
 }
 

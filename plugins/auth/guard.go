@@ -500,7 +500,7 @@ func (a *auth) request(x *ward.Exchange, v *ward.Verdict) {
 	var header, cred string
 	for _, name := range a.headers {
 		for i := range x.Headers {
-			if k := x.Headers[i].Key; x.Headers[i].Value != "" && (k == name || strings.EqualFold(k, name)) {
+			if k := x.Headers[i].Key; x.Headers[i].Value != "" && (sameString(k, name) || strings.EqualFold(k, name)) {
 				header, cred = name, x.Headers[i].Value
 				break
 			}
@@ -513,7 +513,7 @@ func (a *auth) request(x *ward.Exchange, v *ward.Verdict) {
 		a.deny(v, "no credentials")
 		return
 	}
-	if header == "authorization" {
+	if sameString(header, "authorization") {
 		scheme, rest, ok := strings.Cut(cred, " ")
 		if !ok || !strings.EqualFold(scheme, "bearer") {
 			a.deny(v, "authorization: not a Bearer credential")
@@ -536,7 +536,7 @@ func (a *auth) request(x *ward.Exchange, v *ward.Verdict) {
 	if a.strip {
 		for _, name := range a.headers {
 			for i := range x.Headers {
-				if k := x.Headers[i].Key; k == name || strings.EqualFold(k, name) {
+				if k := x.Headers[i].Key; sameString(k, name) || strings.EqualFold(k, name) {
 					v.SetHeader(name, "")
 					break
 				}
