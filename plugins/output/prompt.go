@@ -199,12 +199,28 @@ func (p *promptIndex) inExtra(hk uint64) bool {
 // encodes texts.
 func sameTexts(key []byte, texts []string) bool {
 	for _, t := range texts {
-		if len(key) < 4 || binary.LittleEndian.Uint32(key) != uint32(len(t)) || string(key[4:4+len(t)]) != t {
+		if len(key) < 4 || binary.LittleEndian.Uint32(key) != uint32(len(t)) || !sameBytes(bstr(key[4:4+len(t)]), t) {
 			return false
 		}
 		key = key[4+len(t):]
 	}
 	return len(key) == 0
+}
+
+// sameBytes reports whether a and b, of the same length, are equal,
+// eight bytes at a time: Go's string comparison inside Wasm (memeqbody)
+// takes a loop turn per byte, and load compares whole system prompts.
+func sameBytes(a, b string) bool {
+	n := len(a)
+	if n < 8 {
+		return load64(a, 0) == load64(b, 0)
+	}
+	for i := 0; i < n-8; i += 8 {
+		if load64(a, i) != load64(b, i) {
+			return false
+		}
+	}
+	return load64(a, n-8) == load64(b, n-8) // the last word overlaps the one before
 }
 
 // use makes entry i's set the one in use.

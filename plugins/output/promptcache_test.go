@@ -235,3 +235,22 @@ func TestPromptLoadCanary(t *testing.T) {
 		}
 	}
 }
+
+// TestSameBytes: sameBytes agrees with == on strings of the same length,
+// with a difference at every position (inside the 8-byte blocks and in
+// the tail).
+func TestSameBytes(t *testing.T) {
+	for n := range 40 {
+		a := []byte(strings.Repeat("0123456789abcdefghij", 2)[:n])
+		if !sameBytes(string(a), string(a)) {
+			t.Fatalf("len %d: equal strings differ", n)
+		}
+		for i := range n {
+			b := append([]byte(nil), a...)
+			b[i] ^= 0x20
+			if sameBytes(string(a), string(b)) {
+				t.Fatalf("len %d: a difference at %d not seen", n, i)
+			}
+		}
+	}
+}

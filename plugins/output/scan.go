@@ -108,6 +108,16 @@ func (s *scanner) prepare(x *ward.Exchange) {
 	clear(s.system) // it aliases x
 }
 
+// canaryLead is "\n\n[ward:", which is eight bytes, as load64 reads it:
+// appendedCanary compares it in one go (Go's string comparison inside
+// Wasm takes a loop turn per byte).
+var canaryLead = load64(canaryLeadText, 0)
+
+const canaryLeadText = "\n\n" + canaryOpen
+
+// The array has a length only if canaryLeadText is eight bytes long.
+var _ = [1]struct{}{}[len(canaryLeadText)-8]
+
 // appendedLen is the length of what the request phase appends to the
 // first system message: "\n\n[ward:<token>]".
 const appendedLen = len("\n\n"+canaryOpen) + canaryLen + len(canaryClose)
@@ -126,7 +136,7 @@ func appendedCanary(x *ward.Exchange) string {
 		}
 		const n = appendedLen
 		t := m.Text
-		if len(t) < n || t[len(t)-n:len(t)-canaryLen-len(canaryClose)] != "\n\n"+canaryOpen || !strings.HasSuffix(t, canaryClose) {
+		if len(t) < n || load64(t, len(t)-n) != canaryLead || !strings.HasSuffix(t, canaryClose) {
 			return ""
 		}
 		tok := t[len(t)-canaryLen-len(canaryClose) : len(t)-len(canaryClose)]
