@@ -215,12 +215,14 @@ func sameBytes(a, b string) bool {
 	if n < 8 {
 		return load64(a, 0) == load64(b, 0)
 	}
+	pa, pb := unsafe.Pointer(unsafe.StringData(a)), unsafe.Pointer(unsafe.StringData(b))
 	for i := 0; i < n-8; i += 8 {
-		if load64(a, i) != load64(b, i) {
+		if *(*uint64)(unsafe.Add(pa, i)) != *(*uint64)(unsafe.Add(pb, i)) {
 			return false
 		}
 	}
-	return load64(a, n-8) == load64(b, n-8) // the last word overlaps the one before
+	// The last word overlaps the one before.
+	return *(*uint64)(unsafe.Add(pa, n-8)) == *(*uint64)(unsafe.Add(pb, n-8))
 }
 
 // use makes entry i's set the one in use.
