@@ -102,10 +102,12 @@ func ldmessages(b []byte, off int, dst []Message) ([]Message, int) {
 	dst = resize(dst, n)
 	for i := range dst {
 		m := &dst[i]
-		m.Turn, off = ld32(b, off)
-		var k byte
-		k, off = ld8(b, off)
-		m.Kind = Kind(k)
+		// turn (u32) and kind (u8) with one test.
+		if off > len(b)-5 {
+			m.Turn, m.Kind, off = 0, 0, broken(b)
+		} else {
+			m.Turn, m.Kind, off = le32(b, off), Kind(*(*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off+4))), off+5
+		}
 		m.Role, off = ldstr(b, off)
 		m.Name, off = ldstr(b, off)
 		m.Text, off = ldstr(b, off)
