@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/subtle"
 	"hash/maphash"
 	"time"
 	"unsafe"
@@ -79,21 +78,24 @@ type cacheEntry struct {
 
 func newCredCache() *credCache { return &credCache{seed: maphash.MakeSeed()} }
 
-// get returns the entry of cred valid at now, or nil. An entry that is no
-// longer valid at now is dropped (the slow path then says why).
-func (c *credCache) get(cred string, now time.Time) *cacheEntry {
+// get returns the entry of cred valid at now(), or nil. An entry that is
+// no longer valid is dropped (the slow path then says why). now is called
+// only for an entry with time checks.
+func (c *credCache) get(cred string, now func() time.Time) *cacheEntry {
 	if len(cred) > cacheMaxCred {
 		return nil
 	}
 	h := maphash.String(c.seed, cred)
 	e := &c.slots[h&(cacheSlots-1)]
-	if !e.used || e.hash != h || len(e.cred) != len(cred) || subtle.ConstantTimeCompare(e.cred, unsafe.Slice(unsafe.StringData(cred), len(cred))) != 1 {
+	if !e.used || e.hash != h || len(e.cred) != len(cred) || !equalCT(e.cred, cred) {
 		return nil
 	}
-	if !e.expires.IsZero() && !now.Add(-e.leeway).Before(e.expires) ||
-		!e.notBefore.IsZero() && now.Add(e.leeway).Before(e.notBefore) {
-		e.used = false
-		return nil
+	if !e.expires.IsZero() || !e.notBefore.IsZero() {
+		if t := now(); !e.expires.IsZero() && !t.Add(-e.leeway).Before(e.expires) ||
+			!e.notBefore.IsZero() && t.Add(e.leeway).Before(e.notBefore) {
+			e.used = false
+			return nil
+		}
 	}
 	c.hits++
 	return e
@@ -121,4 +123,36 @@ func (c *credCache) len() int {
 		}
 	}
 	return n
+}
+
+// equalCT reports whether a and b are equal, in a time that depends on
+// their lengths alone (as subtle.ConstantTimeCompare): it ORs together the
+// differences of 8-byte words, the last word overlapping the one before
+// it (no loop over the last bytes), and looks at the result once, at the
+// end. Inside Wasm each loop turn costs: a 21-byte key is three words,
+// not 21 bytes.
+func equalCT(a []byte, b string) bool {
+	n := len(a)
+	if n != len(b) {
+		return false
+	}
+	var d uint64
+	if n >= 8 {
+		pa, pb := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.StringData(b))
+		for i := 0; i < n-8; i += 8 {
+			d |= *(*uint64)(unsafe.Add(pa, i)) ^ *(*uint64)(unsafe.Add(pb, i))
+		}
+		d |= *(*uint64)(unsafe.Add(pa, n-8)) ^ *(*uint64)(unsafe.Add(pb, n-8))
+	} else {
+		for i := range n {
+			d |= uint64(a[i] ^ b[i])
+		}
+	}
+	return d == 0
+}
+
+// sameString is a == b, eight bytes at a time: Go's string comparison
+// inside Wasm (memeqbody) takes a loop turn per byte.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && equalCT(unsafe.Slice(unsafe.StringData(a), len(a)), b)
 }

@@ -14,10 +14,14 @@ import (
 	ward "github.com/wardgate/ward/sdk/go"
 )
 
-// clock is a settable wall clock for the cache's time checks.
-type clock struct{ t time.Time }
+// clock is a settable wall clock for the cache's time checks; it counts
+// its reads.
+type clock struct {
+	t     time.Time
+	reads int
+}
 
-func (c *clock) now() time.Time { return c.t }
+func (c *clock) now() time.Time { c.reads++; return c.t }
 
 // cachedInstance is an instance configured with cfg at c's time, and the
 // guard's state to look at its cache.
@@ -81,7 +85,7 @@ func cacheTestConfig(t *testing.T, secret []byte, apiKeys ...map[string]any) str
 // by the cache, with the verdict the full verification gave, for each
 // method.
 func TestCacheHitSameVerdict(t *testing.T) {
-	c := &clock{tNow}
+	c := &clock{t: tNow}
 	secret := []byte("ward-token-secret-of-32-bytes-xx")
 	a, in := cachedInstance(t, c, cacheTestConfig(t, secret,
 		map[string]any{"id": "k1", "sha256": hashHex("key-one"), "subject": "svc", "roles": []string{"reader", "writer"}}))
@@ -113,7 +117,7 @@ func TestCacheHitSameVerdict(t *testing.T) {
 // keys, keys that differ from it in one byte, its prefixes and extensions
 // are still refused, and another valid key gets its own identity.
 func TestCacheRefusesOthers(t *testing.T) {
-	c := &clock{tNow}
+	c := &clock{t: tNow}
 	key := "sk-live-0123456789abcdefghij"
 	a, in := cachedInstance(t, c, cacheTestConfig(t, []byte("ward-token-secret-of-32-bytes-xx"),
 		map[string]any{"id": "k1", "sha256": hashHex(key)},
@@ -143,7 +147,7 @@ func TestCacheRefusesOthers(t *testing.T) {
 // the reason the full verification gives, and a JWT whose nbf is ahead of
 // a clock set back is not yet valid again.
 func TestCacheExpiry(t *testing.T) {
-	c := &clock{tNow}
+	c := &clock{t: tNow}
 	secret := []byte("ward-token-secret-of-32-bytes-xx")
 	_, in := cachedInstance(t, c, cacheTestConfig(t, secret,
 		map[string]any{"id": "k1", "sha256": hashHex("key-one"), "expires": tNow.Add(time.Hour).Format(time.RFC3339)}))
@@ -189,7 +193,7 @@ func TestCacheExpiry(t *testing.T) {
 // often the previous one accepted it (the cache starts empty with every
 // configuration).
 func TestCacheReconfigure(t *testing.T) {
-	c := &clock{tNow}
+	c := &clock{t: tNow}
 	secret := []byte("ward-token-secret-of-32-bytes-xx")
 	k1 := map[string]any{"id": "k1", "sha256": hashHex("key-one")}
 	k2 := map[string]any{"id": "k2", "sha256": hashHex("key-two")}
@@ -223,7 +227,7 @@ func TestCacheReconfigure(t *testing.T) {
 // their own identity through evictions; the cache stays at cacheSlots
 // entries, and a credential longer than cacheMaxCred is never cached.
 func TestCacheBounded(t *testing.T) {
-	c := &clock{tNow}
+	c := &clock{t: tNow}
 	const n = 5 * cacheSlots
 	long := strings.Repeat("L", cacheMaxCred+1)
 	list := []map[string]any{{"id": "long", "sha256": hashHex(long)}}
@@ -270,7 +274,7 @@ func FuzzCredentialCache(f *testing.F) {
 	} {
 		f.Add(seed[0], seed[1])
 	}
-	c := &clock{tNow}
+	c := &clock{t: tNow}
 	cfg := ""
 	f.Fuzz(func(t *testing.T, first, second string) {
 		if cfg == "" {
@@ -295,4 +299,61 @@ func FuzzCredentialCache(f *testing.F) {
 			t.Fatalf("%q after %q: %+v, fresh instance %+v", second, first, v.Verdict, want.Verdict)
 		}
 	})
+}
+
+// TestEqualCT: equalCT agrees with ==, for every length up to 40 and a
+// difference in each byte (within the 8-byte words and in the tail).
+func TestEqualCT(t *testing.T) {
+	for n := range 41 {
+		a := make([]byte, n)
+		for i := range a {
+			a[i] = byte('a' + i%26)
+		}
+		if !equalCT(a, string(a)) {
+			t.Fatalf("len %d: equal texts differ", n)
+		}
+		for i := range n {
+			for _, bit := range []byte{1, 0x80} {
+				b := []byte(string(a))
+				b[i] ^= bit
+				if equalCT(a, string(b)) {
+					t.Fatalf("len %d: a difference at %d (bit %#x) not seen", n, i, bit)
+				}
+			}
+		}
+		if n > 0 && (equalCT(a, string(a[:n-1])) || equalCT(a[:n-1], string(a))) {
+			t.Fatalf("len %d: texts of different lengths equal", n)
+		}
+		if !sameString(string(a), string(a)) || n > 0 && sameString(string(a), string(a[:n-1])) ||
+			n > 1 && sameString(string(a[1:]), string(a[:n-1])) {
+			t.Fatalf("len %d: sameString disagrees with ==", n)
+		}
+	}
+}
+
+// TestClockReadOnlyForTimeChecks: an API key without expiry is accepted,
+// the first time and from the cache, without reading the clock (a call out
+// of the guest); one with an expiry reads it both times, and is refused
+// once the clock passes it, from the cache too.
+func TestClockReadOnlyForTimeChecks(t *testing.T) {
+	c := &clock{t: tNow}
+	a, in := cachedInstance(t, c, cacheTestConfig(t, []byte("ward-token-secret-of-32-bytes-xx"),
+		map[string]any{"id": "k1", "sha256": hashHex("key-forever")},
+		map[string]any{"id": "k2", "sha256": hashHex("key-expiring"), "expires": tNow.Add(time.Hour).Format(time.RFC3339)}))
+	c.reads = 0 // configure reads it once
+	for range 2 {
+		wantAllow(t, in, x("x-api-key", "key-forever"), "api_key", "k1", "k1")
+	}
+	if c.reads != 0 || a.cache.hits != 1 {
+		t.Fatalf("key without expiry: %d clock reads, %d cache hits; want 0 and 1", c.reads, a.cache.hits)
+	}
+	for range 2 {
+		wantAllow(t, in, x("x-api-key", "key-expiring"), "api_key", "k2", "k2")
+	}
+	if c.reads != 2 || a.cache.hits != 2 {
+		t.Fatalf("expiring key: %d clock reads, %d cache hits; want 2 and 2", c.reads, a.cache.hits)
+	}
+	c.t = tNow.Add(2 * time.Hour)
+	wantDeny(t, in, x("x-api-key", "key-expiring"), "api_key: expired")
+	wantAllow(t, in, x("x-api-key", "key-forever"), "api_key", "k1", "k1")
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -246,4 +247,56 @@ func TestConfigErrors(t *testing.T) {
 func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// TestCredentialShape: the 8-bytes-at-a-time credentialShape agrees with
+// a byte loop on every byte value at every position of a block and in the
+// tail, and on random credentials with dots.
+func TestCredentialShape(t *testing.T) {
+	ref := func(cred string) (int, bool) {
+		dots := 0
+		for i := 0; i < len(cred); i++ {
+			if cred[i] <= ' ' || cred[i] > '~' {
+				return 0, false
+			}
+			if cred[i] == '.' {
+				dots++
+			}
+		}
+		return dots, true
+	}
+	check := func(cred string) {
+		t.Helper()
+		d, ok := credentialShape(cred)
+		if rd, rok := ref(cred); d != rd || ok != rok {
+			t.Fatalf("credentialShape(%q) = %d, %v; want %d, %v", cred, d, ok, rd, rok)
+		}
+	}
+	base := []byte("eyJhbGciOi.JIUzI1NiJ9.abcdefgh")
+	for pos := range base {
+		for c := range 256 {
+			b := append([]byte(nil), base...)
+			b[pos] = byte(c)
+			check(string(b))
+			// Next to a byte that borrows or carries.
+			if pos+1 < len(b) {
+				b[pos+1] = ' '
+				check(string(b))
+				b[pos+1] = 0x7f
+				check(string(b))
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	const alphabet = "abcXYZ019-_.~!.\x7f \x80\xff\x00."
+	for range 20000 {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+			if r.IntN(3) > 0 {
+				b[i] = "abc.def"[r.IntN(7)]
+			}
+		}
+		check(string(b))
+	}
 }

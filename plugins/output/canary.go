@@ -90,11 +90,14 @@ func (c *canaryMaker) canary(route, requestID string) string {
 	c.out[0] = canaryDigits[(hi>>56)%uint64(len(canaryDigits))]
 	// 5 bits per symbol (19 symbols: 95 bits): 11 from the 56 bits of hi
 	// after its top byte, 8 from lo.
+	// (Two loops: a test of i in the loop costs a jump per symbol in Wasm.)
 	rest := hi << 8
-	for i := 1; i < canaryLen; i++ {
-		if i == 12 {
-			rest = lo
-		}
+	for i := 1; i < 12; i++ {
+		c.out[i] = canaryAlphabet[rest>>59]
+		rest <<= 5
+	}
+	rest = lo
+	for i := 12; i < canaryLen; i++ {
 		c.out[i] = canaryAlphabet[rest>>59]
 		rest <<= 5
 	}
@@ -116,17 +119,39 @@ func sipHash24(k0, k1 uint64, p []byte) uint64 {
 		v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
 		v0 ^= m
 	}
-	for i := len(p) - 1; i >= 0; i-- {
-		b |= uint64(p[i]) << (8 * uint(i))
+	// The last 0-7 bytes and the four final rounds without loops: in Wasm
+	// each turn of a loop is a fuel check and a branch (TestSipHashTail
+	// compares every length with a plain loop).
+	switch len(p) {
+	case 7:
+		b |= uint64(p[6]) << 48
+		fallthrough
+	case 6:
+		b |= uint64(p[5]) << 40
+		fallthrough
+	case 5:
+		b |= uint64(p[4]) << 32
+		fallthrough
+	case 4:
+		b |= uint64(binary.LittleEndian.Uint32(p))
+	case 3:
+		b |= uint64(p[2]) << 16
+		fallthrough
+	case 2:
+		b |= uint64(p[1]) << 8
+		fallthrough
+	case 1:
+		b |= uint64(p[0])
 	}
 	v3 ^= b
 	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
 	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
 	v0 ^= b
 	v2 ^= 0xff
-	for range 4 {
-		v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
-	}
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
 	return v0 ^ v1 ^ v2 ^ v3
 }
 

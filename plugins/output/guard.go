@@ -186,6 +186,7 @@ func (o *output) configure(c *ward.Config) error {
 		return c.Errorf("pii_min_confidence", "must be in (0, 1], got %v", minConf)
 	}
 	set.pii.MinConfidence = minConf
+	set.pii.Prepare()
 
 	terms, err := c.Strings("deny_terms", nil)
 	if err != nil {

@@ -14,11 +14,13 @@ import (
 // k-word window found in the set marks those words as quoted. Overlapping
 // windows merge, so a run of n >= k quoted words is one finding.
 //
-// The set is built from the exchange's own system messages as the model
-// received them, the canary the request phase appended included (a few
-// microseconds per KB), and kept for the next calls with the same system
-// messages (load): every chunk of a stream, and, when no canary makes each
-// request's prompt its own, the other requests with that system prompt.
+// The set is of the exchange's own system messages as the model received
+// them, the canary the request phase appended included (building it costs
+// a few microseconds per KB), and is kept for the next calls with the same
+// system messages (load): every chunk of a stream and the other requests
+// with that system prompt. The canary, which differs per request, is left
+// out of the kept set; the windows that hold its words are added per
+// exchange on the side (loadCanary).
 // Hashes are 64 bits: a false match needs a collision between two
 // specific k-word windows, about 2^-64 each.
 
@@ -56,6 +58,12 @@ type promptIndex struct {
 	cache [promptCacheEntries]promptSet
 	tick  uint64 // counts loads, for the cache's recency
 
+	// The shingles that hold a word of the exchange's canary (loadCanary),
+	// kept out of the cached set: a small table probed as table is,
+	// emptied by every load. xn counts them.
+	xtab [8]uint64
+	xn   int
+
 	// Per walk: the words read, where the last k-1 begin, the current
 	// run and the runs found.
 	nwords, tailStart                   int
@@ -72,6 +80,10 @@ type promptSet struct {
 	n     int
 	gen   uint64
 	used  uint64 // promptIndex.tick at its last load
+	// For loadCanary: tail is where the last k-1 words of text tailOf-1
+	// begin, and words how many words it has (tailOf 0: not worked out
+	// since the set was built).
+	tail, words, tailOf int
 }
 
 // load makes the set that of texts, the system messages of an exchange in
@@ -79,6 +91,7 @@ type promptSet struct {
 // there is one, else it builds the set in the least recently used entry.
 func (p *promptIndex) load(texts []string) {
 	p.tick++
+	p.xn = 0
 	size := 0
 	for _, t := range texts {
 		size += 4 + len(t)
@@ -98,7 +111,7 @@ func (p *promptIndex) load(texts []string) {
 		}
 	}
 	e := &p.cache[lru]
-	e.used, e.valid, e.key = p.tick, false, e.key[:0]
+	e.used, e.valid, e.key, e.tailOf = p.tick, false, e.key[:0], 0
 	p.use(lru)
 	words := 0
 	for _, t := range texts {
@@ -118,16 +131,98 @@ func (p *promptIndex) load(texts []string) {
 	}
 }
 
+// loadCanary is load for system texts of which texts[i] is the message
+// the request phase appended the canary to, without it, and full that
+// message with it, as the model received it: the set is the one load
+// would make of the texts with full in place of texts[i], but the cache
+// is keyed by, and its set built from, the texts without the canary, which
+// differs per request, so that the requests with the same system prompt
+// share a set. The shingles that hold a word of the canary are kept aside
+// for this exchange (xtab). They are the windows of full from the start of
+// the last k-1 words of texts[i] (the canary's "\n\n[" separates it from
+// the text's last word); windows that start earlier are in the set. The
+// canary is two words ("ward" and the token): with fewer than k-2 words
+// before it, no window holds it.
+func (p *promptIndex) loadCanary(texts []string, i int, full string) {
+	p.load(texts)
+	e := &p.cache[p.cur]
+	if e.tailOf != i+1 {
+		e.tail, e.words = lastWordsStart(texts[i], p.k-1)
+		e.tailOf = i + 1
+	}
+	if e.words+canaryWords < p.k {
+		return
+	}
+	// add, with xtab as the table.
+	table, n := p.table, p.n
+	clear(p.xtab[:])
+	p.table = p.xtab[:]
+	p.add(full[e.tail:])
+	p.xn = p.n - n
+	p.table, p.n = table, n
+}
+
+// canaryWords is the number of words the request phase appends with the
+// canary: "ward" (of "[ward:") and the token (a digit and letters).
+const canaryWords = 2
+
+// lastWordsStart returns where the last m words of s begin, or 0 when s
+// has fewer, and the number of words of s. It reads rune by rune
+// (slowNext), which is what a set built once costs.
+func lastWordsStart(s string, m int) (start, words int) {
+	var starts [ringMask + 1]int
+	n := 0
+	for i := 0; ; n++ {
+		w, next, ok := slowNext(s, i)
+		if !ok {
+			break
+		}
+		starts[n&ringMask], i = w.start, next
+	}
+	if n < m || m == 0 {
+		return 0, n
+	}
+	return starts[(n-m)&ringMask], n
+}
+
+// inExtra reports whether the window hash hk (generation included) is
+// one of the canary's shingles (xtab), probed as the table is.
+func (p *promptIndex) inExtra(hk uint64) bool {
+	t := int(hk*0xff51afd7ed558ccd>>32) & (len(p.xtab) - 1)
+	for p.xtab[t]&0xff == p.gen && p.xtab[t] != hk {
+		t = (t + 1) & (len(p.xtab) - 1)
+	}
+	return p.xtab[t] == hk
+}
+
 // sameTexts reports whether key (of the same length as their encoding)
 // encodes texts.
 func sameTexts(key []byte, texts []string) bool {
 	for _, t := range texts {
-		if len(key) < 4 || binary.LittleEndian.Uint32(key) != uint32(len(t)) || string(key[4:4+len(t)]) != t {
+		if len(key) < 4 || binary.LittleEndian.Uint32(key) != uint32(len(t)) || !sameBytes(bstr(key[4:4+len(t)]), t) {
 			return false
 		}
 		key = key[4+len(t):]
 	}
 	return len(key) == 0
+}
+
+// sameBytes reports whether a and b, of the same length, are equal,
+// eight bytes at a time: Go's string comparison inside Wasm (memeqbody)
+// takes a loop turn per byte, and load compares whole system prompts.
+func sameBytes(a, b string) bool {
+	n := len(a)
+	if n < 8 {
+		return load64(a, 0) == load64(b, 0)
+	}
+	pa, pb := unsafe.Pointer(unsafe.StringData(a)), unsafe.Pointer(unsafe.StringData(b))
+	for i := 0; i < n-8; i += 8 {
+		if *(*uint64)(unsafe.Add(pa, i)) != *(*uint64)(unsafe.Add(pb, i)) {
+			return false
+		}
+	}
+	// The last word overlaps the one before.
+	return *(*uint64)(unsafe.Add(pa, n-8)) == *(*uint64)(unsafe.Add(pb, n-8))
 }
 
 // use makes entry i's set the one in use.
@@ -178,7 +273,7 @@ func (p *promptIndex) reset(words int) {
 	p.n = 0
 }
 
-func (p *promptIndex) empty() bool { return p.n == 0 }
+func (p *promptIndex) empty() bool { return p.n == 0 && p.xn == 0 }
 
 // find appends to dst the runs of at least k words of s that occur
 // verbatim (after normalisation) in the prompt. hold is, for a text that
@@ -269,7 +364,7 @@ func (p *promptIndex) add(s string) {
 // walkFind looks every k-word window of s up in the set; the windows
 // found go to p.hit, which merges them into runs.
 func (p *promptIndex) walkFind(s string) {
-	k, pow, gen := p.k, p.pow, p.gen
+	k, pow, gen, xn := p.k, p.pow, p.gen, p.xn
 	// The table's length is a power of two and t is masked with it: the
 	// probes load unchecked (see listMatcher.scan).
 	mask := len(p.table) - 1
@@ -318,7 +413,7 @@ func (p *promptIndex) walkFind(s string) {
 			t = (t + 1) & mask
 			e = *(*uint64)(unsafe.Add(tp, t*8))
 		}
-		if e == hk {
+		if e == hk || xn != 0 && p.inExtra(hk) {
 			p.hit(n, starts[(n-k)&ringMask], i)
 		}
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -114,20 +116,27 @@ func TestPromptCache(t *testing.T) {
 }
 
 // TestPromptCacheCanary: with a canary every request's system prompt ends
-// with its own token, which is part of the set (a quote running into it
-// is one run): each request gets its own set, and the calls of one
-// exchange (a stream's chunks) share it.
+// with its own token, which is part of the request's set (a quote running
+// into it is one run), but not of the cached one: the requests with the
+// same system prompt share one cached set, and another request's token
+// is no part of a run.
 func TestPromptCacheCanary(t *testing.T) {
 	o := newOutput(t, `{"canary_key":"`+testCanaryKey+`","min_run_words":6}`)
 	const sys = "You are Atlas, the support assistant of Northwind Outfitters."
-	for i, reqID := range []string{"c1", "c1", "c1", "c2"} {
-		tok := o.set.canary.canary("chat", reqID)
-		quote := "Sure: assistant of Northwind Outfitters.\n\n" + canaryOpen + tok + canaryClose
-		if got := promptFindings(t, o, reqID, sys, quote); got != 1 {
-			t.Fatalf("call %d (%s): %d runs of the prompt and its canary, want 1", i, reqID, got)
+	quote := func(reqID string) string {
+		return "Sure: assistant of Northwind Outfitters.\n\n" + canaryOpen + o.set.canary.canary("chat", reqID) + canaryClose
+	}
+	for i, c := range []struct{ reqID, other string }{{"c1", "c2"}, {"c1", "c3"}, {"c1", "c2"}, {"c2", "c1"}, {"c3", "c2"}} {
+		if got := promptFindings(t, o, c.reqID, sys, quote(c.reqID)); got != 1 {
+			t.Fatalf("call %d (%s): %d runs of the prompt and its canary, want 1", i, c.reqID, got)
 		}
-		if want := map[string]int{"c1": 1, "c2": 2}[reqID]; validEntries(o.set.prompt) != want {
-			t.Fatalf("call %d (%s): %d cached sets, want %d", i, reqID, validEntries(o.set.prompt), want)
+		// Four words of the prompt and "ward" are too few: the other
+		// request's token is not in this request's set.
+		if got := promptFindings(t, o, c.reqID, sys, quote(c.other)); got != 0 {
+			t.Fatalf("call %d (%s): %d runs with the canary of %s, want 0", i, c.reqID, got, c.other)
+		}
+		if n := validEntries(o.set.prompt); n != 1 {
+			t.Fatalf("call %d (%s): %d cached sets, want 1", i, c.reqID, n)
 		}
 	}
 }
@@ -155,5 +164,93 @@ func TestPromptCacheKeepsTextBoundaries(t *testing.T) {
 	p.load(one)
 	if spans, _ := p.find("delta epsilon zeta eta", true, nil); len(spans) != 0 {
 		t.Fatalf("first prompt again: %v", spans)
+	}
+}
+
+// TestPromptLoadCanary: loadCanary (the set cached without the canary and
+// the canary's shingles aside) finds exactly the runs, and holds exactly
+// the bytes, that load of the texts with the canary finds and holds, on
+// random system texts (the canary on any of them, few or many words,
+// several requests per prompt so that the cache is hit) and answers that
+// quote them, their ends and canaries, this request's and others'.
+func TestPromptLoadCanary(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	cm := newCanaryMaker(testCanaryKey)
+	type pair struct{ ref, got *promptIndex }
+	indexes := map[int]pair{}
+	for iter := range 3000 {
+		k := minRunWords + r.IntN(6)
+		ps, ok := indexes[k]
+		if !ok {
+			ps = pair{newPromptIndex(k), newPromptIndex(k)}
+			indexes[k] = ps
+		}
+		texts := make([]string, 1+r.IntN(3))
+		for j := range texts {
+			texts[j] = randomText(r, testVocab, r.IntN(3*k))
+		}
+		ci := r.IntN(len(texts))
+		for req := range 1 + r.IntN(3) {
+			tok := strings.Clone(cm.canary("chat", strconv.Itoa(iter)+"/"+strconv.Itoa(req)))
+			full := texts[ci] + "\n\n" + canaryOpen + tok + canaryClose
+			withCanary := append([]string(nil), texts...)
+			withCanary[ci] = full
+			ps.ref.load(withCanary)
+			ps.got.loadCanary(append([]string(nil), texts...), ci, full)
+			if ps.ref.empty() != ps.got.empty() {
+				t.Fatalf("iteration %d: empty %v, want %v", iter, ps.got.empty(), ps.ref.empty())
+			}
+			other := cm.canary("chat", "other")
+			for range 4 {
+				var b strings.Builder
+				for range 1 + r.IntN(3) {
+					b.WriteString(randomText(r, testVocab, r.IntN(4)))
+					b.WriteString(" ")
+					src := withCanary[r.IntN(len(withCanary))]
+					if r.IntN(2) == 0 {
+						src = full
+					}
+					if r.IntN(4) == 0 {
+						src = texts[ci] + "\n\n" + canaryOpen + other + canaryClose
+					}
+					if len(src) > 0 {
+						// A quote that often runs to the end of src.
+						i := r.IntN(len(src))
+						for i > 0 && src[i]&0xC0 == 0x80 {
+							i--
+						}
+						b.WriteString(src[i:])
+						b.WriteString(" ")
+					}
+				}
+				answer := b.String()
+				final := r.IntN(2) == 0
+				want, wantHold := ps.ref.find(answer, final, nil)
+				got, gotHold := ps.got.find(answer, final, nil)
+				if fmt.Sprint(got) != fmt.Sprint(want) || gotHold != wantHold {
+					t.Fatalf("iteration %d, k=%d, texts %q (canary on %d)\nanswer %q\ngot  %v hold %d\nwant %v hold %d",
+						iter, k, withCanary, ci, answer, got, gotHold, want, wantHold)
+				}
+			}
+		}
+	}
+}
+
+// TestSameBytes: sameBytes agrees with == on strings of the same length,
+// with a difference at every position (inside the 8-byte blocks and in
+// the tail).
+func TestSameBytes(t *testing.T) {
+	for n := range 40 {
+		a := []byte(strings.Repeat("0123456789abcdefghij", 2)[:n])
+		if !sameBytes(string(a), string(a)) {
+			t.Fatalf("len %d: equal strings differ", n)
+		}
+		for i := range n {
+			b := append([]byte(nil), a...)
+			b[i] ^= 0x20
+			if sameBytes(string(a), string(b)) {
+				t.Fatalf("len %d: a difference at %d not seen", n, i)
+			}
+		}
 	}
 }

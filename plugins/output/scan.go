@@ -66,6 +66,7 @@ type scanner struct {
 // strings it keeps alias x: valid while x is.
 func (s *scanner) prepare(x *ward.Exchange) {
 	s.canary = ""
+	appended := false
 	if s.set.canary != nil && s.set.act[classCanary] != redact.Allow {
 		// The request phase appended the canary to the first system
 		// message, after all of the client's text: read it back there,
@@ -73,13 +74,19 @@ func (s *scanner) prepare(x *ward.Exchange) {
 		// not there (no system message, or a later guard rewrote it).
 		if s.canary = appendedCanary(x); s.canary == "" {
 			s.canary = s.set.canary.canary(x.Route, x.RequestID)
+		} else {
+			appended = true
 		}
 	}
 	s.users, s.system = s.users[:0], s.system[:0]
+	withCanary := -1 // the index in s.system of the message appendedCanary read
 	for i := range x.Messages {
 		m := &x.Messages[i]
 		switch {
 		case isSystem(m.Role):
+			if appended && withCanary < 0 && m.Kind == ward.KindText {
+				withCanary = len(s.system)
+			}
 			s.system = append(s.system, m.Text)
 		case m.Role == "user" && m.Kind == ward.KindText && s.set.exemptEchoes:
 			s.users = append(s.users, m.Text)
@@ -87,11 +94,33 @@ func (s *scanner) prepare(x *ward.Exchange) {
 	}
 	s.prompt = false
 	if p := s.set.prompt; p != nil {
-		p.load(s.system)
+		if withCanary >= 0 {
+			// The set of the system prompt without this request's
+			// canary is cached for the requests alike (loadCanary).
+			full := s.system[withCanary]
+			s.system[withCanary] = full[:len(full)-appendedLen]
+			p.loadCanary(s.system, withCanary, full)
+		} else {
+			p.load(s.system)
+		}
 		s.prompt = !p.empty()
 	}
 	clear(s.system) // it aliases x
 }
+
+// canaryLead is "\n\n[ward:", which is eight bytes, as load64 reads it:
+// appendedCanary compares it in one go (Go's string comparison inside
+// Wasm takes a loop turn per byte).
+var canaryLead = load64(canaryLeadText, 0)
+
+const canaryLeadText = "\n\n" + canaryOpen
+
+// The array has a length only if canaryLeadText is eight bytes long.
+var _ = [1]struct{}{}[len(canaryLeadText)-8]
+
+// appendedLen is the length of what the request phase appends to the
+// first system message: "\n\n[ward:<token>]".
+const appendedLen = len("\n\n"+canaryOpen) + canaryLen + len(canaryClose)
 
 func isSystem(role string) bool { return role == "system" || role == "developer" }
 
@@ -105,9 +134,9 @@ func appendedCanary(x *ward.Exchange) string {
 		if !isSystem(m.Role) || m.Kind != ward.KindText {
 			continue
 		}
-		const n = len("\n\n"+canaryOpen) + canaryLen + len(canaryClose)
+		const n = appendedLen
 		t := m.Text
-		if len(t) < n || t[len(t)-n:len(t)-canaryLen-len(canaryClose)] != "\n\n"+canaryOpen || !strings.HasSuffix(t, canaryClose) {
+		if len(t) < n || load64(t, len(t)-n) != canaryLead || !strings.HasSuffix(t, canaryClose) {
 			return ""
 		}
 		tok := t[len(t)-canaryLen-len(canaryClose) : len(t)-len(canaryClose)]

@@ -139,6 +139,7 @@ func (p *pii) configure(c *ward.Config) error {
 		opt:     detect.PIIOptions{MinConfidence: minConf, Kinds: scan},
 		r:       redact.Redactor{Name: "pii", What: "personal data", Common: cm},
 	}
+	p.opt.Prepare()
 	p.find = p.spans
 	p.tokensKey = p.r.Name + ".tokens"
 	return nil

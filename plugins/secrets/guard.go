@@ -46,8 +46,9 @@ type secrets struct {
 	allow     []string // sorted allow_values
 	r         redact.Redactor
 
-	find  redact.Finder // s.spans, bound once (a method value allocates)
-	found []detect.Finding
+	find      redact.Finder // s.spans, bound once (a method value allocates)
+	found     []detect.Finding
+	tokensKey string // the mapping annotation, "<name>.tokens" (see redact.Redactor.Name)
 }
 
 // newGuard returns the guard with its own state, so that every Instance (in
@@ -63,6 +64,8 @@ func newGuard() ward.Guard {
 		Response:      s.response,
 		ResponseChunk: s.responseChunk,
 		ZeroCopy:      true, // nothing of the exchange is kept past a call
+		// Annotations: the sealed mapping of tokenized values.
+		Reads: ward.ReadMessages | ward.ReadAnnotations | ward.ReadResponse | ward.ReadChunk,
 	}
 }
 
@@ -126,6 +129,7 @@ func (s *secrets) configure(c *ward.Config) error {
 		r: redact.Redactor{Name: "secrets", What: "a secret", Common: cm},
 	}
 	s.find = s.spans
+	s.tokensKey = s.r.Name + ".tokens"
 	return nil
 }
 
@@ -174,7 +178,26 @@ func (s *secrets) allowed(v string) bool {
 	return ok
 }
 
-func (s *secrets) request(x *ward.Exchange, v *ward.Verdict) { s.r.Request(x, v, s.find) }
+// request redacts, masks, tokenizes or blocks the request's secrets. As
+// the pii guard's request does, it says it is done with the exchange when
+// it allows without a mapping of tokenized values in the exchange or its
+// verdict: its response and response_chunk handlers would only restore
+// placeholders, and there are none.
+func (s *secrets) request(x *ward.Exchange, v *ward.Verdict) {
+	s.r.Request(x, v, s.find)
+	if v.Decision == ward.Allowed && !hasKey(x.Annotations, s.tokensKey) && !hasKey(v.Annotations, s.tokensKey) {
+		v.Done()
+	}
+}
+
+func hasKey(kvs []ward.KV, key string) bool {
+	for i := range kvs {
+		if kvs[i].Key == key {
+			return true
+		}
+	}
+	return false
+}
 
 func (s *secrets) response(x *ward.Exchange, v *ward.Verdict) { s.r.Response(x, v) }
 

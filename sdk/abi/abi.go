@@ -257,15 +257,20 @@ const CodeDone = "ward.done"
 // IsDone reports whether v is an allow that says done (CodeDone).
 func (v *Verdict) IsDone() bool { return v.Decision == Allow && v.Code == CodeDone }
 
-// Reset empties v for reuse, keeping the capacity of its slices.
+// Reset empties v for reuse, keeping the capacity of its slices. It sets
+// field by field: assigning a whole Verdict (a composite literal) copies
+// it through a temporary, which inside Wasm costs calls to the runtime's
+// typed copy and write barriers on every guard call.
 func (v *Verdict) Reset() {
-	*v = Verdict{
-		Reasons:     v.Reasons[:0],
-		Rewrites:    v.Rewrites[:0],
-		SetHeaders:  v.SetHeaders[:0],
-		Annotations: v.Annotations[:0],
-		Scores:      v.Scores[:0],
-	}
+	v.Decision = Allow
+	v.Status = 0
+	v.Code = ""
+	v.Message = ""
+	v.Reasons = v.Reasons[:0]
+	v.Rewrites = v.Rewrites[:0]
+	v.SetHeaders = v.SetHeaders[:0]
+	v.Annotations = v.Annotations[:0]
+	v.Scores = v.Scores[:0]
 }
 
 // IsPlainAllow reports whether v allows, changes nothing and does not say

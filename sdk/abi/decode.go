@@ -46,13 +46,20 @@ func ldstr(b []byte, off int) (string, int) {
 	}
 	n := uint(le32(b, off))
 	off += 4
-	if n > uint(len(b)-off) {
+	// One test for the common case, 0 < n <= len(b)-off (n-1 wraps
+	// around for n == 0): in Go's Wasm every branch taken is a jump
+	// through the function's dispatch loop.
+	if n-1 >= uint(len(b)-off) {
+		if n == 0 {
+			// Not a string at b[off]: off may be len(b), and a
+			// pointer past the end of b's array must not be kept.
+			return "", off
+		}
 		return "", broken(b)
 	}
-	if n == 0 {
-		return "", off
-	}
-	return unsafe.String(&b[off], n), off + int(n)
+	// off indexes b: the address is taken without &b[off]'s bounds
+	// check.
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off)), n), off + int(n)
 }
 
 // ldcount reads a list length at off and checks that the rest of b can
@@ -95,10 +102,12 @@ func ldmessages(b []byte, off int, dst []Message) ([]Message, int) {
 	dst = resize(dst, n)
 	for i := range dst {
 		m := &dst[i]
-		m.Turn, off = ld32(b, off)
-		var k byte
-		k, off = ld8(b, off)
-		m.Kind = Kind(k)
+		// turn (u32) and kind (u8) with one test.
+		if off > len(b)-5 {
+			m.Turn, m.Kind, off = 0, 0, broken(b)
+		} else {
+			m.Turn, m.Kind, off = le32(b, off), Kind(*(*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off+4))), off+5
+		}
 		m.Role, off = ldstr(b, off)
 		m.Name, off = ldstr(b, off)
 		m.Text, off = ldstr(b, off)

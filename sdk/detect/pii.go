@@ -48,6 +48,25 @@ type PIIOptions struct {
 	// Kinds restricts the scan to these kinds; nil or empty means all.
 	// Families whose kinds are all excluded are not scanned at all.
 	Kinds []Kind
+
+	// Set by Prepare: the set of Kinds, which PII otherwise works out on
+	// every call (a string comparison per kind, each a call inside Wasm).
+	prepared bool
+	kinds    kindSet
+}
+
+// Prepare does once what PII would otherwise do on every call with these
+// options: it turns Kinds into the set the scan tests. A caller that scans
+// many texts with the same options (a guard, with the options of its
+// configuration) calls it after filling them in, and again after changing
+// Kinds: PII then uses the set Prepare made, not Kinds. It must not be
+// called while a scan uses the options.
+func (o *PIIOptions) Prepare() {
+	o.kinds = allKinds
+	if len(o.Kinds) > 0 {
+		o.kinds = kindMask(o.Kinds)
+	}
+	o.prepared = true
 }
 
 // PII appends to dst the personal data found in text and returns the
@@ -76,7 +95,9 @@ func PII(text string, dst []Finding, opt *PIIOptions) []Finding {
 		if opt.MinConfidence > 0 {
 			s.min = opt.MinConfidence
 		}
-		if len(opt.Kinds) > 0 {
+		if opt.prepared {
+			s.kinds = opt.kinds
+		} else if len(opt.Kinds) > 0 {
 			s.kinds = kindMask(opt.Kinds)
 		}
 	}

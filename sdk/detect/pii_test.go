@@ -290,6 +290,54 @@ func checkFindings(t *testing.T, text string, fs []Finding) {
 	}
 }
 
+// TestPIIOptionsPrepare: options that went through Prepare find exactly
+// what the same options find unprepared, for every kind alone, random sets
+// of kinds (with unknown names among them), all kinds and none; and
+// Prepare again after Kinds changed follows the change.
+func TestPIIOptionsPrepare(t *testing.T) {
+	texts := []string{benchPrompt, "mail jane@example.com, card 4111 1111 1111 1111, ssn 536221234",
+		"born 12 March 1990, Élodie Ünal lives in Paris; 2001:db8::192.168.1.1/96 00:1A:2B:3C:4D:5E",
+		"postgres://u:p@h DE89 3704 0044 0532 0130 00 RSSMRA85T10A562S ABCDE1234F S1234567D"}
+	sets := [][]Kind{nil, {}, kindBits[:], {"NOT_A_KIND"}}
+	for _, k := range kindBits {
+		sets = append(sets, []Kind{k})
+	}
+	rng := rand.New(rand.NewSource(1))
+	for range 64 {
+		var ks []Kind
+		for _, k := range kindBits {
+			if rng.Intn(3) == 0 {
+				ks = append(ks, k)
+			}
+		}
+		if rng.Intn(4) == 0 {
+			ks = append(ks, "UNKNOWN")
+		}
+		sets = append(sets, ks)
+	}
+	for _, ks := range sets {
+		for _, minConf := range []float64{0, 0.01, 0.9} {
+			plain := PIIOptions{MinConfidence: minConf, Kinds: ks}
+			prep := plain
+			prep.Prepare()
+			for _, text := range texts {
+				want := PII(text, nil, &plain)
+				if got := PII(text, nil, &prep); !slices.Equal(got, want) {
+					t.Fatalf("kinds %v, min %v: prepared %+v, unprepared %+v", ks, minConf, got, want)
+				}
+			}
+		}
+	}
+	o := PIIOptions{Kinds: []Kind{KindEmail}}
+	o.Prepare()
+	o.Kinds = []Kind{KindCreditCard}
+	o.Prepare()
+	got := PII(texts[1], nil, &o)
+	if len(got) != 1 || got[0].Kind != KindCreditCard {
+		t.Fatalf("Prepare after changing Kinds: %+v", got)
+	}
+}
+
 func FuzzPII(f *testing.F) {
 	f.Add(benchPrompt)
 	for _, s := range []string{"", "::", "+1 (415) 555-0132x12", "a@b.co", "DE89 3704 0044 0532 0130 00",
@@ -298,8 +346,15 @@ func FuzzPII(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		fs := PII(text, nil, &PIIOptions{MinConfidence: 0.01})
+		opt := PIIOptions{MinConfidence: 0.01}
+		fs := PII(text, nil, &opt)
 		checkFindings(t, text, fs)
+		opt.Kinds = []Kind{KindEmail, KindPhone, KindDateOfBirth}
+		plain := PII(text, nil, &opt)
+		opt.Prepare()
+		if prep := PII(text, nil, &opt); !slices.Equal(prep, plain) {
+			t.Fatalf("prepared %+v, unprepared %+v", prep, plain)
+		}
 	})
 }
 

@@ -48,6 +48,7 @@ func init() {
 					piiOpt.Kinds = append(piiOpt.Kinds, detect.Kind(k))
 				}
 			}
+			piiOpt.Prepare() // as the guards do
 			switch mode {
 			case "none":
 			case "pii":
