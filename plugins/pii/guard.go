@@ -54,9 +54,8 @@ type pii struct {
 	opt     detect.PIIOptions
 	r       redact.Redactor
 
-	find      redact.Finder // p.spans, bound once (a method value allocates)
-	found     []detect.Finding
-	tokensKey string // the mapping annotation, "<name>.tokens" (see redact.Redactor.Name)
+	find  redact.Finder // p.spans, bound once (a method value allocates)
+	found []detect.Finding
 }
 
 type kindAction struct {
@@ -141,7 +140,6 @@ func (p *pii) configure(c *ward.Config) error {
 	}
 	p.opt.Prepare()
 	p.find = p.spans
-	p.tokensKey = p.r.Name + ".tokens"
 	return nil
 }
 
@@ -181,19 +179,7 @@ func (p *pii) action(k detect.Kind) redact.Action {
 // cannot add such an annotation for this guard to restore: its mappings
 // are sealed for its own name and restored by its own response phase.
 func (p *pii) request(x *ward.Exchange, v *ward.Verdict) {
-	p.r.Request(x, v, p.find)
-	if v.Decision == ward.Allowed && !hasKey(x.Annotations, p.tokensKey) && !hasKey(v.Annotations, p.tokensKey) {
-		v.Done()
-	}
-}
-
-func hasKey(kvs []ward.KV, key string) bool {
-	for i := range kvs {
-		if kvs[i].Key == key {
-			return true
-		}
-	}
-	return false
+	p.r.RequestOrDone(x, v, p.find)
 }
 
 func (p *pii) response(x *ward.Exchange, v *ward.Verdict) { p.r.Response(x, v) }

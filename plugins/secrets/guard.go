@@ -46,9 +46,8 @@ type secrets struct {
 	allow     []string // sorted allow_values
 	r         redact.Redactor
 
-	find      redact.Finder // s.spans, bound once (a method value allocates)
-	found     []detect.Finding
-	tokensKey string // the mapping annotation, "<name>.tokens" (see redact.Redactor.Name)
+	find  redact.Finder // s.spans, bound once (a method value allocates)
+	found []detect.Finding
 }
 
 // newGuard returns the guard with its own state, so that every Instance (in
@@ -129,7 +128,6 @@ func (s *secrets) configure(c *ward.Config) error {
 		r: redact.Redactor{Name: "secrets", What: "a secret", Common: cm},
 	}
 	s.find = s.spans
-	s.tokensKey = s.r.Name + ".tokens"
 	return nil
 }
 
@@ -184,19 +182,7 @@ func (s *secrets) allowed(v string) bool {
 // verdict: its response and response_chunk handlers would only restore
 // placeholders, and there are none.
 func (s *secrets) request(x *ward.Exchange, v *ward.Verdict) {
-	s.r.Request(x, v, s.find)
-	if v.Decision == ward.Allowed && !hasKey(x.Annotations, s.tokensKey) && !hasKey(v.Annotations, s.tokensKey) {
-		v.Done()
-	}
-}
-
-func hasKey(kvs []ward.KV, key string) bool {
-	for i := range kvs {
-		if kvs[i].Key == key {
-			return true
-		}
-	}
-	return false
+	s.r.RequestOrDone(x, v, s.find)
 }
 
 func (s *secrets) response(x *ward.Exchange, v *ward.Verdict) { s.r.Response(x, v) }

@@ -206,6 +206,29 @@ func (r *Redactor) bindAD(x *ward.Exchange) string {
 	return bstr(r.ad)
 }
 
+// RequestOrDone is Request, and then, when the verdict allows without a
+// mapping of tokenized values ("<name>.tokens") in the exchange or in
+// the verdict, says the guard is done with the exchange (ward.Verdict.Done):
+// Response and ResponseChunk would only restore placeholders, and there are
+// none. A later guard cannot add such a mapping for this guard: mappings
+// are sealed for their own guard's name.
+func (r *Redactor) RequestOrDone(x *ward.Exchange, v *ward.Verdict, find Finder) {
+	r.Request(x, v, find)
+	k := r.key().tokens
+	if v.Decision == ward.Allowed && !hasKey(x.Annotations, k) && !hasKey(v.Annotations, k) {
+		v.Done()
+	}
+}
+
+func hasKey(kvs []ward.KV, key string) bool {
+	for i := range kvs {
+		if kvs[i].Key == key {
+			return true
+		}
+	}
+	return false
+}
+
 // Request scans every message of the request with find and applies the
 // merged spans' actions: a Block span anywhere denies with status 400,
 // code "<name>.blocked" and a message naming the label only; otherwise

@@ -4,6 +4,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/wardgate/ward/sdk/abi"
+	ward "github.com/wardgate/ward/sdk/go"
 )
 
 func TestMerge(t *testing.T) {
@@ -187,5 +190,49 @@ func TestSealer(t *testing.T) {
 	}
 	if _, err := NewSealer("short"); err == nil {
 		t.Fatal("short key accepted")
+	}
+}
+
+// TestRequestOrDone: done after a request phase that allows and leaves no
+// tokens mapping in the exchange or the verdict; not done when it
+// tokenized, when the exchange carries a mapping, or when it blocked.
+func TestRequestOrDone(t *testing.T) {
+	s, err := NewSealer("0123456789abcdef0123456789abcdef")
+	if err != nil {
+		t.Fatal(err)
+	}
+	finder := func(a Action) Finder {
+		return func(text string, dst []Span) []Span {
+			if i := strings.Index(text, "secret"); i >= 0 {
+				dst = append(dst, Span{Kind: "SECRET", Label: "SECRET", Start: i, End: i + 6, Action: a})
+			}
+			return dst
+		}
+	}
+	for _, c := range []struct {
+		name     string
+		text     string
+		action   Action
+		carried  bool // the exchange already has a pii.tokens annotation
+		wantDone bool
+	}{
+		{"clean", "hello", Redact, false, true},
+		{"redacted", "a secret", Redact, false, true},
+		{"tokenized", "a secret", Tokenize, false, false},
+		{"mapping in the exchange", "hello", Redact, true, false},
+		{"blocked", "a secret", Block, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := &Redactor{Name: "pii", Common: Common{Sealer: s}}
+			x := &ward.Exchange{RequestID: "req-1", Messages: []abi.Message{{Role: "user", Text: c.text}}}
+			if c.carried {
+				x.Annotations = []ward.KV{{Key: "pii.tokens", Value: "x"}}
+			}
+			var v ward.Verdict
+			r.RequestOrDone(x, &v, finder(c.action))
+			if got := v.Verdict.IsDone(); got != c.wantDone {
+				t.Fatalf("done = %v, want %v (verdict %+v)", got, c.wantDone, v.Verdict)
+			}
+		})
 	}
 }
