@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+	"unsafe"
 
 	ward "github.com/wardgate/ward/sdk/go"
 )
@@ -108,6 +110,7 @@ type ratelimit struct {
 	ops      []ward.StateOp // the call's state ops (keys in ar)
 	opLimit  []*limit       // response phase: per op, its limit
 	ar       arena          // the call's keys and annotation values
+	charged  []byte         // response phase: the charged annotation, reused
 }
 
 var schema = map[string]string{
@@ -579,8 +582,8 @@ func (s *summary) appendTo(b []byte) []byte {
 
 // parseSummary parses what String wrote; ok is false for anything else.
 func parseSummary(a string) (s summary, ok bool) {
-	f := strings.Fields(a)
-	if len(f) != 4 || !validName(f[0]) {
+	var f [4]string
+	if !fields4(a, &f) || !validName(f[0]) {
 		return s, false
 	}
 	s.name = f[0]
@@ -610,6 +613,48 @@ func parseSummary(a string) (s summary, ok bool) {
 	return s, true
 }
 
+// fields4 splits a into f as strings.Fields does and reports whether it
+// has exactly four fields, without allocating for ASCII text (the
+// summaries this guard writes); other text goes through strings.Fields.
+func fields4(a string, f *[4]string) bool {
+	for i := 0; i < len(a); i++ {
+		if a[i] >= utf8.RuneSelf {
+			g := strings.Fields(a)
+			if len(g) != 4 {
+				return false
+			}
+			copy(f[:], g)
+			return true
+		}
+	}
+	n := 0
+	for i := 0; i < len(a); {
+		for i < len(a) && asciiSpace(a[i]) {
+			i++
+		}
+		if i == len(a) {
+			break
+		}
+		j := i
+		for j < len(a) && !asciiSpace(a[j]) {
+			j++
+		}
+		if n == 4 {
+			return false
+		}
+		f[n] = a[i:j]
+		n++
+		i = j
+	}
+	return n == 4
+}
+
+// asciiSpace is unicode.IsSpace for bytes below utf8.RuneSelf, as
+// strings.Fields tests them.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
 // parseReset parses a reset duration as resetString writes it.
 func parseReset(v string) (time.Duration, bool) {
 	d, err := time.ParseDuration(v)
@@ -621,13 +666,18 @@ func parseReset(v string) (time.Duration, bool) {
 
 // setHeaders adds the OpenAI-style headers of s, of kind "requests" or
 // "tokens".
-func (s *summary) setHeaders(v *ward.Verdict, limitH, remainingH, resetH string) {
+// Their values are built in a (no allocation per header).
+func (s *summary) setHeaders(a *arena, v *ward.Verdict, limitH, remainingH, resetH string) {
 	if !s.set {
 		return
 	}
-	v.SetHeader(limitH, strconv.FormatInt(s.limit, 10))
-	v.SetHeader(remainingH, strconv.FormatInt(s.remaining, 10))
-	v.SetHeader(resetH, resetString(s.reset))
+	m := a.mark()
+	v.SetHeader(limitH, a.int(s.limit).since(m))
+	m = a.mark()
+	v.SetHeader(remainingH, a.int(s.remaining).since(m))
+	m = a.mark()
+	a.buf = appendReset(a.buf, s.reset)
+	v.SetHeader(resetH, a.since(m))
 }
 
 // ceilSeconds is d rounded up to whole seconds.
@@ -834,8 +884,8 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 	if out.retrySet {
 		v.SetHeader(hdrRetryAfter, retryAfter(out.retry))
 	}
-	reqSum.setHeaders(v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
-	tokSum.setHeaders(v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
+	reqSum.setHeaders(&r.ar, v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
+	tokSum.setHeaders(&r.ar, v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
 }
 
 // giveBack returns the token reservations of a denied request (the ops of
@@ -927,8 +977,8 @@ func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 	if reservedSeen {
 		r.reconcile(x, reserved, &tokSum, v)
 	}
-	reqSum.setHeaders(v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
-	tokSum.setHeaders(v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
+	reqSum.setHeaders(&r.ar, v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
+	tokSum.setHeaders(&r.ar, v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
 }
 
 // reconcile replaces each reservation by the usage the upstream reported:
@@ -943,7 +993,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 	}
 	id := readIdentity(x)
 	var st state
-	var charged []byte
+	charged := r.charged[:0]
 	ops, lims := r.ops[:0], r.opLimit[:0]
 	ok := parseReserved(reserved, func(name string, n int64) {
 		l := r.limit(name)
@@ -971,7 +1021,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 		ops = append(ops, ward.StateOp{Key: r.ar.counterKey(name, 't', subj), Delta: delta, TTL: l.window})
 		lims = append(lims, l)
 	})
-	r.ops, r.opLimit = ops[:0], lims[:0]
+	r.ops, r.opLimit, r.charged = ops[:0], lims[:0], charged[:0]
 	fresh := summary{}
 	if ok && len(ops) > 0 && st.giveBatch(ops) {
 		for i, l := range lims {
@@ -990,7 +1040,8 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 		tokSum.consider(fresh.name, fresh.limit, fresh.remaining, fresh.reset)
 	}
 	if len(charged) > 0 {
-		v.Annotate(annCharged, string(charged))
+		m := r.ar.mark()
+		v.Annotate(annCharged, r.ar.str(unsafe.String(&charged[0], len(charged))).since(m))
 	}
 	if st.failed {
 		v.Annotate(annBackend, "unavailable")

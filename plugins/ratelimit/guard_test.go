@@ -547,3 +547,36 @@ func TestResetFormatAndNonASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestFields4MatchesStringsFields: fields4 splits as strings.Fields does
+// (ASCII white space by hand, anything else through strings.Fields) and
+// reports exactly four fields.
+func TestFields4MatchesStringsFields(t *testing.T) {
+	alphabet := []string{"a", "b", "=", "1", " ", "\t", "\n", "\v", "\f", "\r", "\u0085", "\u00a0", "\u2003", "é", "\x1c", "\x00"}
+	texts := []string{"", " ", "per-key limit=10 remaining=9 reset=1m0s", "  a  b c d ", "a b c d e", "a\u00a0b c d", "a b c"}
+	seed := uint64(1)
+	for n := 0; n < 20000; n++ {
+		var b strings.Builder
+		seed = seed*6364136223846793005 + 1442695040888963407
+		for k, r := 0, seed; k < int(seed>>60)+1; k++ {
+			b.WriteString(alphabet[r%uint64(len(alphabet))])
+			r /= uint64(len(alphabet))
+			if r == 0 {
+				seed = seed*6364136223846793005 + 1442695040888963407
+				r = seed >> 8
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	for _, s := range texts {
+		var f [4]string
+		ok := fields4(s, &f)
+		want := strings.Fields(s)
+		if ok != (len(want) == 4) {
+			t.Fatalf("fields4(%q) = %v, strings.Fields has %d fields", s, ok, len(want))
+		}
+		if ok && !reflect.DeepEqual(f[:], want) {
+			t.Fatalf("fields4(%q) = %q, want %q", s, f, want)
+		}
+	}
+}

@@ -452,3 +452,51 @@ func BenchmarkWasmRequest(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWasmPhases: one request of loadbench's ratelimit table (a key's
+// requests and tokens limits; with and without the anomaly detector) and
+// its response phase, which reconciles the reservation with the reported
+// usage and sets the x-ratelimit-* headers.
+func BenchmarkWasmPhases(b *testing.B) {
+	const limits = `"on_backend_error":"allow","limits":[{"name":"per-key","by":"key","requests":1000000000,"tokens":1000000000000,"window":"1m"}]`
+	for _, c := range []struct{ name, cfg string }{
+		{"limits", `{` + limits + `}`},
+		{"anomaly", `{` + limits + `,"anomaly":{"short":"1m","baseline":"1h","multiple":10,"min_requests":30}}`},
+	} {
+		st := newState(newClock())
+		g := newWasmGuard(b, st, c.cfg)
+		in := abi.AppendExchange(nil, request(nil))
+		var v abi.Verdict
+		b.Run(c.name+"/request", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				out, err := g.Call("ward_request", in)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := abi.DecodeVerdict(out, &v); err != nil || v.Decision != abi.Allow {
+					b.Fatalf("verdict %+v, %v", v, err)
+				}
+			}
+		})
+		out, err := g.Call("ward_request", in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var rv abi.Verdict
+		if err := abi.DecodeVerdict(out, &rv); err != nil {
+			b.Fatal(err)
+		}
+		rin := abi.AppendExchange(nil, response(request(nil), rv, 200, 50, 100))
+		b.Run(c.name+"/response", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				out, err := g.Call("ward_response", rin)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := abi.DecodeVerdict(out, &v); err != nil || len(v.SetHeaders) != 6 {
+					b.Fatalf("verdict %+v, %v", v, err)
+				}
+			}
+		})
+	}
+}
