@@ -581,7 +581,97 @@ func (s *summary) appendTo(b []byte) []byte {
 }
 
 // parseSummary parses what String wrote; ok is false for anything else.
+// The form String writes is read in one pass (parseSummaryFast: each
+// ParseInt, ParseDuration and field split costs microseconds inside Wasm);
+// anything else goes through the general parser, which decides.
 func parseSummary(a string) (s summary, ok bool) {
+	if s, ok = parseSummaryFast(a); ok {
+		return s, true
+	}
+	return parseSummarySlow(a)
+}
+
+// parseSummaryFast reads exactly "NAME limit=N remaining=N reset=D" with
+// single spaces, N of 1 to 18 digits and D of one to three components of 1
+// to 9 digits and a unit h, m or s. ok is false for anything else, and
+// when it is true parseSummarySlow returns the same summary.
+func parseSummaryFast(a string) (s summary, ok bool) {
+	i := 0
+	for i < len(a) && a[i] != ' ' {
+		i++
+	}
+	if i == len(a) || !validName(a[:i]) {
+		return s, false
+	}
+	s.name = a[:i]
+	rest := a[i+1:]
+	if s.limit, rest, ok = fastInt(rest, "limit="); !ok {
+		return summary{}, false
+	}
+	if s.remaining, rest, ok = fastInt(rest, "remaining="); !ok {
+		return summary{}, false
+	}
+	if len(rest) < len("reset=") || rest[:len("reset=")] != "reset=" {
+		return summary{}, false
+	}
+	rest = rest[len("reset="):]
+	var d time.Duration
+	for k := 0; ; k++ {
+		if k == 3 || rest == "" {
+			return summary{}, false
+		}
+		n, j := int64(0), 0
+		for j < len(rest) && j < 10 && rest[j] >= '0' && rest[j] <= '9' {
+			n = n*10 + int64(rest[j]-'0')
+			j++
+		}
+		if j == 0 || j > 9 || j == len(rest) {
+			return summary{}, false
+		}
+		var unit time.Duration
+		switch rest[j] {
+		case 'h':
+			unit = time.Hour
+		case 'm':
+			unit = time.Minute
+		case 's':
+			unit = time.Second
+		default:
+			return summary{}, false
+		}
+		if n > int64(maxWindow/unit) { // past the window (and no overflow below)
+			return summary{}, false
+		}
+		d += time.Duration(n) * unit
+		if rest = rest[j+1:]; rest == "" {
+			break
+		}
+	}
+	if d > maxWindow {
+		return summary{}, false
+	}
+	s.reset, s.set = d, true
+	return s, true
+}
+
+// fastInt reads key, then 1 to 18 digits, then a space, at the start of s.
+func fastInt(s, key string) (n int64, rest string, ok bool) {
+	if len(s) < len(key) || s[:len(key)] != key {
+		return 0, s, false
+	}
+	j := len(key)
+	for j < len(s) && j-len(key) < 19 && s[j] >= '0' && s[j] <= '9' {
+		n = n*10 + int64(s[j]-'0')
+		j++
+	}
+	if d := j - len(key); d == 0 || d > 18 || j == len(s) || s[j] != ' ' {
+		return 0, s, false
+	}
+	return n, s[j+1:], true
+}
+
+// parseSummarySlow is parseSummary's general parser.
+func parseSummarySlow(a string) (s summary, ok bool) {
 	var f [4]string
 	if !fields4(a, &f) || !validName(f[0]) {
 		return s, false

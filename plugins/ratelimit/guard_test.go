@@ -517,6 +517,11 @@ func FuzzAnnotations(f *testing.F) {
 		if ok && len(b) == 0 {
 			t.Fatalf("parseReserved(%q) accepted nothing", reserved)
 		}
+		if f, ok := parseSummaryFast(sum); ok {
+			if g, gok := parseSummarySlow(sum); !gok || f != g {
+				t.Fatalf("%q: fast parser %+v, general %+v %v", sum, f, g, gok)
+			}
+		}
 		if s, ok := parseSummary(sum); ok {
 			// String rounds the reset up to whole seconds.
 			s.reset = time.Duration(ceilSeconds(s.reset)) * time.Second
@@ -578,5 +583,56 @@ func TestFields4MatchesStringsFields(t *testing.T) {
 		if ok && !reflect.DeepEqual(f[:], want) {
 			t.Fatalf("fields4(%q) = %q, want %q", s, f, want)
 		}
+	}
+}
+
+// TestParseSummaryFastAgrees: whenever the one-pass parser accepts a text,
+// the general parser returns the same summary (random summaries as String
+// writes them, and mutations of them).
+func TestParseSummaryFastAgrees(t *testing.T) {
+	seed := uint64(7)
+	next := func(n uint64) uint64 {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return (seed >> 11) % n
+	}
+	mut := []string{" ", "  ", "0", "9", "h", "m", "s", "x", "-", "+", "=", "\t", "é", "1h", "99999999999"}
+	fast := 0
+	for n := 0; n < 50000; n++ {
+		s := summary{name: []string{"a", "per-key", "tok_2", "x" + strconv.Itoa(int(next(1000)))}[next(4)],
+			limit: int64(next(1 << 50)), remaining: int64(next(1 << 20)), reset: time.Duration(next(uint64(maxWindow/time.Second)+2)) * time.Second, set: true}
+		text := s.String()
+		for k := next(3); k > 0; k-- { // up to two mutations: insert, replace or cut
+			i := int(next(uint64(len(text) + 1)))
+			switch next(3) {
+			case 0:
+				text = text[:i] + mut[next(uint64(len(mut)))] + text[i:]
+			case 1:
+				if i < len(text) {
+					text = text[:i] + mut[next(uint64(len(mut)))] + text[i+1:]
+				}
+			case 2:
+				text = text[:i]
+			}
+		}
+		got, ok := parseSummaryFast(text)
+		if !ok {
+			continue
+		}
+		fast++
+		want, wok := parseSummarySlow(text)
+		if !wok || got != want {
+			t.Fatalf("%q: fast %+v, general %+v %v", text, got, want, wok)
+		}
+	}
+	for _, text := range []string{"a limit=1 remaining=1 reset=999999999h", "a limit=1 remaining=1 reset=5124096h", "a limit=1 remaining=1 reset=307445735m", "a limit=1 remaining=1 reset=999999999h999999999m", "a limit=1 remaining=1 reset=745h",
+		"a limit=1 remaining=1 reset=744h", "a limit=1 remaining=1 reset=743h59m60s", "a limit=1 remaining=1 reset=744h0m1s", "a limit=999999999999999999 remaining=0 reset=0s"} {
+		got, ok := parseSummaryFast(text)
+		want, wok := parseSummarySlow(text)
+		if ok && (!wok || got != want) {
+			t.Errorf("%q: fast %+v, general %+v %v", text, got, want, wok)
+		}
+	}
+	if fast < 10000 {
+		t.Fatalf("the fast parser accepted only %d texts", fast)
 	}
 }
