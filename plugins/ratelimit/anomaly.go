@@ -14,6 +14,7 @@ type anomaly struct {
 	on               bool
 	short, baseline  time.Duration
 	multiple         float64
+	shortText        string // short as time.Duration.String writes it, for the burst annotation
 	minRequests      int64
 	minTokens        int64
 	requests, tokens bool // the signals watched
@@ -43,6 +44,7 @@ func parseAnomaly(c *ward.Config, a *anomaly) error {
 	if err := checkWindow(a.short); err != nil {
 		return c.Errorf("short", "%s", err)
 	}
+	a.shortText = a.short.String()
 	if a.baseline, err = c.Duration("baseline", time.Hour); err != nil {
 		return err
 	}
@@ -227,19 +229,19 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est f
 
 // done takes the answers of the batch that carried p's ops: it updates
 // the epoch clock when the batch refreshed it, and judges each signal.
-func (a *anomaly) done(ck *epochClock, p *anomalyPlan, ops []ward.StateOp, out *outcome, v *ward.Verdict) {
+func (a *anomaly) done(ck *epochClock, p *anomalyPlan, ops []ward.StateOp, ar *arena, out *outcome, v *ward.Verdict) {
 	if p.epoch >= 0 {
 		*ck = epochClock{known: true, age: epochAge(ops[p.epoch].Result), at: p.epochAt}
 	}
 	for i := 0; i < p.n; i++ {
-		a.judge(&p.sigs[i], ops, p.now, out, v)
+		a.judge(&p.sigs[i], ops, p.now, ar, out, v)
 	}
 }
 
 // judge flags a burst of one signal: a short-slot count of at least the
 // signal's minimum and above multiple x the baseline's average per short
 // window. A burst is annotated and given a reason, and denied when
-// configured.
+// configured; their texts are built in ar (a burst lasts many requests).
 //
 // Slots are fixed windows numbered from the epoch: short slot now/short,
 // baseline slot now/baseline (a baseline slot holds whole short slots).
@@ -247,7 +249,7 @@ func (a *anomaly) done(ck *epochClock, p *anomalyPlan, ops []ward.StateOp, out *
 // window: the previous baseline slot weighted by the part of it still
 // inside the period, plus the current baseline slot minus the current short
 // slot (so that the burst does not raise its own baseline).
-func (a *anomaly) judge(sp *signalPlan, ops []ward.StateOp, now time.Duration, out *outcome, v *ward.Verdict) {
+func (a *anomaly) judge(sp *signalPlan, ops []ward.StateOp, now time.Duration, ar *arena, out *outcome, v *ward.Verdict) {
 	cur, base := ops[sp.cur].Result, ops[sp.base].Result
 	var prev ward.Counter
 	if sp.prev >= 0 {
@@ -264,20 +266,25 @@ func (a *anomaly) judge(sp *signalPlan, ops []ward.StateOp, now time.Duration, o
 	if avg > 0 {
 		ratio = float64(count) / avg
 	}
-	desc := "signal=" + sp.name + " ratio=" + formatRatio(ratio) + " count=" + strconv.FormatInt(count, 10) +
-		" baseline=" + strconv.FormatFloat(avg, 'f', 1, 64) + " short=" + a.short.String()
+	// "anomaly: burst of SIG: " + desc, desc being the annotation.
+	m := ar.mark()
+	ar.str("anomaly: burst of ").str(sp.name).str(": ")
+	d := ar.mark()
+	ar.str("signal=").str(sp.name).str(" ratio=")
+	if math.IsInf(ratio, 1) {
+		ar.str("inf")
+	} else {
+		ar.buf = strconv.AppendFloat(ar.buf, ratio, 'f', 1, 64)
+	}
+	ar.str(" count=").int(count).str(" baseline=")
+	ar.buf = strconv.AppendFloat(ar.buf, avg, 'f', 1, 64)
+	ar.str(" short=").str(a.shortText)
+	reason, desc := ar.since(m), ar.since(d)
 	v.Annotate(annBurst, desc)
 	if a.deny {
 		wait := a.short - now%a.short // until the next short slot
-		out.deny(codeAnomaly, msgAnomaly, wait, true, "anomaly: burst of "+sp.name+": "+desc)
+		out.deny(codeAnomaly, msgAnomaly, wait, true, reason)
 	} else {
-		v.AddReason("anomaly: burst of " + sp.name + ": " + desc)
+		v.AddReason(reason)
 	}
-}
-
-func formatRatio(r float64) string {
-	if math.IsInf(r, 1) {
-		return "inf"
-	}
-	return strconv.FormatFloat(r, 'f', 1, 64)
 }

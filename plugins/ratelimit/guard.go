@@ -910,7 +910,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 		}
 		// Anomaly: every attempt counts, denied or not.
 		if anOK {
-			r.anomaly.done(&r.epoch, &an, ops, &out, v)
+			r.anomaly.done(&r.epoch, &an, ops, &r.ar, &out, v)
 		}
 		// Tokens, unless already denied: a denied request consumes none.
 		if out.code == "" {

@@ -401,7 +401,7 @@ func TestAnomalyNewSubject(t *testing.T) {
 	if got, _ := kv(v.Annotations, annBurst); got != want || v.Decision != abi.Allow {
 		t.Fatalf("5th request: %+v, want %s = %q", v, annBurst, want)
 	}
-	if len(v.Reasons) != 1 || !strings.HasPrefix(v.Reasons[0], "anomaly: burst of requests") {
+	if len(v.Reasons) != 1 || v.Reasons[0] != "anomaly: burst of requests: "+want {
 		t.Fatalf("reasons %q", v.Reasons)
 	}
 

@@ -259,7 +259,7 @@ func TestWasmAnomaly(t *testing.T) {
 				t.Fatal("burst not flagged")
 			}
 			burst, _ := kv(last.Annotations, annBurst)
-			if !strings.HasPrefix(burst, "signal=requests ratio=") || !strings.Contains(burst, " count=15 baseline=2.0 ") {
+			if !strings.HasPrefix(burst, "signal=requests ratio=7.5 count=15 baseline=2.0 short=") {
 				t.Fatalf("annotation %q", burst)
 			}
 			if deny != (last.Decision == abi.Deny) || deny && last.Code != codeAnomaly {
