@@ -12,6 +12,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/wardgate/ward/benchmarks/internal/guardtables"
 	"github.com/wardgate/ward/engine/config"
 	"github.com/wardgate/ward/engine/mockllm"
 	"github.com/wardgate/ward/engine/pipeline"
@@ -27,43 +28,6 @@ import (
 // request allocates is compared with the same handler without guards:
 // the difference is what the guards cost the host.
 
-// coreProxyTables are the core guards' tables as loadbench writes them
-// (benchmarks/cmd/loadbench, guardTables).
-const coreProxyTables = `
-[guards.auth]
-path = "builtin:auth"
-grants = ["clock"]
-
-[guards.auth.config]
-headers = ["authorization", "x-api-key"]
-
-[[guards.auth.config.api_keys]]
-id = "demo-analyst"
-sha256 = "97c7b71607ec8a8074483721fd8d17ac0b066c8191dd2b46949018aff2b528f2"
-subject = "alice"
-roles = ["analyst"]
-
-[guards.injection]
-path = "builtin:injection"
-
-[guards.output]
-path = "builtin:output"
-
-[guards.output.config]
-canary_key = "ward-loadbench-canary-key-never-use-in-production"
-min_run_words = 12
-
-[guards.pii]
-path = "builtin:pii"
-
-[guards.pii.config]
-tokenize_key = "ward-loadbench-tokenize-key-never-use-in-production"
-
-[guards.pii.config.actions]
-EMAIL = "tokenize"
-CREDIT_CARD = "tokenize"
-`
-
 // proxyEnv starts the mock on a loopback port, builds a snapshot with
 // guards (nil: none) and returns a function that runs one loadbench
 // request through the handler and returns its status.
@@ -78,15 +42,8 @@ func proxyEnv(tb testing.TB, guards []string) func() int {
 	tb.Cleanup(func() { mock.Close() })
 	var b strings.Builder
 	b.WriteString("[server]\nlisten = [\"127.0.0.1:0\"]\n")
-	quoted := make([]string, len(guards))
-	if len(guards) > 0 {
-		b.WriteString(coreProxyTables)
-	}
-	for i, g := range guards {
-		quoted[i] = `"` + g + `"`
-	}
-	fmt.Fprintf(&b, "\n[[routes]]\nname = \"openai\"\nprefix = \"/v1/\"\nupstream = \"http://%s\"\nguards = [%s]\nidentity_headers = [\"authorization\", \"x-api-key\"]\n",
-		ln.Addr(), strings.Join(quoted, ", "))
+	b.WriteString(guardtables.Join(guards...))
+	b.WriteString(guardtables.Route(ln.Addr().String(), guards))
 	cfg, err := config.Parse("bench.toml", []byte(b.String()))
 	if err != nil {
 		tb.Fatal(err)

@@ -6,16 +6,16 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/wardgate/ward/benchmarks/internal/guardtables"
 )
 
 // bodySize is the size of the request body every target is driven with: a
 // typical short OpenAI chat request.
 const bodySize = 356
 
-// denyPhrase is in the denylist guard's phrases. The benchmark body never
-// contains it (allowed traffic); the preflight sends it once to prove the
-// guard is active.
-const denyPhrase = "forbidden phrase"
+// denyPhrase is in the denylist guard's phrases (guardtables.DenyPhrase).
+const denyPhrase = guardtables.DenyPhrase
 
 // requestPath is the path every target is driven on.
 const requestPath = "/v1/chat/completions"
