@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
-	"unsafe"
 
 	ward "github.com/wardgate/ward/sdk/go"
 )
@@ -672,8 +670,8 @@ func fastInt(s, key string) (n int64, rest string, ok bool) {
 
 // parseSummarySlow is parseSummary's general parser.
 func parseSummarySlow(a string) (s summary, ok bool) {
-	var f [4]string
-	if !fields4(a, &f) || !validName(f[0]) {
+	f := strings.Fields(a)
+	if len(f) != 4 || !validName(f[0]) {
 		return s, false
 	}
 	s.name = f[0]
@@ -703,49 +701,7 @@ func parseSummarySlow(a string) (s summary, ok bool) {
 	return s, true
 }
 
-// fields4 splits a into f as strings.Fields does and reports whether it
-// has exactly four fields, without allocating for ASCII text (the
-// summaries this guard writes); other text goes through strings.Fields.
-func fields4(a string, f *[4]string) bool {
-	for i := 0; i < len(a); i++ {
-		if a[i] >= utf8.RuneSelf {
-			g := strings.Fields(a)
-			if len(g) != 4 {
-				return false
-			}
-			copy(f[:], g)
-			return true
-		}
-	}
-	n := 0
-	for i := 0; i < len(a); {
-		for i < len(a) && asciiSpace(a[i]) {
-			i++
-		}
-		if i == len(a) {
-			break
-		}
-		j := i
-		for j < len(a) && !asciiSpace(a[j]) {
-			j++
-		}
-		if n == 4 {
-			return false
-		}
-		f[n] = a[i:j]
-		n++
-		i = j
-	}
-	return n == 4
-}
-
-// asciiSpace is unicode.IsSpace for bytes below utf8.RuneSelf, as
-// strings.Fields tests them.
-func asciiSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
-
-// parseReset parses a reset duration as resetString writes it.
+// parseReset parses a reset duration as appendReset writes it.
 func parseReset(v string) (time.Duration, bool) {
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 || d > maxWindow {
@@ -778,16 +734,10 @@ func ceilSeconds(d time.Duration) int64 {
 	return int64((d + time.Second - 1) / time.Second)
 }
 
-// resetString is d rounded up to whole seconds in Go's duration syntax
-// ("1s", "6m0s"), as OpenAI's x-ratelimit-reset-* headers write it.
-func resetString(d time.Duration) string {
-	var buf [32]byte
-	return string(appendReset(buf[:0], d))
-}
-
-// appendReset appends resetString(d): whole seconds as time.Duration's
-// String writes them ("0s", "45s", "6m0s", "1h0m0s"), without its
-// fractional formatting.
+// appendReset appends d rounded up to whole seconds in Go's duration
+// syntax, as OpenAI's x-ratelimit-reset-* headers write it: whole seconds
+// as time.Duration's String writes them ("0s", "45s", "6m0s", "1h0m0s"),
+// without its fractional formatting.
 func appendReset(b []byte, d time.Duration) []byte {
 	sec := ceilSeconds(d)
 	if h := sec / 3600; h > 0 {
@@ -1131,7 +1081,8 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 	}
 	if len(charged) > 0 {
 		m := r.ar.mark()
-		v.Annotate(annCharged, r.ar.str(unsafe.String(&charged[0], len(charged))).since(m))
+		r.ar.buf = append(r.ar.buf, charged...)
+		v.Annotate(annCharged, r.ar.since(m))
 	}
 	if st.failed {
 		v.Annotate(annBackend, "unavailable")
