@@ -3,6 +3,7 @@ package abi
 import (
 	"bytes"
 	"errors"
+	"math"
 	"reflect"
 	"testing"
 	"unsafe"
@@ -91,6 +92,7 @@ func FuzzDecodeVerdictCached(f *testing.F) {
 	f.Add(AppendVerdict(nil, realisticVerdict()), true)
 	f.Add(AppendVerdict(nil, &Verdict{Code: CodeDone}), true)
 	f.Add([]byte{}, true)
+	f.Add(AppendVerdict(nil, &Verdict{Scores: []Score{{Name: "injection", Value: math.NaN()}}}), true)
 	f.Add([]byte{1, 0x93, 1, 4, 'c', 'o', 'd', 'e', 0, 2, 1, 'a', 1, 'b'}, false)
 	f.Add([]byte{2, 0, 0, 1, 'x', 1, 'x', 3, 1, 'x', 1, 'y', 1, 'x'}, false)
 	c := NewStringCache(4)
@@ -119,7 +121,7 @@ func FuzzDecodeVerdictCached(f *testing.F) {
 			if errWant != nil {
 				return
 			}
-			if !reflect.DeepEqual(&got, &want) {
+			if !reflect.DeepEqual(normVerdict(&got), normVerdict(&want)) { // NaN scores compare by bits
 				t.Fatalf("cached decode differs:\n%+v\n%+v", got, want)
 			}
 			if !bytes.Equal(AppendVerdict(nil, &reused), AppendVerdict(nil, &want)) {
