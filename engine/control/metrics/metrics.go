@@ -46,11 +46,11 @@ type Metrics struct {
 	// live returns the guards of the current pipeline, for pool gauges
 	// and replacements; set with SetLive.
 	live atomic.Pointer[func() []proxy.GuardEntry]
-	// replaced folds wasmhost's per-load replacement counters into one
-	// monotonic counter per guard name.
+	// replaced folds wasmhost's per-load replacement and recycle counters
+	// into monotonic counters per guard name.
 	replMu   sync.Mutex
-	replLast map[*wasmhost.Guard]uint64
-	replTot  map[string]uint64
+	replLast map[*wasmhost.Guard]instanceCounts
+	replTot  map[string]instanceCounts
 
 	reloadsOK, reloadsFailed atomic.Uint64
 	reloadDur                Hist
@@ -84,7 +84,7 @@ var outcomes = [3]string{pipeline.OutcomeAllow, pipeline.OutcomeDeny, pipeline.O
 
 // New returns empty metrics.
 func New() *Metrics {
-	m := &Metrics{replLast: map[*wasmhost.Guard]uint64{}, replTot: map[string]uint64{}}
+	m := &Metrics{replLast: map[*wasmhost.Guard]instanceCounts{}, replTot: map[string]instanceCounts{}}
 	r := map[string]*routeStats{}
 	g := map[string]*GuardStats{}
 	m.routes.Store(&r)
@@ -246,8 +246,13 @@ func (m *Metrics) AuditDropped()        { m.auditDropped.Add(1) }
 func (m *Metrics) AuditError()          { m.auditErrors.Add(1) }
 func (m *Metrics) DroppedAudit() uint64 { return m.auditDropped.Load() }
 
-// FoldReplacements adds the instance replacements of entries' guards made
-// since the last fold to the per-name totals. Call it with the guards of a
+// instanceCounts are a guard's instances replaced after a fault
+// (wasmhost.Stats.Replaced) and recycled after their memory grew
+// (Stats.Recycled).
+type instanceCounts struct{ replaced, recycled uint64 }
+
+// FoldReplacements adds the instance replacements and recycles of
+// entries' guards made since the last fold to the per-name totals. Call it with the guards of a
 // pipeline about to be closed, so their last replacements are not lost;
 // scrapes call it with the live pipeline.
 func (m *Metrics) FoldReplacements(entries []proxy.GuardEntry) {
@@ -258,9 +263,12 @@ func (m *Metrics) FoldReplacements(entries []proxy.GuardEntry) {
 
 func (m *Metrics) foldLocked(entries []proxy.GuardEntry) {
 	for _, e := range entries {
-		n := e.Guard.Stats().Replaced
-		m.replTot[e.Name] += n - m.replLast[e.Guard]
-		m.replLast[e.Guard] = n
+		s := e.Guard.Stats()
+		last, tot := m.replLast[e.Guard], m.replTot[e.Name]
+		tot.replaced += s.Replaced - last.replaced
+		tot.recycled += s.Recycled - last.recycled
+		m.replTot[e.Name] = tot
+		m.replLast[e.Guard] = instanceCounts{s.Replaced, s.Recycled}
 	}
 }
 
@@ -301,6 +309,8 @@ var (
 		"Instances of the live guards' pools, by state: size (the most the pool may have, pool_size), live (made so far, or being made), in_use (running a call), idle (ready).", []string{"guard", "state"}, nil)
 	descReplaced = prometheus.NewDesc("ward_guard_instance_replacements_total",
 		"Guard instances discarded after a trap, timeout or out-of-memory and replaced.", []string{"guard"}, nil)
+	descRecycled = prometheus.NewDesc("ward_guard_instance_recycles_total",
+		"Guard instances closed after a call because their memory had grown (past 16 MiB and twice their starting size) and replaced.", []string{"guard"}, nil)
 	descReloads = prometheus.NewDesc("ward_reloads_total",
 		"Pipeline reloads (swaps) by result: ok = published, failed = the running pipeline was kept.", []string{"result"}, nil)
 	descReloadDur = prometheus.NewDesc("ward_reload_duration_seconds",
@@ -313,7 +323,7 @@ var (
 
 func (c collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRequests, descUpstream, descTokens, descGuardLatency, descVerdicts,
-		descCandCalls, descCandDisagree, descPool, descReplaced, descReloads, descReloadDur, descLoaded, descAudit} {
+		descCandCalls, descCandDisagree, descPool, descReplaced, descRecycled, descReloads, descReloadDur, descLoaded, descAudit} {
 		ch <- d
 	}
 }
@@ -366,7 +376,8 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			counter(descReplaced, m.replTot[n], n)
+			counter(descReplaced, m.replTot[n].replaced, n)
+			counter(descRecycled, m.replTot[n].recycled, n)
 		}
 		m.replMu.Unlock()
 		for _, e := range entries {
