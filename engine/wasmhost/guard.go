@@ -125,6 +125,11 @@ type Stats struct {
 	// had grown (past 16 MiB and twice their size when made) and replaced
 	// in the background.
 	Recycled uint64
+	// Shrunk counts idle instances closed, without replacement, because
+	// no call had found the pool empty for a minute: the pool shrinks
+	// back, one instance every 15 s and never below one, after a burst
+	// grew it.
+	Shrunk uint64
 }
 
 // Guard is one loaded guard. It is safe for concurrent use; at most
@@ -177,6 +182,9 @@ type Guard struct {
 	recycled     atomic.Uint64
 	lastRecycle  atomic.Int64  // UnixNano of the last recycling (recycle.go), 0: none
 	recycleEvery time.Duration // 0: recycleInterval; < 0: no interval (tests)
+
+	shrunk   atomic.Uint64
+	lastBusy atomic.Int64 // UnixNano when a call last found every instance busy (shrink.go)
 }
 
 // Load compiles (through the Host's cache; a module the Host already holds
@@ -296,6 +304,7 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 	if g.budgetUnits > 0 {
 		g.watch.Start(time.Duration(g.killAfter), g.budgetUnits)
 	}
+	g.startShrink()
 	// The first instance proved the module and its config; the others
 	// (the same code, the same config) are made only when calls contend
 	// for it (see grow): a swap goes live after one instantiation, and a
@@ -465,6 +474,7 @@ func (g *Guard) Stats() Stats {
 		Busy:            g.busy.Load(),
 		Replaced:        g.replaced.Load(),
 		Recycled:        g.recycled.Load(),
+		Shrunk:          g.shrunk.Load(),
 		ReplaceFailures: g.replaceFailures.Load(),
 		PoolSize:        g.poolSize,
 		Instances:       int(g.made.Load()),
@@ -510,6 +520,7 @@ func (g *Guard) Check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) erro
 	select {
 	case in = <-g.pool:
 	default:
+		g.lastBusy.Store(time.Now().UnixNano())
 		g.grow()
 		select {
 		case in = <-g.pool:

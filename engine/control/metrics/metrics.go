@@ -248,8 +248,9 @@ func (m *Metrics) DroppedAudit() uint64 { return m.auditDropped.Load() }
 
 // instanceCounts are a guard's instances replaced after a fault
 // (wasmhost.Stats.Replaced) and recycled after their memory grew
-// (Stats.Recycled).
-type instanceCounts struct{ replaced, recycled uint64 }
+// (Stats.Recycled), and idle instances closed when the pool shrank
+// (Stats.Shrunk).
+type instanceCounts struct{ replaced, recycled, shrunk uint64 }
 
 // FoldReplacements adds the instance replacements and recycles of
 // entries' guards made since the last fold to the per-name totals. Call it with the guards of a
@@ -267,8 +268,9 @@ func (m *Metrics) foldLocked(entries []proxy.GuardEntry) {
 		last, tot := m.replLast[e.Guard], m.replTot[e.Name]
 		tot.replaced += s.Replaced - last.replaced
 		tot.recycled += s.Recycled - last.recycled
+		tot.shrunk += s.Shrunk - last.shrunk
 		m.replTot[e.Name] = tot
-		m.replLast[e.Guard] = instanceCounts{s.Replaced, s.Recycled}
+		m.replLast[e.Guard] = instanceCounts{s.Replaced, s.Recycled, s.Shrunk}
 	}
 }
 
@@ -311,6 +313,8 @@ var (
 		"Guard instances discarded after a trap, timeout or out-of-memory and replaced.", []string{"guard"}, nil)
 	descRecycled = prometheus.NewDesc("ward_guard_instance_recycles_total",
 		"Guard instances closed after a call because their memory had grown (past 16 MiB and twice their starting size) and replaced.", []string{"guard"}, nil)
+	descShrunk = prometheus.NewDesc("ward_guard_instance_shrinks_total",
+		"Idle guard instances closed without replacement because no call had found the pool empty for a minute (the pool shrinking back after a burst).", []string{"guard"}, nil)
 	descReloads = prometheus.NewDesc("ward_reloads_total",
 		"Pipeline reloads (swaps) by result: ok = published, failed = the running pipeline was kept.", []string{"result"}, nil)
 	descReloadDur = prometheus.NewDesc("ward_reload_duration_seconds",
@@ -323,7 +327,7 @@ var (
 
 func (c collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRequests, descUpstream, descTokens, descGuardLatency, descVerdicts,
-		descCandCalls, descCandDisagree, descPool, descReplaced, descRecycled, descReloads, descReloadDur, descLoaded, descAudit} {
+		descCandCalls, descCandDisagree, descPool, descReplaced, descRecycled, descShrunk, descReloads, descReloadDur, descLoaded, descAudit} {
 		ch <- d
 	}
 }
@@ -378,6 +382,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		for _, n := range names {
 			counter(descReplaced, m.replTot[n].replaced, n)
 			counter(descRecycled, m.replTot[n].recycled, n)
+			counter(descShrunk, m.replTot[n].shrunk, n)
 		}
 		m.replMu.Unlock()
 		for _, e := range entries {

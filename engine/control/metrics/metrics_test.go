@@ -167,6 +167,7 @@ func TestScrape(t *testing.T) {
 	check("ward_guard_pool_instances", 1, "guard", "swap", "state", "idle")
 	check("ward_guard_instance_replacements_total", 0, "guard", "swap")
 	check("ward_guard_instance_recycles_total", 0, "guard", "swap")
+	check("ward_guard_instance_shrinks_total", 0, "guard", "swap")
 }
 
 // TestReplacementsAcrossReloads: instance replacements are counted once,
