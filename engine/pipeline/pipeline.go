@@ -206,13 +206,25 @@ type Outcome struct {
 	// it there (and back, for a response phase after the stream).
 	Done StepSet
 
+	// Stop, when set, is asked in the request phase after every enforcing
+	// step whose verdict added annotations (such as the identity.* an
+	// authentication guard names), with the exchange's annotations so
+	// far. When it returns true Run ends there, with Stopped set: the
+	// later steps are not called. The proxy's quarantine check uses it, so
+	// that a quarantined identity costs no guard call after the one that
+	// named it, and no later guard counts it (a rate limit, say). Reset
+	// keeps it.
+	Stop func(ann []abi.KV) bool
+	// Stopped is set when Stop ended the run.
+	Stopped bool
+
 	v  abi.Verdict
 	cv abi.Verdict // the candidates' verdicts
 }
 
 // Reset empties o for reuse.
 func (o *Outcome) Reset() {
-	o.Denied, o.Status, o.Code, o.Message, o.By, o.Fault, o.Rewritten = false, 0, "", "", "", false, false
+	o.Denied, o.Status, o.Code, o.Message, o.By, o.Fault, o.Rewritten, o.Stopped = false, 0, "", "", "", false, false, false
 	o.Dirty = o.Dirty[:0]
 	o.SetHeaders = o.SetHeaders[:0]
 	clear(o.Records)
@@ -308,6 +320,10 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 		}
 		o.SetHeaders = append(o.SetHeaders, v.SetHeaders...)
 		x.Annotations = append(x.Annotations, v.Annotations...)
+		if len(v.Annotations) > 0 && o.Stop != nil && x.Phase == abi.PhaseRequest && o.Stop(x.Annotations) {
+			o.Stopped = true
+			return
+		}
 	}
 }
 

@@ -66,6 +66,13 @@ func (s *Server) authRequest(ctx *fasthttp.RequestCtx, st *reqState, rt *route, 
 		s.authDeny(ctx, st, fasthttp.StatusNotFound, "unknown_path", nil)
 		return
 	}
+	// Quarantines hold in this mode too: the client's address (from
+	// nginx's X-Forwarded-For when nginx is a trusted proxy) before any
+	// guard, the identity a guard names as soon as it names it.
+	if s.gate != nil && s.gate.RefuseIP(b2s(st.ip)) {
+		s.authDeny(ctx, st, fasthttp.StatusForbidden, CodeQuarantined, nil)
+		return
+	}
 	// nginx sends no body to auth_request; one that arrives anyway (a
 	// caller of its own) is read like a proxied request's.
 	body := ctx.PostBody()
@@ -97,10 +104,15 @@ func (s *Server) authRequest(ctx *fasthttp.RequestCtx, st *reqState, rt *route, 
 	x.Path = b2s(path)
 	s.describe(ctx, st, rt, x)
 	st.rec.Model = x.Model
+	st.out.Stop = s.refuseIdentity
 	rt.pipeline.Run(ctx, x, &st.out)
 	s.keepRecords(st)
 	st.rec.Annotations = x.Annotations
 	s.logFaults(st, rt)
+	if st.out.Stopped || s.gate != nil && s.gate.RefuseIdentity(x.Annotations) {
+		s.authDeny(ctx, st, fasthttp.StatusForbidden, CodeQuarantined, nil)
+		return
+	}
 	if st.out.Denied {
 		s.authDeny(ctx, st, st.out.Status, st.out.Code, st.out.SetHeaders)
 		return

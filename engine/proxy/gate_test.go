@@ -2,7 +2,11 @@ package proxy
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/wardgate/ward/engine/mockllm"
@@ -59,7 +63,14 @@ func TestGateRefusesQuarantined(t *testing.T) {
 		}
 		return nil
 	}}
-	e := startWith(t, oneRoute, map[string][]pipeline.Step{"llm": {{Guard: auth}, {Guard: keywordGuard()}}}, mockllm.Options{},
+	// A guard after auth counts its calls: a quarantined subject stops
+	// the request phase at auth, so it is never called for one.
+	var laterCalls atomic.Int64
+	later := &fakeGuard{name: "later", phases: []abi.Phase{abi.PhaseRequest}, fn: func(*abi.Exchange, *abi.Verdict) error {
+		laterCalls.Add(1)
+		return nil
+	}}
+	e := startWith(t, oneRoute, map[string][]pipeline.Step{"llm": {{Guard: auth}, {Guard: keywordGuard()}, {Guard: later}}}, mockllm.Options{},
 		func(s *Server) { s.SetGate(gate); s.SetObserver(obs, false) })
 	url := e.base + "/v1/chat/completions"
 
@@ -67,6 +78,9 @@ func TestGateRefusesQuarantined(t *testing.T) {
 		t.Fatalf("before quarantine: %d %s", resp.StatusCode, b)
 	}
 	before := e.mock.Requests()
+	if n := laterCalls.Load(); n != 1 {
+		t.Fatalf("later guard called %d times before the quarantine, want 1", n)
+	}
 
 	gate.mu.Lock()
 	gate.subjects["mallory"] = true
@@ -79,6 +93,9 @@ func TestGateRefusesQuarantined(t *testing.T) {
 		if resp.StatusCode != 403 || json.Unmarshal(b, &oa) != nil || oa.Error.Code != CodeQuarantined {
 			t.Fatalf("quarantined subject, %q: %d %s", text, resp.StatusCode, b)
 		}
+	}
+	if n := laterCalls.Load(); n != 1 {
+		t.Fatalf("later guard called %d times in all, want 1: it ran for a quarantined subject", n)
 	}
 	if resp, _ := post(t, url, chat("hello"), map[string]string{"Authorization": "alice"}); resp.StatusCode != 200 {
 		t.Fatalf("another subject: %d", resp.StatusCode)
@@ -107,5 +124,58 @@ func TestGateRefusesQuarantined(t *testing.T) {
 		if obs.codes[i] != want[i] {
 			t.Fatalf("records %q, want %q", obs.codes, want)
 		}
+	}
+}
+
+// TestGateAuthRequest: quarantines hold for auth_request subrequests
+// (nginx's mode b) too: a quarantined subject is refused with 403 and
+// code quarantined as soon as the guard names it (the guards after it do
+// not run), a quarantined address before any guard.
+func TestGateAuthRequest(t *testing.T) {
+	gate := &setGate{ips: map[string]bool{}, subjects: map[string]bool{}}
+	var laterCalls atomic.Int64
+	later := &fakeGuard{name: "later", phases: []abi.Phase{abi.PhaseRequest}, fn: func(*abi.Exchange, *abi.Verdict) error {
+		laterCalls.Add(1)
+		return nil
+	}}
+	e := startWith(t, authRoutes, map[string][]pipeline.Step{
+		"auth":      {{Guard: authGuard()}, {Guard: later}},
+		"auth-open": {{Guard: authGuard()}},
+	}, mockllm.Options{}, func(s *Server) { s.SetGate(gate) })
+	ask := func() (status int, code string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", e.base+"/_ward/auth", strings.NewReader(""))
+		req.Header.Set("Authorization", "Bearer good") // alice
+		req.Header.Set("X-Original-URI", "/v1/chat/completions")
+		req.Header.Set("X-Original-Method", "POST")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("X-Ward-Code")
+	}
+	if st, code := ask(); st != 200 || laterCalls.Load() != 1 {
+		t.Fatalf("before quarantine: %d %q, later guard called %d times", st, code, laterCalls.Load())
+	}
+	gate.mu.Lock()
+	gate.subjects["alice"] = true
+	gate.mu.Unlock()
+	if st, code := ask(); st != 403 || code != CodeQuarantined || laterCalls.Load() != 1 {
+		t.Fatalf("quarantined subject: %d %q, later guard called %d times (want 403 %q, 1)", st, code, laterCalls.Load(), CodeQuarantined)
+	}
+	gate.mu.Lock()
+	gate.subjects["alice"] = false
+	gate.ips["127.0.0.1"] = true
+	gate.mu.Unlock()
+	if st, code := ask(); st != 403 || code != CodeQuarantined || laterCalls.Load() != 1 {
+		t.Fatalf("quarantined address: %d %q, later guard called %d times", st, code, laterCalls.Load())
+	}
+	gate.mu.Lock()
+	gate.ips["127.0.0.1"] = false
+	gate.mu.Unlock()
+	if st, code := ask(); st != 200 || laterCalls.Load() != 2 {
+		t.Fatalf("after the quarantines: %d %q, later guard called %d times", st, code, laterCalls.Load())
 	}
 }

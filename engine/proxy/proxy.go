@@ -76,6 +76,9 @@ type Server struct {
 
 	obs       Observer // nil: no per-request record
 	gate      Gate     // nil: no quarantine checks
+	// refuseIdentity is gate.RefuseIdentity (nil without a gate), made
+	// once: the request phase's pipeline.Outcome.Stop.
+	refuseIdentity func(ann []abi.KV) bool
 	obsTokens bool     // parse unguarded whole answers for token usage
 
 	idPrefix [8]byte
@@ -190,10 +193,13 @@ type Gate interface {
 	// in the client.ip annotation) are refused. It is asked before any
 	// guard runs, on every route.
 	RefuseIP(ip string) bool
-	// RefuseIdentity reports whether a request whose annotations after
-	// the request phase (identity.* from the authentication guard) name
-	// a refused identity is refused. It is asked before the request
-	// phase's verdict is applied and before the upstream is called.
+	// RefuseIdentity reports whether a request whose annotations
+	// (identity.* from the authentication guard) name a refused identity
+	// is refused. It is asked in the request phase after each enforcing
+	// guard that adds annotations, with the annotations so far (a refusal
+	// ends the phase there: no later guard runs; see
+	// pipeline.Outcome.Stop), and once more after the phase, before its
+	// verdict is applied and before the upstream is called.
 	RefuseIdentity(ann []abi.KV) bool
 }
 
@@ -203,7 +209,12 @@ const CodeQuarantined = "quarantined"
 const msgQuarantined = "requests from this identity are refused for now (quarantined after repeated policy violations)"
 
 // SetGate installs g (nil: none). Call it before serving.
-func (s *Server) SetGate(g Gate) { s.gate = g }
+func (s *Server) SetGate(g Gate) {
+	s.gate, s.refuseIdentity = g, nil
+	if g != nil {
+		s.refuseIdentity = g.RefuseIdentity
+	}
+}
 
 // reqState is the per-request scratch space, pooled.
 type reqState struct {
@@ -361,11 +372,15 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 		st.rec.Model = x.Model
 		st.rec.Prompt = x.Messages
 		if rt.pipeline.Handles(abi.PhaseRequest) {
+			st.out.Stop = s.refuseIdentity
 			rt.pipeline.Run(ctx, x, &st.out)
 			s.keepRecords(st)
 			st.rec.Annotations = x.Annotations
 			s.logFaults(st, rt)
-			if s.gate != nil && s.gate.RefuseIdentity(x.Annotations) {
+			// Stopped: the gate refused the identity a guard named, and
+			// the guards after it did not run. Either way the request
+			// must not go on (the gate may have changed its mind since).
+			if st.out.Stopped || s.gate != nil && s.gate.RefuseIdentity(x.Annotations) {
 				s.fail(ctx, st, api, fasthttp.StatusForbidden, CodeQuarantined, msgQuarantined)
 				return
 			}
