@@ -74,12 +74,12 @@ type Server struct {
 	snap  atomic.Pointer[Snapshot]
 	state sync.Pool
 
-	obs  Observer // nil: no per-request record
-	gate Gate     // nil: no quarantine checks
+	obs       Observer // nil: no per-request record
+	gate      Gate     // nil: no quarantine checks
+	obsTokens bool     // parse unguarded whole answers for token usage
 	// refuseIdentity is gate.RefuseIdentity (nil without a gate), made
 	// once: the request phase's pipeline.Outcome.Stop.
 	refuseIdentity func(ann []abi.KV) bool
-	obsTokens      bool // parse unguarded whole answers for token usage
 
 	idPrefix [8]byte
 	idSeq    atomic.Uint64
