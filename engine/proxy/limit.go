@@ -143,6 +143,7 @@ func (s *Server) forwardHeld(ctx *fasthttp.RequestCtx, st *reqState, rt *route, 
 	h := &heldStream{up: up, body: body, lim: st.slot}
 	st.slot = nil
 	resp.SetBodyStream(h, max(up.Header.ContentLength(), -1))
+	flushEventStreamHeaders(resp)
 }
 
 // overloaded refuses a request the route's limiter did not admit.

@@ -422,6 +422,9 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 	if !s.forward(ctx, st, rt, api, streamAnswer, &ctx.Response) {
 		return
 	}
+	if streamAnswer {
+		flushEventStreamHeaders(&ctx.Response)
+	}
 
 	if !streamAnswer && x != nil && rt.pipeline.Pending(abi.PhaseResponse, st.out.Done) {
 		s.responsePhase(ctx, st, rt, api, x)
@@ -429,6 +432,19 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 	}
 	if s.obsTokens && !streamAnswer && api != abi.APIUnknown {
 		s.readUsage(ctx, st, api)
+	}
+}
+
+// flushEventStreamHeaders has the headers of a server-sent event stream
+// written to the client at once, ahead of its first event: the client
+// learns the answer's status while the model is still thinking, and an
+// upstream that ends the stream short of the Content-Length it announced
+// leaves the client a 200 with a broken body, as any cut stream does,
+// rather than a connection closed with no answer at all. Other streamed
+// answers keep headers and body in one write.
+func flushEventStreamHeaders(resp *fasthttp.Response) {
+	if bytes.HasPrefix(resp.Header.ContentType(), []byte("text/event-stream")) {
+		resp.ImmediateHeaderFlush = true
 	}
 }
 
