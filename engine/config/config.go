@@ -339,6 +339,10 @@ type Guard struct {
 	// and limits, always observing, and its verdicts are compared.
 	Candidate       string
 	CandidateSHA256 string // the candidate's pin, like SHA256
+	// CandidateSample is the share of exchanges the candidate runs on, in
+	// (0, 1] (default 1: all), picked by a hash of the request ID
+	// (pipeline.Step.CandidateSample).
+	CandidateSample float64
 	Mode            string // enforce|observe
 	OnError         string // deny|allow
 	PoolSize        int    // 0 = GOMAXPROCS

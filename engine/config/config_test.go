@@ -92,11 +92,11 @@ func TestParseGood(t *testing.T) {
 		Name: "pii", Path: "guards/pii.wasm",
 		SHA256: "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
 		Mode:   "observe", OnError: "allow", PoolSize: 4, MemoryLimit: 128 << 20,
-		CPUBudget: 20 * time.Millisecond, MaxOutput: 64 << 10, ConfigJSON: []byte("{}"), Line: 14,
+		CPUBudget: 20 * time.Millisecond, MaxOutput: 64 << 10, ConfigJSON: []byte("{}"), Line: 14, CandidateSample: 1,
 	}, {
 		Name: "denylist", Path: "builtin:denylist", Mode: "enforce", OnError: "deny",
 		MemoryLimit: 64 << 20, CPUBudget: 50 * time.Millisecond, MaxOutput: 1 << 20,
-		ConfigJSON: []byte(`{"phrases":["a","b"]}`), Line: 24,
+		ConfigJSON: []byte(`{"phrases":["a","b"]}`), Line: 24, CandidateSample: 1,
 	}}
 	if !reflect.DeepEqual(c.Guards, wantGuards) {
 		for i, g := range c.Guards {
@@ -348,6 +348,14 @@ upstream = "http://h/?q"
 			"ward.toml:1: keys, tables or arrays nested more than 64 levels deep", CodeSyntax},
 		{"reduce_memory_usage not a boolean", "[server]\nlisten = [\":1\"]\nreduce_memory_usage = \"yes\"\n",
 			"ward.toml:3: server.reduce_memory_usage: want boolean, got string", CodeType},
+		{"candidate_sample above 1", "[server]\nlisten = [\":1\"]\n[guards.g]\npath = \"g.wasm\"\ncandidate = \"c.wasm\"\ncandidate_sample = 1.5\n",
+			"ward.toml:6: guards.g.candidate_sample: 1.5 is out of range (want a share in (0, 1], e.g. 0.1)", CodeValue},
+		{"candidate_sample zero", "[server]\nlisten = [\":1\"]\n[guards.g]\npath = \"g.wasm\"\ncandidate = \"c.wasm\"\ncandidate_sample = 0\n",
+			"ward.toml:6: guards.g.candidate_sample: 0 is out of range (want a share in (0, 1], e.g. 0.1)", CodeValue},
+		{"candidate_sample not a number", "[server]\nlisten = [\":1\"]\n[guards.g]\npath = \"g.wasm\"\ncandidate = \"c.wasm\"\ncandidate_sample = \"10%\"\n",
+			"ward.toml:6: guards.g.candidate_sample: want number, got string", CodeType},
+		{"candidate_sample without candidate", "[server]\nlisten = [\":1\"]\n[guards.g]\npath = \"g.wasm\"\ncandidate_sample = 0.5\n",
+			"ward.toml:5: guards.g.candidate_sample: samples no candidate (set candidate)", CodeValue},
 		{"soft_memory_limit below the minimum", "[server]\nlisten = [\":1\"]\nsoft_memory_limit = \"1MiB\"\n",
 			"ward.toml:3: server.soft_memory_limit: 1048576 bytes is below the minimum of 32MiB (0 = no limit)", CodeValue},
 		{"soft_memory_limit negative", "[server]\nlisten = [\":1\"]\nsoft_memory_limit = -1\n",
@@ -655,7 +663,7 @@ func TestDocumentedKeys(t *testing.T) {
 		"reduce_memory_usage", "soft_memory_limit",
 		"level", "format", "cache_dir", "module_dirs", "idle_modules",
 		"token_file", "module_dir", "console", "console_session", "console_token_login", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
-		"path", "sha256", "candidate", "candidate_sha256", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
+		"path", "sha256", "candidate", "candidate_sha256", "candidate_sample", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
 		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
 		"tls_cert", "tls_key", "tls_min_version", "client_ca", "client_auth",

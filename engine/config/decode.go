@@ -324,6 +324,31 @@ func (t *table) integer(key string, dst *int, lo, hi int64) {
 	*dst = int(n)
 }
 
+// fraction reads a number in (0, 1] (an integer 1 too), reporting
+// whether the key was set to one.
+func (t *table) fraction(key string, dst *float64) bool {
+	v, ok := t.get(key)
+	if !ok {
+		return false
+	}
+	var f float64
+	switch n := v.(type) {
+	case float64:
+		f = n
+	case int64:
+		f = float64(n)
+	default:
+		t.d.typeError(t.at(key), "number", v)
+		return false
+	}
+	if !(f > 0 && f <= 1) {
+		t.d.errorf(CodeValue, t.at(key), "%v is out of range (want a share in (0, 1], e.g. 0.1)", v)
+		return false
+	}
+	*dst = f
+	return true
+}
+
 // duration reads a Duration in [lo, hi].
 func (t *table) duration(key string, dst *time.Duration, lo, hi time.Duration) {
 	v, ok := t.get(key)
@@ -812,7 +837,9 @@ func (d *decoder) guard(t *table, name string) *Guard {
 		CPUBudget:   DefaultCPUBudget,
 		MaxOutput:   DefaultMaxOutput,
 		ConfigJSON:  []byte("{}"),
-		Line:        d.c.lines.lookup(t.path),
+
+		CandidateSample: 1,
+		Line:            d.c.lines.lookup(t.path),
 	}
 	if t.requiredStr("path", &g.Path) {
 		d.modulePath(t, "path", g.Path)
@@ -823,6 +850,9 @@ func (d *decoder) guard(t *table, name string) *Guard {
 	}
 	if d.pin(t, "candidate_sha256", &g.CandidateSHA256) && g.CandidateSHA256 != "" && g.Candidate == "" {
 		d.errorf(CodeValue, t.at("candidate_sha256"), "pins no candidate (set candidate)")
+	}
+	if t.fraction("candidate_sample", &g.CandidateSample) && g.CandidateSample != 1 && g.Candidate == "" {
+		d.errorf(CodeValue, t.at("candidate_sample"), "samples no candidate (set candidate)")
 	}
 	t.enum("mode", &g.Mode, ModeEnforce, ModeObserve)
 	t.enum("on_error", &g.OnError, OnErrorDeny, OnErrorAllow)

@@ -230,6 +230,10 @@ sha256 = ""
 candidate = ""
 # Optional SHA-256 pin of the candidate's .wasm file.
 candidate_sha256 = ""
+# Share of exchanges the candidate runs on, in (0, 1]: each exchange is in
+# or out by its request ID (all its phases, on every replica). 1 = every
+# exchange; 0.1 = one in ten, a tenth of its added latency and CPU.
+candidate_sample = 1.0
 # enforce = verdicts apply; observe = verdicts are recorded but never applied.
 mode = "enforce"
 # What happens when the guard fails (trap, timeout, bad verdict):

@@ -180,3 +180,45 @@ func TestAction(t *testing.T) {
 		}
 	}
 }
+
+// TestCandidateSample: with CandidateSample the candidate runs on about
+// that share of exchanges, the same ones in every phase and chunk of an
+// exchange (by request ID), and the guard on all of them; 0 and 1 mean
+// every exchange.
+func TestCandidateSample(t *testing.T) {
+	both := []abi.Phase{abi.PhaseRequest, abi.PhaseResponse, abi.PhaseResponseChunk}
+	for _, tt := range []struct {
+		sample   float64
+		min, max int // candidate exchanges of 2000
+	}{{0, 2000, 2000}, {1, 2000, 2000}, {0.5, 900, 1100}, {0.1, 150, 250}, {0.001, 0, 10}} {
+		guard := &fakeGuard{name: "a", phases: both, fn: allow}
+		seen := map[string]int{} // request ID -> candidate calls
+		cand := &fakeGuard{name: "c", phases: both, fn: func(x *abi.Exchange, _ *abi.Verdict) error {
+			seen[x.RequestID]++
+			return nil
+		}}
+		p := New([]Step{{Guard: guard, Candidate: &Candidate{Guard: cand}, CandidateSample: tt.sample}})
+		var o Outcome
+		var cs ChunkState
+		for i := range 2000 {
+			x := exchange()
+			x.RequestID = "req-" + strings.Repeat("x", i%3) + time.Duration(i).String()
+			p.Run(context.Background(), x, &o)
+			x.Phase = abi.PhaseResponse
+			x.Response.Messages = []abi.Message{{Role: "assistant", Text: "hi"}}
+			p.Run(context.Background(), x, &o)
+			p.RunChunk(context.Background(), x, &cs, "delta", true, &o)
+		}
+		if guard.calls != 3*2000 {
+			t.Errorf("sample %v: guard called %d times, want %d", tt.sample, guard.calls, 3*2000)
+		}
+		if n := len(seen); n < tt.min || n > tt.max {
+			t.Errorf("sample %v: candidate ran on %d exchanges of 2000, want %d..%d", tt.sample, n, tt.min, tt.max)
+		}
+		for id, n := range seen {
+			if n != 3 {
+				t.Fatalf("sample %v: candidate ran %d times on %s, want 3 (every phase or none)", tt.sample, n, id)
+			}
+		}
+	}
+}

@@ -110,7 +110,7 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 			o.noteDone(s, i, v, &rec)
 		}
 		o.Records = append(o.Records, rec)
-		if s.Candidate != nil {
+		if p.shadows(i, x) {
 			st.cands[i].shadow(ctx, s.Candidate, x, text, final, &o.cv, &o.Records[len(o.Records)-1])
 		}
 		if err != nil {

@@ -8,6 +8,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"math"
 	"time"
 
 	"github.com/wardgate/ward/sdk/abi"
@@ -63,25 +64,59 @@ type Step struct {
 	// Candidate, when not nil, is the guard's shadow version: it runs
 	// beside Guard on the same input and never changes the exchange.
 	Candidate *Candidate
+	// CandidateSample is the share of exchanges the candidate runs on, in
+	// (0, 1]; 0 means 1 (every exchange). An exchange is in the sample or
+	// not by a hash of its request ID, so the candidate sees all of an
+	// exchange's phases and chunks or none, and every replica picks the
+	// same exchanges. A step with a candidate is never skipped for being
+	// done (see skip), sampled or not.
+	CandidateSample float64
 }
 
 // Pipeline is an ordered, immutable list of steps.
 type Pipeline struct {
 	steps  []Step
 	phases [4]bool
+	// sampleBelow, by step: an exchange whose request ID hashes below it
+	// is in the step's candidate sample (all when math.MaxUint64).
+	sampleBelow []uint64
 }
 
 // New returns a pipeline over steps, in order. steps is copied.
 func New(steps []Step) *Pipeline {
 	p := &Pipeline{steps: append([]Step(nil), steps...)}
-	for _, s := range p.steps {
+	p.sampleBelow = make([]uint64, len(p.steps))
+	for i, s := range p.steps {
 		for ph := abi.PhaseRequest; ph <= abi.PhaseResponseChunk; ph++ {
 			if s.Guard.Handles(ph) {
 				p.phases[ph] = true
 			}
 		}
+		p.sampleBelow[i] = math.MaxUint64
+		if f := s.CandidateSample; f > 0 && f < 1 {
+			p.sampleBelow[i] = uint64(f * (1 << 64))
+		}
 	}
 	return p
+}
+
+// shadows reports whether step i's candidate runs on exchange x: it has
+// one, and x is in its sample.
+func (p *Pipeline) shadows(i int, x *abi.Exchange) bool {
+	if p.steps[i].Candidate == nil {
+		return false
+	}
+	below := p.sampleBelow[i]
+	if below == math.MaxUint64 {
+		return true
+	}
+	// FNV-1a over the request ID.
+	h := uint64(14695981039346656037)
+	for j := 0; j < len(x.RequestID); j++ {
+		h ^= uint64(x.RequestID[j])
+		h *= 1099511628211
+	}
+	return h < below
 }
 
 // Steps returns the pipeline's steps; the caller must not modify them.
@@ -287,7 +322,7 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 			o.noteDone(s, i, v, &rec)
 		}
 		o.Records = append(o.Records, rec)
-		if s.Candidate != nil {
+		if p.shadows(i, x) {
 			// Before the guard's rewrites apply: the candidate sees what
 			// the guard saw. (The record is the one in o.Records: a
 			// pointer to the local would move it to the heap.)

@@ -299,7 +299,7 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 			}
 			mode, _ := pipeline.ParseMode(gc.Mode)
 			e := &snap.entries[i]
-			steps = append(steps, pipeline.Step{Guard: e.Guard, Mode: mode, FailOpen: gc.OnError == "allow", Candidate: e.Shadow})
+			steps = append(steps, pipeline.Step{Guard: e.Guard, Mode: mode, FailOpen: gc.OnError == "allow", Candidate: e.Shadow, CandidateSample: gc.CandidateSample})
 		}
 		r, err := newRoute(rc, pipeline.New(steps))
 		if err != nil {
