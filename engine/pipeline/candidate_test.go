@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -202,7 +203,12 @@ func TestCandidateSample(t *testing.T) {
 		var cs ChunkState
 		for i := range 2000 {
 			x := exchange()
-			x.RequestID = "req-" + strings.Repeat("x", i%3) + time.Duration(i).String()
+			// Ward's own request IDs: a per-process prefix and a counter,
+			// in hex; and other shapes.
+			x.RequestID = fmt.Sprintf("7f3a9c0012ab34cd%016x", i)
+			if i%2 == 1 {
+				x.RequestID = "req-" + strings.Repeat("x", i%3) + time.Duration(i).String()
+			}
 			p.Run(context.Background(), x, &o)
 			x.Phase = abi.PhaseResponse
 			x.Response.Messages = []abi.Message{{Role: "assistant", Text: "hi"}}

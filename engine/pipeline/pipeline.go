@@ -110,12 +110,19 @@ func (p *Pipeline) shadows(i int, x *abi.Exchange) bool {
 	if below == math.MaxUint64 {
 		return true
 	}
-	// FNV-1a over the request ID.
+	// FNV-1a over the request ID, then a 64-bit finaliser (MurmurHash3's
+	// fmix64), so that IDs that differ only in their last characters
+	// (Ward's own are a counter in hex) spread over the high bits too.
 	h := uint64(14695981039346656037)
 	for j := 0; j < len(x.RequestID); j++ {
 		h ^= uint64(x.RequestID[j])
 		h *= 1099511628211
 	}
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
 	return h < below
 }
 
