@@ -278,6 +278,17 @@ func run(ctx context.Context, o options) (int, error) {
 				if i == 0 {
 					d = min(d, 2*time.Second)
 				}
+				// A measured run's peak memory is the peak of its load: the
+				// process's peak so far (its start, compiling the guards,
+				// and the runs before) is kept aside first.
+				if i > 0 && t.pid > 0 {
+					_, hwm := procMem(t.pid)
+					t.startHWMKB = max(t.startHWMKB, hwm)
+					if err := resetPeak(t.pid); err != nil && !t.peakNotReset {
+						t.peakNotReset = true
+						logf("%s: cannot reset the peak RSS (%v): its peak includes the start", t.name, err)
+					}
+				}
 				cpu0, cpuErr := wardproc.ProcessCPU(t.pid)
 				r, err := fixedRate(ctx, t.addr, body, o.rate, d)
 				if err != nil {

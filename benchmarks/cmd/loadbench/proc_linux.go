@@ -15,6 +15,14 @@ func childAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 }
 
+// resetPeak sets a process's peak resident set size (VmHWM) back to its
+// current size (clear_refs 5, Linux 4.0 and later), so that the next
+// procMem's peak is the one since this call: the peak of a run's load, not
+// the start's, when the gateway compiled its guards.
+func resetPeak(pid int) error {
+	return os.WriteFile("/proc/"+strconv.Itoa(pid)+"/clear_refs", []byte("5"), 0)
+}
+
 // procMem returns a process's resident set size and its peak (VmRSS and
 // VmHWM of /proc/PID/status) in KiB; zeros when unknown.
 func procMem(pid int) (rssKB, hwmKB int64) {

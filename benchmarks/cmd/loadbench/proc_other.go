@@ -2,7 +2,10 @@
 
 package main
 
-import "syscall"
+import (
+	"errors"
+	"syscall"
+)
 
 // childAttr: outside Linux there is no parent-death signal; self-run children
 // still exit when their stdin pipe closes.
@@ -10,3 +13,6 @@ func childAttr() *syscall.SysProcAttr { return nil }
 
 // procMem is not measured outside Linux.
 func procMem(int) (rssKB, hwmKB int64) { return 0, 0 }
+
+// resetPeak is not possible outside Linux.
+func resetPeak(int) error { return errors.ErrUnsupported }
