@@ -137,7 +137,7 @@ func (h *Host) acquireModule(ctx context.Context, g *Guard, key moduleKey, wasm 
 }
 
 // gcAfterCompileBytes is the size of a module whose compile is followed by
-// a collection (see Host.module). Go guests are 2-6 MB.
+// a collection (see Host.acquireModule). Go guests are 2-6 MB.
 const gcAfterCompileBytes = 1 << 20
 
 // releaseModule drops one reference to m. A module no guard uses becomes
