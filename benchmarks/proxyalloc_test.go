@@ -63,7 +63,7 @@ func proxyEnv(tb testing.TB, guards []string) func() int {
 	srv := proxy.NewServer(snap, nil)
 	tb.Cleanup(func() { srv.Close(context.Background()) })
 	handle := srv.Handler()
-	body := chatBodyOf(coreUserText)
+	body := guardtables.ChatBody(coreUserText)
 	var ctx fasthttp.RequestCtx
 	remote := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}
 	return func() int {
@@ -81,13 +81,6 @@ func proxyEnv(tb testing.TB, guards []string) func() int {
 		_ = ctx.Response.CloseBodyStream()
 		return ctx.Response.StatusCode()
 	}
-}
-
-// chatBodyOf is loadbench's request body (cmd/loadbench, chatBody) with
-// the given user text.
-func chatBodyOf(user string) []byte {
-	return []byte(`{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant. Answer briefly and precisely."},{"role":"user","content":"` +
-		user + `"}],"temperature":0.2,"max_tokens":128,"stream":false}`)
 }
 
 // proxyAllocs returns the allocations of one request through do, after

@@ -23,8 +23,7 @@ const requestPath = "/v1/chat/completions"
 // chatBody returns a syntactically valid OpenAI chat completion request of
 // exactly bodySize bytes, with no characters that need JSON escaping.
 func chatBody() []byte {
-	const head = `{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant. Answer briefly and precisely."},{"role":"user","content":"`
-	const tail = `"}],"temperature":0.2,"max_tokens":128,"stream":false}`
+	head, tail := guardtables.ChatHead, guardtables.ChatTail
 	const filler = "Summarise the main trade-offs between running a reverse proxy in front of an LLM provider and calling the provider directly from each service. "
 	n := bodySize - len(head) - len(tail)
 	text := strings.Repeat(filler, n/len(filler)+1)[:n]
@@ -32,7 +31,7 @@ func chatBody() []byte {
 	if strings.HasSuffix(text, " ") {
 		text = text[:n-1] + "."
 	}
-	return []byte(head + text + tail)
+	return guardtables.ChatBody(text)
 }
 
 // writeWorkload writes the body and a wrk Lua script posting it into dir and

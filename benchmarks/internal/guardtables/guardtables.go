@@ -1,6 +1,7 @@
 // Package guardtables holds the guard tables of the benchmarks' Ward
 // configs: loadbench's targets and the in-process benchmarks that run the
-// same pipelines (benchmarks/proxyalloc_test.go).
+// same pipelines (benchmarks/proxyalloc_test.go), and the chat request
+// both send (ChatBody).
 package guardtables
 
 import (
@@ -116,3 +117,14 @@ func Route(upstream string, guards []string) string {
 	return fmt.Sprintf("[[routes]]\nname = \"openai\"\nprefix = \"/v1/\"\nupstream = %s\nguards = [%s]\nidentity_headers = [\"authorization\", \"x-api-key\"]\n",
 		strconv.Quote("http://"+upstream), strings.Join(quoted, ", "))
 }
+
+// ChatHead and ChatTail frame the user text of the benchmarks' OpenAI chat
+// completion request: a system prompt, then one user message.
+const (
+	ChatHead = `{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant. Answer briefly and precisely."},{"role":"user","content":"`
+	ChatTail = `"}],"temperature":0.2,"max_tokens":128,"stream":false}`
+)
+
+// ChatBody returns the benchmarks' chat request with user as the user's
+// message, which must need no JSON escaping.
+func ChatBody(user string) []byte { return []byte(ChatHead + user + ChatTail) }
