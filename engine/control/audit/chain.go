@@ -127,22 +127,40 @@ type Link struct {
 // are read, the others only checked as JSON (scan.go), with json.Unmarshal's
 // result (FuzzScan compares them).
 func parseLink(line []byte) (Link, error) {
+	var p linkParser
+	return p.parse(line)
+}
+
+// linkParser is parseLink with its scratch space kept from line to line
+// (Walk's), and the kind and key id of the last line reused when the next
+// has the same: a log's records then cost only their own strings.
+type linkParser struct {
+	scratch, sv []byte
+	kind, kid   string
+}
+
+func (p *linkParser) parse(line []byte) (Link, error) {
 	var l Link
-	var scratch, sv []byte
-	str := func(dst *string, v []byte) error {
-		out, ok, err := stringValue(sv, v)
+	str := func(dst *string, v []byte, last *string) error {
+		out, ok, err := stringValue(p.sv, v)
 		if err != nil {
 			return err
 		}
 		if ok {
-			sv = out
-			if *dst != string(out) {
+			p.sv = out
+			switch {
+			case last != nil && *last == string(out):
+				*dst = *last
+			default:
 				*dst = string(out)
+				if last != nil {
+					*last = *dst
+				}
 			}
 		}
 		return nil
 	}
-	_, err := eachMember(line, &scratch, func(key, v []byte) error {
+	_, err := eachMember(line, &p.scratch, func(key, v []byte) error {
 		switch {
 		case keyIs(key, "seq"):
 			_, u, ok, err := intValue(v, 64, true)
@@ -156,15 +174,15 @@ func parseLink(line []byte) (Link, error) {
 			}
 			return nil
 		case keyIs(key, "prev"):
-			return str(&l.Prev, v)
+			return str(&l.Prev, v, nil)
 		case keyIs(key, "kind"):
-			return str(&l.Kind, v)
+			return str(&l.Kind, v, &p.kind)
 		case keyIs(key, "kid"):
-			return str(&l.Kid, v)
+			return str(&l.Kid, v, &p.kid)
 		case keyIs(key, "nonce"):
-			return str(&l.Nonce, v)
+			return str(&l.Nonce, v, nil)
 		case keyIs(key, "ct"):
-			return str(&l.CT, v)
+			return str(&l.CT, v, nil)
 		}
 		return nil
 	})

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 	"time"
@@ -26,6 +27,10 @@ func FuzzRecord(f *testing.F) {
 			return
 		}
 		pt, err := Open(nil, line, &l, keys)
+		want, werr := refOpen(nil, line, &l, keys)
+		if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() || !bytes.Equal(pt, want) {
+			t.Fatalf("Open = %q, %v; reference %q, %v", pt, err, want, werr)
+		}
 		if err != nil {
 			return
 		}

@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // zeroHash is the prev of the first record of a chain.
@@ -194,6 +196,7 @@ func Walk(paths []string, head *Head, fn func(file string, lineNo int, line []by
 		prevFile   string
 		prevLine   int
 		buf        []byte
+		links      linkParser
 	)
 	for fi, f := range files {
 		s.Files = append(s.Files, f.path)
@@ -210,7 +213,7 @@ func Walk(paths []string, head *Head, fn func(file string, lineNo int, line []by
 				return s, &Problem{File: f.path, Line: f.line, Kind: "incomplete",
 					What: "the last line is cut short (a crash during a write, or a truncation)"}
 			}
-			l, err := parseLink(line)
+			l, err := links.parse(line)
 			if err != nil {
 				return s, &Problem{File: f.path, Line: f.line, Kind: "not_a_record", What: err.Error() + " (edited?)"}
 			}
@@ -349,7 +352,11 @@ func Read(paths []string, keys *Keyring, w io.Writer) (*Summary, error) {
 }
 
 // Open appends the plain record of a line to dst: for a sealed line
-// {"seq":N,"prev":...,<the record's fields>}, else the line itself.
+// {"seq":N,"prev":...,<the record's fields>}, else the line itself. A
+// sealed record is decoded and decrypted in dst's own room, after the
+// prefix it gets, so opening the records of a log one after another into
+// the same buffer allocates nothing per record; the plaintext is never
+// left outside the returned bytes (nor in dst's room past them).
 func Open(dst, line []byte, l *Link, keys *Keyring) ([]byte, error) {
 	if l.CT == "" {
 		return append(dst, line...), nil
@@ -357,30 +364,53 @@ func Open(dst, line []byte, l *Link, keys *Keyring) ([]byte, error) {
 	if keys == nil {
 		return nil, fmt.Errorf("sealed with key %q: a key file is needed", l.Kid)
 	}
-	nonce, err1 := base64.RawStdEncoding.DecodeString(l.Nonce)
-	ct, err2 := base64.RawStdEncoding.DecodeString(l.CT)
-	if err1 != nil || err2 != nil {
-		return nil, errors.New("nonce or ciphertext is not base64")
-	}
-	pt, err := keys.open(nil, l.Kid, *l.Seq, l.Prev, nonce, ct)
-	if err != nil {
-		return nil, fmt.Errorf("key %q: %w", l.Kid, err)
-	}
-	defer clear(pt)
-	pt = bytes.TrimSpace(pt)
-	if len(pt) < 2 || pt[0] != '{' {
-		return nil, errors.New("opened record is not a JSON object")
+	enc := base64.RawStdEncoding
+	var nonceBuf [32]byte
+	var nonce []byte
+	var err1 error
+	if enc.DecodedLen(len(l.Nonce)) <= len(nonceBuf) {
+		var n int
+		n, err1 = enc.Decode(nonceBuf[:], unsafeBytes(l.Nonce))
+		nonce = nonceBuf[:n]
+	} else {
+		nonce, err1 = enc.DecodeString(l.Nonce) // not a nonce: refused below
 	}
 	dst = append(dst, `{"seq":`...)
 	dst = strconv.AppendUint(dst, *l.Seq, 10)
 	dst = append(dst, `,"prev":"`...)
 	dst = append(dst, l.Prev...)
 	dst = append(dst, '"')
-	if len(pt) > 2 {
-		dst = append(dst, ',')
-		dst = append(dst, pt[1:]...)
-	} else {
-		dst = append(dst, '}')
+	at := len(dst)
+	dst = slices.Grow(dst, enc.DecodedLen(len(l.CT)))
+	room := dst[at : at+enc.DecodedLen(len(l.CT))]
+	n, err2 := enc.Decode(room, unsafeBytes(l.CT))
+	if err1 != nil || err2 != nil {
+		clear(room)
+		return nil, errors.New("nonce or ciphertext is not base64")
 	}
+	ct := room[:n]
+	pt, err := keys.open(ct[:0], l.Kid, *l.Seq, l.Prev, nonce, ct)
+	if err != nil {
+		clear(room)
+		return nil, fmt.Errorf("key %q: %w", l.Kid, err)
+	}
+	body := bytes.TrimSpace(pt)
+	if len(body) < 2 || body[0] != '{' {
+		clear(room)
+		return nil, errors.New("opened record is not a JSON object")
+	}
+	// dst[:at] + "," + the record's members and its "}" (or "}" alone for
+	// an empty record); copy moves overlapping bytes correctly.
+	if len(body) > 2 {
+		dst = dst[:at+1]
+		dst[at] = ','
+		dst = append(dst, body[1:]...)
+	} else {
+		dst = append(dst[:at], '}')
+	}
+	clear(room[len(dst)-at:])
 	return dst, nil
 }
+
+// unsafeBytes is s's bytes without a copy, for reading only.
+func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
