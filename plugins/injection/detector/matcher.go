@@ -239,7 +239,45 @@ func (m *matcher) scanHits(t []byte, hits []hit, ends *[segment]uint32) []hit {
 		tb := unsafe.Add(tp, mid)
 		na, nb := uintptr(0), uintptr(0)
 		var va, vb uint16
-		for j := uintptr(0); j < uintptr(mid); j++ {
+		// Four bytes of each stream a loop: the loop's back edge is a
+		// dispatch inside Wasm (the keyword scan of a 2 KB prompt: two
+		// bytes a loop -6%, four -25%, eight -15%).
+		j := uintptr(0)
+		for ; j+4 <= uintptr(mid); j += 4 {
+			va = *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[*(*uint8)(unsafe.Add(tp, j))]))*2))
+			vb = *(*uint16)(unsafe.Add(delta, (sb*k+uintptr(class[*(*uint8)(unsafe.Add(tb, j))]))*2))
+			s = uintptr(va &^ hasOut)
+			sb = uintptr(vb &^ hasOut)
+			*(*uint32)(unsafe.Add(e, na*4)) = uint32(j)<<16 | uint32(va)
+			*(*uint32)(unsafe.Add(e, eb+nb*4)) = uint32(j)<<16 | uint32(vb)
+			na += uintptr(va >> 15)
+			nb += uintptr(vb >> 15)
+			va = *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[*(*uint8)(unsafe.Add(tp, j+1))]))*2))
+			vb = *(*uint16)(unsafe.Add(delta, (sb*k+uintptr(class[*(*uint8)(unsafe.Add(tb, j+1))]))*2))
+			s = uintptr(va &^ hasOut)
+			sb = uintptr(vb &^ hasOut)
+			*(*uint32)(unsafe.Add(e, na*4)) = uint32(j+1)<<16 | uint32(va)
+			*(*uint32)(unsafe.Add(e, eb+nb*4)) = uint32(j+1)<<16 | uint32(vb)
+			na += uintptr(va >> 15)
+			nb += uintptr(vb >> 15)
+			va = *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[*(*uint8)(unsafe.Add(tp, j+2))]))*2))
+			vb = *(*uint16)(unsafe.Add(delta, (sb*k+uintptr(class[*(*uint8)(unsafe.Add(tb, j+2))]))*2))
+			s = uintptr(va &^ hasOut)
+			sb = uintptr(vb &^ hasOut)
+			*(*uint32)(unsafe.Add(e, na*4)) = uint32(j+2)<<16 | uint32(va)
+			*(*uint32)(unsafe.Add(e, eb+nb*4)) = uint32(j+2)<<16 | uint32(vb)
+			na += uintptr(va >> 15)
+			nb += uintptr(vb >> 15)
+			va = *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[*(*uint8)(unsafe.Add(tp, j+3))]))*2))
+			vb = *(*uint16)(unsafe.Add(delta, (sb*k+uintptr(class[*(*uint8)(unsafe.Add(tb, j+3))]))*2))
+			s = uintptr(va &^ hasOut)
+			sb = uintptr(vb &^ hasOut)
+			*(*uint32)(unsafe.Add(e, na*4)) = uint32(j+3)<<16 | uint32(va)
+			*(*uint32)(unsafe.Add(e, eb+nb*4)) = uint32(j+3)<<16 | uint32(vb)
+			na += uintptr(va >> 15)
+			nb += uintptr(vb >> 15)
+		}
+		for ; j < uintptr(mid); j++ {
 			va = *(*uint16)(unsafe.Add(delta, (s*k+uintptr(class[*(*uint8)(unsafe.Add(tp, j))]))*2))
 			vb = *(*uint16)(unsafe.Add(delta, (sb*k+uintptr(class[*(*uint8)(unsafe.Add(tb, j))]))*2))
 			s = uintptr(va &^ hasOut)
