@@ -28,16 +28,31 @@ type matcher struct {
 	outs   []int32
 	kw     []keyword
 	// kwInfo is per keyword what appendOutputs reads of it: its length
-	// << 2 | infoWordStart | infoStem (one load rather than kw's string
+	// << infoLen | the info flags (one load rather than kw's string
 	// header and flags).
-	kwInfo  []uint32
-	maxLen  int // the longest keyword's length (bytes)
-	maxOuts int // the most outputs of a state
+	kwInfo []uint32
+	// predGap is the gap of the keywords marked infoAfterPred, predClass
+	// the class of those marked infoPred (see there; set by indexRules,
+	// when hasPred).
+	predGap   int32
+	predClass uint8
+	hasPred   bool
+	maxLen    int // the longest keyword's length (bytes)
+	maxOuts   int // the most outputs of a state
 }
 
 const (
 	infoStem      = 1 // keyword.stem
 	infoWordStart = 2 // keyword.wordStart
+	// infoAfterPred: the keyword's hit is kept only when it starts at
+	// most predGap bytes after the end of the last kept hit of a keyword
+	// marked infoPred (not before it). indexRules marks them where a hit
+	// failing that can do nothing (the rules' eval would skip it): "the"
+	// (cThe) after "what is" (cWhat), so that the ~70 hits of "the" in
+	// 2 KB of English are not evaluated.
+	infoAfterPred = 4
+	infoPred      = 8
+	infoLen       = 4 // the shift of the length
 )
 
 type keyword struct {
@@ -164,7 +179,7 @@ func (m *matcher) setMaxLen() error {
 	m.kwInfo = make([]uint32, len(m.kw))
 	for i, kw := range m.kw {
 		m.maxLen = max(m.maxLen, len(kw.text))
-		m.kwInfo[i] = uint32(len(kw.text)) << 2
+		m.kwInfo[i] = uint32(len(kw.text)) << infoLen
 		if kw.stem {
 			m.kwInfo[i] |= infoStem
 		}
@@ -220,6 +235,7 @@ func (m *matcher) scanHits(t []byte, hits []hit, ends *[segment]uint32) []hit {
 	e := unsafe.Pointer(ends)
 	const eb = segment / 2 * 4 // byte offset of the second half's
 	s := uintptr(0)
+	pred := int32(-1 << 30) // appendOutputs'
 	for at := 0; at < len(t); {
 		seg := t[at : at+min(len(t)-at, segment)]
 		mid := len(seg) / 2
@@ -296,8 +312,8 @@ func (m *matcher) scanHits(t []byte, hits []hit, ends *[segment]uint32) []hit {
 			nb += uintptr(vb >> 15)
 		}
 		s = sb
-		hits = m.appendOutputs(t, hits, ends[:na], at)
-		hits = m.appendOutputs(t, hits, ends[segment/2:][:nb], at+mid)
+		hits = m.appendOutputs(t, hits, ends[:na], at, &pred)
+		hits = m.appendOutputs(t, hits, ends[segment/2:][:nb], at+mid, &pred)
 		at += len(seg)
 	}
 	return hits
@@ -308,7 +324,10 @@ func (m *matcher) scanHits(t []byte, hits []hit, ends *[segment]uint32) []hit {
 // to a state with outputs, and satisfy their boundary rules, in order:
 // one call for all of them rather than one per transition (a call costs
 // more than the loop inside Wasm).
-func (m *matcher) appendOutputs(t []byte, hits []hit, ends []uint32, base int) []hit {
+//
+// pred is the end of the last hit kept of a keyword marked infoPred
+// (-1 << 30 before the first), read and updated.
+func (m *matcher) appendOutputs(t []byte, hits []hit, ends []uint32, base int, pred *int32) []hit {
 	if len(ends) == 0 {
 		return hits
 	}
@@ -319,12 +338,12 @@ func (m *matcher) appendOutputs(t []byte, hits []hit, ends []uint32, base int) [
 	buf := hits[:cap(hits)]
 	for len(ends) > 0 {
 		var done int
-		n, done = m.outputsASCII(t, unsafe.Pointer(unsafe.SliceData(buf)), n, ends, base)
+		n, done, *pred = m.outputsASCII(t, unsafe.Pointer(unsafe.SliceData(buf)), n, ends, base, *pred)
 		if done == len(ends) {
 			break
 		}
 		// An output of ends[done] has a neighbour above ASCII.
-		n = m.outputsExact(t, buf, n, ends[done], base)
+		n = m.outputsExact(t, buf, n, ends[done], base, pred)
 		ends = ends[done+1:]
 	}
 	return buf[:n]
@@ -342,20 +361,21 @@ func (m *matcher) appendOutputs(t []byte, hits []hit, ends []uint32, base int) [
 // are combined without branches; its hit is written in any case and kept
 // by advancing n when it passes. buf has room for m.maxOuts hits per end
 // from n on. It stops before the first end with an output whose needed
-// neighbour is above ASCII, and returns n and the number of ends done.
-func (m *matcher) outputsASCII(t []byte, buf unsafe.Pointer, n int, ends []uint32, base int) (int, int) {
+// neighbour is above ASCII, and returns n, the number of ends done and
+// pred (appendOutputs) as they were before it.
+func (m *matcher) outputsASCII(t []byte, buf unsafe.Pointer, n int, ends []uint32, base int, pred int32) (int, int, int32) {
 	tp, last := unsafe.Pointer(unsafe.SliceData(t)), len(t)-1 // t is not empty: a transition was read from it
 	outIdx, outs := unsafe.Pointer(unsafe.SliceData(m.outIdx)), unsafe.Pointer(unsafe.SliceData(m.outs))
-	info := unsafe.Pointer(unsafe.SliceData(m.kwInfo))
+	info, gap := unsafe.Pointer(unsafe.SliceData(m.kwInfo)), m.predGap
 	for e, h := range ends {
 		s := uintptr(h &^ hasOut & 0xFFFF)
 		end := base + int(h>>16) + 1
 		lo, hi := *(*int32)(unsafe.Add(outIdx, s*4)), *(*int32)(unsafe.Add(outIdx, s*4+4))
-		n0, nonASCII := n, uint8(0)
+		n0, pred0, nonASCII := n, pred, uint8(0)
 		for o := lo; o < hi; o++ {
 			id := *(*int32)(unsafe.Add(outs, uintptr(o)*4))
 			in := *(*uint32)(unsafe.Add(info, uintptr(id)*4))
-			start := end - int(in>>2)
+			start := end - int(in>>infoLen)
 			// needB: a word boundary is needed before the match and it
 			// does not start the text; needA: after it, and it does not
 			// end the text. Each is 0 or 0xFF.
@@ -364,21 +384,25 @@ func (m *matcher) outputsASCII(t []byte, buf unsafe.Pointer, n int, ends []uint3
 			// (max and min would be branches.)
 			before, after := start-1+int(b2u(start == 0)), end-int(b2u(end > last))
 			k := boundary[*(*uint8)(unsafe.Add(tp, before))]&needB | boundary[*(*uint8)(unsafe.Add(tp, after))]&needA
+			// The test of infoAfterPred, as eval writes it (int32).
+			near := b2u(int32(start) >= pred) & b2u(int32(start)-pred <= gap)
+			keep := b2u(k == 0) & (near | uint(in>>2&1^1))
 			*(*hit)(unsafe.Add(buf, uintptr(n)*unsafe.Sizeof(hit{}))) = hit{id, int32(start), int32(end)}
-			n += int(b2u(k == 0))
+			n += int(keep)
+			pred += (int32(end) - pred) * int32(keep*uint(in>>3&1))
 			nonASCII |= k
 		}
 		if nonASCII&bNonASCII != 0 {
-			return n0, e
+			return n0, e, pred0
 		}
 	}
-	return n, len(ends)
+	return n, len(ends), pred
 }
 
 // outputsExact is appendOutputs for one end (a transition, see scanHits),
 // with the exact boundary tests (rune decoding above ASCII); buf has room
 // for its outputs from n on.
-func (m *matcher) outputsExact(t []byte, buf []hit, n int, h uint32, base int) int {
+func (m *matcher) outputsExact(t []byte, buf []hit, n int, h uint32, base int, pred *int32) int {
 	end, s := base+int(h>>16)+1, h&^hasOut&0xFFFF
 	for _, id := range m.outs[m.outIdx[s]:m.outIdx[s+1]] {
 		kw := &m.kw[id]
@@ -388,6 +412,13 @@ func (m *matcher) outputsExact(t []byte, buf []hit, n int, h uint32, base int) i
 		}
 		if !kw.stem && end < len(t) && wordAfter(t[end:]) {
 			continue
+		}
+		in := m.kwInfo[id]
+		if in&infoAfterPred != 0 && !(int32(start) >= *pred && int32(start)-*pred <= m.predGap) {
+			continue
+		}
+		if in&infoPred != 0 {
+			*pred = int32(end)
 		}
 		buf[n] = hit{id, int32(start), int32(end)}
 		n++

@@ -396,12 +396,11 @@ func indexRules(m *matcher, rot []bool) *signals {
 		s.unset[i] = -1 << 30
 	}
 	s.unset[never] = math.MaxInt32
-	type ruleAt struct{ rule, step int32 }
-	byClass := make([][]ruleAt, numClasses)
+	byClass := make([][]struct{ rule, step int32 }, numClasses)
 	for i := len(rules) - 1; i >= 0; i-- {
 		for j := len(rules[i].steps) - 1; j >= 0; j-- {
 			c := rules[i].steps[j]
-			byClass[c] = append(byClass[c], ruleAt{int32(i), int32(j)})
+			byClass[c] = append(byClass[c], struct{ rule, step int32 }{int32(i), int32(j)})
 		}
 	}
 	// Last steps first, so that one hit never completes two steps of a
@@ -416,6 +415,9 @@ func indexRules(m *matcher, rot []bool) *signals {
 			for b := a; b > 0 && (l[b].step > l[b-1].step || l[b].step == l[b-1].step && l[b].rule < l[b-1].rule); b-- {
 				l[b], l[b-1] = l[b-1], l[b]
 			}
+		}
+		if c == int(afterPred) {
+			markAfterPred(m, uint8(c), l)
 		}
 		for _, ra := range l {
 			r := &rules[ra.rule]
@@ -434,6 +436,48 @@ func indexRules(m *matcher, rot []bool) *signals {
 		}
 	}
 	return s
+}
+
+// afterPred is the class whose hits appendOutputs drops when they cannot
+// complete a rule step (markAfterPred): "the", common in prose, is
+// cThe's, which only continues "what is" (cWhat).
+const afterPred = cThe
+
+// markAfterPred marks the keywords of class c infoAfterPred, and those
+// of its predecessor infoPred (see there), when a hit of c can only
+// complete the second step of rules that start with one same class P,
+// are not negatable and have one same gap: then the hit's only test in
+// eval is "starts at most gap bytes after the last P hit ended" (every P
+// hit starts those rules: their first step always passes), and a hit
+// failing it changes nothing. Otherwise (other rules) it marks nothing.
+// One predecessor class per matcher; l is c's rule steps.
+func markAfterPred(m *matcher, c uint8, l []struct{ rule, step int32 }) {
+	if c == cNot || len(l) == 0 {
+		return
+	}
+	r0 := &rules[l[0].rule]
+	p, gap := r0.steps[0], r0.gap
+	for _, ra := range l {
+		r := &rules[ra.rule]
+		if ra.step != 1 || r.steps[0] != p || r.gap != gap || r.negatable {
+			return
+		}
+	}
+	if p == c || p == cNot {
+		return
+	}
+	if m.hasPred && (m.predClass != p || m.predGap != gap) {
+		return
+	}
+	m.hasPred, m.predClass, m.predGap = true, p, gap
+	for i := range m.kw {
+		switch m.kw[i].class {
+		case c:
+			m.kwInfo[i] |= infoAfterPred
+		case p:
+			m.kwInfo[i] |= infoPred
+		}
+	}
 }
 
 func lastRune(s string) rune {
