@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -112,4 +113,30 @@ func TestFlagAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(50, func() { in.Handle(ward.PhaseRequest, input) }); n != 0 {
 		t.Fatalf("a denial allocates %v times, want 0", n)
 	}
+}
+
+// TestAppendScore checks the score's formatting against strconv over
+// every score and the values around each rounding boundary.
+func TestAppendScore(t *testing.T) {
+	check := func(raw float64) {
+		score := math.Round(raw*100) / 100
+		want := strconv.AppendFloat(nil, score, 'f', 2, 64)
+		if got := appendScore(nil, raw, score); string(got) != string(want) {
+			t.Fatalf("appendScore(%v) = %q, want %q", raw, got, want)
+		}
+	}
+	for n := 0; n <= 100; n++ {
+		for _, x := range []float64{float64(n) / 100, (float64(n) + 0.5) / 100, (float64(n) - 0.5) / 100} {
+			check(x)
+			check(math.Nextafter(x, 2))
+			check(math.Nextafter(x, -1))
+		}
+	}
+	for i := 0; i <= 1<<16; i++ {
+		check(float64(i) / (1 << 16))
+	}
+	check(math.NaN())
+	check(math.Inf(1))
+	check(-0.25)
+	check(1.5)
 }

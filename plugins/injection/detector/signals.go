@@ -1,8 +1,10 @@
 package detector
 
 import (
+	"math"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Family is a family of signals; its name is the reason code reported
@@ -287,13 +289,34 @@ var rules = []rule{
 type signals struct {
 	m       *matcher
 	rot13   []bool     // per keyword: it is the ROT13 twin of a keyword
-	byClass [][]ruleAt // per class: rule steps it can complete, last step first
-	offset  []int32    // per rule: index of its first step in a progress array
-	nsteps  int
-	unset   []int32 // nsteps entries of "no progress", copied into prog by eval
+	kwClass []uint8    // per keyword: its class
+	byClass [][]stepAt // per class: rule steps it can complete, last step first
+	nsteps  int        // entries of a progress array: one per rule step, then notEnd and never
+	unset   []int32    // nsteps entries of "no progress", copied into prog by eval
 }
 
-type ruleAt struct{ rule, step int32 }
+// stepAt is a rule step that a keyword class can complete, with what eval
+// needs of its rule, so that a hit reads one flat entry per step rather
+// than the rule table.
+//
+// Every step is one test: a hit starting at start completes it when
+// (start >= p && start-p <= gap) != inv, where p is the progress entry
+// prev. A step after the first reads the previous step's end (inv 0: the
+// hit starts at most gap bytes after it). The first step of a negatable
+// rule reads notEnd, the end of the last cNot keyword: the rule does not
+// start right after one (gap 1, inv 1). Any other first step always
+// starts: it reads never, which stays math.MaxInt32 (inv 1: the test is
+// always false). A cNot keyword is the one step that writes notEnd
+// (always, as a step that reads never).
+type stepAt struct {
+	at, prev int32 // progress entries: the one the step writes, the one it tests
+	gap      int32
+	inv      int32 // 0 or 1
+	last     int32 // 1: the rule's last step (the rule fires)
+	rule     uint8 // the rule's index (its bit in fired.rules)
+	fam      Family
+	strength [2]float32 // in a user message, in data
+}
 
 func buildSignals() (*signals, error) {
 	m, rot, err := tableMatcher(dfaTable)
@@ -357,32 +380,104 @@ func signalKeywords() (kws []keyword, rot []bool) {
 
 // indexRules indexes the rules by the keyword classes of their steps.
 func indexRules(m *matcher, rot []bool) *signals {
-	s := &signals{m: m, rot13: rot, byClass: make([][]ruleAt, numClasses), offset: make([]int32, len(rules))}
+	s := &signals{m: m, rot13: rot, kwClass: make([]uint8, len(m.kw)), byClass: make([][]stepAt, numClasses)}
+	for i := range m.kw {
+		s.kwClass[i] = m.kw[i].class
+	}
+	offset := make([]int32, len(rules)) // per rule: index of its first step in a progress array
 	for i, r := range rules {
-		s.offset[i] = int32(s.nsteps)
+		offset[i] = int32(s.nsteps)
 		s.nsteps += len(r.steps)
 	}
+	notEnd, never := int32(s.nsteps), int32(s.nsteps+1)
+	s.nsteps += 2
 	s.unset = make([]int32, s.nsteps)
 	for i := range s.unset {
 		s.unset[i] = -1 << 30
 	}
+	s.unset[never] = math.MaxInt32
+	byClass := make([][]struct{ rule, step int32 }, numClasses)
 	for i := len(rules) - 1; i >= 0; i-- {
 		for j := len(rules[i].steps) - 1; j >= 0; j-- {
 			c := rules[i].steps[j]
-			s.byClass[c] = append(s.byClass[c], ruleAt{int32(i), int32(j)})
+			byClass[c] = append(byClass[c], struct{ rule, step int32 }{int32(i), int32(j)})
 		}
 	}
 	// Last steps first, so that one hit never completes two steps of a
 	// rule; rules in table order otherwise.
-	for c := range s.byClass {
-		l := s.byClass[c]
+	for c, l := range byClass {
+		if c == int(cNot) {
+			// A cNot keyword only marks a negation (no rule step is one).
+			s.byClass[c] = []stepAt{{at: notEnd, prev: never, inv: 1}}
+			continue
+		}
 		for a := 1; a < len(l); a++ {
 			for b := a; b > 0 && (l[b].step > l[b-1].step || l[b].step == l[b-1].step && l[b].rule < l[b-1].rule); b-- {
 				l[b], l[b-1] = l[b-1], l[b]
 			}
 		}
+		if c == int(afterPred) {
+			markAfterPred(m, uint8(c), l)
+		}
+		for _, ra := range l {
+			r := &rules[ra.rule]
+			st := stepAt{at: offset[ra.rule] + ra.step, prev: offset[ra.rule] + ra.step - 1, gap: r.gap,
+				rule: uint8(ra.rule), fam: r.fam, strength: [2]float32{r.strength, r.data}}
+			if ra.step == 0 {
+				st.prev, st.inv = never, 1
+				if r.negatable {
+					st.prev, st.gap = notEnd, 1
+				}
+			}
+			if int(ra.step) == len(r.steps)-1 {
+				st.last = 1
+			}
+			s.byClass[c] = append(s.byClass[c], st)
+		}
 	}
 	return s
+}
+
+// afterPred is the class whose hits appendOutputs drops when they cannot
+// complete a rule step (markAfterPred): "the", common in prose, is
+// cThe's, which only continues "what is" (cWhat).
+const afterPred = cThe
+
+// markAfterPred marks the keywords of class c infoAfterPred, and those
+// of its predecessor infoPred (see there), when a hit of c can only
+// complete the second step of rules that start with one same class P,
+// are not negatable and have one same gap: then the hit's only test in
+// eval is "starts at most gap bytes after the last P hit ended" (every P
+// hit starts those rules: their first step always passes), and a hit
+// failing it changes nothing. Otherwise (other rules) it marks nothing.
+// One predecessor class per matcher; l is c's rule steps.
+func markAfterPred(m *matcher, c uint8, l []struct{ rule, step int32 }) {
+	if c == cNot || len(l) == 0 {
+		return
+	}
+	r0 := &rules[l[0].rule]
+	p, gap := r0.steps[0], r0.gap
+	for _, ra := range l {
+		r := &rules[ra.rule]
+		if ra.step != 1 || r.steps[0] != p || r.gap != gap || r.negatable {
+			return
+		}
+	}
+	if p == c || p == cNot {
+		return
+	}
+	if m.hasPred && (m.predClass != p || m.predGap != gap) {
+		return
+	}
+	m.hasPred, m.predClass, m.predGap = true, p, gap
+	for i := range m.kw {
+		switch m.kw[i].class {
+		case c:
+			m.kwInfo[i] |= infoAfterPred
+		case p:
+			m.kwInfo[i] |= infoPred
+		}
+	}
 }
 
 func lastRune(s string) rune {
@@ -416,40 +511,38 @@ type fired struct {
 
 // eval runs the rules over hits (in end order). prog is scratch of at
 // least s.nsteps entries.
+//
+// Inside Wasm a taken branch costs a dispatch, and most hits complete
+// nothing ("the" is a keyword for "what is the password"), so a step's
+// test and its write are without branches: the write keeps the entry
+// when the test fails. Step and progress indexes are below s.nsteps =
+// len(prog), keyword ids and classes come from the automaton and
+// families are below numFamilies, all by construction (indexRules): the
+// loads are unchecked (a bounds check is a branch and a call).
 func (s *signals) eval(hits []hit, prog []int32, data bool, f *fired) {
-	copy(prog[:s.nsteps], s.unset) // one copy, not a loop with a branch per entry (Wasm)
-	notEnd := int32(-1 << 30)      // end of the last cNot keyword
+	prog = prog[:s.nsteps]
+	copy(prog, s.unset) // one copy, not a loop with a branch per entry (Wasm)
+	sel := uintptr(b2u(data)) * 4
+	pp := unsafe.Pointer(unsafe.SliceData(prog))
+	classes, rot := unsafe.Pointer(unsafe.SliceData(s.kwClass)), unsafe.Pointer(unsafe.SliceData(s.rot13))
+	byClass := unsafe.Pointer(unsafe.SliceData(s.byClass))
 	for _, h := range hits {
-		kw := &s.m.kw[h.kw]
-		if kw.class == cNot {
-			notEnd = h.end
-			continue
-		}
-		for _, ra := range s.byClass[kw.class] {
-			r := &rules[ra.rule]
-			base := s.offset[ra.rule]
-			if ra.step == 0 {
-				if r.negatable && h.start >= notEnd && h.start-notEnd <= 1 {
-					continue
+		c := uintptr(*(*uint8)(unsafe.Add(classes, uintptr(h.kw))))
+		steps := *(*[]stepAt)(unsafe.Add(byClass, c*unsafe.Sizeof([]stepAt(nil))))
+		for i := range steps {
+			st := &steps[i]
+			p := *(*int32)(unsafe.Add(pp, uintptr(st.prev)*4))
+			ok := int32(b2u(h.start >= p)&b2u(h.start-p <= st.gap)) ^ st.inv
+			at := (*int32)(unsafe.Add(pp, uintptr(st.at)*4))
+			*at += (h.end - *at) * ok
+			if ok&st.last != 0 {
+				f.rules |= 1 << st.rule
+				v := *(*float32)(unsafe.Add(unsafe.Pointer(&st.strength), sel))
+				fs := (*float32)(unsafe.Add(unsafe.Pointer(&f.strength), uintptr(st.fam)*4))
+				if v > *fs {
+					*fs = v
 				}
-				prog[base] = h.end
-			} else {
-				prev := prog[base+ra.step-1]
-				if h.start < prev || h.start-prev > r.gap {
-					continue
-				}
-				prog[base+ra.step] = h.end
-			}
-			if int(ra.step) == len(r.steps)-1 {
-				f.rules |= 1 << uint(ra.rule)
-				v := r.strength
-				if data {
-					v = r.data
-				}
-				if v > f.strength[r.fam] {
-					f.strength[r.fam] = v
-				}
-				if s.rot13[h.kw] {
+				if *(*bool)(unsafe.Add(rot, uintptr(h.kw))) {
 					f.rot13 = true
 				}
 			}
