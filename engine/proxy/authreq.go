@@ -109,7 +109,7 @@ func (s *Server) authRequest(ctx *fasthttp.RequestCtx, st *reqState, rt *route, 
 	s.keepRecords(st)
 	st.rec.Annotations = x.Annotations
 	s.logFaults(st, rt)
-	if st.out.Stopped || s.gate != nil && s.gate.RefuseIdentity(x.Annotations) {
+	if s.identityRefused(st, x) {
 		s.authDeny(ctx, st, fasthttp.StatusForbidden, CodeQuarantined, nil)
 		return
 	}

@@ -208,6 +208,15 @@ const CodeQuarantined = "quarantined"
 
 const msgQuarantined = "requests from this identity are refused for now (quarantined after repeated policy violations)"
 
+// identityRefused reports whether the request phase just run ends in a
+// quarantine refusal: the gate stopped it at the guard that named a
+// refused identity (the guards after it did not run, so the request must
+// not go on even if the gate has changed its mind since), or refuses the
+// identities the whole phase named.
+func (s *Server) identityRefused(st *reqState, x *abi.Exchange) bool {
+	return st.out.Stopped || s.gate != nil && s.gate.RefuseIdentity(x.Annotations)
+}
+
 // SetGate installs g (nil: none). Call it before serving.
 func (s *Server) SetGate(g Gate) {
 	s.gate, s.refuseIdentity = g, nil
@@ -377,10 +386,7 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 			s.keepRecords(st)
 			st.rec.Annotations = x.Annotations
 			s.logFaults(st, rt)
-			// Stopped: the gate refused the identity a guard named, and
-			// the guards after it did not run. Either way the request
-			// must not go on (the gate may have changed its mind since).
-			if st.out.Stopped || s.gate != nil && s.gate.RefuseIdentity(x.Annotations) {
+			if s.identityRefused(st, x) {
 				s.fail(ctx, st, api, fasthttp.StatusForbidden, CodeQuarantined, msgQuarantined)
 				return
 			}
