@@ -381,8 +381,9 @@ func Open(dst, line []byte, l *Link, keys *Keyring) ([]byte, error) {
 	dst = append(dst, l.Prev...)
 	dst = append(dst, '"')
 	at := len(dst)
-	dst = slices.Grow(dst, enc.DecodedLen(len(l.CT)))
-	room := dst[at : at+enc.DecodedLen(len(l.CT))]
+	need := enc.DecodedLen(len(l.CT))
+	dst = slices.Grow(dst, need)
+	room := dst[at : at+need]
 	n, err2 := enc.Decode(room, unsafeBytes(l.CT))
 	if err1 != nil || err2 != nil {
 		clear(room)

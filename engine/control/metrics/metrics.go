@@ -46,8 +46,8 @@ type Metrics struct {
 	// live returns the guards of the current pipeline, for pool gauges
 	// and replacements; set with SetLive.
 	live atomic.Pointer[func() []proxy.GuardEntry]
-	// replaced folds wasmhost's per-load replacement and recycle counters
-	// into monotonic counters per guard name.
+	// replaced folds wasmhost's per-load replacement, recycle and shrink
+	// counters into monotonic counters per guard name.
 	replMu   sync.Mutex
 	replLast map[*wasmhost.Guard]instanceCounts
 	replTot  map[string]instanceCounts
@@ -252,10 +252,10 @@ func (m *Metrics) DroppedAudit() uint64 { return m.auditDropped.Load() }
 // (Stats.Shrunk).
 type instanceCounts struct{ replaced, recycled, shrunk uint64 }
 
-// FoldReplacements adds the instance replacements and recycles of
-// entries' guards made since the last fold to the per-name totals. Call it with the guards of a
-// pipeline about to be closed, so their last replacements are not lost;
-// scrapes call it with the live pipeline.
+// FoldReplacements adds the instance replacements, recycles and shrinks
+// of entries' guards made since the last fold to the per-name totals.
+// Call it with the guards of a pipeline about to be closed, so their last
+// counts are not lost; scrapes call it with the live pipeline.
 func (m *Metrics) FoldReplacements(entries []proxy.GuardEntry) {
 	m.replMu.Lock()
 	defer m.replMu.Unlock()
