@@ -126,6 +126,20 @@ func (p *Pipeline) shadows(i int, x *abi.Exchange) bool {
 	return h < below
 }
 
+// WholeAnswerOnly returns the names of the enforcing guards that check
+// whole answers (phase response) but not stream chunks (response_chunk):
+// a streamed answer passes them unchecked, and they see only its token
+// usage once it has ended.
+func (p *Pipeline) WholeAnswerOnly() []string {
+	var names []string
+	for _, s := range p.steps {
+		if s.Mode == Enforce && s.Guard.Handles(abi.PhaseResponse) && !s.Guard.Handles(abi.PhaseResponseChunk) {
+			names = append(names, s.Guard.Name())
+		}
+	}
+	return names
+}
+
 // Steps returns the pipeline's steps; the caller must not modify them.
 func (p *Pipeline) Steps() []Step {
 	if p == nil {

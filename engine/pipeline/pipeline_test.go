@@ -212,3 +212,24 @@ func TestDenyCarriesHeaders(t *testing.T) {
 		t.Fatalf("observe outcome %+v", o)
 	}
 }
+
+// TestWholeAnswerOnly: enforcing guards with the response phase and not
+// response_chunk are named; observers, chunk guards and request guards are
+// not.
+func TestWholeAnswerOnly(t *testing.T) {
+	resp := []abi.Phase{abi.PhaseRequest, abi.PhaseResponse}
+	both := []abi.Phase{abi.PhaseResponse, abi.PhaseResponseChunk}
+	p := New([]Step{
+		{Guard: &fakeGuard{name: "auth", phases: req, fn: allow}},
+		{Guard: &fakeGuard{name: "whole", phases: resp, fn: allow}},
+		{Guard: &fakeGuard{name: "stream", phases: both, fn: allow}},
+		{Guard: &fakeGuard{name: "watch", phases: resp, fn: allow}, Mode: Observe},
+		{Guard: &fakeGuard{name: "whole2", phases: []abi.Phase{abi.PhaseResponse}, fn: allow}},
+	})
+	if got, want := p.WholeAnswerOnly(), []string{"whole", "whole2"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("WholeAnswerOnly = %v, want %v", got, want)
+	}
+	if got := New([]Step{{Guard: &fakeGuard{name: "stream", phases: both, fn: allow}}}).WholeAnswerOnly(); got != nil {
+		t.Fatalf("WholeAnswerOnly = %v, want none", got)
+	}
+}

@@ -83,9 +83,12 @@ func (respGuard) Check(_ context.Context, _ *abi.Exchange, v *abi.Verdict) error
 
 // TestUpstreamFaultOutcomes: every way an upstream can fail mid-answer
 // ends in a clear outcome, within the route's timeout and never a hang:
-// an API-shaped 502/504 with its code for a whole answer, the API's error
-// event for a guarded stream, a broken transfer (no clean end) for an
-// unguarded stream, which Ward cannot append to.
+// an API-shaped 502/504 with its code for a whole answer (also when it
+// answers a request that asked for a stream: a JSON document or an error
+// is read whole before it is relayed), the API's error event for a
+// guarded stream, a 200 with a broken transfer (no clean end) for an
+// unguarded stream, which Ward cannot append to (headers go first, so the
+// client always gets an answer).
 func TestUpstreamFaultOutcomes(t *testing.T) {
 	scripts := map[string]func(c *net.TCPConn, req *http.Request){
 		"reset-mid-headers": func(c *net.TCPConn, _ *http.Request) {
@@ -117,6 +120,37 @@ func TestUpstreamFaultOutcomes(t *testing.T) {
 			body := strings.Repeat(`data: {"choices":[{"index":0,"delta":{"content":"w "},"finish_reason":null}]}`+"\n\n", 3)
 			io.WriteString(c, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: %d\r\n\r\n%s", len(body)+500, body))
 		},
+		// Answers to a stream request that are not event streams.
+		"json-to-stream-truncated": func(c *net.TCPConn, _ *http.Request) {
+			io.WriteString(c, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(wholeAnswer)+100, wholeAnswer))
+		},
+		"json-to-stream-reset": func(c *net.TCPConn, _ *http.Request) {
+			io.WriteString(c, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(wholeAnswer), wholeAnswer[:20]))
+			time.Sleep(20 * time.Millisecond)
+			reset(c)
+		},
+		"json-to-stream-slow": func(c *net.TCPConn, _ *http.Request) {
+			io.WriteString(c, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(wholeAnswer), wholeAnswer[:10]))
+			time.Sleep(3 * time.Second)
+		},
+		"json-to-stream-large": func(c *net.TCPConn, _ *http.Request) {
+			// Chunked, so that only reading it can find it too large.
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n")
+			chunk := strings.Repeat(" ", 4096)
+			for range 64 {
+				if _, err := io.WriteString(c, fmt.Sprintf("%x\r\n%s\r\n", len(chunk), chunk)); err != nil {
+					return
+				}
+			}
+			io.WriteString(c, "0\r\n\r\n")
+		},
+		"error-to-stream-truncated": func(c *net.TCPConn, _ *http.Request) {
+			io.WriteString(c, "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: 200\r\n\r\n<html>")
+		},
+		"ndjson-truncated": func(c *net.TCPConn, _ *http.Request) {
+			body := strings.Repeat(`{"message":{"content":"w "},"done":false}`+"\n", 3)
+			io.WriteString(c, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Length: %d\r\n\r\n%s", len(body)+500, body))
+		},
 		"stream-slow": func(c *net.TCPConn, _ *http.Request) {
 			io.WriteString(c, sseHead+sseChunk(0))
 			time.Sleep(3 * time.Second)
@@ -130,16 +164,19 @@ prefix = "/plain/"
 strip_prefix = true
 upstream = "{{UP}}"
 timeout = "400ms"
+max_response_body = "64KB"
 [[routes]]
 name = "guarded"
 prefix = "/guarded/"
 strip_prefix = true
 upstream = "{{UP}}"
 timeout = "400ms"
+max_response_body = "64KB"
 `
 	base, _ := startWard(t, "http://"+up.addr, "", routes, map[string][]pipeline.Step{"guarded": {{Guard: respGuard{}}}})
 	whole := `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
 	stream := `{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`
+	const unknown = "" // a GET of /v1/files/f/content: an API Ward does not know
 	type outcome struct {
 		status  int
 		code    string // in the error body or the final error event
@@ -164,12 +201,30 @@ timeout = "400ms"
 		{"stream-reset", "guarded", stream, outcome{status: 200, code: "upstream_stream_broken"}},
 		{"stream-truncated", "plain", stream, outcome{status: 200, broken: true}},
 		{"stream-truncated", "guarded", stream, outcome{status: 200, code: "upstream_stream_broken"}},
+		{"json-to-stream-truncated", "plain", stream, outcome{status: 502, code: "upstream_unreachable"}},
+		{"json-to-stream-truncated", "guarded", stream, outcome{status: 502, code: "upstream_unreachable"}},
+		{"json-to-stream-reset", "plain", stream, outcome{status: 502, code: "upstream_unreachable"}},
+		{"json-to-stream-reset", "guarded", stream, outcome{status: 502, code: "upstream_unreachable"}},
+		{"json-to-stream-slow", "plain", stream, outcome{status: 504, code: "upstream_timeout", minTook: 350 * time.Millisecond}},
+		{"json-to-stream-slow", "guarded", stream, outcome{status: 504, code: "upstream_timeout", minTook: 350 * time.Millisecond}},
+		{"json-to-stream-large", "plain", stream, outcome{status: 502, code: "upstream_too_large"}},
+		{"json-to-stream-large", "guarded", stream, outcome{status: 502, code: "upstream_too_large"}},
+		{"json-to-stream-large", "plain", whole, outcome{status: 502, code: "upstream_too_large"}},
+		{"error-to-stream-truncated", "plain", stream, outcome{status: 502, code: "upstream_unreachable"}},
+		{"error-to-stream-truncated", "guarded", stream, outcome{status: 502, code: "upstream_unreachable"}},
+		{"ndjson-truncated", "plain", stream, outcome{status: 200, broken: true}},
+		// An unknown API's successful answers stream, JSON or not.
+		{"json-to-stream-truncated", "plain", unknown, outcome{status: 200, broken: true}},
+		{"error-to-stream-truncated", "plain", unknown, outcome{status: 502, code: "upstream_unreachable"}},
 		{"stream-slow", "plain", stream, outcome{status: 200, broken: true, minTook: 350 * time.Millisecond}},
 		{"stream-slow", "guarded", stream, outcome{status: 200, code: "upstream_stream_broken", minTook: 350 * time.Millisecond}},
 	}
 	for _, c := range cases {
 		t.Run(c.script+"/"+c.route, func(t *testing.T) {
 			req, _ := http.NewRequest("POST", base+"/"+c.route+"/v1/chat/completions", strings.NewReader(c.body))
+			if c.body == unknown {
+				req, _ = http.NewRequest("GET", base+"/"+c.route+"/v1/files/f/content", nil)
+			}
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("X-Script", c.script)
 			cl := &http.Client{Timeout: 2500 * time.Millisecond} // a hang fails here
@@ -262,5 +317,48 @@ timeout = "5s"
 			t.Fatalf("goroutines: %d before, %d after 20 abandoned streams\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestWholeAnswerToStreamRequest: an upstream that answers a request for
+// a stream with a whole JSON answer has that answer read whole and checked
+// by the route's response guards, as if the client had not asked for a
+// stream (a route without response_chunk guards used to relay it
+// unchecked), on routes with and without a concurrency limit.
+func TestWholeAnswerToStreamRequest(t *testing.T) {
+	leaky := strings.Replace(wholeAnswer, "a whole answer", "a leak", 1)
+	up := newScriptedUpstream(t, func(c *net.TCPConn, req *http.Request) {
+		io.WriteString(c, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", len(leaky), leaky))
+	})
+	const routes = `
+[[routes]]
+name = "plain"
+prefix = "/plain/"
+strip_prefix = true
+upstream = "{{UP}}"
+[[routes]]
+name = "limited"
+prefix = "/limited/"
+strip_prefix = true
+upstream = "{{UP}}"
+max_concurrent = 4
+`
+	steps := map[string][]pipeline.Step{"plain": {{Guard: keywordGuard()}}, "limited": {{Guard: keywordGuard()}}}
+	base, _ := startWard(t, "http://"+up.addr, "", routes, steps)
+	for _, route := range []string{"plain", "limited"} {
+		for _, body := range []string{
+			`{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`,
+			`{"model":"m","messages":[{"role":"user","content":"hi"}]}`,
+		} {
+			resp, err := http.Post(base+"/"+route+"/v1/chat/completions", "application/json", strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 451 || !strings.Contains(string(b), `"code":"kw.leak"`) {
+				t.Errorf("%s %s: status %d %s, want the response guard's 451 kw.leak", route, body, resp.StatusCode, b)
+			}
+		}
 	}
 }

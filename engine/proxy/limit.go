@@ -125,25 +125,34 @@ func (h *heldStream) CloseWithError(err error) error {
 
 // forwardHeld forwards a request for a streamed answer on a limited route
 // whose stream no guard reads: the answer's body stream is wrapped in a
-// heldStream, which takes over the request's slot.
-func (s *Server) forwardHeld(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API) {
+// heldStream, which takes over the request's slot. An answer read whole
+// instead (see wholeFirst) keeps the slot with the request, like any
+// whole answer; forwardHeld reports whether it was, and false as well
+// when it has already written an error answer (ok false).
+func (s *Server) forwardHeld(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API) (whole, ok bool) {
 	up := fasthttp.AcquireResponse()
 	if !s.forward(ctx, st, rt, api, true, up) {
 		fasthttp.ReleaseResponse(up)
-		return
+		return false, false
 	}
 	resp := &ctx.Response
 	up.Header.CopyTo(&resp.Header)
+	if wholeFirst(api, up) {
+		ok := s.readWhole(ctx, st, rt, api, resp, up)
+		fasthttp.ReleaseResponse(up)
+		return true, ok
+	}
 	body := up.BodyStream()
 	if body == nil {
 		resp.SetBody(up.Body())
 		fasthttp.ReleaseResponse(up)
-		return
+		return false, true
 	}
 	h := &heldStream{up: up, body: body, lim: st.slot}
 	st.slot = nil
 	resp.SetBodyStream(h, max(up.Header.ContentLength(), -1))
-	flushEventStreamHeaders(resp)
+	resp.ImmediateHeaderFlush = true // headers first: see wholeFirst
+	return false, true
 }
 
 // overloaded refuses a request the route's limiter did not admit.

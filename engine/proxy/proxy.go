@@ -16,6 +16,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"io"
 	"iter"
 	"log/slog"
 	"net"
@@ -26,6 +27,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/valyala/bytebufferpool"
 	"github.com/valyala/fasthttp"
 
 	"github.com/wardgate/ward/engine/exchange"
@@ -422,14 +424,26 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 		return
 	}
 	if streamAnswer && st.slot != nil {
-		s.forwardHeld(ctx, st, rt, api) // the stream holds the slot until it ends
-		return
-	}
-	if !s.forward(ctx, st, rt, api, streamAnswer, &ctx.Response) {
-		return
-	}
-	if streamAnswer {
-		flushEventStreamHeaders(&ctx.Response)
+		// The stream holds the slot until it ends.
+		whole, ok := s.forwardHeld(ctx, st, rt, api)
+		if !ok || !whole {
+			return
+		}
+		streamAnswer = false // read whole: it goes on as a whole answer
+	} else {
+		if !s.forward(ctx, st, rt, api, streamAnswer, &ctx.Response) {
+			return
+		}
+		if streamAnswer {
+			if !wholeFirst(api, &ctx.Response) {
+				ctx.Response.ImmediateHeaderFlush = true // headers first: see wholeFirst
+				return
+			}
+			if !s.readWhole(ctx, st, rt, api, &ctx.Response, &ctx.Response) {
+				return
+			}
+			streamAnswer = false
+		}
 	}
 
 	if !streamAnswer && x != nil && rt.pipeline.Pending(abi.PhaseResponse, st.out.Done) {
@@ -441,17 +455,78 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 	}
 }
 
-// flushEventStreamHeaders has the headers of a server-sent event stream
-// written to the client at once, ahead of its first event: the client
-// learns the answer's status while the model is still thinking, and an
-// upstream that ends the stream short of the Content-Length it announced
-// leaves the client a 200 with a broken body, as any cut stream does,
-// rather than a connection closed with no answer at all. Other streamed
-// answers keep headers and body in one write.
-func flushEventStreamHeaders(resp *fasthttp.Response) {
-	if bytes.HasPrefix(resp.Header.ContentType(), []byte("text/event-stream")) {
-		resp.ImmediateHeaderFlush = true
+// An answer to a request that asked for a stream (or to a request of an
+// unknown API, which may be one) is relayed as it comes, headers first:
+// the client learns the answer's status while the model is still
+// thinking, and an upstream that ends the stream short of the
+// Content-Length it announced, or resets it, leaves the client a 200 with
+// a broken body, as any cut stream does, rather than a connection closed
+// with no answer at all. That is the fate of event streams, NDJSON and
+// whatever else an unknown API sends. An answer that cannot be used
+// before its end is read whole first (wholeFirst): a JSON document
+// answering a chat request that asked for a stream (an upstream that
+// ignored "stream", an API's error) or any answer that is not a success.
+// Such an answer cut short ends as a whole answer cut short does (502 or
+// 504 with the API's error body), one larger than the route's
+// max_response_body in a 502 upstream_too_large (fasthttp's client does
+// not bound a streamed body), and a whole answer passes the response
+// guards like the answer to a request that did not ask for a stream.
+
+// wholeFirst reports whether a streamed request's answer is read whole
+// before it is relayed (see above). The successful answers of an unknown
+// API stream whatever their type: no guard reads them, and they may be
+// larger than any buffer (a file's content).
+func wholeFirst(api abi.API, up *fasthttp.Response) bool {
+	status := up.StatusCode()
+	return status < 200 || status > 299 || (api != abi.APIUnknown && isJSON(up.Header.ContentType()))
+}
+
+// readWhole reads up's body to its end into resp (up itself or another
+// Response), at most the route's max_response_body bytes. On an upstream
+// error it closes up's body stream (its connection is not reused), writes
+// the error answer and reports false.
+func (s *Server) readWhole(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API, resp, up *fasthttp.Response) bool {
+	err := readBody(resp, up, rt.cfg.MaxResponseBody)
+	if err == nil {
+		return true
 	}
+	status, code, msg := upstreamError(err)
+	s.log.Warn("upstream answer failed", "route", rt.name, "upstream", rt.cfg.Upstream.String(),
+		"request_id", string(ctx.Request.Header.Peek("X-Request-Id")), "code", code, "err", err)
+	s.fail(ctx, st, api, status, code, msg)
+	return false
+}
+
+// readBody moves up's body, streamed or not, into resp; a body of more
+// than limit bytes (limit > 0) is fasthttp.ErrBodyTooLarge.
+func readBody(resp, up *fasthttp.Response, limit int64) error {
+	r := up.BodyStream()
+	if r == nil {
+		if resp != up {
+			resp.SetBody(up.Body())
+		}
+		return nil
+	}
+	b := bytebufferpool.Get()
+	defer bytebufferpool.Put(b)
+	var err error
+	if limit > 0 {
+		_, err = b.ReadFrom(io.LimitReader(r, limit+1))
+		if err == nil && int64(b.Len()) > limit {
+			err = fasthttp.ErrBodyTooLarge
+		}
+	} else {
+		_, err = b.ReadFrom(r)
+	}
+	if err != nil {
+		up.CloseBodyStream() // not read to its end: the connection is closed
+		return err
+	}
+	resp.SetBody(b.B) // closes resp's stream when resp is up: read to its end, the connection is kept
+	if resp != up {
+		up.CloseBodyStream()
+	}
+	return nil
 }
 
 // readUsage parses a whole answer no guard read, for its token usage. A

@@ -305,6 +305,10 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 		if err != nil {
 			return nil, err
 		}
+		for _, g := range r.pipeline.WholeAnswerOnly() {
+			log.Warn("the guard checks whole answers only: streamed answers on the route pass it unchecked (it sees their token usage once they end); give it the response_chunk phase (sdk/ABI.md, Streams)",
+				"route", rc.Name, "guard", g)
+		}
 		if l := prev.limiter(rc); l != nil {
 			r.limit = l // one limit across a swap, not one per snapshot
 		}

@@ -352,8 +352,11 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 	status := up.StatusCode()
 	sse := bytes.HasPrefix(up.Header.ContentType(), []byte("text/event-stream"))
 	if status < 200 || status > 299 || !sse {
-		resp.SetBody(up.Body())
+		ok := s.readWhole(ctx, st, rt, api, resp, up)
 		fasthttp.ReleaseResponse(up)
+		if !ok {
+			return
+		}
 		if sse || status < 200 || status > 299 || !rt.pipeline.Pending(abi.PhaseResponse, st.out.Done) {
 			return
 		}
