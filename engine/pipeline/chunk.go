@@ -87,7 +87,7 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 		// A guard done with the exchange is skipped, unless this channel
 		// still holds text of it from before it said so: it gets that
 		// back, to release it.
-		if s.skip(i, o.Done) && len(cs.held) == 0 {
+		if o.Done.Has(i) && len(cs.held) == 0 {
 			continue
 		}
 		observe := s.Mode == Observe
@@ -100,6 +100,7 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 			continue
 		}
 		x.Chunk = abi.Chunk{Delta: in, Window: b2s(cs.window), Final: final}
+		shadows := p.shadows(i, x)
 		start := time.Now()
 		err := s.Guard.Check(ctx, x, v)
 		rec := Record{Guard: s.Guard.Name(), Version: s.Guard.Version(), Phase: abi.PhaseResponseChunk, Mode: s.Mode, Latency: time.Since(start)}
@@ -107,10 +108,10 @@ func (p *Pipeline) RunChunk(ctx context.Context, x *abi.Exchange, st *ChunkState
 			rec.Outcome, rec.Code, rec.Err = OutcomeError, ErrorCode(err), err
 		} else {
 			rec.verdict(v)
-			o.noteDone(s, i, v, &rec)
+			o.noteDone(i, shadows, v, &rec)
 		}
 		o.Records = append(o.Records, rec)
-		if p.shadows(i, x) {
+		if shadows {
 			st.cands[i].shadow(ctx, s.Candidate, x, text, final, &o.cv, &o.Records[len(o.Records)-1])
 		}
 		if err != nil {

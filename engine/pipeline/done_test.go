@@ -107,7 +107,8 @@ func TestRunDoneSkipsLaterPhases(t *testing.T) {
 
 // TestRunDoneOnly: only an allow that succeeds says done (not a deny
 // coded ward.done, not a fault); an observer's done skips it too; a step
-// with a candidate is never skipped.
+// whose candidate runs on the exchange is never skipped, one whose
+// candidate's sample leaves the exchange out is.
 func TestRunDoneOnly(t *testing.T) {
 	sayDone := func(_ *abi.Exchange, v *abi.Verdict) error { v.Code = abi.CodeDone; return nil }
 	denyDone := func(_ *abi.Exchange, v *abi.Verdict) error {
@@ -128,6 +129,12 @@ func TestRunDoneOnly(t *testing.T) {
 		{"candidate", func(g *fakeGuard) Step {
 			return Step{Guard: g, Candidate: &Candidate{Guard: &fakeGuard{name: "c", phases: allPhases, fn: sayDone}}}
 		}, sayDone, false},
+		{"candidate, exchange in its sample", func(g *fakeGuard) Step {
+			return Step{Guard: g, Candidate: &Candidate{Guard: &fakeGuard{name: "c", phases: allPhases, fn: sayDone}}, CandidateSample: 0.999999}
+		}, sayDone, false},
+		{"candidate, exchange outside its sample", func(g *fakeGuard) Step {
+			return Step{Guard: g, Candidate: &Candidate{Guard: &fakeGuard{name: "c", phases: allPhases, fn: sayDone}}, CandidateSample: 1e-9}
+		}, sayDone, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -68,8 +68,8 @@ type Step struct {
 	// (0, 1]; 0 means 1 (every exchange). An exchange is in the sample or
 	// not by a hash of its request ID, so the candidate sees all of an
 	// exchange's phases and chunks or none, and every replica picks the
-	// same exchanges. A step with a candidate is never skipped for being
-	// done (see skip), sampled or not.
+	// same exchanges. A step is never skipped for being done while its
+	// candidate runs on the exchange (see noteDone).
 	CandidateSample float64
 }
 
@@ -162,7 +162,7 @@ func (p *Pipeline) Pending(ph abi.Phase, done StepSet) bool {
 		return false
 	}
 	for i := range p.steps {
-		if s := &p.steps[i]; s.Guard.Handles(ph) && !s.skip(i, done) {
+		if s := &p.steps[i]; s.Guard.Handles(ph) && !done.Has(i) {
 			return true
 		}
 	}
@@ -184,15 +184,13 @@ func (s StepSet) with(i int) StepSet {
 	return s | 1<<uint(i)
 }
 
-// skip reports whether step s, at index i, is left out of the exchange's
-// later phases because it said done (abi.CodeDone) in an earlier one. A
-// step with a candidate is never skipped: the candidate is compared with
-// the guard on every call.
-func (s *Step) skip(i int, done StepSet) bool { return done.Has(i) && s.Candidate == nil }
-
-// noteDone adds step s (index i) to o.Done when its verdict v says done.
-func (o *Outcome) noteDone(s *Step, i int, v *abi.Verdict, rec *Record) {
-	if v.IsDone() && s.Candidate == nil {
+// noteDone adds step i to o.Done when its verdict v says done, unless its
+// candidate runs on exchange x (shadows): a candidate is compared with the
+// guard on every call, so a step it shadows is never left out. An
+// exchange outside the candidate's sample is so for all its phases (the
+// sample is a hash of the request ID), so its done steps are left out.
+func (o *Outcome) noteDone(i int, shadows bool, v *abi.Verdict, rec *Record) {
+	if v.IsDone() && !shadows {
 		o.Done = o.Done.with(i)
 		rec.Done = true
 	}
@@ -324,9 +322,10 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 	v := &o.v
 	for i := range p.steps {
 		s := &p.steps[i]
-		if !s.Guard.Handles(x.Phase) || s.skip(i, o.Done) {
+		if !s.Guard.Handles(x.Phase) || o.Done.Has(i) { // done in an earlier phase (noteDone)
 			continue
 		}
+		shadows := p.shadows(i, x)
 		start := time.Now()
 		err := s.Guard.Check(ctx, x, v)
 		rec := Record{
@@ -340,10 +339,10 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 			rec.Outcome, rec.Code, rec.Err = OutcomeError, ErrorCode(err), err
 		} else {
 			rec.verdict(v)
-			o.noteDone(s, i, v, &rec)
+			o.noteDone(i, shadows, v, &rec)
 		}
 		o.Records = append(o.Records, rec)
-		if p.shadows(i, x) {
+		if shadows {
 			// Before the guard's rewrites apply: the candidate sees what
 			// the guard saw. (The record is the one in o.Records: a
 			// pointer to the local would move it to the heap.)
