@@ -76,7 +76,7 @@ func printReport(w io.Writer, dir string, samples []trainer.Sample, oof []float6
 		}
 	}
 	lth, rec = trainer.RecallAtFPR(pos, nodoc, 0.03)
-	fmt.Fprintf(w, "left out, benign files but synthetic/benign_documents: recall %.3f at benign FPR <= 0.03 (one threshold, %.2f)\n", rec, lth)
+	fmt.Fprintf(w, "left out, all training files, benign texts without synthetic/benign_documents: recall %.3f at benign FPR <= 0.03 (one threshold, %.2f)\n", rec, lth)
 	// The same with a threshold per family: all benign texts as one file.
 	one := make([]trainer.Sample, len(samples))
 	for i, s := range samples {
