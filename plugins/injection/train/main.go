@@ -46,9 +46,9 @@ func run(dir, out string, check, report, devMisses bool) error {
 	var file []int
 	var prov strings.Builder
 	fmt.Fprintf(&prov, "ward injection model; produced by `go tool task train:injection` (go run ./plugins/injection/train)\n")
-	fmt.Fprintf(&prov, "features: hashed character 4-grams of the normalised text; logit = bias + max(mean weight of the text, of its windows of 2 blocks) + structure, mean = sum / (n + prior); structure = dense weights . [at least 2, 3, 4, 5 distinct rules fired] (scaled down beyond 4 KB)\n")
-	fmt.Fprintf(&prov, "config: dim=2^%d epochs=%d rate=%g l2=%g neg_weight=%g prior=%g block=%d dense_epochs=%d dense_l2=%g seed=%d folds=%d max_oof_fpr_per_file=%g (thresholds per family)\n",
-		cfg.DimLog2, cfg.Epochs, cfg.Rate, cfg.L2, cfg.NegWeight, cfg.Prior, cfg.Block, cfg.DenseEpochs, cfg.DenseL2, cfg.Seed, cfg.Folds, cfg.MaxFPR)
+	fmt.Fprintf(&prov, "features: hashed character 4-grams of the normalised text (weight 0 unless in the texts of >= min_files training files); logit = bias + max(mean weight of the text, of its windows of 2 blocks) + structure, mean = sum / (n + prior); structure = dense weights . [at least 2, 3, 4, 5 distinct rules fired] (scaled down beyond 4 KB)\n")
+	fmt.Fprintf(&prov, "config: dim=2^%d epochs=%d rate=%g l2=%g neg_weight=%g prior=%g block=%d dense_epochs=%d dense_l2=%g min_files=%d seed=%d folds=%d max_oof_fpr_per_file=%g (thresholds per family)\n",
+		cfg.DimLog2, cfg.Epochs, cfg.Rate, cfg.L2, cfg.NegWeight, cfg.Prior, cfg.Block, cfg.DenseEpochs, cfg.DenseL2, cfg.MinFiles, cfg.Seed, cfg.Folds, cfg.MaxFPR)
 	prov.WriteString("training files (sha256, examples):\n")
 	for fi, f := range dataset.Files {
 		if !f.Train() {

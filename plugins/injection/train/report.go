@@ -64,6 +64,19 @@ func printReport(w io.Writer, dir string, samples []trainer.Sample, oof []float6
 	}
 	lth, rec := trainer.RecallAtFPR(pos, neg, 0.03)
 	fmt.Fprintf(w, "left out, all training files: recall %.3f at benign FPR <= 0.03 (one threshold, %.2f)\n", rec, lth)
+	// The same without the generated benign documents among the benign
+	// texts: left out, they are the documents of synthetic/attack_indirect
+	// without its hidden sentence, which the model then saw only as
+	// attacks, so their row says more about that pairing than about an
+	// unseen source, and it alone decides the line above.
+	var nodoc []float64
+	for i, s := range samples {
+		if !s.Attack && dataset.Files[s.File].Name != "synthetic/benign_documents" {
+			nodoc = append(nodoc, detector.Combine(lofo[i], s.Signals))
+		}
+	}
+	lth, rec = trainer.RecallAtFPR(pos, nodoc, 0.03)
+	fmt.Fprintf(w, "left out, all training files, benign texts without synthetic/benign_documents: recall %.3f at benign FPR <= 0.03 (one threshold, %.2f)\n", rec, lth)
 	// The same with a threshold per family: all benign texts as one file.
 	one := make([]trainer.Sample, len(samples))
 	for i, s := range samples {

@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/wardgate/ward/plugins/injection/dataset"
 	"github.com/wardgate/ward/plugins/injection/detector"
@@ -33,10 +34,17 @@ type Config struct {
 	// of the jailbreaks it had seen the like of). 0: no structure weights.
 	DenseEpochs int
 	DenseL2     float64 // weight decay per update of a structure weight
+	// MinFiles > 1: a 4-gram feature that occurs in the texts of fewer
+	// than this many of the files trained on keeps weight 0. Such a
+	// feature can only have learned its source (a template's filler, a
+	// collection's vocabulary); left out, that source is gone and the
+	// weight says nothing about a new one. Counted on the samples each
+	// training sees (a left-out file's features do not count).
+	MinFiles int
 }
 
 // Default is the configuration of the committed model.
-var Default = Config{DimLog2: 17, Epochs: 10, Rate: 0.1, L2: 1e-5, Seed: 20261126, Folds: 5, MaxFPR: 0.03, NegWeight: 3, Prior: 10, Block: 0, DenseEpochs: 2, DenseL2: 0.03}
+var Default = Config{DimLog2: 17, Epochs: 10, Rate: 0.1, L2: 1e-5, Seed: 20261126, Folds: 5, MaxFPR: 0.03, NegWeight: 3, Prior: 10, Block: 0, DenseEpochs: 2, DenseL2: 0.03, MinFiles: 4}
 
 // Sample is a prepared example: its features, the rules' strength and
 // its label.
@@ -106,6 +114,7 @@ func Train(samples []Sample, cfg Config, skip int) *detector.Model {
 	wNeg := cfg.NegWeight * float64(pos+neg) / (2 * float64(neg))
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	const eps = 1e-8
+	frozen := rareFeatures(samples, order, dim, cfg.MinFiles)
 	for ep := 0; ep < cfg.Epochs; ep++ {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		for _, i := range order {
@@ -127,6 +136,9 @@ func Train(samples []Sample, cfg Config, skip int) *detector.Model {
 			grad := (p - y) * cw
 			gj := grad * norm
 			for _, j := range s.Idx[a:b] {
+				if frozen != nil && frozen[j] {
+					continue
+				}
 				d := gj + cfg.L2*w[j]
 				g[j] += d * d
 				w[j] -= cfg.Rate * d / math.Sqrt(g[j]+eps)
@@ -174,6 +186,34 @@ func Train(samples []Sample, cfg Config, skip int) *detector.Model {
 		}
 	}
 	return m
+}
+
+// rareFeatures marks the features that occur in the texts of fewer than
+// minFiles distinct files among samples[order] (nil when minFiles <= 1:
+// none).
+func rareFeatures(samples []Sample, order []int, dim, minFiles int) []bool {
+	if minFiles <= 1 {
+		return nil
+	}
+	// File by file, so that a feature is counted once per file.
+	byFile := slices.Clone(order)
+	slices.SortStableFunc(byFile, func(a, b int) int { return samples[a].File - samples[b].File })
+	last := make([]int32, dim) // last file seen + 1
+	files := make([]int32, dim)
+	for _, i := range byFile {
+		f := int32(samples[i].File) + 1
+		for _, j := range samples[i].Idx {
+			if last[j] != f {
+				last[j] = f
+				files[j]++
+			}
+		}
+	}
+	rare := make([]bool, dim)
+	for j, n := range files {
+		rare[j] = n < int32(minFiles)
+	}
+	return rare
 }
 
 // pooled is the model's pooling (detector/model.go) over float weights:

@@ -9,7 +9,7 @@ import (
 	"github.com/wardgate/ward/plugins/injection/detector"
 )
 
-// synthetic returns samples over three files in which feature 1 marks
+// synthetic returns samples over five files in which feature 1 marks
 // attacks and feature 2 benign text, among random noise features.
 func synthetic() []Sample {
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -22,7 +22,7 @@ func synthetic() []Sample {
 		} else {
 			idx = append(idx, 2, 2)
 		}
-		out = append(out, Sample{Idx: idx, Attack: attack, Fold: i % 5, File: i % 3})
+		out = append(out, Sample{Idx: idx, Attack: attack, Fold: i % 5, File: i % 5})
 	}
 	return out
 }
@@ -49,7 +49,7 @@ func TestLeaveOneFileOut(t *testing.T) {
 	cfg.DimLog2 = 8
 	s := synthetic()
 	got := LeaveOneFileOut(s, cfg)
-	for f := 0; f < 3; f++ {
+	for f := 0; f < 5; f++ {
 		var rest []Sample
 		for _, x := range s {
 			if x.File != f {
@@ -64,6 +64,35 @@ func TestLeaveOneFileOut(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestMinFiles checks that a feature found in the texts of fewer than
+// MinFiles files keeps weight 0, counted once per file however the files'
+// samples interleave, and that one found in enough files is learned.
+func TestMinFiles(t *testing.T) {
+	s := synthetic()
+	for i := range s {
+		if !s[i].Attack {
+			continue
+		}
+		if s[i].File < 2 {
+			s[i].Idx = append(s[i].Idx, 3) // two files (interleaved with the others)
+		}
+		if s[i].File < 4 {
+			s[i].Idx = append(s[i].Idx, 4) // four files
+		}
+	}
+	cfg := Default
+	cfg.DimLog2 = 8
+	cfg.MinFiles = 3
+	m := Train(s, cfg, -1)
+	if m.Weights[3] != 0 || m.Weights[4] <= 0 || m.Weights[1] <= 0 || m.Weights[2] >= 0 {
+		t.Fatalf("MinFiles 3: weights of features 1-4 %v, want [+ - 0 +]", m.Weights[1:5])
+	}
+	cfg.MinFiles = 0
+	if m := Train(s, cfg, -1); m.Weights[3] <= 0 {
+		t.Fatalf("MinFiles 0: weight of the two-file feature %d, want > 0", m.Weights[3])
 	}
 }
 
