@@ -2,12 +2,16 @@ package benchmarks
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/wardgate/ward/engine/pipeline"
 	"github.com/wardgate/ward/engine/wasmhost"
 	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/conformance"
 )
 
 // BenchmarkColdCall is one auth request phase (the core pipeline's auth
@@ -19,6 +23,54 @@ import (
 // data not being in the caches (benchmarks/README.md, the loadbench
 // reading).
 func BenchmarkColdCall(b *testing.B) {
+	auth := wasmhost.Spec{Name: "auth", Wasm: built["auth"], ConfigJSON: []byte(coreGuards[0].config)}
+	coldCalls(b, auth, func(x *abi.Exchange) {
+		*x = abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, Route: "openai", Path: "/v1/chat/completions",
+			RequestID: "0f9a1c2b3d4e5f60718293a4b5c6d7e8",
+			Headers:   append(x.Headers[:0], abi.KV{Key: "authorization", Value: "Bearer ward-demo-analyst-key"}),
+		}
+	})
+}
+
+// BenchmarkColdCallLanguage is BenchmarkColdCall for the SDKs' example
+// keyword guard (sdk/examples: the same guard in Go, C and Rust) on a
+// 300-byte user prompt without a keyword, warm and cold: how much of a
+// cold call is the guest's language runtime. "wat" is the floor: a
+// hand-written module that allows at once and reads only the headers
+// (engine/wasmhost's reads fixture), so the call is the host's path alone.
+// Needs the toolchains of sdk/conformance (clang + wasi-libc, Debian's
+// rustc).
+func BenchmarkColdCallLanguage(b *testing.B) {
+	prompt := strings.Repeat("The committee reviews the quarterly plan. ", 7)
+	for _, k := range []struct {
+		lang conformance.Lang
+		dir  string
+	}{{"wat", ""}, {conformance.Go, "go-keyword"}, {conformance.C, "c-keyword"}, {conformance.Rust, "rust-keyword"}} {
+		b.Run(string(k.lang), func(b *testing.B) {
+			spec := wasmhost.Spec{Name: "keyword", ConfigJSON: []byte(`{"keywords":["secret","launch code"]}`)}
+			if k.dir == "" {
+				wasm, err := os.ReadFile(filepath.Join("..", "engine", "wasmhost", "testdata", "fixtures", "reads.wasm"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				spec = wasmhost.Spec{Name: "reads", Wasm: wasm}
+			} else {
+				spec.Wasm = conformance.BuildTB(b, k.lang, filepath.Join("..", "sdk", "examples", k.dir))
+			}
+			coldCalls(b, spec, func(x *abi.Exchange) {
+				*x = abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, Route: "openai", Path: "/v1/chat/completions",
+					RequestID: "0f9a1c2b3d4e5f60718293a4b5c6d7e8",
+					Messages:  append(x.Messages[:0], abi.Message{Turn: 0, Role: "user", Text: prompt}),
+				}
+			})
+		})
+	}
+}
+
+// coldCalls runs the request phase of the guard of spec (one instance,
+// fuel and wall-clock bounds as in a server) warm and cold; fill sets the
+// exchange up before each call.
+func coldCalls(b *testing.B, spec wasmhost.Spec, fill func(*abi.Exchange)) {
 	for _, cold := range []bool{false, true} {
 		name := "warm"
 		if cold {
@@ -26,8 +78,8 @@ func BenchmarkColdCall(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			h := newHost(b, wasmhost.Options{})
-			g, err := h.Load(context.Background(), wasmhost.Spec{Name: "auth", Wasm: built["auth"],
-				ConfigJSON: []byte(coreGuards[0].config), PoolSize: 1, Walltime: true})
+			spec.PoolSize, spec.Walltime = 1, true
+			g, err := h.Load(context.Background(), spec)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -47,10 +99,7 @@ func BenchmarkColdCall(b *testing.B) {
 				for i := 0; i < len(junk); i += 64 {
 					junk[i]++
 				}
-				x = abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, Route: "openai", Path: "/v1/chat/completions",
-					RequestID: "0f9a1c2b3d4e5f60718293a4b5c6d7e8",
-					Headers:   append(x.Headers[:0], abi.KV{Key: "authorization", Value: "Bearer ward-demo-analyst-key"}),
-				}
+				fill(&x)
 				t0 := time.Now()
 				p.Run(context.Background(), &x, &o)
 				spent += time.Since(t0)
