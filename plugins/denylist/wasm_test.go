@@ -188,7 +188,7 @@ func BenchmarkWasmRequest(b *testing.B) {
 				b.SetBytes(int64(len(in)))
 				b.ReportAllocs()
 				b.ResetTimer()
-				cpu := processCPU()
+				cpu := guesttest.ProcessCPU()
 				for i := 0; i < b.N; i++ {
 					out, err := g.Call("ward_request", in)
 					if err != nil {
@@ -199,7 +199,7 @@ func BenchmarkWasmRequest(b *testing.B) {
 					}
 				}
 				if cpu > 0 {
-					b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+					b.ReportMetric(float64(guesttest.ProcessCPU()-cpu)/float64(b.N), "cpu-ns/op")
 				}
 			})
 		}
@@ -219,13 +219,13 @@ func BenchmarkFind(b *testing.B) {
 	text := strings.Repeat("The quick brown fox jumps over the lazy dog. ", 16<<10/45)
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
-	cpu := processCPU()
+	cpu := guesttest.ProcessCPU()
 	for i := 0; i < b.N; i++ {
 		if _, ok := m.Find(text); ok {
 			b.Fatal("match")
 		}
 	}
 	if cpu > 0 {
-		b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(guesttest.ProcessCPU()-cpu)/float64(b.N), "cpu-ns/op")
 	}
 }

@@ -107,7 +107,7 @@ func BenchmarkWasmRequest(b *testing.B) {
 			b.SetBytes(int64(len(c.prompt)))
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu := cpuTime()
+			cpu := guesttest.ProcessCPU()
 			for i := 0; i < b.N; i++ {
 				out, err := g.Call("ward_request", in)
 				if err != nil {
@@ -129,7 +129,7 @@ func reportCPU(b *testing.B, start time.Duration) {
 	if start == 0 || b.N == 0 {
 		return
 	}
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(guesttest.ProcessCPU()-start)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkWasmConfigure is what a new pool instance costs before its
