@@ -127,13 +127,14 @@ func (p *Pipeline) shadows(i int, x *abi.Exchange) bool {
 }
 
 // WholeAnswerOnly returns the names of the enforcing guards that check
-// whole answers (phase response) but not stream chunks (response_chunk):
-// a streamed answer passes them unchecked, and they see only its token
-// usage once it has ended.
+// whole answers (phase response) but not stream chunks (response_chunk),
+// and read the answer's text (see wholeOnly):
+// a streamed answer must be held until they have checked all of it
+// (HoldsStreams, RunWhole).
 func (p *Pipeline) WholeAnswerOnly() []string {
 	var names []string
-	for _, s := range p.steps {
-		if s.Mode == Enforce && s.Guard.Handles(abi.PhaseResponse) && !s.Guard.Handles(abi.PhaseResponseChunk) {
+	for i := range p.steps {
+		if s := &p.steps[i]; s.Mode == Enforce && wholeOnly(s) {
 			names = append(names, s.Guard.Name())
 		}
 	}
@@ -305,6 +306,47 @@ func ErrorCode(err error) string {
 // skipped (see Outcome.Done); a guard that says done is added to it,
 // whether it enforces or observes.
 func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
+	p.run(ctx, x, o, false)
+}
+
+// HoldsStreams reports whether a streamed answer must be held and checked
+// whole before any of it is sent: an enforcing guard not in done checks
+// whole answers but not stream chunks (see WholeAnswerOnly).
+func (p *Pipeline) HoldsStreams(done StepSet) bool {
+	if p == nil {
+		return false
+	}
+	for i := range p.steps {
+		if s := &p.steps[i]; s.Mode == Enforce && wholeOnly(s) && !done.Has(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// wholeOnly reports whether s checks whole answers but not chunks, and
+// reads the answer's text: a guard that declares (Reads) it does not read
+// the response part sees only an answer's usage and status, which a
+// stream gives it at its end (a rate limit reconciling tokens).
+func wholeOnly(s *Step) bool {
+	if !s.Guard.Handles(abi.PhaseResponse) || s.Guard.Handles(abi.PhaseResponseChunk) {
+		return false
+	}
+	r, ok := s.Guard.(interface{ Reads() abi.Parts })
+	return !ok || r.Reads().Effective()&abi.ReadResponse != 0
+}
+
+// RunWhole is Run for the response phase of a held stream (HoldsStreams),
+// x.Response being its whole answer: it runs only the guards that check
+// whole answers but not chunks, enforcing and observing, and adds each to
+// o.Done, so that the stream's own response phase at its end (its token
+// usage) does not call them again. The chunk guards check the stream's
+// events afterwards, as for any stream.
+func (p *Pipeline) RunWhole(ctx context.Context, x *abi.Exchange, o *Outcome) {
+	p.run(ctx, x, o, true)
+}
+
+func (p *Pipeline) run(ctx context.Context, x *abi.Exchange, o *Outcome, whole bool) {
 	o.Reset()
 	if x.Phase == abi.PhaseRequest {
 		o.Done = 0
@@ -324,6 +366,12 @@ func (p *Pipeline) Run(ctx context.Context, x *abi.Exchange, o *Outcome) {
 		s := &p.steps[i]
 		if !s.Guard.Handles(x.Phase) || o.Done.Has(i) { // done in an earlier phase (noteDone)
 			continue
+		}
+		if whole {
+			if !wholeOnly(s) {
+				continue
+			}
+			o.Done = o.Done.with(i)
 		}
 		shadows := p.shadows(i, x)
 		start := time.Now()

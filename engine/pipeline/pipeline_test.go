@@ -233,3 +233,73 @@ func TestWholeAnswerOnly(t *testing.T) {
 		t.Fatalf("WholeAnswerOnly = %v, want none", got)
 	}
 }
+
+// TestRunWhole: a held stream's whole answer goes to the guards that check
+// whole answers but not chunks, observers among them, and to no other;
+// they are then done, so the stream's usage call at its end skips them;
+// HoldsStreams asks for it while an enforcing one is pending.
+func TestRunWhole(t *testing.T) {
+	resp := []abi.Phase{abi.PhaseResponse}
+	both := []abi.Phase{abi.PhaseResponse, abi.PhaseResponseChunk}
+	whole := &fakeGuard{name: "whole", phases: resp, fn: allow}
+	watch := &fakeGuard{name: "watch", phases: resp, fn: allow}
+	stream := &fakeGuard{name: "stream", phases: both, fn: allow}
+	p := New([]Step{{Guard: stream}, {Guard: whole}, {Guard: watch, Mode: Observe}})
+	if !p.HoldsStreams(0) {
+		t.Fatal("HoldsStreams = false with an enforcing whole-answer guard")
+	}
+	x := &abi.Exchange{Phase: abi.PhaseResponse, Response: abi.Response{Messages: []abi.Message{{Role: "assistant", Text: "a"}}}}
+	var o Outcome
+	p.RunWhole(context.Background(), x, &o)
+	if stream.calls != 0 || whole.calls != 1 || watch.calls != 1 || len(o.Records) != 2 {
+		t.Fatalf("calls stream %d whole %d watch %d, records %d", stream.calls, whole.calls, watch.calls, len(o.Records))
+	}
+	if p.HoldsStreams(o.Done) {
+		t.Fatal("HoldsStreams = true after RunWhole")
+	}
+	p.Run(context.Background(), x, &o) // the usage call at the stream's end
+	if stream.calls != 1 || whole.calls != 1 || watch.calls != 1 {
+		t.Fatalf("usage call: calls stream %d whole %d watch %d", stream.calls, whole.calls, watch.calls)
+	}
+	// A denial of a whole-answer guard stops the run.
+	denier := &fakeGuard{name: "denier", phases: resp, fn: deny}
+	p = New([]Step{{Guard: denier}, {Guard: &fakeGuard{name: "later", phases: resp, fn: allow}}})
+	o = Outcome{}
+	p.RunWhole(context.Background(), x, &o)
+	if !o.Denied || o.Status != 451 || o.By != "denier" || len(o.Records) != 1 {
+		t.Fatalf("outcome %+v", o)
+	}
+	// Only observers, or guards that read chunks: nothing to hold.
+	if New([]Step{{Guard: watch, Mode: Observe}, {Guard: stream}}).HoldsStreams(0) {
+		t.Fatal("HoldsStreams = true without an enforcing whole-answer guard")
+	}
+	var nilp *Pipeline
+	if nilp.HoldsStreams(0) {
+		t.Fatal("nil pipeline holds streams")
+	}
+}
+
+// readsGuard is a fakeGuard that declares the parts it reads.
+type readsGuard struct {
+	*fakeGuard
+	reads abi.Parts
+}
+
+func (g readsGuard) Reads() abi.Parts { return g.reads }
+
+// TestWholeOnlyReads: a guard with the response phase and not
+// response_chunk that declares it does not read the answer's text (a rate
+// limit reading only the usage) holds no stream; one that reads it, or
+// declares nothing (every part), does.
+func TestWholeOnlyReads(t *testing.T) {
+	resp := []abi.Phase{abi.PhaseRequest, abi.PhaseResponse}
+	usage := readsGuard{&fakeGuard{name: "usage", phases: resp, fn: allow}, abi.ReadAnnotations | abi.ReadMessages}
+	text := readsGuard{&fakeGuard{name: "text", phases: resp, fn: allow}, abi.ReadResponse}
+	all := readsGuard{&fakeGuard{name: "all", phases: resp, fn: allow}, 0}
+	if p := New([]Step{{Guard: usage}}); p.HoldsStreams(0) || p.WholeAnswerOnly() != nil {
+		t.Fatal("a guard that reads only the usage holds streams")
+	}
+	if got := New([]Step{{Guard: usage}, {Guard: text}, {Guard: all}}).WholeAnswerOnly(); !reflect.DeepEqual(got, []string{"text", "all"}) {
+		t.Fatalf("WholeAnswerOnly = %v", got)
+	}
+}

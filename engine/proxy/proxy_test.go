@@ -429,10 +429,13 @@ func TestUpstreamFaults(t *testing.T) {
 }
 
 // TestStreamPassesThroughUnbuffered checks that SSE events reach the client
-// one by one, while the upstream is still producing the rest.
+// one by one, while the upstream is still producing the rest, on a route
+// whose guards check requests only (a guard that checks whole answers but
+// not chunks holds the stream: TestStreamHeldForWholeAnswerGuard).
 func TestStreamPassesThroughUnbuffered(t *testing.T) {
 	delay := 80 * time.Millisecond
-	e := start(t, oneRoute, map[string][]pipeline.Step{"llm": {{Guard: keywordGuard()}}}, mockllm.Options{ChunkSize: 4, ChunkDelay: delay})
+	reqOnly := &fakeGuard{name: "req", phases: []abi.Phase{abi.PhaseRequest}, fn: func(*abi.Exchange, *abi.Verdict) error { return nil }}
+	e := start(t, oneRoute, map[string][]pipeline.Step{"llm": {{Guard: reqOnly}}}, mockllm.Options{ChunkSize: 4, ChunkDelay: delay})
 	body := `{"model":"m","stream":true,"messages":[{"role":"user","content":"stream please now"}]}`
 	req, _ := http.NewRequest("POST", e.base+"/v1/chat/completions", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -368,6 +369,10 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 		s.fail(ctx, st, api, fasthttp.StatusBadGateway, "upstream_bad_stream", "the upstream compressed the event stream, which the gateway's guards cannot read")
 		return
 	}
+	if rt.pipeline.HoldsStreams(st.out.Done) && !s.holdStream(ctx, st, rt, api, x, up) {
+		fasthttp.ReleaseResponse(up)
+		return
+	}
 	resp.Header.Del("Content-Length")
 	st.streaming = true
 	g := newGuardedStream(ctx, rt.pipeline, x, api, up, func(g *guardedStream) {
@@ -404,6 +409,104 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 	})
 	g.o.Done = st.out.Done // guards done after the request phase skip the chunks
 	resp.SetBodyStream(g, -1)
+}
+
+// holdStream holds a streamed answer for the route's guards that check
+// whole answers but not chunks (pipeline.HoldsStreams): it reads the whole
+// event stream (within max_response_body), puts the text of each channel
+// together and runs those guards on it (pipeline.RunWhole) before any of
+// it is sent. On a denial or a fault it answers the error, as for a whole
+// answer, and reports false. A rewrite cannot be applied to the events
+// (the text is spread over them), so it too refuses the answer:
+// 502 guard_stream_rewrite. Otherwise up's body becomes the held events,
+// which the chunk guards then check as they would the upstream's.
+func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API, x *abi.Exchange, up *fasthttp.Response) bool {
+	held, err := readHeld(up, rt.cfg.MaxResponseBody)
+	if err != nil {
+		status, code, msg := upstreamError(err)
+		s.log.Warn("upstream answer failed", "route", rt.name, "upstream", rt.cfg.Upstream.String(),
+			"request_id", x.RequestID, "code", code, "err", err)
+		s.fail(ctx, st, api, status, code, msg)
+		return false
+	}
+	var (
+		sse   exchange.SSE
+		ev    exchange.Events
+		texts []strings.Builder
+		chans []uint32
+	)
+	ev.Reset(api)
+	sse.Write(held)
+	for {
+		e, ok, err := sse.Next()
+		if err == nil && ok {
+			name, data, _, _ := sse.EventFields(e)
+			_, err = ev.Parse(name, data)
+		}
+		if err != nil {
+			s.log.Warn("unreadable upstream event", "route", rt.name, "request_id", x.RequestID, "err", err)
+			s.failErr(ctx, st, api, err)
+			return false
+		}
+		if !ok {
+			break
+		}
+		for i, pt := range ev.Parts {
+			if pt.Whole {
+				continue // repeats the channel's deltas
+			}
+			c := slices.Index(chans, pt.Chan)
+			if c < 0 {
+				c = len(chans)
+				chans = append(chans, pt.Chan)
+				texts = append(texts, strings.Builder{})
+			}
+			texts[c].WriteString(ev.Texts[i].Text)
+		}
+	}
+	msgs := make([]abi.Message, 0, len(chans))
+	for c := range chans {
+		if texts[c].Len() > 0 {
+			msgs = append(msgs, abi.Message{Turn: uint32(len(msgs)), Role: "assistant", Kind: abi.KindText, Text: texts[c].String()})
+		}
+	}
+	x.Phase = abi.PhaseResponse
+	x.Chunk = abi.Chunk{}
+	x.Response = abi.Response{Status: 200, Messages: msgs, PromptTokens: ev.PromptTokens, CompletionTokens: ev.CompletionTokens}
+	rt.pipeline.RunWhole(ctx, x, &st.out)
+	s.keepRecords(st)
+	s.logFaults(st, rt)
+	if st.out.Denied {
+		s.deny(ctx, st, api)
+		return false
+	}
+	if st.out.Rewritten {
+		s.fail(ctx, st, api, fasthttp.StatusBadGateway, "guard_stream_rewrite",
+			"a guard that checks whole answers only changed a streamed answer, which the gateway cannot apply to the stream's events")
+		return false
+	}
+	x.Response = abi.Response{} // the chunk guards see the stream as it comes
+	up.SetBodyStream(bytes.NewReader(held), len(held))
+	return true
+}
+
+// readHeld reads up's body to its end, at most limit bytes (limit > 0;
+// more is fasthttp.ErrBodyTooLarge), into a slice of its own.
+func readHeld(up *fasthttp.Response, limit int64) ([]byte, error) {
+	r := up.BodyStream()
+	if r == nil {
+		return bytes.Clone(up.Body()), nil
+	}
+	if limit > 0 {
+		r = io.LimitReader(r, limit+1)
+	}
+	var b bytes.Buffer
+	_, err := b.ReadFrom(r)
+	if err == nil && limit > 0 && int64(b.Len()) > limit {
+		err = fasthttp.ErrBodyTooLarge
+	}
+	up.CloseBodyStream() // the connection is kept only when the body was read to its end
+	return b.Bytes(), err
 }
 
 // streamUsage runs the response phase once after a stream ended, on its

@@ -285,3 +285,101 @@ func TestStreamRecordedAtItsEnd(t *testing.T) {
 		})
 	}
 }
+
+// wholeGuard checks whole answers only (no response_chunk): it denies an
+// answer that says "forbidden", rewrites one that says "rewrite-me", and
+// sends every whole answer it sees on seen.
+type wholeGuard struct{ seen chan abi.Response }
+
+func (wholeGuard) Name() string             { return "whole" }
+func (wholeGuard) Version() string          { return "1" }
+func (wholeGuard) Handles(p abi.Phase) bool { return p == abi.PhaseResponse }
+func (g wholeGuard) Check(_ context.Context, x *abi.Exchange, v *abi.Verdict) error {
+	v.Reset()
+	g.seen <- x.Response
+	for i, m := range x.Response.Messages {
+		switch {
+		case strings.Contains(m.Text, "forbidden"):
+			v.Decision, v.Status, v.Code, v.Message = abi.Deny, 451, "whole.forbidden", "answer withheld"
+			return nil
+		case strings.Contains(m.Text, "rewrite-me"):
+			v.Rewrites = append(v.Rewrites, abi.Rewrite{Index: uint32(i), Text: "[redacted]"})
+		}
+	}
+	return nil
+}
+
+// TestStreamHeldForWholeAnswerGuard: on a route whose enforcing guard
+// checks whole answers only, a streamed answer is held until that guard
+// has seen all of its text (put together from the deltas, with the
+// stream's usage): a denial answers the API's error instead of the
+// stream, a rewrite refuses it (502 guard_stream_rewrite), an allow
+// relays the stream as the upstream sent it, through the chunk guards
+// when the route also has some; the guard is not called again with the
+// stream's usage at its end. For OpenAI chat and Anthropic, with and
+// without a chunk guard beside it.
+func TestStreamHeldForWholeAnswerGuard(t *testing.T) {
+	for _, withChunks := range []bool{false, true} {
+		g := wholeGuard{seen: make(chan abi.Response, 8)}
+		steps := []pipeline.Step{{Guard: g}}
+		var usage usageGuard
+		if withChunks {
+			usage = usageGuard{seen: make(chan abi.Response, 8)}
+			steps = append(steps, pipeline.Step{Guard: usage})
+		}
+		e := start(t, oneRoute, map[string][]pipeline.Step{"llm": steps}, mockllm.Options{ChunkSize: 3})
+		for _, c := range []struct{ path, body string }{
+			{"/v1/chat/completions", `{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"PROMPT"}]}`},
+			{"/v1/messages", `{"model":"m","stream":true,"max_tokens":100,"messages":[{"role":"user","content":"PROMPT"}]}`},
+		} {
+			name := fmt.Sprintf("%s chunks=%v", c.path, withChunks)
+			// Allowed: the stream as the upstream sent it.
+			resp, b := post(t, e.base+c.path, strings.Replace(c.body, "PROMPT", "tell me a story", 1), nil)
+			if resp.StatusCode != 200 || !strings.Contains(string(b), "data: ") || !strings.Contains(resp.Header.Get("Content-Type"), "text/event-stream") {
+				t.Fatalf("%s: allowed stream: %d %s", name, resp.StatusCode, b)
+			}
+			r := seen(t, g.seen, name)
+			if len(r.Messages) != 1 || r.Messages[0].Text != "Mock answer to: tell me a story" || r.Messages[0].Role != "assistant" {
+				t.Fatalf("%s: the guard saw %+v", name, r.Messages)
+			}
+			if r.PromptTokens == 0 || r.CompletionTokens == 0 {
+				t.Errorf("%s: the guard saw usage %d/%d", name, r.PromptTokens, r.CompletionTokens)
+			}
+			if withChunks {
+				if u := seen(t, usage.seen, name); u.CompletionTokens == 0 {
+					t.Errorf("%s: the chunk guard's usage call saw %+v", name, u)
+				}
+			}
+			// Denied: the API's error, no stream.
+			resp, b = post(t, e.base+c.path, strings.Replace(c.body, "PROMPT", "say something forbidden", 1), nil)
+			if resp.StatusCode != 451 || !strings.Contains(string(b), "whole.forbidden") || strings.Contains(string(b), "data: ") {
+				t.Fatalf("%s: denied stream: %d %s", name, resp.StatusCode, b)
+			}
+			seen(t, g.seen, name)
+			// Rewritten: refused.
+			resp, b = post(t, e.base+c.path, strings.Replace(c.body, "PROMPT", "rewrite-me please", 1), nil)
+			if resp.StatusCode != 502 || !strings.Contains(string(b), "guard_stream_rewrite") {
+				t.Fatalf("%s: rewritten stream: %d %s", name, resp.StatusCode, b)
+			}
+			seen(t, g.seen, name)
+			select {
+			case r := <-g.seen:
+				t.Fatalf("%s: the whole-answer guard was called again: %+v", name, r)
+			default:
+			}
+		}
+	}
+}
+
+// seen receives what a guard saw, failing the test when it saw nothing in
+// 10 s (the guard was not called).
+func seen(t *testing.T, ch chan abi.Response, what string) abi.Response {
+	t.Helper()
+	select {
+	case r := <-ch:
+		return r
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: the guard was not called", what)
+		return abi.Response{}
+	}
+}

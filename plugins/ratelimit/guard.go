@@ -131,6 +131,11 @@ func newGuard() ward.Guard {
 		Request:      r.request,
 		Response:     r.response,
 		ZeroCopy:     true, // handlers keep no string of the exchange past the call
+		// The identity (annotations), the prompt and tools for the token
+		// estimate; the answer's usage and status are always sent. Not the
+		// answer's text: the host need not hold a stream for this guard,
+		// which checks whole answers only (their usage).
+		Reads: ward.ReadAnnotations | ward.ReadMessages | ward.ReadTools,
 	}
 }
 
