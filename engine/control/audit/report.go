@@ -662,11 +662,11 @@ func Summarise(paths []string, keys *Keyring, from, to time.Time) (*Report, erro
 	return summarise(paths, keys, from, to, walkConfig{})
 }
 
-// summarise is Summarise with the walk's configuration: records are
-// opened and decoded on the walk's workers, counted in chain order.
-func summarise(paths []string, keys *Keyring, from, to time.Time, cfg walkConfig) (*Report, error) {
-	s := NewSummariser(from, to)
-	cfg.prep = func(sl *slot, line []byte) {
+// reportPrep is a report's work on a line that does not depend on the
+// lines before it (a walk's prep): open it (into sl.out) and decode it
+// (into sl.rec).
+func reportPrep(keys *Keyring) func(sl *slot, line []byte) {
+	return func(sl *slot, line []byte) {
 		rec := line // a plain line was checked as JSON (parseLink)
 		if sl.l.CT != "" {
 			out, err := Open(sl.out[:0], line, &sl.l, keys)
@@ -678,6 +678,13 @@ func summarise(paths []string, keys *Keyring, from, to time.Time, cfg walkConfig
 		}
 		sl.derr = sl.rec.decode(rec, sl.l.CT == "")
 	}
+}
+
+// summarise is Summarise with the walk's configuration: records are
+// opened and decoded on the walk's workers, counted in chain order.
+func summarise(paths []string, keys *Keyring, from, to time.Time, cfg walkConfig) (*Report, error) {
+	s := NewSummariser(from, to)
+	cfg.prep = reportPrep(keys)
 	sum, err := walk(paths, nil, cfg, func(file string, n int, _ []byte, sl *slot) error {
 		if sl.err != nil {
 			return fmt.Errorf("%s:%d: record seq %d: %w", file, n, *sl.l.Seq, sl.err)

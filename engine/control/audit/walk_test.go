@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -263,7 +264,11 @@ func compareWalks(t *testing.T, name string, files []string, keys *Keyring, head
 		}
 	}
 	wantWS, wantWErr := refWalk(files, head, record(&wantCalls))
-	for _, cfg := range walkConfigs {
+	configs := walkConfigs
+	if raceEnabled {
+		configs = []walkConfig{{workers: 2, batchLines: 2}, {workers: 4, batchLines: 7}}
+	}
+	for _, cfg := range configs {
 		where := fmt.Sprintf("%s, %+v", name, cfg)
 		r, err := summarise(files, keys, from, to, cfg)
 		if d := sameError(err, wantErr); d != "" {
@@ -401,8 +406,13 @@ func TestWalkMatchesReference(t *testing.T) {
 			}
 			// Tampered with at line k of the whole log.
 			rng := rand.New(rand.NewPCG(1, uint64(len(c.name))))
-			positions := []int{0, 1, 2, 3, 6, 7, 8, 63, 64, 65, total / 2, total - 2, total - 1}
-			for range 3 {
+			// First and last records, around the boundaries of batches of
+			// 2, 3 and 7 lines (walkConfigs), the middle, at random.
+			positions := []int{0, 1, 2, 3, 6, 7, 8, 14, 15, total / 2, total - 2, total - 1}
+			if raceEnabled {
+				positions = []int{0, 7, total / 2, total - 1} // 10x slower: the boundaries of each size once
+			}
+			for range 2 {
 				positions = append(positions, rng.IntN(total))
 			}
 			edit := func(s string) string {
@@ -486,5 +496,34 @@ func TestWalkMatchesReference(t *testing.T) {
 			fs[len(fs)-1] = nil
 			compareWalks(t, "newest file missing", write(fs), c.keys, headAt(total-1), 0)
 		})
+	}
+}
+
+// TestWalkOneProc: with GOMAXPROCS=1 (one worker, two batches in flight)
+// Summarise, Verify and Read give what the walk line by line gives.
+func TestWalkOneProc(t *testing.T) {
+	keys, _ := ParseKeys("k:" + testKey(1))
+	n := 1500
+	if raceEnabled {
+		n = 500
+	}
+	files := weekLog(t, t.TempDir(), n, 128<<10, keys)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	from, to := testNow.Add(-3*24*time.Hour), testNow
+	want, werr := refSummarise(files, keys, from, to)
+	got, err := Summarise(files, keys, from, to)
+	if werr != nil || err != nil || !reflect.DeepEqual(got, want) || got.Requests == 0 {
+		t.Fatalf("Summarise = %+v, %v; reference %+v, %v", got, err, want, werr)
+	}
+	wantS, werr := refWalk(files, nil, nil)
+	s, err := Verify(files, nil)
+	if werr != nil || err != nil || !reflect.DeepEqual(s, wantS) {
+		t.Fatalf("Verify = %+v, %v; reference %+v, %v", s, err, wantS, werr)
+	}
+	var gotOut, wantOut bytes.Buffer
+	wantS, werr = refRead(files, keys, &wantOut)
+	s, err = Read(files, keys, &gotOut)
+	if werr != nil || err != nil || !reflect.DeepEqual(s, wantS) || !bytes.Equal(gotOut.Bytes(), wantOut.Bytes()) {
+		t.Fatalf("Read = %+v, %v; reference %+v, %v", s, err, wantS, werr)
 	}
 }
