@@ -25,8 +25,8 @@ import (
 // to batch.
 
 const (
-	walkBatchLines = 256
-	walkBatchBytes = 256 << 10
+	walkBatchLines = 64
+	walkBatchBytes = 128 << 10
 )
 
 // slot is one line of a batch: where it is, and what the workers made of

@@ -407,8 +407,8 @@ func TestWalkMatchesReference(t *testing.T) {
 			// Tampered with at line k of the whole log.
 			rng := rand.New(rand.NewPCG(1, uint64(len(c.name))))
 			// First and last records, around the boundaries of batches of
-			// 2, 3 and 7 lines (walkConfigs), the middle, at random.
-			positions := []int{0, 1, 2, 3, 6, 7, 8, 14, 15, total / 2, total - 2, total - 1}
+			// 2, 3, 7 and 64 lines (walkConfigs), the middle, at random.
+			positions := []int{0, 1, 2, 3, 6, 7, 8, 14, 15, 63, 64, total / 2, total - 2, total - 1}
 			if raceEnabled {
 				positions = []int{0, 7, total / 2, total - 1} // 10x slower: the boundaries of each size once
 			}
