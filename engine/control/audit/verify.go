@@ -186,7 +186,8 @@ func order(paths []string) ([]*file, error) {
 // and returns it as a *Problem, or fn's error. With head, the chain must
 // reach that record and hold it unchanged. The lines are parsed and hashed
 // on GOMAXPROCS worker goroutines (walk.go); fn is called on Walk's
-// goroutine, and line and l are valid only during the call.
+// goroutine; line and *l are reused once it returns (copy what must
+// outlive the call; l's strings may be kept).
 func Walk(paths []string, head *Head, fn func(file string, lineNo int, line []byte, l *Link) error) (*Summary, error) {
 	if fn == nil {
 		return walk(paths, head, walkConfig{}, nil)
