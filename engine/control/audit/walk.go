@@ -72,7 +72,7 @@ type walkConfig struct {
 
 // walk is Walk, with prep done on workers and fn called with each line's
 // slot in chain order.
-func walk(paths []string, head *Head, cfg walkConfig, fn func(file string, lineNo int, line []byte, s *slot) error) (_ *Summary, err error) {
+func walk(paths []string, head *Head, cfg walkConfig, fn func(file string, lineNo int, line []byte, s *slot) error) (*Summary, error) {
 	files, err := order(paths)
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func walk(paths []string, head *Head, cfg walkConfig, fn func(file string, lineN
 	for i := range free {
 		free[i] = &batch{slots: make([]slot, lines), done: make(chan struct{}, 1)}
 	}
-	all := free[:len(free):len(free)]
+	all := append([]*batch(nil), free...) // free's array is reordered as batches come and go
 	work := make(chan *batch, inflight)
 	var (
 		wg      sync.WaitGroup
@@ -121,7 +121,9 @@ func walk(paths []string, head *Head, cfg walkConfig, fn func(file string, lineN
 		}
 		for _, b := range all {
 			for i := range b.slots {
-				clear(b.slots[i].out) // opened records are not left behind
+				// Opened records are not left behind (nor the tails of
+				// longer ones opened into the same slot before).
+				clear(b.slots[i].out[:cap(b.slots[i].out)])
 			}
 		}
 	}()

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -525,5 +526,41 @@ func TestWalkOneProc(t *testing.T) {
 	s, err = Read(files, keys, &gotOut)
 	if werr != nil || err != nil || !reflect.DeepEqual(s, wantS) || !bytes.Equal(gotOut.Bytes(), wantOut.Bytes()) {
 		t.Fatalf("Read = %+v, %v; reference %+v, %v", s, err, wantS, werr)
+	}
+}
+
+// TestWalkClearsOpened: when a walk ends (through, or stopped by a break
+// or fn's error), no slot's buffer holds what prep opened into it.
+func TestWalkClearsOpened(t *testing.T) {
+	files := writeLog(t, t.TempDir(), 300, 16<<10, nil)
+	const secret = "SECRET-PLAINTEXT"
+	var (
+		mu    sync.Mutex
+		slots map[*slot]bool
+	)
+	prep := func(sl *slot, line []byte) {
+		// Longer and shorter records into the same slot.
+		sl.out = append(sl.out[:0], strings.Repeat(secret, 1+int(*sl.l.Seq%7))...)
+		mu.Lock()
+		slots[sl] = true
+		mu.Unlock()
+	}
+	for _, stopAt := range []int{0, 1, 9, 17, 30, 65, 100, 200} {
+		slots = map[*slot]bool{}
+		n := 0
+		_, err := walk(files, nil, walkConfig{workers: 2, batchLines: 8, prep: prep}, func(string, int, []byte, *slot) error {
+			if n++; n == stopAt {
+				return errors.New("stop")
+			}
+			return nil
+		})
+		if (err != nil) != (stopAt > 0) || len(slots) == 0 {
+			t.Fatalf("stop at %d: %v, %d slots used", stopAt, err, len(slots))
+		}
+		for sl := range slots {
+			if bytes.Contains(sl.out[:cap(sl.out)], []byte(secret[:8])) {
+				t.Fatalf("stop at %d: an opened record is left in a slot", stopAt)
+			}
+		}
 	}
 }
