@@ -203,11 +203,6 @@ func (p *linkParser) parse(line []byte) (Link, error) {
 	return l, nil
 }
 
-func hashHex(line []byte) string {
-	h := sha256.Sum256(line)
-	return hashPrefix + hex.EncodeToString(h[:])
-}
-
 // resume finds where the chain of an existing audit file stops: the seq
 // and hash of its last complete line. ok is false when path is empty or
 // absent. partial reports a last line cut short (a crash during a write).

@@ -302,11 +302,20 @@ func (s *Summariser) Add(rec []byte) error { return s.add(rec, false) }
 func (s *Summariser) add(rec []byte, checked bool) error {
 	r := &s.rec
 	if err := r.decode(rec, checked); err != nil {
-		return fmt.Errorf("unreadable record: %v", err)
+		return unreadable(err)
 	}
+	s.tally(r)
+	return nil
+}
+
+// unreadable is the error of a record that decode refused.
+func unreadable(err error) error { return fmt.Errorf("unreadable record: %v", err) }
+
+// tally counts a decoded record.
+func (s *Summariser) tally(r *reportRecord) {
 	kind := r.kind
 	if string(kind) == "start" || r.time.IsZero() || r.time.Before(s.from) || !r.time.Before(s.to) {
-		return nil
+		return
 	}
 	switch {
 	case len(kind) == 0 && r.hasRequestID:
@@ -341,7 +350,6 @@ func (s *Summariser) add(rec []byte, checked bool) error {
 	default:
 		count(s.other, kind, "(none)")
 	}
-	return nil
 }
 
 func (s *Summariser) request(r *reportRecord) {
@@ -651,20 +659,42 @@ func (r *Report) WriteHTML(w io.Writer) error {
 // covers the records before it, and returned as the error with the
 // report; a record that does not open is an error without a report.
 func Summarise(paths []string, keys *Keyring, from, to time.Time) (*Report, error) {
+	return summarise(paths, keys, from, to, walkConfig{})
+}
+
+// reportPrep is a report's work on a line that does not depend on the
+// lines before it (a walk's prep): open it (into sl.out) and decode it
+// (into sl.rec).
+func reportPrep(keys *Keyring) func(sl *slot, line []byte) {
+	return func(sl *slot, line []byte) {
+		rec := line // a plain line was checked as JSON (parseLink)
+		if sl.l.CT != "" {
+			out, err := Open(sl.out[:0], line, &sl.l, keys)
+			if err != nil {
+				sl.err = err
+				return
+			}
+			sl.out, rec = out, out
+		}
+		sl.derr = sl.rec.decode(rec, sl.l.CT == "")
+	}
+}
+
+// summarise is Summarise with the walk's configuration: records are
+// opened and decoded on the walk's workers, counted in chain order.
+func summarise(paths []string, keys *Keyring, from, to time.Time, cfg walkConfig) (*Report, error) {
 	s := NewSummariser(from, to)
-	var pt []byte
-	sum, err := Walk(paths, nil, func(file string, n int, line []byte, l *Link) error {
-		var err error
-		if pt, err = Open(pt[:0], line, l, keys); err != nil {
-			return fmt.Errorf("%s:%d: record seq %d: %w", file, n, *l.Seq, err)
+	cfg.prep = reportPrep(keys)
+	sum, err := walk(paths, nil, cfg, func(file string, n int, _ []byte, sl *slot) error {
+		if sl.err != nil {
+			return fmt.Errorf("%s:%d: record seq %d: %w", file, n, *sl.l.Seq, sl.err)
 		}
-		// A plain line was checked as JSON by Walk (parseLink).
-		if err := s.add(pt, l.CT == ""); err != nil {
-			return fmt.Errorf("%s:%d: %w", file, n, err)
+		if sl.derr != nil {
+			return fmt.Errorf("%s:%d: %w", file, n, unreadable(sl.derr))
 		}
+		s.tally(&sl.rec)
 		return nil
 	})
-	clear(pt)
 	var files []string
 	if sum != nil {
 		files = sum.Files

@@ -323,7 +323,20 @@ func elements(b []byte, fn func(val []byte) error) error {
 // keyIs reports whether a member's key names field, as encoding/json
 // matches them (case-insensitively).
 func keyIs(key []byte, field string) bool {
-	return string(key) == field || (len(key) >= len(field)/2 && bytes.EqualFold(key, []byte(field)))
+	if string(key) == field {
+		return true
+	}
+	if len(key) == 0 || len(key) < len(field)/2 {
+		return false
+	}
+	// The fields are lower-case ASCII: a key's ASCII first byte must be
+	// the field's first letter in either case (a non-ASCII one may fold
+	// onto it, as the Kelvin sign onto k: EqualFold decides). Most keys
+	// are told apart here, without EqualFold.
+	if c := key[0]; c < utf8.RuneSelf && c|0x20 != field[0] {
+		return false
+	}
+	return bytes.EqualFold(key, []byte(field))
 }
 
 // errType is a value of the wrong type for its field, as

@@ -86,7 +86,14 @@ func openFile(path string) (*file, error) {
 // next returns the next line without its newline; complete is false for
 // a last line without one. io.EOF at the end.
 func (f *file) next(buf []byte) (line []byte, complete bool, err error) {
-	buf = buf[:0]
+	return f.appendNext(buf[:0])
+}
+
+// appendNext is next appending the line to buf: the line is
+// buf[len(buf):] of what it returns (the returned slice is nil on an
+// error).
+func (f *file) appendNext(buf []byte) (line []byte, complete bool, err error) {
+	at := len(buf)
 	for {
 		chunk, err := f.r.ReadSlice('\n')
 		buf = append(buf, chunk...)
@@ -94,7 +101,7 @@ func (f *file) next(buf []byte) (line []byte, complete bool, err error) {
 		case err == bufio.ErrBufferFull:
 			continue
 		case err == io.EOF:
-			if len(buf) == 0 {
+			if len(buf) == at {
 				return nil, false, io.EOF
 			}
 			f.line++
@@ -177,114 +184,17 @@ func order(paths []string) ([]*file, error) {
 // their first record), checks the chain, and calls fn with each record's
 // line and Link, in chain order. It stops at the first break of the chain
 // and returns it as a *Problem, or fn's error. With head, the chain must
-// reach that record and hold it unchanged.
+// reach that record and hold it unchanged. The lines are parsed and hashed
+// on GOMAXPROCS worker goroutines (walk.go); fn is called on Walk's
+// goroutine; line and *l are reused once it returns (copy what must
+// outlive the call; l's strings may be kept).
 func Walk(paths []string, head *Head, fn func(file string, lineNo int, line []byte, l *Link) error) (*Summary, error) {
-	files, err := order(paths)
-	if err != nil {
-		return nil, err
+	if fn == nil {
+		return walk(paths, head, walkConfig{}, nil)
 	}
-	defer func() {
-		for _, f := range files {
-			f.f.Close()
-		}
-	}()
-	s := &Summary{}
-	var (
-		have       bool
-		expectSeq  uint64
-		expectPrev string
-		prevFile   string
-		prevLine   int
-		buf        []byte
-		links      linkParser
-	)
-	for fi, f := range files {
-		s.Files = append(s.Files, f.path)
-		for {
-			line, complete, err := f.next(buf)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return s, err
-			}
-			buf = line
-			if !complete {
-				return s, &Problem{File: f.path, Line: f.line, Kind: "incomplete",
-					What: "the last line is cut short (a crash during a write, or a truncation)"}
-			}
-			l, err := links.parse(line)
-			if err != nil {
-				return s, &Problem{File: f.path, Line: f.line, Kind: "not_a_record", What: err.Error() + " (edited?)"}
-			}
-			seq := *l.Seq
-			if f.line == 1 && l.Kind != "start" {
-				return s, &Problem{File: f.path, Line: 1, Seq: seq, Kind: "no_start",
-					What: fmt.Sprintf("the file does not begin with a start record (seq %d): its first records were removed, or the file was edited", seq)}
-			}
-			if !have {
-				have = true
-				s.First = seq
-				s.FromGenesis = seq == 0 && l.Prev == zeroHash
-			} else {
-				switch {
-				case seq == expectSeq && l.Prev != expectPrev:
-					return s, &Problem{File: prevFile, Line: prevLine, Seq: seq - 1, Kind: "edited",
-						What: fmt.Sprintf("record seq %d was changed: its hash is not the prev of seq %d (%s:%d)", seq-1, seq, f.path, f.line)}
-				case seq == expectSeq:
-				case seq == 0 && l.Kind == "start" && l.Prev == zeroHash:
-					return s, &Problem{File: f.path, Line: f.line, Seq: seq, Kind: "new_chain",
-						What: fmt.Sprintf("a new chain begins here after seq %d (the log of another run appended, or the chain was lost)", expectSeq-1)}
-				case seq > expectSeq && f.line == 1:
-					return s, &Problem{File: f.path, Line: 0, Seq: expectSeq, Kind: "missing_file",
-						What: fmt.Sprintf("records seq %d..%d are missing between %s and %s (a file was removed or not given)", expectSeq, seq-1, files[fi-1].path, f.path)}
-				case seq > expectSeq:
-					if at := lookAhead(f.path, f.line, expectSeq); at > 0 {
-						return s, &Problem{File: f.path, Line: f.line, Seq: seq, Kind: "reordered",
-							What: fmt.Sprintf("seq %d comes before seq %d (line %d)", seq, expectSeq, at)}
-					}
-					what := fmt.Sprintf("record seq %d is missing before this one", expectSeq)
-					if seq-expectSeq > 1 {
-						what = fmt.Sprintf("records seq %d..%d are missing before this one", expectSeq, seq-1)
-					}
-					return s, &Problem{File: f.path, Line: f.line, Seq: expectSeq, Kind: "deleted", What: what}
-				default:
-					return s, &Problem{File: f.path, Line: f.line, Seq: seq, Kind: "reordered",
-						What: fmt.Sprintf("seq %d comes after seq %d (moved or duplicated)", seq, expectSeq-1)}
-				}
-			}
-			h := hashHex(line)
-			if head != nil && seq == head.Seq && h != head.Hash {
-				return s, &Problem{File: f.path, Line: f.line, Seq: seq, Kind: "head_mismatch",
-					What: fmt.Sprintf("record seq %d differs from the checkpoint %s", seq, head.Hash)}
-			}
-			if l.CT != "" {
-				s.Sealed++
-			}
-			if fn != nil {
-				if err := fn(f.path, f.line, line, &l); err != nil {
-					return s, err
-				}
-			}
-			s.Records++
-			s.Last = Head{Seq: seq, Hash: h}
-			expectSeq, expectPrev, prevFile, prevLine = seq+1, h, f.path, f.line
-		}
-	}
-	if !have {
-		return s, &Problem{File: strings.Join(paths, ","), Kind: "no_start", What: "no records"}
-	}
-	if head != nil {
-		if head.Seq > s.Last.Seq {
-			return s, &Problem{File: files[len(files)-1].path, Seq: head.Seq, Kind: "truncated",
-				What: fmt.Sprintf("the checkpoint names seq %d but the log ends at seq %d: newer records or files were removed", head.Seq, s.Last.Seq)}
-		}
-		if head.Seq < s.First {
-			return s, &Problem{File: files[0].path, Seq: head.Seq, Kind: "truncated",
-				What: fmt.Sprintf("the checkpoint names seq %d but the files given begin at seq %d", head.Seq, s.First)}
-		}
-	}
-	return s, nil
+	return walk(paths, head, walkConfig{}, func(file string, n int, line []byte, s *slot) error {
+		return fn(file, n, line, &s.l)
+	})
 }
 
 // lookAhead reports the line at which seq appears after line in path, or 0.
@@ -322,29 +232,39 @@ func Verify(paths []string, head *Head) (*Summary, error) {
 // chain (*Problem), or a record that does not open, reported with its file
 // and line and never with its bytes.
 func Read(paths []string, keys *Keyring, w io.Writer) (*Summary, error) {
+	return read(paths, keys, w, walkConfig{})
+}
+
+// read is Read with the walks' configuration.
+func read(paths []string, keys *Keyring, w io.Writer, cfg walkConfig) (*Summary, error) {
 	// The chain is checked and every record opened first, so that nothing
-	// is printed from a log that does not verify or open.
-	var pt []byte
-	open := func(file string, n int, line []byte, l *Link) error {
-		var err error
-		pt, err = Open(pt[:0], line, l, keys)
+	// is printed from a log that does not verify or open. Records are
+	// opened on the walks' workers.
+	cfg.prep = func(s *slot, line []byte) {
+		out, err := Open(s.out[:0], line, &s.l, keys)
 		if err != nil {
-			return fmt.Errorf("%s:%d: record seq %d: %w", file, n, *l.Seq, err)
+			s.err = err
+			return
+		}
+		s.out = out
+	}
+	opened := func(file string, n int, s *slot) error {
+		if s.err != nil {
+			return fmt.Errorf("%s:%d: record seq %d: %w", file, n, *s.l.Seq, s.err)
 		}
 		return nil
 	}
-	if _, err := Walk(paths, nil, open); err != nil {
+	if _, err := walk(paths, nil, cfg, func(file string, n int, _ []byte, s *slot) error { return opened(file, n, s) }); err != nil {
 		return nil, err
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	s, err := Walk(paths, nil, func(file string, n int, line []byte, l *Link) error {
-		if err := open(file, n, line, l); err != nil {
+	s, err := walk(paths, nil, cfg, func(file string, n int, _ []byte, s *slot) error {
+		if err := opened(file, n, s); err != nil {
 			return err
 		}
-		bw.Write(pt)
+		bw.Write(s.out)
 		return bw.WriteByte('\n')
 	})
-	clear(pt)
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
 	}
