@@ -416,10 +416,10 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 // event stream (within max_response_body), puts the text of each channel
 // together and runs those guards on it (pipeline.RunWhole) before any of
 // it is sent. On a denial or a fault it answers the error, as for a whole
-// answer, and reports false. A rewrite cannot be applied to the events
-// (the text is spread over them), so it too refuses the answer:
-// 502 guard_stream_rewrite. Otherwise up's body becomes the held events,
-// which the chunk guards then check as they would the upstream's.
+// answer, and reports false. Otherwise up's body becomes the held events,
+// a rewritten channel's text in its first text event and its later deltas
+// emptied (rewriteHeld), which the chunk guards then check as they would
+// the upstream's.
 func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API, x *abi.Exchange, up *fasthttp.Response) bool {
 	held, err := readHeld(up, rt.cfg.MaxResponseBody)
 	if err != nil {
@@ -465,9 +465,11 @@ func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, a
 		}
 	}
 	msgs := make([]abi.Message, 0, len(chans))
+	msgChan := make([]uint32, 0, len(chans))
 	for c := range chans {
 		if texts[c].Len() > 0 {
 			msgs = append(msgs, abi.Message{Turn: uint32(len(msgs)), Role: "assistant", Kind: abi.KindText, Text: texts[c].String()})
+			msgChan = append(msgChan, chans[c])
 		}
 	}
 	x.Phase = abi.PhaseResponse
@@ -481,13 +483,82 @@ func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, a
 		return false
 	}
 	if st.out.Rewritten {
-		s.fail(ctx, st, api, fasthttp.StatusBadGateway, "guard_stream_rewrite",
-			"a guard that checks whole answers only changed a streamed answer, which the gateway cannot apply to the stream's events")
-		return false
+		texts := map[uint32]string{}
+		for i, d := range st.out.Dirty {
+			if d && i < len(msgChan) {
+				texts[msgChan[i]] = x.Response.Messages[i].Text
+			}
+		}
+		if held, err = rewriteHeld(held, api, texts); err != nil {
+			s.log.Warn("held stream not rewritten", "route", rt.name, "request_id", x.RequestID, "err", err)
+			s.fail(ctx, st, api, fasthttp.StatusBadGateway, "upstream_bad_stream", "a held stream could not be rewritten")
+			return false
+		}
 	}
 	x.Response = abi.Response{} // the chunk guards see the stream as it comes
 	up.SetBodyStream(bytes.NewReader(held), len(held))
 	return true
+}
+
+// rewriteHeld returns the events of held (a stream of api) with the text
+// of each channel in texts put in place of the channel's: its first text
+// delta carries all of it, its later deltas none, and the texts that
+// repeat the channel whole (the Responses API's summaries) carry it too.
+// Other events, and bytes after the last whole event, are copied.
+func rewriteHeld(held []byte, api abi.API, texts map[uint32]string) ([]byte, error) {
+	var (
+		sse   exchange.SSE
+		ev    exchange.Events
+		dirty []bool
+	)
+	ev.Reset(api)
+	sse.Write(held)
+	first := map[uint32]bool{}
+	out := make([]byte, 0, len(held))
+	for {
+		e, ok, err := sse.Next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		name, data, at, one := sse.EventFields(e)
+		if _, err := ev.Parse(name, data); err != nil {
+			return nil, err
+		}
+		dirty = dirty[:0]
+		changed := false
+		for i, pt := range ev.Parts {
+			text, ok := texts[pt.Chan]
+			switch {
+			case !ok:
+			case pt.Whole:
+			case !first[pt.Chan]:
+				first[pt.Chan] = true
+			default:
+				text = ""
+			}
+			if ok {
+				ev.Texts[i].Text = text
+			}
+			dirty = append(dirty, ok)
+			changed = changed || ok
+		}
+		if !changed {
+			out = append(out, e...)
+			continue
+		}
+		if !one {
+			return nil, errors.New("a text event on several data lines")
+		}
+		out = append(out, e[:at]...)
+		if out, err = ev.Rewrite(out, data, dirty); err != nil {
+			return nil, err
+		}
+		out = append(out, e[at+len(data):]...)
+	}
+	return append(out, sse.Pending()...), nil
 }
 
 // readHeld reads up's body to its end, at most limit bytes (limit > 0;

@@ -313,11 +313,11 @@ func (g wholeGuard) Check(_ context.Context, x *abi.Exchange, v *abi.Verdict) er
 // checks whole answers only, a streamed answer is held until that guard
 // has seen all of its text (put together from the deltas, with the
 // stream's usage): a denial answers the API's error instead of the
-// stream, a rewrite refuses it (502 guard_stream_rewrite), an allow
-// relays the stream as the upstream sent it, through the chunk guards
-// when the route also has some; the guard is not called again with the
-// stream's usage at its end. For OpenAI chat and Anthropic, with and
-// without a chunk guard beside it.
+// stream, a rewrite puts the new text in the events, an allow relays the
+// stream as the upstream sent it, through the chunk guards when the route
+// also has some; the guard is not called again with the
+// stream's usage at its end. For OpenAI chat, Anthropic and the
+// Responses API, with and without a chunk guard beside it.
 func TestStreamHeldForWholeAnswerGuard(t *testing.T) {
 	for _, withChunks := range []bool{false, true} {
 		g := wholeGuard{seen: make(chan abi.Response, 8)}
@@ -328,15 +328,19 @@ func TestStreamHeldForWholeAnswerGuard(t *testing.T) {
 			steps = append(steps, pipeline.Step{Guard: usage})
 		}
 		e := start(t, oneRoute, map[string][]pipeline.Step{"llm": steps}, mockllm.Options{ChunkSize: 3})
-		for _, c := range []struct{ path, body string }{
-			{"/v1/chat/completions", `{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"PROMPT"}]}`},
-			{"/v1/messages", `{"model":"m","stream":true,"max_tokens":100,"messages":[{"role":"user","content":"PROMPT"}]}`},
+		for _, c := range []struct {
+			api        abi.API
+			path, body string
+		}{
+			{abi.APIOpenAIChat, "/v1/chat/completions", `{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"PROMPT"}]}`},
+			{abi.APIAnthropicMessages, "/v1/messages", `{"model":"m","stream":true,"max_tokens":100,"messages":[{"role":"user","content":"PROMPT"}]}`},
+			{abi.APIOpenAIResponses, "/v1/responses", `{"model":"m","stream":true,"input":"PROMPT"}`},
 		} {
-			name := fmt.Sprintf("%s chunks=%v", c.path, withChunks)
+			name, api := fmt.Sprintf("%s chunks=%v", c.path, withChunks), c.api
 			// Allowed: the stream as the upstream sent it.
 			resp, b := post(t, e.base+c.path, strings.Replace(c.body, "PROMPT", "tell me a story", 1), nil)
-			if resp.StatusCode != 200 || !strings.Contains(string(b), "data: ") || !strings.Contains(resp.Header.Get("Content-Type"), "text/event-stream") {
-				t.Fatalf("%s: allowed stream: %d %s", name, resp.StatusCode, b)
+			if got := streamText(t, api, b); resp.StatusCode != 200 || got != "Mock answer to: tell me a story" || !strings.Contains(resp.Header.Get("Content-Type"), "text/event-stream") {
+				t.Fatalf("%s: allowed stream: %d, text %q in %s", name, resp.StatusCode, got, b)
 			}
 			r := seen(t, g.seen, name)
 			if len(r.Messages) != 1 || r.Messages[0].Text != "Mock answer to: tell me a story" || r.Messages[0].Role != "assistant" {
@@ -356,12 +360,15 @@ func TestStreamHeldForWholeAnswerGuard(t *testing.T) {
 				t.Fatalf("%s: denied stream: %d %s", name, resp.StatusCode, b)
 			}
 			seen(t, g.seen, name)
-			// Rewritten: refused.
+			// Rewritten: the new text in the events, the old nowhere.
 			resp, b = post(t, e.base+c.path, strings.Replace(c.body, "PROMPT", "rewrite-me please", 1), nil)
-			if resp.StatusCode != 502 || !strings.Contains(string(b), "guard_stream_rewrite") {
-				t.Fatalf("%s: rewritten stream: %d %s", name, resp.StatusCode, b)
+			if got := streamText(t, api, b); resp.StatusCode != 200 || got != "[redacted]" || strings.Contains(string(b), "me please") {
+				t.Fatalf("%s: rewritten stream: %d, text %q in %s", name, resp.StatusCode, got, b)
 			}
 			seen(t, g.seen, name)
+			if withChunks {
+				seen(t, usage.seen, name)
+			}
 			select {
 			case r := <-g.seen:
 				t.Fatalf("%s: the whole-answer guard was called again: %+v", name, r)
@@ -381,5 +388,36 @@ func seen(t *testing.T, ch chan abi.Response, what string) abi.Response {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("%s: the guard was not called", what)
 		return abi.Response{}
+	}
+}
+
+// streamText is the answer text of the SSE stream b of api: every text
+// delta of every channel, in order.
+func streamText(t *testing.T, api abi.API, b []byte) string {
+	t.Helper()
+	var (
+		sse exchange.SSE
+		ev  exchange.Events
+		out strings.Builder
+	)
+	ev.Reset(api)
+	sse.Write(b)
+	for {
+		e, ok, err := sse.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			return out.String()
+		}
+		name, data, _, _ := sse.EventFields(e)
+		if _, err := ev.Parse(name, data); err != nil {
+			t.Fatalf("%v in %q", err, e)
+		}
+		for i, pt := range ev.Parts {
+			if !pt.Whole {
+				out.WriteString(ev.Texts[i].Text)
+			}
+		}
 	}
 }
