@@ -18,6 +18,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -165,6 +166,11 @@ func runInjection(dataDir string, w io.Writer) error {
 	lth, lrec := trainer.RecallAtFPR(lofoPos, lofoNeg, 0.03)
 	fmt.Fprintf(w, "left out, all training files: recall %.3f at benign FPR <= 0.03 (one threshold for both families, %.2f)\n\n", lrec, lth)
 	fmt.Fprintf(w, "held-out targets: recall >= 0.90 with benign FPR <= 0.03\n\n")
+	// How far the held-out totals can be trusted: few texts, wide intervals.
+	rl, rh := wilson(held.tp, held.pos)
+	fl, fh := wilson(held.fp, held.neg)
+	fmt.Fprintf(w, "held out, 95%% Wilson intervals: recall %s [%.3f, %.3f] of %d attacks, FPR %s [%.3f, %.3f] of %d benign texts\n\n",
+		ratio(held.tp, held.pos), rl, rh, held.pos, ratio(held.fp, held.neg), fl, fh, held.neg)
 	if len(details) > 0 {
 		fmt.Fprintf(w, "held-out errors (score, text):\n")
 		for _, d := range details {
@@ -183,4 +189,19 @@ func (c *injCounts) add(o *injCounts) {
 	c.oofFP += o.oofFP
 	c.lofoTP += o.lofoTP
 	c.lofoFP += o.lofoFP
+}
+
+// wilson is the 95% Wilson score interval of the proportion k/n ([0, 1]
+// for n = 0): unlike k/n +- 1.96 SE it stays inside [0, 1] and is not
+// empty at k = 0 or k = n, which small labelled files often give.
+func wilson(k, n int) (lo, hi float64) {
+	if n == 0 {
+		return 0, 1
+	}
+	const z = 1.959963984540054
+	p, fn := float64(k)/float64(n), float64(n)
+	den := 1 + z*z/fn
+	mid := (p + z*z/(2*fn)) / den
+	half := z * math.Sqrt(p*(1-p)/fn+z*z/(4*fn*fn)) / den
+	return max(0, mid-half), min(1, mid+half)
 }
