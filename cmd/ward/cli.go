@@ -209,7 +209,14 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Warnings (a guard that makes a route hold its streams, ...) are
+	// worth reading before the config goes live; the rest is noise here.
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}}))
 	st, err := openState(cfg, log, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "ward validate:", err)

@@ -101,9 +101,24 @@ upstream = "http://127.0.0.1:9"
 guards = ["denylist"]
 `)
 	var out, errb bytes.Buffer
-	if code := run([]string{"validate", "-c", good}, &out, &errb); code != 0 {
+	if code := run([]string{"validate", "-c", good}, &out, &errb); code != 0 || errb.Len() != 0 {
 		t.Fatalf("good config: %d %s", code, errb.String())
 	}
+	// A guard that checks whole answers only is valid, with a warning:
+	// the route holds its streams (reads.wasm: request and response
+	// phases, reads the response).
+	fixture, err := os.ReadFile("../../engine/wasmhost/testdata/fixtures/reads.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("whole.wasm", string(fixture))
+	holds := write("holds.toml", strings.NewReplacer(`path = "builtin:denylist"`, `path = "whole.wasm"`, "[guards.denylist.config]\nphrases = [\"x\"]\n", "").Replace(readFile(t, good)))
+	out.Reset()
+	if code := run([]string{"validate", "-c", holds}, &out, &errb); code != 0 ||
+		!strings.Contains(errb.String(), "level=WARN") || !strings.Contains(errb.String(), "held") || !strings.Contains(errb.String(), "guard=denylist") {
+		t.Fatalf("whole-answer guard: %d, stderr %q", code, errb.String())
+	}
+	errb.Reset()
 	cases := []struct{ name, text, want string }{
 		{"unknown key", strings.Replace(readFile(t, good), "[server]\n", "[server]\nlisten_on = 1\n", 1), "bad.toml:3: server.listen_on"},
 		{"bad guard config", strings.Replace(readFile(t, good), `phrases = ["x"]`, `phrases = []`, 1), "bad.toml:9: guards.denylist.config.phrases"},
