@@ -37,7 +37,9 @@ func BenchmarkColdCall(b *testing.B) {
 // 300-byte user prompt without a keyword, warm and cold: how much of a
 // cold call is the guest's language runtime. "wat" is the floor: a
 // hand-written module that allows at once and reads only the headers
-// (engine/wasmhost's reads fixture), so the call is the host's path alone.
+// (engine/wasmhost's reads fixture), so the call is the host's path alone;
+// "go-trivial" is the Go SDK's floor (benchmarks/guards/trivial: decodes
+// the exchange and allows).
 // Needs the toolchains of sdk/conformance (clang + wasi-libc, Debian's
 // rustc).
 func BenchmarkColdCallLanguage(b *testing.B) {
@@ -45,7 +47,7 @@ func BenchmarkColdCallLanguage(b *testing.B) {
 	for _, k := range []struct {
 		lang conformance.Lang
 		dir  string
-	}{{"wat", ""}, {conformance.Go, "go-keyword"}, {conformance.C, "c-keyword"}, {conformance.Rust, "rust-keyword"}} {
+	}{{"wat", ""}, {"go-trivial", "../../benchmarks/guards/trivial"}, {conformance.Go, "go-keyword"}, {conformance.C, "c-keyword"}, {conformance.Rust, "rust-keyword"}} {
 		b.Run(string(k.lang), func(b *testing.B) {
 			spec := wasmhost.Spec{Name: "keyword", ConfigJSON: []byte(`{"keywords":["secret","launch code"]}`)}
 			if k.dir == "" {
@@ -54,6 +56,8 @@ func BenchmarkColdCallLanguage(b *testing.B) {
 					b.Fatal(err)
 				}
 				spec = wasmhost.Spec{Name: "reads", Wasm: wasm}
+			} else if k.lang == "go-trivial" {
+				spec = wasmhost.Spec{Name: "trivial", Wasm: conformance.BuildTB(b, conformance.Go, filepath.Join("..", "sdk", "examples", k.dir))}
 			} else {
 				spec.Wasm = conformance.BuildTB(b, k.lang, filepath.Join("..", "sdk", "examples", k.dir))
 			}
