@@ -16,7 +16,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"io"
 	"iter"
 	"log/slog"
 	"net"
@@ -27,7 +26,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/valyala/bytebufferpool"
 	"github.com/valyala/fasthttp"
 
 	"github.com/wardgate/ward/engine/exchange"
@@ -502,32 +500,17 @@ func (s *Server) readWhole(ctx *fasthttp.RequestCtx, st *reqState, rt *route, ap
 // readBody moves up's body, streamed or not, into resp; a body of more
 // than limit bytes (limit > 0) is fasthttp.ErrBodyTooLarge.
 func readBody(resp, up *fasthttp.Response, limit int64) error {
-	r := up.BodyStream()
-	if r == nil {
+	if up.BodyStream() == nil {
 		if resp != up {
 			resp.SetBody(up.Body())
 		}
 		return nil
 	}
-	b := bytebufferpool.Get()
-	defer bytebufferpool.Put(b)
-	var err error
-	if limit > 0 {
-		_, err = b.ReadFrom(io.LimitReader(r, limit+1))
-		if err == nil && int64(b.Len()) > limit {
-			err = fasthttp.ErrBodyTooLarge
-		}
-	} else {
-		_, err = b.ReadFrom(r)
-	}
+	b, err := readHeld(up, limit)
 	if err != nil {
-		up.CloseBodyStream() // not read to its end: the connection is closed
 		return err
 	}
-	resp.SetBody(b.B) // closes resp's stream when resp is up: read to its end, the connection is kept
-	if resp != up {
-		up.CloseBodyStream()
-	}
+	resp.SetBody(b)
 	return nil
 }
 
