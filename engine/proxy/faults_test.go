@@ -81,6 +81,12 @@ func (respGuard) Check(_ context.Context, _ *abi.Exchange, v *abi.Verdict) error
 	return nil
 }
 
+// wholeRespGuard checks whole answers only, allowing everything: a route
+// with it holds its streams.
+type wholeRespGuard struct{ respGuard }
+
+func (wholeRespGuard) Handles(p abi.Phase) bool { return p == abi.PhaseResponse }
+
 // TestUpstreamFaultOutcomes: every way an upstream can fail mid-answer
 // ends in a clear outcome, within the route's timeout and never a hang:
 // an API-shaped 502/504 with its code for a whole answer (also when it
@@ -151,6 +157,18 @@ func TestUpstreamFaultOutcomes(t *testing.T) {
 			body := strings.Repeat(`{"message":{"content":"w "},"done":false}`+"\n", 3)
 			io.WriteString(c, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Length: %d\r\n\r\n%s", len(body)+500, body))
 		},
+		"stream-large": func(c *net.TCPConn, _ *http.Request) {
+			// 100 KB of events, more than the routes' max_response_body,
+			// which bounds only what is held.
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n")
+			for i := range 1000 {
+				if _, err := io.WriteString(c, sseChunk(i)); err != nil {
+					return
+				}
+			}
+			done := "data: [DONE]\n\n"
+			io.WriteString(c, fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", len(done), done))
+		},
 		"stream-slow": func(c *net.TCPConn, _ *http.Request) {
 			io.WriteString(c, sseHead+sseChunk(0))
 			time.Sleep(3 * time.Second)
@@ -172,8 +190,15 @@ strip_prefix = true
 upstream = "{{UP}}"
 timeout = "400ms"
 max_response_body = "64KB"
+[[routes]]
+name = "held"
+prefix = "/held/"
+strip_prefix = true
+upstream = "{{UP}}"
+timeout = "400ms"
+max_response_body = "64KB"
 `
-	base, _ := startWard(t, "http://"+up.addr, "", routes, map[string][]pipeline.Step{"guarded": {{Guard: respGuard{}}}})
+	base, _ := startWard(t, "http://"+up.addr, "", routes, map[string][]pipeline.Step{"guarded": {{Guard: respGuard{}}}, "held": {{Guard: wholeRespGuard{}}}})
 	whole := `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
 	stream := `{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`
 	const unknown = "" // a GET of /v1/files/f/content: an API Ward does not know
@@ -216,6 +241,13 @@ max_response_body = "64KB"
 		// An unknown API's successful answers stream, JSON or not.
 		{"json-to-stream-truncated", "plain", unknown, outcome{status: 200, broken: true}},
 		{"error-to-stream-truncated", "plain", unknown, outcome{status: 502, code: "upstream_unreachable"}},
+		// A held stream (a guard that checks whole answers only) is read
+		// whole first: it fails as a whole answer does.
+		{"stream-reset", "held", stream, outcome{status: 502, code: "upstream_unreachable"}},
+		{"stream-truncated", "held", stream, outcome{status: 502, code: "upstream_unreachable"}},
+		{"stream-slow", "held", stream, outcome{status: 504, code: "upstream_timeout", minTook: 350 * time.Millisecond}},
+		{"stream-large", "held", stream, outcome{status: 502, code: "upstream_too_large"}},
+		{"stream-large", "guarded", stream, outcome{status: 200, code: ""}},
 		{"stream-slow", "plain", stream, outcome{status: 200, broken: true, minTook: 350 * time.Millisecond}},
 		{"stream-slow", "guarded", stream, outcome{status: 200, code: "upstream_stream_broken", minTook: 350 * time.Millisecond}},
 	}

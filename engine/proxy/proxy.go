@@ -490,11 +490,17 @@ func (s *Server) readWhole(ctx *fasthttp.RequestCtx, st *reqState, rt *route, ap
 	if err == nil {
 		return true
 	}
+	s.answerFailed(ctx, st, rt, api, err)
+	return false
+}
+
+// answerFailed answers err, met while reading the upstream's answer, as
+// forward answers an upstream error.
+func (s *Server) answerFailed(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API, err error) {
 	status, code, msg := upstreamError(err)
 	s.log.Warn("upstream answer failed", "route", rt.name, "upstream", rt.cfg.Upstream.String(),
 		"request_id", string(ctx.Request.Header.Peek("X-Request-Id")), "code", code, "err", err)
 	s.fail(ctx, st, api, status, code, msg)
-	return false
 }
 
 // readBody moves up's body, streamed or not, into resp; a body of more

@@ -423,10 +423,7 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API, x *abi.Exchange, up *fasthttp.Response) bool {
 	held, err := readHeld(up, rt.cfg.MaxResponseBody)
 	if err != nil {
-		status, code, msg := upstreamError(err)
-		s.log.Warn("upstream answer failed", "route", rt.name, "upstream", rt.cfg.Upstream.String(),
-			"request_id", x.RequestID, "code", code, "err", err)
-		s.fail(ctx, st, api, status, code, msg)
+		s.answerFailed(ctx, st, rt, api, err)
 		return false
 	}
 	var (
