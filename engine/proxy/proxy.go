@@ -416,10 +416,11 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx, st *reqState, snap *Snapshot) {
 	// Guards done with the exchange after the request phase
 	// (st.out.Done) are not called again: when every response and
 	// response_chunk guard is, the answer is forwarded without being read.
-	// A route whose enforcing guard checks whole answers but not chunks
-	// holds the stream until that guard has checked it (holdStream).
-	if streamAnswer && x != nil && (rt.pipeline.HoldsStreams(st.out.Done) || rt.pipeline.Handles(abi.PhaseResponseChunk) &&
-		(rt.pipeline.Pending(abi.PhaseResponseChunk, st.out.Done) || rt.pipeline.Pending(abi.PhaseResponse, st.out.Done))) {
+	// A stream is read event by event when a guard is still to see it: a
+	// chunk guard, a guard that checks whole answers only (which holds the
+	// stream: holdStream) or one that reads only the usage (a rate limit
+	// reconciling tokens: the response phase after the stream, streamUsage).
+	if streamAnswer && x != nil && (rt.pipeline.Pending(abi.PhaseResponseChunk, st.out.Done) || rt.pipeline.Pending(abi.PhaseResponse, st.out.Done)) {
 		s.streamGuarded(ctx, st, snap, rt, api, x)
 		return
 	}

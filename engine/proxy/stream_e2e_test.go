@@ -421,3 +421,57 @@ func streamText(t *testing.T, api abi.API, b []byte) string {
 		}
 	}
 }
+
+// usageOnlyGuard checks whole answers but reads only their usage (as a
+// rate limit does): it sends what its response phase sees on seen.
+type usageOnlyGuard struct{ seen chan abi.Response }
+
+func (usageOnlyGuard) Name() string    { return "usage-only" }
+func (usageOnlyGuard) Version() string { return "1" }
+func (usageOnlyGuard) Handles(p abi.Phase) bool {
+	return p == abi.PhaseRequest || p == abi.PhaseResponse
+}
+func (usageOnlyGuard) Reads() abi.Parts { return abi.ReadAnnotations | abi.ReadMessages }
+func (g usageOnlyGuard) Check(_ context.Context, x *abi.Exchange, v *abi.Verdict) error {
+	v.Reset()
+	if x.Phase == abi.PhaseResponse {
+		g.seen <- x.Response
+	}
+	return nil
+}
+
+// TestStreamUsageWithoutChunkGuards: on a route whose only answer guard
+// reads the usage (no chunk guard), a stream passes as it comes, not held
+// (its first event arrives before the upstream's last), and the guard's
+// response phase runs after it with the stream's usage, as a rate limit
+// needs to reconcile the tokens it reserved.
+func TestStreamUsageWithoutChunkGuards(t *testing.T) {
+	g := usageOnlyGuard{seen: make(chan abi.Response, 4)}
+	delay := 60 * time.Millisecond
+	e := start(t, oneRoute, map[string][]pipeline.Step{"llm": {{Guard: g}}}, mockllm.Options{ChunkSize: 4, ChunkDelay: delay})
+	req, _ := http.NewRequest("POST", e.base+"/v1/chat/completions", strings.NewReader(`{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"count my tokens please"}]}`))
+	req.Header.Set("Content-Type", "application/json")
+	t0 := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	var first, last time.Duration
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "data: ") {
+			if first == 0 {
+				first = time.Since(t0)
+			}
+			last = time.Since(t0)
+		}
+	}
+	if first == 0 || first > last-3*delay {
+		t.Fatalf("first event at %v, last at %v: the stream was held", first, last)
+	}
+	r := seen(t, g.seen, "usage-only guard")
+	if len(r.Messages) != 0 || r.PromptTokens == 0 || r.CompletionTokens == 0 {
+		t.Fatalf("the response phase saw %+v, want the usage and no text", r)
+	}
+}
