@@ -261,6 +261,22 @@ func TestSipHash(t *testing.T) {
 	}
 }
 
+// TestSipHash2: sipHash24x2 is sipHash24 under each of its two keys, for
+// every length up to 64 under varied keys.
+func TestSipHash2(t *testing.T) {
+	msg := make([]byte, 64)
+	for i := range msg {
+		msg[i] = byte(i*37 + 11)
+	}
+	for n := 0; n <= len(msg); n++ {
+		k := [4]uint64{0x0706050403020100 * uint64(n+1), 0x0f0e0d0c0b0a0908 ^ uint64(n), 0x1716151413121110 + uint64(n), 0x1f1e1d1c1b1a1918}
+		a, b := sipHash24x2(&k, msg[:n])
+		if wa, wb := sipHash24(k[0], k[1], msg[:n]), sipHash24(k[2], k[3], msg[:n]); a != wa || b != wb {
+			t.Errorf("%d bytes: sipHash24x2 = %#x, %#x, want %#x, %#x", n, a, b, wa, wb)
+		}
+	}
+}
+
 // TestSipHashTail: sipHash24, whose last bytes and final rounds are
 // unrolled, equals SipHash-2-4 written with plain loops for every length
 // up to 64 (each tail length 0-7 several times) under varied keys.
