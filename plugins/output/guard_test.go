@@ -412,6 +412,51 @@ func TestAppendedCanary(t *testing.T) {
 	}
 }
 
+// TestCanaryAtReference: canaryAt (branch-free) agrees with the plain
+// reading of the appended line on random tails: valid tokens, tokens with
+// one byte changed to any byte, and broken markers.
+func TestCanaryAtReference(t *testing.T) {
+	ref := func(t string) string {
+		n := len("\n\n"+canaryOpen) + canaryLen + len(canaryClose)
+		if len(t) < n || !strings.HasPrefix(t[len(t)-n:], "\n\n"+canaryOpen) || !strings.HasSuffix(t, canaryClose) {
+			return ""
+		}
+		tok := t[len(t)-canaryLen-len(canaryClose) : len(t)-len(canaryClose)]
+		if !strings.ContainsRune(canaryDigits, rune(tok[0])) {
+			return ""
+		}
+		for j := 1; j < len(tok); j++ {
+			if !strings.ContainsRune(canaryAlphabet, rune(tok[j])) {
+				return ""
+			}
+		}
+		return tok
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200000 {
+		tok := make([]byte, canaryLen)
+		for j := range tok {
+			tok[j] = canaryAlphabet[rng.IntN(len(canaryAlphabet))]
+		}
+		if rng.IntN(2) == 0 {
+			tok[0] = canaryDigits[rng.IntN(len(canaryDigits))]
+		}
+		if rng.IntN(2) == 0 {
+			tok[rng.IntN(canaryLen)] = byte(rng.IntN(256))
+		}
+		text := []byte("Be brief." + "\n\n" + canaryOpen + string(tok) + canaryClose)
+		if rng.IntN(4) == 0 {
+			text[rng.IntN(len(text))] = byte(rng.IntN(256))
+		}
+		if rng.IntN(8) == 0 {
+			text = text[rng.IntN(len(text)):]
+		}
+		if got, want := canaryAt(string(text)), ref(string(text)); got != want {
+			t.Fatalf("%q: canaryAt %q, want %q", text, got, want)
+		}
+	}
+}
+
 // TestReadmeExamples runs the examples of README.md.
 func TestReadmeExamples(t *testing.T) {
 	in := configured(t, `{"deny_terms":["Falcon"],"deny_patterns":["FAL-\\d{4,6}"],"allow":["Falcon Heavy"]}`)
