@@ -61,7 +61,7 @@ var canarySymbol = func() (t [256]uint8) {
 type canaryMaker struct {
 	k   [4]uint64 // SipHash keys (k[0], k[1]) and (k[2], k[3])
 	in  []byte
-	out [canaryLen]byte
+	out [canaryLen]byte // canary's token
 }
 
 func newCanaryMaker(key string) *canaryMaker {
@@ -87,22 +87,34 @@ func (c *canaryMaker) mac(route, requestID string) (uint64, uint64) {
 // canary returns the token of the exchange (route, request id). The string
 // is the maker's buffer: valid until the next call.
 func (c *canaryMaker) canary(route, requestID string) string {
+	return bstr(c.appendCanary(c.out[:0], route, requestID))
+}
+
+// canaryRoom is what appendCanary appends before it writes the token.
+var canaryRoom [canaryLen]byte
+
+// appendCanary appends the token of the exchange (route, request id) to
+// dst: written in place, through an array pointer (no bounds checks).
+func (c *canaryMaker) appendCanary(dst []byte, route, requestID string) []byte {
 	hi, lo := c.mac(route, requestID)
-	c.out[0] = canaryDigits[(hi>>56)%uint64(len(canaryDigits))]
+	n := len(dst)
+	dst = append(dst, canaryRoom[:]...)
+	out := (*[canaryLen]byte)(dst[n:])
+	out[0] = canaryDigits[(hi>>56)%uint64(len(canaryDigits))]
 	// 5 bits per symbol (19 symbols: 95 bits): 11 from the 56 bits of hi
 	// after its top byte, 8 from lo.
 	// (Two loops: a test of i in the loop costs a jump per symbol in Wasm.)
 	rest := hi << 8
 	for i := 1; i < 12; i++ {
-		c.out[i] = canaryAlphabet[rest>>59]
+		out[i] = canaryAlphabet[rest>>59]
 		rest <<= 5
 	}
 	rest = lo
 	for i := 12; i < canaryLen; i++ {
-		c.out[i] = canaryAlphabet[rest>>59]
+		out[i] = canaryAlphabet[rest>>59]
 		rest <<= 5
 	}
-	return bstr(c.out[:])
+	return dst
 }
 
 // sipHash24 is SipHash-2-4 with a 64-bit output of p under the key

@@ -250,10 +250,9 @@ func (o *output) request(x *ward.Exchange, v *ward.Verdict) {
 		if !isSystem(m.Role) || m.Kind != ward.KindText {
 			continue
 		}
-		tok := o.set.canary.canary(x.Route, x.RequestID)
 		o.out = append(o.out[:0], m.Text...)
-		o.out = append(o.out, "\n\n"+canaryOpen...)
-		o.out = append(o.out, tok...)
+		o.out = append(o.out, canaryLeadText...)
+		o.out = o.set.canary.appendCanary(o.out, x.Route, x.RequestID)
 		o.out = append(o.out, canaryClose...)
 		v.Rewrite(i, bstr(o.out))
 		return
