@@ -2,6 +2,7 @@ package main
 
 import (
 	"maps"
+	"slices"
 	"strconv"
 	"unsafe"
 
@@ -57,6 +58,9 @@ type settings struct {
 	lists        *lists       // nil without lists
 	exemptEchoes bool
 	maskKeep     int
+	// piiPrefilter: every kind of pii is one of piiPrefilterKinds, so
+	// text without a digit, '@' or long letter run needs no PII scan.
+	piiPrefilter bool
 }
 
 // output is the configured guard and its scratch.
@@ -187,6 +191,10 @@ func (o *output) configure(c *ward.Config) error {
 	}
 	set.pii.MinConfidence = minConf
 	set.pii.Prepare()
+	set.piiPrefilter = true
+	for _, k := range set.pii.Kinds {
+		set.piiPrefilter = set.piiPrefilter && slices.Contains(piiPrefilterKinds, k)
+	}
 
 	terms, err := c.Strings("deny_terms", nil)
 	if err != nil {
