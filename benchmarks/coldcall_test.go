@@ -71,9 +71,9 @@ func BenchmarkColdCallLanguage(b *testing.B) {
 	}
 }
 
-// coldCalls runs the request phase of the guard of spec (one instance,
-// fuel and wall-clock bounds as in a server) warm and cold; fill sets the
-// exchange up before each call.
+// coldCalls runs a phase of the guard of spec (one instance, fuel and
+// wall-clock bounds as in a server) warm and cold; fill sets the exchange
+// up before each call (its phase too).
 func coldCalls(b *testing.B, spec wasmhost.Spec, fill func(*abi.Exchange)) {
 	for _, cold := range []bool{false, true} {
 		name := "warm"
@@ -115,4 +115,66 @@ func coldCalls(b *testing.B, spec wasmhost.Spec, fill func(*abi.Exchange)) {
 			b.ReportMetric(float64(spent.Nanoseconds())/float64(max(calls, 1)), "call-ns")
 		})
 	}
+}
+
+// BenchmarkColdCallOutput is BenchmarkColdCall for the output guard on
+// loadbench's traffic (the core pipeline's output table: canary and
+// min_run_words = 12), both of its calls per chat request: the request
+// phase (the canary appended to the system prompt) and the response phase
+// (the mock's one-line answer scanned, the system message carrying the
+// canary the request phase appended), the exchanges filled as
+// coreRequest (and engine/proxy) fill them.
+func BenchmarkColdCallOutput(b *testing.B) {
+	spec := wasmhost.Spec{Name: "output", Wasm: built["output"], ConfigJSON: []byte(coreGuards[2].config)}
+	if dir := os.Getenv("WARD_OUTPUT_WASM"); dir != "" {
+		// A/B: another build of the guard (go test -c, then run the
+		// binary with each build in turn).
+		wasm, err := os.ReadFile(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		spec.Wasm = wasm
+	}
+	request := func(x *abi.Exchange) {
+		msgs := x.Messages[:0]
+		*x = abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, MaxTokens: 128, Model: "gpt-4o-mini",
+			RequestID: "0f9a1c2b3d4e5f60718293a4b5c6d7e8", Route: "openai", Path: "/v1/chat/completions",
+			Headers:     append(x.Headers[:0], abi.KV{Key: "authorization", Value: "Bearer ward-demo-analyst-key"}),
+			Annotations: append(x.Annotations[:0], abi.KV{Key: "client.ip", Value: "127.0.0.1"}),
+			Messages: append(msgs,
+				abi.Message{Role: "system", Text: "You are a helpful assistant. Answer briefly and precisely."},
+				abi.Message{Turn: 1, Role: "user", Text: coreUserText}),
+		}
+	}
+	// The system message as the request phase left it: with the canary.
+	system := func() string {
+		h := newHost(b, wasmhost.Options{})
+		s := spec
+		s.PoolSize = 1
+		g, err := h.Load(context.Background(), s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer g.Close(context.Background())
+		var x abi.Exchange
+		var o pipeline.Outcome
+		request(&x)
+		pipeline.New([]pipeline.Step{{Guard: g}}).Run(context.Background(), &x, &o)
+		if o.Denied || !o.Rewritten || !strings.Contains(x.Messages[0].Text, "[ward:") {
+			b.Fatalf("request phase: %+v, system %q", o, x.Messages[0].Text)
+		}
+		return strings.Clone(x.Messages[0].Text)
+	}()
+	b.Run("request", func(b *testing.B) { coldCalls(b, spec, request) })
+	b.Run("response", func(b *testing.B) {
+		coldCalls(b, spec, func(x *abi.Exchange) {
+			answer := x.Response.Messages[:0]
+			request(x)
+			x.Messages[0].Text = system
+			x.Phase = abi.PhaseResponse
+			x.Annotations = append(x.Annotations, abi.KV{Key: "identity.subject", Value: "alice"})
+			x.Response = abi.Response{Status: 200, FinishReason: "stop", PromptTokens: 34, CompletionTokens: 17,
+				Messages: append(answer, abi.Message{Role: "assistant", Text: coreAnswer})}
+		})
+	})
 }

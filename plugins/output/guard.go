@@ -2,6 +2,7 @@ package main
 
 import (
 	"maps"
+	"slices"
 	"strconv"
 	"unsafe"
 
@@ -57,6 +58,9 @@ type settings struct {
 	lists        *lists       // nil without lists
 	exemptEchoes bool
 	maskKeep     int
+	// piiPrefilter: every kind of pii is one of piiPrefilterKinds, so
+	// text without a digit, '@' or long letter run needs no PII scan.
+	piiPrefilter bool
 }
 
 // output is the configured guard and its scratch.
@@ -187,6 +191,10 @@ func (o *output) configure(c *ward.Config) error {
 	}
 	set.pii.MinConfidence = minConf
 	set.pii.Prepare()
+	set.piiPrefilter = true
+	for _, k := range set.pii.Kinds {
+		set.piiPrefilter = set.piiPrefilter && slices.Contains(piiPrefilterKinds, k)
+	}
 
 	terms, err := c.Strings("deny_terms", nil)
 	if err != nil {
@@ -250,10 +258,9 @@ func (o *output) request(x *ward.Exchange, v *ward.Verdict) {
 		if !isSystem(m.Role) || m.Kind != ward.KindText {
 			continue
 		}
-		tok := o.set.canary.canary(x.Route, x.RequestID)
 		o.out = append(o.out[:0], m.Text...)
-		o.out = append(o.out, "\n\n"+canaryOpen...)
-		o.out = append(o.out, tok...)
+		o.out = append(o.out, canaryLeadText...)
+		o.out = o.set.canary.appendCanary(o.out, x.Route, x.RequestID)
 		o.out = append(o.out, canaryClose...)
 		v.Rewrite(i, bstr(o.out))
 		return

@@ -261,6 +261,22 @@ func TestSipHash(t *testing.T) {
 	}
 }
 
+// TestSipHash2: sipHash24x2 is sipHash24 under each of its two keys, for
+// every length up to 64 under varied keys.
+func TestSipHash2(t *testing.T) {
+	msg := make([]byte, 64)
+	for i := range msg {
+		msg[i] = byte(i*37 + 11)
+	}
+	for n := 0; n <= len(msg); n++ {
+		k := [4]uint64{0x0706050403020100 * uint64(n+1), 0x0f0e0d0c0b0a0908 ^ uint64(n), 0x1716151413121110 + uint64(n), 0x1f1e1d1c1b1a1918}
+		a, b := sipHash24x2(&k, msg[:n])
+		if wa, wb := sipHash24(k[0], k[1], msg[:n]), sipHash24(k[2], k[3], msg[:n]); a != wa || b != wb {
+			t.Errorf("%d bytes: sipHash24x2 = %#x, %#x, want %#x, %#x", n, a, b, wa, wb)
+		}
+	}
+}
+
 // TestSipHashTail: sipHash24, whose last bytes and final rounds are
 // unrolled, equals SipHash-2-4 written with plain loops for every length
 // up to 64 (each tail length 0-7 several times) under varied keys.
@@ -393,6 +409,51 @@ func TestAppendedCanary(t *testing.T) {
 	o.sc.prepare(sys("Be brief."))
 	if o.sc.canary != tok {
 		t.Fatalf("derived %q, want %q", o.sc.canary, tok)
+	}
+}
+
+// TestCanaryAtReference: canaryAt (branch-free) agrees with the plain
+// reading of the appended line on random tails: valid tokens, tokens with
+// one byte changed to any byte, and broken markers.
+func TestCanaryAtReference(t *testing.T) {
+	ref := func(t string) string {
+		n := len("\n\n"+canaryOpen) + canaryLen + len(canaryClose)
+		if len(t) < n || !strings.HasPrefix(t[len(t)-n:], "\n\n"+canaryOpen) || !strings.HasSuffix(t, canaryClose) {
+			return ""
+		}
+		tok := t[len(t)-canaryLen-len(canaryClose) : len(t)-len(canaryClose)]
+		if !strings.ContainsRune(canaryDigits, rune(tok[0])) {
+			return ""
+		}
+		for j := 1; j < len(tok); j++ {
+			if !strings.ContainsRune(canaryAlphabet, rune(tok[j])) {
+				return ""
+			}
+		}
+		return tok
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200000 {
+		tok := make([]byte, canaryLen)
+		for j := range tok {
+			tok[j] = canaryAlphabet[rng.IntN(len(canaryAlphabet))]
+		}
+		if rng.IntN(2) == 0 {
+			tok[0] = canaryDigits[rng.IntN(len(canaryDigits))]
+		}
+		if rng.IntN(2) == 0 {
+			tok[rng.IntN(canaryLen)] = byte(rng.IntN(256))
+		}
+		text := []byte("Be brief." + "\n\n" + canaryOpen + string(tok) + canaryClose)
+		if rng.IntN(4) == 0 {
+			text[rng.IntN(len(text))] = byte(rng.IntN(256))
+		}
+		if rng.IntN(8) == 0 {
+			text = text[rng.IntN(len(text)):]
+		}
+		if got, want := canaryAt(string(text)), ref(string(text)); got != want {
+			t.Fatalf("%q: canaryAt %q, want %q", text, got, want)
+		}
 	}
 }
 

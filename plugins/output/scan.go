@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/wardgate/ward/sdk/detect"
 	"github.com/wardgate/ward/sdk/detect/redact"
@@ -65,32 +66,36 @@ type scanner struct {
 // request id, the shingles of its system prompt and its user texts. The
 // strings it keeps alias x: valid while x is.
 func (s *scanner) prepare(x *ward.Exchange) {
+	canary := s.set.canary != nil && s.set.act[classCanary] != redact.Allow
 	s.canary = ""
-	appended := false
-	if s.set.canary != nil && s.set.act[classCanary] != redact.Allow {
-		// The request phase appended the canary to the first system
-		// message, after all of the client's text: read it back there,
-		// which saves the MAC (~4 µs in Wasm), and derive it when it is
-		// not there (no system message, or a later guard rewrote it).
-		if s.canary = appendedCanary(x); s.canary == "" {
-			s.canary = s.set.canary.canary(x.Route, x.RequestID)
-		} else {
-			appended = true
-		}
-	}
 	s.users, s.system = s.users[:0], s.system[:0]
-	withCanary := -1 // the index in s.system of the message appendedCanary read
+	first := true    // the next system text message is the first
+	withCanary := -1 // the index in s.system of the message the canary was read from
+	// One pass over the messages: the roles are compared once (each
+	// comparison is a call in Go's Wasm code).
 	for i := range x.Messages {
 		m := &x.Messages[i]
-		switch {
-		case isSystem(m.Role):
-			if appended && withCanary < 0 && m.Kind == ward.KindText {
-				withCanary = len(s.system)
+		switch r := roleOf(m.Role); {
+		case r == roleSystem:
+			if first && m.Kind == ward.KindText {
+				first = false
+				// The request phase appended the canary to the first
+				// system message, after all of the client's text: read
+				// it back there, which saves the MAC.
+				if canary {
+					if s.canary = canaryAt(m.Text); s.canary != "" {
+						withCanary = len(s.system)
+					}
+				}
 			}
 			s.system = append(s.system, m.Text)
-		case m.Role == "user" && m.Kind == ward.KindText && s.set.exemptEchoes:
+		case r == roleUser && m.Kind == ward.KindText && s.set.exemptEchoes:
 			s.users = append(s.users, m.Text)
 		}
+	}
+	if canary && s.canary == "" {
+		// No system message, or a later guard rewrote it: derive it.
+		s.canary = s.set.canary.canary(x.Route, x.RequestID)
 	}
 	s.prompt = false
 	if p := s.set.prompt; p != nil {
@@ -115,14 +120,44 @@ var canaryLead = load64(canaryLeadText, 0)
 
 const canaryLeadText = "\n\n" + canaryOpen
 
-// The array has a length only if canaryLeadText is eight bytes long.
-var _ = [1]struct{}{}[len(canaryLeadText)-8]
+// The arrays have a length only if canaryLeadText is eight bytes long and
+// canaryClose one (canaryAt compares its one byte).
+var (
+	_ = [1]struct{}{}[len(canaryLeadText)-8]
+	_ = [1]struct{}{}[len(canaryClose)-1]
+)
 
 // appendedLen is the length of what the request phase appends to the
 // first system message: "\n\n[ward:<token>]".
 const appendedLen = len("\n\n"+canaryOpen) + canaryLen + len(canaryClose)
 
-func isSystem(role string) bool { return role == "system" || role == "developer" }
+func isSystem(role string) bool { return roleOf(role) == roleSystem }
+
+const (
+	roleOther = iota
+	roleSystem
+	roleUser
+)
+
+// roleOf classifies a message's role: system (or developer), user, or
+// other, with one length switch and one comparison.
+func roleOf(role string) int {
+	switch len(role) {
+	case len("user"):
+		if role == "user" {
+			return roleUser
+		}
+	case len("system"):
+		if role == "system" {
+			return roleSystem
+		}
+	case len("developer"):
+		if role == "developer" {
+			return roleSystem
+		}
+	}
+	return roleOther
+}
 
 // appendedCanary returns the token the request phase appended to the first
 // system message of x ("\n\n[ward:<token>]" at its very end), or "" when
@@ -131,26 +166,31 @@ func isSystem(role string) bool { return role == "system" || role == "developer"
 func appendedCanary(x *ward.Exchange) string {
 	for i := range x.Messages {
 		m := &x.Messages[i]
-		if !isSystem(m.Role) || m.Kind != ward.KindText {
-			continue
+		if isSystem(m.Role) && m.Kind == ward.KindText {
+			return canaryAt(m.Text)
 		}
-		const n = appendedLen
-		t := m.Text
-		if len(t) < n || load64(t, len(t)-n) != canaryLead || !strings.HasSuffix(t, canaryClose) {
-			return ""
-		}
-		tok := t[len(t)-canaryLen-len(canaryClose) : len(t)-len(canaryClose)]
-		if canarySymbol[tok[0]]&2 == 0 {
-			return ""
-		}
-		for j := 1; j < len(tok); j++ {
-			if canarySymbol[tok[j]] == 0 {
-				return ""
-			}
-		}
-		return tok
 	}
 	return ""
+}
+
+// canaryAt returns the token at the end of t when t ends with what the
+// request phase appends ("\n\n[ward:<token>]"), else "". The token's
+// bytes are checked without a branch per byte.
+func canaryAt(t string) string {
+	const n = appendedLen
+	if len(t) < n || t[len(t)-1] != canaryClose[0] || load64(t, len(t)-n) != canaryLead {
+		return ""
+	}
+	tok := t[len(t)-canaryLen-len(canaryClose) : len(t)-len(canaryClose)]
+	p := (*[canaryLen]byte)(unsafe.Pointer(unsafe.StringData(tok)))
+	ok := canarySymbol[p[0]] >> 1 // a digit first
+	for j := 1; j < canaryLen; j++ {
+		ok &= canarySymbol[p[j]]
+	}
+	if ok == 0 {
+		return ""
+	}
+	return tok
 }
 
 // scan appends to dst the spans to act on in text that end after from, and
@@ -207,7 +247,7 @@ func (s *scanner) scan(text string, from int, final bool, dst []span) (_ []span,
 			s.spans = append(s.spans, span{class: classSecret, label: f.Rule, start: f.Start, end: f.End})
 		}
 	}
-	if set.act[classPII] != redact.Allow {
+	if set.act[classPII] != redact.Allow && (!set.piiPrefilter || piiPossible(text)) {
 		s.found = detect.PII(text, s.found[:0], &set.pii)
 		for i := range s.found {
 			f := &s.found[i]
@@ -250,6 +290,57 @@ func (s *scanner) scan(text string, from int, final bool, dst []span) (_ []span,
 		}
 	}
 	return dst, safe
+}
+
+// piiPrefilterKinds are the PII kinds that detect.PII finds only in a
+// token with an ASCII digit, of exactly 16 letters (an Italian fiscal
+// code, whose digits may be letters), or around an '@' (e-mail, URL
+// credentials): its scanTokens walk, with scanAt. The others (IP and MAC
+// addresses, dates of birth, names, places) need no digit. With only
+// these kinds configured, piiPossible lets the scanner skip detect.PII on
+// text that has none of those (TestPIIPrefilter checks that PII finds
+// nothing there).
+var piiPrefilterKinds = []detect.Kind{
+	detect.KindEmail, detect.KindPhone, detect.KindCreditCard, detect.KindIBAN,
+	detect.KindUSSSN, detect.KindCrypto, detect.KindURLCredentials, detect.KindUKNHS,
+	detect.KindESNIF, detect.KindESNIE, detect.KindITFiscalCode, detect.KindINAadhaar,
+	detect.KindINPAN, detect.KindAUTFN, detect.KindAUABN, detect.KindAUACN,
+	detect.KindAUMedicare, detect.KindSGNRIC,
+}
+
+// piiByte classes bytes for piiPossible: 1 an ASCII digit or '@', 2 a
+// byte that may be part of a letter token (ASCII letters, and every byte
+// of a multi-byte UTF-8 sequence: more than detect's tokens take).
+var piiByte = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	t['@'] = 1
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = 2, 2
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = 2
+	}
+	return t
+}()
+
+// piiPossible reports whether text has an ASCII digit, an '@' or a run of
+// 16 or more letter bytes: without any of them detect.PII finds nothing
+// of piiPrefilterKinds. One branch-free pass (the loadbench answer, a
+// line of prose, has none: the PII detector's code and tables, ~10 µs of
+// a call when they are not in the processor's caches, stay untouched).
+func piiPossible(text string) bool {
+	var flags, long uint
+	run := uint(0)
+	p := unsafe.Pointer(unsafe.StringData(text))
+	for i := 0; i < len(text); i++ {
+		c := uint(piiByte[*(*byte)(unsafe.Add(p, i))])
+		flags |= c
+		run = (run + 1) & -(c >> 1) // c == 2: one more; else 0
+		long |= run
+	}
+	return flags&1 != 0 || long >= 16
 }
 
 // exempt reports whether sp is exempt: inside an allowed value, or (secret
