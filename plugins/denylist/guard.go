@@ -72,7 +72,8 @@ func newGuard() ward.Guard {
 		ConfigSchema: schema,
 		Configure:    d.configure,
 		Request:      d.request,
-		ZeroCopy:     true, // request keeps no string of the exchange
+		ZeroCopy:     true,              // request keeps no string of the exchange
+		Reads:        ward.ReadMessages, // the messages' text only
 	}
 }
 

@@ -74,6 +74,9 @@ func newGuard() ward.Guard {
 		Configure:    r.configure,
 		Request:      r.request,
 		ZeroCopy:     true, // request keeps no string of the exchange
+		// The identity (annotations), the tools offered and the tool calls
+		// in the messages; route, api, model and max_tokens are always sent.
+		Reads: ward.ReadAnnotations | ward.ReadMessages | ward.ReadTools,
 	}
 }
 

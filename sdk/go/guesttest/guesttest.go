@@ -145,6 +145,10 @@ type Guest struct {
 	bufCap  uint32
 	enc     []byte // Check's encoding buffer
 	state   atomic.Pointer[State]
+	// reads are the parts the guard's description declares (Check sends
+	// only those, as the host does); known once Check has asked.
+	reads      abi.Parts
+	readsKnown bool
 }
 
 // New instantiates wasm (compiled once per distinct module per process) with
@@ -292,11 +296,25 @@ func (g *Guest) Configure(configJSON []byte) error {
 	return &ConfigError{Key: *got.Key, Msg: *got.Error}
 }
 
-// Check encodes x, calls the handler export of x.Phase (ward_request,
-// ward_response or ward_response_chunk) and decodes the verdict into v
-// (reusing v's slices; a plain allow leaves v reset to Allow). Traps,
-// unknown phases and malformed verdicts are errors.
+// Check encodes x as the host does, with only the parts the guard's
+// description declares it reads ("reads"; the others empty), calls the
+// handler export of x.Phase (ward_request, ward_response or
+// ward_response_chunk) and decodes the verdict into v (reusing v's
+// slices; a plain allow leaves v reset to Allow). Traps, unknown phases,
+// malformed verdicts and an unreadable description are errors. A guard
+// that reads a part it does not declare sees it empty here, as it would
+// in Ward.
 func (g *Guest) Check(x *abi.Exchange, v *abi.Verdict) error {
+	if !g.readsKnown {
+		d, err := g.Describe()
+		if err != nil {
+			return err
+		}
+		if g.reads, err = abi.ParseReads(d.Reads); err != nil {
+			return fmt.Errorf("guesttest: description: %w", err)
+		}
+		g.readsKnown = true
+	}
 	var export string
 	switch x.Phase {
 	case abi.PhaseRequest:
@@ -308,7 +326,7 @@ func (g *Guest) Check(x *abi.Exchange, v *abi.Verdict) error {
 	default:
 		return fmt.Errorf("guesttest: no handler for phase %d", x.Phase)
 	}
-	g.enc = abi.AppendExchange(g.enc[:0], x)
+	g.enc = abi.AppendExchangeParts(g.enc[:0], x, g.reads)
 	out, err := g.Call(export, g.enc)
 	if err != nil {
 		return err
