@@ -130,7 +130,7 @@ func (s *Server) messages(body []byte, ri reqInfo) answer {
 		StopReason: &stop,
 		Usage:      anthropicUsage{InputTokens: g.promptTokens, OutputTokens: g.completionTokens},
 	}
-	if !req.Stream {
+	if !req.Stream || ri.noStream {
 		msg.echoInfo = ri.echo
 		return jsonAnswer(msg)
 	}

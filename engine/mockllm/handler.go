@@ -37,6 +37,10 @@ const (
 	// max-tokens cut: a way to make the model "say" something, such as a
 	// credential a gateway should catch in the answer.
 	HeaderAppend = "x-mock-append"
+	// HeaderNoStream set to "1" answers a request that asks for a stream
+	// with the whole JSON answer, as an upstream that ignores "stream"
+	// does.
+	HeaderNoStream = "x-mock-no-stream"
 	// HeaderBodySHA256 is set on every answer to the lowercase hex SHA-256 of
 	// the request body exactly as received.
 	HeaderBodySHA256 = "x-mock-body-sha256"
@@ -105,10 +109,11 @@ const (
 
 // reqInfo is what the builders need to know about a request besides its body.
 type reqInfo struct {
-	sum    [32]byte // SHA-256 of the body
-	echo   *echoInfo
-	leak   bool   // HeaderLeakSystem
-	append string // HeaderAppend
+	sum      [32]byte // SHA-256 of the body
+	echo     *echoInfo
+	leak     bool   // HeaderLeakSystem
+	append   string // HeaderAppend
+	noStream bool   // HeaderNoStream
 }
 
 // tail is what follows the generated answer: LeakPrefix and system, the
@@ -156,6 +161,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 			ri.echo = receivedEcho(ctx)
 		}
 		ri.leak = string(ctx.Request.Header.Peek(HeaderLeakSystem)) == "1"
+		ri.noStream = string(ctx.Request.Header.Peek(HeaderNoStream)) == "1"
 		if v := ctx.Request.Header.Peek(HeaderAppend); len(v) > 0 && len(v) <= 4096 {
 			ri.append = string(v)
 		}

@@ -145,7 +145,7 @@ func (s *Server) chat(body []byte, ri reqInfo) answer {
 		return openAIBad(err)
 	}
 	id := "chatcmpl-" + idHex(ri.sum, 0)
-	if !req.Stream {
+	if !req.Stream || ri.noStream {
 		return jsonAnswer(chatCompletion{
 			ID: id, Object: "chat.completion", Created: Created, Model: g.model,
 			Choices: []chatChoice{{
@@ -288,7 +288,7 @@ func (s *Server) completions(body []byte, ri reqInfo) answer {
 	}
 	id := "cmpl-" + idHex(ri.sum, 0)
 	fr := finishReason(g.cut)
-	if !req.Stream {
+	if !req.Stream || ri.noStream {
 		return jsonAnswer(textCompletion{
 			ID: id, Object: "text_completion", Created: Created, Model: g.model,
 			Choices:           []textChoice{{Text: g.text, FinishReason: &fr}},

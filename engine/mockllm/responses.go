@@ -195,7 +195,7 @@ func (s *Server) responses(body []byte, ri reqInfo) answer {
 		TotalTokens: g.promptTokens + g.completionTokens}
 	final.Usage = u
 
-	if !req.Stream {
+	if !req.Stream || ri.noStream {
 		final.echoInfo = ri.echo
 		return jsonAnswer(final)
 	}

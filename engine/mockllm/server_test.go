@@ -367,6 +367,23 @@ func TestStreams(t *testing.T) {
 	}
 }
 
+// TestNoStream: with HeaderNoStream, every API answers a request that
+// asks for a stream with its whole JSON answer, the same text.
+func TestNoStream(t *testing.T) {
+	_, addr := startServer(t, Options{})
+	for _, tc := range streamCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			r := mustDo(t, addr, "POST", tc.path, map[string]string{HeaderNoStream: "1"}, tc.body)
+			if r.status != 200 || r.header["content-type"] != contentJSON {
+				t.Fatalf("status %d, content-type %q: %s", r.status, r.header["content-type"], r.body)
+			}
+			if !strings.Contains(string(r.body), tc.want) {
+				t.Fatalf("answer %s lacks %q", r.body, tc.want)
+			}
+		})
+	}
+}
+
 func TestBadRequests(t *testing.T) {
 	_, addr := startServer(t, Options{})
 	tests := []struct {

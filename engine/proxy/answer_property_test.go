@@ -60,8 +60,9 @@ func (g answerGuard) Check(_ context.Context, x *abi.Exchange, v *abi.Verdict) e
 // TestPropertyNoUncheckedAnswer builds random pipelines of answer guards
 // (checking whole answers only, whole answers and chunks, or only the
 // usage; enforcing or observing) and sends random requests, streamed or
-// not, of OpenAI chat, Anthropic and the Responses API, whose answers
-// carry the markers of random guards. Whatever the route and the request:
+// not (and streams the upstream answers whole, ignoring "stream"), of
+// OpenAI chat, Anthropic and the Responses API, whose answers carry the
+// markers of random guards. Whatever the route and the request:
 // an answer whose text holds the marker of an enforcing guard that reads
 // answers never reaches the client whole (a whole answer is refused, a
 // stream is refused or stopped before the marker's last byte), and every
@@ -116,8 +117,14 @@ func TestPropertyNoUncheckedAnswer(t *testing.T) {
 					blocked = blocked || steps[i].Mode == pipeline.Enforce && guards[i].kind != "usage"
 				}
 			}
-			resp, b := post(t, e.base+a.path, a.body(prompt, stream), nil)
-			ctxt := fmt.Sprintf("pipeline %d %v, %s stream=%v prompt %q: %d %s", p, desc, a.path, stream, prompt, resp.StatusCode, b)
+			// Now and then the upstream ignores "stream" and answers whole.
+			var hdr map[string]string
+			ignores := stream && rng.IntN(3) == 0
+			if ignores {
+				hdr = map[string]string{mockllm.HeaderNoStream: "1"}
+			}
+			resp, b := post(t, e.base+a.path, a.body(prompt, stream), hdr)
+			ctxt := fmt.Sprintf("pipeline %d %v, %s stream=%v upstream-ignores-stream=%v prompt %q: %d %s", p, desc, a.path, stream, ignores, prompt, resp.StatusCode, b)
 			var text string
 			switch {
 			case resp.StatusCode != 200:
