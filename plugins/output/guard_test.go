@@ -277,7 +277,8 @@ func TestSipHash2(t *testing.T) {
 	}
 }
 
-// TestSipHashTail: sipHash24, whose last bytes and final rounds are
+// TestSipHashTail: sipHash24, whose last bytes (sipTail, which the guard
+// uses) and final rounds are
 // unrolled, equals SipHash-2-4 written with plain loops for every length
 // up to 64 (each tail length 0-7 several times) under varied keys.
 func TestSipHashTail(t *testing.T) {
@@ -478,4 +479,34 @@ func TestReadmeExamples(t *testing.T) {
 	if err != nil || v.Decision != abi.Deny || v.Status != 403 || v.Code != "output.blocked" || v.Message != "answer blocked: it contains the system prompt (canary)" {
 		t.Fatalf("%+v %v", v, err)
 	}
+}
+
+// sipHash24 is SipHash-2-4 with a 64-bit output of p under the key
+// (k0, k1), the key's bytes read little-endian, one key at a time: the
+// reference the guard's two-key sipHash24x2 is checked against, itself
+// checked against the published vectors and a plain-loop SipHash.
+func sipHash24(k0, k1 uint64, p []byte) uint64 {
+	v0 := k0 ^ 0x736f6d6570736575
+	v1 := k1 ^ 0x646f72616e646f6d
+	v2 := k0 ^ 0x6c7967656e657261
+	v3 := k1 ^ 0x7465646279746573
+	b := uint64(len(p)) << 56
+	for ; len(p) >= 8; p = p[8:] {
+		m := binary.LittleEndian.Uint64(p)
+		v3 ^= m
+		v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+		v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+		v0 ^= m
+	}
+	b |= sipTail(p)
+	v3 ^= b
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0 ^= b
+	v2 ^= 0xff
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	v0, v1, v2, v3 = sipRound(v0, v1, v2, v3)
+	return v0 ^ v1 ^ v2 ^ v3
 }
