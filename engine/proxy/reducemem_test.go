@@ -4,9 +4,7 @@ package proxy
 
 import (
 	"net"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttputil"
@@ -14,6 +12,7 @@ import (
 	"github.com/wardgate/ward/engine/config"
 	"github.com/wardgate/ward/engine/mockllm"
 	"github.com/wardgate/ward/engine/pipeline"
+	"github.com/wardgate/ward/sdk/go/guesttest"
 )
 
 // BenchmarkServeReduceMemory prices [server] reduce_memory_usage: one
@@ -59,22 +58,13 @@ func BenchmarkServeReduceMemory(b *testing.B) {
 			req.Header.SetContentType("application/json")
 			req.SetBodyRaw(body)
 			b.ReportAllocs()
-			cpu0 := processCPU()
+			cpu0 := guesttest.ProcessCPU()
 			for b.Loop() {
 				if err := hc.Do(&req, &resp); err != nil || resp.StatusCode() != 200 {
 					b.Fatal(err, resp.StatusCode())
 				}
 			}
-			b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(guesttest.ProcessCPU()-cpu0)/float64(b.N), "cpu-ns/op")
 		})
 	}
-}
-
-// processCPU is the process's user and system CPU time so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

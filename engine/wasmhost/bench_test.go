@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/go/guesttest"
 )
 
 var benchSizes = []int{1 << 10, 16 << 10}
@@ -20,13 +21,13 @@ func sizeName(n int) string { return fmt.Sprintf("%dKB", n>>10) }
 // time spent waiting for a core; CPU time does not.
 type cpuMeter struct{ start time.Duration }
 
-func startCPU() cpuMeter { return cpuMeter{cpuTime()} }
+func startCPU() cpuMeter { return cpuMeter{guesttest.ProcessCPU()} }
 
 func (m cpuMeter) report(b *testing.B) {
 	if m.start == 0 || b.N == 0 {
 		return
 	}
-	b.ReportMetric(float64(cpuTime()-m.start)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(guesttest.ProcessCPU()-m.start)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkCheck measures one Check with a plain allow, with the CPU bound

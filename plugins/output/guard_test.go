@@ -278,9 +278,9 @@ func TestSipHash2(t *testing.T) {
 }
 
 // TestSipHashTail: sipHash24, whose last bytes (sipTail, which the guard
-// uses) and final rounds are
-// unrolled, equals SipHash-2-4 written with plain loops for every length
-// up to 64 (each tail length 0-7 several times) under varied keys.
+// uses) and final rounds are unrolled, equals SipHash-2-4 written with
+// plain loops for every length up to 64 (each tail length 0-7 several
+// times) under varied keys.
 func TestSipHashTail(t *testing.T) {
 	loops := func(k0, k1 uint64, p []byte) uint64 {
 		v0, v1, v2, v3 := k0^0x736f6d6570736575, k1^0x646f72616e646f6d, k0^0x6c7967656e657261, k1^0x7465646279746573

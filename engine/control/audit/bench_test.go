@@ -4,20 +4,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/go/guesttest"
 )
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // countWriter discards what it is given.
 type countWriter struct {
@@ -73,7 +64,7 @@ func BenchmarkWriter(b *testing.B) {
 			}
 			l := New(o)
 			b.ReportAllocs()
-			cpu0 := cpuTime()
+			cpu0 := guesttest.ProcessCPU()
 			b.ResetTimer()
 			for range b.N {
 				l.ObserveRequest(r)
@@ -84,7 +75,7 @@ func BenchmarkWriter(b *testing.B) {
 			// CPU time (process user+system) per record: what a record
 			// costs on a machine shared with other work, where wall time
 			// says more about the neighbours.
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/record")
+			b.ReportMetric(float64(guesttest.ProcessCPU()-cpu0)/float64(b.N), "cpu-ns/record")
 		})
 	}
 }
