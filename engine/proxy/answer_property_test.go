@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wardgate/ward/engine/exchange"
 	"github.com/wardgate/ward/engine/mockllm"
@@ -68,11 +66,7 @@ func (g answerGuard) Check(_ context.Context, x *abi.Exchange, v *abi.Verdict) e
 // stream is refused or stopped before the marker's last byte), and every
 // other answer reaches it complete.
 func TestPropertyNoUncheckedAnswer(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("WARD_PROPERTY_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
-	t.Logf("seed %d (WARD_PROPERTY_SEED to replay)", seed)
+	seed := propertySeed(t)
 	rng := rand.New(rand.NewPCG(seed, 0x2545f4914f6cdd1d))
 	apis := []struct {
 		api  abi.API

@@ -103,11 +103,7 @@ func (g scriptGuard) Check(_ context.Context, x *abi.Exchange, v *abi.Verdict) e
 // request reaches the upstream unless every enforcing guard ran on it
 // and allowed it (or faulted with on_error = allow).
 func TestPropertyNothingUnguardedReachesUpstream(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("WARD_PROPERTY_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
-	t.Logf("seed %d (WARD_PROPERTY_SEED to replay)", seed)
+	seed := propertySeed(t)
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 
 	ctx := context.Background()
@@ -284,6 +280,18 @@ timeout = "5s"
 	if nForwarded == 0 || nBlocked == 0 || nFaultOpen == 0 {
 		t.Fatal("the random cases did not cover forwarding, blocking and fail-open faults")
 	}
+}
+
+// propertySeed is a property test's random seed: the time, or
+// WARD_PROPERTY_SEED to replay a logged run.
+func propertySeed(t *testing.T) uint64 {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("WARD_PROPERTY_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d (WARD_PROPERTY_SEED to replay)", seed)
+	return seed
 }
 
 func sendID(base, path, body, id string) result {
