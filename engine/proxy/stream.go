@@ -427,27 +427,12 @@ func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, a
 		return false
 	}
 	var (
-		sse   exchange.SSE
-		ev    exchange.Events
-		texts []strings.Builder
-		chans []uint32
+		texts              []strings.Builder
+		chans              []uint32
+		prompt, completion uint32 // the stream's usage so far
 	)
-	ev.Reset(api)
-	sse.Write(held)
-	for {
-		e, ok, err := sse.Next()
-		if err == nil && ok {
-			name, data, _, _ := sse.EventFields(e)
-			_, err = ev.Parse(name, data)
-		}
-		if err != nil {
-			s.log.Warn("unreadable upstream event", "route", rt.name, "request_id", x.RequestID, "err", err)
-			s.failErr(ctx, st, api, err)
-			return false
-		}
-		if !ok {
-			break
-		}
+	_, err = eachEvent(held, api, func(ev *exchange.Events, _ heldEvent) error {
+		prompt, completion = ev.PromptTokens, ev.CompletionTokens
 		for i, pt := range ev.Parts {
 			if pt.Whole {
 				continue // repeats the channel's deltas
@@ -460,6 +445,12 @@ func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, a
 			}
 			texts[c].WriteString(ev.Texts[i].Text)
 		}
+		return nil
+	})
+	if err != nil {
+		s.log.Warn("unreadable upstream event", "route", rt.name, "request_id", x.RequestID, "err", err)
+		s.failErr(ctx, st, api, err)
+		return false
 	}
 	msgs := make([]abi.Message, 0, len(chans))
 	msgChan := make([]uint32, 0, len(chans))
@@ -471,7 +462,7 @@ func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, a
 	}
 	x.Phase = abi.PhaseResponse
 	x.Chunk = abi.Chunk{}
-	x.Response = abi.Response{Status: 200, Messages: msgs, PromptTokens: ev.PromptTokens, CompletionTokens: ev.CompletionTokens}
+	x.Response = abi.Response{Status: 200, Messages: msgs, PromptTokens: prompt, CompletionTokens: completion}
 	rt.pipeline.RunWhole(ctx, x, &st.out)
 	s.keepRecords(st)
 	s.logFaults(st, rt)
@@ -497,33 +488,51 @@ func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, a
 	return true
 }
 
+// heldEvent is one whole event of a held stream: its bytes, its data and
+// where the data starts in them (at), and whether the data is one line.
+type heldEvent struct {
+	e, name, data []byte
+	at            int
+	one           bool
+}
+
+// eachEvent parses the whole events of held, a stream of api, in order,
+// and calls fn with each (ev holds its texts and parts); it returns the
+// bytes after the last whole event. The first error of the stream, of a
+// parse or of fn ends the walk.
+func eachEvent(held []byte, api abi.API, fn func(ev *exchange.Events, he heldEvent) error) (rest []byte, err error) {
+	var (
+		sse exchange.SSE
+		ev  exchange.Events
+	)
+	ev.Reset(api)
+	sse.Write(held)
+	for {
+		e, ok, err := sse.Next()
+		if err != nil || !ok {
+			return sse.Pending(), err
+		}
+		he := heldEvent{e: e}
+		he.name, he.data, he.at, he.one = sse.EventFields(e)
+		if _, err := ev.Parse(he.name, he.data); err != nil {
+			return nil, err
+		}
+		if err := fn(&ev, he); err != nil {
+			return nil, err
+		}
+	}
+}
+
 // rewriteHeld returns the events of held (a stream of api) with the text
 // of each channel in texts put in place of the channel's: its first text
 // delta carries all of it, its later deltas none, and the texts that
 // repeat the channel whole (the Responses API's summaries) carry it too.
 // Other events, and bytes after the last whole event, are copied.
 func rewriteHeld(held []byte, api abi.API, texts map[uint32]string) ([]byte, error) {
-	var (
-		sse   exchange.SSE
-		ev    exchange.Events
-		dirty []bool
-	)
-	ev.Reset(api)
-	sse.Write(held)
+	var dirty []bool
 	first := map[uint32]bool{}
 	out := make([]byte, 0, len(held))
-	for {
-		e, ok, err := sse.Next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		name, data, at, one := sse.EventFields(e)
-		if _, err := ev.Parse(name, data); err != nil {
-			return nil, err
-		}
+	rest, err := eachEvent(held, api, func(ev *exchange.Events, he heldEvent) error {
 		dirty = dirty[:0]
 		changed := false
 		for i, pt := range ev.Parts {
@@ -543,19 +552,24 @@ func rewriteHeld(held []byte, api abi.API, texts map[uint32]string) ([]byte, err
 			changed = changed || ok
 		}
 		if !changed {
-			out = append(out, e...)
-			continue
+			out = append(out, he.e...)
+			return nil
 		}
-		if !one {
-			return nil, errors.New("a text event on several data lines")
+		if !he.one {
+			return errors.New("a text event on several data lines")
 		}
-		out = append(out, e[:at]...)
-		if out, err = ev.Rewrite(out, data, dirty); err != nil {
-			return nil, err
+		out = append(out, he.e[:he.at]...)
+		var err error
+		if out, err = ev.Rewrite(out, he.data, dirty); err != nil {
+			return err
 		}
-		out = append(out, e[at+len(data):]...)
+		out = append(out, he.e[he.at+len(he.data):]...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return append(out, sse.Pending()...), nil
+	return append(out, rest...), nil
 }
 
 // readHeld reads up's body to its end, at most limit bytes (limit > 0;
