@@ -80,13 +80,18 @@ type Pipeline struct {
 	// sampleBelow, by step: an exchange whose request ID hashes below it
 	// is in the step's candidate sample (all when math.MaxUint64).
 	sampleBelow []uint64
+	// wholeOnly, by step: it checks whole answers but not chunks and
+	// reads the answer's text (see wholeOnly).
+	wholeOnly []bool
 }
 
 // New returns a pipeline over steps, in order. steps is copied.
 func New(steps []Step) *Pipeline {
 	p := &Pipeline{steps: append([]Step(nil), steps...)}
 	p.sampleBelow = make([]uint64, len(p.steps))
+	p.wholeOnly = make([]bool, len(p.steps))
 	for i, s := range p.steps {
+		p.wholeOnly[i] = wholeOnly(&s)
 		for ph := abi.PhaseRequest; ph <= abi.PhaseResponseChunk; ph++ {
 			if s.Guard.Handles(ph) {
 				p.phases[ph] = true
@@ -134,7 +139,7 @@ func (p *Pipeline) shadows(i int, x *abi.Exchange) bool {
 func (p *Pipeline) WholeAnswerOnly() []string {
 	var names []string
 	for i := range p.steps {
-		if s := &p.steps[i]; s.Mode == Enforce && wholeOnly(s) {
+		if s := &p.steps[i]; s.Mode == Enforce && p.wholeOnly[i] {
 			names = append(names, s.Guard.Name())
 		}
 	}
@@ -317,7 +322,7 @@ func (p *Pipeline) HoldsStreams(done StepSet) bool {
 		return false
 	}
 	for i := range p.steps {
-		if s := &p.steps[i]; s.Mode == Enforce && wholeOnly(s) && !done.Has(i) {
+		if p.steps[i].Mode == Enforce && p.wholeOnly[i] && !done.Has(i) {
 			return true
 		}
 	}
@@ -368,7 +373,7 @@ func (p *Pipeline) run(ctx context.Context, x *abi.Exchange, o *Outcome, whole b
 			continue
 		}
 		if whole {
-			if !wholeOnly(s) {
+			if !p.wholeOnly[i] {
 				continue
 			}
 			o.Done = o.Done.with(i)
