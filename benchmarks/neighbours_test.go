@@ -1,0 +1,190 @@
+package benchmarks
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wardgate/ward/engine/pipeline"
+	"github.com/wardgate/ward/engine/wasmhost"
+	"github.com/wardgate/ward/sdk/abi"
+	"github.com/wardgate/ward/sdk/conformance"
+)
+
+// BenchmarkCoreNeighbours times each guard call of loadbench's core
+// pipeline one by one, in the order a request makes them, so that every
+// guard runs after the others have gone through the caches: what a call
+// costs among its neighbours, between the warm figure of its own
+// benchmark and the cold one of BenchmarkColdCall. The metrics are the
+// median per call, named GUARD-PHASE-ns, and the sum per request
+// (request-ns).
+//
+// "core" is the pipeline's own calls. "core+floors" adds, to every
+// request phase after pii, guards that do (next to) nothing, as the
+// neighbours of the four: the host's path alone (a WAT module that allows
+// at once), a Go guard that decodes and allows, and the SDKs' keyword
+// guard in C, Rust and Go (300-byte scan of the user text); what each
+// costs there is what a guard in that language pays for its call before
+// (or with little) detection. Its request-ns includes them. It needs the
+// toolchains of sdk/conformance (clang + wasi-libc, Debian's rustc) and
+// skips without them.
+func BenchmarkCoreNeighbours(b *testing.B) {
+	for _, floors := range []bool{false, true} {
+		name := "core"
+		if floors {
+			name = "core+floors"
+		}
+		b.Run(name, func(b *testing.B) {
+			h := newHost(b, wasmhost.Options{})
+			calls := coreCalls(b, h)
+			if floors {
+				calls = append(calls[:4:4], append(floorCalls(b, h), calls[4:]...)...)
+			}
+			runNeighbours(b, calls)
+		})
+	}
+}
+
+// neighbourCall is one guard of the sequence: its own one-step pipeline,
+// so that each call is timed alone while rewrites and "done" apply as in
+// the whole pipeline.
+type neighbourCall struct {
+	name  string
+	p     *pipeline.Pipeline
+	o     pipeline.Outcome
+	phase abi.Phase
+	lat   []time.Duration
+}
+
+// coreCalls loads the four core guards (coreGuards, as corePipelineOf
+// does) and returns their calls in a request's order: four request
+// phases, then the response phases (output's; pii's only when it did not
+// say done).
+func coreCalls(tb testing.TB, h *wasmhost.Host) []*neighbourCall {
+	var req, resp []*neighbourCall
+	for _, cg := range coreGuards {
+		g, err := h.Load(context.Background(), wasmhost.Spec{Name: cg.name, Wasm: built[cg.name], ConfigJSON: []byte(cg.config),
+			PoolSize: 1, Walltime: cg.name == "auth"})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { g.Close(context.Background()) })
+		p := pipeline.New([]pipeline.Step{{Guard: g}})
+		c := &neighbourCall{name: cg.name + "-request", p: p, phase: abi.PhaseRequest}
+		req = append(req, c)
+		if p.Handles(abi.PhaseResponse) {
+			resp = append(resp, &neighbourCall{name: cg.name + "-response", p: p, phase: abi.PhaseResponse})
+		}
+	}
+	return append(req, resp...)
+}
+
+// floorCalls loads the floor guards of BenchmarkCoreNeighbours.
+func floorCalls(tb testing.TB, h *wasmhost.Host) []*neighbourCall {
+	wat, err := os.ReadFile(filepath.Join("..", "engine", "wasmhost", "testdata", "fixtures", "reads.wasm"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	examples := filepath.Join("..", "sdk", "examples")
+	keyword := []byte(`{"keywords":["secret","launch code"]}`)
+	specs := []wasmhost.Spec{
+		{Name: "wat", Wasm: wat},
+		{Name: "go_trivial", Wasm: conformance.BuildTB(tb, conformance.Go, filepath.Join("..", "benchmarks", "guards", "trivial"))},
+		{Name: "c_keyword", Wasm: conformance.BuildTB(tb, conformance.C, filepath.Join(examples, "c-keyword")), ConfigJSON: keyword},
+		{Name: "rust_keyword", Wasm: conformance.BuildTB(tb, conformance.Rust, filepath.Join(examples, "rust-keyword")), ConfigJSON: keyword},
+		{Name: "go_keyword", Wasm: conformance.BuildTB(tb, conformance.Go, filepath.Join(examples, "go-keyword")), ConfigJSON: keyword},
+	}
+	var calls []*neighbourCall
+	for _, s := range specs {
+		s.PoolSize = 1
+		g, err := h.Load(context.Background(), s)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { g.Close(context.Background()) })
+		calls = append(calls, &neighbourCall{name: s.Name + "-request", p: pipeline.New([]pipeline.Step{{Guard: g}}), phase: abi.PhaseRequest})
+	}
+	return calls
+}
+
+// runNeighbours runs loadbench's request (coreRequest's exchange) through
+// calls, timing each, and reports the medians.
+func runNeighbours(b *testing.B, calls []*neighbourCall) {
+	ctx := context.Background()
+	var x abi.Exchange
+	msgs := make([]abi.Message, 0, 2)
+	answer := make([]abi.Message, 0, 1)
+	request := func(timed bool) {
+		x = abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, MaxTokens: 128, Model: "gpt-4o-mini",
+			RequestID: "0f9a1c2b3d4e5f60718293a4b5c6d7e8", Route: "openai", Path: "/v1/chat/completions",
+			Headers:     append(x.Headers[:0], abi.KV{Key: "authorization", Value: "Bearer ward-demo-analyst-key"}),
+			Annotations: append(x.Annotations[:0], abi.KV{Key: "client.ip", Value: "127.0.0.1"}),
+			Messages: append(msgs[:0],
+				abi.Message{Role: "system", Text: "You are a helpful assistant. Answer briefly and precisely."},
+				abi.Message{Turn: 1, Role: "user", Text: coreUserText}),
+		}
+		for _, c := range calls {
+			if c.phase != abi.PhaseRequest {
+				continue
+			}
+			t0 := time.Now()
+			c.p.Run(ctx, &x, &c.o)
+			if timed {
+				c.lat = append(c.lat, time.Since(t0))
+			}
+			if c.o.Denied {
+				b.Fatal(c.name, c.o.Code, c.o.Message)
+			}
+		}
+		x.Phase = abi.PhaseResponse
+		x.Response = abi.Response{Status: 200, FinishReason: "stop", PromptTokens: 34, CompletionTokens: 17,
+			Messages: append(answer[:0], abi.Message{Role: "assistant", Text: coreAnswer})}
+		for _, c := range calls {
+			if c.phase != abi.PhaseResponse {
+				continue
+			}
+			// The request phase's outcome of the same guard says whether it
+			// is done with the exchange.
+			var done pipeline.StepSet
+			for _, r := range calls {
+				if r.p == c.p && r.phase == abi.PhaseRequest {
+					done = r.o.Done
+				}
+			}
+			if !c.p.Pending(abi.PhaseResponse, done) {
+				continue
+			}
+			c.o.Done = done
+			t0 := time.Now()
+			c.p.Run(ctx, &x, &c.o)
+			if timed {
+				c.lat = append(c.lat, time.Since(t0))
+			}
+		}
+	}
+	for range 200 {
+		request(false) // warm: instances, tables
+	}
+	for _, c := range calls {
+		c.lat = make([]time.Duration, 0, 1<<16)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		request(i < 1<<16)
+	}
+	var sum float64
+	for _, c := range calls {
+		if len(c.lat) == 0 {
+			continue // said done: not called
+		}
+		slices.Sort(c.lat)
+		p50 := float64(c.lat[len(c.lat)/2].Nanoseconds())
+		sum += p50
+		b.ReportMetric(p50, strings.ReplaceAll(c.name, "_", "-")+"-ns")
+	}
+	b.ReportMetric(sum, "request-ns")
+}
