@@ -376,15 +376,21 @@ func (g *Guard) Builtin() (name string, ok bool) {
 
 // Route is one [[routes]] entry.
 type Route struct {
-	Name                string
-	Prefix              string   // starts with "/"; the longest matching prefix wins
-	Upstream            *url.URL // absolute http or https URL; its path is prepended
-	StripPrefix         bool
-	HostHeader          string   // "" = the upstream's host
-	Guards              []string // guard names, in pipeline order
-	UnknownPaths        string   // pass|refuse
-	MaxBody             int64
-	MaxResponseBody     int64
+	Name            string
+	Prefix          string   // starts with "/"; the longest matching prefix wins
+	Upstream        *url.URL // absolute http or https URL; its path is prepended
+	StripPrefix     bool
+	HostHeader      string   // "" = the upstream's host
+	Guards          []string // guard names, in pipeline order
+	UnknownPaths    string   // pass|refuse
+	MaxBody         int64
+	MaxResponseBody int64
+	// HoldKeepalive is how long a stream held for a whole-answer guard
+	// may keep the client waiting for its headers: after it the gateway
+	// sends them (200, the upstream's) and an SSE comment every
+	// HoldKeepalive until the answer is checked; a denial then ends the
+	// stream with the API's error event. 0 = wait for the whole answer.
+	HoldKeepalive       time.Duration
 	ConnectTimeout      time.Duration
 	Timeout             time.Duration
 	MaxIdleConnDuration time.Duration
@@ -445,6 +451,7 @@ const (
 
 	DefaultMaxBody             = 8 << 20
 	DefaultMaxResponseBody     = 32 << 20
+	DefaultHoldKeepalive       = 15 * time.Second
 	DefaultConnectTimeout      = 5 * time.Second
 	DefaultTimeout             = 120 * time.Second
 	DefaultMaxConns            = 512

@@ -55,6 +55,7 @@ host_header = "api.anthropic.com"
 unknown_paths = "refuse"
 max_body = "1MB"
 max_response_body = "2 MiB"
+hold_keepalive = "0s"
 connect_timeout = "1s"
 timeout = "1m"
 max_conns = 8
@@ -112,7 +113,7 @@ func TestParseGood(t *testing.T) {
 	}
 	want0 := Route{
 		Name: "openai", Prefix: "/v1/", Upstream: r0.Upstream, Guards: []string{"denylist", "pii"},
-		UnknownPaths: "pass", MaxBody: 8 << 20, MaxResponseBody: 32 << 20,
+		UnknownPaths: "pass", MaxBody: 8 << 20, MaxResponseBody: 32 << 20, HoldKeepalive: 15 * time.Second,
 		ConnectTimeout: 5 * time.Second, Timeout: 120 * time.Second, MaxIdleConnDuration: 90 * time.Second,
 		MaxConns: 512, QueueTimeout: time.Second, IdentityHeaders: []string{"authorization", "x-api-key"}, Mode: RouteProxy, Line: 29,
 	}
@@ -665,7 +666,7 @@ func TestDocumentedKeys(t *testing.T) {
 		"token_file", "module_dir", "console", "console_session", "console_token_login", "sink", "max_size", "max_files", "buffer", "key_file", "key_env", "prompts", "prompt_max", "checkpoint", "watch", "debounce",
 		"path", "sha256", "candidate", "candidate_sha256", "candidate_sample", "mode", "on_error", "pool_size", "memory_limit", "cpu_budget", "max_output", "grants", "config", "config_file", "config_text",
 		"name", "prefix", "upstream", "strip_prefix", "host_header", "guards", "unknown_paths", "max_body",
-		"max_response_body", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
+		"max_response_body", "hold_keepalive", "connect_timeout", "timeout", "max_conns", "max_idle_conn_duration", "identity_headers",
 		"tls_cert", "tls_key", "tls_min_version", "client_ca", "client_auth",
 		"operators_file", "session_ttl", "quarantine", "sync_interval", "identity", "reasons", "denials", "window", "period",
 		"url", "secret_file", "max_attempts", "backoff", "max_backoff", "queue", "rules", "webhook",

@@ -973,6 +973,7 @@ func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
 		UnknownPaths:        UnknownPass,
 		MaxBody:             DefaultMaxBody,
 		MaxResponseBody:     DefaultMaxResponseBody,
+		HoldKeepalive:       DefaultHoldKeepalive,
 		ConnectTimeout:      DefaultConnectTimeout,
 		Timeout:             DefaultTimeout,
 		MaxIdleConnDuration: DefaultMaxIdleConnDuration,
@@ -1001,7 +1002,7 @@ func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
 	if r.Mode == RouteAuthRequest {
 		// The answer goes back to nginx, which forwards the request
 		// itself: the upstream keys would silently do nothing.
-		for _, k := range []string{"upstream", "strip_prefix", "host_header", "max_response_body",
+		for _, k := range []string{"upstream", "strip_prefix", "host_header", "max_response_body", "hold_keepalive",
 			"connect_timeout", "timeout", "max_conns", "max_idle_conn_duration"} {
 			if _, ok := t.m[k]; ok {
 				t.get(k)
@@ -1052,6 +1053,10 @@ func (d *decoder) route(t *table, guardNames map[string]bool) *Route {
 	t.enum("unknown_paths", &r.UnknownPaths, UnknownPass, UnknownRefuse)
 	t.size("max_body", &r.MaxBody, 1, math.MaxInt64)
 	t.size("max_response_body", &r.MaxResponseBody, 1, math.MaxInt64)
+	t.duration("hold_keepalive", &r.HoldKeepalive, 0, time.Hour)
+	if r.HoldKeepalive > 0 && r.HoldKeepalive < time.Millisecond {
+		d.errorf(CodeValue, t.at("hold_keepalive"), "%v is too short (want 0, which turns it off, or at least 1ms)", r.HoldKeepalive)
+	}
 	t.duration("connect_timeout", &r.ConnectTimeout, time.Millisecond, math.MaxInt64)
 	t.duration("timeout", &r.Timeout, time.Millisecond, math.MaxInt64)
 	t.integer("max_conns", &r.MaxConns, 1, math.MaxInt32)

@@ -292,6 +292,13 @@ unknown_paths = "pass"
 max_body = "8MiB"
 # Largest non-streamed answer of a known LLM API (read whole; 502 beyond).
 max_response_body = "32MiB"
+# A stream held for a guard that checks whole answers (not chunks) is read
+# whole before the client gets any of it. After this long the client gets
+# the headers and an SSE comment every hold_keepalive, so that it and the
+# proxies between do not time out; a denial then ends the stream with the
+# API's error event instead of an error status. "0s": no headers before
+# the answer is checked.
+hold_keepalive = "15s"
 # Time to connect to the upstream.
 connect_timeout = "5s"
 # How long the upstream may stay silent: before its headers or between two reads.

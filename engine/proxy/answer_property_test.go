@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wardgate/ward/engine/exchange"
 	"github.com/wardgate/ward/engine/mockllm"
@@ -84,7 +85,7 @@ func TestPropertyNoUncheckedAnswer(t *testing.T) {
 		}},
 	}
 	kinds := []string{"whole", "chunks", "usage"}
-	var nRefused, nPassed, nStreams int
+	var nRefused, nPassed, nStreams, nLate int
 	for p := range 8 {
 		n := 1 + rng.IntN(4)
 		guards := make([]answerGuard, n)
@@ -99,7 +100,16 @@ func TestPropertyNoUncheckedAnswer(t *testing.T) {
 			steps[i] = pipeline.Step{Guard: guards[i], Mode: mode}
 			desc[i] = guards[i].kind + "/" + mode.String()
 		}
-		e := start(t, oneRoute, map[string][]pipeline.Step{"llm": steps}, mockllm.Options{ChunkSize: 1 + rng.IntN(5)})
+		// Half of the pipelines hold streams late: their clients get the
+		// headers and comments before the check (hold_keepalive), so a
+		// denial is an error event, not a status.
+		route, opts := oneRoute, mockllm.Options{ChunkSize: 1 + rng.IntN(5)}
+		if rng.IntN(2) == 0 {
+			route = strings.Replace(route, `timeout = "500ms"`, "timeout = \"500ms\"\nhold_keepalive = \"1ms\"", 1)
+			opts.ChunkDelay = time.Millisecond
+			desc = append(desc, "late-hold")
+		}
+		e := start(t, route, map[string][]pipeline.Step{"llm": steps}, opts)
 		for r := range 24 {
 			a := apis[rng.IntN(len(apis))]
 			stream := rng.IntN(2) == 0
@@ -124,6 +134,9 @@ func TestPropertyNoUncheckedAnswer(t *testing.T) {
 			case resp.StatusCode != 200:
 			case strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream"):
 				nStreams++
+				if strings.HasPrefix(string(b), keepaliveComment) {
+					nLate++
+				}
 				text = streamText(t, a.api, b)
 			default:
 				var whole exchange.Response
@@ -153,7 +166,7 @@ func TestPropertyNoUncheckedAnswer(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d answers passed, %d refused or stopped, %d streams", nPassed, nRefused, nStreams)
+	t.Logf("%d answers passed, %d refused or stopped, %d streams (%d held late)", nPassed, nRefused, nStreams, nLate)
 	if nPassed == 0 || nRefused == 0 || nStreams == 0 {
 		t.Fatal("the random cases did not cover passing, refusing and streaming")
 	}

@@ -725,12 +725,17 @@ func (s *Server) deny(ctx *fasthttp.RequestCtx, st *reqState, api abi.API) {
 }
 
 func (s *Server) failErr(ctx *fasthttp.RequestCtx, st *reqState, api abi.API, err error) {
+	status, code, msg := errorAnswer(err)
+	s.fail(ctx, st, api, status, code, msg)
+}
+
+// errorAnswer is the status, code and message failErr answers err with.
+func errorAnswer(err error) (int, string, string) {
 	var e *exchange.Error
 	if errors.As(err, &e) {
-		s.fail(ctx, st, api, e.Status, e.Code, e.Message)
-		return
+		return e.Status, e.Code, e.Message
 	}
-	s.fail(ctx, st, api, fasthttp.StatusBadRequest, "invalid_request", "request could not be processed")
+	return fasthttp.StatusBadRequest, "invalid_request", "request could not be processed"
 }
 
 // upstreamError maps a client error to the status the caller sees: 504

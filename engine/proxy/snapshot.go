@@ -306,7 +306,7 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 			return nil, err
 		}
 		for _, g := range r.pipeline.WholeAnswerOnly() {
-			log.Warn("the guard checks whole answers only: streamed answers on the route are held until the upstream has sent the whole answer and the guard has checked it, so no event reaches the client before; give the guard the response_chunk phase (sdk/ABI.md, Streams) to stream them",
+			log.Warn("the guard checks whole answers only: streamed answers on the route are held until the upstream has sent the whole answer and the guard has checked it, so no event reaches the client before (after hold_keepalive only the headers and keep-alive comments); give the guard the response_chunk phase (sdk/ABI.md, Streams) to stream them",
 				"route", rc.Name, "guard", g)
 		}
 		if l := prev.limiter(rc); l != nil {

@@ -369,13 +369,28 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 		s.fail(ctx, st, api, fasthttp.StatusBadGateway, "upstream_bad_stream", "the upstream compressed the event stream, which the gateway's guards cannot read")
 		return
 	}
-	if rt.pipeline.HoldsStreams(st.out.Done) && !s.holdStream(ctx, st, rt, api, x, up) {
-		fasthttp.ReleaseResponse(up)
-		return
+	done := s.streamDone(st, snap, rt, x)
+	if rt.pipeline.HoldsStreams(st.out.Done) {
+		switch s.holdStream(ctx, st, rt, api, x, up, done) {
+		case holdFailed:
+			fasthttp.ReleaseResponse(up)
+			return
+		case holdLate:
+			return // the held stream is the body (lateHold)
+		}
 	}
 	resp.Header.Del("Content-Length")
 	st.streaming = true
-	g := newGuardedStream(ctx, rt.pipeline, x, api, up, func(g *guardedStream) {
+	g := newGuardedStream(ctx, rt.pipeline, x, api, up, done)
+	g.o.Done = st.out.Done // guards done after the request phase skip the chunks
+	resp.SetBodyStream(g, -1)
+}
+
+// streamDone returns what runs when the guarded stream of st ends: the
+// request's record and the release of its state, its slot and the
+// snapshot.
+func (s *Server) streamDone(st *reqState, snap *Snapshot, rt *route, x *abi.Exchange) func(*guardedStream) {
+	return func(g *guardedStream) {
 		for i := range g.records {
 			if r := &g.records[i]; r.Err != nil {
 				s.log.Warn("guard fault", "route", rt.name, "guard", r.Guard, "version", r.Version,
@@ -406,32 +421,96 @@ func (s *Server) streamGuarded(ctx *fasthttp.RequestCtx, st *reqState, snap *Sna
 		st.releaseSlot()
 		s.state.Put(st)
 		snap.active.Add(-1)
-	})
-	g.o.Done = st.out.Done // guards done after the request phase skip the chunks
-	resp.SetBodyStream(g, -1)
+	}
 }
+
+// What holdStream did with a held stream.
+type holdResult int
+
+const (
+	holdReady  holdResult = iota // up's body is the checked events: stream them
+	holdFailed                   // the error was answered; release up
+	holdLate                     // the client has the headers; lateHold is the body and owns up
+)
 
 // holdStream holds a streamed answer for the route's guards that check
 // whole answers but not chunks (pipeline.HoldsStreams): it reads the whole
 // event stream (within max_response_body), puts the text of each channel
 // together and runs those guards on it (pipeline.RunWhole) before any of
 // it is sent. On a denial or a fault it answers the error, as for a whole
-// answer, and reports false. Otherwise up's body becomes the held events,
-// a rewritten channel's text in its first text event and its later deltas
+// answer (holdFailed). Otherwise up's body becomes the held events, a
+// rewritten channel's text in its first text event and its later deltas
 // emptied (rewriteHeld), which the chunk guards then check as they would
-// the upstream's.
-func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API, x *abi.Exchange, up *fasthttp.Response) bool {
-	held, err := readHeld(up, rt.cfg.MaxResponseBody)
-	if err != nil {
-		s.answerFailed(ctx, st, rt, api, err)
-		return false
+// the upstream's (holdReady).
+//
+// When the whole stream has not come within the route's hold_keepalive,
+// the client gets the headers then and there and the rest is lateHold's
+// (holdLate): SSE comments while the stream is read, then the checked
+// events, or the API's error event in their place.
+func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, api abi.API, x *abi.Exchange, up *fasthttp.Response, done func(*guardedStream)) holdResult {
+	var f *heldFailure
+	if wait := rt.cfg.HoldKeepalive; wait > 0 && up.BodyStream() != nil {
+		h := &lateHold{s: s, ctx: ctx, st: st, rt: rt, api: api, x: x, up: up, done: done,
+			body: up.BodyStream(), res: make(chan heldRead, 1)}
+		go h.read(rt.cfg.MaxResponseBody)
+		t := time.NewTimer(wait)
+		select {
+		case r := <-h.res:
+			t.Stop()
+			up.CloseBodyStream()
+			f = s.checkHeld(ctx, st, rt, api, x, up, r.held, r.err)
+		case <-t.C:
+			resp := &ctx.Response
+			resp.Header.Del("Content-Length")
+			st.streaming = true
+			h.tick = time.NewTicker(wait)
+			h.out = append(h.out[:0], keepaliveComment...)
+			resp.SetBodyStream(h, -1)
+			return holdLate
+		}
+	} else {
+		held, err := readHeld(up, rt.cfg.MaxResponseBody)
+		f = s.checkHeld(ctx, st, rt, api, x, up, held, err)
+	}
+	switch {
+	case f == nil:
+		return holdReady
+	case f.deny:
+		s.deny(ctx, st, api)
+	default:
+		s.fail(ctx, st, api, f.status, f.code, f.msg)
+	}
+	return holdFailed
+}
+
+// keepaliveComment is what a late hold sends the client while it waits:
+// an SSE comment, which clients skip.
+const keepaliveComment = ": ward is checking the answer\n\n"
+
+// heldFailure is why a held stream is not sent: a denial (the pipeline's
+// outcome in st.out) or an error to answer.
+type heldFailure struct {
+	deny      bool
+	status    int
+	code, msg string
+}
+
+// checkHeld runs the whole-answer guards on held, the stream read whole
+// (readErr: what stopped the reading), as holdStream says. It returns nil
+// when up's body is now the events to stream, else why not (logged).
+func (s *Server) checkHeld(ctx context.Context, st *reqState, rt *route, api abi.API, x *abi.Exchange, up *fasthttp.Response, held []byte, readErr error) *heldFailure {
+	if readErr != nil {
+		status, code, msg := upstreamError(readErr)
+		s.log.Warn("upstream answer failed", "route", rt.name, "upstream", rt.cfg.Upstream.String(),
+			"request_id", x.RequestID, "code", code, "err", readErr)
+		return &heldFailure{status: status, code: code, msg: msg}
 	}
 	var (
 		texts              []strings.Builder
 		chans              []uint32
 		prompt, completion uint32 // the stream's usage so far
 	)
-	_, err = eachEvent(held, api, func(ev *exchange.Events, _ heldEvent) error {
+	_, err := eachEvent(held, api, func(ev *exchange.Events, _ heldEvent) error {
 		prompt, completion = ev.PromptTokens, ev.CompletionTokens
 		for i, pt := range ev.Parts {
 			if pt.Whole {
@@ -449,8 +528,8 @@ func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, a
 	})
 	if err != nil {
 		s.log.Warn("unreadable upstream event", "route", rt.name, "request_id", x.RequestID, "err", err)
-		s.failErr(ctx, st, api, err)
-		return false
+		status, code, msg := errorAnswer(err)
+		return &heldFailure{status: status, code: code, msg: msg}
 	}
 	msgs := make([]abi.Message, 0, len(chans))
 	msgChan := make([]uint32, 0, len(chans))
@@ -467,8 +546,7 @@ func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, a
 	s.keepRecords(st)
 	s.logFaults(st, rt)
 	if st.out.Denied {
-		s.deny(ctx, st, api)
-		return false
+		return &heldFailure{deny: true, status: st.out.Status, code: st.out.Code, msg: st.out.Message}
 	}
 	if st.out.Rewritten {
 		texts := map[uint32]string{}
@@ -479,13 +557,127 @@ func (s *Server) holdStream(ctx *fasthttp.RequestCtx, st *reqState, rt *route, a
 		}
 		if held, err = rewriteHeld(held, api, texts); err != nil {
 			s.log.Warn("held stream not rewritten", "route", rt.name, "request_id", x.RequestID, "err", err)
-			s.fail(ctx, st, api, fasthttp.StatusBadGateway, "upstream_bad_stream", "a held stream could not be rewritten")
-			return false
+			return &heldFailure{status: fasthttp.StatusBadGateway, code: "upstream_bad_stream", msg: "a held stream could not be rewritten"}
 		}
 	}
 	x.Response = abi.Response{} // the chunk guards see the stream as it comes
 	up.SetBodyStream(bytes.NewReader(held), len(held))
-	return true
+	return nil
+}
+
+// lateHold is the body of a held stream whose client got the headers
+// before the stream was whole (holdStream, holdLate). While a goroutine
+// reads the upstream's stream (read), Read gives the client an SSE comment
+// every hold_keepalive. Once the stream is read it is checked (checkHeld)
+// and the rest is a guardedStream's: the checked events through the chunk
+// guards, or, on a denial or a failure, the API's error event (the status
+// was sent already).
+//
+// Close before then (the client went away) interrupts the upstream read
+// (fasthttp's body stream lets Close run while a Read blocks), waits for
+// the goroutine and ends the request as a stream the client left.
+type lateHold struct {
+	s    *Server
+	ctx  *fasthttp.RequestCtx
+	st   *reqState
+	rt   *route
+	api  abi.API
+	x    *abi.Exchange
+	up   *fasthttp.Response
+	done func(*guardedStream)
+
+	body io.Reader     // up's body stream, read by read alone until it sends on res
+	res  chan heldRead // the read's result, sent once
+	tick *time.Ticker
+
+	out       []byte
+	off       int
+	g         *guardedStream // once the stream was checked
+	closeOnce sync.Once
+}
+
+// heldRead is what lateHold.read got: the whole stream, or what stopped it.
+type heldRead struct {
+	held []byte
+	err  error
+}
+
+// read reads the upstream's stream to its end, at most limit bytes, and
+// sends the result on h.res. It touches nothing but h.body.
+func (h *lateHold) read(limit int64) {
+	r := h.body
+	if limit > 0 {
+		r = io.LimitReader(r, limit+1)
+	}
+	var b bytes.Buffer
+	_, err := b.ReadFrom(r)
+	if err == nil && limit > 0 && int64(b.Len()) > limit {
+		err = fasthttp.ErrBodyTooLarge
+	}
+	h.res <- heldRead{b.Bytes(), err}
+}
+
+// Read gives the client comments until the stream is checked, then the
+// guarded stream.
+func (h *lateHold) Read(b []byte) (int, error) {
+	for h.g == nil && h.off == len(h.out) {
+		select {
+		case r := <-h.res:
+			h.check(r)
+		case <-h.tick.C:
+			h.out, h.off = append(h.out[:0], keepaliveComment...), 0
+		}
+	}
+	if h.g != nil && h.off == len(h.out) {
+		return h.g.Read(b)
+	}
+	n := copy(b, h.out[h.off:])
+	h.off += n
+	return n, nil
+}
+
+// check runs the whole-answer guards on the stream read and sets h.g up to
+// send the events or the error.
+func (h *lateHold) check(r heldRead) {
+	h.tick.Stop()
+	h.up.CloseBodyStream() // the connection is kept only when the body was read to its end
+	f := h.s.checkHeld(h.ctx, h.st, h.rt, h.api, h.x, h.up, r.held, r.err)
+	if f != nil {
+		h.up.SetBodyStream(bytes.NewReader(nil), 0)
+	}
+	h.g = newGuardedStream(h.ctx, h.rt.pipeline, h.x, h.api, h.up, h.done)
+	h.g.o.Done = h.st.out.Done
+	if f != nil {
+		h.g.stop(f.status, f.code, f.msg)
+	}
+}
+
+// Close implements fasthttp's body stream closing.
+func (h *lateHold) Close() error { return h.CloseWithError(nil) }
+
+// CloseWithError ends the held stream: the guarded stream's close once
+// the stream was checked; before, the upstream read is interrupted and
+// waited for, and the request ends as one the client left.
+func (h *lateHold) CloseWithError(err error) error {
+	h.closeOnce.Do(func() {
+		if h.g == nil {
+			h.tick.Stop()
+			if rc, ok := h.body.(fasthttp.ReadCloserWithError); ok {
+				rc.CloseWithError(errClientGone)
+			} else {
+				h.up.CloseBodyStream()
+			}
+			<-h.res
+			h.up.CloseBodyStream()
+			h.up.SetBodyStream(bytes.NewReader(nil), 0)
+			h.g = newGuardedStream(h.ctx, h.rt.pipeline, h.x, h.api, h.up, h.done)
+			if err == nil {
+				err = errClientGone
+			}
+		}
+		h.g.CloseWithError(err)
+	})
+	return nil
 }
 
 // heldEvent is one whole event of a held stream: its bytes, its data and

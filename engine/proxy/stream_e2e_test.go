@@ -475,3 +475,191 @@ func TestStreamUsageWithoutChunkGuards(t *testing.T) {
 		t.Fatalf("the response phase saw %+v, want the usage and no text", r)
 	}
 }
+
+// TestStreamHeldKeepalive: a held stream that takes longer than the route's
+// hold_keepalive gets its headers then, SSE comments while it is read,
+// and then what a held stream gets (the events as the upstream sent them,
+// or rewritten), or the API's error event in place of the events when the
+// whole-answer guard denies it; the request is recorded as stopped by that
+// code. A stream that comes whole within hold_keepalive is answered as
+// before (a denial is an error status). For OpenAI chat, Anthropic and the
+// Responses API.
+func TestStreamHeldKeepalive(t *testing.T) {
+	obs := streamRecords{c: make(chan Record, 16)}
+	g := wholeGuard{seen: make(chan abi.Response, 16)}
+	// ~15 events 25 ms apart: ~350 ms of stream against 40 ms.
+	route := strings.Replace(oneRoute, "timeout = \"500ms\"", "timeout = \"5s\"\nhold_keepalive = \"40ms\"", 1)
+	e := startWith(t, route, map[string][]pipeline.Step{"llm": {{Guard: g}}}, mockllm.Options{ChunkSize: 3, ChunkDelay: 25 * time.Millisecond},
+		func(s *Server) { s.SetObserver(obs, false) })
+	record := func(name string) Record {
+		t.Helper()
+		select {
+		case r := <-obs.c:
+			return r
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no record", name)
+			return Record{}
+		}
+	}
+	for _, c := range []struct {
+		api        abi.API
+		path, body string
+		stop       string // what the error event says
+	}{
+		{abi.APIOpenAIChat, "/v1/chat/completions", `{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"PROMPT"}]}`, `"code":"whole.forbidden"`},
+		{abi.APIAnthropicMessages, "/v1/messages", `{"model":"m","stream":true,"max_tokens":100,"messages":[{"role":"user","content":"PROMPT"}]}`, "event: error"},
+		{abi.APIOpenAIResponses, "/v1/responses", `{"model":"m","stream":true,"input":"PROMPT"}`, `"code":"whole.forbidden"`},
+	} {
+		name, api := c.path, c.api
+		comments := func(b []byte) int { return strings.Count(string(b), keepaliveComment) }
+		// Allowed: comments first, then the stream whole.
+		resp, b := post(t, e.base+c.path, strings.Replace(c.body, "PROMPT", "tell me a story", 1), nil)
+		if got := streamText(t, api, b); resp.StatusCode != 200 || got != "Mock answer to: tell me a story" {
+			t.Fatalf("%s: allowed: %d, text %q in %s", name, resp.StatusCode, got, b)
+		}
+		if n := comments(b); n < 2 || !strings.HasPrefix(string(b), keepaliveComment) {
+			t.Fatalf("%s: allowed: %d comments, want them first: %q", name, n, b)
+		}
+		if i, j := strings.LastIndex(string(b), keepaliveComment), strings.Index(string(b), "data: "); i > j {
+			t.Fatalf("%s: a comment after the events: %q", name, b)
+		}
+		seen(t, g.seen, name)
+		if r := record(name); r.StreamEnd != "completed" || r.Status != 200 {
+			t.Fatalf("%s: allowed: record %q %q %d", name, r.StreamEnd, r.Code, r.Status)
+		}
+		// Denied: 200 (the headers left), comments, the error event, no text.
+		resp, b = post(t, e.base+c.path, strings.Replace(c.body, "PROMPT", "say something forbidden", 1), nil)
+		if resp.StatusCode != 200 || comments(b) < 2 || !strings.Contains(string(b), c.stop) || strings.Contains(string(b), "Mock answer") {
+			t.Fatalf("%s: denied: %d %q", name, resp.StatusCode, b)
+		}
+		if got := streamText(t, api, b); got != "" {
+			t.Fatalf("%s: denied: text %q reached the client", name, got)
+		}
+		seen(t, g.seen, name)
+		if r := record(name); r.StreamEnd != "stopped" || r.Code != "whole.forbidden" {
+			t.Fatalf("%s: denied: record %q %q", name, r.StreamEnd, r.Code)
+		}
+		// Rewritten: the new text in the events.
+		resp, b = post(t, e.base+c.path, strings.Replace(c.body, "PROMPT", "rewrite-me please", 1), nil)
+		if got := streamText(t, api, b); resp.StatusCode != 200 || got != "[redacted]" || strings.Contains(string(b), "me please") || comments(b) < 2 {
+			t.Fatalf("%s: rewritten: %d, text %q in %q", name, resp.StatusCode, got, b)
+		}
+		seen(t, g.seen, name)
+		record(name)
+	}
+	// A stream that comes whole in time: no comment, a denial's status.
+	fast := startWith(t, strings.Replace(oneRoute, "timeout = \"500ms\"", "timeout = \"5s\"\nhold_keepalive = \"5s\"", 1),
+		map[string][]pipeline.Step{"llm": {{Guard: g}}}, mockllm.Options{ChunkSize: 3}, nil)
+	resp, b := post(t, fast.base+"/v1/chat/completions", `{"model":"m","stream":true,"messages":[{"role":"user","content":"say something forbidden"}]}`, nil)
+	if resp.StatusCode != 451 || strings.Contains(string(b), keepaliveComment) {
+		t.Fatalf("in time, denied: %d %q", resp.StatusCode, b)
+	}
+	seen(t, g.seen, "in time")
+}
+
+// TestStreamHeldKeepaliveFaults: after a late hold sent the headers, an
+// upstream that breaks off, sends more than max_response_body or falls
+// silent ends the stream with the API's error event (the status the
+// client would have got otherwise, in the event), and a client that
+// leaves while the stream is held closes the upstream connection and is
+// recorded as gone.
+func TestStreamHeldKeepaliveFaults(t *testing.T) {
+	obs := streamRecords{c: make(chan Record, 16)}
+	g := wholeGuard{seen: make(chan abi.Response, 16)}
+	route := strings.Replace(oneRoute, "timeout = \"500ms\"", "timeout = \"300ms\"\nhold_keepalive = \"30ms\"\nmax_response_body = \"4KiB\"", 1)
+	e := startWith(t, route, map[string][]pipeline.Step{"llm": {{Guard: g}}}, mockllm.Options{ChunkSize: 3, ChunkDelay: 20 * time.Millisecond},
+		func(s *Server) { s.SetObserver(obs, false) })
+	const body = `{"model":"m","stream":true,"messages":[{"role":"user","content":"PROMPT"}]}`
+	for _, c := range []struct {
+		name, prompt string
+		hdrs         map[string]string
+		want         string
+	}{
+		{"cut", "a long enough prompt to cut", map[string]string{mockllm.HeaderFault: mockllm.FaultStreamCut}, `"code":"upstream_unreachable"`},
+		{"too large", strings.Repeat("many words ", 60), nil, `"code":"upstream_too_large"`},
+	} {
+		resp, b := post(t, e.base+"/v1/chat/completions", strings.Replace(body, "PROMPT", c.prompt, 1), c.hdrs)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), keepaliveComment) || !strings.Contains(string(b), c.want) || !strings.HasSuffix(string(b), "data: [DONE]\n\n") {
+			t.Fatalf("%s: %d %q", c.name, resp.StatusCode, b)
+		}
+		if strings.Contains(string(b), "Mock answer") {
+			t.Fatalf("%s: unchecked text reached the client: %q", c.name, b)
+		}
+		select {
+		case r := <-obs.c:
+			if r.StreamEnd != "stopped" || !strings.Contains(c.want, r.Code) {
+				t.Fatalf("%s: record %q %q", c.name, r.StreamEnd, r.Code)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no record", c.name)
+		}
+	}
+
+	// A silent upstream (after its headers and one event) and a client
+	// that leaves: a raw upstream that notes when its connection closes.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	closed := make(chan struct{}, 4)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				r := bufio.NewReader(c)
+				req, err := http.ReadRequest(r)
+				if err != nil {
+					return
+				}
+				io.Copy(io.Discard, req.Body)
+				ev := `data: {"choices":[{"index":0,"delta":{"content":"so far"},"finish_reason":null}]}` + "\n\n"
+				fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", len(ev), ev)
+				io.Copy(io.Discard, r) // until Ward closes the connection
+				closed <- struct{}{}
+			}()
+		}
+	}()
+	raw := startWith(t, strings.Replace(strings.ReplaceAll(route, "{{UP}}", "http://"+ln.Addr().String()), "max_response_body = \"4KiB\"", "", 1),
+		map[string][]pipeline.Step{"llm": {{Guard: g}}}, mockllm.Options{}, func(s *Server) { s.SetObserver(obs, false) })
+	const silent = `{"model":"m","stream":true,"messages":[{"role":"user","content":"and then nothing"}]}`
+	resp, b := post(t, raw.base+"/v1/chat/completions", silent, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), keepaliveComment) || !strings.Contains(string(b), `"code":"upstream_timeout"`) || strings.Contains(string(b), "so far") {
+		t.Fatalf("silent upstream: %d %q", resp.StatusCode, b)
+	}
+	<-closed
+	if r := <-obs.c; r.StreamEnd != "stopped" || r.Code != "upstream_timeout" {
+		t.Fatalf("silent upstream: record %q %q", r.StreamEnd, r.Code)
+	}
+	// The client leaves after the first comment: the held read stops, the
+	// upstream connection closes (before the upstream's 300 ms timeout
+	// could have closed it), the record says the client left.
+	req, _ := http.NewRequest("POST", raw.base+"/v1/chat/completions", strings.NewReader(silent))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(res.Body).ReadString('\n')
+	if err != nil || line+"\n" != keepaliveComment {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	res.Body.Close()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the upstream connection stayed open after the client left")
+	}
+	select {
+	case r := <-obs.c:
+		if r.StreamEnd != "client_gone" {
+			t.Fatalf("client gone: record %q %q", r.StreamEnd, r.Code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("client gone: no record")
+	}
+}
