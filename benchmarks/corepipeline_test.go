@@ -33,17 +33,23 @@ var coreGuards = []struct{ name, config string }{
 	{"pii", `{"tokenize_key":"ward-loadbench-tokenize-key-never-use-in-production","actions":{"EMAIL":"tokenize","CREDIT_CARD":"tokenize"}}`},
 }
 
+// The guards come from the built-in module (plugins/builtin), as the
+// binary loads them.
 func corePipeline(tb testing.TB, h *wasmhost.Host) *pipeline.Pipeline {
-	return corePipelineOf(tb, h, func(name string) []byte { return built[name] })
+	return corePipelineOf(tb, h, func(string) []byte { return built["builtin"] }, true)
 }
 
-// corePipelineOf is corePipeline with the guards' modules from wasm.
-func corePipelineOf(tb testing.TB, h *wasmhost.Host, wasm func(name string) []byte) *pipeline.Pipeline {
+// corePipelineOf is corePipeline with the guards' modules from wasm;
+// selects says a module holds several guards (wasmhost.Spec.Select).
+func corePipelineOf(tb testing.TB, h *wasmhost.Host, wasm func(name string) []byte, selects bool) *pipeline.Pipeline {
 	tb.Helper()
 	var steps []pipeline.Step
 	for _, cg := range coreGuards {
-		g, err := h.Load(context.Background(), wasmhost.Spec{Name: cg.name, Wasm: wasm(cg.name), ConfigJSON: []byte(cg.config),
-			PoolSize: 1, Walltime: cg.name == "auth"})
+		spec := wasmhost.Spec{Name: cg.name, Wasm: wasm(cg.name), ConfigJSON: []byte(cg.config), PoolSize: 1, Walltime: cg.name == "auth"}
+		if selects {
+			spec.Select = cg.name
+		}
+		g, err := h.Load(context.Background(), spec)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -145,9 +151,11 @@ func BenchmarkCorePipeline(b *testing.B) {
 
 // BenchmarkCorePipelineAB is BenchmarkCorePipeline for several builds of
 // the four guards in one process, in turn: WARD_BENCH_AB="old=DIR,new=DIR"
-// names directories that hold auth.wasm, injection.wasm, output.wasm and
-// pii.wasm (cmd/ward/guards after `go tool task plugins` in another
-// checkout); the host and the pipeline are this tree's. It runs
+// names directories that hold builtin.wasm (the built-in module:
+// cmd/ward/guards after `go tool task plugins` in another checkout) or
+// else auth.wasm, injection.wasm, output.wasm and pii.wasm (modules of
+// their own: bin/guards there, or cmd/ward/guards before the built-in
+// module); the host and the pipeline are this tree's. It runs
 // WARD_BENCH_AB_ROUNDS (default 6) rounds of one sub-benchmark per build,
 // guards=NAME, so that a busy machine's drift weighs on every build alike
 // (-count would run each build's repeats back to back). Go names the
@@ -180,13 +188,21 @@ func BenchmarkCorePipelineAB(b *testing.B) {
 		if !ok || name == "" {
 			b.Fatalf("WARD_BENCH_AB: %q is not NAME=DIR", item)
 		}
+		// DIR/builtin.wasm (all guards in one module) if there is one.
+		bundle, err := os.ReadFile(filepath.Join(dir, "builtin.wasm"))
+		if err != nil && !os.IsNotExist(err) {
+			b.Fatal(err)
+		}
 		builds = append(builds, build{name, corePipelineOf(b, h, func(guard string) []byte {
+			if bundle != nil {
+				return bundle
+			}
 			w, err := os.ReadFile(filepath.Join(dir, guard+".wasm"))
 			if err != nil {
 				b.Fatal(err)
 			}
 			return w
-		})})
+		}, bundle != nil)})
 	}
 	ctx := context.Background()
 	var x abi.Exchange

@@ -21,15 +21,16 @@ import (
 var guests = map[string]string{
 	"trivial":     "./benchmarks/guards/trivial",
 	"trivialcopy": "./benchmarks/guards/trivialcopy",
-	"denylist":    "./plugins/denylist",
+	"denylist":    "./plugins/denylist/module",
 	"extism":      "./sdk/examples/extism-go",
-	"auth":        "./plugins/auth",
-	"rbac":        "./plugins/rbac",
-	"ratelimit":   "./plugins/ratelimit",
-	"pii":         "./plugins/pii",
-	"secrets":     "./plugins/secrets",
-	"output":      "./plugins/output",
-	"injection":   "./plugins/injection",
+	"auth":        "./plugins/auth/module",
+	"rbac":        "./plugins/rbac/module",
+	"ratelimit":   "./plugins/ratelimit/module",
+	"pii":         "./plugins/pii/module",
+	"secrets":     "./plugins/secrets/module",
+	"output":      "./plugins/output/module",
+	"injection":   "./plugins/injection/module",
+	"builtin":     "./plugins/builtin", // all of the above in one module, as the binary embeds them
 }
 
 var built = map[string][]byte{}

@@ -23,7 +23,11 @@ import (
 // median per call, named GUARD-PHASE-ns, and the sum per request
 // (request-ns).
 //
-// "core" is the pipeline's own calls. "core+floors" adds, to every
+// "core" is the pipeline's own calls, the guards loaded from the built-in
+// module as the binary loads them (one module: the guards share its
+// compiled code); "core-standalone" the same with each guard a module of
+// its own (plugins/NAME/module), as the binary loaded them before.
+// "core+floors" adds, to every
 // request phase after pii, guards that do (next to) nothing, as the
 // neighbours of the four: the host's path alone (a WAT module that allows
 // at once), a Go guard that decodes and allows, and the SDKs' keyword
@@ -33,15 +37,14 @@ import (
 // toolchains of sdk/conformance (clang + wasi-libc, Debian's rustc) and
 // skips without them.
 func BenchmarkCoreNeighbours(b *testing.B) {
-	for _, floors := range []bool{false, true} {
-		name := "core"
-		if floors {
-			name = "core+floors"
-		}
-		b.Run(name, func(b *testing.B) {
+	for _, c := range []struct {
+		name               string
+		floors, standalone bool
+	}{{"core", false, false}, {"core-standalone", false, true}, {"core+floors", true, false}} {
+		b.Run(c.name, func(b *testing.B) {
 			h := newHost(b, wasmhost.Options{})
-			calls := coreCalls(b, h)
-			if floors {
+			calls := coreCalls(b, h, c.standalone)
+			if c.floors {
 				calls = append(calls[:4:4], append(floorCalls(b, h), calls[4:]...)...)
 			}
 			runNeighbours(b, calls)
@@ -61,14 +64,18 @@ type neighbourCall struct {
 }
 
 // coreCalls loads the four core guards (coreGuards, as corePipelineOf
-// does) and returns their calls in a request's order: four request
-// phases, then the response phases (output's; pii's only when it did not
-// say done).
-func coreCalls(tb testing.TB, h *wasmhost.Host) []*neighbourCall {
+// does; from the built-in module unless standalone) and returns their
+// calls in a request's order: four request phases, then the response
+// phases (output's; pii's only when it did not say done).
+func coreCalls(tb testing.TB, h *wasmhost.Host, standalone bool) []*neighbourCall {
 	var req, resp []*neighbourCall
 	for _, cg := range coreGuards {
-		g, err := h.Load(context.Background(), wasmhost.Spec{Name: cg.name, Wasm: built[cg.name], ConfigJSON: []byte(cg.config),
-			PoolSize: 1, Walltime: cg.name == "auth"})
+		spec := wasmhost.Spec{Name: cg.name, Wasm: built["builtin"], Select: cg.name, ConfigJSON: []byte(cg.config),
+			PoolSize: 1, Walltime: cg.name == "auth"}
+		if standalone {
+			spec.Wasm, spec.Select = built[cg.name], ""
+		}
+		g, err := h.Load(context.Background(), spec)
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -84,7 +84,7 @@ type options struct {
 func defaults() options {
 	return options{
 		ward:        "./bin/ward",
-		guard:       "cmd/ward/guards/denylist.wasm",
+		guard:       "bin/guards/denylist.wasm",
 		loop:        "engine/control/reload/testdata/fixtures/swap_loop.wasm",
 		duration:    5 * time.Minute,
 		warmup:      60 * time.Second,

@@ -24,7 +24,7 @@ func TestSoakShort(t *testing.T) {
 		t.Skip("set WARD_SOAK=1 (go tool task soak:short)")
 	}
 	root := filepath.Join("..", "..")
-	if _, err := os.Stat(filepath.Join(root, "cmd", "ward", "guards", "denylist.wasm")); err != nil {
+	if _, err := os.Stat(filepath.Join(root, "bin", "guards", "denylist.wasm")); err != nil {
 		t.Skip("guards not built (go tool task plugins)")
 	}
 	ward := filepath.Join(t.TempDir(), "ward")

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"reflect"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -28,18 +30,31 @@ type builtins struct {
 	fsys embed.FS
 
 	mu   sync.Mutex
-	read map[string][]byte // in-place views handed out, by name
+	read map[string][]byte // in-place views handed out, by embedded path
 }
 
 var builtin = &builtins{fsys: builtinGuards}
 
-// module returns the embedded guards/NAME.wasm. The slice aliases the
-// binary's read-only data (writing to it faults), as proxy.Resolver allows:
-// its bytes are never modified. When the in-place view cannot be had (see
-// inPlace) it returns a copy, which is then never released.
+// builtinNames are the guards of the built-in module (plugins/builtin),
+// what `builtin:NAME` may name. TestBuiltinNames checks them against the
+// module.
+var builtinNames = []string{"auth", "denylist", "injection", "output", "pii", "ratelimit", "rbac", "secrets"}
+
+// builtinPath is the built-in module in the embedded files: every built-in
+// guard is loaded from it (wasmhost.Spec.Select names which), so their code
+// is compiled once and shared.
+const builtinPath = "guards/builtin.wasm"
+
+// module returns the embedded module that holds the built-in guard name.
+// The slice aliases the binary's read-only data (writing to it faults), as
+// proxy.Resolver allows: its bytes are never modified. When the in-place
+// view cannot be had (see inPlace) it returns a copy, which is then never
+// released.
 func (b *builtins) module(name string) ([]byte, error) {
-	path := "guards/" + name + ".wasm"
-	f, err := b.fsys.Open(path)
+	if !slices.Contains(builtinNames, name) {
+		return nil, fmt.Errorf("no built-in guard %q (the built-in guards are %s)", name, strings.Join(builtinNames, ", "))
+	}
+	f, err := b.fsys.Open(builtinPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("built-in guard %q is not embedded in this binary (build it with `go tool task build`)", name)
 	}
@@ -53,13 +68,13 @@ func (b *builtins) module(name string) ([]byte, error) {
 	}
 	data, ok := inPlace(fi)
 	if !ok {
-		return fs.ReadFile(b.fsys, path)
+		return fs.ReadFile(b.fsys, builtinPath)
 	}
 	b.mu.Lock()
 	if b.read == nil {
 		b.read = map[string][]byte{}
 	}
-	b.read[name] = data
+	b.read[builtinPath] = data
 	b.mu.Unlock()
 	return data, nil
 }

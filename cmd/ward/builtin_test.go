@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"io/fs"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/wardgate/ward/engine/wasmhost"
 )
 
 // TestBuiltinInPlace: a built-in module is the embedded bytes themselves,
@@ -27,7 +31,7 @@ func TestBuiltinInPlace(t *testing.T) {
 	if &a1[0] != &a2[0] {
 		t.Fatal("built-in module copied: two reads returned different memory")
 	}
-	want, err := fs.ReadFile(builtinGuards, "guards/denylist.wasm")
+	want, err := fs.ReadFile(builtinGuards, builtinPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +41,13 @@ func TestBuiltinInPlace(t *testing.T) {
 	if len(b.read) != 1 {
 		t.Fatalf("%d modules recorded for release, want 1", len(b.read))
 	}
-	if _, err := b.module("no-such-guard"); err == nil || !strings.Contains(err.Error(), "not embedded") {
+	if a3, err := b.module("pii"); err != nil || &a3[0] != &a1[0] {
+		t.Fatalf("pii: %v: not the same module as denylist", err)
+	}
+	if len(b.read) != 1 {
+		t.Fatalf("%d modules recorded for release, want 1", len(b.read))
+	}
+	if _, err := b.module("no-such-guard"); err == nil || !strings.Contains(err.Error(), "no built-in guard") {
 		t.Fatalf("missing guard: %v", err)
 	}
 }
@@ -89,5 +99,45 @@ func TestInPlaceFallback(t *testing.T) {
 	}
 	if _, ok := inPlace(osfi); ok {
 		t.Fatal("read an os file info in place")
+	}
+}
+
+// TestBuiltinNames: every name of builtinNames loads from the built-in
+// module as the guard of that name, and the module holds no guard the list
+// lacks (its error for an unknown name lists them all).
+func TestBuiltinNames(t *testing.T) {
+	requireBuiltins(t)
+	wasm, err := fs.ReadFile(builtinGuards, builtinPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var guestOut syncBuffer // the guests' stderr, as the host logs it
+	h, err := wasmhost.New(ctx, wasmhost.Options{Logger: slog.New(slog.NewTextHandler(&guestOut, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close(ctx)
+	for _, name := range builtinNames {
+		// An empty config: the guards that need one refuse it, which
+		// shows which guard the instance is as well.
+		g, err := h.Load(ctx, wasmhost.Spec{Wasm: wasm, Select: name, PoolSize: 1, Walltime: true})
+		if err != nil {
+			if !strings.Contains(err.Error(), "guard "+name+"@") || !strings.Contains(err.Error(), "guard_config") {
+				t.Fatalf("%s: %v", name, err)
+			}
+			continue
+		}
+		if g.Name() != name {
+			t.Errorf("builtin:%s loaded guard %q", name, g.Name())
+		}
+		g.Close(ctx)
+	}
+	_, err = h.Load(ctx, wasmhost.Spec{Wasm: wasm, Select: "no-such-guard", PoolSize: 1})
+	if err == nil || !strings.Contains(err.Error(), "ward_describe") {
+		t.Fatalf("unknown guard: %v", err)
+	}
+	if want := "the module holds the guards " + strings.Join(builtinNames, ", ") + ";"; !strings.Contains(guestOut.String(), want) {
+		t.Fatalf("unknown guard: the guest did not say %q:\n%s", want, guestOut.String())
 	}
 }

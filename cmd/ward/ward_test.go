@@ -22,7 +22,7 @@ import (
 // (CI=true) their absence is a failure.
 func requireBuiltins(t *testing.T) {
 	t.Helper()
-	if _, err := fs.Stat(builtinGuards, "guards/denylist.wasm"); err != nil {
+	if _, err := fs.Stat(builtinGuards, builtinPath); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("built-in guards are not embedded: run `go tool task plugins` before the tests")
 		}

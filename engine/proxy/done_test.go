@@ -189,7 +189,7 @@ func TestPIIDoneEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { host.Close(ctx) })
-	pii, err := host.Load(ctx, wasmhost.Spec{Name: "pii", Wasm: guesttest.Build(t, "../../plugins/pii"), PoolSize: 1,
+	pii, err := host.Load(ctx, wasmhost.Spec{Name: "pii", Wasm: guesttest.Build(t, "../../plugins/pii/module"), PoolSize: 1,
 		ConfigJSON: []byte(`{"tokenize_key":"done-test-key-0123456789abcdefghijkl","actions":{"EMAIL":"tokenize"}}`)})
 	if err != nil {
 		t.Fatal(err)

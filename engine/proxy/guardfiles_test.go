@@ -19,7 +19,7 @@ import (
 // and checks that they apply, that a rebuild reads rotated files, and that
 // errors point into the right file.
 func TestBuildGuardConfigFromFiles(t *testing.T) {
-	wasm := guesttest.Build(t, "../../plugins/denylist")
+	wasm := guesttest.Build(t, "../../plugins/denylist/module")
 	dir := t.TempDir()
 	put := func(name, content string) {
 		t.Helper()

@@ -323,6 +323,7 @@ func Rebuild(ctx context.Context, prev *Snapshot, cfg *config.Config, host *wasm
 type guardInput struct {
 	wasm     []byte
 	sum      [sha256.Size]byte // of wasm
+	selects  string            // the built-in guard of a builtin: path (wasmhost.Spec.Select), else ""
 	settings *config.GuardConfig
 }
 
@@ -405,7 +406,13 @@ func readModule(cfg *config.Config, name, path, pin string, mk moduleKeys, resol
 			return nil, cfg.Errorf([]string{"guards", name, mk.pin}, "module %s has sha256 %s, config pins %s", path, got, pin)
 		}
 	}
-	return &guardInput{wasm: wasm, sum: sum}, nil
+	// The built-in guards are one module (plugins/builtin): the path names
+	// the one to load.
+	selects, _ := strings.CutPrefix(path, config.BuiltinPrefix)
+	if selects == path {
+		selects = ""
+	}
+	return &guardInput{wasm: wasm, sum: sum, selects: selects}, nil
 }
 
 // guardKey identifies what a guard instance was loaded from; equal keys
@@ -420,6 +427,7 @@ func guardKey(gc *config.Guard, in *guardInput) [sha256.Size]byte {
 		h.Write(b)
 	}
 	field(in.sum[:])
+	field([]byte(in.selects))
 	field(in.settings.JSON)
 	field(fmt.Appendf(nil, "%d/%d/%d/%d/%q", gc.PoolSize, gc.MemoryLimit, gc.CPUBudget, gc.MaxOutput, gc.Grants))
 	var k [sha256.Size]byte
@@ -445,6 +453,7 @@ func loadGuard(ctx context.Context, cfg *config.Config, gc *config.Guard, mk mod
 		Name:        name,
 		Wasm:        wasm,
 		SHA256:      in.sum, // hashed once, here, for the pin
+		Select:      in.selects,
 		ConfigJSON:  settings.JSON,
 		PoolSize:    gc.PoolSize,
 		MemoryLimit: gc.MemoryLimit,

@@ -56,7 +56,7 @@ func TestStateBackendDown(t *testing.T) {
 			conns = append(conns, c)
 		}
 	}()
-	wasm := guesttest.Build(t, "../../plugins/ratelimit")
+	wasm := guesttest.Build(t, "../../plugins/ratelimit/module")
 	up, upURL := newGateUpstream(t)
 	go func() {
 		for range up.arrived {

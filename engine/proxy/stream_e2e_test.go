@@ -35,7 +35,7 @@ func TestStreamRestoresTokensEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { host.Close(ctx) })
-	pii, err := host.Load(ctx, wasmhost.Spec{Name: "pii", Wasm: guesttest.Build(t, "../../plugins/pii"), PoolSize: 2,
+	pii, err := host.Load(ctx, wasmhost.Spec{Name: "pii", Wasm: guesttest.Build(t, "../../plugins/pii/module"), PoolSize: 2,
 		ConfigJSON: []byte(`{"tokenize_key":"stream-test-key-0123456789abcdefghij","actions":{"EMAIL":"tokenize"}}`)})
 	if err != nil {
 		t.Fatal(err)

@@ -133,7 +133,7 @@ func TestMergeData(t *testing.T) {
 // they are built).
 func TestMergeDataGoGuest(t *testing.T) {
 	mods := map[string][]byte{"goguest": goGuest}
-	if b, err := os.ReadFile("../../cmd/ward/guards/denylist.wasm"); err == nil {
+	if b, err := os.ReadFile("../../bin/guards/denylist.wasm"); err == nil {
 		mods["denylist"] = b
 	}
 	for name, wasm := range mods {

@@ -63,6 +63,12 @@ type Spec struct {
 	// again. It keys the Host's compiled modules: a wrong value loads
 	// another module's code.
 	SHA256 [sha256.Size]byte
+	// Select names, in a module that holds several guards, the one to
+	// load (sdk/ABI.md, "Modules that hold several guards"): every
+	// instance gets it as its WARD_GUARD environment variable, its only
+	// one. "" sets nothing, for a module that is one guard. Ward's
+	// built-in guards are one such module (config.BuiltinPrefix).
+	Select string
 	// ConfigJSON is the guard's config table as a JSON object; nil or empty
 	// means "{}".
 	ConfigJSON []byte
@@ -156,6 +162,7 @@ type Guard struct {
 	maxOutput   uint32
 	maxLog      int
 	walltime    bool
+	selectName  string // Spec.Select
 	state       state.Store
 	memLimit    uint32 // bytes, 0 = 4 GiB
 	poolSize    int
@@ -238,6 +245,7 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 	g := &Guard{
 		host:       h,
 		name:       s.Name,
+		selectName: s.Select,
 		sha:        hex.EncodeToString(sum[:]),
 		logger:     h.logger,
 		configJSON: append([]byte(nil), s.ConfigJSON...),

@@ -82,14 +82,19 @@ func (m *module) hostFunc(f func(*Guard, context.Context, api.Module, []uint64))
 }
 
 // checkHostImports refuses a module importing a "ward" function that does
-// not exist or that the guard is not granted.
+// not exist or that the guard is not granted. A module that holds several
+// guards (Spec.Select) imports what all of them need, so there an import
+// of a function the guard is not granted is allowed: the function still
+// serves only the calling guard, and refuses it (the state functions
+// answer "unavailable" to a guard without the state grant, as they do to
+// every call of such a guard).
 func (g *Guard) checkHostImports(m *module) error {
 	for _, name := range m.hostImports {
 		grant, ok := hostFuncGrant[name]
 		switch {
 		case !ok:
 			return fmt.Errorf("imports unknown host function %s.%s", hostModule, name)
-		case grant == "state" && g.state == nil:
+		case grant == "state" && g.state == nil && g.selectName == "":
 			return fmt.Errorf("imports %s.%s but is not granted %q (add grants = [%q] to the guard's config)", hostModule, name, grant, grant)
 		}
 	}

@@ -197,6 +197,31 @@ func TestStateGrant(t *testing.T) {
 	}
 }
 
+// TestStateGrantSelect: a guard loaded from a module that holds several
+// (Spec.Select) loads though the module imports the state functions and
+// the guard is not granted them (another guard of the module may be); the
+// functions then answer it "unavailable" and touch no store. With the
+// grant it counts as any guard.
+func TestStateGrantSelect(t *testing.T) {
+	h, _ := newHost(t)
+	st := &mapStore{}
+	ungranted := load(t, h, Spec{Name: "x", Wasm: fixture(t, "state"), Select: "other", PoolSize: 1})
+	for range 3 {
+		if got := stateCheck(t, ungranted, 0); got != "unav" {
+			t.Fatalf("ungranted: %q, want unavailable", got)
+		}
+	}
+	granted := load(t, h, Spec{Name: "rl", Wasm: fixture(t, "state"), Select: "state", PoolSize: 1, State: st})
+	for i, want := range []string{"", "", "nope"} {
+		if got := stateCheck(t, granted, 0); got != want {
+			t.Fatalf("granted, call %d: %q, want %q", i+1, got, want)
+		}
+	}
+	if len(st.m) != 1 || st.m["rl/hits"] != 3 {
+		t.Fatalf("store = %v, want rl/hits = 3 only", st.m)
+	}
+}
+
 // rec encodes one state_batch record.
 func rec(op byte, key string, delta, ttlMs int64) []byte {
 	b := []byte{op}

@@ -53,6 +53,11 @@ type instance struct {
 	stdout, stderr outputStream
 }
 
+// SelectEnv is the environment variable that says which guard of a module
+// that holds several an instance is (Spec.Select); the Go SDK reads it as
+// ward.SelectEnv.
+const SelectEnv = "WARD_GUARD"
+
 // instantiate creates one instance (running _initialize), looks up its
 // exports and pre-sizes its input buffer. It is not configured yet.
 func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
@@ -71,6 +76,9 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 		WithSysNanotime()
 	if g.walltime {
 		cfg = cfg.WithSysWalltime()
+	}
+	if g.selectName != "" {
+		cfg = cfg.WithEnv(SelectEnv, g.selectName)
 	}
 	// _initialize is called below rather than as a start function so that
 	// a failure can be told apart (out of fuel, out of memory) through the

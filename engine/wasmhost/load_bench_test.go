@@ -10,7 +10,7 @@ import (
 // the file WARD_BENCH_WASM names (with WARD_BENCH_CONFIG as its config),
 // e.g. a built-in guard:
 //
-//	WARD_BENCH_WASM=$PWD/cmd/ward/guards/denylist.wasm WARD_BENCH_CONFIG='{"phrases":["x"]}' \
+//	WARD_BENCH_WASM=$PWD/bin/guards/denylist.wasm WARD_BENCH_CONFIG='{"phrases":["x"]}' \
 //	  go test ./engine/wasmhost -run '^$' -bench 'LoadWarm|Instance$'
 func benchGuest(b *testing.B) Spec {
 	s := Spec{Name: "bench", Wasm: goGuest, ConfigJSON: []byte(os.Getenv("WARD_BENCH_CONFIG"))}

@@ -1,4 +1,4 @@
-package main
+package auth
 
 import (
 	"crypto/sha256"
@@ -69,8 +69,11 @@ type auth struct {
 	cache       *credCache // accepted credentials; new with every configure
 }
 
-// newGuard returns the guard reading the wall clock through time.Now.
-func newGuard() ward.Guard { return newGuardClock(time.Now) }
+// New returns the guard reading the wall clock through time.Now.
+//
+// New is what module/main.go registers as a module of its own and
+// plugins/builtin as one of the built-in guards.
+func New() ward.Guard { return newGuardClock(time.Now) }
 
 // newGuardClock returns the guard with its own state and clock, so that
 // every Instance (in tests) or module (in Wasm) is independent.

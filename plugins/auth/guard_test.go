@@ -1,4 +1,4 @@
-package main
+package auth
 
 import (
 	"crypto/sha256"
@@ -51,7 +51,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDescription(t *testing.T) {
-	g := newGuard()
+	g := New()
 	d := g.Description()
 	if d.Name != "auth" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request"}) {
 		t.Fatalf("description %+v", d)

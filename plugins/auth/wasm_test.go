@@ -1,4 +1,4 @@
-package main
+package auth
 
 import (
 	"encoding/json"
@@ -27,7 +27,7 @@ func newWasmGuard(tb testing.TB) *guesttest.Guest {
 
 func newWasmGuardConfig(tb testing.TB, cfg wazero.ModuleConfig) *guesttest.Guest {
 	tb.Helper()
-	return guesttest.New(tb, guesttest.Build(tb, "."), cfg)
+	return guesttest.New(tb, guesttest.Build(tb, "./module"), cfg)
 }
 
 func mustConfigure(tb testing.TB, g *guesttest.Guest, config string) {
@@ -51,7 +51,7 @@ func TestWasmDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	guard := newGuard()
+	guard := New()
 	if want := guard.Description(); !reflect.DeepEqual(d, want) {
 		t.Fatalf("describe = %+v, want %+v", d, want)
 	}

@@ -1,4 +1,4 @@
-package main
+package denylist
 
 import (
 	"strconv"
@@ -62,9 +62,12 @@ var schema = map[string]string{
 	"code":           `string, default "denylist.match": error code of the denial`,
 }
 
-// newGuard returns the guard with its own state, so that every Instance (in
+// New returns the guard with its own state, so that every Instance (in
 // tests) or module (in Wasm) is independent.
-func newGuard() ward.Guard {
+//
+// New is what module/main.go registers as a module of its own and
+// plugins/builtin as one of the built-in guards.
+func New() ward.Guard {
 	d := &denylist{}
 	return ward.Guard{
 		Name:         "denylist",

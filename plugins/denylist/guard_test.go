@@ -1,4 +1,4 @@
-package main
+package denylist
 
 import (
 	"reflect"
@@ -18,7 +18,7 @@ func loadCases(t testing.TB) []guesttest.Case {
 func TestGolden(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			in, err := ward.NewInstance(newGuard())
+			in, err := ward.NewInstance(New())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -28,7 +28,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDescription(t *testing.T) {
-	g := newGuard()
+	g := New()
 	d := g.Description()
 	if d.Name != "denylist" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request"}) {
 		t.Fatalf("description %+v", d)

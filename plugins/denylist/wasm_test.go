@@ -1,4 +1,4 @@
-package main
+package denylist
 
 import (
 	"encoding/json"
@@ -24,7 +24,7 @@ import (
 // 7.9 MB.
 func newWasmGuard(tb testing.TB) *guesttest.Guest {
 	tb.Helper()
-	return guesttest.New(tb, guesttest.Build(tb, "."), nil)
+	return guesttest.New(tb, guesttest.Build(tb, "./module"), nil)
 }
 
 func mustConfigure(tb testing.TB, g *guesttest.Guest, config string) {
@@ -39,7 +39,7 @@ func TestWasmDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	guard := newGuard()
+	guard := New()
 	want := guard.Description()
 	if !reflect.DeepEqual(d, want) {
 		t.Fatalf("describe = %+v, want %+v", d, want)

@@ -1,4 +1,4 @@
-package main
+package injection
 
 import (
 	"math"
@@ -48,9 +48,12 @@ type injection struct {
 	out []byte
 }
 
-// newGuard returns the guard with its own state, so that every Instance (in
+// New returns the guard with its own state, so that every Instance (in
 // tests) or module (in Wasm) is independent.
-func newGuard() ward.Guard {
+//
+// New is what module/main.go registers as a module of its own and
+// plugins/builtin as one of the built-in guards.
+func New() ward.Guard {
 	g := &injection{}
 	return ward.Guard{
 		Name:         "injection",

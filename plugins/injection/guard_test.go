@@ -1,4 +1,4 @@
-package main
+package injection
 
 import (
 	"math"
@@ -23,7 +23,7 @@ func loadCases(t testing.TB) []guesttest.Case {
 func TestGolden(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			in, err := ward.NewInstance(newGuard())
+			in, err := ward.NewInstance(New())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -33,7 +33,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDescription(t *testing.T) {
-	g := newGuard()
+	g := New()
 	d := g.Description()
 	if d.Name != "injection" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request"}) {
 		t.Fatalf("description %+v", d)
@@ -70,7 +70,7 @@ func TestDefaultThreshold(t *testing.T) {
 		{`{"threshold": 0.3}`, injection, 0.3},
 		{`{"threshold": 0.3}`, jailbreak, 0.3},
 	} {
-		in, err := ward.NewInstance(newGuard())
+		in, err := ward.NewInstance(New())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func TestFlagAllocs(t *testing.T) {
 	if testing.CoverMode() != "" {
 		t.Skip("coverage counters")
 	}
-	in, err := ward.NewInstance(newGuard())
+	in, err := ward.NewInstance(New())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package injection
 
 import (
 	"reflect"
@@ -15,7 +15,7 @@ import (
 
 func newWasmGuard(tb testing.TB) *guesttest.Guest {
 	tb.Helper()
-	return guesttest.New(tb, guesttest.Build(tb, "."), nil)
+	return guesttest.New(tb, guesttest.Build(tb, "./module"), nil)
 }
 
 func mustConfigure(tb testing.TB, g *guesttest.Guest, config string) {
@@ -30,7 +30,7 @@ func TestWasmDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := newGuard()
+	g := New()
 	if want := g.Description(); !reflect.DeepEqual(d, want) {
 		t.Fatalf("describe = %+v, want %+v", d, want)
 	}
@@ -139,7 +139,7 @@ func reportCPU(b *testing.B, start time.Duration) {
 // automaton included, is copied into linear memory). Instances are kept
 // until the end: run it with a small -benchtime, e.g. 10x.
 func BenchmarkWasmConfigure(b *testing.B) {
-	wasm := guesttest.Build(b, ".")
+	wasm := guesttest.Build(b, "./module")
 	guesttest.New(b, wasm, nil) // compile outside the timings
 	b.Run("configure", func(b *testing.B) {
 		b.ReportAllocs()

@@ -1,4 +1,4 @@
-package main
+package output
 
 import (
 	"maps"
@@ -89,9 +89,12 @@ type labelCount struct {
 	n     int
 }
 
-// newGuard returns the guard with its own state, so that every Instance (in
+// New returns the guard with its own state, so that every Instance (in
 // tests) or module (in Wasm) is independent.
-func newGuard() ward.Guard {
+//
+// New is what module/main.go registers as a module of its own and
+// plugins/builtin as one of the built-in guards.
+func New() ward.Guard {
 	o := &output{}
 	return ward.Guard{
 		Name:          "output",

@@ -1,4 +1,4 @@
-package main
+package output
 
 import (
 	"crypto/hmac"
@@ -27,7 +27,7 @@ func loadCases(t testing.TB) []guesttest.Case {
 
 func configured(tb testing.TB, config string) *ward.Instance {
 	tb.Helper()
-	in, err := ward.NewInstance(newGuard())
+	in, err := ward.NewInstance(New())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestPromptReference(t *testing.T) {
 func TestGolden(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			in, err := ward.NewInstance(newGuard())
+			in, err := ward.NewInstance(New())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -176,7 +176,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDescription(t *testing.T) {
-	g := newGuard()
+	g := New()
 	d := g.Description()
 	if d.Name != "output" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request", "response", "response_chunk"}) {
 		t.Fatalf("description %+v", d)

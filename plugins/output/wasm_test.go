@@ -1,4 +1,4 @@
-package main
+package output
 
 import (
 	"os"
@@ -15,7 +15,7 @@ import (
 
 func newWasmGuard(tb testing.TB) *guesttest.Guest {
 	tb.Helper()
-	return guesttest.New(tb, guesttest.Build(tb, "."), nil)
+	return guesttest.New(tb, guesttest.Build(tb, "./module"), nil)
 }
 
 func TestWasmDescribe(t *testing.T) {
@@ -23,7 +23,7 @@ func TestWasmDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := newGuard()
+	g := New()
 	if want := g.Description(); !reflect.DeepEqual(d, want) {
 		t.Fatalf("describe = %+v, want %+v", d, want)
 	}

@@ -1,4 +1,4 @@
-package main
+package pii
 
 import (
 	"maps"
@@ -63,9 +63,12 @@ type kindAction struct {
 	action redact.Action
 }
 
-// newGuard returns the guard with its own state, so that every Instance (in
+// New returns the guard with its own state, so that every Instance (in
 // tests) or module (in Wasm) is independent.
-func newGuard() ward.Guard {
+//
+// New is what module/main.go registers as a module of its own and
+// plugins/builtin as one of the built-in guards.
+func New() ward.Guard {
 	p := &pii{}
 	return ward.Guard{
 		Name:          "pii",

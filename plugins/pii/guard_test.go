@@ -1,4 +1,4 @@
-package main
+package pii
 
 import (
 	"reflect"
@@ -20,7 +20,7 @@ func loadCases(t testing.TB) []guesttest.Case {
 func TestGolden(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			in, err := ward.NewInstance(newGuard())
+			in, err := ward.NewInstance(New())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -30,7 +30,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDescription(t *testing.T) {
-	g := newGuard()
+	g := New()
 	d := g.Description()
 	if d.Name != "pii" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request", "response", "response_chunk"}) {
 		t.Fatalf("description %+v", d)
@@ -46,7 +46,7 @@ const testKey = `"tokenize_key":"test-key-0123456789abcdefghijklmnopqrstuvwxyz"`
 
 func configured(tb testing.TB, config string) *ward.Instance {
 	tb.Helper()
-	in, err := ward.NewInstance(newGuard())
+	in, err := ward.NewInstance(New())
 	if err != nil {
 		tb.Fatal(err)
 	}

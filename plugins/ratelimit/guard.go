@@ -1,4 +1,4 @@
-package main
+package ratelimit
 
 import (
 	"crypto/sha256"
@@ -119,9 +119,12 @@ var schema = map[string]string{
 
 var limitKeys = []string{"name", "by", "roles", "routes", "requests", "tokens", "window"}
 
-// newGuard returns the guard with its own state, so that every Instance (in
+// New returns the guard with its own state, so that every Instance (in
 // tests) or module (in Wasm) is independent.
-func newGuard() ward.Guard {
+//
+// New is what module/main.go registers as a module of its own and
+// plugins/builtin as one of the built-in guards.
+func New() ward.Guard {
 	r := &ratelimit{}
 	return ward.Guard{
 		Name:         "ratelimit",

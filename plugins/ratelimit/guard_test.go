@@ -1,4 +1,4 @@
-package main
+package ratelimit
 
 import (
 	"reflect"
@@ -25,7 +25,7 @@ func TestGolden(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			ward.ResetState()
-			in, err := ward.NewInstance(newGuard())
+			in, err := ward.NewInstance(New())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -35,7 +35,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDescription(t *testing.T) {
-	g := newGuard()
+	g := New()
 	d := g.Description()
 	if d.Name != "ratelimit" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request", "response"}) {
 		t.Fatalf("description %+v", d)
@@ -68,7 +68,7 @@ const helloTokens = 10 // estimateTokens(request(nil))
 func newConfigured(t testing.TB, config string) *ward.Instance {
 	t.Helper()
 	ward.ResetState()
-	in, err := ward.NewInstance(newGuard())
+	in, err := ward.NewInstance(New())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -475,7 +475,7 @@ func FuzzConfigure(f *testing.F) {
 	f.Add([]byte(`{"limits":[{"name":"a","by":"ip","requests":1,"window":"1s"}],"anomaly":{}}`))
 	f.Fuzz(func(t *testing.T, config []byte) {
 		r := &ratelimit{}
-		g := newGuard()
+		g := New()
 		g.Configure = r.configure
 		in, err := ward.NewInstance(g)
 		if err != nil {

@@ -1,4 +1,4 @@
-package main
+package ratelimit
 
 import (
 	"reflect"
@@ -39,7 +39,7 @@ func newClock() *clock                   { return &clock{t: time.Date(2026, 3, 1
 func (c *clock) nanotime() int64         { return int64(time.Hour + c.advanced) }
 func newState(c *clock) *guesttest.State { s := &guesttest.State{}; s.SetNow(c.now); return s }
 func wasmGuard(tb testing.TB) *guesttest.Guest {
-	return guesttest.New(tb, guesttest.Build(tb, "."), nil)
+	return guesttest.New(tb, guesttest.Build(tb, "./module"), nil)
 }
 
 // newWasmGuard instantiates the guard with its own State and config. The
@@ -55,7 +55,7 @@ func newWasmGuard(tb testing.TB, st *guesttest.State, config string) *guesttest.
 // moves time.
 func newClockedGuard(tb testing.TB, clk *clock, st *guesttest.State, config string) *guesttest.Guest {
 	tb.Helper()
-	g := guesttest.New(tb, guesttest.Build(tb, "."), wazero.NewModuleConfig().WithNanotime(clk.nanotime, 1))
+	g := guesttest.New(tb, guesttest.Build(tb, "./module"), wazero.NewModuleConfig().WithNanotime(clk.nanotime, 1))
 	return configure(tb, g, st, config)
 }
 
@@ -82,7 +82,7 @@ func TestWasmDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	guard := newGuard()
+	guard := New()
 	if want := guard.Description(); !reflect.DeepEqual(d, want) {
 		t.Fatalf("describe = %+v, want %+v", d, want)
 	}

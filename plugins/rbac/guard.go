@@ -1,4 +1,4 @@
-package main
+package rbac
 
 import (
 	"errors"
@@ -63,9 +63,12 @@ var schema = map[string]string{
 
 var roleKeys = []string{"name", "routes", "models", "apis", "max_tokens", "require_max_tokens", "tools", "source_ips", "hours", "weekdays"}
 
-// newGuard returns the guard with its own state, so that every Instance (in
+// New returns the guard with its own state, so that every Instance (in
 // tests) or module (in Wasm) is independent.
-func newGuard() ward.Guard {
+//
+// New is what module/main.go registers as a module of its own and
+// plugins/builtin as one of the built-in guards.
+func New() ward.Guard {
 	r := &rbac{}
 	return ward.Guard{
 		Name:         "rbac",

@@ -1,4 +1,4 @@
-package main
+package rbac
 
 import (
 	"errors"
@@ -39,7 +39,7 @@ func TestGolden(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			setNow(t, c.Now)
-			in, err := ward.NewInstance(newGuard())
+			in, err := ward.NewInstance(New())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,7 +49,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDescription(t *testing.T) {
-	g := newGuard()
+	g := New()
 	d := g.Description()
 	if d.Name != "rbac" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request"}) {
 		t.Fatalf("description %+v", d)
@@ -93,7 +93,7 @@ func request(roles string, mod func(x *ward.Exchange)) *ward.Exchange {
 
 func newConfigured(t testing.TB, config string) *ward.Instance {
 	t.Helper()
-	in, err := ward.NewInstance(newGuard())
+	in, err := ward.NewInstance(New())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +375,7 @@ func TestConfigErrors(t *testing.T) {
 		{role(`{"name":"b","weekdays":["mon","funday"]}`), "roles[1].weekdays[1]", `unknown weekday "funday" (want mon|tue|wed|thu|fri|sat|sun)`},
 	}
 	for _, tt := range tests {
-		in, err := ward.NewInstance(newGuard())
+		in, err := ward.NewInstance(New())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package main
+package rbac
 
 import (
 	"reflect"
@@ -28,7 +28,7 @@ func newWasmGuard(tb testing.TB, wall time.Time) *guesttest.Guest {
 			return wall.Unix(), int32(wall.Nanosecond())
 		}, sys.ClockResolution(time.Microsecond))
 	}
-	return guesttest.New(tb, guesttest.Build(tb, "."), cfg)
+	return guesttest.New(tb, guesttest.Build(tb, "./module"), cfg)
 }
 
 func TestWasmDescribe(t *testing.T) {
@@ -36,7 +36,7 @@ func TestWasmDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	guard := newGuard()
+	guard := New()
 	if want := guard.Description(); !reflect.DeepEqual(d, want) {
 		t.Fatalf("describe = %+v, want %+v", d, want)
 	}

@@ -1,4 +1,4 @@
-package main
+package secrets
 
 import (
 	"maps"
@@ -50,9 +50,12 @@ type secrets struct {
 	found []detect.Finding
 }
 
-// newGuard returns the guard with its own state, so that every Instance (in
+// New returns the guard with its own state, so that every Instance (in
 // tests) or module (in Wasm) is independent.
-func newGuard() ward.Guard {
+//
+// New is what module/main.go registers as a module of its own and
+// plugins/builtin as one of the built-in guards.
+func New() ward.Guard {
 	s := &secrets{}
 	return ward.Guard{
 		Name:          "secrets",

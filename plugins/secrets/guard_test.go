@@ -1,4 +1,4 @@
-package main
+package secrets
 
 import (
 	"reflect"
@@ -21,7 +21,7 @@ func loadCases(t testing.TB) []guesttest.Case {
 func TestGolden(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			in, err := ward.NewInstance(newGuard())
+			in, err := ward.NewInstance(New())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -31,7 +31,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDescription(t *testing.T) {
-	g := newGuard()
+	g := New()
 	d := g.Description()
 	if d.Name != "secrets" || d.ABI != abi.Version || !reflect.DeepEqual(d.Phases, []string{"request", "response", "response_chunk"}) {
 		t.Fatalf("description %+v", d)
@@ -47,7 +47,7 @@ const testKey = `"tokenize_key":"test-key-0123456789abcdefghijklmnopqrstuvwxyz"`
 
 func configured(tb testing.TB, config string) *ward.Instance {
 	tb.Helper()
-	in, err := ward.NewInstance(newGuard())
+	in, err := ward.NewInstance(New())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestAllowValues(t *testing.T) {
 		{`{"allow_values":"` + aws + `"}`, "allow_values"},
 		{`{"allow_values":[1]}`, "allow_values[0]"},
 	} {
-		in, err := ward.NewInstance(newGuard())
+		in, err := ward.NewInstance(New())
 		if err != nil {
 			t.Fatal(err)
 		}

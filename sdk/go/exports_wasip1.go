@@ -3,6 +3,7 @@
 package ward
 
 import (
+	"syscall"
 	"unsafe"
 
 	"github.com/wardgate/ward/sdk/abi"
@@ -60,9 +61,17 @@ func pack(b []byte) int64 {
 	return int64(uint64(uint32(uintptr(unsafe.Pointer(&b[0]))))<<32 | uint64(uint32(len(b))))
 }
 
+// instance returns the guard this instance of the module is: the one
+// registered, or of several the one the host names in SelectEnv. A
+// module with none, or several and no valid name, traps.
 func instance() *Instance {
 	if registered == nil {
-		panic("ward: no guard registered (call ward.Register from an init function)")
+		name, _ := syscall.Getenv(SelectEnv)
+		in, err := selectGuard(name)
+		if err != nil {
+			panic(err)
+		}
+		registered = in
 	}
 	return registered
 }

@@ -3,6 +3,7 @@ package ward
 import (
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/wardgate/ward/sdk/abi"
@@ -119,20 +120,62 @@ func (g *Guard) schemaKeys() []string {
 	return keys
 }
 
-// registered is the guard of this module, set once by Register.
-var registered *Instance
+// The guards of this module, added by Register, and the one this instance
+// of the module is (selected on first use: instance).
+var (
+	guards     []Guard
+	registered *Instance
+)
 
-// Register makes g the guard this module exports. Call it exactly once,
-// from an init function of the main package. It panics (which fails the
-// module's initialisation, so the host refuses to load it) when g is
-// invalid or a guard is already registered: both are programming errors.
+// SelectEnv is the environment variable through which the host says which
+// of a module's guards an instance of it is, when the module holds several
+// (sdk/ABI.md, "Modules that hold several guards"). A module that holds one
+// guard is that guard whatever the variable says.
+const SelectEnv = "WARD_GUARD"
+
+// Register adds g to the guards this module exports. Call it from an init
+// function of the main package: once for a module that is one guard, once
+// per guard for a module that holds several (each instance of it is the
+// one the host names in SelectEnv). It panics (which fails the module's
+// initialisation, so the host refuses to load it) when g is invalid or a
+// guard of the same name is already registered: both are programming
+// errors.
 func Register(g Guard) {
-	if registered != nil {
-		panic("ward: Register called twice (one guard per module)")
-	}
-	in, err := NewInstance(g)
-	if err != nil {
+	if err := g.validate(); err != nil {
 		panic(err)
 	}
-	registered = in
+	for _, o := range guards {
+		if o.Name == g.Name {
+			panic("ward: Register called twice for guard " + g.Name)
+		}
+	}
+	guards = append(guards, g)
+}
+
+// selectGuard returns the Instance of the registered guard named name, or
+// of the only one when the module holds one; it fails when the module holds
+// several and name is none of them.
+func selectGuard(name string) (*Instance, error) {
+	var g *Guard
+	switch {
+	case len(guards) == 1:
+		g = &guards[0]
+	case len(guards) == 0:
+		return nil, errors.New("ward: no guard registered (call ward.Register from an init function)")
+	default:
+		for i := range guards {
+			if guards[i].Name == name {
+				g = &guards[i]
+			}
+		}
+		if g == nil {
+			names := make([]string, len(guards))
+			for i := range guards {
+				names[i] = guards[i].Name
+			}
+			return nil, errors.New("ward: the module holds the guards " + strings.Join(names, ", ") +
+				"; the host must name one in " + SelectEnv + " (it names " + strconv.Quote(name) + ")")
+		}
+	}
+	return NewInstance(*g)
 }

@@ -202,7 +202,7 @@ func TestHandlerMayKeepStrings(t *testing.T) {
 }
 
 func TestRegister(t *testing.T) {
-	defer func() { registered = nil }()
+	defer func() { guards, registered = nil, nil }()
 	mustPanic := func(name string, f func()) {
 		t.Helper()
 		defer func() {
@@ -212,12 +212,32 @@ func TestRegister(t *testing.T) {
 		}()
 		f()
 	}
+	if _, err := selectGuard(""); err == nil {
+		t.Error("a module without a guard selected one")
+	}
 	mustPanic("invalid guard", func() { Register(Guard{}) })
 	Register(testGuard(nil))
-	if registered == nil || registered.g.Name != "t" {
-		t.Fatal("guard not registered")
+	mustPanic("second Register of the same name", func() { Register(testGuard(nil)) })
+	// One guard: it, whatever the host names.
+	for _, name := range []string{"", "t", "other"} {
+		if in, err := selectGuard(name); err != nil || in.g.Name != "t" {
+			t.Fatalf("one guard, %q selects %v, %v", name, in, err)
+		}
 	}
-	mustPanic("second Register", func() { Register(testGuard(nil)) })
+	// Several: the one named, and no other.
+	other := testGuard(nil)
+	other.Name = "u"
+	Register(other)
+	for _, name := range []string{"t", "u"} {
+		if in, err := selectGuard(name); err != nil || in.g.Name != name {
+			t.Fatalf("two guards, %q selects %v, %v", name, in, err)
+		}
+	}
+	for _, name := range []string{"", "v", "T"} {
+		if in, err := selectGuard(name); err == nil || !strings.Contains(err.Error(), "t, u") {
+			t.Fatalf("two guards, %q selects %v, %v", name, in, err)
+		}
+	}
 }
 
 // TestReads: a guard's Reads is in its description, and its handlers see

@@ -47,7 +47,7 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.ward, "ward", "./bin/ward", "ward binary (go tool task build)")
-	flag.StringVar(&o.guard, "guard", "cmd/ward/guards/denylist.wasm", "the denylist module to swap")
+	flag.StringVar(&o.guard, "guard", "bin/guards/denylist.wasm", "the denylist module to swap")
 	flag.StringVar(&o.loop, "loop", "engine/control/reload/testdata/fixtures/swap_loop.wasm", "a module that loops in ward_request")
 	flag.DurationVar(&o.duration, "d", 30*time.Second, "load duration")
 	flag.DurationVar(&o.every, "every", 3*time.Second, "time between swaps")

@@ -10,7 +10,7 @@ import (
 
 // The denylist plugin is a real Go guard: these tests run it through the
 // harness once for each path the harness decodes.
-const denylistDir = "../../../plugins/denylist"
+const denylistDir = "../../../plugins/denylist/module"
 
 func TestGuest(t *testing.T) {
 	wasm := guesttest.Build(t, denylistDir)

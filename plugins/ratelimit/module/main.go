@@ -7,13 +7,16 @@
 // x-ratelimit-* headers, and flags bursts above a subject's own baseline.
 // It needs grants = ["state"]. Build it with
 //
-//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o ratelimit.wasm ./plugins/ratelimit
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o ratelimit.wasm ./plugins/ratelimit/module
 //
 // See README.md for its configuration.
 package main
 
-import ward "github.com/wardgate/ward/sdk/go"
+import (
+	"github.com/wardgate/ward/plugins/ratelimit"
+	ward "github.com/wardgate/ward/sdk/go"
+)
 
-func init() { ward.Register(newGuard()) }
+func init() { ward.Register(ratelimit.New()) }
 
 func main() {}

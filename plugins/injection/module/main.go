@@ -5,13 +5,16 @@
 // multilingual keyword rules, a small learned model) and denies, annotates
 // or observes those at or above a threshold. Build it with
 //
-//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o injection.wasm ./plugins/injection
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o injection.wasm ./plugins/injection/module
 //
 // See README.md for its configuration and efficacy.
 package main
 
-import ward "github.com/wardgate/ward/sdk/go"
+import (
+	"github.com/wardgate/ward/plugins/injection"
+	ward "github.com/wardgate/ward/sdk/go"
+)
 
-func init() { ward.Register(newGuard()) }
+func init() { ward.Register(injection.New()) }
 
 func main() {}

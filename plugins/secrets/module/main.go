@@ -6,13 +6,16 @@
 // blocks the request or redacts, masks or tokenizes them before the model
 // sees them; tokenized values are restored in the answer. Build it with
 //
-//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o secrets.wasm ./plugins/secrets
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o secrets.wasm ./plugins/secrets/module
 //
 // See README.md for its configuration.
 package main
 
-import ward "github.com/wardgate/ward/sdk/go"
+import (
+	"github.com/wardgate/ward/plugins/secrets"
+	ward "github.com/wardgate/ward/sdk/go"
+)
 
-func init() { ward.Register(newGuard()) }
+func init() { ward.Register(secrets.New()) }
 
 func main() {}

@@ -5,13 +5,16 @@
 // auth guard) allows its route, API, model, max_tokens, tools, client
 // address and time. Build it with
 //
-//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o rbac.wasm ./plugins/rbac
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o rbac.wasm ./plugins/rbac/module
 //
 // See README.md for its configuration.
 package main
 
-import ward "github.com/wardgate/ward/sdk/go"
+import (
+	"github.com/wardgate/ward/plugins/rbac"
+	ward "github.com/wardgate/ward/sdk/go"
+)
 
-func init() { ward.Register(newGuard()) }
+func init() { ward.Register(rbac.New()) }
 
 func main() {}

@@ -6,13 +6,16 @@
 // the model's answer, and redacts, masks or blocks them before the client
 // sees them. Build it with
 //
-//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o output.wasm ./plugins/output
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o output.wasm ./plugins/output/module
 //
 // See README.md for its configuration.
 package main
 
-import ward "github.com/wardgate/ward/sdk/go"
+import (
+	"github.com/wardgate/ward/plugins/output"
+	ward "github.com/wardgate/ward/sdk/go"
+)
 
-func init() { ward.Register(newGuard()) }
+func init() { ward.Register(output.New()) }
 
 func main() {}

@@ -6,13 +6,16 @@
 // the request) before the model sees them; tokenized values are restored
 // in the answer. Build it with
 //
-//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o pii.wasm ./plugins/pii
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o pii.wasm ./plugins/pii/module
 //
 // See README.md for its configuration.
 package main
 
-import ward "github.com/wardgate/ward/sdk/go"
+import (
+	"github.com/wardgate/ward/plugins/pii"
+	ward "github.com/wardgate/ward/sdk/go"
+)
 
-func init() { ward.Register(newGuard()) }
+func init() { ward.Register(pii.New()) }
 
 func main() {}
