@@ -11,6 +11,14 @@ import (
 // small enough to be inlined, lists are filled in place in the reused
 // slices, and the decoder keeps its position in a local.
 //
+// Stores of strings go to the stack, not the heap: a pointer stored in
+// the heap is preceded by the write barrier's test, whose common side (no
+// collection running) is, in Go's Wasm, a jump through the function's
+// dispatch loop (a spill of the live values and an indirect jump under
+// wazero). So the decoder fills a copy of the exchange on the stack and
+// stores it back whole (one test), and builds each list element in a local
+// and stores it whole (one test per element, not per string).
+//
 // The position off starts after the fixed header and is at most len(b)
 // while the buffer is well-formed (never negative). A read past the end
 // sets it to len(b)+1 ("broken"), after which every read yields zero values
@@ -90,9 +98,10 @@ func ldkvs(b []byte, off int, dst []KV) ([]KV, int) {
 	n, off := ldcount(b, off, 8)
 	dst = resize(dst, n)
 	for i := range dst {
-		kv := &dst[i]
+		var kv KV
 		kv.Key, off = ldstr(b, off)
 		kv.Value, off = ldstr(b, off)
+		dst[i] = kv
 	}
 	return dst, off
 }
@@ -101,7 +110,7 @@ func ldmessages(b []byte, off int, dst []Message) ([]Message, int) {
 	n, off := ldcount(b, off, 17)
 	dst = resize(dst, n)
 	for i := range dst {
-		m := &dst[i]
+		var m Message
 		// turn (u32) and kind (u8) with one test.
 		if off > len(b)-5 {
 			m.Turn, m.Kind, off = 0, 0, broken(b)
@@ -111,6 +120,7 @@ func ldmessages(b []byte, off int, dst []Message) ([]Message, int) {
 		m.Role, off = ldstr(b, off)
 		m.Name, off = ldstr(b, off)
 		m.Text, off = ldstr(b, off)
+		dst[i] = m
 	}
 	return dst, off
 }
@@ -119,9 +129,10 @@ func ldtools(b []byte, off int, dst []Tool) ([]Tool, int) {
 	n, off := ldcount(b, off, 8)
 	dst = resize(dst, n)
 	for i := range dst {
-		t := &dst[i]
+		var t Tool
 		t.Name, off = ldstr(b, off)
 		t.Description, off = ldstr(b, off)
+		dst[i] = t
 	}
 	return dst, off
 }
@@ -143,10 +154,12 @@ func empty(b []byte, off int) (int, bool) {
 // flags, a reserved byte and max_tokens.
 const exchangeHeader = 12
 
-func decodeExchangeAlias(b []byte, x *Exchange) error {
+func decodeExchangeAlias(b []byte, dst *Exchange) error {
 	if len(b) < exchangeHeader || [4]byte(b[:4]) != exchangeMagic {
 		return ErrMalformed
 	}
+	t := *dst // stored back whole: see the top of the file
+	x := &t
 	x.Phase = Phase(b[4])
 	x.API = API(b[5])
 	flags := b[6]
@@ -198,5 +211,6 @@ func decodeExchangeAlias(b []byte, x *Exchange) error {
 	if off != len(b) || status>>16 != 0 {
 		return ErrMalformed
 	}
+	*dst = t
 	return nil
 }
