@@ -154,7 +154,7 @@ func empty(b []byte, off int) (int, bool) {
 // flags, a reserved byte and max_tokens.
 const exchangeHeader = 12
 
-func decodeExchangeAlias(b []byte, dst *Exchange) error {
+func decodeExchangeAlias(b []byte, dst *Exchange, p Parts) error {
 	if len(b) < exchangeHeader || [4]byte(b[:4]) != exchangeMagic {
 		return ErrMalformed
 	}
@@ -211,6 +211,25 @@ func decodeExchangeAlias(b []byte, dst *Exchange) error {
 	if off != len(b) || status>>16 != 0 {
 		return ErrMalformed
 	}
+	keepParts(x, p)
 	*dst = t
 	return nil
+}
+
+// keepParts is p.Keep(x) for the decoder's stack copy, without branches:
+// a part not in p is cut to length 0 by a mask (-1 for a part read, 0 for
+// one not read). A string so emptied keeps its pointer into the buffer.
+func keepParts(x *Exchange, p Parts) {
+	p = p.Effective()
+	mask := func(part Parts) int { return -int(p/part&1) }
+	x.Headers = x.Headers[:len(x.Headers)&mask(ReadHeaders)]
+	x.Annotations = x.Annotations[:len(x.Annotations)&mask(ReadAnnotations)]
+	x.Messages = x.Messages[:len(x.Messages)&mask(ReadMessages)]
+	x.Tools = x.Tools[:len(x.Tools)&mask(ReadTools)]
+	r := mask(ReadResponse)
+	x.Response.Messages = x.Response.Messages[:len(x.Response.Messages)&r]
+	x.Response.FinishReason = x.Response.FinishReason[:len(x.Response.FinishReason)&r]
+	c := mask(ReadChunk)
+	x.Chunk.Delta = x.Chunk.Delta[:len(x.Chunk.Delta)&c]
+	x.Chunk.Window = x.Chunk.Window[:len(x.Chunk.Window)&c]
 }

@@ -71,6 +71,38 @@ func sameDecode(t *testing.T, b []byte) {
 			t.Fatalf("%s(%x):\n got %+v\nwant %+v", dec.name, b, got, &want)
 		}
 	}
+	for _, p := range []Parts{ReadHeaders, ReadMessages | ReadResponse | ReadChunk, ReadAnnotations | ReadTools} {
+		sameDecodeParts(t, b, p)
+	}
+}
+
+// sameDecodeParts checks DecodeExchangeAliasParts(b, p) against the
+// reference decoder followed by p.Keep.
+func sameDecodeParts(t *testing.T, b []byte, p Parts) {
+	t.Helper()
+	var want Exchange
+	wantErr := refDecodeExchange(b, &want)
+	p.Keep(&want)
+	got := sampleExchange()
+	err := DecodeExchangeAliasParts(b, got, p)
+	if (err == nil) != (wantErr == nil) {
+		t.Fatalf("DecodeExchangeAliasParts(%x, %b) = %v, reference %v", b, p, err, wantErr)
+	}
+	if err == nil && !reflect.DeepEqual(normExchange(got), normExchange(&want)) {
+		t.Fatalf("DecodeExchangeAliasParts(%x, %b):\n got %+v\nwant %+v", b, p, got, &want)
+	}
+}
+
+// TestDecodeExchangeAliasPartsKeeps: for every set of parts (with a bit
+// outside ReadAll, and none: every part), the one-pass decoder gives what
+// decoding and then Parts.Keep give.
+func TestDecodeExchangeAliasPartsKeeps(t *testing.T) {
+	for _, x := range []*Exchange{sampleExchange(), {}, {Phase: PhaseResponseChunk, Chunk: Chunk{Delta: "abc", Window: "w"}}} {
+		b := AppendExchange(nil, x)
+		for p := range Parts(128) {
+			sameDecodeParts(t, b, p)
+		}
+	}
 }
 
 // TestDecodeExchangeMatchesReference runs every truncation of some

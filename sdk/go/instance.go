@@ -142,11 +142,8 @@ func (in *Instance) Handle(p Phase, input []byte) ([]byte, error) {
 	if in.state != stateReady && (in.state == stateFailed || in.g.Configure != nil) {
 		return nil, ErrNotConfigured
 	}
-	if err := abi.DecodeExchangeAlias(input, &in.x); err != nil {
+	if err := abi.DecodeExchangeAliasParts(input, &in.x, in.g.Reads); err != nil {
 		return nil, ErrMalformed
-	}
-	if in.g.Reads != 0 {
-		in.g.Reads.Keep(&in.x)
 	}
 	in.v.Reset()
 	h(&in.x, &in.v)
