@@ -221,7 +221,7 @@ func decodeExchangeAlias(b []byte, dst *Exchange, p Parts) error {
 // one not read). A string so emptied keeps its pointer into the buffer.
 func keepParts(x *Exchange, p Parts) {
 	p = p.Effective()
-	mask := func(part Parts) int { return -int(p/part&1) }
+	mask := func(part Parts) int { return -int(p / part & 1) }
 	x.Headers = x.Headers[:len(x.Headers)&mask(ReadHeaders)]
 	x.Annotations = x.Annotations[:len(x.Annotations)&mask(ReadAnnotations)]
 	x.Messages = x.Messages[:len(x.Messages)&mask(ReadMessages)]
