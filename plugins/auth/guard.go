@@ -519,12 +519,11 @@ func (a *auth) request(x *ward.Exchange, v *ward.Verdict) {
 		return
 	}
 	if sameString(header, "authorization") {
-		scheme, rest, ok := strings.Cut(cred, " ")
-		if !ok || !strings.EqualFold(scheme, "bearer") {
+		var ok bool
+		if cred, ok = bearerCredential(cred); !ok {
 			a.deny(v, "authorization: not a Bearer credential")
 			return
 		}
-		cred = strings.TrimLeft(rest, " ")
 	}
 	dots, clean := credentialShape(cred)
 	if cred == "" || len(cred) > jwtMaxLen || !clean {
@@ -563,6 +562,25 @@ func stripRest(x *ward.Exchange, v *ward.Verdict, names []string) {
 			}
 		}
 	}
+}
+
+// bearerCredential returns the credential of an Authorization value
+// "Bearer X" (the scheme in any case, X after the spaces that follow it),
+// and whether the value has that scheme: what strings.Cut(value, " "),
+// strings.EqualFold(scheme, "bearer") and strings.TrimLeft(rest, " ")
+// give, without their calls (each costs inside Wasm). The scheme is
+// compared byte by byte in ASCII: no other rune folds to a letter of
+// "bearer" (only 'k' and 's' have non-ASCII folds).
+func bearerCredential(value string) (string, bool) {
+	if len(value) < 7 || value[6] != ' ' || value[0]|0x20 != 'b' || value[1]|0x20 != 'e' || value[2]|0x20 != 'a' ||
+		value[3]|0x20 != 'r' || value[4]|0x20 != 'e' || value[5]|0x20 != 'r' {
+		return "", false
+	}
+	i := 7
+	for i < len(value) && value[i] == ' ' {
+		i++
+	}
+	return value[i:], true
 }
 
 // verify authenticates cred the slow way (the cache missed): it allows or

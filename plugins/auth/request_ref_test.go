@@ -108,3 +108,39 @@ func TestRequestMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestBearerCredential compares bearerCredential with the strings
+// functions it replaces on random values over an alphabet with the
+// scheme's letters in both cases, spaces, a tab, 'k' and 's' and their
+// non-ASCII folds, and other non-ASCII bytes.
+func TestBearerCredential(t *testing.T) {
+	ref := func(value string) (string, bool) {
+		scheme, rest, ok := strings.Cut(value, " ")
+		if !ok || !strings.EqualFold(scheme, "bearer") {
+			return "", false
+		}
+		return strings.TrimLeft(rest, " "), true
+	}
+	alphabet := []string{"b", "B", "e", "E", "a", "A", "r", "R", " ", "\t", "k", "s", "\u212a", "\u017f", "\u0280", "x", "\xff", "."}
+	r := rand.New(rand.NewPCG(3, 4))
+	check := func(value string) {
+		got, gotOK := bearerCredential(value)
+		want, wantOK := ref(value)
+		if got != want || gotOK != wantOK {
+			t.Fatalf("bearerCredential(%q) = %q, %v; want %q, %v", value, got, gotOK, want, wantOK)
+		}
+	}
+	for _, v := range []string{"", "Bearer", "Bearer ", "bearer x", "BEARER   x y", "Bearer\tx", "Bearerx", "Bearer  ", " Bearer x", "Basic x", "beare x"} {
+		check(v)
+	}
+	for range 200000 {
+		var b strings.Builder
+		if r.IntN(2) == 0 {
+			b.WriteString([]string{"Bearer ", "bEaReR ", "BEARER  "}[r.IntN(3)])
+		}
+		for range r.IntN(12) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		check(b.String())
+	}
+}
