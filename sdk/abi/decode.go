@@ -46,30 +46,6 @@ func ld32(b []byte, off int) (uint32, int) {
 	return le32(b, off), off + 4
 }
 
-// ldstr reads a str at off as a string aliasing b. It is the decoder's
-// innermost step, kept within the compiler's inlining budget.
-func ldstr(b []byte, off int) (string, int) {
-	if off > len(b)-4 {
-		return "", broken(b)
-	}
-	n := uint(le32(b, off))
-	off += 4
-	// One test for the common case, 0 < n <= len(b)-off (n-1 wraps
-	// around for n == 0): in Go's Wasm every branch taken is a jump
-	// through the function's dispatch loop.
-	if n-1 >= uint(len(b)-off) {
-		if n == 0 {
-			// Not a string at b[off]: off may be len(b), and a
-			// pointer past the end of b's array must not be kept.
-			return "", off
-		}
-		return "", broken(b)
-	}
-	// off indexes b: the address is taken without &b[off]'s bounds
-	// check.
-	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off)), n), off + int(n)
-}
-
 // ldcount reads a list length at off and checks that the rest of b can
 // hold that many elements of at least min bytes each, so that a hostile
 // count cannot make the decoder allocate more than b's size.
@@ -95,18 +71,20 @@ func resize[T any](s []T, n int) []T {
 }
 
 func ldkvs(b []byte, off int, dst []KV) ([]KV, int) {
+	sb := unsafe.Pointer(unsafe.SliceData(b))
 	n, off := ldcount(b, off, 8)
 	dst = resize(dst, n)
 	for i := range dst {
 		var kv KV
-		kv.Key, off = ldstr(b, off)
-		kv.Value, off = ldstr(b, off)
+		kv.Key, off = ldstr(sb, len(b), off)
+		kv.Value, off = ldstr(sb, len(b), off)
 		dst[i] = kv
 	}
 	return dst, off
 }
 
 func ldmessages(b []byte, off int, dst []Message) ([]Message, int) {
+	sb := unsafe.Pointer(unsafe.SliceData(b))
 	n, off := ldcount(b, off, 17)
 	dst = resize(dst, n)
 	for i := range dst {
@@ -117,21 +95,22 @@ func ldmessages(b []byte, off int, dst []Message) ([]Message, int) {
 		} else {
 			m.Turn, m.Kind, off = le32(b, off), Kind(*(*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off+4))), off+5
 		}
-		m.Role, off = ldstr(b, off)
-		m.Name, off = ldstr(b, off)
-		m.Text, off = ldstr(b, off)
+		m.Role, off = ldstr(sb, len(b), off)
+		m.Name, off = ldstr(sb, len(b), off)
+		m.Text, off = ldstr(sb, len(b), off)
 		dst[i] = m
 	}
 	return dst, off
 }
 
 func ldtools(b []byte, off int, dst []Tool) ([]Tool, int) {
+	sb := unsafe.Pointer(unsafe.SliceData(b))
 	n, off := ldcount(b, off, 8)
 	dst = resize(dst, n)
 	for i := range dst {
 		var t Tool
-		t.Name, off = ldstr(b, off)
-		t.Description, off = ldstr(b, off)
+		t.Name, off = ldstr(sb, len(b), off)
+		t.Description, off = ldstr(sb, len(b), off)
 		dst[i] = t
 	}
 	return dst, off
@@ -160,6 +139,7 @@ func decodeExchangeAlias(b []byte, dst *Exchange, p Parts) error {
 	}
 	t := *dst // stored back whole: see the top of the file
 	x := &t
+	sb := unsafe.Pointer(unsafe.SliceData(b))
 	x.Phase = Phase(b[4])
 	x.API = API(b[5])
 	flags := b[6]
@@ -170,10 +150,10 @@ func decodeExchangeAlias(b []byte, dst *Exchange, p Parts) error {
 	}
 	x.MaxTokens = binary.LittleEndian.Uint32(b[8:12])
 	off := exchangeHeader
-	x.RequestID, off = ldstr(b, off)
-	x.Route, off = ldstr(b, off)
-	x.Path, off = ldstr(b, off)
-	x.Model, off = ldstr(b, off)
+	x.RequestID, off = ldstr(sb, len(b), off)
+	x.Route, off = ldstr(sb, len(b), off)
+	x.Path, off = ldstr(sb, len(b), off)
+	x.Model, off = ldstr(sb, len(b), off)
 	var ok bool
 	if off, ok = empty(b, off); ok {
 		x.Headers = x.Headers[:0]
@@ -198,7 +178,7 @@ func decodeExchangeAlias(b []byte, dst *Exchange, p Parts) error {
 	var status uint32
 	status, off = ld32(b, off) // u16 status | u16 0
 	x.Response.Status = uint16(status)
-	x.Response.FinishReason, off = ldstr(b, off)
+	x.Response.FinishReason, off = ldstr(sb, len(b), off)
 	x.Response.PromptTokens, off = ld32(b, off)
 	x.Response.CompletionTokens, off = ld32(b, off)
 	if off, ok = empty(b, off); ok {
@@ -206,8 +186,8 @@ func decodeExchangeAlias(b []byte, dst *Exchange, p Parts) error {
 	} else {
 		x.Response.Messages, off = ldmessages(b, off, x.Response.Messages)
 	}
-	x.Chunk.Delta, off = ldstr(b, off)
-	x.Chunk.Window, off = ldstr(b, off)
+	x.Chunk.Delta, off = ldstr(sb, len(b), off)
+	x.Chunk.Window, off = ldstr(sb, len(b), off)
 	if off != len(b) || status>>16 != 0 {
 		return ErrMalformed
 	}

@@ -3,6 +3,7 @@ package abi
 import (
 	"reflect"
 	"testing"
+	"unsafe"
 )
 
 // refDecodeExchange is the exchange decoder as first written, on the
@@ -73,6 +74,37 @@ func sameDecode(t *testing.T, b []byte) {
 	}
 	for _, p := range []Parts{ReadHeaders, ReadMessages | ReadResponse | ReadChunk, ReadAnnotations | ReadTools} {
 		sameDecodeParts(t, b, p)
+	}
+	var x Exchange
+	if DecodeExchangeAlias(b, &x) == nil {
+		stringsInside(t, b, &x)
+	}
+}
+
+// stringsInside checks that every string of x that DecodeExchangeAlias
+// made from b lies inside b, an empty one too (or is nil): a pointer past
+// the end of b's array must not be kept.
+func stringsInside(t *testing.T, b []byte, x *Exchange) {
+	t.Helper()
+	all := []string{x.RequestID, x.Route, x.Path, x.Model, x.Response.FinishReason, x.Chunk.Delta, x.Chunk.Window}
+	for _, kv := range append(x.Headers, x.Annotations...) {
+		all = append(all, kv.Key, kv.Value)
+	}
+	for _, m := range append(x.Messages, x.Response.Messages...) {
+		all = append(all, m.Role, m.Name, m.Text)
+	}
+	for _, tool := range x.Tools {
+		all = append(all, tool.Name, tool.Description)
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	for _, s := range all {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		if p == 0 && s == "" {
+			continue
+		}
+		if p < lo || p >= lo+uintptr(len(b)) || p+uintptr(len(s)) > lo+uintptr(len(b)) {
+			t.Fatalf("string %q at %#x is not inside the buffer [%#x, %#x)", s, p, lo, lo+uintptr(len(b)))
+		}
 	}
 }
 
