@@ -30,37 +30,6 @@ import (
 // broken is the position of a buffer found too short.
 func broken(b []byte) int { return len(b) + 1 }
 
-// ld8 reads a u8 at off.
-func ld8(b []byte, off int) (byte, int) {
-	if off >= len(b) {
-		return 0, broken(b)
-	}
-	return b[off], off + 1
-}
-
-// ld32 reads a little-endian u32 at off.
-func ld32(b []byte, off int) (uint32, int) {
-	if off > len(b)-4 {
-		return 0, broken(b)
-	}
-	return le32(b, off), off + 4
-}
-
-// ldcount reads a list length at off and checks that the rest of b can
-// hold that many elements of at least min bytes each, so that a hostile
-// count cannot make the decoder allocate more than b's size.
-func ldcount(b []byte, off, min int) (int, int) {
-	if off > len(b)-4 {
-		return 0, broken(b)
-	}
-	n := uint(le32(b, off))
-	off += 4
-	if n > uint(len(b)-off)/uint(min) {
-		return 0, broken(b)
-	}
-	return int(n), off
-}
-
 // resize returns s with length n, reusing its array when it is large
 // enough. The elements are overwritten by the caller.
 func resize[T any](s []T, n int) []T {
@@ -72,7 +41,7 @@ func resize[T any](s []T, n int) []T {
 
 func ldkvs(b []byte, off int, dst []KV) ([]KV, int) {
 	sb := unsafe.Pointer(unsafe.SliceData(b))
-	n, off := ldcount(b, off, 8)
+	n, off := ldcount(sb, len(b), off, 8)
 	dst = resize(dst, n)
 	for i := range dst {
 		var kv KV
@@ -85,16 +54,11 @@ func ldkvs(b []byte, off int, dst []KV) ([]KV, int) {
 
 func ldmessages(b []byte, off int, dst []Message) ([]Message, int) {
 	sb := unsafe.Pointer(unsafe.SliceData(b))
-	n, off := ldcount(b, off, 17)
+	n, off := ldcount(sb, len(b), off, 17)
 	dst = resize(dst, n)
 	for i := range dst {
 		var m Message
-		// turn (u32) and kind (u8) with one test.
-		if off > len(b)-5 {
-			m.Turn, m.Kind, off = 0, 0, broken(b)
-		} else {
-			m.Turn, m.Kind, off = le32(b, off), Kind(*(*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off+4))), off+5
-		}
+		m.Turn, m.Kind, off = ldturn(sb, len(b), off)
 		m.Role, off = ldstr(sb, len(b), off)
 		m.Name, off = ldstr(sb, len(b), off)
 		m.Text, off = ldstr(sb, len(b), off)
@@ -105,7 +69,7 @@ func ldmessages(b []byte, off int, dst []Message) ([]Message, int) {
 
 func ldtools(b []byte, off int, dst []Tool) ([]Tool, int) {
 	sb := unsafe.Pointer(unsafe.SliceData(b))
-	n, off := ldcount(b, off, 8)
+	n, off := ldcount(sb, len(b), off, 8)
 	dst = resize(dst, n)
 	for i := range dst {
 		var t Tool
@@ -176,11 +140,11 @@ func decodeExchangeAlias(b []byte, dst *Exchange, p Parts) error {
 		x.Tools, off = ldtools(b, off, x.Tools)
 	}
 	var status uint32
-	status, off = ld32(b, off) // u16 status | u16 0
+	status, off = ld32(sb, len(b), off) // u16 status | u16 0
 	x.Response.Status = uint16(status)
 	x.Response.FinishReason, off = ldstr(sb, len(b), off)
-	x.Response.PromptTokens, off = ld32(b, off)
-	x.Response.CompletionTokens, off = ld32(b, off)
+	x.Response.PromptTokens, off = ld32(sb, len(b), off)
+	x.Response.CompletionTokens, off = ld32(sb, len(b), off)
 	if off, ok = empty(b, off); ok {
 		x.Response.Messages = x.Response.Messages[:0]
 	} else {

@@ -28,3 +28,32 @@ func ldstr(sb unsafe.Pointer, lb, off int) (string, int) {
 	s := unsafe.String((*byte)(unsafe.Add(sb, p+4&^(bad|(n-1)>>63))), n&^bad)
 	return s, end&^bad | (lb+1)&bad
 }
+
+// ld32 reads a little-endian u32 at off (0, with off broken, past the
+// end), without a branch, as ldstr does.
+func ld32(sb unsafe.Pointer, lb, off int) (uint32, int) {
+	bad := (lb - 4 - off) >> 63
+	v := *(*uint32)(unsafe.Add(sb, off&^bad)) &^ uint32(bad)
+	return v, (off+4)&^bad | (lb+1)&bad
+}
+
+// ldturn reads a message's turn (u32) and kind (u8) at off, without a
+// branch.
+func ldturn(sb unsafe.Pointer, lb, off int) (uint32, Kind, int) {
+	bad := (lb - 5 - off) >> 63
+	p := off &^ bad
+	turn := *(*uint32)(unsafe.Add(sb, p)) &^ uint32(bad)
+	kind := *(*byte)(unsafe.Add(sb, p+4)) &^ byte(bad)
+	return turn, Kind(kind), (off+5)&^bad | (lb+1)&bad
+}
+
+// ldcount reads a list length at off and checks, without a branch, that
+// the rest of b can hold that many elements of at least min bytes each,
+// so that a hostile count cannot make the decoder allocate more than b's
+// size: a count that does not fit is 0, with off broken. (After a broken
+// off, lb+1, the count read is 0 and the room (lb-off)/min is 0 too.)
+func ldcount(sb unsafe.Pointer, lb, off, min int) (int, int) {
+	n, off := ld32(sb, lb, off)
+	bad := ((lb-off)/min - int(n)) >> 63
+	return int(n) &^ bad, off&^bad | (lb+1)&bad
+}

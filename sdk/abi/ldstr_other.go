@@ -24,3 +24,34 @@ func ldstr(sb unsafe.Pointer, lb, off int) (string, int) {
 	}
 	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off)), n), off + int(n)
 }
+
+// ld32 reads a little-endian u32 at off.
+func ld32(sb unsafe.Pointer, lb, off int) (uint32, int) {
+	if off > lb-4 {
+		return 0, lb + 1
+	}
+	return le32(unsafe.Slice((*byte)(sb), lb), off), off + 4
+}
+
+// ldturn reads a message's turn (u32) and kind (u8) at off, with one test.
+func ldturn(sb unsafe.Pointer, lb, off int) (uint32, Kind, int) {
+	if off > lb-5 {
+		return 0, 0, lb + 1
+	}
+	return le32(unsafe.Slice((*byte)(sb), lb), off), Kind(*(*byte)(unsafe.Add(sb, off+4))), off + 5
+}
+
+// ldcount reads a list length at off and checks that the rest of b can
+// hold that many elements of at least min bytes each, so that a hostile
+// count cannot make the decoder allocate more than b's size.
+func ldcount(sb unsafe.Pointer, lb, off, min int) (int, int) {
+	if off > lb-4 {
+		return 0, lb + 1
+	}
+	n := uint(le32(unsafe.Slice((*byte)(sb), lb), off))
+	off += 4
+	if n > uint(lb-off)/uint(min) {
+		return 0, lb + 1
+	}
+	return int(n), off
+}
