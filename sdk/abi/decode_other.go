@@ -4,7 +4,7 @@ package abi
 
 import "unsafe"
 
-// ldstr reads a str at off as a string aliasing b (see ldstr_fast.go). A
+// ldstr reads a str at off as a string aliasing b (see decode_fast.go). A
 // length is compared as an unsigned number, so that one of 2 GiB or more
 // cannot turn negative on a 32-bit host.
 func ldstr(sb unsafe.Pointer, lb, off int) (string, int) {

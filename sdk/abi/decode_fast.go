@@ -9,7 +9,7 @@ import "unsafe"
 // innermost step: inlined, and without a branch. In Go's Wasm a branch
 // whose sides meet again costs, on the side that does not fall through, a
 // jump through the function's dispatch loop, and an inlined early return
-// is such a branch: the branchy ldstr (ldstr_other.go) took two such jumps
+// is such a branch: the branchy ldstr (decode_other.go) took two such jumps
 // on a well-formed str. This one, for little-endian 64-bit machines (int
 // is 64 bits, so off+4+n cannot wrap; the length is one load), chooses
 // with masks (bad is -1 when the str does not fit in b, else 0):
