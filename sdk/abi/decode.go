@@ -23,9 +23,11 @@ import (
 // while the buffer is well-formed (never negative). A read past the end
 // sets it to len(b)+1 ("broken"), after which every read yields zero values
 // and keeps it broken, so the decoder checks once, at the end (off must
-// then be exactly len(b): no trailing bytes). Lengths are compared as
-// unsigned numbers, so that one of 2 GiB or more cannot turn negative on a
-// 32-bit host.
+// then be exactly len(b): no trailing bytes). On little-endian 64-bit
+// machines (decode_fast.go) the steps that read a length, a count or a
+// message's turn and kind are branch-free, chosen by masks; elsewhere
+// (decode_other.go) they test, and compare lengths as unsigned numbers, so
+// that one of 2 GiB or more cannot turn negative on a 32-bit host.
 
 // broken is the position of a buffer found too short.
 func broken(b []byte) int { return len(b) + 1 }
