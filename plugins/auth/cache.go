@@ -126,33 +126,37 @@ func (c *credCache) len() int {
 }
 
 // equalCT reports whether a and b are equal, in a time that depends on
-// their lengths alone (as subtle.ConstantTimeCompare): it ORs together the
-// differences of 8-byte words, the last word overlapping the one before
-// it (no loop over the last bytes), and looks at the result once, at the
-// end. Inside Wasm each loop turn costs: a 21-byte key is three words,
-// not 21 bytes.
+// their lengths alone (as subtle.ConstantTimeCompare): see equalAt.
 func equalCT(a []byte, b string) bool {
-	n := len(a)
-	if n != len(b) {
-		return false
-	}
+	return len(a) == len(b) && equalAt(unsafe.Pointer(unsafe.SliceData(a)), b)
+}
+
+// sameString is a == b, eight bytes at a time: Go's string comparison
+// inside Wasm (memeqbody) takes a loop turn per byte.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && equalAt(unsafe.Pointer(unsafe.StringData(a)), b)
+}
+
+// equalAt reports whether the len(b) bytes at pa are b's, in a time that
+// depends on len(b) alone: it ORs together the differences of 8-byte
+// words, the last word overlapping the one before it (no loop over the
+// last bytes), and looks at the result once, at the end. Inside Wasm each
+// loop turn costs: a 21-byte key is three words, not 21 bytes. (It takes
+// a pointer so that sameString needs no unsafe.Slice, whose checks call
+// the runtime.)
+func equalAt(pa unsafe.Pointer, b string) bool {
+	n := len(b)
 	var d uint64
 	if n >= 8 {
-		pa, pb := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.StringData(b))
+		pb := unsafe.Pointer(unsafe.StringData(b))
 		for i := 0; i < n-8; i += 8 {
 			d |= *(*uint64)(unsafe.Add(pa, i)) ^ *(*uint64)(unsafe.Add(pb, i))
 		}
 		d |= *(*uint64)(unsafe.Add(pa, n-8)) ^ *(*uint64)(unsafe.Add(pb, n-8))
 	} else {
 		for i := range n {
-			d |= uint64(a[i] ^ b[i])
+			d |= uint64(*(*byte)(unsafe.Add(pa, i)) ^ b[i])
 		}
 	}
 	return d == 0
-}
-
-// sameString is a == b, eight bytes at a time: Go's string comparison
-// inside Wasm (memeqbody) takes a loop turn per byte.
-func sameString(a, b string) bool {
-	return len(a) == len(b) && equalCT(unsafe.Slice(unsafe.StringData(a), len(a)), b)
 }

@@ -296,13 +296,21 @@ func (r *reader) magic(m [4]byte) bool {
 // (they share one private copy of b, allocated once), so b may be reused
 // afterwards.
 func DecodeExchange(b []byte, x *Exchange) error {
-	return decodeExchangeAlias(append([]byte(nil), b...), x)
+	return decodeExchangeAlias(append([]byte(nil), b...), x, ReadAll)
 }
 
 // DecodeExchangeAlias is DecodeExchange with strings that point into b.
 // b must not be modified while x is in use. It allocates only to grow x's
 // slices (not at all when they have room from an earlier decode).
-func DecodeExchangeAlias(b []byte, x *Exchange) error { return decodeExchangeAlias(b, x) }
+func DecodeExchangeAlias(b []byte, x *Exchange) error { return decodeExchangeAlias(b, x, ReadAll) }
+
+// DecodeExchangeAliasParts is DecodeExchangeAlias followed by p.Keep(x)
+// (the parts not in p emptied, as a guest SDK does for a guard that
+// declares what it reads), in one pass that costs a guest less than the
+// two.
+func DecodeExchangeAliasParts(b []byte, x *Exchange, p Parts) error {
+	return decodeExchangeAlias(b, x, p)
+}
 
 // DecodeVerdict decodes b into v, reusing v's slices; an empty b is a plain
 // Allow. Strings are copied, so b may be reused afterwards. Decoding a plain

@@ -11,71 +11,26 @@ import (
 // small enough to be inlined, lists are filled in place in the reused
 // slices, and the decoder keeps its position in a local.
 //
+// Stores of strings go to the stack, not the heap: a pointer stored in
+// the heap is preceded by the write barrier's test, whose common side (no
+// collection running) is, in Go's Wasm, a jump through the function's
+// dispatch loop (a spill of the live values and an indirect jump under
+// wazero). So the decoder fills a copy of the exchange on the stack and
+// stores it back whole (one test), and builds each list element in a local
+// and stores it whole (one test per element, not per string).
+//
 // The position off starts after the fixed header and is at most len(b)
 // while the buffer is well-formed (never negative). A read past the end
 // sets it to len(b)+1 ("broken"), after which every read yields zero values
 // and keeps it broken, so the decoder checks once, at the end (off must
-// then be exactly len(b): no trailing bytes). Lengths are compared as
-// unsigned numbers, so that one of 2 GiB or more cannot turn negative on a
-// 32-bit host.
+// then be exactly len(b): no trailing bytes). On little-endian 64-bit
+// machines (decode_fast.go) the steps that read a length, a count or a
+// message's turn and kind are branch-free, chosen by masks; elsewhere
+// (decode_other.go) they test, and compare lengths as unsigned numbers, so
+// that one of 2 GiB or more cannot turn negative on a 32-bit host.
 
 // broken is the position of a buffer found too short.
 func broken(b []byte) int { return len(b) + 1 }
-
-// ld8 reads a u8 at off.
-func ld8(b []byte, off int) (byte, int) {
-	if off >= len(b) {
-		return 0, broken(b)
-	}
-	return b[off], off + 1
-}
-
-// ld32 reads a little-endian u32 at off.
-func ld32(b []byte, off int) (uint32, int) {
-	if off > len(b)-4 {
-		return 0, broken(b)
-	}
-	return le32(b, off), off + 4
-}
-
-// ldstr reads a str at off as a string aliasing b. It is the decoder's
-// innermost step, kept within the compiler's inlining budget.
-func ldstr(b []byte, off int) (string, int) {
-	if off > len(b)-4 {
-		return "", broken(b)
-	}
-	n := uint(le32(b, off))
-	off += 4
-	// One test for the common case, 0 < n <= len(b)-off (n-1 wraps
-	// around for n == 0): in Go's Wasm every branch taken is a jump
-	// through the function's dispatch loop.
-	if n-1 >= uint(len(b)-off) {
-		if n == 0 {
-			// Not a string at b[off]: off may be len(b), and a
-			// pointer past the end of b's array must not be kept.
-			return "", off
-		}
-		return "", broken(b)
-	}
-	// off indexes b: the address is taken without &b[off]'s bounds
-	// check.
-	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off)), n), off + int(n)
-}
-
-// ldcount reads a list length at off and checks that the rest of b can
-// hold that many elements of at least min bytes each, so that a hostile
-// count cannot make the decoder allocate more than b's size.
-func ldcount(b []byte, off, min int) (int, int) {
-	if off > len(b)-4 {
-		return 0, broken(b)
-	}
-	n := uint(le32(b, off))
-	off += 4
-	if n > uint(len(b)-off)/uint(min) {
-		return 0, broken(b)
-	}
-	return int(n), off
-}
 
 // resize returns s with length n, reusing its array when it is large
 // enough. The elements are overwritten by the caller.
@@ -87,41 +42,42 @@ func resize[T any](s []T, n int) []T {
 }
 
 func ldkvs(b []byte, off int, dst []KV) ([]KV, int) {
-	n, off := ldcount(b, off, 8)
+	sb := unsafe.Pointer(unsafe.SliceData(b))
+	n, off := ldcount(sb, len(b), off, 8)
 	dst = resize(dst, n)
 	for i := range dst {
-		kv := &dst[i]
-		kv.Key, off = ldstr(b, off)
-		kv.Value, off = ldstr(b, off)
+		var kv KV
+		kv.Key, off = ldstr(sb, len(b), off)
+		kv.Value, off = ldstr(sb, len(b), off)
+		dst[i] = kv
 	}
 	return dst, off
 }
 
 func ldmessages(b []byte, off int, dst []Message) ([]Message, int) {
-	n, off := ldcount(b, off, 17)
+	sb := unsafe.Pointer(unsafe.SliceData(b))
+	n, off := ldcount(sb, len(b), off, 17)
 	dst = resize(dst, n)
 	for i := range dst {
-		m := &dst[i]
-		// turn (u32) and kind (u8) with one test.
-		if off > len(b)-5 {
-			m.Turn, m.Kind, off = 0, 0, broken(b)
-		} else {
-			m.Turn, m.Kind, off = le32(b, off), Kind(*(*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off+4))), off+5
-		}
-		m.Role, off = ldstr(b, off)
-		m.Name, off = ldstr(b, off)
-		m.Text, off = ldstr(b, off)
+		var m Message
+		m.Turn, m.Kind, off = ldturn(sb, len(b), off)
+		m.Role, off = ldstr(sb, len(b), off)
+		m.Name, off = ldstr(sb, len(b), off)
+		m.Text, off = ldstr(sb, len(b), off)
+		dst[i] = m
 	}
 	return dst, off
 }
 
 func ldtools(b []byte, off int, dst []Tool) ([]Tool, int) {
-	n, off := ldcount(b, off, 8)
+	sb := unsafe.Pointer(unsafe.SliceData(b))
+	n, off := ldcount(sb, len(b), off, 8)
 	dst = resize(dst, n)
 	for i := range dst {
-		t := &dst[i]
-		t.Name, off = ldstr(b, off)
-		t.Description, off = ldstr(b, off)
+		var t Tool
+		t.Name, off = ldstr(sb, len(b), off)
+		t.Description, off = ldstr(sb, len(b), off)
+		dst[i] = t
 	}
 	return dst, off
 }
@@ -143,10 +99,13 @@ func empty(b []byte, off int) (int, bool) {
 // flags, a reserved byte and max_tokens.
 const exchangeHeader = 12
 
-func decodeExchangeAlias(b []byte, x *Exchange) error {
+func decodeExchangeAlias(b []byte, dst *Exchange, p Parts) error {
 	if len(b) < exchangeHeader || [4]byte(b[:4]) != exchangeMagic {
 		return ErrMalformed
 	}
+	t := *dst // stored back whole: see the top of the file
+	x := &t
+	sb := unsafe.Pointer(unsafe.SliceData(b))
 	x.Phase = Phase(b[4])
 	x.API = API(b[5])
 	flags := b[6]
@@ -157,10 +116,10 @@ func decodeExchangeAlias(b []byte, x *Exchange) error {
 	}
 	x.MaxTokens = binary.LittleEndian.Uint32(b[8:12])
 	off := exchangeHeader
-	x.RequestID, off = ldstr(b, off)
-	x.Route, off = ldstr(b, off)
-	x.Path, off = ldstr(b, off)
-	x.Model, off = ldstr(b, off)
+	x.RequestID, off = ldstr(sb, len(b), off)
+	x.Route, off = ldstr(sb, len(b), off)
+	x.Path, off = ldstr(sb, len(b), off)
+	x.Model, off = ldstr(sb, len(b), off)
 	var ok bool
 	if off, ok = empty(b, off); ok {
 		x.Headers = x.Headers[:0]
@@ -183,20 +142,40 @@ func decodeExchangeAlias(b []byte, x *Exchange) error {
 		x.Tools, off = ldtools(b, off, x.Tools)
 	}
 	var status uint32
-	status, off = ld32(b, off) // u16 status | u16 0
+	status, off = ld32(sb, len(b), off) // u16 status | u16 0
 	x.Response.Status = uint16(status)
-	x.Response.FinishReason, off = ldstr(b, off)
-	x.Response.PromptTokens, off = ld32(b, off)
-	x.Response.CompletionTokens, off = ld32(b, off)
+	x.Response.FinishReason, off = ldstr(sb, len(b), off)
+	x.Response.PromptTokens, off = ld32(sb, len(b), off)
+	x.Response.CompletionTokens, off = ld32(sb, len(b), off)
 	if off, ok = empty(b, off); ok {
 		x.Response.Messages = x.Response.Messages[:0]
 	} else {
 		x.Response.Messages, off = ldmessages(b, off, x.Response.Messages)
 	}
-	x.Chunk.Delta, off = ldstr(b, off)
-	x.Chunk.Window, off = ldstr(b, off)
+	x.Chunk.Delta, off = ldstr(sb, len(b), off)
+	x.Chunk.Window, off = ldstr(sb, len(b), off)
 	if off != len(b) || status>>16 != 0 {
 		return ErrMalformed
 	}
+	keepParts(x, p)
+	*dst = t
 	return nil
+}
+
+// keepParts is p.Keep(x) for the decoder's stack copy, without branches:
+// a part not in p is cut to length 0 by a mask (-1 for a part read, 0 for
+// one not read). A string so emptied keeps its pointer into the buffer.
+func keepParts(x *Exchange, p Parts) {
+	p = p.Effective()
+	mask := func(part Parts) int { return -int(p / part & 1) }
+	x.Headers = x.Headers[:len(x.Headers)&mask(ReadHeaders)]
+	x.Annotations = x.Annotations[:len(x.Annotations)&mask(ReadAnnotations)]
+	x.Messages = x.Messages[:len(x.Messages)&mask(ReadMessages)]
+	x.Tools = x.Tools[:len(x.Tools)&mask(ReadTools)]
+	r := mask(ReadResponse)
+	x.Response.Messages = x.Response.Messages[:len(x.Response.Messages)&r]
+	x.Response.FinishReason = x.Response.FinishReason[:len(x.Response.FinishReason)&r]
+	c := mask(ReadChunk)
+	x.Chunk.Delta = x.Chunk.Delta[:len(x.Chunk.Delta)&c]
+	x.Chunk.Window = x.Chunk.Window[:len(x.Chunk.Window)&c]
 }

@@ -3,6 +3,7 @@ package abi
 import (
 	"reflect"
 	"testing"
+	"unsafe"
 )
 
 // refDecodeExchange is the exchange decoder as first written, on the
@@ -69,6 +70,69 @@ func sameDecode(t *testing.T, b []byte) {
 		}
 		if err == nil && !reflect.DeepEqual(normExchange(got), normExchange(&want)) {
 			t.Fatalf("%s(%x):\n got %+v\nwant %+v", dec.name, b, got, &want)
+		}
+	}
+	for _, p := range []Parts{ReadHeaders, ReadMessages | ReadResponse | ReadChunk, ReadAnnotations | ReadTools} {
+		sameDecodeParts(t, b, p)
+	}
+	var x Exchange
+	if DecodeExchangeAlias(b, &x) == nil {
+		stringsInside(t, b, &x)
+	}
+}
+
+// stringsInside checks that every string of x that DecodeExchangeAlias
+// made from b lies inside b, an empty one too (or is nil): a pointer past
+// the end of b's array must not be kept.
+func stringsInside(t *testing.T, b []byte, x *Exchange) {
+	t.Helper()
+	all := []string{x.RequestID, x.Route, x.Path, x.Model, x.Response.FinishReason, x.Chunk.Delta, x.Chunk.Window}
+	for _, kv := range append(x.Headers, x.Annotations...) {
+		all = append(all, kv.Key, kv.Value)
+	}
+	for _, m := range append(x.Messages, x.Response.Messages...) {
+		all = append(all, m.Role, m.Name, m.Text)
+	}
+	for _, tool := range x.Tools {
+		all = append(all, tool.Name, tool.Description)
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	for _, s := range all {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		if p == 0 && s == "" {
+			continue
+		}
+		if p < lo || p >= lo+uintptr(len(b)) || p+uintptr(len(s)) > lo+uintptr(len(b)) {
+			t.Fatalf("string %q at %#x is not inside the buffer [%#x, %#x)", s, p, lo, lo+uintptr(len(b)))
+		}
+	}
+}
+
+// sameDecodeParts checks DecodeExchangeAliasParts(b, p) against the
+// reference decoder followed by p.Keep.
+func sameDecodeParts(t *testing.T, b []byte, p Parts) {
+	t.Helper()
+	var want Exchange
+	wantErr := refDecodeExchange(b, &want)
+	p.Keep(&want)
+	got := sampleExchange()
+	err := DecodeExchangeAliasParts(b, got, p)
+	if (err == nil) != (wantErr == nil) {
+		t.Fatalf("DecodeExchangeAliasParts(%x, %b) = %v, reference %v", b, p, err, wantErr)
+	}
+	if err == nil && !reflect.DeepEqual(normExchange(got), normExchange(&want)) {
+		t.Fatalf("DecodeExchangeAliasParts(%x, %b):\n got %+v\nwant %+v", b, p, got, &want)
+	}
+}
+
+// TestDecodeExchangeAliasPartsKeeps: for every set of parts (with a bit
+// outside ReadAll, and none: every part), the one-pass decoder gives what
+// decoding and then Parts.Keep give.
+func TestDecodeExchangeAliasPartsKeeps(t *testing.T) {
+	for _, x := range []*Exchange{sampleExchange(), {}, {Phase: PhaseResponseChunk, Chunk: Chunk{Delta: "abc", Window: "w"}}} {
+		b := AppendExchange(nil, x)
+		for p := range Parts(128) {
+			sameDecodeParts(t, b, p)
 		}
 	}
 }

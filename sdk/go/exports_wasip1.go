@@ -86,7 +86,8 @@ func wardConfigure(ptr, n int32) int64 {
 
 func handle(p abi.Phase, ptr, n int32) int64 {
 	in := instance()
-	if in.g.handler(p) == nil {
+	h := in.handlers[p]
+	if h == nil {
 		return 0
 	}
 	// Unless the guard opted out, a private copy: the decoded strings
@@ -96,7 +97,7 @@ func handle(p abi.Phase, ptr, n int32) int64 {
 	if !in.g.ZeroCopy {
 		buf = append([]byte(nil), buf...)
 	}
-	out, err := in.Handle(p, buf)
+	out, err := in.handle(h, buf)
 	if err != nil {
 		panic(err)
 	}

@@ -17,12 +17,15 @@ import (
 // handles one call at a time. Buffers it returns are valid until the next
 // call on it.
 type Instance struct {
-	g     Guard
-	state instanceState
-	x     Exchange
-	v     Verdict
-	out   []byte
-	desc  []byte
+	g Guard
+	// handlers are g's handlers by phase (index 0 and phases without
+	// one: nil), looked up without a switch on every call.
+	handlers [4]Handler
+	state    instanceState
+	x        Exchange
+	v        Verdict
+	out      []byte
+	desc     []byte
 }
 
 type instanceState uint8
@@ -44,7 +47,11 @@ func NewInstance(g Guard) (*Instance, error) {
 	if err := g.validate(); err != nil {
 		return nil, err
 	}
-	return &Instance{g: g}, nil
+	in := &Instance{g: g}
+	for p := abi.PhaseRequest; p <= abi.PhaseResponseChunk; p++ {
+		in.handlers[p] = g.handler(p)
+	}
+	return in, nil
 }
 
 // DescribeJSON returns the guard's description as JSON (what ward_describe
@@ -135,18 +142,20 @@ func (in *Instance) Handle(p Phase, input []byte) ([]byte, error) {
 	if p < abi.PhaseRequest || p > abi.PhaseResponseChunk {
 		return nil, errors.New("ward: unknown phase " + strconv.Itoa(int(p)))
 	}
-	h := in.g.handler(p)
+	h := in.handlers[p]
 	if h == nil {
 		return nil, nil
 	}
+	return in.handle(h, input)
+}
+
+// handle is Handle for the handler h of a valid phase.
+func (in *Instance) handle(h Handler, input []byte) ([]byte, error) {
 	if in.state != stateReady && (in.state == stateFailed || in.g.Configure != nil) {
 		return nil, ErrNotConfigured
 	}
-	if err := abi.DecodeExchangeAlias(input, &in.x); err != nil {
+	if err := abi.DecodeExchangeAliasParts(input, &in.x, in.g.Reads); err != nil {
 		return nil, ErrMalformed
-	}
-	if in.g.Reads != 0 {
-		in.g.Reads.Keep(&in.x)
 	}
 	in.v.Reset()
 	h(&in.x, &in.v)
