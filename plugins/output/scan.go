@@ -247,7 +247,7 @@ func (s *scanner) scan(text string, from int, final bool, dst []span) (_ []span,
 			s.spans = append(s.spans, span{class: classSecret, label: f.Rule, start: f.Start, end: f.End})
 		}
 	}
-	if set.act[classPII] != redact.Allow && (!set.piiPrefilter || piiPossible(text)) {
+	if set.act[classPII] != redact.Allow && (!set.piiPrefilter || len(text) > piiPrefilterMax || piiPossible(text)) {
 		s.found = detect.PII(text, s.found[:0], &set.pii)
 		for i := range s.found {
 			f := &s.found[i]
@@ -325,22 +325,43 @@ var piiByte = func() (t [256]uint8) {
 	return t
 }()
 
+// piiPrefilterMax is the longest text piiPossible is asked about. Its
+// pass costs ~5 ns a byte in Wasm, more than detect.PII's own scan of text
+// without candidates (~2 ns a byte, eight bytes at a time): it pays where
+// the detector's fixed cost dominates, a short text whose scan would bring
+// the detector's code and tables into the caches, and not on a long one
+// (a 2 KB answer without a digit: 13.5 us with the pass against 6.2 us
+// without it, BenchmarkWasmResponse/only-pii-default-kinds).
+const piiPrefilterMax = 256
+
 // piiPossible reports whether text has an ASCII digit, an '@' or a run of
 // 16 or more letter bytes: without any of them detect.PII finds nothing
-// of piiPrefilterKinds. One branch-free pass (the loadbench answer, a
-// line of prose, has none: the PII detector's code and tables, ~10 µs of
-// a call when they are not in the processor's caches, stay untouched).
+// of piiPrefilterKinds. Branch-free within blocks of 64 bytes, and it
+// stops after the first block that answers yes: a text with a digit near
+// its start (the 2 KB answer of the benchmarks has one in its first
+// line) pays for one block, not for a pass over all of it, which cost a
+// 2 KB answer ~7 us in Wasm before the PII scan it did not skip. A text
+// with none (the loadbench answer, a line of prose) is read once, and the
+// PII detector's code and tables, ~10 µs of a call when they are not in
+// the processor's caches, stay untouched.
 func piiPossible(text string) bool {
 	var flags, long uint
 	run := uint(0)
 	p := unsafe.Pointer(unsafe.StringData(text))
-	for i := 0; i < len(text); i++ {
-		c := uint(piiByte[*(*byte)(unsafe.Add(p, i))])
-		flags |= c
-		run = (run + 1) & -(c >> 1) // c == 2: one more; else 0
-		long |= run
+	n := len(text)
+	for i := 0; i < n; {
+		end := min(i+64, n)
+		for ; i < end; i++ {
+			c := uint(piiByte[*(*byte)(unsafe.Add(p, i))])
+			flags |= c
+			run = (run + 1) & -(c >> 1) // c == 2: one more; else 0
+			long |= run
+		}
+		if flags&1 != 0 || long >= 16 {
+			return true
+		}
 	}
-	return flags&1 != 0 || long >= 16
+	return false
 }
 
 // exempt reports whether sp is exempt: inside an allowed value, or (secret
