@@ -408,8 +408,8 @@ func readModule(cfg *config.Config, name, path, pin string, mk moduleKeys, resol
 	}
 	// The built-in guards are one module (plugins/builtin): the path names
 	// the one to load.
-	selects, _ := strings.CutPrefix(path, config.BuiltinPrefix)
-	if selects == path {
+	selects, ok := strings.CutPrefix(path, config.BuiltinPrefix)
+	if !ok {
 		selects = ""
 	}
 	return &guardInput{wasm: wasm, sum: sum, selects: selects}, nil

@@ -605,16 +605,8 @@ type heldRead struct {
 // read reads the upstream's stream to its end, at most limit bytes, and
 // sends the result on h.res. It touches nothing but h.body.
 func (h *lateHold) read(limit int64) {
-	r := h.body
-	if limit > 0 {
-		r = io.LimitReader(r, limit+1)
-	}
-	var b bytes.Buffer
-	_, err := b.ReadFrom(r)
-	if err == nil && limit > 0 && int64(b.Len()) > limit {
-		err = fasthttp.ErrBodyTooLarge
-	}
-	h.res <- heldRead{b.Bytes(), err}
+	b, err := readLimited(h.body, limit)
+	h.res <- heldRead{b, err}
 }
 
 // Read gives the client comments until the stream is checked, then the
@@ -771,6 +763,14 @@ func readHeld(up *fasthttp.Response, limit int64) ([]byte, error) {
 	if r == nil {
 		return bytes.Clone(up.Body()), nil
 	}
+	b, err := readLimited(r, limit)
+	up.CloseBodyStream() // the connection is kept only when the body was read to its end
+	return b, err
+}
+
+// readLimited reads r to its end, at most limit bytes when limit > 0
+// (more is fasthttp.ErrBodyTooLarge), into a slice of its own.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	if limit > 0 {
 		r = io.LimitReader(r, limit+1)
 	}
@@ -779,7 +779,6 @@ func readHeld(up *fasthttp.Response, limit int64) ([]byte, error) {
 	if err == nil && limit > 0 && int64(b.Len()) > limit {
 		err = fasthttp.ErrBodyTooLarge
 	}
-	up.CloseBodyStream() // the connection is kept only when the body was read to its end
 	return b.Bytes(), err
 }
 

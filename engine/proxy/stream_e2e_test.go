@@ -596,39 +596,18 @@ func TestStreamHeldKeepaliveFaults(t *testing.T) {
 	}
 
 	// A silent upstream (after its headers and one event) and a client
-	// that leaves: a raw upstream that notes when its connection closes.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
+	// that leaves: an upstream that notes when Ward closes its connection.
 	closed := make(chan struct{}, 4)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				r := bufio.NewReader(c)
-				req, err := http.ReadRequest(r)
-				if err != nil {
-					return
-				}
-				io.Copy(io.Discard, req.Body)
-				ev := `data: {"choices":[{"index":0,"delta":{"content":"so far"},"finish_reason":null}]}` + "\n\n"
-				fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", len(ev), ev)
-				io.Copy(io.Discard, r) // until Ward closes the connection
-				closed <- struct{}{}
-			}()
-		}
-	}()
-	raw := startWith(t, strings.Replace(strings.ReplaceAll(route, "{{UP}}", "http://"+ln.Addr().String()), "max_response_body = \"4KiB\"", "", 1),
+	up := newScriptedUpstream(t, func(c *net.TCPConn, _ *http.Request) {
+		io.WriteString(c, sseHead+sseChunk(0))
+		io.Copy(io.Discard, c) // until Ward closes the connection
+		closed <- struct{}{}
+	})
+	raw := startWith(t, strings.Replace(strings.ReplaceAll(route, "{{UP}}", "http://"+up.addr), "max_response_body = \"4KiB\"", "", 1),
 		map[string][]pipeline.Step{"llm": {{Guard: g}}}, mockllm.Options{}, func(s *Server) { s.SetObserver(obs, false) })
 	const silent = `{"model":"m","stream":true,"messages":[{"role":"user","content":"and then nothing"}]}`
 	resp, b := post(t, raw.base+"/v1/chat/completions", silent, nil)
-	if resp.StatusCode != 200 || !strings.Contains(string(b), keepaliveComment) || !strings.Contains(string(b), `"code":"upstream_timeout"`) || strings.Contains(string(b), "so far") {
+	if resp.StatusCode != 200 || !strings.Contains(string(b), keepaliveComment) || !strings.Contains(string(b), `"code":"upstream_timeout"`) || strings.Contains(string(b), "w0 ") {
 		t.Fatalf("silent upstream: %d %q", resp.StatusCode, b)
 	}
 	<-closed
