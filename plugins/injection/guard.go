@@ -46,6 +46,8 @@ type injection struct {
 	// verdict before the next call and nothing else keeps them (see
 	// sdk/go Verdict), so a denial allocates nothing.
 	out []byte
+	// memo holds the results of the long texts scanned last (memo.go).
+	memo memo
 }
 
 // New returns the guard with its own state, so that every Instance (in
@@ -53,8 +55,10 @@ type injection struct {
 //
 // New is what module/main.go registers as a module of its own and
 // plugins/builtin as one of the built-in guards.
-func New() ward.Guard {
-	g := &injection{}
+func New() ward.Guard { return guardOf(&injection{}) }
+
+// guardOf is New with the guard's state given (tests read it).
+func guardOf(g *injection) ward.Guard {
 	return ward.Guard{
 		Name:         "injection",
 		Version:      "0.1.0",
@@ -137,7 +141,11 @@ func (g *injection) request(x *ward.Exchange, v *ward.Verdict) {
 			continue
 		}
 		data := msg.Kind == ward.KindToolResult || msg.Kind == ward.KindDocument || msg.Role == "tool" || msg.Role == "function"
-		r := g.sc.Scan(msg.Text, data)
+		r, ok := g.memo.lookup(msg.Text, data)
+		if !ok {
+			r = g.sc.Scan(msg.Text, data)
+			g.memo.store(msg.Text, data, r)
+		}
 		th, thText := g.threshold, g.thText
 		if r.Jailbreak() {
 			th, thText = g.jailbreak, g.jbText
