@@ -2,6 +2,7 @@ package auth
 
 import (
 	"hash/maphash"
+	"math/bits"
 	"time"
 	"unsafe"
 )
@@ -30,7 +31,7 @@ import (
 // the configuration alone, so a hit gives the verdict the slow path would.
 //
 // Timing. The table is direct-mapped: the slot is picked by a seeded 64-bit
-// hash of the credential (hash/maphash; the seed is per configuration),
+// hash of the credential (credHash; the seed is per configuration),
 // and the credential is compared with the slot's only after the full
 // 64-bit hashes are equal, then in constant time (crypto/subtle). A
 // presented credential that is not cached finds a slot whose hash differs
@@ -55,7 +56,7 @@ const (
 // credCache is a bounded, direct-mapped cache of accepted credentials. Not
 // safe for concurrent use: one per configured guard instance.
 type credCache struct {
-	seed  maphash.Seed
+	seed  uint64
 	slots [cacheSlots]cacheEntry
 	hits  int // for tests
 }
@@ -76,7 +77,42 @@ type cacheEntry struct {
 	leeway             time.Duration
 }
 
-func newCredCache() *credCache { return &credCache{seed: maphash.MakeSeed()} }
+// newCredCache returns an empty cache with a random seed (maphash's, drawn
+// from the runtime's random source).
+func newCredCache() *credCache {
+	return &credCache{seed: maphash.String(maphash.MakeSeed(), "")}
+}
+
+// credHash is a seeded 64-bit hash of cred, eight bytes at a time (the
+// last word overlapping the one before it; shorter credentials are read
+// byte by byte), each word folded in by a 64x64->128-bit multiply whose
+// halves are XORed (wyhash's mix). hash/maphash did the same job, but in
+// Go's Wasm it has no AES hash and its portable fallback goes through
+// several calls: a third of the cache's hit path.
+func credHash(seed uint64, cred string) uint64 {
+	const m1, m2 = 0xa0761d6478bd642f, 0xe7037ed1a0b428db
+	n := len(cred)
+	h := seed ^ uint64(n)*m1
+	p := unsafe.Pointer(unsafe.StringData(cred))
+	if n >= 8 {
+		for i := 0; i < n-8; i += 8 {
+			h = credMix(h^*(*uint64)(unsafe.Add(p, i)), m2)
+		}
+		h = credMix(h^*(*uint64)(unsafe.Add(p, n-8)), m2)
+	} else {
+		var w uint64
+		for i := range n {
+			w = w<<8 | uint64(*(*byte)(unsafe.Add(p, i)))
+		}
+		h = credMix(h^w, m2)
+	}
+	return credMix(h, m1^seed)
+}
+
+func credMix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
 
 // get returns the entry of cred valid at now(), or nil. An entry that is
 // no longer valid is dropped (the slow path then says why). now is called
@@ -85,7 +121,7 @@ func (c *credCache) get(cred string, now func() time.Time) *cacheEntry {
 	if len(cred) > cacheMaxCred {
 		return nil
 	}
-	h := maphash.String(c.seed, cred)
+	h := credHash(c.seed, cred)
 	e := &c.slots[h&(cacheSlots-1)]
 	if !e.used || e.hash != h || len(e.cred) != len(cred) || !equalCT(e.cred, cred) {
 		return nil
@@ -108,7 +144,7 @@ func (c *credCache) put(cred string, e cacheEntry) {
 	if len(cred) > cacheMaxCred {
 		return
 	}
-	h := maphash.String(c.seed, cred)
+	h := credHash(c.seed, cred)
 	slot := &c.slots[h&(cacheSlots-1)]
 	e.used, e.hash, e.cred = true, h, append(slot.cred[:0], cred...)
 	*slot = e

@@ -3,7 +3,10 @@ package auth
 import (
 	"encoding/base64"
 	"encoding/json"
+	"math/bits"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -356,4 +359,47 @@ func TestClockReadOnlyForTimeChecks(t *testing.T) {
 	c.t = tNow.Add(2 * time.Hour)
 	wantDeny(t, in, x("x-api-key", "key-expiring"), "api_key: expired")
 	wantAllow(t, in, x("x-api-key", "key-forever"), "api_key", "k1", "k1")
+}
+
+// TestCredHash checks credHash as the cache uses it: distinct credentials
+// of every length up to 64 (those that differ only in the last byte, in
+// the bytes two words share, by length alone) get distinct hashes and
+// distinct hashes under another seed; one flipped bit changes about half
+// of the hash's bits.
+func TestCredHash(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const seed, other = 0x243f6a8885a308d3, 0x13198a2e03707344
+	seen := map[uint64]string{}
+	add := func(cred string) {
+		h := credHash(seed, cred)
+		if prev, ok := seen[h]; ok && prev != cred {
+			t.Fatalf("credHash(%q) = credHash(%q)", cred, prev)
+		}
+		seen[h] = cred
+		if credHash(other, cred) == h {
+			t.Fatalf("credHash(%q) does not depend on the seed", cred)
+		}
+	}
+	flips, diff := 0, 0
+	for n := range 65 {
+		for range 100 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = byte(rng.UintN(256))
+			}
+			add(string(b))
+			add(string(b) + "\x00")
+			for i := range b {
+				c := slices.Clone(b)
+				bit := byte(1) << rng.UintN(8)
+				c[i] ^= bit
+				add(string(c))
+				diff += bits.OnesCount64(credHash(seed, string(b)) ^ credHash(seed, string(c)))
+				flips++
+			}
+		}
+	}
+	if mean := float64(diff) / float64(flips); mean < 30 || mean > 34 {
+		t.Fatalf("a flipped bit changes %.1f bits of the hash on average, want about 32", mean)
+	}
 }

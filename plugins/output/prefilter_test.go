@@ -109,3 +109,52 @@ func TestPIIPrefilterKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestPIIPossibleBytes compares piiPossible with refPIIPossible on random
+// byte strings over the bytes at the edges of its SWAR ranges (digits,
+// '@', both cases of letters, bytes >= 0x80 whose low bits are a digit,
+// '@' or a letter), with letter runs of 15 to 17 across block edges.
+func TestPIIPossibleBytes(t *testing.T) {
+	edges := []byte{'/', '0', '9', ':', '?', '@', 'A', 'Z', '[', '`', 'a', 'z', '{', 0x7f, 0x80, 0xb0, 0xb9, 0xc0, 0xc1, 0xe1, 0xff, 0, ' ', '\n'}
+	letters := []byte{'a', 'z', 'A', 'Z', 'm', 0x80, 0xc3, 0xa9, 0xff}
+	rng := rand.New(rand.NewPCG(7, 8))
+	yes := 0
+	for range 300000 {
+		b := make([]byte, rng.IntN(48))
+		for i := range b {
+			if rng.IntN(3) == 0 {
+				b[i] = edges[rng.IntN(len(edges))]
+			} else {
+				b[i] = letters[rng.IntN(len(letters))]
+			}
+		}
+		if len(b) > 0 && rng.IntN(2) == 0 { // mostly letters, with a separator or two
+			for i := range b {
+				b[i] = letters[rng.IntN(len(letters))]
+			}
+			for range rng.IntN(3) {
+				b[rng.IntN(len(b))] = edges[rng.IntN(len(edges))]
+			}
+		}
+		text := string(b)
+		got, want := piiPossible(text), refPIIPossible(text)
+		if got != want {
+			t.Fatalf("piiPossible(%q) = %v, want %v", text, got, want)
+		}
+		if got {
+			yes++
+		}
+	}
+	if yes < 50000 || yes > 250000 {
+		t.Fatalf("%d of 300000 texts possible: the generator is off", yes)
+	}
+	// Every run length at every offset.
+	for off := range 9 {
+		for l := range 20 {
+			text := strings.Repeat(" ", off) + strings.Repeat("x", l) + " " + strings.Repeat(".", 8)
+			if got, want := piiPossible(text), l >= 16; got != want {
+				t.Fatalf("piiPossible(%q) = %v, want %v", text, got, want)
+			}
+		}
+	}
+}

@@ -164,3 +164,27 @@ func (g *guardUnderTest) init(tb testing.TB, config string) {
 func (g *guardUnderTest) detect(text string) {
 	g.p.found = detect.PII(text, g.p.found[:0], &g.p.opt)
 }
+
+// BenchmarkWasmCoreRequest is pii's request call of loadbench's core
+// pipeline (benchmarks/corepipeline_test.go): its configuration, the
+// short system prompt with output's canary appended (the one output
+// derives for this route and request id), the 201-byte user question;
+// the exchange has nothing to redact, so the guard says done. "plain" is
+// the same without the canary.
+func BenchmarkWasmCoreRequest(b *testing.B) {
+	const filler = "Summarise the main trade-offs between running a reverse proxy in front of an LLM provider and calling the provider directly from each service. "
+	x := &abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, MaxTokens: 128, Model: "gpt-4o-mini",
+		RequestID: "0f9a1c2b3d4e5f60718293a4b5c6d7e8", Route: "openai", Path: "/v1/chat/completions",
+		Headers:     []abi.KV{{Key: "authorization", Value: "Bearer ward-demo-analyst-key"}},
+		Annotations: []abi.KV{{Key: "client.ip", Value: "127.0.0.1"}, {Key: "identity.subject", Value: "alice"}},
+		Messages: []abi.Message{
+			{Role: "system", Text: "You are a helpful assistant. Answer briefly and precisely.\n\n[ward:3tw2y8cwvbxqrtx3rcwu]"},
+			{Turn: 1, Role: "user", Text: strings.Repeat(filler, 2)[:201]}}}
+	g := newWasmGuard(b)
+	if err := g.Configure([]byte(`{"tokenize_key":"ward-loadbench-tokenize-key-never-use-in-production","actions":{"EMAIL":"tokenize","CREDIT_CARD":"tokenize"}}`)); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("canary", func(b *testing.B) { g.BenchCall(b, "ward_request", abi.AppendExchange(nil, x)) })
+	x.Messages[0].Text = "You are a helpful assistant. Answer briefly and precisely."
+	b.Run("plain", func(b *testing.B) { g.BenchCall(b, "ward_request", abi.AppendExchange(nil, x)) })
+}

@@ -65,6 +65,11 @@ func TestTokensWalkMatchesPasses(t *testing.T) {
 		"078-05-1120", "536-22-1234", "12345678Z", "X1234567L", "10:30", "1.2.3.4", "ab12", "é12", "_12", "x1990",
 		"invoice", "phone", "card", "1", "42", ":", ",", ".", "-", "/", "(", ")", "+",
 		"jane.doe@example.com", "j2@ex4mple.com", "@", "a@b", "mail@", "https://u:p4ss@db.example", "x@y.z", "12@34.de",
+		// Tokens of several digit runs (scanTokens asks dobAt for the
+		// first only), birth words and months inside them, output's
+		// canary.
+		"born12x1990", "dob1990", "1born1990", "x3March1990", "Born1990x", "né1990a", "ab12cd34ef56", "12dob03",
+		"[ward:4k3m9xq2a7bz5d8e6fh0]", "4k3m9x", "dob12March1990x", "birth2", "on3may1990",
 	}
 	seps := []string{" ", " ", " ", "", ", ", ": ", "\n"}
 	kinds := []Kind{KindEmail, KindPhone, KindCreditCard, KindIBAN, KindUSSSN, KindCrypto, KindURLCredentials,
