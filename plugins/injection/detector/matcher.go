@@ -27,6 +27,11 @@ type matcher struct {
 	outIdx []int32  // outputs of state s: outs[outIdx[s]:outIdx[s+1]]
 	outs   []int32
 	kw     []keyword
+	// The trie delta was expanded from (see newMatcher): per state its
+	// first child, next sibling and the class of the byte that leads to
+	// it. appendTable writes it into dfa.bin.
+	child, sibling []uint16
+	via            []uint8
 	// kwInfo is per keyword what appendOutputs reads of it: its length
 	// << infoLen | the info flags (one load rather than kw's string
 	// header and flags).
@@ -124,41 +129,21 @@ func newMatcher(kws []keyword) (*matcher, error) {
 		}
 		own[s] = append(own[s], int32(i))
 	}
-	// The dense DFA, filled in breadth-first order: a state's row is its
-	// failure state's row (already final, being shallower) with its own
-	// edges written over it. Rows are copied whole, not cell by cell,
-	// which inside Wasm is what keeps ward_configure fast. A transition to
-	// a state with outputs carries hasOut.
+	// The dense DFA, with each state's outputs: its own keywords, then
+	// its failure state's.
 	states := len(child)
-	m.delta = make([]uint16, states*int(k))
-	fail := make([]uint16, states)
+	m.child, m.sibling, m.via = child, sibling, via
 	outs := make([][]int32, states)
-	flag := func(t uint16) uint16 {
-		if len(outs[t]) > 0 {
-			return t | hasOut
-		}
-		return t
-	}
-	queue := make([]uint16, 0, states)
-	for t := child[0]; t != 0; t = sibling[t] {
+	var err error
+	m.delta, err = expand(k, child, sibling, via, func(t, f uint16) bool {
 		outs[t] = own[t]
-		m.delta[via[t]] = flag(t)
-		queue = append(queue, t)
-	}
-	for h := 0; h < len(queue); h++ {
-		s := int32(queue[h])
-		row := m.delta[s*k : (s+1)*k]
-		copy(row, m.delta[int32(fail[s])*k:(int32(fail[s])+1)*k])
-		for t := child[s]; t != 0; t = sibling[t] {
-			f := row[via[t]] &^ hasOut // the failure state's transition
-			fail[t] = f
-			outs[t] = own[t]
-			if len(outs[f]) > 0 {
-				outs[t] = append(append([]int32(nil), own[t]...), outs[f]...)
-			}
-			row[via[t]] = flag(t)
-			queue = append(queue, t)
+		if len(outs[f]) > 0 {
+			outs[t] = append(append([]int32(nil), own[t]...), outs[f]...)
 		}
+		return len(outs[t]) > 0
+	})
+	if err != nil {
+		return nil, err
 	}
 	m.outIdx = make([]int32, states+1)
 	for s := 0; s < states; s++ {
@@ -171,6 +156,73 @@ func newMatcher(kws []keyword) (*matcher, error) {
 	}
 	return m, nil
 }
+
+// expand returns the dense DFA over k classes of the trie child,
+// sibling, via (see newMatcher; state 0 is the root), filled in
+// breadth-first order: a state's row is its failure state's row (already
+// final, being shallower) with its own edges written over it. Rows are
+// copied whole, not cell by cell, which inside Wasm is what keeps
+// building it fast. out(t, f) is called once for every state t but the
+// root, in breadth-first order, with t's failure state f (f's call came
+// first), and reports whether t has outputs: a transition to t then
+// carries hasOut.
+//
+// It fails unless the arrays are a trie: indices in range, every state
+// but the root reached from it exactly once (so no cycle), every edge's
+// class in 1..k-1. The scan's unchecked loads rely on what follows:
+// every entry of the DFA is a state.
+func expand(k int32, child, sibling []uint16, via []uint8, out func(t, f uint16) bool) ([]uint16, error) {
+	states := len(child)
+	if states == 0 || states > hasOut || len(sibling) != states || len(via) != states || k < 1 || k > 256 {
+		return nil, errBadTrie
+	}
+	delta := make([]uint16, states*int(k))
+	fail := make([]uint16, states)
+	queue := make([]uint16, 0, states)
+	seen := make([]bool, states)
+	seen[0] = true
+	// enqueue checks t, a child of a state, before anything reads its
+	// entries.
+	enqueue := func(t uint16) bool {
+		if int(t) >= states || seen[t] || via[t] == 0 || int32(via[t]) >= k {
+			return false
+		}
+		seen[t] = true
+		queue = append(queue, t)
+		return true
+	}
+	flag := func(t, f uint16) uint16 {
+		if out(t, f) {
+			return t | hasOut
+		}
+		return t
+	}
+	for t := child[0]; t != 0; t = sibling[t] {
+		if !enqueue(t) {
+			return nil, errBadTrie
+		}
+		delta[via[t]] = flag(t, 0)
+	}
+	for h := 0; h < len(queue); h++ {
+		s := int32(queue[h])
+		row := delta[s*k : (s+1)*k]
+		copy(row, delta[int32(fail[s])*k:(int32(fail[s])+1)*k])
+		for t := child[s]; t != 0; t = sibling[t] {
+			if !enqueue(t) {
+				return nil, errBadTrie
+			}
+			f := row[via[t]] &^ hasOut // the failure state's transition
+			fail[t] = f
+			row[via[t]] = flag(t, f)
+		}
+	}
+	if len(queue) != states-1 {
+		return nil, errBadTrie // a state the root does not reach
+	}
+	return delta, nil
+}
+
+var errBadTrie = errors.New("detector: the keyword trie is malformed")
 
 // setMaxLen records the longest keyword's length, which scanHits relies
 // on, and kwInfo.
