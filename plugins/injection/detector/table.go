@@ -205,10 +205,15 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 	}
 	// The scan's unchecked loads rely on every output range lying inside
 	// outs and naming a keyword, and on every transition being a state
-	// (expand checks the trie).
+	// (expand checks the trie). A transition to a state with outputs
+	// carries hasOut.
+	flag := make([]uint16, states)
 	for i := 0; i < int(states); i++ {
 		if m.outIdx[i] < 0 || m.outIdx[i] > m.outIdx[i+1] || m.outIdx[i+1] > int32(nouts) {
 			return nil, nil, errors.New("detector: dfa.bin: output index out of range")
+		}
+		if m.outIdx[i] < m.outIdx[i+1] {
+			flag[i] = hasOut
 		}
 	}
 	for _, id := range m.outs {
@@ -220,9 +225,7 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 		return nil, nil, err
 	}
 	var err error
-	outIdx := m.outIdx
-	m.delta, err = expand(m.k, m.child, m.sibling, m.via, func(t, _ uint16) bool { return outIdx[t+1] > outIdx[t] })
-	if err != nil {
+	if m.delta, _, _, err = expand(m.k, m.child, m.sibling, m.via, flag); err != nil {
 		return nil, nil, err
 	}
 	return m, rot, nil

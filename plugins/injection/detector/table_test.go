@@ -111,3 +111,15 @@ func TestDFATableDecoded(t *testing.T) {
 		t.Fatal("decoded table differs from the aliased one")
 	}
 }
+
+// BenchmarkTableMatcher is the part of configure that reads dfa.bin:
+// checking it and expanding its trie into the DFA. Run it inside Wasm
+// too (see BenchmarkStages), where allocating and copying cost more.
+func BenchmarkTableMatcher(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := tableMatcher(dfaTable); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
