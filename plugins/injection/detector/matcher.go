@@ -129,6 +129,11 @@ func newMatcher(kws []keyword) (*matcher, error) {
 		}
 		own[s] = append(own[s], int32(i))
 	}
+	// States renumbered in breadth-first order (the order expand fills
+	// their rows in): the rows are then written one after the other, and
+	// the shallow states, which most bytes of a text lead to, have
+	// neighbouring rows.
+	child, sibling, via, own = breadthFirst(child, sibling, via, own)
 	// The dense DFA, and each state's outputs: its own keywords, then
 	// its failure state's.
 	states := len(child)
@@ -161,6 +166,28 @@ func newMatcher(kws []keyword) (*matcher, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// breadthFirst returns the trie child, sibling, via with its states
+// renumbered in breadth-first order (siblings in list order), and own
+// permuted alike.
+func breadthFirst(child, sibling []uint16, via []uint8, own [][]int32) ([]uint16, []uint16, []uint8, [][]int32) {
+	n := len(child)
+	order := make([]uint16, 1, n) // old numbers in the new order
+	for h := 0; h < len(order); h++ {
+		for t := child[order[h]]; t != 0; t = sibling[t] {
+			order = append(order, t)
+		}
+	}
+	renum := make([]uint16, n) // old number -> new; 0 stays 0
+	for i, s := range order {
+		renum[s] = uint16(i)
+	}
+	c, sb, v, o := make([]uint16, n), make([]uint16, n), make([]uint8, n), make([][]int32, n)
+	for i, s := range order {
+		c[i], sb[i], v[i], o[i] = renum[child[s]], renum[sibling[s]], via[s], own[s]
+	}
+	return c, sb, v, o
 }
 
 // expand returns the dense DFA over k classes of the trie child,
