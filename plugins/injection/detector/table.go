@@ -8,10 +8,18 @@ import (
 
 // The keyword automaton and its normalised keywords are generated at
 // build time into dfa.bin (embedded in the module), so that
-// ward_configure builds neither: inside Wasm, what building cost was
-// mostly allocating fresh linear memory (2.4 MB for the automaton, many
-// small strings for the keywords), not computing. The embedded table is
-// used as it lies in the module's data, without a copy.
+// ward_configure builds neither from the keyword tables: inside Wasm,
+// what building cost was mostly allocating fresh linear memory (many
+// small strings for the keywords, the trie's growth), not computing.
+//
+// The automaton is stored as its trie (5 bytes a state, ~0.1 MB), not as
+// the dense DFA the scan reads (states*k u16, 5.3 MB): every instance of
+// a module gets the module's whole data copied into its linear memory,
+// and every guard of the built-in module (plugins/builtin) would carry
+// the injection guard's DFA. tableMatcher expands it at configure time,
+// only in the injection guard's instances, with newMatcher's expansion
+// (expand). Output lists and keywords are used as they lie in the
+// module's data, without a copy.
 //
 // Regenerate it after changing the keyword tables or the normalisation
 // (TestDFATable fails until then):
@@ -26,16 +34,19 @@ import (
 //
 // dfa.bin (little-endian):
 //
-//	"WARDDFA3" | u32 k | u32 states | u32 nouts | u32 nkw |
+//	"WARDDFA4" | u32 k | u32 states | u32 nouts | u32 nkw |
 //	u64 FNV-1a digest of the keyword source tables | class[256] |
-//	delta[states*k] u16 | pad to 4 | outIdx[states+1] i32 | outs[nouts] i32 |
+//	child[states] u16 | sibling[states] u16 | via[states] u8 | pad to 4 |
+//	outIdx[states+1] i32 | outs[nouts] i32 |
 //	nkw × (u8 class | u8 flags: 1 stem, 2 word start, 4 ROT13 | u16 len | text)
 //
-// The digest ties the table to the keyword tables it was built from
+// child, sibling and via are the trie (newMatcher): a state's first
+// child and next sibling (0: none) and the class of the byte leading to
+// it. The digest ties the table to the keyword tables it was built from
 // (classWords, tokenWords): a table of other keywords is ignored and
 // everything is built at configure time (correct, only slower).
 
-const dfaMagic = "WARDDFA3"
+const dfaMagic = "WARDDFA4"
 
 // sourceDigest identifies the keyword source tables: FNV-1a (64 bits) of
 // each word's length and text. It only tells a stale generated table from
@@ -74,9 +85,13 @@ func appendTable(dst []byte, m *matcher, kws []keyword, rot []bool) []byte {
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(kws)))
 	dst = append(dst, d[:]...)
 	dst = append(dst, m.class[:]...)
-	for _, v := range m.delta {
+	for _, v := range m.child {
 		dst = binary.LittleEndian.AppendUint16(dst, v)
 	}
+	for _, v := range m.sibling {
+		dst = binary.LittleEndian.AppendUint16(dst, v)
+	}
+	dst = append(dst, m.via...)
 	for len(dst)%4 != 0 {
 		dst = append(dst, 0)
 	}
@@ -107,10 +122,11 @@ func appendTable(dst []byte, m *matcher, kws []keyword, rot []bool) []byte {
 var errStaleTable = errors.New("detector: dfa.bin was built from other keywords")
 
 // tableMatcher returns the matcher and the keywords (with their ROT13
-// flags) of the table b, without copying it when b's layout allows
-// (little-endian machine, aligned data; else decoded into new slices).
-// The keyword texts alias b. It fails when b is corrupt or was built
-// from other keyword tables.
+// flags) of the table b. Its DFA is expanded from the table's trie into
+// new memory; the rest aliases b when b's layout allows (little-endian
+// machine, aligned data; else it is decoded into new slices), the
+// keyword texts always. It fails when b is corrupt or was built from
+// other keyword tables.
 func tableMatcher(b []byte) (*matcher, []bool, error) {
 	const head = 8 + 4*4 + 8 + 256
 	if len(b) < head || string(b[:8]) != dfaMagic {
@@ -126,8 +142,9 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 	if k == 0 || k > 256 || states == 0 || states > hasOut || nkw > 1<<20 || nouts > 1<<24 {
 		return nil, nil, errors.New("detector: dfa.bin: corrupt header")
 	}
-	deltaEnd := head + int(states)*int(k)*2
-	outIdxAt := (deltaEnd + 3) &^ 3
+	siblingAt := head + int(states)*2
+	viaAt := siblingAt + int(states)*2
+	outIdxAt := (viaAt + int(states) + 3) &^ 3
 	outsAt := outIdxAt + (int(states)+1)*4
 	kwAt := outsAt + int(nouts)*4
 	if len(b) < kwAt {
@@ -136,6 +153,11 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 	m := &matcher{k: int32(k), kw: make([]keyword, nkw)}
 	rot := make([]bool, nkw)
 	copy(m.class[:], b[32:head])
+	for _, c := range m.class {
+		if uint32(c) >= k { // a row has k cells
+			return nil, nil, errors.New("detector: dfa.bin: byte class out of range")
+		}
+	}
 	for i, p := 0, kwAt; i < int(nkw); i++ {
 		if p+4 > len(b) {
 			return nil, nil, errors.New("detector: dfa.bin: truncated keywords")
@@ -155,18 +177,22 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 			return nil, nil, errors.New("detector: dfa.bin: wrong size")
 		}
 	}
+	m.via = b[viaAt : viaAt+int(states)]
 	var one uint16 = 1
 	le := *(*byte)(unsafe.Pointer(&one)) == 1
 	if le && uintptr(unsafe.Pointer(unsafe.SliceData(b)))%4 == 0 {
-		m.delta = unsafe.Slice((*uint16)(unsafe.Pointer(&b[head])), int(states)*int(k))
+		m.child = unsafe.Slice((*uint16)(unsafe.Pointer(&b[head])), int(states))
+		m.sibling = unsafe.Slice((*uint16)(unsafe.Pointer(&b[siblingAt])), int(states))
 		m.outIdx = unsafe.Slice((*int32)(unsafe.Pointer(&b[outIdxAt])), int(states)+1)
 		if nouts > 0 {
 			m.outs = unsafe.Slice((*int32)(unsafe.Pointer(&b[outsAt])), int(nouts))
 		}
 	} else {
-		m.delta = make([]uint16, int(states)*int(k))
-		for i := range m.delta {
-			m.delta[i] = binary.LittleEndian.Uint16(b[head+2*i:])
+		m.child = make([]uint16, states)
+		m.sibling = make([]uint16, states)
+		for i := range m.child {
+			m.child[i] = binary.LittleEndian.Uint16(b[head+2*i:])
+			m.sibling[i] = binary.LittleEndian.Uint16(b[siblingAt+2*i:])
 		}
 		m.outIdx = make([]int32, int(states)+1)
 		for i := range m.outIdx {
@@ -177,13 +203,17 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 			m.outs[i] = int32(binary.LittleEndian.Uint32(b[outsAt+4*i:]))
 		}
 	}
-	// The scan's unchecked loads rely on every transition being a state
-	// (TestDFATable compares the whole table with a freshly built one; it
-	// is not re-checked here, a 1.2M-cell loop inside Wasm) and on every
-	// output range lying inside outs and naming a keyword (checked).
+	// The scan's unchecked loads rely on every output range lying inside
+	// outs and naming a keyword, and on every transition being a state
+	// (expand checks the trie). A transition to a state with outputs
+	// carries hasOut.
+	flag := make([]uint16, states)
 	for i := 0; i < int(states); i++ {
 		if m.outIdx[i] < 0 || m.outIdx[i] > m.outIdx[i+1] || m.outIdx[i+1] > int32(nouts) {
 			return nil, nil, errors.New("detector: dfa.bin: output index out of range")
+		}
+		if m.outIdx[i] < m.outIdx[i+1] {
+			flag[i] = hasOut
 		}
 	}
 	for _, id := range m.outs {
@@ -192,6 +222,10 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 		}
 	}
 	if err := m.setMaxLen(); err != nil {
+		return nil, nil, err
+	}
+	var err error
+	if m.delta, _, _, err = expand(m.k, m.child, m.sibling, m.via, flag); err != nil {
 		return nil, nil, err
 	}
 	return m, rot, nil
