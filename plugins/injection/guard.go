@@ -41,7 +41,10 @@ type injection struct {
 	// thText and jbText are the thresholds as the reasons quote them.
 	thText, jbText string
 	action         string
-	roles          map[string]bool
+	// user, assistant, tool, function: whether messages of that role
+	// are scanned (fields, not a map: a map lookup hashes the role, which
+	// Go's Wasm does a byte at a time).
+	user, assistant, tool, function bool
 	// out holds the strings of a flagged message's verdict (score, index,
 	// message, reason, reason codes), which alias it: the SDK encodes the
 	// verdict before the next call and nothing else keeps them (see
@@ -104,18 +107,25 @@ func (g *injection) configure(c *ward.Config) error {
 	if len(roles) == 0 {
 		return c.Errorf("roles", "must not be empty (omit it for the default)")
 	}
-	set := make(map[string]bool, len(roles))
+	var set injection
 	for i, r := range roles {
 		switch r = strings.ToLower(r); r {
-		case "user", "assistant", "tool", "function":
-			set[r] = true
+		case "user":
+			set.user = true
+		case "assistant":
+			set.assistant = true
+		case "tool":
+			set.tool = true
+		case "function":
+			set.function = true
 		case "system", "developer":
 			return c.Errorf("roles["+strconv.Itoa(i)+"]", "%q is the operator's prompt and is not scanned as an attack", r)
 		default:
 			return c.Errorf("roles["+strconv.Itoa(i)+"]", "unknown role %q (want user|assistant|tool|function)", r)
 		}
 	}
-	*g = injection{sc: det.NewScanner(), threshold: th, jailbreak: jb, action: action, roles: set,
+	*g = injection{sc: det.NewScanner(), threshold: th, jailbreak: jb, action: action,
+		user: set.user, assistant: set.assistant, tool: set.tool, function: set.function,
 		thText: strconv.FormatFloat(th, 'f', -1, 64), jbText: strconv.FormatFloat(jb, 'f', -1, 64)}
 	return nil
 }
@@ -126,8 +136,14 @@ func (g *injection) scanned(role string) bool {
 	switch role {
 	case "system", "developer":
 		return false
-	case "user", "assistant", "tool", "function":
-		return g.roles[role]
+	case "user":
+		return g.user
+	case "assistant":
+		return g.assistant
+	case "tool":
+		return g.tool
+	case "function":
+		return g.function
 	}
 	return true
 }
