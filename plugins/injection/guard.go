@@ -50,7 +50,7 @@ type injection struct {
 	// verdict before the next call and nothing else keeps them (see
 	// sdk/go Verdict), so a denial allocates nothing.
 	out []byte
-	// memo holds the results of the long texts scanned last (memo.go).
+	// memo holds the results of the texts scanned last (memo.go).
 	memo memo
 }
 
@@ -160,7 +160,13 @@ func (g *injection) request(x *ward.Exchange, v *ward.Verdict) {
 			continue
 		}
 		data := msg.Kind == ward.KindToolResult || msg.Kind == ward.KindDocument || msg.Role == "tool" || msg.Role == "function"
-		r, ok := g.memo.lookup(msg.Text, data)
+		// The history is looked up, the last message always scanned
+		// (memo.go).
+		var r detector.Result
+		ok := false
+		if i < len(x.Messages)-1 {
+			r, ok = g.memo.lookup(msg.Text, data)
+		}
 		if !ok {
 			r = g.sc.Scan(msg.Text, data)
 			g.memo.store(msg.Text, data, r)

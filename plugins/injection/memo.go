@@ -12,7 +12,7 @@ import (
 // earlier messages again on every turn, so that its cost per request
 // grows with the conversation's length and its cost over the
 // conversation with the square of it. memo remembers the results of the
-// last long texts this instance scanned, so that a message seen before is
+// texts this instance scanned last, so that a message seen before is
 // compared, not scanned again (a byte compare costs a small fraction of
 // a scan).
 //
@@ -20,20 +20,24 @@ import (
 // scanned (as data or not). Where an entry is looked for is a mix of some
 // of the text's bytes, but what is found is compared whole, so no text
 // can be made to pass for another (a crafted one can only push others
-// out, which costs a scan, never a verdict). A Result depends on nothing else (the
-// detector and its model are fixed for the life of an instance; a
-// reconfigured guard starts with an empty memo), so a hit gives the
-// verdict a scan would, and the threshold and action are applied to it
-// afresh.
+// out, which costs a scan, never a verdict). A Result depends on nothing
+// else (the detector and its model are fixed for the life of an
+// instance; a reconfigured guard starts with an empty memo), so a hit
+// gives the verdict a scan would, and the threshold and action are
+// applied to it afresh.
 //
-// Texts shorter than memoMinText are scanned every time: they cost a few
-// microseconds, and remembering them would only churn the memo. The
-// copies live in one arena of memoArena bytes, written as a ring and
-// allocated at the first long text. An entry is forgotten when the ring
-// has come round to its bytes, or when two newer texts of its set (of
-// memoSets, by a mix of its length and some of its bytes) are stored.
-// A text over a quarter of the arena is not remembered: it would push out
-// most of what is.
+// The guard looks up only a request's earlier messages, the history a
+// client resends; its last message, the new one, is always scanned (and
+// remembered for the next turn). So a request that is one message, or
+// the same request sent again, costs a scan as before.
+//
+// Texts shorter than memoMinText (16 bytes) are scanned every time.
+// The copies live in one arena of memoArena bytes, written as a ring and
+// allocated at the first text stored. An entry is forgotten when the
+// ring has come round to its bytes, or when two newer texts of its set
+// (of memoSets, by a mix of its length and some of its bytes) are
+// stored. A text over a quarter of the arena is not remembered: it would
+// push out most of what is.
 //
 // Lookups and stores touch one set of memoWays entries, not all of them:
 // a loop over every entry costs a dispatch per step in Go's Wasm. A set
@@ -60,9 +64,9 @@ type memoEntry struct {
 }
 
 const (
-	memoMinText = 1024
+	memoMinText = 16 // set reads 16 bytes at least
 	memoArena   = 256 << 10
-	memoSetBits = 6
+	memoSetBits = 8
 	memoSets    = 1 << memoSetBits
 	memoWays    = 2
 )
@@ -91,7 +95,11 @@ func (m *memo) set(text string, data bool) *[memoWays]memoEntry {
 // lookup returns the remembered result for text scanned as data (or
 // not), if there is one.
 func (m *memo) lookup(text string, data bool) (detector.Result, bool) {
-	if len(text) < memoMinText || len(text) > memoArena/4 || m.arena == nil {
+	if len(text) < memoMinText || len(text) > memoArena/4 {
+		return detector.Result{}, false
+	}
+	if m.arena == nil {
+		m.misses++
 		return detector.Result{}, false
 	}
 	set := m.set(text, data)

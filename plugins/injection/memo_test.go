@@ -69,9 +69,9 @@ func TestMemoRandom(t *testing.T) {
 
 // TestMemoConversation checks the guard on a growing conversation: every
 // turn's verdict is what a guard without memory gives (a fresh instance
-// per request), the earlier long messages are found in the memo, and a
-// one-byte change to an earlier message is scanned again and can change
-// the verdict.
+// per request), the earlier messages are found in the memo and the last
+// is scanned, and a change to an earlier message is scanned again and can
+// change the verdict.
 func TestMemoConversation(t *testing.T) {
 	g := &injection{}
 	in, err := ward.NewInstance(guardOf(g))
@@ -98,16 +98,24 @@ func TestMemoConversation(t *testing.T) {
 	}
 	for turn := 1; turn <= 6; turn++ {
 		x.Messages = append(x.Messages,
-			abi.Message{Turn: uint32(turn), Role: "user", Text: "Look up the next source, please."},
+			abi.Message{Turn: uint32(turn), Role: "user", Text: "Look up source " + string(rune('0'+turn)) + ", please."},
 			abi.Message{Turn: uint32(turn), Role: "tool", Kind: abi.KindToolResult, Text: doc(turn)})
-		before := g.memo.hits
+		hits, misses := g.memo.hits, g.memo.misses
 		got, want := call(t, in, x), fresh(x)
 		if got.Decision != want.Decision || got.Status != want.Status {
 			t.Fatalf("turn %d: %+v, a fresh guard gives %+v", turn, got, want)
 		}
-		if hits := g.memo.hits - before; hits != turn-1 {
-			t.Fatalf("turn %d: %d memo hits, want %d (every earlier tool result)", turn, hits, turn-1)
+		// Found: every earlier turn's two messages. Looked up and not
+		// found: this turn's user message. Not looked up: the last.
+		if h, m := g.memo.hits-hits, g.memo.misses-misses; h != 2*(turn-1) || m != 1 {
+			t.Fatalf("turn %d: %d memo hits and %d misses, want %d and 1", turn, h, m, 2*(turn-1))
 		}
+	}
+	// The same request again: the last message is scanned again.
+	hits, misses := g.memo.hits, g.memo.misses
+	call(t, in, x)
+	if h, m := g.memo.hits-hits, g.memo.misses-misses; h != len(x.Messages)-2 || m != 0 {
+		t.Fatalf("the same request again: %d hits and %d misses, want %d and 0", h, m, len(x.Messages)-2)
 	}
 	// An injection edited into an earlier, remembered tool result is
 	// scanned (the text differs) and denied.
@@ -120,12 +128,34 @@ func TestMemoConversation(t *testing.T) {
 	}
 	// The same text as a user message is scanned as such, not taken
 	// from the tool result's entry.
-	x.Messages = x.Messages[:2]
-	x.Messages[1] = abi.Message{Turn: 1, Role: "user", Text: doc(3)}
-	misses := g.memo.misses
+	x.Messages = append(x.Messages[:1],
+		abi.Message{Turn: 1, Role: "user", Text: doc(3)},
+		abi.Message{Turn: 1, Role: "user", Text: "Go on."})
+	misses = g.memo.misses
 	call(t, in, x)
 	if g.memo.misses != misses+1 {
 		t.Fatal("a text remembered as data was found for a user message")
+	}
+}
+
+// TestMemoLastMessage: a request of one message is scanned every time,
+// however often it comes (a client resending its prompt, a benchmark).
+func TestMemoLastMessage(t *testing.T) {
+	g := &injection{}
+	in, err := ward.NewInstance(guardOf(g))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Configure([]byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	x := &abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, RequestID: "r", Route: "chat", Path: "/v1/chat/completions",
+		Messages: []abi.Message{{Role: "system", Text: "You are helpful."}, {Turn: 1, Role: "user", Text: "Summarise the trade-offs of running a proxy."}}}
+	for i := 0; i < 5; i++ {
+		call(t, in, x)
+	}
+	if g.memo.hits != 0 || g.memo.misses != 0 {
+		t.Fatalf("%d hits, %d misses: the last message was looked up", g.memo.hits, g.memo.misses)
 	}
 }
 

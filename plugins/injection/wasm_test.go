@@ -80,8 +80,9 @@ func benchPrompt() string {
 // variants returns exchanges of 256 prompts of prompt's length that
 // differ from prompt in their first four bytes: twice what the guard's
 // memo holds, so that calls cycling through them scan every time, as
-// requests with new prompts do (the memo remembers the long texts it
-// scanned last, see memo.go).
+// requests with new prompts do (the memo remembers the texts it scanned
+// last, see memo.go; the prompt is also a request's last message, which
+// the guard scans whatever the memo holds).
 func variants(tb testing.TB, prompt string) [][]byte {
 	tb.Helper()
 	const n = 256
