@@ -207,24 +207,26 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est f
 		if sg.sig == 't' {
 			amount = est()
 		}
-		// "@a:SIG:sSLOT:SUBJECT", "@a:SIG:bSLOT:SUBJECT"
-		key := func(kind byte, slot int64) string {
-			m := ar.mark()
-			ar.str("@a:").byte(sg.sig).byte(':').byte(kind).int(slot).byte(':').str(subj)
-			return ar.since(m)
-		}
 		sp := signalPlan{name: sg.name, amount: amount, min: sg.min, cur: len(ops), base: len(ops) + 1, prev: -1}
 		ops = append(ops,
-			ward.StateOp{Key: key('s', sSlot), Delta: amount, TTL: 2 * a.short},
-			ward.StateOp{Key: key('b', bSlot), Delta: amount, TTL: 2 * a.baseline})
+			ward.StateOp{Key: ar.anomalyKey(sg.sig, 's', sSlot, subj), Delta: amount, TTL: 2 * a.short},
+			ward.StateOp{Key: ar.anomalyKey(sg.sig, 'b', bSlot, subj), Delta: amount, TTL: 2 * a.baseline})
 		if bSlot > 0 {
 			sp.prev = len(ops)
-			ops = append(ops, ward.StateOp{Key: key('b', bSlot-1), Get: true})
+			ops = append(ops, ward.StateOp{Key: ar.anomalyKey(sg.sig, 'b', bSlot-1, subj), Get: true})
 		}
 		p.sigs[p.n] = sp
 		p.n++
 	}
 	return ops, p, true
+}
+
+// anomalyKey is the key of a signal's slot counter: "@a:SIG:KINDSLOT:SUBJECT"
+// (kind 's' short, 'b' baseline).
+func (a *arena) anomalyKey(sig, kind byte, slot int64, subj string) string {
+	m := a.mark()
+	a.str("@a:").byte(sig).byte(':').byte(kind).int(slot).byte(':').str(subj)
+	return a.since(m)
 }
 
 // done takes the answers of the batch that carried p's ops: it updates

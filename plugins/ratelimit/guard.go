@@ -978,28 +978,65 @@ func (r *ratelimit) reservedString() string {
 	return r.ar.since(m)
 }
 
-// parseReserved calls fn for each "NAME:N" entry of an annReserved value
-// and reports false (having called fn for none) when the value is not
-// well formed.
-func parseReserved(s string, fn func(name string, n int64)) bool {
+// validReserved reports whether s is a well-formed annReserved value: one
+// or more "NAME:N" entries separated by commas, NAME a limit name and N
+// what strconv.ParseInt reads (an optional sign, decimal digits) in
+// 1..maxTokens. Its entries are then read with nextReserved.
+//
+// It and nextReserved replace a strings.Cut/strconv.ParseInt loop with a
+// callback per entry: inside Wasm each call and each early return costs a
+// jump through the function's dispatch table (TestReservedAgrees checks
+// them against that loop).
+func validReserved(s string) bool {
 	if s == "" {
 		return false
 	}
-	for pass := 0; pass < 2; pass++ {
-		for rest := s; rest != ""; {
-			var item string
-			item, rest, _ = strings.Cut(rest, ",")
-			name, num, ok := strings.Cut(item, ":")
-			n, err := strconv.ParseInt(num, 10, 64)
-			if !ok || !validName(name) || err != nil || n <= 0 || n > maxTokens {
-				return false
-			}
-			if pass == 1 {
-				fn(name, n)
-			}
+	for s != "" {
+		var ok bool
+		if _, _, s, ok = reservedEntry(s); !ok {
+			return false
 		}
 	}
 	return true
+}
+
+// nextReserved returns the first entry of a value validReserved accepted,
+// and the rest after its comma.
+func nextReserved(s string) (name string, n int64, rest string) {
+	name, n, rest, _ = reservedEntry(s)
+	return name, n, rest
+}
+
+// reservedEntry reads "NAME:N" up to the first comma (or the end) of s.
+func reservedEntry(s string) (name string, n int64, rest string, ok bool) {
+	i := 0
+	for i < len(s) && s[i] != ':' && s[i] != ',' {
+		i++
+	}
+	if i == len(s) || s[i] != ':' || !validName(s[:i]) {
+		return "", 0, "", false
+	}
+	name = s[:i]
+	j := i + 1
+	if j < len(s) && s[j] == '+' {
+		j++
+	}
+	d := j
+	for ; j < len(s) && s[j] >= '0' && s[j] <= '9'; j++ {
+		if n = n*10 + int64(s[j]-'0'); n > maxTokens {
+			return "", 0, "", false // too large (and no overflow)
+		}
+	}
+	if j == d || n <= 0 {
+		return "", 0, "", false
+	}
+	if j < len(s) {
+		if s[j] != ',' {
+			return "", 0, "", false
+		}
+		j++
+	}
+	return name, n, s[j:], true
 }
 
 // response charges the tokens the upstream reported instead of the
@@ -1043,14 +1080,20 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 	var st state
 	charged := r.charged[:0]
 	ops, lims := r.ops[:0], r.opLimit[:0]
-	ok := parseReserved(reserved, func(name string, n int64) {
+	ok := validReserved(reserved)
+	for rest := reserved; ok && rest != ""; {
+		var (
+			name string
+			n    int64
+		)
+		name, n, rest = nextReserved(rest)
 		l := r.limit(name)
 		if l == nil || l.tokens == 0 {
-			return // not ours (another config); nothing to reconcile
+			continue // not ours (another config); nothing to reconcile
 		}
 		subj := l.subject(x, &id)
 		if subj == "" {
-			return
+			continue
 		}
 		delta := usage - n
 		if refund {
@@ -1064,11 +1107,11 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 		charged = append(charged, ':')
 		charged = strconv.AppendInt(charged, final, 10)
 		if delta == 0 {
-			return
+			continue
 		}
 		ops = append(ops, ward.StateOp{Key: r.ar.counterKey(name, 't', subj), Delta: delta, TTL: l.window})
 		lims = append(lims, l)
-	})
+	}
 	r.ops, r.opLimit, r.charged = ops[:0], lims[:0], charged[:0]
 	fresh := summary{}
 	if ok && len(ops) > 0 && st.giveBatch(ops) {

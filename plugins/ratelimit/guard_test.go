@@ -507,15 +507,12 @@ func FuzzAnnotations(f *testing.F) {
 	f.Add("tok:10,b:5", "a limit=60 remaining=59 reset=1m0s")
 	f.Add("x:", "a limit=1 remaining=1 reset=-1s")
 	f.Fuzz(func(t *testing.T, reserved, sum string) {
-		var b []byte
-		ok := parseReserved(reserved, func(name string, n int64) {
-			if len(b) > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, name+":"+strconv.FormatInt(n, 10)...)
-		})
+		ok, b := readReserved(reserved)
 		if ok && len(b) == 0 {
-			t.Fatalf("parseReserved(%q) accepted nothing", reserved)
+			t.Fatalf("validReserved(%q) accepted nothing", reserved)
+		}
+		if rok, rb := parseReservedRef(reserved); ok != rok || b != rb {
+			t.Fatalf("%q: read %v %q, reference %v %q", reserved, ok, b, rok, rb)
 		}
 		if f, ok := parseSummaryFast(sum); ok {
 			if g, gok := parseSummarySlow(sum); !gok || f != g {
@@ -601,5 +598,109 @@ func TestParseSummaryFastAgrees(t *testing.T) {
 	}
 	if fast < 10000 {
 		t.Fatalf("the fast parser accepted only %d texts", fast)
+	}
+}
+
+// readReserved reads an annReserved value with validReserved and
+// nextReserved, as reconcile does, and formats the entries it yields.
+func readReserved(s string) (bool, string) {
+	if !validReserved(s) {
+		return false, ""
+	}
+	var b []byte
+	for rest := s; rest != ""; {
+		name, n, r := nextReserved(rest)
+		rest = r
+		if len(b) > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, name+":"+strconv.FormatInt(n, 10)...)
+	}
+	return true, string(b)
+}
+
+// parseReservedRef is the parser validReserved and nextReserved replaced
+// (strings.Cut and strconv.ParseInt, a callback per entry), formatting the
+// entries it yields as readReserved does.
+func parseReservedRef(s string) (bool, string) {
+	if s == "" {
+		return false, ""
+	}
+	var b []byte
+	for pass := 0; pass < 2; pass++ {
+		for rest := s; rest != ""; {
+			var item string
+			item, rest, _ = strings.Cut(rest, ",")
+			name, num, ok := strings.Cut(item, ":")
+			n, err := strconv.ParseInt(num, 10, 64)
+			if !ok || !validName(name) || err != nil || n <= 0 || n > maxTokens {
+				return false, ""
+			}
+			if pass == 1 {
+				if len(b) > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, name+":"+strconv.FormatInt(n, 10)...)
+			}
+		}
+	}
+	return true, string(b)
+}
+
+// TestReservedAgrees: validReserved and nextReserved accept exactly what
+// the previous parser did and yield the same entries (random values as
+// reservedString writes them, and mutations of them).
+func TestReservedAgrees(t *testing.T) {
+	seed := uint64(11)
+	next := func(n uint64) uint64 {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return (seed >> 11) % n
+	}
+	mut := []string{",", ",,", ":", "::", "0", "9", "+", "-", "+-", " ", "x", "A", "é", "_", "1000000000000", "1000000000001",
+		"9223372036854775807", "9223372036854775808", "99999999999999999999999", "000000000000000000001"}
+	accepted := 0
+	for k := 0; k < 100000; k++ {
+		var b []byte
+		for e := next(3) + 1; e > 0; e-- {
+			if len(b) > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, []string{"a", "per-key", "tok_2", "x" + strconv.Itoa(int(next(1000)))}[next(4)]...)
+			b = append(b, ':')
+			b = strconv.AppendInt(b, int64(next(2*maxTokens)), 10) // half of them within maxTokens
+		}
+		text := string(b)
+		for m := next(3); m > 0; m-- { // up to two mutations: insert, replace or cut
+			i := int(next(uint64(len(text) + 1)))
+			switch next(3) {
+			case 0:
+				text = text[:i] + mut[next(uint64(len(mut)))] + text[i:]
+			case 1:
+				if i < len(text) {
+					text = text[:i] + mut[next(uint64(len(mut)))] + text[i+1:]
+				}
+			case 2:
+				text = text[:i]
+			}
+		}
+		ok, got := readReserved(text)
+		rok, want := parseReservedRef(text)
+		if ok != rok || got != want {
+			t.Fatalf("%q: read %v %q, reference %v %q", text, ok, got, rok, want)
+		}
+		if ok {
+			accepted++
+		}
+	}
+	for _, text := range []string{"", "a:1", "a:1,", ",a:1", "a:+1", "a:-1", "a:0", "a:-0", "a:+", "a:", ":1", "a:1:2", "a:1,,b:2",
+		"a:1000000000000", "a:1000000000001", "a:9223372036854775808", "a:0001", "a:1 ", "a:1,b"} {
+		ok, got := readReserved(text)
+		rok, want := parseReservedRef(text)
+		if ok != rok || got != want {
+			t.Errorf("%q: read %v %q, reference %v %q", text, ok, got, rok, want)
+		}
+	}
+	if accepted < 20000 {
+		t.Fatalf("only %d values accepted", accepted)
 	}
 }
