@@ -579,9 +579,9 @@ func (s *summary) in(a *arena) string {
 func (s *summary) appendTo(b []byte) []byte {
 	b = append(b, s.name...)
 	b = append(b, " limit="...)
-	b = strconv.AppendInt(b, s.limit, 10)
+	b = appendInt(b, s.limit)
 	b = append(b, " remaining="...)
-	b = strconv.AppendInt(b, s.remaining, 10)
+	b = appendInt(b, s.remaining)
 	b = append(b, " reset="...)
 	return appendReset(b, s.reset)
 }
@@ -749,15 +749,15 @@ func ceilSeconds(d time.Duration) int64 {
 func appendReset(b []byte, d time.Duration) []byte {
 	sec := ceilSeconds(d)
 	if h := sec / 3600; h > 0 {
-		b = strconv.AppendInt(b, h, 10)
+		b = appendInt(b, h)
 		b = append(b, 'h')
-		b = strconv.AppendInt(b, sec/60%60, 10)
+		b = appendSmall(b, sec/60%60)
 		b = append(b, 'm')
 	} else if m := sec / 60; m > 0 {
-		b = strconv.AppendInt(b, m, 10)
+		b = appendSmall(b, m)
 		b = append(b, 'm')
 	}
-	b = strconv.AppendInt(b, sec%60, 10)
+	b = appendSmall(b, sec%60)
 	return append(b, 's')
 }
 
@@ -972,7 +972,7 @@ func (r *ratelimit) reservedString() string {
 		}
 		b = append(b, r.limits[i].name...)
 		b = append(b, ':')
-		b = strconv.AppendInt(b, n, 10)
+		b = appendInt(b, n)
 	}
 	r.ar.buf = b
 	return r.ar.since(m)
@@ -1105,7 +1105,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 		}
 		charged = append(charged, name...)
 		charged = append(charged, ':')
-		charged = strconv.AppendInt(charged, final, 10)
+		charged = appendInt(charged, final)
 		if delta == 0 {
 			continue
 		}

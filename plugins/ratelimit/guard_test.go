@@ -704,3 +704,35 @@ func TestReservedAgrees(t *testing.T) {
 		t.Fatalf("only %d values accepted", accepted)
 	}
 }
+
+// TestAppendIntAgrees: appendInt and appendSmall write what strconv does
+// (edges of every digit count and of the 32-bit path, and random values).
+func TestAppendIntAgrees(t *testing.T) {
+	vals := []int64{0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 1 << 31, 1<<32 - 1, 1 << 32, 1<<32 + 1, 1<<63 - 1, -1, -10, -1 << 63, maxTokens, maxRequests}
+	for p := int64(1); p > 0 && p <= 1e18; p *= 10 {
+		vals = append(vals, p-1, p, p+1)
+	}
+	seed := uint64(3)
+	for k := 0; k < 200000; k++ {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		vals = append(vals, int64(seed>>(1+seed%63)))
+	}
+	pre := []byte("x=")
+	for _, n := range vals {
+		if got, want := string(appendInt(pre, n)), string(strconv.AppendInt(pre, n, 10)); got != want {
+			t.Fatalf("appendInt(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for k := 0; k < 100000; k++ { // appendReset against time.Duration's String
+		seed = seed*6364136223846793005 + 1442695040888963407
+		d := time.Duration(seed>>11) % (maxWindow + time.Second)
+		if got, want := string(appendReset(nil, d)), (time.Duration(ceilSeconds(d)) * time.Second).String(); got != want {
+			t.Fatalf("appendReset(%v) = %q, want %q", d, got, want)
+		}
+	}
+	for n := int64(0); n < 100; n++ {
+		if got, want := string(appendSmall(pre, n)), string(strconv.AppendInt(pre, n, 10)); got != want {
+			t.Fatalf("appendSmall(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
