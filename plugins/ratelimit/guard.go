@@ -345,6 +345,7 @@ type identity struct {
 	seen                                uint8 // bit per annotation found
 }
 
+// The seen bits, in the order of readIdentity's vals.
 const (
 	seenSubject = 1 << iota
 	seenKeyID
@@ -353,33 +354,54 @@ const (
 	seenIP
 )
 
+var (
+	wkSubject  = newWordKey(annSubject)
+	wkKeyID    = newWordKey(annKeyID)
+	wkRoles    = newWordKey(annRoles)
+	wkRBACRole = newWordKey(annRBACRole)
+	wkClientIP = newWordKey(annClientIP)
+	wkReserved = newWordKey(annReserved)
+	wkRequests = newWordKey(annRequests)
+	wkTokens   = newWordKey(annTokens)
+)
+
+// readIdentity compares keys by length, then as words (wordKey); the
+// values land in an array indexed like the seen bits, so that the loop has
+// one branch per annotation that is not an identity key
+// (TestReadIdentityAgrees checks it against a switch on the keys).
 func readIdentity(x *ward.Exchange) identity {
-	var id identity
+	var (
+		id   identity
+		vals [5]string
+	)
 	for i := range x.Annotations {
 		a := &x.Annotations[i]
-		switch a.Key {
-		case annSubject:
-			if id.seen&seenSubject == 0 {
-				id.subject, id.seen = a.Value, id.seen|seenSubject
+		j := -1
+		switch len(a.Key) {
+		case len(annSubject):
+			if wkSubject.is(a.Key) {
+				j = 0
 			}
-		case annKeyID:
-			if id.seen&seenKeyID == 0 {
-				id.keyID, id.seen = a.Value, id.seen|seenKeyID
+		case len(annKeyID):
+			if wkKeyID.is(a.Key) {
+				j = 1
 			}
-		case annRoles:
-			if id.seen&seenRoles == 0 {
-				id.roles, id.seen = a.Value, id.seen|seenRoles
+		case len(annRoles):
+			if wkRoles.is(a.Key) {
+				j = 2
 			}
-		case annRBACRole:
-			if id.seen&seenRBAC == 0 {
-				id.rbacRole, id.seen = a.Value, id.seen|seenRBAC
-			}
-		case annClientIP:
-			if id.seen&seenIP == 0 {
-				id.ip, id.seen = a.Value, id.seen|seenIP
+		case len(annRBACRole): // = len(annClientIP)
+			if wkRBACRole.is(a.Key) {
+				j = 3
+			} else if wkClientIP.is(a.Key) {
+				j = 4
 			}
 		}
+		if j >= 0 && id.seen&(1<<j) == 0 {
+			vals[j], id.seen = a.Value, id.seen|1<<j
+		}
 	}
+	id.subject, id.keyID, id.roles, id.rbacRole, id.ip = vals[0], vals[1], vals[2], vals[3], vals[4]
 	return id
 }
 
@@ -1048,15 +1070,19 @@ func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 	var reservedSeen, reqSeen, tokSeen bool
 	for i := range x.Annotations {
 		a := &x.Annotations[i]
-		switch {
-		case a.Key == annReserved && !reservedSeen:
-			reserved, reservedSeen = a.Value, true
-		case a.Key == annRequests && !reqSeen:
-			reqSum, _ = parseSummary(a.Value)
-			reqSeen = true
-		case a.Key == annTokens && !tokSeen:
-			tokSum, _ = parseSummary(a.Value)
-			tokSeen = true
+		switch len(a.Key) {
+		case len(annReserved): // = len(annRequests)
+			if !reservedSeen && wkReserved.is(a.Key) {
+				reserved, reservedSeen = a.Value, true
+			} else if !reqSeen && wkRequests.is(a.Key) {
+				reqSum, _ = parseSummary(a.Value)
+				reqSeen = true
+			}
+		case len(annTokens):
+			if !tokSeen && wkTokens.is(a.Key) {
+				tokSum, _ = parseSummary(a.Value)
+				tokSeen = true
+			}
 		}
 	}
 	if reservedSeen {

@@ -736,3 +736,76 @@ func TestAppendIntAgrees(t *testing.T) {
 		}
 	}
 }
+
+// readIdentityRef is the switch readIdentity replaced.
+func readIdentityRef(x *ward.Exchange) identity {
+	var id identity
+	for i := range x.Annotations {
+		a := &x.Annotations[i]
+		switch a.Key {
+		case annSubject:
+			if id.seen&seenSubject == 0 {
+				id.subject, id.seen = a.Value, id.seen|seenSubject
+			}
+		case annKeyID:
+			if id.seen&seenKeyID == 0 {
+				id.keyID, id.seen = a.Value, id.seen|seenKeyID
+			}
+		case annRoles:
+			if id.seen&seenRoles == 0 {
+				id.roles, id.seen = a.Value, id.seen|seenRoles
+			}
+		case annRBACRole:
+			if id.seen&seenRBAC == 0 {
+				id.rbacRole, id.seen = a.Value, id.seen|seenRBAC
+			}
+		case annClientIP:
+			if id.seen&seenIP == 0 {
+				id.ip, id.seen = a.Value, id.seen|seenIP
+			}
+		}
+	}
+	return id
+}
+
+// TestReadIdentityAgrees: readIdentity and wordKey agree with comparing
+// strings, on random lists of the keys, keys one byte off (each position),
+// cut or extended, and other annotations.
+func TestReadIdentityAgrees(t *testing.T) {
+	keys := []string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens, annCharged, annBurst,
+		"identity.method", "", "x", "identity", "identity.subjects", "client.ipv6"}
+	var near []string
+	for _, k := range keys {
+		for i := 0; i < len(k); i++ {
+			near = append(near, k[:i]+"#"+k[i+1:], k[:i], k[:i]+"_"+k[i:])
+		}
+	}
+	all := append(keys, near...)
+	wks := []*wordKey{&wkSubject, &wkKeyID, &wkRoles, &wkRBACRole, &wkClientIP, &wkReserved, &wkRequests, &wkTokens}
+	names := []string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens}
+	for _, s := range all {
+		for i, k := range wks {
+			if k.is(s) != (s == names[i]) {
+				t.Fatalf("wordKey(%q).is(%q) = %v", names[i], s, k.is(s))
+			}
+		}
+	}
+	seed := uint64(5)
+	next := func(n int) int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int((seed >> 11) % uint64(n))
+	}
+	for k := 0; k < 50000; k++ {
+		x := &ward.Exchange{}
+		for n := next(9); n > 0; n-- {
+			key := keys[next(len(keys))]
+			if next(3) == 0 {
+				key = all[next(len(all))]
+			}
+			x.Annotations = append(x.Annotations, ward.KV{Key: key, Value: strconv.Itoa(next(1000))})
+		}
+		if got, want := readIdentity(x), readIdentityRef(x); got != want {
+			t.Fatalf("%v: %+v, want %+v", x.Annotations, got, want)
+		}
+	}
+}
