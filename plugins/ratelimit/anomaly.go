@@ -276,10 +276,10 @@ func (a *anomaly) judge(sp *signalPlan, ops []ward.StateOp, now time.Duration, a
 	if math.IsInf(ratio, 1) {
 		ar.str("inf")
 	} else {
-		ar.buf = strconv.AppendFloat(ar.buf, ratio, 'f', 1, 64)
+		ar.buf = appendTenths(ar.buf, ratio)
 	}
 	ar.str(" count=").int(count).str(" baseline=")
-	ar.buf = strconv.AppendFloat(ar.buf, avg, 'f', 1, 64)
+	ar.buf = appendTenths(ar.buf, avg)
 	ar.str(" short=").str(a.shortText)
 	reason, desc := ar.since(m), ar.since(d)
 	v.Annotate(annBurst, desc)
@@ -289,4 +289,16 @@ func (a *anomaly) judge(sp *signalPlan, ops []ward.StateOp, now time.Duration, a
 	} else {
 		v.AddReason(reason)
 	}
+}
+
+// appendTenths appends f as strconv.AppendFloat(b, f, 'f', 1, 64) does
+// (TestAppendTenthsAgrees). A whole number below 2^53, as a new subject's
+// baseline 0 is, is written as an integer and ".0" without strconv's float
+// formatting (inside Wasm, a microsecond).
+func appendTenths(b []byte, f float64) []byte {
+	if f >= 0 && f < 1<<53 && f == float64(int64(f)) && !(f == 0 && math.Signbit(f)) {
+		b = appendInt(b, int64(f))
+		return append(b, '.', '0')
+	}
+	return strconv.AppendFloat(b, f, 'f', 1, 64)
 }

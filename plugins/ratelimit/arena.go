@@ -72,11 +72,25 @@ func appendInt(b []byte, n int64) []byte {
 	i := len(t)
 	u := uint64(n)
 	for u >= 1<<32 {
-		q := u / 100
-		r := (u - q*100) * 2
-		i -= 2
-		t[i], t[i+1] = digitPairs[r], digitPairs[r+1]
+		// The low 8 digits in 32-bit steps: one 64-bit division for 8
+		// digits instead of one for 2.
+		q := u / 1e8
+		lo := uint32(u - q*1e8)
 		u = q
+		p := lo / 100
+		r := (lo - p*100) * 2
+		t[i-2], t[i-1] = digitPairs[r], digitPairs[r+1]
+		lo = p
+		p = lo / 100
+		r = (lo - p*100) * 2
+		t[i-4], t[i-3] = digitPairs[r], digitPairs[r+1]
+		lo = p
+		p = lo / 100
+		r = (lo - p*100) * 2
+		t[i-6], t[i-5] = digitPairs[r], digitPairs[r+1]
+		r = (p % 100) * 2
+		t[i-8], t[i-7] = digitPairs[r], digitPairs[r+1]
+		i -= 8
 	}
 	w := uint32(u)
 	for w >= 100 {

@@ -86,6 +86,9 @@ type limit struct {
 	requests int64    // per window; 0: not limited
 	tokens   int64    // per window; 0: not limited
 	window   time.Duration
+
+	// requests and tokens in decimal, for the summaries (formatted once).
+	requestsText, tokensText string
 }
 
 // ratelimit is the configured guard. configure writes it once; handlers
@@ -255,6 +258,7 @@ func parseLimit(m map[string]any, l *limit) error {
 	if l.requests == 0 && l.tokens == 0 {
 		return c.Errorf("", "needs requests or tokens (or both)")
 	}
+	l.requestsText, l.tokensText = strconv.FormatInt(l.requests, 10), strconv.FormatInt(l.tokens, 10)
 	return nil
 }
 
@@ -574,18 +578,22 @@ type summary struct {
 	limit, remaining int64
 	reset            time.Duration
 	set              bool
+	// limitText is limit in decimal when known without formatting (from
+	// the configured limit), else "".
+	limitText string
 }
 
 // consider keeps the limit with the fewest remaining (on a tie, the later
 // reset).
-func (s *summary) consider(name string, lim, remaining int64, reset time.Duration) {
+// limText is lim in decimal, or "" (then it is formatted when written).
+func (s *summary) consider(name string, lim int64, limText string, remaining int64, reset time.Duration) {
 	if remaining < 0 {
 		remaining = 0
 	}
 	if s.set && (remaining > s.remaining || remaining == s.remaining && reset <= s.reset) {
 		return
 	}
-	*s = summary{name: name, limit: lim, remaining: remaining, reset: reset, set: true}
+	*s = summary{name: name, limit: lim, remaining: remaining, reset: reset, set: true, limitText: limText}
 }
 
 // String formats s as an annotation: "NAME limit=N remaining=N reset=D".
@@ -601,11 +609,18 @@ func (s *summary) in(a *arena) string {
 func (s *summary) appendTo(b []byte) []byte {
 	b = append(b, s.name...)
 	b = append(b, " limit="...)
-	b = appendInt(b, s.limit)
+	b = s.appendLimit(b)
 	b = append(b, " remaining="...)
 	b = appendInt(b, s.remaining)
 	b = append(b, " reset="...)
 	return appendReset(b, s.reset)
+}
+
+func (s *summary) appendLimit(b []byte) []byte {
+	if s.limitText != "" {
+		return append(b, s.limitText...)
+	}
+	return appendInt(b, s.limit)
 }
 
 // parseSummary parses what String wrote; ok is false for anything else.
@@ -748,7 +763,8 @@ func (s *summary) setHeaders(a *arena, v *ward.Verdict, limitH, remainingH, rese
 		return
 	}
 	m := a.mark()
-	v.SetHeader(limitH, a.int(s.limit).since(m))
+	a.buf = s.appendLimit(a.buf)
+	v.SetHeader(limitH, a.since(m))
 	m = a.mark()
 	v.SetHeader(remainingH, a.int(s.remaining).since(m))
 	m = a.mark()
@@ -882,7 +898,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 				continue
 			}
 			l, c := &r.limits[i], ops[k].Result
-			reqSum.consider(l.name, l.requests, l.requests-c.Value, c.TTL)
+			reqSum.consider(l.name, l.requests, l.requestsText, l.requests-c.Value, c.TTL)
 			if c.Value > l.requests {
 				out.deny(codeExceeded, msgExceeded, c.TTL, true,
 					l.name+": "+strconv.FormatInt(c.Value, 10)+" requests in "+l.window.String()+", limit "+strconv.FormatInt(l.requests, 10))
@@ -907,12 +923,12 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 				l, c, n := &r.limits[i], ops[k].Result, ops[k].Delta
 				before := c.Value - n
 				if before >= l.tokens || c.Value > l.tokens {
-					tokSum.consider(l.name, l.tokens, l.tokens-before, c.TTL)
+					tokSum.consider(l.name, l.tokens, l.tokensText, l.tokens-before, c.TTL)
 					out.deny(codeExceeded, msgExceeded, c.TTL, true,
 						l.name+": "+strconv.FormatInt(before, 10)+" tokens used in "+l.window.String()+", ~"+strconv.FormatInt(n, 10)+" more requested, limit "+strconv.FormatInt(l.tokens, 10))
 					break
 				}
-				tokSum.consider(l.name, l.tokens, l.tokens-c.Value, c.TTL)
+				tokSum.consider(l.name, l.tokens, l.tokensText, l.tokens-c.Value, c.TTL)
 			}
 		}
 		if out.code == "" {
@@ -1143,7 +1159,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 	if ok && len(ops) > 0 && st.giveBatch(ops) {
 		for i, l := range lims {
 			c := ops[i].Result
-			fresh.consider(l.name, l.tokens, l.tokens-c.Value, c.TTL)
+			fresh.consider(l.name, l.tokens, l.tokensText, l.tokens-c.Value, c.TTL)
 			if tokSum.set && tokSum.name == l.name {
 				*tokSum = summary{} // replaced by the fresh reading
 			}
@@ -1154,7 +1170,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 		return
 	}
 	if fresh.set {
-		tokSum.consider(fresh.name, fresh.limit, fresh.remaining, fresh.reset)
+		tokSum.consider(fresh.name, fresh.limit, fresh.limitText, fresh.remaining, fresh.reset)
 	}
 	if len(charged) > 0 {
 		m := r.ar.mark()

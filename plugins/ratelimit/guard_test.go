@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -806,6 +807,28 @@ func TestReadIdentityAgrees(t *testing.T) {
 		}
 		if got, want := readIdentity(x), readIdentityRef(x); got != want {
 			t.Fatalf("%v: %+v, want %+v", x.Annotations, got, want)
+		}
+	}
+}
+
+// TestAppendTenthsAgrees: appendTenths writes what strconv does.
+func TestAppendTenthsAgrees(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 0.05, 0.25, 0.95, 1, 1.5, 9.95, 10, 1 << 52, 1<<53 - 1, 1 << 53, 1<<53 + 2, 1e300, -1, -0.5, math.Inf(1), math.Inf(-1), math.NaN(), math.SmallestNonzeroFloat64}
+	seed := uint64(9)
+	for k := 0; k < 100000; k++ {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		switch k % 3 {
+		case 0:
+			vals = append(vals, float64(seed>>(11+seed%53))) // whole numbers
+		case 1:
+			vals = append(vals, float64(seed>>40)/float64(1+seed%1000))
+		default:
+			vals = append(vals, math.Float64frombits(seed))
+		}
+	}
+	for _, f := range vals {
+		if got, want := string(appendTenths([]byte("r="), f)), string(strconv.AppendFloat([]byte("r="), f, 'f', 1, 64)); got != want {
+			t.Fatalf("appendTenths(%v) = %q, want %q", f, got, want)
 		}
 	}
 }
