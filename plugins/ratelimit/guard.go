@@ -1082,7 +1082,7 @@ func reservedEntry(s string) (name string, n int64, rest string, ok bool) {
 func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 	r.ar.reset()
 	var reqSum, tokSum summary
-	reserved := ""
+	reserved, tokText := "", ""
 	var reservedSeen, reqSeen, tokSeen bool
 	for i := range x.Annotations {
 		a := &x.Annotations[i]
@@ -1096,13 +1096,30 @@ func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 			}
 		case len(annTokens):
 			if !tokSeen && wkTokens.is(a.Key) {
-				tokSum, _ = parseSummary(a.Value)
-				tokSeen = true
+				tokText, tokSeen = a.Value, true
 			}
 		}
 	}
+	var (
+		fresh   summary
+		updated []*limit
+	)
 	if reservedSeen {
-		r.reconcile(x, reserved, &tokSum, v)
+		fresh, updated = r.reconcile(x, reserved, v)
+	}
+	// A fresh reading replaces the tokens summary of its limit. The text
+	// is not parsed when what precedes its first space names one of them
+	// (a text that parses names its limit there; the general parser also
+	// takes one after leading blanks, hence the check after parsing).
+	if tokSeen {
+		if i := strings.IndexByte(tokText, ' '); i <= 0 || !hasLimit(updated, tokText[:i]) {
+			if tokSum, _ = parseSummary(tokText); tokSum.set && hasLimit(updated, tokSum.name) {
+				tokSum = summary{}
+			}
+		}
+	}
+	if fresh.set {
+		tokSum.consider(fresh.name, fresh.limit, fresh.limitText, fresh.remaining, fresh.reset)
 	}
 	reqSum.setHeaders(&r.ar, v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
 	tokSum.setHeaders(&r.ar, v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
@@ -1112,11 +1129,14 @@ func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 // prompt plus completion tokens when reported; nothing when the answer is
 // an error without usage (the upstream charged nothing); otherwise the
 // reservation stands.
-func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary, v *ward.Verdict) {
+//
+// fresh is the most restrictive of the counters it updated, updated their
+// limits (valid until the next call).
+func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, v *ward.Verdict) (fresh summary, updated []*limit) {
 	usage := int64(x.Response.PromptTokens) + int64(x.Response.CompletionTokens)
 	refund := usage == 0 && x.Response.Status >= 400
 	if usage == 0 && !refund {
-		return // no usage reported: the reservation stands
+		return fresh, nil // no usage reported: the reservation stands
 	}
 	id := readIdentity(x)
 	var st state
@@ -1155,22 +1175,16 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 		lims = append(lims, l)
 	}
 	r.ops, r.opLimit, r.charged = ops[:0], lims[:0], charged[:0]
-	fresh := summary{}
 	if ok && len(ops) > 0 && st.giveBatch(ops) {
 		for i, l := range lims {
 			c := ops[i].Result
 			fresh.consider(l.name, l.tokens, l.tokensText, l.tokens-c.Value, c.TTL)
-			if tokSum.set && tokSum.name == l.name {
-				*tokSum = summary{} // replaced by the fresh reading
-			}
 		}
+		updated = lims
 	}
 	if !ok {
 		v.AddReason("malformed " + annReserved + " annotation " + quote(reserved) + ": usage not reconciled")
-		return
-	}
-	if fresh.set {
-		tokSum.consider(fresh.name, fresh.limit, fresh.limitText, fresh.remaining, fresh.reset)
+		return fresh, updated
 	}
 	if len(charged) > 0 {
 		m := r.ar.mark()
@@ -1181,6 +1195,16 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 		v.Annotate(annBackend, "unavailable")
 		v.AddReason("state backend unavailable: token usage not reconciled")
 	}
+	return fresh, updated
+}
+
+func hasLimit(l []*limit, name string) bool {
+	for _, e := range l {
+		if e.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // limit returns the configured limit called name, or nil.

@@ -832,3 +832,49 @@ func TestAppendTenthsAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestResponseTokensSummary: the tokens summary the response phase reads
+// is replaced by the fresh reading of its limit, kept when of another
+// limit, or dropped when malformed, exactly as when it was always parsed
+// first (the reference below), for texts whose name follows blanks too.
+func TestResponseTokensSummary(t *testing.T) {
+	const cfg = `{"limits":[{"name":"tok","by":"key","tokens":1000,"window":"1h"},{"name":"other","by":"subject","tokens":5000,"window":"1h"}]}`
+	var texts []string
+	for _, name := range []string{"tok", "other", "zzz", "to", "tok2"} {
+		for _, rem := range []string{"0", "5", "950", "4990"} {
+			s := name + " limit=5000 remaining=" + rem + " reset=1m0s"
+			texts = append(texts, s, " "+s, "\t"+s, strings.Replace(s, " ", "\t", 1), s+" x", name+" limit=x remaining=1 reset=1s", name)
+		}
+	}
+	texts = append(texts, "", " ", "tok ")
+	for _, text := range texts {
+		in := newConfigured(t, cfg)
+		x := request(nil)
+		v := check(t, in, x)
+		if got, _ := kv(v.Annotations, annReserved); got != "tok:10,other:10" {
+			t.Fatalf("reserved %q", got)
+		}
+		rx := response(x, v, 200, 40, 60)
+		for i := range rx.Annotations {
+			if rx.Annotations[i].Key == annTokens {
+				rx.Annotations[i].Value = text
+			}
+		}
+		rv := check(t, in, rx)
+		// The reference: parse, drop when of an updated limit, then
+		// consider the fresh reading.
+		ref, _ := parseSummary(text)
+		if ref.set && (ref.name == "tok" || ref.name == "other") {
+			ref = summary{}
+		}
+		var fresh summary
+		fresh.consider("tok", 1000, "", 1000-counter(t, "tok:t:k1"), time.Hour)
+		fresh.consider("other", 5000, "", 5000-counter(t, "other:t:alice"), time.Hour)
+		ref.consider(fresh.name, fresh.limit, "", fresh.remaining, fresh.reset)
+		lim, _ := kv(rv.SetHeaders, hdrLimitTokens)
+		rem, _ := kv(rv.SetHeaders, hdrRemainingToken)
+		if lim != strconv.FormatInt(ref.limit, 10) || rem != strconv.FormatInt(ref.remaining, 10) {
+			t.Fatalf("%q: limit %q remaining %q, want %+v", text, lim, rem, ref)
+		}
+	}
+}
