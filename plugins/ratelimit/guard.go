@@ -1082,7 +1082,7 @@ func reservedEntry(s string) (name string, n int64, rest string, ok bool) {
 func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 	r.ar.reset()
 	var reqSum, tokSum summary
-	reserved, tokText := "", ""
+	reserved, tokText, reqText := "", "", ""
 	var reservedSeen, reqSeen, tokSeen bool
 	for i := range x.Annotations {
 		a := &x.Annotations[i]
@@ -1091,8 +1091,7 @@ func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 			if !reservedSeen && wkReserved.is(a.Key) {
 				reserved, reservedSeen = a.Value, true
 			} else if !reqSeen && wkRequests.is(a.Key) {
-				reqSum, _ = parseSummary(a.Value)
-				reqSeen = true
+				reqText, reqSeen = a.Value, true
 			}
 		case len(annTokens):
 			if !tokSeen && wkTokens.is(a.Key) {
@@ -1121,8 +1120,93 @@ func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 	if fresh.set {
 		tokSum.consider(fresh.name, fresh.limit, fresh.limitText, fresh.remaining, fresh.reset)
 	}
+	// The requests summary gives its headers only: when written as the
+	// request phase writes it, they are its own digits (no parsing and
+	// formatting again).
+	if lim, rem, reset, ok := canonicalSummary(reqText); ok {
+		v.SetHeader(hdrLimitReq, lim)
+		v.SetHeader(hdrRemainingReq, rem)
+		v.SetHeader(hdrResetReq, reset)
+	} else if reqSeen {
+		reqSum, _ = parseSummary(reqText)
+	}
 	reqSum.setHeaders(&r.ar, v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
 	tokSum.setHeaders(&r.ar, v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
+}
+
+// canonicalSummary returns the limit, remaining and reset texts of a
+// summary exactly as summary.appendTo writes them: a limit name, numbers of
+// 1 to 18 digits without leading zeros, and a reset as appendReset writes
+// it (at most 744h). For such a text, parsing it and formatting the parsed
+// values gives the same texts (TestCanonicalSummary); ok is false for
+// anything else.
+func canonicalSummary(a string) (lim, rem, reset string, ok bool) {
+	i := 0
+	for i < len(a) && a[i] != ' ' {
+		i++
+	}
+	if i == len(a) || !validName(a[:i]) {
+		return "", "", "", false
+	}
+	rest := a[i+1:]
+	if lim, rest, ok = canonicalInt(rest, "limit="); !ok {
+		return "", "", "", false
+	}
+	if rem, rest, ok = canonicalInt(rest, "remaining="); !ok {
+		return "", "", "", false
+	}
+	if len(rest) < len("reset=") || rest[:len("reset=")] != "reset=" {
+		return "", "", "", false
+	}
+	reset = rest[len("reset="):]
+	// [H "h" M "m"] or [M "m"], then S "s": H 1..744 (744 only with 0m0s),
+	// M below 60 (at least 1 without hours), S below 60, no leading zeros.
+	var n [3]int
+	var units [3]byte
+	k, j := 0, 0
+	for j < len(reset) {
+		if k == 3 {
+			return "", "", "", false
+		}
+		d := j
+		v := 0
+		for j < len(reset) && j-d < 4 && reset[j] >= '0' && reset[j] <= '9' {
+			v = v*10 + int(reset[j]-'0')
+			j++
+		}
+		if j == d || j == len(reset) || j-d > 1 && reset[d] == '0' {
+			return "", "", "", false
+		}
+		n[k], units[k] = v, reset[j]
+		k++
+		j++
+	}
+	switch {
+	case k == 1 && units[0] == 's' && n[0] < 60:
+	case k == 2 && units[0] == 'm' && units[1] == 's' && n[0] >= 1 && n[0] < 60 && n[1] < 60:
+	case k == 3 && units[0] == 'h' && units[1] == 'm' && units[2] == 's' && n[0] >= 1 && n[1] < 60 && n[2] < 60 &&
+		(n[0] < 744 || n[0] == 744 && n[1] == 0 && n[2] == 0):
+	default:
+		return "", "", "", false
+	}
+	return lim, rem, reset, true
+}
+
+// canonicalInt reads key, then 1 to 18 digits without a leading zero (or
+// "0"), then a space, at the start of s.
+func canonicalInt(s, key string) (num, rest string, ok bool) {
+	if len(s) < len(key) || s[:len(key)] != key {
+		return "", s, false
+	}
+	j := len(key)
+	for j < len(s) && j-len(key) < 19 && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	d := j - len(key)
+	if d == 0 || d > 18 || j == len(s) || s[j] != ' ' || d > 1 && s[len(key)] == '0' {
+		return "", s, false
+	}
+	return s[len(key):j], s[j+1:], true
 }
 
 // reconcile replaces each reservation by the usage the upstream reported:

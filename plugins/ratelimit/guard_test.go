@@ -878,3 +878,78 @@ func TestResponseTokensSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestCanonicalSummary: whenever canonicalSummary accepts a text, the
+// parsed summary formats back to the same header values (so the response
+// phase's headers are what parsing and formatting gave), and it accepts
+// every text summary.String writes.
+func TestCanonicalSummary(t *testing.T) {
+	seed := uint64(13)
+	next := func(n uint64) uint64 {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return (seed >> 11) % n
+	}
+	mut := []string{" ", "0", "00", "9", "h", "m", "s", "x", "-", "+", "60", "59", "744h", "743h", "1h", "0m", "99999999999", "\t"}
+	accepted, mutated := 0, 0
+	check := func(text string, mustAccept bool) {
+		lim, rem, reset, ok := canonicalSummary(text)
+		if !ok {
+			if mustAccept {
+				t.Fatalf("%q not accepted", text)
+			}
+			return
+		}
+		accepted++
+		s, pok := parseSummary(text)
+		if !pok {
+			t.Fatalf("%q accepted, but parseSummary fails", text)
+		}
+		if got := string(appendInt(nil, s.limit)); got != lim {
+			t.Fatalf("%q: limit %q, formatted %q", text, lim, got)
+		}
+		if got := string(appendInt(nil, s.remaining)); got != rem {
+			t.Fatalf("%q: remaining %q, formatted %q", text, rem, got)
+		}
+		if got := string(appendReset(nil, s.reset)); got != reset {
+			t.Fatalf("%q: reset %q, formatted %q", text, reset, got)
+		}
+	}
+	for n := 0; n < 100000; n++ {
+		s := summary{name: []string{"a", "per-key", "tok_2", "x" + strconv.Itoa(int(next(1000)))}[next(4)],
+			limit: int64(next(1e18)), remaining: int64(next(1 << uint64(next(60)+1))), set: true}
+		switch next(3) {
+		case 0:
+			s.reset = time.Duration(next(uint64(maxWindow/time.Second)+1)) * time.Second
+		case 1:
+			s.reset = time.Duration(next(3600)) * time.Second
+		default:
+			s.reset = time.Duration(next(120)) * time.Second
+		}
+		text := s.String()
+		check(text, true)
+		for k := next(3) + 1; k > 0; k-- { // one to three mutations: insert, replace or cut
+			i := int(next(uint64(len(text) + 1)))
+			switch next(3) {
+			case 0:
+				text = text[:i] + mut[next(uint64(len(mut)))] + text[i:]
+			case 1:
+				if i < len(text) {
+					text = text[:i] + mut[next(uint64(len(mut)))] + text[i+1:]
+				}
+			case 2:
+				text = text[:i]
+			}
+		}
+		before := accepted
+		check(text, false)
+		mutated += accepted - before
+	}
+	for _, text := range []string{"a limit=1 remaining=1 reset=744h0m0s", "a limit=1 remaining=1 reset=744h0m1s", "a limit=1 remaining=1 reset=0m5s",
+		"a limit=1 remaining=1 reset=1h60m0s", "a limit=01 remaining=1 reset=1s", "a limit=1 remaining=00 reset=1s", "a limit=1 remaining=1 reset=60s",
+		"a limit=1 remaining=1 reset=05s", "a limit=1 remaining=1 reset=1h5s", "a limit=1 remaining=1 reset=1m", "a limit=1 remaining=1 reset="} {
+		check(text, false)
+	}
+	if mutated < 1000 {
+		t.Fatalf("only %d mutated texts accepted", mutated)
+	}
+}
