@@ -11,10 +11,15 @@ import (
 
 // anomaly is the configured burst detector (README.md, "Anomaly flag").
 type anomaly struct {
-	on               bool
-	short, baseline  time.Duration
-	multiple         float64
-	shortText        string // short as time.Duration.String writes it, for the burst annotation
+	on              bool
+	short, baseline time.Duration
+	multiple        float64
+	shortText       string // short as time.Duration.String writes it, for the burst annotation
+	// The constant parts of a burst's reason (judge): per signal, the head
+	// "anomaly: burst of SIG: signal=SIG ratio=", the annotation starting
+	// at headDesc; the tail " short=SHORT".
+	reqHead, tokHead string
+	tail             string
 	minRequests      int64
 	minTokens        int64
 	requests, tokens bool // the signals watched
@@ -45,6 +50,8 @@ func parseAnomaly(c *ward.Config, a *anomaly) error {
 		return c.Errorf("short", "%s", err)
 	}
 	a.shortText = a.short.String()
+	a.reqHead, a.tokHead = "anomaly: burst of requests: signal=requests ratio=", "anomaly: burst of tokens: signal=tokens ratio="
+	a.tail = " short=" + a.shortText
 	if a.baseline, err = c.Duration("baseline", time.Hour); err != nil {
 		return err
 	}
@@ -158,7 +165,7 @@ type anomalyPlan struct {
 // baseline-slot incr and the previous baseline slot's get (-1 in the
 // first baseline slot).
 type signalPlan struct {
-	name            string
+	name, head      string // head: the reason's head (anomaly.reqHead or tokHead)
 	amount, min     int64
 	cur, base, prev int
 }
@@ -198,8 +205,9 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est f
 		on   bool
 		sig  byte
 		name string
+		head string
 		min  int64
-	}{{a.requests, 'r', "requests", a.minRequests}, {a.tokens, 't', "tokens", a.minTokens}} {
+	}{{a.requests, 'r', "requests", a.reqHead, a.minRequests}, {a.tokens, 't', "tokens", a.tokHead, a.minTokens}} {
 		if !sg.on {
 			continue
 		}
@@ -207,7 +215,7 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est f
 		if sg.sig == 't' {
 			amount = est()
 		}
-		sp := signalPlan{name: sg.name, amount: amount, min: sg.min, cur: len(ops), base: len(ops) + 1, prev: -1}
+		sp := signalPlan{name: sg.name, head: sg.head, amount: amount, min: sg.min, cur: len(ops), base: len(ops) + 1, prev: -1}
 		ops = append(ops,
 			ward.StateOp{Key: ar.anomalyKey(sg.sig, 's', sSlot, subj), Delta: amount, TTL: 2 * a.short},
 			ward.StateOp{Key: ar.anomalyKey(sg.sig, 'b', bSlot, subj), Delta: amount, TTL: 2 * a.baseline})
@@ -269,10 +277,10 @@ func (a *anomaly) judge(sp *signalPlan, ops []ward.StateOp, now time.Duration, a
 		ratio = float64(count) / avg
 	}
 	// "anomaly: burst of SIG: " + desc, desc being the annotation.
+	// Built from the precomputed head and tail: six appends, not twelve.
 	m := ar.mark()
-	ar.str("anomaly: burst of ").str(sp.name).str(": ")
-	d := ar.mark()
-	ar.str("signal=").str(sp.name).str(" ratio=")
+	ar.str(sp.head)
+	d := m + len("anomaly: burst of ") + len(sp.name) + len(": ")
 	if math.IsInf(ratio, 1) {
 		ar.str("inf")
 	} else {
@@ -280,7 +288,7 @@ func (a *anomaly) judge(sp *signalPlan, ops []ward.StateOp, now time.Duration, a
 	}
 	ar.str(" count=").int(count).str(" baseline=")
 	ar.buf = appendTenths(ar.buf, avg)
-	ar.str(" short=").str(a.shortText)
+	ar.str(a.tail)
 	reason, desc := ar.since(m), ar.since(d)
 	v.Annotate(annBurst, desc)
 	if a.deny {

@@ -415,6 +415,21 @@ func TestAnomalyNewSubject(t *testing.T) {
 	if ra, _ := kv(v.SetHeaders, "Retry-After"); ra == "" {
 		t.Fatalf("no Retry-After: %v", v.SetHeaders)
 	}
+	wantR := []string{"anomaly: burst of requests: signal=requests ratio=inf count=2 baseline=0.0 short=1m0s",
+		"anomaly: burst of tokens: signal=tokens ratio=inf count=20 baseline=0.0 short=1m0s"}
+	if !reflect.DeepEqual(v.Reasons, wantR) {
+		t.Fatalf("deny mode reasons\n got %q\nwant %q", v.Reasons, wantR)
+	}
+
+	// Both signals' texts, flagged and not denied, with another short.
+	in = newConfigured(t, `{"anomaly":{"short":"90s","baseline":"3h","min_requests":1,"signals":["tokens","requests"],"min_tokens":5}}`)
+	v = check(t, in, request(nil))
+	wantA := []abi.KV{{Key: annBurst, Value: "signal=requests ratio=inf count=1 baseline=0.0 short=1m30s"},
+		{Key: annBurst, Value: "signal=tokens ratio=inf count=10 baseline=0.0 short=1m30s"}}
+	if got := v.Annotations[len(v.Annotations)-2:]; !reflect.DeepEqual(got, wantA) || len(v.Reasons) != 2 ||
+		v.Reasons[0] != "anomaly: burst of requests: "+wantA[0].Value || v.Reasons[1] != "anomaly: burst of tokens: "+wantA[1].Value {
+		t.Fatalf("both signals: %+v", v)
+	}
 }
 
 // TestAnomalyStopsReservation: a burst denial reserves no tokens.
