@@ -176,8 +176,8 @@ type signalPlan struct {
 // numbered from the epoch clock ck, which is read first with its own state
 // call when unknown, or refreshed by an op in the batch when older than
 // epochRefresh. ok is false when there is nothing to count (no subject) or
-// the epoch could not be read. est returns the request's token estimate.
-func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est func() int64, ops []ward.StateOp) (_ []ward.StateOp, p anomalyPlan, ok bool) {
+// the epoch could not be read. est is the request's token estimate.
+func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est int64, ops []ward.StateOp) (_ []ward.StateOp, p anomalyPlan, ok bool) {
 	subj := ar.anomalySubject(id)
 	if subj == "" {
 		return ops, p, false
@@ -213,7 +213,7 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est f
 		}
 		amount := int64(1)
 		if sg.sig == 't' {
-			amount = est()
+			amount = est
 		}
 		sp := signalPlan{name: sg.name, head: sg.head, amount: amount, min: sg.min, cur: len(ops), base: len(ops) + 1, prev: -1}
 		ops = append(ops,

@@ -98,6 +98,10 @@ type ratelimit struct {
 	failClosed bool
 	limits     []limit
 	anomaly    anomaly
+	// usesEstimate: a limit counts tokens or the anomaly watches them, so
+	// a request's token estimate is computed (once, up front: it has no
+	// effects, and a closure computing it on demand costs more in Wasm).
+	usesEstimate bool
 
 	// epoch is this instance's reading of the anomaly clock (anomaly.go);
 	// it outlives calls.
@@ -192,14 +196,19 @@ func (r *ratelimit) configure(c *ward.Config) error {
 	if len(limits) == 0 && !an.on {
 		return c.Errorf("limits", "required unless anomaly is set: list the limits ([[guards.NAME.config.limits]])")
 	}
+	uses := an.tokens
+	for i := range limits {
+		uses = uses || limits[i].tokens > 0
+	}
 	*r = ratelimit{
-		failClosed: pol == "deny",
-		limits:     limits,
-		anomaly:    an,
-		subjects:   make([]string, len(limits)),
-		reserved:   make([]int64, len(limits)),
-		reqOp:      make([]int, len(limits)),
-		tokOp:      make([]int, len(limits)),
+		usesEstimate: uses,
+		failClosed:   pol == "deny",
+		limits:       limits,
+		anomaly:      an,
+		subjects:     make([]string, len(limits)),
+		reserved:     make([]int64, len(limits)),
+		reqOp:        make([]int, len(limits)),
+		tokOp:        make([]int, len(limits)),
 		// Every limit's two counters, the epoch and three per signal.
 		ops:     make([]ward.StateOp, 0, 2*len(limits)+7),
 		opLimit: make([]*limit, 0, len(limits)),
@@ -837,17 +846,14 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 	r.ar.reset()
 	id := readIdentity(x)
 	var (
-		st       state
-		out      outcome
-		reqSum   summary
-		tokSum   summary
-		estimate int64 = -1
+		st     state
+		out    outcome
+		reqSum summary
+		tokSum summary
+		est    int64
 	)
-	est := func() int64 {
-		if estimate < 0 {
-			estimate = estimateTokens(x)
-		}
-		return estimate
+	if r.usesEstimate {
+		est = estimateTokens(x)
 	}
 	defer clear(r.subjects) // they may alias the exchange (ZeroCopy)
 
@@ -866,7 +872,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 			r.reqOp[i] = len(ops)
 			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 'r', r.subjects[i]), Delta: 1, TTL: l.window})
 		}
-		if l.tokens > 0 && tooLarge < 0 && est() > l.tokens {
+		if l.tokens > 0 && tooLarge < 0 && est > l.tokens {
 			tooLarge = i
 		}
 	}
@@ -877,7 +883,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 				continue
 			}
 			r.tokOp[i] = len(ops)
-			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 't', r.subjects[i]), Delta: est(), TTL: l.window})
+			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 't', r.subjects[i]), Delta: est, TTL: l.window})
 		}
 	}
 	var (
@@ -913,7 +919,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 			if tooLarge >= 0 {
 				l := &r.limits[tooLarge]
 				out.deny(codeTooLarge, msgTooLarge, 0, false,
-					l.name+": request needs ~"+strconv.FormatInt(est(), 10)+" tokens, more than the limit "+strconv.FormatInt(l.tokens, 10)+" per "+l.window.String())
+					l.name+": request needs ~"+strconv.FormatInt(est, 10)+" tokens, more than the limit "+strconv.FormatInt(l.tokens, 10)+" per "+l.window.String())
 			}
 			for i := range r.limits {
 				k := r.tokOp[i]
