@@ -11,10 +11,15 @@ import (
 
 // anomaly is the configured burst detector (README.md, "Anomaly flag").
 type anomaly struct {
-	on               bool
-	short, baseline  time.Duration
-	multiple         float64
-	shortText        string // short as time.Duration.String writes it, for the burst annotation
+	on              bool
+	short, baseline time.Duration
+	multiple        float64
+	shortText       string // short as time.Duration.String writes it, for the burst annotation
+	// The constant parts of a burst's reason (judge): per signal, the head
+	// "anomaly: burst of SIG: signal=SIG ratio=", the annotation starting
+	// at headDesc; the tail " short=SHORT".
+	reqHead, tokHead string
+	tail             string
 	minRequests      int64
 	minTokens        int64
 	requests, tokens bool // the signals watched
@@ -45,6 +50,8 @@ func parseAnomaly(c *ward.Config, a *anomaly) error {
 		return c.Errorf("short", "%s", err)
 	}
 	a.shortText = a.short.String()
+	a.reqHead, a.tokHead = "anomaly: burst of requests: signal=requests ratio=", "anomaly: burst of tokens: signal=tokens ratio="
+	a.tail = " short=" + a.shortText
 	if a.baseline, err = c.Duration("baseline", time.Hour); err != nil {
 		return err
 	}
@@ -158,7 +165,7 @@ type anomalyPlan struct {
 // baseline-slot incr and the previous baseline slot's get (-1 in the
 // first baseline slot).
 type signalPlan struct {
-	name            string
+	name, head      string // head: the reason's head (anomaly.reqHead or tokHead)
 	amount, min     int64
 	cur, base, prev int
 }
@@ -169,8 +176,8 @@ type signalPlan struct {
 // numbered from the epoch clock ck, which is read first with its own state
 // call when unknown, or refreshed by an op in the batch when older than
 // epochRefresh. ok is false when there is nothing to count (no subject) or
-// the epoch could not be read. est returns the request's token estimate.
-func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est func() int64, ops []ward.StateOp) (_ []ward.StateOp, p anomalyPlan, ok bool) {
+// the epoch could not be read. est is the request's token estimate.
+func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est int64, ops []ward.StateOp) (_ []ward.StateOp, p anomalyPlan, ok bool) {
 	subj := ar.anomalySubject(id)
 	if subj == "" {
 		return ops, p, false
@@ -198,33 +205,36 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est f
 		on   bool
 		sig  byte
 		name string
+		head string
 		min  int64
-	}{{a.requests, 'r', "requests", a.minRequests}, {a.tokens, 't', "tokens", a.minTokens}} {
+	}{{a.requests, 'r', "requests", a.reqHead, a.minRequests}, {a.tokens, 't', "tokens", a.tokHead, a.minTokens}} {
 		if !sg.on {
 			continue
 		}
 		amount := int64(1)
 		if sg.sig == 't' {
-			amount = est()
+			amount = est
 		}
-		// "@a:SIG:sSLOT:SUBJECT", "@a:SIG:bSLOT:SUBJECT"
-		key := func(kind byte, slot int64) string {
-			m := ar.mark()
-			ar.str("@a:").byte(sg.sig).byte(':').byte(kind).int(slot).byte(':').str(subj)
-			return ar.since(m)
-		}
-		sp := signalPlan{name: sg.name, amount: amount, min: sg.min, cur: len(ops), base: len(ops) + 1, prev: -1}
+		sp := signalPlan{name: sg.name, head: sg.head, amount: amount, min: sg.min, cur: len(ops), base: len(ops) + 1, prev: -1}
 		ops = append(ops,
-			ward.StateOp{Key: key('s', sSlot), Delta: amount, TTL: 2 * a.short},
-			ward.StateOp{Key: key('b', bSlot), Delta: amount, TTL: 2 * a.baseline})
+			ward.StateOp{Key: ar.anomalyKey(sg.sig, 's', sSlot, subj), Delta: amount, TTL: 2 * a.short},
+			ward.StateOp{Key: ar.anomalyKey(sg.sig, 'b', bSlot, subj), Delta: amount, TTL: 2 * a.baseline})
 		if bSlot > 0 {
 			sp.prev = len(ops)
-			ops = append(ops, ward.StateOp{Key: key('b', bSlot-1), Get: true})
+			ops = append(ops, ward.StateOp{Key: ar.anomalyKey(sg.sig, 'b', bSlot-1, subj), Get: true})
 		}
 		p.sigs[p.n] = sp
 		p.n++
 	}
 	return ops, p, true
+}
+
+// anomalyKey is the key of a signal's slot counter: "@a:SIG:KINDSLOT:SUBJECT"
+// (kind 's' short, 'b' baseline).
+func (a *arena) anomalyKey(sig, kind byte, slot int64, subj string) string {
+	m := a.mark()
+	a.str("@a:").byte(sig).byte(':').byte(kind).int(slot).byte(':').str(subj)
+	return a.since(m)
 }
 
 // done takes the answers of the batch that carried p's ops: it updates
@@ -267,18 +277,18 @@ func (a *anomaly) judge(sp *signalPlan, ops []ward.StateOp, now time.Duration, a
 		ratio = float64(count) / avg
 	}
 	// "anomaly: burst of SIG: " + desc, desc being the annotation.
+	// Built from the precomputed head and tail: six appends, not twelve.
 	m := ar.mark()
-	ar.str("anomaly: burst of ").str(sp.name).str(": ")
-	d := ar.mark()
-	ar.str("signal=").str(sp.name).str(" ratio=")
+	ar.str(sp.head)
+	d := m + len("anomaly: burst of ") + len(sp.name) + len(": ")
 	if math.IsInf(ratio, 1) {
 		ar.str("inf")
 	} else {
-		ar.buf = strconv.AppendFloat(ar.buf, ratio, 'f', 1, 64)
+		ar.buf = appendTenths(ar.buf, ratio)
 	}
 	ar.str(" count=").int(count).str(" baseline=")
-	ar.buf = strconv.AppendFloat(ar.buf, avg, 'f', 1, 64)
-	ar.str(" short=").str(a.shortText)
+	ar.buf = appendTenths(ar.buf, avg)
+	ar.str(a.tail)
 	reason, desc := ar.since(m), ar.since(d)
 	v.Annotate(annBurst, desc)
 	if a.deny {
@@ -287,4 +297,16 @@ func (a *anomaly) judge(sp *signalPlan, ops []ward.StateOp, now time.Duration, a
 	} else {
 		v.AddReason(reason)
 	}
+}
+
+// appendTenths appends f as strconv.AppendFloat(b, f, 'f', 1, 64) does
+// (TestAppendTenthsAgrees). A whole number below 2^53, as a new subject's
+// baseline 0 is, is written as an integer and ".0" without strconv's float
+// formatting (inside Wasm, a microsecond).
+func appendTenths(b []byte, f float64) []byte {
+	if f >= 0 && f < 1<<53 && f == float64(int64(f)) && !(f == 0 && math.Signbit(f)) {
+		b = appendInt(b, int64(f))
+		return append(b, '.', '0')
+	}
+	return strconv.AppendFloat(b, f, 'f', 1, 64)
 }

@@ -39,7 +39,7 @@ func (a *arena) since(mark int) string {
 
 func (a *arena) str(s string) *arena { a.buf = append(a.buf, s...); return a }
 func (a *arena) byte(c byte) *arena  { a.buf = append(a.buf, c); return a }
-func (a *arena) int(n int64) *arena  { a.buf = strconv.AppendInt(a.buf, n, 10); return a }
+func (a *arena) int(n int64) *arena  { a.buf = appendInt(a.buf, n); return a }
 
 // counterKey is the state key of a limit's counter of kind ('r' requests,
 // 't' tokens) for subject: "NAME:KIND:SUBJECT", with long subjects hashed
@@ -48,4 +48,104 @@ func (a *arena) counterKey(name string, kind byte, subject string) string {
 	m := a.mark()
 	a.str(name).byte(':').byte(kind).byte(':').str(keySubject(subject))
 	return a.since(m)
+}
+
+// digitPairs holds "00" to "99".
+const digitPairs = "00010203040506070809" + "10111213141516171819" + "20212223242526272829" +
+	"30313233343536373839" + "40414243444546474849" + "50515253545556575859" + "60616263646566676869" +
+	"70717273747576777879" + "80818283848586878889" + "90919293949596979899"
+
+// appendInt appends n in decimal, as strconv.AppendInt(b, n, 10) does
+// (TestAppendIntAgrees). Inside Wasm strconv's path is three calls
+// (AppendInt, AppendUint, formatBase10) and a request formats about a
+// dozen numbers; this is one, two digits per step, in 32-bit arithmetic
+// below 2^32 (a 64-bit division by a constant is a real division in Go's
+// Wasm, a 32-bit one a multiplication).
+func appendInt(b []byte, n int64) []byte {
+	if n < 0 {
+		return strconv.AppendInt(b, n, 10) // never in the handlers' paths
+	}
+	if n < 10 {
+		return append(b, byte('0'+n))
+	}
+	var t [20]byte
+	i := len(t)
+	u := uint64(n)
+	for u >= 1<<32 {
+		// The low 8 digits in 32-bit steps: one 64-bit division for 8
+		// digits instead of one for 2.
+		q := u / 1e8
+		lo := uint32(u - q*1e8)
+		u = q
+		p := lo / 100
+		r := (lo - p*100) * 2
+		t[i-2], t[i-1] = digitPairs[r], digitPairs[r+1]
+		lo = p
+		p = lo / 100
+		r = (lo - p*100) * 2
+		t[i-4], t[i-3] = digitPairs[r], digitPairs[r+1]
+		lo = p
+		p = lo / 100
+		r = (lo - p*100) * 2
+		t[i-6], t[i-5] = digitPairs[r], digitPairs[r+1]
+		r = (p % 100) * 2
+		t[i-8], t[i-7] = digitPairs[r], digitPairs[r+1]
+		i -= 8
+	}
+	w := uint32(u)
+	for w >= 100 {
+		q := w / 100
+		r := (w - q*100) * 2
+		i -= 2
+		t[i], t[i+1] = digitPairs[r], digitPairs[r+1]
+		w = q
+	}
+	if w >= 10 {
+		i -= 2
+		t[i], t[i+1] = digitPairs[2*w], digitPairs[2*w+1]
+	} else {
+		i--
+		t[i] = byte('0' + w)
+	}
+	return append(b, t[i:]...)
+}
+
+// appendSmall appends 0 <= n < 100 in decimal.
+func appendSmall(b []byte, n int64) []byte {
+	if n < 10 {
+		return append(b, byte('0'+n))
+	}
+	return append(b, digitPairs[2*n:2*n+2]...)
+}
+
+// wordKey is an annotation key of 8 to 24 bytes compared as 64-bit words:
+// its first and last 8 bytes (overlapping below 16 bytes) and, over 16,
+// bytes 8 to 16. Inside Wasm a string comparison is a byte loop
+// (memeqbody) behind a call; two or three loads and compares are not.
+type wordKey struct {
+	n          int
+	w0, w1, w2 uint64
+}
+
+func newWordKey(s string) wordKey {
+	if len(s) < 8 || len(s) > 24 {
+		panic("ratelimit: wordKey of " + strconv.Itoa(len(s)) + " bytes")
+	}
+	k := wordKey{n: len(s), w0: load64(s, 0), w2: load64(s, len(s)-8)}
+	if len(s) > 16 {
+		k.w1 = load64(s, 8)
+	}
+	return k
+}
+
+// is reports whether s == the key.
+func (k *wordKey) is(s string) bool {
+	return len(s) == k.n && load64(s, 0) == k.w0 && load64(s, len(s)-8) == k.w2 && (k.n <= 16 || load64(s, 8) == k.w1)
+}
+
+// load64 reads the 8 bytes of s at i (i+8 <= len(s)) as one unaligned
+// load (Wasm and x86 allow them); the byte order does not matter for
+// equality.
+func load64(s string, i int) uint64 {
+	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
 }

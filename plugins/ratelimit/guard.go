@@ -86,6 +86,9 @@ type limit struct {
 	requests int64    // per window; 0: not limited
 	tokens   int64    // per window; 0: not limited
 	window   time.Duration
+
+	// requests and tokens in decimal, for the summaries (formatted once).
+	requestsText, tokensText string
 }
 
 // ratelimit is the configured guard. configure writes it once; handlers
@@ -95,6 +98,10 @@ type ratelimit struct {
 	failClosed bool
 	limits     []limit
 	anomaly    anomaly
+	// usesEstimate: a limit counts tokens or the anomaly watches them, so
+	// a request's token estimate is computed (once, up front: it has no
+	// effects, and a closure computing it on demand costs more in Wasm).
+	usesEstimate bool
 
 	// epoch is this instance's reading of the anomaly clock (anomaly.go);
 	// it outlives calls.
@@ -189,14 +196,19 @@ func (r *ratelimit) configure(c *ward.Config) error {
 	if len(limits) == 0 && !an.on {
 		return c.Errorf("limits", "required unless anomaly is set: list the limits ([[guards.NAME.config.limits]])")
 	}
+	uses := an.tokens
+	for i := range limits {
+		uses = uses || limits[i].tokens > 0
+	}
 	*r = ratelimit{
-		failClosed: pol == "deny",
-		limits:     limits,
-		anomaly:    an,
-		subjects:   make([]string, len(limits)),
-		reserved:   make([]int64, len(limits)),
-		reqOp:      make([]int, len(limits)),
-		tokOp:      make([]int, len(limits)),
+		usesEstimate: uses,
+		failClosed:   pol == "deny",
+		limits:       limits,
+		anomaly:      an,
+		subjects:     make([]string, len(limits)),
+		reserved:     make([]int64, len(limits)),
+		reqOp:        make([]int, len(limits)),
+		tokOp:        make([]int, len(limits)),
 		// Every limit's two counters, the epoch and three per signal.
 		ops:     make([]ward.StateOp, 0, 2*len(limits)+7),
 		opLimit: make([]*limit, 0, len(limits)),
@@ -255,6 +267,7 @@ func parseLimit(m map[string]any, l *limit) error {
 	if l.requests == 0 && l.tokens == 0 {
 		return c.Errorf("", "needs requests or tokens (or both)")
 	}
+	l.requestsText, l.tokensText = strconv.FormatInt(l.requests, 10), strconv.FormatInt(l.tokens, 10)
 	return nil
 }
 
@@ -345,6 +358,7 @@ type identity struct {
 	seen                                uint8 // bit per annotation found
 }
 
+// The seen bits, in the order of readIdentity's vals.
 const (
 	seenSubject = 1 << iota
 	seenKeyID
@@ -353,33 +367,54 @@ const (
 	seenIP
 )
 
+var (
+	wkSubject  = newWordKey(annSubject)
+	wkKeyID    = newWordKey(annKeyID)
+	wkRoles    = newWordKey(annRoles)
+	wkRBACRole = newWordKey(annRBACRole)
+	wkClientIP = newWordKey(annClientIP)
+	wkReserved = newWordKey(annReserved)
+	wkRequests = newWordKey(annRequests)
+	wkTokens   = newWordKey(annTokens)
+)
+
+// readIdentity compares keys by length, then as words (wordKey); the
+// values land in an array indexed like the seen bits, so that the loop has
+// one branch per annotation that is not an identity key
+// (TestReadIdentityAgrees checks it against a switch on the keys).
 func readIdentity(x *ward.Exchange) identity {
-	var id identity
+	var (
+		id   identity
+		vals [5]string
+	)
 	for i := range x.Annotations {
 		a := &x.Annotations[i]
-		switch a.Key {
-		case annSubject:
-			if id.seen&seenSubject == 0 {
-				id.subject, id.seen = a.Value, id.seen|seenSubject
+		j := -1
+		switch len(a.Key) {
+		case len(annSubject):
+			if wkSubject.is(a.Key) {
+				j = 0
 			}
-		case annKeyID:
-			if id.seen&seenKeyID == 0 {
-				id.keyID, id.seen = a.Value, id.seen|seenKeyID
+		case len(annKeyID):
+			if wkKeyID.is(a.Key) {
+				j = 1
 			}
-		case annRoles:
-			if id.seen&seenRoles == 0 {
-				id.roles, id.seen = a.Value, id.seen|seenRoles
+		case len(annRoles):
+			if wkRoles.is(a.Key) {
+				j = 2
 			}
-		case annRBACRole:
-			if id.seen&seenRBAC == 0 {
-				id.rbacRole, id.seen = a.Value, id.seen|seenRBAC
-			}
-		case annClientIP:
-			if id.seen&seenIP == 0 {
-				id.ip, id.seen = a.Value, id.seen|seenIP
+		case len(annRBACRole): // = len(annClientIP)
+			if wkRBACRole.is(a.Key) {
+				j = 3
+			} else if wkClientIP.is(a.Key) {
+				j = 4
 			}
 		}
+		if j >= 0 && id.seen&(1<<j) == 0 {
+			vals[j], id.seen = a.Value, id.seen|1<<j
+		}
 	}
+	id.subject, id.keyID, id.roles, id.rbacRole, id.ip = vals[0], vals[1], vals[2], vals[3], vals[4]
 	return id
 }
 
@@ -552,18 +587,22 @@ type summary struct {
 	limit, remaining int64
 	reset            time.Duration
 	set              bool
+	// limitText is limit in decimal when known without formatting (from
+	// the configured limit), else "".
+	limitText string
 }
 
 // consider keeps the limit with the fewest remaining (on a tie, the later
 // reset).
-func (s *summary) consider(name string, lim, remaining int64, reset time.Duration) {
+// limText is lim in decimal, or "" (then it is formatted when written).
+func (s *summary) consider(name string, lim int64, limText string, remaining int64, reset time.Duration) {
 	if remaining < 0 {
 		remaining = 0
 	}
 	if s.set && (remaining > s.remaining || remaining == s.remaining && reset <= s.reset) {
 		return
 	}
-	*s = summary{name: name, limit: lim, remaining: remaining, reset: reset, set: true}
+	*s = summary{name: name, limit: lim, remaining: remaining, reset: reset, set: true, limitText: limText}
 }
 
 // String formats s as an annotation: "NAME limit=N remaining=N reset=D".
@@ -579,11 +618,18 @@ func (s *summary) in(a *arena) string {
 func (s *summary) appendTo(b []byte) []byte {
 	b = append(b, s.name...)
 	b = append(b, " limit="...)
-	b = strconv.AppendInt(b, s.limit, 10)
+	b = s.appendLimit(b)
 	b = append(b, " remaining="...)
-	b = strconv.AppendInt(b, s.remaining, 10)
+	b = appendInt(b, s.remaining)
 	b = append(b, " reset="...)
 	return appendReset(b, s.reset)
+}
+
+func (s *summary) appendLimit(b []byte) []byte {
+	if s.limitText != "" {
+		return append(b, s.limitText...)
+	}
+	return appendInt(b, s.limit)
 }
 
 // parseSummary parses what String wrote; ok is false for anything else.
@@ -726,7 +772,8 @@ func (s *summary) setHeaders(a *arena, v *ward.Verdict, limitH, remainingH, rese
 		return
 	}
 	m := a.mark()
-	v.SetHeader(limitH, a.int(s.limit).since(m))
+	a.buf = s.appendLimit(a.buf)
+	v.SetHeader(limitH, a.since(m))
 	m = a.mark()
 	v.SetHeader(remainingH, a.int(s.remaining).since(m))
 	m = a.mark()
@@ -749,15 +796,15 @@ func ceilSeconds(d time.Duration) int64 {
 func appendReset(b []byte, d time.Duration) []byte {
 	sec := ceilSeconds(d)
 	if h := sec / 3600; h > 0 {
-		b = strconv.AppendInt(b, h, 10)
+		b = appendInt(b, h)
 		b = append(b, 'h')
-		b = strconv.AppendInt(b, sec/60%60, 10)
+		b = appendSmall(b, sec/60%60)
 		b = append(b, 'm')
 	} else if m := sec / 60; m > 0 {
-		b = strconv.AppendInt(b, m, 10)
+		b = appendSmall(b, m)
 		b = append(b, 'm')
 	}
-	b = strconv.AppendInt(b, sec%60, 10)
+	b = appendSmall(b, sec%60)
 	return append(b, 's')
 }
 
@@ -799,17 +846,14 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 	r.ar.reset()
 	id := readIdentity(x)
 	var (
-		st       state
-		out      outcome
-		reqSum   summary
-		tokSum   summary
-		estimate int64 = -1
+		st     state
+		out    outcome
+		reqSum summary
+		tokSum summary
+		est    int64
 	)
-	est := func() int64 {
-		if estimate < 0 {
-			estimate = estimateTokens(x)
-		}
-		return estimate
+	if r.usesEstimate {
+		est = estimateTokens(x)
 	}
 	defer clear(r.subjects) // they may alias the exchange (ZeroCopy)
 
@@ -828,7 +872,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 			r.reqOp[i] = len(ops)
 			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 'r', r.subjects[i]), Delta: 1, TTL: l.window})
 		}
-		if l.tokens > 0 && tooLarge < 0 && est() > l.tokens {
+		if l.tokens > 0 && tooLarge < 0 && est > l.tokens {
 			tooLarge = i
 		}
 	}
@@ -839,7 +883,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 				continue
 			}
 			r.tokOp[i] = len(ops)
-			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 't', r.subjects[i]), Delta: est(), TTL: l.window})
+			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 't', r.subjects[i]), Delta: est, TTL: l.window})
 		}
 	}
 	var (
@@ -860,7 +904,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 				continue
 			}
 			l, c := &r.limits[i], ops[k].Result
-			reqSum.consider(l.name, l.requests, l.requests-c.Value, c.TTL)
+			reqSum.consider(l.name, l.requests, l.requestsText, l.requests-c.Value, c.TTL)
 			if c.Value > l.requests {
 				out.deny(codeExceeded, msgExceeded, c.TTL, true,
 					l.name+": "+strconv.FormatInt(c.Value, 10)+" requests in "+l.window.String()+", limit "+strconv.FormatInt(l.requests, 10))
@@ -875,7 +919,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 			if tooLarge >= 0 {
 				l := &r.limits[tooLarge]
 				out.deny(codeTooLarge, msgTooLarge, 0, false,
-					l.name+": request needs ~"+strconv.FormatInt(est(), 10)+" tokens, more than the limit "+strconv.FormatInt(l.tokens, 10)+" per "+l.window.String())
+					l.name+": request needs ~"+strconv.FormatInt(est, 10)+" tokens, more than the limit "+strconv.FormatInt(l.tokens, 10)+" per "+l.window.String())
 			}
 			for i := range r.limits {
 				k := r.tokOp[i]
@@ -885,12 +929,12 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 				l, c, n := &r.limits[i], ops[k].Result, ops[k].Delta
 				before := c.Value - n
 				if before >= l.tokens || c.Value > l.tokens {
-					tokSum.consider(l.name, l.tokens, l.tokens-before, c.TTL)
+					tokSum.consider(l.name, l.tokens, l.tokensText, l.tokens-before, c.TTL)
 					out.deny(codeExceeded, msgExceeded, c.TTL, true,
 						l.name+": "+strconv.FormatInt(before, 10)+" tokens used in "+l.window.String()+", ~"+strconv.FormatInt(n, 10)+" more requested, limit "+strconv.FormatInt(l.tokens, 10))
 					break
 				}
-				tokSum.consider(l.name, l.tokens, l.tokens-c.Value, c.TTL)
+				tokSum.consider(l.name, l.tokens, l.tokensText, l.tokens-c.Value, c.TTL)
 			}
 		}
 		if out.code == "" {
@@ -972,34 +1016,71 @@ func (r *ratelimit) reservedString() string {
 		}
 		b = append(b, r.limits[i].name...)
 		b = append(b, ':')
-		b = strconv.AppendInt(b, n, 10)
+		b = appendInt(b, n)
 	}
 	r.ar.buf = b
 	return r.ar.since(m)
 }
 
-// parseReserved calls fn for each "NAME:N" entry of an annReserved value
-// and reports false (having called fn for none) when the value is not
-// well formed.
-func parseReserved(s string, fn func(name string, n int64)) bool {
+// validReserved reports whether s is a well-formed annReserved value: one
+// or more "NAME:N" entries separated by commas, NAME a limit name and N
+// what strconv.ParseInt reads (an optional sign, decimal digits) in
+// 1..maxTokens. Its entries are then read with nextReserved.
+//
+// It and nextReserved replace a strings.Cut/strconv.ParseInt loop with a
+// callback per entry: inside Wasm each call and each early return costs a
+// jump through the function's dispatch table (TestReservedAgrees checks
+// them against that loop).
+func validReserved(s string) bool {
 	if s == "" {
 		return false
 	}
-	for pass := 0; pass < 2; pass++ {
-		for rest := s; rest != ""; {
-			var item string
-			item, rest, _ = strings.Cut(rest, ",")
-			name, num, ok := strings.Cut(item, ":")
-			n, err := strconv.ParseInt(num, 10, 64)
-			if !ok || !validName(name) || err != nil || n <= 0 || n > maxTokens {
-				return false
-			}
-			if pass == 1 {
-				fn(name, n)
-			}
+	for s != "" {
+		var ok bool
+		if _, _, s, ok = reservedEntry(s); !ok {
+			return false
 		}
 	}
 	return true
+}
+
+// nextReserved returns the first entry of a value validReserved accepted,
+// and the rest after its comma.
+func nextReserved(s string) (name string, n int64, rest string) {
+	name, n, rest, _ = reservedEntry(s)
+	return name, n, rest
+}
+
+// reservedEntry reads "NAME:N" up to the first comma (or the end) of s.
+func reservedEntry(s string) (name string, n int64, rest string, ok bool) {
+	i := 0
+	for i < len(s) && s[i] != ':' && s[i] != ',' {
+		i++
+	}
+	if i == len(s) || s[i] != ':' || !validName(s[:i]) {
+		return "", 0, "", false
+	}
+	name = s[:i]
+	j := i + 1
+	if j < len(s) && s[j] == '+' {
+		j++
+	}
+	d := j
+	for ; j < len(s) && s[j] >= '0' && s[j] <= '9'; j++ {
+		if n = n*10 + int64(s[j]-'0'); n > maxTokens {
+			return "", 0, "", false // too large (and no overflow)
+		}
+	}
+	if j == d || n <= 0 {
+		return "", 0, "", false
+	}
+	if j < len(s) {
+		if s[j] != ',' {
+			return "", 0, "", false
+		}
+		j++
+	}
+	return name, n, s[j:], true
 }
 
 // response charges the tokens the upstream reported instead of the
@@ -1007,50 +1088,164 @@ func parseReserved(s string, fn func(name string, n int64)) bool {
 func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 	r.ar.reset()
 	var reqSum, tokSum summary
-	reserved := ""
+	reserved, tokText, reqText := "", "", ""
 	var reservedSeen, reqSeen, tokSeen bool
 	for i := range x.Annotations {
 		a := &x.Annotations[i]
-		switch {
-		case a.Key == annReserved && !reservedSeen:
-			reserved, reservedSeen = a.Value, true
-		case a.Key == annRequests && !reqSeen:
-			reqSum, _ = parseSummary(a.Value)
-			reqSeen = true
-		case a.Key == annTokens && !tokSeen:
-			tokSum, _ = parseSummary(a.Value)
-			tokSeen = true
+		switch len(a.Key) {
+		case len(annReserved): // = len(annRequests)
+			if !reservedSeen && wkReserved.is(a.Key) {
+				reserved, reservedSeen = a.Value, true
+			} else if !reqSeen && wkRequests.is(a.Key) {
+				reqText, reqSeen = a.Value, true
+			}
+		case len(annTokens):
+			if !tokSeen && wkTokens.is(a.Key) {
+				tokText, tokSeen = a.Value, true
+			}
 		}
 	}
+	var (
+		fresh   summary
+		updated []*limit
+	)
 	if reservedSeen {
-		r.reconcile(x, reserved, &tokSum, v)
+		fresh, updated = r.reconcile(x, reserved, v)
+	}
+	// A fresh reading replaces the tokens summary of its limit. The text
+	// is not parsed when what precedes its first space names one of them
+	// (a text that parses names its limit there; the general parser also
+	// takes one after leading blanks, hence the check after parsing).
+	if tokSeen {
+		if i := strings.IndexByte(tokText, ' '); i <= 0 || !hasLimit(updated, tokText[:i]) {
+			if tokSum, _ = parseSummary(tokText); tokSum.set && hasLimit(updated, tokSum.name) {
+				tokSum = summary{}
+			}
+		}
+	}
+	if fresh.set {
+		tokSum.consider(fresh.name, fresh.limit, fresh.limitText, fresh.remaining, fresh.reset)
+	}
+	// The requests summary gives its headers only: when written as the
+	// request phase writes it, they are its own digits (no parsing and
+	// formatting again).
+	if lim, rem, reset, ok := canonicalSummary(reqText); ok {
+		v.SetHeader(hdrLimitReq, lim)
+		v.SetHeader(hdrRemainingReq, rem)
+		v.SetHeader(hdrResetReq, reset)
+	} else if reqSeen {
+		reqSum, _ = parseSummary(reqText)
 	}
 	reqSum.setHeaders(&r.ar, v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
 	tokSum.setHeaders(&r.ar, v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
+}
+
+// canonicalSummary returns the limit, remaining and reset texts of a
+// summary exactly as summary.appendTo writes them: a limit name, numbers of
+// 1 to 18 digits without leading zeros, and a reset as appendReset writes
+// it (at most 744h). For such a text, parsing it and formatting the parsed
+// values gives the same texts (TestCanonicalSummary); ok is false for
+// anything else.
+func canonicalSummary(a string) (lim, rem, reset string, ok bool) {
+	i := 0
+	for i < len(a) && a[i] != ' ' {
+		i++
+	}
+	if i == len(a) || !validName(a[:i]) {
+		return "", "", "", false
+	}
+	rest := a[i+1:]
+	if lim, rest, ok = canonicalInt(rest, "limit="); !ok {
+		return "", "", "", false
+	}
+	if rem, rest, ok = canonicalInt(rest, "remaining="); !ok {
+		return "", "", "", false
+	}
+	if len(rest) < len("reset=") || rest[:len("reset=")] != "reset=" {
+		return "", "", "", false
+	}
+	reset = rest[len("reset="):]
+	// [H "h" M "m"] or [M "m"], then S "s": H 1..744 (744 only with 0m0s),
+	// M below 60 (at least 1 without hours), S below 60, no leading zeros.
+	var n [3]int
+	var units [3]byte
+	k, j := 0, 0
+	for j < len(reset) {
+		if k == 3 {
+			return "", "", "", false
+		}
+		d := j
+		v := 0
+		for j < len(reset) && j-d < 4 && reset[j] >= '0' && reset[j] <= '9' {
+			v = v*10 + int(reset[j]-'0')
+			j++
+		}
+		if j == d || j == len(reset) || j-d > 1 && reset[d] == '0' {
+			return "", "", "", false
+		}
+		n[k], units[k] = v, reset[j]
+		k++
+		j++
+	}
+	switch {
+	case k == 1 && units[0] == 's' && n[0] < 60:
+	case k == 2 && units[0] == 'm' && units[1] == 's' && n[0] >= 1 && n[0] < 60 && n[1] < 60:
+	case k == 3 && units[0] == 'h' && units[1] == 'm' && units[2] == 's' && n[0] >= 1 && n[1] < 60 && n[2] < 60 &&
+		(n[0] < 744 || n[0] == 744 && n[1] == 0 && n[2] == 0):
+	default:
+		return "", "", "", false
+	}
+	return lim, rem, reset, true
+}
+
+// canonicalInt reads key, then 1 to 18 digits without a leading zero (or
+// "0"), then a space, at the start of s.
+func canonicalInt(s, key string) (num, rest string, ok bool) {
+	if len(s) < len(key) || s[:len(key)] != key {
+		return "", s, false
+	}
+	j := len(key)
+	for j < len(s) && j-len(key) < 19 && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	d := j - len(key)
+	if d == 0 || d > 18 || j == len(s) || s[j] != ' ' || d > 1 && s[len(key)] == '0' {
+		return "", s, false
+	}
+	return s[len(key):j], s[j+1:], true
 }
 
 // reconcile replaces each reservation by the usage the upstream reported:
 // prompt plus completion tokens when reported; nothing when the answer is
 // an error without usage (the upstream charged nothing); otherwise the
 // reservation stands.
-func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary, v *ward.Verdict) {
+//
+// fresh is the most restrictive of the counters it updated, updated their
+// limits (valid until the next call).
+func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, v *ward.Verdict) (fresh summary, updated []*limit) {
 	usage := int64(x.Response.PromptTokens) + int64(x.Response.CompletionTokens)
 	refund := usage == 0 && x.Response.Status >= 400
 	if usage == 0 && !refund {
-		return // no usage reported: the reservation stands
+		return fresh, nil // no usage reported: the reservation stands
 	}
 	id := readIdentity(x)
 	var st state
 	charged := r.charged[:0]
 	ops, lims := r.ops[:0], r.opLimit[:0]
-	ok := parseReserved(reserved, func(name string, n int64) {
+	ok := validReserved(reserved)
+	for rest := reserved; ok && rest != ""; {
+		var (
+			name string
+			n    int64
+		)
+		name, n, rest = nextReserved(rest)
 		l := r.limit(name)
 		if l == nil || l.tokens == 0 {
-			return // not ours (another config); nothing to reconcile
+			continue // not ours (another config); nothing to reconcile
 		}
 		subj := l.subject(x, &id)
 		if subj == "" {
-			return
+			continue
 		}
 		delta := usage - n
 		if refund {
@@ -1062,30 +1257,24 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 		}
 		charged = append(charged, name...)
 		charged = append(charged, ':')
-		charged = strconv.AppendInt(charged, final, 10)
+		charged = appendInt(charged, final)
 		if delta == 0 {
-			return
+			continue
 		}
 		ops = append(ops, ward.StateOp{Key: r.ar.counterKey(name, 't', subj), Delta: delta, TTL: l.window})
 		lims = append(lims, l)
-	})
+	}
 	r.ops, r.opLimit, r.charged = ops[:0], lims[:0], charged[:0]
-	fresh := summary{}
 	if ok && len(ops) > 0 && st.giveBatch(ops) {
 		for i, l := range lims {
 			c := ops[i].Result
-			fresh.consider(l.name, l.tokens, l.tokens-c.Value, c.TTL)
-			if tokSum.set && tokSum.name == l.name {
-				*tokSum = summary{} // replaced by the fresh reading
-			}
+			fresh.consider(l.name, l.tokens, l.tokensText, l.tokens-c.Value, c.TTL)
 		}
+		updated = lims
 	}
 	if !ok {
 		v.AddReason("malformed " + annReserved + " annotation " + quote(reserved) + ": usage not reconciled")
-		return
-	}
-	if fresh.set {
-		tokSum.consider(fresh.name, fresh.limit, fresh.remaining, fresh.reset)
+		return fresh, updated
 	}
 	if len(charged) > 0 {
 		m := r.ar.mark()
@@ -1096,6 +1285,16 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, tokSum *summary
 		v.Annotate(annBackend, "unavailable")
 		v.AddReason("state backend unavailable: token usage not reconciled")
 	}
+	return fresh, updated
+}
+
+func hasLimit(l []*limit, name string) bool {
+	for _, e := range l {
+		if e.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // limit returns the configured limit called name, or nil.

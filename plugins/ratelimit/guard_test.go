@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -414,6 +415,21 @@ func TestAnomalyNewSubject(t *testing.T) {
 	if ra, _ := kv(v.SetHeaders, "Retry-After"); ra == "" {
 		t.Fatalf("no Retry-After: %v", v.SetHeaders)
 	}
+	wantR := []string{"anomaly: burst of requests: signal=requests ratio=inf count=2 baseline=0.0 short=1m0s",
+		"anomaly: burst of tokens: signal=tokens ratio=inf count=20 baseline=0.0 short=1m0s"}
+	if !reflect.DeepEqual(v.Reasons, wantR) {
+		t.Fatalf("deny mode reasons\n got %q\nwant %q", v.Reasons, wantR)
+	}
+
+	// Both signals' texts, flagged and not denied, with another short.
+	in = newConfigured(t, `{"anomaly":{"short":"90s","baseline":"3h","min_requests":1,"signals":["tokens","requests"],"min_tokens":5}}`)
+	v = check(t, in, request(nil))
+	wantA := []abi.KV{{Key: annBurst, Value: "signal=requests ratio=inf count=1 baseline=0.0 short=1m30s"},
+		{Key: annBurst, Value: "signal=tokens ratio=inf count=10 baseline=0.0 short=1m30s"}}
+	if got := v.Annotations[len(v.Annotations)-2:]; !reflect.DeepEqual(got, wantA) || len(v.Reasons) != 2 ||
+		v.Reasons[0] != "anomaly: burst of requests: "+wantA[0].Value || v.Reasons[1] != "anomaly: burst of tokens: "+wantA[1].Value {
+		t.Fatalf("both signals: %+v", v)
+	}
 }
 
 // TestAnomalyStopsReservation: a burst denial reserves no tokens.
@@ -507,15 +523,12 @@ func FuzzAnnotations(f *testing.F) {
 	f.Add("tok:10,b:5", "a limit=60 remaining=59 reset=1m0s")
 	f.Add("x:", "a limit=1 remaining=1 reset=-1s")
 	f.Fuzz(func(t *testing.T, reserved, sum string) {
-		var b []byte
-		ok := parseReserved(reserved, func(name string, n int64) {
-			if len(b) > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, name+":"+strconv.FormatInt(n, 10)...)
-		})
+		ok, b := readReserved(reserved)
 		if ok && len(b) == 0 {
-			t.Fatalf("parseReserved(%q) accepted nothing", reserved)
+			t.Fatalf("validReserved(%q) accepted nothing", reserved)
+		}
+		if rok, rb := parseReservedRef(reserved); ok != rok || b != rb {
+			t.Fatalf("%q: read %v %q, reference %v %q", reserved, ok, b, rok, rb)
 		}
 		if f, ok := parseSummaryFast(sum); ok {
 			if g, gok := parseSummarySlow(sum); !gok || f != g {
@@ -601,5 +614,357 @@ func TestParseSummaryFastAgrees(t *testing.T) {
 	}
 	if fast < 10000 {
 		t.Fatalf("the fast parser accepted only %d texts", fast)
+	}
+}
+
+// readReserved reads an annReserved value with validReserved and
+// nextReserved, as reconcile does, and formats the entries it yields.
+func readReserved(s string) (bool, string) {
+	if !validReserved(s) {
+		return false, ""
+	}
+	var b []byte
+	for rest := s; rest != ""; {
+		name, n, r := nextReserved(rest)
+		rest = r
+		if len(b) > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, name+":"+strconv.FormatInt(n, 10)...)
+	}
+	return true, string(b)
+}
+
+// parseReservedRef is the parser validReserved and nextReserved replaced
+// (strings.Cut and strconv.ParseInt, a callback per entry), formatting the
+// entries it yields as readReserved does.
+func parseReservedRef(s string) (bool, string) {
+	if s == "" {
+		return false, ""
+	}
+	var b []byte
+	for pass := 0; pass < 2; pass++ {
+		for rest := s; rest != ""; {
+			var item string
+			item, rest, _ = strings.Cut(rest, ",")
+			name, num, ok := strings.Cut(item, ":")
+			n, err := strconv.ParseInt(num, 10, 64)
+			if !ok || !validName(name) || err != nil || n <= 0 || n > maxTokens {
+				return false, ""
+			}
+			if pass == 1 {
+				if len(b) > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, name+":"+strconv.FormatInt(n, 10)...)
+			}
+		}
+	}
+	return true, string(b)
+}
+
+// TestReservedAgrees: validReserved and nextReserved accept exactly what
+// the previous parser did and yield the same entries (random values as
+// reservedString writes them, and mutations of them).
+func TestReservedAgrees(t *testing.T) {
+	seed := uint64(11)
+	next := func(n uint64) uint64 {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return (seed >> 11) % n
+	}
+	mut := []string{",", ",,", ":", "::", "0", "9", "+", "-", "+-", " ", "x", "A", "é", "_", "1000000000000", "1000000000001",
+		"9223372036854775807", "9223372036854775808", "99999999999999999999999", "000000000000000000001"}
+	accepted := 0
+	for k := 0; k < 100000; k++ {
+		var b []byte
+		for e := next(3) + 1; e > 0; e-- {
+			if len(b) > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, []string{"a", "per-key", "tok_2", "x" + strconv.Itoa(int(next(1000)))}[next(4)]...)
+			b = append(b, ':')
+			b = strconv.AppendInt(b, int64(next(2*maxTokens)), 10) // half of them within maxTokens
+		}
+		text := string(b)
+		for m := next(3); m > 0; m-- { // up to two mutations: insert, replace or cut
+			i := int(next(uint64(len(text) + 1)))
+			switch next(3) {
+			case 0:
+				text = text[:i] + mut[next(uint64(len(mut)))] + text[i:]
+			case 1:
+				if i < len(text) {
+					text = text[:i] + mut[next(uint64(len(mut)))] + text[i+1:]
+				}
+			case 2:
+				text = text[:i]
+			}
+		}
+		ok, got := readReserved(text)
+		rok, want := parseReservedRef(text)
+		if ok != rok || got != want {
+			t.Fatalf("%q: read %v %q, reference %v %q", text, ok, got, rok, want)
+		}
+		if ok {
+			accepted++
+		}
+	}
+	for _, text := range []string{"", "a:1", "a:1,", ",a:1", "a:+1", "a:-1", "a:0", "a:-0", "a:+", "a:", ":1", "a:1:2", "a:1,,b:2",
+		"a:1000000000000", "a:1000000000001", "a:9223372036854775808", "a:0001", "a:1 ", "a:1,b"} {
+		ok, got := readReserved(text)
+		rok, want := parseReservedRef(text)
+		if ok != rok || got != want {
+			t.Errorf("%q: read %v %q, reference %v %q", text, ok, got, rok, want)
+		}
+	}
+	if accepted < 20000 {
+		t.Fatalf("only %d values accepted", accepted)
+	}
+}
+
+// TestAppendIntAgrees: appendInt and appendSmall write what strconv does
+// (edges of every digit count and of the 32-bit path, and random values).
+func TestAppendIntAgrees(t *testing.T) {
+	vals := []int64{0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 1 << 31, 1<<32 - 1, 1 << 32, 1<<32 + 1, 1<<63 - 1, -1, -10, -1 << 63, maxTokens, maxRequests}
+	for p := int64(1); p > 0 && p <= 1e18; p *= 10 {
+		vals = append(vals, p-1, p, p+1)
+	}
+	seed := uint64(3)
+	for k := 0; k < 200000; k++ {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		vals = append(vals, int64(seed>>(1+seed%63)))
+	}
+	pre := []byte("x=")
+	for _, n := range vals {
+		if got, want := string(appendInt(pre, n)), string(strconv.AppendInt(pre, n, 10)); got != want {
+			t.Fatalf("appendInt(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for k := 0; k < 100000; k++ { // appendReset against time.Duration's String
+		seed = seed*6364136223846793005 + 1442695040888963407
+		d := time.Duration(seed>>11) % (maxWindow + time.Second)
+		if got, want := string(appendReset(nil, d)), (time.Duration(ceilSeconds(d)) * time.Second).String(); got != want {
+			t.Fatalf("appendReset(%v) = %q, want %q", d, got, want)
+		}
+	}
+	for n := int64(0); n < 100; n++ {
+		if got, want := string(appendSmall(pre, n)), string(strconv.AppendInt(pre, n, 10)); got != want {
+			t.Fatalf("appendSmall(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// readIdentityRef is the switch readIdentity replaced.
+func readIdentityRef(x *ward.Exchange) identity {
+	var id identity
+	for i := range x.Annotations {
+		a := &x.Annotations[i]
+		switch a.Key {
+		case annSubject:
+			if id.seen&seenSubject == 0 {
+				id.subject, id.seen = a.Value, id.seen|seenSubject
+			}
+		case annKeyID:
+			if id.seen&seenKeyID == 0 {
+				id.keyID, id.seen = a.Value, id.seen|seenKeyID
+			}
+		case annRoles:
+			if id.seen&seenRoles == 0 {
+				id.roles, id.seen = a.Value, id.seen|seenRoles
+			}
+		case annRBACRole:
+			if id.seen&seenRBAC == 0 {
+				id.rbacRole, id.seen = a.Value, id.seen|seenRBAC
+			}
+		case annClientIP:
+			if id.seen&seenIP == 0 {
+				id.ip, id.seen = a.Value, id.seen|seenIP
+			}
+		}
+	}
+	return id
+}
+
+// TestReadIdentityAgrees: readIdentity and wordKey agree with comparing
+// strings, on random lists of the keys, keys one byte off (each position),
+// cut or extended, and other annotations.
+func TestReadIdentityAgrees(t *testing.T) {
+	keys := []string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens, annCharged, annBurst,
+		"identity.method", "", "x", "identity", "identity.subjects", "client.ipv6"}
+	var near []string
+	for _, k := range keys {
+		for i := 0; i < len(k); i++ {
+			near = append(near, k[:i]+"#"+k[i+1:], k[:i], k[:i]+"_"+k[i:])
+		}
+	}
+	all := append(keys, near...)
+	wks := []*wordKey{&wkSubject, &wkKeyID, &wkRoles, &wkRBACRole, &wkClientIP, &wkReserved, &wkRequests, &wkTokens}
+	names := []string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens}
+	for _, s := range all {
+		for i, k := range wks {
+			if k.is(s) != (s == names[i]) {
+				t.Fatalf("wordKey(%q).is(%q) = %v", names[i], s, k.is(s))
+			}
+		}
+	}
+	seed := uint64(5)
+	next := func(n int) int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int((seed >> 11) % uint64(n))
+	}
+	for k := 0; k < 50000; k++ {
+		x := &ward.Exchange{}
+		for n := next(9); n > 0; n-- {
+			key := keys[next(len(keys))]
+			if next(3) == 0 {
+				key = all[next(len(all))]
+			}
+			x.Annotations = append(x.Annotations, ward.KV{Key: key, Value: strconv.Itoa(next(1000))})
+		}
+		if got, want := readIdentity(x), readIdentityRef(x); got != want {
+			t.Fatalf("%v: %+v, want %+v", x.Annotations, got, want)
+		}
+	}
+}
+
+// TestAppendTenthsAgrees: appendTenths writes what strconv does.
+func TestAppendTenthsAgrees(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 0.05, 0.25, 0.95, 1, 1.5, 9.95, 10, 1 << 52, 1<<53 - 1, 1 << 53, 1<<53 + 2, 1e300, -1, -0.5, math.Inf(1), math.Inf(-1), math.NaN(), math.SmallestNonzeroFloat64}
+	seed := uint64(9)
+	for k := 0; k < 100000; k++ {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		switch k % 3 {
+		case 0:
+			vals = append(vals, float64(seed>>(11+seed%53))) // whole numbers
+		case 1:
+			vals = append(vals, float64(seed>>40)/float64(1+seed%1000))
+		default:
+			vals = append(vals, math.Float64frombits(seed))
+		}
+	}
+	for _, f := range vals {
+		if got, want := string(appendTenths([]byte("r="), f)), string(strconv.AppendFloat([]byte("r="), f, 'f', 1, 64)); got != want {
+			t.Fatalf("appendTenths(%v) = %q, want %q", f, got, want)
+		}
+	}
+}
+
+// TestResponseTokensSummary: the tokens summary the response phase reads
+// is replaced by the fresh reading of its limit, kept when of another
+// limit, or dropped when malformed, exactly as when it was always parsed
+// first (the reference below), for texts whose name follows blanks too.
+func TestResponseTokensSummary(t *testing.T) {
+	const cfg = `{"limits":[{"name":"tok","by":"key","tokens":1000,"window":"1h"},{"name":"other","by":"subject","tokens":5000,"window":"1h"}]}`
+	var texts []string
+	for _, name := range []string{"tok", "other", "zzz", "to", "tok2"} {
+		for _, rem := range []string{"0", "5", "950", "4990"} {
+			s := name + " limit=5000 remaining=" + rem + " reset=1m0s"
+			texts = append(texts, s, " "+s, "\t"+s, strings.Replace(s, " ", "\t", 1), s+" x", name+" limit=x remaining=1 reset=1s", name)
+		}
+	}
+	texts = append(texts, "", " ", "tok ")
+	for _, text := range texts {
+		in := newConfigured(t, cfg)
+		x := request(nil)
+		v := check(t, in, x)
+		if got, _ := kv(v.Annotations, annReserved); got != "tok:10,other:10" {
+			t.Fatalf("reserved %q", got)
+		}
+		rx := response(x, v, 200, 40, 60)
+		for i := range rx.Annotations {
+			if rx.Annotations[i].Key == annTokens {
+				rx.Annotations[i].Value = text
+			}
+		}
+		rv := check(t, in, rx)
+		// The reference: parse, drop when of an updated limit, then
+		// consider the fresh reading.
+		ref, _ := parseSummary(text)
+		if ref.set && (ref.name == "tok" || ref.name == "other") {
+			ref = summary{}
+		}
+		var fresh summary
+		fresh.consider("tok", 1000, "", 1000-counter(t, "tok:t:k1"), time.Hour)
+		fresh.consider("other", 5000, "", 5000-counter(t, "other:t:alice"), time.Hour)
+		ref.consider(fresh.name, fresh.limit, "", fresh.remaining, fresh.reset)
+		lim, _ := kv(rv.SetHeaders, hdrLimitTokens)
+		rem, _ := kv(rv.SetHeaders, hdrRemainingToken)
+		if lim != strconv.FormatInt(ref.limit, 10) || rem != strconv.FormatInt(ref.remaining, 10) {
+			t.Fatalf("%q: limit %q remaining %q, want %+v", text, lim, rem, ref)
+		}
+	}
+}
+
+// TestCanonicalSummary: whenever canonicalSummary accepts a text, the
+// parsed summary formats back to the same header values (so the response
+// phase's headers are what parsing and formatting gave), and it accepts
+// every text summary.String writes.
+func TestCanonicalSummary(t *testing.T) {
+	seed := uint64(13)
+	next := func(n uint64) uint64 {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return (seed >> 11) % n
+	}
+	mut := []string{" ", "0", "00", "9", "h", "m", "s", "x", "-", "+", "60", "59", "744h", "743h", "1h", "0m", "99999999999", "\t"}
+	accepted, mutated := 0, 0
+	check := func(text string, mustAccept bool) {
+		lim, rem, reset, ok := canonicalSummary(text)
+		if !ok {
+			if mustAccept {
+				t.Fatalf("%q not accepted", text)
+			}
+			return
+		}
+		accepted++
+		s, pok := parseSummary(text)
+		if !pok {
+			t.Fatalf("%q accepted, but parseSummary fails", text)
+		}
+		if got := string(appendInt(nil, s.limit)); got != lim {
+			t.Fatalf("%q: limit %q, formatted %q", text, lim, got)
+		}
+		if got := string(appendInt(nil, s.remaining)); got != rem {
+			t.Fatalf("%q: remaining %q, formatted %q", text, rem, got)
+		}
+		if got := string(appendReset(nil, s.reset)); got != reset {
+			t.Fatalf("%q: reset %q, formatted %q", text, reset, got)
+		}
+	}
+	for n := 0; n < 100000; n++ {
+		s := summary{name: []string{"a", "per-key", "tok_2", "x" + strconv.Itoa(int(next(1000)))}[next(4)],
+			limit: int64(next(1e18)), remaining: int64(next(1 << uint64(next(60)+1))), set: true}
+		switch next(3) {
+		case 0:
+			s.reset = time.Duration(next(uint64(maxWindow/time.Second)+1)) * time.Second
+		case 1:
+			s.reset = time.Duration(next(3600)) * time.Second
+		default:
+			s.reset = time.Duration(next(120)) * time.Second
+		}
+		text := s.String()
+		check(text, true)
+		for k := next(3) + 1; k > 0; k-- { // one to three mutations: insert, replace or cut
+			i := int(next(uint64(len(text) + 1)))
+			switch next(3) {
+			case 0:
+				text = text[:i] + mut[next(uint64(len(mut)))] + text[i:]
+			case 1:
+				if i < len(text) {
+					text = text[:i] + mut[next(uint64(len(mut)))] + text[i+1:]
+				}
+			case 2:
+				text = text[:i]
+			}
+		}
+		before := accepted
+		check(text, false)
+		mutated += accepted - before
+	}
+	for _, text := range []string{"a limit=1 remaining=1 reset=744h0m0s", "a limit=1 remaining=1 reset=744h0m1s", "a limit=1 remaining=1 reset=0m5s",
+		"a limit=1 remaining=1 reset=1h60m0s", "a limit=01 remaining=1 reset=1s", "a limit=1 remaining=00 reset=1s", "a limit=1 remaining=1 reset=60s",
+		"a limit=1 remaining=1 reset=05s", "a limit=1 remaining=1 reset=1h5s", "a limit=1 remaining=1 reset=1m", "a limit=1 remaining=1 reset="} {
+		check(text, false)
+	}
+	if mutated < 1000 {
+		t.Fatalf("only %d mutated texts accepted", mutated)
 	}
 }
