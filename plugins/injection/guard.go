@@ -10,6 +10,7 @@ import (
 	"github.com/wardgate/ward/plugins/injection/detector"
 	"github.com/wardgate/ward/plugins/injection/model"
 	ward "github.com/wardgate/ward/sdk/go"
+	"github.com/wardgate/ward/sdk/go/memo"
 )
 
 // Actions when a message scores at or above the threshold.
@@ -50,8 +51,9 @@ type injection struct {
 	// verdict before the next call and nothing else keeps them (see
 	// sdk/go Verdict), so a denial allocates nothing.
 	out []byte
-	// memo holds the results of the texts scanned last (memo.go).
-	memo memo
+	// memo holds the results of the texts scanned last (sdk/go/memo):
+	// a conversation's history is compared, not scanned again.
+	memo memo.Memo[detector.Result]
 }
 
 // New returns the guard with its own state, so that every Instance (in
@@ -160,16 +162,16 @@ func (g *injection) request(x *ward.Exchange, v *ward.Verdict) {
 			continue
 		}
 		data := msg.Kind == ward.KindToolResult || msg.Kind == ward.KindDocument || msg.Role == "tool" || msg.Role == "function"
-		// The history is looked up, the last message always scanned
-		// (memo.go).
+		// The history is looked up, the last message (the new one)
+		// always scanned.
 		var r detector.Result
 		ok := false
 		if i < len(x.Messages)-1 {
-			r, ok = g.memo.lookup(msg.Text, data)
+			r, ok = g.memo.Lookup(msg.Text, data)
 		}
 		if !ok {
 			r = g.sc.Scan(msg.Text, data)
-			g.memo.store(msg.Text, data, r)
+			g.memo.Store(msg.Text, data, r)
 		}
 		th, thText := g.threshold, g.thText
 		if r.Jailbreak() {

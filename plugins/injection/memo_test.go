@@ -1,71 +1,12 @@
 package injection
 
 import (
-	"math/rand/v2"
 	"strings"
 	"testing"
 
-	"github.com/wardgate/ward/plugins/injection/detector"
 	"github.com/wardgate/ward/sdk/abi"
 	ward "github.com/wardgate/ward/sdk/go"
 )
-
-// TestMemoRandom drives the memo with random stores and lookups of texts
-// of every size around its limits, against a reference map: a lookup may
-// miss, but what it returns must be what was stored for that very text
-// and data flag, whatever the ring overwrote in between. Texts differ by
-// one byte, so a compare that stopped short would show.
-func TestMemoRandom(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	base := strings.Repeat("abcdefghij", memoArena/10+1)
-	type key struct {
-		text string
-		data bool
-	}
-	var texts []string
-	for i := 0; i < 300; i++ {
-		var n int
-		switch rng.IntN(4) {
-		case 0:
-			n = memoMinText - 1 + rng.IntN(3)
-		case 1:
-			n = memoArena/4 - 1 + rng.IntN(3)
-		default:
-			n = memoMinText + rng.IntN(memoArena/4)
-		}
-		b := []byte(base[:n])
-		b[rng.IntN(n)] = byte('A' + i%26)
-		b[n-1] = byte('0' + i%10)
-		texts = append(texts, string(b))
-	}
-	ref := map[key]detector.Result{}
-	var m memo
-	hits := 0
-	for step := 0; step < 20000; step++ {
-		k := key{texts[rng.IntN(len(texts))], rng.IntN(2) == 0}
-		if r, ok := m.lookup(k.text, k.data); ok {
-			want, known := ref[k]
-			if !known || r != want {
-				t.Fatalf("step %d: lookup of a %d-byte text returned %+v, stored %+v (known %v)", step, len(k.text), r, want, known)
-			}
-			hits++
-			continue
-		}
-		r := detector.Result{Score: rng.Float64(), Reasons: rng.Uint32()}
-		ref[k] = r
-		m.store(k.text, k.data, r)
-		if len(k.text) >= memoMinText && len(k.text) <= memoArena/4 {
-			if got, ok := m.lookup(k.text, k.data); !ok || got != r {
-				t.Fatalf("step %d: a text just stored is not found (%v)", step, ok)
-			}
-		} else if _, ok := m.lookup(k.text, k.data); ok {
-			t.Fatalf("step %d: a %d-byte text was remembered", step, len(k.text))
-		}
-	}
-	if hits == 0 {
-		t.Fatal("no lookup hit: the test does not exercise hits")
-	}
-}
 
 // TestMemoConversation checks the guard on a growing conversation: every
 // turn's verdict is what a guard without memory gives (a fresh instance
@@ -100,21 +41,21 @@ func TestMemoConversation(t *testing.T) {
 		x.Messages = append(x.Messages,
 			abi.Message{Turn: uint32(turn), Role: "user", Text: "Look up source " + string(rune('0'+turn)) + ", please."},
 			abi.Message{Turn: uint32(turn), Role: "tool", Kind: abi.KindToolResult, Text: doc(turn)})
-		hits, misses := g.memo.hits, g.memo.misses
+		hits, misses := memoHits(g), memoMisses(g)
 		got, want := call(t, in, x), fresh(x)
 		if got.Decision != want.Decision || got.Status != want.Status {
 			t.Fatalf("turn %d: %+v, a fresh guard gives %+v", turn, got, want)
 		}
 		// Found: every earlier turn's two messages. Looked up and not
 		// found: this turn's user message. Not looked up: the last.
-		if h, m := g.memo.hits-hits, g.memo.misses-misses; h != 2*(turn-1) || m != 1 {
+		if h, m := memoHits(g)-hits, memoMisses(g)-misses; h != 2*(turn-1) || m != 1 {
 			t.Fatalf("turn %d: %d memo hits and %d misses, want %d and 1", turn, h, m, 2*(turn-1))
 		}
 	}
 	// The same request again: the last message is scanned again.
-	hits, misses := g.memo.hits, g.memo.misses
+	hits, misses := memoHits(g), memoMisses(g)
 	call(t, in, x)
-	if h, m := g.memo.hits-hits, g.memo.misses-misses; h != len(x.Messages)-2 || m != 0 {
+	if h, m := memoHits(g)-hits, memoMisses(g)-misses; h != len(x.Messages)-2 || m != 0 {
 		t.Fatalf("the same request again: %d hits and %d misses, want %d and 0", h, m, len(x.Messages)-2)
 	}
 	// An injection edited into an earlier, remembered tool result is
@@ -131,9 +72,9 @@ func TestMemoConversation(t *testing.T) {
 	x.Messages = append(x.Messages[:1],
 		abi.Message{Turn: 1, Role: "user", Text: doc(3)},
 		abi.Message{Turn: 1, Role: "user", Text: "Go on."})
-	misses = g.memo.misses
+	misses = memoMisses(g)
 	call(t, in, x)
-	if g.memo.misses != misses+1 {
+	if memoMisses(g) != misses+1 {
 		t.Fatal("a text remembered as data was found for a user message")
 	}
 }
@@ -154,8 +95,8 @@ func TestMemoLastMessage(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		call(t, in, x)
 	}
-	if g.memo.hits != 0 || g.memo.misses != 0 {
-		t.Fatalf("%d hits, %d misses: the last message was looked up", g.memo.hits, g.memo.misses)
+	if memoHits(g) != 0 || memoMisses(g) != 0 {
+		t.Fatalf("%d hits, %d misses: the last message was looked up", memoHits(g), memoMisses(g))
 	}
 }
 
@@ -168,26 +109,5 @@ func call(t *testing.T, in *ward.Instance, x *abi.Exchange) abi.Verdict {
 	return got.Verdict
 }
 
-// TestSameBytes checks sameBytes against a plain compare: every length to
-// 100 and a difference at every position.
-func TestSameBytes(t *testing.T) {
-	for n := 0; n <= 100; n++ {
-		a := make([]byte, n)
-		for i := range a {
-			a[i] = byte(i*7 + n)
-		}
-		if !sameBytes(a, string(a)) {
-			t.Fatalf("len %d: equal texts differ", n)
-		}
-		if n > 0 && sameBytes(a, string(a[:n-1])) {
-			t.Fatalf("len %d: texts of other lengths are the same", n)
-		}
-		for i := 0; i < n; i++ {
-			b := []byte(string(a))
-			b[i] ^= 0x80
-			if sameBytes(a, string(b)) {
-				t.Fatalf("len %d: a difference at %d is not seen", n, i)
-			}
-		}
-	}
-}
+func memoHits(g *injection) int   { h, _ := g.memo.Stats(); return h }
+func memoMisses(g *injection) int { _, m := g.memo.Stats(); return m }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wardgate/ward/sdk/abi"
 	"github.com/wardgate/ward/sdk/go/guesttest"
+	"github.com/wardgate/ward/sdk/go/memo"
 )
 
 // This file drives the guard built with GOOS=wasip1 through
@@ -81,12 +82,12 @@ func benchPrompt() string {
 // differ from prompt in their first four bytes: twice what the guard's
 // memo holds, so that calls cycling through them scan every time, as
 // requests with new prompts do (the memo remembers the texts it scanned
-// last, see memo.go; the prompt is also a request's last message, which
+// last, see sdk/go/memo; the prompt is also a request's last message, which
 // the guard scans whatever the memo holds).
 func variants(tb testing.TB, prompt string) [][]byte {
 	tb.Helper()
 	const n = 256
-	if n*len(prompt) < 2*memoArena || len(prompt) < 4 {
+	if n*len(prompt) < 2*memo.Arena || len(prompt) < 4 {
 		tb.Fatal("variants would not defeat the memo")
 	}
 	ins := make([][]byte, n)
@@ -181,52 +182,22 @@ func BenchmarkWasmConfigure(b *testing.B) {
 }
 
 // BenchmarkWasmConversation is an agent's conversation as the guard sees
-// it: each request carries the conversation so far, and each turn adds a
-// short user message and a 2 KB tool result (conv/N: N turns). ns/op is
-// per request, averaged over the conversation's requests; every
-// conversation has texts of its own, so nothing is remembered from the
-// one before. Without the memo a request would scan every tool result
-// so far again; with it, only the new one.
+// it (guesttest.Conversation: each request carries the conversation so
+// far, and each turn adds a short user message and a 2 KB tool result;
+// conv/N: N turns), per request, averaged over the conversation's
+// requests. Without the memo a request would scan every message so far
+// again; with it, only the new ones.
 func BenchmarkWasmConversation(b *testing.B) {
 	for _, turns := range []int{1, 4, 16} {
 		b.Run(fmt.Sprintf("conv/%d", turns), func(b *testing.B) {
 			g := newWasmGuard(b)
 			mustConfigure(b, g, `{}`)
-			para := "The harbour authority published its yearly tonnage figures, a note on dredging and the berth schedule. "
 			var v abi.Verdict
-			calls := 0
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu := guesttest.ProcessCPU()
-			for conv := 0; calls < b.N; conv++ {
-				b.StopTimer()
-				x := &abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, RequestID: "req", Route: "chat",
-					Path: "/v1/chat/completions", Model: "gpt-4o", Messages: []abi.Message{{Role: "system", Text: "You are a research agent."}}}
-				var ins [][]byte
-				for t := 1; t <= turns; t++ {
-					doc := fmt.Sprintf("Result %d.%d: ", conv, t) + strings.Repeat(para, 2048/len(para)+1)
-					x.Messages = append(x.Messages,
-						abi.Message{Turn: uint32(t), Role: "user", Text: "Look up the next source."},
-						abi.Message{Turn: uint32(t), Role: "tool", Kind: abi.KindToolResult, Text: doc[:2048]})
-					ins = append(ins, abi.AppendExchange(nil, x))
+			g.BenchConversation(b, "ward_request", turns, func(out []byte) {
+				if err := abi.DecodeVerdict(out, &v); err != nil || v.Decision != abi.Allow {
+					b.Fatalf("verdict %+v, %v", v, err)
 				}
-				b.StartTimer()
-				for _, in := range ins {
-					out, err := g.Call("ward_request", in)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := abi.DecodeVerdict(out, &v); err != nil || v.Decision != abi.Allow {
-						b.Fatalf("verdict %+v, %v", v, err)
-					}
-					calls++
-				}
-			}
-			b.StopTimer()
-			if calls > 0 {
-				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(calls), "ns/request")
-			}
-			reportCPU(b, cpu)
+			})
 		})
 	}
 }

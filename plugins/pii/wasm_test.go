@@ -4,6 +4,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -187,4 +188,27 @@ func BenchmarkWasmCoreRequest(b *testing.B) {
 	b.Run("canary", func(b *testing.B) { g.BenchCall(b, "ward_request", abi.AppendExchange(nil, x)) })
 	x.Messages[0].Text = "You are a helpful assistant. Answer briefly and precisely."
 	b.Run("plain", func(b *testing.B) { g.BenchCall(b, "ward_request", abi.AppendExchange(nil, x)) })
+}
+
+// BenchmarkWasmConversation is an agent's conversation as the guard sees
+// it (guesttest.Conversation: each request carries the conversation so
+// far, and each turn adds a short user message and a 2 KB tool result;
+// conv/N: N turns, no findings), per request, averaged over the
+// conversation's requests. The Redactor does not give find the earlier
+// messages it found clean before, only the new ones.
+func BenchmarkWasmConversation(b *testing.B) {
+	for _, turns := range []int{1, 4, 16} {
+		b.Run("conv/"+strconv.Itoa(turns), func(b *testing.B) {
+			g := newWasmGuard(b)
+			if err := g.Configure([]byte(`{}`)); err != nil {
+				b.Fatal(err)
+			}
+			var v abi.Verdict
+			g.BenchConversation(b, "ward_request", turns, func(out []byte) {
+				if err := abi.DecodeVerdict(out, &v); err != nil || v.Decision != abi.Allow || len(v.Rewrites) > 0 {
+					b.Fatalf("verdict %+v, %v", v, err)
+				}
+			})
+		})
+	}
 }

@@ -3,6 +3,7 @@ package secrets
 import (
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -169,4 +170,27 @@ func (g *guardUnderTest) init(tb testing.TB, config string) {
 
 func (g *guardUnderTest) detect(text string) {
 	g.s.found = detect.Secrets(text, g.s.found[:0])
+}
+
+// BenchmarkWasmConversation is an agent's conversation as the guard sees
+// it (guesttest.Conversation: each request carries the conversation so
+// far, and each turn adds a short user message and a 2 KB tool result;
+// conv/N: N turns, no findings), per request, averaged over the
+// conversation's requests. The Redactor does not give find the earlier
+// messages it found clean before, only the new ones.
+func BenchmarkWasmConversation(b *testing.B) {
+	for _, turns := range []int{1, 4, 16} {
+		b.Run("conv/"+strconv.Itoa(turns), func(b *testing.B) {
+			g := newWasmGuard(b)
+			if err := g.Configure([]byte(`{}`)); err != nil {
+				b.Fatal(err)
+			}
+			var v abi.Verdict
+			g.BenchConversation(b, "ward_request", turns, func(out []byte) {
+				if err := abi.DecodeVerdict(out, &v); err != nil || v.Decision != abi.Allow || len(v.Rewrites) > 0 {
+					b.Fatalf("verdict %+v, %v", v, err)
+				}
+			})
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	ward "github.com/wardgate/ward/sdk/go"
+	"github.com/wardgate/ward/sdk/go/memo"
 )
 
 // Span is a finding with the action it gets.
@@ -156,7 +157,9 @@ func maskable(r rune) bool {
 
 // Finder appends the spans found in text, with their actions, to dst and
 // returns it. Spans must lie within text, on UTF-8 boundaries, and name a
-// ValidKind.
+// ValidKind. What it finds must depend on text alone (and the guard's
+// configuration): a Redactor remembers the texts it found nothing in and
+// does not call it on them again (see Request).
 type Finder func(text string, dst []Span) []Span
 
 // Redactor runs the request and response phases of a data protection
@@ -172,8 +175,12 @@ type Redactor struct {
 	What string
 	Common
 
-	spans  []Span
-	ends   []int // per message, the end of its spans in spans
+	spans []Span
+	ends  []int // per message, the end of its spans in spans
+	// clean holds the texts find found nothing in, as a conversation's
+	// history comes back on every turn (a guard configured again makes
+	// a new Redactor, and so starts empty).
+	clean  memo.Memo[struct{}]
 	tokens Tokens
 	counts []kindCount
 	out    []byte // rewritten texts and annotation values
@@ -238,16 +245,32 @@ func hasKey(kvs []ward.KV, key string) bool {
 // tokenize spans are redacted). "<name>.entities" counts the spans
 // acted upon per label ("EMAIL:2,CREDIT_CARD:1", in order of first
 // appearance; on a denial, the blocked ones). An exchange with nothing found is a plain allow.
+//
+// A chat API is stateless, so every request carries the conversation so
+// far. The request's earlier messages that find found nothing in before
+// (byte for byte, sdk/go/memo) are not given to find again; its last
+// message, the new one, always is.
 func (r *Redactor) Request(x *ward.Exchange, v *ward.Verdict, find Finder) {
 	r.spans, r.ends = r.spans[:0], r.ends[:0]
 	r.counts = r.counts[:0]
 	tokenize, blocked := false, -1
+	last := len(x.Messages) - 1
 	for i := range x.Messages {
 		before := len(r.spans)
-		r.spans = find(x.Messages[i].Text, r.spans)
+		text := x.Messages[i].Text
+		if i < last {
+			if _, ok := r.clean.Lookup(text, false); ok {
+				r.ends = append(r.ends, before)
+				continue
+			}
+		}
+		r.spans = find(text, r.spans)
 		merged := Merge(r.spans[before:])
 		r.spans = r.spans[:before+len(merged)]
 		r.ends = append(r.ends, len(r.spans))
+		if len(merged) == 0 {
+			r.clean.Store(text, false, struct{}{})
+		}
 		for k := range merged {
 			switch merged[k].Action {
 			case Block:
