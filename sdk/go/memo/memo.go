@@ -100,23 +100,31 @@ func (m *Memo[V]) Lookup(text string, flag bool) (v V, ok bool) {
 		m.misses++
 		return v, false
 	}
-	set := m.set(text, flag)
-	for i := range set {
-		e := &set[i]
-		if e.n == len(text) && e.flag == flag && e.pos >= m.head-Arena {
-			at := e.pos % Arena
-			if sameBytes(m.arena[at:at+e.n], text) {
-				m.hits++
-				return e.v, true
-			}
-		}
+	if e := m.find(m.set(text, flag), text, flag); e != nil {
+		m.hits++
+		return e.v, true
 	}
 	m.misses++
 	return v, false
 }
 
-// Store remembers v for text with flag. It does nothing for a text shorter
-// than MinText or longer than MaxText.
+// find returns the entry of set that holds text with flag, or nil.
+func (m *Memo[V]) find(set *[ways]entry[V], text string, flag bool) *entry[V] {
+	for i := range set {
+		e := &set[i]
+		if e.n == len(text) && e.flag == flag && e.pos >= m.head-Arena {
+			at := e.pos % Arena
+			if sameBytes(m.arena[at:at+e.n], text) {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// Store remembers v for text with flag, in place of what was stored for
+// it before. It does nothing for a text shorter than MinText or longer
+// than MaxText.
 func (m *Memo[V]) Store(text string, flag bool, v V) {
 	n := len(text)
 	if n < MinText || n > MaxText {
@@ -132,19 +140,23 @@ func (m *Memo[V]) Store(text string, flag bool, v V) {
 		m.head += Arena - at
 		at = 0
 	}
-	copy(m.arena[at:at+n], text)
-	// Take a free entry of the set, else its oldest.
+	// The entry of the same text if the set has it (a request may carry
+	// a text twice), else a free entry, else the oldest.
 	set := m.set(text, flag)
-	e := &set[0]
-	for i := range set {
-		if set[i].n == 0 {
-			e = &set[i]
-			break
-		}
-		if set[i].pos < e.pos {
-			e = &set[i]
+	e := m.find(set, text, flag)
+	if e == nil {
+		e = &set[0]
+		for i := range set {
+			if set[i].n == 0 {
+				e = &set[i]
+				break
+			}
+			if set[i].pos < e.pos {
+				e = &set[i]
+			}
 		}
 	}
+	copy(m.arena[at:at+n], text)
 	*e = entry[V]{pos: m.head, n: n, flag: flag, v: v}
 	m.head += n
 }
