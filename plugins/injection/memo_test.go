@@ -14,22 +14,9 @@ import (
 // is scanned, and a change to an earlier message is scanned again and can
 // change the verdict.
 func TestMemoConversation(t *testing.T) {
-	g := &injection{}
-	in, err := ward.NewInstance(guardOf(g))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := in.Configure([]byte(`{}`)); err != nil {
-		t.Fatal(err)
-	}
+	g, in := configured(t)
 	fresh := func(x *abi.Exchange) abi.Verdict {
-		f, err := ward.NewInstance(New())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Configure([]byte(`{}`)); err != nil {
-			t.Fatal(err)
-		}
+		_, f := configured(t)
 		return call(t, f, x)
 	}
 	x := &abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, RequestID: "r", Route: "chat", Path: "/v1/chat/completions",
@@ -82,14 +69,7 @@ func TestMemoConversation(t *testing.T) {
 // TestMemoLastMessage: a request of one message is scanned every time,
 // however often it comes (a client resending its prompt, a benchmark).
 func TestMemoLastMessage(t *testing.T) {
-	g := &injection{}
-	in, err := ward.NewInstance(guardOf(g))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := in.Configure([]byte(`{}`)); err != nil {
-		t.Fatal(err)
-	}
+	g, in := configured(t)
 	x := &abi.Exchange{Phase: abi.PhaseRequest, API: abi.APIOpenAIChat, RequestID: "r", Route: "chat", Path: "/v1/chat/completions",
 		Messages: []abi.Message{{Role: "system", Text: "You are helpful."}, {Turn: 1, Role: "user", Text: "Summarise the trade-offs of running a proxy."}}}
 	for i := 0; i < 5; i++ {
@@ -111,3 +91,17 @@ func call(t *testing.T, in *ward.Instance, x *abi.Exchange) abi.Verdict {
 
 func memoHits(g *injection) int   { h, _ := g.memo.Stats(); return h }
 func memoMisses(g *injection) int { _, m := g.memo.Stats(); return m }
+
+// configured returns a guard with the default config and its instance.
+func configured(t *testing.T) (*injection, *ward.Instance) {
+	t.Helper()
+	g := &injection{}
+	in, err := ward.NewInstance(guardOf(g))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Configure([]byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	return g, in
+}

@@ -188,16 +188,5 @@ func BenchmarkWasmConfigure(b *testing.B) {
 // requests. Without the memo a request would scan every message so far
 // again; with it, only the new ones.
 func BenchmarkWasmConversation(b *testing.B) {
-	for _, turns := range []int{1, 4, 16} {
-		b.Run(fmt.Sprintf("conv/%d", turns), func(b *testing.B) {
-			g := newWasmGuard(b)
-			mustConfigure(b, g, `{}`)
-			var v abi.Verdict
-			g.BenchConversation(b, "ward_request", turns, func(out []byte) {
-				if err := abi.DecodeVerdict(out, &v); err != nil || v.Decision != abi.Allow {
-					b.Fatalf("verdict %+v, %v", v, err)
-				}
-			})
-		})
-	}
+	guesttest.BenchConversations(b, newWasmGuard, []byte(`{}`), "ward_request", guesttest.AllowsUnchanged)
 }

@@ -4,7 +4,6 @@ import (
 	"os"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -197,18 +196,5 @@ func BenchmarkWasmCoreRequest(b *testing.B) {
 // conversation's requests. The Redactor does not give find the earlier
 // messages it found clean before, only the new ones.
 func BenchmarkWasmConversation(b *testing.B) {
-	for _, turns := range []int{1, 4, 16} {
-		b.Run("conv/"+strconv.Itoa(turns), func(b *testing.B) {
-			g := newWasmGuard(b)
-			if err := g.Configure([]byte(`{}`)); err != nil {
-				b.Fatal(err)
-			}
-			var v abi.Verdict
-			g.BenchConversation(b, "ward_request", turns, func(out []byte) {
-				if err := abi.DecodeVerdict(out, &v); err != nil || v.Decision != abi.Allow || len(v.Rewrites) > 0 {
-					b.Fatalf("verdict %+v, %v", v, err)
-				}
-			})
-		})
-	}
+	guesttest.BenchConversations(b, newWasmGuard, []byte(`{}`), "ward_request", guesttest.AllowsUnchanged)
 }

@@ -581,19 +581,7 @@ func TestParseSummaryFastAgrees(t *testing.T) {
 		s := summary{name: []string{"a", "per-key", "tok_2", "x" + strconv.Itoa(int(next(1000)))}[next(4)],
 			limit: int64(next(1 << 50)), remaining: int64(next(1 << 20)), reset: time.Duration(next(uint64(maxWindow/time.Second)+2)) * time.Second, set: true}
 		text := s.String()
-		for k := next(3); k > 0; k-- { // up to two mutations: insert, replace or cut
-			i := int(next(uint64(len(text) + 1)))
-			switch next(3) {
-			case 0:
-				text = text[:i] + mut[next(uint64(len(mut)))] + text[i:]
-			case 1:
-				if i < len(text) {
-					text = text[:i] + mut[next(uint64(len(mut)))] + text[i+1:]
-				}
-			case 2:
-				text = text[:i]
-			}
-		}
+		text = mutate(text, next(3), next, mut) // up to two mutations
 		got, ok := parseSummaryFast(text)
 		if !ok {
 			continue
@@ -686,19 +674,7 @@ func TestReservedAgrees(t *testing.T) {
 			b = strconv.AppendInt(b, int64(next(2*maxTokens)), 10) // half of them within maxTokens
 		}
 		text := string(b)
-		for m := next(3); m > 0; m-- { // up to two mutations: insert, replace or cut
-			i := int(next(uint64(len(text) + 1)))
-			switch next(3) {
-			case 0:
-				text = text[:i] + mut[next(uint64(len(mut)))] + text[i:]
-			case 1:
-				if i < len(text) {
-					text = text[:i] + mut[next(uint64(len(mut)))] + text[i+1:]
-				}
-			case 2:
-				text = text[:i]
-			}
-		}
+		text = mutate(text, next(3), next, mut) // up to two mutations
 		ok, got := readReserved(text)
 		rok, want := parseReservedRef(text)
 		if ok != rok || got != want {
@@ -942,19 +918,7 @@ func TestCanonicalSummary(t *testing.T) {
 		}
 		text := s.String()
 		check(text, true)
-		for k := next(3) + 1; k > 0; k-- { // one to three mutations: insert, replace or cut
-			i := int(next(uint64(len(text) + 1)))
-			switch next(3) {
-			case 0:
-				text = text[:i] + mut[next(uint64(len(mut)))] + text[i:]
-			case 1:
-				if i < len(text) {
-					text = text[:i] + mut[next(uint64(len(mut)))] + text[i+1:]
-				}
-			case 2:
-				text = text[:i]
-			}
-		}
+		text = mutate(text, next(3)+1, next, mut) // one to three mutations
 		before := accepted
 		check(text, false)
 		mutated += accepted - before
@@ -967,4 +931,24 @@ func TestCanonicalSummary(t *testing.T) {
 	if mutated < 1000 {
 		t.Fatalf("only %d mutated texts accepted", mutated)
 	}
+}
+
+// mutate applies n random mutations to text (next draws below its
+// argument): insert, replace or cut at a random place, with pieces from
+// mut.
+func mutate(text string, n uint64, next func(uint64) uint64, mut []string) string {
+	for ; n > 0; n-- {
+		i := int(next(uint64(len(text) + 1)))
+		switch next(3) {
+		case 0:
+			text = text[:i] + mut[next(uint64(len(mut)))] + text[i:]
+		case 1:
+			if i < len(text) {
+				text = text[:i] + mut[next(uint64(len(mut)))] + text[i+1:]
+			}
+		case 2:
+			text = text[:i]
+		}
+	}
+	return text
 }

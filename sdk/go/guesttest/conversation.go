@@ -63,3 +63,31 @@ func (g *Guest) BenchConversation(b *testing.B, export string, turns int, check 
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(calls), "cpu-ns/request")
 	}
 }
+
+// ConversationTurns are the conversation lengths BenchConversations runs.
+var ConversationTurns = []int{1, 4, 16}
+
+// BenchConversations runs BenchConversation as sub-benchmarks conv/N for
+// each of ConversationTurns, each on a guest newGuest makes, configured
+// with config.
+func BenchConversations(b *testing.B, newGuest func(testing.TB) *Guest, config []byte, export string, check func(tb testing.TB, out []byte)) {
+	for _, turns := range ConversationTurns {
+		b.Run("conv/"+strconv.Itoa(turns), func(b *testing.B) {
+			g := newGuest(b)
+			if err := g.Configure(config); err != nil {
+				b.Fatal(err)
+			}
+			g.BenchConversation(b, export, turns, func(out []byte) { check(b, out) })
+		})
+	}
+}
+
+// AllowsUnchanged fails tb unless out (a handler's output) allows and
+// rewrites nothing.
+func AllowsUnchanged(tb testing.TB, out []byte) {
+	tb.Helper()
+	var v abi.Verdict
+	if err := abi.DecodeVerdict(out, &v); err != nil || v.Decision != abi.Allow || len(v.Rewrites) > 0 {
+		tb.Fatalf("verdict %+v, %v: want an allow that rewrites nothing", v, err)
+	}
+}
