@@ -2,7 +2,6 @@ package injection
 
 import (
 	"math"
-	"runtime"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -77,12 +76,14 @@ func guardOf(g *injection) ward.Guard {
 }
 
 func (g *injection) configure(c *ward.Config) error {
-	gcs := gcCount()
+	// Building the detector allocates its keyword automaton (5.3 MB),
+	// which starts a collection; the SDK lets it finish after configure
+	// (sdk/go, ward_configure), or every call would run with the
+	// collector's write barriers on.
 	det, err := detector.Default(model.File)
 	if err != nil {
 		return c.Errorf("", "built-in model: %v", err)
 	}
-	finishGC(gcs)
 	th, jb := det.Thresholds()
 	if c.Has("threshold") {
 		if th, err = c.Float("threshold", th); err != nil {
@@ -241,29 +242,4 @@ func appendScore(dst []byte, raw, score float64) []byte {
 	}
 	n := int(math.Round(raw * 100))
 	return append(dst, byte('0'+n/100), '.', byte('0'+n/10%10), byte('0'+n%10))
-}
-
-// gcCount is the number of garbage collections completed so far.
-func gcCount() uint32 {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.NumGC
-}
-
-// finishGC finishes the collection that building the detector started,
-// if it is still running (before is gcCount from before). The build
-// allocates the keyword automaton (5.3 MB), which starts one. Inside Wasm
-// nothing would finish it: the collector's workers run only when the
-// guest's goroutine yields, which a guard never does, and its assists only
-// when the guest allocates, which a call of this guard hardly does. Every
-// call would then run with the collector's write barriers on (the 2 KB
-// scan took 40 us instead of 33). Yielding once lets its worker finish it
-// (one collection, 2 ms less per instance than runtime.GC, which waits
-// for it and then makes another); runtime.GC is the fallback when that
-// did not (or when no collection had started: a second configure).
-func finishGC(before uint32) {
-	runtime.Gosched()
-	if gcCount() == before {
-		runtime.GC()
-	}
 }
