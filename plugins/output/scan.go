@@ -348,24 +348,23 @@ const piiPrefilterMax = 256
 // ~10 µs of a call when they are not in the processor's caches, stay
 // untouched.
 func piiPossible(text string) bool {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	n := len(text)
 	run := 0 // letters at the end of the text read so far
 	i := 0
 	for ; i+8 <= n; i += 8 {
-		x := load8(text, i)
-		a := x &^ hi // the low seven bits of every byte (no carries below)
+		x := load64(text, i)
+		a := x &^ highs // the low seven bits of every byte (no carries below)
 		// Digits and '@', among the bytes below 0x80.
-		digit := (a + lo*(0x80-'0')) &^ (a + lo*(0x80-'9'-1))
-		y := a ^ lo*'@'
-		at := ^((y + (hi - lo)) | y)
+		digit := (a + ones*(0x80-'0')) &^ (a + ones*(0x80-'9'-1))
+		y := a ^ ones*'@'
+		at := ^((y + (highs - ones)) | y)
 		// Letters: ASCII letters (either case) and bytes >= 0x80.
-		l := a | lo*0x20
-		letter := (l+lo*(0x80-'a'))&^(l+lo*(0x80-'z'-1))&^x&hi | x&hi
-		if (digit|at)&^x&hi != 0 {
+		l := a | ones*0x20
+		letter := (l+ones*(0x80-'a'))&^(l+ones*(0x80-'z'-1))&^x&highs | x&highs
+		if (digit|at)&^x&highs != 0 {
 			return true
 		}
-		other := ^letter & hi // high bit of every byte that is not a letter
+		other := ^letter & highs // high bit of every byte that is not a letter
 		if other == 0 {
 			if run += 8; run >= 16 {
 				return true
@@ -392,14 +391,6 @@ func piiPossible(text string) bool {
 		}
 	}
 	return false
-}
-
-// load8 returns text[i:i+8] as a little-endian word (byte k in bits
-// 8k..8k+7). The caller ensures i+8 <= len(text).
-func load8(text string, i int) uint64 {
-	t := text[i : i+8]
-	return uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
 }
 
 // exempt reports whether sp is exempt: inside an allowed value, or (secret
