@@ -37,7 +37,7 @@ func Conversation(n, turns, docBytes int) [][]byte {
 // requests made may be up to turns-1 more) and the process's CPU time per
 // request ("cpu-ns/request"). Building the exchanges is not timed. check
 // is called with every answer.
-func (g *Guest) BenchConversation(b *testing.B, export string, turns int, check func(out []byte)) {
+func (g *Guest) BenchConversation(b *testing.B, export string, turns int, check func(tb testing.TB, out []byte)) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.StopTimer()
@@ -52,7 +52,7 @@ func (g *Guest) BenchConversation(b *testing.B, export string, turns int, check 
 			if err != nil {
 				b.Fatal(err)
 			}
-			check(out)
+			check(b, out)
 			calls++
 		}
 		cpu += ProcessCPU() - c0
@@ -77,7 +77,7 @@ func BenchConversations(b *testing.B, newGuest func(testing.TB) *Guest, config [
 			if err := g.Configure(config); err != nil {
 				b.Fatal(err)
 			}
-			g.BenchConversation(b, export, turns, func(out []byte) { check(b, out) })
+			g.BenchConversation(b, export, turns, check)
 		})
 	}
 }
