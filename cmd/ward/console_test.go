@@ -64,7 +64,9 @@ func requireBrowser(t *testing.T) (node, chromium string) {
 // through the confirmation dialog, promotes a candidate, switches it to
 // observe mode, lifts a quarantine, reads the Compliance view; logout.
 // Then the audit log holds these actions with carol as their operator. Screenshots of each
-// view go to $WARD_CONSOLE_SCREENSHOTS, or docs/console in CI.
+// view go to $WARD_CONSOLE_SCREENSHOTS (go tool task console:e2e: docs/console),
+// else to the test's temporary directory: a test run never rewrites the
+// committed screenshots.
 func TestConsoleBrowser(t *testing.T) {
 	requireBuiltins(t)
 	node, chromium := requireBrowser(t)
@@ -151,8 +153,6 @@ func TestConsoleBrowser(t *testing.T) {
 	switch {
 	case shots != "":
 		shots, _ = filepath.Abs(shots)
-	case os.Getenv("CI") != "":
-		shots, _ = filepath.Abs("../../docs/console")
 	default:
 		shots = t.TempDir()
 	}
