@@ -105,7 +105,12 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 			g.closeInstance(mod)
 			return nil, g.loadErr(errors.New("fuel global missing after instrumentation"))
 		}
-		in.fuel.Init(mg)
+		yg, ok := mod.ExportedGlobal(fuel.YieldExport).(api.MutableGlobal)
+		if !ok {
+			g.closeInstance(mod)
+			return nil, g.loadErr(errors.New("fuel yield global missing after instrumentation"))
+		}
+		in.fuel.Init(mg, yg)
 	}
 	if g.hasInit {
 		in.fuel.Set(initFuel)
