@@ -83,6 +83,8 @@ var Files = []File{
 	{"synthetic/benign_hard", Train, "benign"},
 	{"synthetic/benign_documents", Train, "benign"},
 	{"synthetic/attack_jailbreak", Train, "attack"},
+	{"synthetic/attack_tricks", Train, "attack"},
+	{"synthetic/benign_tricks", Train, "benign"},
 	{"llmguard_prompt_injection.jsonl", HeldOut, "mixed"},
 	{"piguard_valid.json", HeldOut, "mixed"},
 }

@@ -46,6 +46,8 @@ var Sources = []Source{
 	{"synthetic/benign_hard", false, 1400, (*gen).hardNegative},
 	{"synthetic/benign_documents", false, 700, (*gen).benignDocument},
 	{"synthetic/attack_jailbreak", true, 700, (*gen).jailbreak},
+	{"synthetic/attack_tricks", true, 700, (*gen).trickAttack},
+	{"synthetic/benign_tricks", false, 700, (*gen).trickBenign},
 }
 
 // Lookup returns the source named name.

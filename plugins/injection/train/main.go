@@ -33,14 +33,16 @@ func main() {
 	check := flag.Bool("check", false, "write nothing: fail unless the model file at -out is byte for byte what training gives")
 	report := flag.Bool("report", false, "write nothing: print the figures a training configuration is chosen on (per training file out-of-fold and left out, the dev file), never a held-out file's")
 	devMisses := flag.Bool("dev-misses", false, "with -report: also print the dev file's missed attacks")
+	lineWithout := flag.String("line-without", "", "with -report: also print the left-out line without these training files (comma-separated names) among its attacks and benign texts; they are still trained on")
+	probe := flag.String("probe", "", "with -report: also print the score of every line of this file (spot checks)")
 	flag.Parse()
-	if err := run(*data, *out, *check, *report, *devMisses); err != nil {
+	if err := run(*data, *out, *check, *report, *devMisses, *lineWithout, *probe); err != nil {
 		fmt.Fprintln(os.Stderr, "train:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, out string, check, report, devMisses bool) error {
+func run(dir, out string, check, report, devMisses bool, lineWithout, probe string) error {
 	cfg := trainer.Default
 	var ex []dataset.Example
 	var file []int
@@ -119,7 +121,7 @@ func run(dir, out string, check, report, devMisses bool) error {
 	m.Threshold, m.JailbreakThreshold = float32(th), float32(jb)
 	m.Provenance = prov.String()
 	if report {
-		return printReport(os.Stdout, dir, samples, oof, th, jb, m, cfg, devMisses)
+		return printReport(os.Stdout, dir, samples, oof, th, jb, m, cfg, devMisses, lineWithout, probe)
 	}
 	fmt.Print(m.Provenance)
 	enc := detector.AppendModel(nil, m)

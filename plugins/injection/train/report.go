@@ -5,6 +5,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/wardgate/ward/plugins/injection/dataset"
 	"github.com/wardgate/ward/plugins/injection/detector"
@@ -19,8 +21,12 @@ import (
 // (recall over all training attacks at the lowest single threshold
 // flagging at most 3% of all training benign texts, each scored left
 // out), and the dev files' recall with the model m trained on everything
-// (and, with devMisses, the dev attacks it misses).
-func printReport(w io.Writer, dir string, samples []trainer.Sample, oof []float64, th, jb float64, m *detector.Model, cfg trainer.Config, devMisses bool) error {
+// (and, with devMisses, the dev attacks it misses). lineWithout names
+// training files (comma-separated) to leave out of one more left-out
+// line, so that a configuration that adds a source can be compared with
+// one that does not on the same texts. probe names a file of texts, one
+// a line, whose scores are printed (spot checks of benign look-alikes).
+func printReport(w io.Writer, dir string, samples []trainer.Sample, oof []float64, th, jb float64, m *detector.Model, cfg trainer.Config, devMisses bool, lineWithout, probe string) error {
 	lofo := trainer.LeaveOneFileOut(samples, cfg)
 	fmt.Fprintf(w, "thresholds %.2f (injection family) %.2f (jailbreak family)\n| file | n | jailbreak family | oof | lofo |\n|---|---|---|---|---|\n", th, jb)
 	type count struct{ n, jb, oof, lofo int }
@@ -77,6 +83,25 @@ func printReport(w io.Writer, dir string, samples []trainer.Sample, oof []float6
 	}
 	lth, rec = trainer.RecallAtFPR(pos, nodoc, 0.03)
 	fmt.Fprintf(w, "left out, all training files, benign texts without synthetic/benign_documents: recall %.3f at benign FPR <= 0.03 (one threshold, %.2f)\n", rec, lth)
+	if lineWithout != "" {
+		skip := map[string]bool{}
+		for _, n := range strings.Split(lineWithout, ",") {
+			skip[strings.TrimSpace(n)] = true
+		}
+		var p, n []float64
+		for i, s := range samples {
+			if skip[dataset.Files[s.File].Name] {
+				continue
+			}
+			if v := detector.Combine(lofo[i], s.Signals); s.Attack {
+				p = append(p, v)
+			} else {
+				n = append(n, v)
+			}
+		}
+		lth, rec = trainer.RecallAtFPR(p, n, 0.03)
+		fmt.Fprintf(w, "left out, training files without %s: recall %.3f at benign FPR <= 0.03 (one threshold, %.2f)\n", lineWithout, rec, lth)
+	}
 	// The same with a threshold per family: all benign texts as one file.
 	one := make([]trainer.Sample, len(samples))
 	for i, s := range samples {
@@ -103,6 +128,16 @@ func printReport(w io.Writer, dir string, samples []trainer.Sample, oof []float6
 		return err
 	}
 	sc := det.NewScanner()
+	if probe != "" {
+		b, err := os.ReadFile(probe)
+		if err != nil {
+			return err
+		}
+		for _, t := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			r := sc.Scan(t, false)
+			fmt.Fprintf(w, "  probe %.2f (model %.2f, rules %.2f, threshold %.2f): %q\n", r.Score, r.Model, r.Signals, det.Threshold(&r), t)
+		}
+	}
 	for _, f := range dataset.Files {
 		if f.Split != dataset.Dev {
 			continue
