@@ -607,8 +607,10 @@ func TestValidateVerdict(t *testing.T) {
 
 // noGC turns the Go GC off for a test that times a goroutine against a
 // running guest: guest code is not preemptible, so a GC stop-the-world that
-// starts while a guest loops waits for it, and every goroutine (the test's
-// timers, the watchdog) with it, for up to the guest's budget.
+// starts while a guest loops without calling functions (the fixtures' loop
+// br: only function entries yield, see TestGuestYieldsToGC) waits for it,
+// and every goroutine (the test's timers, the watchdog) with it, for up to
+// the guest's budget.
 func noGC(t *testing.T) {
 	runtime.GC()
 	old := debug.SetGCPercent(-1)
