@@ -371,9 +371,23 @@ func (m *module) rewrite(initial int64) ([]byte, error) {
 		return nil
 	}
 
+	// Missing sections go before the custom sections that end the module,
+	// not after them: wazero v1.12.0 reads a "name" section's subsections
+	// past their declared sizes, which the end of the module stops but a
+	// section after it does not (it then refuses the module).
+	lastKnown := -1
 	for i, s := range m.sections {
 		if s.id != secCustom {
-			if err := insertMissing(sectionRank[s.id]); err != nil {
+			lastKnown = i
+		}
+	}
+	for i, s := range m.sections {
+		rank := math.MaxInt // past the last known section
+		if s.id != secCustom {
+			rank = sectionRank[s.id]
+		}
+		if s.id != secCustom || i > lastKnown {
+			if err := insertMissing(rank); err != nil {
 				return nil, err
 			}
 		}
