@@ -1,6 +1,9 @@
 package detect
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // Person names and places. Without a language model a run of capitalised
 // words is a name or a place only on structural evidence: a title before
@@ -15,16 +18,19 @@ import "sync"
 // Flags of nameDict's entries: the lists a word (or a multi-word place)
 // is in.
 const (
-	dGiven    uint16 = 1 << iota // givenNames
-	dSurname                     // surnames
-	dCity                        // cityNames
-	dRegion                      // regionNames: countries, states, regions
-	dCommon                      // commonNameWords: an ordinary word as well
-	dTitle                       // a title before a name: "Professor", "Frau"
-	dCue                         // a word announcing a name: "dear", "called"
-	dParticle                    // a lower-case particle inside a name: "van", "de"
-	dNotName                     // a word after a run that makes it no name: "Street", "Inc"
-	dPlaceCue                    // a word before a place: "across", "visit"
+	dGiven     uint16 = 1 << iota // givenNames
+	dSurname                      // surnames
+	dCity                         // cityNames
+	dRegion                       // regionNames: countries, states, regions
+	dCommon                       // commonNameWords: an ordinary word as well
+	dTitle                        // a title before a name: "Professor", "Frau"
+	dCue                          // a word announcing a name: "dear", "called"
+	dParticle                     // a lower-case particle inside a name: "van", "de"
+	dNotName                      // a word after a run that makes it no name: "Street", "Inc"
+	dPlaceCue                     // a word before a place: "across", "visit"
+	dStreet                       // a word before the name of a street: "Rue", "Calle", "Via"
+	dAddressee                    // a generic addressee: "Customer", "Team"
+	dGreeting                     // a greeting before a name: "Dear", "Hi"
 
 	dName  = dGiven | dSurname
 	dPlace = dCity | dRegion
@@ -45,9 +51,8 @@ var titleWords = []string{"mr", "mrs", "ms", "miss", "dr", "prof", "professor", 
 	"nurse", "ambassador"}
 
 // cueWords announce a name right after them: "Dear Okafor", "called
-// Smith", "ask Nguyen". A cue alone is not enough: one of the words after
-// it must be a known given name or surname. Prepositions ("by", "with")
-// are no cue: firms are named after people ("designed by Garcia").
+// Smith", "ask Nguyen". Prepositions ("by", "with") are no cue: firms are
+// named after people ("designed by Garcia").
 var cueWords = []string{"dear", "hi", "hello", "hey", "thanks", "thank", "regards", "sincerely",
 	"cheers", "signed", "cc", "called", "named", "ask", "asked", "tell", "told", "contact",
 	"contacted", "call", "meet", "met", "email", "emailed", "attn", "attention", "love", "yours",
@@ -59,6 +64,11 @@ var placeCueWords = []string{"of", "across", "around", "throughout", "outside", 
 	"via", "into", "through", "towards", "toward", "between", "visit", "visited", "visiting",
 	"leave", "left", "leaving", "reach", "reached", "entered", "flew", "fly", "flying", "drove",
 	"relocated", "relocating", "moving", "en", "nach", "aus", "desde", "para", "por"}
+
+// greetingWords open a letter or a message: "Dear Okafor,".
+var greetingWords = []string{"dear", "dearest", "hi", "hello", "hey", "hiya", "greetings", "morning",
+	"evening", "afternoon", "hallo", "hola", "bonjour", "ciao", "salut", "liebe", "lieber", "querida",
+	"querido", "caro", "cara", "cher", "chere"}
 
 // nameParticles are the lower-case words inside a name or place: "Rio de
 // Janeiro", "Ludwig van Beethoven".
@@ -76,6 +86,22 @@ var notNameWords = []string{"inc", "llc", "ltd", "corp", "corporation", "co", "p
 	"building", "tower", "airport", "station", "stadium", "river", "lake", "mountain", "mount",
 	"county", "valley", "beach", "island", "islands", "bay", "hotel", "restaurant", "cafe", "museum",
 	"church", "cathedral", "times", "post", "journal", "news", "prize", "award", "act", "law"}
+
+// streetWords come before the name of a street in many languages ("Rue
+// Victor Hugo", "Calle Mayor", "ul. Piotra Skargi").
+var streetWords = []string{"rue", "calle", "carrer", "avenida", "av", "avda", "rua", "travessa",
+	"via", "viale", "corso", "piazza", "largo", "vicolo", "strada", "boulevard", "bd", "bvd",
+	"chemin", "allee", "impasse", "quai", "place", "plaza", "paseo", "camino", "ul", "ulica",
+	"aleja", "ulitsa", "prospekt", "pr", "cesta", "utca", "strasse", "gasse", "platz", "weg",
+	"straat", "laan", "gata", "gatan", "vej", "gade", "vei", "sokak", "caddesi", "jalan", "jl", "duong",
+	"pho", "calzada", "carretera", "avenue", "ave", "street", "st", "road", "rd"}
+
+// addresseeWords are the generic addressees after "Dear", "Hi": no names.
+var addresseeWords = []string{"customer", "customers", "team", "all", "everyone", "everybody", "colleague", "colleagues",
+	"friend", "friends", "member", "members", "valued", "user", "users", "client", "clients",
+	"support", "world", "there", "folks", "guys", "reader", "readers", "applicant", "candidate",
+	"hiring", "recruiter", "admissions", "editor", "editors", "manager", "team", "staff",
+	"parents", "parent", "students", "student", "mom", "dad", "mum", "mother", "grandma", "honey"}
 
 // dict is nameDict: a set of lower-case words and phrases, looked up with
 // ASCII letters folded to lower case and Latin letters with diacritics
@@ -106,7 +132,8 @@ func nameDict() *dict {
 			{givenNames[:], dGiven}, {surnames[:], dSurname}, {cityNames[:], dCity},
 			{regionNames[:], dRegion}, {commonNameWords[:], dCommon}, {titleWords, dTitle},
 			{cueWords, dCue}, {nameParticles, dParticle}, {notNameWords, dNotName},
-			{placeCueWords, dPlaceCue},
+			{placeCueWords, dPlaceCue}, {addresseeWords, dAddressee}, {streetWords, dStreet},
+			{greetingWords, dGreeting},
 		}
 		n := 0
 		for _, l := range lists {
@@ -302,8 +329,9 @@ func capWord(t string, w word) (int, bool) {
 
 // hyphenated extends the capitalised word ending at e over a hyphen and a
 // second capitalised word ("Jean-Pierre", "Garcia-Lopez") and returns the
-// new end, the flags of the whole (the first part's given name, the last
-// part's surname) and whether it did.
+// new end, the flags of the whole (when both parts are names: the first
+// part's given name and common-word flags, the last part's surname) and
+// whether it did.
 func hyphenated(t string, d *dict, s, e int) (int, uint16, bool) {
 	if e+2 >= len(t) || t[e] != '-' || upperAt(t, e+1) == 0 {
 		return e, 0, false
@@ -316,8 +344,12 @@ func hyphenated(t string, d *dict, s, e int) (int, uint16, bool) {
 	if !ok || ne2 != ne {
 		return e, 0, false
 	}
-	f := d.lookup(t[s:e])&dGiven | d.lookup(t[ns:ne])&dSurname
-	return ne, f, true
+	// Both parts must be names ("Long-Term", "Floyd-Warshall" are not).
+	f1, f2 := d.lookup(t[s:e]), d.lookup(t[ns:ne])
+	if f1&dName == 0 || f2&dName == 0 {
+		return ne, 0, true
+	}
+	return ne, f1&(dGiven|dCommon) | f2&dSurname, true
 }
 
 // allCaps reports whether w is three or more ASCII capitals.
@@ -459,6 +491,9 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 		return 0
 	}
 	prev, np := prevWords(t, w.s, skips)
+	if np > 0 && d.lookup(t[prev[0].s:prev[0].e])&dStreet != 0 {
+		return 0 // "Rue Victor Hugo", "Via Giuseppe Verdi"
+	}
 	pw := func(k int) string {
 		if k >= np {
 			return ""
@@ -476,16 +511,22 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 	first := 0
 	// A title inside the run ("Professor Kowalski", "President Ruiz")
 	// is left out of the name.
-	title := personTriggers.has(p0) && (gap(0) == ". " || gap(0) == " ") ||
-		d.lookup(p0)&dTitle != 0 && gap(0) == " "
-	if !title && r.k >= 2 && r.f[0]&dTitle != 0 && r.f[0]&dName == 0 {
-		title, first, start = true, 1, false
-	}
-	names := false
-	for i := first; i < r.k; i++ {
-		if r.f[i]&dName != 0 {
-			names = true
+	// An honorific ("Mr.", "Frau") before any capitalised words; a rank
+	// or a role ("Professor", "Agent", "Coach") only before a known name:
+	// "Agent Mode", "Coach Notes" are headings.
+	namesFrom := func(i int) bool {
+		for ; i < r.k; i++ {
+			if r.f[i]&dName != 0 {
+				return true
+			}
 		}
+		return false
+	}
+	names := namesFrom(0)
+	title := personTriggers.has(p0) && (gap(0) == ". " || gap(0) == " ") ||
+		d.lookup(p0)&dTitle != 0 && gap(0) == " " && names
+	if !title && r.k >= 2 && r.f[0]&dTitle != 0 && r.f[0]&dName == 0 && namesFrom(1) {
+		title, first, start = true, 1, false
 	}
 	person := func(from int, conf float64, rule string) int {
 		if s.emit(bitPerson, rule, r.s[from], r.end, conf) {
@@ -521,6 +562,9 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 			break
 		}
 	}
+	// The word before is capitalised too, but no title or cue: a heading
+	// or a name of a thing in title case.
+	titleCase := np > 0 && gap(0) == " " && upperAt(t, prev[0].s) > 0 && d.lookup(p0)&(dTitle|dCue|dPlaceCue) == 0
 	trig := (locationTriggers.has(p0) || d.lookup(p0)&dPlaceCue != 0) && gap(0) == " "
 	cue := d.lookup(p0)&dCue != 0 && (gap(0) == " " || gap(0) == ", ")
 	if pk == r.k || pk == -1 && r.k == 1 {
@@ -557,8 +601,12 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 			continue
 		}
 		more := i+1 < r.k
-		if f&dCommon != 0 && !(more && r.f[i+1]&dSurname != 0 && r.f[i+1]&dCommon == 0) &&
-			(i == 0 && start || !more) {
+		if f&dCommon != 0 && !(more && r.f[i+1]&dSurname != 0 && r.f[i+1]&dCommon == 0) {
+			continue
+		}
+		// In a line of capitalised words ("Using Claude Code"), a given
+		// name needs a known surname after it.
+		if (titleCase || i > 0) && !(more && r.f[r.k-1]&dSurname != 0) {
 			continue
 		}
 		if more {
@@ -572,8 +620,15 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 	if r.k >= 2 && r.f[r.k-1]&dSurname != 0 && r.f[r.k-1]&dCommon == 0 && r.f[0]&dPlace == 0 && (!start || r.f[0]&dName != 0) {
 		return person(0, 0.55, "person-surname")
 	}
-	if cue && names && r.k <= 3 {
+	if cue && names && r.f[0]&dCommon == 0 {
 		return person(0, 0.55, "person-cue")
+	}
+	// After a greeting ("Dear Okafor,", "Hi Zeynep!"): capitalised words
+	// but a place or a generic addressee ("Dear Customer", "Hi Team"),
+	// then a comma, "!", ":" or the end of the line.
+	if d.lookup(p0)&dGreeting != 0 && (gap(0) == " " || gap(0) == ", ") && r.k <= 3 &&
+		r.f[0]&(dPlace|dTitle|dAddressee) == 0 && (r.end == len(t) || strings.IndexByte(",!:\n\r", t[r.end]) >= 0) {
+		return person(0, 0.55, "person-greeting")
 	}
 	if r.k <= 2 && !names {
 		// "Springfield, Illinois": a word before a state or country.

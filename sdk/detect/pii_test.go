@@ -237,6 +237,16 @@ func TestPIIPersonLocation(t *testing.T) {
 		{"at 42 Maria Lane", nil},
 		{"the Smith-Jones merger", nil},
 		{"read the Washington Post", nil},
+		// A rank or role needs a known name after it; headings in title
+		// case and hyphenated non-names are no names.
+		{"Switch to Agent Mode now.", nil},
+		{"Ask Coach Garcia.", []string{"Garcia"}},
+		{"See the Using Claude Code guide.", nil},
+		{"a Long-Term plan", nil},
+		{"a Floyd-Warshall run", nil},
+		// A greeting takes any capitalised words before a comma.
+		{"Hi Zeynepgul, thanks.", []string{"Zeynepgul"}},
+		{"Please contact Information Services.", nil},
 		// Possessive "'s" is not part of the name.
 		{"It is Maria Rossi's car.", []string{"Maria Rossi"}},
 	})
