@@ -28,6 +28,7 @@ const (
 	dParticle                     // a lower-case particle inside a name: "van", "de"
 	dNotName                      // a word after a run that makes it no name: "Street", "Inc"
 	dPlaceCue                     // a word before a place: "across", "visit"
+	dNameField                    // a form field holding a name: "Name:", "Surname:"
 	dStreet                       // a word before the name of a street: "Rue", "Calle", "Via"
 	dAddressee                    // a generic addressee: "Customer", "Team"
 	dGreeting                     // a greeting before a name: "Dear", "Hi"
@@ -64,6 +65,11 @@ var placeCueWords = []string{"of", "across", "around", "throughout", "outside", 
 	"via", "into", "through", "towards", "toward", "between", "visit", "visited", "visiting",
 	"leave", "left", "leaving", "reach", "reached", "entered", "flew", "fly", "flying", "drove",
 	"relocated", "relocating", "moving", "en", "nach", "aus", "desde", "para", "por"}
+
+// nameFieldWords label a form's field that holds a name ("Name: ...").
+var nameFieldWords = []string{"name", "surname", "forename", "fullname", "firstname", "lastname",
+	"nombre", "apellido", "apellidos", "nom", "prenom", "vorname", "nachname", "nome", "cognome",
+	"naam", "navn", "imie", "nazwisko"}
 
 // greetingWords open a letter or a message: "Dear Okafor,".
 var greetingWords = []string{"dear", "dearest", "hi", "hello", "hey", "hiya", "greetings", "morning",
@@ -133,7 +139,7 @@ func nameDict() *dict {
 			{regionNames[:], dRegion}, {commonNameWords[:], dCommon}, {titleWords, dTitle},
 			{cueWords, dCue}, {nameParticles, dParticle}, {notNameWords, dNotName},
 			{placeCueWords, dPlaceCue}, {addresseeWords, dAddressee}, {streetWords, dStreet},
-			{greetingWords, dGreeting},
+			{greetingWords, dGreeting}, {nameFieldWords, dNameField},
 		}
 		n := 0
 		for _, l := range lists {
@@ -542,6 +548,10 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 		return person(first, 0.7, "person-title")
 	case equalFoldASCII(p0, "is") && equalFoldASCII(pw(1), "name") && possessives.has(pw(2)):
 		return person(0, 0.8, "person-name-is")
+	case d.lookup(p0)&dNameField != 0 && (gap(0) == ": " || gap(0) == ":\t") && r.k <= 3 &&
+		r.f[0]&(dPlace|dTitle|dAddressee) == 0 && !notName:
+		// A form's field: "Name: Okafor", "Full name: ...".
+		return person(0, 0.7, "person-name-field")
 	case equalFoldASCII(p0, "am") && equalFoldASCII(pw(1), "i") || equalFoldASCII(p0, "i'm"):
 		if names && !notName && r.f[0]&dPlace == 0 {
 			return person(0, 0.7, "person-i-am")

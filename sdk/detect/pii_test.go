@@ -247,6 +247,10 @@ func TestPIIPersonLocation(t *testing.T) {
 		// A greeting takes any capitalised words before a comma.
 		{"Hi Zeynepgul, thanks.", []string{"Zeynepgul"}},
 		{"Please contact Information Services.", nil},
+		// A form's name field takes any capitalised words.
+		{"Name: Zeynepgul Oktay\nPhone: none", []string{"Zeynepgul Oktay"}},
+		{"Name: Customer Service", nil},
+		{"Name: Berlin", nil},
 		// Possessive "'s" is not part of the name.
 		{"It is Maria Rossi's car.", []string{"Maria Rossi"}},
 	})
