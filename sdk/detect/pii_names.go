@@ -135,8 +135,9 @@ func nameDict() *dict {
 			words []string
 			flag  uint16
 		}{
-			{givenNames[:], dGiven}, {surnames[:], dSurname}, {cityNames[:], dCity},
-			{regionNames[:], dRegion}, {commonNameWords[:], dCommon}, {titleWords, dTitle},
+			{dictEntries(givenNames), dGiven}, {dictEntries(surnames), dSurname},
+			{dictEntries(cityNames), dCity}, {dictEntries(regionNames), dRegion},
+			{dictEntries(commonNameWords), dCommon}, {titleWords, dTitle},
 			{cueWords, dCue}, {nameParticles, dParticle}, {notNameWords, dNotName},
 			{placeCueWords, dPlaceCue}, {addresseeWords, dAddressee}, {streetWords, dStreet},
 			{greetingWords, dGreeting}, {nameFieldWords, dNameField},
@@ -172,6 +173,11 @@ func nameDict() *dict {
 		nameDictSet = d
 	})
 	return &nameDictSet
+}
+
+// dictEntries splits a list of pii_dict.go (entries each ended by a comma).
+func dictEntries(list string) []string {
+	return strings.Split(strings.TrimSuffix(list, ","), ",")
 }
 
 // lookup returns the flags of w (0 if it is in no list). A word with

@@ -359,8 +359,20 @@ func TestKeccak256(t *testing.T) {
 }
 
 func TestDictionariesSorted(t *testing.T) {
-	for name, l := range map[string][]string{"givenNames": givenNames[:], "surnames": surnames[:],
-		"regionNames": regionNames[:], "cityNames": cityNames[:], "commonNameWords": commonNameWords[:]} {
+	for name, list := range map[string]string{"givenNames": givenNames, "surnames": surnames,
+		"regionNames": regionNames, "cityNames": cityNames, "commonNameWords": commonNameWords} {
+		if !strings.HasSuffix(list, ",") {
+			t.Errorf("%s does not end with a comma", name)
+		}
+		l := dictEntries(list)
+		for _, w := range l {
+			for i := 0; i < len(w); i++ {
+				if c := w[i]; !isLower(c) && (c != ' ' || i == 0 || i == len(w)-1 || w[i-1] == ' ') {
+					t.Errorf("%s: %q is not lower-case ASCII words separated by single spaces", name, w)
+					break
+				}
+			}
+		}
 		for i := 1; i < len(l); i++ {
 			if l[i-1] >= l[i] {
 				t.Errorf("%s not sorted/unique at %q, %q", name, l[i-1], l[i])
