@@ -3,8 +3,8 @@ package detect
 import "math/bits"
 
 // Words: dates of birth after a context word, and the capitalised words
-// that pii_names.go weighs as person names and locations (from titles,
-// announcing phrases, the dictionaries of pii_dict.go and the shape of
+// that words_names.go weighs as person names and locations (from titles,
+// announcing phrases, the dictionaries of words_dict.go and the shape of
 // the text around them). benchmarks/cmd/eval measures precision and
 // recall.
 

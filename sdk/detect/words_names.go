@@ -1,3 +1,8 @@
+// The files of the name and place detector sort after secrets*.go on
+// purpose: the linker lays out a package's functions in file order, and
+// code placed before the secrets scanners moved them enough to cost the
+// output guard's default scan 5-7% inside Wasm (measured, see the commit).
+
 package detect
 
 import (
@@ -9,7 +14,7 @@ import (
 // words is a name or a place only on structural evidence: a title before
 // it ("Dr.", "Frau", "Professor"), a phrase that announces a name ("my
 // name is", "Dear", "called"), a known given name first or a known
-// surname last, a known place (pii_dict.go), a place after "lives in",
+// surname last, a known place (words_dict.go), a place after "lives in",
 // or a word before ", <state or country>" ("Springfield, Illinois").
 // Capitalised common words ("Will", "Rose", "Nice", "Reading") need a
 // second cue, and runs that look like organisations ("Smith-Jones",
@@ -175,7 +180,7 @@ func nameDict() *dict {
 	return &nameDictSet
 }
 
-// dictEntries splits a list of pii_dict.go (entries each ended by a comma).
+// dictEntries splits a list of words_dict.go (entries each ended by a comma).
 func dictEntries(list string) []string {
 	return strings.Split(strings.TrimSuffix(list, ","), ",")
 }
