@@ -36,6 +36,7 @@ const (
 	dNameField                    // a form field holding a name: "Name:", "Surname:"
 	dStreet                       // a word before the name of a street: "Rue", "Calle", "Via"
 	dAddressee                    // a generic addressee: "Customer", "Team"
+	dPlaceHead                    // the first word of a place of several words: "new", "rio"
 	dGreeting                     // a greeting before a name: "Dear", "Hi"
 
 	dName  = dGiven | dSurname
@@ -147,6 +148,20 @@ func nameDict() *dict {
 			{placeCueWords, dPlaceCue}, {addresseeWords, dAddressee}, {streetWords, dStreet},
 			{greetingWords, dGreeting}, {nameFieldWords, dNameField},
 		}
+		// The first words of the places of several words ("new" of "new
+		// york"): only runs that start with one are looked up whole.
+		var heads []string
+		for _, l := range lists[2:4] {
+			for _, w := range l.words {
+				if i := strings.IndexByte(w, ' '); i > 0 {
+					heads = append(heads, w[:i])
+				}
+			}
+		}
+		lists = append(lists, struct {
+			words []string
+			flag  uint16
+		}{heads, dPlaceHead})
 		n := 0
 		for _, l := range lists {
 			n += len(l.words)
@@ -508,9 +523,6 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 		return 0
 	}
 	prev, np := prevWords(t, w.s, skips)
-	if np > 0 && d.lookup(t[prev[0].s:prev[0].e])&dStreet != 0 {
-		return 0 // "Rue Victor Hugo", "Via Giuseppe Verdi"
-	}
 	pw := func(k int) string {
 		if k >= np {
 			return ""
@@ -524,6 +536,13 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 		return t[prev[k].e:w.s]
 	}
 	p0 := pw(0)
+	var p0f uint16 // p0's flags
+	if np > 0 {
+		p0f = d.lookup(p0)
+	}
+	if p0f&dStreet != 0 {
+		return 0 // "Rue Victor Hugo", "Via Giuseppe Verdi"
+	}
 	start := sentenceStart(t, w.s)
 	first := 0
 	// A title inside the run ("Professor Kowalski", "President Ruiz")
@@ -541,7 +560,7 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 	}
 	names := namesFrom(0)
 	title := personTriggers.has(p0) && (gap(0) == ". " || gap(0) == " ") ||
-		d.lookup(p0)&dTitle != 0 && gap(0) == " " && names
+		p0f&dTitle != 0 && gap(0) == " " && names
 	if !title && r.k >= 2 && r.f[0]&dTitle != 0 && r.f[0]&dName == 0 && namesFrom(1) {
 		title, first, start = true, 1, false
 	}
@@ -559,7 +578,7 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 		return person(first, 0.7, "person-title")
 	case equalFoldASCII(p0, "is") && equalFoldASCII(pw(1), "name") && possessives.has(pw(2)):
 		return person(0, 0.8, "person-name-is")
-	case d.lookup(p0)&dNameField != 0 && (gap(0) == ": " || gap(0) == ":\t") && r.k <= 3 &&
+	case p0f&dNameField != 0 && (gap(0) == ": " || gap(0) == ":\t") && r.k <= 3 &&
 		r.f[0]&(dPlace|dTitle|dAddressee) == 0 && !notName:
 		// A form's field: "Name: Okafor", "Full name: ...".
 		return person(0, 0.7, "person-name-field")
@@ -573,6 +592,9 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 	for k := r.k; k >= 1; k-- {
 		f := r.f[0]
 		if k > 1 {
+			if r.f[0]&dPlaceHead == 0 {
+				continue
+			}
 			f = d.lookup(t[r.s[0]:r.e[k-1]])
 		}
 		if f&dPlace != 0 {
@@ -585,9 +607,9 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 	}
 	// The word before is capitalised too, but no title or cue: a heading
 	// or a name of a thing in title case.
-	titleCase := np > 0 && gap(0) == " " && upperAt(t, prev[0].s) > 0 && d.lookup(p0)&(dTitle|dCue|dPlaceCue) == 0
-	trig := (locationTriggers.has(p0) || d.lookup(p0)&dPlaceCue != 0) && gap(0) == " "
-	cue := d.lookup(p0)&dCue != 0 && (gap(0) == " " || gap(0) == ", ")
+	titleCase := np > 0 && gap(0) == " " && upperAt(t, prev[0].s) > 0 && p0f&(dTitle|dCue|dPlaceCue) == 0
+	trig := (locationTriggers.has(p0) || p0f&dPlaceCue != 0) && gap(0) == " "
+	cue := p0f&dCue != 0 && (gap(0) == " " || gap(0) == ", ")
 	if pk == r.k || pk == -1 && r.k == 1 {
 		if notName && !trig {
 			return 0
@@ -647,7 +669,7 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 	// After a greeting ("Dear Okafor,", "Hi Zeynep!"): capitalised words
 	// but a place or a generic addressee ("Dear Customer", "Hi Team"),
 	// then a comma, "!", ":" or the end of the line.
-	if d.lookup(p0)&dGreeting != 0 && (gap(0) == " " || gap(0) == ", ") && r.k <= 3 &&
+	if p0f&dGreeting != 0 && (gap(0) == " " || gap(0) == ", ") && r.k <= 3 &&
 		r.f[0]&(dPlace|dTitle|dAddressee) == 0 && (r.end == len(t) || strings.IndexByte(",!:\n\r", t[r.end]) >= 0) {
 		return person(0, 0.55, "person-greeting")
 	}
