@@ -206,11 +206,113 @@ func TestPIIPersonLocation(t *testing.T) {
 		{"Please ask Dr. Okonkwo.", []string{"Okonkwo"}},
 		{"Maria Rossi called.", []string{"Maria Rossi"}},
 		{"The Quick Brown fox.", nil},
+		// A title before, or as the first word of the run (left out).
+		{"We spoke to Frau Brandtner yesterday.", []string{"Brandtner"}},
+		{"The talk by Professor Kowalczyk starts soon.", []string{"Kowalczyk"}},
+		{"Later Princess Cruises sailed.", nil}, // royal titles are no cue
+		// A known given name, then capitalised words; initials, particles
+		// and hyphens inside; the unknown word before it left out.
+		{"I met John F. Kennedy there.", []string{"John F. Kennedy"}},
+		{"a painting by Vincent van Gogh", []string{"Vincent van Gogh"}},
+		{"ask Jean-Pierre Dubois", []string{"Jean-Pierre Dubois"}},
+		{"Okay Maria Rossi, go.", []string{"Maria Rossi"}},
+		// Diacritics fold for the lookup; capitals beyond ASCII continue a run.
+		{"the file of José Álvarez", []string{"José Álvarez"}},
+		{"Please send it to Anna Łukasiewicz today.", []string{"Anna Łukasiewicz"}},
+		// A single known given name, not a common word.
+		{"I talked to Priya yesterday.", []string{"Priya"}},
+		// Given names that are common words need a second cue.
+		{"Will you come? May I ask?", nil},
+		{"The Rose garden.", nil},
+		{"We met Will Smith there.", []string{"Will Smith"}},
+		// Capitalised word(s) ending in a known surname, not at a sentence start.
+		{"the report from Xiomara Hernandez arrived", []string{"Xiomara Hernandez"}},
+		{"Okay Vargas", nil}, // no given name, starts the text
+		// Cues need a known name after them.
+		{"Dear Okafor, thanks.", []string{"Okafor"}},
+		{"Dear Customer, thanks.", nil},
+		// Organisations, streets and compounds are not persons.
+		{"She works at Garcia LLC now.", nil},
+		{"He lives on Jackson Street.", nil},
+		{"at 42 Maria Lane", nil},
+		{"the Smith-Jones merger", nil},
+		{"read the Washington Post", nil},
+		// A rank or role needs a known name after it; headings in title
+		// case and hyphenated non-names are no names.
+		{"Switch to Agent Mode now.", nil},
+		{"Ask Coach Garcia.", []string{"Garcia"}},
+		{"See the Using Claude Code guide.", nil},
+		{"a Long-Term plan", nil},
+		{"a Floyd-Warshall run", nil},
+		// A greeting takes any capitalised words before a comma.
+		{"Hi Zeynepgul, thanks.", []string{"Zeynepgul"}},
+		{"Please contact Information Services.", nil},
+		// A form's name field takes any capitalised words.
+		{"Name: Zeynepgul Oktay\nPhone: none", []string{"Zeynepgul Oktay"}},
+		{"Name: Customer Service", nil},
+		{"Name: Berlin", nil},
+		// Possessive "'s" is not part of the name.
+		{"It is Maria Rossi's car.", []string{"Maria Rossi"}},
 	})
 	runPIICases(t, KindLocation, []piiCase{
 		{"She lives in Springfield now, near London.", []string{"Springfield", "London"}},
 		{"Apple is great", nil},
+		// A known place after in, from, to, at, near, of, across...
+		{"We flew from Berlin to Buenos Aires.", []string{"Berlin", "Buenos Aires"}},
+		{"She moved to São Paulo.", []string{"São Paulo"}},
+		{"trips across Bavaria", []string{"Bavaria"}},
+		{"He grew up in Rio de Janeiro.", []string{"Rio de Janeiro"}},
+		// A place that is also a name or a common word needs the trigger.
+		{"Jordan said no. Nice work.", nil},
+		{"We drove to Jordan and to Nice.", []string{"Jordan", "Nice"}},
+		// Without a trigger a place is below the default threshold (it is
+		// as often part of a postal address).
+		{"Berlin is lovely.", nil},
+		// Not a person's name either.
+		{"in Garcia LLC", nil},
 	})
+	// Below the default threshold, a known place without a trigger and an
+	// all-capitals one are reported.
+	low := &PIIOptions{MinConfidence: 0.3, Kinds: []Kind{KindLocation}}
+	for text, want := range map[string]string{"Berlin is lovely.": "Berlin", "SHIP TO: 1 MAIN ST, SEATTLE": "SEATTLE"} {
+		got := PII(text, nil, low)
+		if len(got) != 1 || text[got[0].Start:got[0].End] != want {
+			t.Errorf("%q at 0.3: got %+v, want %q", text, got, want)
+		}
+	}
+}
+
+func TestFoldLatin(t *testing.T) {
+	var buf [48]byte
+	for in, want := range map[string]string{"José": "Jose", "Łukasz": "lukasz", "Straße": "Strasse", "Ærø": "aero", "Çelik": "celik", "Şahin": "sahin"} {
+		b, ok := foldLatin(in, &buf)
+		if !ok || !strings.EqualFold(string(b), want) {
+			t.Errorf("foldLatin(%q) = %q, %v; want %q", in, b, ok, want)
+		}
+	}
+	for _, in := range []string{"Москва", "北京", strings.Repeat("é", 60)} {
+		if _, ok := foldLatin(in, &buf); ok {
+			t.Errorf("foldLatin(%q) folded", in)
+		}
+	}
+	d := nameDict()
+	if f := d.lookup("JOSÉ"); f&dGiven == 0 {
+		t.Errorf("lookup(JOSÉ) = %b, want a given name", f)
+	}
+	if f := d.lookup("São Paulo"); f&dCity == 0 {
+		t.Errorf("lookup(São Paulo) = %b, want a city", f)
+	}
+	if f := d.lookup("Zzyzx"); f != 0 {
+		t.Errorf("lookup(Zzyzx) = %b, want 0", f)
+	}
+}
+
+func TestUpperAt(t *testing.T) {
+	for s, want := range map[string]int{"A": 1, "a": 0, "Á": 2, "á": 0, "Ł": 2, "ł": 0, "Ş": 2, "ş": 0, "Ž": 2, "ž": 0, "×": 0, "Ÿ": 2, "é": 0} {
+		if got := upperAt(s, 0); got != want {
+			t.Errorf("upperAt(%q) = %d, want %d", s, got, want)
+		}
+	}
 }
 
 func TestPIIOptions(t *testing.T) {
@@ -257,7 +359,20 @@ func TestKeccak256(t *testing.T) {
 }
 
 func TestDictionariesSorted(t *testing.T) {
-	for name, l := range map[string][]string{"givenNames": givenNames[:], "cityNames": cityNames[:]} {
+	for name, list := range map[string]string{"givenNames": givenNames, "surnames": surnames,
+		"regionNames": regionNames, "cityNames": cityNames, "commonNameWords": commonNameWords} {
+		if !strings.HasSuffix(list, ",") {
+			t.Errorf("%s does not end with a comma", name)
+		}
+		l := dictEntries(list)
+		for _, w := range l {
+			for i := 0; i < len(w); i++ {
+				if c := w[i]; !isLower(c) && (c != ' ' || i == 0 || i == len(w)-1 || w[i-1] == ' ') {
+					t.Errorf("%s: %q is not lower-case ASCII words separated by single spaces", name, w)
+					break
+				}
+			}
+		}
 		for i := 1; i < len(l); i++ {
 			if l[i-1] >= l[i] {
 				t.Errorf("%s not sorted/unique at %q, %q", name, l[i-1], l[i])

@@ -2,12 +2,11 @@ package detect
 
 import "math/bits"
 
-// Words: dates of birth after a context word, and person names and
-// locations. Without a language model names and places are found only
-// where the text announces them ("my name is", "Mr.", "lives in") or where
-// a capitalised word is in the small built-in dictionaries of common
-// given names and large cities (pii_dict.go). Expect high precision and
-// low recall; benchmarks/cmd/eval measures both.
+// Words: dates of birth after a context word, and the capitalised words
+// that words_names.go weighs as person names and locations (from titles,
+// announcing phrases, the dictionaries of words_dict.go and the shape of
+// the text around them). benchmarks/cmd/eval measures precision and
+// recall.
 
 // word is one run of letters (ASCII or UTF-8 multi-byte) in the text.
 type word struct{ s, e int }
@@ -114,10 +113,6 @@ func (s *piiScan) scanWords() {
 	dob := s.want(bitDateOfBirth)
 	names := s.want(bitPerson)
 	places := s.want(bitLocation)
-	nextWordAt := func(i int) (word, bool) {
-		ws, we := nextWord(t, i)
-		return word{ws, we}, ws < n
-	}
 	// Words inside a finding, after the word that triggered it, are
 	// skipped: neither candidates nor context for later words.
 	skipTo := 0
@@ -153,23 +148,9 @@ func (s *piiScan) scanWords() {
 				skips.add(w.s, skipTo)
 			}
 		}
-		if (names || places) && isUpper(t[w.s]) && isCapWord(t, w) {
-			// Extend over following capitalised words (at most 3 in all).
-			last := w
-			cnt := 1
-			for cnt < 3 {
-				nw, ok := nextWordAt(last.e)
-				if !ok || !onlySpaces(t[last.e:nw.s]) || !isCapWord(t, nw) {
-					break
-				}
-				last = nw
-				cnt++
-			}
-			end := last.e
-			prev, np := prevWords(t, w.s, &skips)
-			conf, kind, rule := s.nameConfidence(prev, np, w, cnt, end)
-			if conf > 0 && s.emit(kindBit(kind), rule, w.s, end, conf) {
-				skipTo = end
+		if (names || places) && isUpper(t[w.s]) {
+			if e := s.nameOrPlace(w, &skips); e > 0 {
+				skipTo = e
 				skips.add(w.s, skipTo)
 			}
 		}
@@ -299,107 +280,6 @@ func onlySpaces(sep string) bool {
 		}
 	}
 	return true
-}
-
-// nameConfidence decides whether the capitalised words [w.s, end) are a
-// person or a location, from the words before them and the dictionaries.
-func (s *piiScan) nameConfidence(prev [3]word, np int, w word, cnt, end int) (float64, Kind, string) {
-	t := s.text
-	first := t[w.s:w.e]
-	pw := func(k int) string {
-		if k >= np || k >= 3 {
-			return ""
-		}
-		return t[prev[k].s:prev[k].e]
-	}
-	gap := func(k int) string { // text between prev[k] and the candidate
-		if k >= np {
-			return ""
-		}
-		return t[prev[k].e:w.s]
-	}
-	p0 := pw(0)
-	switch {
-	case personTriggers.has(p0) && (gap(0) == ". " || gap(0) == " "):
-		return 0.7, KindPerson, "person-title"
-	case equalFoldASCII(p0, "is") && equalFoldASCII(pw(1), "name") && possessives.has(pw(2)):
-		return 0.8, KindPerson, "person-name-is"
-	case equalFoldASCII(p0, "am") && equalFoldASCII(pw(1), "i") && isGivenName(first):
-		return 0.7, KindPerson, "person-i-am"
-	case equalFoldASCII(p0, "called") || equalFoldASCII(p0, "named"):
-		if isGivenName(first) {
-			return 0.7, KindPerson, "person-named"
-		}
-	}
-	if isGivenName(first) && cnt >= 2 {
-		return 0.6, KindPerson, "person-dictionary"
-	}
-	if cnt == 1 || cnt == 2 {
-		city := isCity(t[w.s:end])
-		if !city && cnt == 2 {
-			return 0, "", ""
-		}
-		trig := locationTriggers.has(p0) && gap(0) == " "
-		lives := trig && residenceVerbs.has(pw(1))
-		switch {
-		case city && trig:
-			return 0.75, KindLocation, "location-dictionary"
-		case city:
-			return 0.5, KindLocation, "location-dictionary"
-		case lives:
-			return 0.5, KindLocation, "location-context"
-		}
-	}
-	return 0, "", ""
-}
-
-func isGivenName(w string) bool { return givenNameSet.has(w) }
-func isCity(w string) bool      { return citySet.has(w) }
-
-// givenNameSet and citySet hold the dictionaries for lookups: a capitalised
-// word is looked up in both, and inside Wasm a binary search (a call and a
-// string comparison per step) costs several times one folded hash and
-// one comparison.
-var (
-	givenNameSet = newFoldSet(givenNames[:])
-	citySet      = newFoldSet(cityNames[:])
-)
-
-// foldSet is a set of lower-case strings looked up ASCII
-// case-insensitively: open addressing with linear probing over indexes
-// into words (0 = empty slot). Read-only once built.
-type foldSet struct {
-	slots []uint16
-	mask  uint32
-	words []string
-}
-
-func newFoldSet(words []string) foldSet {
-	n := 1
-	for n < 4*len(words) {
-		n *= 2
-	}
-	f := foldSet{slots: make([]uint16, n), mask: uint32(n - 1), words: words}
-	for i, w := range words {
-		h := foldHash(w) & f.mask
-		for f.slots[h] != 0 {
-			h = (h + 1) & f.mask
-		}
-		f.slots[h] = uint16(i + 1)
-	}
-	return f
-}
-
-func (f *foldSet) has(w string) bool {
-	for h := foldHash(w) & f.mask; ; h = (h + 1) & f.mask {
-		k := f.slots[h]
-		if k == 0 {
-			return false
-		}
-		if equalFoldASCII(w, f.words[k-1]) {
-			return true
-		}
-	}
 }
 
 var monthNames = newWordList("january", "february", "march", "april", "may", "june", "july", "august",

@@ -2,7 +2,7 @@
 // on them) against the third-party labelled sets in ../shared/evaldata,
 // read by path and never copied into the project:
 //
-//	go run ./benchmarks/cmd/eval -data ../shared/evaldata [-only pii|secrets|injection]
+//	go run ./benchmarks/cmd/eval -data ../shared/evaldata [-only pii|secrets|injection] [-half even|odd]
 //
 // It prints, per file and per entity type, precision, recall and F1 (span
 // level for PII, rule level for secrets) and the false-positive rate on
@@ -22,7 +22,12 @@ import (
 func main() {
 	data := flag.String("data", filepath.Join("..", "shared", "evaldata"), "directory of the evaluation data")
 	only := flag.String("only", "", "run only this part: pii, secrets or injection")
+	flag.StringVar(&synthHalf, "half", "", "score only the even or odd sentences (by index) of presidio_research_synth_v2.json: even, odd or empty for all")
 	flag.Parse()
+	if synthHalf != "" && synthHalf != "even" && synthHalf != "odd" {
+		fmt.Fprintln(os.Stderr, "eval: -half wants even or odd")
+		os.Exit(2)
+	}
 	if err := run(*data, *only, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "eval:", err)
 		os.Exit(1)
