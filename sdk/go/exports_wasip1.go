@@ -3,7 +3,7 @@
 package ward
 
 import (
-	"runtime/debug"
+	"runtime"
 	"syscall"
 	"unsafe"
 
@@ -82,8 +82,10 @@ func wardDescribe() int64 { return pack(instance().DescribeJSON()) }
 
 //go:wasmexport ward_configure
 func wardConfigure(ptr, n int32) int64 {
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
 	out := instance().configureResult(input(ptr, n))
-	finishGC()
+	finishGC(&before)
 	return pack(out)
 }
 
@@ -96,17 +98,39 @@ func wardConfigure(ptr, n int32) int64 {
 // would run with the collector's write barriers on (the injection guard's
 // 2 KB scan took 40 instead of 33 us).
 //
-// Turning the collector off waits for a collection's mark phase under way
-// to finish (runtime/debug.SetGCPercent with a negative value returns with
-// no collection running) without starting one; the old setting is then
-// restored. Without a collection under way that costs next to nothing. A
-// single yield (runtime.Gosched) was not enough: it lets the workers run
-// for a time slice, which on a loaded machine ended before the mark did
+// After a configure that allocated at least gcAfterConfigure bytes it
+// yields until a collection has completed since configure began, at most
+// finishGCYields times; after a smaller one it yields once (a collection
+// is then unlikely, and a yield without one costs next to nothing). A
+// single yield was not always enough: it lets the workers run for a time
+// slice, which on a loaded machine ended before the mark did
 // (TestGuestGCAfterConfigure saw gc=0 in 2 of 30 runs beside three busy
 // loops; 0 of 30 with this). A whole runtime.GC() finished it too, but made
-// a new injection instance 2.5 ms slower and 0.5 MB larger; this one costs
-// nothing measurable there (15.8-16.8 ms per instance either way).
-func finishGC() { debug.SetGCPercent(debug.SetGCPercent(-1)) }
+// a new injection instance 2.5 ms slower and 0.5 MB larger (this: the same
+// time, 0.26 MB); turning the collector off and on (runtime/debug, which
+// waits for a mark under way) links fmt and os into every guard.
+func finishGC(before *runtime.MemStats) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	if ms.TotalAlloc-before.TotalAlloc < gcAfterConfigure {
+		runtime.Gosched()
+		return
+	}
+	for i := 0; i < finishGCYields && ms.NumGC == before.NumGC; i++ {
+		runtime.Gosched()
+		runtime.ReadMemStats(&ms)
+	}
+}
+
+const (
+	// gcAfterConfigure is the allocation by configure after which
+	// finishGC waits for a collection: a quarter of the collector's first
+	// trigger (4 MB).
+	gcAfterConfigure = 1 << 20
+	// finishGCYields bounds that wait, for a configure that allocated as
+	// much without starting a collection.
+	finishGCYields = 64
+)
 
 func handle(p abi.Phase, ptr, n int32) int64 {
 	in := instance()
