@@ -11,9 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tetratelabs/wazero/api"
-
-	"github.com/wardgate/ward/engine/internal/fuel"
 	"github.com/wardgate/ward/sdk/abi"
 	"github.com/wardgate/ward/sdk/go/guesttest"
 )
@@ -607,10 +604,8 @@ func TestValidateVerdict(t *testing.T) {
 
 // noGC turns the Go GC off for a test that times a goroutine against a
 // running guest: guest code is not preemptible, so a GC stop-the-world that
-// starts while a guest loops without calling functions (the fixtures' loop
-// br: only function entries yield, see TestGuestYieldsToGC) waits for it,
-// and every goroutine (the test's timers, the watchdog) with it, for up to
-// the guest's budget.
+// starts while a guest loops waits for it, and every goroutine (the test's
+// timers, the watchdog) with it, for up to the guest's budget.
 func noGC(t *testing.T) {
 	runtime.GC()
 	old := debug.SetGCPercent(-1)
@@ -704,59 +699,5 @@ func TestReads(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Code != CodeLoad || !strings.Contains(err.Error(), `unknown part "message"`) {
 		t.Fatalf("bad reads: %v", err)
-	}
-}
-
-// TestGuestYieldsToGC: while a guard spins in code that calls functions, a
-// garbage collection (two stop-the-world pauses, which cannot stop native
-// guest code) completes before the call ends, because the fuel checks yield
-// to the Go runtime (engine/internal/fuel).
-func TestGuestYieldsToGC(t *testing.T) {
-	h, _ := newHost(t)
-	g := load(t, h, Spec{Name: "spin", Wasm: fixture(t, "spin"), PoolSize: 1, CPUBudget: 200 * time.Millisecond})
-	var returned atomic.Bool
-	done := make(chan error, 1)
-	go func() {
-		var v abi.Verdict
-		err := g.Check(context.Background(), exchange("x"), &v)
-		returned.Store(true)
-		done <- err
-	}()
-	time.Sleep(20 * time.Millisecond) // let the call start
-	start := time.Now()
-	runtime.GC()
-	during := !returned.Load()
-	took := time.Since(start)
-	if err := <-done; ErrorCode(err) != CodeTimeout {
-		t.Fatalf("call: %v, want %s", err, CodeTimeout)
-	}
-	t.Logf("GC took %v, finished while the guest ran: %v", took, during)
-	if !during {
-		t.Fatal("the collection waited for the guest call to end")
-	}
-}
-
-// TestYieldThresholdPerCall: the host sets the guest's yield threshold with
-// its fuel for every call. A threshold left over from an earlier call that
-// ran long would keep the guest from yielding until its fuel fell below it.
-func TestYieldThresholdPerCall(t *testing.T) {
-	h, _ := newHost(t)
-	g := load(t, h, Spec{Name: "go", Wasm: goGuest, PoolSize: 1})
-	in := <-g.pool
-	y, ok := in.mod.ExportedGlobal(fuel.YieldExport).(api.MutableGlobal)
-	g.pool <- in
-	if !ok {
-		t.Fatalf("no %s global", fuel.YieldExport)
-	}
-	var v abi.Verdict
-	for i := range 3 {
-		y.Set(1) // as a call that had run out of fuel would leave it
-		if err := g.Check(context.Background(), exchange("hello"), &v); err != nil {
-			t.Fatal(err)
-		}
-		// A call this short does not reach its first yield.
-		if got, want := int64(y.Get()), fuel.YieldAt(g.budgetUnits); got != want {
-			t.Fatalf("call %d: yield threshold %d after the call, want %d", i, got, want)
-		}
 	}
 }

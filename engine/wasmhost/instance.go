@@ -105,12 +105,7 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 			g.closeInstance(mod)
 			return nil, g.loadErr(errors.New("fuel global missing after instrumentation"))
 		}
-		yg, ok := mod.ExportedGlobal(fuel.YieldExport).(api.MutableGlobal)
-		if !ok {
-			g.closeInstance(mod)
-			return nil, g.loadErr(errors.New("fuel yield global missing after instrumentation"))
-		}
-		in.fuel.Init(mg, yg)
+		in.fuel.Init(mg)
 	}
 	if g.hasInit {
 		in.fuel.Set(initFuel)

@@ -535,12 +535,7 @@ func (g *Guard) instantiate(ctx context.Context) (*instance, error) {
 			_ = mod.Close(ctx)
 			return nil, errorf(CodeLoad, "%s: Fuel is set but the module does not export a mutable i64 %q (not instrumented)", g.name, fuel.GlobalExport)
 		}
-		yg, _ := mod.ExportedGlobal(fuel.YieldExport).(api.MutableGlobal) // nil: a module instrumented without yields
-		var y meter.Global
-		if yg != nil && yg.Type() == api.ValueTypeI64 {
-			y = yg
-		}
-		inst.fuel.Init(mg, y)
+		inst.fuel.Init(mg)
 	}
 	inst.enc = json.NewEncoder(&inst.buf)
 	inst.enc.SetEscapeHTML(false)

@@ -227,8 +227,7 @@ func TestKillIfOverdue(t *testing.T) {
 // as many loops as GOMAXPROCS would keep this test's goroutine from
 // running; the fuel (~1 s of looping) bounds the test if that happens.
 //
-// A guest looping without calls (fuel checks yield only at function entries)
-// also blocks the runtime's stop-the-world phases, so the
+// A running guest also blocks the runtime's stop-the-world phases, so the
 // collector is off while the guest loops; if the test's goroutine still did
 // not run before the fuel ran out (the call ends by its own budget, not
 // "closing", and Close finds it idle), the attempt says nothing about Close

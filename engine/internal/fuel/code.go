@@ -16,20 +16,13 @@ const MaxLocals = 50_000
 
 // instrumentCode rewrites the code section whose content starts at
 // in[start:] (in ends with the section) and appends the new content to out.
-// entry is the check inserted after every function's locals, loop the one
-// inserted after every loop's block type; extra, if not nil, is a function
-// body (size included) appended after the module's own.
-func instrumentCode(in []byte, start int, entry, loop, extra, out []byte) ([]byte, error) {
+func instrumentCode(in []byte, start int, check, out []byte) ([]byte, error) {
 	r := &reader{b: in, off: start}
 	n := r.u32()
 	if r.err != nil {
 		return nil, r.err
 	}
-	if extra != nil {
-		out = appendULEB(out, uint64(n)+1)
-	} else {
-		out = appendULEB(out, uint64(n))
-	}
+	out = appendULEB(out, uint64(n))
 	var body []byte // scratch, reused across functions
 	for i := uint32(0); i < n; i++ {
 		size := r.u32()
@@ -39,7 +32,7 @@ func instrumentCode(in []byte, start int, entry, loop, extra, out []byte) ([]byt
 			return nil, r.err
 		}
 		var err *Error
-		body, err = instrumentBody(in[bodyStart:r.off], bodyStart, entry, loop, body[:0])
+		body, err = instrumentBody(in[bodyStart:r.off], bodyStart, check, body[:0])
 		if err != nil {
 			return nil, err
 		}
@@ -53,14 +46,14 @@ func instrumentCode(in []byte, start int, entry, loop, extra, out []byte) ([]byt
 	if r.err != nil {
 		return nil, r.err
 	}
-	return append(out, extra...), nil
+	return out, nil
 }
 
 // instrumentBody decodes one function body b (locals and expression; base is
-// its offset in the module) and appends it to out with entry inserted after
-// the locals and loop after every loop's block type. Every instruction is
-// decoded so that immediates are never mistaken for a loop opcode.
-func instrumentBody(b []byte, base int, entry, loop, out []byte) ([]byte, *Error) {
+// its offset in the module) and appends it to out with check inserted after
+// the locals and after every loop's block type. Every instruction is decoded
+// so that immediates are never mistaken for a loop opcode.
+func instrumentBody(b []byte, base int, check, out []byte) ([]byte, *Error) {
 	r := &reader{b: b, base: base}
 	nLocals := r.u32()
 	var total uint64
@@ -75,7 +68,7 @@ func instrumentBody(b []byte, base int, entry, loop, out []byte) ([]byte, *Error
 		return nil, r.err
 	}
 	out = append(out, b[:r.off]...)
-	out = append(out, entry...)
+	out = append(out, check...)
 	last := r.off // b[last:r.off] is decoded but not yet copied
 	depth := 0    // open blocks, not counting the function's own
 	for r.err == nil {
@@ -91,7 +84,7 @@ func instrumentBody(b []byte, base int, entry, loop, out []byte) ([]byte, *Error
 			depth++
 			if r.err == nil {
 				out = append(out, b[last:r.off]...)
-				out = append(out, loop...)
+				out = append(out, check...)
 				last = r.off
 			}
 		case 0x0b: // end

@@ -65,12 +65,12 @@ func TestDecodeInstructions(t *testing.T) {
 		{"relaxed simd", b(0xfd, 0x80, 0x02, 0xfd, 0x93, 0x02)},
 		{"atomics", b(0xfe, 0x00, 0x03, 0x03, 0xfe, 0x03, 0x00, 0xfe, 0x10, 0x03, 0x03, 0xfe, 0x4e, 0x03, 0x03)},
 	}
-	entry, loop := entryCheck(3, 4, 7), fuelCheck(3) // with and without the yield
+	check := fuelCheck(3)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body := cat(b(0x00), tt.instr, b(0x03, 0x40, 0x0b, 0x0b))
-			want := cat(b(0x00), entry, tt.instr, b(0x03, 0x40), loop, b(0x0b, 0x0b))
-			got, err := instrumentBody(body, 0, entry, loop, nil)
+			want := cat(b(0x00), check, tt.instr, b(0x03, 0x40), check, b(0x0b, 0x0b))
+			got, err := instrumentBody(body, 0, check, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +110,7 @@ func TestDecodeLocalsAndNesting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := instrumentBody(cat(tt.locals, tt.code), 0, check, check, nil)
+			got, err := instrumentBody(cat(tt.locals, tt.code), 0, check, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -202,7 +202,7 @@ func TestMaxLocals(t *testing.T) {
 			body = append(body, 0x7f)
 		}
 		body = append(bytes.Clone(body), 0x0b)
-		_, err := instrumentBody(body, 0, check, check, nil)
+		_, err := instrumentBody(body, 0, check, nil)
 		if (err == nil) != tt.ok || (err != nil && err.Code != CodeTooLarge) {
 			t.Errorf("locals % x: err = %v, want ok=%v", tt.locals, err, tt.ok)
 		}

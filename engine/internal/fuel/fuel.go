@@ -18,23 +18,6 @@
 //	  unreachable
 //	end
 //
-// In a module with a memory, the check at function entries also yields every
-// YieldEvery units, with a second global, exported as YieldExport, holding
-// the fuel at which it next does so (never above 0, so that the same test
-// still catches a negative fuel):
-//
-//	... global.set $fuel
-//	global.get $fuel
-//	global.get $yield_at
-//	i64.lt_s
-//	if
-//	  (trap if $fuel < 0)
-//	  i32.const 0
-//	  memory.grow 0           ;; the yield
-//	  drop
-//	  (set $yield_at to max($fuel - YieldEvery, 0))
-//	end
-//
 // Every check costs one unit. Straight-line code between checks is bounded by
 // the size of the function, so a guest can only run for long by passing
 // checks: a call that keeps running consumes fuel at a rate set by its loop
@@ -45,14 +28,6 @@
 // A fuel trap is a plain `unreachable` trap; the host tells it from a guest
 // bug by reading the global after the call: a negative value means the guest
 // ran out of fuel or was stopped. See Instrument for the host protocol.
-//
-// The yield is what lets the Go runtime stop the world while a guest runs.
-// Native guest code cannot be preempted, so a stop-the-world (every garbage
-// collection has two) waits for the running call, and with it every other
-// goroutine of the host. wazero runs memory.grow in Go, where a pending
-// stop-the-world parks the goroutine; growing by 0 pages changes nothing.
-// So a guest holds the rest of the host up for at most YieldEvery units of
-// code that calls functions, not for its whole budget.
 //
 // The package depends only on the standard library. Its functions are pure
 // and safe for concurrent use.
@@ -65,20 +40,6 @@ import (
 
 // GlobalExport is the export name of the i64 mutable fuel global added by Instrument.
 const GlobalExport = "ward_fuel"
-
-// YieldExport is the export name of the i64 mutable global added by
-// Instrument that holds the fuel at which the guest next yields. A host sets
-// it to YieldAt(n) whenever it sets the fuel to n.
-const YieldExport = "ward_fuel_yield"
-
-// YieldEvery is how many units of fuel pass between two yields of a guest
-// whose code calls functions.
-const YieldEvery = 4096
-
-// YieldAt is the yield threshold for a call given units of fuel: the guest
-// yields once units-YieldEvery checks are left, and again every YieldEvery
-// units after. It is never above 0.
-func YieldAt(units int64) int64 { return max(units-YieldEvery, 0) }
 
 // Code is a stable identifier for the kind of failure an Error reports.
 type Code string
@@ -148,32 +109,19 @@ func malformed(off int, format string, args ...any) *Error {
 // Instrument returns a new module in which every function entry and every loop header
 // subtracts 1 from the global and executes `unreachable` when it becomes negative.
 // initial is the global's initial value (it must be large enough for _initialize / start functions to finish).
-// The host sets the global before each call (api.MutableGlobal.Set(uint64(n))), and the
-// YieldExport global to YieldAt(n), and, after a trap, reads the fuel global: a negative
-// value means the guest ran out of fuel. Another goroutine may set it to -1 to make the
-// guest stop at its next check (kill switch).
+// The host sets the global before each call (api.MutableGlobal.Set(uint64(n))) and, after a trap,
+// reads it: a negative value means the guest ran out of fuel. Another goroutine may set it to -1 to make the guest stop at its next check (kill switch).
 //
 // Contract details:
 //
-//   - The two globals are appended after all imported and defined globals,
-//     so their indices are (imported globals + defined globals) and the one
-//     after, and no existing index changes. They are exported as
-//     GlobalExport and YieldExport; a module that already exports either
-//     name is rejected with CodeExportExists.
+//   - The global is appended after all imported and defined globals, so its
+//     index is (imported globals + defined globals) and no existing index
+//     changes. It is exported as GlobalExport; a module that already exports
+//     that name is rejected with CodeExportExists.
 //   - The check is inserted after the locals of every function body and
 //     right after every `loop` opcode and its block type. A guest can execute
 //     exactly n checks with fuel n; the next one sets the global to -1 and
 //     traps. Host functions and straight-line code cost nothing.
-//   - Yield: in a module with a memory, a function entry at which the fuel
-//     has fallen below the YieldExport global grows memory 0 by 0 pages
-//     (wazero leaves the guest's code for Go to do so: a safe point at
-//     which a pending Go stop-the-world can proceed) and sets that global
-//     YieldEvery units lower (at least 0). It needs no import, so no
-//     function index changes. Loop headers do not yield (see fuelCheck), so
-//     a loop that calls no function yields only when it ends; a module
-//     without a memory never yields. A host that does not set YieldExport
-//     gets yields at whatever threshold the last call left, and no wrong
-//     fuel accounting.
 //   - All other sections, including custom sections ("name", "producers",
 //     DWARF), are copied byte for byte. Function, local and global indices
 //     are unchanged, so the "name" section stays correct; code offsets move,
@@ -191,10 +139,9 @@ func malformed(off int, format string, args ...any) *Error {
 //     fuel budget is the bound. Never store math.MinInt64: the decrement
 //     would wrap it to math.MaxInt64.
 //   - Native guest code is not preemptible by the Go scheduler: while a call
-//     runs, a Go stop-the-world (GC) waits for it to yield, trap or return.
-//     The fuel given to a call is therefore also the longest pause that a
-//     guest spinning in a loop without calls can inflict on every other
-//     goroutine; size it in milliseconds of work.
+//     runs, a Go stop-the-world (GC) waits for it to reach a check that traps.
+//     The fuel given to a call is therefore also the longest pause it can
+//     inflict on every other goroutine; size it in milliseconds of work.
 //
 // Instrument does not retain or modify wasm; the returned slice is newly
 // allocated. Malformed input is reported as an *Error, never by panicking.

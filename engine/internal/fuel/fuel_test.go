@@ -5,10 +5,8 @@ import (
 	"context"
 	"errors"
 	"math"
-	"runtime"
 	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -273,39 +271,21 @@ func TestStructure(t *testing.T) {
 			if err != nil {
 				t.Fatalf("output does not parse: %v", err)
 			}
-			if got := mo.importedGlobals + mo.definedGlobals; got != tt.globalIdx+2 {
-				t.Errorf("globals in output = %d, want %d", got, tt.globalIdx+2)
+			if got := mo.importedGlobals + mo.definedGlobals; got != tt.globalIdx+1 {
+				t.Errorf("globals in output = %d, want %d", got, tt.globalIdx+1)
 			}
-			// Every input section other than global, export and code (and,
-			// in a module with a memory, type and function: the yield
-			// function is appended) appears unchanged and in the same order.
-			rewritten := func(m *module, i int) bool {
-				return i == m.global || i == m.export || i == m.code || mi.memory && (i == m.typeSec || i == m.funcSec)
-			}
+			// Every input section other than global, export and code
+			// appears unchanged and in the same order.
 			var kept, copied [][]byte
 			for i, s := range mi.sections {
-				if !rewritten(mi, i) {
+				if i != mi.global && i != mi.export && i != mi.code {
 					kept = append(kept, in[s.start:s.end])
 				}
 			}
 			for i, s := range mo.sections {
-				if !rewritten(mo, i) {
+				if i != mo.global && i != mo.export && i != mo.code {
 					copied = append(copied, out[s.start:s.end])
 				}
-			}
-			if mi.memory {
-				// One more type, func () -> (), and one more function of it.
-				if mo.types != mi.types+1 || mo.funcs != mi.funcs+1 || mo.importedFuncs != mi.importedFuncs {
-					t.Errorf("types %d -> %d, functions %d -> %d, imported %d -> %d", mi.types, mo.types, mi.funcs, mo.funcs, mi.importedFuncs, mo.importedFuncs)
-				}
-				if ts := mo.sections[mo.typeSec]; !bytes.HasSuffix(out[:ts.end], []byte{0x60, 0x00, 0x00}) {
-					t.Errorf("type section does not end with func () -> ()")
-				}
-				if fs := mo.sections[mo.funcSec]; !bytes.HasSuffix(out[:fs.end], appendULEB(nil, uint64(mi.types))) {
-					t.Errorf("function section does not end with the new type")
-				}
-			} else if mo.types != mi.types || mo.funcs != mi.funcs {
-				t.Errorf("no memory, yet types %d -> %d, functions %d -> %d", mi.types, mo.types, mi.funcs, mo.funcs)
 			}
 			if len(kept) != len(copied) {
 				t.Fatalf("%d sections kept, %d in output", len(kept), len(copied))
@@ -315,24 +295,19 @@ func TestStructure(t *testing.T) {
 					t.Errorf("section %d changed", i)
 				}
 			}
-			// The new globals are the last two entries of the global
-			// section: the fuel and the yield threshold.
+			// The new global is the last entry of the global section.
 			gs := mo.sections[mo.global]
 			wantTail := appendSLEB([]byte{0x7e, 0x01, 0x42}, 12345)
-			wantTail = append(wantTail, 0x0b, 0x7e, 0x01, 0x42)
-			wantTail = append(appendSLEB(wantTail, 12345-YieldEvery), 0x0b)
+			wantTail = append(wantTail, 0x0b)
 			if !bytes.HasSuffix(out[:gs.end], wantTail) {
 				t.Errorf("global section ends % x, want % x", out[gs.end-len(wantTail):gs.end], wantTail)
 			}
-			// The exports name them.
+			// The export names the new global.
 			es := mo.sections[mo.export]
-			var wantExport []byte
-			for i, name := range []string{GlobalExport, YieldExport} {
-				wantExport = append(append(wantExport, byte(len(name))), name...)
-				wantExport = appendULEB(append(wantExport, 0x03), uint64(tt.globalIdx)+uint64(i))
-			}
+			wantExport := append([]byte{byte(len(GlobalExport))}, GlobalExport...)
+			wantExport = appendULEB(append(wantExport, 0x03), uint64(tt.globalIdx))
 			if !bytes.HasSuffix(out[:es.end], wantExport) {
-				t.Errorf("export section does not end with the fuel exports")
+				t.Errorf("export section does not end with the fuel export")
 			}
 			// And wazero agrees.
 			rt := newRuntime(t, nil)
@@ -372,8 +347,6 @@ func TestErrors(t *testing.T) {
 		{"component", []byte("\x00asm\x0d\x00\x01\x00"), 0, ErrUnsupported},
 		{"negative initial", loops, -1, ErrBadInitial},
 		{"already exported", readFixture(t, "exported.wasm"), 0, ErrExportExists},
-		// an export section with one entry: "ward_fuel_yield", function 0
-		{"yield global's name already exported", mod(append(append([]byte{secExport, byte(4 + len(YieldExport)), 0x01, byte(len(YieldExport))}, YieldExport...), 0x00, 0x00)), 0, ErrExportExists},
 		{"section past end", mod([]byte{secType, 0x05, 0x00}), 0, ErrMalformed},
 		{"unknown section", mod([]byte{14, 0x00}), 0, ErrMalformed},
 		{"duplicate section", mod([]byte{secType, 0x01, 0x00}, []byte{secType, 0x01, 0x00}), 0, ErrMalformed},
@@ -490,104 +463,5 @@ func TestSectionCounts(t *testing.T) {
 				t.Errorf("err = %v, want %v", err, tt.want)
 			}
 		})
-	}
-}
-
-// TestYieldLetsGCRun checks what the yield is for: while a guest spins in
-// a loop that calls a function, a garbage collection (two stop-the-world
-// pauses) completes before the call returns when the module has a memory,
-// so that function's entry check yields. In a module without one
-// (loops.wasm), or in a loop that calls nothing (loop headers do not
-// yield), the collection has to wait for the call to end, which also shows
-// that the test can tell the two apart.
-func TestYieldLetsGCRun(t *testing.T) {
-	rt := newRuntime(t, nil)
-	for _, c := range []struct {
-		fixture, fn string
-		yields      bool
-		budget      int64 // ~1 s and ~0.3 s of the tightest loop
-	}{
-		{"yield.wasm", "spin", true, 1_000_000_000},
-		{"yield.wasm", "spin_leaf", false, 300_000_000},
-		{"loops.wasm", "spin", false, 300_000_000},
-	} {
-		t.Run(c.fixture+"/"+c.fn, func(t *testing.T) {
-			m := instantiate(t, rt, mustInstrument(t, readFixture(t, c.fixture), 0))
-			g := fuelGlobal(t, m)
-			budget := c.budget
-			g.Set(uint64(budget))
-			if yg, ok := m.ExportedGlobal(YieldExport).(api.MutableGlobal); ok {
-				yg.Set(uint64(YieldAt(budget)))
-			} else {
-				t.Fatalf("no %s export", YieldExport)
-			}
-			var returned atomic.Bool
-			done := make(chan error, 1)
-			go func() {
-				_, err := m.ExportedFunction(c.fn).Call(context.Background())
-				returned.Store(true)
-				done <- err
-			}()
-			for int64(g.Get()) == budget { // until the guest runs
-				runtime.Gosched()
-			}
-			start := time.Now()
-			runtime.GC()
-			during := !returned.Load()
-			gcTook := time.Since(start)
-			for stopped := false; !stopped; {
-				g.Set(math.MaxUint64) // -1: no need to wait for the budget
-				select {
-				case err := <-done:
-					if err == nil {
-						t.Fatal("spin returned without a trap")
-					}
-					stopped = true
-				case <-time.After(time.Millisecond):
-				}
-			}
-			t.Logf("GC took %v, finished while the guest ran: %v", gcTook, during)
-			if during != c.yields {
-				t.Errorf("GC finished while the guest ran = %v, want %v", during, c.yields)
-			}
-		})
-	}
-}
-
-// TestYieldAccounting checks that yields change no fuel accounting: a call
-// whose loop yields many times costs exactly its units (1 + 2n), traps when
-// given one fewer, and leaves the yield threshold lower than the host set
-// it (it yielded) and never above 0.
-func TestYieldAccounting(t *testing.T) {
-	ctx := context.Background()
-	rt := newRuntime(t, nil)
-	m := instantiate(t, rt, mustInstrument(t, readFixture(t, "yield.wasm"), 0))
-	g := fuelGlobal(t, m)
-	yg, ok := m.ExportedGlobal(YieldExport).(api.MutableGlobal)
-	if !ok {
-		t.Fatalf("no %s export", YieldExport)
-	}
-	f := m.ExportedFunction("count")
-	for _, n := range []int64{1, 10, 2048, 2049, 100_000} {
-		cost := 1 + 2*n
-		g.Set(uint64(cost))
-		yg.Set(uint64(YieldAt(cost)))
-		if _, err := f.Call(ctx, uint64(n)); err != nil {
-			t.Fatalf("count(%d) with fuel %d: %v", n, cost, err)
-		}
-		if left := int64(g.Get()); left != 0 {
-			t.Errorf("count(%d): %d fuel left, want 0", n, left)
-		}
-		if y := int64(yg.Get()); y < 0 || (cost > YieldEvery && y >= YieldAt(cost)) || (cost <= YieldEvery && y != 0) {
-			t.Errorf("count(%d): yield threshold %d after the call (set to %d)", n, y, YieldAt(cost))
-		}
-		g.Set(uint64(cost - 1))
-		yg.Set(uint64(YieldAt(cost - 1)))
-		if _, err := f.Call(ctx, uint64(n)); err == nil {
-			t.Errorf("count(%d) with fuel %d: no trap", n, cost-1)
-		}
-		if left := int64(g.Get()); left != -1 {
-			t.Errorf("count(%d) out of fuel: global = %d, want -1", n, left)
-		}
 	}
 }

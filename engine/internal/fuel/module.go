@@ -46,20 +46,12 @@ type module struct {
 	in              []byte
 	sections        []section
 	importedGlobals uint32
-	// memory is whether the module has a memory (imported or defined), and
-	// memory64 whether the first one, index 0, has 64-bit addresses: the
-	// check's yield is a memory.grow of 0 pages on memory 0.
-	memory, memory64 bool
-	// importedFuncs and funcs count the imported and defined functions: the
-	// yield function is appended after them.
-	importedFuncs, funcs uint32
-	types                uint32 // entries of the type section
-	typeSec, funcSec     int    // index into sections, or -1
-	definedGlobals       uint32
-	exports              uint32
-	global, export       int // index into sections, or -1
-	code                 int // index into sections, or -1
-	fuelExport           int // offset of an existing GlobalExport or YieldExport entry, or -1
+	types           uint32 // entries of the type section
+	definedGlobals  uint32
+	exports         uint32
+	global, export  int // index into sections, or -1
+	code            int // index into sections, or -1
+	fuelExport      int // offset of an existing GlobalExport entry, or -1
 }
 
 func parseModule(in []byte) (*module, error) {
@@ -69,7 +61,7 @@ func parseModule(in []byte) (*module, error) {
 	if !bytes.Equal(in[4:8], header[4:8]) {
 		return nil, &Error{Code: CodeUnsupported, Offset: 4, Msg: fmt.Sprintf("binary version % x (want 01 00 00 00; components are not supported)", in[4:8])}
 	}
-	m := &module{in: in, global: -1, export: -1, code: -1, fuelExport: -1, typeSec: -1, funcSec: -1}
+	m := &module{in: in, global: -1, export: -1, code: -1, fuelExport: -1}
 	r := &reader{b: in, off: 8}
 	lastRank := 0
 	for r.off < len(in) {
@@ -119,15 +111,11 @@ func parseModule(in []byte) (*module, error) {
 		}
 		switch s.id {
 		case secType:
-			m.typeSec = len(m.sections)
 			m.types = parseTypes(c)
 		case secImport:
-			m.importedGlobals = parseImports(c, m)
-		case secMemory:
-			parseMemories(c, m)
+			m.importedGlobals = parseImports(c, m.types)
 		case secFunction:
-			m.funcSec = len(m.sections)
-			m.funcs = parseFunctions(c, m.types)
+			parseFunctions(c, m.types)
 		case secGlobal:
 			m.global = len(m.sections)
 			m.definedGlobals = c.u32()
@@ -178,7 +166,7 @@ func parseTypes(r *reader) uint32 {
 // parseFunctions checks that every function's type index names a type.
 // wazero v1.12.0 validates a call to a function with an out-of-range type
 // index by indexing its type section, and panics.
-func parseFunctions(r *reader, types uint32) uint32 {
+func parseFunctions(r *reader, types uint32) {
 	n := r.u32()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		if t := r.u32(); r.err == nil && t >= types {
@@ -186,13 +174,11 @@ func parseFunctions(r *reader, types uint32) uint32 {
 		}
 	}
 	r.end("function")
-	return n
 }
 
 // parseImports validates the import section's structure and returns the
 // number of imported globals.
-func parseImports(r *reader, m *module) uint32 {
-	types := m.types
+func parseImports(r *reader, types uint32) uint32 {
 	n := r.u32()
 	var globals uint32
 	for i := uint32(0); i < n && r.err == nil; i++ {
@@ -203,12 +189,11 @@ func parseImports(r *reader, m *module) uint32 {
 			if t := r.u32(); r.err == nil && t >= types {
 				r.fail("imported function has type index %d, module has %d types", t, types)
 			}
-			m.importedFuncs++
 		case 0x01: // table
 			r.valType()
 			r.limits()
 		case 0x02: // memory
-			m.memoryLimits(r.limits())
+			r.limits()
 		case 0x03: // global
 			r.valType()
 			if mut := r.byte(); mut > 1 {
@@ -229,8 +214,7 @@ func parseImports(r *reader, m *module) uint32 {
 }
 
 // parseExports validates the export section's structure and returns the
-// number of exports and the offset of the first GlobalExport or YieldExport
-// entry (-1 if none).
+// number of exports and the offset of the GlobalExport entry (-1 if none).
 func parseExports(r *reader) (n uint32, fuelExport int) {
 	n, fuelExport = r.u32(), -1
 	for i := uint32(0); i < n && r.err == nil; i++ {
@@ -240,7 +224,7 @@ func parseExports(r *reader) (n uint32, fuelExport int) {
 			r.fail("bad export kind %#x", kind)
 		}
 		r.u32()
-		if r.err == nil && (string(name) == GlobalExport || string(name) == YieldExport) && fuelExport < 0 {
+		if r.err == nil && string(name) == GlobalExport {
 			fuelExport = r.base + start
 		}
 	}
@@ -249,12 +233,12 @@ func parseExports(r *reader) (n uint32, fuelExport int) {
 }
 
 // limits skips a table or memory limits structure, including the threads
-// (shared), memory64 and custom-page-size flags, and returns its flags.
-func (r *reader) limits() byte {
+// (shared), memory64 and custom-page-size flags.
+func (r *reader) limits() {
 	flags := r.byte()
 	if flags > 0x0f {
 		r.fail("bad limits flags %#x", flags)
-		return 0
+		return
 	}
 	size := func() {
 		if flags&0x04 != 0 {
@@ -270,25 +254,6 @@ func (r *reader) limits() byte {
 	if flags&0x08 != 0 {
 		r.u32()
 	}
-	return flags
-}
-
-// memoryLimits records a memory's limits flags, in index order: the first
-// memory is memory 0.
-func (m *module) memoryLimits(flags byte) {
-	if !m.memory {
-		m.memory, m.memory64 = true, flags&0x04 != 0
-	}
-}
-
-// parseMemories validates the memory section's structure and records its
-// first memory when no memory was imported.
-func parseMemories(r *reader, m *module) {
-	n := r.u32()
-	for i := uint32(0); i < n && r.err == nil; i++ {
-		m.memoryLimits(r.limits())
-	}
-	r.end("memory")
 }
 
 // end fails unless the reader consumed its whole section.
@@ -301,25 +266,13 @@ func (r *reader) end(what string) {
 // rewrite produces the instrumented module.
 func (m *module) rewrite(initial int64) ([]byte, error) {
 	if m.fuelExport >= 0 {
-		return nil, &Error{Code: CodeExportExists, Offset: m.fuelExport, Msg: "module already exports " + GlobalExport + " or " + YieldExport}
+		return nil, &Error{Code: CodeExportExists, Offset: m.fuelExport, Msg: "module already exports " + GlobalExport}
 	}
 	globalIdx := uint64(m.importedGlobals) + uint64(m.definedGlobals)
-	if globalIdx+1 >= math.MaxUint32 || m.definedGlobals >= math.MaxUint32-1 || m.exports >= math.MaxUint32-1 {
+	if globalIdx >= math.MaxUint32 || m.definedGlobals == math.MaxUint32 || m.exports == math.MaxUint32 {
 		return nil, &Error{Code: CodeTooLarge, Offset: -1, Msg: "too many globals or exports"}
 	}
-	fuelIdx, yieldIdx := uint32(globalIdx), uint32(globalIdx+1)
-	loop := fuelCheck(fuelIdx)
-	entry, yieldFn := loop, []byte(nil)
-	// The yield function (see yieldBody) is appended as the last function,
-	// of a type appended as the last type, so no index changes. It needs a
-	// memory to grow and functions to call it from.
-	yield := m.memory && m.funcs > 0 && m.typeSec >= 0 && m.funcSec >= 0 && m.code >= 0 &&
-		m.types < math.MaxUint32-1 && uint64(m.importedFuncs)+uint64(m.funcs) < math.MaxUint32-1
-	if yield {
-		entry = entryCheck(fuelIdx, yieldIdx, m.importedFuncs+m.funcs)
-		body := yieldBody(fuelIdx, yieldIdx, m.memory64)
-		yieldFn = append(appendULEB(nil, uint64(len(body))), body...)
-	}
+	check := fuelCheck(uint32(globalIdx))
 
 	out := make([]byte, 0, len(m.in)+len(m.in)/8+64)
 	out = append(out, header...)
@@ -334,23 +287,16 @@ func (m *module) rewrite(initial int64) ([]byte, error) {
 		out = append(out, c...)
 		return nil
 	}
-	// newGlobals appends the fuel global and the yield threshold's.
-	newGlobals := func(c []byte) []byte {
-		for _, v := range [...]int64{initial, YieldAt(initial)} {
-			c = append(c, 0x7e, 0x01, 0x42) // i64, mutable, init: i64.const
-			c = appendSLEB(c, v)
-			c = append(c, 0x0b)
-		}
-		return c
+	newGlobal := func(c []byte) []byte {
+		c = append(c, 0x7e, 0x01, 0x42) // i64, mutable, init: i64.const
+		c = appendSLEB(c, initial)
+		return append(c, 0x0b)
 	}
-	newExports := func(c []byte) []byte {
-		for i, name := range [...]string{GlobalExport, YieldExport} {
-			c = appendULEB(c, uint64(len(name)))
-			c = append(c, name...)
-			c = append(c, 0x03) // global
-			c = appendULEB(c, globalIdx+uint64(i))
-		}
-		return c
+	newExport := func(c []byte) []byte {
+		c = appendULEB(c, uint64(len(GlobalExport)))
+		c = append(c, GlobalExport...)
+		c = append(c, 0x03) // global
+		return appendULEB(c, globalIdx)
 	}
 	globalDone, exportDone := m.global >= 0, m.export >= 0
 	// insertMissing emits the global and export sections a module lacks, just
@@ -358,13 +304,13 @@ func (m *module) rewrite(initial int64) ([]byte, error) {
 	insertMissing := func(beforeRank int) error {
 		if !globalDone && beforeRank > sectionRank[secGlobal] {
 			globalDone = true
-			if err := emit(secGlobal, newGlobals(appendULEB(content[:0], 2))); err != nil {
+			if err := emit(secGlobal, newGlobal(appendULEB(content[:0], 1))); err != nil {
 				return err
 			}
 		}
 		if !exportDone && beforeRank > sectionRank[secExport] {
 			exportDone = true
-			if err := emit(secExport, newExports(appendULEB(content[:0], 2))); err != nil {
+			if err := emit(secExport, newExport(appendULEB(content[:0], 1))); err != nil {
 				return err
 			}
 		}
@@ -396,32 +342,17 @@ func (m *module) rewrite(initial int64) ([]byte, error) {
 		case m.global:
 			c := &reader{b: m.in[:s.end], off: s.content}
 			c.u32()
-			content = appendULEB(content[:0], uint64(m.definedGlobals)+2)
+			content = appendULEB(content[:0], uint64(m.definedGlobals)+1)
 			content = append(content, m.in[c.off:s.end]...)
-			err = emit(secGlobal, newGlobals(content))
+			err = emit(secGlobal, newGlobal(content))
 		case m.export:
 			c := &reader{b: m.in[:s.end], off: s.content}
 			c.u32()
-			content = appendULEB(content[:0], uint64(m.exports)+2)
+			content = appendULEB(content[:0], uint64(m.exports)+1)
 			content = append(content, m.in[c.off:s.end]...)
-			err = emit(secExport, newExports(content))
-		case m.typeSec, m.funcSec:
-			if !yield {
-				out = append(out, m.in[s.start:s.end]...)
-				break
-			}
-			c := &reader{b: m.in[:s.end], off: s.content}
-			n := c.u32()
-			content = appendULEB(content[:0], uint64(n)+1)
-			content = append(content, m.in[c.off:s.end]...)
-			if i == m.typeSec {
-				content = append(content, 0x60, 0x00, 0x00) // func () -> ()
-			} else {
-				content = appendULEB(content, uint64(m.types)) // the type just added
-			}
-			err = emit(s.id, content)
+			err = emit(secExport, newExport(content))
 		case m.code:
-			content, err = instrumentCode(m.in[:s.end], s.content, entry, loop, yieldFn, content[:0])
+			content, err = instrumentCode(m.in[:s.end], s.content, check, content[:0])
 			if err == nil {
 				err = emit(secCode, content)
 			}
@@ -438,9 +369,8 @@ func (m *module) rewrite(initial int64) ([]byte, error) {
 	return out, nil
 }
 
-// fuelCheck returns the instruction sequence charged at loop headers (and
-// at function entries when the module has no yield function) for the fuel
-// global at index g: subtract 1 and trap if the result is negative.
+// fuelCheck returns the instruction sequence charged at function entry and
+// loop headers for the fuel global at index g.
 func fuelCheck(g uint32) []byte {
 	c := make([]byte, 0, 24)
 	c = append(c, 0x23) // global.get
@@ -452,62 +382,6 @@ func fuelCheck(g uint32) []byte {
 	c = append(c, 0x42, 0x00, 0x53) // i64.const 0; i64.lt_s
 	c = append(c, 0x04, 0x40, 0x00, 0x0b)
 	return c // if (empty) unreachable end
-}
-
-// entryCheck returns the check charged at function entries in a module with
-// a yield function (index fn, see yieldBody): subtract 1 and call fn if the
-// fuel fell below the yield threshold (global y), which is never above 0,
-// so that the call also happens, and traps, when the fuel is negative.
-//
-// Loop headers do not yield, and the yield is a function of its own: wazero
-// compiles memory.grow like a call, and a call in a loop or function makes
-// the values it carries in registers go through memory around it. With the
-// yield's code inline at function entries and loop headers, the core
-// pipeline's guest calls took ~2.3 us (5.5%) more per request; inline at
-// function entries only, ~1.3 us (3%).
-func entryCheck(g, y, fn uint32) []byte {
-	c := make([]byte, 0, 32)
-	c = append(c, 0x23) // global.get
-	c = appendULEB(c, uint64(g))
-	c = append(c, 0x42, 0x01, 0x7d, 0x24) // i64.const 1; i64.sub; global.set
-	c = appendULEB(c, uint64(g))
-	c = append(c, 0x23) // global.get
-	c = appendULEB(c, uint64(g))
-	c = append(c, 0x23) // global.get
-	c = appendULEB(c, uint64(y))
-	c = append(c, 0x53, 0x04, 0x40, 0x10) // i64.lt_s; if (empty); call
-	c = appendULEB(c, uint64(fn))
-	return append(c, 0x0b) // end
-}
-
-// yieldBody returns the body (locals and code) of the yield function for
-// the fuel global g and the yield threshold's y: trap if the fuel is
-// negative, else grow memory 0 by 0 pages (wazero leaves the guest's code
-// for Go to grow a memory, so this is where a pending stop-the-world can
-// stop the goroutine; 0 pages change nothing) and set the next threshold
-// YieldEvery units lower, at least 0. It is not instrumented.
-func yieldBody(g, y uint32, memory64 bool) []byte {
-	get := func(c []byte, idx uint32) []byte { return appendULEB(append(c, 0x23), uint64(idx)) }
-	c := []byte{0x00} // no locals
-	c = get(c, g)
-	c = append(c, 0x42, 0x00, 0x53, 0x04, 0x40, 0x00, 0x0b) // i64.const 0; i64.lt_s; if unreachable end
-	if memory64 {
-		c = append(c, 0x42, 0x00) // i64.const 0
-	} else {
-		c = append(c, 0x41, 0x00) // i32.const 0
-	}
-	c = append(c, 0x40, 0x00, 0x1a) // memory.grow 0; drop
-	// y = fuel > YieldEvery ? fuel - YieldEvery : 0
-	c = get(c, g)
-	c = append(c, 0x42)
-	c = appendSLEB(c, YieldEvery)
-	c = append(c, 0x7d, 0x42, 0x00) // i64.sub; i64.const 0
-	c = get(c, g)
-	c = append(c, 0x42)
-	c = appendSLEB(c, YieldEvery)
-	c = append(c, 0x55, 0x1b, 0x24) // i64.gt_s; select; global.set
-	c = appendULEB(c, uint64(y))
-	return append(c, 0x0b) // end
 }
 
 // checkNameSection walks the standard "name" custom section (module name,

@@ -14,8 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/wardgate/ward/engine/internal/fuel"
 )
 
 // Reasons for stopping a call, as stored by KillIfOverdue and returned by
@@ -41,16 +39,14 @@ type Global interface {
 // first use.
 type Meter struct {
 	fuel   Global
-	yield  Global       // the fuel.YieldExport global, or nil
 	start  atomic.Int64 // Now() when the current watched call began; 0 when idle
 	killed atomic.Int32 // why the current call was stopped: KillNone, KillWatchdog, KillClose
 	mu     sync.Mutex
 }
 
-// Init sets the fuel global and the yield threshold's (fuel.YieldExport);
-// g may be nil (no fuel), y may be nil (no yields set per call). It must be
-// called before the Meter is shared with a Watchdog.
-func (m *Meter) Init(g, y Global) { m.fuel, m.yield = g, y }
+// Init sets the fuel global; g may be nil (no fuel). It must be called
+// before the Meter is shared with a Watchdog.
+func (m *Meter) Init(g Global) { m.fuel = g }
 
 // Enabled reports whether the meter has a fuel global.
 func (m *Meter) Enabled() bool { return m.fuel != nil }
@@ -59,15 +55,6 @@ func (m *Meter) Enabled() bool { return m.fuel != nil }
 func (m *Meter) Set(units int64) {
 	if m.fuel != nil {
 		m.fuel.Set(uint64(units))
-		m.setYield(units)
-	}
-}
-
-// setYield sets the yield threshold for a call given units of fuel, so that
-// the guest yields to the Go runtime every fuel.YieldEvery units of it.
-func (m *Meter) setYield(units int64) {
-	if m.yield != nil {
-		m.yield.Set(uint64(fuel.YieldAt(units)))
 	}
 }
 
@@ -79,7 +66,6 @@ func (m *Meter) Begin(units int64) {
 		return
 	}
 	m.fuel.Set(uint64(units))
-	m.setYield(units)
 	m.killed.Store(KillNone)
 	m.start.Store(Now())
 }

@@ -4,8 +4,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/wardgate/ward/engine/internal/fuel"
 )
 
 // global is a fuel global in host memory; it is safe for concurrent use
@@ -37,7 +35,7 @@ func TestKillIfOverdue(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			g := &global{}
 			var m Meter
-			m.Init(g, nil)
+			m.Init(g)
 			now := Now() + int64(time.Second)
 			if tc.elapsed >= 0 {
 				m.Begin(tc.fuel)
@@ -82,7 +80,7 @@ func TestNoGlobal(t *testing.T) {
 
 func TestBeginAllocs(t *testing.T) {
 	var m Meter
-	m.Init(&global{}, nil)
+	m.Init(&global{})
 	if n := testing.AllocsPerRun(100, func() { m.Begin(10); m.End() }); n != 0 {
 		t.Fatalf("Begin/End allocate %v times", n)
 	}
@@ -95,8 +93,8 @@ func TestWatchdog(t *testing.T) {
 	var w Watchdog
 	burning, stalled := &global{}, &global{}
 	var mb, ms Meter
-	mb.Init(burning, nil)
-	ms.Init(stalled, nil)
+	mb.Init(burning)
+	ms.Init(stalled)
 	w.Add(&mb)
 	w.Add(&ms)
 	if w.Len() != 2 {
@@ -138,32 +136,4 @@ func TestWatchdog(t *testing.T) {
 	w.Stop() // idempotent
 	var unstarted Watchdog
 	unstarted.Stop()
-}
-
-// TestSetYield checks that every call's fuel comes with its yield threshold
-// (fuel.YieldAt): a threshold left over from an earlier call would keep the
-// guest from yielding until its fuel fell below it.
-func TestSetYield(t *testing.T) {
-	g, y := &global{}, &global{}
-	var m Meter
-	m.Init(g, y)
-	for _, units := range []int64{10, fuel.YieldEvery, 50_000_000, 1} {
-		y.Set(12345)
-		m.Set(units)
-		if int64(g.Get()) != units || int64(y.Get()) != fuel.YieldAt(units) {
-			t.Errorf("Set(%d): fuel %d, threshold %d, want %d", units, int64(g.Get()), int64(y.Get()), fuel.YieldAt(units))
-		}
-		y.Set(12345)
-		m.Begin(units)
-		if int64(g.Get()) != units || int64(y.Get()) != fuel.YieldAt(units) {
-			t.Errorf("Begin(%d): fuel %d, threshold %d, want %d", units, int64(g.Get()), int64(y.Get()), fuel.YieldAt(units))
-		}
-		m.End()
-	}
-	var none Meter // no yield global: Set still works
-	none.Init(g, nil)
-	none.Set(7)
-	if g.Get() != 7 {
-		t.Errorf("Set without a yield global: fuel %d", g.Get())
-	}
 }
