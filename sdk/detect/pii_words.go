@@ -89,18 +89,6 @@ func stopCapAt(t string, q int) (e int, ok bool) {
 	}
 }
 
-func isCapWord(t string, w word) bool {
-	if w.e-w.s < 2 || !isUpper(t[w.s]) {
-		return false
-	}
-	for i := w.s + 1; i < w.e; i++ {
-		if isUpper(t[i]) {
-			return false // ALLCAPS or CamelCase: acronyms, identifiers
-		}
-	}
-	return !stopCaps.has(t[w.s:w.e])
-}
-
 // scanWords finds dates of birth, person names and locations. Only two
 // kinds of words start a candidate: capitalised words and birth context
 // words (dobWords, all of which start with b, d, g or n). The scan jumps
