@@ -87,6 +87,21 @@ func (g *guest) call(export string, in []byte) ([]byte, error) {
 	return append([]byte(nil), b...), nil
 }
 
+// requestVerdict calls ward_request with a one-message exchange of text
+// and decodes the verdict, which must be there (not a plain allow).
+func (g *guest) requestVerdict(text string) abi.Verdict {
+	g.t.Helper()
+	out, err := g.call("ward_request", request(text))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	var v abi.Verdict
+	if err := abi.DecodeVerdict(out, &v); err != nil {
+		g.t.Fatal(err)
+	}
+	return v
+}
+
 func request(text string) []byte {
 	return abi.AppendExchange(nil, &abi.Exchange{Phase: abi.PhaseRequest,
 		Messages: []abi.Message{{Role: "user", Text: text}}})
@@ -115,14 +130,7 @@ func TestGuestEndToEnd(t *testing.T) {
 			t.Fatalf("request %q = %x, %v; want plain allow", s, out, err)
 		}
 	}
-	out, err := g.call("ward_request", request("dump"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v abi.Verdict
-	if err := abi.DecodeVerdict(out, &v); err != nil {
-		t.Fatal(err)
-	}
+	v := g.requestVerdict("dump")
 	if v.Decision != abi.Deny || v.Status != 409 || v.Message != "keep:aaaa,keep:bbbb,keep:cccc" {
 		t.Fatalf("dump verdict %+v: kept strings were overwritten", v)
 	}
@@ -132,7 +140,7 @@ func TestGuestEndToEnd(t *testing.T) {
 		}
 	}
 	// A guard without Configure accepts only an empty table.
-	out, err = g.call("ward_configure", []byte(`{"x":1}`))
+	out, err := g.call("ward_configure", []byte(`{"x":1}`))
 	if err != nil || !strings.Contains(string(out), `"key":"x"`) {
 		t.Fatalf("configure {x:1} = %s, %v", out, err)
 	}
@@ -178,14 +186,7 @@ func TestGuestGCAfterConfigure(t *testing.T) {
 		t.Fatalf("configure = %s, %v", out, err)
 	}
 	for i := 0; i < 3; i++ {
-		out, err := g.call("ward_request", request("x"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var v abi.Verdict
-		if err := abi.DecodeVerdict(out, &v); err != nil {
-			t.Fatal(err)
-		}
+		v := g.requestVerdict("x")
 		if v.Message == "gc=0" || !strings.HasPrefix(v.Message, "gc=") {
 			t.Fatalf("call %d: %q: the collection configure started has not finished", i, v.Message)
 		}
