@@ -106,7 +106,11 @@ func TestExtismFuel(t *testing.T) {
 		t.Errorf("stats %+v", s)
 	}
 
-	// A budget of an hour: only Close can stop the loop.
+	// A budget of an hour: only Close can stop the loop. The collector is
+	// off meanwhile (noGC): a stop-the-world that began while the guest
+	// loops would wait for it, and with it the goroutines that sleep and
+	// call Close, for the hour (it hung CI once, 2026-11-27).
+	noGC(t)
 	g = load(t, h, Spec{Wasm: wasm, PoolSize: 1, CPUBudget: time.Hour})
 	done := make(chan error, 1)
 	go func() {
