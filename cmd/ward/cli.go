@@ -341,7 +341,7 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		return load()
 	}
 	start := time.Now()
-	rl, _, err := reload.New(ctx, reload.Options{Load: loadNext, Host: host, Resolve: resolveGuard, Log: log, Metrics: met, Built: builtin.release})
+	rl, _, err := reload.New(ctx, reload.Options{Load: loadNext, Host: host, Resolve: resolveGuard, Log: log, Metrics: met, Built: builtin.release, Settled: releaseSwapMemory})
 	if err != nil {
 		printErrors(stderr, err)
 		return 1

@@ -54,6 +54,18 @@ type Options struct {
 	// for it. cmd/ward gives the pages of the built-in modules it read back
 	// to the OS there.
 	Built func()
+	// Settled, when not nil, is called once reloads have settled: no
+	// reload (successful or refused) for SettleDelay and every retired
+	// pipeline closed. It runs with reloads held off, so that it never
+	// slows a swap. cmd/ward hands the memory a swap left behind (the new
+	// module's decoding and compiling garbage, the retired guards' heap)
+	// back to the OS there, so that the resident size returns to where it
+	// was instead of holding a swap's peak until the runtime's background
+	// scavenger gets to it; right after each swap it would slow the next
+	// one under load (the heap regrown page by page), hence the delay.
+	Settled func()
+	// SettleDelay is the quiet time before Settled; default 10s.
+	SettleDelay time.Duration
 }
 
 // generation is one published pipeline and what rebuilds it.
@@ -150,6 +162,9 @@ type Reloader struct {
 	draining atomic.Int64
 	retiring sync.WaitGroup
 
+	settleMu sync.Mutex
+	settle   *time.Timer // armed by every reload and retired close (Options.Settled)
+
 	watching func() // tests: called once Watch watches the live config's directories
 }
 
@@ -161,6 +176,9 @@ func New(ctx context.Context, o Options) (*Reloader, *Result, error) {
 	}
 	if o.DrainTimeout <= 0 {
 		o.DrainTimeout = 60 * time.Second
+	}
+	if o.SettleDelay <= 0 {
+		o.SettleDelay = 10 * time.Second
 	}
 	r := &Reloader{o: o}
 	start := time.Now()
@@ -295,6 +313,7 @@ func (r *Reloader) swap(ctx context.Context, in swapInput, resolve proxy.Resolve
 	if r.o.Built != nil {
 		defer r.o.Built()
 	}
+	defer r.armSettle()
 	cfg := in.cfg
 	g, res, err := r.build(ctx, r.cur.snap, in, resolve, trigger, start)
 	res.Operator, res.Target = operator(ctx), in.target
@@ -433,6 +452,7 @@ func (r *Reloader) retire(old *proxy.Snapshot) {
 	r.draining.Add(1)
 	r.retiring.Add(1)
 	go func() {
+		defer r.armSettle() // last: after draining counts this one out
 		defer r.retiring.Done()
 		defer r.draining.Add(-1)
 		ctx, cancel := context.WithTimeout(context.Background(), r.o.DrainTimeout)
@@ -452,10 +472,43 @@ func (r *Reloader) retire(old *proxy.Snapshot) {
 	}()
 }
 
+// armSettle (re)starts the quiet time after which Options.Settled runs.
+func (r *Reloader) armSettle() {
+	if r.o.Settled == nil {
+		return
+	}
+	r.settleMu.Lock()
+	defer r.settleMu.Unlock()
+	if r.settle == nil {
+		r.settle = time.AfterFunc(r.o.SettleDelay, r.settled)
+		return
+	}
+	r.settle.Reset(r.o.SettleDelay)
+}
+
+// settled runs Options.Settled unless a reload is under way or a retired
+// pipeline is still draining: those arm the quiet time again when they
+// end.
+func (r *Reloader) settled() {
+	if !r.mu.TryLock() {
+		return
+	}
+	defer r.mu.Unlock()
+	if r.draining.Load() > 0 || !r.ready.Load() {
+		return
+	}
+	r.o.Settled()
+}
+
 // Close marks the reloader not ready and waits for retired pipelines to be
 // closed (bounded by ctx). It does not close the live pipeline.
 func (r *Reloader) Close(ctx context.Context) error {
 	r.ready.Store(false)
+	r.settleMu.Lock()
+	if r.settle != nil {
+		r.settle.Stop()
+	}
+	r.settleMu.Unlock()
 	done := make(chan struct{})
 	go func() { r.retiring.Wait(); close(done) }()
 	select {

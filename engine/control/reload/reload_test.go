@@ -483,3 +483,85 @@ func TestBuiltHook(t *testing.T) {
 		t.Fatalf("Built saw generations %v, want %v", gens, want)
 	}
 }
+
+// TestSettledHook: Options.Settled runs once reloads have been quiet for
+// SettleDelay, not before any reload, and never while a reload is under way.
+func TestSettledHook(t *testing.T) {
+	cfgPath, _, host := swapFiles(t)
+	ctx := context.Background()
+	settled := make(chan struct{}, 16)
+	newReloader := func(delay time.Duration, load func() (*config.Config, error)) *reload.Reloader {
+		rl, _, err := reload.New(ctx, reload.Options{
+			Load: load, Host: host, Resolve: os.ReadFile,
+			Settled: func() { settled <- struct{}{} }, SettleDelay: delay,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rl.Close(ctx); rl.Current().Close(ctx) })
+		return rl
+	}
+	load := func() (*config.Config, error) { return config.Load(cfgPath) }
+
+	t.Run("timer", func(t *testing.T) {
+		rl := newReloader(20*time.Millisecond, load)
+		select {
+		case <-settled:
+			t.Fatal("Settled ran before any reload")
+		case <-time.After(200 * time.Millisecond):
+		}
+		if _, err := rl.Reload(ctx, "test"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-settled:
+		case <-time.After(10 * time.Second):
+			t.Fatal("Settled did not run after a reload")
+		}
+	})
+
+	t.Run("held off by a reload", func(t *testing.T) {
+		entered, release := make(chan struct{}), make(chan struct{})
+		calls := 0
+		rl := newReloader(time.Hour, func() (*config.Config, error) {
+			calls++
+			if calls == 2 {
+				close(entered)
+				<-release
+			}
+			return load()
+		})
+		done := make(chan error, 1)
+		go func() { _, err := rl.Reload(ctx, "test"); done <- err }()
+		<-entered
+		reload.FireSettle(rl)
+		close(release)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-settled:
+			t.Fatal("Settled ran while a reload was under way")
+		default:
+		}
+		waitIdle(t, rl)
+		reload.FireSettle(rl)
+		select {
+		case <-settled:
+		default:
+			t.Fatal("Settled did not run once the reload and its drain were done")
+		}
+	})
+}
+
+// waitIdle waits until no retired pipeline of rl is draining.
+func waitIdle(t *testing.T, rl *reload.Reloader) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for rl.Status().Draining > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the retired pipeline did not drain")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
