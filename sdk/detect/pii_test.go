@@ -282,6 +282,75 @@ func TestPIIPersonLocation(t *testing.T) {
 	}
 }
 
+// TestPIINameCues covers each cue of the name and place scanner beyond
+// the dictionaries: products named like people, capitals beyond ASCII,
+// honorifics of other languages, name suffixes, signatures, and the
+// context and shape of places.
+func TestPIINameCues(t *testing.T) {
+	runPIICases(t, KindPerson, []piiCase{
+		// Products and assistants named like people are no persons...
+		{"Ask Claude to summarise this text.", nil},
+		{"Hey Siri, set a timer.", nil},
+		{"Thanks, Cortana!", nil},
+		{"I use Claude Code every day.", nil},
+		{"Use Watson Studio for it.", nil},
+		// ... but after a title or "my name is", or before a known surname.
+		{"Then Dr. Watson arrived.", []string{"Watson"}},
+		{"my name is Claude Dupont", []string{"Claude Dupont"}},
+		{"a painting by Claude Dupont", []string{"Claude Dupont"}},
+		// A capital beyond ASCII starts a run: Latin, Cyrillic, Greek.
+		{"Élodie Martin called.", []string{"Élodie Martin"}},
+		{"then Łukasz Nowak left", []string{"Łukasz Nowak"}},
+		{"my name is Ödön Horváth", []string{"Ödön Horváth"}},
+		{"Dear Иван,", []string{"Иван"}},
+		{"ask Mr. Петров today", []string{"Петров"}},
+		{"my name is Иван Петров.", []string{"Иван Петров"}},
+		{"Dear Νίκος,", []string{"Νίκος"}},
+		{"Dear МОСКВА,", nil}, // all capitals: an acronym or a heading
+		// Honorifics of other languages take any capitalised words;
+		// abbreviations only with their full stop.
+		{"Monsieur Zabeth est là.", []string{"Zabeth"}},
+		{"Please call Pani Kowalska.", []string{"Kowalska"}},
+		{"Dott. Zanichelli will see you.", []string{"Zanichelli"}},
+		{"Ask the HR Manager.", nil},
+		// A Japanese or Korean honorific joined by a hyphen.
+		{"I met Zabeth-san yesterday.", []string{"Zabeth"}},
+		{"the Zabeth-Martin merger", nil},
+		// A signature after a closing.
+		{"See you soon.\nBest regards,\nZeynepgul Oktay", []string{"Zeynepgul Oktay"}},
+		{"Thank you,\r\n\r\nOkwudili\r\n", []string{"Okwudili"}},
+		{"Kind regards, Okwudili", []string{"Okwudili"}},
+		{"Thanks,\nThe Team", nil},
+		{"Regards,\nCustomer Service", nil},
+		{"Regards,\nClaude", nil},
+		{"thanks, Okwudili said, and left", nil}, // not the end of a line
+		// The name of a thing in a form's field; a part of the day is a
+		// greeting only after "good".
+		{"Prompt Name: Food Scout\nVersion: 2", nil},
+		{"Full name: Zeynepgul Oktay", []string{"Zeynepgul Oktay"}},
+		{"Bullish: Morning Star, Hammer", nil},
+		{"Good morning Zeynepgul!", []string{"Zeynepgul"}},
+	})
+	runPIICases(t, KindLocation, []piiCase{
+		// A residence or travel word before "in", "to", "from".
+		{"He lives in Zgorzelec now.", []string{"Zgorzelec"}},
+		{"She grew up in Ballymena.", []string{"Ballymena"}},
+		{"They moved to Xanthi last year.", []string{"Xanthi"}},
+		{"He hails from Ballymena.", []string{"Ballymena"}},
+		// A noun of places before "of".
+		{"the city of Xanthi", []string{"Xanthi"}},
+		{"the history of Xanthi", nil},
+		// The shape of a place's name after a place trigger.
+		{"We flew to Port Hedland.", []string{"Port Hedland"}},
+		{"a farm near Zorbaville", []string{"Zorbaville"}},
+		{"written in Python", nil},
+		{"I work in Marketing.", nil},
+		// No place: a known given name, a title, a product.
+		{"He moved to Maria's flat.", nil},
+		{"He moved to Claude.", nil},
+	})
+}
+
 func TestFoldLatin(t *testing.T) {
 	var buf [48]byte
 	for in, want := range map[string]string{"José": "Jose", "Łukasz": "lukasz", "Straße": "Strasse", "Ærø": "aero", "Çelik": "celik", "Şahin": "sahin"} {
@@ -308,7 +377,8 @@ func TestFoldLatin(t *testing.T) {
 }
 
 func TestUpperAt(t *testing.T) {
-	for s, want := range map[string]int{"A": 1, "a": 0, "Á": 2, "á": 0, "Ł": 2, "ł": 0, "Ş": 2, "ş": 0, "Ž": 2, "ž": 0, "×": 0, "Ÿ": 2, "é": 0} {
+	for s, want := range map[string]int{"A": 1, "a": 0, "Á": 2, "á": 0, "Ł": 2, "ł": 0, "Ş": 2, "ş": 0, "Ž": 2, "ž": 0, "×": 0, "Ÿ": 2, "é": 0,
+		"Ж": 2, "Ё": 2, "ж": 0, "ё": 0, "Ω": 2, "Ά": 2, "ω": 0, "ά": 0, "\xce": 0, "\xd0": 0} {
 		if got := upperAt(s, 0); got != want {
 			t.Errorf("upperAt(%q) = %d, want %d", s, got, want)
 		}
@@ -457,7 +527,7 @@ func FuzzPII(f *testing.F) {
 	f.Add(benchPrompt)
 	for _, s := range []string{"", "::", "+1 (415) 555-0132x12", "a@b.co", "DE89 3704 0044 0532 0130 00",
 		"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "2001:db8::192.168.1.1/96", "born 12 March 1990",
-		"my name is Élodie Ünal", "postgres://u:p@h", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "\xff@\xfe.com"} {
+		"my name is Élodie Ünal", "Dear Иван,\nBest regards,\nΝίκος Tanaka-san", "lives in Port Zorbaville", "postgres://u:p@h", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "\xff@\xfe.com"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

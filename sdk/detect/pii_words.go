@@ -119,6 +119,11 @@ func (s *piiScan) scanWords() {
 				i = e
 				continue
 			}
+		} else if t[q] >= 0x80 {
+			if upperAt(t, q) == 0 {
+				i = q + 1
+				continue
+			}
 		} else if !dobPair(t, q) {
 			i = q + 1
 			continue
@@ -136,7 +141,7 @@ func (s *piiScan) scanWords() {
 				skips.add(w.s, skipTo)
 			}
 		}
-		if (names || places) && isUpper(t[w.s]) {
+		if (names || places) && upperAt(t, w.s) > 0 {
 			if e := s.nameOrPlace(w, &skips); e > 0 {
 				skipTo = e
 				skips.add(w.s, skipTo)
@@ -147,8 +152,10 @@ func (s *piiScan) scanWords() {
 
 // nextWordOfInterest returns the start of the first word at or after i
 // (possibly a part of a word after an apostrophe, which the caller
-// checks) whose first byte is an ASCII capital or one of b, d, g, n in
-// either case, or len(t).
+// checks) whose first byte is an ASCII capital, one of b, d, g, n in
+// either case, or the first byte of a letter that may be a capital
+// beyond ASCII (0xC3..0xC5: Latin-1 and Latin Extended-A; 0xCE: Greek;
+// 0xD0: Cyrillic; upperAt decides), or len(t).
 func nextWordOfInterest(t string, i int) int {
 	n := len(t)
 	for ; i+8 <= n; i += 8 {
@@ -160,13 +167,14 @@ func nextWordOfInterest(t string, i int) int {
 		}
 		f := x | 0x2020202020202020
 		of := swarRange(x&^swarHi, 'A', 'Z') | swarEq(f, 'b') | swarEq(f, 'd') | swarEq(f, 'g') | swarEq(f, 'n')
-		if m := l &^ before & of &^ x; m != 0 {
+		lead := swarRange(x&^swarHi, 0x43, 0x45)&x | swarEq(x, 0xCE) | swarEq(x, 0xD0)
+		if m := l &^ before & (of&^x | lead); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	for ; i < n; i++ {
 		c := t[i]
-		if (i == 0 || !isWordLetter(t[i-1])) && (isUpper(c) || dobFirst(c)) {
+		if (i == 0 || !isWordLetter(t[i-1])) && (isUpper(c) || dobFirst(c) || c >= 0xC3 && c <= 0xC5 || c == 0xCE || c == 0xD0) {
 			return i
 		}
 	}
