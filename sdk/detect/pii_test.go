@@ -266,15 +266,19 @@ func TestPIIPersonLocation(t *testing.T) {
 		{"Jordan said no. Nice work.", nil},
 		{"We drove to Jordan and to Nice.", []string{"Jordan", "Nice"}},
 		// Without a trigger a place is below the default threshold (it is
-		// as often part of a postal address).
-		{"Berlin is lovely.", nil},
+		// as often part of a postal address), but inside prose.
+		{"Ship to:\nBerlin\n", nil},
+		{"Berlin is lovely.", []string{"Berlin"}},
+		{"we loved Lisbon. Then", []string{"Lisbon"}},
+		{"the Lagos office", []string{"Lagos"}},
+		{"Usa uma linguagem", nil}, // three letters: USA only in capitals
 		// Not a person's name either.
 		{"in Garcia LLC", nil},
 	})
 	// Below the default threshold, a known place without a trigger and an
 	// all-capitals one are reported.
 	low := &PIIOptions{MinConfidence: 0.3, Kinds: []Kind{KindLocation}}
-	for text, want := range map[string]string{"Berlin is lovely.": "Berlin", "SHIP TO: 1 MAIN ST, SEATTLE": "SEATTLE"} {
+	for text, want := range map[string]string{"Ship to:\nBerlin\n": "Berlin", "SHIP TO: 1 MAIN ST, SEATTLE": "SEATTLE"} {
 		got := PII(text, nil, low)
 		if len(got) != 1 || text[got[0].Start:got[0].End] != want {
 			t.Errorf("%q at 0.3: got %+v, want %q", text, got, want)
@@ -324,6 +328,11 @@ func TestPIINameCues(t *testing.T) {
 		{"Regards,\nCustomer Service", nil},
 		{"Regards,\nClaude", nil},
 		{"thanks, Okwudili said, and left", nil}, // not the end of a line
+		// A known surname alone inside a sentence, not at its start nor
+		// after a place trigger.
+		{"We asked Kowalczyk about it.", []string{"Kowalczyk"}},
+		{"Kowalczyk asked.", nil},
+		{"We drove to Kowalczyk.", nil},
 		// The name of a thing in a form's field; a part of the day is a
 		// greeting only after "good".
 		{"Prompt Name: Food Scout\nVersion: 2", nil},

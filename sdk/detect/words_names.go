@@ -747,12 +747,16 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 			// "Portland, Oregon": a known place before a state or a
 			// country, and the state or country after a capitalised word.
 			return s.emitPlace("location-region", r.s[0], r.end, regionConf)
+		case pk > 0 && inProse(t, &r, start, np > 0 && gap(0) == " " && isLower(t[prev[0].s])):
+			// A known place inside a sentence of prose: "Paris is
+			// lovely", "the Lagos office", "we loved Lisbon."
+			return s.emitPlace("location-prose", r.s[0], r.end, 0.5)
 		case pk > 0:
-			// A known place without "in", "from"...: in prose usually
-			// a place, but as often a part of a postal address (a city
-			// on its own line, a state after a street), which the
-			// usual labels count as the address: reported only below
-			// the default threshold.
+			// A known place without "in", "from"... and outside prose:
+			// as often a part of a postal address (a city on its own
+			// line, a state after a street), which the usual labels
+			// count as the address: reported only below the default
+			// threshold.
 			return s.emitPlace("location-dictionary", r.s[0], r.end, 0.3)
 		case trig:
 			return s.emitPlace("location-trigger", r.s[0], r.end, 0.6)
@@ -798,6 +802,13 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 	// Capitalised words ending in a known surname: "Xochitl Hernandez".
 	if r.k >= 2 && r.f[r.k-1]&dSurname != 0 && r.f[r.k-1]&dCommon == 0 && r.f[0]&dPlace == 0 && (!start || r.f[0]&dName != 0) {
 		return person(0, 0.55, "person-surname")
+	}
+	// A known surname alone inside a sentence, after a lower-case word
+	// that is no place trigger: "asked Kowalczyk about it" (not a
+	// compound: "the Smith-Jones merger").
+	if r.k == 1 && r.f[0]&dSurname != 0 && r.f[0]&(dCommon|dPlace|dProduct|dTitle) == 0 && !start && !trig &&
+		np > 0 && gap(0) == " " && isLower(t[prev[0].s]) && strings.IndexByte(t[r.s[0]:r.end], '-') < 0 {
+		return person(0, 0.5, "person-lone-surname")
 	}
 	if cue && names && r.f[0]&dCommon == 0 && !product {
 		return person(0, 0.55, "person-cue")
@@ -872,6 +883,21 @@ func lineEnd(t string, e int) bool {
 		e++
 	}
 	return e == len(t) || t[e] == '\n'
+}
+
+// inProse reports whether the run stands inside a sentence of prose: at
+// the start of a sentence or after a lower-case word (afterLower), and
+// followed by a space and a lower-case word, or (after a lower-case word)
+// ending the sentence.
+func inProse(t string, r *nameRun, start, afterLower bool) bool {
+	if !start && !afterLower || r.k == 1 && r.end-r.s[0] <= 3 {
+		return false // "Usa" ("usa" is a verb too): only USA in capitals
+	}
+	e := r.end
+	if r.sep == " " && r.after.s < r.after.e && isLower(t[r.after.s]) {
+		return true
+	}
+	return afterLower && e+1 < len(t) && (t[e] == '.' || t[e] == '!' || t[e] == '?') && (t[e+1] == ' ' || t[e+1] == '\n')
 }
 
 // regionConf is the confidence of a place before ", <state or country>"
