@@ -333,6 +333,10 @@ func TestPIINameCues(t *testing.T) {
 		{"We asked Kowalczyk about it.", []string{"Kowalczyk"}},
 		{"Kowalczyk asked.", nil},
 		{"We drove to Kowalczyk.", nil},
+		// Words ending in a known surname start a sentence, unless the
+		// first word opens sentences ("Okay", "Run").
+		{"Xiomara Hernandez called.", []string{"Xiomara Hernandez"}},
+		{"Run Hernandez in CI.", nil},
 		// The name of a thing in a form's field; a part of the day is a
 		// greeting only after "good".
 		{"Prompt Name: Food Scout\nVersion: 2", nil},

@@ -881,11 +881,11 @@ const commonNameWords = "" +
 	"marks,marsh,marshall,mason,max,may,mayer,meadows,mercer,mercy,merritt,mesa,messiah,mi," +
 	"middleton,miles,mills,min,mobile,moody,moon,morrow,moss,my,na,nam,nash,nice,noel,nova,nur," +
 	"oh,olive,orange,pace,page,pan,parish,park,parks,pat,patton,penny,per,person,petit,poole," +
-	"pope,porter,potter,potts,power,pratt,price,providence,pugh,quick,rain,ray,read,reading," +
-	"reed,rei,ren,rice,rich,riddle,rivers,rob,robin,roman,rose,roy,ruby,rush,sage,said,sale," +
-	"salt,sang,sawyer,say,sellers,serenity,sharp,sharpe,shepard,shepherd,shin,short,si,slater," +
-	"sloan,small,snow,so,solomon,son,song,soon,sow,sparks,spears,split,star,stark,steele," +
-	"sterling,stokes,stone,storm,stout,strand,strong,su,sue,sugar,summer,summers,sun,sunny," +
-	"swift,tai,tan,tate,terry,thu,tin,todd,tower,tu,tucker,van,vance,vaughn,villa,violet,wade," +
-	"walker,walls,ward,ware,waters,weaver,weeks,wells,west,white,wild,wilder,will,willow," +
+	"pop,pope,porter,potter,potts,power,pratt,price,providence,pugh,quick,rain,ray,read," +
+	"reading,reed,rei,ren,rice,rich,riddle,rivers,rob,robin,roman,rose,roy,ruby,rush,sage,said," +
+	"sale,salt,sang,sawyer,say,sellers,serenity,sharp,sharpe,shepard,shepherd,shin,short,si," +
+	"slater,sloan,small,snow,so,solomon,son,song,soon,sow,sparks,spears,split,star,stark," +
+	"steele,sterling,stokes,stone,storm,stout,strand,strong,su,sue,sugar,summer,summers,sun," +
+	"sunny,swift,tai,tan,tate,terry,thu,tin,todd,tower,tu,tucker,van,vance,vaughn,villa,violet," +
+	"wade,walker,walls,ward,ware,waters,weaver,weeks,wells,west,white,wild,wilder,will,willow," +
 	"winter,wise,wolf,won,wood,woods,woodward,wright,wu,ya,ye,york,young,yu,ze,"

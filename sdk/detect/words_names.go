@@ -48,6 +48,7 @@ const (
 	dPlacePrefix                    // the first word of many places' names: "Lake", "Port", "San"
 	dThingField                     // a word before "name:" that names a thing: "Prompt", "Branch"
 	dDayPart                        // a greeting only after "good": "Morning" ("Morning Star")
+	dOpener                         // an ordinary word that often opens a sentence: "Okay", "Run"
 
 	dName  = dGiven | dSurname
 	dPlace = dCity | dRegion
@@ -186,6 +187,14 @@ var residenceWords = []string{"arrive", "arrived", "arriving", "based", "born", 
 var placePrefixWords = []string{"east", "fort", "lake", "los", "las", "mount", "north", "port",
 	"saint", "san", "santa", "south", "west"}
 
+// openerWords are ordinary words that often open a sentence before a
+// capitalised word: interjections and imperatives ("Okay Vargas", "Run
+// Newman", "Welcome Garcia").
+var openerWords = []string{"add", "also", "congratulations", "check", "create", "find", "get",
+	"go", "great", "install", "let", "look", "make", "no", "nice", "oh", "ok", "okay", "open",
+	"read", "run", "say", "see", "so", "sorry", "start", "sure", "then", "try", "use", "visit",
+	"welcome", "well", "what", "when", "where", "who", "why", "wow", "write", "yes"}
+
 // thingFieldWords before "name:" make the field the name of a thing, not
 // of a person: "Prompt name:", "Branch name:", "Project Name:".
 var thingFieldWords = []string{"album", "app", "application", "attribute", "book", "bot",
@@ -238,6 +247,7 @@ func nameDict() *dict {
 			{nameSuffixWords, dNameSuffix}, {placeNounWords, dPlaceNoun},
 			{residenceWords, dResidence}, {placePrefixWords, dPlacePrefix},
 			{thingFieldWords, dThingField}, {[]string{"afternoon", "evening", "morning"}, dDayPart},
+			{openerWords, dOpener},
 		}
 		// The first words of the places of several words ("new" of "new
 		// york"): only runs that start with one are looked up whole.
@@ -799,15 +809,19 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 			return person(i, 0.5, "person-given-name")
 		}
 	}
-	// Capitalised words ending in a known surname: "Xochitl Hernandez".
-	if r.k >= 2 && r.f[r.k-1]&dSurname != 0 && r.f[r.k-1]&dCommon == 0 && r.f[0]&dPlace == 0 && (!start || r.f[0]&dName != 0) {
+	// Capitalised words ending in a known surname: "Xochitl Hernandez"
+	// (at the start of a sentence only when the first word is no title,
+	// cue, opener or ordinary word: "Dear Hernandez", "Okay Hernandez",
+	// "Baker Hernandez").
+	if r.k >= 2 && r.f[r.k-1]&dSurname != 0 && r.f[r.k-1]&dCommon == 0 && r.f[0]&dPlace == 0 && (!start || r.f[0]&dName != 0 ||
+		r.f[0]&(dTitle|dCue|dGreeting|dPlaceCue|dCommon|dProduct|dOpener) == 0) {
 		return person(0, 0.55, "person-surname")
 	}
 	// A known surname alone inside a sentence, after a lower-case word
 	// that is no place trigger: "asked Kowalczyk about it" (not a
 	// compound: "the Smith-Jones merger").
-	if r.k == 1 && r.f[0]&dSurname != 0 && r.f[0]&(dCommon|dPlace|dProduct|dTitle) == 0 && !start && !trig &&
-		np > 0 && gap(0) == " " && isLower(t[prev[0].s]) && strings.IndexByte(t[r.s[0]:r.end], '-') < 0 {
+	if r.k == 1 && r.f[0]&dSurname != 0 && r.f[0]&(dCommon|dPlace|dProduct|dTitle) == 0 && !trig &&
+		!start && np > 0 && gap(0) == " " && isLower(t[prev[0].s]) && strings.IndexByte(t[r.s[0]:r.end], '-') < 0 {
 		return person(0, 0.5, "person-lone-surname")
 	}
 	if cue && names && r.f[0]&dCommon == 0 && !product {
