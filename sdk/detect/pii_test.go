@@ -353,6 +353,12 @@ func TestPIINameCues(t *testing.T) {
 		// A noun of places before "of".
 		{"the city of Xanthi", []string{"Xanthi"}},
 		{"the history of Xanthi", nil},
+		{"the people of Xanthi", []string{"Xanthi"}},
+		{"We flew to Ballymena.", []string{"Ballymena"}},
+		// A known or place-shaped place before "-based", "-born".
+		{"a Lagos-based firm", []string{"Lagos"}},
+		{"the Zorbaville-born painter", []string{"Zorbaville"}},
+		{"a Cloud-based tool", nil},
 		// The shape of a place's name after a place trigger.
 		{"We flew to Port Hedland.", []string{"Port Hedland"}},
 		{"a farm near Zorbaville", []string{"Zorbaville"}},

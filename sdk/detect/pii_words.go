@@ -153,9 +153,8 @@ func (s *piiScan) scanWords() {
 // nextWordOfInterest returns the start of the first word at or after i
 // (possibly a part of a word after an apostrophe, which the caller
 // checks) whose first byte is an ASCII capital, one of b, d, g, n in
-// either case, or the first byte of a letter that may be a capital
-// beyond ASCII (0xC3..0xC5: Latin-1 and Latin Extended-A; 0xCE: Greek;
-// 0xD0: Cyrillic; upperAt decides), or len(t).
+// either case, or a byte >= 0x80 (the first of a multi-byte letter,
+// which may be a capital: upperAt decides), or len(t).
 func nextWordOfInterest(t string, i int) int {
 	n := len(t)
 	for ; i+8 <= n; i += 8 {
@@ -167,14 +166,13 @@ func nextWordOfInterest(t string, i int) int {
 		}
 		f := x | 0x2020202020202020
 		of := swarRange(x&^swarHi, 'A', 'Z') | swarEq(f, 'b') | swarEq(f, 'd') | swarEq(f, 'g') | swarEq(f, 'n')
-		lead := swarRange(x&^swarHi, 0x43, 0x45)&x | swarEq(x, 0xCE) | swarEq(x, 0xD0)
-		if m := l &^ before & (of&^x | lead); m != 0 {
+		if m := l &^ before & (of&^x | x&swarHi); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	for ; i < n; i++ {
 		c := t[i]
-		if (i == 0 || !isWordLetter(t[i-1])) && (isUpper(c) || dobFirst(c) || c >= 0xC3 && c <= 0xC5 || c == 0xCE || c == 0xD0) {
+		if (i == 0 || !isWordLetter(t[i-1])) && (isUpper(c) || dobFirst(c) || c >= 0x80) {
 			return i
 		}
 	}

@@ -163,24 +163,26 @@ var nameSuffixWords = []string{"chan", "dono", "ji", "kun", "nim", "sama", "san"
 
 // placeNounWords come before "of" and the name of a place: "the city of
 // Tarnów", "the village of Ashby".
-var placeNounWords = []string{"archipelago", "borough", "canton", "capital", "cities", "city",
-	"commune", "county", "district", "emirate", "hamlet", "island", "islands", "kingdom",
-	"metropolis", "municipality", "oblast", "outskirts", "prefecture", "principality",
-	"province", "region", "republic", "state", "suburb", "suburbs", "territory", "town", "towns",
-	"village", "villages"}
+var placeNounWords = []string{"archipelago", "borough", "canton", "capital", "cities", "citizens",
+	"city", "commune", "county", "district", "emirate", "governor", "hamlet", "inhabitants",
+	"island", "islands", "kingdom", "mayor", "metropolis", "municipality", "natives", "oblast",
+	"outskirts", "people", "prefecture", "principality", "province", "region", "republic",
+	"residents", "state", "streets", "suburb", "suburbs", "territory", "town", "towns", "village",
+	"villages"}
 
 // residenceWords come before "in", "to", "from", "near" and a place:
 // "lives in", "moved to", "hails from", "the weather in". "grew up in"
 // and the like are checked apart.
 var residenceWords = []string{"arrive", "arrived", "arriving", "based", "born", "citizen",
-	"citizens", "commute", "commuting", "emigrated", "flight", "flights", "hail", "hailing",
-	"hails", "headquartered", "holiday", "holidays", "hometown", "honeymoon", "hotel", "hotels",
-	"immigrated", "landed", "live", "lived", "lives", "living", "located", "moved", "native",
-	"natives", "originally", "relocate", "relocated", "relocating", "reside", "resided",
-	"resident", "residents", "resides", "residing", "settled", "situated", "stationed", "stay",
-	"stayed", "staying", "stays", "tour", "touring", "tourist", "tourists", "travel", "traveled",
-	"traveling", "travelled", "travelling", "travels", "trip", "trips", "vacation", "vacationing",
-	"visit", "visited", "visiting", "weather"}
+	"citizens", "commute", "commuting", "departed", "departing", "driving", "drove", "emigrate",
+	"emigrated", "flew", "flight", "flights", "fly", "flying", "hail", "hailing", "hails",
+	"headquartered", "holiday", "holidays", "hometown", "honeymoon", "hotel", "hotels", "immigrate",
+	"immigrated", "journeyed", "landed", "live", "lived", "lives", "living", "located", "moved",
+	"native", "natives", "originally", "relocate", "relocated", "relocating", "reside", "resided",
+	"resident", "residents", "resides", "residing", "sailed", "settled", "situated", "stationed",
+	"stay", "stayed", "staying", "stays", "tour", "touring", "tourist", "tourists", "travel",
+	"traveled", "traveling", "travelled", "travelling", "travels", "trip", "trips", "vacation",
+	"vacationing", "visit", "visited", "visiting", "weather"}
 
 // placePrefixWords start the names of many places: "North Bay", "Lake
 // Placid", "Port Moresby", "Fort Worth", "San Marcos".
@@ -635,6 +637,17 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 			(r.after.e == len(t) || t[r.after.e] != '-') && d.lookup(t[r.after.s:r.after.e])&dNameSuffix != 0 &&
 			r.f[0]&(dPlace|dTitle|dProduct) == 0 && s.emit(bitPerson, "person-name-suffix", r.s[0], r.end, 0.6) {
 			return r.end
+		}
+		// A known or place-shaped place before "-based", "-born":
+		// "Lagos-based", "Port Moresby-born".
+		if a := t[r.after.s:r.after.e]; equalFoldASCII(a, "based") || equalFoldASCII(a, "born") {
+			f := r.f[0]
+			if r.k > 1 {
+				f = d.lookup(t[r.s[0]:r.end])
+			}
+			if f&dPlace != 0 && f&dCommon == 0 || placeShape(t, &r) {
+				return s.emitPlace("location-based", r.s[0], r.end, 0.6)
+			}
 		}
 		return 0
 	}
