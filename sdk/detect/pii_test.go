@@ -359,6 +359,10 @@ func TestPIINameCues(t *testing.T) {
 		{"a Lagos-based firm", []string{"Lagos"}},
 		{"the Zorbaville-born painter", []string{"Zorbaville"}},
 		{"a Cloud-based tool", nil},
+		// "<City>, <State or country>" in prose, not ending an address.
+		{"a brand from Zorbaville, Illinois. It", []string{"Zorbaville", "Illinois"}},
+		{"Zgorzelec, Poland is lovely", []string{"Zgorzelec", "Poland"}},
+		{"Zgorzelec, Poland, EU", nil},
 		// The shape of a place's name after a place trigger.
 		{"We flew to Port Hedland.", []string{"Port Hedland"}},
 		{"a farm near Zorbaville", []string{"Zorbaville"}},

@@ -766,7 +766,7 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 		switch {
 		case pk > 0 && trig:
 			return s.emitPlace("location-trigger", r.s[0], r.end, 0.75)
-		case pk > 0 && (regionAfter(t, d, &r) || r.f[0]&dRegion != 0 && gap(0) == ", " && upperAt(t, prev[0].s) > 0):
+		case pk > 0 && (regionAfter(t, d, &r) || r.f[0]&dRegion != 0 && gap(0) == ", " && upperAt(t, prev[0].s) > 0 && proseTail(t, r.end)):
 			// "Portland, Oregon": a known place before a state or a
 			// country, and the state or country after a capitalised word.
 			return s.emitPlace("location-region", r.s[0], r.end, regionConf)
@@ -932,13 +932,30 @@ func inProse(t string, r *nameRun, start, afterLower bool) bool {
 const regionConf = 0.5
 
 // regionAfter reports whether ", " and a known state or country that is
-// no ordinary word follow the run: "Springfield, Illinois".
+// no ordinary word follow the run, and prose after them: "Springfield,
+// Illinois is".
 func regionAfter(t string, d *dict, r *nameRun) bool {
 	if r.sep != ", " || r.after.s >= r.after.e || !isUpper(t[r.after.s]) {
 		return false
 	}
 	f := d.lookup(t[r.after.s:r.after.e])
-	return f&dRegion != 0 && f&dCommon == 0
+	return f&dRegion != 0 && f&dCommon == 0 && proseTail(t, r.after.e)
+}
+
+// proseTail reports whether the sentence goes on after e with a
+// lower-case word, or ends there with a full stop, "!" or "?": prose, not
+// the last line of a postal address ("Springfield, Illinois, USA").
+func proseTail(t string, e int) bool {
+	if e >= len(t) {
+		return false
+	}
+	switch t[e] {
+	case '.', '!', '?':
+		return true
+	case ' ':
+		return e+1 < len(t) && isLower(t[e+1])
+	}
+	return false
 }
 
 // placeContext reports whether the words before a run (prev, the latest
