@@ -341,6 +341,10 @@ func TestPIINameCues(t *testing.T) {
 		// greeting only after "good".
 		{"Prompt Name: Food Scout\nVersion: 2", nil},
 		{"Full name: Zeynepgul Oktay", []string{"Zeynepgul Oktay"}},
+		{"Author: Zeynepgul Oktay", []string{"Zeynepgul Oktay"}},
+		{"steps:\n  - name: Run Analysis\nname: Context Grammar", nil}, // YAML keys
+		{"name: Maria Okafor", []string{"Maria Okafor"}},
+		{"Author: Claude (Anthropic)", nil},
 		{"Bullish: Morning Star, Hammer", nil},
 		{"Good morning Zeynepgul!", []string{"Zeynepgul"}},
 	})

@@ -86,7 +86,10 @@ var placeCueWords = []string{"of", "across", "around", "throughout", "outside", 
 // nameFieldWords label a form's field that holds a name ("Name: ...").
 var nameFieldWords = []string{"name", "surname", "forename", "fullname", "firstname", "lastname",
 	"nombre", "apellido", "apellidos", "nom", "prenom", "vorname", "nachname", "nome", "cognome",
-	"naam", "navn", "imie", "nazwisko"}
+	"naam", "navn", "imie", "nazwisko", "attn", "attention", "cc", "bcc", "sender", "recipient",
+	"author", "patient", "employee", "student", "applicant", "candidate", "signed", "witness",
+	"guardian", "cardholder", "beneficiary", "tenant", "landlord", "assignee", "requester",
+	"reporter", "passenger", "spouse", "doctor", "physician"}
 
 // greetingWords open a letter or a message: "Dear Okafor,".
 var greetingWords = []string{"dear", "dearest", "hi", "hello", "hey", "hiya", "greetings", "morning",
@@ -725,9 +728,11 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 		return person(0, 0.8, "person-name-is")
 	case p0f&dNameField != 0 && (gap(0) == ": " || gap(0) == ":\t") && r.k <= 3 &&
 		r.f[0]&(dPlace|dTitle|dAddressee) == 0 && !notName &&
-		!(np > 1 && onlySpaces(t[prev[1].e:prev[0].s]) && d.lookup(pw(1))&dThingField != 0):
-		// A form's field: "Name: Okafor", "Full name: ..." (but the name
-		// of a thing: "Prompt name:", "Branch name:").
+		!(np > 1 && onlySpaces(t[prev[1].e:prev[0].s]) && d.lookup(pw(1))&dThingField != 0) &&
+		(isUpper(t[prev[0].s]) || np > 1 && t[prev[1].e:prev[0].s] == " " && isUpper(t[prev[1].s]) || names) && !product:
+		// A form's field: "Name: Okafor", "Full name: ...", "Author:" (but
+		// the name of a thing: "Prompt name:", "Branch name:"; and a key
+		// in lower case, as in YAML or code, only before a known name).
 		return person(0, 0.7, "person-name-field")
 	case equalFoldASCII(p0, "am") && equalFoldASCII(pw(1), "i") || equalFoldASCII(p0, "i'm"):
 		if names && !notName && r.f[0]&dPlace == 0 && !product {
