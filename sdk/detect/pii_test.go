@@ -337,6 +337,13 @@ func TestPIINameCues(t *testing.T) {
 		// first word opens sentences ("Okay", "Run").
 		{"Xiomara Hernandez called.", []string{"Xiomara Hernandez"}},
 		{"Run Hernandez in CI.", nil},
+		{"Yesterday Zorba Hernandez called.", []string{"Zorba Hernandez"}},
+		// A surname by its ending, in a run or alone inside a sentence.
+		{"We asked Zabolotnov about it.", []string{"Zabolotnov"}},
+		{"a talk by Zorba Kaczmarski today", []string{"Zorba Kaczmarski"}},
+		{"then Aino Lehtinen wrote", []string{"Aino Lehtinen"}},
+		{"the Atlantic Ocean", nil},
+		{"für seine Schülerinnen und", nil},
 		// The name of a thing in a form's field; a part of the day is a
 		// greeting only after "good".
 		{"Prompt Name: Food Scout\nVersion: 2", nil},

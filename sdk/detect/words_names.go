@@ -195,10 +195,13 @@ var placePrefixWords = []string{"east", "fort", "lake", "los", "las", "mount", "
 // openerWords are ordinary words that often open a sentence before a
 // capitalised word: interjections and imperatives ("Okay Vargas", "Run
 // Newman", "Welcome Garcia").
-var openerWords = []string{"add", "also", "congratulations", "check", "create", "find", "get",
-	"go", "great", "install", "let", "look", "make", "no", "nice", "oh", "ok", "okay", "open",
-	"read", "run", "say", "see", "so", "sorry", "start", "sure", "then", "try", "use", "visit",
-	"welcome", "well", "what", "when", "where", "who", "why", "wow", "write", "yes"}
+var openerWords = []string{"actually", "add", "also", "anyway", "besides", "check",
+	"congratulations", "create", "dear", "finally", "find", "get", "go", "great", "here", "however",
+	"install", "later", "let", "look", "luckily", "make", "maybe", "meanwhile", "meet", "nice",
+	"no", "now", "obviously", "oh", "ok", "okay", "open", "perhaps", "read", "recently", "run",
+	"sadly", "say", "see", "so", "sorry", "start", "sure", "thank", "thankfully", "then", "there",
+	"today", "tomorrow", "tonight", "try", "unfortunately", "use", "visit", "welcome", "well",
+	"what", "when", "where", "who", "why", "wow", "write", "yes", "yesterday"}
 
 // thingFieldWords before "name:" make the field the name of a thing, not
 // of a person: "Prompt name:", "Branch name:", "Project Name:".
@@ -831,14 +834,16 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 	// (at the start of a sentence only when the first word is no title,
 	// cue, opener or ordinary word: "Dear Hernandez", "Okay Hernandez",
 	// "Baker Hernandez").
-	if r.k >= 2 && r.f[r.k-1]&dSurname != 0 && r.f[r.k-1]&dCommon == 0 && r.f[0]&dPlace == 0 && (!start || r.f[0]&dName != 0 ||
+	lastSurname := r.f[r.k-1]&dSurname != 0 && r.f[r.k-1]&dCommon == 0 ||
+		r.f[r.k-1]&(dName|dPlace|dCommon|dProduct|dNotName|dTitle) == 0 && surnameShape(t[r.s[r.k-1]:r.e[r.k-1]])
+	if r.k >= 2 && lastSurname && r.f[0]&dPlace == 0 && (!start || r.f[0]&dName != 0 ||
 		r.f[0]&(dTitle|dCue|dGreeting|dPlaceCue|dCommon|dProduct|dOpener) == 0) {
 		return person(0, 0.55, "person-surname")
 	}
 	// A known surname alone inside a sentence, after a lower-case word
 	// that is no place trigger: "asked Kowalczyk about it" (not a
 	// compound: "the Smith-Jones merger").
-	if r.k == 1 && r.f[0]&dSurname != 0 && r.f[0]&(dCommon|dPlace|dProduct|dTitle) == 0 && !trig &&
+	if r.k == 1 && lastSurname && r.f[0]&(dCommon|dPlace|dProduct|dTitle) == 0 && !trig &&
 		!start && np > 0 && gap(0) == " " && isLower(t[prev[0].s]) && strings.IndexByte(t[r.s[0]:r.end], '-') < 0 {
 		return person(0, 0.5, "person-lone-surname")
 	}
@@ -916,6 +921,31 @@ func lineEnd(t string, e int) bool {
 	}
 	return e == len(t) || t[e] == '\n'
 }
+
+// surnameShape reports whether w ends like many surnames of one origin
+// and like few other words: "-ov", "-ova", "-ski", "-enko", "-ović",
+// "-shvili", "-escu", "-poulos", "-sson" (w has at least five bytes).
+func surnameShape(w string) bool {
+	if len(w) < 5 {
+		return false
+	}
+	for _, suf := range surnameSuffixes {
+		if len(w) > len(suf)+2 && equalFoldASCII(w[len(w)-len(suf):], suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// surnameSuffixes end surnames of many origins (Slavic, Georgian,
+// Armenian, Turkish, Romanian, Greek, Nordic); as folded ASCII, "-ić"
+// is written in full ("ic" ends "Atlantic").
+var surnameSuffixes = []string{"ov", "ova", "ev", "eva", "ovich", "evich", "ovna", "evna",
+	"ovi\xc4\x87", "evi\xc4\x87", "ski", "ska", "sky", "cki", "cka", "enko", "chuk", "czuk",
+	"shvili", "adze", "idze", "yan", "oglu", "o\xc4\x9flu", "escu", "poulos", "opoulou", "akis",
+	"sson", "dottir", "ov\xc3\xa1", "ez", "anen", "enen", "inen", "onen", "unen", "ynen",
+	"\xc3\xa4nen", "zadeh", "nejad", "auskas", "aitis", "icius", "moto", "mura", "kawa", "yama",
+	"saki", "zaki", "shima", "elli", "wala", "krishnan", "swamy"}
 
 // inProse reports whether the run stands inside a sentence of prose: at
 // the start of a sentence or after a lower-case word (afterLower), and
