@@ -331,6 +331,7 @@ func TestPIINameCues(t *testing.T) {
 		// A known surname alone inside a sentence, not at its start nor
 		// after a place trigger.
 		{"We asked Kowalczyk about it.", []string{"Kowalczyk"}},
+		{"data from sources like Nielsen), and", nil}, // a known surname alone needs prose after it
 		{"Kowalczyk asked.", nil},
 		{"We drove to Kowalczyk.", nil},
 		// Words ending in a known surname start a sentence, unless the

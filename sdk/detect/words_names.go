@@ -840,11 +840,13 @@ func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 		r.f[0]&(dTitle|dCue|dGreeting|dPlaceCue|dCommon|dProduct|dOpener) == 0) {
 		return person(0, 0.55, "person-surname")
 	}
-	// A known surname alone inside a sentence, after a lower-case word
-	// that is no place trigger: "asked Kowalczyk about it" (not a
-	// compound: "the Smith-Jones merger").
+	// A surname alone inside a sentence, after a lower-case word that is
+	// no place trigger: "asked Kowalczyk about it" (not a compound: "the
+	// Smith-Jones merger"). A known surname, which is often a firm's or a
+	// product's name as well, needs prose after it too.
 	if r.k == 1 && lastSurname && r.f[0]&(dCommon|dPlace|dProduct|dTitle) == 0 && !trig &&
-		!start && np > 0 && gap(0) == " " && isLower(t[prev[0].s]) && strings.IndexByte(t[r.s[0]:r.end], '-') < 0 {
+		!start && np > 0 && gap(0) == " " && isLower(t[prev[0].s]) && strings.IndexByte(t[r.s[0]:r.end], '-') < 0 &&
+		(r.f[0]&dSurname == 0 || inProse(t, &r, false, true)) {
 		return person(0, 0.5, "person-lone-surname")
 	}
 	if cue && names && r.f[0]&dCommon == 0 && !product {
