@@ -298,6 +298,10 @@ func TestPIINameCues(t *testing.T) {
 		{"Thanks, Cortana!", nil},
 		{"I use Claude Code every day.", nil},
 		{"Use Watson Studio for it.", nil},
+		{"Then ask Alexa to play it.", nil},
+		{"Hey Jarvis, lights on.", nil},
+		{"we compared Gemini and Claude today", nil},
+		{"Regards,\nSiri", nil},
 		// ... but after a title or "my name is", or before a known surname.
 		{"Then Dr. Watson arrived.", []string{"Watson"}},
 		{"my name is Claude Dupont", []string{"Claude Dupont"}},
