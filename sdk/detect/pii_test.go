@@ -272,6 +272,11 @@ func TestPIIPersonLocation(t *testing.T) {
 		{"we loved Lisbon. Then", []string{"Lisbon"}},
 		{"the Lagos office", []string{"Lagos"}},
 		{"Usa uma linguagem", nil}, // three letters: USA only in capitals
+		// A known place in capitals inside prose; "UK" and "US" only there.
+		{"she moved to the USA last year", []string{"USA"}},
+		{"sold in the US market", []string{"US"}},
+		{"US markets rose", nil},
+		{"PLEASE TALK TO US", nil},
 		// Not a person's name either.
 		{"in Garcia LLC", nil},
 	})

@@ -616,13 +616,23 @@ func collectRun(t string, d *dict, w word, r *nameRun) bool {
 func (s *piiScan) nameOrPlace(w word, skips *skipLog) int {
 	t := s.text
 	d := nameDict()
-	if allCaps(t, w) {
-		// "LONDON", "GERMANY": a known place only.
+	// "UK", "US": places only in capitals, and only inside prose.
+	two := w.e-w.s == 2 && (t[w.s:w.e] == "UK" || t[w.s:w.e] == "US")
+	if two || allCaps(t, w) {
+		// "LONDON", "GERMANY": a known place only; inside prose ("moved
+		// to the USA last year") at the default threshold.
 		if w.e < len(t) && isWordLetter(t[w.e]) {
 			return 0
 		}
-		if f := d.lookup(t[w.s:w.e]); f&dPlace != 0 && f&(dCommon|dName) == 0 {
-			if s.emit(bitLocation, "location-dictionary", w.s, w.e, 0.3) {
+		if f := d.lookup(t[w.s:w.e]); two || f&dPlace != 0 && f&(dCommon|dName) == 0 {
+			rule, conf := "location-dictionary", 0.3
+			prev, np := prevWords(t, w.s, skips)
+			if np > 0 && t[prev[0].e:w.s] == " " && isLower(t[prev[0].s]) && proseTail(t, w.e) {
+				rule, conf = "location-prose", 0.5
+			} else if two {
+				return 0
+			}
+			if s.emit(bitLocation, rule, w.s, w.e, conf) {
 				return w.e
 			}
 		}
