@@ -84,8 +84,9 @@ func benchRequest() []byte {
 
 // BenchmarkWasmRequest is the whole host+guest call of the built guard on
 // a 2 KB prompt: "defaults" (redact and mask), "tokenize" (every kind
-// tokenized and the mapping sealed) and "clean" (the same size without
-// personal data). p50-ns is the median call.
+// tokenized and the mapping sealed), "names" (the defaults with PERSON and
+// LOCATION redacted too, which scans every capitalised word) and "clean"
+// (the same size without personal data). p50-ns is the median call.
 func BenchmarkWasmRequest(b *testing.B) {
 	clean := abi.AppendExchange(nil, &abi.Exchange{Phase: abi.PhaseRequest, RequestID: "r",
 		Messages: []abi.Message{{Role: "user", Text: strings.Repeat("The committee reviewed the quarterly numbers. ", 45)[:2048]}}})
@@ -95,6 +96,7 @@ func BenchmarkWasmRequest(b *testing.B) {
 	}{
 		{"defaults", `{}`, benchRequest()},
 		{"tokenize", `{"default_action":"tokenize",` + testKey + `}`, benchRequest()},
+		{"names", `{"actions":{"PERSON":"redact","LOCATION":"redact"}}`, benchRequest()},
 		{"clean", `{}`, clean},
 	} {
 		b.Run(m.name, func(b *testing.B) {

@@ -266,20 +266,133 @@ func TestPIIPersonLocation(t *testing.T) {
 		{"Jordan said no. Nice work.", nil},
 		{"We drove to Jordan and to Nice.", []string{"Jordan", "Nice"}},
 		// Without a trigger a place is below the default threshold (it is
-		// as often part of a postal address).
-		{"Berlin is lovely.", nil},
+		// as often part of a postal address), but inside prose.
+		{"Ship to:\nBerlin\n", nil},
+		{"Berlin is lovely.", []string{"Berlin"}},
+		{"we loved Lisbon. Then", []string{"Lisbon"}},
+		{"the Lagos office", []string{"Lagos"}},
+		{"Usa uma linguagem", nil}, // three letters: USA only in capitals
+		// A known place in capitals inside prose; "UK" and "US" only there.
+		{"she moved to the USA last year", []string{"USA"}},
+		{"sold in the US market", []string{"US"}},
+		{"US markets rose", nil},
+		{"PLEASE TALK TO US", nil},
 		// Not a person's name either.
 		{"in Garcia LLC", nil},
 	})
 	// Below the default threshold, a known place without a trigger and an
 	// all-capitals one are reported.
 	low := &PIIOptions{MinConfidence: 0.3, Kinds: []Kind{KindLocation}}
-	for text, want := range map[string]string{"Berlin is lovely.": "Berlin", "SHIP TO: 1 MAIN ST, SEATTLE": "SEATTLE"} {
+	for text, want := range map[string]string{"Ship to:\nBerlin\n": "Berlin", "SHIP TO: 1 MAIN ST, SEATTLE": "SEATTLE"} {
 		got := PII(text, nil, low)
 		if len(got) != 1 || text[got[0].Start:got[0].End] != want {
 			t.Errorf("%q at 0.3: got %+v, want %q", text, got, want)
 		}
 	}
+}
+
+// TestPIINameCues covers each cue of the name and place scanner beyond
+// the dictionaries: products named like people, capitals beyond ASCII,
+// honorifics of other languages, name suffixes, signatures, and the
+// context and shape of places.
+func TestPIINameCues(t *testing.T) {
+	runPIICases(t, KindPerson, []piiCase{
+		// Products and assistants named like people are no persons...
+		{"Ask Claude to summarise this text.", nil},
+		{"Hey Siri, set a timer.", nil},
+		{"Thanks, Cortana!", nil},
+		{"I use Claude Code every day.", nil},
+		{"Use Watson Studio for it.", nil},
+		{"Then ask Alexa to play it.", nil},
+		{"Hey Jarvis, lights on.", nil},
+		{"we compared Gemini and Claude today", nil},
+		{"Regards,\nSiri", nil},
+		// ... but after a title or "my name is", or before a known surname.
+		{"Then Dr. Watson arrived.", []string{"Watson"}},
+		{"my name is Claude Dupont", []string{"Claude Dupont"}},
+		{"a painting by Claude Dupont", []string{"Claude Dupont"}},
+		// A capital beyond ASCII starts a run: Latin, Cyrillic, Greek.
+		{"Élodie Martin called.", []string{"Élodie Martin"}},
+		{"then Łukasz Nowak left", []string{"Łukasz Nowak"}},
+		{"my name is Ödön Horváth", []string{"Ödön Horváth"}},
+		{"Dear Иван,", []string{"Иван"}},
+		{"ask Mr. Петров today", []string{"Петров"}},
+		{"my name is Иван Петров.", []string{"Иван Петров"}},
+		{"Dear Νίκος,", []string{"Νίκος"}},
+		{"Dear МОСКВА,", nil}, // all capitals: an acronym or a heading
+		// Honorifics of other languages take any capitalised words;
+		// abbreviations only with their full stop.
+		{"Monsieur Zabeth est là.", []string{"Zabeth"}},
+		{"Please call Pani Kowalska.", []string{"Kowalska"}},
+		{"Dott. Zanichelli will see you.", []string{"Zanichelli"}},
+		{"Ask the HR Manager.", nil},
+		// A Japanese or Korean honorific joined by a hyphen.
+		{"I met Zabeth-san yesterday.", []string{"Zabeth"}},
+		{"the Zabeth-Martin merger", nil},
+		// A signature after a closing.
+		{"See you soon.\nBest regards,\nZeynepgul Oktay", []string{"Zeynepgul Oktay"}},
+		{"Thank you,\r\n\r\nOkwudili\r\n", []string{"Okwudili"}},
+		{"Kind regards, Okwudili", []string{"Okwudili"}},
+		{"Thanks,\nThe Team", nil},
+		{"Regards,\nCustomer Service", nil},
+		{"Regards,\nClaude", nil},
+		{"thanks, Okwudili said, and left", nil}, // not the end of a line
+		// A known surname alone inside a sentence, not at its start nor
+		// after a place trigger.
+		{"We asked Kowalczyk about it.", []string{"Kowalczyk"}},
+		{"data from sources like Nielsen), and", nil}, // a known surname alone needs prose after it
+		{"Kowalczyk asked.", nil},
+		{"We drove to Kowalczyk.", nil},
+		// Words ending in a known surname start a sentence, unless the
+		// first word opens sentences ("Okay", "Run").
+		{"Xiomara Hernandez called.", []string{"Xiomara Hernandez"}},
+		{"Run Hernandez in CI.", nil},
+		{"Yesterday Zorba Hernandez called.", []string{"Zorba Hernandez"}},
+		// A surname by its ending, in a run or alone inside a sentence.
+		{"We asked Zabolotnov about it.", []string{"Zabolotnov"}},
+		{"a talk by Zorba Kaczmarski today", []string{"Zorba Kaczmarski"}},
+		{"then Aino Lehtinen wrote", []string{"Aino Lehtinen"}},
+		{"the Atlantic Ocean", nil},
+		{"für seine Schülerinnen und", nil},
+		// The name of a thing in a form's field; a part of the day is a
+		// greeting only after "good".
+		{"Prompt Name: Food Scout\nVersion: 2", nil},
+		{"Full name: Zeynepgul Oktay", []string{"Zeynepgul Oktay"}},
+		{"Author: Zeynepgul Oktay", []string{"Zeynepgul Oktay"}},
+		{"steps:\n  - name: Run Analysis\nname: Context Grammar", nil}, // YAML keys
+		{"name: Maria Okafor", []string{"Maria Okafor"}},
+		{"Author: Claude (Anthropic)", nil},
+		{"Bullish: Morning Star, Hammer", nil},
+		{"Good morning Zeynepgul!", []string{"Zeynepgul"}},
+	})
+	runPIICases(t, KindLocation, []piiCase{
+		// A residence or travel word before "in", "to", "from".
+		{"He lives in Zgorzelec now.", []string{"Zgorzelec"}},
+		{"She grew up in Ballymena.", []string{"Ballymena"}},
+		{"They moved to Xanthi last year.", []string{"Xanthi"}},
+		{"He hails from Ballymena.", []string{"Ballymena"}},
+		// A noun of places before "of".
+		{"the city of Xanthi", []string{"Xanthi"}},
+		{"the history of Xanthi", nil},
+		{"the people of Xanthi", []string{"Xanthi"}},
+		{"We flew to Ballymena.", []string{"Ballymena"}},
+		// A known or place-shaped place before "-based", "-born".
+		{"a Lagos-based firm", []string{"Lagos"}},
+		{"the Zorbaville-born painter", []string{"Zorbaville"}},
+		{"a Cloud-based tool", nil},
+		// "<City>, <State or country>" in prose, not ending an address.
+		{"a brand from Zorbaville, Illinois. It", []string{"Zorbaville", "Illinois"}},
+		{"Zgorzelec, Poland is lovely", []string{"Zgorzelec", "Poland"}},
+		{"Zgorzelec, Poland, EU", nil},
+		// The shape of a place's name after a place trigger.
+		{"We flew to Port Hedland.", []string{"Port Hedland"}},
+		{"a farm near Zorbaville", []string{"Zorbaville"}},
+		{"written in Python", nil},
+		{"I work in Marketing.", nil},
+		// No place: a known given name, a title, a product.
+		{"He moved to Maria's flat.", nil},
+		{"He moved to Claude.", nil},
+	})
 }
 
 func TestFoldLatin(t *testing.T) {
@@ -308,7 +421,8 @@ func TestFoldLatin(t *testing.T) {
 }
 
 func TestUpperAt(t *testing.T) {
-	for s, want := range map[string]int{"A": 1, "a": 0, "Á": 2, "á": 0, "Ł": 2, "ł": 0, "Ş": 2, "ş": 0, "Ž": 2, "ž": 0, "×": 0, "Ÿ": 2, "é": 0} {
+	for s, want := range map[string]int{"A": 1, "a": 0, "Á": 2, "á": 0, "Ł": 2, "ł": 0, "Ş": 2, "ş": 0, "Ž": 2, "ž": 0, "×": 0, "Ÿ": 2, "é": 0,
+		"Ж": 2, "Ё": 2, "ж": 0, "ё": 0, "Ω": 2, "Ά": 2, "ω": 0, "ά": 0, "\xce": 0, "\xd0": 0} {
 		if got := upperAt(s, 0); got != want {
 			t.Errorf("upperAt(%q) = %d, want %d", s, got, want)
 		}
@@ -457,7 +571,7 @@ func FuzzPII(f *testing.F) {
 	f.Add(benchPrompt)
 	for _, s := range []string{"", "::", "+1 (415) 555-0132x12", "a@b.co", "DE89 3704 0044 0532 0130 00",
 		"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "2001:db8::192.168.1.1/96", "born 12 March 1990",
-		"my name is Élodie Ünal", "postgres://u:p@h", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "\xff@\xfe.com"} {
+		"my name is Élodie Ünal", "Dear Иван,\nBest regards,\nΝίκος Tanaka-san", "lives in Port Zorbaville", "postgres://u:p@h", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "\xff@\xfe.com"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

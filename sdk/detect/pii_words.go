@@ -119,6 +119,11 @@ func (s *piiScan) scanWords() {
 				i = e
 				continue
 			}
+		} else if t[q] >= 0x80 {
+			if upperAt(t, q) == 0 {
+				i = q + 1
+				continue
+			}
 		} else if !dobPair(t, q) {
 			i = q + 1
 			continue
@@ -136,7 +141,7 @@ func (s *piiScan) scanWords() {
 				skips.add(w.s, skipTo)
 			}
 		}
-		if (names || places) && isUpper(t[w.s]) {
+		if (names || places) && upperAt(t, w.s) > 0 {
 			if e := s.nameOrPlace(w, &skips); e > 0 {
 				skipTo = e
 				skips.add(w.s, skipTo)
@@ -147,8 +152,9 @@ func (s *piiScan) scanWords() {
 
 // nextWordOfInterest returns the start of the first word at or after i
 // (possibly a part of a word after an apostrophe, which the caller
-// checks) whose first byte is an ASCII capital or one of b, d, g, n in
-// either case, or len(t).
+// checks) whose first byte is an ASCII capital, one of b, d, g, n in
+// either case, or a byte >= 0x80 (the first of a multi-byte letter,
+// which may be a capital: upperAt decides), or len(t).
 func nextWordOfInterest(t string, i int) int {
 	n := len(t)
 	for ; i+8 <= n; i += 8 {
@@ -160,13 +166,13 @@ func nextWordOfInterest(t string, i int) int {
 		}
 		f := x | 0x2020202020202020
 		of := swarRange(x&^swarHi, 'A', 'Z') | swarEq(f, 'b') | swarEq(f, 'd') | swarEq(f, 'g') | swarEq(f, 'n')
-		if m := l &^ before & of &^ x; m != 0 {
+		if m := l &^ before & (of&^x | x&swarHi); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	for ; i < n; i++ {
 		c := t[i]
-		if (i == 0 || !isWordLetter(t[i-1])) && (isUpper(c) || dobFirst(c)) {
+		if (i == 0 || !isWordLetter(t[i-1])) && (isUpper(c) || dobFirst(c) || c >= 0x80) {
 			return i
 		}
 	}
