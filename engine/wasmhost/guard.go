@@ -74,8 +74,10 @@ type Spec struct {
 	ConfigJSON []byte
 	// PoolSize is the most instances (concurrent calls); 0 means
 	// GOMAXPROCS. The pool starts with one instance and grows by one,
-	// in the background, whenever a call finds every instance busy, so a
-	// guard that is never called concurrently costs one instance's memory.
+	// in the background, when a call finds every instance busy and the
+	// instances were busy at least half the time (growUtil), so a guard
+	// that is never called concurrently, or seldom, costs one instance's
+	// memory.
 	// A larger pool than the number of cores adds memory, not throughput.
 	PoolSize int
 	// MemoryLimit caps each instance's linear memory, in bytes (rounded
@@ -192,6 +194,60 @@ type Guard struct {
 
 	shrunk   atomic.Uint64
 	lastBusy atomic.Int64 // UnixNano when a call last found every instance busy (shrink.go)
+
+	// Utilisation of the instances (see busyEnough): wall time of calls
+	// (meter.Now units) summed, per window of utilWindow.
+	busyNs   atomic.Int64
+	winStart atomic.Int64  // meter.Now() at the start of the current window
+	winBusy  atomic.Int64  // busyNs then
+	lastUtil atomic.Uint64 // float64 bits: the last complete window's utilisation
+	growAt   float64       // utilisation from which contention grows the pool; 0: any (tests)
+}
+
+// Pool growth. A call that finds every instance busy grows the pool only
+// when the instances were busy at least growUtil of the time (wall time
+// of calls per instance, over the current window of utilWindow once it
+// has run minUtilSample, else the last window). Below that, two calls
+// meeting at a guard is chance, and the second waits for a call's length:
+// in a pipeline of several guards on 2 cores, each guard's instances are
+// busy 20-30% of the time under full load, and a second instance of each
+// made every request cost ~20% more CPU (Ward's CPU per request 118-122
+// against 95-109 us for the core pipeline, wrk -c64, four alternating
+// pairs, 2026-11-27): the guests' memories and code no longer stay in the
+// caches between calls. A guard alone on a route is busy enough to grow.
+const (
+	growUtil      = 0.5
+	utilWindow    = time.Second
+	minUtilSample = 100 * time.Millisecond
+)
+
+// account adds a call that began at t0 (meter.Now) to the utilisation,
+// and starts a new window when the current one is utilWindow old.
+func (g *Guard) account(t0 int64) {
+	now := meter.Now()
+	busy := g.busyNs.Add(now - t0)
+	ws := g.winStart.Load()
+	if now-ws < int64(utilWindow) || !g.winStart.CompareAndSwap(ws, now) {
+		return
+	}
+	wb := g.winBusy.Swap(busy)
+	u := float64(busy-wb) / (float64(now-ws) * float64(max(g.made.Load(), 1)))
+	g.lastUtil.Store(math.Float64bits(u))
+}
+
+// busyEnough reports whether the instances have been busy enough for
+// contention to grow the pool (see growUtil).
+func (g *Guard) busyEnough() bool {
+	if g.growAt <= 0 {
+		return true
+	}
+	now := meter.Now()
+	elapsed := now - g.winStart.Load()
+	u := math.Float64frombits(g.lastUtil.Load())
+	if elapsed >= int64(minUtilSample) {
+		u = float64(g.busyNs.Load()-g.winBusy.Load()) / (float64(elapsed) * float64(max(g.made.Load(), 1)))
+	}
+	return u >= g.growAt
 }
 
 // Load compiles (through the Host's cache; a module the Host already holds
@@ -199,7 +255,8 @@ type Guard struct {
 // ward_describe, checks the exports against the described phases and
 // calls ward_configure. It returns once that first instance is in the
 // pool; more, up to PoolSize, are instantiated and configured in the
-// background when calls find every instance busy (those calls wait, as
+// background when calls find every instance busy and the instances were
+// busy enough (busyEnough; those calls wait, as
 // when the pool is full; an instance that fails to load is retried like a
 // replacement, see Stats.ReplaceFailures). It fails with an *Error of
 // code guard_load, guard_config (wrapping a *ConfigError when the guard
@@ -256,6 +313,7 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 		walltime:   s.Walltime,
 		state:      s.State,
 		poolSize:   s.PoolSize,
+		growAt:     growUtil,
 		done:       make(chan struct{}),
 		idle:       make(chan struct{}),
 	}
@@ -309,6 +367,7 @@ func (h *Host) load(ctx context.Context, s Spec) (*Guard, error) {
 	g.pool = make(chan *instance, g.poolSize)
 	g.pool <- first
 	g.made.Store(1)
+	g.winStart.Store(meter.Now())
 	if g.budgetUnits > 0 {
 		g.watch.Start(time.Duration(g.killAfter), g.budgetUnits)
 	}
@@ -529,7 +588,9 @@ func (g *Guard) Check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) erro
 	case in = <-g.pool:
 	default:
 		g.lastBusy.Store(time.Now().UnixNano())
-		g.grow()
+		if g.busyEnough() {
+			g.grow()
+		}
 		select {
 		case in = <-g.pool:
 		case <-ctx.Done():
@@ -541,7 +602,9 @@ func (g *Guard) Check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) erro
 	}
 	g.inUse.Add(1)
 	g.calls.Add(1)
+	t0 := meter.Now()
 	err, poison := in.check(ctx, x, v)
+	g.account(t0)
 	g.inUse.Add(-1)
 	if err == nil {
 		if g.recycle(in) {
@@ -626,8 +689,9 @@ func (g *Guard) replace() {
 
 // grow adds one instance to the pool in the background, retried like a
 // replacement until the guard is closed, unless PoolSize are made or being
-// made. Check calls it when it finds every instance busy, so the pool
-// grows to the concurrency the guard sees; a call in flight keeps Close
+// made. Check calls it when it finds every instance busy and they were
+// busy enough (busyEnough), so the pool grows to the concurrency the
+// guard's load needs; a call in flight keeps Close
 // from waiting for g.bg before this Add.
 func (g *Guard) grow() {
 	for {

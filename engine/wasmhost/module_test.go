@@ -12,6 +12,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/wardgate/ward/engine/internal/fuel/meter"
 	"github.com/wardgate/ward/sdk/abi"
 )
 
@@ -364,6 +365,58 @@ func TestModuleHostClose(t *testing.T) {
 	}
 }
 
+// TestPoolGrowsWhenBusy: a call that finds every instance busy grows the
+// pool only when the instances were busy at least growUtil of the time
+// (the current window once it has run minUtilSample); otherwise it waits
+// for the instance.
+func TestPoolGrowsWhenBusy(t *testing.T) {
+	h, _ := newHost(t)
+	g := load(t, h, Spec{Name: "g", Wasm: goGuest, PoolSize: 2})
+	if g.growAt != growUtil {
+		t.Fatalf("growAt %v, want %v", g.growAt, growUtil)
+	}
+	check := func() {
+		t.Helper()
+		var v abi.Verdict
+		if err := g.Check(context.Background(), exchange("hello"), &v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	contend := func(util float64) {
+		t.Helper()
+		// A window of 200 ms in which the one instance was busy util of
+		// the time.
+		now := meter.Now()
+		g.winStart.Store(now - int64(200*time.Millisecond))
+		g.winBusy.Store(g.busyNs.Load() - int64(util*float64(200*time.Millisecond)))
+		in := <-g.pool
+		done := make(chan struct{})
+		go func() { check(); close(done) }()
+		for g.Stats().Idle == 0 && g.lastBusy.Load() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(20 * time.Millisecond) // the call is waiting (or growing)
+		g.pool <- in
+		<-done
+		waitIdle(t, g)
+	}
+	contend(0.2)
+	if s := g.Stats(); s.Instances != 1 {
+		t.Fatalf("grew at 20%% busy: %+v", s)
+	}
+	g.lastBusy.Store(0)
+	contend(0.9)
+	if s := g.Stats(); s.Instances != 2 {
+		t.Fatalf("did not grow at 90%% busy: %+v", s)
+	}
+	// Calls are accounted: busy time grows with them.
+	before := g.busyNs.Load()
+	check()
+	if g.busyNs.Load() <= before {
+		t.Fatal("a call added no busy time")
+	}
+}
+
 // TestPoolGrowsOnContention: Load returns with one instance; a call that
 // finds every instance busy adds one in the background (and waits, rather
 // than fail) until PoolSize are made, never more; a guard closed while it
@@ -371,6 +424,7 @@ func TestModuleHostClose(t *testing.T) {
 func TestPoolGrowsOnContention(t *testing.T) {
 	h, _ := newHost(t)
 	g := load(t, h, Spec{Name: "g", Wasm: goGuest, PoolSize: 3})
+	g.growAt = 0 // grow on any contention (TestPoolGrowsWhenBusy tests the gate)
 	time.Sleep(20 * time.Millisecond)
 	if s := g.Stats(); s.Instances != 1 || s.Idle != 1 {
 		t.Fatalf("after load: %+v", s)
@@ -430,6 +484,7 @@ func TestPoolGrowsOnContention(t *testing.T) {
 	// Closed while it grows: the waiting call ends with guard_closed and
 	// the instance being made is discarded.
 	c := load(t, h, Spec{Name: "c", Wasm: goGuest, PoolSize: 4})
+	c.growAt = 0
 	<-c.pool
 	done := make(chan error, 1)
 	go func() {

@@ -19,6 +19,7 @@ func TestShrink(t *testing.T) {
 
 	h, _ := newHost(t)
 	g := load(t, h, Spec{Wasm: goGuest, PoolSize: 3})
+	g.growAt = 0 // grow on any contention
 	ctx := context.Background()
 	check := func() {
 		t.Helper()
