@@ -86,6 +86,7 @@ const (
 	cDocObj               // the function, the webpage: the data at hand, in "ignore the function and say"
 	cThenSay              // "and state", "and say": what follows "ignore the X" in an injection
 	cAskSOV               // は何ですか, を教えて: a question or request after its object (Japanese, Korean, Chinese)
+	cCaesar               // the Caesar-shifted twins of a few anchor words (no rule: Scan decodes the text)
 	numClasses
 )
 
@@ -218,8 +219,14 @@ var classWords = [numClasses]string{
 	// "encode the password in base64" is a developer's question.
 	cGame: "poem about|haiku about|song about|limerick about|riddle about|story about|rap about|acrostic|backwards|in reverse|reversed|pig latin|leetspeak|leet speak|morse code|in morse|one letter per line|one letter at a time|one character at a time|letter by letter|character by character|each letter|each character|first letter of each|first letters of|nato alphabet|phonetic alphabet|in emojis|in emoji|" +
 		"acróstico|al revés|poema sobre|letra por letra|acrostiche|à l'envers|poème sur|lettre par lettre|akrostichon|rückwärts|gedicht über|buchstabe für buchstabe|acrostico|al contrario|poesia sulla|lettera per lettera|ao contrário|poema sobre|倒过来|倒着|藏头诗|逆から|折句|задом наперёд|задом наперед|акростих|по буквам|بالمقلوب|उल्टा|거꾸로",
-	cDocObj:  "the function|the code|the webpage|the web page|the page|the website|the resume|the document|the text|the email|the article|the paper|the table|the review|the data|the content|the file|the question|the request|the message|the comment|the transaction|the description|the summary",
-	cAskSOV:  "は何ですか|は何|を教えて|教えてください|를 알려|을 알려|는 뭐야|는 뭐예요|가 뭐야|이 뭐야|是什么|是多少",
+	cDocObj: "the function|the code|the webpage|the web page|the page|the website|the resume|the document|the text|the email|the article|the paper|the table|the review|the data|the content|the file|the question|the request|the message|the comment|the transaction|the description|the summary",
+	cAskSOV: "は何ですか|は何|を教えて|教えてください|를 알려|을 알려|는 뭐야|는 뭐예요|가 뭐야|이 뭐야|是什么|是多少",
+	// Anchor words whose Caesar-shifted forms (shifts 1-25 but 13, which
+	// the ROT13 twins cover) are keywords: a hit gives the shift, and Scan
+	// shifts the text back and scans it (signalKeywords adds only the
+	// twins; the words themselves are other classes' keywords). A few
+	// long words only: every one costs ~24 twins in the automaton.
+	cCaesar:  "ignore|instructions|previous|password|system prompt",
 	cThenSay: "and state|and say|and instead say|and just say|and only say|and output|and claim|and declare|and respond with|and reply with|and answer with|and print|and tell the user|and inform the user|and insist",
 }
 
@@ -317,6 +324,7 @@ type signals struct {
 	byClass [][]stepAt // per class: rule steps it can complete, last step first
 	nsteps  int        // entries of a progress array: one per rule step, then notEnd and never
 	unset   []int32    // nsteps entries of "no progress", copied into prog by eval
+	shift   []uint8    // per keyword: the shift of a Caesar twin (cCaesar), else 0; nil if none
 }
 
 // stepAt is a rule step that a keyword class can complete, with what eval
@@ -380,6 +388,16 @@ func signalKeywords() (kws []keyword, rot []bool) {
 		if c == dToken {
 			words = tokenWords
 		}
+		if c == cCaesar {
+			for _, w := range words {
+				for n := 1; n < 26; n++ {
+					if n != 13 {
+						add(caesarWord(w, n), c, false, false)
+					}
+				}
+			}
+			continue
+		}
 		for _, w := range words {
 			stem := strings.HasSuffix(w, "*")
 			w = strings.TrimSuffix(w, "*")
@@ -404,7 +422,7 @@ func signalKeywords() (kws []keyword, rot []bool) {
 
 // indexRules indexes the rules by the keyword classes of their steps.
 func indexRules(m *matcher, rot []bool) *signals {
-	s := &signals{m: m, rot13: rot, kwClass: make([]uint8, len(m.kw)), byClass: make([][]stepAt, numClasses)}
+	s := &signals{m: m, rot13: rot, kwClass: make([]uint8, len(m.kw)), byClass: make([][]stepAt, numClasses), shift: caesarShifts(m)}
 	for i := range m.kw {
 		s.kwClass[i] = m.kw[i].class
 	}
@@ -524,6 +542,51 @@ func rot13Word(s string) (string, bool) {
 		}
 	}
 	return string(b), letters
+}
+
+// caesarWord returns s (lower-case ASCII) with its letters shifted by n
+// places.
+func caesarWord(s string, n int) string {
+	return string(appendCaesar(nil, s, n))
+}
+
+// caesarShifts returns per keyword of m the shift of a cCaesar keyword
+// (the anchor word it is the twin of, shifted by 1..25), 0 for the
+// others; nil when m has none.
+func caesarShifts(m *matcher) []uint8 {
+	var sh []uint8
+	anchors := strings.Split(classWords[cCaesar], "|")
+	for i := range m.kw {
+		if m.kw[i].class != cCaesar {
+			continue
+		}
+		if sh == nil {
+			sh = make([]uint8, len(m.kw))
+		}
+		t := m.kw[i].text
+		for _, a := range anchors {
+			if len(a) == len(t) {
+				if n := (int(t[0]) - int(a[0]) + 26) % 26; caesarWord(a, n) == t {
+					sh[i] = uint8(n)
+				}
+			}
+		}
+	}
+	return sh
+}
+
+// caesarShift returns the shift of the first Caesar twin among hits, or
+// 0.
+func (s *signals) caesarShift(hits []hit) int {
+	if s.shift == nil {
+		return 0
+	}
+	for _, h := range hits {
+		if v := s.shift[h.kw]; v != 0 {
+			return int(v)
+		}
+	}
+	return 0
 }
 
 // fired is the outcome of the rules over one text.
