@@ -51,24 +51,24 @@ func findPayloads(s string, percent int, dst []byte, ps []payload) ([]byte, []pa
 	// 15 mod 16: probe those only, and grow a run around a hit. Prose
 	// costs one probe per 16 bytes.
 	const minRun = min(minBase64Run, minHexRun)
-	packedEnd := 0 // the spaced encodings were tried up to here
+	// spaced: some probe is a digit, a dot or a dash after one or after
+	// a separator, or a separator before one, where a spaced encoding
+	// (binary groups, hex pairs, Morse) may be; they are looked for after
+	// this loop, in a pass of their own. Inside Wasm another loop over
+	// the probes, or a call in this one, costs every text (+2-4 us a 2 KB
+	// call); this is a few loads a probe and no branch. Prose seldom has
+	// one (a period follows a letter, a letter follows a space).
+	// (Its neighbours are read unchecked: p-1 >= 0 and next < len(s); a
+	// bounds check is a branch and a call, which inside Wasm makes the
+	// loop keep its values in memory.)
+	spaced := uint8(0)
+	sp := unsafe.Pointer(unsafe.StringData(s))
 	for p := minRun - 1; p < len(s); p += minRun {
-		c := s[p]
-		// Spaced encodings (binary groups, hex pairs, Morse): a probe on
-		// a digit, a dot, a dash or a separator. In prose, one probe in
-		// five or six (a space), rejected after a byte or two.
-		if spacedKind[c] != 0 && p >= packedEnd {
-			var found bool
-			dst, ps, packedEnd, found = findSpaced(s, p, dst, ps)
-			if found {
-				for p < packedEnd {
-					p += minRun
-				}
-				p -= minRun
-				continue
-			}
-		}
-		if !isB64(c) {
+		k := spacedKind[s[p]]
+		prev := *(*byte)(unsafe.Add(sp, p-1))
+		next := *(*byte)(unsafe.Add(sp, p+int(b2u(p+1 < len(s)))))
+		spaced |= k&spacedPrev[prev] | (k&1)*0xFF&spacedKind[next]
+		if !isB64(s[p]) {
 			continue
 		}
 		// A run of minRun covering p holds the eight bytes that end at p
@@ -127,6 +127,11 @@ func findPayloads(s string, percent int, dst []byte, ps []payload) ([]byte, []pa
 			} else {
 				dst = dst[:start]
 			}
+		}
+	}
+	if spaced&6 != 0 {
+		if p := nextSpaced(s, minRun-1); p >= 0 {
+			dst, ps = findSpacedRuns(s, p, dst, ps)
 		}
 	}
 	if len(ps) >= maxPayloads || len(dst) >= maxDecoded || percent < 3 {
@@ -291,6 +296,48 @@ var spacedKind = func() (k [256]uint8) {
 	k['.'], k['-'] = 4, 4
 	return k
 }()
+
+// spacedPrev is 0xFF for the bytes that may come before a digit, a dot or
+// a dash of a spaced encoding (those and the separators), else 0.
+var spacedPrev = func() (k [256]uint8) {
+	for c := range k {
+		if spacedKind[c] != 0 {
+			k[c] = 0xFF
+		}
+	}
+	return k
+}()
+
+// nextSpaced returns the first probe from p (p, p+16, ...) where a
+// spaced encoding may be: on a digit, a dot or a dash, or on a separator
+// right before one; -1 if none. Prose pays a table lookup a probe, two
+// on a space.
+func nextSpaced(s string, p int) int {
+	for ; p < len(s); p += 16 {
+		k := spacedKind[s[p]]
+		if k == 1 && p+1 < len(s) {
+			k = spacedKind[s[p+1]]
+		}
+		if k >= 2 {
+			return p
+		}
+	}
+	return -1
+}
+
+// findSpacedRuns appends the spaced encodings of s from its candidate
+// probe p on (nextSpaced) to dst and ps.
+func findSpacedRuns(s string, p int, dst []byte, ps []payload) ([]byte, []payload) {
+	for p >= 0 {
+		var end int
+		dst, ps, end, _ = findSpaced(s, p, dst, ps)
+		for p < end {
+			p += 16 // the next probe after what was examined
+		}
+		p = nextSpaced(s, p)
+	}
+	return dst, ps
+}
 
 // findSpaced tries the spaced encodings around the probe p of s: binary
 // groups ("01101000 01101001"), hex pairs ("68 69") and Morse code
