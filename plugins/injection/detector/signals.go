@@ -92,6 +92,7 @@ const (
 	cIncl                   // must include, should contain: ... a text (cInsert)
 	dAddrColon              // "AI assistant:", "language model:": the model addressed inside data
 	cExfilObj               // "this inbox to", "the conversation to": what exfiltration sends, and where
+	cInsertThe              // the text, the sentence, the link: cInsert with "the", which requests name too (weaker)
 	numClasses
 )
 
@@ -207,8 +208,7 @@ var classWords = [numClasses]string{
 	// Injection family (written from the taxonomy of prompt injections:
 	// output hijacks, prefix injection, fake ends of the data), in the
 	// languages of the synthetic corpus.
-	cInsert: "the text|the sentence|the link|the url|the phrase|the line|the string|the following words|the exact text|the exact sentence|the exact phrase|the exact words|the code snippet|the snippet|" +
-		"this link|the following link|this url|the following url|this address|this image|the following image|a markdown image|this markdown|the following markdown|this hyperlink|the following text|this text|this sentence|the following sentence|this message|the following message|this phrase|the following phrase|this line|the following line|this note|this code|the following code|" +
+	cInsert: "this link|the following link|this url|the following url|this address|this image|the following image|a markdown image|this markdown|the following markdown|this hyperlink|the following text|this text|this sentence|the following sentence|this message|the following message|this phrase|the following phrase|this line|the following line|this note|this code|the following code|" +
 		"este enlace|el siguiente enlace|este texto|el siguiente texto|esta frase|ce lien|le lien suivant|ce texte|le texte suivant|cette phrase|diesen link|den folgenden link|diesen text|den folgenden text|diesen satz|questo link|il seguente link|questo testo|il seguente testo|questa frase|este link|o seguinte link|o seguinte texto|esta frase|这个链接|以下链接|以下文字|这句话|このリンク|次のリンク|次の文|эту ссылку|следующую ссылку|следующий текст|эту фразу|이 링크|다음 링크|다음 문장",
 	cInYour: "in your response|in your answer|in your reply|in your summary|in your output|in your next response|to your response|to your answer|to your reply|to your summary|to your output|at the end of your response|at the end of your answer|at the end of each response|at the end of every response|in every response|in each response|in all your responses|in every answer|" +
 		"en tu respuesta|en tu resumen|al final de tu respuesta|dans ta réponse|dans votre réponse|dans ton résumé|à la fin de ta réponse|in deiner antwort|in deine antwort|in deiner zusammenfassung|am ende deiner antwort|nella tua risposta|nel tuo riassunto|alla fine della tua risposta|na sua resposta|na tua resposta|no seu resumo|no final da sua resposta|在你的回答中|在回答中|在你的总结中|回答に|回答の最後に|要約に|в своём ответе|в своем ответе|в ответе|в конце ответа|응답에|답변에|답변 끝에",
@@ -222,8 +222,9 @@ var classWords = [numClasses]string{
 	// characters should a password have?" is a question about passwords).
 	cHint: "a hint|any hint|a small hint|some hints|hints|a clue|any clue|some clues|clues|the first letter of|the last letter of|the first character of|the last character of|the first letters of|the first few letters of|the first three letters of|the first two letters of|the first half of|the second half of|what letter|which letter|rhymes with|a word that rhymes with|a synonym for|a synonym of|an anagram of|" +
 		"una pista|alguna pista|pistas sobre|la primera letra de|un indice|des indices|la première lettre de|einen hinweis|einen tipp|hinweise|den ersten buchstaben|un indizio|indizi|la prima lettera di|uma dica|alguma dica|dicas sobre|a primeira letra de|подсказк*|намёк|первую букву",
-	cYourOut: "your answer|your response|your reply|your output|your summary|your translation|each answer|every answer|each response|every response|each reply|every reply",
-	cIncl:    "must include|must contain|should include|should contain|has to include|has to contain|must mention|should mention|must end with|should end with|always include|always contains|must always include|will include|needs to include|needs to contain|includes|contains",
+	cInsertThe: "the text|the sentence|the link|the url|the phrase|the line|the string|the following words|the exact text|the exact sentence|the exact phrase|the exact words|the code snippet|the snippet",
+	cYourOut:   "your answer|your response|your reply|your output|your summary|your translation|each answer|every answer|each response|every response|each reply|every reply",
+	cIncl:      "must include|must contain|should include|should contain|has to include|has to contain|must mention|should mention|must end with|should end with|always include|always contains|must always include|will include|needs to include|needs to contain|includes|contains",
 	dAddrColon: "ai assistant:|ai agent:|language model:|to the ai assistant|for the ai assistant|dear ai assistant|hey ai assistant|hello ai assistant|attention ai assistant|" +
 		"asistente de ia:|asistente ia:|assistant ia:|assistant ia :|ki-assistent:|ki assistent:|assistente ia:|assistente di ia:|assistente de ia:|ии-ассистент:|ии ассистент:|ai助手:|aiアシスタント:|ai 어시스턴트:",
 	cExfilObj: "this inbox to|the inbox to|my inbox to|their inbox to|the mailbox to|this mailbox to|the whole inbox to|the entire inbox to|the conversation to|this conversation to|the whole conversation to|the entire conversation to|this chat to|the chat history to|the conversation history to|the chat log to|the chat logs to|this thread to|the whole thread to|the entire thread to|the contacts to|the contact list to|the address book to|the user's emails to|the user's messages to|the user's data to|the user's files to|the user's contacts to|the credentials to|the api keys to|the api key to|the session token to|the session cookies to|the cookies to|the system prompt to|your instructions to|your memory to|all messages to|all the messages to|everything in the inbox to|every message to|" +
@@ -344,6 +345,11 @@ var rules = []rule{
 	// "Make sure your answer includes the text ...": cInsert after the
 	// answer it is to be in (cInsert + cInYour is the other order).
 	{Indirect, 0.3, 0.65, 16, []uint8{cYourOut, cIncl, cInsert}, false},
+	// The same with "the text / the sentence / the link": a user asks
+	// for "the text of the licence in your answer" too, so it is weaker
+	// there ("this link" is cInsert's).
+	{Indirect, 0.15, 0.65, 60, []uint8{cInsertThe, cInYour}, false},
+	{Indirect, 0.15, 0.65, 16, []uint8{cYourOut, cIncl, cInsertThe}, false},
 	// The model addressed by a label inside data ("AI assistant: ...");
 	// weak in what a user writes ("I'm building an AI assistant: ...").
 	{Indirect, 0.15, 0.6, 0, []uint8{dAddrColon}, false},
