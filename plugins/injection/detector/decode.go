@@ -5,9 +5,12 @@ import (
 	"unsafe"
 )
 
-// Embedded payloads: runs of base64 or hex, and percent-encoded text, are
-// decoded and scanned like the message itself (ROT13 needs no decoding:
-// the phrase automaton also holds the ROT13 form of every phrase).
+// Embedded payloads: runs of base64 or hex (packed or as spaced pairs),
+// binary (8-bit groups of 0 and 1) and Morse code, and percent-encoded
+// text, are decoded and scanned like the message itself. ROT13 needs no
+// decoding: the phrase automaton also holds the ROT13 form of every
+// phrase; other Caesar shifts are found by the shifted twins of a few
+// anchor words (cCaesar) and decoded by Scan.
 
 // Payload encodings, reported in Result.Encoded.
 const (
@@ -15,11 +18,19 @@ const (
 	EncHex
 	EncURL
 	EncTags
+	EncBinary
+	EncMorse
+	EncCaesar
 )
 
 const (
 	minBase64Run = 16 // 12 decoded bytes: "ignore all p"
 	minHexRun    = 16
+	// Spaced encodings: at least this many decoded bytes (binary groups,
+	// hex pairs) or Morse codes.
+	minBinBytes  = 4
+	minHexPairs  = 6
+	minMorseCode = 5
 	maxPayloads  = 8
 	maxDecoded   = 16 << 10
 )
@@ -40,7 +51,23 @@ func findPayloads(s string, percent int, dst []byte, ps []payload) ([]byte, []pa
 	// 15 mod 16: probe those only, and grow a run around a hit. Prose
 	// costs one probe per 16 bytes.
 	const minRun = min(minBase64Run, minHexRun)
+	// spaced: some probe is a digit, a dot or a dash after one or after
+	// a separator, or a separator before one, where a spaced encoding
+	// (binary groups, hex pairs, Morse) may be; they are looked for after
+	// this loop, in a pass of their own. Inside Wasm another loop over
+	// the probes, or a call in this one, costs every text (+2-4 us a 2 KB
+	// call); this is a few loads a probe and no branch. Prose seldom has
+	// one (a period follows a letter, a letter follows a space).
+	// (Its neighbours are read unchecked: p-1 >= 0 and next < len(s); a
+	// bounds check is a branch and a call, which inside Wasm makes the
+	// loop keep its values in memory.)
+	spaced := uint8(0)
+	sp := unsafe.Pointer(unsafe.StringData(s))
 	for p := minRun - 1; p < len(s); p += minRun {
+		k := spacedKind[s[p]]
+		prev := *(*byte)(unsafe.Add(sp, p-1))
+		next := *(*byte)(unsafe.Add(sp, p+int(b2u(p+1 < len(s)))))
+		spaced |= k&spacedPrev[prev] | (k&1)*0xFF&spacedKind[next]
 		if !isB64(s[p]) {
 			continue
 		}
@@ -100,6 +127,11 @@ func findPayloads(s string, percent int, dst []byte, ps []payload) ([]byte, []pa
 			} else {
 				dst = dst[:start]
 			}
+		}
+	}
+	if spaced&6 != 0 {
+		if p := nextSpaced(s, minRun-1); p >= 0 {
+			dst, ps = findSpacedRuns(s, p, dst, ps)
 		}
 	}
 	if len(ps) >= maxPayloads || len(dst) >= maxDecoded || percent < 3 {
@@ -252,4 +284,279 @@ func readsAsText(b []byte) bool {
 		}
 	}
 	return word && good*100 >= len(b)*85 && utf8.Valid(b)
+}
+
+// spacedKind marks the bytes a probe tries the spaced encodings at:
+// separators (1), digits (2), Morse symbols (4).
+var spacedKind = func() (k [256]uint8) {
+	k[' '], k['/'], k['|'] = 1, 1, 1
+	for c := '0'; c <= '9'; c++ {
+		k[c] = 2
+	}
+	k['.'], k['-'] = 4, 4
+	return k
+}()
+
+// spacedPrev is 0xFF for the bytes that may come before a digit, a dot or
+// a dash of a spaced encoding (those and the separators), else 0.
+var spacedPrev = func() (k [256]uint8) {
+	for c := range k {
+		if spacedKind[c] != 0 {
+			k[c] = 0xFF
+		}
+	}
+	return k
+}()
+
+// nextSpaced returns the first probe from p (p, p+16, ...) where a
+// spaced encoding may be: on a digit, a dot or a dash, or on a separator
+// right before one; -1 if none. Prose pays a table lookup a probe, two
+// on a space.
+func nextSpaced(s string, p int) int {
+	for ; p < len(s); p += 16 {
+		k := spacedKind[s[p]]
+		if k == 1 && p+1 < len(s) {
+			k = spacedKind[s[p+1]]
+		}
+		if k >= 2 {
+			return p
+		}
+	}
+	return -1
+}
+
+// findSpacedRuns appends the spaced encodings of s from its candidate
+// probe p on (nextSpaced) to dst and ps.
+func findSpacedRuns(s string, p int, dst []byte, ps []payload) ([]byte, []payload) {
+	for p >= 0 {
+		var end int
+		dst, ps, end, _ = findSpaced(s, p, dst, ps)
+		for p < end {
+			p += 16 // the next probe after what was examined
+		}
+		p = nextSpaced(s, p)
+	}
+	return dst, ps
+}
+
+// findSpaced tries the spaced encodings around the probe p of s: binary
+// groups ("01101000 01101001"), hex pairs ("68 69") and Morse code
+// (".... .. / - .... . .-. ."). It appends a decoding that reads as text
+// to dst and ps, and returns the end of what it examined (probes before
+// it need not try again) and whether it found one.
+func findSpaced(s string, p int, dst []byte, ps []payload) ([]byte, []payload, int, bool) {
+	if len(ps) >= maxPayloads || len(dst) >= maxDecoded {
+		return dst, ps, len(s), false
+	}
+	q := p
+	for k := 0; k < 3 && q < len(s) && spacedKind[s[q]] == 1; k++ {
+		q++ // a separator: the code after it
+	}
+	if q >= len(s) {
+		return dst, ps, q, false
+	}
+	start := len(dst)
+	var enc, i, j int
+	switch c := s[q]; {
+	case c == '.' || c == '-':
+		i, j = spanOf(s, q, isMorseByte)
+		if j-i < 2*minMorseCode-1 {
+			return dst, ps, j, false
+		}
+		enc, dst = EncMorse, appendMorse(dst, s[i:j])
+	case c == '0' || c == '1':
+		i, j = spanOf(s, q, isBitByte)
+		if j-i >= 8*minBinBytes {
+			enc, dst = EncBinary, appendBits(dst, s[i:j])
+			if len(dst)-start >= minBinBytes {
+				break
+			}
+			dst = dst[:start]
+		}
+		fallthrough
+	case '2' <= c && c <= '9':
+		i, j = spanOf(s, q, isHexOrSpace)
+		if j-i < 3*minHexPairs-1 {
+			return dst, ps, j, false
+		}
+		enc, dst = EncHex, appendHexPairs(dst, s[i:j])
+		if len(dst)-start < minHexPairs {
+			dst = dst[:start]
+		}
+	default:
+		return dst, ps, q + 1, false
+	}
+	if len(dst) > start && readsAsText(dst[start:]) {
+		return dst, append(ps, payload{enc, start, len(dst)}), j, true
+	}
+	return dst[:start], ps, j, false
+}
+
+// spanOf returns the run of bytes of s around q (which is one) that in
+// accepts, without separators at its ends.
+func spanOf(s string, q int, in func(byte) bool) (int, int) {
+	i, j := q, q
+	for i > 0 && in(s[i-1]) {
+		i--
+	}
+	for j < len(s) && in(s[j]) {
+		j++
+	}
+	for i < j && spacedKind[s[i]] == 1 {
+		i++
+	}
+	for j > i && spacedKind[s[j-1]] == 1 {
+		j--
+	}
+	return i, j
+}
+
+func isBitByte(c byte) bool    { return c == '0' || c == '1' || c == ' ' }
+func isHexOrSpace(c byte) bool { return c == ' ' || b64Kind[c]&2 != 0 }
+func isMorseByte(c byte) bool  { return c == '.' || c == '-' || spacedKind[c] == 1 }
+
+// nextToken returns the token of run at i (bytes up to a separator) and
+// the index after the separators that follow it, and how many of them
+// there were.
+func nextToken(run string, i int) (tok string, next, seps int) {
+	j := i
+	for j < len(run) && spacedKind[run[j]] != 1 {
+		j++
+	}
+	tok, next = run[i:j], j
+	for next < len(run) && spacedKind[run[next]] == 1 {
+		next++
+	}
+	return tok, next, next - j
+}
+
+// appendBits appends the bytes of run's groups of 0 and 1 (eight bits,
+// or a multiple of eight written without spaces; or all of seven bits,
+// ASCII): the longest stretch of such groups from the first, restarting
+// after a group of another width while fewer than minBinBytes were
+// decoded.
+func appendBits(dst []byte, run string) []byte {
+	start, width := len(dst), 0
+	for i := 0; i < len(run) && len(dst) < maxDecoded; {
+		tok, next, _ := nextToken(run, i)
+		i = next
+		w := 8
+		if len(tok) == 7 {
+			w = 7
+		}
+		if len(tok)%w != 0 || width != 0 && w != width {
+			if len(dst)-start >= minBinBytes {
+				break
+			}
+			dst, width = dst[:start], 0
+			continue
+		}
+		width = w
+		for k := 0; k+w <= len(tok); k += w {
+			var b byte
+			for _, c := range []byte(tok[k : k+w]) {
+				b = b<<1 | c&1
+			}
+			dst = append(dst, b)
+		}
+	}
+	return dst
+}
+
+// appendHexPairs appends the bytes of run's two-digit hex groups: the
+// longest stretch from the first, restarting after another group while
+// fewer than minHexPairs were decoded.
+func appendHexPairs(dst []byte, run string) []byte {
+	start := len(dst)
+	for i := 0; i < len(run) && len(dst) < maxDecoded; {
+		tok, next, _ := nextToken(run, i)
+		i = next
+		if len(tok) != 2 {
+			if len(dst)-start >= minHexPairs {
+				break
+			}
+			dst = dst[:start]
+			continue
+		}
+		dst = append(dst, byte(unhex(tok[0])<<4|unhex(tok[1])))
+	}
+	return dst
+}
+
+// appendMorse appends the text of run's Morse codes, lower case: codes
+// separated by a space, words by '/', '|' or more than one space. It
+// appends nothing unless run has both dots and dashes, at least
+// minMorseCode codes, two of them of more than one symbol, and every
+// code is one (an ellipsis, a rule of dashes, dashes and dots between
+// words are not Morse).
+func appendMorse(dst []byte, run string) []byte {
+	start, dots, dashes, n, long := len(dst), false, false, 0, 0
+	for i := 0; i < len(run) && len(dst) < maxDecoded; {
+		tok, next, seps := nextToken(run, i)
+		wordBreak := seps > 1
+		for k := i + len(tok); k < next; k++ {
+			wordBreak = wordBreak || run[k] != ' '
+		}
+		i = next
+		if tok == "" {
+			continue
+		}
+		if len(tok) > 7 {
+			return dst[:start]
+		}
+		v := 1
+		for _, c := range []byte(tok) {
+			v = v<<1 | int(c&1) // '.' is 0x2e, '-' 0x2d
+			dots, dashes = dots || c == '.', dashes || c == '-'
+		}
+		if morse[v] == 0 {
+			return dst[:start]
+		}
+		dst = append(dst, morse[v])
+		n++
+		long += int(b2u(len(tok) > 1))
+		if wordBreak && i < len(run) {
+			dst = append(dst, ' ')
+		}
+	}
+	if !dots || !dashes || n < minMorseCode || long < 2 {
+		return dst[:start]
+	}
+	return dst
+}
+
+// morse maps a Morse code, as the number 1 followed by its symbols as
+// bits (dash 1, dot 0), to its character.
+var morse = func() (t [256]byte) {
+	for i, code := range []string{
+		"a.-", "b-...", "c-.-.", "d-..", "e.", "f..-.", "g--.", "h....", "i..", "j.---", "k-.-", "l.-..", "m--",
+		"n-.", "o---", "p.--.", "q--.-", "r.-.", "s...", "t-", "u..-", "v...-", "w.--", "x-..-", "y-.--", "z--..",
+		"0-----", "1.----", "2..---", "3...--", "4....-", "55....", "6-....", "7--...", "8---..", "9----.",
+		"..-.-.-", ",--..--", "?..--..", "'.----.", "!-.-.--", "/-..-.", "(-.--.", ")-.--.-", "&.-...",
+		":---...", ";-.-.-.", "=-...-", "+.-.-.", "--....-", "_..--.-", "\".-..-.", "$...-..-", "@.--.-.",
+	} {
+		_ = i
+		v := 1
+		for _, c := range []byte(code[1:]) {
+			v = v<<1 | int(c&1)
+		}
+		t[v] = code[0]
+	}
+	return t
+}()
+
+// appendCaesar appends text with its ASCII letters shifted by n (0..25)
+// places, case kept.
+func appendCaesar(dst []byte, text string, n int) []byte {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			c = 'a' + byte((int(c-'a')+n)%26)
+		case 'A' <= c && c <= 'Z':
+			c = 'A' + byte((int(c-'A')+n)%26)
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }

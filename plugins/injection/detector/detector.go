@@ -36,6 +36,9 @@ const (
 	RHex
 	RURL
 	RROT13
+	RBinary
+	RMorse
+	RCaesar
 	numReasons = iota
 )
 
@@ -43,6 +46,7 @@ var reasonNames = [numReasons]string{
 	"override", "persona", "extraction", "markup", "tool", "indirect", "model",
 	"obfuscation.zero_width", "obfuscation.tags", "obfuscation.homoglyph", "obfuscation.leet",
 	"obfuscation.base64", "obfuscation.hex", "obfuscation.url", "obfuscation.rot13",
+	"obfuscation.binary", "obfuscation.morse", "obfuscation.caesar",
 }
 
 // AppendReasons appends the names of the reason bits in r, in a fixed
@@ -177,6 +181,7 @@ func (s *Scanner) Scan(text string, data bool) Result {
 	var r Result
 	s.stats.Reset()
 	p := s.scanOne(text, &s.stats, data, &f, &s.dense)
+	shift := s.d.sig.caesarShift(s.hits)
 	st := &s.stats
 	var obf float32
 	if st.Invisible > 0 {
@@ -195,13 +200,20 @@ func (s *Scanner) Scan(text string, data bool) Result {
 		r.Reasons |= RLeet
 		obf = max(obf, 0.15)
 	}
-	// Payloads: decoded base64/hex/percent-encoding, and the text hidden
-	// in tag characters, scanned like the message.
+	// Payloads: decoded base64/hex/binary/Morse/percent-encoding, the
+	// text hidden in tag characters, and the text shifted back when the
+	// shifted twin of an anchor word was found (a Caesar cipher), scanned
+	// like the message.
 	s.dec, s.ps = findPayloads(text, st.Percent, s.dec[:0], s.ps[:0])
 	if len(st.Hidden) >= 3 && len(s.ps) < maxPayloads {
 		start := len(s.dec)
 		s.dec = append(s.dec, st.Hidden...)
 		s.ps = append(s.ps, payload{EncTags, start, len(s.dec)})
+	}
+	if shift != 0 && len(s.ps) < maxPayloads {
+		start := len(s.dec)
+		s.dec = appendCaesar(s.dec, text[:min(len(text), maxDecoded)], 26-shift)
+		s.ps = append(s.ps, payload{EncCaesar, start, len(s.dec)})
 	}
 	for _, pl := range s.ps {
 		if pl.end <= pl.start {
@@ -212,6 +224,17 @@ func (s *Scanner) Scan(text string, data bool) Result {
 		// dec is not written while its payload is scanned.
 		pp := s.scanOne(unsafe.String(&s.dec[pl.start], pl.end-pl.start), &s.pst, data, &pf, &s.pd)
 		hot := pp >= modelReason
+		if pl.enc == EncCaesar {
+			// The whole text shifted back: what was not enciphered is now
+			// gibberish, whose 4-grams say nothing. Only its rules count.
+			hot = false
+			for _, v := range pf.strength {
+				hot = hot || v > 0
+			}
+			if !hot {
+				continue
+			}
+		}
 		for i, v := range pf.strength {
 			if v > 0 {
 				hot = true
@@ -234,6 +257,12 @@ func (s *Scanner) Scan(text string, data bool) Result {
 			r.Reasons |= RURL
 		case EncTags:
 			r.Reasons |= RTags
+		case EncBinary:
+			r.Reasons |= RBinary
+		case EncMorse:
+			r.Reasons |= RMorse
+		case EncCaesar:
+			r.Reasons |= RCaesar
 		}
 	}
 	if f.rot13 {

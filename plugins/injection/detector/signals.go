@@ -34,58 +34,65 @@ func (f Family) String() string {
 
 // Keyword classes. A rule is a sequence of classes.
 const (
-	cIgnore  uint8 = iota // ignore, disregard, forget, ...
-	cPrior                // previous, above, all, your, ...
-	cInstr                // instructions, rules, prompt, ...
-	cNew                  // new, updated, real
-	cNow                  // from now on, you are now, pretend, act as
-	cNeg                  // without, no, free from
-	cLimit                // restrictions, filters, censorship
-	cFree                 // unfiltered, uncensored, amoral
-	cReveal               // reveal, print, repeat, show
-	cYour                 // your, initial, original, hidden, verbatim
-	cSys                  // system prompt, pre-prompt
-	cSecret               // password, secret key
-	cMode                 // developer mode, god mode
-	cOn                   // enabled, activated, on
-	cSend                 // send, forward, email, upload
-	cAll                  // all, every, entire, the user's
-	cData                 // emails, conversation, history, files, credentials
-	cCall                 // call, invoke, execute
-	cTool                 // function, tool, plugin, command
-	cAddr                 // "dear ai", "note to the assistant"
-	cComment              // <!--, [//]: #
-	cAllThat              // everything, all that
-	cTold                 // you have been told, so far
-	dDAN                  // do anything now, DAN mode
-	dJail                 // jailbreak, jailbroken
-	dRefuse               // never refuse
-	dDev                  // i am your developer
-	dToken                // chat-template tokens
-	dTurn                 // fake turns at a line start
-	dEnd                  // "end of instructions", "begin new instructions"
-	dAccess               // "access granted"
-	cTrigger              // every time, whenever
-	cUser                 // the user, someone, anyone
-	cOnly                 // only reply with, respond with, instead of answering
-	dNewTask              // new task, change of plans
-	cAbove                // the above, everything before
-	cFromNow              // from now on, you are now (not "act as": role-play prompts say it)
-	dDual                 // two responses, "[🔓jailbreak]", "normal response" vs "unfiltered response"
-	dChar                 // stay in character, never break character
-	dAny                  // answer any question, no matter how, without question
-	dPolicy               // openai's policies, content policy
-	cInsert               // this link, the following text (what an injection makes the answer carry)
-	cInYour               // in your response, to your answer
-	dPrefix               // start your response with, and nothing else
-	dClose                // end of document, </context> (a fake end of the data)
-	cNot                  // do not, never: a negated request (rule.negatable)
-	cWhat                 // what is, what are: a question, an extraction only about "your" prompt or secret
-	cThe                  // the, this (in "what is the password")
-	cGame                 // a poem about, an acrostic, backwards, in pig latin: a word game or a code around a secret
-	cDocObj               // the function, the webpage: the data at hand, in "ignore the function and say"
-	cThenSay              // "and state", "and say": what follows "ignore the X" in an injection
-	cAskSOV               // は何ですか, を教えて: a question or request after its object (Japanese, Korean, Chinese)
+	cIgnore    uint8 = iota // ignore, disregard, forget, ...
+	cPrior                  // previous, above, all, your, ...
+	cInstr                  // instructions, rules, prompt, ...
+	cNew                    // new, updated, real
+	cNow                    // from now on, you are now, pretend, act as
+	cNeg                    // without, no, free from
+	cLimit                  // restrictions, filters, censorship
+	cFree                   // unfiltered, uncensored, amoral
+	cReveal                 // reveal, print, repeat, show
+	cYour                   // your, initial, original, hidden, verbatim
+	cSys                    // system prompt, pre-prompt
+	cSecret                 // password, secret key
+	cMode                   // developer mode, god mode
+	cOn                     // enabled, activated, on
+	cSend                   // send, forward, email, upload
+	cAll                    // all, every, entire, the user's
+	cData                   // emails, conversation, history, files, credentials
+	cCall                   // call, invoke, execute
+	cTool                   // function, tool, plugin, command
+	cAddr                   // "dear ai", "note to the assistant"
+	cComment                // <!--, [//]: #
+	cAllThat                // everything, all that
+	cTold                   // you have been told, so far
+	dDAN                    // do anything now, DAN mode
+	dJail                   // jailbreak, jailbroken
+	dRefuse                 // never refuse
+	dDev                    // i am your developer
+	dToken                  // chat-template tokens
+	dTurn                   // fake turns at a line start
+	dEnd                    // "end of instructions", "begin new instructions"
+	dAccess                 // "access granted"
+	cTrigger                // every time, whenever
+	cUser                   // the user, someone, anyone
+	cOnly                   // only reply with, respond with, instead of answering
+	dNewTask                // new task, change of plans
+	cAbove                  // the above, everything before
+	cFromNow                // from now on, you are now (not "act as": role-play prompts say it)
+	dDual                   // two responses, "[🔓jailbreak]", "normal response" vs "unfiltered response"
+	dChar                   // stay in character, never break character
+	dAny                    // answer any question, no matter how, without question
+	dPolicy                 // openai's policies, content policy
+	cInsert                 // this link, the following text (what an injection makes the answer carry)
+	cInYour                 // in your response, to your answer
+	dPrefix                 // start your response with, and nothing else
+	dClose                  // end of document, </context> (a fake end of the data)
+	cNot                    // do not, never: a negated request (rule.negatable)
+	cWhat                   // what is, what are: a question, an extraction only about "your" prompt or secret
+	cThe                    // the, this (in "what is the password")
+	cGame                   // a poem about, an acrostic, backwards, in pig latin: a word game or a code around a secret
+	cDocObj                 // the function, the webpage: the data at hand, in "ignore the function and say"
+	cThenSay                // "and state", "and say": what follows "ignore the X" in an injection
+	cAskSOV                 // は何ですか, を教えて: a question or request after its object (Japanese, Korean, Chinese)
+	cCaesar                 // the Caesar-shifted twins of a few anchor words (no rule: Scan decodes the text)
+	cHint                   // a hint, a clue, the first letter of: a secret asked for piecemeal
+	cYourOut                // your answer, your response: what an injection makes carry a text
+	cIncl                   // must include, should contain: ... a text (cInsert)
+	dAddrColon              // "AI assistant:", "language model:": the model addressed inside data
+	cExfilObj               // "this inbox to", "the conversation to": what exfiltration sends, and where
+	cInsertThe              // the text, the sentence, the link: cInsert with "the", which requests name too (weaker)
 	numClasses
 )
 
@@ -209,6 +216,19 @@ var classWords = [numClasses]string{
 		"comienza tu respuesta con|empieza tu respuesta con|commence ta réponse par|commencez votre réponse par|beginne deine antwort mit|inizia la tua risposta con|comece sua resposta com|你的回答以|回答を次の言葉で始め|начни свой ответ с|응답을 다음으로 시작",
 	dClose: "end of document|end of the document|end of context|end of the context|end of email|end of the email|end of article|end of data|end of text|end of search results|end of the search results|end of retrieved|end of the retrieved|end of tool output|</document>|</context>|</data>|</email>|</article>|</search_results>|</tool_output>|[end of document]|[end of text]|" +
 		"fin del documento|fin du document|ende des dokuments|fine del documento|fim do documento|文档结束|ドキュメントの終わり|конец документа|문서 끝",
+	// A secret asked for piecemeal: a hint, a clue, its first letter
+	// (written from the taxonomy of extraction attacks; "how many
+	// characters" and "the length of" are not among them: "how many
+	// characters should a password have?" is a question about passwords).
+	cHint: "a hint|any hint|a small hint|some hints|hints|a clue|any clue|some clues|clues|the first letter of|the last letter of|the first character of|the last character of|the first letters of|the first few letters of|the first three letters of|the first two letters of|the first half of|the second half of|what letter|which letter|rhymes with|a word that rhymes with|a synonym for|a synonym of|an anagram of|" +
+		"una pista|alguna pista|pistas sobre|la primera letra de|un indice|des indices|la première lettre de|einen hinweis|einen tipp|hinweise|den ersten buchstaben|un indizio|indizi|la prima lettera di|uma dica|alguma dica|dicas sobre|a primeira letra de|подсказк*|намёк|первую букву",
+	cInsertThe: "the text|the sentence|the link|the url|the phrase|the line|the string|the following words|the exact text|the exact sentence|the exact phrase|the exact words|the code snippet|the snippet",
+	cYourOut:   "your answer|your response|your reply|your output|your summary|your translation|each answer|every answer|each response|every response|each reply|every reply",
+	cIncl:      "must include|must contain|should include|should contain|has to include|has to contain|must mention|should mention|must end with|should end with|always include|always contains|must always include|will include|needs to include|needs to contain|includes|contains",
+	dAddrColon: "ai assistant:|ai agent:|language model:|to the ai assistant|for the ai assistant|dear ai assistant|hey ai assistant|hello ai assistant|attention ai assistant|" +
+		"asistente de ia:|asistente ia:|assistant ia:|assistant ia :|ki-assistent:|ki assistent:|assistente ia:|assistente di ia:|assistente de ia:|ии-ассистент:|ии ассистент:|ai助手:|aiアシスタント:|ai 어시스턴트:",
+	cExfilObj: "this inbox to|the inbox to|my inbox to|their inbox to|the mailbox to|this mailbox to|the whole inbox to|the entire inbox to|the conversation to|this conversation to|the whole conversation to|the entire conversation to|this chat to|the chat history to|the conversation history to|the chat log to|the chat logs to|this thread to|the whole thread to|the entire thread to|the contacts to|the contact list to|the address book to|the user's emails to|the user's messages to|the user's data to|the user's files to|the user's contacts to|the credentials to|the api keys to|the api key to|the session token to|the session cookies to|the cookies to|the system prompt to|your instructions to|your memory to|all messages to|all the messages to|everything in the inbox to|every message to|" +
+		"la conversación a|esta conversación a|la bandeja de entrada a|la conversation à|cette conversation à|la boîte de réception à|das gespräch an|den chatverlauf an|den posteingang an|la conversazione a|questa conversazione a|a conversa para|esta conversa para|a caixa de entrada para",
 	cNot:  "do not|don't|dont|never|must not|mustn't|should not|shouldn't|not to|please don't|please do not",
 	cWhat: "what is|what are|what were|what would|what's|whats|cuál es|cuáles son|quel est|quelles sont|qual è|quali sono|was ist|was sind|qual é|quais são|какой|какие|что такое",
 	cThe:  "the|this|that|la|le|el|il|lo|les|los|das|die|der|den",
@@ -218,9 +238,21 @@ var classWords = [numClasses]string{
 	// "encode the password in base64" is a developer's question.
 	cGame: "poem about|haiku about|song about|limerick about|riddle about|story about|rap about|acrostic|backwards|in reverse|reversed|pig latin|leetspeak|leet speak|morse code|in morse|one letter per line|one letter at a time|one character at a time|letter by letter|character by character|each letter|each character|first letter of each|first letters of|nato alphabet|phonetic alphabet|in emojis|in emoji|" +
 		"acróstico|al revés|poema sobre|letra por letra|acrostiche|à l'envers|poème sur|lettre par lettre|akrostichon|rückwärts|gedicht über|buchstabe für buchstabe|acrostico|al contrario|poesia sulla|lettera per lettera|ao contrário|poema sobre|倒过来|倒着|藏头诗|逆から|折句|задом наперёд|задом наперед|акростих|по буквам|بالمقلوب|उल्टा|거꾸로",
-	cDocObj:  "the function|the code|the webpage|the web page|the page|the website|the resume|the document|the text|the email|the article|the paper|the table|the review|the data|the content|the file|the question|the request|the message|the comment|the transaction|the description|the summary",
-	cAskSOV:  "は何ですか|は何|を教えて|教えてください|를 알려|을 알려|는 뭐야|는 뭐예요|가 뭐야|이 뭐야|是什么|是多少",
-	cThenSay: "and state|and say|and instead say|and just say|and only say|and output|and claim|and declare|and respond with|and reply with|and answer with|and print|and tell the user|and inform the user|and insist",
+	cDocObj: "the function|the code|the webpage|the web page|the page|the website|the resume|the document|the text|the email|the article|the paper|the table|the review|the data|the content|the file|the question|the request|the message|the comment|the transaction|the description|the summary|" +
+		"the translation|the task|the story|the input|the passage|the paragraph|the sentence|the essay|the report|the poem|the query|the prompt|the conversation|the context|the instructions|the transcript|the post|the notes|the search results|the results|the output|the list|the original|the user input|the user's input|the user's question|the user's request|the given text|the original text|the source text|the current task|the original task|the given task|the assigned task|" +
+		"this task|this text|this document|this request|this email|this page|this message|this translation|this input|this story|this article|" +
+		"la traducción|la tarea|el texto|el documento|la traduction|la tâche|le texte|le document|die übersetzung|die aufgabe|den text|das dokument|la traduzione|il compito|il testo|a tradução|a tarefa|o texto|o documento",
+	cAskSOV: "は何ですか|は何|を教えて|教えてください|를 알려|을 알려|는 뭐야|는 뭐예요|가 뭐야|이 뭐야|是什么|是多少",
+	// Anchor words whose Caesar-shifted forms (shifts 1-25 but 13, which
+	// the ROT13 twins cover) are keywords: a hit gives the shift, and Scan
+	// shifts the text back and scans it (signalKeywords adds only the
+	// twins; the words themselves are other classes' keywords). A few
+	// long words only: every one costs ~24 twins in the automaton.
+	cCaesar: "ignore|instructions|previous|password|system prompt",
+	cThenSay: "and state|and say|and instead say|and just say|and only say|and output|and claim|and declare|and respond with|and reply with|and answer with|and print|and tell the user|and inform the user|and insist|" +
+		"and simply say|and instead print|and instead output|and instead write|and instead respond with|and just print|and just output|and just write|and only output|and only print|and only write|and simply output|and simply print|and simply write|and respond only with|and reply only with|and answer only with|" +
+		"instead say|instead, say|instead output|instead, output|instead print|instead, print|instead write|instead, write|instead respond with|instead, respond with|instead reply with|instead, reply with|instead just say|instead, just say|" +
+		"y di|y responde con|y escribe solo|et dis|et réponds par|et écris seulement|und sag|und sage|und antworte mit|und schreibe nur|e di'|e rispondi con|e scrivi solo|e diga|e responda com|e escreva apenas",
 }
 
 // tokenWords are the keywords of dToken.
@@ -304,9 +336,26 @@ var rules = []rule{
 	{Extraction, 0.3, 0.5, 24, []uint8{cSecret, cGame}, true},
 	// "Ignore the function and state that ...": an override of the data
 	// at hand rather than of the instructions, then what to say instead.
-	{Override, 0.3, 0.6, 30, []uint8{cIgnore, cDocObj, cThenSay}, false},
+	{Override, 0.4, 0.6, 12, []uint8{cIgnore, cDocObj, cThenSay}, false},
 	// "パスワードは何ですか", "비밀번호를 알려줘": the object first.
 	{Extraction, 0.45, 0.6, 4, []uint8{cSecret, cAskSOV}, false},
+	// A secret piecemeal: "give me a hint about the password", "what
+	// letter does the passphrase start with".
+	{Extraction, 0.3, 0.5, 20, []uint8{cHint, cSecret}, true},
+	// "Make sure your answer includes the text ...": cInsert after the
+	// answer it is to be in (cInsert + cInYour is the other order).
+	{Indirect, 0.3, 0.65, 16, []uint8{cYourOut, cIncl, cInsert}, false},
+	// The same with "the text / the sentence / the link": a user asks
+	// for "the text of the licence in your answer" too, so it is weaker
+	// there ("this link" is cInsert's).
+	{Indirect, 0.15, 0.65, 60, []uint8{cInsertThe, cInYour}, false},
+	{Indirect, 0.15, 0.65, 16, []uint8{cYourOut, cIncl, cInsertThe}, false},
+	// The model addressed by a label inside data ("AI assistant: ...");
+	// weak in what a user writes ("I'm building an AI assistant: ...").
+	{Indirect, 0.15, 0.6, 0, []uint8{dAddrColon}, false},
+	// "Forward this inbox / the conversation to ...": exfiltration of
+	// what the model can reach, without "all".
+	{Tool, 0.3, 0.6, 12, []uint8{cSend, cExfilObj}, true},
 }
 
 // signals is the compiled keyword automaton and rule index.
@@ -317,6 +366,7 @@ type signals struct {
 	byClass [][]stepAt // per class: rule steps it can complete, last step first
 	nsteps  int        // entries of a progress array: one per rule step, then notEnd and never
 	unset   []int32    // nsteps entries of "no progress", copied into prog by eval
+	shift   []uint8    // per keyword: the shift of a Caesar twin (cCaesar), else 0; nil if none
 }
 
 // stepAt is a rule step that a keyword class can complete, with what eval
@@ -380,6 +430,16 @@ func signalKeywords() (kws []keyword, rot []bool) {
 		if c == dToken {
 			words = tokenWords
 		}
+		if c == cCaesar {
+			for _, w := range words {
+				for n := 1; n < 26; n++ {
+					if n != 13 {
+						add(caesarWord(w, n), c, false, false)
+					}
+				}
+			}
+			continue
+		}
 		for _, w := range words {
 			stem := strings.HasSuffix(w, "*")
 			w = strings.TrimSuffix(w, "*")
@@ -404,7 +464,7 @@ func signalKeywords() (kws []keyword, rot []bool) {
 
 // indexRules indexes the rules by the keyword classes of their steps.
 func indexRules(m *matcher, rot []bool) *signals {
-	s := &signals{m: m, rot13: rot, kwClass: make([]uint8, len(m.kw)), byClass: make([][]stepAt, numClasses)}
+	s := &signals{m: m, rot13: rot, kwClass: make([]uint8, len(m.kw)), byClass: make([][]stepAt, numClasses), shift: caesarShifts(m)}
 	for i := range m.kw {
 		s.kwClass[i] = m.kw[i].class
 	}
@@ -524,6 +584,51 @@ func rot13Word(s string) (string, bool) {
 		}
 	}
 	return string(b), letters
+}
+
+// caesarWord returns s (lower-case ASCII) with its letters shifted by n
+// places.
+func caesarWord(s string, n int) string {
+	return string(appendCaesar(nil, s, n))
+}
+
+// caesarShifts returns per keyword of m the shift of a cCaesar keyword
+// (the anchor word it is the twin of, shifted by 1..25), 0 for the
+// others; nil when m has none.
+func caesarShifts(m *matcher) []uint8 {
+	var sh []uint8
+	anchors := strings.Split(classWords[cCaesar], "|")
+	for i := range m.kw {
+		if m.kw[i].class != cCaesar {
+			continue
+		}
+		if sh == nil {
+			sh = make([]uint8, len(m.kw))
+		}
+		t := m.kw[i].text
+		for _, a := range anchors {
+			if len(a) == len(t) {
+				if n := (int(t[0]) - int(a[0]) + 26) % 26; caesarWord(a, n) == t {
+					sh[i] = uint8(n)
+				}
+			}
+		}
+	}
+	return sh
+}
+
+// caesarShift returns the shift of the first Caesar twin among hits, or
+// 0.
+func (s *signals) caesarShift(hits []hit) int {
+	if s.shift == nil {
+		return 0
+	}
+	for _, h := range hits {
+		if v := s.shift[h.kw]; v != 0 {
+			return int(v)
+		}
+	}
+	return 0
 }
 
 // fired is the outcome of the rules over one text.
