@@ -75,7 +75,7 @@ type Spec struct {
 	// PoolSize is the most instances (concurrent calls); 0 means
 	// GOMAXPROCS. The pool starts with one instance and grows by one,
 	// in the background, when a call finds every instance busy and the
-	// instances were busy at least half the time (growUtil), so a guard
+	// instances were busy at least 35% of the time (growUtil), so a guard
 	// that is never called concurrently, or seldom, costs one instance's
 	// memory.
 	// A larger pool than the number of cores adds memory, not throughput.
@@ -209,14 +209,17 @@ type Guard struct {
 // of calls per instance, over the current window of utilWindow once it
 // has run minUtilSample, else the last window). Below that, two calls
 // meeting at a guard is chance, and the second waits for a call's length:
-// in a pipeline of several guards on 2 cores, each guard's instances are
-// busy 20-30% of the time under full load, and a second instance of each
-// made every request cost ~20% more CPU (Ward's CPU per request 118-122
-// against 95-109 us for the core pipeline, wrk -c64, four alternating
-// pairs, 2026-11-27): the guests' memories and code no longer stay in the
-// caches between calls. A guard alone on a route is busy enough to grow.
+// in a pipeline of several guards on 2 cores most guards are busy well
+// under a third of the time at full load, and a second instance of each
+// made every request cost ~20% more CPU (the guests' memories and code no
+// longer stay in the caches between calls). Loadbench, 2026-11-27 16:53-
+// 16:58 UTC, two alternating rounds: growing on any contention / at 50% /
+// at 35%: core pipeline 11.7k / 12.7k / 12.7-12.9k RPS (118 / 96 / 96 us
+// of CPU per request), demo pipeline 6.4k / 6.4k / 7.4k RPS; at 5k
+// requests/s the demo pipeline's p50 0.8 / 2.3 / 0.8 ms (at 50% its rate
+// limiter, busy ~45%, queued) and RSS 193-210 / 113 / 118 MB.
 const (
-	growUtil      = 0.5
+	growUtil      = 0.35
 	utilWindow    = time.Second
 	minUtilSample = 100 * time.Millisecond
 )
