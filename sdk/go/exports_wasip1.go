@@ -116,7 +116,17 @@ func finishGC(before *runtime.MemStats) {
 		runtime.Gosched()
 		return
 	}
-	for i := 0; i < finishGCYields && ms.NumGC == before.NumGC; i++ {
+	limit := finishGCYields
+	if ms.HeapAlloc >= ms.NextGC/10*7 {
+		// The heap is past the collector's trigger: a collection is under
+		// way (or one completed and NumGC says so at once). Its workers get
+		// a share of the time that passes while the guest yields, so on a
+		// loaded machine (the guest's thread descheduled inside a worker's
+		// slice) 64 yields were not always enough: TestGuestGCAfterConfigure
+		// saw gc=0 in a CI run (1 in ~7). Wait for it.
+		limit = finishGCYieldsStarted
+	}
+	for i := 0; i < limit && ms.NumGC == before.NumGC; i++ {
 		runtime.Gosched()
 		runtime.ReadMemStats(&ms)
 	}
@@ -130,6 +140,10 @@ const (
 	// finishGCYields bounds that wait, for a configure that allocated as
 	// much without starting a collection.
 	finishGCYields = 64
+	// finishGCYieldsStarted bounds it when the heap is past the trigger
+	// (a collection under way): a safety net, not a time slice; each
+	// yield and read costs a few microseconds.
+	finishGCYieldsStarted = 1 << 16
 )
 
 func handle(p abi.Phase, ptr, n int32) int64 {
