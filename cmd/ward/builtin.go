@@ -114,27 +114,19 @@ func (b *builtins) release() {
 	releasePages(views)
 }
 
-// releaseStartMemory runs once the first pipeline is live. Loading guards
-// allocates several times the size of their modules (instrumented and
-// merged copies, wazero's decoder) that is garbage once they are compiled;
-// the Go runtime would keep those pages (its heap goal is twice the live
-// heap) and hand them back only slowly, so the gateway would idle at that
-// peak (358 MB instead of 160 for the core pipeline at 4 s). A forced
-// collection and scavenge returns them. It is not repeated right after
-// reloads: there it made the next swap under load slower (the heap regrown
-// page by page, collections during the load; swapbench's request-to-live
-// median 128 ms against 53-74 ms); releaseSwapMemory does it once reloads
-// have settled.
-func releaseStartMemory() {
-	debug.FreeOSMemory()
-}
-
-// releaseSwapMemory runs once reloads have settled (reload.Options.Settled:
-// 10 s without a reload): what a swap left behind (the new module's
-// decoding and compiling garbage, the retired guards' heap) goes back to
-// the OS then, instead of holding the resident size at the swap's peak.
-// Right after each reload it slowed the next swap under load (see above);
-// after the quiet time a burst of swaps pays it once.
-func releaseSwapMemory() {
+// releaseLoadMemory hands back to the OS what loading guards left:
+// loading allocates several times the size of their modules (instrumented
+// and merged copies, wazero's decoder) that is garbage once they are
+// compiled, and the Go runtime would keep those pages (its heap goal is
+// twice the live heap) and hand them back only slowly, so the gateway
+// would idle at that peak (358 MB instead of 160 for the core pipeline at
+// 4 s). It runs once the first pipeline is live, and once reloads have
+// settled (reload.Options.Settled: 10 s without a reload), when a swap's
+// garbage and the retired guards' heap would otherwise hold the resident
+// size at the swap's peak. Not right after each reload: there it made the
+// next swap under load slower (the heap regrown page by page, collections
+// during the load; swapbench's request-to-live median 128 ms against
+// 53-74 ms); after the quiet time a burst of swaps pays it once.
+func releaseLoadMemory() {
 	debug.FreeOSMemory()
 }

@@ -341,12 +341,12 @@ func serveWith(ctx context.Context, cfg *config.Config, load func() (*config.Con
 		return load()
 	}
 	start := time.Now()
-	rl, _, err := reload.New(ctx, reload.Options{Load: loadNext, Host: host, Resolve: resolveGuard, Log: log, Metrics: met, Built: builtin.release, Settled: releaseSwapMemory})
+	rl, _, err := reload.New(ctx, reload.Options{Load: loadNext, Host: host, Resolve: resolveGuard, Log: log, Metrics: met, Built: builtin.release, Settled: releaseLoadMemory})
 	if err != nil {
 		printErrors(stderr, err)
 		return 1
 	}
-	releaseStartMemory()
+	releaseLoadMemory()
 	srv := proxy.NewServer(rl.Current(), log)
 	met.SetLive(func() []proxy.GuardEntry { return srv.Snapshot().Entries() })
 	obs := control.Tee{met}

@@ -119,9 +119,10 @@ func (h *Host) acquireModule(ctx context.Context, g *Guard, key moduleKey, wasm 
 	// start peaked at 147-152 MB instead of 173-181 MB with the on-disk
 	// compilation cache, 170 instead of 180-187 MB without it, in the same
 	// start time (0.36-0.48 s and 6.2-6.5 s). It does not hand memory
-	// back to the OS (cmd/ward's releaseStartMemory does, once), so a
-	// reload under load does not regrow the heap page by page. A small
-	// module leaves too little garbage to be worth a collection.
+	// back to the OS (cmd/ward's releaseLoadMemory does, after start and
+	// once reloads have settled), so a reload under load does not regrow
+	// the heap page by page. A small module leaves too little garbage to
+	// be worth a collection.
 	if len(wasm) >= gcAfterCompileBytes {
 		runtime.GC()
 	}
