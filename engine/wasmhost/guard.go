@@ -234,8 +234,13 @@ func (g *Guard) account(t0 int64) {
 		return
 	}
 	wb := g.winBusy.Swap(busy)
-	u := float64(busy-wb) / (float64(now-ws) * float64(max(g.made.Load(), 1)))
-	g.lastUtil.Store(math.Float64bits(u))
+	g.lastUtil.Store(math.Float64bits(g.utilisation(busy-wb, now-ws)))
+}
+
+// utilisation is the share of elapsed (meter.Now units) the instances
+// spent busy in calls, busy in all.
+func (g *Guard) utilisation(busy, elapsed int64) float64 {
+	return float64(busy) / (float64(elapsed) * float64(max(g.made.Load(), 1)))
 }
 
 // busyEnough reports whether the instances have been busy enough for
@@ -248,7 +253,7 @@ func (g *Guard) busyEnough() bool {
 	elapsed := now - g.winStart.Load()
 	u := math.Float64frombits(g.lastUtil.Load())
 	if elapsed >= int64(minUtilSample) {
-		u = float64(g.busyNs.Load()-g.winBusy.Load()) / (float64(elapsed) * float64(max(g.made.Load(), 1)))
+		u = g.utilisation(g.busyNs.Load()-g.winBusy.Load(), elapsed)
 	}
 	return u >= g.growAt
 }
