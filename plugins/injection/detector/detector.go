@@ -223,24 +223,18 @@ func (s *Scanner) Scan(text string, data bool) Result {
 		s.pst.Reset()
 		// dec is not written while its payload is scanned.
 		pp := s.scanOne(unsafe.String(&s.dec[pl.start], pl.end-pl.start), &s.pst, data, &pf, &s.pd)
-		hot := pp >= modelReason
-		if pl.enc == EncCaesar {
-			// The whole text shifted back: what was not enciphered is now
-			// gibberish, whose 4-grams say nothing. Only its rules count.
-			hot = false
-			for _, v := range pf.strength {
-				hot = hot || v > 0
-			}
-			if !hot {
-				continue
-			}
-		}
+		ruled := false
 		for i, v := range pf.strength {
-			if v > 0 {
-				hot = true
-			}
+			ruled = ruled || v > 0
 			f.strength[i] = max(f.strength[i], v)
 		}
+		if pl.enc == EncCaesar && !ruled {
+			// The whole text shifted back: what was not enciphered is now
+			// gibberish, whose 4-grams say nothing. Only its rules count
+			// (none fired: the strengths merged above were all 0).
+			continue
+		}
+		hot := ruled || pp >= modelReason
 		f.rules |= pf.rules
 		f.rot13 = f.rot13 || pf.rot13
 		p = max(p, pp)
