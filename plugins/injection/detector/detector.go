@@ -228,16 +228,19 @@ func (s *Scanner) Scan(text string, data bool) Result {
 			ruled = ruled || v > 0
 			f.strength[i] = max(f.strength[i], v)
 		}
-		if pl.enc == EncCaesar && !ruled {
+		if pl.enc == EncCaesar {
 			// The whole text shifted back: what was not enciphered is now
 			// gibberish, whose 4-grams say nothing. Only its rules count
-			// (none fired: the strengths merged above were all 0).
-			continue
+			// (merged above), not its model score.
+			if !ruled {
+				continue
+			}
+		} else {
+			p = max(p, pp)
 		}
-		hot := ruled || pp >= modelReason
+		hot := ruled || pl.enc != EncCaesar && pp >= modelReason
 		f.rules |= pf.rules
 		f.rot13 = f.rot13 || pf.rot13
-		p = max(p, pp)
 		if !hot {
 			continue
 		}
