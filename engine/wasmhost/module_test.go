@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -500,5 +501,79 @@ func TestPoolGrowsOnContention(t *testing.T) {
 	<-done
 	if n := owned(c); n != 0 {
 		t.Fatalf("%d instances left open by a guard closed while growing", n)
+	}
+}
+
+// TestUtilisationWindow checks the figures the growth gate reads without
+// a guest: busy time per instance, a window that rolls over once it is
+// utilWindow old, and, in a window's first minUtilSample, the last
+// complete window's figure instead of the young one's.
+func TestUtilisationWindow(t *testing.T) {
+	ms := int64(time.Millisecond)
+	var g Guard
+	g.growAt = growUtil
+	g.made.Store(1)
+	if u := g.utilisation(300*ms, 1000*ms); u != 0.3 {
+		t.Fatalf("utilisation one instance: %v, want 0.3", u)
+	}
+	g.made.Store(2)
+	if u := g.utilisation(300*ms, 1000*ms); u != 0.15 {
+		t.Fatalf("utilisation two instances: %v, want 0.15", u)
+	}
+	g.made.Store(1)
+
+	// A window started 1.2 s ago; calls since then: 900 ms busy. The
+	// next call's account closes it (0.9 + its own 0.1 s over 1.2 s) and
+	// opens a new one.
+	now := meter.Now()
+	g.winStart.Store(now - 1200*ms)
+	g.winBusy.Store(5000 * ms)
+	g.busyNs.Store(5900 * ms)
+	g.account(meter.Now() - 100*ms)
+	last := math.Float64frombits(g.lastUtil.Load())
+	if last < 0.4 || last > 0.84 { // 1.0 s / 1.2 s, less if this goroutine was held up
+		t.Fatalf("closed window's utilisation %v, want ~1.0 s / 1.2 s", last)
+	}
+	if ws := g.winStart.Load(); ws < now {
+		t.Fatalf("no new window: start %d, before %d", ws, now)
+	}
+	if wb, b := g.winBusy.Load(), g.busyNs.Load(); wb != b {
+		t.Fatalf("new window's busy base %d, want %d", wb, b)
+	}
+	// A call inside the window only adds busy time.
+	ws := meter.Now()
+	g.winStart.Store(ws)
+	g.account(meter.Now() - ms)
+	if g.winStart.Load() != ws {
+		t.Fatal("a young window rolled over")
+	}
+
+	// In the first minUtilSample of a window the last window decides.
+	// (The window starts in the future, so that it stays young however
+	// slowly this test runs.)
+	g.winStart.Store(meter.Now() + int64(time.Hour))
+	g.lastUtil.Store(math.Float64bits(0.8))
+	g.winBusy.Store(g.busyNs.Load())
+	if !g.busyEnough() {
+		t.Fatal("young window: the last window's 0.8 did not count")
+	}
+	g.lastUtil.Store(math.Float64bits(0.1))
+	g.winBusy.Store(g.busyNs.Load() - 50*ms) // 50 ms of calls in a young window
+	if g.busyEnough() {
+		t.Fatal("young window: its own figure counted instead of the last window's 0.1")
+	}
+	// ... after it, the window's own figure.
+	g.winStart.Store(meter.Now() - 2000*ms)
+	g.winBusy.Store(g.busyNs.Load() - 1500*ms) // 75%
+	if !g.busyEnough() {
+		t.Fatal("window at 75% busy not busy enough")
+	}
+	g.winBusy.Store(g.busyNs.Load() - 200*ms) // 10%
+	if g.busyEnough() {
+		t.Fatal("window at 10% busy counted as busy")
+	}
+	g.growAt = 0
+	if !g.busyEnough() {
+		t.Fatal("growAt 0 must grow on any contention")
 	}
 }
