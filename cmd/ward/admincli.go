@@ -218,8 +218,10 @@ func cmdGuards(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "pipeline generation %d\n", list.Generation)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	// POOL is live instances / the most the pool may have.
-	fmt.Fprintln(tw, "NAME\tVERSION\tMODE\tON_ERROR\tPOOL\tCALLS\tERRORS\tP50\tP99\tSHA256\tCANDIDATE")
+	// POOL is live instances / the most the pool may have. P50 and P99
+	// include the wait for an instance; WAITED is the share of calls that
+	// waited and their mean wait.
+	fmt.Fprintln(tw, "NAME\tVERSION\tMODE\tON_ERROR\tPOOL\tCALLS\tERRORS\tP50\tP99\tWAITED\tSHA256\tCANDIDATE")
 	for _, g := range list.Guards {
 		sha := g.SHA256
 		if len(sha) > 12 {
@@ -229,11 +231,20 @@ func cmdGuards(args []string, stdout, stderr io.Writer) int {
 		if c := g.Candidate; c != nil {
 			cand = fmt.Sprintf("%s (%d/%d disagree, %.1f%%)", c.Version, c.Disagreements, c.Calls, 100*c.DisagreementRate)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%d\t%d\t%s\t%s\t%s\t%s\n", g.Name, g.Version, g.Mode, g.OnError, g.Instances, g.PoolSize,
-			g.Calls, g.Errors, micros(g.P50us), micros(g.P99us), sha, cand)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", g.Name, g.Version, g.Mode, g.OnError, g.Instances, g.PoolSize,
+			g.Calls, g.Errors, micros(g.P50us), micros(g.P99us), waited(g.Waits, g.WaitSeconds, g.Calls), sha, cand)
 	}
 	tw.Flush()
 	return 0
+}
+
+// waited is the WAITED column of ward guards: the share of calls that
+// waited for an instance and their mean wait ("12% 350µs"), "-" if none.
+func waited(waits uint64, seconds float64, calls uint64) string {
+	if waits == 0 || calls == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%% %s", 100*float64(waits)/float64(calls), micros(seconds*1e6/float64(waits)))
 }
 
 func micros(us float64) string {

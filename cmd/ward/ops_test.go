@@ -470,3 +470,23 @@ func TestValidateSelfTest(t *testing.T) {
 		t.Fatalf("validate a denying guard: %d\n%s", code, errb.String())
 	}
 }
+
+// TestWaitedColumn: ward guards' WAITED column is the share of calls that
+// waited for an instance and their mean wait.
+func TestWaitedColumn(t *testing.T) {
+	for _, c := range []struct {
+		waits   uint64
+		seconds float64
+		calls   uint64
+		want    string
+	}{
+		{0, 0, 10, "-"},
+		{3, 0, 0, "-"}, // no calls counted (metrics off): nothing to divide by
+		{25, 0.005, 100, "25% 200µs"},
+		{1, 0.0015, 3, "33% 1.5ms"},
+	} {
+		if got := waited(c.waits, c.seconds, c.calls); got != c.want {
+			t.Errorf("waited(%d, %v, %d) = %q, want %q", c.waits, c.seconds, c.calls, got, c.want)
+		}
+	}
+}

@@ -138,6 +138,14 @@ type Stats struct {
 	// back, one instance every 15 s and never below one, after a burst
 	// grew it.
 	Shrunk uint64
+
+	// Waits counts the calls that found every instance busy and waited
+	// for one (and got it; those whose request ended first are Busy), and
+	// WaitTime is the time they waited in all: the queue in front of the
+	// guard, which its calls' latency as the pipeline measures it
+	// includes. As database/sql's DBStats.WaitCount and WaitDuration.
+	Waits    uint64
+	WaitTime time.Duration
 }
 
 // Guard is one loaded guard. It is safe for concurrent use; at most
@@ -187,6 +195,11 @@ type Guard struct {
 	bg        sync.WaitGroup // replacement goroutines
 
 	calls, errs, traps, timeouts, ooms, badVerdicts, busy, replaced, replaceFailures atomic.Uint64
+
+	// Calls that found every instance busy and waited for one, and the
+	// time they waited (meter.Now units, ns).
+	waits  atomic.Uint64
+	waitNs atomic.Int64
 
 	recycled     atomic.Uint64
 	lastRecycle  atomic.Int64  // UnixNano of the last recycling (recycle.go), 0: none
@@ -554,6 +567,8 @@ func (g *Guard) Stats() Stats {
 		PoolSize:        g.poolSize,
 		Instances:       int(g.made.Load()),
 		InUse:           int(g.inUse.Load()),
+		Waits:           g.waits.Load(),
+		WaitTime:        time.Duration(g.waitNs.Load()),
 	}
 	if g.pool != nil {
 		s.Idle = len(g.pool)
@@ -599,8 +614,11 @@ func (g *Guard) Check(ctx context.Context, x *abi.Exchange, v *abi.Verdict) erro
 		if g.busyEnough() {
 			g.grow()
 		}
+		w0 := meter.Now()
 		select {
 		case in = <-g.pool:
+			g.waits.Add(1)
+			g.waitNs.Add(meter.Now() - w0)
 		case <-ctx.Done():
 			g.count(CodeBusy)
 			return g.err(CodeBusy, fmt.Errorf("no free instance (pool of %d): %w", g.poolSize, context.Cause(ctx)))

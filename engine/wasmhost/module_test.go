@@ -405,6 +405,10 @@ func TestPoolGrowsWhenBusy(t *testing.T) {
 	if s := g.Stats(); s.Instances != 1 {
 		t.Fatalf("grew at 20%% busy: %+v", s)
 	}
+	// The call waited for the held instance (20 ms or more) and says so.
+	if s := g.Stats(); s.Waits != 1 || s.WaitTime < 10*time.Millisecond {
+		t.Fatalf("after one wait of >= 20 ms: waits %d, wait time %v", s.Waits, s.WaitTime)
+	}
 	g.lastBusy.Store(0)
 	contend(0.9)
 	if s := g.Stats(); s.Instances != 2 {
@@ -415,6 +419,10 @@ func TestPoolGrowsWhenBusy(t *testing.T) {
 	check()
 	if g.busyNs.Load() <= before {
 		t.Fatal("a call added no busy time")
+	}
+	// Calls that found an instance free did not wait.
+	if s := g.Stats(); s.Waits != 2 {
+		t.Fatalf("waits %d, want 2 (one per contended call)", s.Waits)
 	}
 }
 
@@ -462,6 +470,11 @@ func TestPoolGrowsOnContention(t *testing.T) {
 	cancel()
 	if e := (*Error)(nil); !errors.As(err, &e) || e.Code != CodeBusy {
 		t.Fatalf("full pool: %v, want %s", err, CodeBusy)
+	}
+	// The two calls that waited for a new instance count as waits; the
+	// one whose context ended first counts as busy, not as a wait.
+	if s := g.Stats(); s.Waits != 2 || s.Busy != 1 {
+		t.Fatalf("waits %d, busy %d, want 2 and 1", s.Waits, s.Busy)
 	}
 	if s := g.Stats(); s.Instances != 3 {
 		t.Fatalf("grew beyond PoolSize: %+v", s)

@@ -306,9 +306,14 @@ type Guard struct {
 	InUse     int     `json:"in_use"`
 	Calls     uint64  `json:"calls"`  // since start, across reloads
 	Errors    uint64  `json:"errors"` // since start, across reloads
-	P50us     float64 `json:"p50_us"`
+	P50us     float64 `json:"p50_us"` // of the calls' latency, the wait for an instance included
 	P99us     float64 `json:"p99_us"`
-	Replaced  uint64  `json:"instances_replaced"` // this load of the guard
+	// Waits counts the calls that found every instance busy and waited
+	// for one, WaitSeconds the time they waited in all (since start,
+	// across reloads): WaitSeconds/Waits is the mean wait.
+	Waits       uint64  `json:"waits"`
+	WaitSeconds float64 `json:"wait_seconds"`
+	Replaced    uint64  `json:"instances_replaced"` // this load of the guard
 	// Candidate is the guard's shadow version, nil when none.
 	Candidate *Candidate `json:"candidate"`
 	// Overridden lists the keys set at run time (promote, mode, upload)
@@ -335,6 +340,9 @@ func (s *Server) Guards() []Guard {
 		overridden[o.Guard] = append(overridden[o.Guard], o.Key)
 	}
 	var out []Guard
+	if s.o.Metrics != nil {
+		s.o.Metrics.FoldReplacements(snap.Entries()) // the live guards' waits
+	}
 	for _, e := range snap.Entries() {
 		st := e.Guard.Stats()
 		g := Guard{
@@ -356,6 +364,8 @@ func (s *Server) Guards() []Guard {
 			g.Calls, g.Errors = gs.Calls(), gs.Errors()
 			g.P50us = float64(h.Quantile(0.50)) / 1e3
 			g.P99us = float64(h.Quantile(0.99)) / 1e3
+			n, d := s.o.Metrics.Waits(e.Name)
+			g.Waits, g.WaitSeconds = n, d.Seconds()
 		}
 		out = append(out, g)
 	}

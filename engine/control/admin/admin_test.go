@@ -114,7 +114,8 @@ func TestGuardsReloadRollback(t *testing.T) {
 	sum := sha256.Sum256(ctltest.Fixture(t, "swap_v1"))
 	g := list.Guards
 	if len(g) != 1 || g[0].Name != "swap" || g[0].Version != "1.0.0" || g[0].SHA256 != hex.EncodeToString(sum[:]) ||
-		g[0].Mode != "enforce" || g[0].PoolSize != 2 || g[0].Instances != 1 || g[0].InUse != 0 || g[0].Calls != 10 || g[0].Errors != 0 || g[0].P50us <= 0 || g[0].P99us < g[0].P50us {
+		g[0].Mode != "enforce" || g[0].PoolSize != 2 || g[0].Instances != 1 || g[0].InUse != 0 || g[0].Calls != 10 || g[0].Errors != 0 || g[0].P50us <= 0 || g[0].P99us < g[0].P50us ||
+		g[0].Waits != 0 || g[0].WaitSeconds != 0 { // one request at a time: no call waited
 		t.Fatalf("guards %+v", g)
 	}
 

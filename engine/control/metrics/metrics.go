@@ -248,12 +248,23 @@ func (m *Metrics) DroppedAudit() uint64 { return m.auditDropped.Load() }
 
 // instanceCounts are a guard's instances replaced after a fault
 // (wasmhost.Stats.Replaced) and recycled after their memory grew
-// (Stats.Recycled), and idle instances closed when the pool shrank
-// (Stats.Shrunk).
-type instanceCounts struct{ replaced, recycled, shrunk uint64 }
+// (Stats.Recycled), idle instances closed when the pool shrank
+// (Stats.Shrunk), and the calls that waited for an instance and how long
+// (Stats.Waits, Stats.WaitTime in ns).
+type instanceCounts struct{ replaced, recycled, shrunk, waits, waitNs uint64 }
 
-// FoldReplacements adds the instance replacements, recycles and shrinks
-// of entries' guards made since the last fold to the per-name totals.
+// Waits returns the calls of the guards named name that waited for a free
+// instance and the time they waited, over every pipeline folded so far
+// (FoldReplacements; scrapes fold the live one).
+func (m *Metrics) Waits(name string) (uint64, time.Duration) {
+	m.replMu.Lock()
+	defer m.replMu.Unlock()
+	t := m.replTot[name]
+	return t.waits, time.Duration(t.waitNs)
+}
+
+// FoldReplacements adds the instance replacements, recycles, shrinks and
+// waits of entries' guards made since the last fold to the per-name totals.
 // Call it with the guards of a pipeline about to be closed, so their last
 // counts are not lost; scrapes call it with the live pipeline.
 func (m *Metrics) FoldReplacements(entries []proxy.GuardEntry) {
@@ -269,8 +280,10 @@ func (m *Metrics) foldLocked(entries []proxy.GuardEntry) {
 		tot.replaced += s.Replaced - last.replaced
 		tot.recycled += s.Recycled - last.recycled
 		tot.shrunk += s.Shrunk - last.shrunk
+		tot.waits += s.Waits - last.waits
+		tot.waitNs += uint64(s.WaitTime) - last.waitNs
 		m.replTot[e.Name] = tot
-		m.replLast[e.Guard] = instanceCounts{s.Replaced, s.Recycled, s.Shrunk}
+		m.replLast[e.Guard] = instanceCounts{s.Replaced, s.Recycled, s.Shrunk, s.Waits, uint64(s.WaitTime)}
 	}
 }
 
@@ -315,6 +328,10 @@ var (
 		"Guard instances closed after a call because their memory had grown (past 16 MiB and twice their starting size) and replaced.", []string{"guard"}, nil)
 	descShrunk = prometheus.NewDesc("ward_guard_instance_shrinks_total",
 		"Idle guard instances closed without replacement because no call had found the pool empty for a minute (the pool shrinking back after a burst).", []string{"guard"}, nil)
+	descWaits = prometheus.NewDesc("ward_guard_waits_total",
+		"Guard calls that found every instance of the pool busy and waited for one (the queue in front of the guard; ward_guard_latency_seconds includes the wait).", []string{"guard"}, nil)
+	descWaitTime = prometheus.NewDesc("ward_guard_wait_seconds_total",
+		"Time guard calls waited for a free instance, in all (divided by ward_guard_waits_total: the mean wait).", []string{"guard"}, nil)
 	descReloads = prometheus.NewDesc("ward_reloads_total",
 		"Pipeline reloads (swaps) by result: ok = published, failed = the running pipeline was kept.", []string{"result"}, nil)
 	descReloadDur = prometheus.NewDesc("ward_reload_duration_seconds",
@@ -327,7 +344,7 @@ var (
 
 func (c collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRequests, descUpstream, descTokens, descGuardLatency, descVerdicts,
-		descCandCalls, descCandDisagree, descPool, descReplaced, descRecycled, descShrunk, descReloads, descReloadDur, descLoaded, descAudit} {
+		descCandCalls, descCandDisagree, descPool, descReplaced, descRecycled, descShrunk, descWaits, descWaitTime, descReloads, descReloadDur, descLoaded, descAudit} {
 		ch <- d
 	}
 }
@@ -383,6 +400,8 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 			counter(descReplaced, m.replTot[n].replaced, n)
 			counter(descRecycled, m.replTot[n].recycled, n)
 			counter(descShrunk, m.replTot[n].shrunk, n)
+			counter(descWaits, m.replTot[n].waits, n)
+			ch <- prometheus.MustNewConstMetric(descWaitTime, prometheus.CounterValue, float64(m.replTot[n].waitNs)/1e9, n)
 		}
 		m.replMu.Unlock()
 		for _, e := range entries {

@@ -3,6 +3,7 @@ package metrics_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -168,6 +169,8 @@ func TestScrape(t *testing.T) {
 	check("ward_guard_instance_replacements_total", 0, "guard", "swap")
 	check("ward_guard_instance_recycles_total", 0, "guard", "swap")
 	check("ward_guard_instance_shrinks_total", 0, "guard", "swap")
+	check("ward_guard_waits_total", 0, "guard", "swap")
+	check("ward_guard_wait_seconds_total", 0, "guard", "swap")
 }
 
 // TestReplacementsAcrossReloads: instance replacements are counted once,
@@ -234,5 +237,69 @@ func waitDrained(t *testing.T, e *ctltest.Env) {
 			t.Fatal("retired snapshots never closed")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestWaitsAcrossReloads: a call that finds the guard's one instance busy
+// waits for it, and the wait is counted (ward_guard_waits_total,
+// ward_guard_wait_seconds_total, Metrics.Waits); a reload that retires the
+// guard keeps its totals.
+func TestWaitsAcrossReloads(t *testing.T) {
+	// The slow guard counts down for a tenth of a second or more: two
+	// requests at once meet at its one instance, and one of them waits
+	// its turn.
+	guards := "[guards.slow]\npath = \"slow.wasm\"\npool_size = 1\ncpu_budget = \"10s\"\n"
+	e := ctltest.Start(t, map[string][]byte{
+		"slow.wasm": ctltest.Fixture(t, "swap_slow"),
+		"ward.toml": []byte(ctltest.Config("{{UPSTREAM}}", guards, `"slow"`)),
+	}, nil)
+	reg := prometheus.NewRegistry()
+	if err := e.Metrics.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	waits := func() (float64, float64) {
+		t.Helper()
+		got := gather(t, reg)
+		n, s := find(got["ward_guard_waits_total"], "guard", "slow"), find(got["ward_guard_wait_seconds_total"], "guard", "slow")
+		if n == nil || s == nil {
+			t.Fatal("no wait series")
+		}
+		return n.GetCounter().GetValue(), s.GetCounter().GetValue()
+	}
+	if n, s := waits(); n != 0 || s != 0 {
+		t.Fatalf("before any call: %v waits, %v s", n, s)
+	}
+	var n, s float64
+	// Pairs of requests sent together, until one pair overlapped (the
+	// first of a pair, on a loaded machine, may finish before the second
+	// arrives).
+	for try := 0; try < 5 && n == 0; try++ {
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if st, body, err := e.Chat("hi"); err != nil || st != 200 {
+					t.Errorf("%d %v %s", st, err, body)
+				}
+			}()
+		}
+		wg.Wait()
+		n, s = waits()
+	}
+	if n < 1 || s <= 0 {
+		t.Fatalf("two calls at once on one instance: %v waits, %v s", n, s)
+	}
+	if wn, wd := e.Metrics.Waits("slow"); float64(wn) != n || wd.Seconds() != s {
+		t.Fatalf("Waits() = %d, %v; scrape %v, %v", wn, wd, n, s)
+	}
+	// A reload that retires the guard: its totals stay.
+	e.Write("slow.wasm", ctltest.Fixture(t, "swap_v1"))
+	if _, err := e.Reloader.Reload(context.Background(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	waitDrained(t, e)
+	if n2, s2 := waits(); n2 != n || s2 != s {
+		t.Fatalf("after the guard was retired: %v waits, %v s; want %v, %v", n2, s2, n, s)
 	}
 }

@@ -34,7 +34,7 @@ func Fixtures() string {
 }
 
 // Fixture returns the bytes of a fixture module (swap_v1, swap_v2,
-// swap_loop, swap_trap).
+// swap_loop, swap_trap, swap_slow).
 func Fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(Fixtures(), name+".wasm"))
