@@ -139,15 +139,15 @@ func (a *arena) anomalySubject(id *identity) string {
 const epochRefresh = time.Minute
 
 // epochClock is an instance's reading of the shared @epoch counter: its
-// age at the instant at, on the guest's monotonic clock.
+// age at the instant at, on the guest's monotonic clock (monotime).
 type epochClock struct {
 	known bool
 	age   time.Duration
-	at    time.Time
+	at    int64
 }
 
-// now is the epoch's age at t.
-func (e *epochClock) now(t time.Time) time.Duration { return e.age + t.Sub(e.at) }
+// now is the epoch's age at t (a monotime reading).
+func (e *epochClock) now(t int64) time.Duration { return e.age + time.Duration(t-e.at) }
 
 // epochAge is the age of the @epoch counter from its time left.
 func epochAge(c ward.Counter) time.Duration { return max(epochTTL-c.TTL, 0) }
@@ -156,7 +156,7 @@ func epochAge(c ward.Counter) time.Duration { return max(epochTTL-c.TTL, 0) }
 type anomalyPlan struct {
 	now     time.Duration // the epoch's age for this request
 	epoch   int           // index of the @epoch refresh op; -1: none
-	epochAt time.Time     // when that op was sent
+	epochAt int64         // when that op was sent (monotime)
 	sigs    [2]signalPlan
 	n       int // signals planned
 }
@@ -184,7 +184,7 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est i
 	}
 	subj = keySubject(subj)
 	p.epoch = -1
-	t := time.Now()
+	t := monotime()
 	switch {
 	case !ck.known:
 		// The state backend is the clock: the age of a counter created
@@ -193,9 +193,9 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est i
 		if !ok {
 			return ops, p, false
 		}
-		t = time.Now()
+		t = monotime()
 		*ck = epochClock{known: true, age: epochAge(ep), at: t}
-	case t.Sub(ck.at) >= epochRefresh:
+	case time.Duration(t-ck.at) >= epochRefresh:
 		p.epoch, p.epochAt = len(ops), t
 		ops = append(ops, ward.StateOp{Key: epochKey, Delta: 0, TTL: epochTTL})
 	}
