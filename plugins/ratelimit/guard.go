@@ -418,6 +418,67 @@ func readIdentity(x *ward.Exchange) identity {
 	return id
 }
 
+// ownAnnotations are the guard's own request-phase annotations the
+// response phase reads back: vals[0] ratelimit.reserved, vals[1]
+// ratelimit.requests, vals[2] ratelimit.tokens (the first of each), seen a
+// bit per value found.
+type ownAnnotations struct {
+	vals [3]string
+	seen uint8
+}
+
+// readResponse is readIdentity and the guard's own annotations
+// (ownAnnotations) read in one pass over the annotations, for the
+// response phase (TestReadResponseAgrees checks it against readIdentity
+// and a switch on the keys).
+func readResponse(x *ward.Exchange) (identity, ownAnnotations) {
+	var (
+		id   identity
+		own  ownAnnotations
+		vals [5]string
+	)
+	for i := range x.Annotations {
+		a := &x.Annotations[i]
+		j, o := -1, -1
+		switch len(a.Key) {
+		case len(annSubject): // = len(annTokens)
+			if wkSubject.is(a.Key) {
+				j = 0
+			} else if wkTokens.is(a.Key) {
+				o = 2
+			}
+		case len(annKeyID):
+			if wkKeyID.is(a.Key) {
+				j = 1
+			}
+		case len(annRoles):
+			if wkRoles.is(a.Key) {
+				j = 2
+			}
+		case len(annRBACRole): // = len(annClientIP)
+			if wkRBACRole.is(a.Key) {
+				j = 3
+			} else if wkClientIP.is(a.Key) {
+				j = 4
+			}
+		case len(annReserved): // = len(annRequests)
+			if wkReserved.is(a.Key) {
+				o = 0
+			} else if wkRequests.is(a.Key) {
+				o = 1
+			}
+		}
+		if j >= 0 && id.seen&(1<<j) == 0 {
+			vals[j], id.seen = a.Value, id.seen|1<<j
+		}
+		if o >= 0 && own.seen&(1<<o) == 0 {
+			own.vals[o], own.seen = a.Value, own.seen|1<<o
+		}
+	}
+	id.subject, id.keyID, id.roles, id.rbacRole, id.ip = vals[0], vals[1], vals[2], vals[3], vals[4]
+	return id, own
+}
+
 // hasRole reports whether the comma-separated list contains name (entries
 // trimmed of spaces). It allocates nothing.
 func hasRole(list, name string) bool {
@@ -1088,29 +1149,15 @@ func reservedEntry(s string) (name string, n int64, rest string, ok bool) {
 func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 	r.ar.reset()
 	var reqSum, tokSum summary
-	reserved, tokText, reqText := "", "", ""
-	var reservedSeen, reqSeen, tokSeen bool
-	for i := range x.Annotations {
-		a := &x.Annotations[i]
-		switch len(a.Key) {
-		case len(annReserved): // = len(annRequests)
-			if !reservedSeen && wkReserved.is(a.Key) {
-				reserved, reservedSeen = a.Value, true
-			} else if !reqSeen && wkRequests.is(a.Key) {
-				reqText, reqSeen = a.Value, true
-			}
-		case len(annTokens):
-			if !tokSeen && wkTokens.is(a.Key) {
-				tokText, tokSeen = a.Value, true
-			}
-		}
-	}
+	id, own := readResponse(x)
+	reserved, reqText, tokText := own.vals[0], own.vals[1], own.vals[2]
+	reservedSeen, reqSeen, tokSeen := own.seen&1 != 0, own.seen&2 != 0, own.seen&4 != 0
 	var (
 		fresh   summary
 		updated []*limit
 	)
 	if reservedSeen {
-		fresh, updated = r.reconcile(x, reserved, v)
+		fresh, updated = r.reconcile(x, &id, reserved, v)
 	}
 	// A fresh reading replaces the tokens summary of its limit. The text
 	// is not parsed when what precedes its first space names one of them
@@ -1222,13 +1269,12 @@ func canonicalInt(s, key string) (num, rest string, ok bool) {
 //
 // fresh is the most restrictive of the counters it updated, updated their
 // limits (valid until the next call).
-func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, v *ward.Verdict) (fresh summary, updated []*limit) {
+func (r *ratelimit) reconcile(x *ward.Exchange, id *identity, reserved string, v *ward.Verdict) (fresh summary, updated []*limit) {
 	usage := int64(x.Response.PromptTokens) + int64(x.Response.CompletionTokens)
 	refund := usage == 0 && x.Response.Status >= 400
 	if usage == 0 && !refund {
 		return fresh, nil // no usage reported: the reservation stands
 	}
-	id := readIdentity(x)
 	var st state
 	charged := r.charged[:0]
 	ops, lims := r.ops[:0], r.opLimit[:0]
@@ -1243,7 +1289,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, v *ward.Verdict
 		if l == nil || l.tokens == 0 {
 			continue // not ours (another config); nothing to reconcile
 		}
-		subj := l.subject(x, &id)
+		subj := l.subject(x, id)
 		if subj == "" {
 			continue
 		}

@@ -802,6 +802,67 @@ func TestReadIdentityAgrees(t *testing.T) {
 	}
 }
 
+// ownRef is the loop over the annotations that the response phase made
+// before readResponse read them with the identity in one pass.
+func ownRef(x *ward.Exchange) (reserved, reqText, tokText string, reservedSeen, reqSeen, tokSeen bool) {
+	for i := range x.Annotations {
+		a := &x.Annotations[i]
+		switch {
+		case a.Key == annReserved && !reservedSeen:
+			reserved, reservedSeen = a.Value, true
+		case a.Key == annRequests && !reqSeen:
+			reqText, reqSeen = a.Value, true
+		case a.Key == annTokens && !tokSeen:
+			tokText, tokSeen = a.Value, true
+		}
+	}
+	return
+}
+
+// TestReadResponseAgrees: readResponse reads the identity as readIdentity
+// (and the switch it replaced) does, and the guard's own annotations as
+// ownRef, on random annotation lists with repeated and near-miss keys.
+func TestReadResponseAgrees(t *testing.T) {
+	keys := []string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens, annCharged, annBurst,
+		"identity.method", "", "x", "identity", "identity.subjects", "client.ipv6", "ratelimit.tokenz", "ratelimit.reservex"}
+	var near []string
+	for _, k := range keys {
+		for i := 0; i < len(k); i++ {
+			near = append(near, k[:i]+"#"+k[i+1:], k[:i], k[:i]+"_"+k[i:])
+		}
+	}
+	all := append(keys, near...)
+	seed := uint64(11)
+	next := func(n int) int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int((seed >> 11) % uint64(n))
+	}
+	for k := 0; k < 50000; k++ {
+		x := &ward.Exchange{}
+		for n := next(12); n > 0; n-- {
+			key := keys[next(len(keys))]
+			if next(3) == 0 {
+				key = all[next(len(all))]
+			}
+			x.Annotations = append(x.Annotations, ward.KV{Key: key, Value: strconv.Itoa(next(1000))})
+		}
+		id, own := readResponse(x)
+		if want := readIdentityRef(x); id != want {
+			t.Fatalf("%v: identity %+v, want %+v", x.Annotations, id, want)
+		}
+		res, req, tok, resSeen, reqSeen, tokSeen := ownRef(x)
+		want := ownAnnotations{vals: [3]string{res, req, tok}}
+		for i, b := range []bool{resSeen, reqSeen, tokSeen} {
+			if b {
+				want.seen |= 1 << i
+			}
+		}
+		if own != want {
+			t.Fatalf("%v: own %+v, want %+v", x.Annotations, own, want)
+		}
+	}
+}
+
 // TestAppendTenthsAgrees: appendTenths writes what strconv does.
 func TestAppendTenthsAgrees(t *testing.T) {
 	vals := []float64{0, math.Copysign(0, -1), 0.05, 0.25, 0.95, 1, 1.5, 9.95, 10, 1 << 52, 1<<53 - 1, 1 << 53, 1<<53 + 2, 1e300, -1, -0.5, math.Inf(1), math.Inf(-1), math.NaN(), math.SmallestNonzeroFloat64}
