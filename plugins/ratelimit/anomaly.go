@@ -24,6 +24,10 @@ type anomaly struct {
 	minTokens        int64
 	requests, tokens bool // the signals watched
 	deny             bool
+
+	// keys is the instance's cache of slot keys (written by plan, not
+	// configuration).
+	keys slotKeys
 }
 
 var anomalyKeys = []string{"baseline", "deny", "min_requests", "min_tokens", "multiple", "short", "signals"}
@@ -177,12 +181,11 @@ type signalPlan struct {
 // call when unknown, or refreshed by an op in the batch when older than
 // epochRefresh. ok is false when there is nothing to count (no subject) or
 // the epoch could not be read. est is the request's token estimate.
-func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est int64, ops []ward.StateOp) (_ []ward.StateOp, p anomalyPlan, ok bool) {
-	subj := ar.anomalySubject(id)
-	if subj == "" {
+func (a *anomaly) plan(ck *epochClock, id *identity, st *state, est int64, ops []ward.StateOp) (_ []ward.StateOp, p anomalyPlan, ok bool) {
+	kind, who := anomalyWho(id)
+	if kind == 0 {
 		return ops, p, false
 	}
-	subj = keySubject(subj)
 	p.epoch = -1
 	t := monotime()
 	switch {
@@ -201,7 +204,8 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est i
 	}
 	p.now = ck.now(t)
 	sSlot, bSlot := int64(p.now/a.short), int64(p.now/a.baseline)
-	for _, sg := range [2]struct {
+	keys := a.keys.get(a, kind, who, sSlot, bSlot)
+	for k, sg := range [2]struct {
 		on   bool
 		sig  byte
 		name string
@@ -217,16 +221,79 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est i
 		}
 		sp := signalPlan{name: sg.name, head: sg.head, amount: amount, min: sg.min, cur: len(ops), base: len(ops) + 1, prev: -1}
 		ops = append(ops,
-			ward.StateOp{Key: ar.anomalyKey(sg.sig, 's', sSlot, subj), Delta: amount, TTL: 2 * a.short},
-			ward.StateOp{Key: ar.anomalyKey(sg.sig, 'b', bSlot, subj), Delta: amount, TTL: 2 * a.baseline})
+			ward.StateOp{Key: keys[k][0], Delta: amount, TTL: 2 * a.short},
+			ward.StateOp{Key: keys[k][1], Delta: amount, TTL: 2 * a.baseline})
 		if bSlot > 0 {
 			sp.prev = len(ops)
-			ops = append(ops, ward.StateOp{Key: ar.anomalyKey(sg.sig, 'b', bSlot-1, subj), Get: true})
+			ops = append(ops, ward.StateOp{Key: keys[k][2], Get: true})
 		}
 		p.sigs[p.n] = sp
 		p.n++
 	}
 	return ops, p, true
+}
+
+// anomalyWho is anomalySubject in two parts: its kind ('s', 'k' or 'i';
+// 0 when there is none) and the identity value after "KIND:".
+func anomalyWho(id *identity) (kind byte, who string) {
+	switch {
+	case id.subject != "":
+		return 's', id.subject
+	case id.keyID != "":
+		return 'k', id.keyID
+	case id.ip != "":
+		return 'i', id.ip
+	}
+	return 0, ""
+}
+
+// slotKeys holds the anomaly keys of the subject and slots of an
+// instance's last request, so that the same caller's next requests reuse
+// them (a subject's slots change once per short window) instead of
+// building up to six keys each time. The strings alias buf, overwritten
+// by the next miss: keys are used only during the call that got them
+// (the host copies them), and a call asks once.
+type slotKeys struct {
+	buf          []byte
+	kind         byte // 0: empty
+	who          string
+	sSlot, bSlot int64
+	// keys per signal (requests, tokens): short slot, baseline slot,
+	// previous baseline slot ("" in the first baseline slot)
+	keys [2][3]string
+}
+
+// get returns the keys of kind:who's slots, built on a miss as
+// anomalyKey builds them (TestSlotKeysAgree).
+func (c *slotKeys) get(a *anomaly, kind byte, who string, sSlot, bSlot int64) *[2][3]string {
+	if c.kind == kind && c.sSlot == sSlot && c.bSlot == bSlot && c.who == who {
+		return &c.keys
+	}
+	ar := arena{buf: c.buf[:0]}
+	if ar.buf == nil {
+		ar.buf = make([]byte, 0, 512)
+	}
+	m := ar.mark()
+	ar.byte(kind).byte(':').str(who)
+	subj := ar.since(m)
+	who = subj[2:]
+	subj = keySubject(subj)
+	var keys [2][3]string
+	for k, sg := range [2]struct {
+		on  bool
+		sig byte
+	}{{a.requests, 'r'}, {a.tokens, 't'}} {
+		if !sg.on {
+			continue
+		}
+		keys[k][0], keys[k][1] = ar.anomalyKey(sg.sig, 's', sSlot, subj), ar.anomalyKey(sg.sig, 'b', bSlot, subj)
+		if bSlot > 0 {
+			keys[k][2] = ar.anomalyKey(sg.sig, 'b', bSlot-1, subj)
+		}
+	}
+	// A grown buffer is kept; the strings of the old one stay valid.
+	*c = slotKeys{buf: ar.buf, kind: kind, who: who, sSlot: sSlot, bSlot: bSlot, keys: keys}
+	return &c.keys
 }
 
 // anomalyKey is the key of a signal's slot counter: "@a:SIG:KINDSLOT:SUBJECT"

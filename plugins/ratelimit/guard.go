@@ -89,6 +89,39 @@ type limit struct {
 
 	// requests and tokens in decimal, for the summaries (formatted once).
 	requestsText, tokensText string
+
+	// keys is the instance's cache of this limit's counter keys (written
+	// by the handlers, not configuration).
+	keys counterKeys
+}
+
+// counterKeys holds a limit's two counter keys for the subject charged
+// last, so that the same caller's next request (or its response phase)
+// reuses them instead of building them again. The strings alias buf,
+// overwritten by the next miss: keys are used only during the call that
+// got them (the host copies them), and within a call a limit's subject
+// is always the same.
+type counterKeys struct {
+	buf            []byte
+	subject        string // "": empty
+	reqKey, tokKey string
+}
+
+// get returns the keys of l's requests and tokens counters for subject
+// (not ""), as counterKey builds them (TestCounterKeysAgree).
+func (c *counterKeys) get(name, subject string) *counterKeys {
+	if c.subject == subject && subject != "" {
+		return c
+	}
+	ar := arena{buf: c.buf[:0]}
+	if ar.buf == nil {
+		ar.buf = make([]byte, 0, 256)
+	}
+	subject = ar.str(subject).since(0)
+	// A grown buffer is kept; the strings of the old one stay valid.
+	*c = counterKeys{subject: subject, reqKey: ar.counterKey(name, 'r', subject), tokKey: ar.counterKey(name, 't', subject)}
+	c.buf = ar.buf
+	return c
 }
 
 // ratelimit is the configured guard. configure writes it once; handlers
@@ -931,7 +964,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 		}
 		if l.requests > 0 {
 			r.reqOp[i] = len(ops)
-			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 'r', r.subjects[i]), Delta: 1, TTL: l.window})
+			ops = append(ops, ward.StateOp{Key: l.keys.get(l.name, r.subjects[i]).reqKey, Delta: 1, TTL: l.window})
 		}
 		if l.tokens > 0 && tooLarge < 0 && est > l.tokens {
 			tooLarge = i
@@ -944,7 +977,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 				continue
 			}
 			r.tokOp[i] = len(ops)
-			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 't', r.subjects[i]), Delta: est, TTL: l.window})
+			ops = append(ops, ward.StateOp{Key: l.keys.get(l.name, r.subjects[i]).tokKey, Delta: est, TTL: l.window})
 		}
 	}
 	var (
@@ -952,7 +985,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 		anOK bool
 	)
 	if r.anomaly.on {
-		ops, an, anOK = r.anomaly.plan(&r.epoch, &id, &st, &r.ar, est, ops)
+		ops, an, anOK = r.anomaly.plan(&r.epoch, &id, &st, est, ops)
 	}
 	r.ops = ops[:0] // keep a grown buffer
 
@@ -1307,7 +1340,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, id *identity, reserved string, v
 		if delta == 0 {
 			continue
 		}
-		ops = append(ops, ward.StateOp{Key: r.ar.counterKey(name, 't', subj), Delta: delta, TTL: l.window})
+		ops = append(ops, ward.StateOp{Key: l.keys.get(l.name, subj).tokKey, Delta: delta, TTL: l.window})
 		lims = append(lims, l)
 	}
 	r.ops, r.opLimit, r.charged = ops[:0], lims[:0], charged[:0]

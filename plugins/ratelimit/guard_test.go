@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/wardgate/ward/sdk/abi"
 	ward "github.com/wardgate/ward/sdk/go"
@@ -1012,4 +1013,64 @@ func mutate(text string, n uint64, next func(uint64) uint64, mut []string) strin
 		}
 	}
 	return text
+}
+
+// TestCounterKeysAgree: a limit's key cache returns the keys counterKey
+// builds, over a random sequence of repeated, new, long (hashed) and
+// '#'-prefixed subjects, also when the caller's subject string is
+// overwritten after the call (it aliases the exchange).
+func TestCounterKeysAgree(t *testing.T) {
+	subjects := []string{"k1", "k2", "alice", "#x", strings.Repeat("s", maxSubjectLen), strings.Repeat("s", maxSubjectLen+1), "k1 ", "a:b", strings.Repeat("é", 100)}
+	subjects = append(subjects, "k3", "k4", "k5") // same lengths as k1, k2
+	var c counterKeys
+	seed := uint64(3)
+	buf := make([]byte, 512) // the exchange's memory, reused by every call
+	for k := 0; k < 20000; k++ {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		s := subjects[(seed>>11)%uint64(len(subjects))]
+		n := copy(buf, s)
+		got := c.get("per-key", unsafe.String(&buf[0], n))
+		if got.reqKey != counterKey("per-key", 'r', s) || got.tokKey != counterKey("per-key", 't', s) {
+			t.Fatalf("%d: subject %q: keys %q, %q", k, s, got.reqKey, got.tokKey)
+		}
+	}
+}
+
+// TestSlotKeysAgree: the anomaly's key cache returns the keys anomalyKey
+// builds from anomalySubject, over random subjects and slots, with one or
+// both signals.
+func TestSlotKeysAgree(t *testing.T) {
+	ids := []identity{{subject: "alice"}, {keyID: "k1"}, {ip: "10.0.0.1"}, {subject: "bob", keyID: "k1"}, {subject: strings.Repeat("s", maxSubjectLen)},
+		{keyID: "#k"}, {ip: "k1"}, {subject: "k1"}, {subject: "k2"}, {keyID: "k2"}}
+	for _, sig := range [][2]bool{{true, false}, {false, true}, {true, true}} {
+		a := anomaly{requests: sig[0], tokens: sig[1]}
+		seed := uint64(7)
+		buf := make([]byte, 512)
+		for k := 0; k < 20000; k++ {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			id := ids[(seed>>11)%uint64(len(ids))]
+			sSlot := int64((seed >> 20) % 3 * 100000)
+			bSlot := int64((seed >> 30) % 3)
+			kind, who := anomalyWho(&id)
+			n := copy(buf, who) // the exchange's memory, reused by every call
+			got := a.keys.get(&a, kind, unsafe.String(&buf[0], n), sSlot, bSlot)
+			subj := keySubject(anomalySubject(&id))
+			for i, s := range []struct {
+				on  bool
+				sig byte
+			}{{a.requests, 'r'}, {a.tokens, 't'}} {
+				var want [3]string
+				if s.on {
+					var ar arena
+					want[0], want[1] = ar.anomalyKey(s.sig, 's', sSlot, subj), ar.anomalyKey(s.sig, 'b', bSlot, subj)
+					if bSlot > 0 {
+						want[2] = ar.anomalyKey(s.sig, 'b', bSlot-1, subj)
+					}
+				}
+				if got[i] != want {
+					t.Fatalf("%v %+v slots %d %d: %q, want %q", sig, id, sSlot, bSlot, got[i], want)
+				}
+			}
+		}
+	}
 }
