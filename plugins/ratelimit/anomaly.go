@@ -200,7 +200,7 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, est int64, ops [
 		*ck = epochClock{known: true, age: epochAge(ep), at: t}
 	case time.Duration(t-ck.at) >= epochRefresh:
 		p.epoch, p.epochAt = len(ops), t
-		ops = append(ops, ward.StateOp{Key: epochKey, Delta: 0, TTL: epochTTL})
+		ops = pushOp(ops, epochKey, 0, epochTTL, false)
 	}
 	p.now = ck.now(t)
 	sSlot, bSlot := int64(p.now/a.short), int64(p.now/a.baseline)
@@ -220,12 +220,11 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, est int64, ops [
 			amount = est
 		}
 		sp := signalPlan{name: sg.name, head: sg.head, amount: amount, min: sg.min, cur: len(ops), base: len(ops) + 1, prev: -1}
-		ops = append(ops,
-			ward.StateOp{Key: keys[k][0], Delta: amount, TTL: 2 * a.short},
-			ward.StateOp{Key: keys[k][1], Delta: amount, TTL: 2 * a.baseline})
+		ops = pushOp(ops, keys[k][0], amount, 2*a.short, false)
+		ops = pushOp(ops, keys[k][1], amount, 2*a.baseline, false)
 		if bSlot > 0 {
 			sp.prev = len(ops)
-			ops = append(ops, ward.StateOp{Key: keys[k][2], Get: true})
+			ops = pushOp(ops, keys[k][2], 0, 0, true)
 		}
 		p.sigs[p.n] = sp
 		p.n++

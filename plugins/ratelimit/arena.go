@@ -2,7 +2,10 @@ package ratelimit
 
 import (
 	"strconv"
+	"time"
 	"unsafe"
+
+	ward "github.com/wardgate/ward/sdk/go"
 )
 
 // arena holds the strings one call builds (state keys, annotation values):
@@ -148,4 +151,23 @@ func (k *wordKey) is(s string) bool {
 // equality.
 func load64(s string, i int) uint64 {
 	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+}
+
+// pushOp appends the op {key, delta, ttl, get} to ops field by field.
+// append(ops, ward.StateOp{...}) builds the 56-byte op in a temporary,
+// zeroed and then copied: inside Wasm a zeroing of more than 32 bytes is a
+// memory.fill, which wazero runs as one memmove call per doubling (six
+// here), and the copy a memory.copy, one more call. Field stores are plain
+// stores.
+func pushOp(ops []ward.StateOp, key string, delta int64, ttl time.Duration, get bool) []ward.StateOp {
+	n := len(ops)
+	if n == cap(ops) {
+		ops = append(ops, ward.StateOp{})
+	} else {
+		ops = ops[:n+1]
+	}
+	o := &ops[n]
+	o.Key, o.Delta, o.TTL, o.Get = key, delta, ttl, get
+	o.Result.Value, o.Result.TTL = 0, 0
+	return ops
 }
