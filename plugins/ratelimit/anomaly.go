@@ -181,12 +181,12 @@ type signalPlan struct {
 // call when unknown, or refreshed by an op in the batch when older than
 // epochRefresh. ok is false when there is nothing to count (no subject) or
 // the epoch could not be read. est is the request's token estimate.
-func (a *anomaly) plan(ck *epochClock, id *identity, st *state, est int64, ops []ward.StateOp) (_ []ward.StateOp, p anomalyPlan, ok bool) {
+func (a *anomaly) plan(ck *epochClock, id *identity, st *state, est int64, ops []ward.StateOp, p *anomalyPlan) (_ []ward.StateOp, ok bool) {
 	kind, who := anomalyWho(id)
 	if kind == 0 {
-		return ops, p, false
+		return ops, false
 	}
-	p.epoch = -1
+	p.epoch, p.n = -1, 0
 	t := monotime()
 	switch {
 	case !ck.known:
@@ -194,10 +194,10 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, est int64, ops [
 		// once per epoch, the same for every replica sharing it.
 		ep, ok := st.incr(epochKey, 0, epochTTL)
 		if !ok {
-			return ops, p, false
+			return ops, false
 		}
 		t = monotime()
-		*ck = epochClock{known: true, age: epochAge(ep), at: t}
+		ck.known, ck.age, ck.at = true, epochAge(ep), t
 	case time.Duration(t-ck.at) >= epochRefresh:
 		p.epoch, p.epochAt = len(ops), t
 		ops = pushOp(ops, epochKey, 0, epochTTL, false)
@@ -205,31 +205,30 @@ func (a *anomaly) plan(ck *epochClock, id *identity, st *state, est int64, ops [
 	p.now = ck.now(t)
 	sSlot, bSlot := int64(p.now/a.short), int64(p.now/a.baseline)
 	keys := a.keys.get(a, kind, who, sSlot, bSlot)
-	for k, sg := range [2]struct {
-		on   bool
-		sig  byte
-		name string
-		head string
-		min  int64
-	}{{a.requests, 'r', "requests", a.reqHead, a.minRequests}, {a.tokens, 't', "tokens", a.tokHead, a.minTokens}} {
-		if !sg.on {
-			continue
-		}
-		amount := int64(1)
-		if sg.sig == 't' {
-			amount = est
-		}
-		sp := signalPlan{name: sg.name, head: sg.head, amount: amount, min: sg.min, cur: len(ops), base: len(ops) + 1, prev: -1}
-		ops = pushOp(ops, keys[k][0], amount, 2*a.short, false)
-		ops = pushOp(ops, keys[k][1], amount, 2*a.baseline, false)
-		if bSlot > 0 {
-			sp.prev = len(ops)
-			ops = pushOp(ops, keys[k][2], 0, 0, true)
-		}
-		p.sigs[p.n] = sp
-		p.n++
+	if a.requests {
+		ops = a.planSignal(p, &keys[0], "requests", a.reqHead, 1, a.minRequests, bSlot, ops)
 	}
-	return ops, p, true
+	if a.tokens {
+		ops = a.planSignal(p, &keys[1], "tokens", a.tokHead, est, a.minTokens, bSlot, ops)
+	}
+	return ops, true
+}
+
+// planSignal appends one signal's ops (keys: its short, baseline and
+// previous baseline slots' keys) and records them in p, field by field
+// (see pushOp).
+func (a *anomaly) planSignal(p *anomalyPlan, keys *[3]string, name, head string, amount, min, bSlot int64, ops []ward.StateOp) []ward.StateOp {
+	sp := &p.sigs[p.n]
+	p.n++
+	sp.name, sp.head, sp.amount, sp.min = name, head, amount, min
+	sp.cur, sp.base, sp.prev = len(ops), len(ops)+1, -1
+	ops = pushOp(ops, keys[0], amount, 2*a.short, false)
+	ops = pushOp(ops, keys[1], amount, 2*a.baseline, false)
+	if bSlot > 0 {
+		sp.prev = len(ops)
+		ops = pushOp(ops, keys[2], 0, 0, true)
+	}
+	return ops
 }
 
 // anomalyWho is anomalySubject in two parts: its kind ('s', 'k' or 'i';
@@ -307,7 +306,7 @@ func (a *arena) anomalyKey(sig, kind byte, slot int64, subj string) string {
 // the epoch clock when the batch refreshed it, and judges each signal.
 func (a *anomaly) done(ck *epochClock, p *anomalyPlan, ops []ward.StateOp, ar *arena, out *outcome, v *ward.Verdict) {
 	if p.epoch >= 0 {
-		*ck = epochClock{known: true, age: epochAge(ops[p.epoch].Result), at: p.epochAt}
+		ck.known, ck.age, ck.at = true, epochAge(ops[p.epoch].Result), p.epochAt
 	}
 	for i := 0; i < p.n; i++ {
 		a.judge(&p.sigs[i], ops, p.now, ar, out, v)

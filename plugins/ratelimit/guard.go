@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	ward "github.com/wardgate/ward/sdk/go"
 )
@@ -149,6 +150,15 @@ type ratelimit struct {
 	opLimit  []*limit       // response phase: per op, its limit
 	ar       arena          // the call's keys and annotation values
 	charged  []byte         // response phase: the charged annotation, reused
+
+	// The handlers' structs, here rather than in their locals: inside Wasm
+	// a local struct over 32 bytes is zeroed with memory.fill (see pushOp).
+	// Each handler resets the fields it reads.
+	id                    identity
+	own                   ownAnnotations
+	reqSum, tokSum, fresh summary
+	out                   outcome
+	an                    anomalyPlan
 }
 
 var schema = map[string]string{
@@ -415,11 +425,12 @@ var (
 // values land in an array indexed like the seen bits, so that the loop has
 // one branch per annotation that is not an identity key
 // (TestReadIdentityAgrees checks it against a switch on the keys).
-func readIdentity(x *ward.Exchange) identity {
-	var (
-		id   identity
-		vals [5]string
-	)
+//
+// It writes *id field by field: see pushOp for why handlers keep such
+// structs out of their locals and composite literals.
+func readIdentity(x *ward.Exchange, id *identity) {
+	id.subject, id.keyID, id.roles, id.rbacRole, id.ip, id.seen = "", "", "", "", "", 0
+	vals := id.vals()
 	for i := range x.Annotations {
 		a := &x.Annotations[i]
 		j := -1
@@ -447,9 +458,11 @@ func readIdentity(x *ward.Exchange) identity {
 			vals[j], id.seen = a.Value, id.seen|1<<j
 		}
 	}
-	id.subject, id.keyID, id.roles, id.rbacRole, id.ip = vals[0], vals[1], vals[2], vals[3], vals[4]
-	return id
 }
+
+// vals views id's five strings as an array indexed like the seen bits
+// (they are consecutive fields of one type: TestIdentityLayout).
+func (id *identity) vals() *[5]string { return (*[5]string)(unsafe.Pointer(&id.subject)) }
 
 // ownAnnotations are the guard's own request-phase annotations the
 // response phase reads back: vals[0] ratelimit.reserved, vals[1]
@@ -464,12 +477,10 @@ type ownAnnotations struct {
 // (ownAnnotations) read in one pass over the annotations, for the
 // response phase (TestReadResponseAgrees checks it against readIdentity
 // and a switch on the keys).
-func readResponse(x *ward.Exchange) (identity, ownAnnotations) {
-	var (
-		id   identity
-		own  ownAnnotations
-		vals [5]string
-	)
+func readResponse(x *ward.Exchange, id *identity, own *ownAnnotations) {
+	id.subject, id.keyID, id.roles, id.rbacRole, id.ip, id.seen = "", "", "", "", "", 0
+	own.vals[0], own.vals[1], own.vals[2], own.seen = "", "", "", 0
+	vals := id.vals()
 	for i := range x.Annotations {
 		a := &x.Annotations[i]
 		j, o := -1, -1
@@ -508,8 +519,6 @@ func readResponse(x *ward.Exchange) (identity, ownAnnotations) {
 			own.vals[o], own.seen = a.Value, own.seen|1<<o
 		}
 	}
-	id.subject, id.keyID, id.roles, id.rbacRole, id.ip = vals[0], vals[1], vals[2], vals[3], vals[4]
-	return id, own
 }
 
 // hasRole reports whether the comma-separated list contains name (entries
@@ -952,13 +961,14 @@ func (o *outcome) deny(code, msg string, retry time.Duration, hasRetry bool, rea
 // reservations back in a second batch. See README.md.
 func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 	r.ar.reset()
-	id := readIdentity(x)
+	id := &r.id
+	readIdentity(x, id)
+	reqSum, tokSum, out := &r.reqSum, &r.tokSum, &r.out
+	reqSum.set, tokSum.set = false, false
+	out.code, out.msg, out.retry, out.retrySet, out.reasons = "", "", 0, false, out.reasons[:0]
 	var (
-		st     state
-		out    outcome
-		reqSum summary
-		tokSum summary
-		est    int64
+		st  state
+		est int64
 	)
 	if r.usesEstimate {
 		est = estimateTokens(x)
@@ -972,7 +982,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 	tooLarge := -1
 	for i := range r.limits {
 		l := &r.limits[i]
-		r.subjects[i], r.reserved[i], r.reqOp[i], r.tokOp[i] = l.subject(x, &id), 0, -1, -1
+		r.subjects[i], r.reserved[i], r.reqOp[i], r.tokOp[i] = l.subject(x, id), 0, -1, -1
 		if r.subjects[i] == "" {
 			continue
 		}
@@ -994,12 +1004,9 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 			ops = pushOp(ops, l.keys.get(l.name, r.subjects[i]).tokKey, est, l.window, false)
 		}
 	}
-	var (
-		an   anomalyPlan
-		anOK bool
-	)
+	an, anOK := &r.an, false
 	if r.anomaly.on {
-		ops, an, anOK = r.anomaly.plan(&r.epoch, &id, &st, est, ops)
+		ops, anOK = r.anomaly.plan(&r.epoch, id, &st, est, ops, an)
 	}
 	r.ops = ops[:0] // keep a grown buffer
 
@@ -1020,7 +1027,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 		}
 		// Anomaly: every attempt counts, denied or not.
 		if anOK {
-			r.anomaly.done(&r.epoch, &an, ops, &r.ar, &out, v)
+			r.anomaly.done(&r.epoch, an, ops, &r.ar, out, v)
 		}
 		// Tokens, unless already denied: a denied request consumes none.
 		if out.code == "" {
@@ -1195,16 +1202,15 @@ func reservedEntry(s string) (name string, n int64, rest string, ok bool) {
 // reservation, and puts the x-ratelimit-* headers on the answer.
 func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 	r.ar.reset()
-	var reqSum, tokSum summary
-	id, own := readResponse(x)
+	reqSum, tokSum, fresh := &r.reqSum, &r.tokSum, &r.fresh
+	reqSum.set, tokSum.set, fresh.set = false, false, false
+	id, own := &r.id, &r.own
+	readResponse(x, id, own)
 	reserved, reqText, tokText := own.vals[0], own.vals[1], own.vals[2]
 	reservedSeen, reqSeen, tokSeen := own.seen&1 != 0, own.seen&2 != 0, own.seen&4 != 0
-	var (
-		fresh   summary
-		updated []*limit
-	)
+	var updated []*limit
 	if reservedSeen {
-		fresh, updated = r.reconcile(x, &id, reserved, v)
+		updated = r.reconcile(x, id, reserved, v, fresh)
 	}
 	// A fresh reading replaces the tokens summary of its limit. The text
 	// is not parsed when what precedes its first space names one of them
@@ -1212,8 +1218,8 @@ func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 	// takes one after leading blanks, hence the check after parsing).
 	if tokSeen {
 		if i := strings.IndexByte(tokText, ' '); i <= 0 || !hasLimit(updated, tokText[:i]) {
-			if tokSum, _ = parseSummary(tokText); tokSum.set && hasLimit(updated, tokSum.name) {
-				tokSum = summary{}
+			if *tokSum, _ = parseSummary(tokText); tokSum.set && hasLimit(updated, tokSum.name) {
+				tokSum.set = false
 			}
 		}
 	}
@@ -1228,7 +1234,7 @@ func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 		v.SetHeader(hdrRemainingReq, rem)
 		v.SetHeader(hdrResetReq, reset)
 	} else if reqSeen {
-		reqSum, _ = parseSummary(reqText)
+		*reqSum, _ = parseSummary(reqText)
 	}
 	reqSum.setHeaders(&r.ar, v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
 	tokSum.setHeaders(&r.ar, v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
@@ -1314,13 +1320,13 @@ func canonicalInt(s, key string) (num, rest string, ok bool) {
 // an error without usage (the upstream charged nothing); otherwise the
 // reservation stands.
 //
-// fresh is the most restrictive of the counters it updated, updated their
-// limits (valid until the next call).
-func (r *ratelimit) reconcile(x *ward.Exchange, id *identity, reserved string, v *ward.Verdict) (fresh summary, updated []*limit) {
+// fresh (reset by the caller) becomes the most restrictive of the counters
+// it updated, updated their limits (valid until the next call).
+func (r *ratelimit) reconcile(x *ward.Exchange, id *identity, reserved string, v *ward.Verdict, fresh *summary) (updated []*limit) {
 	usage := int64(x.Response.PromptTokens) + int64(x.Response.CompletionTokens)
 	refund := usage == 0 && x.Response.Status >= 400
 	if usage == 0 && !refund {
-		return fresh, nil // no usage reported: the reservation stands
+		return nil // no usage reported: the reservation stands
 	}
 	var st state
 	charged := r.charged[:0]
@@ -1367,7 +1373,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, id *identity, reserved string, v
 	}
 	if !ok {
 		v.AddReason("malformed " + annReserved + " annotation " + quote(reserved) + ": usage not reconciled")
-		return fresh, updated
+		return updated
 	}
 	if len(charged) > 0 {
 		m := r.ar.mark()
@@ -1378,7 +1384,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, id *identity, reserved string, v
 		v.Annotate(annBackend, "unavailable")
 		v.AddReason("state backend unavailable: token usage not reconciled")
 	}
-	return fresh, updated
+	return updated
 }
 
 func hasLimit(l []*limit, name string) bool {

@@ -797,7 +797,11 @@ func TestReadIdentityAgrees(t *testing.T) {
 			}
 			x.Annotations = append(x.Annotations, ward.KV{Key: key, Value: strconv.Itoa(next(1000))})
 		}
-		if got, want := readIdentity(x), readIdentityRef(x); got != want {
+		// Into a struct holding another caller's identity: readIdentity
+		// must reset every field.
+		got := identity{subject: "old", keyID: "old", roles: "old", rbacRole: "old", ip: "old", seen: 31}
+		readIdentity(x, &got)
+		if want := readIdentityRef(x); got != want {
 			t.Fatalf("%v: %+v, want %+v", x.Annotations, got, want)
 		}
 	}
@@ -847,7 +851,9 @@ func TestReadResponseAgrees(t *testing.T) {
 			}
 			x.Annotations = append(x.Annotations, ward.KV{Key: key, Value: strconv.Itoa(next(1000))})
 		}
-		id, own := readResponse(x)
+		id := identity{subject: "old", keyID: "old", roles: "old", rbacRole: "old", ip: "old", seen: 31}
+		own := ownAnnotations{vals: [3]string{"old", "old", "old"}, seen: 7}
+		readResponse(x, &id, &own)
 		if want := readIdentityRef(x); id != want {
 			t.Fatalf("%v: identity %+v, want %+v", x.Annotations, id, want)
 		}
@@ -860,6 +866,18 @@ func TestReadResponseAgrees(t *testing.T) {
 		}
 		if own != want {
 			t.Fatalf("%v: own %+v, want %+v", x.Annotations, own, want)
+		}
+	}
+}
+
+// TestIdentityLayout: identity's five strings are consecutive, in the
+// order of the seen bits, as identity.vals assumes.
+func TestIdentityLayout(t *testing.T) {
+	var id identity
+	vals := id.vals()
+	for i, p := range []*string{&id.subject, &id.keyID, &id.roles, &id.rbacRole, &id.ip} {
+		if &vals[i] != p {
+			t.Fatalf("vals()[%d] is not the field of seen bit %d", i, i)
 		}
 	}
 }
