@@ -121,31 +121,6 @@ func appendSmall(b []byte, n int64) []byte {
 	return append(b, digitPairs[2*n:2*n+2]...)
 }
 
-// wordKey is an annotation key of 8 to 24 bytes compared as 64-bit words:
-// its first and last 8 bytes (overlapping below 16 bytes) and, over 16,
-// bytes 8 to 16. Inside Wasm a string comparison is a byte loop
-// (memeqbody) behind a call; two or three loads and compares are not.
-type wordKey struct {
-	n          int
-	w0, w1, w2 uint64
-}
-
-func newWordKey(s string) wordKey {
-	if len(s) < 8 || len(s) > 24 {
-		panic("ratelimit: wordKey of " + strconv.Itoa(len(s)) + " bytes")
-	}
-	k := wordKey{n: len(s), w0: load64(s, 0), w2: load64(s, len(s)-8)}
-	if len(s) > 16 {
-		k.w1 = load64(s, 8)
-	}
-	return k
-}
-
-// is reports whether s == the key.
-func (k *wordKey) is(s string) bool {
-	return len(s) == k.n && load64(s, 0) == k.w0 && load64(s, len(s)-8) == k.w2 && (k.n <= 16 || load64(s, 8) == k.w1)
-}
-
 // load64 reads the 8 bytes of s at i (i+8 <= len(s)) as one unaligned
 // load (Wasm and x86 allow them); the byte order does not matter for
 // equality.

@@ -410,18 +410,7 @@ const (
 	seenIP
 )
 
-var (
-	wkSubject  = newWordKey(annSubject)
-	wkKeyID    = newWordKey(annKeyID)
-	wkRoles    = newWordKey(annRoles)
-	wkRBACRole = newWordKey(annRBACRole)
-	wkClientIP = newWordKey(annClientIP)
-	wkReserved = newWordKey(annReserved)
-	wkRequests = newWordKey(annRequests)
-	wkTokens   = newWordKey(annTokens)
-)
-
-// readIdentity compares keys by length, then as words (wordKey); the
+// readIdentity finds the keys with annIndex (inlined by hand); the
 // values land in an array indexed like the seen bits, so that the loop has
 // one branch per annotation that is not an identity key
 // (TestReadIdentityAgrees checks it against a switch on the keys).
@@ -433,28 +422,18 @@ func readIdentity(x *ward.Exchange, id *identity) {
 	vals := id.vals()
 	for i := range x.Annotations {
 		a := &x.Annotations[i]
-		j := -1
-		switch len(a.Key) {
-		case len(annSubject):
-			if wkSubject.is(a.Key) {
-				j = 0
+		j, n := -1, len(a.Key)
+		if uint(n-9) <= 9 { // annIndex, inlined by hand (it is over the inliner's budget)
+			w0, w1, w2 := load64(a.Key, 0), load64(a.Key, min(8, n-8)), load64(a.Key, n-8)
+			c := &annTable[n-9]
+			if (w0^c[0].w0)|(w1^c[0].w1)|(w2^c[0].w2) == 0 {
+				j = c[0].idx
 			}
-		case len(annKeyID):
-			if wkKeyID.is(a.Key) {
-				j = 1
-			}
-		case len(annRoles):
-			if wkRoles.is(a.Key) {
-				j = 2
-			}
-		case len(annRBACRole): // = len(annClientIP)
-			if wkRBACRole.is(a.Key) {
-				j = 3
-			} else if wkClientIP.is(a.Key) {
-				j = 4
+			if (w0^c[1].w0)|(w1^c[1].w1)|(w2^c[1].w2) == 0 {
+				j = c[1].idx
 			}
 		}
-		if j >= 0 && id.seen&(1<<j) == 0 {
+		if uint(j) < 5 && id.seen&(1<<j) == 0 {
 			vals[j], id.seen = a.Value, id.seen|1<<j
 		}
 	}
@@ -483,42 +462,80 @@ func readResponse(x *ward.Exchange, id *identity, own *ownAnnotations) {
 	vals := id.vals()
 	for i := range x.Annotations {
 		a := &x.Annotations[i]
-		j, o := -1, -1
-		switch len(a.Key) {
-		case len(annSubject): // = len(annTokens)
-			if wkSubject.is(a.Key) {
-				j = 0
-			} else if wkTokens.is(a.Key) {
-				o = 2
+		j, n := -1, len(a.Key)
+		if uint(n-9) <= 9 { // annIndex, inlined by hand (it is over the inliner's budget)
+			w0, w1, w2 := load64(a.Key, 0), load64(a.Key, min(8, n-8)), load64(a.Key, n-8)
+			c := &annTable[n-9]
+			if (w0^c[0].w0)|(w1^c[0].w1)|(w2^c[0].w2) == 0 {
+				j = c[0].idx
 			}
-		case len(annKeyID):
-			if wkKeyID.is(a.Key) {
-				j = 1
-			}
-		case len(annRoles):
-			if wkRoles.is(a.Key) {
-				j = 2
-			}
-		case len(annRBACRole): // = len(annClientIP)
-			if wkRBACRole.is(a.Key) {
-				j = 3
-			} else if wkClientIP.is(a.Key) {
-				j = 4
-			}
-		case len(annReserved): // = len(annRequests)
-			if wkReserved.is(a.Key) {
-				o = 0
-			} else if wkRequests.is(a.Key) {
-				o = 1
+			if (w0^c[1].w0)|(w1^c[1].w1)|(w2^c[1].w2) == 0 {
+				j = c[1].idx
 			}
 		}
-		if j >= 0 && id.seen&(1<<j) == 0 {
-			vals[j], id.seen = a.Value, id.seen|1<<j
-		}
-		if o >= 0 && own.seen&(1<<o) == 0 {
+		if uint(j) < 5 {
+			if id.seen&(1<<j) == 0 {
+				vals[j], id.seen = a.Value, id.seen|1<<j
+			}
+		} else if o := j - 5; uint(o) < 3 && own.seen&(1<<o) == 0 {
 			own.vals[o], own.seen = a.Value, own.seen|1<<o
 		}
 	}
+}
+
+// annKeys are the annotation keys the handlers read, in the order of
+// annIndex's results: the identity's (the seen bits), then the guard's own
+// (ownAnnotations.vals).
+var annKeys = [8]string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens}
+
+// annCand is a key of annKeys as three 64-bit words (its first, middle
+// and last 8 bytes, overlapping) and its index; idx -1 marks no key.
+type annCand struct {
+	w0, w1, w2 uint64
+	idx        int
+}
+
+// annTable holds annKeys by length (9 to 18 bytes), at most two per
+// length.
+var annTable = func() (t [10][2]annCand) {
+	for i := range t {
+		t[i][0].idx, t[i][1].idx = -1, -1
+	}
+	for i, k := range annKeys {
+		n := len(k)
+		c := &t[n-9][0]
+		if c.idx >= 0 {
+			c = &t[n-9][1]
+		}
+		if n < 9 || n > 18 || c.idx >= 0 {
+			panic("ratelimit: annTable cannot hold " + k)
+		}
+		c.w0, c.w1, c.w2, c.idx = load64(k, 0), load64(k, min(8, n-8)), load64(k, n-8), i
+	}
+	return t
+}()
+
+// annIndex returns the index of key in annKeys, or -1. The key is compared
+// as three words with both candidates of its length, without the branches
+// of a switch and of short-circuit compares: inside Wasm each taken branch
+// of Go's code is a jump through the function's dispatch table
+// (TestReadIdentityAgrees, TestReadResponseAgrees and TestAnnIndex check
+// it against string compares).
+func annIndex(key string) int {
+	n := len(key)
+	if uint(n-9) > 9 {
+		return -1
+	}
+	w0, w1, w2 := load64(key, 0), load64(key, min(8, n-8)), load64(key, n-8)
+	c := &annTable[n-9]
+	j := -1
+	if (w0^c[0].w0)|(w1^c[0].w1)|(w2^c[0].w2) == 0 {
+		j = c[0].idx
+	}
+	if (w0^c[1].w0)|(w1^c[1].w1)|(w2^c[1].w2) == 0 {
+		j = c[1].idx
+	}
+	return j
 }
 
 // hasRole reports whether the comma-separated list contains name (entries

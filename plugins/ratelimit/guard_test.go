@@ -761,7 +761,7 @@ func readIdentityRef(x *ward.Exchange) identity {
 	return id
 }
 
-// TestReadIdentityAgrees: readIdentity and wordKey agree with comparing
+// TestReadIdentityAgrees: readIdentity and annIndex agree with comparing
 // strings, on random lists of the keys, keys one byte off (each position),
 // cut or extended, and other annotations.
 func TestReadIdentityAgrees(t *testing.T) {
@@ -774,13 +774,15 @@ func TestReadIdentityAgrees(t *testing.T) {
 		}
 	}
 	all := append(keys, near...)
-	wks := []*wordKey{&wkSubject, &wkKeyID, &wkRoles, &wkRBACRole, &wkClientIP, &wkReserved, &wkRequests, &wkTokens}
-	names := []string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens}
 	for _, s := range all {
-		for i, k := range wks {
-			if k.is(s) != (s == names[i]) {
-				t.Fatalf("wordKey(%q).is(%q) = %v", names[i], s, k.is(s))
+		want := -1
+		for i, k := range annKeys {
+			if s == k {
+				want = i
 			}
+		}
+		if got := annIndex(s); got != want {
+			t.Fatalf("annIndex(%q) = %d, want %d", s, got, want)
 		}
 	}
 	seed := uint64(5)
