@@ -307,9 +307,19 @@ type memUndo struct {
 // that an op would create a key in a full store; then, as on overflow,
 // nothing was applied.
 func (m *Memory) batch(ops []Op) (_ error, full bool) {
-	var locked uint64 // bit i: shard i
+	// Each key is hashed once: its shard picks the locks, then the map.
+	// Batch's callers send at most 32 ops (wasmhost's state_batch); a
+	// longer batch hashes the rest twice.
+	var (
+		locked uint64 // bit i: shard i
+		idx    [32]uint8
+	)
 	for i := range ops {
-		locked |= 1 << m.shardIndex(ops[i].Key)
+		si := m.shardIndex(ops[i].Key)
+		if i < len(idx) {
+			idx[i] = uint8(si)
+		}
+		locked |= 1 << si
 	}
 	for l := locked; l != 0; l &= l - 1 {
 		m.shards[bits.TrailingZeros64(l)].mu.Lock()
@@ -324,7 +334,12 @@ func (m *Memory) batch(ops []Op) (_ error, full bool) {
 	undo := undoBuf[:0]
 	for i := range ops {
 		op := &ops[i]
-		s := m.shard(op.Key)
+		var s *memShard
+		if i < len(idx) {
+			s = &m.shards[idx[i]]
+		} else {
+			s = m.shard(op.Key)
+		}
 		e, ok := s.m[op.Key]
 		if op.Get {
 			op.Result = Entry{}

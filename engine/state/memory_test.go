@@ -372,3 +372,27 @@ func BenchmarkMemoryIncr(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMemoryBatch: the ratelimit guard's request batch in loadbench
+// (a key's requests and tokens counters, the anomaly detector's short and
+// baseline slots), every request the same key, from parallel goroutines.
+func BenchmarkMemoryBatch(b *testing.B) {
+	m := NewMemory(MemoryOptions{})
+	defer m.Close()
+	ctx := context.Background()
+	keys := []string{"ratelimit/per-key:r:k1", "ratelimit/per-key:t:k1", "ratelimit/@a:r:s0:s:alice", "ratelimit/@a:r:b0:s:alice"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var ops [4]Op
+		for pb.Next() {
+			for i, k := range keys {
+				ops[i] = Op{Key: k, Delta: 1, TTL: time.Hour}
+			}
+			if err := m.Batch(ctx, ops[:]); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -24,6 +24,10 @@ type anomaly struct {
 	minTokens        int64
 	requests, tokens bool // the signals watched
 	deny             bool
+
+	// keys is the instance's cache of slot keys (written by plan, not
+	// configuration).
+	keys slotKeys
 }
 
 var anomalyKeys = []string{"baseline", "deny", "min_requests", "min_tokens", "multiple", "short", "signals"}
@@ -139,15 +143,15 @@ func (a *arena) anomalySubject(id *identity) string {
 const epochRefresh = time.Minute
 
 // epochClock is an instance's reading of the shared @epoch counter: its
-// age at the instant at, on the guest's monotonic clock.
+// age at the instant at, on the guest's monotonic clock (monotime).
 type epochClock struct {
 	known bool
 	age   time.Duration
-	at    time.Time
+	at    int64
 }
 
-// now is the epoch's age at t.
-func (e *epochClock) now(t time.Time) time.Duration { return e.age + t.Sub(e.at) }
+// now is the epoch's age at t (a monotime reading).
+func (e *epochClock) now(t int64) time.Duration { return e.age + time.Duration(t-e.at) }
 
 // epochAge is the age of the @epoch counter from its time left.
 func epochAge(c ward.Counter) time.Duration { return max(epochTTL-c.TTL, 0) }
@@ -156,7 +160,7 @@ func epochAge(c ward.Counter) time.Duration { return max(epochTTL-c.TTL, 0) }
 type anomalyPlan struct {
 	now     time.Duration // the epoch's age for this request
 	epoch   int           // index of the @epoch refresh op; -1: none
-	epochAt time.Time     // when that op was sent
+	epochAt int64         // when that op was sent (monotime)
 	sigs    [2]signalPlan
 	n       int // signals planned
 }
@@ -177,56 +181,117 @@ type signalPlan struct {
 // call when unknown, or refreshed by an op in the batch when older than
 // epochRefresh. ok is false when there is nothing to count (no subject) or
 // the epoch could not be read. est is the request's token estimate.
-func (a *anomaly) plan(ck *epochClock, id *identity, st *state, ar *arena, est int64, ops []ward.StateOp) (_ []ward.StateOp, p anomalyPlan, ok bool) {
-	subj := ar.anomalySubject(id)
-	if subj == "" {
-		return ops, p, false
+func (a *anomaly) plan(ck *epochClock, id *identity, st *state, est int64, ops []ward.StateOp, p *anomalyPlan) (_ []ward.StateOp, ok bool) {
+	kind, who := anomalyWho(id)
+	if kind == 0 {
+		return ops, false
 	}
-	subj = keySubject(subj)
-	p.epoch = -1
-	t := time.Now()
+	p.epoch, p.n = -1, 0
+	t := monotime()
 	switch {
 	case !ck.known:
 		// The state backend is the clock: the age of a counter created
 		// once per epoch, the same for every replica sharing it.
 		ep, ok := st.incr(epochKey, 0, epochTTL)
 		if !ok {
-			return ops, p, false
+			return ops, false
 		}
-		t = time.Now()
-		*ck = epochClock{known: true, age: epochAge(ep), at: t}
-	case t.Sub(ck.at) >= epochRefresh:
+		t = monotime()
+		ck.known, ck.age, ck.at = true, epochAge(ep), t
+	case time.Duration(t-ck.at) >= epochRefresh:
 		p.epoch, p.epochAt = len(ops), t
-		ops = append(ops, ward.StateOp{Key: epochKey, Delta: 0, TTL: epochTTL})
+		ops = pushOp(ops, epochKey, 0, epochTTL, false)
 	}
 	p.now = ck.now(t)
 	sSlot, bSlot := int64(p.now/a.short), int64(p.now/a.baseline)
-	for _, sg := range [2]struct {
-		on   bool
-		sig  byte
-		name string
-		head string
-		min  int64
-	}{{a.requests, 'r', "requests", a.reqHead, a.minRequests}, {a.tokens, 't', "tokens", a.tokHead, a.minTokens}} {
+	keys := a.keys.get(a, kind, who, sSlot, bSlot)
+	if a.requests {
+		ops = a.planSignal(p, &keys[0], "requests", a.reqHead, 1, a.minRequests, bSlot, ops)
+	}
+	if a.tokens {
+		ops = a.planSignal(p, &keys[1], "tokens", a.tokHead, est, a.minTokens, bSlot, ops)
+	}
+	return ops, true
+}
+
+// planSignal appends one signal's ops (keys: its short, baseline and
+// previous baseline slots' keys) and records them in p, field by field
+// (see pushOp).
+func (a *anomaly) planSignal(p *anomalyPlan, keys *[3]string, name, head string, amount, min, bSlot int64, ops []ward.StateOp) []ward.StateOp {
+	sp := &p.sigs[p.n]
+	p.n++
+	sp.name, sp.head, sp.amount, sp.min = name, head, amount, min
+	sp.cur, sp.base, sp.prev = len(ops), len(ops)+1, -1
+	ops = pushOp(ops, keys[0], amount, 2*a.short, false)
+	ops = pushOp(ops, keys[1], amount, 2*a.baseline, false)
+	if bSlot > 0 {
+		sp.prev = len(ops)
+		ops = pushOp(ops, keys[2], 0, 0, true)
+	}
+	return ops
+}
+
+// anomalyWho is anomalySubject in two parts: its kind ('s', 'k' or 'i';
+// 0 when there is none) and the identity value after "KIND:".
+func anomalyWho(id *identity) (kind byte, who string) {
+	switch {
+	case id.subject != "":
+		return 's', id.subject
+	case id.keyID != "":
+		return 'k', id.keyID
+	case id.ip != "":
+		return 'i', id.ip
+	}
+	return 0, ""
+}
+
+// slotKeys holds the anomaly keys of the subject and slots of an
+// instance's last request, so that the same caller's next requests reuse
+// them (a subject's slots change once per short window) instead of
+// building up to six keys each time. The strings alias buf, overwritten
+// by the next miss: keys are used only during the call that got them
+// (the host copies them), and a call asks once.
+type slotKeys struct {
+	buf          []byte
+	kind         byte // 0: empty
+	who          string
+	sSlot, bSlot int64
+	// keys per signal (requests, tokens): short slot, baseline slot,
+	// previous baseline slot ("" in the first baseline slot)
+	keys [2][3]string
+}
+
+// get returns the keys of kind:who's slots, built on a miss as
+// anomalyKey builds them (TestSlotKeysAgree).
+func (c *slotKeys) get(a *anomaly, kind byte, who string, sSlot, bSlot int64) *[2][3]string {
+	if c.kind == kind && c.sSlot == sSlot && c.bSlot == bSlot && c.who == who {
+		return &c.keys
+	}
+	ar := arena{buf: c.buf[:0]}
+	if ar.buf == nil {
+		ar.buf = make([]byte, 0, 512)
+	}
+	m := ar.mark()
+	ar.byte(kind).byte(':').str(who)
+	subj := ar.since(m)
+	who = subj[2:]
+	subj = keySubject(subj)
+	var keys [2][3]string
+	for k, sg := range [2]struct {
+		on  bool
+		sig byte
+	}{{a.requests, 'r'}, {a.tokens, 't'}} {
 		if !sg.on {
 			continue
 		}
-		amount := int64(1)
-		if sg.sig == 't' {
-			amount = est
-		}
-		sp := signalPlan{name: sg.name, head: sg.head, amount: amount, min: sg.min, cur: len(ops), base: len(ops) + 1, prev: -1}
-		ops = append(ops,
-			ward.StateOp{Key: ar.anomalyKey(sg.sig, 's', sSlot, subj), Delta: amount, TTL: 2 * a.short},
-			ward.StateOp{Key: ar.anomalyKey(sg.sig, 'b', bSlot, subj), Delta: amount, TTL: 2 * a.baseline})
+		keys[k][0], keys[k][1] = ar.anomalyKey(sg.sig, 's', sSlot, subj), ar.anomalyKey(sg.sig, 'b', bSlot, subj)
 		if bSlot > 0 {
-			sp.prev = len(ops)
-			ops = append(ops, ward.StateOp{Key: ar.anomalyKey(sg.sig, 'b', bSlot-1, subj), Get: true})
+			keys[k][2] = ar.anomalyKey(sg.sig, 'b', bSlot-1, subj)
 		}
-		p.sigs[p.n] = sp
-		p.n++
 	}
-	return ops, p, true
+	// A grown buffer is kept; the strings of the old one stay valid.
+	*c = slotKeys{buf: ar.buf, kind: kind, who: who, sSlot: sSlot, bSlot: bSlot, keys: keys}
+	return &c.keys
 }
 
 // anomalyKey is the key of a signal's slot counter: "@a:SIG:KINDSLOT:SUBJECT"
@@ -241,7 +306,7 @@ func (a *arena) anomalyKey(sig, kind byte, slot int64, subj string) string {
 // the epoch clock when the batch refreshed it, and judges each signal.
 func (a *anomaly) done(ck *epochClock, p *anomalyPlan, ops []ward.StateOp, ar *arena, out *outcome, v *ward.Verdict) {
 	if p.epoch >= 0 {
-		*ck = epochClock{known: true, age: epochAge(ops[p.epoch].Result), at: p.epochAt}
+		ck.known, ck.age, ck.at = true, epochAge(ops[p.epoch].Result), p.epochAt
 	}
 	for i := 0; i < p.n; i++ {
 		a.judge(&p.sigs[i], ops, p.now, ar, out, v)

@@ -2,7 +2,10 @@ package ratelimit
 
 import (
 	"strconv"
+	"time"
 	"unsafe"
+
+	ward "github.com/wardgate/ward/sdk/go"
 )
 
 // arena holds the strings one call builds (state keys, annotation values):
@@ -118,34 +121,28 @@ func appendSmall(b []byte, n int64) []byte {
 	return append(b, digitPairs[2*n:2*n+2]...)
 }
 
-// wordKey is an annotation key of 8 to 24 bytes compared as 64-bit words:
-// its first and last 8 bytes (overlapping below 16 bytes) and, over 16,
-// bytes 8 to 16. Inside Wasm a string comparison is a byte loop
-// (memeqbody) behind a call; two or three loads and compares are not.
-type wordKey struct {
-	n          int
-	w0, w1, w2 uint64
-}
-
-func newWordKey(s string) wordKey {
-	if len(s) < 8 || len(s) > 24 {
-		panic("ratelimit: wordKey of " + strconv.Itoa(len(s)) + " bytes")
-	}
-	k := wordKey{n: len(s), w0: load64(s, 0), w2: load64(s, len(s)-8)}
-	if len(s) > 16 {
-		k.w1 = load64(s, 8)
-	}
-	return k
-}
-
-// is reports whether s == the key.
-func (k *wordKey) is(s string) bool {
-	return len(s) == k.n && load64(s, 0) == k.w0 && load64(s, len(s)-8) == k.w2 && (k.n <= 16 || load64(s, 8) == k.w1)
-}
-
 // load64 reads the 8 bytes of s at i (i+8 <= len(s)) as one unaligned
 // load (Wasm and x86 allow them); the byte order does not matter for
 // equality.
 func load64(s string, i int) uint64 {
 	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+}
+
+// pushOp appends the op {key, delta, ttl, get} to ops field by field.
+// append(ops, ward.StateOp{...}) builds the 56-byte op in a temporary,
+// zeroed and then copied: inside Wasm a zeroing of more than 32 bytes is a
+// memory.fill, which wazero runs as one memmove call per doubling (six
+// here), and the copy a memory.copy, one more call. Field stores are plain
+// stores.
+func pushOp(ops []ward.StateOp, key string, delta int64, ttl time.Duration, get bool) []ward.StateOp {
+	n := len(ops)
+	if n == cap(ops) {
+		ops = append(ops, ward.StateOp{})
+	} else {
+		ops = ops[:n+1]
+	}
+	o := &ops[n]
+	o.Key, o.Delta, o.TTL, o.Get = key, delta, ttl, get
+	o.Result.Value, o.Result.TTL = 0, 0
+	return ops
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	ward "github.com/wardgate/ward/sdk/go"
 )
@@ -89,6 +90,39 @@ type limit struct {
 
 	// requests and tokens in decimal, for the summaries (formatted once).
 	requestsText, tokensText string
+
+	// keys is the instance's cache of this limit's counter keys (written
+	// by the handlers, not configuration).
+	keys counterKeys
+}
+
+// counterKeys holds a limit's two counter keys for the subject charged
+// last, so that the same caller's next request (or its response phase)
+// reuses them instead of building them again. The strings alias buf,
+// overwritten by the next miss: keys are used only during the call that
+// got them (the host copies them), and within a call a limit's subject
+// is always the same.
+type counterKeys struct {
+	buf            []byte
+	subject        string // "": empty
+	reqKey, tokKey string
+}
+
+// get returns the keys of l's requests and tokens counters for subject
+// (not ""), as counterKey builds them (TestCounterKeysAgree).
+func (c *counterKeys) get(name, subject string) *counterKeys {
+	if c.subject == subject && subject != "" {
+		return c
+	}
+	ar := arena{buf: c.buf[:0]}
+	if ar.buf == nil {
+		ar.buf = make([]byte, 0, 256)
+	}
+	subject = ar.str(subject).since(0)
+	// A grown buffer is kept; the strings of the old one stay valid.
+	*c = counterKeys{subject: subject, reqKey: ar.counterKey(name, 'r', subject), tokKey: ar.counterKey(name, 't', subject)}
+	c.buf = ar.buf
+	return c
 }
 
 // ratelimit is the configured guard. configure writes it once; handlers
@@ -116,6 +150,15 @@ type ratelimit struct {
 	opLimit  []*limit       // response phase: per op, its limit
 	ar       arena          // the call's keys and annotation values
 	charged  []byte         // response phase: the charged annotation, reused
+
+	// The handlers' structs, here rather than in their locals: inside Wasm
+	// a local struct over 32 bytes is zeroed with memory.fill (see pushOp).
+	// Each handler resets the fields it reads.
+	id                    identity
+	own                   ownAnnotations
+	reqSum, tokSum, fresh summary
+	out                   outcome
+	an                    anomalyPlan
 }
 
 var schema = map[string]string{
@@ -367,55 +410,132 @@ const (
 	seenIP
 )
 
-var (
-	wkSubject  = newWordKey(annSubject)
-	wkKeyID    = newWordKey(annKeyID)
-	wkRoles    = newWordKey(annRoles)
-	wkRBACRole = newWordKey(annRBACRole)
-	wkClientIP = newWordKey(annClientIP)
-	wkReserved = newWordKey(annReserved)
-	wkRequests = newWordKey(annRequests)
-	wkTokens   = newWordKey(annTokens)
-)
-
-// readIdentity compares keys by length, then as words (wordKey); the
+// readIdentity finds the keys with annIndex (inlined by hand); the
 // values land in an array indexed like the seen bits, so that the loop has
 // one branch per annotation that is not an identity key
 // (TestReadIdentityAgrees checks it against a switch on the keys).
-func readIdentity(x *ward.Exchange) identity {
-	var (
-		id   identity
-		vals [5]string
-	)
+//
+// It writes *id field by field: see pushOp for why handlers keep such
+// structs out of their locals and composite literals.
+func readIdentity(x *ward.Exchange, id *identity) {
+	id.subject, id.keyID, id.roles, id.rbacRole, id.ip, id.seen = "", "", "", "", "", 0
+	vals := id.vals()
 	for i := range x.Annotations {
 		a := &x.Annotations[i]
-		j := -1
-		switch len(a.Key) {
-		case len(annSubject):
-			if wkSubject.is(a.Key) {
-				j = 0
+		j, n := -1, len(a.Key)
+		if uint(n-9) <= 9 { // annIndex, inlined by hand (it is over the inliner's budget)
+			w0, w1, w2 := load64(a.Key, 0), load64(a.Key, min(8, n-8)), load64(a.Key, n-8)
+			c := &annTable[n-9]
+			if (w0^c[0].w0)|(w1^c[0].w1)|(w2^c[0].w2) == 0 {
+				j = c[0].idx
 			}
-		case len(annKeyID):
-			if wkKeyID.is(a.Key) {
-				j = 1
-			}
-		case len(annRoles):
-			if wkRoles.is(a.Key) {
-				j = 2
-			}
-		case len(annRBACRole): // = len(annClientIP)
-			if wkRBACRole.is(a.Key) {
-				j = 3
-			} else if wkClientIP.is(a.Key) {
-				j = 4
+			if (w0^c[1].w0)|(w1^c[1].w1)|(w2^c[1].w2) == 0 {
+				j = c[1].idx
 			}
 		}
-		if j >= 0 && id.seen&(1<<j) == 0 {
+		if uint(j) < 5 && id.seen&(1<<j) == 0 {
 			vals[j], id.seen = a.Value, id.seen|1<<j
 		}
 	}
-	id.subject, id.keyID, id.roles, id.rbacRole, id.ip = vals[0], vals[1], vals[2], vals[3], vals[4]
-	return id
+}
+
+// vals views id's five strings as an array indexed like the seen bits
+// (they are consecutive fields of one type: TestIdentityLayout).
+func (id *identity) vals() *[5]string { return (*[5]string)(unsafe.Pointer(&id.subject)) }
+
+// ownAnnotations are the guard's own request-phase annotations the
+// response phase reads back: vals[0] ratelimit.reserved, vals[1]
+// ratelimit.requests, vals[2] ratelimit.tokens (the first of each), seen a
+// bit per value found.
+type ownAnnotations struct {
+	vals [3]string
+	seen uint8
+}
+
+// readResponse is readIdentity and the guard's own annotations
+// (ownAnnotations) read in one pass over the annotations, for the
+// response phase (TestReadResponseAgrees checks it against readIdentity
+// and a switch on the keys).
+func readResponse(x *ward.Exchange, id *identity, own *ownAnnotations) {
+	id.subject, id.keyID, id.roles, id.rbacRole, id.ip, id.seen = "", "", "", "", "", 0
+	own.vals[0], own.vals[1], own.vals[2], own.seen = "", "", "", 0
+	vals := id.vals()
+	for i := range x.Annotations {
+		a := &x.Annotations[i]
+		j, n := -1, len(a.Key)
+		if uint(n-9) <= 9 { // annIndex, inlined by hand (it is over the inliner's budget)
+			w0, w1, w2 := load64(a.Key, 0), load64(a.Key, min(8, n-8)), load64(a.Key, n-8)
+			c := &annTable[n-9]
+			if (w0^c[0].w0)|(w1^c[0].w1)|(w2^c[0].w2) == 0 {
+				j = c[0].idx
+			}
+			if (w0^c[1].w0)|(w1^c[1].w1)|(w2^c[1].w2) == 0 {
+				j = c[1].idx
+			}
+		}
+		if uint(j) < 5 {
+			if id.seen&(1<<j) == 0 {
+				vals[j], id.seen = a.Value, id.seen|1<<j
+			}
+		} else if o := j - 5; uint(o) < 3 && own.seen&(1<<o) == 0 {
+			own.vals[o], own.seen = a.Value, own.seen|1<<o
+		}
+	}
+}
+
+// annKeys are the annotation keys the handlers read, in the order of
+// annIndex's results: the identity's (the seen bits), then the guard's own
+// (ownAnnotations.vals).
+var annKeys = [8]string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens}
+
+// annCand is a key of annKeys as three 64-bit words (its first, middle
+// and last 8 bytes, overlapping) and its index; idx -1 marks no key.
+type annCand struct {
+	w0, w1, w2 uint64
+	idx        int
+}
+
+// annTable holds annKeys by length (9 to 18 bytes), at most two per
+// length.
+var annTable = func() (t [10][2]annCand) {
+	for i := range t {
+		t[i][0].idx, t[i][1].idx = -1, -1
+	}
+	for i, k := range annKeys {
+		n := len(k)
+		c := &t[n-9][0]
+		if c.idx >= 0 {
+			c = &t[n-9][1]
+		}
+		if n < 9 || n > 18 || c.idx >= 0 {
+			panic("ratelimit: annTable cannot hold " + k)
+		}
+		c.w0, c.w1, c.w2, c.idx = load64(k, 0), load64(k, min(8, n-8)), load64(k, n-8), i
+	}
+	return t
+}()
+
+// annIndex returns the index of key in annKeys, or -1. The key is compared
+// as three words with both candidates of its length, without the branches
+// of a switch and of short-circuit compares: inside Wasm each taken branch
+// of Go's code is a jump through the function's dispatch table
+// (TestReadIdentityAgrees, TestReadResponseAgrees and TestAnnIndex check
+// it against string compares).
+func annIndex(key string) int {
+	n := len(key)
+	if uint(n-9) > 9 {
+		return -1
+	}
+	w0, w1, w2 := load64(key, 0), load64(key, min(8, n-8)), load64(key, n-8)
+	c := &annTable[n-9]
+	j := -1
+	if (w0^c[0].w0)|(w1^c[0].w1)|(w2^c[0].w2) == 0 {
+		j = c[0].idx
+	}
+	if (w0^c[1].w0)|(w1^c[1].w1)|(w2^c[1].w2) == 0 {
+		j = c[1].idx
+	}
+	return j
 }
 
 // hasRole reports whether the comma-separated list contains name (entries
@@ -546,11 +666,23 @@ func (s *state) giveBatch(ops []ward.StateOp) bool {
 	if !s.batch(ops) {
 		return false
 	}
+	for i := range ops {
+		if ops[i].Result.Value < 0 {
+			return s.clamp(ops)
+		}
+	}
+	return true
+}
+
+// clamp is giveBatch's second batch, apart so that the common path does
+// not zero its 1.8 KB of ops (inside Wasm a memory.fill: a memmove call
+// per doubling).
+func (s *state) clamp(ops []ward.StateOp) bool {
 	var clampBuf [ward.MaxBatchOps]ward.StateOp
 	clamp := clampBuf[:0]
 	for i := range ops {
 		if c := ops[i].Result; c.Value < 0 {
-			clamp = append(clamp, ward.StateOp{Key: ops[i].Key, Delta: -c.Value, TTL: ops[i].TTL})
+			clamp = pushOp(clamp, ops[i].Key, -c.Value, ops[i].TTL, false)
 		}
 	}
 	if len(clamp) == 0 {
@@ -602,7 +734,9 @@ func (s *summary) consider(name string, lim int64, limText string, remaining int
 	if s.set && (remaining > s.remaining || remaining == s.remaining && reset <= s.reset) {
 		return
 	}
-	*s = summary{name: name, limit: lim, remaining: remaining, reset: reset, set: true, limitText: limText}
+	// Field by field: a 72-byte composite literal is zeroed and copied
+	// (see pushOp).
+	s.name, s.limit, s.remaining, s.reset, s.set, s.limitText = name, lim, remaining, reset, true, limText
 }
 
 // String formats s as an annotation: "NAME limit=N remaining=N reset=D".
@@ -844,13 +978,14 @@ func (o *outcome) deny(code, msg string, retry time.Duration, hasRetry bool, rea
 // reservations back in a second batch. See README.md.
 func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 	r.ar.reset()
-	id := readIdentity(x)
+	id := &r.id
+	readIdentity(x, id)
+	reqSum, tokSum, out := &r.reqSum, &r.tokSum, &r.out
+	reqSum.set, tokSum.set = false, false
+	out.code, out.msg, out.retry, out.retrySet, out.reasons = "", "", 0, false, out.reasons[:0]
 	var (
-		st     state
-		out    outcome
-		reqSum summary
-		tokSum summary
-		est    int64
+		st  state
+		est int64
 	)
 	if r.usesEstimate {
 		est = estimateTokens(x)
@@ -864,13 +999,13 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 	tooLarge := -1
 	for i := range r.limits {
 		l := &r.limits[i]
-		r.subjects[i], r.reserved[i], r.reqOp[i], r.tokOp[i] = l.subject(x, &id), 0, -1, -1
+		r.subjects[i], r.reserved[i], r.reqOp[i], r.tokOp[i] = l.subject(x, id), 0, -1, -1
 		if r.subjects[i] == "" {
 			continue
 		}
 		if l.requests > 0 {
 			r.reqOp[i] = len(ops)
-			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 'r', r.subjects[i]), Delta: 1, TTL: l.window})
+			ops = pushOp(ops, l.keys.get(l.name, r.subjects[i]).reqKey, 1, l.window, false)
 		}
 		if l.tokens > 0 && tooLarge < 0 && est > l.tokens {
 			tooLarge = i
@@ -883,15 +1018,12 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 				continue
 			}
 			r.tokOp[i] = len(ops)
-			ops = append(ops, ward.StateOp{Key: r.ar.counterKey(l.name, 't', r.subjects[i]), Delta: est, TTL: l.window})
+			ops = pushOp(ops, l.keys.get(l.name, r.subjects[i]).tokKey, est, l.window, false)
 		}
 	}
-	var (
-		an   anomalyPlan
-		anOK bool
-	)
+	an, anOK := &r.an, false
 	if r.anomaly.on {
-		ops, an, anOK = r.anomaly.plan(&r.epoch, &id, &st, &r.ar, est, ops)
+		ops, anOK = r.anomaly.plan(&r.epoch, id, &st, est, ops, an)
 	}
 	r.ops = ops[:0] // keep a grown buffer
 
@@ -912,7 +1044,7 @@ func (r *ratelimit) request(x *ward.Exchange, v *ward.Verdict) {
 		}
 		// Anomaly: every attempt counts, denied or not.
 		if anOK {
-			r.anomaly.done(&r.epoch, &an, ops, &r.ar, &out, v)
+			r.anomaly.done(&r.epoch, an, ops, &r.ar, out, v)
 		}
 		// Tokens, unless already denied: a denied request consumes none.
 		if out.code == "" {
@@ -987,7 +1119,7 @@ func (r *ratelimit) giveBack(st *state, ops []ward.StateOp) {
 	give := ops[len(ops):]
 	for _, k := range r.tokOp {
 		if k >= 0 {
-			give = append(give, ward.StateOp{Key: ops[k].Key, Delta: -ops[k].Delta, TTL: ops[k].TTL})
+			give = pushOp(give, ops[k].Key, -ops[k].Delta, ops[k].TTL, false)
 		}
 	}
 	if len(give) > 0 {
@@ -1087,30 +1219,15 @@ func reservedEntry(s string) (name string, n int64, rest string, ok bool) {
 // reservation, and puts the x-ratelimit-* headers on the answer.
 func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 	r.ar.reset()
-	var reqSum, tokSum summary
-	reserved, tokText, reqText := "", "", ""
-	var reservedSeen, reqSeen, tokSeen bool
-	for i := range x.Annotations {
-		a := &x.Annotations[i]
-		switch len(a.Key) {
-		case len(annReserved): // = len(annRequests)
-			if !reservedSeen && wkReserved.is(a.Key) {
-				reserved, reservedSeen = a.Value, true
-			} else if !reqSeen && wkRequests.is(a.Key) {
-				reqText, reqSeen = a.Value, true
-			}
-		case len(annTokens):
-			if !tokSeen && wkTokens.is(a.Key) {
-				tokText, tokSeen = a.Value, true
-			}
-		}
-	}
-	var (
-		fresh   summary
-		updated []*limit
-	)
+	reqSum, tokSum, fresh := &r.reqSum, &r.tokSum, &r.fresh
+	reqSum.set, tokSum.set, fresh.set = false, false, false
+	id, own := &r.id, &r.own
+	readResponse(x, id, own)
+	reserved, reqText, tokText := own.vals[0], own.vals[1], own.vals[2]
+	reservedSeen, reqSeen, tokSeen := own.seen&1 != 0, own.seen&2 != 0, own.seen&4 != 0
+	var updated []*limit
 	if reservedSeen {
-		fresh, updated = r.reconcile(x, reserved, v)
+		updated = r.reconcile(x, id, reserved, v, fresh)
 	}
 	// A fresh reading replaces the tokens summary of its limit. The text
 	// is not parsed when what precedes its first space names one of them
@@ -1118,8 +1235,8 @@ func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 	// takes one after leading blanks, hence the check after parsing).
 	if tokSeen {
 		if i := strings.IndexByte(tokText, ' '); i <= 0 || !hasLimit(updated, tokText[:i]) {
-			if tokSum, _ = parseSummary(tokText); tokSum.set && hasLimit(updated, tokSum.name) {
-				tokSum = summary{}
+			if *tokSum, _ = parseSummary(tokText); tokSum.set && hasLimit(updated, tokSum.name) {
+				tokSum.set = false
 			}
 		}
 	}
@@ -1134,7 +1251,7 @@ func (r *ratelimit) response(x *ward.Exchange, v *ward.Verdict) {
 		v.SetHeader(hdrRemainingReq, rem)
 		v.SetHeader(hdrResetReq, reset)
 	} else if reqSeen {
-		reqSum, _ = parseSummary(reqText)
+		*reqSum, _ = parseSummary(reqText)
 	}
 	reqSum.setHeaders(&r.ar, v, hdrLimitReq, hdrRemainingReq, hdrResetReq)
 	tokSum.setHeaders(&r.ar, v, hdrLimitTokens, hdrRemainingToken, hdrResetTokens)
@@ -1220,15 +1337,14 @@ func canonicalInt(s, key string) (num, rest string, ok bool) {
 // an error without usage (the upstream charged nothing); otherwise the
 // reservation stands.
 //
-// fresh is the most restrictive of the counters it updated, updated their
-// limits (valid until the next call).
-func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, v *ward.Verdict) (fresh summary, updated []*limit) {
+// fresh (reset by the caller) becomes the most restrictive of the counters
+// it updated, updated their limits (valid until the next call).
+func (r *ratelimit) reconcile(x *ward.Exchange, id *identity, reserved string, v *ward.Verdict, fresh *summary) (updated []*limit) {
 	usage := int64(x.Response.PromptTokens) + int64(x.Response.CompletionTokens)
 	refund := usage == 0 && x.Response.Status >= 400
 	if usage == 0 && !refund {
-		return fresh, nil // no usage reported: the reservation stands
+		return nil // no usage reported: the reservation stands
 	}
-	id := readIdentity(x)
 	var st state
 	charged := r.charged[:0]
 	ops, lims := r.ops[:0], r.opLimit[:0]
@@ -1243,7 +1359,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, v *ward.Verdict
 		if l == nil || l.tokens == 0 {
 			continue // not ours (another config); nothing to reconcile
 		}
-		subj := l.subject(x, &id)
+		subj := l.subject(x, id)
 		if subj == "" {
 			continue
 		}
@@ -1261,7 +1377,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, v *ward.Verdict
 		if delta == 0 {
 			continue
 		}
-		ops = append(ops, ward.StateOp{Key: r.ar.counterKey(name, 't', subj), Delta: delta, TTL: l.window})
+		ops = pushOp(ops, l.keys.get(l.name, subj).tokKey, delta, l.window, false)
 		lims = append(lims, l)
 	}
 	r.ops, r.opLimit, r.charged = ops[:0], lims[:0], charged[:0]
@@ -1274,7 +1390,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, v *ward.Verdict
 	}
 	if !ok {
 		v.AddReason("malformed " + annReserved + " annotation " + quote(reserved) + ": usage not reconciled")
-		return fresh, updated
+		return updated
 	}
 	if len(charged) > 0 {
 		m := r.ar.mark()
@@ -1285,7 +1401,7 @@ func (r *ratelimit) reconcile(x *ward.Exchange, reserved string, v *ward.Verdict
 		v.Annotate(annBackend, "unavailable")
 		v.AddReason("state backend unavailable: token usage not reconciled")
 	}
-	return fresh, updated
+	return updated
 }
 
 func hasLimit(l []*limit, name string) bool {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/wardgate/ward/sdk/abi"
 	ward "github.com/wardgate/ward/sdk/go"
@@ -760,7 +761,7 @@ func readIdentityRef(x *ward.Exchange) identity {
 	return id
 }
 
-// TestReadIdentityAgrees: readIdentity and wordKey agree with comparing
+// TestReadIdentityAgrees: readIdentity and annIndex agree with comparing
 // strings, on random lists of the keys, keys one byte off (each position),
 // cut or extended, and other annotations.
 func TestReadIdentityAgrees(t *testing.T) {
@@ -773,13 +774,15 @@ func TestReadIdentityAgrees(t *testing.T) {
 		}
 	}
 	all := append(keys, near...)
-	wks := []*wordKey{&wkSubject, &wkKeyID, &wkRoles, &wkRBACRole, &wkClientIP, &wkReserved, &wkRequests, &wkTokens}
-	names := []string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens}
 	for _, s := range all {
-		for i, k := range wks {
-			if k.is(s) != (s == names[i]) {
-				t.Fatalf("wordKey(%q).is(%q) = %v", names[i], s, k.is(s))
+		want := -1
+		for i, k := range annKeys {
+			if s == k {
+				want = i
 			}
+		}
+		if got := annIndex(s); got != want {
+			t.Fatalf("annIndex(%q) = %d, want %d", s, got, want)
 		}
 	}
 	seed := uint64(5)
@@ -796,8 +799,87 @@ func TestReadIdentityAgrees(t *testing.T) {
 			}
 			x.Annotations = append(x.Annotations, ward.KV{Key: key, Value: strconv.Itoa(next(1000))})
 		}
-		if got, want := readIdentity(x), readIdentityRef(x); got != want {
+		// Into a struct holding another caller's identity: readIdentity
+		// must reset every field.
+		got := identity{subject: "old", keyID: "old", roles: "old", rbacRole: "old", ip: "old", seen: 31}
+		readIdentity(x, &got)
+		if want := readIdentityRef(x); got != want {
 			t.Fatalf("%v: %+v, want %+v", x.Annotations, got, want)
+		}
+	}
+}
+
+// ownRef is the loop over the annotations that the response phase made
+// before readResponse read them with the identity in one pass.
+func ownRef(x *ward.Exchange) (reserved, reqText, tokText string, reservedSeen, reqSeen, tokSeen bool) {
+	for i := range x.Annotations {
+		a := &x.Annotations[i]
+		switch {
+		case a.Key == annReserved && !reservedSeen:
+			reserved, reservedSeen = a.Value, true
+		case a.Key == annRequests && !reqSeen:
+			reqText, reqSeen = a.Value, true
+		case a.Key == annTokens && !tokSeen:
+			tokText, tokSeen = a.Value, true
+		}
+	}
+	return
+}
+
+// TestReadResponseAgrees: readResponse reads the identity as readIdentity
+// (and the switch it replaced) does, and the guard's own annotations as
+// ownRef, on random annotation lists with repeated and near-miss keys.
+func TestReadResponseAgrees(t *testing.T) {
+	keys := []string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens, annCharged, annBurst,
+		"identity.method", "", "x", "identity", "identity.subjects", "client.ipv6", "ratelimit.tokenz", "ratelimit.reservex"}
+	var near []string
+	for _, k := range keys {
+		for i := 0; i < len(k); i++ {
+			near = append(near, k[:i]+"#"+k[i+1:], k[:i], k[:i]+"_"+k[i:])
+		}
+	}
+	all := append(keys, near...)
+	seed := uint64(11)
+	next := func(n int) int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int((seed >> 11) % uint64(n))
+	}
+	for k := 0; k < 50000; k++ {
+		x := &ward.Exchange{}
+		for n := next(12); n > 0; n-- {
+			key := keys[next(len(keys))]
+			if next(3) == 0 {
+				key = all[next(len(all))]
+			}
+			x.Annotations = append(x.Annotations, ward.KV{Key: key, Value: strconv.Itoa(next(1000))})
+		}
+		id := identity{subject: "old", keyID: "old", roles: "old", rbacRole: "old", ip: "old", seen: 31}
+		own := ownAnnotations{vals: [3]string{"old", "old", "old"}, seen: 7}
+		readResponse(x, &id, &own)
+		if want := readIdentityRef(x); id != want {
+			t.Fatalf("%v: identity %+v, want %+v", x.Annotations, id, want)
+		}
+		res, req, tok, resSeen, reqSeen, tokSeen := ownRef(x)
+		want := ownAnnotations{vals: [3]string{res, req, tok}}
+		for i, b := range []bool{resSeen, reqSeen, tokSeen} {
+			if b {
+				want.seen |= 1 << i
+			}
+		}
+		if own != want {
+			t.Fatalf("%v: own %+v, want %+v", x.Annotations, own, want)
+		}
+	}
+}
+
+// TestIdentityLayout: identity's five strings are consecutive, in the
+// order of the seen bits, as identity.vals assumes.
+func TestIdentityLayout(t *testing.T) {
+	var id identity
+	vals := id.vals()
+	for i, p := range []*string{&id.subject, &id.keyID, &id.roles, &id.rbacRole, &id.ip} {
+		if &vals[i] != p {
+			t.Fatalf("vals()[%d] is not the field of seen bit %d", i, i)
 		}
 	}
 }
@@ -951,4 +1033,64 @@ func mutate(text string, n uint64, next func(uint64) uint64, mut []string) strin
 		}
 	}
 	return text
+}
+
+// TestCounterKeysAgree: a limit's key cache returns the keys counterKey
+// builds, over a random sequence of repeated, new, long (hashed) and
+// '#'-prefixed subjects, also when the caller's subject string is
+// overwritten after the call (it aliases the exchange).
+func TestCounterKeysAgree(t *testing.T) {
+	subjects := []string{"k1", "k2", "alice", "#x", strings.Repeat("s", maxSubjectLen), strings.Repeat("s", maxSubjectLen+1), "k1 ", "a:b", strings.Repeat("é", 100)}
+	subjects = append(subjects, "k3", "k4", "k5") // same lengths as k1, k2
+	var c counterKeys
+	seed := uint64(3)
+	buf := make([]byte, 512) // the exchange's memory, reused by every call
+	for k := 0; k < 20000; k++ {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		s := subjects[(seed>>11)%uint64(len(subjects))]
+		n := copy(buf, s)
+		got := c.get("per-key", unsafe.String(&buf[0], n))
+		if got.reqKey != counterKey("per-key", 'r', s) || got.tokKey != counterKey("per-key", 't', s) {
+			t.Fatalf("%d: subject %q: keys %q, %q", k, s, got.reqKey, got.tokKey)
+		}
+	}
+}
+
+// TestSlotKeysAgree: the anomaly's key cache returns the keys anomalyKey
+// builds from anomalySubject, over random subjects and slots, with one or
+// both signals.
+func TestSlotKeysAgree(t *testing.T) {
+	ids := []identity{{subject: "alice"}, {keyID: "k1"}, {ip: "10.0.0.1"}, {subject: "bob", keyID: "k1"}, {subject: strings.Repeat("s", maxSubjectLen)},
+		{keyID: "#k"}, {ip: "k1"}, {subject: "k1"}, {subject: "k2"}, {keyID: "k2"}}
+	for _, sig := range [][2]bool{{true, false}, {false, true}, {true, true}} {
+		a := anomaly{requests: sig[0], tokens: sig[1]}
+		seed := uint64(7)
+		buf := make([]byte, 512)
+		for k := 0; k < 20000; k++ {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			id := ids[(seed>>11)%uint64(len(ids))]
+			sSlot := int64((seed >> 20) % 3 * 100000)
+			bSlot := int64((seed >> 30) % 3)
+			kind, who := anomalyWho(&id)
+			n := copy(buf, who) // the exchange's memory, reused by every call
+			got := a.keys.get(&a, kind, unsafe.String(&buf[0], n), sSlot, bSlot)
+			subj := keySubject(anomalySubject(&id))
+			for i, s := range []struct {
+				on  bool
+				sig byte
+			}{{a.requests, 'r'}, {a.tokens, 't'}} {
+				var want [3]string
+				if s.on {
+					var ar arena
+					want[0], want[1] = ar.anomalyKey(s.sig, 's', sSlot, subj), ar.anomalyKey(s.sig, 'b', bSlot, subj)
+					if bSlot > 0 {
+						want[2] = ar.anomalyKey(s.sig, 'b', bSlot-1, subj)
+					}
+				}
+				if got[i] != want {
+					t.Fatalf("%v %+v slots %d %d: %q, want %q", sig, id, sSlot, bSlot, got[i], want)
+				}
+			}
+		}
+	}
 }
