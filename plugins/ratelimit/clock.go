@@ -1,11 +1,11 @@
 package ratelimit
 
-import _ "unsafe" // for go:linkname
+import "time"
 
-// monotime is the runtime's monotonic clock in nanoseconds, the reading
-// time.Now carries for Sub. Inside Wasm time.Now makes two host calls
-// (WASI clock_time_get for the wall clock, then the monotonic one); the
-// epoch clock needs only the second.
-//
-//go:linkname monotime runtime.nanotime
-func monotime() int64
+// clockStart is when the package was initialised: monotime counts from it.
+var clockStart = time.Now()
+
+// monotime is a monotonic clock in nanoseconds (time.Since reads the
+// monotonic part of the clock). The epoch clock compares and adds its
+// readings; it never needs the wall clock.
+func monotime() int64 { return int64(time.Since(clockStart)) }
