@@ -410,34 +410,16 @@ const (
 	seenIP
 )
 
-// readIdentity finds the keys with annIndex (inlined by hand); the
-// values land in an array indexed like the seen bits, so that the loop has
-// one branch per annotation that is not an identity key
-// (TestReadIdentityAgrees checks it against a switch on the keys).
+// readIdentity reads the identity from the annotations (readResponse,
+// with the guard's own annotations read into a scratch nobody looks at).
 //
 // It writes *id field by field: see pushOp for why handlers keep such
 // structs out of their locals and composite literals.
-func readIdentity(x *ward.Exchange, id *identity) {
-	id.subject, id.keyID, id.roles, id.rbacRole, id.ip, id.seen = "", "", "", "", "", 0
-	vals := id.vals()
-	for i := range x.Annotations {
-		a := &x.Annotations[i]
-		j, n := -1, len(a.Key)
-		if uint(n-9) <= 9 { // annIndex, inlined by hand (it is over the inliner's budget)
-			w0, w1, w2 := load64(a.Key, 0), load64(a.Key, min(8, n-8)), load64(a.Key, n-8)
-			c := &annTable[n-9]
-			if (w0^c[0].w0)|(w1^c[0].w1)|(w2^c[0].w2) == 0 {
-				j = c[0].idx
-			}
-			if (w0^c[1].w0)|(w1^c[1].w1)|(w2^c[1].w2) == 0 {
-				j = c[1].idx
-			}
-		}
-		if uint(j) < 5 && id.seen&(1<<j) == 0 {
-			vals[j], id.seen = a.Value, id.seen|1<<j
-		}
-	}
-}
+func readIdentity(x *ward.Exchange, id *identity) { readResponse(x, id, &discardOwn) }
+
+// discardOwn is readIdentity's scratch (a guard instance runs one call at
+// a time; a local of this size would be zeroed with memory.fill).
+var discardOwn ownAnnotations
 
 // vals views id's five strings as an array indexed like the seen bits
 // (they are consecutive fields of one type: TestIdentityLayout).
@@ -452,10 +434,12 @@ type ownAnnotations struct {
 	seen uint8
 }
 
-// readResponse is readIdentity and the guard's own annotations
-// (ownAnnotations) read in one pass over the annotations, for the
-// response phase (TestReadResponseAgrees checks it against readIdentity
-// and a switch on the keys).
+// readResponse reads the identity and the guard's own annotations
+// (ownAnnotations) in one pass over the annotations. It finds the keys
+// with annIndex (inlined by hand); the identity's values land in an array
+// indexed like the seen bits, so that the loop has one branch per
+// annotation that is not a key it reads (TestReadIdentityAgrees and
+// TestReadResponseAgrees check it against a switch on the keys).
 func readResponse(x *ward.Exchange, id *identity, own *ownAnnotations) {
 	id.subject, id.keyID, id.roles, id.rbacRole, id.ip, id.seen = "", "", "", "", "", 0
 	own.vals[0], own.vals[1], own.vals[2], own.seen = "", "", "", 0
