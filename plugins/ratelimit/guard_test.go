@@ -761,19 +761,46 @@ func readIdentityRef(x *ward.Exchange) identity {
 	return id
 }
 
+// withNearMisses returns keys followed by each key one byte off at every
+// position, cut there, and extended there.
+func withNearMisses(keys []string) []string {
+	all := append([]string(nil), keys...)
+	for _, k := range keys {
+		for i := 0; i < len(k); i++ {
+			all = append(all, k[:i]+"#"+k[i+1:], k[:i], k[:i]+"_"+k[i:])
+		}
+	}
+	return all
+}
+
+// annotationLists returns a deterministic generator (a 64-bit LCG from
+// seed) of exchanges with fewer than most annotations each: keys mostly,
+// one in three drawn from all instead, values random numbers.
+func annotationLists(seed uint64, most int, keys, all []string) func() *ward.Exchange {
+	next := func(n int) int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int((seed >> 11) % uint64(n))
+	}
+	return func() *ward.Exchange {
+		x := &ward.Exchange{}
+		for n := next(most); n > 0; n-- {
+			key := keys[next(len(keys))]
+			if next(3) == 0 {
+				key = all[next(len(all))]
+			}
+			x.Annotations = append(x.Annotations, ward.KV{Key: key, Value: strconv.Itoa(next(1000))})
+		}
+		return x
+	}
+}
+
 // TestReadIdentityAgrees: readIdentity and annIndex agree with comparing
 // strings, on random lists of the keys, keys one byte off (each position),
 // cut or extended, and other annotations.
 func TestReadIdentityAgrees(t *testing.T) {
 	keys := []string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens, annCharged, annBurst,
 		"identity.method", "", "x", "identity", "identity.subjects", "client.ipv6"}
-	var near []string
-	for _, k := range keys {
-		for i := 0; i < len(k); i++ {
-			near = append(near, k[:i]+"#"+k[i+1:], k[:i], k[:i]+"_"+k[i:])
-		}
-	}
-	all := append(keys, near...)
+	all := withNearMisses(keys)
 	for _, s := range all {
 		want := -1
 		for i, k := range annKeys {
@@ -785,20 +812,9 @@ func TestReadIdentityAgrees(t *testing.T) {
 			t.Fatalf("annIndex(%q) = %d, want %d", s, got, want)
 		}
 	}
-	seed := uint64(5)
-	next := func(n int) int {
-		seed = seed*6364136223846793005 + 1442695040888963407
-		return int((seed >> 11) % uint64(n))
-	}
+	lists := annotationLists(5, 9, keys, all)
 	for k := 0; k < 50000; k++ {
-		x := &ward.Exchange{}
-		for n := next(9); n > 0; n-- {
-			key := keys[next(len(keys))]
-			if next(3) == 0 {
-				key = all[next(len(all))]
-			}
-			x.Annotations = append(x.Annotations, ward.KV{Key: key, Value: strconv.Itoa(next(1000))})
-		}
+		x := lists()
 		// Into a struct holding another caller's identity: readIdentity
 		// must reset every field.
 		got := identity{subject: "old", keyID: "old", roles: "old", rbacRole: "old", ip: "old", seen: 31}
@@ -832,27 +848,10 @@ func ownRef(x *ward.Exchange) (reserved, reqText, tokText string, reservedSeen, 
 func TestReadResponseAgrees(t *testing.T) {
 	keys := []string{annSubject, annKeyID, annRoles, annRBACRole, annClientIP, annReserved, annRequests, annTokens, annCharged, annBurst,
 		"identity.method", "", "x", "identity", "identity.subjects", "client.ipv6", "ratelimit.tokenz", "ratelimit.reservex"}
-	var near []string
-	for _, k := range keys {
-		for i := 0; i < len(k); i++ {
-			near = append(near, k[:i]+"#"+k[i+1:], k[:i], k[:i]+"_"+k[i:])
-		}
-	}
-	all := append(keys, near...)
-	seed := uint64(11)
-	next := func(n int) int {
-		seed = seed*6364136223846793005 + 1442695040888963407
-		return int((seed >> 11) % uint64(n))
-	}
+	all := withNearMisses(keys)
+	lists := annotationLists(11, 12, keys, all)
 	for k := 0; k < 50000; k++ {
-		x := &ward.Exchange{}
-		for n := next(12); n > 0; n-- {
-			key := keys[next(len(keys))]
-			if next(3) == 0 {
-				key = all[next(len(all))]
-			}
-			x.Annotations = append(x.Annotations, ward.KV{Key: key, Value: strconv.Itoa(next(1000))})
-		}
+		x := lists()
 		id := identity{subject: "old", keyID: "old", roles: "old", rbacRole: "old", ip: "old", seen: 31}
 		own := ownAnnotations{vals: [3]string{"old", "old", "old"}, seen: 7}
 		readResponse(x, &id, &own)
