@@ -238,7 +238,7 @@ func (s *Scanner) Scan(text string, data bool) Result {
 		} else {
 			p = max(p, pp)
 		}
-		hot := ruled || pl.enc != EncCaesar && pp >= modelReason
+		hot := ruled || pp >= modelReason // a Caesar payload is here only when ruled
 		f.rules |= pf.rules
 		f.rot13 = f.rot13 || pf.rot13
 		if !hot {
