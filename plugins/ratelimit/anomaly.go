@@ -115,27 +115,6 @@ func parseAnomaly(c *ward.Config, a *anomaly) error {
 	return nil
 }
 
-// anomalySubject is whom the baseline is kept for: the authenticated
-// subject, else the API key, else the client address ("" when none).
-func anomalySubject(id *identity) string {
-	var a arena
-	return a.anomalySubject(id)
-}
-
-// anomalySubject is anomalySubject built in a.
-func (a *arena) anomalySubject(id *identity) string {
-	m := a.mark()
-	switch {
-	case id.subject != "":
-		a.str("s:").str(id.subject)
-	case id.keyID != "":
-		a.str("k:").str(id.keyID)
-	case id.ip != "":
-		a.str("i:").str(id.ip)
-	}
-	return a.since(m)
-}
-
 // epochRefresh is how often an instance reads the @epoch counter again.
 // In between it adds the time elapsed on the guest's monotonic clock (the
 // host gives guests a real one; the wall clock may be fake) to the age it
@@ -231,8 +210,9 @@ func (a *anomaly) planSignal(p *anomalyPlan, keys *[3]string, name, head string,
 	return ops
 }
 
-// anomalyWho is anomalySubject in two parts: its kind ('s', 'k' or 'i';
-// 0 when there is none) and the identity value after "KIND:".
+// anomalyWho is whom the baseline is kept for: the authenticated subject
+// (kind 's'), else the API key ('k'), else the client address ('i'); kind
+// 0 when there is none. The keys name it "KIND:WHO" (slotKeys.get).
 func anomalyWho(id *identity) (kind byte, who string) {
 	switch {
 	case id.subject != "":

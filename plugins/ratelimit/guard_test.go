@@ -1055,6 +1055,21 @@ func TestCounterKeysAgree(t *testing.T) {
 	}
 }
 
+// anomalySubject is the reference for whom the baseline is kept, written
+// as a plain switch: "s:SUBJECT", else "k:KEYID", else "i:IP" ("" when
+// none).
+func anomalySubject(id *identity) string {
+	switch {
+	case id.subject != "":
+		return "s:" + id.subject
+	case id.keyID != "":
+		return "k:" + id.keyID
+	case id.ip != "":
+		return "i:" + id.ip
+	}
+	return ""
+}
+
 // TestSlotKeysAgree: the anomaly's key cache returns the keys anomalyKey
 // builds from anomalySubject, over random subjects and slots, with one or
 // both signals.
