@@ -30,7 +30,8 @@ var guests = map[string]string{
 	"secrets":     "./plugins/secrets/module",
 	"output":      "./plugins/output/module",
 	"injection":   "./plugins/injection/module",
-	"builtin":     "./plugins/builtin", // all of the above in one module, as the binary embeds them
+	"builtin":     "./plugins/builtin",         // all of the above in one module, as the binary embeds them
+	"fused":       "./benchmarks/guards/fused", // the core guards in one call per phase (a measuring device)
 }
 
 var built = map[string][]byte{}

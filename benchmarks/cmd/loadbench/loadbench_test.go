@@ -66,12 +66,13 @@ func TestWriteWorkload(t *testing.T) {
 // route's guards in the spec's order.
 func TestWardConfig(t *testing.T) {
 	seen := map[string]bool{}
-	for _, sp := range wardSpecs() {
+	for _, sp := range append(wardSpecs(), fusedSpec("/tmp/fused.wasm")) {
 		if seen[sp.file] {
 			t.Errorf("%s: file name %q used twice", sp.name, sp.file)
 		}
 		seen[sp.file] = true
-		cfg, err := config.Parse(sp.file+".toml", []byte(wardConfig("127.0.0.1:1", "127.0.0.1:2", sp.guards, "reduce_memory_usage = true\nsoft_memory_limit = \"150MiB\"")))
+		sp.server = "reduce_memory_usage = true\nsoft_memory_limit = \"150MiB\""
+		cfg, err := config.Parse(sp.file+".toml", []byte(wardConfig("127.0.0.1:1", "127.0.0.1:2", &sp)))
 		if err != nil {
 			t.Errorf("%s: %v", sp.name, err)
 			continue

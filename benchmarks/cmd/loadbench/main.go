@@ -34,7 +34,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -55,6 +57,7 @@ type options struct {
 	serverB                   string // -server-b
 	only                      *regexp.Regexp
 	out, svg                  string
+	fused                     bool // -fused
 }
 
 // Target names, in table order (the Ward ones are in pipelines.go).
@@ -90,6 +93,7 @@ func main() {
 	flag.StringVar(&only, "only", "", "regular expression: run only the targets whose name matches (the report then lacks the others)")
 	flag.StringVar(&o.out, "out", "", "markdown file whose loadbench section is replaced with the results (e.g. benchmarks/README.md)")
 	flag.StringVar(&o.svg, "svg", "", "SVG file to write the throughput and p99 chart to (e.g. benchmarks/load.svg)")
+	flag.BoolVar(&o.fused, "fused", false, "add the target \""+nameWardFused+"\": benchmarks/guards/fused (built here; run from the repository's root), the core guards in one guest call per phase, what RATIONALE.md 8's \"Not done\" would save")
 	flag.Parse()
 	if o.runs < 1 || o.conns < 1 || o.threads < 1 || o.duration < time.Second || o.nginxWorkers < 1 ||
 		o.rate < 0 || o.rateRuns < 1 || o.rateDuration < time.Second {
@@ -111,6 +115,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 	}
 	os.Exit(code)
+}
+
+// buildFused builds benchmarks/guards/fused into dir and returns the
+// module's path.
+func buildFused(dir string) (string, error) {
+	out := filepath.Join(dir, "fused.wasm")
+	cmd := exec.Command("go", "build", "-trimpath", "-buildmode=c-shared", "-o", out, "./benchmarks/guards/fused")
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("loadbench: -fused: building ./benchmarks/guards/fused (run loadbench from the repository's root): %v\n%s", err, b)
+	}
+	return out, nil
 }
 
 // target is one measured server.
@@ -162,7 +178,15 @@ func run(ctx context.Context, o options) (int, error) {
 		{outcome: outcome{name: fmt.Sprintf("%s (%d workers)", nameNginx, o.nginxWorkers)}, atRate: true},
 	}
 	nginxT := all[2]
-	for _, sp := range wardSpecs() {
+	specs := wardSpecs()
+	if o.fused {
+		wasm, err := buildFused(dir)
+		if err != nil {
+			return 1, err
+		}
+		specs = append(specs, fusedSpec(wasm))
+	}
+	for _, sp := range specs {
 		sp := sp
 		atRate := sp.name == nameWardBare || sp.name == nameWardCore || sp.name == nameWardDemo
 		all = append(all, &target{outcome: outcome{name: sp.name}, spec: &sp, atRate: atRate})
@@ -228,7 +252,7 @@ func run(ctx context.Context, o options) (int, error) {
 				t.skipped = "no ward binary at " + o.wardBin
 				continue
 			}
-			c, addr, err := startWard(wardBin, dir, t.spec.file, mockAddr, t.spec.guards, t.spec.server)
+			c, addr, err := startWard(wardBin, dir, mockAddr, t.spec)
 			if c != nil {
 				t.pid = c.cmd.Process.Pid
 			}

@@ -242,13 +242,14 @@ func startNginx(bin, dir, upstream string, workers int) (*child, string, error) 
 
 // ---- Ward ----
 
-func startWard(bin, dir, name, upstream string, guards []string, server string) (*child, string, error) {
+func startWard(bin, dir, upstream string, sp *wardSpec) (*child, string, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, "", err
 	}
+	name := sp.file
 	conf := filepath.Join(dir, name+".toml")
-	if err := os.WriteFile(conf, []byte(wardConfig(addr, upstream, guards, server)), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(wardConfig(addr, upstream, sp)), 0o644); err != nil {
 		return nil, "", fmt.Errorf("loadbench: ward config: %w", err)
 	}
 	cmd := exec.Command(bin, "serve", "-c", conf)

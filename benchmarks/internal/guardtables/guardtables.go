@@ -106,6 +106,33 @@ func Join(guards ...string) string {
 	return b.String()
 }
 
+// Fused is the table of the guard "fused" (benchmarks/guards/fused: the
+// guards in one guest call per phase, a measuring device) loaded from the
+// module at path, with each guard's config table of Tables as its
+// sub-table. Only the core pipeline's guards are in that module.
+func Fused(path string, guards ...string) string {
+	var b strings.Builder
+	b.WriteString("[guards.fused]\npath = " + strconv.Quote(path) + "\ngrants = [\"clock\"]\n\n")
+	for _, g := range guards {
+		t, ok := Tables[g]
+		if !ok {
+			panic("guardtables: no table for guard " + g)
+		}
+		head := "[guards." + g + ".config"
+		i := strings.Index(t, head)
+		if i < 0 { // no config: an empty table
+			b.WriteString("[guards.fused.config." + g + "]\n\n")
+			continue
+		}
+		if i > 0 && t[i-1] == '[' { // an array of tables comes first
+			i--
+		}
+		b.WriteString(strings.ReplaceAll(t[i:], head, "[guards.fused.config."+g))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
 // Route is the one route of the benchmarks' configs: every path under
 // /v1/ to upstream (host:port) through guards, with the identity headers
 // auth reads.
