@@ -586,6 +586,16 @@ func appendMillis(dst []byte, d time.Duration) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// jsonSafe[c] reports whether the ASCII byte c goes into a JSON string as
+// it is: not '"', '\\', a control character, DEL, or one of <, >, & (which
+// are escaped, as encoding/json does, so that a line is safe in HTML).
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendString appends s as a JSON string, cut to at most max bytes (at a
 // rune boundary) with "…" marking the cut. Invalid UTF-8 becomes U+FFFD.
 func appendString(dst []byte, s string, max int) []byte {
@@ -603,34 +613,42 @@ func appendString(dst []byte, s string, max int) []byte {
 		cut = true
 	}
 	dst = append(dst, '"')
+	// Runs of bytes that need no escaping are copied whole (most strings
+	// are one such run): only the bytes between them are looked at one by
+	// one.
+	run := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
+			if jsonSafe[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[run:i]...)
+			if c == '"' || c == '\\' {
 				dst = append(dst, '\\', c)
-			case c < 0x20 || c == 0x7f:
+			} else { // control characters, DEL and <, >, & (HTML-safe, as encoding/json)
 				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			case c == '<' || c == '>' || c == '&':
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				dst = append(dst, c)
 			}
 			i++
+			run = i
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && n == 1:
+			dst = append(dst, s[run:i]...)
 			dst = append(dst, `\ufffd`...)
+			run = i + n
 		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, s[run:i]...)
 			dst = append(dst, `\u202`...)
 			dst = append(dst, hexDigits[r&0xf])
-		default:
-			dst = append(dst, s[i:i+n]...)
+			run = i + n
 		}
 		i += n
 	}
+	dst = append(dst, s[run:]...)
 	if cut {
 		dst = append(dst, "…"...)
 	}
