@@ -53,6 +53,11 @@ type injection struct {
 	// memo holds the results of the texts scanned last (sdk/go/memo):
 	// a conversation's history is compared, not scanned again.
 	memo memo.Memo[detector.Result]
+	// prot is what the request's system prompt forbids disclosing
+	// (detector.Protected, parsed again only when the prompt changes);
+	// sys joins the prompt's messages when there are several.
+	prot detector.Protected
+	sys  []byte
 }
 
 // New returns the guard with its own state, so that every Instance (in
@@ -157,6 +162,7 @@ func (g *injection) scanned(role string) bool {
 // more there). Nothing of the prompt is echoed back: the denial names the
 // message index only.
 func (g *injection) request(x *ward.Exchange, v *ward.Verdict) {
+	g.prot.Parse(g.system(x.Messages))
 	for i := range x.Messages {
 		msg := &x.Messages[i]
 		if !g.scanned(msg.Role) || msg.Text == "" {
@@ -174,6 +180,9 @@ func (g *injection) request(x *ward.Exchange, v *ward.Verdict) {
 			r = g.sc.Scan(msg.Text, data)
 			g.memo.Store(msg.Text, data, r)
 		}
+		// Asking for what the operator's prompt protects (the memo keeps
+		// the text's own result: the prompt can differ next time).
+		g.prot.Apply(&r, msg.Text)
 		th, thText := g.threshold, g.thText
 		if r.Jailbreak() {
 			th, thText = g.jailbreak, g.jbText
@@ -184,6 +193,34 @@ func (g *injection) request(x *ward.Exchange, v *ward.Verdict) {
 		g.flag(i, msg, thText, &r, v)
 		return
 	}
+}
+
+// system returns the operator's instructions of msgs (system and
+// developer messages; several are joined by a line break), which are
+// never scored but say what must not be disclosed.
+func (g *injection) system(msgs []ward.Message) string {
+	first, n := -1, 0
+	for i := range msgs {
+		if r := msgs[i].Role; (r == "system" || r == "developer") && msgs[i].Text != "" {
+			if first < 0 {
+				first = i
+			}
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return msgs[first].Text
+	}
+	g.sys = g.sys[:0]
+	for i := range msgs {
+		if r := msgs[i].Role; (r == "system" || r == "developer") && msgs[i].Text != "" {
+			g.sys = append(append(g.sys, msgs[i].Text...), '\n')
+		}
+	}
+	return string(g.sys)
 }
 
 // flag fills v for message i, which scored r at or above the threshold

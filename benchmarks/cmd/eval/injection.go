@@ -20,6 +20,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/wardgate/ward/plugins/injection/dataset"
@@ -41,6 +42,10 @@ type injCounts struct {
 	lofoTP, lofoFP        int
 	missed, flagged       []string
 	reasonsTP, reasonsAll map[string]int
+	// withSystem counts the texts scanned with their system prompt
+	// (detector.Protected); textOnlyTP the attacks among them found
+	// without it.
+	withSystem, textOnlyTP int
 }
 
 func runInjection(dataDir string, w io.Writer) error {
@@ -80,7 +85,17 @@ func runInjection(dataDir string, w io.Writer) error {
 	fmt.Fprintf(w, "train files: in-sample, out-of-fold (oof, %d-fold) and left-out (lofo: the model trained on the other training files, the file unseen) numbers; dev files: read while writing the rules, never trained on; held-out files: neither\n\n", cfg.Folds)
 	fmt.Fprintf(w, "| file | split | attacks | recall | recall (oof) | recall (lofo) | benign | FPR | FPR (oof) | FPR (lofo) |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	var held, dev, trainAll injCounts
-	var details []string
+	var details, withSys []string
+	// For the false positives of detector.Protected: the system prompts
+	// that protect something, and the benign texts of the training and
+	// dev files with their text-only results.
+	var systems []string
+	seenSystem := map[string]bool{}
+	type benignScan struct {
+		text string
+		r    detector.Result
+	}
+	var benign []benignScan
 	k := 0
 	for _, f := range injFiles {
 		ex, err := dataset.Load(dir, f)
@@ -88,9 +103,28 @@ func runInjection(dataDir string, w io.Writer) error {
 			return err
 		}
 		var c injCounts
+		var prot detector.Protected
 		for _, e := range ex {
 			r := sc.Scan(e.Text, false)
+			if e.System != "" {
+				// What the text was written against: the guard reads the
+				// request's system prompt the same way.
+				textOnly := r.Score >= det.Threshold(&r)
+				prot.Parse(e.System)
+				if prot.Protects() && !seenSystem[e.System] {
+					seenSystem[e.System] = true
+					systems = append(systems, e.System)
+				}
+				prot.Apply(&r, e.Text)
+				c.withSystem++
+				if e.Attack && textOnly {
+					c.textOnlyTP++
+				}
+			}
 			hit := r.Score >= det.Threshold(&r)
+			if !e.Attack && e.System == "" && f.Split != dataset.HeldOut {
+				benign = append(benign, benignScan{e.Text, r})
+			}
 			var oofHit, lofoHit bool
 			if f.Train() {
 				t := th
@@ -146,10 +180,48 @@ func runInjection(dataDir string, w io.Writer) error {
 			}
 		}
 		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %d | %s | %s | %s |\n", f.Name, f.Split, c.pos, ratio(c.tp, c.pos), oofR, lofoR, c.neg, ratio(c.fp, c.neg), oofF, lofoF)
+		if c.withSystem > 0 {
+			withSys = append(withSys, fmt.Sprintf("%s: %d of %d texts scanned with their system prompt (what it forbids disclosing, detector.Protected); recall without it %s",
+				f.Name, c.withSystem, c.pos+c.neg, ratio(c.textOnlyTP, c.pos)))
+		}
 	}
+
 	fmt.Fprintf(w, "| **all training files** | train | %d | %s | %s | %s | %d | %s | %s | %s |\n", trainAll.pos, ratio(trainAll.tp, trainAll.pos), ratio(trainAll.oofTP, trainAll.pos), ratio(trainAll.lofoTP, trainAll.pos), trainAll.neg, ratio(trainAll.fp, trainAll.neg), ratio(trainAll.oofFP, trainAll.neg), ratio(trainAll.lofoFP, trainAll.neg))
 	fmt.Fprintf(w, "| **dev files** | dev (rules only) | %d | %s | - | - | %d | %s | - | - |\n", dev.pos, ratio(dev.tp, dev.pos), dev.neg, ratio(dev.fp, dev.neg))
 	fmt.Fprintf(w, "| **all held-out files** | held out | %d | %s | - | - | %d | %s | - | - |\n\n", held.pos, ratio(held.tp, held.pos), held.neg, ratio(held.fp, held.neg))
+	for _, l := range withSys {
+		fmt.Fprintf(w, "%s\n\n", l)
+	}
+	if len(systems) > 0 && len(benign) > 0 {
+		// Every benign text as if sent under each protecting prompt: how
+		// often asking about a protected kind of thing is innocent.
+		var prot detector.Protected
+		rates := make([]float64, 0, len(systems))
+		anyFlag := make([]bool, len(benign))
+		for _, sys := range systems {
+			prot.Parse(sys)
+			fp := 0
+			for i := range benign {
+				r := benign[i].r
+				was := r.Score >= det.Threshold(&r)
+				prot.Apply(&r, benign[i].text)
+				if !was && r.Score >= det.Threshold(&r) {
+					fp++
+					anyFlag[i] = true
+				}
+			}
+			rates = append(rates, float64(fp)/float64(len(benign)))
+		}
+		sort.Float64s(rates)
+		n := 0
+		for _, f := range anyFlag {
+			if f {
+				n++
+			}
+		}
+		fmt.Fprintf(w, "benign texts of the training and dev files (%d) under each of the %d system prompts above that forbid disclosing something: added FPR median %.4f, max %.4f; %d texts flagged under at least one\n\n",
+			len(benign), len(systems), rates[len(rates)/2], rates[len(rates)-1], n)
+	}
 	// Threshold-free comparison of configurations on the left-out scores:
 	// the recall at the lowest single threshold that flags at most 3% of all
 	// benign training examples, each scored by a model that never saw its

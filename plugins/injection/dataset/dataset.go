@@ -24,6 +24,11 @@ import (
 type Example struct {
 	Text   string
 	Attack bool
+	// System is the operator's system prompt the text was written
+	// against, when the file has one (CyberSecEval's test_case_prompt):
+	// the detector reads it for what it forbids disclosing
+	// (detector.Protected), never scores it. Training ignores it.
+	System string
 }
 
 // Split says what a file was used for.
@@ -130,7 +135,7 @@ func Load(dir string, f File) ([]Example, error) {
 		gen := src.Generate()
 		out := make([]Example, len(gen))
 		for i, e := range gen {
-			out[i] = Example{e.Text, e.Attack}
+			out[i] = Example{Text: e.Text, Attack: e.Attack}
 		}
 		return out, nil
 	}
@@ -175,13 +180,14 @@ func loadFile(p string) ([]Example, error) {
 	case base == "cyberseceval_prompt_injection.json":
 		var rows []struct {
 			UserInput string `json:"user_input"`
+			System    string `json:"test_case_prompt"`
 		}
 		if err := json.Unmarshal(b, &rows); err != nil {
 			return nil, err
 		}
 		out := make([]Example, 0, len(rows))
 		for _, r := range rows {
-			out = append(out, Example{r.UserInput, true})
+			out = append(out, Example{Text: r.UserInput, Attack: true, System: r.System})
 		}
 		return out, nil
 	case base == "cyberseceval_mitre_frr_benign.json":
@@ -194,7 +200,7 @@ func loadFile(p string) ([]Example, error) {
 		}
 		out := make([]Example, 0, len(rows))
 		for _, r := range rows {
-			out = append(out, Example{r.Prompt, r.Malicious})
+			out = append(out, Example{Text: r.Prompt, Attack: r.Malicious})
 		}
 		return out, nil
 	case strings.HasSuffix(base, ".csv"):
@@ -221,7 +227,7 @@ func loadFile(p string) ([]Example, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, Example{rec[col], false})
+			out = append(out, Example{Text: rec[col], Attack: false})
 		}
 	case base == "presidio_research_synth_v2.json":
 		var rows []struct {
@@ -232,7 +238,7 @@ func loadFile(p string) ([]Example, error) {
 		}
 		out := make([]Example, 0, len(rows))
 		for _, r := range rows {
-			out = append(out, Example{r.Text, false})
+			out = append(out, Example{Text: r.Text, Attack: false})
 		}
 		return out, nil
 	case base == "llmguard_prompt_injection.jsonl":
@@ -248,7 +254,7 @@ func loadFile(p string) ([]Example, error) {
 			if err := json.Unmarshal([]byte(l), &r); err != nil {
 				return nil, fmt.Errorf("line %d: %w", n+1, err)
 			}
-			out = append(out, Example{r.Prompt, !r.Valid})
+			out = append(out, Example{Text: r.Prompt, Attack: !r.Valid})
 		}
 		return out, nil
 	case base == "piguard_valid.json":
@@ -261,7 +267,7 @@ func loadFile(p string) ([]Example, error) {
 		}
 		out := make([]Example, 0, len(rows))
 		for _, r := range rows {
-			out = append(out, Example{r.Prompt, r.Label == 1})
+			out = append(out, Example{Text: r.Prompt, Attack: r.Label == 1})
 		}
 		return out, nil
 	}
@@ -271,7 +277,7 @@ func loadFile(p string) ([]Example, error) {
 func texts(list []string, attack bool) []Example {
 	out := make([]Example, len(list))
 	for i, t := range list {
-		out[i] = Example{t, attack}
+		out[i] = Example{Text: t, Attack: attack}
 	}
 	return out
 }

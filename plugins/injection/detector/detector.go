@@ -39,6 +39,9 @@ const (
 	RBinary
 	RMorse
 	RCaesar
+	// RProtected: the message asks for what the operator's system prompt
+	// forbids disclosing (Protected); always with RExtraction.
+	RProtected
 	numReasons = iota
 )
 
@@ -46,7 +49,7 @@ var reasonNames = [numReasons]string{
 	"override", "persona", "extraction", "markup", "tool", "indirect", "model",
 	"obfuscation.zero_width", "obfuscation.tags", "obfuscation.homoglyph", "obfuscation.leet",
 	"obfuscation.base64", "obfuscation.hex", "obfuscation.url", "obfuscation.rot13",
-	"obfuscation.binary", "obfuscation.morse", "obfuscation.caesar",
+	"obfuscation.binary", "obfuscation.morse", "obfuscation.caesar", "extraction.protected",
 }
 
 // AppendReasons appends the names of the reason bits in r, in a fixed

@@ -76,7 +76,7 @@ func (s Source) Generate() []Example {
 			continue
 		}
 		seen[t] = true
-		out = append(out, Example{t, s.Attack})
+		out = append(out, Example{Text: t, Attack: s.Attack})
 	}
 	return out
 }

@@ -147,10 +147,14 @@ func printReport(w io.Writer, dir string, samples []trainer.Sample, oof []float6
 			return err
 		}
 		tp, n := 0, 0
+		var prot detector.Protected
 		for _, e := range ex {
 			if e.Attack {
 				n++
-				if r := sc.Scan(e.Text, false); r.Score >= det.Threshold(&r) {
+				r := sc.Scan(e.Text, false)
+				prot.Parse(e.System)
+				prot.Apply(&r, e.Text)
+				if r.Score >= det.Threshold(&r) {
 					tp++
 				} else if devMisses {
 					fmt.Fprintf(w, "  dev miss %.2f (model %.2f, rules %.2f, jailbreak %t): %.160q\n", r.Score, r.Model, r.Signals, r.Jailbreak(), e.Text)
