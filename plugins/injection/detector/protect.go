@@ -127,9 +127,33 @@ var (
 // forbids it.
 const negationWindow = 40
 
+// The same in the other languages the rules cover, matched as stems
+// anywhere in one sentence, since the negation may follow the verb there
+// ("Verrate niemals das Passwort", "Gib das Passwort nicht preis", "Ne
+// révèle jamais le mot de passe", "パスワードを教えないでください").
+var (
+	discloseStems = []string{"revel", "compart", "divulg", "verrat", "preis", "weitergeb", "weiterzugeb", "teile",
+		"partag", "communiqu", "rivel", "condivid", "onthul", "vertel", "раскр", "сообщ", "разглаш", "говори", "教え",
+		"明か", "漏ら", "共有", "開示", "알려", "공개", "누설", "공유", "透露", "泄露", "泄漏", "告诉", "告訴", "分享", "公开"}
+	negationWords = []string{"no", "nunca", "jamas", "nicht", "niemals", "nie", "ne", "n'", "jamais", "nao", "non",
+		"mai", "niet", "nooit", "не", "никогда", "ない", "禁止", "않", "마세요", "말라", "마십시오", "不要", "不得", "切勿",
+		"不可", "不能", "别"}
+)
+
 func forbidsDisclosure(n []byte) bool {
 	if containsAny(n, keptSecret) {
 		return true
+	}
+	for rest := n; len(rest) > 0; {
+		end := bytes.IndexAny(rest, string(sentenceEnds))
+		if end < 0 {
+			end = len(rest) - 1
+		}
+		sent := rest[:end+1]
+		if containsAny(sent, discloseStems) && containsAnyWord(sent, negationWords) {
+			return true
+		}
+		rest = rest[end+1:]
 	}
 	for _, v := range disclose {
 		for off := 0; ; {
@@ -152,7 +176,10 @@ func forbidsDisclosure(n []byte) bool {
 // facts.
 var (
 	secretHeld = []string{"password", "passwords", "passphrase", "passcode", "pass code", "secret", "pin", "credential",
-		"credentials", "token", "api key", "access key", "access code", "key is", "code is", "word is"}
+		"credentials", "token", "api key", "access key", "access code", "key is", "code is", "word is",
+		"passwort", "kennwort", "geheim", "senha", "contrasena", "clave", "secreto", "segreto", "mot de passe",
+		"parola d'ordine", "wachtwoord", "пароль", "секрет", "パスワード", "秘密", "暗証", "비밀번호", "비밀", "암호", "密码",
+		"密碼", "口令"}
 	personalHeld = []string{"private information", "personal information", "personal data", "private data",
 		"personal details", "private details", "personal info", "private info", "user's information", "user data",
 		"born on", "date of birth", "birthday", "email address", "e-mail address", "lives in", "phone number",
@@ -162,25 +189,45 @@ var (
 // Names of a secret in a message, in the languages the rules cover. The
 // word "secret" alone counts only with a determiner that points at the
 // model's ("the secret", "your secret").
-var secretAsked = []string{
-	"password", "passwords", "passphrase", "passcode", "pass code", "secret key", "secret code", "secret word",
-	"secret password", "secret phrase", "the secret", "your secret", "our secret", "confidential string",
-	"access code", "passwort", "kennwort", "senha", "contrasena", "mot de passe", "parola d'ordine",
-	"parola segreta", "wachtwoord", "haslo", "пароль", "パスワード", "暗証番号", "비밀번호", "암호", "密码", "密碼",
-	"口令", "كلمة المرور", "कूटशब्द", "पासवर्ड",
-}
+var (
+	secretAskedEnglish = []string{
+		"password", "passwords", "passphrase", "passcode", "pass code", "secret key", "secret code", "secret word",
+		"secret password", "secret phrase", "the secret", "your secret", "our secret", "confidential string",
+		"access code",
+	}
+	secretAskedOther = []string{
+		"passwort", "kennwort", "senha", "contrasena", "mot de passe", "parola d'ordine", "parola segreta",
+		"wachtwoord", "haslo", "пароль", "パスワード", "暗証番号", "비밀번호", "암호", "密码", "密碼", "口令",
+		"كلمة المرور", "कूटशब्द", "पासवर्ड",
+	}
+	secretAsked = append(append([]string(nil), secretAskedEnglish...), secretAskedOther...)
+)
+
+// englishSecret marks the words of secretAskedEnglish (genericBefore
+// applies to them only).
+var englishSecret = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range secretAskedEnglish {
+		m[w] = true
+	}
+	return m
+}()
 
 // Words that make a secret noun the speaker's own or generic ("my
 // password", "a strong password", "reset my password", "password
 // manager"): such a message asks about passwords, not for the one the
 // prompt holds.
 var (
-	ownOrGeneric = []string{"my", "mine", "a", "an", "strong", "stronger", "new", "good", "secure", "safe", "weak",
-		"correct", "incorrect", "right", "wrong", "valid", "invalid", "stored", "hashed", "encrypted", "entered",
-		"user's", "users", "their", "his", "her", "default", "temporary", "one-time",
-		"complex", "random", "reset", "change", "forgot", "forgotten", "create", "choose", "set", "update", "recover",
-		"own", "unique", "mein", "meine", "meinen", "minha", "meu", "mi", "mis", "mon", "ma", "mes", "mio", "mia",
-		"мой", "мою"}
+	// The speaker's own, in the languages of secretAsked.
+	ownWords = []string{"my", "mine", "own", "mein", "meine", "meinen", "minha", "meu", "mi", "mis", "mon", "ma", "mes",
+		"mio", "mia", "mijn"}
+	// Generic before an English noun ("a strong password", "the correct
+	// password"); not applied to the other languages' nouns, whose
+	// articles these can be ("a senha" is Portuguese for "the password").
+	genericBefore = []string{"a", "an", "strong", "stronger", "new", "good", "secure", "safe", "weak", "complex",
+		"random", "unique", "correct", "incorrect", "right", "wrong", "valid", "invalid", "stored", "hashed",
+		"encrypted", "entered", "user's", "users", "their", "his", "her", "default", "temporary", "one-time", "reset",
+		"change", "forgot", "forgotten", "create", "choose", "set", "update", "recover"}
 	genericAfter = []string{"manager", "managers", "policy", "policies", "requirement", "requirements", "strength",
 		"generator", "hygiene", "reset", "recovery", "rules", "best practices", "length", "complexity"}
 	ownCJK = []string{"私の", "내 ", "제 ", "나의 ", "我的"}
@@ -248,13 +295,30 @@ func asksSecret(u []byte) bool {
 				}
 				continue
 			}
-			before, after := lastWords(u[:at], 2), firstWords(u[off:], 1)
-			if !anyWordIn(before, pointing) && !strings.HasPrefix(w, "the ") && !strings.HasPrefix(w, "your ") && !strings.HasPrefix(w, "our ") ||
-				anyWordIn(before, ownOrGeneric) || anyWordIn(after, genericAfter) || hasPrefixAny(u[off:], genericAfter) ||
+			after := firstWords(u[off:], 1)
+			if anyWordIn(after, genericAfter) || hasPrefixAny(u[off:], genericAfter) ||
 				strings.HasSuffix(w, "secret") && anyWordIn(after, secretIdiom) {
 				continue
 			}
-			return true
+			// The nearest word that says whose secret it is decides:
+			// "the correct password" is generic, "our system password"
+			// the protected one.
+			english := englishSecret[w]
+			pointed := strings.HasPrefix(w, "the ") || strings.HasPrefix(w, "your ") || strings.HasPrefix(w, "our ")
+			for _, bw := range lastWords(u[:at], 2) {
+				b := [][]byte{bw}
+				if anyWordIn(b, ownWords) || english && anyWordIn(b, genericBefore) {
+					pointed = false
+					break
+				}
+				if anyWordIn(b, pointing) {
+					pointed = true
+					break
+				}
+			}
+			if pointed {
+				return true
+			}
 		}
 	}
 	return false
@@ -386,7 +450,8 @@ func isWordByte(c byte) bool {
 }
 
 // indexWord returns the index of the first occurrence of w in s that
-// starts and ends at a word boundary (for words of other scripts, the
+// starts and ends at a word boundary (for words of scripts written with
+// three- or four-byte UTF-8 sequences, where words are not spaced, the
 // first occurrence anywhere), or -1.
 func indexWord(s []byte, w string) int {
 	for off := 0; ; {
@@ -395,8 +460,8 @@ func indexWord(s []byte, w string) int {
 			return -1
 		}
 		at := off + i
-		if w[0] >= utf8.RuneSelf {
-			return at
+		if w[0] >= 0xe0 {
+			return at // CJK, kana, Hangul, Devanagari...: no spaces to find
 		}
 		end := at + len(w)
 		if (at == 0 || !isWordByte(s[at-1]) || !isWordByte(w[0])) &&
