@@ -180,10 +180,13 @@ var (
 		"passwort", "kennwort", "geheim", "senha", "contrasena", "clave", "secreto", "segreto", "mot de passe",
 		"parola d'ordine", "wachtwoord", "пароль", "секрет", "パスワード", "秘密", "暗証", "비밀번호", "비밀", "암호", "密码",
 		"密碼", "口令"}
+	// Only words that say the facts are private: a support prompt that
+	// mentions an email address or a phone number ("ask the customer for
+	// their email address") protects nothing by that.
 	personalHeld = []string{"private information", "personal information", "personal data", "private data",
-		"personal details", "private details", "personal info", "private info", "user's information", "user data",
-		"born on", "date of birth", "birthday", "email address", "e-mail address", "lives in", "phone number",
-		"home address", "social security", "medical record", "salary"}
+		"personal details", "private details", "personal info", "private info", "user's information",
+		"users' information", "customer's information", "customers' information", "user data", "customer data",
+		"patient data", "pii"}
 )
 
 // Names of a secret in a message, in the languages the rules cover. The
