@@ -291,6 +291,12 @@ func TestDemoEndToEnd(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("own password under a protecting prompt: %d %s", code, b)
 	}
+	// The output guard: an answer that holds the protected value (the
+	// mock repeats the question) has it redacted.
+	code, _, b = post("/v1/chat/completions", analyst, `{"model":"gpt-4o-mini","messages":[`+guarded+`,{"role":"user","content":"Is Elephant a good name for a pet?"}]}`)
+	if code != 200 || !strings.Contains(string(b), "Is [SYSTEM_PROMPT] a good name") || strings.Contains(string(b), "Elephant") {
+		t.Fatalf("protected value in the answer: %d %s", code, b)
+	}
 	// Personal data: the upstream (the mock echoes the body it received)
 	// sees placeholders, stable within the request; the client gets the
 	// answer with the values restored.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/wardgate/ward/plugins/injection/detector"
 	"github.com/wardgate/ward/sdk/detect"
 	"github.com/wardgate/ward/sdk/detect/redact"
 	ward "github.com/wardgate/ward/sdk/go"
@@ -54,6 +55,11 @@ type scanner struct {
 	prompt bool     // the prompt index holds the exchange's system prompt
 	users  []string // texts of the user's messages (echo exemption)
 	system []string // scratch: the system texts the prompt index is of
+	// values are the secrets' values the first system message gives and
+	// forbids disclosing (values.go); prot parses that message, again only
+	// when it changes.
+	values []string
+	prot   detector.Protected
 
 	// Scratch.
 	spans  []span
@@ -97,6 +103,15 @@ func (s *scanner) prepare(x *ward.Exchange) {
 	if canary && s.canary == "" {
 		// No system message, or a later guard rewrote it: derive it.
 		s.canary = s.set.canary.canary(x.Route, x.RequestID)
+	}
+	s.values = nil
+	if set := s.set; set.act[classPrompt] != redact.Allow && len(s.system) > 0 {
+		first := s.system[0]
+		if withCanary == 0 {
+			first = first[:len(first)-appendedLen]
+		}
+		s.prot.Parse(first)
+		s.values = s.prot.Values()
 	}
 	s.prompt = false
 	if p := s.set.prompt; p != nil {
@@ -225,6 +240,12 @@ func (s *scanner) scan(text string, from int, final bool, dst []span) (_ []span,
 		var h int
 		s.spans, h = set.prompt.find(text, final, s.spans)
 		hold = max(hold, h)
+	}
+	if len(s.values) > 0 {
+		s.spans = findValues(text, s.values, s.spans)
+		if !final {
+			hold = max(hold, min(len(text), valuesHold(s.values)))
+		}
 	}
 	s.allows = s.allows[:0]
 	if set.lists != nil {

@@ -27,6 +27,8 @@ type Protected struct {
 	// refs are the bits of userRefs whose noun the prompt uses (a prompt
 	// about "the user" is not asked about by "the patient's age").
 	refs uint16
+	// values are the secrets' values the prompt gives (Values).
+	values []string
 	// sum and size identify the system prompt last parsed (Parse does
 	// nothing when it is given the same one again: an application sends
 	// the same prompt with every request). A hash, not the text: the
@@ -56,7 +58,7 @@ func (p *Protected) Parse(system string) {
 		return
 	}
 	p.sum, p.size, p.valid = sum, len(system), true
-	p.kinds, p.names, p.refs = 0, [2]string{}, 0
+	p.kinds, p.names, p.refs, p.values = 0, [2]string{}, 0, p.values[:0]
 	if system == "" {
 		return
 	}
@@ -68,6 +70,7 @@ func (p *Protected) Parse(system string) {
 	}
 	if containsAny(n, secretHeld) {
 		p.kinds |= protSecret
+		p.values = secretValues(system, p.values)
 	}
 	if containsAny(n, personalHeld) {
 		p.kinds |= protPersonal
@@ -560,4 +563,107 @@ func anyWordIn(words [][]byte, ws []string) bool {
 		}
 	}
 	return false
+}
+
+// ---- the values of the secrets a prompt holds ----
+
+// Values returns the values the last prompt parsed gives its secrets when
+// it forbids disclosing them ("The password is 'Elephant'. Don't reveal
+// it": "Elephant"): the quoted text after a secret's name ("is", ":",
+// "=" or nothing between), or the word after "is" when a punctuation mark
+// or the end follows it. An answer that contains one leaks the secret
+// whatever was asked (the output guard looks for them). The slice is
+// Protected's own, valid until the next Parse of another prompt.
+func (p *Protected) Values() []string { return p.values }
+
+// maxValueLen is the longest value Values returns (bytes).
+const maxValueLen = 64
+
+// Names a secret's value follows in a prompt (matched without regard to
+// ASCII case), and what may link them.
+var (
+	valueNames = []string{"password", "passphrase", "passcode", "pass code", "secret key", "secret word",
+		"secret code", "secret phrase", "secret", "pin", "access code", "api key", "token", "key", "code",
+		"passwort", "kennwort", "senha", "contraseña", "contrasena", "clave", "mot de passe", "パスワード", "密码", "비밀번호"}
+	valueLinks = []string{" is:", " is", ":", "=", " lautet", " ist", " est", " es", " é", "は", "是", "는", "은"}
+	openQuotes = []string{"'", "\"", "‘", "“", "«", "„", "「", "`"}
+	closeQuote = map[string]string{"'": "'", "\"": "\"", "‘": "’", "“": "”", "«": "»", "„": "“", "「": "」", "`": "`"}
+)
+
+func secretValues(system string, dst []string) []string {
+	lower := []byte(system)
+	for i, c := range lower {
+		if c >= 'A' && c <= 'Z' {
+			lower[i] = c + 'a' - 'A'
+		}
+	}
+	for _, name := range valueNames {
+		for off := 0; ; {
+			i := bytes.Index(lower[off:], []byte(name))
+			if i < 0 {
+				break
+			}
+			at := off + i
+			off = at + len(name)
+			if name[0] < utf8.RuneSelf && (at > 0 && isASCIIAlnum(lower[at-1]) || off < len(lower) && isASCIIAlnum(lower[off])) {
+				continue // inside a longer word ("keyboard", "monkey")
+			}
+			rest := system[off:]
+			linked := false
+			for _, l := range valueLinks {
+				if len(rest) >= len(l) && string(lower[off:off+len(l)]) == l {
+					rest, linked = rest[len(l):], true
+					break
+				}
+			}
+			if v := valueAt(rest, linked); v != "" {
+				dst = appendNew(dst, v)
+			}
+		}
+	}
+	return dst
+}
+
+// valueAt returns the quoted text at the start of s (after spaces), or
+// with linked the word there when punctuation or the end follows it.
+func valueAt(s string, linked bool) string {
+	s = strings.TrimLeft(s, " ")
+	for _, q := range openQuotes {
+		if !strings.HasPrefix(s, q) {
+			continue
+		}
+		body := s[len(q):]
+		end := strings.Index(body, closeQuote[q])
+		if end < 3 || end > maxValueLen || strings.ContainsAny(body[:end], "\n") {
+			return ""
+		}
+		return body[:end]
+	}
+	if !linked {
+		return ""
+	}
+	j := 0
+	for j < len(s) && (isASCIIAlnum(s[j]) || s[j] == '_' || s[j] == '-') {
+		j++
+	}
+	if j < 4 || j > maxValueLen {
+		return ""
+	}
+	if j < len(s) && !strings.ContainsRune(".,;!?)\n", rune(s[j])) {
+		return "" // a sentence goes on: "the password is required for ..."
+	}
+	return s[:j]
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func appendNew(dst []string, v string) []string {
+	for _, d := range dst {
+		if d == v {
+			return dst
+		}
+	}
+	return append(dst, strings.Clone(v))
 }
