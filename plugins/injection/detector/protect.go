@@ -68,11 +68,11 @@ func (p *Protected) Parse(system string) {
 	if !forbidsDisclosure(n) {
 		return
 	}
-	if containsAny(n, secretHeld) {
+	if containsAnyWord(n, secretHeld) {
 		p.kinds |= protSecret
 		p.values = secretValues(system, p.values)
 	}
-	if containsAny(n, personalHeld) {
+	if containsAnyWord(n, personalHeld) {
 		p.kinds |= protPersonal
 		p.names = personName(n)
 		for i, r := range userRefs {
@@ -144,7 +144,7 @@ var (
 )
 
 func forbidsDisclosure(n []byte) bool {
-	if containsAny(n, keptSecret) {
+	if containsAnyWord(n, keptSecret) {
 		return true
 	}
 	for rest := n; len(rest) > 0; {
@@ -582,9 +582,11 @@ const maxValueLen = 64
 // Names a secret's value follows in a prompt (matched without regard to
 // ASCII case), and what may link them.
 var (
+	// Not "key", "code" or "token" alone: "use the code 'WELCOME5' at
+	// checkout" gives a public value.
 	valueNames = []string{"password", "passphrase", "passcode", "pass code", "secret key", "secret word",
-		"secret code", "secret phrase", "secret", "pin", "access code", "api key", "token", "key", "code",
-		"passwort", "kennwort", "senha", "contraseña", "contrasena", "clave", "mot de passe", "パスワード", "密码", "비밀번호"}
+		"secret code", "secret phrase", "secret", "pin", "access code", "access key", "api key", "passwort",
+		"kennwort", "senha", "contraseña", "contrasena", "mot de passe", "パスワード", "密码", "비밀번호"}
 	valueLinks = []string{" is:", " is", ":", "=", " lautet", " ist", " est", " es", " é", "は", "是", "는", "은"}
 	openQuotes = []string{"'", "\"", "‘", "“", "«", "„", "「", "`"}
 	closeQuote = map[string]string{"'": "'", "\"": "\"", "‘": "’", "“": "”", "«": "»", "„": "“", "「": "」", "`": "`"}
