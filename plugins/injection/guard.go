@@ -220,7 +220,9 @@ func (g *injection) system(msgs []ward.Message) string {
 			g.sys = append(append(g.sys, msgs[i].Text...), '\n')
 		}
 	}
-	return string(g.sys)
+	// A view of the scratch, not a copy: Protected.Parse keeps only a
+	// hash of it.
+	return unsafe.String(unsafe.SliceData(g.sys), len(g.sys))
 }
 
 // flag fills v for message i, which scored r at or above the threshold

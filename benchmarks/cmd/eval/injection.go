@@ -185,7 +185,6 @@ func runInjection(dataDir string, w io.Writer) error {
 				f.Name, c.withSystem, c.pos+c.neg, ratio(c.textOnlyTP, c.pos)))
 		}
 	}
-
 	fmt.Fprintf(w, "| **all training files** | train | %d | %s | %s | %s | %d | %s | %s | %s |\n", trainAll.pos, ratio(trainAll.tp, trainAll.pos), ratio(trainAll.oofTP, trainAll.pos), ratio(trainAll.lofoTP, trainAll.pos), trainAll.neg, ratio(trainAll.fp, trainAll.neg), ratio(trainAll.oofFP, trainAll.neg), ratio(trainAll.lofoFP, trainAll.neg))
 	fmt.Fprintf(w, "| **dev files** | dev (rules only) | %d | %s | - | - | %d | %s | - | - |\n", dev.pos, ratio(dev.tp, dev.pos), dev.neg, ratio(dev.fp, dev.neg))
 	fmt.Fprintf(w, "| **all held-out files** | held out | %d | %s | - | - | %d | %s | - | - |\n\n", held.pos, ratio(held.tp, held.pos), held.neg, ratio(held.fp, held.neg))
