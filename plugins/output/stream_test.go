@@ -59,6 +59,19 @@ func stream(o *output, x *ward.Exchange, text string, cuts []int) (string, strin
 	return string(out), ""
 }
 
+// checkAnswer runs the response phase of x with the answer a, whole,
+// through in, and returns the exchange it made and the verdict.
+func checkAnswer(t *testing.T, in *ward.Instance, x *ward.Exchange, a string) (ward.Exchange, ward.Verdict) {
+	t.Helper()
+	y := *x
+	y.Response = abi.Response{Status: 200, Messages: []abi.Message{{Role: "assistant", Text: a}}}
+	v, err := in.Check(&y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return y, v
+}
+
 const streamConfig = `{"canary_key":"` + testCanaryKey + `","min_run_words":6,"deny_terms":["Project Falcon","Ünterwelt"],` +
 	`"deny_patterns":["INV-\\d{4,6}","\\w+.corp.internal"],"allow":["support@northwind.example"],"actions":{"pii":"mask"}}`
 
@@ -84,12 +97,7 @@ func TestStreamMatchesWhole(t *testing.T) {
 	o := newOutput(t, streamConfig)
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, a := range answers {
-		y := *x
-		y.Response = abi.Response{Status: 200, Messages: []abi.Message{{Role: "assistant", Text: a}}}
-		v, err := in.Check(&y)
-		if err != nil {
-			t.Fatal(err)
-		}
+		y, v := checkAnswer(t, in, x, a)
 		want := a
 		if len(v.Rewrites) == 1 {
 			want = v.Rewrites[0].Text

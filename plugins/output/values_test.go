@@ -84,12 +84,7 @@ func TestProtectedValuesStream(t *testing.T) {
 	in := configured(t, config)
 	o := newOutput(t, config)
 	for _, a := range answers {
-		y := *x
-		y.Response = abi.Response{Status: 200, Messages: []abi.Message{{Role: "assistant", Text: a}}}
-		v, err := in.Check(&y)
-		if err != nil {
-			t.Fatal(err)
-		}
+		y, v := checkAnswer(t, in, x, a)
 		if len(v.Rewrites) != 1 || strings.Contains(strings.ToLower(v.Rewrites[0].Text), "elephant") {
 			t.Fatalf("%q: whole answer %+v", a, v)
 		}
