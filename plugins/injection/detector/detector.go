@@ -135,6 +135,11 @@ type Result struct {
 	Reasons uint32  // reason bits
 
 	jailbreak bool
+	// secretNoun: the text names a secret (a keyword of the class
+	// cSecret: password, passphrase, secret key, Passwort, パスワード...,
+	// or the keyword "secret"), which Protected.Apply needs before it
+	// reads the text again.
+	secretNoun bool
 }
 
 // jailbreakMinLen is the length (bytes) from which a text that fires a
@@ -184,6 +189,12 @@ func (s *Scanner) Scan(text string, data bool) Result {
 	var r Result
 	s.stats.Reset()
 	p := s.scanOne(text, &s.stats, data, &f, &s.dense)
+	for _, h := range s.hits { // the main text's keywords (payloads overwrite them)
+		if s.d.sig.secretKw[h.kw] {
+			r.secretNoun = true
+			break
+		}
+	}
 	shift := s.d.sig.caesarShift(s.hits)
 	st := &s.stats
 	var obf float32

@@ -89,14 +89,17 @@ func (p *Protected) Protects() bool { return p.kinds != 0 }
 
 // Asks reports whether text (a user message or data) asks for what the
 // prompt protects.
-func (p *Protected) Asks(text string) bool {
+func (p *Protected) Asks(text string) bool { return p.asks(text, p.kinds&protSecret != 0) }
+
+// asks is Asks, looking for a secret only with secret.
+func (p *Protected) asks(text string, secret bool) bool {
 	if p.kinds == 0 || text == "" {
 		return false
 	}
 	p.st.Reset()
 	u := append(Normalize(append(p.norm[:0], ' '), text, &p.st), ' ')
 	p.norm = u
-	if p.kinds&protSecret != 0 && asksSecret(u) {
+	if secret && asksSecret(u) {
 		return true
 	}
 	return p.kinds&protPersonal != 0 && p.asksPersonal(u)
@@ -105,8 +108,18 @@ func (p *Protected) Asks(text string) bool {
 // Apply adds the protected-secret rule to r when text asks for what the
 // prompt protects: the strength joins the rules' (noisy-or) and the score
 // is recombined with the model's probability.
+//
+// It reads text again only when it may ask: for a secret, only when the
+// scan that gave r found one named (a keyword of the secret class, or
+// "secret"); a message that names none costs nothing more. (Reading
+// every 2 KB message again under a protecting prompt cost ~60 us inside
+// Wasm.)
 func (p *Protected) Apply(r *Result, text string) {
-	if !p.Asks(text) {
+	if p.kinds == 0 {
+		return
+	}
+	secret := p.kinds&protSecret != 0 && r.secretNoun
+	if !secret && p.kinds&protPersonal == 0 || !p.asks(text, secret) {
 		return
 	}
 	r.Reasons |= RExtraction | RProtected
@@ -196,18 +209,21 @@ var (
 // word "secret" alone counts only with a determiner that points at the
 // model's ("the secret", "your secret").
 var (
+	// Each is a keyword of the rules' class cSecret, or holds the keyword
+	// "secret": Apply reads a message for them only when its scan found
+	// one. TestProtectedThroughScan checks it.
 	secretAskedEnglish = []string{
-		"password", "passwords", "passphrase", "passcode", "pass code", "secret key", "secret code", "secret word",
-		"secret password", "secret phrase", "the secret", "your secret", "our secret", "confidential string",
-		"access code",
+		"password", "passphrase", "passcode", "secret key", "secret code", "secret word", "secret phrase",
+		"the secret", "your secret", "our secret", "confidential string", "access code",
 	}
 	secretAskedOther = []string{
-		"passwort", "kennwort", "senha", "contrasena", "mot de passe", "parola d'ordine", "parola segreta",
-		"wachtwoord", "haslo", "пароль", "パスワード", "暗証番号", "비밀번호", "암호", "密码", "密碼", "口令",
-		"كلمة المرور", "कूटशब्द", "पासवर्ड",
+		"passwort", "senha", "contrasena", "mot de passe", "пароль", "パスワード", "暗証番号", "비밀번호", "密码",
 	}
 	secretAsked = append(append([]string(nil), secretAskedEnglish...), secretAskedOther...)
 )
+
+// SecretNouns returns the secret nouns a message is read for (a copy).
+func SecretNouns() []string { return append([]string(nil), secretAsked...) }
 
 // englishSecret marks the words of secretAskedEnglish (genericBefore
 // applies to them only).
@@ -276,58 +292,111 @@ var pointing = []string{"the", "your", "yours", "our", "its", "this", "that", "s
 // of success".
 var secretIdiom = []string{"to", "of", "behind", "ingredient", "ingredients", "sauce", "recipe", "life", "success"}
 
-func asksSecret(u []byte) bool {
+// secretByByte lists the entries of secretAsked by their first byte, so
+// that one walk over a message finds every candidate (a search per entry
+// cost ~150 us for a 2 KB message inside Wasm).
+var secretByByte = func() (t [256][]string) {
 	for _, w := range secretAsked {
-		for off := 0; ; {
-			i := indexWord(u[off:], w)
-			if i < 0 {
-				break
-			}
-			at := off + i
-			off = at + len(w)
-			// Advice, not a request: "do not share your password".
-			if containsAny(u[max(0, at-negationWindow):at+1], negations) {
+		t[w[0]] = append(t[w[0]], w)
+	}
+	return t
+}()
+
+// secretPair is the set of the first two bytes of secretAsked's
+// entries, a bit per pair: most word starts of a message are not one.
+var secretPair = func() (t [1 << 13]byte) {
+	for _, w := range secretAsked {
+		p := uint(w[0])<<8 | uint(w[1])
+		t[p>>3] |= 1 << (p & 7)
+	}
+	return t
+}()
+
+// secretLead marks the first bytes of secretAsked's entries; wordByte
+// is isWordByte as a table.
+var secretLead, wordByte = func() (lead, word [256]bool) {
+	for _, w := range secretAsked {
+		lead[w[0]] = true
+	}
+	for c := 0; c < 256; c++ {
+		word[c] = isWordByte(byte(c))
+	}
+	return lead, word
+}()
+
+func asksSecret(u []byte) bool {
+	prevWord := false
+	for at := 0; at+1 < len(u); at++ {
+		c := u[at]
+		inWord := prevWord
+		prevWord = wordByte[c]
+		// Spaced scripts: only where a word starts; unspaced ones (lead
+		// bytes from 0xe0) anywhere.
+		if !secretLead[c] || inWord && c < 0xe0 {
+			continue
+		}
+		if pair := uint(c)<<8 | uint(u[at+1]); secretPair[pair>>3]&(1<<(pair&7)) == 0 {
+			continue
+		}
+		cands := secretByByte[c]
+		for _, w := range cands {
+			off := at + len(w)
+			if off > len(u) || u[at+1] != w[1] || string(u[at:off]) != w {
 				continue
 			}
-			if containsAny(u, ownAccount) {
-				return false
+			if w[0] < 0xe0 && off < len(u) && isWordByte(u[off]) && isWordByte(w[len(w)-1]) {
+				continue // a longer word ("passwordless")
 			}
-			if !containsAnyWord(sentence(u, at, off), requestCues) {
-				continue
-			}
-			if w[0] >= utf8.RuneSelf || w == "пароль" {
-				if !endsWithAny(u[max(0, at-8):at], ownCJK) && !hasPrefixAny(u[off:], genericAfterCJK) {
-					return true
-				}
-				continue
-			}
-			after := firstWords(u[off:], 1)
-			if anyWordIn(after, genericAfter) || hasPrefixAny(u[off:], genericAfter) ||
-				strings.HasSuffix(w, "secret") && anyWordIn(after, secretIdiom) {
-				continue
-			}
-			// The nearest word that says whose secret it is decides:
-			// "the correct password" is generic, "our system password"
-			// the protected one.
-			english := englishSecret[w]
-			pointed := strings.HasPrefix(w, "the ") || strings.HasPrefix(w, "your ") || strings.HasPrefix(w, "our ")
-			for _, bw := range lastWords(u[:at], 2) {
-				b := [][]byte{bw}
-				if anyWordIn(b, ownWords) || english && anyWordIn(b, genericBefore) {
-					pointed = false
-					break
-				}
-				if anyWordIn(b, pointing) {
-					pointed = true
-					break
-				}
-			}
-			if pointed {
-				return true
+			if asks, decided := secretAt(u, w, at, off); decided {
+				return asks
 			}
 		}
 	}
 	return false
+}
+
+// secretAt decides about the occurrence u[at:off] of the secret noun w:
+// decided with asks when the message asks for the secret (true) or is
+// about the speaker's own account (false, whatever else it holds); not
+// decided when this occurrence does not ask.
+func secretAt(u []byte, w string, at, off int) (asks, decided bool) {
+	// Advice, not a request: "do not share your password".
+	if containsAny(u[max(0, at-negationWindow):at+1], negations) {
+		return false, false
+	}
+	if containsAny(u, ownAccount) {
+		return false, true
+	}
+	if !containsAnyWord(sentence(u, at, off), requestCues) {
+		return false, false
+	}
+	if w[0] >= utf8.RuneSelf || w == "пароль" {
+		if !endsWithAny(u[max(0, at-8):at], ownCJK) && !hasPrefixAny(u[off:], genericAfterCJK) {
+			return true, true
+		}
+		return false, false
+	}
+	after := firstWords(u[off:], 1)
+	if anyWordIn(after, genericAfter) || hasPrefixAny(u[off:], genericAfter) ||
+		strings.HasSuffix(w, "secret") && anyWordIn(after, secretIdiom) {
+		return false, false
+	}
+	// The nearest word that says whose secret it is decides: "the correct
+	// password" is generic, "our system password" the protected one.
+	english := englishSecret[w]
+	pointed := strings.HasPrefix(w, "the ") || strings.HasPrefix(w, "your ") || strings.HasPrefix(w, "our ")
+	for _, bw := range lastWords(u[:at], 2) {
+		b := [][]byte{bw}
+		if anyWordIn(b, ownWords) || english && anyWordIn(b, genericBefore) {
+			pointed = false
+			break
+		}
+		if anyWordIn(b, pointing) {
+			pointed = true
+			break
+		}
+	}
+	return pointed, pointed
 }
 
 // Facts of a person a message can ask for.
@@ -338,10 +407,9 @@ var personalAsked = []string{"email", "e-mail", "mail", "birth", "born", "birthd
 // The third person a prompt's facts are about, as a message names it (in
 // the possessive: "the user's email address"; "the user" alone is how
 // many prompts speak of the person typing).
-var userRefs = []struct{ ref, noun string }{
-	{"the user's", "user"}, {"this user's", "user"}, {"that user's", "user"}, {"the users'", "user"},
-	{"the customer's", "customer"}, {"the patient's", "patient"}, {"the client's", "client"},
-	{"the account holder's", "account holder"}, {"the employee's", "employee"},
+var userRefs = []struct{ det, noun string }{
+	{"the", "user"}, {"this", "user"}, {"that", "user"}, {"the", "customer"}, {"the", "patient"},
+	{"the", "client"}, {"the account", "holder"}, {"the", "employee"},
 }
 
 // factWindow is how far (bytes) after a reference to the person a fact
@@ -350,49 +418,70 @@ var userRefs = []struct{ ref, noun string }{
 const factWindow = 40
 
 func (p *Protected) asksPersonal(u []byte) bool {
-	for k, r := range userRefs {
-		if p.refs&(1<<k) == 0 {
+	// One walk over the apostrophes: "the user's", "the users'",
+	// "Jane's" (a search per reference cost a pass over the message each).
+	for off := 0; ; {
+		j := bytes.IndexByte(u[off:], '\'')
+		if j < 0 {
+			break
+		}
+		j += off
+		off = j + 1
+		k := j
+		for k > 0 && isWordByte(u[k-1]) {
+			k--
+		}
+		word, end := u[k:j], j+1
+		switch {
+		case end < len(u) && u[end] == 's' && (end+1 == len(u) || !isWordByte(u[end+1])):
+			end++ // "user's"
+		case len(word) > 1 && word[len(word)-1] == 's':
+			word = word[:len(word)-1] // "users'"
+		default:
 			continue
 		}
-		ref := r.ref
-		for off := 0; ; {
-			i := bytes.Index(u[off:], []byte(ref))
-			if i < 0 {
-				break
-			}
-			at := off + i + len(ref)
-			if containsAnyWord(u[at:min(len(u), at+factWindow)], personalAsked) {
+		if len(word) == 0 {
+			continue
+		}
+		fact := containsAnyWord(u[end:min(len(u), end+factWindow)], personalAsked)
+		if p.isRef(u[:k], word) && fact {
+			return true
+		}
+		for _, nm := range p.names {
+			if nm != "" && string(word) == nm && (fact || indexWord(u[max(0, k-factWindow):k], "where") >= 0) {
 				return true
 			}
-			off = at
 		}
 	}
-	for k, nm := range p.names {
-		if nm == "" {
-			continue
-		}
+	// The full name.
+	if p.names[0] != "" && p.names[1] != "" {
+		full := p.names[0] + " " + p.names[1]
 		for off := 0; ; {
-			i := indexWord(u[off:], nm)
+			i := indexWord(u[off:], full)
 			if i < 0 {
 				break
 			}
 			at := off + i
-			rest := u[at+len(nm):]
-			off = at + len(nm)
-			// The full name, or a name in the possessive.
-			other := p.names[1-k]
-			full := k == 0 && other != "" && bytes.HasPrefix(rest, []byte(" "+other))
-			if !full && !bytes.HasPrefix(rest, []byte("'s")) {
-				continue
-			}
-			end := at + len(nm)
-			if full {
-				end += len(" " + other)
-			}
-			if containsAnyWord(u[min(len(u), end):min(len(u), end+factWindow)], personalAsked) ||
+			end := at + len(full)
+			off = end
+			if containsAnyWord(u[end:min(len(u), end+factWindow)], personalAsked) ||
 				indexWord(u[max(0, at-factWindow):at], "where") >= 0 {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// isRef reports whether noun, after the words before, is a reference of
+// userRefs the prompt uses ("the user", "that customer", "the account
+// holder").
+func (p *Protected) isRef(before, noun []byte) bool {
+	before = bytes.TrimRight(before, " ")
+	for k, r := range userRefs {
+		if p.refs&(1<<k) != 0 && string(noun) == r.noun && bytes.HasSuffix(before, []byte(r.det)) &&
+			(len(before) == len(r.det) || !isWordByte(before[len(before)-len(r.det)-1])) {
+			return true
 		}
 	}
 	return false

@@ -361,12 +361,15 @@ var rules = []rule{
 // signals is the compiled keyword automaton and rule index.
 type signals struct {
 	m       *matcher
-	rot13   []bool     // per keyword: it is the ROT13 twin of a keyword
-	kwClass []uint8    // per keyword: its class
-	byClass [][]stepAt // per class: rule steps it can complete, last step first
-	nsteps  int        // entries of a progress array: one per rule step, then notEnd and never
-	unset   []int32    // nsteps entries of "no progress", copied into prog by eval
-	shift   []uint8    // per keyword: the shift of a Caesar twin (cCaesar), else 0; nil if none
+	rot13   []bool  // per keyword: it is the ROT13 twin of a keyword
+	kwClass []uint8 // per keyword: its class
+	// secretKw marks the keywords that name a secret (class cSecret, or
+	// "secret" itself): Result.secretNoun.
+	secretKw []bool
+	byClass  [][]stepAt // per class: rule steps it can complete, last step first
+	nsteps   int        // entries of a progress array: one per rule step, then notEnd and never
+	unset    []int32    // nsteps entries of "no progress", copied into prog by eval
+	shift    []uint8    // per keyword: the shift of a Caesar twin (cCaesar), else 0; nil if none
 }
 
 // stepAt is a rule step that a keyword class can complete, with what eval
@@ -464,9 +467,10 @@ func signalKeywords() (kws []keyword, rot []bool) {
 
 // indexRules indexes the rules by the keyword classes of their steps.
 func indexRules(m *matcher, rot []bool) *signals {
-	s := &signals{m: m, rot13: rot, kwClass: make([]uint8, len(m.kw)), byClass: make([][]stepAt, numClasses), shift: caesarShifts(m)}
+	s := &signals{m: m, rot13: rot, kwClass: make([]uint8, len(m.kw)), secretKw: make([]bool, len(m.kw)), byClass: make([][]stepAt, numClasses), shift: caesarShifts(m)}
 	for i := range m.kw {
 		s.kwClass[i] = m.kw[i].class
+		s.secretKw[i] = m.kw[i].class == cSecret || m.kw[i].text == "secret"
 	}
 	offset := make([]int32, len(rules)) // per rule: index of its first step in a progress array
 	for i, r := range rules {
