@@ -302,46 +302,17 @@ var secretByByte = func() (t [256][]string) {
 	return t
 }()
 
-// secretPair is the set of the first two bytes of secretAsked's
-// entries, a bit per pair: most word starts of a message are not one.
-var secretPair = func() (t [1 << 13]byte) {
-	for _, w := range secretAsked {
-		p := uint(w[0])<<8 | uint(w[1])
-		t[p>>3] |= 1 << (p & 7)
-	}
-	return t
-}()
-
-// secretLead marks the first bytes of secretAsked's entries; wordByte
-// is isWordByte as a table.
-var secretLead, wordByte = func() (lead, word [256]bool) {
-	for _, w := range secretAsked {
-		lead[w[0]] = true
-	}
-	for c := 0; c < 256; c++ {
-		word[c] = isWordByte(byte(c))
-	}
-	return lead, word
-}()
-
 func asksSecret(u []byte) bool {
-	prevWord := false
 	for at := 0; at+1 < len(u); at++ {
 		c := u[at]
-		inWord := prevWord
-		prevWord = wordByte[c]
 		// Spaced scripts: only where a word starts; unspaced ones (lead
 		// bytes from 0xe0) anywhere.
-		if !secretLead[c] || inWord && c < 0xe0 {
+		if c < 0xe0 && at > 0 && isWordByte(u[at-1]) {
 			continue
 		}
-		if pair := uint(c)<<8 | uint(u[at+1]); secretPair[pair>>3]&(1<<(pair&7)) == 0 {
-			continue
-		}
-		cands := secretByByte[c]
-		for _, w := range cands {
+		for _, w := range secretByByte[c] {
 			off := at + len(w)
-			if off > len(u) || u[at+1] != w[1] || string(u[at:off]) != w {
+			if off > len(u) || string(u[at:off]) != w {
 				continue
 			}
 			if w[0] < 0xe0 && off < len(u) && isWordByte(u[off]) && isWordByte(w[len(w)-1]) {
