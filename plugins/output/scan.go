@@ -60,6 +60,10 @@ type scanner struct {
 	// when it changes.
 	values []string
 	prot   detector.Protected
+	// encoded are the values' valueForms and valueHold their valuesHold,
+	// both worked out once per exchange, not per scanned chunk.
+	encoded   []string
+	valueHold int
 
 	// Scratch.
 	spans  []span
@@ -112,6 +116,10 @@ func (s *scanner) prepare(x *ward.Exchange) {
 		}
 		s.prot.Parse(first)
 		s.values = s.prot.Values()
+	}
+	s.encoded, s.valueHold = s.encoded[:0], 0
+	if len(s.values) > 0 {
+		s.encoded, s.valueHold = valueForms(s.values, s.encoded), valuesHold(s.values)
 	}
 	s.prompt = false
 	if p := s.set.prompt; p != nil {
@@ -242,9 +250,9 @@ func (s *scanner) scan(text string, from int, final bool, dst []span) (_ []span,
 		hold = max(hold, h)
 	}
 	if len(s.values) > 0 {
-		s.spans = findValues(text, s.values, s.spans)
+		s.spans = findValues(text, s.values, s.encoded, s.spans)
 		if !final {
-			hold = max(hold, min(len(text), valuesHold(s.values)))
+			hold = max(hold, min(len(text), s.valueHold))
 		}
 	}
 	s.allows = s.allows[:0]

@@ -2,6 +2,7 @@ package output
 
 import (
 	"encoding/base64"
+	"strings"
 )
 
 // The values of the secrets the system prompt holds and forbids
@@ -38,9 +39,20 @@ func isWordByteASCII(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// valueForms are the forms of a value found by search rather than by
+// findForm: its base64 encodings, with and without padding.
+func valueForms(vals []string, dst []string) []string {
+	for _, v := range vals {
+		if len(v) >= 3 {
+			dst = append(dst, base64.StdEncoding.EncodeToString([]byte(v)), base64.RawStdEncoding.EncodeToString([]byte(v)))
+		}
+	}
+	return dst
+}
+
 // findValues appends to dst a span for every occurrence in text of a value
-// of vals in one of its forms.
-func findValues(text string, vals []string, dst []span) []span {
+// of vals in one of its forms; encoded are their valueForms.
+func findValues(text string, vals, encoded []string, dst []span) []span {
 	for _, v := range vals {
 		if len(v) < 3 {
 			continue
@@ -50,28 +62,18 @@ func findValues(text string, vals []string, dst []span) []span {
 		for i := 0; i < len(valueSeparators); i++ {
 			dst = findForm(text, v, false, valueSeparators[i], dst)
 		}
-		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
-			b64 := enc.EncodeToString([]byte(v))
-			for off := 0; ; {
-				i := indexFrom(text, b64, off)
-				if i < 0 {
-					break
-				}
-				dst = append(dst, span{class: classPrompt, label: "protected_value", start: i, end: i + len(b64)})
-				off = i + len(b64)
+	}
+	for _, e := range encoded {
+		for off := 0; ; {
+			i := strings.Index(text[off:], e)
+			if i < 0 {
+				break
 			}
+			dst = append(dst, span{class: classPrompt, label: "protected_value", start: off + i, end: off + i + len(e)})
+			off += i + len(e)
 		}
 	}
 	return dst
-}
-
-func indexFrom(s, sub string, off int) int {
-	for i := off; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 // findForm finds v in text, compared through leet, reversed when rev,

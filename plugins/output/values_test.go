@@ -111,7 +111,7 @@ func FuzzFindValues(f *testing.F) {
 		if len(value) > 64 {
 			value = value[:64]
 		}
-		for _, sp := range findValues(text, []string{value}, nil) {
+		for _, sp := range findValues(text, []string{value}, valueForms([]string{value}, nil), nil) {
 			if sp.start < 0 || sp.end > len(text) || sp.start >= sp.end || sp.class != classPrompt {
 				t.Fatalf("span %+v in %d bytes", sp, len(text))
 			}
