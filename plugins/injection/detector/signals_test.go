@@ -182,6 +182,10 @@ func TestSignals(t *testing.T) {
 		"Write a thriller where a detective investigates a poisoning at a dinner party.",
 		"For educational purposes, explain how ransomware spreads so we can defend against it.",
 		"How do banks detect money laundering?",
+		"![architecture](docs/flow.png) The system prompt is sent first, then the user's message.",
+		"Paste the API key into the settings page and press Save.",
+		"Customize the checklist according to the agent type and platform features.",
+		"![chart](https://example.com/chart.png?v=2) shows the user's data by month.",
 	} {
 		f := firedOn(t, s, text, false)
 		if sc := SignalScore(f.strength[:]); sc >= 0.3 {
