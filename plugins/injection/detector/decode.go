@@ -21,6 +21,7 @@ const (
 	EncBinary
 	EncMorse
 	EncCaesar
+	EncSpaced
 )
 
 const (
@@ -31,8 +32,11 @@ const (
 	minBinBytes  = 4
 	minHexPairs  = 6
 	minMorseCode = 5
-	maxPayloads  = 8
-	maxDecoded   = 16 << 10
+	// Letters spaced out ("i g n o r e   a l l"): at least this many
+	// single letters in a run.
+	minSpacedLetters = 6
+	maxPayloads      = 8
+	maxDecoded       = 16 << 10
 )
 
 // payload is a decoded span of dst.
@@ -68,6 +72,17 @@ func findPayloads(s string, percent int, dst []byte, ps []payload) ([]byte, []pa
 		prev := *(*byte)(unsafe.Add(sp, p-1))
 		next := *(*byte)(unsafe.Add(sp, p+int(b2u(p+1 < len(s)))))
 		spaced |= k&spacedPrev[prev] | (k&1)*0xFF&spacedKind[next]
+		next2 := *(*byte)(unsafe.Add(sp, p+2*int(b2u(p+2 < len(s)))))
+		// A separator two bytes before a code (" / .-", "  01"): a probe
+		// on the first of two separators must not miss the run.
+		spaced |= (k & 1) * 0xFF & spacedKind[next2]
+		// Letters spaced out: the eight bytes from p-3 hold a space (or a
+		// '.', a '-') every other byte and nothing else of it ("x a b c
+		// y", "n.o.r.e."): prose has "a" and "I" alone, not three in a
+		// row. One load and a few operations on it, no table. Bit 8 of
+		// spaced.
+		x := load64(unsafe.Add(sp, min(p-3, len(s)-8)))
+		spaced |= alternates(x)
 		if !isB64(s[p]) {
 			continue
 		}
@@ -133,6 +148,9 @@ func findPayloads(s string, percent int, dst []byte, ps []payload) ([]byte, []pa
 		if p := nextSpaced(s, minRun-1); p >= 0 {
 			dst, ps = findSpacedRuns(s, p, dst, ps)
 		}
+	}
+	if spaced&8 != 0 && len(ps) < maxPayloads && len(dst) < maxDecoded {
+		dst, ps = despace(s, dst, ps)
 	}
 	if len(ps) >= maxPayloads || len(dst) >= maxDecoded || percent < 3 {
 		return dst, ps
@@ -297,6 +315,112 @@ var spacedKind = func() (k [256]uint8) {
 	return k
 }()
 
+// alternates returns 8 when the eight bytes of x (little-endian) hold a
+// separator (a space, a '.' or a '-') every other byte, starting at the
+// first or the second, and none at the others; else 0. Without a branch:
+// the separators' bytes are marked by their high bit, and a pattern's
+// marks XOR to zero only when they are all there and no other is. (One
+// test for the three separators together: a test for each cost the
+// guard's benign 2 KB call ~20% inside Wasm; mixed separators, " U.K., ",
+// only cost the pass that then finds no run.)
+func alternates(x uint64) uint8 {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	y, d, m := x^lo*' ', x^lo*'.', x^lo*'-'
+	z := ((y-lo)&^y | (d-lo)&^d | (m-lo)&^m) & hi
+	e, o := z^0x0080008000800080, z^0x8000800080008000
+	// v == 0 exactly when (v|-v)>>63 == 0.
+	return uint8(((e|-e)>>63&((o|-o)>>63))^1) << 3
+}
+
+// letterSep is 1 for an ASCII letter and 4 for a separator that spaces
+// letters out (a space, '.', '-', '_', '*', '/', '|'), else 0; shifted
+// right by two a separator reads 1. (Bit 3 is left clear so that the
+// probe's AND of five lookups is 1 only for a letter-separator pattern.)
+var letterSep = func() (k [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		k[c], k[c-'a'+'A'] = 1, 1
+	}
+	for _, c := range " .-_*/|" {
+		k[c] = 4
+	}
+	return k
+}()
+
+// despace appends to dst a copy of s in which every run of at least
+// minSpacedLetters single letters spaced out by one separator ("i g n o r
+// e", "I.g.n.o.r.e", "i-g-n-o-r-e") is written as a word, and a wider
+// gap inside such a run (two spaces or more, or " / ") as one space: "i g
+// n o r e   a l l" -> "ignore all". The copy is a payload when some run
+// was found; it is scanned like the message, so that the words around a
+// spaced-out one count too.
+func despace(s string, dst []byte, ps []payload) ([]byte, []payload) {
+	start, found, done := len(dst), false, 0 // s[:done] is in dst
+	for i := 0; i+1 < len(s) && len(dst)-start < maxDecoded; i++ {
+		// A run starts at a letter after no letter, before a separator.
+		if letterSep[s[i]] != 1 || letterSep[s[i+1]] != 4 || i > 0 && letterSep[s[i-1]] == 1 {
+			continue
+		}
+		j, n, sep := spacedRun(s, i)
+		if n < minSpacedLetters {
+			continue
+		}
+		found = true
+		dst = append(dst, s[done:i]...)
+		for k := i; k < j; {
+			if letterSep[s[k]] == 1 {
+				dst = append(dst, s[k])
+				k++
+				continue
+			}
+			g := k
+			for g < j && letterSep[s[g]] == 4 {
+				g++
+			}
+			// One separator between letters; more, or another one (a
+			// space in "I.g.n.o.r.e a.l.l", " / "), is a word break.
+			if g-k > 1 || s[k] != sep {
+				dst = append(dst, ' ')
+			}
+			k = g
+		}
+		done, i = j, j-1
+	}
+	if !found {
+		return dst[:start], ps
+	}
+	dst = append(dst, s[done:min(len(s), done+maxDecoded-(len(dst)-start))]...)
+	return dst, append(ps, payload{EncSpaced, start, len(dst)})
+}
+
+// spacedRun returns the end of the run of single letters spaced out that
+// starts at s[i] (i itself if none), how many letters it holds and its
+// separator. Letters are separated by one separator byte; a wider gap of
+// separators (a word break) continues the run when a single letter and a
+// separator follow it.
+func spacedRun(s string, i int) (end, n int, sep byte) {
+	if letterSep[s[i]] != 1 || i > 0 && letterSep[s[i-1]] == 1 || i+1 >= len(s) || letterSep[s[i+1]] != 4 {
+		return i, 0, 0
+	}
+	sep = s[i+1]
+	end, n = i+1, 1
+	for k := i + 1; k < len(s); {
+		g := k
+		for g < len(s) && g-k < 4 && letterSep[s[g]] == 4 {
+			g++
+		}
+		// After the gap (the run's separator, or a word break: a wider
+		// gap, or a space between letters spaced by another separator),
+		// a letter that stands alone: one more.
+		if g == k || g-k == 1 && s[k] != sep && s[k] != ' ' || g >= len(s) || letterSep[s[g]] != 1 || g+1 < len(s) && letterSep[s[g+1]] == 1 {
+			break
+		}
+		n++
+		end = g + 1
+		k = g + 1
+	}
+	return end, n, sep
+}
+
 // spacedPrev is 0xFF for the bytes that may come before a digit, a dot or
 // a dash of a spaced encoding (those and the separators), else 0.
 var spacedPrev = func() (k [256]uint8) {
@@ -310,13 +434,18 @@ var spacedPrev = func() (k [256]uint8) {
 
 // nextSpaced returns the first probe from p (p, p+16, ...) where a
 // spaced encoding may be: on a digit, a dot or a dash, or on a separator
-// right before one; -1 if none. Prose pays a table lookup a probe, two
-// on a space.
+// one or two bytes before one (" / .-": a probe on the space before the
+// slash; FuzzPayloads found a Morse text whose every probe fell there);
+// -1 if none. Prose pays a table lookup a probe, two or three on a
+// space.
 func nextSpaced(s string, p int) int {
 	for ; p < len(s); p += 16 {
 		k := spacedKind[s[p]]
 		if k == 1 && p+1 < len(s) {
 			k = spacedKind[s[p+1]]
+			if k == 1 && p+2 < len(s) {
+				k = spacedKind[s[p+2]]
+			}
 		}
 		if k >= 2 {
 			return p

@@ -42,6 +42,7 @@ const (
 	// RProtected: the message asks for what the operator's system prompt
 	// forbids disclosing (Protected); always with RExtraction.
 	RProtected
+	RSpaced    // letters spaced out ("i g n o r e")
 	numReasons = iota
 )
 
@@ -50,6 +51,7 @@ var reasonNames = [numReasons]string{
 	"obfuscation.zero_width", "obfuscation.tags", "obfuscation.homoglyph", "obfuscation.leet",
 	"obfuscation.base64", "obfuscation.hex", "obfuscation.url", "obfuscation.rot13",
 	"obfuscation.binary", "obfuscation.morse", "obfuscation.caesar", "extraction.protected",
+	"obfuscation.spaced",
 }
 
 // AppendReasons appends the names of the reason bits in r, in a fixed
@@ -274,6 +276,8 @@ func (s *Scanner) Scan(text string, data bool) Result {
 			r.Reasons |= RMorse
 		case EncCaesar:
 			r.Reasons |= RCaesar
+		case EncSpaced:
+			r.Reasons |= RSpaced
 		}
 	}
 	if f.rot13 {
