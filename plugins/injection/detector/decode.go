@@ -73,9 +73,12 @@ func findPayloads(s string, percent int, dst []byte, ps []payload) ([]byte, []pa
 		next := *(*byte)(unsafe.Add(sp, p+int(b2u(p+1 < len(s)))))
 		spaced |= k&spacedPrev[prev] | (k&1)*0xFF&spacedKind[next]
 		next2 := *(*byte)(unsafe.Add(sp, p+2*int(b2u(p+2 < len(s)))))
-		// A separator two bytes before a code (" / .-", "  01"): a probe
-		// on the first of two separators must not miss the run.
-		spaced |= (k & 1) * 0xFF & spacedKind[next2]
+		prev2 := *(*byte)(unsafe.Add(sp, p-2))
+		next3 := *(*byte)(unsafe.Add(sp, p+3*int(b2u(p+3 < len(s)))))
+		// Inside the word break " / " of Morse code: on the slash, a code
+		// two bytes away; on the space before it, three bytes ahead
+		// (FuzzPayloads found texts whose every probe fell there).
+		spaced |= slashKind[s[p]]&(spacedKind[prev2]|spacedKind[next2]) | (k&1)*slashKind[next]&spacedKind[next3]
 		// Letters spaced out: the eight bytes from p-3 hold a space (or a
 		// '.', a '-') every other byte and nothing else of it ("x a b c
 		// y", "n.o.r.e."): prose has "a" and "I" alone, not three in a
@@ -421,6 +424,12 @@ func spacedRun(s string, i int) (end, n int, sep byte) {
 	return end, n, sep
 }
 
+// slashKind is 0xFF for '/', else 0.
+var slashKind = func() (k [256]uint8) {
+	k['/'] = 0xFF
+	return k
+}()
+
 // spacedPrev is 0xFF for the bytes that may come before a digit, a dot or
 // a dash of a spaced encoding (those and the separators), else 0.
 var spacedPrev = func() (k [256]uint8) {
@@ -433,18 +442,22 @@ var spacedPrev = func() (k [256]uint8) {
 }()
 
 // nextSpaced returns the first probe from p (p, p+16, ...) where a
-// spaced encoding may be: on a digit, a dot or a dash, or on a separator
-// one or two bytes before one (" / .-": a probe on the space before the
-// slash; FuzzPayloads found a Morse text whose every probe fell there);
-// -1 if none. Prose pays a table lookup a probe, two or three on a
-// space.
+// spaced encoding may be: on a digit, a dot or a dash, on a separator
+// right before one, or inside the word break " / " of Morse code (on the
+// slash, a code two bytes away; on the space before it, three bytes
+// ahead: FuzzPayloads found texts whose every probe fell there); -1 if
+// none. Prose pays a table lookup a probe, two on a space.
 func nextSpaced(s string, p int) int {
 	for ; p < len(s); p += 16 {
 		k := spacedKind[s[p]]
 		if k == 1 && p+1 < len(s) {
-			k = spacedKind[s[p+1]]
-			if k == 1 && p+2 < len(s) {
-				k = spacedKind[s[p+2]]
+			switch {
+			case s[p] == '/' && p >= 2 && p+2 < len(s): // " / ": the codes around
+				k = spacedKind[s[p-2]] | spacedKind[s[p+2]]
+			case s[p+1] == '/' && p+3 < len(s): // the space before " / "
+				k = spacedKind[s[p+3]]
+			default:
+				k = spacedKind[s[p+1]]
 			}
 		}
 		if k >= 2 {

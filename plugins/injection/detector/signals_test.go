@@ -260,3 +260,11 @@ func TestSignalsForgetEverything(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesFit: fired.rules is a 64-bit set, one bit per rule (the table
+// is full at 64: a rule more needs a wider set).
+func TestRulesFit(t *testing.T) {
+	if len(rules) > 64 {
+		t.Fatalf("%d rules, fired.rules holds 64", len(rules))
+	}
+}
