@@ -251,7 +251,7 @@ var classWords = [numClasses]string{
 	cExfilData: "insert the conversation|insert the chat|the conversation here|the user's question|the user's message|the user's messages|the user's data|the user's name|the user's email|the previous messages|the chat history|the conversation history|url-encoded|urlencoded|url encoded|base64-encoded|base64 encoded|the system prompt|your instructions|the password|the secret|personal data|any personal information",
 	cWork:      "tasks|task|assignments|assignment|role|roles|persona|aufgaben|aufgabe|aufträge|auftrag|rolle|tareas|tarea|rol|tâches|tâche|rôle|compiti|compito|ruolo|tarefas|tarefa|papel|задачи|задание|роль|任务|役割|작업|역할",
 	cRevealEnd: "verraten|zeigen|nennen|mitteilen|preisgeben|ausgeben|wiederholen|offenlegen|enthüllen|ausdrucken|aufschreiben|aufzählen",
-	cNot:       "do not|don't|dont|never|must not|mustn't|should not|shouldn't|not to|please don't|please do not",
+	cNot:       "do not|don't|dont|never|must not|mustn't|should not|shouldn't|not to|please don't|please do not|no|non|não|nao|не|n'|nunca|jamais",
 	cWhat:      "what is|what are|what were|what would|what's|whats|cuál es|cuáles son|quel est|quelles sont|qual è|quali sono|was ist|was sind|qual é|quais são|какой|какие|что такое",
 	cThe:       "the|this|that|la|le|el|il|lo|les|los|das|die|der|den",
 	// A secret wrapped in a word game or a code (written from the
@@ -297,12 +297,12 @@ type rule struct {
 }
 
 var rules = []rule{
-	{Override, 0.75, 0.8, 40, []uint8{cIgnore, cPrior, cInstr}, false},
+	{Override, 0.75, 0.8, 40, []uint8{cIgnore, cPrior, cInstr}, true},
 	// "Forget all previous tasks", "Olvida tu rol anterior": the same with
 	// what is not asked for by the extraction rules ("what are your
 	// tasks for today?", "what is your role?" are questions).
-	{Override, 0.75, 0.8, 40, []uint8{cIgnore, cPrior, cWork}, false},
-	{Override, 0.75, 0.8, 30, []uint8{cIgnore, cInstr, cPrior}, false},
+	{Override, 0.75, 0.8, 40, []uint8{cIgnore, cPrior, cWork}, true},
+	{Override, 0.75, 0.8, 30, []uint8{cIgnore, cInstr, cPrior}, true},
 	{Override, 0.7, 0.8, 30, []uint8{cPrior, cInstr, cIgnore}, false}, // SOV: 以前の指示を無視, 이전 지시를 무시
 	{Override, 0.2, 0.4, 8, []uint8{cNew, cInstr}, false},
 	{Override, 0.6, 0.7, 25, []uint8{cIgnore, cAllThat, cTold}, false},
