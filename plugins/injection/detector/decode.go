@@ -391,7 +391,11 @@ func despace(s string, dst []byte, ps []payload) ([]byte, []payload) {
 	if !found {
 		return dst[:start], ps
 	}
-	dst = append(dst, s[done:min(len(s), done+maxDecoded-(len(dst)-start))]...)
+	// The rest of s, as much as maxDecoded leaves room for (none when the
+	// last run went past it).
+	rest := s[done:]
+	rest = rest[:min(len(rest), max(0, maxDecoded-(len(dst)-start)))]
+	dst = append(dst, rest...)
 	return dst, append(ps, payload{EncSpaced, start, len(dst)})
 }
 

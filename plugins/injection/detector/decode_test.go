@@ -139,6 +139,13 @@ func TestFindPayloadsBounded(t *testing.T) {
 	if got := payloads(s); len(got) != maxPayloads {
 		t.Fatalf("%d payloads, want the cap %d", len(got), maxPayloads)
 	}
+	// Letters spaced out past maxDecoded: the copy stops there (the last
+	// run is written whole), without slicing s backwards (it panicked).
+	long := strings.Repeat("x", maxDecoded-10) + " " + strings.Repeat("a b c d e f g h ", 100)
+	dst, ps := findPayloads(long, 0, nil, nil)
+	if len(ps) != 1 || ps[0].enc != EncSpaced || len(dst) <= maxDecoded || len(dst) >= len(long) {
+		t.Fatalf("spaced letters past the bound: %d payloads, %d bytes", len(ps), len(dst))
+	}
 }
 
 // TestAlternates: the probe for letters spaced out fires on them, and on
