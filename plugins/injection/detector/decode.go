@@ -336,9 +336,10 @@ func alternates(x uint64) uint8 {
 }
 
 // letterSep is 1 for an ASCII letter and 4 for a separator that spaces
-// letters out (a space, '.', '-', '_', '*', '/', '|'), else 0; shifted
-// right by two a separator reads 1. (Bit 3 is left clear so that the
-// probe's AND of five lookups is 1 only for a letter-separator pattern.)
+// letters out (a space, '.', '-', '_', '*', '/', '|'), else 0, for
+// despace and spacedRun. (The probe, alternates, knows only ' ', '.' and
+// '-': a run spaced by the others is written as words only when another
+// run set the probe off.)
 var letterSep = func() (k [256]uint8) {
 	for c := 'a'; c <= 'z'; c++ {
 		k[c], k[c-'a'+'A'] = 1, 1
@@ -400,14 +401,12 @@ func despace(s string, dst []byte, ps []payload) ([]byte, []payload) {
 }
 
 // spacedRun returns the end of the run of single letters spaced out that
-// starts at s[i] (i itself if none), how many letters it holds and its
-// separator. Letters are separated by one separator byte; a wider gap of
-// separators (a word break) continues the run when a single letter and a
-// separator follow it.
+// starts at s[i], how many letters it holds and its separator. s[i] is a
+// letter after no letter and before a separator (despace has checked).
+// Letters are separated by one separator byte; a wider gap of separators
+// (a word break) continues the run when a single letter and a separator
+// follow it.
 func spacedRun(s string, i int) (end, n int, sep byte) {
-	if letterSep[s[i]] != 1 || i > 0 && letterSep[s[i-1]] == 1 || i+1 >= len(s) || letterSep[s[i+1]] != 4 {
-		return i, 0, 0
-	}
 	sep = s[i+1]
 	end, n = i+1, 1
 	for k := i + 1; k < len(s); {
