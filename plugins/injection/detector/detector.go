@@ -14,7 +14,6 @@ package detector
 
 import (
 	"math"
-	"math/bits"
 	"sync"
 	"unsafe"
 )
@@ -255,7 +254,8 @@ func (s *Scanner) Scan(text string, data bool) Result {
 			p = max(p, pp)
 		}
 		hot := ruled || pp >= modelReason // a Caesar payload is here only when ruled
-		f.rules |= pf.rules
+		f.rules[0] |= pf.rules[0]
+		f.rules[1] |= pf.rules[1]
 		f.rot13 = f.rot13 || pf.rot13
 		if !hot {
 			continue
@@ -294,7 +294,7 @@ func (s *Scanner) Scan(text string, data bool) Result {
 		r.Reasons |= RModel
 	}
 	r.Model = p
-	r.jailbreak = r.Reasons&RPersona != 0 && bits.OnesCount64(f.rules) >= 2 && len(text) >= jailbreakMinLen
+	r.jailbreak = r.Reasons&RPersona != 0 && f.nrules() >= 2 && len(text) >= jailbreakMinLen
 	r.Signals = SignalScore(f.strength[:])
 	r.Score = Combine(p, r.Signals)
 	return r

@@ -1,7 +1,5 @@
 package detector
 
-import "math/bits"
-
 // Structure features: a few dense features read off the rules that fired
 // on a text, weighted by the model (Model.Dense) and added to its logit.
 //
@@ -44,7 +42,7 @@ const denseLen = 4096
 // set computes the features from the rules that fired on one text of n
 // bytes.
 func (d *dense) set(f *fired, n int) {
-	nr := bits.OnesCount64(f.rules)
+	nr := f.nrules()
 	v := float32(1)
 	if n > denseLen {
 		v = float32(denseLen) / float32(n)
