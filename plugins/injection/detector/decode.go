@@ -7,10 +7,9 @@ import (
 
 // Embedded payloads: runs of base64 or hex (packed or as spaced pairs),
 // binary (8-bit groups of 0 and 1) and Morse code, and percent-encoded
-// text, are decoded and scanned like the message itself. ROT13 needs no
-// decoding: the phrase automaton also holds the ROT13 form of every
-// phrase; other Caesar shifts are found by the shifted twins of a few
-// anchor words (cCaesar) and decoded by Scan.
+// text, are decoded and scanned like the message itself. ROT13 and the
+// other Caesar shifts are found by the shifted twins of a few anchor
+// words (cCaesar, rot13Anchors) and decoded by Scan.
 
 // Payload encodings, reported in Result.Encoded.
 const (
@@ -22,6 +21,7 @@ const (
 	EncMorse
 	EncCaesar
 	EncSpaced
+	EncROT13 // the Caesar shift of 13 (its own reason code)
 )
 
 const (

@@ -3,6 +3,7 @@ package detector
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -113,16 +114,16 @@ func TestCaesarWords(t *testing.T) {
 		}
 		twins++
 		n := int(s.shift[i])
-		if n == 0 || n == 13 || n > 25 {
+		if n == 0 || n > 25 {
 			t.Errorf("%q: shift %d", kw.text, n)
 			continue
 		}
 		back := caesarWord(kw.text, 26-n)
-		if !strings.Contains("|"+classWords[cCaesar]+"|", "|"+back+"|") {
+		if !strings.Contains("|"+classWords[cCaesar]+"|", "|"+back+"|") && !(n == 13 && slices.Contains(rot13Anchors, back)) {
 			t.Errorf("%q shifted back by %d is %q, not an anchor", kw.text, n, back)
 		}
 	}
-	if want := 24 * len(strings.Split(classWords[cCaesar], "|")); twins != want {
+	if want := 25*len(strings.Split(classWords[cCaesar], "|")) + len(rot13Anchors); twins != want {
 		t.Errorf("%d Caesar twins, want %d", twins, want)
 	}
 	if got := caesarWord("Hello, World", 3); got != "khoor, zruog" && got != "Khoor, Zruog" {

@@ -228,7 +228,11 @@ func (s *Scanner) Scan(text string, data bool) Result {
 	if shift != 0 && len(s.ps) < maxPayloads {
 		start := len(s.dec)
 		s.dec = appendCaesar(s.dec, text[:min(len(text), maxDecoded)], 26-shift)
-		s.ps = append(s.ps, payload{EncCaesar, start, len(s.dec)})
+		enc := EncCaesar
+		if shift == 13 {
+			enc = EncROT13
+		}
+		s.ps = append(s.ps, payload{enc, start, len(s.dec)})
 	}
 	for _, pl := range s.ps {
 		if pl.end <= pl.start {
@@ -243,7 +247,7 @@ func (s *Scanner) Scan(text string, data bool) Result {
 			ruled = ruled || v > 0
 			f.strength[i] = max(f.strength[i], v)
 		}
-		if pl.enc == EncCaesar {
+		if pl.enc == EncCaesar || pl.enc == EncROT13 {
 			// The whole text shifted back: what was not enciphered is now
 			// gibberish, whose 4-grams say nothing. Only its rules count
 			// (merged above), not its model score.
@@ -256,7 +260,6 @@ func (s *Scanner) Scan(text string, data bool) Result {
 		hot := ruled || pp >= modelReason // a Caesar payload is here only when ruled
 		f.rules[0] |= pf.rules[0]
 		f.rules[1] |= pf.rules[1]
-		f.rot13 = f.rot13 || pf.rot13
 		if !hot {
 			continue
 		}
@@ -276,13 +279,11 @@ func (s *Scanner) Scan(text string, data bool) Result {
 			r.Reasons |= RMorse
 		case EncCaesar:
 			r.Reasons |= RCaesar
+		case EncROT13:
+			r.Reasons |= RROT13
 		case EncSpaced:
 			r.Reasons |= RSpaced
 		}
-	}
-	if f.rot13 {
-		r.Reasons |= RROT13
-		obf = max(obf, 0.3)
 	}
 	f.strength[Obfuscation] = max(f.strength[Obfuscation], obf)
 	for fam := Family(0); fam < Obfuscation; fam++ {

@@ -274,11 +274,11 @@ var classWords = [numClasses]string{
 		"this task|this text|this document|this request|this email|this page|this message|this translation|this input|this story|this article|" +
 		"la traducción|la tarea|el texto|el documento|la traduction|la tâche|le texte|le document|die übersetzung|die aufgabe|den text|das dokument|la traduzione|il compito|il testo|a tradução|a tarefa|o texto|o documento",
 	cAskSOV: "は何ですか|は何|を教えて|教えてください|를 알려|을 알려|는 뭐야|는 뭐예요|가 뭐야|이 뭐야|是什么|是多少",
-	// Anchor words whose Caesar-shifted forms (shifts 1-25 but 13, which
-	// the ROT13 twins cover) are keywords: a hit gives the shift, and Scan
+	// Anchor words whose Caesar-shifted forms (shifts 1-25; shift 13 of
+	// rot13Anchors too) are keywords: a hit gives the shift, and Scan
 	// shifts the text back and scans it (signalKeywords adds only the
 	// twins; the words themselves are other classes' keywords). A few
-	// long words only: every one costs ~24 twins in the automaton.
+	// long words only: every one costs 25 twins in the automaton.
 	cCaesar: "ignore|instructions|previous|password|system prompt",
 	cThenSay: "and state|and say|and instead say|and just say|and only say|and output|and claim|and declare|and respond with|and reply with|and answer with|and print|and tell the user|and inform the user|and insist|" +
 		"and simply say|and instead print|and instead output|and instead write|and instead respond with|and just print|and just output|and just write|and only output|and only print|and only write|and simply output|and simply print|and simply write|and respond only with|and reply only with|and answer only with|" +
@@ -433,7 +433,6 @@ var rules = []rule{
 // signals is the compiled keyword automaton and rule index.
 type signals struct {
 	m       *matcher
-	rot13   []bool  // per keyword: it is the ROT13 twin of a keyword
 	kwClass []uint8 // per keyword: its class
 	// secretKw marks the keywords that name a secret (class cSecret, or
 	// "secret" itself): Result.secretNoun.
@@ -468,25 +467,24 @@ type stepAt struct {
 }
 
 func buildSignals() (*signals, error) {
-	m, rot, err := tableMatcher(dfaTable)
+	m, err := tableMatcher(dfaTable)
 	if err != nil {
 		// A table of other keywords (dfa.bin not regenerated; TestDFATable
 		// says so): build the keywords and the automaton here instead.
-		var kws []keyword
-		kws, rot = signalKeywords()
-		if m, err = newMatcher(kws); err != nil {
+		if m, err = newMatcher(signalKeywords()); err != nil {
 			return nil, err
 		}
 	}
-	return indexRules(m, rot), nil
+	return indexRules(m), nil
 }
 
 // signalKeywords returns the keywords of every class, normalised, with
-// their ROT13 twins (rot[i]: kws[i] is one).
-func signalKeywords() (kws []keyword, rot []bool) {
+// their twins (the Caesar and ROT13 forms of cCaesar's and rot13Anchors'
+// words, the misspellings of typoAnchors').
+func signalKeywords() (kws []keyword) {
 	var st Stats
 	seen := map[string]bool{}
-	add := func(text string, class uint8, stem, isRot bool) {
+	add := func(text string, class uint8, stem bool) {
 		key := string(rune(class)) + text
 		if text == "" || seen[key] {
 			return
@@ -498,7 +496,6 @@ func signalKeywords() (kws []keyword, rot []bool) {
 		}
 		last := text[len(text)-1]
 		kws = append(kws, keyword{text: text, class: class, stem: stem || !(isAlnum(last) || last >= 0x80) || !spaced(lastRune(text)), wordStart: spaced(r) && text[0] != '\n'})
-		rot = append(rot, isRot)
 	}
 	for c := uint8(0); c < numClasses; c++ {
 		words := strings.Split(classWords[c], "|")
@@ -508,10 +505,11 @@ func signalKeywords() (kws []keyword, rot []bool) {
 		if c == cCaesar {
 			for _, w := range words {
 				for n := 1; n < 26; n++ {
-					if n != 13 {
-						add(caesarWord(w, n), c, false, false)
-					}
+					add(caesarWord(w, n), c, false)
 				}
+			}
+			for _, w := range rot13Anchors {
+				add(caesarWord(w, 13), c, false)
 			}
 			continue
 		}
@@ -524,22 +522,15 @@ func signalKeywords() (kws []keyword, rot []bool) {
 			if nl {
 				n = "\n" + n
 			}
-			add(n, c, stem, false)
-			// The jailbreak-structure classes are weak cues counted by the
-			// model's structure features: an encoded jailbreak is found by
-			// its other keywords' twins, and their twins would cost ~1,000
-			// automaton states.
-			if r13, ok := rot13Word(n); ok && len(n) >= 5 && c < dDual {
-				add(r13, c, stem, true)
-			}
+			add(n, c, stem)
 			if typoClass[c] && typoAnchors[n] {
 				for _, t := range misspellings(n) {
-					add(t, c, stem, false)
+					add(t, c, stem)
 				}
 			}
 		}
 	}
-	return kws, rot
+	return kws
 }
 
 // Misspelt twins. "Igonre all prevoius insturctions", "ignroe all
@@ -606,8 +597,8 @@ func misspell(w string) []string {
 }
 
 // indexRules indexes the rules by the keyword classes of their steps.
-func indexRules(m *matcher, rot []bool) *signals {
-	s := &signals{m: m, rot13: rot, kwClass: make([]uint8, len(m.kw)), secretKw: make([]bool, len(m.kw)), byClass: make([][]stepAt, numClasses), shift: caesarShifts(m)}
+func indexRules(m *matcher) *signals {
+	s := &signals{m: m, kwClass: make([]uint8, len(m.kw)), secretKw: make([]bool, len(m.kw)), byClass: make([][]stepAt, numClasses), shift: caesarShifts(m)}
 	for i := range m.kw {
 		s.kwClass[i] = m.kw[i].class
 		s.secretKw[i] = m.kw[i].class == cSecret || m.kw[i].text == "secret"
@@ -713,35 +704,27 @@ func lastRune(s string) rune {
 	return r
 }
 
-// rot13Word returns the ROT13 form of an ASCII keyword containing
-// letters.
-func rot13Word(s string) (string, bool) {
-	b := []byte(s)
-	letters := false
-	for i, c := range b {
-		switch {
-		case c >= 0x80:
-			return "", false
-		case 'a' <= c && c <= 'z':
-			b[i] = 'a' + (c-'a'+13)%26
-			letters = true
-		}
-	}
-	return string(b), letters
-}
-
 // caesarWord returns s (lower-case ASCII) with its letters shifted by n
 // places.
 func caesarWord(s string, n int) string {
 	return string(appendCaesar(nil, s, n))
 }
 
+// rot13Anchors are words whose ROT13 forms are cCaesar keywords too (the
+// five anchors of cCaesar have all 25 shifts). A text in ROT13 is found
+// by these and scanned shifted back, like any Caesar shift: before,
+// every keyword of the override to tool classes had a ROT13 twin, 1,051
+// keywords and a quarter of the automaton's states (7,875) for a form
+// no text of the training and dev files uses, and the twins fired only
+// where the whole phrase was in ROT13, which the shift back finds too.
+var rot13Anchors = []string{"disregard", "forget", "reveal", "secret", "jailbreak", "developer mode", "pretend", "restrictions", "rules", "prompt", "above", "everything", "you are now", "from now on", "do anything now"}
+
 // caesarShifts returns per keyword of m the shift of a cCaesar keyword
 // (the anchor word it is the twin of, shifted by 1..25), 0 for the
 // others; nil when m has none.
 func caesarShifts(m *matcher) []uint8 {
 	var sh []uint8
-	anchors := strings.Split(classWords[cCaesar], "|")
+	anchors := append(strings.Split(classWords[cCaesar], "|"), rot13Anchors...)
 	for i := range m.kw {
 		if m.kw[i].class != cCaesar {
 			continue
@@ -779,7 +762,6 @@ func (s *signals) caesarShift(hits []hit) int {
 type fired struct {
 	strength [numFamilies]float32 // max strength per family
 	rules    [2]uint64            // bit i%64 of word i/64: rules[i] fired
-	rot13    bool                 // a ROT13 keyword took part in the text
 }
 
 // nrules is the number of distinct rules that fired.
@@ -800,7 +782,7 @@ func (s *signals) eval(hits []hit, prog []int32, data bool, f *fired) {
 	copy(prog, s.unset) // one copy, not a loop with a branch per entry (Wasm)
 	sel := uintptr(b2u(data)) * 4
 	pp := unsafe.Pointer(unsafe.SliceData(prog))
-	classes, rot := unsafe.Pointer(unsafe.SliceData(s.kwClass)), unsafe.Pointer(unsafe.SliceData(s.rot13))
+	classes := unsafe.Pointer(unsafe.SliceData(s.kwClass))
 	byClass := unsafe.Pointer(unsafe.SliceData(s.byClass))
 	for _, h := range hits {
 		c := uintptr(*(*uint8)(unsafe.Add(classes, uintptr(h.kw))))
@@ -817,9 +799,6 @@ func (s *signals) eval(hits []hit, prog []int32, data bool, f *fired) {
 				fs := (*float32)(unsafe.Add(unsafe.Pointer(&f.strength), uintptr(st.fam)*4))
 				if v > *fs {
 					*fs = v
-				}
-				if *(*bool)(unsafe.Add(rot, uintptr(h.kw))) {
-					f.rot13 = true
 				}
 			}
 		}

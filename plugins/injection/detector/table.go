@@ -13,7 +13,7 @@ import (
 // small strings for the keywords, the trie's growth), not computing.
 //
 // The automaton is stored as its trie (5 bytes a state, ~0.1 MB), not as
-// the dense DFA the scan reads (states*k u16, 5.3 MB): every instance of
+// the dense DFA the scan reads (states*k u16, 6.8 MB): every instance of
 // a module gets the module's whole data copied into its linear memory,
 // and every guard of the built-in module (plugins/builtin) would carry
 // the injection guard's DFA. tableMatcher expands it at configure time,
@@ -74,9 +74,8 @@ func sourceDigest() [8]byte {
 	return d
 }
 
-// appendTable encodes m, built from kws (rot[i]: kws[i] is a ROT13
-// twin), in dfa.bin's format.
-func appendTable(dst []byte, m *matcher, kws []keyword, rot []bool) []byte {
+// appendTable encodes m, built from kws, in dfa.bin's format.
+func appendTable(dst []byte, m *matcher, kws []keyword) []byte {
 	d := sourceDigest()
 	dst = append(dst, dfaMagic...)
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(m.k))
@@ -101,16 +100,13 @@ func appendTable(dst []byte, m *matcher, kws []keyword, rot []bool) []byte {
 	for _, v := range m.outs {
 		dst = binary.LittleEndian.AppendUint32(dst, uint32(v))
 	}
-	for i, kw := range kws {
+	for _, kw := range kws {
 		flags := byte(0)
 		if kw.stem {
 			flags |= 1
 		}
 		if kw.wordStart {
 			flags |= 2
-		}
-		if rot[i] {
-			flags |= 4
 		}
 		dst = append(dst, kw.class, flags)
 		dst = binary.LittleEndian.AppendUint16(dst, uint16(len(kw.text)))
@@ -121,26 +117,25 @@ func appendTable(dst []byte, m *matcher, kws []keyword, rot []bool) []byte {
 
 var errStaleTable = errors.New("detector: dfa.bin was built from other keywords")
 
-// tableMatcher returns the matcher and the keywords (with their ROT13
-// flags) of the table b. Its DFA is expanded from the table's trie into
+// tableMatcher returns the matcher and the keywords of the table b. Its DFA is expanded from the table's trie into
 // new memory; the rest aliases b when b's layout allows (little-endian
 // machine, aligned data; else it is decoded into new slices), the
 // keyword texts always. It fails when b is corrupt or was built from
 // other keyword tables.
-func tableMatcher(b []byte) (*matcher, []bool, error) {
+func tableMatcher(b []byte) (*matcher, error) {
 	const head = 8 + 4*4 + 8 + 256
 	if len(b) < head || string(b[:8]) != dfaMagic {
-		return nil, nil, errors.New("detector: dfa.bin is not a keyword table")
+		return nil, errors.New("detector: dfa.bin is not a keyword table")
 	}
 	k := binary.LittleEndian.Uint32(b[8:])
 	states := binary.LittleEndian.Uint32(b[12:])
 	nouts := binary.LittleEndian.Uint32(b[16:])
 	nkw := binary.LittleEndian.Uint32(b[20:])
 	if d := sourceDigest(); string(b[24:32]) != string(d[:]) {
-		return nil, nil, errStaleTable
+		return nil, errStaleTable
 	}
 	if k == 0 || k > 256 || states == 0 || states > hasOut || nkw > 1<<20 || nouts > 1<<24 {
-		return nil, nil, errors.New("detector: dfa.bin: corrupt header")
+		return nil, errors.New("detector: dfa.bin: corrupt header")
 	}
 	siblingAt := head + int(states)*2
 	viaAt := siblingAt + int(states)*2
@@ -148,33 +143,31 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 	outsAt := outIdxAt + (int(states)+1)*4
 	kwAt := outsAt + int(nouts)*4
 	if len(b) < kwAt {
-		return nil, nil, errors.New("detector: dfa.bin: truncated")
+		return nil, errors.New("detector: dfa.bin: truncated")
 	}
 	m := &matcher{k: int32(k), kw: make([]keyword, nkw)}
-	rot := make([]bool, nkw)
 	copy(m.class[:], b[32:head])
 	for _, c := range m.class {
 		if uint32(c) >= k { // a row has k cells
-			return nil, nil, errors.New("detector: dfa.bin: byte class out of range")
+			return nil, errors.New("detector: dfa.bin: byte class out of range")
 		}
 	}
 	for i, p := 0, kwAt; i < int(nkw); i++ {
 		if p+4 > len(b) {
-			return nil, nil, errors.New("detector: dfa.bin: truncated keywords")
+			return nil, errors.New("detector: dfa.bin: truncated keywords")
 		}
 		n := int(binary.LittleEndian.Uint16(b[p+2:]))
 		if n == 0 || p+4+n > len(b) {
-			return nil, nil, errors.New("detector: dfa.bin: truncated keywords")
+			return nil, errors.New("detector: dfa.bin: truncated keywords")
 		}
 		flags := b[p+1]
 		m.kw[i] = keyword{text: unsafe.String(&b[p+4], n), class: b[p], stem: flags&1 != 0, wordStart: flags&2 != 0}
-		rot[i] = flags&4 != 0
 		if m.kw[i].class >= numClasses {
-			return nil, nil, errors.New("detector: dfa.bin: bad keyword class")
+			return nil, errors.New("detector: dfa.bin: bad keyword class")
 		}
 		p += 4 + n
 		if i == int(nkw)-1 && p != len(b) {
-			return nil, nil, errors.New("detector: dfa.bin: wrong size")
+			return nil, errors.New("detector: dfa.bin: wrong size")
 		}
 	}
 	m.via = b[viaAt : viaAt+int(states)]
@@ -210,7 +203,7 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 	flag := make([]uint16, states)
 	for i := 0; i < int(states); i++ {
 		if m.outIdx[i] < 0 || m.outIdx[i] > m.outIdx[i+1] || m.outIdx[i+1] > int32(nouts) {
-			return nil, nil, errors.New("detector: dfa.bin: output index out of range")
+			return nil, errors.New("detector: dfa.bin: output index out of range")
 		}
 		if m.outIdx[i] < m.outIdx[i+1] {
 			flag[i] = hasOut
@@ -218,15 +211,15 @@ func tableMatcher(b []byte) (*matcher, []bool, error) {
 	}
 	for _, id := range m.outs {
 		if id < 0 || id >= int32(nkw) {
-			return nil, nil, errors.New("detector: dfa.bin: output out of range")
+			return nil, errors.New("detector: dfa.bin: output out of range")
 		}
 	}
 	if err := m.setMaxLen(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var err error
 	if m.delta, _, _, err = expand(m.k, m.child, m.sibling, m.via, flag); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return m, rot, nil
+	return m, nil
 }

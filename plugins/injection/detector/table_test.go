@@ -14,38 +14,38 @@ var updateDFA = flag.Bool("update-dfa", false, "rewrite dfa.bin from the keyword
 // the automaton built from the current keyword tables, cell for cell;
 // with -update-dfa (go generate) it rewrites dfa.bin.
 func TestDFATable(t *testing.T) {
-	kws, rot := signalKeywords()
+	kws := signalKeywords()
 	built, err := newMatcher(kws)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if *updateDFA {
-		if err := os.WriteFile("dfa.bin", appendTable(nil, built, kws, rot), 0o644); err != nil {
+		if err := os.WriteFile("dfa.bin", appendTable(nil, built, kws), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		t.Skip("dfa.bin rewritten: rebuild to embed it")
 	}
-	m, trot, err := tableMatcher(dfaTable)
+	m, err := tableMatcher(dfaTable)
 	if err != nil {
 		t.Fatalf("%v: run go generate ./plugins/injection/detector", err)
 	}
 	if m.k != built.k || m.class != built.class || !slices.Equal(m.delta, built.delta) ||
 		!slices.Equal(m.child, built.child) || !slices.Equal(m.sibling, built.sibling) || !slices.Equal(m.via, built.via) ||
 		!slices.Equal(m.outIdx, built.outIdx) || !slices.Equal(m.outs, built.outs) ||
-		!slices.Equal(m.kw, kws) || !slices.Equal(trot, rot) {
+		!slices.Equal(m.kw, kws) {
 		t.Fatal("dfa.bin differs from what the keyword tables build: run go generate ./plugins/injection/detector")
 	}
 	for _, bad := range [][]byte{nil, dfaTable[:100], dfaTable[:len(dfaTable)-1], append([]byte("XARDDFA4"), dfaTable[8:]...),
 		append([]byte("WARDDFA3"), dfaTable[8:]...), // the dense format before
 		append(append([]byte(nil), dfaTable...), 0)} {
-		if _, _, err := tableMatcher(bad); err == nil {
+		if _, err := tableMatcher(bad); err == nil {
 			t.Errorf("accepted a bad table of %d bytes", len(bad))
 		}
 	}
 	// A table built from other keyword tables is refused.
 	stale := append([]byte(nil), dfaTable...)
 	stale[30] ^= 1 // inside the digest
-	if _, _, err := tableMatcher(stale); err != errStaleTable {
+	if _, err := tableMatcher(stale); err != errStaleTable {
 		t.Fatalf("stale table: %v, want errStaleTable", err)
 	}
 }
@@ -54,7 +54,7 @@ func TestDFATable(t *testing.T) {
 // let the scan's unchecked loads leave the DFA is refused: the expansion
 // must only ever write states.
 func TestDFATableCorrupt(t *testing.T) {
-	m, _, err := tableMatcher(dfaTable)
+	m, err := tableMatcher(dfaTable)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestDFATableCorrupt(t *testing.T) {
 	} {
 		b := append([]byte(nil), dfaTable...)
 		corrupt(b)
-		if _, _, err := tableMatcher(b); err == nil {
+		if _, err := tableMatcher(b); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -97,13 +97,13 @@ func TestDFATableCorrupt(t *testing.T) {
 // TestDFATableDecoded covers the copying path (big-endian or unaligned
 // data): the same matcher as the aliased one.
 func TestDFATableDecoded(t *testing.T) {
-	a, _, err := tableMatcher(dfaTable)
+	a, err := tableMatcher(dfaTable)
 	if err != nil {
 		t.Fatal(err)
 	}
 	shifted := make([]byte, len(dfaTable)+1)
 	copy(shifted[1:], dfaTable)
-	b, _, err := tableMatcher(shifted[1:]) // misaligned by one
+	b, err := tableMatcher(shifted[1:]) // misaligned by one
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestDFATableDecoded(t *testing.T) {
 func BenchmarkTableMatcher(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := tableMatcher(dfaTable); err != nil {
+		if _, err := tableMatcher(dfaTable); err != nil {
 			b.Fatal(err)
 		}
 	}
