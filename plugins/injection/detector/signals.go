@@ -543,12 +543,12 @@ func signalKeywords() (kws []keyword) {
 // letter after the first left out (words of six letters or more). Only
 // keywords that are one such word have twins: a rule finds "ignroe all
 // prevoius" from the twins of "ignore" and "previous" and the keyword
-// "all", and twins of phrases would take the automaton past its 32,767
-// states. A
-// twin that is a word itself ("prompt" from "prompts", "former" from
-// "forgot") is left out: typoWords lists those, checked against the
-// system's word lists by TestTypoTwins. Twins are keywords of their
-// class like any other.
+// "all", and twins of the phrases holding those words would add several
+// thousand automaton states (each state is a row of the dense table
+// every injection instance holds). A twin that is a word itself
+// ("prompt" from "prompts", "forge" from "forget") is left out:
+// typoWords lists those, checked against the system's word lists by
+// TestTypoTwins. Twins are keywords of their class like any other.
 var typoAnchors = map[string]bool{
 	"ignore": true, "disregard": true, "forget": true, "override": true, "bypass": true, "discard": true,
 	"previous": true, "preceding": true, "earlier": true, "original": true, "initial": true,
