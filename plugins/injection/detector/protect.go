@@ -218,6 +218,7 @@ var (
 	}
 	secretAskedOther = []string{
 		"passwort", "senha", "contrasena", "mot de passe", "пароль", "パスワード", "暗証番号", "비밀번호", "密码",
+		"kennwort", "wachtwoord", "口令",
 	}
 	secretAsked = append(append([]string(nil), secretAskedEnglish...), secretAskedOther...)
 )
@@ -266,7 +267,7 @@ var (
 		"print", "write", "encode", "translate", "spell", "confirm", "need", "provide", "send", "repeat", "list",
 		"display", "type", "combine", "answer", "hint", "guess", "letter", "letters", "haiku", "poem", "story",
 		"song", "reverse", "backwards", "split", "base64", "leetspeak", "pig latin", "morse", "hex", "binary",
-		"sag", "gib", "geben", "diga", "dime", "dis", "dimmi", "dammi", "me de", "compartilhe", "qual", "cual", "quel",
+		"sag", "gib", "geben", "nenn", "verrat", "geef", "vertel", "zeg", "diga", "dime", "dis", "dimmi", "dammi", "me de", "compartilhe", "qual", "cual", "quel",
 		"was ist", "教え", "알려", "알려줄", "告诉", "给我", "提供", "скажи", "дай", "أعط", "بتا", "बता"}
 	sentenceEnds = []byte(".!?\n。！？")
 )
