@@ -115,7 +115,7 @@ const (
 // Russian, Chinese, Japanese and Korean; the main classes also Dutch,
 // Polish, Turkish, Indonesian, Vietnamese and Swedish.
 var classWords = [numClasses]string{
-	cIgnore: "houd geen rekening met|nie przejmuj się|strunta i|negeer|negeren|vergeet|zignoruj|ignoruj|zapomnij|pomiń|nie zwracaj uwagi na|yok say|görmezden gel|göz ardı et|dikkate alma|unut|abaikan|lupakan|jangan ikuti|bỏ qua|phớt lờ|quên đi|ignorera|glöm|bortse från|ignoruj|overlook|drop your|drop all your|drop all of your|disobey|no longer follow|stop obeying|regardless of|irrespective of|instead of following|αγνόησε|αγνοήστε|ξέχνα|ξεχάστε|अनदेखा|अनदेखी|नज़रअंदाज़|भूल जाओ|ignore|disregard|forget|skip|override|bypass|overrule|discard|abandon|neglect|do not follow|don't follow|dont follow|stop following|do not obey|don't obey|pay no attention to|never mind|nevermind|set aside|throw out|ditch|not listen to|don't listen to|do not listen to|" +
+	cIgnore: "houd geen rekening met|nie przejmuj się|strunta i|negeer|negeren|vergeet|zignoruj|ignoruj|zapomnij|pomiń|nie zwracaj uwagi na|yok say|görmezden gel|göz ardı et|dikkate alma|unut|abaikan|lupakan|jangan ikuti|bỏ qua|phớt lờ|quên đi|ignorera|glöm|bortse från|overlook|drop your|drop all your|drop all of your|disobey|no longer follow|stop obeying|regardless of|irrespective of|instead of following|αγνόησε|αγνοήστε|ξέχνα|ξεχάστε|अनदेखा|अनदेखी|नज़रअंदाज़|भूल जाओ|ignore|disregard|forget|skip|override|bypass|overrule|discard|abandon|neglect|do not follow|don't follow|dont follow|stop following|do not obey|don't obey|pay no attention to|never mind|nevermind|set aside|throw out|ditch|not listen to|don't listen to|do not listen to|" +
 		"ignora|ignorar|ignorad|ignoren|ignore|olvida|olvide|olviden|olvidar|omite|omitir|descarta|descartar|no sigas|haz caso omiso de|" +
 		"ignorez|ignorer|oublie|oubliez|oublier|ne tiens pas compte|ne tenez pas compte|ne suis pas|fais abstraction de|" +
 		"ignoriere|ignorier|ignorieren|ignoriert|vergiss|vergesst|vergessen|missachte|missachten|überspringe|verwirf|" +
@@ -256,7 +256,7 @@ var classWords = [numClasses]string{
 	cExfilData: "insert the conversation|insert the chat|the conversation here|the user's question|the user's message|the user's messages|the user's data|the user's name|the user's email|the previous messages|the chat history|the conversation history|url-encoded|urlencoded|url encoded|base64-encoded|base64 encoded|the system prompt|your instructions|the password|the secret|personal data|any personal information",
 	cWork:      "tasks|task|assignments|assignment|role|roles|persona|aufgaben|aufgabe|aufträge|auftrag|rolle|tareas|tarea|rol|tâches|tâche|rôle|compiti|compito|ruolo|tarefas|tarefa|papel|задачи|задание|роль|任务|役割|작업|역할",
 	cConvert: "rewrite|re-write|convert|turn|translate|paraphrase|summarize|summarise|sum up|reformulate|restate|transform|express|condense|outline|" +
-		"reescribe|convierte|traduce|resume|resume|réécris|convertis|traduis|résume|reformule|schreib|schreibe|formuliere|übersetze|fasse|riscrivi|converti|traduci|riassumi|reescreva|converta|traduza|resuma",
+		"reescribe|convierte|traduce|resume|réécris|convertis|traduis|résume|reformule|schreib|schreibe|formuliere|übersetze|fasse|riscrivi|converti|traduci|riassumi|reescreva|converta|traduza|resuma",
 	cYourOwn: "your hidden|your initial|your original|your secret|your internal|your confidential|your system|your first|your underlying|your real|your true|" +
 		"deine geheimen|deine versteckten|deine ursprünglichen|deine internen|deine ersten",
 	cGiven:     "you received|you have received|you were given|you have been given|given to you|que recibiste|que te dieron|que tu as reçues|die du bekommen hast|die du erhalten hast|che hai ricevuto|que você recebeu",
@@ -555,10 +555,10 @@ var typoAnchors = map[string]bool{
 	"instructions": true, "instruction": true, "directions": true, "directives": true, "guidelines": true, "commands": true, "prompt": true, "prompts": true,
 	"restrictions": true, "limitations": true, "censorship": true, "filters": true,
 	"reveal": true, "display": true, "repeat": true, "disclose": true,
-	"system": true, "password": true, "passphrase": true, "passcode": true, "confidential": true, "secret": true,
+	"system": true, "password": true, "passphrase": true, "passcode": true,
 }
 
-var typoClass = [numClasses]bool{cIgnore: true, cPrior: true, cInstr: true, cLimit: true, cReveal: true, cSys: true, cSecret: true, cAbove: true}
+var typoClass = [numClasses]bool{cIgnore: true, cPrior: true, cInstr: true, cLimit: true, cReveal: true, cSecret: true}
 
 // typoWords are misspellings of typoAnchors that are words (English or
 // of the other languages' word lists), never twins.

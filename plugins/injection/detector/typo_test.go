@@ -57,3 +57,32 @@ func TestMisspell(t *testing.T) {
 		t.Errorf("misspell(prior) = %q: five letters, swaps only", got)
 	}
 }
+
+// TestTypoAnchorsUsed: every anchor is a one-word keyword of a typoClass
+// class, and every typoClass class holds one (else it has no twins, and
+// the table only looks as if it did).
+func TestTypoAnchorsUsed(t *testing.T) {
+	usedAnchor, usedClass := map[string]bool{}, map[uint8]bool{}
+	var st Stats
+	for c := uint8(0); c < numClasses; c++ {
+		if !typoClass[c] {
+			continue
+		}
+		for _, w := range strings.Split(classWords[c], "|") {
+			st.Reset()
+			if n := string(Normalize(nil, strings.TrimSuffix(w, "*"), &st)); typoAnchors[n] {
+				usedAnchor[n], usedClass[c] = true, true
+			}
+		}
+	}
+	for a := range typoAnchors {
+		if !usedAnchor[a] {
+			t.Errorf("anchor %q is no one-word keyword of a typoClass class", a)
+		}
+	}
+	for c := uint8(0); c < numClasses; c++ {
+		if typoClass[c] && !usedClass[c] {
+			t.Errorf("typoClass holds class %d, which has no anchor", c)
+		}
+	}
+}
