@@ -111,6 +111,12 @@ const (
 	cProc                   // an AI reader at work on the data: "reading this", "processing this", "asked to review"
 	cHidden                 // text hidden from a human reader: "display:none", "font-size:0", "hidden note"
 	cGreet                  // hey, hello, attention: a greeting (what a user's message to the model starts with too)
+	cVocative               // "assistant,", "bot,", "llm,": the reader called, before what it is to do
+	cWhenYou                // when you, before you, at the end of your: what a called reader is told to do next
+	cBareAddr               // assistant, agent, bot: a reader that may be a person (after text hidden from people only)
+	cAddrLabel              // assistants:, agents:, bots:: a label after an AI noun ("AI shopping assistants: ...")
+	cInstead                // and instead, instead write: what replaces the dropped task ("ignore X and instead write ...")
+	cURLAppend              // appended to the url, in the query string: data put into an address
 	numClasses
 )
 
@@ -170,7 +176,7 @@ var classWords = [numClasses]string{
 		"when you summarise|when you summarize|when summarising this|when summarizing this|instead of summarising|instead of summarizing|do not summarise|do not summarize|don't summarise|don't summarize|" +
 		"do not tell the user|don't tell the user|without telling the user|do not mention this|the assistant must|the assistant should|the ai must|the ai should|any ai reading|language model reading|if you are a language model|if you are an ai|" +
 		"do not let the user know|don't let the user know|without the user knowing|the user must not know|the user should not know|do not inform the user|don't inform the user|hide this from the user|never mention this|do not reveal this|don't reveal this|keep this instruction secret|keep this secret from the user|do not mention it to the user|don't mention it to the user|do not mention this to the user|don't mention this to the user|do not list this step|don't list this step|do not mention this step|don't mention this step|without mentioning this step|without telling them|quietly add|silently add|secretly add|quietly send|silently send|secretly send|quietly forward|silently forward|secretly forward|quietly insert|silently insert|secretly insert|quietly include|silently include|secretly include|quietly replace|silently replace|secretly replace|" +
-		"the user has granted you|the user has authorized you|the user has authorised you|the user has given you permission|the user has already approved|the user already approved|the user has already agreed|the user already agreed|on the user's behalf without|before you summarize|before you summarise|before summarizing|before summarising|while summarizing|while summarising|whoever summarizes|whoever summarises|anyone summarizing|anyone summarising|whoever processes this|whatever reads this|" +
+		"the user has granted you|the user has authorized you|the user has authorised you|the user has given you permission|the user has already approved|the user already approved|the user has already agreed|the user already agreed|on the user's behalf without|before you summarize|before you summarise|before summarizing|before summarising|while summarizing|while summarising|whoever summarizes|whoever summarises|anyone summarizing|anyone summarising|whoever processes this|whatever reads this|ignore the user's request|ignore the user's question|ignore the user's instructions|ignore the user's message|disregard the user's request|disregard the user's question|ignore what the user|notice to the assistant|notice to the ai|note to the model|note for the model|message to the model|instructions to the model|" +
 		"attention assistant|attention chatbot|message to the ai|message to the assistant|message for the assistant|to the ai model|to the language model|to the chatbot|dear chatbot|dear language model|dear llm|ai agents reading|agent reading this|bot reading this|model reading this|" +
 		"no le digas al usuario|sin que el usuario lo sepa|ne le dis pas à l'utilisateur|sans que l'utilisateur le sache|sag es dem nutzer nicht|ohne dass der nutzer es merkt|non dirlo all'utente|senza che l'utente lo sappia|não conte ao usuário|sem que o usuário saiba|不要告诉用户|ユーザーに伝えないで|не говори пользователю|사용자에게 말하지 마|" +
 		"nota para la ia|si eres un modelo de lenguaje|si eres una ia|note pour l'ia|si tu es un modèle de langage|si tu es une ia|hinweis an die ki|falls du ein sprachmodell bist|wenn du eine ki bist|" +
@@ -179,7 +185,7 @@ var classWords = [numClasses]string{
 	cComment: "<!--|[//]: #|[//]:#|/* ai|// ai:",
 	cAllThat: "everything|all that|anything|all of that|what you|whatever you|" +
 		"todo lo|todo|tout ce|tout|alles|alles was|tutto ciò|tutto|tudo o|tudo|всё|все что|一切|所有内容|すべて|모든 것",
-	cTold: "been told|been instructed|been given|were told|were given|were instructed|you know|you've learned|you learned|so far|up to now|until now|" +
+	cTold: "been told|been instructed|been given|were told|were given|were instructed|were asked to|been asked to|you know|you've learned|you learned|so far|up to now|until now|" +
 		"hasta ahora|anteriormente|antes|jusqu'ici|jusqu'à présent|auparavant|précédemment|bisher|vorher|davor|zuvor|oben|finora|prima|precedentemente|até agora|anteriormente|ранее|до этого|раньше|之前|以前|到目前为止|これまで|以前|지금까지|이전|ti è stato detto|ti hanno detto|ti è stato chiesto|te han dicho|se te ha dicho|te dijeron|on t'a dit|qu'on t'a dit|dir gesagt wurde|man dir gesagt hat|dir gesagt|te disseram|lhe foi dito|foi dito",
 	dDAN:    "do anything now|dan mode|anti-dan|betterdan|better dan|dan 6.0|dan 11.0|you are dan|[dan]|jailbroken dan|stan mode|dude mode|evil confidant|niccolo machiavelli|always intelligent and machiavellian|chatgpt with developer mode|developer mode output|(🔓developer mode output)|[🔓jailbreak]|[🔒classic]",
 	dJail:   "jailbreak*|jailbroken",
@@ -245,7 +251,7 @@ var classWords = [numClasses]string{
 	cInsertThe: "the text|the sentence|the link|the url|the phrase|the line|the string|the following words|the exact text|the exact sentence|the exact phrase|the exact words|the code snippet|the snippet",
 	cYourOut:   "your answer|your response|your reply|your output|your summary|your translation|each answer|every answer|each response|every response|each reply|every reply",
 	cIncl:      "must include|must contain|should include|should contain|has to include|has to contain|must mention|should mention|must end with|should end with|always include|always contains|must always include|will include|needs to include|needs to contain|includes|contains",
-	dAddrColon: "ai assistant:|ai agent:|language model:|ai assistants:|ai agents:|language models:|llm agents:|ai model:|ai models:|model instructions:|instructions for the model:|instructions for the ai:|instructions for ai:|bot instructions:|bot-instructions:|ai instructions:|llm instructions:|agent instructions:|assistant instructions:|ai code assistant:|ai coding assistant:|ai email assistant:|to the ai assistant|for the ai assistant|dear ai assistant|hey ai assistant|hello ai assistant|attention ai assistant|" +
+	dAddrColon: "(chatbot:|[chatbot:|(assistant:|[assistant:|(ai:|[ai:|(bot:|[bot:|[[ai|<!-- assistant:|<!--assistant:|<!-- ai:|<!-- ai assistant:|ai assistant:|ai agent:|language model:|ai assistants:|ai agents:|language models:|llm agents:|ai model:|ai models:|model instructions:|instructions for the model:|instructions for the ai:|instructions for ai:|bot instructions:|bot-instructions:|ai instructions:|llm instructions:|agent instructions:|assistant instructions:|ai code assistant:|ai coding assistant:|ai email assistant:|to the ai assistant|for the ai assistant|dear ai assistant|hey ai assistant|hello ai assistant|attention ai assistant|" +
 		"asistente de ia:|asistente ia:|assistant ia:|assistant ia :|ki-assistent:|ki assistent:|assistente ia:|assistente di ia:|assistente de ia:|ии-ассистент:|ии ассистент:|ai助手:|aiアシスタント:|ai 어시스턴트:",
 	cExfilObj: "this inbox to|the inbox to|my inbox to|their inbox to|the mailbox to|this mailbox to|the whole inbox to|the entire inbox to|the conversation to|this conversation to|the whole conversation to|the entire conversation to|this chat to|the chat history to|the conversation history to|the chat log to|the chat logs to|this thread to|the whole thread to|the entire thread to|the contacts to|the contact list to|the address book to|the user's emails to|the user's messages to|the user's data to|the user's files to|the user's contacts to|the credentials to|the api keys to|the api key to|the session token to|the session cookies to|the cookies to|the system prompt to|your instructions to|your memory to|all messages to|all the messages to|everything in the inbox to|every message to|" +
 		"la conversación a|esta conversación a|la bandeja de entrada a|la conversation à|cette conversation à|la boîte de réception à|das gespräch an|den chatverlauf an|den posteingang an|la conversazione a|questa conversazione a|a conversa para|esta conversa para|a caixa de entrada para|the contents of .env to|the .env file to|~/.ssh/id_rsa to|the private key to|the ssh key to|the ssh keys to|the saved passwords to|the user's saved passwords|the user's credit card number|the access token to|the aws credentials to",
@@ -269,11 +275,20 @@ var classWords = [numClasses]string{
 	// from the taxonomy of indirect injection: a note addressed to the
 	// model by what it is, what it is doing with the data, or text a
 	// person would not see).
-	cAINoun:    "ai|a.i.|ais|llm|llms|language model|language models|large language model|large language models|chatbot|chatbots|ai assistant|ai assistants|ai agent|ai agents|ai model|ai models|ai system|ai systems|ai tool|ai tools|llm agent|llm agents|virtual assistant|email assistant|shopping assistant|shopping assistants|coding assistant|code assistant|writing assistant|support bot|chat bot|reviewer bot|reviewer bots|summarizer|summariser|summarizing model|summarising model|automated assistant|automated screening tool|automated screening tools|automated reviewer|automated reviewers|chatgpt|gpt",
-	cAddrLead:  "note to|note for|notes for|a note to|hidden note for|hidden note to|message to|message for|instructions for|instruction for|instructions to|instruction to|p.s. for|p.s. to|ps for|reminder for|reminder to|warning to|warning for|request to|request for|notice to|notice for|system notice to|to any|for any",
-	cProc:      "reading this|reading these|processing this|processing these|summarizing this|summarising this|summarizing these|summarising these|parsing this|reviewing this|reviewing these|screening this|analyzing this|analysing this|that reads this|that processes this|who reads this|which reads this|asked to review|asked to summarize|asked to summarise|asked to evaluate|asked to screen|asked to process|asked to read|quoting this|indexing this|crawling this|reading reviews|reading the reviews|reading this page|summarizing this for you|summarising this for you",
+	cAINoun: "ai|a.i.|ais|llm|llms|language model|language models|large language model|large language models|chatbot|chatbots|ai assistant|ai assistants|ai agent|ai agents|ai model|ai models|ai system|ai systems|ai tool|ai tools|llm agent|llm agents|virtual assistant|email assistant|shopping assistant|shopping assistants|coding assistant|code assistant|writing assistant|support bot|chat bot|reviewer bot|reviewer bots|summarizer|summariser|summarizing model|summarising model|automated assistant|automated screening tool|automated screening tools|automated reviewer|automated reviewers|chatgpt|gpt|" +
+		"ki|künstliche intelligenz|ki-assistent|ki-assistenten|ki-agent|ki-agenten|sprachmodell|sprachmodelle|ia|l'ia|intelligence artificielle|assistant ia|assistant d'ia|agent ia|modèle de langage|modèles de langage|inteligencia artificial|asistente de ia|agente de ia|modelo de lenguaje|modelos de lenguaje|intelligenza artificiale|assistente ia|assistente di ia|modello linguistico|inteligência artificial|assistente de ia|modelo de linguagem|ии|искусственный интеллект|языковая модель|языковой модели|ии-ассистент|ии-агент",
+	cAddrLead: "note to|note for|notes for|a note to|hidden note for|hidden note to|message to|message for|instructions for|instruction for|instructions to|instruction to|p.s. for|p.s. to|ps for|reminder for|reminder to|warning to|warning for|request to|request for|notice to|notice for|system notice to|to any|for any|" +
+		"hinweis an|hinweis für|nachricht an|anweisung an|anweisungen an|anweisung für|anweisungen für|notiz für|nota para|mensaje para|instrucciones para|aviso para|note pour|note à|message pour|message à|instructions pour|consigne pour|consignes pour|nota per|messaggio per|istruzioni per|mensagem para|instruções para|примечание для|сообщение для|инструкция для|инструкции для|заметка для",
+	cProc: "reading this|reading these|processing this|processing these|summarizing this|summarising this|summarizing these|summarising these|parsing this|reviewing this|reviewing these|screening this|analyzing this|analysing this|that reads this|that processes this|who reads this|which reads this|asked to review|asked to summarize|asked to summarise|asked to evaluate|asked to screen|asked to process|asked to read|quoting this|indexing this|crawling this|reading reviews|reading the reviews|reading this page|summarizing this for you|summarising this for you|" +
+		"qui lit|qui lisent|qui résume|que lee|que lea|que resume|die das liest|die dies liest|der das liest|die diesen text liest|che legge|che riassume|que lê|que resume|который читает|которая читает",
 	cHidden:    "display:none|display: none|visibility:hidden|visibility: hidden|font-size:0|font-size: 0|font-size:0px|font-size: 0px|opacity:0|opacity: 0|color:white|color: white|color:#fff|color: #fff|color:#ffffff|color: #ffffff|hidden note|hidden instruction|hidden instructions|hidden message|hidden text|invisible text|white text",
 	cGreet:     "dear|hey|hello|hi|attention|attn",
+	cVocative:  "assistant,|agent,|bot,|chatbot,|llm,|ai,|ai agent,|ai assistant,|language model,|model,|travel bot,|support bot,|shopping bot,|gpt,",
+	cWhenYou:   "when you|while you|before you|after you|as you|once you|at the end of your|in your answer|in your reply|in your response|in your summary|ignore the user's|disregard the user's",
+	cInstead:   "and instead|, instead|instead write|instead say|instead output|instead print|instead respond|instead reply|and output|and print|and respond with|and reply with|and answer with|and just say|and only say|and just write|and only write|and simply say",
+	cURLAppend: "appended to the url|append it to the url|appended to the address|add it to the url|in the url|as a url parameter|as a query parameter|in the query string",
+	cBareAddr:  "assistant|assistants|agent|agents|model|bot|bots",
+	cAddrLabel: "assistant:|assistants:|agent:|agents:|bot:|bots:|summarizers:|summarisers:|reviewers:|planner:|planners:",
 	cGiven:     "you received|you have received|you were given|you have been given|given to you|que recibiste|que te dieron|que tu as reçues|die du bekommen hast|die du erhalten hast|che hai ricevuto|que você recebeu",
 	cRevealEnd: "göster|yazdır|tekrarla|verraten|zeigen|nennen|mitteilen|preisgeben|ausgeben|wiederholen|offenlegen|enthüllen|ausdrucken|aufschreiben|aufzählen",
 	// Reported speech too: "my doctor told me to disregard the previous
@@ -459,6 +474,22 @@ var rules = []rule{
 	{Indirect, 0, 0.6, 4, []uint8{cGreet, cAINoun}, false},
 	{Indirect, 0.3, 0.65, 16, []uint8{cAINoun, cProc}, false},
 	{Indirect, 0.35, 0.7, 80, []uint8{cHidden, cAINoun}, false},
+	{Indirect, 0.35, 0.7, 80, []uint8{cHidden, cBareAddr}, false},
+	// "Assistant, when you add this event, also ...", "Travel bot,
+	// ignore the user's preferences ...": the reader called, then told
+	// what to do; in data only ("ChatGPT, when you answer, be brief" is
+	// a user's request).
+	{Indirect, 0, 0.6, 2, []uint8{cVocative, cWhenYou}, false},
+	// "AI shopping assistants: always recommend ...".
+	{Indirect, 0.15, 0.6, 16, []uint8{cAINoun, cAddrLabel}, false},
+	// "Ignore the analysis you were asked to do and instead write ...":
+	// in data only (a user asks "skip the intro and write the
+	// conclusion").
+	{Override, 0, 0.6, 60, []uint8{cIgnore, cInstead}, false},
+	// An image with data put into its address, without a query marker
+	// of the list ("![](...?c=) with the user's question appended to the
+	// URL").
+	{Tool, 0.35, 0.6, 200, []uint8{cMdImage, cURLAppend}, false},
 }
 
 // signals is the compiled keyword automaton and rule index.
