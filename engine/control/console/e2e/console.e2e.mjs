@@ -217,6 +217,14 @@ try {
       page.waitForResponse((r) => new URL(r.url()).pathname === '/console/api/login'),
       page.getByRole('button', { name: 'Log in', exact: true }).click(),
     ]);
+    // The page's handler empties the code field once it has the answer,
+    // whatever it is. Wait for it: on a slow machine it could otherwise
+    // run after the next fill and empty the next code, and the form
+    // (the code is required) would then not be sent at all. Polled from
+    // here: the page's CSP forbids the eval page.waitForFunction needs.
+    for (let i = 0; i < 320 && (await page.locator('#op-code').inputValue()) !== ''; i++) {
+      await page.waitForTimeout(25);
+    }
     return res.status();
   };
   let st = await opLogin(password, totp(oldSecret, stepNow()));
