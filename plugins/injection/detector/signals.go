@@ -107,11 +107,11 @@ const (
 	cYourOwn                // your hidden, your initial: the model's own instructions (not a bare "your": "summarise your guidelines for a cover letter" asks for advice; nor cYour, which holds "original" alone: "translate the original text" is a request)
 	cGiven                  // you received, you were given: "the instructions you received"
 	cAINoun                 // an AI reader by name: "ai", "llm", "language models", "ai shopping assistants", "chatbot" (not a bare "assistant" or "agent": people hold those jobs)
-	cAddrLead               // what a note to a reader starts with: "note to", "instructions for", "p.s. for", "attention"
+	cAddrLead               // what a note to a reader starts with: "note to", "instructions for", "p.s. for"
 	cProc                   // an AI reader at work on the data: "reading this", "processing this", "asked to review"
 	cHidden                 // text hidden from a human reader: "display:none", "font-size:0", "hidden note"
 	cGreet                  // hey, hello, attention: a greeting (what a user's message to the model starts with too)
-	cVocative               // "assistant,", "bot,", "llm,": the reader called, before what it is to do
+	cVocative               // ". Assistant,", ": LLM,": the reader called at a sentence's start, before what it is to do
 	cWhenYou                // when you, before you, at the end of your: what a called reader is told to do next
 	cBareAddr               // assistant, agent, bot: a reader that may be a person (after text hidden from people only)
 	cAddrLabel              // assistants:, agents:, bots:: a label after an AI noun ("AI shopping assistants: ...")
@@ -284,7 +284,7 @@ var classWords = [numClasses]string{
 		"qui lit|qui lisent|qui résume|que lee|que lea|que resume|die das liest|die dies liest|der das liest|die diesen text liest|che legge|che riassume|que lê|que resume|который читает|которая читает",
 	cHidden:    "display:none|display: none|visibility:hidden|visibility: hidden|font-size:0|font-size: 0|font-size:0px|font-size: 0px|opacity:0|opacity: 0|color:white|color: white|color:#fff|color: #fff|color:#ffffff|color: #ffffff|hidden note|hidden instruction|hidden instructions|hidden message|hidden text|invisible text|white text",
 	cGreet:     "dear|hey|hello|hi|attention|attn",
-	cVocative:  "assistant,|agent,|bot,|chatbot,|llm,|ai,|ai agent,|ai assistant,|language model,|model,|travel bot,|support bot,|shopping bot,|gpt,",
+	cVocative:  sentenceStart("assistant,|agent,|bot,|chatbot,|llm,|ai,|ai agent,|ai assistant,|language model,|model,|travel bot,|support bot,|shopping bot,|gpt,"),
 	cWhenYou:   "when you|while you|before you|after you|as you|once you|at the end of your|in your answer|in your reply|in your response|in your summary|ignore the user's|disregard the user's",
 	cInstead:   "and instead|, instead|instead write|instead say|instead output|instead print|instead respond|instead reply|and output|and print|and respond with|and reply with|and answer with|and just say|and only say|and just write|and only write|and simply say",
 	cURLAppend: "appended to the url|append it to the url|appended to the address|add it to the url|in the url|as a url parameter|as a query parameter|in the query string",
@@ -320,6 +320,24 @@ var classWords = [numClasses]string{
 		"and simply say|and instead print|and instead output|and instead write|and instead respond with|and just print|and just output|and just write|and only output|and only print|and only write|and simply output|and simply print|and simply write|and respond only with|and reply only with|and answer only with|" +
 		"instead say|instead, say|instead output|instead, output|instead print|instead, print|instead write|instead, write|instead respond with|instead, respond with|instead reply with|instead, reply with|instead just say|instead, just say|" +
 		"y di|y responde con|y escribe solo|et dis|et réponds par|et écris seulement|und sag|und sage|und antworte mit|und schreibe nur|e di'|e rispondi con|e scrivi solo|e diga|e responda com|e escreva apenas|and write|and type|and reply|and respond|and answer|und schreibe|und gib|y escribe|et écris|e scrivi|e escreva",
+}
+
+// sentenceStart returns the '|'-separated words of list, each after
+// what ends a sentence or starts a line (". ", ": ", a line break, ...),
+// as keywords: "Description: Assistant, when you add this event" calls
+// the reader; "With AI, when you ask it ..." and "for this model, when
+// you train it" do not.
+func sentenceStart(list string) string {
+	var b strings.Builder
+	for _, w := range strings.Split(list, "|") {
+		for _, p := range []string{". ", ": ", "! ", "? ", "\n", "-- ", "— ", "] ", ") "} {
+			if b.Len() > 0 {
+				b.WriteByte('|')
+			}
+			b.WriteString(p + w)
+		}
+	}
+	return b.String()
 }
 
 // tokenWords are the keywords of dToken.

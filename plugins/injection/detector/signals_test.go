@@ -304,6 +304,8 @@ func TestSignalsDataOnly(t *testing.T) {
 		"Invoice attached. Please reply by Friday with your availability.",
 		"<div style=\"display:none\">Menu</div> Welcome to our bakery.",
 		"With AI, robotics and cloud, the plant cut its costs by a third.",
+		"With AI, when you ask a question, the answer comes in seconds.",
+		"For this model, when you train it, use a small learning rate.",
 		"Agents handling this ticket should escalate it to tier two.",
 		"Our support team answers within 24 hours; skip the queue and write to us directly.",
 	} {
