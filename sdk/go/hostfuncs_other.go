@@ -12,10 +12,17 @@ import (
 )
 
 // Off Wasm the host counters are an in-process map, so that guard logic
-// can be tested with NewInstance.
-var localState struct {
+// can be tested with NewInstance. Entries are pointers, updated in place:
+// assigning to an existing string key stores the new key string (Go
+// updates string keys on assignment), and a caller's key may alias a
+// buffer it reuses, which would then change the map's key under it (a
+// guard's second key found the first one's counter, depending on the
+// map's hash seed).
+var localState localStateT
+
+type localStateT struct {
 	mu sync.Mutex
-	m  map[string]localCounter
+	m  map[string]*localCounter
 }
 
 type localCounter struct {
@@ -36,17 +43,9 @@ func stateIncr(key string, delta int64, ttl time.Duration) (Counter, error) {
 	localState.mu.Lock()
 	defer localState.mu.Unlock()
 	if localState.m == nil {
-		localState.m = make(map[string]localCounter)
+		localState.m = make(map[string]*localCounter)
 	}
-	c, ok := localState.m[key]
-	if !ok || !now.Before(c.expires) {
-		c = localCounter{expires: now.Add(ttl)}
-	}
-	c.value += delta
-	if !ok {
-		key = strings.Clone(key) // Incr does not retain the caller's key
-	}
-	localState.m[key] = c
+	c := localState.add(key, delta, ttl, now)
 	return Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}, nil
 }
 
@@ -61,6 +60,21 @@ func stateGet(key string) (Counter, error) {
 	return Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}, nil
 }
 
+// add adds delta to the counter key (a fresh one expiring ttl from now
+// when it is missing or expired); the caller holds localState.mu. A new
+// key is cloned: Incr and Batch do not retain the caller's key.
+func (st *localStateT) add(key string, delta int64, ttl time.Duration, now time.Time) *localCounter {
+	c, ok := st.m[key]
+	if !ok {
+		c = &localCounter{expires: now.Add(ttl)}
+		st.m[strings.Clone(key)] = c
+	} else if !now.Before(c.expires) {
+		*c = localCounter{expires: now.Add(ttl)}
+	}
+	c.value += delta
+	return c
+}
+
 // stateBatch runs the ops under one lock, so that they are atomic as the
 // host's are.
 func stateBatch(ops []StateOp) error {
@@ -68,28 +82,18 @@ func stateBatch(ops []StateOp) error {
 	localState.mu.Lock()
 	defer localState.mu.Unlock()
 	if localState.m == nil {
-		localState.m = make(map[string]localCounter)
+		localState.m = make(map[string]*localCounter)
 	}
 	for i := range ops {
 		o := &ops[i]
-		c, ok := localState.m[o.Key]
-		live := ok && now.Before(c.expires)
 		if o.Get {
 			o.Result = Counter{}
-			if live {
+			if c, ok := localState.m[o.Key]; ok && now.Before(c.expires) {
 				o.Result = Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}
 			}
 			continue
 		}
-		if !live {
-			c = localCounter{expires: now.Add(o.TTL)}
-		}
-		c.value += o.Delta
-		key := o.Key
-		if !ok {
-			key = strings.Clone(key) // Batch does not retain the caller's keys
-		}
-		localState.m[key] = c
+		c := localState.add(o.Key, o.Delta, o.TTL, now)
 		o.Result = Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}
 	}
 	return nil

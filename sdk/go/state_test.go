@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // TestBatch checks Batch's validation and, off Wasm, its semantics over the
@@ -63,5 +64,35 @@ func TestBatch(t *testing.T) {
 	}
 	if ops[0].Result.TTL <= time.Minute || ops[1].Result.TTL != time.Second {
 		t.Fatalf("ttls %v and %v, want about 1h and 1s", ops[0].Result.TTL, ops[1].Result.TTL)
+	}
+}
+
+// TestStateKeyAliasing: a key may alias a buffer the guard reuses
+// (plugins/ratelimit builds its keys in one), so the off-Wasm counters
+// must not keep the caller's string when they update a counter: changing
+// the buffer afterwards must not rename the counter. Before, an update
+// stored the caller's key (Go replaces a string key on assignment), and
+// a guard's second key found the first one's counter depending on the
+// map's hash seed (TestRequestsLimit failed once in CI).
+func TestStateKeyAliasing(t *testing.T) {
+	ResetState()
+	t.Cleanup(ResetState)
+	buf := []byte("limit:r:k1")
+	key := unsafe.String(&buf[0], len(buf))
+	for i := 0; i < 3; i++ {
+		if _, err := Incr(key, 1, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ops := []StateOp{{Key: key, Delta: 1, TTL: time.Hour}}
+	if err := Batch(ops); err != nil || ops[0].Result.Value != 4 {
+		t.Fatalf("batch: %+v, %v", ops[0].Result, err)
+	}
+	buf[len(buf)-1] = '2' // the guard's next key, in the same buffer
+	if c, _ := Get("limit:r:k1"); c.Value != 4 {
+		t.Fatalf("k1 = %d after the caller's buffer changed, want 4", c.Value)
+	}
+	if c, _ := Incr(key, 1, time.Hour); c.Value != 1 {
+		t.Fatalf("k2 = %d, want a fresh counter (1)", c.Value)
 	}
 }
