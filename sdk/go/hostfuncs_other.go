@@ -42,28 +42,33 @@ func stateIncr(key string, delta int64, ttl time.Duration) (Counter, error) {
 	now := time.Now()
 	localState.mu.Lock()
 	defer localState.mu.Unlock()
-	if localState.m == nil {
-		localState.m = make(map[string]*localCounter)
-	}
-	c := localState.add(key, delta, ttl, now)
-	return Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}, nil
+	return localState.add(key, delta, ttl, now), nil
 }
 
 func stateGet(key string) (Counter, error) {
 	now := time.Now()
 	localState.mu.Lock()
 	defer localState.mu.Unlock()
-	c, ok := localState.m[key]
-	if !ok || !now.Before(c.expires) {
-		return Counter{}, nil
+	return localState.get(key, now), nil
+}
+
+// The caller of get and add holds st.mu.
+
+// get reads the counter key: Counter{} when it is missing or expired.
+func (st *localStateT) get(key string, now time.Time) Counter {
+	if c, ok := st.m[key]; ok && now.Before(c.expires) {
+		return Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}
 	}
-	return Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}, nil
+	return Counter{}
 }
 
 // add adds delta to the counter key (a fresh one expiring ttl from now
-// when it is missing or expired); the caller holds localState.mu. A new
-// key is cloned: Incr and Batch do not retain the caller's key.
-func (st *localStateT) add(key string, delta int64, ttl time.Duration, now time.Time) *localCounter {
+// when it is missing or expired) and returns it. A new key is cloned:
+// Incr and Batch do not retain the caller's key.
+func (st *localStateT) add(key string, delta int64, ttl time.Duration, now time.Time) Counter {
+	if st.m == nil {
+		st.m = make(map[string]*localCounter)
+	}
 	c, ok := st.m[key]
 	if !ok {
 		c = &localCounter{expires: now.Add(ttl)}
@@ -72,7 +77,7 @@ func (st *localStateT) add(key string, delta int64, ttl time.Duration, now time.
 		*c = localCounter{expires: now.Add(ttl)}
 	}
 	c.value += delta
-	return c
+	return Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}
 }
 
 // stateBatch runs the ops under one lock, so that they are atomic as the
@@ -81,20 +86,13 @@ func stateBatch(ops []StateOp) error {
 	now := time.Now()
 	localState.mu.Lock()
 	defer localState.mu.Unlock()
-	if localState.m == nil {
-		localState.m = make(map[string]*localCounter)
-	}
 	for i := range ops {
 		o := &ops[i]
 		if o.Get {
-			o.Result = Counter{}
-			if c, ok := localState.m[o.Key]; ok && now.Before(c.expires) {
-				o.Result = Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}
-			}
-			continue
+			o.Result = localState.get(o.Key, now)
+		} else {
+			o.Result = localState.add(o.Key, o.Delta, o.TTL, now)
 		}
-		c := localState.add(o.Key, o.Delta, o.TTL, now)
-		o.Result = Counter{Value: c.value, TTL: ceilMs(c.expires.Sub(now))}
 	}
 	return nil
 }

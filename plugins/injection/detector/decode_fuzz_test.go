@@ -143,10 +143,7 @@ func FuzzLogitText(f *testing.F) {
 	// that short inputs cross block ends too.
 	wm := *m
 	wm.Block = 4
-	sig, err := buildSignals()
-	if err != nil {
-		f.Fatal(err)
-	}
+	sig := newSignals(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		var st Stats
 		n := Normalize([]byte{' '}, s, &st)

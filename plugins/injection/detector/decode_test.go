@@ -100,10 +100,7 @@ func spacedHex(msg string) string {
 }
 
 func TestCaesarWords(t *testing.T) {
-	s, err := buildSignals()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSignals(t)
 	twins := 0
 	for i, kw := range s.m.kw {
 		if kw.class != cCaesar {

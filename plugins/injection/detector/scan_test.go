@@ -71,10 +71,7 @@ func refGrams(md *Model, t []byte) pool {
 // sizes, with keywords at random places (so across the halves' and the
 // segments' boundaries).
 func TestScanStreams(t *testing.T) {
-	sig, err := buildSignals()
-	if err != nil {
-		t.Fatal(err)
-	}
+	sig := newSignals(t)
 	md, err := ParseModel(model.File)
 	if err != nil {
 		t.Fatal(err)
@@ -142,10 +139,7 @@ func TestScanStreams(t *testing.T) {
 // copy without the marks agree, on texts built from the keywords
 // concerned.
 func TestAfterPredDropsNothing(t *testing.T) {
-	sig, err := buildSignals()
-	if err != nil {
-		t.Fatal(err)
-	}
+	sig := newSignals(t)
 	if !sig.m.hasPred || sig.m.predClass != cWhat {
 		t.Fatalf("no predecessor marked (hasPred %v, class %d): the test tests nothing", sig.m.hasPred, sig.m.predClass)
 	}
